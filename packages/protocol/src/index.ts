@@ -1,0 +1,11 @@
+/**
+ * `@loupe/protocol`: Loupe's wire contract with MLflow clients. Entity types, request field codecs,
+ * error codes with their HTTP statuses, and the search-filter grammar. Runs in Node and browsers.
+ */
+export * from './errors/error-codes.js';
+export * from './errors/api-error.js';
+export * from './entities/tracking.js';
+export * from './schemas/fields.js';
+export * as TrackingRequests from './schemas/tracking-requests.js';
+export type { RequestOf } from './schemas/tracking-requests.js';
+export * from './search/ast.js';

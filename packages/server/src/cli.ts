@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { ConfigError, parseCommand, resolveServerConfig } from './config/config.js';
+import { loupeVersion, startServer, upgradeDatabase } from './main.js';
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseCommand(argv);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(command.text);
+      return 0;
+    case 'version':
+      process.stdout.write(`${loupeVersion()}\n`);
+      return 0;
+    case 'db-upgrade': {
+      const config = resolveServerConfig(command.options, process.env);
+      const applied = await upgradeDatabase(config.backendStoreUri);
+      process.stdout.write(applied.length > 0 ? `Applied migrations: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+      return 0;
+    }
+    case 'server': {
+      const config = resolveServerConfig(command.options, process.env);
+      const server = await startServer(config);
+      process.stdout.write(`Loupe ${loupeVersion()} listening on ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          process.stdout.write(`Received ${signal}, finishing in-flight requests...\n`);
+          void server.close().then(resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      process.stdout.write('Loupe stopped.\n');
+      return 0;
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`loupe: ${err instanceof ConfigError ? err.message : (err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+  },
+);

@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Everything the server needs to start, resolved from flags, then environment, then defaults. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** `sqlite:///relative.db`, `sqlite:////abs/path.db`, `sqlite://:memory:`, or `postgresql://...`. */
+  backendStoreUri: string;
+  /** Root URI new experiments get their artifact location under. */
+  defaultArtifactRoot: string;
+  /** Local folder behind the proxied artifact service (`mlflow-artifacts:/`). */
+  artifactsDestination: string;
+  serveArtifacts: boolean;
+  /** Largest JSON request body, in bytes. */
+  maxJsonBodyBytes: number;
+  /** Milliseconds SIGTERM waits for in-flight requests before closing. */
+  shutdownGraceMs: number;
+}
+
+/** Where a setting came from when it was not a flag: Loupe's own variable, then MLflow's. */
+const ENV_NAMES = {
+  host: ['LOUPE_HOST', 'MLFLOW_HOST'],
+  port: ['LOUPE_PORT', 'MLFLOW_PORT'],
+  backendStoreUri: ['LOUPE_BACKEND_STORE_URI', 'MLFLOW_BACKEND_STORE_URI'],
+  defaultArtifactRoot: ['LOUPE_DEFAULT_ARTIFACT_ROOT', 'MLFLOW_DEFAULT_ARTIFACT_ROOT'],
+  artifactsDestination: ['LOUPE_ARTIFACTS_DESTINATION', 'MLFLOW_ARTIFACTS_DESTINATION'],
+  serveArtifacts: ['LOUPE_SERVE_ARTIFACTS', 'MLFLOW_SERVE_ARTIFACTS'],
+  maxJsonBodyBytes: ['LOUPE_MAX_JSON_BODY_BYTES'],
+  shutdownGraceMs: ['LOUPE_SHUTDOWN_GRACE_MS'],
+} as const;
+
+/** Settings a caller may give in code; unset ones fall back to the environment, then to defaults. */
+export type ServerOptions = Partial<ServerConfig>;
+
+const DEFAULT_DATA_DIR = './loupe-data';
+
+/** Raised for a bad flag or environment value; the CLI prints its message and exits 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function fromEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const v = env[name];
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
+
+function parseBool(name: string, raw: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+function parseIntSetting(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got '${raw}'`);
+  return n;
+}
+
+/**
+ * Resolves the server configuration: explicit options, then environment (`LOUPE_*`, then MLflow's
+ * `MLFLOW_*` names), then defaults. The one function that decides precedence.
+ *
+ * @example
+ * const config = resolveServerConfig({ port: 0 }, process.env);
+ */
+export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessEnv): ServerConfig {
+  const pick = <K extends keyof typeof ENV_NAMES>(key: K) => fromEnv(env, ENV_NAMES[key]);
+  const envPort = pick('port');
+  const envServe = pick('serveArtifacts');
+  const envMaxBody = pick('maxJsonBodyBytes');
+  const envGrace = pick('shutdownGraceMs');
+
+  const serveArtifacts = options.serveArtifacts ?? (envServe !== undefined ? parseBool('serve-artifacts', envServe) : true);
+  const artifactsDestination = path.resolve(
+    options.artifactsDestination ?? pick('artifactsDestination') ?? path.join(DEFAULT_DATA_DIR, 'artifacts'),
+  );
+  const defaultArtifactRoot =
+    options.defaultArtifactRoot ?? pick('defaultArtifactRoot') ?? (serveArtifacts ? 'mlflow-artifacts:/' : artifactsDestination);
+
+  return {
+    host: options.host ?? pick('host') ?? '127.0.0.1',
+    port: options.port ?? (envPort !== undefined ? parseIntSetting('port', envPort, 0, 65535) : 5000),
+    backendStoreUri: options.backendStoreUri ?? pick('backendStoreUri') ?? `sqlite:///${DEFAULT_DATA_DIR}/loupe.db`,
+    defaultArtifactRoot,
+    artifactsDestination,
+    serveArtifacts,
+    maxJsonBodyBytes:
+      options.maxJsonBodyBytes ?? (envMaxBody !== undefined ? parseIntSetting('max-json-body-bytes', envMaxBody, 1024, 1 << 30) : 16 * 1024 * 1024),
+    shutdownGraceMs: options.shutdownGraceMs ?? (envGrace !== undefined ? parseIntSetting('shutdown-grace-ms', envGrace, 0, 600_000) : 10_000),
+  };
+}
+
+/** A parsed command line. */
+export type Command =
+  | { kind: 'server'; options: ServerOptions }
+  | { kind: 'db-upgrade'; options: ServerOptions }
+  | { kind: 'help'; text: string }
+  | { kind: 'version' };
+
+export const USAGE = `Usage: loupe <command> [options]
+
+Commands:
+  server        Start the tracking server (MLflow REST API, artifacts, UI)
+  db upgrade    Apply database migrations and exit
+
+Options (server):
+  --host HOST                    Interface to bind (env LOUPE_HOST / MLFLOW_HOST; default 127.0.0.1)
+  --port PORT                    Port (env LOUPE_PORT / MLFLOW_PORT; default 5000)
+  --backend-store-uri URI        sqlite:///path.db or postgresql://user@host/db
+                                 (env LOUPE_BACKEND_STORE_URI / MLFLOW_BACKEND_STORE_URI;
+                                 default sqlite:///./loupe-data/loupe.db)
+  --default-artifact-root URI    Artifact root for new experiments (env LOUPE_DEFAULT_ARTIFACT_ROOT /
+                                 MLFLOW_DEFAULT_ARTIFACT_ROOT; default mlflow-artifacts:/ when serving artifacts)
+  --artifacts-destination PATH   Folder behind the proxied artifact service (env LOUPE_ARTIFACTS_DESTINATION /
+                                 MLFLOW_ARTIFACTS_DESTINATION; default ./loupe-data/artifacts)
+  --serve-artifacts, --no-serve-artifacts
+                                 Proxy artifact uploads and downloads (env LOUPE_SERVE_ARTIFACTS; default on)
+  -h, --help                     Show this help
+  -v, --version                  Show the version
+`;
+
+/**
+ * Parses `loupe` command-line arguments (without `node` and the script).
+ *
+ * @example
+ * parseCommand(['server', '--port', '8080']); // { kind: 'server', options: { port: 8080 } }
+ */
+export function parseCommand(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        'backend-store-uri': { type: 'string' },
+        'default-artifact-root': { type: 'string' },
+        'artifacts-destination': { type: 'string' },
+        'serve-artifacts': { type: 'boolean' },
+        'no-serve-artifacts': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) return { kind: 'version' };
+  if (values.help || positionals.length === 0) return { kind: 'help', text: USAGE };
+  if (values['serve-artifacts'] && values['no-serve-artifacts']) {
+    throw new ConfigError('--serve-artifacts and --no-serve-artifacts are mutually exclusive');
+  }
+  const options: ServerOptions = {};
+  if (values.host !== undefined) options.host = values.host;
+  if (values.port !== undefined) options.port = parseIntSetting('--port', values.port, 0, 65535);
+  if (values['backend-store-uri'] !== undefined) options.backendStoreUri = values['backend-store-uri'];
+  if (values['default-artifact-root'] !== undefined) options.defaultArtifactRoot = values['default-artifact-root'];
+  if (values['artifacts-destination'] !== undefined) options.artifactsDestination = values['artifacts-destination'];
+  if (values['serve-artifacts']) options.serveArtifacts = true;
+  if (values['no-serve-artifacts']) options.serveArtifacts = false;
+
+  const command = positionals.join(' ');
+  if (command === 'server') return { kind: 'server', options };
+  if (command === 'db upgrade') return { kind: 'db-upgrade', options };
+  throw new ConfigError(`Unknown command '${command}'.\n\n${USAGE}`);
+}

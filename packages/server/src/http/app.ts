@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { ApiError } from '@loupe/protocol';
+import type { Services } from '../services/services.js';
+import { experimentRoutes } from './rest/experiments.js';
+import { runRoutes } from './rest/runs.js';
+import { mountRpcs, type RpcRoute } from './rpc.js';
+
+/** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
+export const MLFLOW_API_VERSION = '3.5.0';
+
+/** What the HTTP app is built from. */
+export interface AppOptions {
+  services: Services;
+  /** Loupe's own version, sent in the `X-Loupe-Version` header. */
+  loupeVersion: string;
+  maxJsonBodyBytes: number;
+  /** Extra route groups (artifacts, ...), mounted after the RPCs. */
+  extraRoutes?: ((app: Hono) => void)[];
+  /** Where unexpected errors are reported; never the client. */
+  onInternalError?: (err: unknown) => void;
+}
+
+/** Every RPC route group. */
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes] as readonly RpcRoute[];
+
+/**
+ * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error
+ * writer (`{error_code, message}` with the status of the code), and a bare 404 for unknown routes.
+ *
+ * @example
+ * const app = createApp({ services, loupeVersion: '0.1.0', maxJsonBodyBytes: 16 << 20 });
+ * const res = await app.request('/health');
+ */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Loupe-Version', options.loupeVersion);
+  });
+  app.get('/health', (c) => c.text('OK'));
+  app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
+  mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
+  for (const add of options.extraRoutes ?? []) add(app);
+
+  app.notFound(() => new Response(null, { status: 404 }));
+  app.onError((err, c) => {
+    if (ApiError.is(err)) {
+      return c.json(err.toJSON(), err.status as 400);
+    }
+    (options.onInternalError ?? ((e) => console.error('Loupe internal error:', e)))(err);
+    return c.json({ error_code: 'INTERNAL_ERROR', message: 'Internal server error' }, 500);
+  });
+  return app;
+}

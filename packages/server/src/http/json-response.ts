@@ -1,0 +1,14 @@
+/**
+ * Serializes a response message as MLflow's protobuf-JSON does: non-finite doubles become the strings
+ * `"NaN"`, `"Infinity"`, `"-Infinity"`, and empty repeated fields are omitted (spec §1.3).
+ *
+ * @example
+ * toProtoJson({ runs: [], value: NaN }); // '{"value":"NaN"}'
+ */
+export function toProtoJson(message: unknown): string {
+  return JSON.stringify(message, function (this: unknown, _key: string, value: unknown) {
+    if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+    if (Array.isArray(value) && value.length === 0 && !Array.isArray(this) && _key !== '') return undefined;
+    return value;
+  });
+}

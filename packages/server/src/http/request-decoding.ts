@@ -1,0 +1,122 @@
+import { ApiError } from '@loupe/protocol';
+import type { z } from 'zod';
+
+/**
+ * Query-string fields, MLflow style: a key given once is a string, a repeated key an array.
+ *
+ * @example
+ * queryToObject(new URL('http://x/?run_ids=a&run_ids=b&metric_key=m').searchParams);
+ * // { run_ids: ['a', 'b'], metric_key: 'm' }
+ */
+export function queryToObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length === 1 ? (values[0] as string) : values;
+  }
+  return out;
+}
+
+/**
+ * Reads a request body up to `maxBytes`, failing fast on a larger Content-Length and stopping the
+ * stream as soon as the limit is passed (never buffering an oversize body).
+ *
+ * @example
+ * const bytes = await readBodyLimited(request, 16 * 1024 * 1024);
+ */
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () => ApiError.invalid(`Request body is too large: the limit is ${maxBytes} bytes.`);
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Parses a JSON request body the way MLflow does: empty means `{}`, a JSON string holding JSON is
+ * decoded again (old clients), and anything but an object is rejected.
+ *
+ * @example
+ * parseJsonBody('"{\\"a\\": 1}"'); // { a: 1 }
+ */
+export function parseJsonBody(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+    if (typeof value === 'string') value = JSON.parse(value);
+  } catch (err) {
+    throw new ApiError('MALFORMED_REQUEST', `Malformed JSON request body: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError('MALFORMED_REQUEST', 'Malformed JSON request body: expected a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Rejects a POST/PUT whose Content-Type is not JSON (parameters such as charset are ignored), as
+ * MLflow's server does.
+ *
+ * @example
+ * checkJsonContentType('POST', 'application/json; charset=utf-8'); // ok
+ */
+export function checkJsonContentType(method: string, contentType: string | null): void {
+  if (method !== 'POST' && method !== 'PUT') return;
+  if (!contentType) throw ApiError.invalid('Bad Request. Content-Type header is missing.');
+  const mime = contentType.split(';', 1)[0]?.trim().toLowerCase();
+  if (mime !== 'application/json') {
+    throw ApiError.invalid(`Bad Request. Content-Type must be one of ['application/json'], got '${mime}'.`);
+  }
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+/**
+ * Validates a decoded request against its schema; the first problem becomes an
+ * INVALID_PARAMETER_VALUE naming the parameter and the value, in MLflow's wording.
+ *
+ * @example
+ * decodeRequest(TrackingRequests.GetExperiment, { experiment_id: '1' });
+ */
+export function decodeRequest<S extends z.ZodType>(schema: S, input: Record<string, unknown>): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path ?? [];
+  const name = path.map(String).join('.') || 'request';
+  const value = valueAt(input, path);
+  if (value === undefined) throw ApiError.missing(name);
+  throw ApiError.invalid(`Invalid value ${describe(value)} for parameter '${name}' supplied: ${issue?.message ?? 'invalid value'}.`);
+}

@@ -1,0 +1,75 @@
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import type { Services } from '../services/services.js';
+import { checkJsonContentType, decodeRequest, parseJsonBody, queryToObject, readBodyLimited } from './request-decoding.js';
+import { toProtoJson } from './json-response.js';
+
+/** What an RPC handler gets besides its decoded request. */
+export interface RpcContext {
+  services: Services;
+  /** Size of the JSON body in bytes (LogBatch enforces its own limit on it). */
+  requestBytes: number;
+}
+
+/**
+ * One MLflow RPC: method, path (Hono syntax, `:name` for path variables), the API majors it is
+ * mounted under, its request schema and one service call. Declared, never hand-wired.
+ */
+export interface RpcRoute<S extends z.ZodType = z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+  path: string;
+  /** Mounted as `/api/{v}.0{path}` and `/ajax-api/{v}.0{path}` for each version. */
+  versions: readonly (2 | 3)[];
+  request: S;
+  handle(req: z.output<S>, ctx: RpcContext): Promise<object | void>;
+  /** Mount only under `/ajax-api` (UI-only routes). */
+  ajaxOnly?: boolean;
+}
+
+/**
+ * Declares an RPC with its request type inferred from the schema.
+ *
+ * @example
+ * export const getExperiment = rpc({
+ *   method: 'GET', path: '/mlflow/experiments/get', versions: [2], request: TrackingRequests.GetExperiment,
+ *   handle: async (req, { services }) => ({ experiment: await services.experiments.get(req.experiment_id) }),
+ * });
+ */
+export function rpc<S extends z.ZodType>(route: RpcRoute<S>): RpcRoute<S> {
+  return route;
+}
+
+async function decode(c: Context, route: RpcRoute, maxJsonBodyBytes: number): Promise<{ input: Record<string, unknown>; bytes: number }> {
+  const request = c.req.raw;
+  const input: Record<string, unknown> = queryToObject(new URL(request.url).searchParams);
+  let bytes = 0;
+  if (route.method !== 'GET') {
+    checkJsonContentType(route.method, request.headers.get('content-type'));
+    const body = await readBodyLimited(request, maxJsonBodyBytes);
+    bytes = body.byteLength;
+    Object.assign(input, parseJsonBody(new TextDecoder().decode(body)));
+  }
+  Object.assign(input, c.req.param());
+  return { input, bytes };
+}
+
+/**
+ * Mounts RPC routes on the app under `/api/{v}.0` and `/ajax-api/{v}.0`.
+ *
+ * @example
+ * mountRpcs(app, [...experimentRoutes], services, { maxJsonBodyBytes: 16 << 20 });
+ */
+export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Services, limits: { maxJsonBodyBytes: number }): void {
+  for (const route of routes) {
+    const handler = async (c: Context) => {
+      const { input, bytes } = await decode(c, route, limits.maxJsonBodyBytes);
+      const req = decodeRequest(route.request, input);
+      const result = (await route.handle(req, { services, requestBytes: bytes })) ?? {};
+      return c.body(toProtoJson(result), 200, { 'content-type': 'application/json' });
+    };
+    for (const version of route.versions) {
+      const prefixes = route.ajaxOnly ? ['/ajax-api'] : ['/api', '/ajax-api'];
+      for (const prefix of prefixes) app.on(route.method, `${prefix}/${version}.0${route.path}`, handler);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { ServerConfig } from './config/config.js';
+import { createApp } from './http/app.js';
+import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock.js';
+import { ExperimentService } from './services/experiment-service.js';
+import { RunService } from './services/run-service.js';
+import type { Services } from './services/services.js';
+import { createDialect } from './store/sql/dialects/create-dialect.js';
+import { migrateToLatest } from './store/sql/migrate.js';
+import type { Database } from './store/sql/schema.js';
+import { SqlExperimentStore } from './store/sql/sql-experiment-store.js';
+import { SqlRunStore } from './store/sql/sql-run-store.js';
+
+/** Loupe's own version (from package.json). */
+export function loupeVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Test seams: time and ids. */
+export interface Dependencies {
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+/** A wired Loupe instance, not yet listening. */
+export interface Loupe {
+  app: Hono;
+  services: Services;
+  db: Kysely<Database>;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it), builds stores, services and the HTTP app. The composition root:
+ * the only place that picks implementations.
+ *
+ * @example
+ * const loupe = await createLoupe(resolveServerConfig({ backendStoreUri: 'sqlite://:memory:' }, {}));
+ * const res = await loupe.app.request('/health');
+ */
+export async function createLoupe(config: ServerConfig, deps: Dependencies = {}): Promise<Loupe> {
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? randomIds;
+  const dialect = createDialect(config.backendStoreUri);
+  const db = dialect.createKysely();
+  try {
+    await migrateToLatest(db, dialect);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const experiments = new ExperimentService(new SqlExperimentStore(db, dialect), clock, config.defaultArtifactRoot);
+  const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids);
+  const services: Services = { experiments, runs };
+  const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
+  return { app, services, db, close: () => db.destroy() };
+}
+
+/**
+ * Applies migrations and exits (`loupe db upgrade`).
+ *
+ * @example
+ * const applied = await upgradeDatabase('sqlite:///./loupe-data/loupe.db');
+ */
+export async function upgradeDatabase(backendStoreUri: string): Promise<string[]> {
+  const dialect = createDialect(backendStoreUri);
+  const db = dialect.createKysely();
+  try {
+    return await migrateToLatest(db, dialect);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A listening server. */
+export interface RunningServer {
+  url: string;
+  loupe: Loupe;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Loupe on `config.host:config.port`.
+ *
+ * @example
+ * const server = await startServer(config);
+ * console.log(server.url);
+ */
+export async function startServer(config: ServerConfig, deps: Dependencies = {}): Promise<RunningServer> {
+  const loupe = await createLoupe(config, deps);
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: loupe.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      const http = server as import('node:http').Server;
+      const force = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
+      force.unref();
+      http.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      http.closeIdleConnections();
+    }).then(() => loupe.close()));
+  return { url: `http://${host}:${address.port}`, loupe, close };
+}

@@ -1,0 +1,8 @@
+import type { ExperimentService } from './experiment-service.js';
+import type { RunService } from './run-service.js';
+
+/** The use cases the HTTP layer can call; built once by the composition root. */
+export interface Services {
+  experiments: ExperimentService;
+  runs: RunService;
+}

@@ -1,0 +1,48 @@
+import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../../schema.js';
+import type { SqlDialect } from '../sql-dialect.js';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * PostgreSQL through `pg`. int8 columns (epoch-ms times) are read as JS numbers: they stay below 2^53.
+ *
+ * @example
+ * const dialect = new PostgresDialect('postgresql://postgres@127.0.0.1:5432/loupe');
+ */
+export class PostgresDialect implements SqlDialect {
+  readonly name = 'postgresql';
+
+  constructor(
+    private readonly uri: string,
+    private readonly poolSize = 10,
+  ) {}
+
+  createKysely(): Kysely<Database> {
+    const pool = new pg.Pool({
+      connectionString: this.uri.replace(/^postgresql\+\w+:/, 'postgresql:'),
+      max: this.poolSize,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID || oid === NUMERIC_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client's connection error must not crash the process; the pool replaces the client.
+    pool.on('error', () => {});
+    return new Kysely<Database>({ dialect: new KyselyPostgresDialect({ pool }) });
+  }
+
+  readonly idColumnType = 'bigint';
+
+  idColumn: SqlDialect['idColumn'] = (c) => c.primaryKey().generatedByDefaultAsIdentity();
+
+  ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`${lhs} ilike ${pattern}`;
+
+  regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
+
+  isUniqueViolation(err: unknown): boolean {
+    return (err as { code?: unknown } | null)?.code === '23505';
+  }
+}

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect as KyselySqliteDialect, sql } from 'kysely';
+import type { Database } from '../../schema.js';
+import type { SqlDialect } from '../sql-dialect.js';
+
+/**
+ * The file path in a `sqlite://` URI, MLflow style: `sqlite:///rel/path.db` (relative),
+ * `sqlite:////abs/path.db` (absolute), `sqlite:///:memory:` or `sqlite://` (in memory).
+ *
+ * @example
+ * sqliteFilePath('sqlite:////tmp/x.db'); // '/tmp/x.db'
+ */
+export function sqliteFilePath(uri: string): string {
+  const rest = uri.replace(/^sqlite:\/\//, '');
+  if (rest === '' || rest === '/' || rest === '/:memory:' || rest === ':memory:') return ':memory:';
+  if (!rest.startsWith('/')) throw new Error(`Invalid SQLite URI '${uri}': expected sqlite:///relative/path.db or sqlite:////absolute/path.db`);
+  return rest.slice(1);
+}
+
+/**
+ * SQLite through better-sqlite3: WAL, a busy timeout, foreign keys on, case-sensitive LIKE (MLflow's
+ * semantics) and a REGEXP function.
+ *
+ * @example
+ * const dialect = new SqliteDialect('sqlite:///./loupe-data/loupe.db');
+ */
+export class SqliteDialect implements SqlDialect {
+  readonly name = 'sqlite';
+
+  constructor(private readonly uri: string) {}
+
+  createKysely(): Kysely<Database> {
+    const file = sqliteFilePath(this.uri);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // FULL: a commit is on disk before the request is acknowledged (a 200 means committed).
+    db.pragma('synchronous = FULL');
+    db.pragma('case_sensitive_like = ON');
+    const cache = new Map<string, RegExp>();
+    db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+      if (typeof pattern !== 'string' || value === null || value === undefined) return 0;
+      let re = cache.get(pattern);
+      if (!re) {
+        re = new RegExp(pattern);
+        if (cache.size > 256) cache.clear();
+        cache.set(pattern, re);
+      }
+      return re.test(String(value)) ? 1 : 0;
+    });
+    return new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: db }) });
+  }
+
+  readonly idColumnType = 'integer';
+
+  idColumn: SqlDialect['idColumn'] = (c) => c.primaryKey().autoIncrement();
+
+  ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`lower(${lhs}) like lower(${pattern})`;
+
+  regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} regexp ${pattern}`;
+
+  isUniqueViolation(err: unknown): boolean {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+}

@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../dialects/sql-dialect.js';
+import * as m0001 from './0001-tracking.js';
+
+/** A numbered schema change; `up` gets the dialect for the few types that differ. */
+export interface SqlMigration {
+  up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
+}
+
+/** Every migration, in order. Names sort lexically; never rename or edit a released one. */
+export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
+  '0001-tracking': m0001,
+};

@@ -1,0 +1,146 @@
+import type { Generated } from 'kysely';
+
+/** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
+export interface ExperimentsTable {
+  experiment_id: Generated<number>;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string;
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface ExperimentTagsTable {
+  experiment_id: number;
+  key: string;
+  value: string;
+}
+
+export interface RunsTable {
+  run_uuid: string;
+  experiment_id: number;
+  name: string;
+  user_id: string;
+  status: string;
+  start_time: number;
+  end_time: number | null;
+  lifecycle_stage: string;
+  artifact_uri: string;
+  deleted_time: number | null;
+}
+
+export interface RunKeyValueTable {
+  run_uuid: string;
+  key: string;
+  value: string;
+}
+
+export interface MetricsTable {
+  run_uuid: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  /** 1 when the logged value was NaN (stored value 0: SQLite cannot store NaN). */
+  is_nan: number;
+  model_id: string;
+  dataset_name: string;
+  dataset_digest: string;
+}
+
+export interface LatestMetricsTable {
+  run_uuid: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}
+
+export interface DatasetsTable {
+  dataset_uuid: string;
+  experiment_id: number;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+export interface RunInputsTable {
+  run_uuid: string;
+  dataset_uuid: string;
+  position: number;
+}
+
+export interface InputTagsTable {
+  run_uuid: string;
+  dataset_uuid: string;
+  key: string;
+  value: string;
+}
+
+export interface RunModelInputsTable {
+  run_uuid: string;
+  model_id: string;
+}
+
+export interface RunModelOutputsTable {
+  run_uuid: string;
+  model_id: string;
+  step: number;
+}
+
+export interface LoggedModelsTable {
+  model_id: string;
+  experiment_id: number;
+  name: string;
+  artifact_location: string;
+  creation_timestamp_ms: number;
+  last_updated_timestamp_ms: number;
+  status: string;
+  lifecycle_stage: string;
+  model_type: string | null;
+  source_run_id: string | null;
+  status_message: string | null;
+}
+
+export interface LoggedModelKeyValueTable {
+  model_id: string;
+  key: string;
+  value: string;
+}
+
+export interface LoggedModelMetricsTable {
+  model_id: string;
+  key: string;
+  value: number;
+  is_nan: number;
+  timestamp: number;
+  step: number;
+  run_id: string;
+  dataset_name: string;
+  dataset_digest: string;
+  experiment_id: number;
+}
+
+/** The whole database as Kysely sees it. */
+export interface Database {
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  runs: RunsTable;
+  params: RunKeyValueTable;
+  tags: RunKeyValueTable;
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  datasets: DatasetsTable;
+  run_inputs: RunInputsTable;
+  input_tags: InputTagsTable;
+  run_model_inputs: RunModelInputsTable;
+  run_model_outputs: RunModelOutputsTable;
+  logged_models: LoggedModelsTable;
+  logged_model_params: LoggedModelKeyValueTable;
+  logged_model_tags: LoggedModelKeyValueTable;
+  logged_model_metrics: LoggedModelMetricsTable;
+}

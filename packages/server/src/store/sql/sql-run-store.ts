@@ -1,0 +1,368 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import {
+  ApiError,
+  type DatasetInput,
+  type Filter,
+  type KeyValue,
+  type LifecycleStage,
+  type Metric,
+  type OrderBy,
+  type Run,
+  type RunFilterEntity,
+  type RunInfo,
+  type RunStatus,
+  type ViewType,
+} from '@loupe/protocol';
+import { randomUUID } from 'node:crypto';
+import type { MetricPoint, NewRun, Page, PageRequest, RunBatch, RunStore } from '../tracking-store.js';
+import type { SqlDialect } from './dialects/sql-dialect.js';
+import { executeRunSearch } from './run-search-compiler.js';
+import { hydrateRuns, toRunInfo } from './run-hydration.js';
+import type { Database, MetricsTable } from './schema.js';
+import { dedupeLastWins } from './sql-experiment-store.js';
+import { toDbId } from './sql-ids.js';
+
+/** Rows per INSERT: below SQLite's and PostgreSQL's bound-parameter limits for every table. */
+const INSERT_CHUNK = 500;
+
+function chunks<T>(items: T[], size = INSERT_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** (step, timestamp, value) ordering of MLflow's SQL store for "latest" metric values. */
+function isLater(a: MetricPoint, b: MetricPoint): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return a.value > b.value;
+}
+
+function metricRow(runId: string, m: MetricPoint): MetricsTable {
+  const nan = Number.isNaN(m.value);
+  return {
+    run_uuid: runId,
+    key: m.key,
+    value: nan ? 0 : m.value,
+    timestamp: m.timestamp,
+    step: m.step,
+    is_nan: nan ? 1 : 0,
+    model_id: m.model_id ?? '',
+    dataset_name: m.dataset_name ?? '',
+    dataset_digest: m.dataset_digest ?? '',
+  };
+}
+
+/**
+ * Runs, their data, inputs and outputs on SQLite or PostgreSQL.
+ *
+ * @example
+ * const runs = new SqlRunStore(db, dialect);
+ * await runs.logBatch(runId, { metrics: [{ key: 'loss', value: 0.1, timestamp: Date.now(), step: 0 }], params: [], tags: [] });
+ */
+export class SqlRunStore implements RunStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  async createRun(input: NewRun): Promise<Run> {
+    const experimentId = toDbId(input.experimentId);
+    if (experimentId === undefined) throw ApiError.notFound(`No Experiment with id=${input.experimentId} exists`);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('runs')
+        .values({
+          run_uuid: input.runId,
+          experiment_id: experimentId,
+          name: input.name,
+          user_id: input.userId,
+          status: 'RUNNING',
+          start_time: input.startTime,
+          end_time: null,
+          lifecycle_stage: 'active',
+          artifact_uri: input.artifactUri,
+          deleted_time: null,
+        })
+        .execute();
+      const tags = dedupeLastWins(input.tags);
+      for (const part of chunks(tags)) {
+        await tx
+          .insertInto('tags')
+          .values(part.map((t) => ({ run_uuid: input.runId, key: t.key, value: t.value })))
+          .execute();
+      }
+    });
+    const run = await this.getRun(input.runId);
+    if (!run) throw new Error(`run ${input.runId} vanished after insert`);
+    return run;
+  }
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    const row = await this.db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
+    if (!row) return undefined;
+    return (await hydrateRuns(this.db, [row]))[0];
+  }
+
+  async getRunInfo(runId: string): Promise<RunInfo | undefined> {
+    const row = await this.db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
+    return row ? toRunInfo(row) : undefined;
+  }
+
+  async updateRunInfo(runId: string, patch: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo> {
+    await this.db.transaction().execute(async (tx) => {
+      const set: { status?: string; end_time?: number; name?: string } = {};
+      if (patch.status !== undefined) set.status = patch.status;
+      if (patch.endTime !== undefined) set.end_time = patch.endTime;
+      if (patch.runName !== undefined) set.name = patch.runName;
+      if (Object.keys(set).length > 0) await tx.updateTable('runs').set(set).where('run_uuid', '=', runId).execute();
+      if (patch.runName !== undefined) await this.upsertTags(tx, runId, [{ key: 'mlflow.runName', value: patch.runName }]);
+    });
+    const info = await this.getRunInfo(runId);
+    if (!info) throw ApiError.notFound(`Run with id=${runId} not found`);
+    return info;
+  }
+
+  async setRunLifecycle(runId: string, stage: LifecycleStage, now: number): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({ lifecycle_stage: stage, deleted_time: stage === 'deleted' ? now : null })
+      .where('run_uuid', '=', runId)
+      .execute();
+  }
+
+  async logBatch(runId: string, batch: RunBatch): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (batch.params.length > 0) await this.insertParams(tx, runId, batch.params);
+      if (batch.tags.length > 0) await this.upsertTags(tx, runId, dedupeLastWins(batch.tags));
+      if (batch.metrics.length > 0) await this.insertMetrics(tx, runId, batch.metrics);
+    });
+  }
+
+  async deleteRunTag(runId: string, key: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tags').where('run_uuid', '=', runId).where('key', '=', key).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async logInputs(runId: string, experimentId: string, datasets: DatasetInput[], modelIds: string[]): Promise<void> {
+    const expId = toDbId(experimentId);
+    if (expId === undefined) throw ApiError.notFound(`No Experiment with id=${experimentId} exists`);
+    await this.db.transaction().execute(async (tx) => {
+      const existing = await tx
+        .selectFrom('run_inputs')
+        .select((eb) => eb.fn.max('position').as('pos'))
+        .where('run_uuid', '=', runId)
+        .executeTakeFirst();
+      let position = Number(existing?.pos ?? -1) + 1;
+      for (const input of datasets) {
+        const d = input.dataset;
+        await tx
+          .insertInto('datasets')
+          .values({
+            dataset_uuid: randomUUID().replace(/-/g, ''),
+            experiment_id: expId,
+            name: d.name,
+            digest: d.digest,
+            source_type: d.source_type,
+            source: d.source,
+            schema: d.schema ?? null,
+            profile: d.profile ?? null,
+          })
+          .onConflict((oc) => oc.columns(['experiment_id', 'name', 'digest']).doNothing())
+          .execute();
+        const { dataset_uuid } = await tx
+          .selectFrom('datasets')
+          .select('dataset_uuid')
+          .where('experiment_id', '=', expId)
+          .where('name', '=', d.name)
+          .where('digest', '=', d.digest)
+          .executeTakeFirstOrThrow();
+        const inserted = await tx
+          .insertInto('run_inputs')
+          .values({ run_uuid: runId, dataset_uuid, position })
+          .onConflict((oc) => oc.columns(['run_uuid', 'dataset_uuid']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) position++;
+        const tags = dedupeLastWins(input.tags ?? []);
+        if (tags.length > 0) {
+          await tx
+            .insertInto('input_tags')
+            .values(tags.map((t) => ({ run_uuid: runId, dataset_uuid, key: t.key, value: t.value })))
+            .onConflict((oc) => oc.columns(['run_uuid', 'dataset_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+            .execute();
+        }
+      }
+      const models = [...new Set(modelIds)];
+      if (models.length > 0) {
+        await tx
+          .insertInto('run_model_inputs')
+          .values(models.map((model_id) => ({ run_uuid: runId, model_id })))
+          .onConflict((oc) => oc.columns(['run_uuid', 'model_id']).doNothing())
+          .execute();
+      }
+    });
+  }
+
+  async logOutputs(runId: string, models: { modelId: string; step: number }[]): Promise<void> {
+    const byModel = new Map(models.map((m) => [m.modelId, m.step]));
+    if (byModel.size === 0) return;
+    await this.db
+      .insertInto('run_model_outputs')
+      .values([...byModel].map(([model_id, step]) => ({ run_uuid: runId, model_id, step })))
+      .onConflict((oc) => oc.columns(['run_uuid', 'model_id']).doUpdateSet((eb) => ({ step: eb.ref('excluded.step') })))
+      .execute();
+  }
+
+  async getMetricHistory(runId: string, key: string, page?: PageRequest): Promise<Page<Metric>> {
+    let q = this.db
+      .selectFrom('metrics')
+      .selectAll()
+      .where('run_uuid', '=', runId)
+      .where('key', '=', key)
+      .orderBy('timestamp')
+      .orderBy('step')
+      .orderBy('value');
+    if (page) q = q.limit(page.limit + 1).offset(page.offset);
+    const rows = await q.execute();
+    const hasMore = page !== undefined && rows.length > page.limit;
+    const items = (page ? rows.slice(0, page.limit) : rows).map(toMetric);
+    return { items, hasMore };
+  }
+
+  async getMetricHistories(runIds: string[], key: string, range?: { startStep: number; endStep: number }): Promise<Metric[]> {
+    if (runIds.length === 0) return [];
+    let q = this.db.selectFrom('metrics').selectAll().where('run_uuid', 'in', runIds).where('key', '=', key);
+    if (range) q = q.where('step', '>=', range.startStep).where('step', '<=', range.endStep);
+    const rows = await q.orderBy('run_uuid').orderBy('timestamp').orderBy('step').orderBy('value').execute();
+    return rows.map((r) => ({ ...toMetric(r), run_id: r.run_uuid }));
+  }
+
+  async searchRuns(query: {
+    experimentIds: string[];
+    viewType: ViewType;
+    filter: Filter<RunFilterEntity>;
+    orderBy: OrderBy<RunFilterEntity>[];
+    page: PageRequest;
+  }): Promise<Page<Run>> {
+    const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
+    if (experimentIds.length === 0) return { items: [], hasMore: false };
+    const rows = await executeRunSearch(this.db, this.dialect, { ...query, experimentIds }, { limit: query.page.limit + 1, offset: query.page.offset });
+    const hasMore = rows.length > query.page.limit;
+    return { items: await hydrateRuns(this.db, rows.slice(0, query.page.limit)), hasMore };
+  }
+
+  async searchDatasets(experimentIds: string[]) {
+    const ids = experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('run_inputs as ri')
+      .innerJoin('datasets as d', 'd.dataset_uuid', 'ri.dataset_uuid')
+      .leftJoin('input_tags as it', (j) =>
+        j.onRef('it.run_uuid', '=', 'ri.run_uuid').onRef('it.dataset_uuid', '=', 'ri.dataset_uuid').on('it.key', '=', 'mlflow.data.context'),
+      )
+      .select(['d.experiment_id', 'd.name', 'd.digest', 'it.value as context'])
+      .distinct()
+      .where('d.experiment_id', 'in', ids)
+      .orderBy('d.experiment_id')
+      .orderBy('d.name')
+      .orderBy('d.digest')
+      .execute();
+    return rows.map((r) => ({
+      experiment_id: String(r.experiment_id),
+      name: r.name,
+      digest: r.digest,
+      ...(r.context ? { context: r.context } : {}),
+    }));
+  }
+
+  private async insertParams(tx: Transaction<Database>, runId: string, params: KeyValue[]): Promise<void> {
+    const keys = params.map((p) => p.key);
+    const existing = new Map<string, string>();
+    for (const part of chunks(keys)) {
+      const rows = await tx.selectFrom('params').select(['key', 'value']).where('run_uuid', '=', runId).where('key', 'in', part).execute();
+      for (const r of rows) existing.set(r.key, r.value);
+    }
+    const conflicts = params.filter((p) => existing.has(p.key) && existing.get(p.key) !== p.value);
+    if (conflicts.length > 0) {
+      const described = conflicts.map((p) => `{key: '${p.key}', old_value: '${existing.get(p.key)}', new_value: '${p.value}'}`).join(', ');
+      throw ApiError.invalid(
+        `Changing param values is not allowed. Params with key(s) already logged with a different value for run ID='${runId}': [${described}].`,
+      );
+    }
+    const fresh = params.filter((p) => !existing.has(p.key));
+    for (const part of chunks(fresh)) {
+      await tx
+        .insertInto('params')
+        .values(part.map((p) => ({ run_uuid: runId, key: p.key, value: p.value })))
+        .execute();
+    }
+  }
+
+  private async upsertTags(tx: Transaction<Database>, runId: string, tags: KeyValue[]): Promise<void> {
+    for (const part of chunks(tags)) {
+      await tx
+        .insertInto('tags')
+        .values(part.map((t) => ({ run_uuid: runId, key: t.key, value: t.value })))
+        .onConflict((oc) => oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+        .execute();
+    }
+  }
+
+  private async insertMetrics(tx: Transaction<Database>, runId: string, metrics: MetricPoint[]): Promise<void> {
+    // Identical points within one request collapse (the metrics primary key), as they would across requests.
+    const unique = new Map<string, MetricsTable>();
+    const latest = new Map<string, MetricPoint>();
+    for (const m of metrics) {
+      const row = metricRow(runId, m);
+      unique.set(`${row.key}\u0000${row.step}\u0000${row.timestamp}\u0000${row.value}\u0000${row.is_nan}`, row);
+      const prev = latest.get(m.key);
+      if (!prev || isLater(m, prev)) latest.set(m.key, m);
+    }
+    for (const part of chunks([...unique.values()])) {
+      await tx
+        .insertInto('metrics')
+        .values(part)
+        .onConflict((oc) => oc.columns(['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan']).doNothing())
+        .execute();
+    }
+    const latestRows = [...latest.values()].map((m) => {
+      const { run_uuid, key, value, timestamp, step, is_nan } = metricRow(runId, m);
+      return { run_uuid, key, value, timestamp, step, is_nan };
+    });
+    for (const part of chunks(latestRows)) {
+      await tx
+        .insertInto('latest_metrics')
+        .values(part)
+        .onConflict((oc) =>
+          oc
+            .columns(['run_uuid', 'key'])
+            .doUpdateSet((eb) => ({
+              value: eb.ref('excluded.value'),
+              timestamp: eb.ref('excluded.timestamp'),
+              step: eb.ref('excluded.step'),
+              is_nan: eb.ref('excluded.is_nan'),
+            }))
+            .where(
+              sql<boolean>`(excluded.step > latest_metrics.step
+                or (excluded.step = latest_metrics.step and excluded.timestamp > latest_metrics.timestamp)
+                or (excluded.step = latest_metrics.step and excluded.timestamp = latest_metrics.timestamp and excluded.value > latest_metrics.value))`,
+            ),
+        )
+        .execute();
+    }
+  }
+}
+
+/** A stored metric row as a wire Metric (NaN restored, empty optional fields dropped). */
+export function toMetric(r: { key: string; value: number; timestamp: number; step: number; is_nan: number; model_id?: string; dataset_name?: string; dataset_digest?: string }): Metric {
+  const m: Metric = {
+    key: r.key,
+    value: Number(r.is_nan) ? NaN : Number(r.value),
+    timestamp: Number(r.timestamp),
+    step: Number(r.step),
+  };
+  if (r.model_id) m.model_id = r.model_id;
+  if (r.dataset_name) m.dataset_name = r.dataset_name;
+  if (r.dataset_digest) m.dataset_digest = r.dataset_digest;
+  return m;
+}

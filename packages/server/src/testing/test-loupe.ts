@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { resolveServerConfig, type ServerOptions } from '../config/config.js';
+import { createLoupe, type Loupe } from '../main.js';
+import type { Clock, IdGenerator } from '../services/clock.js';
+import { createSqliteDatabase, type TestDatabase } from './backends.js';
+
+/** A manual clock for deterministic tests. */
+export class TestClock implements Clock {
+  constructor(public time = 1_700_000_000_000) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Sequential ids: `00000000000000000000000000000001`, ... */
+export class SequentialIds implements IdGenerator {
+  private n = 0;
+  hex32(): string {
+    return (++this.n).toString(16).padStart(32, '0');
+  }
+}
+
+/** An in-process Loupe on its own database and artifact folder, plus JSON request helpers. */
+export interface TestLoupe extends Loupe {
+  clock: TestClock;
+  artifactsDir: string;
+  /** POST/PATCH/DELETE a JSON body (or GET with query) and parse the JSON answer. */
+  call(method: string, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Creates an in-process Loupe for HTTP tests (`app.request`, no sockets).
+ *
+ * @example
+ * const loupe = await createTestLoupe();
+ * const res = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
+ */
+export async function createTestLoupe(options: ServerOptions & { database?: TestDatabase } = {}): Promise<TestLoupe> {
+  const database = options.database ?? (await createSqliteDatabase());
+  const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-artifacts-'));
+  const clock = new TestClock();
+  const config = resolveServerConfig({ artifactsDestination: artifactsDir, ...options, backendStoreUri: database.uri }, {});
+  const loupe = await createLoupe(config, { clock, ids: new SequentialIds() });
+  return {
+    ...loupe,
+    clock,
+    artifactsDir,
+    async call(method, url, body) {
+      const init: RequestInit = { method };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        init.headers = { 'content-type': 'application/json' };
+      }
+      const res = await loupe.app.request(url, init);
+      const text = await res.text();
+      let parsed: Record<string, unknown> = {};
+      try {
+        parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      } catch {
+        parsed = {};
+      }
+      return { status: res.status, body: parsed, text, headers: res.headers };
+    },
+    async dispose() {
+      await loupe.close();
+      await database.drop();
+      fs.rmSync(artifactsDir, { recursive: true, force: true });
+    },
+  };
+}
