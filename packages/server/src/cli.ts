@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, parseCommand, resolveServerConfig } from './config/config.js';
+import { ConfigError, parseCommand, resolveServerConfigFromProcess } from './config/config.js';
 import { loupeVersion, startServer, upgradeDatabase } from './main.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -12,13 +12,13 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${loupeVersion()}\n`);
       return 0;
     case 'db-upgrade': {
-      const config = resolveServerConfig(command.options, process.env);
+      const config = resolveServerConfigFromProcess(command.options);
       const applied = await upgradeDatabase(config.backendStoreUri);
       process.stdout.write(applied.length > 0 ? `Applied migrations: ${applied.join(', ')}\n` : 'Database is up to date.\n');
       return 0;
     }
     case 'server': {
-      const config = resolveServerConfig(command.options, process.env);
+      const config = resolveServerConfigFromProcess(command.options);
       const server = await startServer(config);
       process.stdout.write(`Loupe ${loupeVersion()} listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {

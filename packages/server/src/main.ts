@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -104,7 +105,7 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
-      const http = server as import('node:http').Server;
+      const http = server as Server;
       const force = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
       force.unref();
       http.close(() => {

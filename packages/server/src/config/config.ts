@@ -94,6 +94,16 @@ export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessE
   };
 }
 
+/**
+ * {@link resolveServerConfig} against this process's environment.
+ *
+ * @example
+ * const config = resolveServerConfigFromProcess({ port: 8080 });
+ */
+export function resolveServerConfigFromProcess(options: ServerOptions): ServerConfig {
+  return resolveServerConfig(options, process.env);
+}
+
 /** A parsed command line. */
 export type Command =
   | { kind: 'server'; options: ServerOptions }

@@ -2,10 +2,10 @@ import {
   ApiError,
   parseExperimentFilter,
   parseExperimentOrderBy,
-  TrackingRequests as R,
   type Experiment,
   type RequestOf,
 } from '@loupe/protocol';
+import type { TrackingRequests as R } from '@loupe/protocol';
 import type { ExperimentStore } from '../store/tracking-store.js';
 import type { Clock } from './clock.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';

@@ -2,7 +2,6 @@ import {
   ApiError,
   parseRunFilter,
   parseRunOrderBy,
-  TrackingRequests as R,
   type DatasetInput,
   type KeyValue,
   type Metric,
@@ -10,6 +9,7 @@ import {
   type Run,
   type RunInfo,
 } from '@loupe/protocol';
+import type { TrackingRequests as R } from '@loupe/protocol';
 import type { MetricPoint, RunStore } from '../store/tracking-store.js';
 import type { Clock, IdGenerator } from './clock.js';
 import type { ExperimentService } from './experiment-service.js';

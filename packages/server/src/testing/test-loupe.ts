@@ -59,7 +59,7 @@ export async function createTestLoupe(options: ServerOptions & { database?: Test
       }
       const res = await loupe.app.request(url, init);
       const text = await res.text();
-      let parsed: Record<string, unknown> = {};
+      let parsed: Record<string, unknown>;
       try {
         parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       } catch {

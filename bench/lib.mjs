@@ -1,0 +1,111 @@
+// Shared helpers for Loupe benchmarks: start the built CLI on a temporary folder, percentiles, output.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url));
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'loupe-bench-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Starts `loupe server` from the built CLI; resolves once it prints its URL.
+ * Returns { url, pid, stop(), startedAtNs, readyAtNs }.
+ */
+export function startServer(args = [], { cwd = tempDir(), env = {} } = {}) {
+  const startedAtNs = process.hrtime.bigint();
+  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        child.stdout.off('data', onData);
+        resolve({
+          url: m[1],
+          pid: child.pid,
+          cwd,
+          startedAtNs,
+          stop: () =>
+            new Promise((res) => {
+              if (child.exitCode !== null) return res();
+              child.once('exit', () => res());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+}
+
+/** Percentile (0..100) of a numeric array. */
+export function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+/** Resident set size of a process in MB (Linux /proc). */
+export function rssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** Peak resident set size of a process in MB (Linux /proc VmHWM). */
+export function peakRssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** POST JSON and return { status, ms, body }. */
+export async function postJson(url, body) {
+  const t0 = process.hrtime.bigint();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await res.text();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (res.status !== 200) throw new Error(`${url} -> ${res.status}: ${text.slice(0, 300)}`);
+  return { status: res.status, ms, body: text ? JSON.parse(text) : {} };
+}
+
+/** Formats a number with fixed decimals. */
+export const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
+
+/** Prints a result line and returns it as an object (for bench/run.mjs to collect). */
+export function report(name, fields) {
+  const line = Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v, 2) : v}`)
+    .join('  ');
+  console.log(`${name}: ${line}`);
+  return { name, ...fields };
+}
+
+/** Parses `--key value` flags. */
+export function flags(argv = process.argv.slice(2)) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) out[a.slice(2)] = true;
+      else {
+        out[a.slice(2)] = next;
+        i++;
+      }
+    }
+  }
+  return out;
+}
