@@ -68,11 +68,32 @@ describe('loupe CLI (built), over real HTTP', () => {
   });
 
   it('finishes in-flight requests on SIGTERM and exits cleanly', async () => {
-    const inflight = fetch(`${server.url}/api/2.0/mlflow/experiments/search?max_results=10`);
+    // Hold a request open mid-body so it is provably in flight when SIGTERM arrives.
+    const body = JSON.stringify({ name: 'during-shutdown' });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode(body.slice(0, 5)));
+        await gate;
+        controller.enqueue(new TextEncoder().encode(body.slice(5)));
+        controller.close();
+      },
+    });
+    const inflight = fetch(`${server.url}/api/2.0/mlflow/experiments/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await new Promise((r) => setTimeout(r, 200));
     server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    release();
     const res = await inflight;
     expect(res.status).toBe(200);
-    const code = await new Promise<number | null>((resolve) => server.child.once('exit', resolve));
+    expect(await res.json()).toHaveProperty('experiment_id');
+    const code = await new Promise<number | null>((resolve) => (server.child.exitCode !== null ? resolve(server.child.exitCode) : server.child.once('exit', resolve)));
     expect(code).toBe(0);
     expect(server.output()).toContain('Loupe stopped.');
   });

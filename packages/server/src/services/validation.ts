@@ -40,7 +40,8 @@ export function validateKey(kind: 'metric' | 'param' | 'tag', key: string): void
       `Invalid ${kind} name: '${key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`,
     );
   }
-  const normalized = path.posix.normalize(key);
+  // Python's posixpath.normpath (which MLflow uses) also drops a trailing slash.
+  const normalized = path.posix.normalize(key).replace(/(.)\/+$/, '$1');
   if (normalized !== key || key.startsWith('/') || normalized.startsWith('..')) {
     throw ApiError.invalid(
       `Invalid ${kind} name: '${key}'. Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${normalized}'`,

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseCommand, resolveServerConfig } from './config.js';
+
+describe('resolveServerConfig', () => {
+  it('uses MLflow-like defaults', () => {
+    const c = resolveServerConfig({}, {});
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 5000,
+      backendStoreUri: 'sqlite:///./loupe-data/loupe.db',
+      defaultArtifactRoot: 'mlflow-artifacts:/',
+      artifactsDestination: path.resolve('loupe-data/artifacts'),
+      serveArtifacts: true,
+    });
+  });
+
+  it('prefers options over LOUPE_* over MLFLOW_* over defaults', () => {
+    expect(resolveServerConfig({}, { MLFLOW_PORT: '6000' }).port).toBe(6000);
+    expect(resolveServerConfig({}, { MLFLOW_PORT: '6000', LOUPE_PORT: '7000' }).port).toBe(7000);
+    expect(resolveServerConfig({ port: 8000 }, { LOUPE_PORT: '7000' }).port).toBe(8000);
+    expect(resolveServerConfig({}, { MLFLOW_BACKEND_STORE_URI: 'postgresql://x/y' }).backendStoreUri).toBe('postgresql://x/y');
+  });
+
+  it('uses the artifacts destination as the default root when not serving artifacts', () => {
+    const c = resolveServerConfig({ serveArtifacts: false, artifactsDestination: '/srv/art' }, {});
+    expect(c.defaultArtifactRoot).toBe('/srv/art');
+    expect(resolveServerConfig({}, { LOUPE_SERVE_ARTIFACTS: 'false' }).serveArtifacts).toBe(false);
+  });
+
+  it('rejects bad environment values with a message naming the setting', () => {
+    expect(() => resolveServerConfig({}, { LOUPE_PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => resolveServerConfig({}, { LOUPE_PORT: '70000' })).toThrow(/port/);
+    expect(() => resolveServerConfig({}, { LOUPE_SERVE_ARTIFACTS: 'maybe' })).toThrow(/serve-artifacts/);
+  });
+});
+
+describe('parseCommand', () => {
+  it('parses server flags', () => {
+    expect(
+      parseCommand(['server', '--host', '0.0.0.0', '--port', '8080', '--backend-store-uri', 'sqlite:///x.db', '--no-serve-artifacts', '--artifacts-destination', '/a']),
+    ).toEqual({
+      kind: 'server',
+      options: { host: '0.0.0.0', port: 8080, backendStoreUri: 'sqlite:///x.db', serveArtifacts: false, artifactsDestination: '/a' },
+    });
+    expect(parseCommand(['server', '--serve-artifacts'])).toEqual({ kind: 'server', options: { serveArtifacts: true } });
+  });
+
+  it('parses db upgrade, help and version', () => {
+    expect(parseCommand(['db', 'upgrade', '--backend-store-uri', 'postgresql://h/d'])).toEqual({ kind: 'db-upgrade', options: { backendStoreUri: 'postgresql://h/d' } });
+    expect(parseCommand([]).kind).toBe('help');
+    expect(parseCommand(['--help']).kind).toBe('help');
+    expect(parseCommand(['--version']).kind).toBe('version');
+  });
+
+  it('rejects unknown commands, unknown flags and contradictions', () => {
+    expect(() => parseCommand(['serve'])).toThrow(/Unknown command 'serve'/);
+    expect(() => parseCommand(['server', '--bogus'])).toThrow(ConfigError);
+    expect(() => parseCommand(['server', '--port', 'x'])).toThrow(/--port/);
+    expect(() => parseCommand(['server', '--serve-artifacts', '--no-serve-artifacts'])).toThrow(/mutually exclusive/);
+  });
+});
