@@ -55,11 +55,11 @@ describe('loupe CLI (built), over real HTTP', () => {
   it('logs a run end to end like the MLflow Python client', async () => {
     const post = (p: string, body: unknown) =>
       fetch(`${server.url}/api/2.0/mlflow/${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as Record<string, never> }),
+        async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }),
       );
     const exp = await post('experiments/create', { name: 'e2e' });
     expect(exp.status).toBe(200);
-    const run = await post('runs/create', { experiment_id: exp.body.experiment_id, run_name: 'cli', start_time: Date.now() });
+    const run = await post('runs/create', { experiment_id: exp.body.experiment_id, run_name: "cli", start_time: Date.now() });
     const runId = (run.body.run as { info: { run_id: string } }).info.run_id;
     expect((await post('runs/log-batch', { run_id: runId, metrics: [{ key: 'acc', value: 0.9, timestamp: Date.now(), step: 0 }], params: [{ key: 'lr', value: '0.1' }] })).status).toBe(200);
     expect((await post('runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() })).status).toBe(200);

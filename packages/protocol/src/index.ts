@@ -8,4 +8,5 @@ export * from './entities/tracking.js';
 export * from './schemas/fields.js';
 export * as TrackingRequests from './schemas/tracking-requests.js';
 export type { RequestOf } from './schemas/tracking-requests.js';
-export * from './search/ast.js';
+export * as LoggedModelRequests from './schemas/logged-model-requests.js';
+export * from './search/index.js';

@@ -7,13 +7,17 @@ import type { Kysely } from 'kysely';
 import type { ServerConfig } from './config/config.js';
 import { createApp } from './http/app.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock.js';
+import { ArtifactService } from './services/artifact-service.js';
 import { ExperimentService } from './services/experiment-service.js';
+import { LoggedModelService } from './services/logged-model-service.js';
 import { RunService } from './services/run-service.js';
 import type { Services } from './services/services.js';
+import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
 import { createDialect } from './store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from './store/sql/migrate.js';
 import type { Database } from './store/sql/schema.js';
 import { SqlExperimentStore } from './store/sql/sql-experiment-store.js';
+import { SqlLoggedModelStore } from './store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from './store/sql/sql-run-store.js';
 
 /** Loupe's own version (from package.json). */
@@ -57,8 +61,11 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     throw err;
   }
   const experiments = new ExperimentService(new SqlExperimentStore(db, dialect), clock, config.defaultArtifactRoot);
-  const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids);
-  const services: Services = { experiments, runs };
+  const loggedModels = new LoggedModelService(new SqlLoggedModelStore(db, dialect), experiments, clock, ids);
+  const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids, (run, metrics) => loggedModels.logRunMetrics(run, metrics));
+  const { destination, localRoots } = createLocalArtifactRoots(config);
+  const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
+  const services: Services = { experiments, runs, artifacts, loggedModels };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
   return { app, services, db, close: () => db.destroy() };
 }
@@ -107,9 +114,13 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
     (closing ??= new Promise<void>((resolve) => {
       const http = server as Server;
       const force = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
+      // A request that finishes during shutdown leaves a keep-alive connection behind: close it as soon as it idles.
+      const reap = setInterval(() => http.closeIdleConnections(), 50);
       force.unref();
+      reap.unref();
       http.close(() => {
         clearTimeout(force);
+        clearInterval(reap);
         resolve();
       });
       http.closeIdleConnections();

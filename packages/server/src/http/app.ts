@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { ApiError } from '@loupe/protocol';
 import type { Services } from '../services/services.js';
+import { artifactRpcRoutes, mountArtifactRoutes } from './artifacts/artifact-routes.js';
 import { experimentRoutes } from './rest/experiments.js';
+import { loggedModelRoutes } from './rest/logged-models.js';
 import { runRoutes } from './rest/runs.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 
@@ -21,7 +23,7 @@ export interface AppOptions {
 }
 
 /** Every RPC route group. */
-export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes] as readonly RpcRoute[];
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes] as readonly RpcRoute[];
 
 /**
  * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error
@@ -40,6 +42,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
   mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
+  mountArtifactRoutes(app, options.services);
   for (const add of options.extraRoutes ?? []) add(app);
 
   app.notFound(() => new Response(null, { status: 404 }));

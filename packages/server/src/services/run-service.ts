@@ -62,6 +62,8 @@ export class RunService {
     private readonly experiments: ExperimentService,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** Receives metrics logged with a `model_id` (spec §3: they feed the logged model's `data.metrics`). */
+    private readonly onModelMetrics?: (run: RunInfo, metrics: MetricPoint[]) => Promise<void>,
   ) {}
 
   async create(req: RequestOf<typeof R.CreateRun>): Promise<Run> {
@@ -133,6 +135,7 @@ export class RunService {
     const point = toMetricPoint(req);
     const info = await this.getActiveInfo(req);
     await this.store.logBatch(info.run_id, { metrics: [point], params: [], tags: [] });
+    if (point.model_id) await this.onModelMetrics?.(info, [point]);
   }
 
   async logParam(req: RequestOf<typeof R.LogParam>): Promise<void> {
@@ -186,6 +189,7 @@ export class RunService {
     }
     const info = await this.getActiveInfo(req);
     await this.store.logBatch(info.run_id, { metrics, params: [...seen].map(([key, value]) => ({ key, value })), tags });
+    if (metrics.some((m) => m.model_id)) await this.onModelMetrics?.(info, metrics);
     const nameTag = tags.filter((tag) => tag.key === RUN_NAME_TAG).at(-1);
     if (nameTag) await this.store.updateRunInfo(info.run_id, { runName: nameTag.value });
   }

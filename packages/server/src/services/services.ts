@@ -1,8 +1,12 @@
+import type { ArtifactService } from './artifact-service.js';
 import type { ExperimentService } from './experiment-service.js';
+import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
   experiments: ExperimentService;
   runs: RunService;
+  artifacts: ArtifactService;
+  loggedModels: LoggedModelService;
 }

@@ -172,7 +172,8 @@ export class SqlExperimentStore implements ExperimentStore {
         .where('t.experiment_id', '=', sql.ref<number>('e.experiment_id'))
         .where('t.key', '=', c.key)
         .where(() => compileComparison(this.dialect, sql.ref('t.value'), c.op, c.value));
-      return sql<SqlBool>`exists (${inner})`;
+      // Kysely parenthesizes an interpolated subquery itself; SQLite rejects `exists ((...))`.
+      return sql<SqlBool>`exists ${inner}`;
     }
     const column = ORDER_COLUMNS[c.key];
     if (!column || c.key === 'experiment_id') throw ApiError.invalid(`Invalid attribute key '${c.key}' specified.`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect as KyselySqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.js';
 import type { SqlDialect } from '../sql-dialect.js';
 
@@ -17,6 +17,35 @@ export function sqliteFilePath(uri: string): string {
   if (rest === '' || rest === '/' || rest === '/:memory:' || rest === ':memory:') return ':memory:';
   if (!rest.startsWith('/')) throw new Error(`Invalid SQLite URI '${uri}': expected sqlite:///relative/path.db or sqlite:////absolute/path.db`);
   return rest.slice(1);
+}
+
+/** Prepared statements kept per connection; SQL texts vary with list lengths, so the cache is bounded. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Wraps a better-sqlite3 database so `prepare` reuses statements by SQL text. Kysely prepares every
+ * query anew, and preparing a 500-row INSERT costs more than running it. Reuse is safe: Kysely runs
+ * each statement to completion synchronously before the next `prepare`.
+ *
+ * @example
+ * new KyselySqliteDialect({ database: withStatementCache(new BetterSqlite3(file), 256) });
+ */
+export function withStatementCache(db: BetterSqlite3.Database, size: number): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        cache.delete(sqlText);
+      } else {
+        stmt = db.prepare(sqlText);
+        if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  };
 }
 
 /**
@@ -52,7 +81,7 @@ export class SqliteDialect implements SqlDialect {
       }
       return re.test(String(value)) ? 1 : 0;
     });
-    return new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: db }) });
+    return new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: withStatementCache(db, STATEMENT_CACHE_SIZE) }) });
   }
 
   readonly idColumnType = 'integer';

@@ -1,0 +1,18 @@
+import type { Hono } from 'hono';
+import type { Services } from '../../services/services.js';
+import { mountProxiedArtifactRoutes } from './proxied-artifact-routes.js';
+import { mountRunArtifactRoutes } from './run-artifact-routes.js';
+
+export { artifactRpcRoutes } from './run-artifact-routes.js';
+
+/**
+ * Mounts every streamed artifact route: the proxied `mlflow-artifacts` service and the run artifact
+ * download/upload routes. (`ListArtifacts` is an RPC: see `artifactRpcRoutes`.)
+ *
+ * @example
+ * mountArtifactRoutes(app, services);
+ */
+export function mountArtifactRoutes(app: Hono, services: Services): void {
+  mountProxiedArtifactRoutes(app, services.artifacts);
+  mountRunArtifactRoutes(app, services.artifacts);
+}

@@ -1,0 +1,77 @@
+import type { Context, Hono } from 'hono';
+import type { ArtifactService } from '../../services/artifact-service.js';
+import { toProtoJson } from '../json-response.js';
+import { fileResponse } from './file-response.js';
+
+/** Where the proxied artifact service lives (spec §2.6). */
+export const PROXIED_ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
+
+type Handler = (c: Context) => Promise<Response>;
+
+/** The body of a request that came without one: an empty file. */
+export const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
+
+/**
+ * A JSON reply in MLflow's protobuf-JSON form.
+ *
+ * @example
+ * return jsonReply(c, { files }); // '{}' when files is empty
+ */
+export function jsonReply(c: Context, message: object): Response {
+  return c.body(toProtoJson(message), 200, { 'content-type': 'application/json' });
+}
+
+/**
+ * With `--no-serve-artifacts` every proxied route answers 503 with plain text, before looking at the
+ * request, as MLflow's server does.
+ */
+function unlessDisabled(artifacts: ArtifactService, endpoint: string, handler: Handler): Handler {
+  return async (c) => {
+    if (artifacts.proxyEnabled) return handler(c);
+    return c.text(
+      `Endpoint: ${endpoint} disabled due to the server running with --no-serve-artifacts. To enable artifact serving, start the server with --serve-artifacts.`,
+      503,
+    );
+  };
+}
+
+/**
+ * Mounts the proxied artifact service under `/api/2.0/mlflow-artifacts` and `/ajax-api/2.0/mlflow-artifacts`:
+ * download, streamed upload, listing, delete, and multipart-upload endpoints that answer 501 because
+ * the local store has no multipart upload. `<path>` may contain `/`.
+ *
+ * @example
+ * mountProxiedArtifactRoutes(app, services.artifacts);
+ */
+export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService): void {
+  for (const prefix of PROXIED_ARTIFACT_PREFIXES) {
+    const route = (path: string, handler: Handler) => unlessDisabled(artifacts, `${prefix}${path}`, handler);
+    const file = `${prefix}/artifacts/:path{.+}`;
+
+    app.get(
+      `${prefix}/artifacts`,
+      route('/artifacts', async (c) => jsonReply(c, { files: await artifacts.listProxied(c.req.query('path')) })),
+    );
+    app.get(file, route('/artifacts/<path>', async (c) => fileResponse(await artifacts.openProxied(c.req.param('path')))));
+    app.put(
+      file,
+      route('/artifacts/<path>', async (c) => {
+        await artifacts.putProxied(c.req.param('path'), c.req.raw.body ?? NO_BODY);
+        return jsonReply(c, {});
+      }),
+    );
+    app.delete(
+      file,
+      route('/artifacts/<path>', async (c) => {
+        await artifacts.deleteProxied(c.req.param('path'));
+        return jsonReply(c, {});
+      }),
+    );
+    for (const step of ['create', 'complete', 'abort']) {
+      app.post(
+        `${prefix}/mpu/${step}/:path{.+}`,
+        route(`/mpu/${step}/<path>`, (c) => artifacts.multipartUpload(c.req.param('path'))),
+      );
+    }
+  }
+}

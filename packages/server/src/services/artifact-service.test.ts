@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestLoupe, type TestLoupe } from '../testing/test-loupe.js';
+import type { ArtifactDownload, ArtifactService } from './artifact-service.js';
+
+const text = (s: string) => Readable.from([Buffer.from(s)]);
+
+async function contents(file: ArtifactDownload): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of file.stream as unknown as AsyncIterable<Uint8Array>) parts.push(chunk);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+describe('ArtifactService', () => {
+  let loupe: TestLoupe;
+  let artifacts: ArtifactService;
+  let defaultRoot: string;
+
+  beforeEach(async () => {
+    defaultRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-default-root-'));
+    loupe = await createTestLoupe({ defaultArtifactRoot: defaultRoot });
+    artifacts = loupe.services.artifacts;
+  });
+  afterEach(async () => {
+    await loupe.dispose();
+    fs.rmSync(defaultRoot, { recursive: true, force: true });
+  });
+
+  it('lists and opens under mlflow-artifacts, proxy-URL, file and plain-path roots alike', async () => {
+    await artifacts.putProxied('1/models/m-1/artifacts/MLmodel', text('flavors: {}'));
+    await artifacts.putProxied('1/models/m-1/artifacts/data/model.pkl', text('pickle'));
+    const roots = [
+      'mlflow-artifacts:/1/models/m-1/artifacts',
+      'mlflow-artifacts://tracking:5000/1/models/m-1/artifacts',
+      'http://tracking:5000/api/2.0/mlflow-artifacts/artifacts/1/models/m-1/artifacts',
+      `file://${loupe.artifactsDir}/1/models/m-1/artifacts`,
+      `${loupe.artifactsDir}/1/models/m-1/artifacts`,
+    ];
+    for (const root of roots) {
+      expect(await artifacts.listUnderUri(root), root).toEqual([
+        { path: 'MLmodel', is_dir: false, file_size: 11 },
+        { path: 'data', is_dir: true },
+      ]);
+      expect(await artifacts.listUnderUri(root, 'data')).toEqual([{ path: 'data/model.pkl', is_dir: false, file_size: 6 }]);
+      const file = await artifacts.openUnderUri(root, 'data/model.pkl');
+      expect({ size: file.size, fileName: file.fileName }).toEqual({ size: 6, fileName: 'model.pkl' });
+      expect(await contents(file)).toBe('pickle');
+    }
+  });
+
+  it('serves runs created under a local default artifact root that is not the destination', async () => {
+    const { experiment_id: exp } = await loupe.services.experiments.create({ name: 'under-default', tags: [] });
+    const run = await loupe.services.runs.create({ experiment_id: exp, tags: [] });
+    expect(run.info.artifact_uri).toBe(`${defaultRoot}/${exp}/${run.info.run_id}/artifacts`);
+    await artifacts.uploadRunArtifact({ run_uuid: run.info.run_id, path: 'eval/results.json' }, text('{"acc":1}'));
+    expect(fs.readFileSync(path.join(run.info.artifact_uri, 'eval', 'results.json'), 'utf8')).toBe('{"acc":1}');
+    expect(await artifacts.listRunArtifacts({ run_id: run.info.run_id })).toEqual({
+      root_uri: run.info.artifact_uri,
+      files: [{ path: 'eval', is_dir: true }],
+    });
+    expect(await contents(await artifacts.openRunArtifact({ run_id: run.info.run_id, path: 'eval/results.json' }))).toBe('{"acc":1}');
+  });
+
+  it('refuses roots it cannot serve without touching storage', async () => {
+    for (const root of ['s3://bucket/x', 'gs://b/x', '/etc', 'file:///etc', 'mlflow-artifacts:/../../etc', 'runs:/abc/model']) {
+      await expect(artifacts.listUnderUri(root), root).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining(`'${root}'`) });
+      await expect(artifacts.openUnderUri(root, 'passwd'), root).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    }
+  });
+
+  it('tells a missing file (404) from a directory (400)', async () => {
+    await artifacts.putProxied('d/f.txt', text('f'));
+    await expect(artifacts.openUnderUri('mlflow-artifacts:/', 'd/nope.txt')).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    await expect(artifacts.openUnderUri('mlflow-artifacts:/', 'd')).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('directory') });
+    await expect(artifacts.openUnderUri('mlflow-artifacts:/', undefined)).rejects.toMatchObject({ message: expect.stringContaining("'path'") });
+  });
+
+  it('turns a body that fails to read into a 400, leaving nothing', async () => {
+    async function* failing() {
+      yield Buffer.from('partial');
+      throw new Error('socket hang up');
+    }
+    await expect(artifacts.putProxied('x/y.bin', failing())).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('socket hang up') });
+    expect(await artifacts.listProxied('x')).toEqual([]);
+  });
+
+  it('validates multipart requests, then answers NOT_IMPLEMENTED', async () => {
+    await expect(artifacts.multipartUpload('../x')).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    await expect(artifacts.multipartUpload('ok/file.bin')).rejects.toMatchObject({ code: 'NOT_IMPLEMENTED' });
+  });
+});

@@ -1,0 +1,214 @@
+import { ApiError, type RunInfo } from '@loupe/protocol';
+import { bodyChunks } from '../store/artifacts/artifact-body.js';
+import { checkArtifactPath, joinArtifactPath } from '../store/artifacts/artifact-path.js';
+import type { ArtifactBody, ArtifactEntry, ArtifactReadable, ArtifactStore } from '../store/artifacts/artifact-store.js';
+import { mapArtifactUri, type ServedArtifactRoots } from '../store/artifacts/artifact-uri.js';
+
+/** A listed artifact as it travels on the wire (spec §2.1 FileInfo). */
+export interface FileInfo {
+  path: string;
+  is_dir: boolean;
+  file_size?: number;
+}
+
+/** A file ready to be sent: its bytes, size and the name to offer for saving. */
+export interface ArtifactDownload extends ArtifactReadable {
+  fileName: string;
+}
+
+/** What the artifact use cases are built from. */
+export interface ArtifactServiceOptions {
+  /** Looks runs up (RunService). */
+  runs: { getInfo(runId: string): Promise<RunInfo> };
+  /** The store behind `mlflow-artifacts:` URIs and the proxied routes; null with `--no-serve-artifacts`. */
+  proxied: ArtifactStore | null;
+  /** Local folders (absolute) that `file:` URIs and plain paths may point into, each with its store. */
+  localRoots: readonly { dir: string; store: ArtifactStore }[];
+}
+
+/** Run artifact requests carry `run_id`, or the legacy `run_uuid` (spec §1.2). */
+export interface RunArtifactRequest {
+  run_id?: string | undefined;
+  run_uuid?: string | undefined;
+  path?: string | undefined;
+}
+
+/** The UI's `upload-artifact` takes at most 10 MiB (spec §1.8). */
+export const UPLOAD_ARTIFACT_MAX_BYTES = 10 * 1024 * 1024;
+const uploadTooLarge = () => ApiError.invalid('Artifact size is too large. Max size is 10MB.');
+
+/** Reads a request body, turning a failure to read it into a 400 rather than a 500; optionally bounded. */
+async function* requestBody(body: ArtifactBody, maxBytes = Infinity): AsyncGenerator<Uint8Array, void, undefined> {
+  const chunks = bodyChunks(body);
+  let total = 0;
+  try {
+    for (;;) {
+      let next: IteratorResult<Uint8Array, void>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        throw new ApiError('BAD_REQUEST', `The request body could not be read to its end: ${(err as Error).message}`);
+      }
+      if (next.done) return;
+      total += next.value.byteLength;
+      if (total > maxBytes) throw uploadTooLarge();
+      yield next.value;
+    }
+  } finally {
+    await chunks.return();
+  }
+}
+
+function toFileInfo(path: string, entry: ArtifactEntry): FileInfo {
+  return entry.isDir ? { path, is_dir: true } : { path, is_dir: false, file_size: entry.fileSize ?? 0 };
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Artifact use cases (spec §1.8, §2.6): the proxied `mlflow-artifacts` service over the artifacts
+ * destination, run artifacts (list, download, UI upload) resolved through each run's `artifact_uri`,
+ * and listing/opening under any served artifact root URI (logged models use that). Every client path
+ * goes through `checkArtifactPath`; URIs this server cannot serve are a 400, never read.
+ *
+ * @example
+ * const artifacts = new ArtifactService({ runs, proxied: store, localRoots: [{ dir: '/data/artifacts', store }] });
+ * const { root_uri, files } = await artifacts.listRunArtifacts({ run_id: 'abc', path: 'model' });
+ */
+export class ArtifactService {
+  private readonly roots: ServedArtifactRoots<ArtifactStore>;
+
+  constructor(private readonly options: ArtifactServiceOptions) {
+    this.roots = { proxied: options.proxied ?? undefined, local: options.localRoots.map((r) => ({ dir: r.dir, target: r.store })) };
+  }
+
+  /** False when the server runs with `--no-serve-artifacts`: the proxied routes answer 503. */
+  get proxyEnabled(): boolean {
+    return this.options.proxied !== null;
+  }
+
+  /** `PUT mlflow-artifacts/artifacts/<path>`: streams the body into the destination. */
+  async putProxied(rawPath: string | undefined, body: ArtifactBody): Promise<void> {
+    const path = checkArtifactPath(rawPath, 'path');
+    await this.proxied().write(path, requestBody(body));
+  }
+
+  /** `GET mlflow-artifacts/artifacts/<path>`. */
+  async openProxied(rawPath: string | undefined): Promise<ArtifactDownload> {
+    const path = checkArtifactPath(rawPath, 'path');
+    return this.open(this.proxied(), path, path);
+  }
+
+  /** `GET mlflow-artifacts/artifacts?path=`: children of a folder, by name only (as MLflow answers). */
+  async listProxied(rawPath: string | undefined): Promise<FileInfo[]> {
+    const path = checkArtifactPath(rawPath, 'path', { allowRoot: true });
+    return (await this.proxied().list(path)).map((e) => toFileInfo(e.path, e));
+  }
+
+  /** `DELETE mlflow-artifacts/artifacts/<path>`: a file or a tree; nothing there is not an error. */
+  async deleteProxied(rawPath: string | undefined): Promise<void> {
+    const path = checkArtifactPath(rawPath, 'path');
+    await this.proxied().delete(path);
+  }
+
+  /** `POST mlflow-artifacts/mpu/{create,complete,abort}/<path>`: the stores here have no multipart upload. */
+  async multipartUpload(rawPath: string | undefined): Promise<never> {
+    checkArtifactPath(rawPath, 'path');
+    throw new ApiError('NOT_IMPLEMENTED', 'Multipart upload is not supported for the current artifact repository');
+  }
+
+  /** `GET mlflow/artifacts/list`: files relative to the run's artifact root (no paging: one page holds all). */
+  async listRunArtifacts(req: RunArtifactRequest & { page_token?: string | undefined }): Promise<{ root_uri: string; files: FileInfo[] }> {
+    const runId = req.run_id || req.run_uuid;
+    if (!runId) throw ApiError.missing('run_id');
+    const path = checkArtifactPath(req.path, 'path', { allowRoot: true });
+    const info = await this.options.runs.getInfo(runId);
+    return { root_uri: info.artifact_uri, files: await this.listUnderUri(info.artifact_uri, path) };
+  }
+
+  /** `GET /get-artifact?run_id=&path=`: one file of a run. */
+  async openRunArtifact(req: RunArtifactRequest): Promise<ArtifactDownload> {
+    const runId = req.run_id || req.run_uuid;
+    if (!runId) throw ApiError.missing('run_id');
+    const path = checkArtifactPath(req.path, 'path');
+    const info = await this.options.runs.getInfo(runId);
+    return this.openUnderUri(info.artifact_uri, path);
+  }
+
+  /**
+   * `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path=`: a non-empty body of at most 10 MiB
+   * written to `<run artifact root>/<path>`, with MLflow's checks and messages in MLflow's order.
+   */
+  async uploadRunArtifact(req: RunArtifactRequest, body: ArtifactBody | null, declaredBytes?: number): Promise<void> {
+    const runId = req.run_uuid || req.run_id;
+    if (!runId) throw ApiError.invalid('Request must specify run_uuid.');
+    if (!req.path) throw ApiError.invalid('Request must specify path.');
+    const path = checkArtifactPath(req.path, 'path');
+    if (declaredBytes !== undefined && declaredBytes > UPLOAD_ARTIFACT_MAX_BYTES) throw uploadTooLarge();
+    const noData = () => ApiError.invalid('Request must specify data.');
+    if (!body) throw noData();
+    const chunks = requestBody(body, UPLOAD_ARTIFACT_MAX_BYTES);
+    try {
+      let first = await chunks.next();
+      while (!first.done && first.value.byteLength === 0) first = await chunks.next();
+      if (first.done) throw noData();
+      const head = first.value;
+      const info = await this.options.runs.getInfo(runId);
+      const { store, base } = this.locate(info.artifact_uri);
+      await store.write(joinArtifactPath(base, path), (async function* () {
+        yield head;
+        yield* chunks;
+      })());
+    } finally {
+      await chunks.return();
+    }
+  }
+
+  /**
+   * Lists a folder under any artifact root URI this server serves; paths come back relative to the
+   * root (`dir/file.txt`).
+   *
+   * @example
+   * await artifacts.listUnderUri('mlflow-artifacts:/1/models/m-abc/artifacts', ''); // [{ path: 'MLmodel', ... }]
+   */
+  async listUnderUri(rootUri: string, relPath?: string): Promise<FileInfo[]> {
+    const path = checkArtifactPath(relPath, 'path', { allowRoot: true });
+    const { store, base } = this.locate(rootUri);
+    const entries = await store.list(joinArtifactPath(base, path));
+    return entries.map((e) => toFileInfo(joinArtifactPath(path, e.path), e));
+  }
+
+  /**
+   * Opens a file under any artifact root URI this server serves.
+   *
+   * @example
+   * const file = await artifacts.openUnderUri(model.artifact_location, 'MLmodel');
+   */
+  async openUnderUri(rootUri: string, relPath: string | undefined): Promise<ArtifactDownload> {
+    const path = checkArtifactPath(relPath, 'path');
+    const { store, base } = this.locate(rootUri);
+    return this.open(store, joinArtifactPath(base, path), path);
+  }
+
+  private proxied(): ArtifactStore {
+    if (!this.options.proxied) {
+      throw new ApiError('TEMPORARILY_UNAVAILABLE', 'Proxied artifact serving is disabled (the server runs with --no-serve-artifacts).');
+    }
+    return this.options.proxied;
+  }
+
+  private locate(rootUri: string): { store: ArtifactStore; base: string } {
+    const mapping = mapArtifactUri(rootUri, this.roots);
+    if (!mapping.served) throw ApiError.invalid(`Cannot access artifacts at '${rootUri}': ${mapping.reason}.`);
+    return { store: mapping.target, base: mapping.path };
+  }
+
+  private async open(store: ArtifactStore, storePath: string, shownPath: string): Promise<ArtifactDownload> {
+    const file = await store.read(storePath);
+    if (file) return { ...file, fileName: baseName(storePath) };
+    if (await store.exists(storePath)) throw ApiError.invalid(`The artifact '${shownPath}' is a directory, not a file.`);
+    throw ApiError.notFound(`No such file or directory: '${shownPath}'.`);
+  }
+}
