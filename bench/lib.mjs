@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../packages/server/dist/loupe.js', import.meta.url));
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'loupe-bench-') {

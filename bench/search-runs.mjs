@@ -11,9 +11,10 @@ const Database = require('better-sqlite3');
 
 const opts = flags();
 const RUNS = Number(opts.runs ?? 100_000);
+export { RUNS };
 const ITERATIONS = Number(opts.iterations ?? 50);
 
-function seed(dbFile) {
+export function seed(dbFile) {
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
   const exp = db.prepare(`insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values (?, ?, 'active', ?, ?)`);
@@ -71,6 +72,7 @@ export async function run() {
       ['metric filter + order by that metric, 100 results', { filter: 'metrics.accuracy > 0.9', order_by: ['metrics.accuracy DESC'], max_results: 100 }],
       ['metric filter + order by another metric, 100 results', { filter: 'metrics.accuracy > 0.5', order_by: ['metrics.loss ASC'], max_results: 100 }],
       ['metric + param filter, default order, 100 results', { filter: "metrics.accuracy > 0.5 and params.model = 'tree'", max_results: 100 }],
+      ['no filter, order by a metric, 100 results', { order_by: ['metrics.f1 DESC'], max_results: 100 }],
       ['no filter, default order, 1000 results', { max_results: 1000 }],
     ];
     const out = [];

@@ -208,6 +208,22 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
         expect(await search([{ entity: 'metric', key: 'acc', op: '>', value: num(0) }], [{ entity: 'metric', key: 'acc', ascending: false }])).toEqual(['b', 'a']);
       });
 
+      it('pages through a metric order across values, NaN and missing runs without gaps or repeats', async () => {
+        for (const ascending of [true, false]) {
+          const orderBy: OrderBy<RunFilterEntity>[] = [{ entity: 'metric', key: 'acc', ascending }];
+          const all = await search([], orderBy, 'ALL');
+          for (const limit of [1, 2, 3]) {
+            const seen: string[] = [];
+            for (let offset = 0; offset < 6; offset += limit) {
+              const page = await s.runs.searchRuns({ experimentIds: [exp], viewType: 'ALL', filter: [], orderBy, page: { offset, limit } });
+              seen.push(...page.items.map((r) => r.info.run_name));
+              expect(page.hasMore).toBe(offset + limit < all.length);
+            }
+            expect(seen, `limit ${limit}`).toEqual(all);
+          }
+        }
+      });
+
       it('orders by params, tags and attributes', async () => {
         expect(await search([], [{ entity: 'param', key: 'opt', ascending: false }])).toEqual(['b', 'a', 'c']);
         expect(await search([], [{ entity: 'attribute', key: 'run_name', ascending: true }])).toEqual(['a', 'b', 'c']);

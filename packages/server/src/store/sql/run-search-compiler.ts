@@ -34,30 +34,77 @@ export interface RunSearchQuery {
   orderBy: OrderBy<RunFilterEntity>[];
 }
 
+/** One ordered slice of a search's results; slices are read in order to fill a page. */
+export interface RunSearchSegment {
+  select(page: { limit: number; offset: number }): RawBuilder<RunsTable>;
+  count(): RawBuilder<{ n: number }>;
+}
+
+interface Parts {
+  /** The FROM source; `runs r` unless a segment pins its join order. */
+  from?: RawBuilder<unknown>;
+  joins: RawBuilder<unknown>[];
+  where: RawBuilder<unknown>[];
+  order: RawBuilder<unknown>[];
+}
+
 /**
- * Builds the SQL of a run search: experiment and lifecycle scope, one inner join per metric / param /
- * tag clause (a missing key makes a clause false, as in MLflow), EXISTS for dataset clauses, and the
- * order_by with MLflow's rules (missing values last, NaN after numbers, then `start_time DESC, run_id`).
- * An order_by on a metric the filter already joins reuses that join, so `metrics.m > x ORDER BY
- * metrics.m` walks the (key, value) index in order and stops at the page size. Only `sql.ref` names
- * and bound values reach the SQL text.
+ * Plans a run search as one or more ordered segments. Scope: experiments and lifecycle. Filters: one
+ * inner join per metric / param / tag clause (a missing key makes a clause false, as in MLflow),
+ * EXISTS for dataset clauses. Order: MLflow's rules (missing values last, NaN after numbers, then
+ * `start_time DESC, run_id`). When the first order key is a metric, the search is split into the runs
+ * that have a real value (walked in the `(key, is_nan, value)` index order, so a page stops early),
+ * then the NaN ones, then the ones without it, instead of sorting every run. An order on a metric the
+ * filter already joins reuses that join. Only `sql.ref` names and bound values reach the SQL text.
  *
  * @example
- * const rows = await compileRunSearch(dialect, query, { limit: 101, offset: 0 }).execute(db);
+ * const [first] = planRunSearch(dialect, query);
+ * const { rows } = await first.select({ limit: 101, offset: 0 }).execute(db);
  */
-export function compileRunSearch(dialect: SqlDialect, query: RunSearchQuery, page: { limit: number; offset: number }): RawBuilder<RunsTable> {
-  const joins: RawBuilder<unknown>[] = [];
-  const where: RawBuilder<unknown>[] = [
-    sql`r.experiment_id in (${sql.join(query.experimentIds)})`,
-    sql`r.lifecycle_stage in (${sql.join(lifecycleStages(query.viewType))})`,
-  ];
+export function planRunSearch(dialect: SqlDialect, query: RunSearchQuery): RunSearchSegment[] {
+  const base: Parts = {
+    joins: [],
+    where: [
+      sql`r.experiment_id in (${sql.join(query.experimentIds)})`,
+      sql`r.lifecycle_stage in (${sql.join(lifecycleStages(query.viewType))})`,
+    ],
+    order: [],
+  };
   const joinedMetrics = new Map<string, string>();
-  query.filter.forEach((c, i) => applyClause(dialect, c, `f${i}`, joins, where, joinedMetrics));
+  query.filter.forEach((c, i) => applyClause(dialect, c, `f${i}`, base.joins, base.where, joinedMetrics));
 
+  const [first, ...rest] = query.orderBy;
+  if (!first || first.entity !== 'metric' || joinedMetrics.has(first.key)) {
+    return [segment(withOrder(base, query.orderBy, joinedMetrics))];
+  }
+  const key = first.key;
+  const hasValue = sql`s.run_uuid = r.run_uuid and s.key = ${key} and s.is_nan = 0`;
+  // Without filters narrowing the runs, walking the metric's (key, is_nan, value) index in order and
+  // stopping at the page size beats any plan that sorts; SQLite keeps a CROSS JOIN's order as written.
+  const real: Parts =
+    query.filter.length === 0
+      ? { ...base, from: sql`latest_metrics s cross join runs r`, where: [hasValue, ...base.where] }
+      : { ...base, joins: [...base.joins, sql`join latest_metrics s on ${hasValue}`] };
+  const withValue = withOrder(real, query.orderBy, new Map([...joinedMetrics, [key, 's']]));
+  const nan = { ...base, where: [...base.where, sql`exists (select 1 from latest_metrics s where s.run_uuid = r.run_uuid and s.key = ${key} and s.is_nan = 1)`] };
+  const missing = { ...base, where: [...base.where, sql`not exists (select 1 from latest_metrics s where s.run_uuid = r.run_uuid and s.key = ${key})`] };
+  return [segment(withValue), segment(withOrder(nan, rest, joinedMetrics)), segment(withOrder(missing, rest, joinedMetrics))];
+}
+
+function segment(parts: Parts): RunSearchSegment {
+  const from = sql`from ${parts.from ?? sql`runs r`} ${sql.join(parts.joins, sql` `)} where ${sql.join(parts.where, sql` and `)}`;
+  return {
+    select: (page) => sql<RunsTable>`select r.* ${from} order by ${sql.join(parts.order)} limit ${page.limit} offset ${page.offset}`,
+    count: () => sql<{ n: number }>`select count(*) as n ${from}`,
+  };
+}
+
+function withOrder(parts: Parts, orderBy: OrderBy<RunFilterEntity>[], joinedMetrics: Map<string, string>): Parts {
+  const joins = [...parts.joins];
   const order: RawBuilder<unknown>[] = [];
   let orderedByStart = false;
   let orderedById = false;
-  query.orderBy.forEach((o, i) => {
+  orderBy.forEach((o, i) => {
     const dir = sql.raw(o.ascending ? 'asc' : 'desc');
     const alias = `o${i}`;
     if (o.entity === 'metric') {
@@ -89,11 +136,7 @@ export function compileRunSearch(dialect: SqlDialect, query: RunSearchQuery, pag
   });
   if (!orderedByStart) order.push(sql`r.start_time desc`);
   if (!orderedById) order.push(sql`r.run_uuid asc`);
-
-  return sql<RunsTable>`select r.* from runs r ${sql.join(joins, sql` `)}
-    where ${sql.join(where, sql` and `)}
-    order by ${sql.join(order)}
-    limit ${page.limit} offset ${page.offset}`;
+  return { ...parts, joins, order };
 }
 
 function applyClause(
@@ -141,8 +184,23 @@ function datasetExists(dialect: SqlDialect, c: Comparison<RunFilterEntity>): Raw
     where ri.run_uuid = r.run_uuid and ${compileComparison(dialect, sql.ref(`d.${c.key}`), c.op, c.value)})`;
 }
 
-/** Runs the search. */
+/**
+ * Runs a search plan: reads segments in order until the page is full. When a page starts past a
+ * segment's end, that segment is counted to find where the next one starts.
+ *
+ * @example
+ * const rows = await executeRunSearch(db, dialect, query, { limit: 101, offset: 0 });
+ */
 export async function executeRunSearch(db: Kysely<Database>, dialect: SqlDialect, query: RunSearchQuery, page: { limit: number; offset: number }) {
-  const { rows } = await compileRunSearch(dialect, query, page).execute(db);
+  const rows: RunsTable[] = [];
+  let offset = page.offset;
+  for (const seg of planRunSearch(dialect, query)) {
+    const need = page.limit - rows.length;
+    if (need <= 0) break;
+    const { rows: got } = await seg.select({ limit: need, offset }).execute(db);
+    rows.push(...got);
+    if (got.length > 0) offset = 0;
+    else if (offset > 0) offset = Math.max(0, offset - Number((await seg.count().execute(db)).rows[0]?.n ?? 0));
+  }
   return rows;
 }

@@ -55,8 +55,8 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     await db.schema.createIndex(`${table}_key_run`).on(table).columns(['key', 'run_uuid']).execute();
   }
 
-  await db.schema
-    .createTable('metrics')
+  await dialect
+    .clusterByPrimaryKey(db.schema.createTable('metrics'))
     .addColumn('run_uuid', 'text', (c) => c.notNull().references('runs.run_uuid').onDelete('cascade'))
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('value', 'double precision', (c) => c.notNull())
@@ -70,8 +70,8 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addPrimaryKeyConstraint('metrics_pk', ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'])
     .execute();
 
-  await db.schema
-    .createTable('latest_metrics')
+  await dialect
+    .clusterByPrimaryKey(db.schema.createTable('latest_metrics'))
     .addColumn('run_uuid', 'text', (c) => c.notNull().references('runs.run_uuid').onDelete('cascade'))
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('value', 'double precision', (c) => c.notNull())

@@ -38,6 +38,9 @@ export class PostgresDialect implements SqlDialect {
 
   idColumn: SqlDialect['idColumn'] = (c) => c.primaryKey().generatedByDefaultAsIdentity();
 
+  // PostgreSQL tables are heaps with separate indexes; there is no rowid to drop.
+  clusterByPrimaryKey: SqlDialect['clusterByPrimaryKey'] = (table) => table;
+
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`${lhs} ilike ${pattern}`;
 
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
