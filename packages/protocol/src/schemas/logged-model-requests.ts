@@ -43,3 +43,4 @@ export const SearchLoggedModels = z.object({
 export const SetLoggedModelTags = z.object({ ...modelId, tags: keyValueList() });
 export const DeleteLoggedModelTag = z.object({ ...modelId, tag_key: str().optional() });
 export const LogLoggedModelParams = z.object({ ...modelId, params: keyValueList() });
+export const ListLoggedModelArtifacts = z.object({ ...modelId, artifact_directory_path: str().optional(), page_token: str().optional() });

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { ApiError } from '@loupe/protocol';
 import type { Services } from '../services/services.js';
-import { artifactRpcRoutes, mountArtifactRoutes } from './artifacts/artifact-routes.js';
+import { artifactRpcRoutes, loggedModelArtifactRpcRoutes, mountArtifactRoutes } from './artifacts/artifact-routes.js';
 import { experimentRoutes } from './rest/experiments.js';
 import { loggedModelRoutes } from './rest/logged-models.js';
 import { runRoutes } from './rest/runs.js';
@@ -23,7 +23,7 @@ export interface AppOptions {
 }
 
 /** Every RPC route group. */
-export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes] as readonly RpcRoute[];
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes] as readonly RpcRoute[];
 
 /**
  * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error

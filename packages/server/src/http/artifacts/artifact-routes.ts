@@ -1,13 +1,15 @@
 import type { Hono } from 'hono';
 import type { Services } from '../../services/services.js';
+import { mountLoggedModelArtifactRoutes } from './logged-model-artifact-routes.js';
 import { mountProxiedArtifactRoutes } from './proxied-artifact-routes.js';
 import { mountRunArtifactRoutes } from './run-artifact-routes.js';
 
 export { artifactRpcRoutes } from './run-artifact-routes.js';
+export { loggedModelArtifactRpcRoutes } from './logged-model-artifact-routes.js';
 
 /**
  * Mounts every streamed artifact route: the proxied `mlflow-artifacts` service and the run artifact
- * download/upload routes. (`ListArtifacts` is an RPC: see `artifactRpcRoutes`.)
+ * download/upload routes, and the logged-model file download. (`ListArtifacts` is an RPC: see `artifactRpcRoutes`.)
  *
  * @example
  * mountArtifactRoutes(app, services);
@@ -15,4 +17,5 @@ export { artifactRpcRoutes } from './run-artifact-routes.js';
 export function mountArtifactRoutes(app: Hono, services: Services): void {
   mountProxiedArtifactRoutes(app, services.artifacts);
   mountRunArtifactRoutes(app, services.artifacts);
+  mountLoggedModelArtifactRoutes(app, services);
 }

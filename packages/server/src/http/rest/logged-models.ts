@@ -6,7 +6,7 @@ const BASE = '/mlflow/logged-models';
 /**
  * Logged-model RPCs (spec §3). The literal `/search` is declared before the `:model_id` routes so it
  * wins wherever both could match; tag keys may contain `/` (raw or `%2F`), hence the catch-all.
- * The artifact routes under `/:model_id/artifacts` live with the artifact handlers.
+ * The artifact routes under `/:model_id/artifacts` live in `http/artifacts/logged-model-artifact-routes.ts`.
  */
 export const loggedModelRoutes = [
   rpc({ method: 'POST', path: `${BASE}/search`, versions: [2], request: R.SearchLoggedModels, handle: (req, { services }) => services.loggedModels.search(req) }),
