@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBackends, type TestDatabase } from '../../packages/server/src/testing/backends.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnBackend, testBackends, type TestDatabase } from '../../packages/server/src/testing/backends.js';
 
 const CLI = fileURLToPath(new URL('../../packages/server/dist/loupe.js', import.meta.url));
 
@@ -30,8 +30,7 @@ async function startCli(cwd: string, backendStoreUri: string): Promise<{ child: 
 // The requests MLflow's Python client sends for `set_experiment`, `start_run`, `log_*`, `log_artifact`,
 // `log_model` (MLflow 3 logged models) and `end_run` (spec §10.2), replayed over real HTTP against the built CLI.
 for (const backend of await testBackends()) {
-  const suite = backend.unavailable ? describe.skip : describe;
-  suite(`MLflow Python client request flow on ${backend.name}${backend.unavailable ? ` (skipped: ${backend.unavailable})` : ''}`, () => {
+  describeOnBackend(backend, 'MLflow Python client request flow', () => {
     let dir: string;
     let database: TestDatabase;
     let server: Awaited<ReturnType<typeof startCli>>;

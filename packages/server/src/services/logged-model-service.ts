@@ -14,7 +14,7 @@ import type { Clock, IdGenerator } from './clock.js';
 import type { ExperimentService } from './experiment-service.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { generateRunName } from './run-names.js';
-import { appendToUri, LIMITS, validateLength, validateParams, validateRunTags } from './validation.js';
+import { appendToUri, LIMITS, uniqueParams, validateLength, validateParams, validateRunTags } from './validation.js';
 
 /** Characters MLflow refuses in a logged model's name (they would break `models:/` URIs and paths). */
 const FORBIDDEN_NAME_CHARS = ['/', ':', '.', '%', '"', "'"];
@@ -42,19 +42,11 @@ function toKeyValues(list: { key?: string; value?: string }[], field: 'params' |
   });
 }
 
-/** Params with unique keys; the same key with two values in one request is rejected. */
-function uniqueParams(list: { key?: string; value?: string }[]): KeyValue[] {
+/** Validated params of a request, each key once. */
+function requestParams(list: { key?: string; value?: string }[]): KeyValue[] {
   const params = toKeyValues(list, 'params');
   validateParams(params);
-  const seen = new Map<string, string>();
-  for (const p of params) {
-    const prev = seen.get(p.key);
-    if (prev !== undefined && prev !== p.value) {
-      throw ApiError.invalid(`Duplicate parameter keys have been submitted: ['${p.key}']. Please ensure the request contains only one param value per param key.`);
-    }
-    seen.set(p.key, p.value);
-  }
-  return [...seen].map(([key, value]) => ({ key, value }));
+  return uniqueParams(params);
 }
 
 /**
@@ -96,7 +88,7 @@ export class LoggedModelService {
     if (!req.experiment_id) throw ApiError.missing('experiment_id');
     // MLflow's handler treats an empty name as absent and generates one.
     if (req.name) validateLoggedModelName(req.name);
-    const params = uniqueParams(req.params);
+    const params = requestParams(req.params);
     const tags = toKeyValues(req.tags, 'tags');
     validateRunTags(tags);
     const experiment = await this.experiments.getActive(req.experiment_id);
@@ -156,7 +148,7 @@ export class LoggedModelService {
   }
 
   async logParams(req: RequestOf<typeof R.LogLoggedModelParams>): Promise<void> {
-    const params = uniqueParams(req.params);
+    const params = requestParams(req.params);
     const model = await this.get(req.model_id, true);
     if (params.length > 0) await this.store.logLoggedModelParams(model.info.model_id, params);
   }

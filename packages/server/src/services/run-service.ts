@@ -16,7 +16,7 @@ import type { ExperimentService } from './experiment-service.js';
 import { sampleMetricHistories } from './metric-sampling.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { generateRunName } from './run-names.js';
-import { appendToUri, LIMITS, validateKey, validateLength, validateParams, validateRunTags } from './validation.js';
+import { appendToUri, LIMITS, uniqueParams, validateKey, validateLength, validateParams, validateRunTags } from './validation.js';
 
 const RUN_NAME_TAG = 'mlflow.runName';
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
@@ -179,16 +179,9 @@ export class RunService {
     const tags = toKeyValues(t, 'tag');
     validateParams(params);
     validateRunTags(tags);
-    const seen = new Map<string, string>();
-    for (const param of params) {
-      const prev = seen.get(param.key);
-      if (prev !== undefined && prev !== param.value) {
-        throw ApiError.invalid(`Duplicate parameter keys have been submitted: ['${param.key}']. Please ensure the request contains only one param value per param key.`);
-      }
-      seen.set(param.key, param.value);
-    }
+    const unique = uniqueParams(params);
     const info = await this.getActiveInfo(req);
-    await this.store.logBatch(info.run_id, { metrics, params: [...seen].map(([key, value]) => ({ key, value })), tags });
+    await this.store.logBatch(info.run_id, { metrics, params: unique, tags });
     if (metrics.some((m) => m.model_id)) await this.onModelMetrics?.(info, metrics);
     const nameTag = tags.filter((tag) => tag.key === RUN_NAME_TAG).at(-1);
     if (nameTag) await this.store.updateRunInfo(info.run_id, { runName: nameTag.value });

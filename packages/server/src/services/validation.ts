@@ -134,3 +134,22 @@ export function appendToUri(root: string, ...parts: string[]): string {
   if (base.endsWith(':')) return `${base}/${joined}`;
   return `${base}/${joined}`;
 }
+
+/**
+ * Params of one request with unique keys: the same key twice with the same value counts once, with
+ * two different values it is rejected (MLflow's LogBatch rule).
+ *
+ * @example
+ * uniqueParams([{ key: 'a', value: '1' }, { key: 'a', value: '1' }]); // [{ key: 'a', value: '1' }]
+ */
+export function uniqueParams(params: KeyValue[]): KeyValue[] {
+  const seen = new Map<string, string>();
+  for (const p of params) {
+    const prev = seen.get(p.key);
+    if (prev !== undefined && prev !== p.value) {
+      throw ApiError.invalid(`Duplicate parameter keys have been submitted: ['${p.key}']. Please ensure the request contains only one param value per param key.`);
+    }
+    seen.set(p.key, p.value);
+  }
+  return [...seen].map(([key, value]) => ({ key, value }));
+}

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { describe } from 'vitest';
 
 /** Where the PostgreSQL test server is; override with LOUPE_TEST_PG_URL. */
 export const PG_ADMIN_URL = process.env.LOUPE_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -85,4 +86,16 @@ export async function testBackends(): Promise<TestBackend[]> {
     { name: 'sqlite', unavailable: null, create: createSqliteDatabase },
     { name: 'postgresql', unavailable: pgProblem, create: createPostgresDatabase },
   ];
+}
+
+/**
+ * `describe` for one backend: skipped, with the reason in its title, when the backend is unavailable
+ * (never under `CI=true`: {@link testBackends} throws there instead).
+ *
+ * @example
+ * for (const backend of await testBackends()) describeOnBackend(backend, 'SQL stores', () => { ... });
+ */
+export function describeOnBackend(backend: TestBackend, title: string, fn: () => void): void {
+  if (backend.unavailable) describe.skip(`${title} on ${backend.name} (skipped: ${backend.unavailable})`, fn);
+  else describe(`${title} on ${backend.name}`, fn);
 }

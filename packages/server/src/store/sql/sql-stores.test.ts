@@ -1,0 +1,14 @@
+import { describeOnBackend, testBackends } from '../../testing/backends.js';
+import { openSqlStores } from '../../testing/sql-stores.js';
+import { experimentStoreContract } from '../contract/experiment-store.contract.js';
+import { loggedModelStoreContract } from '../contract/logged-model-store.contract.js';
+import { runStoreContract } from '../contract/run-store.contract.js';
+
+for (const backend of await testBackends()) {
+  describeOnBackend(backend, 'SQL stores', () => {
+    const open = () => openSqlStores(backend);
+    experimentStoreContract(open);
+    runStoreContract(open);
+    loggedModelStoreContract(open);
+  });
+}
