@@ -15,7 +15,7 @@ import {
 } from '@loupe/protocol';
 import { randomUUID } from 'node:crypto';
 import type { MetricPoint, NewRun, Page, PageRequest, RunBatch, RunStore } from '../tracking-store.js';
-import type { SqlDialect } from './dialects/sql-dialect.js';
+import type { BulkColumnType, SqlDialect } from './dialects/sql-dialect.js';
 import { executeRunSearch } from './run-search-compiler.js';
 import { hydrateRuns, toRunInfo } from './run-hydration.js';
 import type { Database, MetricsTable } from './schema.js';
@@ -30,6 +30,18 @@ function chunks<T>(items: T[], size = INSERT_CHUNK): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+const METRIC_COLUMNS = [
+  { name: 'run_uuid', type: 'text' },
+  { name: 'key', type: 'text' },
+  { name: 'value', type: 'double' },
+  { name: 'timestamp', type: 'bigint' },
+  { name: 'step', type: 'bigint' },
+  { name: 'is_nan', type: 'integer' },
+  { name: 'model_id', type: 'text' },
+  { name: 'dataset_name', type: 'text' },
+  { name: 'dataset_digest', type: 'text' },
+] as const satisfies readonly { name: keyof MetricsTable; type: BulkColumnType }[];
 
 /** (step, timestamp, value) ordering of MLflow's SQL store for "latest" metric values. */
 function isLater(a: MetricPoint, b: MetricPoint): boolean {
@@ -309,22 +321,22 @@ export class SqlRunStore implements RunStore {
   }
 
   private async insertMetrics(tx: Transaction<Database>, runId: string, metrics: MetricPoint[]): Promise<void> {
-    // Identical points within one request collapse (the metrics primary key), as they would across requests.
-    const unique = new Map<string, MetricsTable>();
+    // Identical points collapse through the primary key (ON CONFLICT DO NOTHING), within one request too.
     const latest = new Map<string, MetricPoint>();
-    for (const m of metrics) {
-      const row = metricRow(runId, m);
-      unique.set(`${row.key}\u0000${row.step}\u0000${row.timestamp}\u0000${row.value}\u0000${row.is_nan}`, row);
+    const rows: unknown[][] = new Array(metrics.length);
+    for (let i = 0; i < metrics.length; i++) {
+      const m = metrics[i] as MetricPoint;
+      const nan = Number.isNaN(m.value);
+      rows[i] = [runId, m.key, nan ? 0 : m.value, m.timestamp, m.step, nan ? 1 : 0, m.model_id ?? '', m.dataset_name ?? '', m.dataset_digest ?? ''];
       const prev = latest.get(m.key);
       if (!prev || isLater(m, prev)) latest.set(m.key, m);
     }
-    for (const part of chunks([...unique.values()])) {
-      await tx
-        .insertInto('metrics')
-        .values(part)
-        .onConflict((oc) => oc.columns(['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan']).doNothing())
-        .execute();
-    }
+    await this.dialect.bulkInsert(tx, {
+      table: 'metrics',
+      columns: METRIC_COLUMNS,
+      conflictColumns: ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'],
+      rows,
+    });
     const latestRows = [...latest.values()].map((m) => {
       const { run_uuid, key, value, timestamp, step, is_nan } = metricRow(runId, m);
       return { run_uuid, key, value, timestamp, step, is_nan };

@@ -1,5 +1,21 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Expression, Kysely, SqlBool } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Expression, Kysely, QueryExecutorProvider, SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
+
+/** Column types a bulk insert binds. */
+export type BulkColumnType = 'text' | 'double' | 'bigint' | 'integer';
+
+/** A bulk insert: table and column names are trusted identifiers from the store, never input. */
+export interface BulkInsert {
+  table: string;
+  columns: readonly { name: string; type: BulkColumnType }[];
+  conflictColumns: readonly string[];
+  rows: readonly (readonly unknown[])[];
+}
+
+/** `"name"`: quotes a trusted identifier for hand-built SQL text. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
 
 /**
  * What differs between the databases Loupe runs on. Each implementation lives in its own folder
@@ -18,6 +34,13 @@ export interface SqlDialect {
    * SQLite's WITHOUT ROWID keeps one B-tree instead of a rowid table plus a key index.
    */
   clusterByPrimaryKey<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C>;
+  /**
+   * Inserts many rows, skipping rows whose `conflictColumns` already exist, in as few statements as
+   * the database allows and without building a query tree per value: SQLite runs multi-row VALUES
+   * whose text is reused per row count (cached prepared statements), PostgreSQL one
+   * `INSERT ... SELECT * FROM unnest(...)` with an array per column (nine parameters, not 9,000).
+   */
+  bulkInsert(executor: QueryExecutorProvider, insert: BulkInsert): Promise<void>;
   /** Case-insensitive LIKE. */
   ilike(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
   /** Regular-expression match (RLIKE). */

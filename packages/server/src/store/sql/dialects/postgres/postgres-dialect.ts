@@ -1,9 +1,10 @@
-import { Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../schema.js';
-import type { SqlDialect } from '../sql-dialect.js';
+import { quoteIdentifier, type BulkColumnType, type SqlDialect } from '../sql-dialect.js';
 
 const INT8_OID = 20;
+const ARRAY_TYPES: Record<BulkColumnType, string> = { text: 'text[]', double: 'float8[]', bigint: 'int8[]', integer: 'int4[]' };
 const NUMERIC_OID = 1700;
 
 /**
@@ -40,6 +41,17 @@ export class PostgresDialect implements SqlDialect {
 
   // PostgreSQL tables are heaps with separate indexes; there is no rowid to drop.
   clusterByPrimaryKey: SqlDialect['clusterByPrimaryKey'] = (table) => table;
+
+  bulkInsert: SqlDialect['bulkInsert'] = async (executor, insert) => {
+    if (insert.rows.length === 0) return;
+    const columns = insert.columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    const arrays = insert.columns.map((c, i) => `$${i + 1}::${ARRAY_TYPES[c.type]}`).join(', ');
+    const text = `insert into ${quoteIdentifier(insert.table)} (${columns}) select * from unnest(${arrays}) on conflict (${insert.conflictColumns
+      .map(quoteIdentifier)
+      .join(', ')}) do nothing`;
+    const parameters = insert.columns.map((_, i) => insert.rows.map((row) => row[i]));
+    await executor.getExecutor().executeQuery(CompiledQuery.raw(text, parameters));
+  };
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`${lhs} ilike ${pattern}`;
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.js';
-import type { SqlDialect } from '../sql-dialect.js';
+import { quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
 
 /**
  * The file path in a `sqlite://` URI, MLflow style: `sqlite:///rel/path.db` (relative),
@@ -113,6 +113,36 @@ export class SqliteDialect implements SqlDialect {
   idColumn: SqlDialect['idColumn'] = (c) => c.primaryKey().autoIncrement();
 
   clusterByPrimaryKey: SqlDialect['clusterByPrimaryKey'] = (table) => table.modifyEnd(sql`without rowid`);
+
+  bulkInsert: SqlDialect['bulkInsert'] = async (executor, insert) => {
+    const width = insert.columns.length;
+    // Chunks stay below SQLite's bound-parameter limit (32,766); equal chunks share one statement text.
+    const perChunk = Math.max(1, Math.floor(32_000 / width / 100) * 100);
+    for (let i = 0; i < insert.rows.length; i += perChunk) {
+      const part = insert.rows.slice(i, i + perChunk);
+      const params: unknown[] = [];
+      for (const row of part) for (const value of row) params.push(value);
+      await executor.getExecutor().executeQuery(CompiledQuery.raw(this.bulkInsertText(insert, part.length), params));
+    }
+  };
+
+  private readonly bulkTexts = new Map<string, string>();
+
+  /** The INSERT text for `rows` rows, built once per table and row count. */
+  private bulkInsertText(insert: BulkInsert, rows: number): string {
+    const cacheKey = `${insert.table}(${insert.columns.map((c) => c.name).join()})${rows}`;
+    let text = this.bulkTexts.get(cacheKey);
+    if (!text) {
+      const row = `(${new Array(insert.columns.length).fill('?').join(', ')})`;
+      text =
+        `insert into ${quoteIdentifier(insert.table)} (${insert.columns.map((c) => quoteIdentifier(c.name)).join(', ')}) values ` +
+        new Array(rows).fill(row).join(', ') +
+        ` on conflict (${insert.conflictColumns.map(quoteIdentifier).join(', ')}) do nothing`;
+      if (this.bulkTexts.size >= 64) this.bulkTexts.clear();
+      this.bulkTexts.set(cacheKey, text);
+    }
+    return text;
+  }
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`lower(${lhs}) like lower(${pattern})`;
 
