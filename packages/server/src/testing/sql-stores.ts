@@ -1,10 +1,12 @@
 import type { ExperimentStore, RunStore } from '../store/tracking-store.js';
 import type { LoggedModelStore } from '../store/logged-model-store.js';
+import type { TraceStore } from '../store/trace-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
 import { SqlLoggedModelStore } from '../store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from '../store/sql/sql-run-store.js';
+import { SqlTraceStore } from '../store/sql/sql-trace-store.js';
 import type { TestBackend } from './backends.js';
 
 /** Every SQL store on one fresh, migrated database, and how to drop it. */
@@ -12,6 +14,7 @@ export interface SqlTestStores {
   experiments: ExperimentStore;
   runs: RunStore;
   loggedModels: LoggedModelStore;
+  traces: TraceStore;
   dispose(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     experiments: new SqlExperimentStore(db, dialect),
     runs: new SqlRunStore(db, dialect),
     loggedModels: new SqlLoggedModelStore(db, dialect),
+    traces: new SqlTraceStore(db),
     dispose: async () => {
       await db.destroy();
       await database.drop();

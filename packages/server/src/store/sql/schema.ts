@@ -125,6 +125,38 @@ export interface LoggedModelMetricsTable {
   experiment_id: number;
 }
 
+export interface TracesTable {
+  trace_id: string;
+  experiment_id: number;
+  client_request_id: string | null;
+  request_time_ms: number;
+  execution_duration_ms: number | null;
+  state: string;
+  request_preview: string | null;
+  response_preview: string | null;
+  root_span_id: string | null;
+  span_count: number;
+  finalized: number;
+}
+
+export interface TraceKeyValueTable {
+  trace_id: string;
+  key: string;
+  value: string;
+}
+
+export interface SpansTable {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  type: string;
+  status: string;
+  start_time_us: number;
+  end_time_us: number | null;
+  content: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   experiments: ExperimentsTable;
@@ -143,4 +175,8 @@ export interface Database {
   logged_model_params: LoggedModelKeyValueTable;
   logged_model_tags: LoggedModelKeyValueTable;
   logged_model_metrics: LoggedModelMetricsTable;
+  traces: TracesTable;
+  trace_tags: TraceKeyValueTable;
+  trace_metadata: TraceKeyValueTable;
+  spans: SpansTable;
 }

@@ -3,6 +3,7 @@ import { openSqlStores } from '../../testing/sql-stores.js';
 import { experimentStoreContract } from '../contract/experiment-store.contract.js';
 import { loggedModelStoreContract } from '../contract/logged-model-store.contract.js';
 import { runStoreContract } from '../contract/run-store.contract.js';
+import { traceStoreContract } from '../contract/trace-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -10,5 +11,6 @@ for (const backend of await testBackends()) {
     experimentStoreContract(open);
     runStoreContract(open);
     loggedModelStoreContract(open);
+    traceStoreContract(open);
   });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialects/sql-dialect.js';
 import * as m0001 from './0001-tracking.js';
+import * as m0002 from './0002-traces.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -10,4 +11,5 @@ export interface SqlMigration {
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0001-tracking': m0001,
+  '0002-traces': m0002,
 };

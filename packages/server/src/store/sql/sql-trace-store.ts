@@ -1,0 +1,236 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ApiError } from '@loupe/protocol';
+import type { SpanBatch, SpanRecord, TraceInfoInput, TraceRecord, TraceState, TraceStore } from '../trace-store.js';
+import type { Database, SpansTable, TracesTable } from './schema.js';
+import { toDbId } from './sql-ids.js';
+
+const TRACE_NAME_TAG = 'mlflow.traceName';
+/** Rows per INSERT: 9 span columns stay far below both databases' bound-parameter limits. */
+const CHUNK = 500;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+function spanRow(traceId: string, s: SpanRecord): SpansTable {
+  return {
+    trace_id: traceId,
+    span_id: s.spanId,
+    parent_span_id: s.parentSpanId,
+    name: s.name,
+    type: s.type,
+    status: s.status,
+    start_time_us: s.startTimeUs,
+    end_time_us: s.endTimeUs,
+    content: s.content,
+  };
+}
+
+function toSpanRecord(r: SpansTable): SpanRecord {
+  return {
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    name: r.name,
+    type: r.type,
+    status: r.status,
+    startTimeUs: Number(r.start_time_us),
+    endTimeUs: r.end_time_us === null ? null : Number(r.end_time_us),
+    content: r.content,
+  };
+}
+
+/**
+ * Traces on SQLite or PostgreSQL, with the merge rules of ADR 0002: spans may come before or after
+ * the info, in any order and any number of times; StartTraceV3's info wins and, once written, later
+ * spans never overwrite it.
+ *
+ * @example
+ * const traces = new SqlTraceStore(db);
+ * await traces.ingestSpans({ traceId: 'tr-…', experimentId: '1', spans, earliestStartMs, tags: {}, metadata: {} });
+ */
+export class SqlTraceStore implements TraceStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async ingestSpans(batch: SpanBatch): Promise<void> {
+    const experimentId = this.requireExperimentId(batch.experimentId);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('traces')
+        .values({
+          trace_id: batch.traceId,
+          experiment_id: experimentId,
+          client_request_id: null,
+          request_time_ms: batch.earliestStartMs,
+          execution_duration_ms: null,
+          state: 'IN_PROGRESS',
+          request_preview: null,
+          response_preview: null,
+          root_span_id: null,
+          span_count: 0,
+          finalized: 0,
+        })
+        .onConflict((oc) => oc.column('trace_id').doNothing())
+        .execute();
+      const trace = await this.lockedTrace(tx, batch.traceId, experimentId);
+
+      // Within a batch, the last copy of a span wins.
+      const unique = [...new Map(batch.spans.map((s) => [s.spanId, s])).values()];
+      const inserted = new Set<string>();
+      for (const part of chunks(unique)) {
+        const rows = await tx
+          .insertInto('spans')
+          .values(part.map((s) => spanRow(batch.traceId, s)))
+          .onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing())
+          .returning('span_id')
+          .execute();
+        for (const r of rows) inserted.add(r.span_id);
+      }
+      // A re-sent span replaces its row (same key, possibly more complete content).
+      for (const s of unique.filter((span) => !inserted.has(span.spanId))) {
+        const { trace_id: _t, span_id: _s, ...rest } = spanRow(batch.traceId, s);
+        await tx.updateTable('spans').set(rest).where('trace_id', '=', batch.traceId).where('span_id', '=', s.spanId).execute();
+      }
+
+      const finalized = Number(trace.finalized) === 1;
+      await tx
+        .updateTable('traces')
+        .set({
+          span_count: sql`span_count + ${inserted.size}`,
+          request_time_ms: finalized ? sql`request_time_ms` : sql`case when request_time_ms > ${batch.earliestStartMs} then ${batch.earliestStartMs} else request_time_ms end`,
+        })
+        .where('trace_id', '=', batch.traceId)
+        .execute();
+      if (batch.root && !finalized) {
+        await tx
+          .updateTable('traces')
+          .set({
+            state: batch.root.state,
+            execution_duration_ms: batch.root.executionDurationMs,
+            request_preview: batch.root.requestPreview ?? null,
+            response_preview: batch.root.responsePreview ?? null,
+            root_span_id: batch.root.spanId,
+          })
+          .where('trace_id', '=', batch.traceId)
+          .execute();
+        await this.upsertKeyValues(tx, 'trace_tags', batch.traceId, { [TRACE_NAME_TAG]: batch.root.name }, true);
+      }
+      await this.upsertKeyValues(tx, 'trace_tags', batch.traceId, batch.tags, false);
+      await this.upsertKeyValues(tx, 'trace_metadata', batch.traceId, batch.metadata, false);
+    });
+  }
+
+  async upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord> {
+    const experimentId = this.requireExperimentId(info.experimentId);
+    await this.db.transaction().execute(async (tx) => {
+      const values: TracesTable = {
+        trace_id: info.traceId,
+        experiment_id: experimentId,
+        client_request_id: info.clientRequestId ?? null,
+        request_time_ms: info.requestTimeMs,
+        execution_duration_ms: info.executionDurationMs ?? null,
+        state: info.state,
+        request_preview: info.requestPreview ?? null,
+        response_preview: info.responsePreview ?? null,
+        root_span_id: null,
+        span_count: 0,
+        finalized: 1,
+      };
+      await tx
+        .insertInto('traces')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('trace_id').doUpdateSet({
+            client_request_id: sql`coalesce(excluded.client_request_id, traces.client_request_id)`,
+            request_time_ms: sql`excluded.request_time_ms`,
+            execution_duration_ms: sql`coalesce(excluded.execution_duration_ms, traces.execution_duration_ms)`,
+            state: sql`excluded.state`,
+            request_preview: sql`coalesce(excluded.request_preview, traces.request_preview)`,
+            response_preview: sql`coalesce(excluded.response_preview, traces.response_preview)`,
+            finalized: 1,
+          }),
+        )
+        .execute();
+      await this.lockedTrace(tx, info.traceId, experimentId);
+      await this.upsertKeyValues(tx, 'trace_tags', info.traceId, info.tags, true);
+      await this.upsertKeyValues(tx, 'trace_metadata', info.traceId, info.metadata, true);
+    });
+    const trace = await this.getTrace(info.traceId);
+    if (!trace) throw new Error(`trace ${info.traceId} vanished after upsert`);
+    return trace;
+  }
+
+  async getTrace(traceId: string): Promise<TraceRecord | undefined> {
+    const row = await this.db.selectFrom('traces').selectAll().where('trace_id', '=', traceId).executeTakeFirst();
+    if (!row) return undefined;
+    const [tags, metadata] = await Promise.all([
+      this.db.selectFrom('trace_tags').select(['key', 'value']).where('trace_id', '=', traceId).orderBy('key').execute(),
+      this.db.selectFrom('trace_metadata').select(['key', 'value']).where('trace_id', '=', traceId).orderBy('key').execute(),
+    ]);
+    const record: TraceRecord = {
+      traceId: row.trace_id,
+      experimentId: String(row.experiment_id),
+      requestTimeMs: Number(row.request_time_ms),
+      state: row.state as TraceState,
+      tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
+      metadata: Object.fromEntries(metadata.map((m) => [m.key, m.value])),
+      finalized: Number(row.finalized) === 1,
+      spanCount: Number(row.span_count),
+    };
+    if (row.client_request_id !== null) record.clientRequestId = row.client_request_id;
+    if (row.execution_duration_ms !== null) record.executionDurationMs = Number(row.execution_duration_ms);
+    if (row.request_preview !== null) record.requestPreview = row.request_preview;
+    if (row.response_preview !== null) record.responsePreview = row.response_preview;
+    if (row.root_span_id !== null) record.rootSpanId = row.root_span_id;
+    return record;
+  }
+
+  async getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }> {
+    const rows = await this.db
+      .selectFrom('spans')
+      .selectAll()
+      .where('trace_id', '=', traceId)
+      .orderBy('start_time_us')
+      .orderBy('span_id')
+      .limit(page.limit + 1)
+      .offset(page.offset)
+      .execute();
+    return { items: rows.slice(0, page.limit).map(toSpanRecord), hasMore: rows.length > page.limit };
+  }
+
+  private requireExperimentId(experimentId: string): number {
+    const id = toDbId(experimentId);
+    if (id === undefined) throw ApiError.notFound(`No Experiment with id=${experimentId} exists`);
+    return id;
+  }
+
+  /** The trace row, checked to belong to the experiment the caller writes to. */
+  private async lockedTrace(tx: Transaction<Database>, traceId: string, experimentId: number) {
+    const trace = await tx.selectFrom('traces').select(['experiment_id', 'finalized']).where('trace_id', '=', traceId).executeTakeFirstOrThrow();
+    if (Number(trace.experiment_id) !== experimentId) {
+      throw ApiError.invalid(`Trace '${traceId}' belongs to experiment ${trace.experiment_id}, not ${experimentId}.`);
+    }
+    return trace;
+  }
+
+  private async upsertKeyValues(
+    tx: Transaction<Database>,
+    table: 'trace_tags' | 'trace_metadata',
+    traceId: string,
+    values: Record<string, string>,
+    overwrite: boolean,
+  ): Promise<void> {
+    const rows = Object.entries(values).map(([key, value]) => ({ trace_id: traceId, key, value }));
+    for (const part of chunks(rows)) {
+      await tx
+        .insertInto(table)
+        .values(part)
+        .onConflict((oc) => {
+          const target = oc.columns(['trace_id', 'key']);
+          return overwrite ? target.doUpdateSet({ value: sql`excluded.value` }) : target.doNothing();
+        })
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/** Trace states (spec §4.1). */
+export type TraceState = 'STATE_UNSPECIFIED' | 'OK' | 'ERROR' | 'IN_PROGRESS';
+
+/** A trace's info as stored (times in epoch milliseconds). */
+export interface TraceRecord {
+  traceId: string;
+  experimentId: string;
+  clientRequestId?: string;
+  requestTimeMs: number;
+  executionDurationMs?: number;
+  state: TraceState;
+  requestPreview?: string;
+  responsePreview?: string;
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+  /** StartTraceV3 has written the authoritative info; later spans no longer change it. */
+  finalized: boolean;
+  spanCount: number;
+  rootSpanId?: string;
+}
+
+/** One span row: the columns searches and tree paging use, plus the whole normalized span as JSON. */
+export interface SpanRecord {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  type: string;
+  /** `UNSET`, `OK` or `ERROR`. */
+  status: string;
+  /** Epoch microseconds (nanoseconds exceed 2^53; the exact values live in `content`). */
+  startTimeUs: number;
+  endTimeUs: number | null;
+  content: string;
+}
+
+/** What a root span says about its trace, used until StartTraceV3 finalizes the info. */
+export interface RootSpanSummary {
+  spanId: string;
+  name: string;
+  state: TraceState;
+  executionDurationMs: number;
+  requestPreview?: string;
+  responsePreview?: string;
+}
+
+/** Spans of one trace arriving together (one OTLP request may carry several such batches). */
+export interface SpanBatch {
+  traceId: string;
+  experimentId: string;
+  spans: SpanRecord[];
+  /** Earliest span start in the batch, epoch ms: the trace's request time until finalized. */
+  earliestStartMs: number;
+  root?: RootSpanSummary;
+  /** Trace tags and metadata carried by span attributes (`mlflow.traceTag.*`, `session.id`, ...); the client's info wins. */
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+}
+
+/** The authoritative info written by StartTraceV3. */
+export interface TraceInfoInput {
+  traceId: string;
+  experimentId: string;
+  clientRequestId?: string;
+  requestTimeMs: number;
+  executionDurationMs?: number;
+  state: TraceState;
+  requestPreview?: string;
+  responsePreview?: string;
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Traces and their spans (ADR 0002). Narrow on purpose, so another backend can implement it.
+ */
+export interface TraceStore {
+  /** Upserts spans (idempotent per (trace_id, span_id)), creating or updating the trace row. */
+  ingestSpans(batch: SpanBatch): Promise<void>;
+  /** Creates or merges the trace's authoritative info and marks it finalized. */
+  upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord>;
+  getTrace(traceId: string): Promise<TraceRecord | undefined>;
+  /** Spans in (start time, span id) order, one page at a time. */
+  getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }>;
+}
