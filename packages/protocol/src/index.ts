@@ -5,8 +5,11 @@
 export * from './errors/error-codes.js';
 export * from './errors/api-error.js';
 export * from './entities/tracking.js';
+export * from './entities/traces.js';
 export * from './schemas/fields.js';
+export * from './schemas/well-known-types.js';
 export * as TrackingRequests from './schemas/tracking-requests.js';
 export type { RequestOf } from './schemas/tracking-requests.js';
 export * as LoggedModelRequests from './schemas/logged-model-requests.js';
+export * as TraceRequests from './schemas/trace-requests.js';
 export * from './search/index.js';

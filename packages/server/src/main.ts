@@ -11,6 +11,7 @@ import { ArtifactService } from './services/artifact-service.js';
 import { ExperimentService } from './services/experiment-service.js';
 import { LoggedModelService } from './services/logged-model-service.js';
 import { RunService } from './services/run-service.js';
+import { TraceService } from './services/trace-service.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
 import { createDialect } from './store/sql/dialects/create-dialect.js';
@@ -19,6 +20,7 @@ import type { Database } from './store/sql/schema.js';
 import { SqlExperimentStore } from './store/sql/sql-experiment-store.js';
 import { SqlLoggedModelStore } from './store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from './store/sql/sql-run-store.js';
+import { SqlTraceStore } from './store/sql/sql-trace-store.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -65,7 +67,8 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids, (run, metrics) => loggedModels.logRunMetrics(run, metrics));
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
-  const services: Services = { experiments, runs, artifacts, loggedModels };
+  const traces = new TraceService(new SqlTraceStore(db), experiments);
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
   return { app, services, db, close: () => db.destroy() };
 }

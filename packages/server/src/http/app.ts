@@ -5,6 +5,7 @@ import { artifactRpcRoutes, loggedModelArtifactRpcRoutes, mountArtifactRoutes } 
 import { experimentRoutes } from './rest/experiments.js';
 import { loggedModelRoutes } from './rest/logged-models.js';
 import { runRoutes } from './rest/runs.js';
+import { traceRoutes } from './rest/traces.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
@@ -23,7 +24,7 @@ export interface AppOptions {
 }
 
 /** Every RPC route group. */
-export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes] as readonly RpcRoute[];
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes] as readonly RpcRoute[];
 
 /**
  * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error

@@ -2,6 +2,7 @@ import type { ArtifactService } from './artifact-service.js';
 import type { ExperimentService } from './experiment-service.js';
 import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
+import type { TraceService } from './trace-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -9,4 +10,5 @@ export interface Services {
   runs: RunService;
   artifacts: ArtifactService;
   loggedModels: LoggedModelService;
+  traces: TraceService;
 }

@@ -1,0 +1,38 @@
+/** Trace states (spec §4.1). */
+export const TRACE_STATES = ['STATE_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'] as const;
+/** One trace state. */
+export type TraceState = (typeof TRACE_STATES)[number];
+
+/** Where a trace lives; OSS uses MLflow experiments. */
+export interface TraceLocation {
+  type: 'MLFLOW_EXPERIMENT' | 'INFERENCE_TABLE' | 'TRACE_LOCATION_TYPE_UNSPECIFIED';
+  mlflow_experiment?: { experiment_id: string };
+}
+
+/**
+ * TraceInfoV3 as exchanged (spec §4.1): protobuf Timestamp and Duration as strings.
+ *
+ * @example
+ * const info: TraceInfoV3 = { trace_id: 'tr-…', trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '1' } },
+ *   request_time: '2025-06-15T14:07:41.282Z', execution_duration: '0.532s', state: 'OK', trace_metadata: {}, tags: {} };
+ */
+export interface TraceInfoV3 {
+  trace_id: string;
+  client_request_id?: string;
+  trace_location: TraceLocation;
+  request_preview?: string;
+  response_preview?: string;
+  request_time: string;
+  execution_duration?: string;
+  state: TraceState;
+  trace_metadata: Record<string, string>;
+  tags: Record<string, string>;
+  assessments?: unknown[];
+}
+
+/** Server-added trace tags (spec §4.3). */
+export const TRACE_TAGS = {
+  artifactLocation: 'mlflow.artifactLocation',
+  spansLocation: 'mlflow.trace.spansLocation',
+  traceName: 'mlflow.traceName',
+} as const;

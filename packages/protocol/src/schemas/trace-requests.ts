@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { TRACE_STATES } from '../entities/traces.js';
+import { protoEnum, str } from './fields.js';
+
+/** A `map<string,string>`: values must be strings (numbers are rendered, as protobuf-JSON parsing would refuse others). */
+const stringMap = z.record(z.string(), str()).optional();
+
+/** TraceInfoV3 as clients send it (spec §4.1, §10.1). */
+export const TraceInfoV3Input = z.object({
+  trace_id: str().optional(),
+  client_request_id: str().optional(),
+  trace_location: z
+    .object({
+      type: str().optional(),
+      mlflow_experiment: z.object({ experiment_id: str().optional() }).optional(),
+    })
+    .optional(),
+  request_preview: str().optional(),
+  response_preview: str().optional(),
+  request_time: str().optional(),
+  execution_duration: str().optional(),
+  state: protoEnum(TRACE_STATES).optional(),
+  trace_metadata: stringMap,
+  tags: stringMap,
+});
+
+/** StartTraceV3: `POST /api/3.0/mlflow/traces`. */
+export const StartTraceV3 = z.object({ trace: z.object({ trace_info: TraceInfoV3Input.optional() }).optional() });
+/** GetTraceInfoV3: `GET /api/3.0/mlflow/traces/{trace_id}`. */
+export const GetTraceInfoV3 = z.object({ trace_id: str().optional() });

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
+
+const V3 = '/api/3.0/mlflow/traces';
+const TRACE_ID = `tr-${'ab'.repeat(16)}`;
+
+describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
+  let loupe: TestLoupe;
+  let exp: string;
+  beforeEach(async () => {
+    loupe = await createTestLoupe();
+    exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'traces' })).body.experiment_id as string;
+  });
+  afterEach(async () => {
+    await loupe.dispose();
+  });
+
+  // What `mlflow-tracing` sends when a root span ends (spec §10.1).
+  const tsSdkBody = (over: Record<string, unknown> = {}) => ({
+    trace: {
+      trace_info: {
+        trace_id: TRACE_ID,
+        client_request_id: 'req-7',
+        trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } },
+        request_preview: '{"question":"hi"}',
+        response_preview: '"hello"',
+        request_time: '2025-06-15T14:07:41.282Z',
+        execution_duration: '0.532s',
+        state: 'OK',
+        trace_metadata: { 'mlflow.trace_schema.version': '3', 'mlflow.trace.session': 'sess-1' },
+        tags: { 'mlflow.traceName': 'predict' },
+        assessments: [],
+        ...over,
+      },
+    },
+  });
+
+  it('stores the info and answers it with the artifact location, on /api and /ajax-api', async () => {
+    const res = await loupe.call('POST', V3, tsSdkBody());
+    expect(res.status).toBe(200);
+    const expected = {
+      trace_id: TRACE_ID,
+      client_request_id: 'req-7',
+      trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } },
+      request_preview: '{"question":"hi"}',
+      response_preview: '"hello"',
+      request_time: '2025-06-15T14:07:41.282Z',
+      execution_duration: '0.532s',
+      state: 'OK',
+      trace_metadata: { 'mlflow.trace_schema.version': '3', 'mlflow.trace.session': 'sess-1' },
+      tags: { 'mlflow.traceName': 'predict', 'mlflow.artifactLocation': `mlflow-artifacts:/${exp}/traces/${TRACE_ID}/artifacts` },
+    };
+    expect(res.body).toEqual({ trace: { trace_info: expected } });
+    expect((await loupe.call('GET', `${V3}/${TRACE_ID}`)).body).toEqual({ trace: { trace_info: expected } });
+    expect((await loupe.call('GET', `/ajax-api/3.0/mlflow/traces/${TRACE_ID}`)).status).toBe(200);
+  });
+
+  it('merges a second StartTraceV3: the newest values win, other tags stay', async () => {
+    await loupe.call('POST', V3, tsSdkBody());
+    const res = await loupe.call('POST', V3, tsSdkBody({ state: 'ERROR', tags: { extra: 'x' }, request_preview: undefined }));
+    const info = (res.body.trace as { trace_info: Record<string, unknown> }).trace_info;
+    expect(info).toMatchObject({ state: 'ERROR', request_preview: '{"question":"hi"}' });
+    expect(info.tags).toMatchObject({ 'mlflow.traceName': 'predict', extra: 'x' });
+  });
+
+  it('serves the older SDK artifact mode: traces.json through the artifact proxy', async () => {
+    const res = await loupe.call('POST', V3, tsSdkBody());
+    const location = ((res.body.trace as { trace_info: { tags: Record<string, string> } }).trace_info.tags['mlflow.artifactLocation'] ?? '') as string;
+    expect(location.startsWith('mlflow-artifacts:/')).toBe(true);
+    const url = `/api/2.0/mlflow-artifacts/artifacts/${location.replace('mlflow-artifacts:/', '')}/traces.json`;
+    const spans = JSON.stringify({ spans: [{ name: 'predict', span_id: 'AAAAAAAAAAE=' }] });
+    expect((await loupe.app.request(url, { method: 'PUT', body: spans, headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    expect(await (await loupe.app.request(url)).text()).toBe(spans);
+  });
+
+  it('answers unknown traces with 404 and unserved literal routes with ENDPOINT_NOT_FOUND', async () => {
+    expect(await loupe.call('GET', `${V3}/tr-${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
+  });
+
+  it('rejects bad trace infos with a 400 naming the field, and unknown or deleted experiments', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ trace_id: undefined }, /trace_id/],
+      [{ trace_id: '../../etc' }, /trace_id/],
+      [{ request_time: 'yesterday' }, /request_time/],
+      [{ request_time: undefined }, /request_time/],
+      [{ execution_duration: '5 minutes' }, /execution_duration/],
+      [{ state: 'DONE' }, /state/],
+      [{ tags: { k: 'v'.repeat(8001) } }, /tags/],
+      [{ trace_metadata: { ['k'.repeat(251)]: 'v' } }, /trace_metadata/],
+      [{ trace_location: {} }, /experiment_id/],
+    ];
+    for (const [over, message] of cases) {
+      const res = await loupe.call('POST', V3, tsSdkBody(over));
+      expect(res.status, JSON.stringify(over).slice(0, 80)).toBe(400);
+      expect(res.body.message).toMatch(message);
+    }
+    expect((await loupe.call('POST', V3, {})).status).toBe(400);
+    const unknown = await loupe.call('POST', V3, tsSdkBody({ trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '999' } } }));
+    expect(unknown).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    await loupe.call('POST', '/api/2.0/mlflow/experiments/delete', { experiment_id: exp });
+    expect((await loupe.call('POST', V3, tsSdkBody())).status).toBe(400);
+    expect((await loupe.call('GET', `${V3}/${TRACE_ID}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,29 @@
+import { ApiError, TraceRequests as R } from '@loupe/protocol';
+import { rpc } from '../rpc.js';
+
+/**
+ * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win). Until Loupe serves
+ * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
+ */
+const RESERVED_TRACE_SEGMENTS = new Set(['get', 'batchGet', 'batchGetInfos', 'search', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
+
+/** Trace RPCs (spec §4.2). */
+export const traceRoutes = [
+  rpc({
+    method: 'POST',
+    path: '/mlflow/traces',
+    versions: [3],
+    request: R.StartTraceV3,
+    handle: (req, { services }) => services.traces.startTraceV3(req),
+  }),
+  rpc({
+    method: 'GET',
+    path: '/mlflow/traces/:trace_id',
+    versions: [3],
+    request: R.GetTraceInfoV3,
+    handle: (req, { services }) => {
+      if (req.trace_id && RESERVED_TRACE_SEGMENTS.has(req.trace_id)) throw new ApiError('ENDPOINT_NOT_FOUND', `No handler for /traces/${req.trace_id}.`);
+      return services.traces.getTraceInfo(req.trace_id);
+    },
+  }),
+];

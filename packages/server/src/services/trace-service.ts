@@ -1,0 +1,113 @@
+import {
+  ApiError,
+  durationToMs,
+  msToDuration,
+  msToTimestamp,
+  TRACE_TAGS,
+  timestampToMs,
+  type RequestOf,
+  type TraceInfoV3,
+} from '@loupe/protocol';
+import type { TraceRequests as R } from '@loupe/protocol';
+import type { TraceRecord, TraceStore } from '../store/trace-store.js';
+import type { ExperimentService } from './experiment-service.js';
+import { appendToUri, LIMITS, validateLength } from './validation.js';
+
+/** Trace tag/metadata limits (spec §2.7) and the OSS preview length. */
+const TRACE_KEY_LENGTH = 250;
+const TRACE_VALUE_LENGTH = 8000;
+const PREVIEW_LENGTH = 1000;
+const TRACE_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+
+/**
+ * A stored trace as TraceInfoV3.
+ *
+ * @example
+ * toTraceInfoV3(record).request_time; // '2025-06-15T14:07:41.282Z'
+ */
+export function toTraceInfoV3(r: TraceRecord): TraceInfoV3 {
+  const info: TraceInfoV3 = {
+    trace_id: r.traceId,
+    trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: r.experimentId } },
+    request_time: msToTimestamp(r.requestTimeMs),
+    state: r.state,
+    trace_metadata: r.metadata,
+    tags: r.tags,
+  };
+  if (r.clientRequestId !== undefined) info.client_request_id = r.clientRequestId;
+  if (r.requestPreview !== undefined) info.request_preview = r.requestPreview;
+  if (r.responsePreview !== undefined) info.response_preview = r.responsePreview;
+  if (r.executionDurationMs !== undefined) info.execution_duration = msToDuration(r.executionDurationMs);
+  return info;
+}
+
+function checkMap(field: string, map: Record<string, string> | undefined): Record<string, string> {
+  const out = map ?? {};
+  for (const [key, value] of Object.entries(out)) {
+    if (key === '') throw ApiError.invalid(`Invalid key '' in '${field}': keys must not be empty.`);
+    validateLength(`${field} key`, key, TRACE_KEY_LENGTH);
+    validateLength(`${field}['${key}']`, value, TRACE_VALUE_LENGTH);
+  }
+  return out;
+}
+
+/**
+ * Trace use cases (spec §4): StartTraceV3's merge into whatever spans already created, and reads.
+ *
+ * @example
+ * const { trace } = await traces.startTraceV3({ trace: { trace_info } });
+ */
+export class TraceService {
+  constructor(
+    private readonly store: TraceStore,
+    private readonly experiments: ExperimentService,
+  ) {}
+
+  async startTraceV3(req: RequestOf<typeof R.StartTraceV3>): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
+    const info = req.trace?.trace_info;
+    if (!info) throw ApiError.missing('trace.trace_info');
+    const traceId = info.trace_id;
+    if (!traceId) throw ApiError.missing('trace.trace_info.trace_id');
+    if (!TRACE_ID.test(traceId)) throw ApiError.invalid(`Invalid value '${traceId.slice(0, 200)}' for parameter 'trace.trace_info.trace_id' supplied.`);
+    const experimentId = info.trace_location?.mlflow_experiment?.experiment_id;
+    if (!experimentId) throw ApiError.missing('trace.trace_info.trace_location.mlflow_experiment.experiment_id');
+    const experiment = await this.experiments.getActive(experimentId);
+    if (!info.request_time) throw ApiError.missing('trace.trace_info.request_time');
+    const requestTimeMs = timestampToMs(info.request_time);
+    if (requestTimeMs === undefined) {
+      throw ApiError.invalid(`Invalid value '${info.request_time}' for parameter 'trace.trace_info.request_time' supplied: expected an RFC 3339 timestamp.`);
+    }
+    let executionDurationMs: number | undefined;
+    if (info.execution_duration !== undefined) {
+      executionDurationMs = durationToMs(info.execution_duration);
+      if (executionDurationMs === undefined) {
+        throw ApiError.invalid(`Invalid value '${info.execution_duration}' for parameter 'trace.trace_info.execution_duration' supplied: expected a duration such as '0.532s'.`);
+      }
+    }
+    if (info.client_request_id !== undefined) validateLength('trace.trace_info.client_request_id', info.client_request_id, LIMITS.runTagValueLength);
+    const tags = {
+      ...checkMap('trace.trace_info.tags', info.tags),
+      [TRACE_TAGS.artifactLocation]: appendToUri(experiment.artifact_location, 'traces', traceId, 'artifacts'),
+    };
+    const record = await this.store.upsertTraceInfo({
+      traceId,
+      experimentId: experiment.experiment_id,
+      ...(info.client_request_id !== undefined ? { clientRequestId: info.client_request_id } : {}),
+      requestTimeMs,
+      ...(executionDurationMs !== undefined ? { executionDurationMs } : {}),
+      state: info.state ?? 'STATE_UNSPECIFIED',
+      ...(info.request_preview !== undefined ? { requestPreview: info.request_preview.slice(0, PREVIEW_LENGTH) } : {}),
+      ...(info.response_preview !== undefined ? { responsePreview: info.response_preview.slice(0, PREVIEW_LENGTH) } : {}),
+      tags,
+      metadata: checkMap('trace.trace_info.trace_metadata', info.trace_metadata),
+    });
+    return { trace: { trace_info: toTraceInfoV3(record) } };
+  }
+
+  async getTraceInfo(traceId: string | undefined): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
+    if (!traceId) throw ApiError.missing('trace_id');
+    const record = await this.store.getTrace(traceId);
+    if (!record) throw ApiError.notFound(`Trace with ID ${traceId} is not found.`);
+    return { trace: { trace_info: toTraceInfoV3(record) } };
+  }
+}
