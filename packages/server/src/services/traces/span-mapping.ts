@@ -1,0 +1,165 @@
+import type { RootSpanSummary, SpanBatch, SpanRecord, TraceState } from '../../store/trace-store.js';
+
+/**
+ * The decoder's normalized span (see `otlp/decode-otlp.ts`): ids as hex, times as exact decimal
+ * nanosecond strings, attribute values as plain JSON values.
+ */
+export interface IngestSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: Record<string, unknown>;
+  events: { name: string; timeUnixNano: string; attributes: Record<string, unknown> }[];
+  status: { code: 'STATUS_CODE_UNSET' | 'STATUS_CODE_OK' | 'STATUS_CODE_ERROR'; message: string };
+  traceState?: string;
+}
+
+const PREVIEW_LENGTH = 1000;
+const TRACE_TAG_PREFIX = 'mlflow.traceTag.';
+/** OpenTelemetry semantic-convention attributes that become trace metadata (spec §4.7). */
+const METADATA_FROM_ATTRIBUTES: Record<string, string> = {
+  'session.id': 'mlflow.trace.session',
+  'user.id': 'mlflow.trace.user',
+  'mlflow.trace.session': 'mlflow.trace.session',
+  'mlflow.trace.user': 'mlflow.trace.user',
+};
+
+/**
+ * MLflow's own attributes arrive JSON-encoded from the Python SDK (`"\"LLM\""`) and decoded from the
+ * TypeScript SDK (`"LLM"`); this returns the decoded value either way.
+ *
+ * @example
+ * decodeMlflowValue('"LLM"'); // 'LLM'
+ */
+export function decodeMlflowValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Nanosecond decimal string to epoch microseconds (exact up to the microsecond). */
+function nanosToMicros(nanos: string): number {
+  return nanos.length > 3 ? Number(nanos.slice(0, -3)) : 0;
+}
+
+function hexToBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}
+
+/** One attribute in OTel proto JSON, with MLflow's JSON-encoded string values (spec §4.5, §4.6a). */
+function protoAttribute(key: string, value: unknown) {
+  return { key, value: { string_value: JSON.stringify(value) } };
+}
+
+/**
+ * The span as OTel proto JSON text (spec §4.6a), stored once and served as is. Times are written as
+ * raw integer literals so nanoseconds survive exactly (JSON numbers; no JS number ever holds them).
+ *
+ * @example
+ * spanContent(span); // '{"trace_id":"q83v...","span_id":...,"start_time_unix_nano":1700000000000000123,...}'
+ */
+export function spanContent(span: IngestSpan): string {
+  const head = JSON.stringify({
+    trace_id: hexToBase64(span.traceId),
+    span_id: hexToBase64(span.spanId),
+    parent_span_id: span.parentSpanId ? hexToBase64(span.parentSpanId) : '',
+    trace_state: span.traceState ?? '',
+    name: span.name,
+    kind: span.kind,
+  });
+  const tail = JSON.stringify({
+    attributes: Object.entries(span.attributes).map(([k, v]) => protoAttribute(k, decodeMlflowValue(v))),
+    events: span.events.map((e) => ({
+      name: e.name,
+      attributes: Object.entries(e.attributes).map(([k, v]) => protoAttribute(k, v)),
+      time_unix_nano: rawInteger(e.timeUnixNano),
+    })),
+    status: { code: span.status.code, message: span.status.message },
+  }).replace(/"\\u0000RAW:(\d+)"/g, '$1');
+  return `${head.slice(0, -1)},"start_time_unix_nano":${BigInt(span.startTimeUnixNano)},"end_time_unix_nano":${BigInt(span.endTimeUnixNano)},${tail.slice(1)}`;
+}
+
+/** Marks a decimal string to be written as a raw JSON integer by {@link spanContent}. */
+function rawInteger(decimal: string): string {
+  return `\u0000RAW:${BigInt(decimal)}`;
+}
+
+/**
+ * A decoded span as a store row.
+ *
+ * @example
+ * toSpanRecord(span).type; // 'LLM'
+ */
+export function toSpanRecord(span: IngestSpan): SpanRecord {
+  const type = decodeMlflowValue(span.attributes['mlflow.spanType']);
+  const end = nanosToMicros(span.endTimeUnixNano);
+  return {
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    type: typeof type === 'string' && type !== '' ? type : 'UNKNOWN',
+    status: span.status.code.replace('STATUS_CODE_', ''),
+    startTimeUs: nanosToMicros(span.startTimeUnixNano),
+    endTimeUs: end > 0 ? end : null,
+    content: spanContent(span),
+  };
+}
+
+/** What a root span says about its trace. */
+export function rootSummary(span: IngestSpan): RootSpanSummary {
+  const state: TraceState = span.status.code === 'STATUS_CODE_ERROR' ? 'ERROR' : 'OK';
+  const durationUs = nanosToMicros(span.endTimeUnixNano) - nanosToMicros(span.startTimeUnixNano);
+  const summary: RootSpanSummary = { spanId: span.spanId, name: span.name, state, executionDurationMs: Math.max(0, Math.round(durationUs / 1000)) };
+  const inputs = span.attributes['mlflow.spanInputs'];
+  const outputs = span.attributes['mlflow.spanOutputs'];
+  if (inputs !== undefined) summary.requestPreview = asText(decodeMlflowValue(inputs)).slice(0, PREVIEW_LENGTH);
+  if (outputs !== undefined) summary.responsePreview = asText(decodeMlflowValue(outputs)).slice(0, PREVIEW_LENGTH);
+  return summary;
+}
+
+/**
+ * Groups decoded spans by trace into store batches: rows, the root summary when the root is
+ * present, and the trace tags / metadata the spans carry.
+ *
+ * @example
+ * for (const batch of toSpanBatches('1', spans)) await store.ingestSpans(batch);
+ */
+export function toSpanBatches(experimentId: string, spans: IngestSpan[]): SpanBatch[] {
+  const byTrace = new Map<string, IngestSpan[]>();
+  for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+  return [...byTrace].map(([otelTraceId, list]) => {
+    const tags: Record<string, string> = {};
+    const metadata: Record<string, string> = {};
+    let root: RootSpanSummary | undefined;
+    let earliestUs = Infinity;
+    for (const s of list) {
+      earliestUs = Math.min(earliestUs, nanosToMicros(s.startTimeUnixNano));
+      if (s.parentSpanId === null) root = rootSummary(s);
+      for (const [key, value] of Object.entries(s.attributes)) {
+        if (key.startsWith(TRACE_TAG_PREFIX) && key.length > TRACE_TAG_PREFIX.length) tags[key.slice(TRACE_TAG_PREFIX.length)] = asText(decodeMlflowValue(value));
+        const metaKey = METADATA_FROM_ATTRIBUTES[key];
+        if (metaKey) metadata[metaKey] = asText(decodeMlflowValue(value));
+      }
+    }
+    return {
+      traceId: `tr-${otelTraceId}`,
+      experimentId,
+      spans: list.map(toSpanRecord),
+      earliestStartMs: Math.floor(earliestUs / 1000),
+      ...(root ? { root } : {}),
+      tags,
+      metadata,
+    };
+  });
+}
