@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRACE_STATES } from '../entities/traces.js';
-import { protoEnum, str } from './fields.js';
+import { bool, protoEnum, str } from './fields.js';
 
 /** A `map<string,string>`: values must be strings (numbers are rendered, as protobuf-JSON parsing would refuse others). */
 const stringMap = z.record(z.string(), str()).optional();
@@ -28,3 +28,5 @@ export const TraceInfoV3Input = z.object({
 export const StartTraceV3 = z.object({ trace: z.object({ trace_info: TraceInfoV3Input.optional() }).optional() });
 /** GetTraceInfoV3: `GET /api/3.0/mlflow/traces/{trace_id}`. */
 export const GetTraceInfoV3 = z.object({ trace_id: str().optional() });
+/** GetTrace (OSS): `GET /api/3.0/mlflow/traces/get?trace_id=&allow_partial=`. */
+export const GetTrace = z.object({ trace_id: str().optional(), allow_partial: bool().optional() });

@@ -12,3 +12,14 @@ export function toProtoJson(message: unknown): string {
     return value;
   });
 }
+
+/**
+ * A response body that is already JSON text (e.g. stored span documents spliced into a reply), written
+ * as is instead of being parsed and serialized again.
+ *
+ * @example
+ * return new RawJson(`{"spans":[${contents.join(',')}]}`);
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}

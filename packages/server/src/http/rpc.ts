@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Services } from '../services/services.js';
 import { checkJsonContentType, decodeRequest, parseJsonBody, queryToObject, readBodyLimited } from './request-decoding.js';
-import { toProtoJson } from './json-response.js';
+import { RawJson, toProtoJson } from './json-response.js';
 
 /** What an RPC handler gets besides its decoded request. */
 export interface RpcContext {
@@ -65,7 +65,7 @@ export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Serv
       const { input, bytes } = await decode(c, route, limits.maxJsonBodyBytes);
       const req = decodeRequest(route.request, input);
       const result = (await route.handle(req, { services, requestBytes: bytes })) ?? {};
-      return c.body(toProtoJson(result), 200, { 'content-type': 'application/json' });
+      return c.body(result instanceof RawJson ? result.text : toProtoJson(result), 200, { 'content-type': 'application/json' });
     };
     for (const version of route.versions) {
       const prefixes = route.ajaxOnly ? ['/ajax-api'] : ['/api', '/ajax-api'];

@@ -18,6 +18,19 @@ const TRACE_KEY_LENGTH = 250;
 const TRACE_VALUE_LENGTH = 8000;
 const PREVIEW_LENGTH = 1000;
 const TRACE_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const SPAN_PAGE = 1000;
+
+/** The span count the client recorded in `mlflow.trace.sizeStats`, or 0 when unknown. */
+function expectedSpanCount(r: TraceRecord): number {
+  const stats = r.metadata['mlflow.trace.sizeStats'];
+  if (!stats) return 0;
+  try {
+    const n = (JSON.parse(stats) as { num_spans?: unknown }).num_spans;
+    return typeof n === 'number' ? n : 0;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * A stored trace as TraceInfoV3.
@@ -102,6 +115,27 @@ export class TraceService {
       metadata: checkMap('trace.trace_info.trace_metadata', info.trace_metadata),
     });
     return { trace: { trace_info: toTraceInfoV3(record) } };
+  }
+
+  /**
+   * The trace with all its spans as stored span documents (OTel proto JSON text). Unless
+   * `allowPartial`, a trace whose client recorded more spans (`mlflow.trace.sizeStats.num_spans`) than
+   * have arrived is reported as not yet exported, as MLflow does; clients retry.
+   */
+  async getTraceWithSpans(traceId: string | undefined, allowPartial: boolean): Promise<{ info: TraceInfoV3; spans: string[] }> {
+    if (!traceId) throw ApiError.missing('trace_id');
+    const record = await this.store.getTrace(traceId);
+    if (!record) throw ApiError.notFound(`Trace with ID '${traceId}' not found.`);
+    if (!allowPartial && record.spanCount < expectedSpanCount(record)) {
+      throw ApiError.notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
+    }
+    const spans: string[] = [];
+    for (let offset = 0; ; offset += SPAN_PAGE) {
+      const page = await this.store.getSpans(traceId, { offset, limit: SPAN_PAGE });
+      for (const span of page.items) spans.push(span.content);
+      if (!page.hasMore) break;
+    }
+    return { info: toTraceInfoV3(record), spans };
   }
 
   async getTraceInfo(traceId: string | undefined): Promise<{ trace: { trace_info: TraceInfoV3 } }> {

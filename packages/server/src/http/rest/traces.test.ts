@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toSpanBatches, type IngestSpan } from '../../services/traces/span-mapping.js';
+import { SqlTraceStore } from '../../store/sql/sql-trace-store.js';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
 
 const V3 = '/api/3.0/mlflow/traces';
@@ -75,7 +77,7 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
 
   it('answers unknown traces with 404 and unserved literal routes with ENDPOINT_NOT_FOUND', async () => {
     expect(await loupe.call('GET', `${V3}/tr-${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
-    expect(await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
+    expect(await loupe.call('GET', `${V3}/batchGet?trace_ids=${TRACE_ID}`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
   });
 
   it('rejects bad trace infos with a 400 naming the field, and unknown or deleted experiments', async () => {
@@ -101,5 +103,47 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
     await loupe.call('POST', '/api/2.0/mlflow/experiments/delete', { experiment_id: exp });
     expect((await loupe.call('POST', V3, tsSdkBody())).status).toBe(400);
     expect((await loupe.call('GET', `${V3}/${TRACE_ID}`)).status).toBe(404);
+  });
+
+  describe('GetTrace (with spans)', () => {
+    const otelTraceId = 'ab'.repeat(16);
+    const span = (spanId: string, parentSpanId: string | null, start: string): IngestSpan => ({
+      traceId: otelTraceId,
+      spanId,
+      parentSpanId,
+      name: `s-${spanId}`,
+      kind: 'SPAN_KIND_INTERNAL',
+      startTimeUnixNano: start,
+      endTimeUnixNano: '1749996461814000123',
+      attributes: { 'mlflow.spanType': 'CHAIN' },
+      events: [],
+      status: { code: 'STATUS_CODE_OK', message: '' },
+    });
+    const ingest = async (spans: IngestSpan[]) => {
+      for (const batch of toSpanBatches(exp, spans)) await new SqlTraceStore(loupe.db).ingestSpans(batch);
+    };
+
+    it('returns the info and the spans as OTel proto JSON with exact nanoseconds, in start order', async () => {
+      await ingest([span('0000000000000002', '0000000000000001', '1749996461282000999'), span('0000000000000001', null, '1749996461282000123')]);
+      await loupe.call('POST', V3, tsSdkBody({ trace_metadata: { 'mlflow.trace.sizeStats': '{"num_spans": 2}' } }));
+      const res = await loupe.app.request(`${V3}/get?trace_id=${TRACE_ID}`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('"start_time_unix_nano":1749996461282000123');
+      const body = JSON.parse(text) as { trace: { trace_info: { trace_id: string }; spans: { name: string; parent_span_id: string }[] } };
+      expect(body.trace.trace_info.trace_id).toBe(TRACE_ID);
+      expect(body.trace.spans.map((s) => s.name)).toEqual(['s-0000000000000001', 's-0000000000000002']);
+      expect(body.trace.spans[1]?.parent_span_id).toBe(Buffer.from('0000000000000001', 'hex').toString('base64'));
+    });
+
+    it('reports a trace with spans still missing as not fully exported, unless allow_partial', async () => {
+      await ingest([span('0000000000000001', null, '1749996461282000123')]);
+      await loupe.call('POST', V3, tsSdkBody({ trace_metadata: { 'mlflow.trace.sizeStats': '{"num_spans": 3}' } }));
+      expect(await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}`)).toMatchObject({ status: 404, body: { message: expect.stringContaining('not fully exported') } });
+      const partial = await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}&allow_partial=True`);
+      expect(partial.status).toBe(200);
+      expect((partial.body.trace as { spans: unknown[] }).spans).toHaveLength(1);
+      expect((await loupe.call('GET', `${V3}/get?trace_id=tr-unknown`)).status).toBe(404);
+    });
   });
 });

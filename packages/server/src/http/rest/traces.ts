@@ -1,11 +1,12 @@
 import { ApiError, TraceRequests as R } from '@loupe/protocol';
+import { RawJson, toProtoJson } from '../json-response.js';
 import { rpc } from '../rpc.js';
 
 /**
  * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win). Until Loupe serves
  * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
  */
-const RESERVED_TRACE_SEGMENTS = new Set(['get', 'batchGet', 'batchGetInfos', 'search', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
+const RESERVED_TRACE_SEGMENTS = new Set(['batchGet', 'batchGetInfos', 'search', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
 
 /** Trace RPCs (spec §4.2). */
 export const traceRoutes = [
@@ -15,6 +16,17 @@ export const traceRoutes = [
     versions: [3],
     request: R.StartTraceV3,
     handle: (req, { services }) => services.traces.startTraceV3(req),
+  }),
+  // Declared before `/traces/:trace_id`, so the literal route wins.
+  rpc({
+    method: 'GET',
+    path: '/mlflow/traces/get',
+    versions: [3],
+    request: R.GetTrace,
+    handle: async (req, { services }) => {
+      const { info, spans } = await services.traces.getTraceWithSpans(req.trace_id, req.allow_partial ?? false);
+      return new RawJson(`{"trace":{"trace_info":${toProtoJson(info)},"spans":[${spans.join(',')}]}}`);
+    },
   }),
   rpc({
     method: 'GET',
