@@ -4,6 +4,7 @@ import type { Services } from '../services/services.js';
 import { artifactRpcRoutes, loggedModelArtifactRpcRoutes, mountArtifactRoutes } from './artifacts/artifact-routes.js';
 import { experimentRoutes } from './rest/experiments.js';
 import { loggedModelRoutes } from './rest/logged-models.js';
+import { mountOtlpRoutes } from './otlp/otlp-routes.js';
 import { runRoutes } from './rest/runs.js';
 import { traceRoutes } from './rest/traces.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
@@ -43,6 +44,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
   mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
+  mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes });
   mountArtifactRoutes(app, options.services);
   for (const add of options.extraRoutes ?? []) add(app);
 

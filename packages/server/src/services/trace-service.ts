@@ -11,6 +11,7 @@ import {
 import type { TraceRequests as R } from '@loupe/protocol';
 import type { TraceRecord, TraceStore } from '../store/trace-store.js';
 import type { ExperimentService } from './experiment-service.js';
+import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
 import { appendToUri, LIMITS, validateLength } from './validation.js';
 
 /** Trace tag/metadata limits (spec §2.7) and the OSS preview length. */
@@ -115,6 +116,15 @@ export class TraceService {
       metadata: checkMap('trace.trace_info.trace_metadata', info.trace_metadata),
     });
     return { trace: { trace_info: toTraceInfoV3(record) } };
+  }
+
+  /**
+   * Stores decoded OTLP spans for an experiment (spec §4.5): grouped per trace, idempotent per span.
+   */
+  async ingestSpans(experimentId: string | undefined, spans: IngestSpan[]): Promise<void> {
+    if (!experimentId) throw ApiError.invalid("Missing header 'x-mlflow-experiment-id': OTLP trace ingest needs the experiment the spans belong to.");
+    const experiment = await this.experiments.getActive(experimentId);
+    for (const batch of toSpanBatches(experiment.experiment_id, spans)) await this.store.ingestSpans(batch);
   }
 
   /**

@@ -59,7 +59,7 @@ describe('span mapping', () => {
       experimentId: '7',
       earliestStartMs: 1699999999999,
       root: { spanId: '0000000000000001', name: 'predict', state: 'OK', executionDurationMs: 532, requestPreview: '{"q":"hi"}', responsePreview: 'hello' },
-      tags: { team: 'core' },
+      tags: { team: 'core', 'mlflow.trace.spansLocation': 'TRACKING_STORE' },
       metadata: { 'mlflow.trace.session': 's-1' },
     });
     expect(batches[0]?.spans).toHaveLength(2);

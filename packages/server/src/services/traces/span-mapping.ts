@@ -139,7 +139,8 @@ export function toSpanBatches(experimentId: string, spans: IngestSpan[]): SpanBa
   const byTrace = new Map<string, IngestSpan[]>();
   for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
   return [...byTrace].map(([otelTraceId, list]) => {
-    const tags: Record<string, string> = {};
+    // Spans stored here: readers use /traces/get, and writers that finish later skip traces.json.
+    const tags: Record<string, string> = { 'mlflow.trace.spansLocation': 'TRACKING_STORE' };
     const metadata: Record<string, string> = {};
     let root: RootSpanSummary | undefined;
     let earliestUs = Infinity;

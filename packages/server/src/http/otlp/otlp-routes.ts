@@ -1,0 +1,23 @@
+import type { Hono } from 'hono';
+import { decodeOtlpTraces } from '../../otlp/decode-otlp.js';
+import type { Services } from '../../services/services.js';
+import { readBodyLimited } from '../request-decoding.js';
+
+/**
+ * Mounts OTLP/HTTP trace ingest, `POST /v1/traces` (spec §4.5): protobuf or JSON bodies, gzip or
+ * deflate, spans of the experiment named by `x-mlflow-experiment-id`. Success answers an empty
+ * ExportTraceServiceResponse in the request's format (zero bytes of protobuf, or `{}`).
+ *
+ * @example
+ * mountOtlpRoutes(app, services, { maxBodyBytes: 16 << 20 });
+ */
+export function mountOtlpRoutes(app: Hono, services: Services, limits: { maxBodyBytes: number }): void {
+  app.post('/v1/traces', async (c) => {
+    const contentType = c.req.header('content-type') ?? '';
+    const body = await readBodyLimited(c.req.raw, limits.maxBodyBytes);
+    const spans = decodeOtlpTraces(body, contentType, c.req.header('content-encoding'));
+    await services.traces.ingestSpans(c.req.header('x-mlflow-experiment-id'), spans);
+    const json = contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+    return json ? c.body('{}', 200, { 'content-type': 'application/json' }) : c.body(new Uint8Array(), 200, { 'content-type': 'application/x-protobuf' });
+  });
+}
