@@ -67,7 +67,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids, (run, metrics) => loggedModels.logRunMetrics(run, metrics));
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
-  const traces = new TraceService(new SqlTraceStore(db), experiments);
+  const traces = new TraceService(new SqlTraceStore(db, dialect), experiments);
   const services: Services = { experiments, runs, artifacts, loggedModels, traces };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
   return { app, services, db, close: () => db.destroy() };

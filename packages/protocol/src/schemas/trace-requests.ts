@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRACE_STATES } from '../entities/traces.js';
-import { bool, protoEnum, str } from './fields.js';
+import { bool, int64, protoEnum, repeated, str } from './fields.js';
 
 /** A `map<string,string>`: values must be strings (numbers are rendered, as protobuf-JSON parsing would refuse others). */
 const stringMap = z.record(z.string(), str()).optional();
@@ -30,3 +30,12 @@ export const StartTraceV3 = z.object({ trace: z.object({ trace_info: TraceInfoV3
 export const GetTraceInfoV3 = z.object({ trace_id: str().optional() });
 /** GetTrace (OSS): `GET /api/3.0/mlflow/traces/get?trace_id=&allow_partial=`. */
 export const GetTrace = z.object({ trace_id: str().optional(), allow_partial: bool().optional() });
+/** SearchTracesV3: `POST /api/3.0/mlflow/traces/search` (spec §4.2, §9.5). */
+export const SearchTracesV3 = z.object({
+  locations: repeated(z.object({ type: str().optional(), mlflow_experiment: z.object({ experiment_id: str().optional() }).optional() })),
+  experiment_ids: repeated(str()),
+  filter: str().optional(),
+  max_results: int64().optional(),
+  order_by: repeated(str()),
+  page_token: str().optional(),
+});

@@ -1,6 +1,8 @@
 import {
   ApiError,
   durationToMs,
+  parseTraceFilter,
+  parseTraceOrderBy,
   msToDuration,
   msToTimestamp,
   TRACE_TAGS,
@@ -12,6 +14,7 @@ import type { TraceRequests as R } from '@loupe/protocol';
 import type { TraceRecord, TraceStore } from '../store/trace-store.js';
 import type { ExperimentService } from './experiment-service.js';
 import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
+import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { appendToUri, LIMITS, validateLength } from './validation.js';
 
 /** Trace tag/metadata limits (spec §2.7) and the OSS preview length. */
@@ -146,6 +149,20 @@ export class TraceService {
       if (!page.hasMore) break;
     }
     return { info: toTraceInfoV3(record), spans };
+  }
+
+  /** SearchTracesV3 over the experiments named by `locations` (or `experiment_ids`). */
+  async searchTracesV3(req: RequestOf<typeof R.SearchTracesV3>): Promise<{ traces: TraceInfoV3[]; next_page_token?: string }> {
+    const experimentIds = [
+      ...req.locations.map((l) => l.mlflow_experiment?.experiment_id).filter((id): id is string => Boolean(id)),
+      ...req.experiment_ids,
+    ];
+    if (experimentIds.length === 0) throw ApiError.missing('locations');
+    const page = pageRequest(req.page_token, maxResults(req.max_results, 100, 500));
+    const result = await this.store.searchTraces({ experimentIds, filter: parseTraceFilter(req.filter), orderBy: parseTraceOrderBy(req.order_by), page });
+    const traces = result.items.map(toTraceInfoV3);
+    const token = nextPageToken(page, result.hasMore);
+    return token ? { traces, next_page_token: token } : { traces };
   }
 
   async getTraceInfo(traceId: string | undefined): Promise<{ trace: { trace_info: TraceInfoV3 } }> {

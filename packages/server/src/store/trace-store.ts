@@ -1,3 +1,5 @@
+import type { Filter, OrderBy, TraceFilterEntity } from '@loupe/protocol';
+
 /** Trace states (spec §4.1). */
 export type TraceState = 'STATE_UNSPECIFIED' | 'OK' | 'ERROR' | 'IN_PROGRESS';
 
@@ -70,6 +72,14 @@ export interface TraceInfoInput {
   metadata: Record<string, string>;
 }
 
+/** A trace search (spec §9.5). */
+export interface TraceSearch {
+  experimentIds: string[];
+  filter: Filter<TraceFilterEntity>;
+  orderBy: OrderBy<TraceFilterEntity>[];
+  page: { offset: number; limit: number };
+}
+
 /**
  * Traces and their spans (ADR 0002). Narrow on purpose, so another backend can implement it.
  */
@@ -79,6 +89,8 @@ export interface TraceStore {
   /** Creates or merges the trace's authoritative info and marks it finalized. */
   upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord>;
   getTrace(traceId: string): Promise<TraceRecord | undefined>;
+  /** Traces matching a search, with tags and metadata. */
+  searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }>;
   /** Spans in (start time, span id) order, one page at a time. */
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }>;
 }

@@ -33,7 +33,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     experiments: new SqlExperimentStore(db, dialect),
     runs: new SqlRunStore(db, dialect),
     loggedModels: new SqlLoggedModelStore(db, dialect),
-    traces: new SqlTraceStore(db),
+    traces: new SqlTraceStore(db, dialect),
     dispose: async () => {
       await db.destroy();
       await database.drop();

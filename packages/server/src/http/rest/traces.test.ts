@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toSpanBatches, type IngestSpan } from '../../services/traces/span-mapping.js';
+import { SqliteDialect } from '../../store/sql/dialects/sqlite/sqlite-dialect.js';
 import { SqlTraceStore } from '../../store/sql/sql-trace-store.js';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
 
@@ -120,7 +121,7 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
       status: { code: 'STATUS_CODE_OK', message: '' },
     });
     const ingest = async (spans: IngestSpan[]) => {
-      for (const batch of toSpanBatches(exp, spans)) await new SqlTraceStore(loupe.db).ingestSpans(batch);
+      for (const batch of toSpanBatches(exp, spans)) await new SqlTraceStore(loupe.db, new SqliteDialect('sqlite://')).ingestSpans(batch);
     };
 
     it('returns the info and the spans as OTel proto JSON with exact nanoseconds, in start order', async () => {
@@ -145,5 +146,24 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
       expect((partial.body.trace as { spans: unknown[] }).spans).toHaveLength(1);
       expect((await loupe.call('GET', `${V3}/get?trace_id=tr-unknown`)).status).toBe(404);
     });
+  });
+
+  it('searches traces over locations with the filter grammar, order_by and page tokens', async () => {
+    for (const [i, state] of (['OK', 'ERROR', 'OK'] as const).entries()) {
+      const id = `tr-${String(i).repeat(32)}`;
+      await loupe.call('POST', V3, tsSdkBody({ trace_id: id, state, request_time: `2025-06-15T14:07:4${i}.000Z`, tags: { 'mlflow.traceName': `t${i}` } }));
+    }
+    const search = (body: Record<string, unknown>) =>
+      loupe.call('POST', `${V3}/search`, { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], ...body });
+    const names = (res: { body: Record<string, unknown> }) => ((res.body.traces ?? []) as { tags: Record<string, string> }[]).map((t) => t.tags['mlflow.traceName']);
+    expect(names(await search({}))).toEqual(['t2', 't1', 't0']);
+    expect(names(await search({ filter: "trace.status = 'OK' AND metadata.`mlflow.trace.session` = 'sess-1'" }))).toEqual(['t2', 't0']);
+    expect(names(await search({ filter: "trace.name LIKE 't%'", order_by: ['timestamp_ms ASC'] }))).toEqual(['t0', 't1', 't2']);
+    const first = await search({ max_results: 2 });
+    expect(names(first)).toEqual(['t2', 't1']);
+    expect(names(await search({ max_results: 2, page_token: first.body.next_page_token }))).toEqual(['t0']);
+    expect(await search({ filter: 'trace.status =' })).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+    expect((await search({ max_results: 501 })).status).toBe(400);
+    expect((await loupe.call('POST', `${V3}/search`, {})).status).toBe(400);
   });
 });

@@ -6,7 +6,7 @@ import { rpc } from '../rpc.js';
  * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win). Until Loupe serves
  * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
  */
-const RESERVED_TRACE_SEGMENTS = new Set(['batchGet', 'batchGetInfos', 'search', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
+const RESERVED_TRACE_SEGMENTS = new Set(['batchGet', 'batchGetInfos', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
 
 /** Trace RPCs (spec §4.2). */
 export const traceRoutes = [
@@ -16,6 +16,13 @@ export const traceRoutes = [
     versions: [3],
     request: R.StartTraceV3,
     handle: (req, { services }) => services.traces.startTraceV3(req),
+  }),
+  rpc({
+    method: 'POST',
+    path: '/mlflow/traces/search',
+    versions: [3],
+    request: R.SearchTracesV3,
+    handle: (req, { services }) => services.traces.searchTracesV3(req),
   }),
   // Declared before `/traces/:trace_id`, so the literal route wins.
   rpc({

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExperimentStore } from '../tracking-store.js';
+import type { Filter, OrderBy, TraceFilterEntity } from '@loupe/protocol';
 import type { SpanBatch, SpanRecord, TraceStore } from '../trace-store.js';
 
 /** The stores a trace contract suite needs, on one fresh database. */
@@ -153,6 +154,51 @@ export function traceStoreContract(factory: () => Promise<TraceStores>): void {
     it('answers undefined for an unknown trace', async () => {
       expect(await s.traces.getTrace('tr-nope')).toBeUndefined();
       expect((await s.traces.getSpans('tr-nope', { offset: 0, limit: 5 })).items).toEqual([]);
+    });
+
+    describe('searchTraces', () => {
+      const ids = { a: 'tr-000a', b: 'tr-000b', c: 'tr-000c' };
+      beforeEach(async () => {
+        const make = async (id: string, timeMs: number, durationMs: number, state: 'OK' | 'ERROR', tags: Record<string, string>, metadata: Record<string, string>, spanType: string, content: string) => {
+          await s.traces.ingestSpans({ traceId: id, experimentId: exp, spans: [span(`${id}-root`, null, 0, { type: spanType, content })], earliestStartMs: timeMs, tags: {}, metadata: {} });
+          await s.traces.upsertTraceInfo({ traceId: id, experimentId: exp, requestTimeMs: timeMs, executionDurationMs: durationMs, state, tags, metadata });
+        };
+        await make(ids.a, 1000, 30, 'OK', { 'mlflow.traceName': 'alpha', env: 'prod' }, { 'mlflow.trace.session': 's1' }, 'CHAIN', '{"q":"find the needle"}');
+        await make(ids.b, 2000, 10, 'ERROR', { 'mlflow.traceName': 'beta', env: 'dev' }, {}, 'LLM', '{"q":"hay"}');
+        await make(ids.c, 3000, 20, 'OK', { 'mlflow.traceName': 'gamma' }, { 'mlflow.trace.session': 's2' }, 'TOOL', '{"q":"more hay"}');
+      });
+      const search = async (filter: Filter<TraceFilterEntity> = [], orderBy: OrderBy<TraceFilterEntity>[] = [], page = { offset: 0, limit: 50 }) =>
+        (await s.traces.searchTraces({ experimentIds: [exp], filter, orderBy, page })).items.map((t) => t.traceId);
+      const str = (value: string) => ({ kind: 'string' as const, value });
+      const num = (value: number) => ({ kind: 'number' as const, value });
+
+      it('returns the newest first, with tags and metadata', async () => {
+        expect(await search()).toEqual([ids.c, ids.b, ids.a]);
+        const [first] = (await s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { offset: 0, limit: 1 } })).items;
+        expect(first).toMatchObject({ traceId: ids.c, tags: { 'mlflow.traceName': 'gamma' }, metadata: { 'mlflow.trace.session': 's2' } });
+      });
+
+      it('filters on attributes, tags, metadata (with IS NULL), spans and text', async () => {
+        expect(await search([{ entity: 'attribute', key: 'state', op: '=', value: str('ERROR') }])).toEqual([ids.b]);
+        expect(await search([{ entity: 'attribute', key: 'timestamp_ms', op: '>=', value: num(2000) }, { entity: 'attribute', key: 'state', op: '=', value: str('OK') }])).toEqual([ids.c]);
+        expect(await search([{ entity: 'attribute', key: 'execution_time_ms', op: '<', value: num(25) }])).toEqual([ids.c, ids.b]);
+        expect(await search([{ entity: 'tag', key: 'env', op: '=', value: str('prod') }])).toEqual([ids.a]);
+        expect(await search([{ entity: 'tag', key: 'mlflow.traceName', op: 'LIKE', value: str('%a') }])).toEqual([ids.c, ids.b, ids.a]);
+        expect(await search([{ entity: 'metadata', key: 'mlflow.trace.session', op: 'IS NULL', value: { kind: 'none' } }])).toEqual([ids.b]);
+        expect(await search([{ entity: 'metadata', key: 'mlflow.trace.session', op: 'IS NOT NULL', value: { kind: 'none' } }])).toEqual([ids.c, ids.a]);
+        expect(await search([{ entity: 'metadata', key: 'mlflow.trace.session', op: '=', value: str('s1') }])).toEqual([ids.a]);
+        expect(await search([{ entity: 'span', key: 'type', op: '=', value: str('LLM') }])).toEqual([ids.b]);
+        expect(await search([{ entity: 'text', key: 'text', op: 'LIKE', value: str('%needle%') }])).toEqual([ids.a]);
+        await expect(search([{ entity: 'feedback', key: 'correct', op: '=', value: str('true') }])).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      });
+
+      it('orders by attributes and tags, and pages', async () => {
+        expect(await search([], [{ entity: 'attribute', key: 'execution_time_ms', ascending: true }])).toEqual([ids.b, ids.c, ids.a]);
+        expect(await search([], [{ entity: 'tag', key: 'mlflow.traceName', ascending: true }])).toEqual([ids.a, ids.b, ids.c]);
+        expect(await search([], [{ entity: 'attribute', key: 'timestamp_ms', ascending: true }], { offset: 1, limit: 1 })).toEqual([ids.b]);
+        const last = await s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { offset: 2, limit: 1 } });
+        expect(last.hasMore).toBe(false);
+      });
     });
   });
 }

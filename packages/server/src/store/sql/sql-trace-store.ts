@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ApiError } from '@loupe/protocol';
-import type { SpanBatch, SpanRecord, TraceInfoInput, TraceRecord, TraceState, TraceStore } from '../trace-store.js';
+import type { SpanBatch, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceState, TraceStore } from '../trace-store.js';
+import type { SqlDialect } from './dialects/sql-dialect.js';
+import { compileTraceSearch } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
 
@@ -47,11 +49,14 @@ function toSpanRecord(r: SpansTable): SpanRecord {
  * spans never overwrite it.
  *
  * @example
- * const traces = new SqlTraceStore(db);
+ * const traces = new SqlTraceStore(db, dialect);
  * await traces.ingestSpans({ traceId: 'tr-…', experimentId: '1', spans, earliestStartMs, tags: {}, metadata: {} });
  */
 export class SqlTraceStore implements TraceStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   async ingestSpans(batch: SpanBatch): Promise<void> {
     const experimentId = this.requireExperimentId(batch.experimentId);
@@ -163,27 +168,49 @@ export class SqlTraceStore implements TraceStore {
 
   async getTrace(traceId: string): Promise<TraceRecord | undefined> {
     const row = await this.db.selectFrom('traces').selectAll().where('trace_id', '=', traceId).executeTakeFirst();
-    if (!row) return undefined;
+    return row ? (await this.hydrate([row]))[0] : undefined;
+  }
+
+  async searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }> {
+    const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
+    if (experimentIds.length === 0) return { items: [], hasMore: false };
+    const { rows } = await compileTraceSearch(this.dialect, { ...query, experimentIds }, { limit: query.page.limit + 1, offset: query.page.offset }).execute(this.db);
+    return { items: await this.hydrate(rows.slice(0, query.page.limit)), hasMore: rows.length > query.page.limit };
+  }
+
+  /** Rows with their tags and metadata: two queries per page, never one per trace. */
+  private async hydrate(rows: TracesTable[]): Promise<TraceRecord[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.trace_id);
     const [tags, metadata] = await Promise.all([
-      this.db.selectFrom('trace_tags').select(['key', 'value']).where('trace_id', '=', traceId).orderBy('key').execute(),
-      this.db.selectFrom('trace_metadata').select(['key', 'value']).where('trace_id', '=', traceId).orderBy('key').execute(),
+      this.db.selectFrom('trace_tags').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).orderBy('key').execute(),
+      this.db.selectFrom('trace_metadata').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).orderBy('key').execute(),
     ]);
-    const record: TraceRecord = {
-      traceId: row.trace_id,
-      experimentId: String(row.experiment_id),
-      requestTimeMs: Number(row.request_time_ms),
-      state: row.state as TraceState,
-      tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
-      metadata: Object.fromEntries(metadata.map((m) => [m.key, m.value])),
-      finalized: Number(row.finalized) === 1,
-      spanCount: Number(row.span_count),
+    const byTrace = (list: { trace_id: string; key: string; value: string }[]) => {
+      const out = new Map<string, Record<string, string>>();
+      for (const kv of list) out.set(kv.trace_id, { ...(out.get(kv.trace_id) ?? {}), [kv.key]: kv.value });
+      return out;
     };
-    if (row.client_request_id !== null) record.clientRequestId = row.client_request_id;
-    if (row.execution_duration_ms !== null) record.executionDurationMs = Number(row.execution_duration_ms);
-    if (row.request_preview !== null) record.requestPreview = row.request_preview;
-    if (row.response_preview !== null) record.responsePreview = row.response_preview;
-    if (row.root_span_id !== null) record.rootSpanId = row.root_span_id;
-    return record;
+    const tagsBy = byTrace(tags);
+    const metadataBy = byTrace(metadata);
+    return rows.map((row) => {
+      const record: TraceRecord = {
+        traceId: row.trace_id,
+        experimentId: String(row.experiment_id),
+        requestTimeMs: Number(row.request_time_ms),
+        state: row.state as TraceState,
+        tags: tagsBy.get(row.trace_id) ?? {},
+        metadata: metadataBy.get(row.trace_id) ?? {},
+        finalized: Number(row.finalized) === 1,
+        spanCount: Number(row.span_count),
+      };
+      if (row.client_request_id !== null) record.clientRequestId = row.client_request_id;
+      if (row.execution_duration_ms !== null) record.executionDurationMs = Number(row.execution_duration_ms);
+      if (row.request_preview !== null) record.requestPreview = row.request_preview;
+      if (row.response_preview !== null) record.responsePreview = row.response_preview;
+      if (row.root_span_id !== null) record.rootSpanId = row.root_span_id;
+      return record;
+    });
   }
 
   async getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }> {
