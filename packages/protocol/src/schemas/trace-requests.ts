@@ -39,3 +39,9 @@ export const SearchTracesV3 = z.object({
   order_by: repeated(str()),
   page_token: str().optional(),
 });
+/** SetTraceTag (v2 `request_id`, v3 `trace_id` path variable): `PATCH .../traces/{id}/tags`. */
+export const SetTraceTag = z.object({ trace_id: str().optional(), request_id: str().optional(), key: str().optional(), value: str().optional() });
+/** DeleteTraceTag: `DELETE .../traces/{id}/tags` with the key in the JSON body (or the query). */
+export const DeleteTraceTag = z.object({ trace_id: str().optional(), request_id: str().optional(), key: str().optional() });
+/** BatchGetTraces (OSS): `GET /api/3.0/mlflow/traces/batchGet?trace_ids=..`. */
+export const BatchGetTraces = z.object({ trace_ids: repeated(str()), experiment_ids: repeated(str()) });

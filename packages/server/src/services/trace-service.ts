@@ -165,6 +165,37 @@ export class TraceService {
     return token ? { traces, next_page_token: token } : { traces };
   }
 
+  async setTag(req: RequestOf<typeof R.SetTraceTag>): Promise<void> {
+    const traceId = req.trace_id || req.request_id;
+    if (!traceId) throw ApiError.missing('trace_id');
+    if (!req.key) throw ApiError.missing('key');
+    validateLength('key', req.key, TRACE_KEY_LENGTH);
+    const value = req.value ?? '';
+    validateLength('value', value, TRACE_VALUE_LENGTH);
+    if (!(await this.store.setTraceTag(traceId, req.key, value))) throw ApiError.notFound(`Trace with ID ${traceId} is not found.`);
+  }
+
+  async deleteTag(req: RequestOf<typeof R.DeleteTraceTag>): Promise<void> {
+    const traceId = req.trace_id || req.request_id;
+    if (!traceId) throw ApiError.missing('trace_id');
+    if (!req.key) throw ApiError.missing('key');
+    if (!(await this.store.getTrace(traceId))) throw ApiError.notFound(`Trace with ID ${traceId} is not found.`);
+    if (!(await this.store.deleteTraceTag(traceId, req.key))) {
+      throw ApiError.notFound(`No trace tag with key '${req.key}' for trace with ID '${traceId}'.`);
+    }
+  }
+
+  /** Several traces with their spans (unknown ids are left out), at most 100 per call. */
+  async batchGetWithSpans(traceIds: string[]): Promise<{ info: TraceInfoV3; spans: string[] }[]> {
+    if (traceIds.length === 0) throw ApiError.missing('trace_ids');
+    if (traceIds.length > 100) throw ApiError.invalid(`'trace_ids' may name at most 100 traces, got ${traceIds.length}.`);
+    const out: { info: TraceInfoV3; spans: string[] }[] = [];
+    for (const record of await this.store.getTraces(traceIds)) {
+      out.push(await this.getTraceWithSpans(record.traceId, true));
+    }
+    return out;
+  }
+
   async getTraceInfo(traceId: string | undefined): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
     if (!traceId) throw ApiError.missing('trace_id');
     const record = await this.store.getTrace(traceId);

@@ -89,6 +89,12 @@ export interface TraceStore {
   /** Creates or merges the trace's authoritative info and marks it finalized. */
   upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord>;
   getTrace(traceId: string): Promise<TraceRecord | undefined>;
+  /** Sets one trace tag; false when the trace does not exist. */
+  setTraceTag(traceId: string, key: string, value: string): Promise<boolean>;
+  /** Deletes one trace tag; false when it did not exist. */
+  deleteTraceTag(traceId: string, key: string): Promise<boolean>;
+  /** The traces among `traceIds` that exist, in the order asked. */
+  getTraces(traceIds: string[]): Promise<TraceRecord[]>;
   /** Traces matching a search, with tags and metadata. */
   searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }>;
   /** Spans in (start time, span id) order, one page at a time. */

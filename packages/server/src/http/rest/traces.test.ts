@@ -78,7 +78,7 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
 
   it('answers unknown traces with 404 and unserved literal routes with ENDPOINT_NOT_FOUND', async () => {
     expect(await loupe.call('GET', `${V3}/tr-${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
-    expect(await loupe.call('GET', `${V3}/batchGet?trace_ids=${TRACE_ID}`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
+    expect(await loupe.call('GET', `${V3}/batchGetInfos`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
   });
 
   it('rejects bad trace infos with a 400 naming the field, and unknown or deleted experiments', async () => {
@@ -165,5 +165,29 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
     expect(await search({ filter: 'trace.status =' })).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
     expect((await search({ max_results: 501 })).status).toBe(400);
     expect((await loupe.call('POST', `${V3}/search`, {})).status).toBe(400);
+  });
+
+  it('sets and deletes trace tags on the v2 (Python client) and v3 routes', async () => {
+    await loupe.call('POST', V3, tsSdkBody());
+    expect((await loupe.call('PATCH', `/api/2.0/mlflow/traces/${TRACE_ID}/tags`, { key: 'verdict', value: 'good' })).status).toBe(200);
+    expect((await loupe.call('PATCH', `${V3}/${TRACE_ID}/tags`, { key: 'team', value: 'core' })).status).toBe(200);
+    const tags = () => loupe.call('GET', `${V3}/${TRACE_ID}`).then((r) => (r.body.trace as { trace_info: { tags: Record<string, string> } }).trace_info.tags);
+    expect(await tags()).toMatchObject({ verdict: 'good', team: 'core' });
+    expect((await loupe.call('DELETE', `/api/2.0/mlflow/traces/${TRACE_ID}/tags`, { key: 'verdict' })).status).toBe(200);
+    expect((await loupe.call('DELETE', `${V3}/${TRACE_ID}/tags`, { key: 'team' })).status).toBe(200);
+    expect(await tags()).not.toHaveProperty('verdict');
+    expect(await loupe.call('DELETE', `${V3}/${TRACE_ID}/tags`, { key: 'team' })).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect((await loupe.call('PATCH', `${V3}/tr-unknown/tags`, { key: 'k', value: 'v' })).status).toBe(404);
+    expect((await loupe.call('PATCH', `${V3}/${TRACE_ID}/tags`, { key: 'k', value: 'v'.repeat(8001) })).status).toBe(400);
+    expect((await loupe.call('PATCH', `${V3}/${TRACE_ID}/tags`, { value: 'v' })).status).toBe(400);
+  });
+
+  it('batch-gets traces with spans, leaving unknown ids out', async () => {
+    await loupe.call('POST', V3, tsSdkBody());
+    const res = await loupe.app.request(`${V3}/batchGet?trace_ids=${TRACE_ID}&trace_ids=tr-unknown`);
+    const body = (await res.json()) as { traces: { trace_info: { trace_id: string }; spans: unknown[] }[] };
+    expect(body.traces.map((t) => t.trace_info.trace_id)).toEqual([TRACE_ID]);
+    expect(body.traces[0]?.spans).toEqual([]);
+    expect((await loupe.call('GET', `${V3}/batchGet`)).status).toBe(400);
   });
 });

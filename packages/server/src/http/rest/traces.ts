@@ -6,7 +6,7 @@ import { rpc } from '../rpc.js';
  * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win). Until Loupe serves
  * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
  */
-const RESERVED_TRACE_SEGMENTS = new Set(['batchGet', 'batchGetInfos', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
+const RESERVED_TRACE_SEGMENTS = new Set(['batchGetInfos', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
 
 /** Trace RPCs (spec §4.2). */
 export const traceRoutes = [
@@ -24,6 +24,21 @@ export const traceRoutes = [
     request: R.SearchTracesV3,
     handle: (req, { services }) => services.traces.searchTracesV3(req),
   }),
+  rpc({
+    method: 'GET',
+    path: '/mlflow/traces/batchGet',
+    versions: [3],
+    request: R.BatchGetTraces,
+    handle: async (req, { services }) => {
+      const traces = await services.traces.batchGetWithSpans(req.trace_ids);
+      return new RawJson(`{"traces":[${traces.map((t) => `{"trace_info":${toProtoJson(t.info)},"spans":[${t.spans.join(',')}]}`).join(',')}]}`);
+    },
+  }),
+  // The Python client always uses the v2 tag routes (`request_id`); the v3 ones take `trace_id`.
+  rpc({ method: 'PATCH', path: '/mlflow/traces/:request_id/tags', versions: [2], request: R.SetTraceTag, handle: (req, { services }) => services.traces.setTag(req) }),
+  rpc({ method: 'DELETE', path: '/mlflow/traces/:request_id/tags', versions: [2], request: R.DeleteTraceTag, handle: (req, { services }) => services.traces.deleteTag(req) }),
+  rpc({ method: 'PATCH', path: '/mlflow/traces/:trace_id/tags', versions: [3], request: R.SetTraceTag, handle: (req, { services }) => services.traces.setTag(req) }),
+  rpc({ method: 'DELETE', path: '/mlflow/traces/:trace_id/tags', versions: [3], request: R.DeleteTraceTag, handle: (req, { services }) => services.traces.deleteTag(req) }),
   // Declared before `/traces/:trace_id`, so the literal route wins.
   rpc({
     method: 'GET',

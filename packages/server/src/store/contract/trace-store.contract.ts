@@ -151,6 +151,19 @@ export function traceStoreContract(factory: () => Promise<TraceStores>): void {
       expect((await s.traces.getSpans(traceId, { offset: 0, limit: 10 })).items).toHaveLength(1);
     });
 
+    it('sets and deletes tags, and gets several traces in the order asked', async () => {
+      await s.traces.ingestSpans(batch([span('a', null, 0)]));
+      expect(await s.traces.setTraceTag(traceId, 'k', 'v1')).toBe(true);
+      expect(await s.traces.setTraceTag(traceId, 'k', 'v2')).toBe(true);
+      expect(await s.traces.setTraceTag('tr-missing', 'k', 'v')).toBe(false);
+      expect((await s.traces.getTrace(traceId))?.tags).toMatchObject({ k: 'v2' });
+      expect(await s.traces.deleteTraceTag(traceId, 'k')).toBe(true);
+      expect(await s.traces.deleteTraceTag(traceId, 'k')).toBe(false);
+      const other = `tr-${(++seq).toString(16).padStart(32, '0')}`;
+      await s.traces.upsertTraceInfo({ traceId: other, experimentId: exp, requestTimeMs: 1, state: 'OK', tags: {}, metadata: {} });
+      expect((await s.traces.getTraces([other, 'tr-missing', traceId])).map((t) => t.traceId)).toEqual([other, traceId]);
+    });
+
     it('answers undefined for an unknown trace', async () => {
       expect(await s.traces.getTrace('tr-nope')).toBeUndefined();
       expect((await s.traces.getSpans('tr-nope', { offset: 0, limit: 5 })).items).toEqual([]);

@@ -171,6 +171,27 @@ export class SqlTraceStore implements TraceStore {
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
+  async setTraceTag(traceId: string, key: string, value: string): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const exists = await tx.selectFrom('traces').select('trace_id').where('trace_id', '=', traceId).executeTakeFirst();
+      if (!exists) return false;
+      await this.upsertKeyValues(tx, 'trace_tags', traceId, { [key]: value }, true);
+      return true;
+    });
+  }
+
+  async deleteTraceTag(traceId: string, key: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('trace_tags').where('trace_id', '=', traceId).where('key', '=', key).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async getTraces(traceIds: string[]): Promise<TraceRecord[]> {
+    if (traceIds.length === 0) return [];
+    const rows = await this.db.selectFrom('traces').selectAll().where('trace_id', 'in', traceIds).execute();
+    const byId = new Map((await this.hydrate(rows)).map((r) => [r.traceId, r]));
+    return traceIds.map((id) => byId.get(id)).filter((r): r is TraceRecord => r !== undefined);
+  }
+
   async searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }> {
     const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (experimentIds.length === 0) return { items: [], hasMore: false };
