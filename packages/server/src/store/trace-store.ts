@@ -1,7 +1,6 @@
-import type { Filter, OrderBy, TraceFilterEntity } from '@loupe/protocol';
+import type { Filter, OrderBy, TraceFilterEntity, TraceState } from '@loupe/protocol';
 
-/** Trace states (spec §4.1). */
-export type TraceState = 'STATE_UNSPECIFIED' | 'OK' | 'ERROR' | 'IN_PROGRESS';
+export type { TraceState };
 
 /** A trace's info as stored (times in epoch milliseconds). */
 export interface TraceRecord {
@@ -58,19 +57,8 @@ export interface SpanBatch {
   metadata: Record<string, string>;
 }
 
-/** The authoritative info written by StartTraceV3. */
-export interface TraceInfoInput {
-  traceId: string;
-  experimentId: string;
-  clientRequestId?: string;
-  requestTimeMs: number;
-  executionDurationMs?: number;
-  state: TraceState;
-  requestPreview?: string;
-  responsePreview?: string;
-  tags: Record<string, string>;
-  metadata: Record<string, string>;
-}
+/** The authoritative info written by StartTraceV3: a trace record without what only the store derives. */
+export type TraceInfoInput = Omit<TraceRecord, 'finalized' | 'spanCount' | 'rootSpanId'>;
 
 /** A trace search (spec §9.5). */
 export interface TraceSearch {
