@@ -45,3 +45,10 @@ export const SetTraceTag = z.object({ trace_id: str().optional(), request_id: st
 export const DeleteTraceTag = z.object({ trace_id: str().optional(), request_id: str().optional(), key: str().optional() });
 /** BatchGetTraces (OSS): `GET /api/3.0/mlflow/traces/batchGet?trace_ids=..`. */
 export const BatchGetTraces = z.object({ trace_ids: repeated(str()), experiment_ids: repeated(str()) });
+/** DeleteTraces (v2 and v3 share the body; v3 still calls the ids `request_ids`). */
+export const DeleteTraces = z.object({
+  experiment_id: str().optional(),
+  max_timestamp_millis: int64().optional(),
+  max_traces: int64().optional(),
+  request_ids: repeated(str()),
+});

@@ -185,6 +185,21 @@ export class TraceService {
     }
   }
 
+  /** DeleteTraces with MLflow's rules: exactly one of `max_timestamp_millis` or `request_ids`. */
+  async deleteTraces(req: RequestOf<typeof R.DeleteTraces>): Promise<{ traces_deleted: number }> {
+    if (!req.experiment_id) throw ApiError.missing('experiment_id');
+    const byTime = req.max_timestamp_millis !== undefined;
+    const byIds = req.request_ids.length > 0;
+    if (byTime === byIds) throw ApiError.invalid("Exactly one of 'max_timestamp_millis' and 'request_ids' must be specified.");
+    if (req.max_traces !== undefined && !byTime) throw ApiError.invalid("'max_traces' can only be specified with 'max_timestamp_millis'.");
+    if (req.max_traces !== undefined && req.max_traces <= 0) throw ApiError.invalid(`'max_traces' must be a positive integer, got ${req.max_traces}.`);
+    const experiment = await this.experiments.get(req.experiment_id);
+    const which = byTime
+      ? { maxTimestampMs: req.max_timestamp_millis as number, ...(req.max_traces !== undefined ? { maxTraces: req.max_traces } : {}) }
+      : { traceIds: req.request_ids };
+    return { traces_deleted: await this.store.deleteTraces(experiment.experiment_id, which) };
+  }
+
   /** Several traces with their spans (unknown ids are left out), at most 100 per call. */
   async batchGetWithSpans(traceIds: string[]): Promise<{ info: TraceInfoV3; spans: string[] }[]> {
     if (traceIds.length === 0) throw ApiError.missing('trace_ids');

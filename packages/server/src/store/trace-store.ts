@@ -83,6 +83,11 @@ export interface TraceStore {
   deleteTraceTag(traceId: string, key: string): Promise<boolean>;
   /** The traces among `traceIds` that exist, in the order asked. */
   getTraces(traceIds: string[]): Promise<TraceRecord[]>;
+  /**
+   * Deletes traces of one experiment (with their spans, tags and metadata): the named ones, or those
+   * requested at or before `maxTimestampMs`, oldest first, at most `maxTraces`. Returns how many.
+   */
+  deleteTraces(experimentId: string, which: { traceIds: string[] } | { maxTimestampMs: number; maxTraces?: number }): Promise<number>;
   /** Traces matching a search, with tags and metadata. */
   searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }>;
   /** Spans in (start time, span id) order, one page at a time. */

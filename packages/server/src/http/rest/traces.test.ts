@@ -190,4 +190,19 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
     expect(body.traces[0]?.spans).toEqual([]);
     expect((await loupe.call('GET', `${V3}/batchGet`)).status).toBe(400);
   });
+
+  it('deletes traces on the v3 and v2 routes with MLflow rules', async () => {
+    for (const i of [1, 2, 3]) {
+      await loupe.call('POST', V3, tsSdkBody({ trace_id: `tr-${String(i).repeat(32)}`, request_time: `2025-06-15T14:07:4${i}.000Z` }));
+    }
+    const del = (path: string, body: Record<string, unknown>) => loupe.call('POST', path, { experiment_id: exp, ...body });
+    expect((await del(`${V3}/delete-traces`, { max_timestamp_millis: Date.parse('2025-06-15T14:07:42.000Z'), max_traces: 1 })).body).toEqual({ traces_deleted: 1 });
+    expect((await del('/api/2.0/mlflow/traces/delete-traces', { request_ids: [`tr-${'3'.repeat(32)}`] })).body).toEqual({ traces_deleted: 1 });
+    expect((await loupe.call('GET', `${V3}/tr-${'1'.repeat(32)}`)).status).toBe(404);
+    expect((await loupe.call('GET', `${V3}/tr-${'2'.repeat(32)}`)).status).toBe(200);
+    for (const body of [{}, { max_timestamp_millis: 1, request_ids: ['x'] }, { request_ids: ['x'], max_traces: 1 }, { max_timestamp_millis: 1, max_traces: 0 }]) {
+      expect((await del(`${V3}/delete-traces`, body)).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await loupe.call('POST', `${V3}/delete-traces`, { request_ids: ['x'] })).status).toBe(400);
+  });
 });

@@ -6,7 +6,7 @@ import { rpc } from '../rpc.js';
  * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win). Until Loupe serves
  * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
  */
-const RESERVED_TRACE_SEGMENTS = new Set(['batchGetInfos', 'metrics', 'delete-traces', 'calculate-filter-correlation']);
+const RESERVED_TRACE_SEGMENTS = new Set(['batchGetInfos', 'metrics', 'calculate-filter-correlation']);
 
 /** Trace RPCs (spec §4.2). */
 export const traceRoutes = [
@@ -33,6 +33,13 @@ export const traceRoutes = [
       const traces = await services.traces.batchGetWithSpans(req.trace_ids);
       return new RawJson(`{"traces":[${traces.map((t) => `{"trace_info":${toProtoJson(t.info)},"spans":[${t.spans.join(',')}]}`).join(',')}]}`);
     },
+  }),
+  rpc({
+    method: 'POST',
+    path: '/mlflow/traces/delete-traces',
+    versions: [2, 3],
+    request: R.DeleteTraces,
+    handle: (req, { services }) => services.traces.deleteTraces(req),
   }),
   // The Python client always uses the v2 tag routes (`request_id`); the v3 ones take `trace_id`.
   rpc({ method: 'PATCH', path: '/mlflow/traces/:request_id/tags', versions: [2], request: R.SetTraceTag, handle: (req, { services }) => services.traces.setTag(req) }),

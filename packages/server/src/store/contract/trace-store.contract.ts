@@ -164,6 +164,20 @@ export function traceStoreContract(factory: () => Promise<TraceStores>): void {
       expect((await s.traces.getTraces([other, 'tr-missing', traceId])).map((t) => t.traceId)).toEqual([other, traceId]);
     });
 
+    it('deletes named traces, or the oldest up to a limit, with their spans and tags, only in the experiment', async () => {
+      const ids = [1, 2, 3].map((i) => `tr-del-${seq}-${i}`);
+      for (const [i, id] of ids.entries()) {
+        await s.traces.ingestSpans({ traceId: id, experimentId: exp, spans: [span('root', null, 0)], earliestStartMs: 1000 * (i + 1), tags: { t: 'x' }, metadata: {} });
+      }
+      const other = await s.experiments.createExperiment({ name: `del-other-${++seq}`, artifactLocation: 'x', tags: [], now: 1 });
+      expect(await s.traces.deleteTraces(other, { traceIds: [ids[0] as string] })).toBe(0);
+      expect(await s.traces.deleteTraces(exp, { maxTimestampMs: 2500, maxTraces: 1 })).toBe(1);
+      expect(await s.traces.getTrace(ids[0] as string)).toBeUndefined();
+      expect((await s.traces.getSpans(ids[0] as string, { offset: 0, limit: 5 })).items).toEqual([]);
+      expect(await s.traces.deleteTraces(exp, { traceIds: [ids[2] as string, 'tr-missing'] })).toBe(1);
+      expect((await s.traces.getTraces(ids)).map((t) => t.traceId)).toEqual([ids[1]]);
+    });
+
     it('answers undefined for an unknown trace', async () => {
       expect(await s.traces.getTrace('tr-nope')).toBeUndefined();
       expect((await s.traces.getSpans('tr-nope', { offset: 0, limit: 5 })).items).toEqual([]);

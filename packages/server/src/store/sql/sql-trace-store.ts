@@ -192,6 +192,34 @@ export class SqlTraceStore implements TraceStore {
     return traceIds.map((id) => byId.get(id)).filter((r): r is TraceRecord => r !== undefined);
   }
 
+  async deleteTraces(experimentId: string, which: { traceIds: string[] } | { maxTimestampMs: number; maxTraces?: number }): Promise<number> {
+    const expId = toDbId(experimentId);
+    if (expId === undefined) return 0;
+    return this.db.transaction().execute(async (tx) => {
+      let ids: string[];
+      if ('traceIds' in which) {
+        ids = which.traceIds;
+      } else {
+        let q = tx
+          .selectFrom('traces')
+          .select('trace_id')
+          .where('experiment_id', '=', expId)
+          .where('request_time_ms', '<=', which.maxTimestampMs)
+          .orderBy('request_time_ms')
+          .orderBy('trace_id');
+        if (which.maxTraces !== undefined) q = q.limit(which.maxTraces);
+        ids = (await q.execute()).map((r) => r.trace_id);
+      }
+      let deleted = 0;
+      for (const part of chunks(ids)) {
+        // Spans, tags and metadata go with the trace (foreign keys ON DELETE CASCADE).
+        const result = await tx.deleteFrom('traces').where('experiment_id', '=', expId).where('trace_id', 'in', part).executeTakeFirst();
+        deleted += Number(result.numDeletedRows);
+      }
+      return deleted;
+    });
+  }
+
   async searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }> {
     const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (experimentIds.length === 0) return { items: [], hasMore: false };
