@@ -14,7 +14,7 @@ import type { Clock, IdGenerator } from './clock.js';
 import type { ExperimentService } from './experiment-service.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { generateRunName } from './run-names.js';
-import { appendToUri, LIMITS, uniqueParams, validateLength, validateParams, validateRunTags } from './validation.js';
+import { appendToUri, LIMITS, requestKeyValues, uniqueParams, validateLength, validateParams, validateRunTags } from './validation.js';
 
 /** Characters MLflow refuses in a logged model's name (they would break `models:/` URIs and paths). */
 const FORBIDDEN_NAME_CHARS = ['/', ':', '.', '%', '"', "'"];
@@ -35,16 +35,9 @@ function requireModelId(modelId: string | undefined): string {
   return modelId;
 }
 
-function toKeyValues(list: { key?: string; value?: string }[], field: 'params' | 'tags'): KeyValue[] {
-  return list.map((kv) => {
-    if (!kv.key) throw ApiError.missing(`${field}.key`);
-    return { key: kv.key, value: kv.value ?? '' };
-  });
-}
-
 /** Validated params of a request, each key once. */
 function requestParams(list: { key?: string; value?: string }[]): KeyValue[] {
-  const params = toKeyValues(list, 'params');
+  const params = requestKeyValues(list, 'params');
   validateParams(params);
   return uniqueParams(params);
 }
@@ -89,7 +82,7 @@ export class LoggedModelService {
     // MLflow's handler treats an empty name as absent and generates one.
     if (req.name) validateLoggedModelName(req.name);
     const params = requestParams(req.params);
-    const tags = toKeyValues(req.tags, 'tags');
+    const tags = requestKeyValues(req.tags, 'tags');
     validateRunTags(tags);
     const experiment = await this.experiments.getActive(req.experiment_id);
     const modelId = `m-${this.ids.hex32()}`;
@@ -134,7 +127,7 @@ export class LoggedModelService {
   }
 
   async setTags(req: RequestOf<typeof R.SetLoggedModelTags>): Promise<void> {
-    const tags = toKeyValues(req.tags, 'tags');
+    const tags = requestKeyValues(req.tags, 'tags');
     validateRunTags(tags);
     const model = await this.get(req.model_id, true);
     if (tags.length > 0) await this.store.setLoggedModelTags(model.info.model_id, tags);

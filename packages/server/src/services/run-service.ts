@@ -3,7 +3,6 @@ import {
   parseRunFilter,
   parseRunOrderBy,
   type DatasetInput,
-  type KeyValue,
   type Metric,
   type RequestOf,
   type Run,
@@ -16,7 +15,7 @@ import type { ExperimentService } from './experiment-service.js';
 import { sampleMetricHistories } from './metric-sampling.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { generateRunName } from './run-names.js';
-import { appendToUri, LIMITS, uniqueParams, validateKey, validateLength, validateParams, validateRunTags } from './validation.js';
+import { appendToUri, LIMITS, requestKeyValues, uniqueParams, validateKey, validateLength, validateParams, validateRunTags } from './validation.js';
 
 const RUN_NAME_TAG = 'mlflow.runName';
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
@@ -27,13 +26,6 @@ function requireRunId(req: { run_id?: string; run_uuid?: string }): string {
   const id = req.run_id || req.run_uuid;
   if (!id) throw ApiError.missing('run_id');
   return id;
-}
-
-function toKeyValues(list: { key?: string; value?: string }[], kind: 'param' | 'tag'): KeyValue[] {
-  return list.map((kv) => {
-    if (!kv.key) throw ApiError.missing(`${kind}s.key`);
-    return { key: kv.key, value: kv.value ?? '' };
-  });
 }
 
 function toMetricPoint(m: MetricRequest): MetricPoint {
@@ -68,7 +60,7 @@ export class RunService {
 
   async create(req: RequestOf<typeof R.CreateRun>): Promise<Run> {
     const experiment = await this.experiments.getActive(req.experiment_id || '0');
-    const tags = toKeyValues(req.tags, 'tag');
+    const tags = requestKeyValues(req.tags, 'tags');
     validateRunTags(tags);
     const nameTag = tags.filter((t) => t.key === RUN_NAME_TAG).at(-1)?.value;
     if (req.run_name && nameTag !== undefined && req.run_name !== nameTag) {
@@ -175,8 +167,8 @@ export class RunService {
       throw ApiError.invalid(`A batch logging request can contain at most ${LIMITS.batchTotal} total metrics, params, and tags. Got ${total}.`);
     }
     const metrics = m.map(toMetricPoint);
-    const params = toKeyValues(p, 'param');
-    const tags = toKeyValues(t, 'tag');
+    const params = requestKeyValues(p, 'params');
+    const tags = requestKeyValues(t, 'tags');
     validateParams(params);
     validateRunTags(tags);
     const unique = uniqueParams(params);

@@ -153,3 +153,16 @@ export function uniqueParams(params: KeyValue[]): KeyValue[] {
   }
   return [...seen].map(([key, value]) => ({ key, value }));
 }
+
+/**
+ * `{key, value}` pairs of a request, each with a key (`field` names the list in the error).
+ *
+ * @example
+ * requestKeyValues([{ key: 'a' }], 'tags'); // [{ key: 'a', value: '' }]
+ */
+export function requestKeyValues(list: { key?: string; value?: string }[], field: 'params' | 'tags'): KeyValue[] {
+  return list.map((kv) => {
+    if (!kv.key) throw ApiError.missing(`${field}.key`);
+    return { key: kv.key, value: kv.value ?? '' };
+  });
+}

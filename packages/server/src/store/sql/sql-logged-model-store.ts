@@ -8,15 +8,7 @@ import { compileLoggedModelSearch } from './logged-model-search-compiler.js';
 import type { Database, LoggedModelMetricsTable } from './schema.js';
 import { dedupeLastWins } from './sql-experiment-store.js';
 import { toDbId } from './sql-ids.js';
-
-/** Rows per INSERT: below SQLite's and PostgreSQL's bound-parameter limits for every table here. */
-const INSERT_CHUNK = 500;
-
-function chunks<T>(items: T[], size = INSERT_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+import { chunks } from './sql-batches.js';
 
 function requireExperimentId(experimentId: string): number {
   const id = toDbId(experimentId);

@@ -21,15 +21,7 @@ import { hydrateRuns, toRunInfo } from './run-hydration.js';
 import type { Database, MetricsTable } from './schema.js';
 import { dedupeLastWins } from './sql-experiment-store.js';
 import { toDbId } from './sql-ids.js';
-
-/** Rows per INSERT: below SQLite's and PostgreSQL's bound-parameter limits for every table. */
-const INSERT_CHUNK = 500;
-
-function chunks<T>(items: T[], size = INSERT_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+import { chunks } from './sql-batches.js';
 
 const METRIC_COLUMNS = [
   { name: 'run_uuid', type: 'text' },

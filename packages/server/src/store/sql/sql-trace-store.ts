@@ -5,17 +5,9 @@ import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileTraceSearch } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
+import { chunks } from './sql-batches.js';
 
 const TRACE_NAME_TAG = 'mlflow.traceName';
-/** Rows per INSERT: 9 span columns stay far below both databases' bound-parameter limits. */
-const CHUNK = 500;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
-
 function spanRow(traceId: string, s: SpanRecord): SpansTable {
   return {
     trace_id: traceId,
