@@ -6,6 +6,7 @@ import { experimentRoutes } from './rest/experiments.js';
 import { loggedModelRoutes } from './rest/logged-models.js';
 import { mountOtlpRoutes } from './otlp/otlp-routes.js';
 import { runRoutes } from './rest/runs.js';
+import { traceSpanRoutes } from './rest/trace-spans.js';
 import { traceRoutes } from './rest/traces.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 
@@ -25,7 +26,7 @@ export interface AppOptions {
 }
 
 /** Every RPC route group. */
-export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes] as readonly RpcRoute[];
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes, ...traceSpanRoutes] as readonly RpcRoute[];
 
 /**
  * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error

@@ -10,10 +10,11 @@ import {
   type RequestOf,
   type TraceInfoV3,
 } from '@loupe/protocol';
-import type { TraceRequests as R } from '@loupe/protocol';
+import type { SpanRequests, TraceRequests as R } from '@loupe/protocol';
 import type { TraceRecord, TraceStore } from '../store/trace-store.js';
 import type { ExperimentService } from './experiment-service.js';
 import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
+import { spanPage, type SpanPage } from './traces/span-pages.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { appendToUri, LIMITS, validateLength } from './validation.js';
 
@@ -216,5 +217,10 @@ export class TraceService {
     const record = await this.store.getTrace(traceId);
     if (!record) throw ApiError.notFound(`Trace with ID ${traceId} is not found.`);
     return { trace: { trace_info: toTraceInfoV3(record) } };
+  }
+
+  /** A page of one trace's spans (Loupe's huge-trace API; see `traces/span-pages.ts`). */
+  spanPage(req: RequestOf<typeof SpanRequests.SearchTraceSpans>): Promise<SpanPage> {
+    return spanPage(this.store, req);
   }
 }

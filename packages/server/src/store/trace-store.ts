@@ -68,6 +68,36 @@ export interface TraceSearch {
   page: { offset: number; limit: number };
 }
 
+/** Where a span page continues: after this (start time, span id) position. */
+export interface SpanCursor {
+  startTimeUs: number;
+  spanId: string;
+}
+
+/**
+ * A page of one trace's spans (Loupe's huge-trace API): all spans, the children of one span, the roots,
+ * or one subtree, optionally narrowed by span-level filters, in (start time, span id) order. Pages are
+ * keyset-based, so every page costs the same however deep it is.
+ */
+export interface SpanQuery {
+  traceId: string;
+  /** Only spans whose parent is this span; `null`: the roots (no parent, or a parent not in the trace). */
+  parentSpanId?: string | null;
+  /** Only this span and its descendants (down to `maxDepth` levels below it, when given). */
+  subtree?: { spanId: string; maxDepth?: number };
+  /** Span-level comparisons (`span.*`, `span.attributes.*`, `trace.text`), all of which must hold. */
+  filter: Filter<TraceFilterEntity>;
+  after?: SpanCursor;
+  limit: number;
+  /** Also count each span's direct children (for lazily expanded trees). */
+  withChildCount?: boolean;
+}
+
+/** A span in a page, with its child count when asked for. */
+export interface SpanPageItem extends SpanRecord {
+  childCount?: number;
+}
+
 /**
  * Traces and their spans (ADR 0002). Narrow on purpose, so another backend can implement it.
  */
@@ -92,4 +122,6 @@ export interface TraceStore {
   searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }>;
   /** Spans in (start time, span id) order, one page at a time. */
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }>;
+  /** One keyset page of a trace's spans (see {@link SpanQuery}). */
+  findSpans(query: SpanQuery): Promise<{ items: SpanPageItem[]; hasMore: boolean }>;
 }

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ApiError } from '@loupe/protocol';
-import type { SpanBatch, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceState, TraceStore } from '../trace-store.js';
+import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceState, TraceStore } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
+import { compileSpanQuery } from './span-query-compiler.js';
 import { compileTraceSearch } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
@@ -265,6 +266,16 @@ export class SqlTraceStore implements TraceStore {
       .offset(page.offset)
       .execute();
     return { items: rows.slice(0, page.limit).map(toSpanRecord), hasMore: rows.length > page.limit };
+  }
+
+  async findSpans(query: SpanQuery): Promise<{ items: SpanPageItem[]; hasMore: boolean }> {
+    const { rows } = await compileSpanQuery(this.dialect, { ...query, limit: query.limit + 1 }).execute(this.db);
+    const items = rows.slice(0, query.limit).map((row): SpanPageItem => {
+      const item: SpanPageItem = toSpanRecord(row);
+      if (row.child_count !== undefined) item.childCount = Number(row.child_count);
+      return item;
+    });
+    return { items, hasMore: rows.length > query.limit };
   }
 
   private requireExperimentId(experimentId: string): number {

@@ -3,6 +3,7 @@ import { ApiError, type Comparison, type Filter, type OrderBy, type TraceFilterE
 import { compileComparison } from './compile-comparison.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { TracesTable } from './schema.js';
+import { spanPredicate } from './span-predicates.js';
 
 /** Trace attribute keys (after the parser's alias resolution) and their SQL expressions. */
 const ATTRIBUTES: Record<string, RawBuilder<unknown>> = {
@@ -14,7 +15,6 @@ const ATTRIBUTES: Record<string, RawBuilder<unknown>> = {
   request_id: sql`t.trace_id`,
   experiment_id: sql`t.experiment_id`,
 };
-const SPAN_COLUMNS: Record<string, string> = { name: 's.name', type: 's.type', status: 's.status' };
 const KV_TABLES = { tag: 'trace_tags', metadata: 'trace_metadata' } as const;
 
 function attribute(key: string): RawBuilder<unknown> {
@@ -41,15 +41,12 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): RawBuild
       if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
       return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key} and ${compileComparison(dialect, sql.ref('x.value'), c.op, c.value)})`;
     }
-    case 'span': {
-      const column = SPAN_COLUMNS[c.key];
-      if (!column) throw ApiError.invalid(`Invalid span field '${c.key}'. Supported attributes: name, status, type, attributes.<attribute_name>.`);
-      return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${compileComparison(dialect, sql.ref(column), c.op, c.value)})`;
-    }
+    case 'span':
+    case 'span_attribute':
     case 'text':
-      return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${compileComparison(dialect, sql.ref('s.content'), c.op, c.value)})`;
+      return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${spanPredicate(dialect, c)})`;
     default:
-      // Assessments, linked prompts and span attribute search arrive with their own stores (issue 3, later increments).
+      // Assessments and linked prompts arrive with their own stores (issue 3, later increments).
       throw ApiError.invalid(`Filtering traces on '${c.entity}' is not supported by this server yet.`);
   }
 }

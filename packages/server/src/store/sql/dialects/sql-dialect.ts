@@ -47,4 +47,9 @@ export interface SqlDialect {
   regexp(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
   /** Is this error a unique-constraint violation? */
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * EXISTS over the OTel attribute list (`[{key, value: {string_value}}]`) stored under `attributes`
+   * in the JSON text `json`: true when the entry named `key` has a string value for which `match` holds.
+   */
+  jsonAttributeMatches(json: Expression<unknown>, key: string, match: (value: Expression<unknown>) => Expression<SqlBool>): Expression<SqlBool>;
 }

@@ -57,6 +57,10 @@ export class PostgresDialect implements SqlDialect {
 
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
 
+  jsonAttributeMatches: SqlDialect['jsonAttributeMatches'] = (json, key, match) =>
+    sql<boolean>`exists (select 1 from jsonb_array_elements((${json})::jsonb -> 'attributes') a
+      where a ->> 'key' = ${key} and ${match(sql`(a -> 'value' ->> 'string_value')`)})`;
+
   isUniqueViolation(err: unknown): boolean {
     return (err as { code?: unknown } | null)?.code === '23505';
   }

@@ -148,6 +148,10 @@ export class SqliteDialect implements SqlDialect {
 
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} regexp ${pattern}`;
 
+  jsonAttributeMatches: SqlDialect['jsonAttributeMatches'] = (json, key, match) =>
+    sql<boolean>`exists (select 1 from json_each(${json}, '$.attributes') a
+      where json_extract(a.value, '$.key') = ${key} and ${match(sql`json_extract(a.value, '$.value.string_value')`)})`;
+
   isUniqueViolation(err: unknown): boolean {
     const code = (err as { code?: unknown } | null)?.code;
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
+
+const OTEL_TRACE_ID = 'cd'.repeat(16);
+const TRACE_ID = `tr-${OTEL_TRACE_ID}`;
+const SPANS = `/api/3.0/loupe/traces/${TRACE_ID}/spans`;
+const T0_NS = 1_750_000_000_000_000_000n;
+
+const hex = (n: number) => n.toString(16).padStart(16, '0');
+
+/** An OTLP/JSON span as third-party exporters send it. */
+function otlpSpan(n: number, parent: number | null, type: string) {
+  return {
+    traceId: OTEL_TRACE_ID,
+    spanId: hex(n),
+    ...(parent !== null ? { parentSpanId: hex(parent) } : {}),
+    name: `step-${n}`,
+    kind: 1,
+    startTimeUnixNano: String(T0_NS + BigInt(n) * 1000n),
+    endTimeUnixNano: String(T0_NS + BigInt(n) * 1000n + 500n),
+    attributes: [
+      { key: 'mlflow.spanType', value: { stringValue: JSON.stringify(type) } },
+      { key: 'step', value: { intValue: n } },
+    ],
+    status: { code: n === 7 ? 2 : 1 },
+  };
+}
+
+describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', () => {
+  let loupe: TestLoupe;
+  beforeEach(async () => {
+    loupe = await createTestLoupe();
+    const exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'huge' })).body.experiment_id as string;
+    // Span 1 is the root; spans 2..10 its children; spans 11..1000 hang under span 2, in a few requests.
+    const all = [otlpSpan(1, null, 'AGENT'), ...Array.from({ length: 9 }, (_, i) => otlpSpan(i + 2, 1, 'LLM')), ...Array.from({ length: 990 }, (_, i) => otlpSpan(i + 11, 2, 'TOOL'))];
+    for (let i = 0; i < all.length; i += 250) {
+      const res = await loupe.app.request('/v1/traces', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': exp },
+        body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: all.slice(i, i + 250) }] }] }),
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+  afterEach(async () => {
+    await loupe.dispose();
+  });
+
+  type FullSpan = { name: string; span_id: string; start_time_unix_nano: number };
+  type Summary = { span_id: string; parent_span_id?: string; name: string; type: string; status: string; start_time_us: number; end_time_us: number; child_count: number };
+  const get = async <T>(query: string, base = SPANS) => {
+    const res = await loupe.call('GET', `${base}?${query}`);
+    return { status: res.status, spans: (res.body.spans ?? []) as T[], token: res.body.next_page_token as string | undefined, body: res.body };
+  };
+
+  it('pages through every span in start order with keyset tokens, as OTel proto JSON', async () => {
+    const names: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await get<FullSpan>(`max_results=300${token ? `&page_token=${token}` : ''}`);
+      expect(page.status).toBe(200);
+      names.push(...page.spans.map((s) => s.name));
+      token = page.token;
+      pages++;
+    } while (token);
+    expect(pages).toBe(4);
+    expect(names).toEqual(Array.from({ length: 1000 }, (_, i) => `step-${i + 1}`));
+    const first = await loupe.app.request(`${SPANS}?max_results=1`);
+    expect(await first.text()).toContain(`"start_time_unix_nano":${T0_NS + 1000n}`);
+  });
+
+  it('serves a lazily expanded tree: roots, then children, as summaries with child counts', async () => {
+    const roots = await get<Summary>('roots_only=true&view=SUMMARY');
+    expect(roots.spans).toEqual([{ span_id: hex(1), name: 'step-1', type: 'AGENT', status: 'OK', start_time_us: Number(T0_NS / 1000n) + 1, end_time_us: Number(T0_NS / 1000n) + 1, child_count: 9 }]);
+    const children = await get<Summary>(`parent_span_id=${hex(1)}&view=SUMMARY&max_results=3`);
+    expect(children.spans.map((s) => [s.name, s.child_count, s.parent_span_id])).toEqual([
+      ['step-2', 990, hex(1)],
+      ['step-3', 0, hex(1)],
+      ['step-4', 0, hex(1)],
+    ]);
+    const rest = await get<Summary>(`parent_span_id=${hex(1)}&view=SUMMARY&page_token=${children.token}`);
+    expect(rest.spans.map((s) => s.name)).toEqual(['step-5', 'step-6', 'step-7', 'step-8', 'step-9', 'step-10']);
+    expect(rest.spans.find((s) => s.name === 'step-7')?.status).toBe('ERROR');
+    // The base64 ids of the OTel proto JSON spans work as well as hex.
+    const base64 = Buffer.from(hex(1), 'hex').toString('base64');
+    expect((await get<Summary>(`parent_span_id=${encodeURIComponent(base64)}&view=SUMMARY&max_results=3`)).spans).toEqual(children.spans);
+  });
+
+  it('walks subtrees and searches inside the trace, on /api and /ajax-api', async () => {
+    const depthOne = await get<Summary>(`subtree_span_id=${hex(1)}&max_depth=1&view=SUMMARY&max_results=1000`);
+    expect(depthOne.spans).toHaveLength(10);
+    const whole = await get<Summary>(`subtree_span_id=${hex(2)}&view=SUMMARY&max_results=1000`);
+    expect(whole.spans).toHaveLength(991);
+    const llm = await get<FullSpan>(`filter=${encodeURIComponent("span.type = 'LLM' AND span.status = 'ERROR'")}`);
+    expect(llm.spans.map((s) => s.name)).toEqual(['step-7']);
+    const byAttribute = await get<FullSpan>(`filter=${encodeURIComponent("span.attributes.step LIKE '99_'")}`, `/ajax-api/3.0/loupe/traces/${TRACE_ID}/spans`);
+    expect(byAttribute.spans.map((s) => s.name)).toEqual(Array.from({ length: 10 }, (_, i) => `step-${990 + i}`));
+  });
+
+  it('answers bad requests with a 400 naming the parameter, and unknown traces with a 404', async () => {
+    const bad = async (query: string, message: RegExp) => {
+      const res = await loupe.call('GET', `${SPANS}?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(message) });
+    };
+    await bad(`roots_only=true&parent_span_id=${hex(1)}`, /At most one of 'parent_span_id', 'roots_only' and 'subtree_span_id'/);
+    await bad('max_depth=2', /'max_depth' can only be given with 'subtree_span_id'/);
+    await bad(`subtree_span_id=${hex(1)}&max_depth=101`, /max_depth/);
+    await bad('parent_span_id=xyz', /parent_span_id/);
+    await bad("filter=tag.env%20%3D%20'prod'", /span\.name, span\.type, span\.status, span\.attributes/);
+    await bad('filter=span.type%20%3D', /./);
+    await bad('page_token=garbage', /page token/);
+    await bad('max_results=1001', /max_results/);
+    await bad('view=TREE', /view/);
+    const missing = await loupe.call('GET', `/api/3.0/loupe/traces/tr-${'0'.repeat(32)}/spans`);
+    expect(missing).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+  });
+});

@@ -1,0 +1,169 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseTraceFilter } from '@loupe/protocol';
+import type { SpanQuery, SpanRecord } from '../trace-store.js';
+import type { TraceStores } from './trace-store.contract.js';
+
+const T0_US = 1_700_000_000_000_000;
+let seq = 0;
+
+/** A span whose stored document carries OTel attributes the way span mapping writes them (JSON-encoded string values). */
+function span(spanId: string, parentSpanId: string | null, startOffsetUs: number, extra: Partial<SpanRecord> & { attributes?: Record<string, unknown> } = {}): SpanRecord {
+  const { attributes = {}, ...rest } = extra;
+  const content = JSON.stringify({
+    name: `span-${spanId}`,
+    attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: { string_value: JSON.stringify(value) } })),
+  });
+  return { spanId, parentSpanId, name: `span-${spanId}`, type: 'UNKNOWN', status: 'OK', startTimeUs: T0_US + startOffsetUs, endTimeUs: T0_US + startOffsetUs + 10, content, ...rest };
+}
+
+/**
+ * Span-level search: `span.*` / `span.attributes.*` / `trace.text` filters over traces, and the
+ * huge-trace span pages (all spans, children, roots, subtrees, filters, keyset pages).
+ *
+ * @example
+ * spanQueryContract(() => openSqlStores(backend));
+ */
+export function spanQueryContract(factory: () => Promise<TraceStores>): void {
+  describe('span search contract', () => {
+    let s: TraceStores;
+    let exp: string;
+    beforeEach(async () => {
+      s = await factory();
+      exp = await s.experiments.createExperiment({ name: `spans-${++seq}`, artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
+    });
+    afterEach(async () => {
+      await s.dispose();
+    });
+    const ingest = (traceId: string, spans: SpanRecord[]) =>
+      s.traces.ingestSpans({ traceId, experimentId: exp, spans, earliestStartMs: Math.floor(T0_US / 1000), tags: {}, metadata: {} });
+
+    describe('trace search on span fields', () => {
+      beforeEach(async () => {
+        await ingest('tr-a', [
+          span('a0', null, 0, { name: 'agent', type: 'AGENT', attributes: { 'mlflow.spanInputs': { question: 'Where is my order?' } } }),
+          span('a1', 'a0', 5, { name: 'ChatOpenAI', type: 'CHAT_MODEL', attributes: { 'mlflow.llm.model': 'gpt-4o-mini', temperature: 0.2 } }),
+        ]);
+        await ingest('tr-b', [
+          span('b0', null, 0, { name: 'Retriever', type: 'RETRIEVER', status: 'ERROR', attributes: { 'mlflow.llm.model': 'text-embedding-3' } }),
+        ]);
+      });
+      const search = async (filter: string) =>
+        (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { offset: 0, limit: 10 } })).items.map((t) => t.traceId).sort();
+
+      it('matches a trace when any of its spans matches', async () => {
+        expect(await search("span.name = 'ChatOpenAI'")).toEqual(['tr-a']);
+        expect(await search("span.name != 'agent'")).toEqual(['tr-a', 'tr-b']);
+        expect(await search("span.name LIKE 'Chat%'")).toEqual(['tr-a']);
+        expect(await search("span.name ILIKE 'chat%'")).toEqual(['tr-a']);
+        expect(await search("span.name RLIKE '^Ret.*r$'")).toEqual(['tr-b']);
+        expect(await search("span.type = 'RETRIEVER'")).toEqual(['tr-b']);
+        expect(await search("span.status = 'ERROR'")).toEqual(['tr-b']);
+        expect(await search("span.type = 'CHAT_MODEL' AND span.status = 'OK'")).toEqual(['tr-a']);
+      });
+
+      it('matches span attributes on their JSON-encoded values, by key', async () => {
+        expect(await search("span.attributes.`mlflow.llm.model` LIKE '%gpt-4o%'")).toEqual(['tr-a']);
+        expect(await search("span.attributes.`mlflow.llm.model` ILIKE '%GPT%'")).toEqual(['tr-a']);
+        expect(await search("span.attributes.`mlflow.llm.model` RLIKE 'embedding-[0-9]'")).toEqual(['tr-b']);
+        expect(await search("span.attributes.temperature LIKE '0.2'")).toEqual(['tr-a']);
+        expect(await search("span.attributes.`mlflow.spanInputs` LIKE '%my order%'")).toEqual(['tr-a']);
+        // The value of another key never matches.
+        expect(await search("span.attributes.temperature LIKE '%gpt%'")).toEqual([]);
+        expect(await search("span.attributes.missing LIKE '%'")).toEqual([]);
+      });
+
+      it('searches the text of every span', async () => {
+        expect(await search("trace.text LIKE '%order?%'")).toEqual(['tr-a']);
+        expect(await search("trace.text LIKE '%embedding%'")).toEqual(['tr-b']);
+        expect(await search("trace.text LIKE '%nowhere%'")).toEqual([]);
+      });
+    });
+
+    describe('span pages of one trace', () => {
+      // root r (t=0) ─┬─ c1 (t=10) ── g1 (t=11), g2 (t=12)
+      //               ├─ c2 (t=20, ERROR)
+      //               └─ c3 (t=30) ── g3 (t=31) ── gg (t=32)
+      // orphan o (t=40; its parent never arrived)
+      beforeEach(async () => {
+        await ingest('tr-big', [
+          span('r', null, 0, { name: 'root' }),
+          span('c1', 'r', 10, { name: 'plan', type: 'LLM' }),
+          span('g1', 'c1', 11, { name: 'tool-a', type: 'TOOL' }),
+          span('g2', 'c1', 12, { name: 'tool-b', type: 'TOOL', attributes: { city: 'Paris' } }),
+          span('c2', 'r', 20, { name: 'fail', status: 'ERROR' }),
+          span('c3', 'r', 30, { name: 'answer', type: 'LLM' }),
+          span('g3', 'c3', 31, { name: 'format' }),
+          span('gg', 'g3', 32, { name: 'deep' }),
+          span('o', 'missing', 40, { name: 'orphan' }),
+        ]);
+      });
+      const page = (q: Partial<SpanQuery> = {}) => s.traces.findSpans({ traceId: 'tr-big', filter: [], limit: 100, ...q });
+      const ids = async (q: Partial<SpanQuery> = {}) => (await page(q)).items.map((x) => x.spanId);
+
+      it('pages all spans in start order with keyset positions', async () => {
+        expect(await ids()).toEqual(['r', 'c1', 'g1', 'g2', 'c2', 'c3', 'g3', 'gg', 'o']);
+        const seen: string[] = [];
+        let after: SpanQuery['after'];
+        for (;;) {
+          const p = await page({ limit: 4, ...(after ? { after } : {}) });
+          seen.push(...p.items.map((x) => x.spanId));
+          const last = p.items.at(-1);
+          if (!p.hasMore || !last) break;
+          after = { startTimeUs: last.startTimeUs, spanId: last.spanId };
+        }
+        expect(seen).toEqual(['r', 'c1', 'g1', 'g2', 'c2', 'c3', 'g3', 'gg', 'o']);
+      });
+
+      it('breaks same-microsecond ties by span id, across pages', async () => {
+        await ingest('tr-ties', ['d', 'a', 'c', 'b'].map((id) => span(id, null, 7)));
+        const first = await s.traces.findSpans({ traceId: 'tr-ties', filter: [], limit: 2 });
+        expect(first.items.map((x) => x.spanId)).toEqual(['a', 'b']);
+        const last = first.items[1] as SpanRecord;
+        const second = await s.traces.findSpans({ traceId: 'tr-ties', filter: [], limit: 2, after: { startTimeUs: last.startTimeUs, spanId: last.spanId } });
+        expect(second.items.map((x) => x.spanId)).toEqual(['c', 'd']);
+        expect(second.hasMore).toBe(false);
+      });
+
+      it('lists children and roots (orphans included) with child counts', async () => {
+        const roots = await page({ parentSpanId: null, withChildCount: true });
+        expect(roots.items.map((x) => [x.spanId, x.childCount])).toEqual([
+          ['r', 3],
+          ['o', 0],
+        ]);
+        expect(await ids({ parentSpanId: 'r' })).toEqual(['c1', 'c2', 'c3']);
+        expect(await ids({ parentSpanId: 'c1', limit: 1 })).toEqual(['g1']);
+        expect(await ids({ parentSpanId: 'gg' })).toEqual([]);
+        expect((await page()).items[0]?.childCount).toBeUndefined();
+      });
+
+      it('walks a subtree, whole or to a depth', async () => {
+        expect(await ids({ subtree: { spanId: 'c3' } })).toEqual(['c3', 'g3', 'gg']);
+        expect(await ids({ subtree: { spanId: 'r', maxDepth: 1 } })).toEqual(['r', 'c1', 'c2', 'c3']);
+        expect(await ids({ subtree: { spanId: 'r', maxDepth: 0 } })).toEqual(['r']);
+        expect(await ids({ subtree: { spanId: 'nope' } })).toEqual([]);
+      });
+
+      it('ends on a cyclic parent chain', async () => {
+        await ingest('tr-cycle', [span('x', 'y', 0), span('y', 'x', 1), span('z', 'y', 2)]);
+        const walk = await s.traces.findSpans({ traceId: 'tr-cycle', filter: [], limit: 10, subtree: { spanId: 'x' } });
+        expect(walk.items.map((x) => x.spanId)).toEqual(['x', 'y', 'z']);
+        const deep = await s.traces.findSpans({ traceId: 'tr-cycle', filter: [], limit: 10, subtree: { spanId: 'x', maxDepth: 50 } });
+        expect(deep.items.map((x) => x.spanId)).toEqual(['x', 'y', 'z']);
+      });
+
+      it('searches inside the trace with span filters, combined with scopes', async () => {
+        expect(await ids({ filter: parseTraceFilter("span.type = 'TOOL'") })).toEqual(['g1', 'g2']);
+        expect(await ids({ filter: parseTraceFilter("span.name LIKE '%a%'") })).toEqual(['c1', 'g1', 'c2', 'c3', 'g3', 'o']);
+        expect(await ids({ filter: parseTraceFilter("span.status = 'ERROR'") })).toEqual(['c2']);
+        expect(await ids({ filter: parseTraceFilter("span.attributes.city LIKE '%Paris%'") })).toEqual(['g2']);
+        expect(await ids({ filter: parseTraceFilter("trace.text LIKE '%span-gg%'") })).toEqual(['gg']);
+        expect(await ids({ filter: parseTraceFilter("span.type = 'LLM'"), subtree: { spanId: 'c3' } })).toEqual(['c3']);
+        expect(await ids({ filter: parseTraceFilter("span.type = 'TOOL'"), parentSpanId: 'c1', limit: 1 })).toEqual(['g1']);
+      });
+
+      it('returns nothing for another trace id', async () => {
+        expect((await s.traces.findSpans({ traceId: 'tr-none', filter: [], limit: 10 })).items).toEqual([]);
+      });
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { SpanQuery } from '../trace-store.js';
+import type { SqlDialect } from './dialects/sql-dialect.js';
+import type { SpansTable } from './schema.js';
+import { spanPredicate } from './span-predicates.js';
+
+/** A span row as a span page reads it. */
+export type SpanPageRow = SpansTable & { child_count?: number | string };
+
+/**
+ * Compiles one page of a trace's spans: the (trace, start, span id) index gives every page in key
+ * order, the roots and children come from the (trace, parent) index, a subtree from a recursive walk
+ * that never revisits a span (so a cyclic parent chain from a broken producer still ends), and page
+ * positions are row-value comparisons, so page 1,000 costs what page 1 does.
+ *
+ * @example
+ * const { rows } = await compileSpanQuery(dialect, { traceId, filter: [], limit: 101 }).execute(db);
+ */
+export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery): RawBuilder<SpanPageRow> {
+  const where: RawBuilder<unknown>[] = [sql`s.trace_id = ${q.traceId}`];
+  if (q.parentSpanId === null) {
+    where.push(sql`(s.parent_span_id is null or not exists (select 1 from spans p where p.trace_id = s.trace_id and p.span_id = s.parent_span_id))`);
+  } else if (q.parentSpanId !== undefined) {
+    where.push(sql`s.parent_span_id = ${q.parentSpanId}`);
+  }
+  let subtree = sql``;
+  if (q.subtree) {
+    // UNION (not UNION ALL) never revisits a row, so even a cyclic parent chain ends.
+    const { spanId, maxDepth } = q.subtree;
+    subtree =
+      maxDepth === undefined
+        ? sql`with recursive sub(span_id) as (
+            select span_id from spans where trace_id = ${q.traceId} and span_id = ${spanId}
+            union
+            select c.span_id from sub join spans c on c.trace_id = ${q.traceId} and c.parent_span_id = sub.span_id
+          ) `
+        : sql`with recursive sub(span_id, depth) as (
+            select span_id, 0 from spans where trace_id = ${q.traceId} and span_id = ${spanId}
+            union
+            select c.span_id, sub.depth + 1 from sub join spans c on c.trace_id = ${q.traceId} and c.parent_span_id = sub.span_id
+            where sub.depth < ${maxDepth}
+          ) `;
+    where.push(sql`s.span_id in (select span_id from sub)`);
+  }
+  for (const c of q.filter) where.push(sql`${spanPredicate(dialect, c)}`);
+  if (q.after) where.push(sql`(s.start_time_us, s.span_id) > (${q.after.startTimeUs}, ${q.after.spanId})`);
+  const childCount = q.withChildCount
+    ? sql`, (select count(*) from spans c where c.trace_id = s.trace_id and c.parent_span_id = s.span_id) as child_count`
+    : sql``;
+  return sql<SpanPageRow>`${subtree}select s.*${childCount} from spans s where ${sql.join(where, sql` and `)}
+    order by s.start_time_us, s.span_id limit ${q.limit}`;
+}
