@@ -12,6 +12,7 @@ import { ExperimentService } from './services/experiment-service.js';
 import { LoggedModelService } from './services/logged-model-service.js';
 import { RunService } from './services/run-service.js';
 import { TraceService } from './services/trace-service.js';
+import { TraceRetention } from './services/traces/trace-retention.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
 import { createDialect } from './store/sql/dialects/create-dialect.js';
@@ -39,7 +40,9 @@ export interface Loupe {
   app: Hono;
   services: Services;
   db: Kysely<Database>;
-  /** Closes the database. */
+  /** Deletes expired traces; `startServer` runs it in the background. */
+  retention: TraceRetention;
+  /** Stops retention and closes the database. */
   close(): Promise<void>;
 }
 
@@ -62,15 +65,31 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     await db.destroy();
     throw err;
   }
-  const experiments = new ExperimentService(new SqlExperimentStore(db, dialect), clock, config.defaultArtifactRoot);
+  const experimentStore = new SqlExperimentStore(db, dialect);
+  const experiments = new ExperimentService(experimentStore, clock, config.defaultArtifactRoot);
   const loggedModels = new LoggedModelService(new SqlLoggedModelStore(db, dialect), experiments, clock, ids);
   const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids, (run, metrics) => loggedModels.logRunMetrics(run, metrics));
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
-  const traces = new TraceService(new SqlTraceStore(db, dialect), experiments);
+  const traceStore = new SqlTraceStore(db, dialect);
+  const traces = new TraceService(traceStore, experiments);
+  const retention = new TraceRetention(traceStore, experimentStore, clock, {
+    ...(config.traceRetentionDays !== undefined ? { defaultDays: config.traceRetentionDays } : {}),
+    batchSize: 500,
+    pauseMs: 5,
+  });
   const services: Services = { experiments, runs, artifacts, loggedModels, traces };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
-  return { app, services, db, close: () => db.destroy() };
+  return {
+    app,
+    services,
+    db,
+    retention,
+    close: async () => {
+      await retention.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /**
@@ -110,6 +129,7 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
     const s = serve({ fetch: loupe.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
   });
+  loupe.retention.start(config.traceRetentionIntervalMs);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;

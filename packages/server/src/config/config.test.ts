@@ -32,6 +32,16 @@ describe('resolveServerConfig', () => {
     expect(() => resolveServerConfig({}, { LOUPE_PORT: 'abc' })).toThrow(ConfigError);
     expect(() => resolveServerConfig({}, { LOUPE_PORT: '70000' })).toThrow(/port/);
     expect(() => resolveServerConfig({}, { LOUPE_SERVE_ARTIFACTS: 'maybe' })).toThrow(/serve-artifacts/);
+    expect(() => resolveServerConfig({}, { LOUPE_TRACE_RETENTION_DAYS: '0' })).toThrow(/trace-retention-days/);
+    expect(() => resolveServerConfig({}, { LOUPE_TRACE_RETENTION_INTERVAL_MS: '10' })).toThrow(/trace-retention-interval-ms/);
+  });
+
+  it('keeps traces forever unless a retention period is set, checked every 15 minutes', () => {
+    const c = resolveServerConfig({}, {});
+    expect(c.traceRetentionDays).toBeUndefined();
+    expect(c.traceRetentionIntervalMs).toBe(900_000);
+    expect(resolveServerConfig({}, { LOUPE_TRACE_RETENTION_DAYS: '30', LOUPE_TRACE_RETENTION_INTERVAL_MS: '60000' })).toMatchObject({ traceRetentionDays: 30, traceRetentionIntervalMs: 60_000 });
+    expect(resolveServerConfig({ traceRetentionDays: 7 }, { LOUPE_TRACE_RETENTION_DAYS: '30' }).traceRetentionDays).toBe(7);
   });
 });
 
@@ -44,6 +54,7 @@ describe('parseCommand', () => {
       options: { host: '0.0.0.0', port: 8080, backendStoreUri: 'sqlite:///x.db', serveArtifacts: false, artifactsDestination: '/a' },
     });
     expect(parseCommand(['server', '--serve-artifacts'])).toEqual({ kind: 'server', options: { serveArtifacts: true } });
+    expect(parseCommand(['server', '--trace-retention-days', '14'])).toEqual({ kind: 'server', options: { traceRetentionDays: 14 } });
   });
 
   it('parses db upgrade, help and version', () => {
@@ -57,6 +68,7 @@ describe('parseCommand', () => {
     expect(() => parseCommand(['serve'])).toThrow(/Unknown command 'serve'/);
     expect(() => parseCommand(['server', '--bogus'])).toThrow(ConfigError);
     expect(() => parseCommand(['server', '--port', 'x'])).toThrow(/--port/);
+    expect(() => parseCommand(['server', '--trace-retention-days', '-1'])).toThrow(/--trace-retention-days/);
     expect(() => parseCommand(['server', '--serve-artifacts', '--no-serve-artifacts'])).toThrow(/mutually exclusive/);
   });
 });

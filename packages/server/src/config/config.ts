@@ -16,6 +16,10 @@ export interface ServerConfig {
   maxJsonBodyBytes: number;
   /** Milliseconds SIGTERM waits for in-flight requests before closing. */
   shutdownGraceMs: number;
+  /** Days traces are kept when their experiment does not say (`loupe.trace.retentionDays`); undefined: forever. */
+  traceRetentionDays?: number;
+  /** Milliseconds between trace retention passes. */
+  traceRetentionIntervalMs: number;
 }
 
 /** Where a setting came from when it was not a flag: Loupe's own variable, then MLflow's. */
@@ -28,6 +32,8 @@ const ENV_NAMES = {
   serveArtifacts: ['LOUPE_SERVE_ARTIFACTS', 'MLFLOW_SERVE_ARTIFACTS'],
   maxJsonBodyBytes: ['LOUPE_MAX_JSON_BODY_BYTES'],
   shutdownGraceMs: ['LOUPE_SHUTDOWN_GRACE_MS'],
+  traceRetentionDays: ['LOUPE_TRACE_RETENTION_DAYS'],
+  traceRetentionIntervalMs: ['LOUPE_TRACE_RETENTION_INTERVAL_MS'],
 } as const;
 
 /** Settings a caller may give in code; unset ones fall back to the environment, then to defaults. */
@@ -73,6 +79,9 @@ export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessE
   const envServe = pick('serveArtifacts');
   const envMaxBody = pick('maxJsonBodyBytes');
   const envGrace = pick('shutdownGraceMs');
+  const envRetention = pick('traceRetentionDays');
+  const envRetentionInterval = pick('traceRetentionIntervalMs');
+  const traceRetentionDays = options.traceRetentionDays ?? (envRetention !== undefined ? parseIntSetting('trace-retention-days', envRetention, 1, 36_500) : undefined);
 
   const serveArtifacts = options.serveArtifacts ?? (envServe !== undefined ? parseBool('serve-artifacts', envServe) : true);
   const artifactsDestination = path.resolve(
@@ -91,6 +100,10 @@ export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessE
     maxJsonBodyBytes:
       options.maxJsonBodyBytes ?? (envMaxBody !== undefined ? parseIntSetting('max-json-body-bytes', envMaxBody, 1024, 1 << 30) : 16 * 1024 * 1024),
     shutdownGraceMs: options.shutdownGraceMs ?? (envGrace !== undefined ? parseIntSetting('shutdown-grace-ms', envGrace, 0, 600_000) : 10_000),
+    ...(traceRetentionDays !== undefined ? { traceRetentionDays } : {}),
+    traceRetentionIntervalMs:
+      options.traceRetentionIntervalMs ??
+      (envRetentionInterval !== undefined ? parseIntSetting('trace-retention-interval-ms', envRetentionInterval, 1000, 86_400_000) : 15 * 60_000),
   };
 }
 
@@ -129,6 +142,10 @@ Options (server):
                                  MLFLOW_ARTIFACTS_DESTINATION; default ./loupe-data/artifacts)
   --serve-artifacts, --no-serve-artifacts
                                  Proxy artifact uploads and downloads (env LOUPE_SERVE_ARTIFACTS; default on)
+  --trace-retention-days DAYS    Delete traces older than DAYS, unless their experiment's tag
+                                 loupe.trace.retentionDays says otherwise (env LOUPE_TRACE_RETENTION_DAYS;
+                                 default: keep forever). Checked every 15 minutes
+                                 (env LOUPE_TRACE_RETENTION_INTERVAL_MS)
   -h, --help                     Show this help
   -v, --version                  Show the version
 `;
@@ -154,6 +171,7 @@ export function parseCommand(argv: string[]): Command {
         'artifacts-destination': { type: 'string' },
         'serve-artifacts': { type: 'boolean' },
         'no-serve-artifacts': { type: 'boolean' },
+        'trace-retention-days': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -175,6 +193,7 @@ export function parseCommand(argv: string[]): Command {
   if (values['artifacts-destination'] !== undefined) options.artifactsDestination = values['artifacts-destination'];
   if (values['serve-artifacts']) options.serveArtifacts = true;
   if (values['no-serve-artifacts']) options.serveArtifacts = false;
+  if (values['trace-retention-days'] !== undefined) options.traceRetentionDays = parseIntSetting('--trace-retention-days', values['trace-retention-days'], 1, 36_500);
 
   const command = positionals.join(' ');
   if (command === 'server') return { kind: 'server', options };

@@ -9,7 +9,7 @@ import type { TrackingRequests as R } from '@loupe/protocol';
 import type { ExperimentStore } from '../store/tracking-store.js';
 import type { Clock } from './clock.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
-import { appendToUri, validateArtifactLocation, validateExperimentName, validateExperimentTags, validateKey, validateLength, LIMITS } from './validation.js';
+import { appendToUri, validateArtifactLocation, validateExperimentName, validateExperimentTags } from './validation.js';
 
 /** The id MLflow gives its default experiment. */
 export const DEFAULT_EXPERIMENT_ID = '0';
@@ -103,9 +103,8 @@ export class ExperimentService {
 
   async setTag(req: RequestOf<typeof R.SetExperimentTag>): Promise<void> {
     if (!req.key) throw ApiError.missing('key');
-    validateKey('tag', req.key);
     const value = req.value ?? '';
-    validateLength('experiment tag value', value, LIMITS.experimentTagValueLength);
+    validateExperimentTags([{ key: req.key, value }]);
     const experiment = await this.getActive(req.experiment_id);
     await this.store.setExperimentTag(experiment.experiment_id, { key: req.key, value });
   }

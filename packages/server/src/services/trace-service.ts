@@ -24,6 +24,8 @@ const TRACE_VALUE_LENGTH = 8000;
 const PREVIEW_LENGTH = 1000;
 const TRACE_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
 const SPAN_PAGE = 1000;
+/** Traces one DeleteTraces transaction removes. */
+const DELETE_BATCH = 1000;
 
 /** The span count the client recorded in `mlflow.trace.sizeStats`, or 0 when unknown. */
 function expectedSpanCount(r: TraceRecord): number {
@@ -195,10 +197,17 @@ export class TraceService {
     if (req.max_traces !== undefined && !byTime) throw ApiError.invalid("'max_traces' can only be specified with 'max_timestamp_millis'.");
     if (req.max_traces !== undefined && req.max_traces <= 0) throw ApiError.invalid(`'max_traces' must be a positive integer, got ${req.max_traces}.`);
     const experiment = await this.experiments.get(req.experiment_id);
-    const which = byTime
-      ? { maxTimestampMs: req.max_timestamp_millis as number, ...(req.max_traces !== undefined ? { maxTraces: req.max_traces } : {}) }
-      : { traceIds: req.request_ids };
-    return { traces_deleted: await this.store.deleteTraces(experiment.experiment_id, which) };
+    if (!byTime) return { traces_deleted: await this.store.deleteTraces(experiment.experiment_id, { traceIds: req.request_ids }) };
+    // Bounded transactions, so deleting a large backlog never holds the writer for long.
+    const limit = req.max_traces ?? Infinity;
+    let deleted = 0;
+    while (deleted < limit) {
+      const batch = Math.min(DELETE_BATCH, limit - deleted);
+      const n = await this.store.deleteTraces(experiment.experiment_id, { maxTimestampMs: req.max_timestamp_millis as number, maxTraces: batch });
+      deleted += n;
+      if (n < batch) break;
+    }
+    return { traces_deleted: deleted };
   }
 
   /** Several traces with their spans (unknown ids are left out), at most 100 per call. */

@@ -83,7 +83,28 @@ export function validateExperimentTags(tags: KeyValue[]): void {
   for (const t of tags) {
     validateKey('tag', t.key);
     validateLength('experiment tag value', t.value, LIMITS.experimentTagValueLength);
+    if (t.key === TRACE_RETENTION_TAG) parseRetentionTag(t.value);
   }
+}
+
+/** Experiment tag holding how many days the experiment's traces are kept (overrides the server setting). */
+export const TRACE_RETENTION_TAG = 'loupe.trace.retentionDays';
+
+/**
+ * Reads the {@link TRACE_RETENTION_TAG} value: a whole number of days (1 to 36,500), or `never` to keep
+ * the experiment's traces whatever the server setting says.
+ *
+ * @example
+ * parseRetentionTag('30'); // 30
+ * parseRetentionTag('never'); // null
+ */
+export function parseRetentionTag(value: string): number | null {
+  if (value.trim().toLowerCase() === 'never') return null;
+  const days = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(days) || days < 1 || days > 36_500) {
+    throw ApiError.invalid(`Invalid value '${value.slice(0, 100)}' for tag '${TRACE_RETENTION_TAG}': expected a whole number of days from 1 to 36500, or 'never'.`);
+  }
+  return days;
 }
 
 /**

@@ -1,0 +1,125 @@
+import type { Experiment } from '@loupe/protocol';
+import type { TraceStore } from '../../store/trace-store.js';
+import type { ExperimentStore } from '../../store/tracking-store.js';
+import type { Clock } from '../clock.js';
+import { parseRetentionTag, TRACE_RETENTION_TAG } from '../validation.js';
+
+const DAY_MS = 86_400_000;
+
+/** How retention runs. */
+export interface TraceRetentionOptions {
+  /** Days traces are kept when their experiment sets no {@link TRACE_RETENTION_TAG}; undefined: forever. */
+  defaultDays?: number;
+  /** Traces deleted per transaction, so a writer never waits behind a long delete. */
+  batchSize: number;
+  /** Pause between batches, letting queued requests run. */
+  pauseMs: number;
+  /** Where failures of a background pass are reported. */
+  onError?: (err: unknown) => void;
+}
+
+/** What one retention pass did. */
+export interface RetentionReport {
+  tracesDeleted: number;
+  /** Experiments whose traces had a retention period. */
+  experiments: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Days an experiment's traces are kept: its tag, else the server default; null: forever. A tag value
+ * that is not valid (written before validation existed, or straight into the database) is ignored.
+ *
+ * @example
+ * retentionDays({ tags: [{ key: 'loupe.trace.retentionDays', value: '7' }] } as Experiment, 30); // 7
+ */
+export function retentionDays(experiment: Pick<Experiment, 'tags'>, defaultDays: number | undefined): number | null {
+  const tag = experiment.tags?.find((t) => t.key === TRACE_RETENTION_TAG);
+  if (tag) {
+    try {
+      return parseRetentionTag(tag.value);
+    } catch {
+      return defaultDays ?? null;
+    }
+  }
+  return defaultDays ?? null;
+}
+
+/**
+ * Deletes traces older than their experiment's retention period (the experiment tag
+ * `loupe.trace.retentionDays`, else the server's `--trace-retention-days`), oldest first, in bounded
+ * batches with a pause between them, so ingest keeps flowing while a large backlog is removed. Safe to
+ * run on several servers at once: deletes are idempotent.
+ *
+ * @example
+ * const retention = new TraceRetention(traceStore, experimentStore, systemClock, { defaultDays: 30, batchSize: 500, pauseMs: 5 });
+ * retention.start(15 * 60_000);
+ */
+export class TraceRetention {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<RetentionReport> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly traces: TraceStore,
+    private readonly experiments: ExperimentStore,
+    private readonly clock: Clock,
+    private readonly options: TraceRetentionOptions,
+  ) {}
+
+  /** One pass over every experiment (a pass already under way is joined, not doubled). */
+  runOnce(): Promise<RetentionReport> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Runs a pass now and then every `intervalMs`, in the background. */
+  start(intervalMs: number): void {
+    this.stopped = false;
+    const tick = () => {
+      this.runOnce()
+        .catch((err: unknown) => (this.options.onError ?? ((e) => console.error('Loupe trace retention failed:', e)))(err))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
+        });
+    };
+    tick();
+  }
+
+  /** Stops scheduling and waits for a pass under way to finish its current batch. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async pass(): Promise<RetentionReport> {
+    const report: RetentionReport = { tracesDeleted: 0, experiments: 0 };
+    for await (const experiment of this.allExperiments()) {
+      if (this.stopped) break;
+      const days = retentionDays(experiment, this.options.defaultDays);
+      if (days === null) continue;
+      report.experiments++;
+      const cutoff = this.clock.now() - days * DAY_MS;
+      for (;;) {
+        const deleted = await this.traces.deleteTraces(experiment.experiment_id, { maxTimestampMs: cutoff, maxTraces: this.options.batchSize });
+        report.tracesDeleted += deleted;
+        if (deleted < this.options.batchSize || this.stopped) break;
+        await sleep(this.options.pauseMs);
+      }
+    }
+    return report;
+  }
+
+  private async *allExperiments(): AsyncGenerator<Experiment> {
+    const limit = 1000;
+    for (let offset = 0; ; offset += limit) {
+      const page = await this.experiments.searchExperiments({ viewType: 'ALL', filter: [], orderBy: [], page: { offset, limit } });
+      yield* page.items;
+      if (!page.hasMore) return;
+    }
+  }
+}
