@@ -18,8 +18,15 @@ export type SpanPageRow = SpansTable & { child_count?: number | string };
  */
 export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery): RawBuilder<SpanPageRow> {
   const where: RawBuilder<unknown>[] = [sql`s.trace_id = ${q.traceId}`];
+  let source = sql`spans`;
   if (q.parentSpanId === null) {
-    where.push(sql`(s.parent_span_id is null or not exists (select 1 from spans p where p.trace_id = s.trace_id and p.span_id = s.parent_span_id))`);
+    // Roots: no parent, or a parent that never arrived. Both halves are index lookups (the missing
+    // parents come from the distinct parent ids, probed by key), never a scan of the trace's spans.
+    source = sql`(select * from spans where trace_id = ${q.traceId} and parent_span_id is null
+      union all
+      select * from spans where trace_id = ${q.traceId} and parent_span_id in (
+        select m.pid from (select distinct parent_span_id as pid from spans where trace_id = ${q.traceId} and parent_span_id is not null) m
+        where not exists (select 1 from spans p where p.trace_id = ${q.traceId} and p.span_id = m.pid)))`;
   } else if (q.parentSpanId !== undefined) {
     where.push(sql`s.parent_span_id = ${q.parentSpanId}`);
   }
@@ -47,6 +54,10 @@ export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery): RawBuilder<
   const childCount = q.withChildCount
     ? sql`, (select count(*) from spans c where c.trace_id = s.trace_id and c.parent_span_id = s.span_id) as child_count`
     : sql``;
-  return sql<SpanPageRow>`${subtree}select s.*${childCount} from spans s where ${sql.join(where, sql` and `)}
-    order by s.start_time_us, s.span_id limit ${q.limit}`;
+  // For roots and children, unary `+` keeps the (trace, start) index from being chosen just to avoid a
+  // sort: without fresh statistics SQLite would walk the whole trace in time order instead of looking the
+  // parent up, and sorting one span's children is the cheaper side by far.
+  const order = q.parentSpanId !== undefined ? sql`+s.start_time_us, s.span_id` : sql`s.start_time_us, s.span_id`;
+  return sql<SpanPageRow>`${subtree}select s.*${childCount} from ${source} s where ${sql.join(where, sql` and `)}
+    order by ${order} limit ${q.limit}`;
 }

@@ -1,0 +1,89 @@
+// OTLP/HTTP protobuf ingest: 10,000 traces x 10 spans from 8 concurrent senders (SDK-made spans,
+// official serializer). Reports spans/s, request latency percentiles and the server's peak RSS.
+// Usage: node bench/ingest-traces.mjs [--traces 10000] [--spans 10] [--senders 8] [--traces-per-request 10]
+//                                     [--backend-store-uri URI]
+import { flags, peakRssMb, percentile, postJson, report, startServer } from './lib.mjs';
+import { encodeProtobuf, generateTraces } from './otlp-payloads.mjs';
+
+const opts = flags();
+const TRACES = Number(opts.traces ?? 10_000);
+const SPANS = Number(opts.spans ?? 10);
+const SENDERS = Number(opts.senders ?? 8);
+const PER_REQUEST = Number(opts['traces-per-request'] ?? 10);
+const args = opts['backend-store-uri'] ? ['--backend-store-uri', opts['backend-store-uri']] : [];
+
+function payloads(count, startMs) {
+  const bodies = [];
+  let pending = [];
+  generateTraces({
+    traces: count,
+    spansPerTrace: SPANS,
+    startMs,
+    onTrace: (spans) => {
+      pending.push(...spans);
+      if (pending.length >= PER_REQUEST * SPANS) {
+        bodies.push(encodeProtobuf(pending));
+        pending = [];
+      }
+    },
+  });
+  if (pending.length) bodies.push(encodeProtobuf(pending));
+  return bodies;
+}
+
+async function send(url, exp, bodies, latencies) {
+  let next = 0;
+  const sender = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const t0 = performance.now();
+      const res = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': exp }, body });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`/v1/traces -> ${res.status}`);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: SENDERS }, sender));
+}
+
+export async function run() {
+  const warm = payloads(200, Date.now() - 3_600_000);
+  const bodies = payloads(TRACES, Date.now() - TRACES * 10);
+  const bytes = bodies.reduce((n, b) => n + b.byteLength, 0);
+  const server = await startServer(args);
+  try {
+    const { body } = await postJson(`${server.url}/api/2.0/mlflow/experiments/create`, { name: `ingest-${Date.now()}` });
+    const exp = body.experiment_id;
+    await send(server.url, exp, warm, []);
+
+    const latencies = [];
+    const t0 = performance.now();
+    await send(server.url, exp, bodies, latencies);
+    const seconds = (performance.now() - t0) / 1000;
+
+    // Everything sent is stored: count the traces through the search API.
+    let stored = 0;
+    let token;
+    do {
+      const { body: page } = await postJson(`${server.url}/api/3.0/mlflow/traces/search`, { experiment_ids: [exp], max_results: 500, ...(token ? { page_token: token } : {}) });
+      stored += page.traces?.length ?? 0;
+      token = page.next_page_token;
+    } while (token);
+    if (stored !== TRACES + 200) throw new Error(`expected ${TRACES + 200} traces stored, found ${stored}`);
+
+    return [
+      report(`OTLP ingest ${TRACES} traces x ${SPANS} spans, ${SENDERS} senders, ${PER_REQUEST} traces/request${opts['backend-store-uri'] ? ' (PostgreSQL)' : ' (SQLite)'}`, {
+        requests: latencies.length,
+        spans_per_s: (TRACES * SPANS) / seconds,
+        p50_ms: percentile(latencies, 50),
+        p99_ms: percentile(latencies, 99),
+        payload_mb: bytes / 1e6,
+        peak_rss_mb: peakRssMb(server.pid),
+      }),
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
