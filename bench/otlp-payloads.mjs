@@ -12,9 +12,11 @@ const TYPES = ['LLM', 'TOOL', 'RETRIEVER', 'CHAT_MODEL', 'PARSER'];
  * children, MLflow's attributes (type, JSON inputs/outputs, token usage on LLM spans).
  * Calls `onTrace(spans)` with each trace's spans.
  */
-export function generateTraces({ traces, spansPerTrace, startMs = Date.now() - traces * 10, onTrace, fanOut = spansPerTrace }) {
+export function generateTraces({ traces, spansPerTrace, startMs = Date.now() - traces * 10, onTrace, fanOut = spansPerTrace, seqIds = false }) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  let n = 0;
+  const idGenerator = seqIds ? { generateTraceId: () => (++n).toString(16).padStart(32, '0'), generateSpanId: () => Math.floor(Math.random() * 2 ** 48).toString(16).padStart(16, '0') } : undefined;
+  const provider = new BasicTracerProvider({ ...(idGenerator ? { idGenerator } : {}), resource: resourceFromAttributes({ 'service.name': 'bench-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('loupe-bench');
   for (let t = 0; t < traces; t++) {
     const t0 = startMs + t * 10;

@@ -130,7 +130,7 @@ export class TraceService {
   async ingestSpans(experimentId: string | undefined, spans: IngestSpan[]): Promise<void> {
     if (!experimentId) throw ApiError.invalid("Missing header 'x-mlflow-experiment-id': OTLP trace ingest needs the experiment the spans belong to.");
     const experiment = await this.experiments.getActive(experimentId);
-    for (const batch of toSpanBatches(experiment.experiment_id, spans)) await this.store.ingestSpans(batch);
+    await this.store.ingestSpans(toSpanBatches(experiment.experiment_id, spans));
   }
 
   /**

@@ -102,8 +102,11 @@ export interface SpanPageItem extends SpanRecord {
  * Traces and their spans (ADR 0002). Narrow on purpose, so another backend can implement it.
  */
 export interface TraceStore {
-  /** Upserts spans (idempotent per (trace_id, span_id)), creating or updating the trace row. */
-  ingestSpans(batch: SpanBatch): Promise<void>;
+  /**
+   * Upserts spans (idempotent per (trace_id, span_id)), creating or updating the trace rows: the
+   * batches of one request (several traces) in one transaction, all or nothing.
+   */
+  ingestSpans(batches: SpanBatch | readonly SpanBatch[]): Promise<void>;
   /** Creates or merges the trace's authoritative info and marks it finalized. */
   upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord>;
   getTrace(traceId: string): Promise<TraceRecord | undefined>;

@@ -19,6 +19,8 @@ export interface IngestSpan {
 }
 
 const PREVIEW_LENGTH = 1000;
+/** Characters a JSON text can start with (after optional whitespace). */
+const JSON_START = /^\s*[{["\d-]|^\s*(?:true|false|null)\s*$/;
 const TRACE_TAG_PREFIX = 'mlflow.traceTag.';
 /** OpenTelemetry semantic-convention attributes that become trace metadata (spec §4.7). */
 const METADATA_FROM_ATTRIBUTES: Record<string, string> = {
@@ -36,7 +38,8 @@ const METADATA_FROM_ATTRIBUTES: Record<string, string> = {
  * decodeMlflowValue('"LLM"'); // 'LLM'
  */
 export function decodeMlflowValue(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
+  // A failed JSON.parse throws, and a throw costs microseconds: only try text that can be JSON.
+  if (typeof value !== 'string' || !JSON_START.test(value)) return value;
   try {
     return JSON.parse(value) as unknown;
   } catch {
@@ -62,6 +65,28 @@ function protoAttribute(key: string, value: unknown) {
   return { key, value: { string_value: JSON.stringify(value) } };
 }
 
+
+/**
+ * An attribute value as MLflow stores it: JSON text. A string that already is JSON (the Python SDK
+ * encodes its own attributes) is kept as it came, without a decode and re-encode; anything else is
+ * encoded.
+ *
+ * @example
+ * encodedAttribute('"LLM"'); // '"LLM"'
+ * encodedAttribute('LLM'); // '"LLM"'
+ */
+export function encodedAttribute(value: unknown): string {
+  if (typeof value === 'string' && JSON_START.test(value)) {
+    try {
+      JSON.parse(value);
+      return value;
+    } catch {
+      return JSON.stringify(value);
+    }
+  }
+  return JSON.stringify(value);
+}
+
 /**
  * The span as OTel proto JSON text (spec §4.6a), stored once and served as is. Times are written as
  * raw integer literals so nanoseconds survive exactly (JSON numbers; no JS number ever holds them).
@@ -79,7 +104,7 @@ export function spanContent(span: IngestSpan): string {
     kind: span.kind,
   });
   const tail = JSON.stringify({
-    attributes: Object.entries(span.attributes).map(([k, v]) => protoAttribute(k, decodeMlflowValue(v))),
+    attributes: Object.entries(span.attributes).map(([key, v]) => ({ key, value: { string_value: encodedAttribute(v) } })),
     events: span.events.map((e) => ({
       name: e.name,
       attributes: Object.entries(e.attributes).map(([k, v]) => protoAttribute(k, v)),

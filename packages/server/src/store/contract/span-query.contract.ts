@@ -37,6 +37,25 @@ export function spanQueryContract(factory: () => Promise<TraceStores>): void {
     const ingest = (traceId: string, spans: SpanRecord[]) =>
       s.traces.ingestSpans({ traceId, experimentId: exp, spans, earliestStartMs: Math.floor(T0_US / 1000), tags: {}, metadata: {} });
 
+    it('commits concurrent ingests together, failing only the request that is wrong', async () => {
+      const other = await s.experiments.createExperiment({ name: `spans-other-${++seq}`, artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
+      await ingest('tr-owned', [span('o0', null, 0)]);
+      const batch = (traceId: string, experimentId: string, spanId: string) => ({ traceId, experimentId, spans: [span(spanId, null, 0)], earliestStartMs: 1, tags: {}, metadata: {} });
+      // Queued while the first commits: the rest share one transaction, each in its own savepoint.
+      const results = await Promise.allSettled([
+        s.traces.ingestSpans(batch('tr-c1', exp, 'a')),
+        s.traces.ingestSpans([batch('tr-c2', exp, 'b'), batch('tr-c3', exp, 'c')]),
+        s.traces.ingestSpans([batch('tr-c4', exp, 'd'), batch('tr-owned', other, 'x')]),
+        s.traces.ingestSpans(batch('tr-c5', exp, 'e')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      const stored = await s.traces.getTraces(['tr-c1', 'tr-c2', 'tr-c3', 'tr-c4', 'tr-c5']);
+      // The failed request wrote nothing, not even its first, valid trace.
+      expect(stored.map((t) => t.traceId)).toEqual(['tr-c1', 'tr-c2', 'tr-c3', 'tr-c5']);
+      expect((await s.traces.getTrace('tr-owned'))?.spanCount).toBe(1);
+    });
+
     describe('trace search on span fields', () => {
       beforeEach(async () => {
         await ingest('tr-a', [

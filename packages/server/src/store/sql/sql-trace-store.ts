@@ -9,6 +9,15 @@ import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
 
 const TRACE_NAME_TAG = 'mlflow.traceName';
+/** Spans one group commit writes at most, so no transaction holds the writer for long. */
+const MAX_GROUP_SPANS = 20_000;
+
+/** An ingest request waiting for its group commit. */
+interface PendingIngest {
+  batches: readonly SpanBatch[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
 function spanRow(traceId: string, s: SpanRecord): SpansTable {
   return {
     trace_id: traceId,
@@ -51,9 +60,74 @@ export class SqlTraceStore implements TraceStore {
     private readonly dialect: SqlDialect,
   ) {}
 
-  async ingestSpans(batch: SpanBatch): Promise<void> {
+  /**
+   * Group commit: requests that arrive while a commit is under way are written together in the next
+   * transaction, each inside its own savepoint, so one bad request fails alone. On SQLite the commit
+   * (page writes and a WAL fsync) is most of an ingest's cost, and concurrent senders share it.
+   */
+  ingestSpans(batches: SpanBatch | readonly SpanBatch[]): Promise<void> {
+    const list = Array.isArray(batches) ? batches : [batches as SpanBatch];
+    return new Promise<void>((resolve, reject) => {
+      this.pendingIngests.push({ batches: list, resolve, reject });
+      if (!this.flushing) void this.flushIngests();
+    });
+  }
+
+  private readonly pendingIngests: PendingIngest[] = [];
+  private flushing = false;
+
+  private async flushIngests(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pendingIngests.length > 0) {
+        const group = this.takeIngestGroup();
+        const failures = new Map<PendingIngest, unknown>();
+        try {
+          await this.db.transaction().execute(async (tx) => {
+            if (group.length === 1) {
+              for (const batch of (group[0] as PendingIngest).batches) await this.ingestBatch(tx, batch);
+              return;
+            }
+            for (const request of group) {
+              await sql`savepoint ingest_request`.execute(tx);
+              try {
+                for (const batch of request.batches) await this.ingestBatch(tx, batch);
+              } catch (err) {
+                await sql`rollback to savepoint ingest_request`.execute(tx);
+                failures.set(request, err);
+              }
+              await sql`release savepoint ingest_request`.execute(tx);
+            }
+          });
+        } catch (err) {
+          for (const request of group) request.reject(err);
+          continue;
+        }
+        for (const request of group) {
+          if (failures.has(request)) request.reject(failures.get(request));
+          else request.resolve();
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** The next group: queued requests in arrival order, up to a bounded number of spans. */
+  private takeIngestGroup(): PendingIngest[] {
+    const group: PendingIngest[] = [];
+    let spans = 0;
+    while (this.pendingIngests.length > 0 && (group.length === 0 || spans < MAX_GROUP_SPANS)) {
+      const next = this.pendingIngests.shift() as PendingIngest;
+      spans += next.batches.reduce((n, b) => n + b.spans.length, 0);
+      group.push(next);
+    }
+    return group;
+  }
+
+  private async ingestBatch(tx: Transaction<Database>, batch: SpanBatch): Promise<void> {
     const experimentId = this.requireExperimentId(batch.experimentId);
-    await this.db.transaction().execute(async (tx) => {
+    {
       await tx
         .insertInto('traces')
         .values({
@@ -116,7 +190,7 @@ export class SqlTraceStore implements TraceStore {
       }
       await this.upsertKeyValues(tx, 'trace_tags', batch.traceId, batch.tags, false);
       await this.upsertKeyValues(tx, 'trace_metadata', batch.traceId, batch.metadata, false);
-    });
+    }
   }
 
   async upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord> {
