@@ -3,12 +3,14 @@ import { ApiError } from '@loupe/protocol';
 import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceState, TraceStore } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
-import { compileTraceSearch } from './trace-search-compiler.js';
+import { compileTraceSearch, keyValueMatches } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
 
 const TRACE_NAME_TAG = 'mlflow.traceName';
+/** Below this many matches an equality filter drives a trace search (see `selectiveEqualities`). */
+const SELECTIVE_MATCHES = 5000;
 /** Spans one group commit writes at most, so no transaction holds the writer for long. */
 const MAX_GROUP_SPANS = 20_000;
 
@@ -58,6 +60,7 @@ export class SqlTraceStore implements TraceStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
+    private readonly options: { selectiveMatches: number } = { selectiveMatches: SELECTIVE_MATCHES },
   ) {}
 
   /**
@@ -290,8 +293,26 @@ export class SqlTraceStore implements TraceStore {
   async searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }> {
     const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (experimentIds.length === 0) return { items: [], hasMore: false };
-    const { rows } = await compileTraceSearch(this.dialect, { ...query, experimentIds }, { limit: query.page.limit + 1, offset: query.page.offset }).execute(this.db);
+    const selective = await this.selectiveEqualities(query.filter);
+    const { rows } = await compileTraceSearch(this.dialect, { ...query, experimentIds, selective }, { limit: query.page.limit + 1, offset: query.page.offset }).execute(this.db);
     return { items: await this.hydrate(rows.slice(0, query.page.limit)), hasMore: rows.length > query.page.limit };
+  }
+
+  /**
+   * Which tag / metadata equalities match few enough traces to drive the search from the (key, value)
+   * index: one bounded count each. Neither database can tell at plan time whether `tag.env = 'prod'`
+   * (a third of all traces: walk traces newest first) or `tag.customer = 'c-42'` (a hundred: look
+   * them up, then sort) is being asked, so Loupe measures it.
+   */
+  private async selectiveEqualities(filter: TraceSearch['filter']): Promise<Set<TraceSearch['filter'][number]>> {
+    const out = new Set<TraceSearch['filter'][number]>();
+    for (const c of filter) {
+      if ((c.entity !== 'tag' && c.entity !== 'metadata') || c.op !== '=' || c.value.kind !== 'string') continue;
+      const table = c.entity === 'tag' ? 'trace_tags' : 'trace_metadata';
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${keyValueMatches(table, c.key, c.value.value)} limit ${this.options.selectiveMatches}) m`.execute(this.db);
+      if (Number(rows[0]?.n ?? 0) < this.options.selectiveMatches) out.add(c);
+    }
+    return out;
   }
 
   /** Rows with their tags and metadata: two queries per page, never one per trace. */

@@ -28,14 +28,34 @@ export interface TraceSearchQuery {
   experimentIds: number[];
   filter: Filter<TraceFilterEntity>;
   orderBy: OrderBy<TraceFilterEntity>[];
+  /**
+   * Tag / metadata equalities known to match few traces: written as `trace_id IN (...)` over the
+   * (key, value) index, so the search starts from their matches instead of walking every trace.
+   */
+  selective?: ReadonlySet<Comparison<TraceFilterEntity>>;
 }
 
-function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): RawBuilder<unknown> {
+/** Key/value index prefix length (migration 0002): long values are compared on the prefix, then whole. */
+export const KV_INDEX_PREFIX = 200;
+
+/**
+ * The traces whose tag or metadata `key` equals `value`, as an index range on (key, value prefix).
+ *
+ * @example
+ * sql`t.trace_id in (${keyValueMatches('trace_tags', 'env', 'prod')})`;
+ */
+export function keyValueMatches(table: 'trace_tags' | 'trace_metadata', key: string, value: string): RawBuilder<unknown> {
+  return sql`select x.trace_id from ${sql.table(table)} x
+    where x.key = ${key} and substr(x.value, 1, ${sql.lit(KV_INDEX_PREFIX)}) = substr(cast(${value} as text), 1, ${sql.lit(KV_INDEX_PREFIX)}) and x.value = ${value}`;
+}
+
+function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective: ReadonlySet<Comparison<TraceFilterEntity>>): RawBuilder<unknown> {
   switch (c.entity) {
     case 'attribute':
       return sql`${compileComparison(dialect, attribute(c.key), c.op, c.value)}`;
     case 'tag':
     case 'metadata': {
+      if (selective.has(c) && c.op === '=' && c.value.kind === 'string') return sql`t.trace_id in (${keyValueMatches(KV_TABLES[c.entity], c.key, c.value.value)})`;
       const table = sql.table(KV_TABLES[c.entity]);
       if (c.op === 'IS NULL') return sql`not exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
       if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
@@ -59,7 +79,7 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): RawBuild
  * const { rows } = await compileTraceSearch(dialect, query, { limit: 101, offset: 0 }).execute(db);
  */
 export function compileTraceSearch(dialect: SqlDialect, query: TraceSearchQuery, page: { limit: number; offset: number }): RawBuilder<TracesTable> {
-  const where = [sql`t.experiment_id in (${sql.join(query.experimentIds)})`, ...query.filter.map((c) => clause(dialect, c))];
+  const where = [sql`t.experiment_id in (${sql.join(query.experimentIds)})`, ...query.filter.map((c) => clause(dialect, c, query.selective ?? new Set()))];
   const joins: RawBuilder<unknown>[] = [];
   const order: RawBuilder<unknown>[] = [];
   let byTime = false;

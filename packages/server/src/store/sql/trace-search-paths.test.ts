@@ -1,0 +1,69 @@
+import { parseTraceFilter } from '@loupe/protocol';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeOnBackend, testBackends } from '../../testing/backends.js';
+import { createDialect } from './dialects/create-dialect.js';
+import { migrateToLatest } from './migrate.js';
+import { SqlExperimentStore } from './sql-experiment-store.js';
+import { SqlTraceStore } from './sql-trace-store.js';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { SqlDialect } from './dialects/sql-dialect.js';
+
+for (const backend of await testBackends()) {
+  describeOnBackend(backend, 'trace search: index-driven and walking plans agree', () => {
+    let db: Kysely<Database>;
+    let dialect: SqlDialect;
+    let drop: () => Promise<void>;
+    let exp: string;
+    beforeEach(async () => {
+      const database = await backend.create();
+      dialect = createDialect(database.uri);
+      db = dialect.createKysely();
+      await migrateToLatest(db, dialect);
+      drop = async () => {
+        await db.destroy();
+        await database.drop();
+      };
+      exp = await new SqlExperimentStore(db, dialect).createExperiment({ name: 'paths', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
+      const store = new SqlTraceStore(db, dialect);
+      for (let i = 0; i < 30; i++) {
+        const long = `${'v'.repeat(250)}${i % 2}`;
+        await store.upsertTraceInfo({
+          traceId: `tr-${String(i).padStart(4, '0')}`,
+          experimentId: exp,
+          requestTimeMs: 1000 + i,
+          state: 'OK',
+          tags: { env: ['prod', 'dev', 'staging'][i % 3] as string, long },
+          metadata: { 'mlflow.trace.session': `s-${Math.floor(i / 4)}` },
+        });
+      }
+    });
+    afterEach(async () => {
+      await drop();
+    });
+
+    it('returns the same pages whether an equality drives the search or is checked per trace', async () => {
+      // Threshold 1: every equality counts as common (walk); 10,000: every one as selective (index first).
+      const walking = new SqlTraceStore(db, dialect, { selectiveMatches: 1 });
+      const driving = new SqlTraceStore(db, dialect, { selectiveMatches: 10_000 });
+      const filters = [
+        "tag.env = 'prod'",
+        "tag.env = 'prod' AND metadata.`mlflow.trace.session` = 's-3'",
+        `tag.long = '${'v'.repeat(250)}1'`,
+        "tag.env = 'none'",
+        "metadata.`mlflow.trace.session` = 's-0' AND tag.env != 'dev'",
+      ];
+      for (const filter of filters) {
+        const search = (store: SqlTraceStore, offset: number) =>
+          store.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { offset, limit: 4 } }).then((r) => r.items.map((t) => t.traceId));
+        const expected = await search(walking, 0);
+        expect(await search(driving, 0), filter).toEqual(expected);
+        expect(await search(driving, 4), filter).toEqual(await search(walking, 4));
+      }
+      const prod = await walking.searchTraces({ experimentIds: [exp], filter: parseTraceFilter("tag.env = 'prod'"), orderBy: [], page: { offset: 0, limit: 100 } });
+      expect(prod.items.map((t) => t.traceId)).toEqual(Array.from({ length: 10 }, (_, k) => `tr-${String(27 - 3 * k).padStart(4, '0')}`));
+      const long = await driving.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(`tag.long = '${'v'.repeat(250)}1'`), orderBy: [], page: { offset: 0, limit: 100 } });
+      expect(long.items).toHaveLength(15);
+    });
+  });
+}
