@@ -15,7 +15,8 @@ import type { TraceRecord, TraceStore } from '../store/trace-store.js';
 import type { ExperimentService } from './experiment-service.js';
 import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
 import { spanPage, type SpanPage } from './traces/span-pages.js';
-import { maxResults, nextPageToken, pageRequest } from './pagination.js';
+import { maxResults } from './pagination.js';
+import { tracePageRequest, tracePageToken } from './traces/trace-page-token.js';
 import { appendToUri, LIMITS, validateLength } from './validation.js';
 
 /** Trace tag/metadata limits (spec §2.7) and the OSS preview length. */
@@ -161,10 +162,10 @@ export class TraceService {
       ...req.experiment_ids,
     ];
     if (experimentIds.length === 0) throw ApiError.missing('locations');
-    const page = pageRequest(req.page_token, maxResults(req.max_results, 100, 500));
+    const page = tracePageRequest(req.page_token, maxResults(req.max_results, 100, 500));
     const result = await this.store.searchTraces({ experimentIds, filter: parseTraceFilter(req.filter), orderBy: parseTraceOrderBy(req.order_by), page });
     const traces = result.items.map(toTraceInfoV3);
-    const token = nextPageToken(page, result.hasMore);
+    const token = tracePageToken(result.next);
     return token ? { traces, next_page_token: token } : { traces };
   }
 

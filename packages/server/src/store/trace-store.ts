@@ -65,7 +65,18 @@ export interface TraceSearch {
   experimentIds: string[];
   filter: Filter<TraceFilterEntity>;
   orderBy: OrderBy<TraceFilterEntity>[];
-  page: { offset: number; limit: number };
+  /**
+   * `after`: continue after this position (the `next` of the previous page; stable while traces are
+   * written meanwhile). `offset`: MLflow-style positions, still accepted.
+   */
+  page: { limit: number; offset?: number; after?: readonly unknown[] };
+}
+
+/** A page of a trace search; `next` is the position after its last trace when more follow. */
+export interface TraceSearchPage {
+  items: TraceRecord[];
+  hasMore: boolean;
+  next?: unknown[];
 }
 
 /** Where a span page continues: after this (start time, span id) position. */
@@ -122,7 +133,7 @@ export interface TraceStore {
    */
   deleteTraces(experimentId: string, which: { traceIds: string[] } | { maxTimestampMs: number; maxTraces?: number }): Promise<number>;
   /** Traces matching a search, with tags and metadata. */
-  searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }>;
+  searchTraces(query: TraceSearch): Promise<TraceSearchPage>;
   /** Spans in (start time, span id) order, one page at a time. */
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }>;
   /** One keyset page of a trace's spans (see {@link SpanQuery}). */

@@ -3,7 +3,7 @@ import { openSqlStores } from '../../testing/sql-stores.js';
 import { experimentStoreContract } from '../contract/experiment-store.contract.js';
 import { loggedModelStoreContract } from '../contract/logged-model-store.contract.js';
 import { runStoreContract } from '../contract/run-store.contract.js';
-import { spanQueryContract } from '../contract/span-query.contract.js';
+import { traceSearchContract } from '../contract/trace-search.contract.js';
 import { traceStoreContract } from '../contract/trace-store.contract.js';
 
 for (const backend of await testBackends()) {
@@ -13,6 +13,6 @@ for (const backend of await testBackends()) {
     runStoreContract(open);
     loggedModelStoreContract(open);
     traceStoreContract(open);
-    spanQueryContract(open);
+    traceSearchContract(open);
   });
 }

@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ApiError } from '@loupe/protocol';
-import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceState, TraceStore } from '../trace-store.js';
+import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceSearchPage, TraceState, TraceStore } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
-import { compileTraceSearch, keyValueMatches } from './trace-search-compiler.js';
+import { compileTraceSearch, keyValueMatches, type TraceSearchCursor } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
@@ -290,12 +290,20 @@ export class SqlTraceStore implements TraceStore {
     });
   }
 
-  async searchTraces(query: TraceSearch): Promise<{ items: TraceRecord[]; hasMore: boolean }> {
+  async searchTraces(query: TraceSearch): Promise<TraceSearchPage> {
     const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (experimentIds.length === 0) return { items: [], hasMore: false };
     const selective = await this.selectiveEqualities(query.filter);
-    const { rows } = await compileTraceSearch(this.dialect, { ...query, experimentIds, selective }, { limit: query.page.limit + 1, offset: query.page.offset }).execute(this.db);
-    return { items: await this.hydrate(rows.slice(0, query.page.limit)), hasMore: rows.length > query.page.limit };
+    const { limit, offset, after } = query.page;
+    const position = after !== undefined ? { after: after as TraceSearchCursor } : offset !== undefined ? { offset } : {};
+    const search = compileTraceSearch(this.dialect, { ...query, experimentIds, selective }, { limit: limit + 1, ...position });
+    // Built, never run, before this check: a cursor from another search is refused, not compared.
+    if (after !== undefined && !search.accepts(after)) throw ApiError.invalid('Invalid page token: it belongs to another search (filter or order_by changed).');
+    const { rows } = await search.query.execute(this.db);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const hasMore = rows.length > limit;
+    return { items: await this.hydrate(page), hasMore, ...(hasMore && last ? { next: search.cursorOf(last) } : {}) };
   }
 
   /**

@@ -71,34 +71,121 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective
   }
 }
 
-/**
- * Builds a trace search: experiment scope, one EXISTS per tag / metadata / span / text clause, and
- * order_by with the tie-breaks `timestamp_ms DESC, request_id ASC` (spec §9.5).
- *
- * @example
- * const { rows } = await compileTraceSearch(dialect, query, { limit: 101, offset: 0 }).execute(db);
- */
-export function compileTraceSearch(dialect: SqlDialect, query: TraceSearchQuery, page: { limit: number; offset: number }): RawBuilder<TracesTable> {
-  const where = [sql`t.experiment_id in (${sql.join(query.experimentIds)})`, ...query.filter.map((c) => clause(dialect, c, query.selective ?? new Set()))];
-  const joins: RawBuilder<unknown>[] = [];
-  const order: RawBuilder<unknown>[] = [];
+/** One key of a search's total order, with what a page position needs to know about it. */
+interface SortKey {
+  expr: RawBuilder<unknown>;
+  ascending: boolean;
+  /** Null values sort after all others, in both directions and on both databases. */
+  nullable: boolean;
+  numeric: boolean;
+}
+
+/** Order-by attributes: which may be NULL and which compare as numbers. */
+const ATTRIBUTE_SORT: Record<string, { nullable: boolean; numeric: boolean }> = {
+  state: { nullable: false, numeric: false },
+  timestamp_ms: { nullable: false, numeric: true },
+  execution_time_ms: { nullable: true, numeric: true },
+  end_time_ms: { nullable: true, numeric: true },
+  client_request_id: { nullable: true, numeric: false },
+  request_id: { nullable: false, numeric: false },
+  experiment_id: { nullable: false, numeric: true },
+};
+
+/** A position in a search's order: the sort-key values of the last row of the previous page. */
+export type TraceSearchCursor = (string | number | null)[];
+
+/** A compiled trace search and how to read a page position off its rows. */
+export interface CompiledTraceSearch {
+  query: RawBuilder<TracesTable & Record<string, unknown>>;
+  /** The position after `row`, to continue from on the next page. */
+  cursorOf(row: Record<string, unknown>): TraceSearchCursor;
+  /** Whether `cursor` has the shape of a position in this search's order (it came from the same query). */
+  accepts(cursor: readonly unknown[]): cursor is TraceSearchCursor;
+}
+
+function sortKeys(query: TraceSearchQuery, joins: RawBuilder<unknown>[]): SortKey[] {
+  const keys: SortKey[] = [];
   let byTime = false;
   let byId = false;
   query.orderBy.forEach((o, i) => {
-    const dir = sql.raw(o.ascending ? 'asc' : 'desc');
     if (o.entity === 'tag' || o.entity === 'metadata') {
       const alias = `o${i}`;
       joins.push(sql`left join ${sql.table(KV_TABLES[o.entity])} ${sql.id(alias)} on ${sql.ref(`${alias}.trace_id`)} = t.trace_id and ${sql.ref(`${alias}.key`)} = ${o.key}`);
-      order.push(sql`case when ${sql.ref(`${alias}.value`)} is null then 1 else 0 end`, sql`${sql.ref(`${alias}.value`)} ${dir}`);
+      keys.push({ expr: sql`${sql.ref(`${alias}.value`)}`, ascending: o.ascending, nullable: true, numeric: false });
       return;
     }
     if (o.entity !== 'attribute') throw ApiError.invalid(`Invalid order_by entity '${o.entity}' for traces.`);
+    const kind = ATTRIBUTE_SORT[o.key];
+    if (!kind) throw ApiError.invalid(`Invalid trace attribute '${o.key}'.`);
     if (o.key === 'timestamp_ms') byTime = true;
     if (o.key === 'request_id') byId = true;
-    order.push(sql`${attribute(o.key)} ${dir}`);
+    keys.push({ expr: attribute(o.key), ascending: o.ascending, ...kind });
   });
-  if (!byTime) order.push(sql`t.request_time_ms desc`);
-  if (!byId) order.push(sql`t.trace_id asc`);
-  return sql<TracesTable>`select t.* from traces t ${sql.join(joins, sql` `)} where ${sql.join(where, sql` and `)}
-    order by ${sql.join(order)} limit ${page.limit} offset ${page.offset}`;
+  if (!byTime) keys.push({ expr: attribute('timestamp_ms'), ascending: false, nullable: false, numeric: true });
+  if (!byId) keys.push({ expr: attribute('request_id'), ascending: true, nullable: false, numeric: false });
+  return keys;
+}
+
+/**
+ * Rows strictly after `cursor` in the order of `keys`: the lexicographic comparison written out
+ * (`k1 > v1 OR (k1 = v1 AND k2 > v2) ...`, each in its key's direction, nulls last), plus a plain
+ * range on the first key so the index seeks to the position instead of walking to it.
+ */
+function afterCursor(keys: SortKey[], cursor: TraceSearchCursor): RawBuilder<unknown> {
+  const alternatives: RawBuilder<unknown>[] = [];
+  const equalSoFar: RawBuilder<unknown>[] = [];
+  keys.forEach((k, i) => {
+    const v = cursor[i] ?? null;
+    const beyond = sql.raw(k.ascending ? '>' : '<');
+    let greater: RawBuilder<unknown> | undefined;
+    if (v === null) greater = undefined; // the last row had a null here: only rows tied on it (null too) can follow
+    else greater = k.nullable ? sql`(${k.expr} is null or ${k.expr} ${beyond} ${v})` : sql`${k.expr} ${beyond} ${v}`;
+    if (greater) alternatives.push(equalSoFar.length ? sql`(${sql.join([...equalSoFar, greater], sql` and `)})` : greater);
+    equalSoFar.push(v === null ? sql`${k.expr} is null` : sql`${k.expr} = ${v}`);
+  });
+  const chain = alternatives.length ? sql`(${sql.join(alternatives, sql` or `)})` : sql`1 = 0`;
+  const first = keys[0];
+  const v0 = cursor[0] ?? null;
+  if (first && !first.nullable && v0 !== null) return sql`${first.expr} ${sql.raw(first.ascending ? '>=' : '<=')} ${v0} and ${chain}`;
+  return chain;
+}
+
+/**
+ * Builds a trace search: experiment scope, one EXISTS per tag / metadata / span / text clause, and
+ * order_by with the tie-breaks `timestamp_ms DESC, request_id ASC` (spec §9.5), nulls last. Pages
+ * continue from a cursor (the last row's sort keys), so a page is the same whatever was written
+ * before it meanwhile; `offset` remains for MLflow-style offset tokens.
+ *
+ * @example
+ * const search = compileTraceSearch(dialect, query, { limit: 101 });
+ * const { rows } = await search.query.execute(db);
+ */
+export function compileTraceSearch(dialect: SqlDialect, query: TraceSearchQuery, page: { limit: number; offset?: number; after?: TraceSearchCursor }): CompiledTraceSearch {
+  const where = [sql`t.experiment_id in (${sql.join(query.experimentIds)})`, ...query.filter.map((c) => clause(dialect, c, query.selective ?? new Set()))];
+  const joins: RawBuilder<unknown>[] = [];
+  const keys = sortKeys(query, joins);
+  if (page.after) where.push(afterCursor(keys, page.after));
+  const order = keys.flatMap((k) => {
+    const dir = sql.raw(k.ascending ? 'asc' : 'desc');
+    return k.nullable ? [sql`case when ${k.expr} is null then 1 else 0 end`, sql`${k.expr} ${dir}`] : [sql`${k.expr} ${dir}`];
+  });
+  const selected = keys.map((k, i) => sql`${k.expr} as ${sql.id(`sort_${i}`)}`);
+  const query_ = sql<TracesTable & Record<string, unknown>>`select t.*, ${sql.join(selected)} from traces t ${sql.join(joins, sql` `)} where ${sql.join(where, sql` and `)}
+    order by ${sql.join(order)} limit ${page.limit} offset ${page.offset ?? 0}`;
+  return {
+    query: query_,
+    cursorOf: (row) =>
+      keys.map((k, i) => {
+        const v = row[`sort_${i}`];
+        if (v === null || v === undefined) return null;
+        return k.numeric ? Number(v) : String(v);
+      }),
+    accepts: (cursor): cursor is TraceSearchCursor =>
+      cursor.length === keys.length &&
+      keys.every((k, i) => {
+        const v = cursor[i];
+        if (v === null) return k.nullable;
+        return k.numeric ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string';
+      }),
+  };
 }

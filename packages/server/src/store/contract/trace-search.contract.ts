@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseTraceFilter } from '@loupe/protocol';
+import { parseTraceFilter, parseTraceOrderBy } from '@loupe/protocol';
 import type { SpanQuery, SpanRecord } from '../trace-store.js';
 import type { TraceStores } from './trace-store.contract.js';
 
@@ -17,13 +17,14 @@ function span(spanId: string, parentSpanId: string | null, startOffsetUs: number
 }
 
 /**
- * Span-level search: `span.*` / `span.attributes.*` / `trace.text` filters over traces, and the
- * huge-trace span pages (all spans, children, roots, subtrees, filters, keyset pages).
+ * Search beyond the basic filters: `span.*` / `span.attributes.*` / `trace.text` filters over traces,
+ * stable page positions, group-committed ingest, and the huge-trace span pages (all spans, children,
+ * roots, subtrees, filters, keyset pages).
  *
  * @example
- * spanQueryContract(() => openSqlStores(backend));
+ * traceSearchContract(() => openSqlStores(backend));
  */
-export function spanQueryContract(factory: () => Promise<TraceStores>): void {
+export function traceSearchContract(factory: () => Promise<TraceStores>): void {
   describe('span search contract', () => {
     let s: TraceStores;
     let exp: string;
@@ -54,6 +55,57 @@ export function spanQueryContract(factory: () => Promise<TraceStores>): void {
       // The failed request wrote nothing, not even its first, valid trace.
       expect(stored.map((t) => t.traceId)).toEqual(['tr-c1', 'tr-c2', 'tr-c3', 'tr-c5']);
       expect((await s.traces.getTrace('tr-owned'))?.spanCount).toBe(1);
+    });
+
+    describe('trace search pages', () => {
+      const info = (id: string, timeMs: number, over: Partial<Parameters<TraceStores['traces']['upsertTraceInfo']>[0]> = {}) =>
+        s.traces.upsertTraceInfo({ traceId: id, experimentId: exp, requestTimeMs: timeMs, state: 'OK', tags: {}, metadata: {}, ...over });
+      beforeEach(async () => {
+        // Same-millisecond ties, missing durations and missing tags: every kind of key the order can have.
+        await info('tr-1', 1000, { executionDurationMs: 5, tags: { 'mlflow.traceName': 'b' } });
+        await info('tr-2', 2000, { tags: { 'mlflow.traceName': 'a' } });
+        await info('tr-3', 2000, { executionDurationMs: 5 });
+        await info('tr-4', 3000, { executionDurationMs: 1, tags: { 'mlflow.traceName': 'c' } });
+        await info('tr-5', 2000, { executionDurationMs: 9, tags: { 'mlflow.traceName': 'a' } });
+      });
+      const all = async (orderBy: string[], pageSize: number) => {
+        const ids: string[] = [];
+        let after: unknown[] | undefined;
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: parseTraceOrderBy(orderBy), page: { limit: pageSize, ...(after ? { after } : {}) } });
+          ids.push(...page.items.map((t) => t.traceId));
+          if (!page.hasMore) return ids;
+          after = page.next;
+        }
+        throw new Error('no last page');
+      };
+
+      it('pages by position in every order, nulls last, ties broken by time then id', async () => {
+        const cases: [string[], string[]][] = [
+          [[], ['tr-4', 'tr-2', 'tr-3', 'tr-5', 'tr-1']],
+          [['timestamp_ms ASC'], ['tr-1', 'tr-2', 'tr-3', 'tr-5', 'tr-4']],
+          [['execution_time_ms ASC'], ['tr-4', 'tr-3', 'tr-1', 'tr-5', 'tr-2']],
+          [['execution_time_ms DESC'], ['tr-5', 'tr-3', 'tr-1', 'tr-4', 'tr-2']],
+          [['name ASC'], ['tr-2', 'tr-5', 'tr-1', 'tr-4', 'tr-3']],
+          [['name DESC', 'timestamp_ms ASC'], ['tr-4', 'tr-1', 'tr-2', 'tr-5', 'tr-3']],
+          [['request_id DESC'], ['tr-5', 'tr-4', 'tr-3', 'tr-2', 'tr-1']],
+        ];
+        for (const [orderBy, expected] of cases) {
+          for (const size of [1, 2, 3, 10]) expect(await all(orderBy, size), `${orderBy.join(',')} by ${size}`).toEqual(expected);
+        }
+      });
+
+      it('keeps a position while newer traces arrive, and refuses a position from another order', async () => {
+        const first = await s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { limit: 2 } });
+        expect(first.items.map((t) => t.traceId)).toEqual(['tr-4', 'tr-2']);
+        await info('tr-9', 9000);
+        const second = await s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { limit: 2, after: first.next as unknown[] } });
+        expect(second.items.map((t) => t.traceId)).toEqual(['tr-3', 'tr-5']);
+        await expect(
+          s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: parseTraceOrderBy(['name ASC']), page: { limit: 2, after: first.next as unknown[] } }),
+        ).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+        await expect(s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { limit: 2, after: ['x', 'y'] } })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      });
     });
 
     describe('trace search on span fields', () => {
