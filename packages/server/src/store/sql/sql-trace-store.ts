@@ -3,12 +3,12 @@ import { ApiError } from '@loupe/protocol';
 import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceSearchPage, TraceState, TraceStore } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
+import { ingestSpanBatches, upsertKeyValues } from './trace-ingest.js';
 import { compileTraceSearch, keyValueMatches, type TraceSearchCursor } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
 
-const TRACE_NAME_TAG = 'mlflow.traceName';
 /** Below this many matches an equality filter drives a trace search (see `selectiveEqualities`). */
 const SELECTIVE_MATCHES = 5000;
 /** Spans one group commit writes at most, so no transaction holds the writer for long. */
@@ -20,20 +20,6 @@ interface PendingIngest {
   resolve(): void;
   reject(err: unknown): void;
 }
-function spanRow(traceId: string, s: SpanRecord): SpansTable {
-  return {
-    trace_id: traceId,
-    span_id: s.spanId,
-    parent_span_id: s.parentSpanId,
-    name: s.name,
-    type: s.type,
-    status: s.status,
-    start_time_us: s.startTimeUs,
-    end_time_us: s.endTimeUs,
-    content: s.content,
-  };
-}
-
 function toSpanRecord(r: SpansTable): SpanRecord {
   return {
     spanId: r.span_id,
@@ -88,13 +74,13 @@ export class SqlTraceStore implements TraceStore {
         try {
           await this.db.transaction().execute(async (tx) => {
             if (group.length === 1) {
-              for (const batch of (group[0] as PendingIngest).batches) await this.ingestBatch(tx, batch);
+              await ingestSpanBatches(tx, (group[0] as PendingIngest).batches, (id) => this.requireExperimentId(id));
               return;
             }
             for (const request of group) {
               await sql`savepoint ingest_request`.execute(tx);
               try {
-                for (const batch of request.batches) await this.ingestBatch(tx, batch);
+                await ingestSpanBatches(tx, request.batches, (id) => this.requireExperimentId(id));
               } catch (err) {
                 await sql`rollback to savepoint ingest_request`.execute(tx);
                 failures.set(request, err);
@@ -126,74 +112,6 @@ export class SqlTraceStore implements TraceStore {
       group.push(next);
     }
     return group;
-  }
-
-  private async ingestBatch(tx: Transaction<Database>, batch: SpanBatch): Promise<void> {
-    const experimentId = this.requireExperimentId(batch.experimentId);
-    {
-      await tx
-        .insertInto('traces')
-        .values({
-          trace_id: batch.traceId,
-          experiment_id: experimentId,
-          client_request_id: null,
-          request_time_ms: batch.earliestStartMs,
-          execution_duration_ms: null,
-          state: 'IN_PROGRESS',
-          request_preview: null,
-          response_preview: null,
-          root_span_id: null,
-          span_count: 0,
-          finalized: 0,
-        })
-        .onConflict((oc) => oc.column('trace_id').doNothing())
-        .execute();
-      const trace = await this.lockedTrace(tx, batch.traceId, experimentId);
-
-      // Within a batch, the last copy of a span wins.
-      const unique = [...new Map(batch.spans.map((s) => [s.spanId, s])).values()];
-      const inserted = new Set<string>();
-      for (const part of chunks(unique)) {
-        const rows = await tx
-          .insertInto('spans')
-          .values(part.map((s) => spanRow(batch.traceId, s)))
-          .onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing())
-          .returning('span_id')
-          .execute();
-        for (const r of rows) inserted.add(r.span_id);
-      }
-      // A re-sent span replaces its row (same key, possibly more complete content).
-      for (const s of unique.filter((span) => !inserted.has(span.spanId))) {
-        const { trace_id: _t, span_id: _s, ...rest } = spanRow(batch.traceId, s);
-        await tx.updateTable('spans').set(rest).where('trace_id', '=', batch.traceId).where('span_id', '=', s.spanId).execute();
-      }
-
-      const finalized = Number(trace.finalized) === 1;
-      await tx
-        .updateTable('traces')
-        .set({
-          span_count: sql`span_count + ${inserted.size}`,
-          request_time_ms: finalized ? sql`request_time_ms` : sql`case when request_time_ms > ${batch.earliestStartMs} then ${batch.earliestStartMs} else request_time_ms end`,
-        })
-        .where('trace_id', '=', batch.traceId)
-        .execute();
-      if (batch.root && !finalized) {
-        await tx
-          .updateTable('traces')
-          .set({
-            state: batch.root.state,
-            execution_duration_ms: batch.root.executionDurationMs,
-            request_preview: batch.root.requestPreview ?? null,
-            response_preview: batch.root.responsePreview ?? null,
-            root_span_id: batch.root.spanId,
-          })
-          .where('trace_id', '=', batch.traceId)
-          .execute();
-        await this.upsertKeyValues(tx, 'trace_tags', batch.traceId, { [TRACE_NAME_TAG]: batch.root.name }, true);
-      }
-      await this.upsertKeyValues(tx, 'trace_tags', batch.traceId, batch.tags, false);
-      await this.upsertKeyValues(tx, 'trace_metadata', batch.traceId, batch.metadata, false);
-    }
   }
 
   async upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord> {
@@ -396,23 +314,7 @@ export class SqlTraceStore implements TraceStore {
     return trace;
   }
 
-  private async upsertKeyValues(
-    tx: Transaction<Database>,
-    table: 'trace_tags' | 'trace_metadata',
-    traceId: string,
-    values: Record<string, string>,
-    overwrite: boolean,
-  ): Promise<void> {
-    const rows = Object.entries(values).map(([key, value]) => ({ trace_id: traceId, key, value }));
-    for (const part of chunks(rows)) {
-      await tx
-        .insertInto(table)
-        .values(part)
-        .onConflict((oc) => {
-          const target = oc.columns(['trace_id', 'key']);
-          return overwrite ? target.doUpdateSet({ value: sql`excluded.value` }) : target.doNothing();
-        })
-        .execute();
-    }
+  private upsertKeyValues(tx: Transaction<Database>, table: 'trace_tags' | 'trace_metadata', traceId: string, values: Record<string, string>, overwrite: boolean): Promise<void> {
+    return upsertKeyValues(tx, table, Object.entries(values).map(([key, value]) => ({ trace_id: traceId, key, value })), overwrite);
   }
 }

@@ -1,0 +1,164 @@
+import { sql, type Transaction } from 'kysely';
+import { ApiError } from '@loupe/protocol';
+import type { SpanBatch, SpanRecord } from '../trace-store.js';
+import type { Database, SpansTable } from './schema.js';
+import { chunks } from './sql-batches.js';
+
+const TRACE_NAME_TAG = 'mlflow.traceName';
+
+/** A span record as a `spans` row. */
+export function spanRow(traceId: string, s: SpanRecord): SpansTable {
+  return {
+    trace_id: traceId,
+    span_id: s.spanId,
+    parent_span_id: s.parentSpanId,
+    name: s.name,
+    type: s.type,
+    status: s.status,
+    start_time_us: s.startTimeUs,
+    end_time_us: s.endTimeUs,
+    content: s.content,
+  };
+}
+
+/** One trace tag or metadata row. */
+export interface KeyValueRow {
+  trace_id: string;
+  key: string;
+  value: string;
+}
+
+/**
+ * Writes tag or metadata rows of any number of traces, in as few statements as the parameter limits
+ * allow: `overwrite` replaces existing values, otherwise existing keys are kept.
+ *
+ * @example
+ * await upsertKeyValues(tx, 'trace_tags', [{ trace_id: 'tr-1', key: 'env', value: 'prod' }], true);
+ */
+export async function upsertKeyValues(tx: Transaction<Database>, table: 'trace_tags' | 'trace_metadata', rows: KeyValueRow[], overwrite: boolean): Promise<void> {
+  for (const part of chunks(rows)) {
+    await tx
+      .insertInto(table)
+      .values(part)
+      .onConflict((oc) => {
+        const target = oc.columns(['trace_id', 'key']);
+        return overwrite ? target.doUpdateSet({ value: sql`excluded.value` }) : target.doNothing();
+      })
+      .execute();
+  }
+}
+
+/** Splits batches into passes in which each trace appears once (one request normally is one pass). */
+function passes(batches: readonly SpanBatch[]): SpanBatch[][] {
+  const out: SpanBatch[][] = [];
+  for (const batch of batches) {
+    const pass = out.find((p) => !p.some((b) => b.traceId === batch.traceId));
+    if (pass) pass.push(batch);
+    else out.push([batch]);
+  }
+  return out;
+}
+
+/**
+ * Writes the span batches of one request (many traces) with a fixed number of statements, not a
+ * number per trace: trace rows, an ownership check, spans (re-sent ones replace their row and are not
+ * counted twice), one UPDATE for every trace's counters and root summary, and the tags and metadata.
+ * Merge rules of ADR 0002: until StartTraceV3 finalizes a trace, spans set its request time (earliest
+ * start), and its root span its state, duration, previews and name.
+ *
+ * @example
+ * await ingestSpanBatches(tx, batches, (id) => Number(id));
+ */
+export async function ingestSpanBatches(tx: Transaction<Database>, batches: readonly SpanBatch[], experimentIdOf: (experimentId: string) => number): Promise<void> {
+  for (const pass of passes(batches)) await ingestPass(tx, pass, experimentIdOf);
+}
+
+async function ingestPass(tx: Transaction<Database>, batches: SpanBatch[], experimentIdOf: (experimentId: string) => number): Promise<void> {
+  const experimentOf = new Map(batches.map((b) => [b.traceId, experimentIdOf(b.experimentId)]));
+  for (const part of chunks(batches)) {
+    await tx
+      .insertInto('traces')
+      .values(
+        part.map((b) => ({
+          trace_id: b.traceId,
+          experiment_id: experimentOf.get(b.traceId) as number,
+          client_request_id: null,
+          request_time_ms: b.earliestStartMs,
+          execution_duration_ms: null,
+          state: 'IN_PROGRESS',
+          request_preview: null,
+          response_preview: null,
+          root_span_id: null,
+          span_count: 0,
+          finalized: 0,
+        })),
+      )
+      .onConflict((oc) => oc.column('trace_id').doNothing())
+      .execute();
+  }
+  const finalized = new Set<string>();
+  for (const part of chunks(batches)) {
+    const rows = await tx
+      .selectFrom('traces')
+      .select(['trace_id', 'experiment_id', 'finalized'])
+      .where('trace_id', 'in', part.map((b) => b.traceId))
+      .execute();
+    for (const row of rows) {
+      if (Number(row.experiment_id) !== experimentOf.get(row.trace_id)) {
+        throw ApiError.invalid(`Trace '${row.trace_id}' belongs to experiment ${row.experiment_id}, not ${experimentOf.get(row.trace_id)}.`);
+      }
+      if (Number(row.finalized) === 1) finalized.add(row.trace_id);
+    }
+  }
+
+  // Within a batch, the last copy of a span wins.
+  const spans = batches.flatMap((b) => [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => spanRow(b.traceId, s)));
+  const inserted = new Map<string, number>();
+  const insertedKeys = new Set<string>();
+  for (const part of chunks(spans)) {
+    const rows = await tx.insertInto('spans').values(part).onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
+    for (const r of rows) {
+      inserted.set(r.trace_id, (inserted.get(r.trace_id) ?? 0) + 1);
+      insertedKeys.add(`${r.trace_id}\u0000${r.span_id}`);
+    }
+  }
+  // A re-sent span replaces its row (same key, possibly more complete content).
+  for (const row of spans.filter((r) => !insertedKeys.has(`${r.trace_id}\u0000${r.span_id}`))) {
+    const { trace_id, span_id, ...rest } = row;
+    await tx.updateTable('spans').set(rest).where('trace_id', '=', trace_id).where('span_id', '=', span_id).execute();
+  }
+
+  // Every trace's counters and, while not finalized, request time and root summary: one statement.
+  for (const part of chunks(batches, 200)) {
+    const values = part.map((b) => {
+      const root = !finalized.has(b.traceId) ? b.root : undefined;
+      return sql`select cast(${b.traceId} as text) as trace_id, cast(${inserted.get(b.traceId) ?? 0} as integer) as added,
+        cast(${finalized.has(b.traceId) ? null : b.earliestStartMs} as bigint) as earliest, cast(${root ? 1 : 0} as integer) as has_root,
+        cast(${root?.state ?? null} as text) as state, cast(${root?.executionDurationMs ?? null} as bigint) as duration,
+        cast(${root?.requestPreview ?? null} as text) as request_preview, cast(${root?.responsePreview ?? null} as text) as response_preview,
+        cast(${root?.spanId ?? null} as text) as root_span_id`;
+    });
+    await sql`update traces set
+        span_count = traces.span_count + v.added,
+        request_time_ms = case when v.earliest is not null and v.earliest < traces.request_time_ms then v.earliest else traces.request_time_ms end,
+        state = case when v.has_root = 1 then v.state else traces.state end,
+        execution_duration_ms = case when v.has_root = 1 then v.duration else traces.execution_duration_ms end,
+        request_preview = case when v.has_root = 1 then v.request_preview else traces.request_preview end,
+        response_preview = case when v.has_root = 1 then v.response_preview else traces.response_preview end,
+        root_span_id = case when v.has_root = 1 then v.root_span_id else traces.root_span_id end
+      from (${sql.join(values, sql` union all `)}) v
+      where traces.trace_id = v.trace_id`.execute(tx);
+  }
+
+  const names: KeyValueRow[] = [];
+  const tags: KeyValueRow[] = [];
+  const metadata: KeyValueRow[] = [];
+  for (const b of batches) {
+    if (b.root && !finalized.has(b.traceId)) names.push({ trace_id: b.traceId, key: TRACE_NAME_TAG, value: b.root.name });
+    for (const [key, value] of Object.entries(b.tags)) tags.push({ trace_id: b.traceId, key, value });
+    for (const [key, value] of Object.entries(b.metadata)) metadata.push({ trace_id: b.traceId, key, value });
+  }
+  await upsertKeyValues(tx, 'trace_tags', names, true);
+  await upsertKeyValues(tx, 'trace_tags', tags, false);
+  await upsertKeyValues(tx, 'trace_metadata', metadata, false);
+}
