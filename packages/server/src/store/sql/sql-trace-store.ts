@@ -74,13 +74,13 @@ export class SqlTraceStore implements TraceStore {
         try {
           await this.db.transaction().execute(async (tx) => {
             if (group.length === 1) {
-              await ingestSpanBatches(tx, (group[0] as PendingIngest).batches, (id) => this.requireExperimentId(id));
+              await ingestSpanBatches(tx, this.dialect, (group[0] as PendingIngest).batches, (id) => this.requireExperimentId(id));
               return;
             }
             for (const request of group) {
               await sql`savepoint ingest_request`.execute(tx);
               try {
-                await ingestSpanBatches(tx, request.batches, (id) => this.requireExperimentId(id));
+                await ingestSpanBatches(tx, this.dialect, request.batches, (id) => this.requireExperimentId(id));
               } catch (err) {
                 await sql`rollback to savepoint ingest_request`.execute(tx);
                 failures.set(request, err);

@@ -1,10 +1,24 @@
 import { sql, type Transaction } from 'kysely';
 import { ApiError } from '@loupe/protocol';
 import type { SpanBatch, SpanRecord } from '../trace-store.js';
+import type { BulkColumnType, SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, SpansTable } from './schema.js';
 import { chunks } from './sql-batches.js';
 
 const TRACE_NAME_TAG = 'mlflow.traceName';
+
+/** The `spans` columns, in bulk-insert order. */
+const SPAN_COLUMNS = [
+  { name: 'trace_id', type: 'text' },
+  { name: 'span_id', type: 'text' },
+  { name: 'parent_span_id', type: 'text' },
+  { name: 'name', type: 'text' },
+  { name: 'type', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'start_time_us', type: 'bigint' },
+  { name: 'end_time_us', type: 'bigint' },
+  { name: 'content', type: 'text' },
+] as const satisfies readonly { name: keyof SpansTable; type: BulkColumnType }[];
 
 /** A span record as a `spans` row. */
 export function spanRow(traceId: string, s: SpanRecord): SpansTable {
@@ -61,19 +75,24 @@ function passes(batches: readonly SpanBatch[]): SpanBatch[][] {
 
 /**
  * Writes the span batches of one request (many traces) with a fixed number of statements, not a
- * number per trace: trace rows, an ownership check, spans (re-sent ones replace their row and are not
- * counted twice), one UPDATE for every trace's counters and root summary, and the tags and metadata.
+ * number per trace: trace rows, an ownership check, one bulk upsert of the spans, one UPDATE for every
+ * trace's span count and root summary, and the tags and metadata.
  * Merge rules of ADR 0002: until StartTraceV3 finalizes a trace, spans set its request time (earliest
  * start), and its root span its state, duration, previews and name.
  *
  * @example
- * await ingestSpanBatches(tx, batches, (id) => Number(id));
+ * await ingestSpanBatches(tx, dialect, batches, (id) => Number(id));
  */
-export async function ingestSpanBatches(tx: Transaction<Database>, batches: readonly SpanBatch[], experimentIdOf: (experimentId: string) => number): Promise<void> {
-  for (const pass of passes(batches)) await ingestPass(tx, pass, experimentIdOf);
+export async function ingestSpanBatches(
+  tx: Transaction<Database>,
+  dialect: SqlDialect,
+  batches: readonly SpanBatch[],
+  experimentIdOf: (experimentId: string) => number,
+): Promise<void> {
+  for (const pass of passes(batches)) await ingestPass(tx, dialect, pass, experimentIdOf);
 }
 
-async function ingestPass(tx: Transaction<Database>, batches: SpanBatch[], experimentIdOf: (experimentId: string) => number): Promise<void> {
+async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batches: SpanBatch[], experimentIdOf: (experimentId: string) => number): Promise<void> {
   const experimentOf = new Map(batches.map((b) => [b.traceId, experimentIdOf(b.experimentId)]));
   for (const part of chunks(batches)) {
     await tx
@@ -111,35 +130,28 @@ async function ingestPass(tx: Transaction<Database>, batches: SpanBatch[], exper
     }
   }
 
-  // Within a batch, the last copy of a span wins.
+  // Within a batch, the last copy of a span wins; a re-sent span replaces its row (same key, possibly
+  // more complete content). Counts are recomputed below, so a re-sent span is never counted twice.
   const spans = batches.flatMap((b) => [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => spanRow(b.traceId, s)));
-  const inserted = new Map<string, number>();
-  const insertedKeys = new Set<string>();
-  for (const part of chunks(spans)) {
-    const rows = await tx.insertInto('spans').values(part).onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
-    for (const r of rows) {
-      inserted.set(r.trace_id, (inserted.get(r.trace_id) ?? 0) + 1);
-      insertedKeys.add(`${r.trace_id}\u0000${r.span_id}`);
-    }
-  }
-  // A re-sent span replaces its row (same key, possibly more complete content).
-  for (const row of spans.filter((r) => !insertedKeys.has(`${r.trace_id}\u0000${r.span_id}`))) {
-    const { trace_id, span_id, ...rest } = row;
-    await tx.updateTable('spans').set(rest).where('trace_id', '=', trace_id).where('span_id', '=', span_id).execute();
-  }
+  await dialect.bulkInsert(tx, {
+    table: 'spans',
+    columns: SPAN_COLUMNS,
+    conflictColumns: ['trace_id', 'span_id'],
+    rows: spans.map((r) => SPAN_COLUMNS.map((c) => r[c.name])),
+    onConflict: 'update',
+  });
 
   // Every trace's counters and, while not finalized, request time and root summary: one statement.
   for (const part of chunks(batches, 200)) {
     const values = part.map((b) => {
       const root = !finalized.has(b.traceId) ? b.root : undefined;
-      return sql`select cast(${b.traceId} as text) as trace_id, cast(${inserted.get(b.traceId) ?? 0} as integer) as added,
-        cast(${finalized.has(b.traceId) ? null : b.earliestStartMs} as bigint) as earliest, cast(${root ? 1 : 0} as integer) as has_root,
+      return sql`select cast(${b.traceId} as text) as trace_id, cast(${finalized.has(b.traceId) ? null : b.earliestStartMs} as bigint) as earliest, cast(${root ? 1 : 0} as integer) as has_root,
         cast(${root?.state ?? null} as text) as state, cast(${root?.executionDurationMs ?? null} as bigint) as duration,
         cast(${root?.requestPreview ?? null} as text) as request_preview, cast(${root?.responsePreview ?? null} as text) as response_preview,
         cast(${root?.spanId ?? null} as text) as root_span_id`;
     });
     await sql`update traces set
-        span_count = traces.span_count + v.added,
+        span_count = (select count(*) from spans s where s.trace_id = traces.trace_id),
         request_time_ms = case when v.earliest is not null and v.earliest < traces.request_time_ms then v.earliest else traces.request_time_ms end,
         state = case when v.has_root = 1 then v.state else traces.state end,
         execution_duration_ms = case when v.has_root = 1 then v.duration else traces.execution_duration_ms end,

@@ -10,6 +10,22 @@ export interface BulkInsert {
   columns: readonly { name: string; type: BulkColumnType }[];
   conflictColumns: readonly string[];
   rows: readonly (readonly unknown[])[];
+  /** On a key conflict: keep the existing row (default) or overwrite its other columns. */
+  onConflict?: 'nothing' | 'update';
+}
+
+/**
+ * The `ON CONFLICT` clause of a bulk insert.
+ *
+ * @example
+ * conflictClause({ table: 't', columns: [{ name: 'k', type: 'text' }, { name: 'v', type: 'text' }], conflictColumns: ['k'], rows: [], onConflict: 'update' });
+ * // ' on conflict ("k") do update set "v" = excluded."v"'
+ */
+export function conflictClause(insert: BulkInsert): string {
+  const target = ` on conflict (${insert.conflictColumns.map(quoteIdentifier).join(', ')})`;
+  const others = insert.columns.filter((c) => !insert.conflictColumns.includes(c.name));
+  if (insert.onConflict !== 'update' || others.length === 0) return `${target} do nothing`;
+  return `${target} do update set ${others.map((c) => `${quoteIdentifier(c.name)} = excluded.${quoteIdentifier(c.name)}`).join(', ')}`;
 }
 
 /** `"name"`: quotes a trusted identifier for hand-built SQL text. */

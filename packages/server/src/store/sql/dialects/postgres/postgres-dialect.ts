@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../schema.js';
-import { quoteIdentifier, type BulkColumnType, type SqlDialect } from '../sql-dialect.js';
+import { conflictClause, quoteIdentifier, type BulkColumnType, type SqlDialect } from '../sql-dialect.js';
 
 const INT8_OID = 20;
 const ARRAY_TYPES: Record<BulkColumnType, string> = { text: 'text[]', double: 'float8[]', bigint: 'int8[]', integer: 'int4[]' };
@@ -46,9 +46,7 @@ export class PostgresDialect implements SqlDialect {
     if (insert.rows.length === 0) return;
     const columns = insert.columns.map((c) => quoteIdentifier(c.name)).join(', ');
     const arrays = insert.columns.map((c, i) => `$${i + 1}::${ARRAY_TYPES[c.type]}`).join(', ');
-    const text = `insert into ${quoteIdentifier(insert.table)} (${columns}) select * from unnest(${arrays}) on conflict (${insert.conflictColumns
-      .map(quoteIdentifier)
-      .join(', ')}) do nothing`;
+    const text = `insert into ${quoteIdentifier(insert.table)} (${columns}) select * from unnest(${arrays})${conflictClause(insert)}`;
     const parameters = insert.columns.map((_, i) => insert.rows.map((row) => row[i]));
     await executor.getExecutor().executeQuery(CompiledQuery.raw(text, parameters));
   };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.js';
-import { quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
+import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
 
 /**
  * The file path in a `sqlite://` URI, MLflow style: `sqlite:///rel/path.db` (relative),
@@ -130,14 +130,14 @@ export class SqliteDialect implements SqlDialect {
 
   /** The INSERT text for `rows` rows, built once per table and row count. */
   private bulkInsertText(insert: BulkInsert, rows: number): string {
-    const cacheKey = `${insert.table}(${insert.columns.map((c) => c.name).join()})${rows}`;
+    const cacheKey = `${insert.table}(${insert.columns.map((c) => c.name).join()})${rows}${insert.onConflict ?? 'nothing'}`;
     let text = this.bulkTexts.get(cacheKey);
     if (!text) {
       const row = `(${new Array(insert.columns.length).fill('?').join(', ')})`;
       text =
         `insert into ${quoteIdentifier(insert.table)} (${insert.columns.map((c) => quoteIdentifier(c.name)).join(', ')}) values ` +
         new Array(rows).fill(row).join(', ') +
-        ` on conflict (${insert.conflictColumns.map(quoteIdentifier).join(', ')}) do nothing`;
+        conflictClause(insert);
       if (this.bulkTexts.size >= 64) this.bulkTexts.clear();
       this.bulkTexts.set(cacheKey, text);
     }
