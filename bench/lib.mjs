@@ -81,6 +81,22 @@ export async function postJson(url, body) {
   return { status: res.status, ms, body: text ? JSON.parse(text) : {} };
 }
 
+/**
+ * Times a search endpoint: 3 warm-up calls, then `iterations` measured ones. `list` names the result
+ * array in the response (`runs`, `traces`). Returns { returned, p50_ms, p95_ms }.
+ */
+export async function timeSearch(url, body, { iterations, list }) {
+  const times = [];
+  let count = 0;
+  for (let i = 0; i < 3; i++) await postJson(url, body);
+  for (let i = 0; i < iterations; i++) {
+    const { ms, body: res } = await postJson(url, body);
+    times.push(ms);
+    count = res[list]?.length ?? 0;
+  }
+  return { returned: count, p50_ms: percentile(times, 50), p95_ms: percentile(times, 95) };
+}
+
 /** Formats a number with fixed decimals. */
 export const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 

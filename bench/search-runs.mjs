@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { CLI, flags, percentile, postJson, report, startServer, tempDir } from './lib.mjs';
+import { CLI, flags, report, startServer, tempDir, timeSearch } from './lib.mjs';
 
 const require = createRequire(new URL('../packages/server/package.json', import.meta.url));
 const Database = require('better-sqlite3');
@@ -46,16 +46,8 @@ export function seed(dbFile) {
   return String(expId);
 }
 
-async function measure(url, body) {
-  const times = [];
-  let count = 0;
-  for (let i = 0; i < 3; i++) await postJson(`${url}/api/2.0/mlflow/runs/search`, body);
-  for (let i = 0; i < ITERATIONS; i++) {
-    const { ms, body: res } = await postJson(`${url}/api/2.0/mlflow/runs/search`, body);
-    times.push(ms);
-    count = res.runs?.length ?? 0;
-  }
-  return { returned: count, p50_ms: percentile(times, 50), p95_ms: percentile(times, 95) };
+function measure(url, body) {
+  return timeSearch(`${url}/api/2.0/mlflow/runs/search`, body, { iterations: ITERATIONS, list: 'runs' });
 }
 
 export async function run() {
