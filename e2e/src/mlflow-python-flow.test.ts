@@ -1,60 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeOnBackend, testBackends, type TestDatabase } from '../../packages/server/src/testing/backends.js';
-
-const CLI = fileURLToPath(new URL('../../packages/server/dist/loupe.js', import.meta.url));
-
-async function startCli(cwd: string, backendStoreUri: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--backend-store-uri', backendStoreUri], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not start:\n${out}`)), 20_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`CLI exited with ${code}:\n${out}`)));
-  });
-}
+import { describeOnBackend, testBackends } from '../../packages/server/src/testing/backends.js';
+import { startCliServer, type CliServer } from './cli-server.js';
 
 // The requests MLflow's Python client sends for `set_experiment`, `start_run`, `log_*`, `log_artifact`,
 // `log_model` (MLflow 3 logged models) and `end_run` (spec §10.2), replayed over real HTTP against the built CLI.
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'MLflow Python client request flow', () => {
-    let dir: string;
-    let database: TestDatabase;
-    let server: Awaited<ReturnType<typeof startCli>>;
-    const api = (p: string) => `${server.url}/api/2.0/mlflow/${p}`;
-    const call = async (method: string, url: string, body?: unknown) => {
-      const res = await fetch(url, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    };
+    let server: CliServer;
+    const api = (p: string) => `/api/2.0/mlflow/${p}`;
+    const call = (method: string, p: string, body?: unknown) => server.call(method, p, body);
 
     beforeAll(async () => {
-      if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-pyflow-'));
-      database = await backend.create();
-      server = await startCli(dir, database.uri);
+      server = await startCliServer(backend, 'loupe-pyflow-');
     });
     afterAll(async () => {
-      if (server && server.child.exitCode === null) {
-        const exited = new Promise((r) => server.child.once('exit', r));
-        server.child.kill('SIGTERM');
-        await exited;
-      }
-      await database?.drop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await server?.stop();
     });
 
     it('runs the whole flow', async () => {

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestBackend, TestDatabase } from '../../packages/server/src/testing/backends.js';
+
+export const CLI = fileURLToPath(new URL('../../packages/server/dist/loupe.js', import.meta.url));
+
+/** A `loupe server` child process of the built CLI, on a fresh database of one backend. */
+export interface CliServer {
+  url: string;
+  /** `fetch` a path of the server, JSON in and out. */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** SIGTERM, wait for the exit, drop the database and the working folder. */
+  stop(): Promise<void>;
+}
+
+function waitForUrl(child: ChildProcess): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`CLI did not start:\n${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`CLI exited with ${code}:\n${out}`)));
+  });
+}
+
+/**
+ * Starts the built CLI (`packages/server/dist/loupe.js`) on a fresh database of `backend`, in a
+ * temporary working folder (artifacts go there), and resolves once it prints its URL.
+ *
+ * @example
+ * const server = await startCliServer(backend, 'loupe-e2e-');
+ * const { body } = await server.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
+ */
+export async function startCliServer(backend: TestBackend, prefix: string): Promise<CliServer> {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const database: TestDatabase = await backend.create();
+  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--backend-store-uri', database.uri], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let url: string;
+  try {
+    url = await waitForUrl(child);
+  } catch (err) {
+    await database.drop();
+    throw err;
+  }
+  return {
+    url,
+    async call(method, p, body) {
+      const res = await fetch(`${url}${p}`, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await database.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

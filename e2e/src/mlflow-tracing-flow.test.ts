@@ -1,0 +1,132 @@
+import { context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnBackend, testBackends } from '../../packages/server/src/testing/backends.js';
+import { startCliServer, type CliServer } from './cli-server.js';
+
+type Attr = { key: string; value: { string_value: string } };
+type WireSpan = { name: string; span_id: string; parent_span_id: string; start_time_unix_nano: number; attributes: Attr[] };
+
+// MLflow's Python tracing export (spec §10.3), replayed against the built CLI: spans stream over OTLP
+// protobuf (attribute values JSON-encoded, as the Python SDK writes them), then StartTraceV3 when the
+// root ends; `search_traces` pages through TraceInfoV3s and loads spans with batchGet.
+for (const backend of await testBackends()) {
+  describeOnBackend(backend, 'MLflow Python tracing flow', () => {
+    let server: CliServer;
+    beforeAll(async () => {
+      server = await startCliServer(backend, 'loupe-traceflow-');
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    /** One `@mlflow.trace`-decorated call with a nested LLM call; returns the MLflow trace id. */
+    async function tracedCall(exp: string, question: string, startMs: number): Promise<string> {
+      const exporter = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, headers: { 'x-mlflow-experiment-id': exp } });
+      const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const tracer = provider.getTracer('mlflow');
+      const root = tracer.startSpan('predict', { startTime: startMs });
+      const traceId = `tr-${root.spanContext().traceId}`;
+      root.setAttributes({
+        'mlflow.traceRequestId': JSON.stringify(traceId),
+        'mlflow.spanType': JSON.stringify('CHAIN'),
+        'mlflow.spanInputs': JSON.stringify({ question }),
+        'mlflow.spanFunctionName': JSON.stringify('predict'),
+      });
+      const llm = tracer.startSpan('ChatOpenAI', { startTime: startMs + 5 }, trace.setSpan(context.active(), root));
+      llm.setAttributes({
+        'mlflow.traceRequestId': JSON.stringify(traceId),
+        'mlflow.spanType': JSON.stringify('CHAT_MODEL'),
+        'mlflow.spanInputs': JSON.stringify({ messages: [{ role: 'user', content: question }] }),
+        'mlflow.spanOutputs': JSON.stringify({ choices: [{ message: { role: 'assistant', content: `answer to ${question}` } }] }),
+        'mlflow.chat.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }),
+      });
+      llm.end(startMs + 300);
+      root.setAttribute('mlflow.spanOutputs', JSON.stringify(`answer to ${question}`));
+      root.end(startMs + 320);
+      await provider.forceFlush();
+      await provider.shutdown();
+
+      // Root ended: the exporter logs the TraceInfo with StartTraceV3.
+      const started = await server.call('POST', '/api/3.0/mlflow/traces', {
+        trace: {
+          trace_info: {
+            trace_id: traceId,
+            trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } },
+            request_time: new Date(startMs).toISOString(),
+            execution_duration: '0.320s',
+            state: 'OK',
+            request_preview: JSON.stringify({ question }),
+            response_preview: JSON.stringify(`answer to ${question}`),
+            trace_metadata: {
+              'mlflow.trace_schema.version': '3',
+              'mlflow.user': 'ann',
+              'mlflow.source.name': 'agent.py',
+              'mlflow.source.type': 'LOCAL',
+              'mlflow.trace.sizeStats': JSON.stringify({ total_size_bytes: 2048, num_spans: 2, max: 1200, p25: 800, p50: 1000, p75: 1200 }),
+              'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }),
+            },
+            tags: { 'mlflow.traceName': 'predict' },
+          },
+        },
+      });
+      expect(started.status).toBe(200);
+      // Spans are stored server-side, so the client skips the traces.json upload.
+      expect(started.body.trace.trace_info.tags).toMatchObject({ 'mlflow.trace.spansLocation': 'TRACKING_STORE', 'mlflow.artifactLocation': expect.stringMatching(/^mlflow-artifacts:\//) });
+      return traceId;
+    }
+
+    it('exports traces, then searches them page by page and loads their spans', async () => {
+      expect(Number((await (await fetch(`${server.url}/version`)).text()).split('.')[1])).toBeGreaterThanOrEqual(4);
+      const exp = (await server.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'trace-flow' })).body.experiment_id as string;
+      const ids: string[] = [];
+      for (const [i, q] of ['where is my order?', 'refund please', 'change my address'].entries()) ids.push(await tracedCall(exp, q, 1_750_000_000_000 + i * 1000));
+
+      // mlflow.search_traces(experiment_ids=[exp], filter_string=..., order_by=[...], max_results=...)
+      const location = [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }];
+      const seen: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await server.call('POST', '/api/3.0/mlflow/traces/search', {
+          locations: location,
+          filter: "trace.status = 'OK' AND span.type = 'CHAT_MODEL' AND metadata.`mlflow.user` = 'ann'",
+          order_by: ['timestamp_ms DESC'],
+          max_results: 2,
+          ...(token ? { page_token: token } : {}),
+        });
+        expect(page.status).toBe(200);
+        seen.push(...(page.body.traces as { trace_id: string }[]).map((t) => t.trace_id));
+        token = page.body.next_page_token as string | undefined;
+      } while (token);
+      expect(seen).toEqual([...ids].reverse());
+
+      const batch = await fetch(`${server.url}/api/3.0/mlflow/traces/batchGet?${ids.map((id) => `trace_ids=${id}`).join('&')}`);
+      const body = (await batch.json()) as { traces: { trace_info: { trace_id: string; execution_duration: string; state: string }; spans: WireSpan[] }[] };
+      expect(body.traces.map((t) => t.trace_info.trace_id)).toEqual(ids);
+      for (const t of body.traces) {
+        expect(t.trace_info).toMatchObject({ state: 'OK', execution_duration: '0.320s' });
+        expect(t.spans.map((s) => s.name)).toEqual(['predict', 'ChatOpenAI']);
+        const [root, llm] = t.spans as [WireSpan, WireSpan];
+        expect(llm.parent_span_id).toBe(root.span_id);
+        // Python json.loads() each attribute value back.
+        const attrs = Object.fromEntries(llm.attributes.map((a) => [a.key, JSON.parse(a.value.string_value) as unknown]));
+        expect(attrs).toMatchObject({ 'mlflow.spanType': 'CHAT_MODEL', 'mlflow.chat.tokenUsage': { total_tokens: 19 } });
+      }
+
+      // mlflow.get_trace(id): info, then spans
+      const info = await server.call('GET', `/api/3.0/mlflow/traces/${ids[0]}`);
+      expect(info.body.trace.trace_info.trace_metadata).toMatchObject({ 'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }) });
+      const full = await server.call('GET', `/api/3.0/mlflow/traces/get?trace_id=${ids[0]}`);
+      expect(full.body.trace.spans).toHaveLength(2);
+
+      // client.set_trace_tag / delete_trace_tag (v2 routes), then mlflow.delete_traces
+      expect((await server.call('PATCH', `/api/2.0/mlflow/traces/${ids[1]}/tags`, { key: 'reviewed', value: 'yes' })).status).toBe(200);
+      const tagged = await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "tag.reviewed = 'yes'" });
+      expect((tagged.body.traces as { trace_id: string }[]).map((t) => t.trace_id)).toEqual([ids[1]]);
+      expect((await server.call('DELETE', `/api/2.0/mlflow/traces/${ids[1]}/tags`, { key: 'reviewed' })).status).toBe(200);
+      expect((await server.call('POST', '/api/3.0/mlflow/traces/delete-traces', { experiment_id: exp, request_ids: [ids[2]] })).body).toEqual({ traces_deleted: 1 });
+      expect((await server.call('GET', `/api/3.0/mlflow/traces/${ids[2]}`)).status).toBe(404);
+    });
+  });
+}
