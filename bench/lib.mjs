@@ -82,13 +82,13 @@ export async function postJson(url, body) {
 }
 
 /**
- * Times a search endpoint: 3 warm-up calls, then `iterations` measured ones. `list` names the result
+ * Times a search endpoint: `warmups` (3) unmeasured calls, then `iterations` measured ones. `list` names the result
  * array in the response (`runs`, `traces`). Returns { returned, p50_ms, p95_ms }.
  */
-export async function timeSearch(url, body, { iterations, list }) {
+export async function timeSearch(url, body, { iterations, list, warmups = 3 }) {
   const times = [];
   let count = 0;
-  for (let i = 0; i < 3; i++) await postJson(url, body);
+  for (let i = 0; i < warmups; i++) await postJson(url, body);
   for (let i = 0; i < iterations; i++) {
     const { ms, body: res } = await postJson(url, body);
     times.push(ms);

@@ -1,7 +1,8 @@
-// Trace search over 1,000,000 stored traces of 10 spans each (SQLite). Seeds the database directly
-// after `loupe db upgrade` (batched transactions), then queries `traces/search` over HTTP.
-// Usage: node bench/search-traces.mjs [--traces 1000000] [--iterations 30] [--keep DIR]
-//   --keep DIR reuses (or creates) the seeded database in DIR, so a second run skips seeding.
+// Trace search over 1,000,000 stored traces of 10 spans each. Seeds the database directly after
+// `loupe db upgrade` (batched transactions), then queries `traces/search` over HTTP.
+// Usage: node bench/search-traces.mjs [--traces 1000000] [--iterations 30] [--keep DIR] [--backend-store-uri URI]
+//   --keep DIR reuses (or creates) the seeded SQLite database in DIR, so a second run skips seeding;
+//   a PostgreSQL database that already holds the seeded experiment is reused the same way.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,6 +38,47 @@ function spanContent(traceHex, spanHex, parentHex, name, type, inputs, outputs, 
   return `{"trace_id":"${b64(traceHex)}","span_id":"${b64(spanHex)}","parent_span_id":"${parentHex ? b64(parentHex) : ''}","trace_state":"","name":${JSON.stringify(name)},"kind":"SPAN_KIND_INTERNAL","start_time_unix_nano":${startNs},"end_time_unix_nano":${endNs},"attributes":${JSON.stringify(attributes)},"events":[],"status":{"code":"STATUS_CODE_${status}","message":""}}`;
 }
 
+/** The rows of trace `i`: its trace row, tags, metadata and spans. */
+function traceRows(i, expId, t0, random) {
+  const traceHex = hex(Math.floor(random() * 2 ** 32), 8) + hex(i, 24);
+  const traceId = `tr-${traceHex}`;
+  const start = t0 + i * 100;
+  const r = random();
+  const state = r < 0.9 ? 'OK' : r < 0.98 ? 'ERROR' : 'IN_PROGRESS';
+  const duration = 50 + Math.floor(random() * 5000);
+  const question = `customer ${i % 50_000} asks about ${WORDS[i % WORDS.length]} #${i}`;
+  const rootHex = hex(i * 16 + 1, 16);
+  const spans = [];
+  for (let k = 0; k < SPANS_PER_TRACE; k++) {
+    const spanHex = hex(i * 16 + 1 + k, 16);
+    const type = k === 0 ? 'AGENT' : SPAN_TYPES[(i + k) % SPAN_TYPES.length];
+    const status = state === 'ERROR' && k === SPANS_PER_TRACE - 1 ? 'ERROR' : 'OK';
+    const startUs = start * 1000 + k * 500;
+    const inputs = k === 0 ? { question } : { messages: [{ role: 'user', content: `step ${k}: ${WORDS[(i + k) % WORDS.length]} lookup for customer ${i % 50_000}` }] };
+    const outputs = { content: `result of step ${k} for request ${i}` };
+    const content = spanContent(traceHex, spanHex, k === 0 ? null : rootHex, k === 0 ? 'root' : `step-${k}`, type, inputs, outputs, `${startUs}000`, `${startUs + 400}000`, status);
+    spans.push([traceId, spanHex, k === 0 ? null : rootHex, k === 0 ? NAMES[i % NAMES.length] : `${type.toLowerCase()}-${k}`, type, status, startUs, startUs + 400, content]);
+  }
+  return {
+    trace: [traceId, expId, `req-${i}`, start, duration, state, JSON.stringify({ question }), JSON.stringify(`answer ${i}`), rootHex, SPANS_PER_TRACE, 1],
+    tags: [
+      [traceId, 'mlflow.traceName', NAMES[i % NAMES.length]],
+      [traceId, 'env', ['prod', 'staging', 'dev'][i % 3]],
+      [traceId, 'customer', `c-${i % 10_000}`],
+      [traceId, 'mlflow.trace.spansLocation', 'TRACKING_STORE'],
+    ],
+    metadata: [
+      [traceId, 'mlflow.trace.session', `s-${Math.floor(i / 5)}`],
+      [traceId, 'mlflow.trace.user', `u-${i % 1000}`],
+    ],
+    spans,
+  };
+}
+
+const TRACE_COLUMNS = 'trace_id, experiment_id, client_request_id, request_time_ms, execution_duration_ms, state, request_preview, response_preview, root_span_id, span_count, finalized';
+const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, type, status, start_time_us, end_time_us, content';
+
+/** Seeds a SQLite file directly (after `loupe db upgrade`), in transactions of 20,000 traces. */
 export function seed(dbFile, count = TRACES) {
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
@@ -45,42 +87,21 @@ export function seed(dbFile, count = TRACES) {
   const expId = db
     .prepare(`insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values (?, ?, 'active', ?, ?)`)
     .run('trace-search-bench', 'mlflow-artifacts:/bench', now, now).lastInsertRowid;
-  const trace = db.prepare(`insert into traces (trace_id, experiment_id, client_request_id, request_time_ms, execution_duration_ms, state, request_preview, response_preview, root_span_id, span_count, finalized)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`);
+  const trace = db.prepare(`insert into traces (${TRACE_COLUMNS}) values (${new Array(11).fill('?').join(', ')})`);
   const tag = db.prepare(`insert into trace_tags (trace_id, key, value) values (?, ?, ?)`);
   const meta = db.prepare(`insert into trace_metadata (trace_id, key, value) values (?, ?, ?)`);
-  const span = db.prepare(`insert into spans (trace_id, span_id, parent_span_id, name, type, status, start_time_us, end_time_us, content) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const span = db.prepare(`insert into spans (${SPAN_COLUMNS}) values (${new Array(9).fill('?').join(', ')})`);
   const random = rng(7);
   const t0 = now - count * 100;
   const BATCH = 20_000;
   for (let from = 0; from < count; from += BATCH) {
     db.transaction(() => {
       for (let i = from; i < Math.min(count, from + BATCH); i++) {
-        const traceHex = hex(Math.floor(random() * 2 ** 32), 8) + hex(i, 24);
-        const traceId = `tr-${traceHex}`;
-        const start = t0 + i * 100;
-        const r = random();
-        const state = r < 0.9 ? 'OK' : r < 0.98 ? 'ERROR' : 'IN_PROGRESS';
-        const duration = 50 + Math.floor(random() * 5000);
-        const question = `customer ${i % 50_000} asks about ${WORDS[i % WORDS.length]} #${i}`;
-        const rootHex = hex(i * 16 + 1, 16);
-        trace.run(traceId, expId, `req-${i}`, start, duration, state, JSON.stringify({ question }), JSON.stringify(`answer ${i}`), rootHex, SPANS_PER_TRACE);
-        tag.run(traceId, 'mlflow.traceName', NAMES[i % NAMES.length]);
-        tag.run(traceId, 'env', ['prod', 'staging', 'dev'][i % 3]);
-        tag.run(traceId, 'customer', `c-${i % 10_000}`);
-        tag.run(traceId, 'mlflow.trace.spansLocation', 'TRACKING_STORE');
-        meta.run(traceId, 'mlflow.trace.session', `s-${Math.floor(i / 5)}`);
-        meta.run(traceId, 'mlflow.trace.user', `u-${i % 1000}`);
-        for (let k = 0; k < SPANS_PER_TRACE; k++) {
-          const spanHex = hex(i * 16 + 1 + k, 16);
-          const type = k === 0 ? 'AGENT' : SPAN_TYPES[(i + k) % SPAN_TYPES.length];
-          const status = state === 'ERROR' && k === SPANS_PER_TRACE - 1 ? 'ERROR' : 'OK';
-          const startUs = start * 1000 + k * 500;
-          const inputs = k === 0 ? { question } : { messages: [{ role: 'user', content: `step ${k}: ${WORDS[(i + k) % WORDS.length]} lookup for customer ${i % 50_000}` }] };
-          const outputs = { content: `result of step ${k} for request ${i}` };
-          span.run(traceId, spanHex, k === 0 ? null : rootHex, k === 0 ? NAMES[i % NAMES.length] : `${type.toLowerCase()}-${k}`, type, status, startUs, startUs + 400,
-            spanContent(traceHex, spanHex, k === 0 ? null : rootHex, k === 0 ? 'root' : `step-${k}`, type, inputs, outputs, `${startUs}000`, `${startUs + 400}000`, status));
-        }
+        const rows = traceRows(i, expId, t0, random);
+        trace.run(...rows.trace);
+        for (const r of rows.tags) tag.run(...r);
+        for (const r of rows.metadata) meta.run(...r);
+        for (const r of rows.spans) span.run(...r);
       }
     })();
     if (from % 200_000 === 0) process.stdout.write(`  seeded ${from} traces\n`);
@@ -90,23 +111,52 @@ export function seed(dbFile, count = TRACES) {
   return String(expId);
 }
 
-function measure(url, body) {
-  return timeSearch(`${url}/api/3.0/mlflow/traces/search`, body, { iterations: ITERATIONS, list: 'traces' });
+/** Seeds a PostgreSQL database directly (after `loupe db upgrade`), 2,000 traces per unnest() INSERT. */
+export async function seedPostgres(uri, count = TRACES) {
+  const pg = require('pg');
+  const client = new pg.Client({ connectionString: uri });
+  await client.connect();
+  try {
+    const now = Date.now();
+    const { rows } = await client.query(`insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values ($1, $2, 'active', $3, $3) returning experiment_id`, ['trace-search-bench', 'mlflow-artifacts:/bench', now]);
+    const expId = Number(rows[0].experiment_id);
+    const random = rng(7);
+    const t0 = now - count * 100;
+    const columnsOf = (list) => list[0].map((_, c) => list.map((row) => row[c]));
+    const BATCH = 2_000;
+    for (let from = 0; from < count; from += BATCH) {
+      const batch = [];
+      for (let i = from; i < Math.min(count, from + BATCH); i++) batch.push(traceRows(i, expId, t0, random));
+      await client.query('begin');
+      await client.query(`insert into traces (${TRACE_COLUMNS}) select * from unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int4[], $11::int4[])`, columnsOf(batch.map((b) => b.trace)));
+      await client.query(`insert into trace_tags (trace_id, key, value) select * from unnest($1::text[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.tags)));
+      await client.query(`insert into trace_metadata (trace_id, key, value) select * from unnest($1::text[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.metadata)));
+      await client.query(`insert into spans (${SPAN_COLUMNS}) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::text[])`, columnsOf(batch.flatMap((b) => b.spans)));
+      await client.query('commit');
+      if (from % 200_000 === 0) process.stdout.write(`  seeded ${from} traces\n`);
+    }
+    await client.query('analyze');
+    return String(expId);
+  } finally {
+    await client.end();
+  }
+}
+
+function measure(url, body, iterations) {
+  return timeSearch(`${url}/api/3.0/mlflow/traces/search`, body, { iterations, list: 'traces', warmups: Math.min(3, iterations) });
 }
 
 export async function run() {
+  const pgUri = opts['backend-store-uri'];
   const dir = opts.keep ? path.resolve(String(opts.keep)) : tempDir();
   fs.mkdirSync(dir, { recursive: true });
   const dbFile = path.join(dir, 'traces.db');
-  const uri = `sqlite:///${dbFile}`;
-  const seeded = fs.existsSync(dbFile);
+  const uri = pgUri ?? `sqlite:///${dbFile}`;
   execFileSync(process.execPath, [CLI, 'db', 'upgrade', '--backend-store-uri', uri], { stdio: 'ignore' });
-  let exp;
-  if (seeded) {
-    exp = String(new Database(dbFile, { readonly: true }).prepare(`select experiment_id from experiments where name = 'trace-search-bench'`).get().experiment_id);
-  } else {
+  let exp = await existingExperiment(uri, dbFile);
+  if (!exp) {
     const t = performance.now();
-    exp = seed(dbFile);
+    exp = pgUri ? await seedPostgres(pgUri) : seed(dbFile);
     console.log(`seeded ${TRACES} traces x ${SPANS_PER_TRACE} spans in ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
   const server = await startServer(['--backend-store-uri', uri], { cwd: dir });
@@ -121,15 +171,39 @@ export async function run() {
       ["span.type = 'RERANKER'", { filter: "span.type = 'RERANKER'" }],
       ["metadata session, metadata.`mlflow.trace.session` = 's-4242'", { filter: "metadata.`mlflow.trace.session` = 's-4242'" }],
       ["full text, trace.text LIKE '%warranty lookup%'", { filter: "trace.text LIKE '%warranty lookup%'" }],
-      ["full text, rare: trace.text LIKE '%customer 4242 %'", { filter: "trace.text LIKE '%customer 4242 %'" }],
+      // A scan of every span: a few samples only.
+      ["full text, rare: trace.text LIKE '%customer 4242 %'", { filter: "trace.text LIKE '%customer 4242 %'" }, 3],
     ];
     const out = [];
-    for (const [name, q] of queries) {
-      out.push(report(`search ${TRACES} traces: ${name}`, await measure(server.url, { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], max_results: 100, ...q })));
+    for (const [name, q, iterations = ITERATIONS] of queries) {
+      const body = { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], max_results: 100, ...q };
+      out.push(report(`search ${TRACES} traces${pgUri ? ' (PostgreSQL)' : ''}: ${name}`, await measure(server.url, body, iterations)));
     }
     return out;
   } finally {
     await server.stop();
+  }
+}
+
+/** The experiment of an earlier seeding run (`--keep` / a reused PostgreSQL database), if any. */
+async function existingExperiment(uri, dbFile) {
+  if (uri.startsWith('postgresql:')) {
+    const pg = require('pg');
+    const client = new pg.Client({ connectionString: uri });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`select experiment_id from experiments where name = 'trace-search-bench'`);
+      return rows[0] ? String(rows[0].experiment_id) : undefined;
+    } finally {
+      await client.end();
+    }
+  }
+  if (!fs.existsSync(dbFile)) return undefined;
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db.prepare(`select experiment_id from experiments where name = 'trace-search-bench'`).get()?.experiment_id?.toString();
+  } finally {
+    db.close();
   }
 }
 
