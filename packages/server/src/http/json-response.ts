@@ -23,3 +23,16 @@ export function toProtoJson(message: unknown): string {
 export class RawJson {
   constructor(readonly text: string) {}
 }
+
+/**
+ * A response body produced piece by piece (a whole trace's spans), streamed as it is read so the
+ * server never holds it whole. Errors found before the first piece still become `{error_code, message}`
+ * responses; the producer checks what can fail up front.
+ *
+ * @example
+ * return new StreamedJson(async function* () { yield '{"spans":['; ... yield ']}'; }());
+ */
+export class StreamedJson {
+  constructor(readonly pieces: AsyncIterable<string>) {}
+}
+

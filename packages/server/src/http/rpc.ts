@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Services } from '../services/services.js';
 import { checkJsonContentType, decodeRequest, parseJsonBody, queryToObject, readBodyLimited } from './request-decoding.js';
-import { RawJson, toProtoJson } from './json-response.js';
+import { RawJson, StreamedJson, toProtoJson } from './json-response.js';
 
 /** What an RPC handler gets besides its decoded request. */
 export interface RpcContext {
@@ -53,6 +53,22 @@ async function decode(c: Context, route: RpcRoute, maxJsonBodyBytes: number): Pr
   return { input, bytes };
 }
 
+/** A byte stream of text pieces, pulled one at a time (backpressure: the next piece is read when the client has taken the last). */
+function streamOf(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = pieces[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
 /**
  * Mounts RPC routes on the app under `/api/{v}.0` and `/ajax-api/{v}.0`.
  *
@@ -65,6 +81,7 @@ export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Serv
       const { input, bytes } = await decode(c, route, limits.maxJsonBodyBytes);
       const req = decodeRequest(route.request, input);
       const result = (await route.handle(req, { services, requestBytes: bytes })) ?? {};
+      if (result instanceof StreamedJson) return new Response(streamOf(result.pieces), { status: 200, headers: { 'content-type': 'application/json' } });
       return c.body(result instanceof RawJson ? result.text : toProtoJson(result), 200, { 'content-type': 'application/json' });
     };
     for (const version of route.versions) {

@@ -11,7 +11,7 @@ import {
   type TraceInfoV3,
 } from '@loupe/protocol';
 import type { SpanRequests, TraceRequests as R } from '@loupe/protocol';
-import type { TraceRecord, TraceStore } from '../store/trace-store.js';
+import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.js';
 import type { ExperimentService } from './experiment-service.js';
 import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
 import { spanPage, type SpanPage } from './traces/span-pages.js';
@@ -135,24 +135,31 @@ export class TraceService {
   }
 
   /**
-   * The trace with all its spans as stored span documents (OTel proto JSON text). Unless
-   * `allowPartial`, a trace whose client recorded more spans (`mlflow.trace.sizeStats.num_spans`) than
-   * have arrived is reported as not yet exported, as MLflow does; clients retry.
+   * The trace with all its spans as stored span documents (OTel proto JSON text), read page by page as
+   * the caller consumes them. Unless `allowPartial`, a trace whose client recorded more spans
+   * (`mlflow.trace.sizeStats.num_spans`) than have arrived is reported as not yet exported, as MLflow
+   * does; clients retry.
    */
-  async getTraceWithSpans(traceId: string | undefined, allowPartial: boolean): Promise<{ info: TraceInfoV3; spans: string[] }> {
+  async getTraceWithSpans(traceId: string | undefined, allowPartial: boolean): Promise<{ info: TraceInfoV3; spans: AsyncIterable<string> }> {
     if (!traceId) throw ApiError.missing('trace_id');
     const record = await this.store.getTrace(traceId);
     if (!record) throw ApiError.notFound(`Trace with ID '${traceId}' not found.`);
     if (!allowPartial && record.spanCount < expectedSpanCount(record)) {
       throw ApiError.notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
     }
-    const spans: string[] = [];
-    for (let offset = 0; ; offset += SPAN_PAGE) {
-      const page = await this.store.getSpans(traceId, { offset, limit: SPAN_PAGE });
-      for (const span of page.items) spans.push(span.content);
-      if (!page.hasMore) break;
+    return { info: toTraceInfoV3(record), spans: this.allSpans(traceId) };
+  }
+
+  /** Every span document of a trace in (start, span id) order, one keyset page at a time. */
+  private async *allSpans(traceId: string): AsyncGenerator<string> {
+    let after: SpanCursor | undefined;
+    for (;;) {
+      const page = await this.store.findSpans({ traceId, filter: [], limit: SPAN_PAGE, ...(after ? { after } : {}) });
+      for (const span of page.items) yield span.content;
+      const last = page.items.at(-1);
+      if (!page.hasMore || !last) return;
+      after = { startTimeUs: last.startTimeUs, spanId: last.spanId };
     }
-    return { info: toTraceInfoV3(record), spans };
   }
 
   /** SearchTracesV3 over the experiments named by `locations` (or `experiment_ids`). */
@@ -212,10 +219,10 @@ export class TraceService {
   }
 
   /** Several traces with their spans (unknown ids are left out), at most 100 per call. */
-  async batchGetWithSpans(traceIds: string[]): Promise<{ info: TraceInfoV3; spans: string[] }[]> {
+  async batchGetWithSpans(traceIds: string[]): Promise<{ info: TraceInfoV3; spans: AsyncIterable<string> }[]> {
     if (traceIds.length === 0) throw ApiError.missing('trace_ids');
     if (traceIds.length > 100) throw ApiError.invalid(`'trace_ids' may name at most 100 traces, got ${traceIds.length}.`);
-    const out: { info: TraceInfoV3; spans: string[] }[] = [];
+    const out: { info: TraceInfoV3; spans: AsyncIterable<string> }[] = [];
     for (const record of await this.store.getTraces(traceIds)) {
       out.push(await this.getTraceWithSpans(record.traceId, true));
     }

@@ -98,6 +98,26 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
     expect(byAttribute.spans.map((s) => s.name)).toEqual(Array.from({ length: 10 }, (_, i) => `step-${990 + i}`));
   });
 
+  it("streams MLflow's whole-trace reads page by page: traces/get and batchGet return every span in order", async () => {
+    // 1,000 more spans under the root: 2,000 in all, more than one read page of the store.
+    const exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/search', { max_results: 10 })).body.experiments as { experiment_id: string; name: string }[];
+    const more = Array.from({ length: 1000 }, (_, i) => otlpSpan(i + 1001, 1, 'TOOL'));
+    const res = await loupe.app.request('/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': exp.find((e) => e.name === 'huge')?.experiment_id ?? '' },
+      body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: more }] }] }),
+    });
+    expect(res.status).toBe(200);
+    const get = await loupe.app.request(`/api/3.0/mlflow/traces/get?trace_id=${TRACE_ID}`);
+    expect(get.status).toBe(200);
+    expect(get.headers.get('x-loupe-version')).toBeTruthy();
+    const body = (await get.json()) as { trace: { trace_info: { trace_id: string }; spans: FullSpan[] } };
+    expect(body.trace.trace_info.trace_id).toBe(TRACE_ID);
+    expect(body.trace.spans.map((s) => s.name)).toEqual(Array.from({ length: 2000 }, (_, i) => `step-${i + 1}`));
+    const batch = (await (await loupe.app.request(`/api/3.0/mlflow/traces/batchGet?trace_ids=${TRACE_ID}&trace_ids=tr-unknown`)).json()) as { traces: { spans: unknown[] }[] };
+    expect(batch.traces.map((t) => t.spans.length)).toEqual([2000]);
+  });
+
   it('answers bad requests with a 400 naming the parameter, and unknown traces with a 404', async () => {
     const bad = async (query: string, message: RegExp) => {
       const res = await loupe.call('GET', `${SPANS}?${query}`);

@@ -1,5 +1,5 @@
 import { ApiError, TraceRequests as R } from '@loupe/protocol';
-import { RawJson, toProtoJson } from '../json-response.js';
+import { StreamedJson, toProtoJson } from '../json-response.js';
 import { rpc } from '../rpc.js';
 
 /**
@@ -7,6 +7,21 @@ import { rpc } from '../rpc.js';
  * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
  */
 const RESERVED_TRACE_SEGMENTS = new Set(['batchGetInfos', 'metrics', 'calculate-filter-correlation']);
+
+/** JSON documents separated by commas, in pieces of up to ~64 KiB. */
+async function* joined(documents: AsyncIterable<string>): AsyncGenerator<string> {
+  let piece = '';
+  let first = true;
+  for await (const doc of documents) {
+    piece += first ? doc : `,${doc}`;
+    first = false;
+    if (piece.length >= 65_536) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece) yield piece;
+}
 
 /** Trace RPCs (spec §4.2). */
 export const traceRoutes = [
@@ -31,7 +46,17 @@ export const traceRoutes = [
     request: R.BatchGetTraces,
     handle: async (req, { services }) => {
       const traces = await services.traces.batchGetWithSpans(req.trace_ids);
-      return new RawJson(`{"traces":[${traces.map((t) => `{"trace_info":${toProtoJson(t.info)},"spans":[${t.spans.join(',')}]}`).join(',')}]}`);
+      return new StreamedJson(
+        (async function* () {
+          yield '{"traces":[';
+          for (const [i, t] of traces.entries()) {
+            yield `${i ? ',' : ''}{"trace_info":${toProtoJson(t.info)},"spans":[`;
+            yield* joined(t.spans);
+            yield ']}';
+          }
+          yield ']}';
+        })(),
+      );
     },
   }),
   rpc({
@@ -54,7 +79,13 @@ export const traceRoutes = [
     request: R.GetTrace,
     handle: async (req, { services }) => {
       const { info, spans } = await services.traces.getTraceWithSpans(req.trace_id, req.allow_partial ?? false);
-      return new RawJson(`{"trace":{"trace_info":${toProtoJson(info)},"spans":[${spans.join(',')}]}}`);
+      return new StreamedJson(
+        (async function* () {
+          yield `{"trace":{"trace_info":${toProtoJson(info)},"spans":[`;
+          yield* joined(spans);
+          yield ']}}';
+        })(),
+      );
     },
   }),
   rpc({
