@@ -65,7 +65,6 @@ function protoAttribute(key: string, value: unknown) {
   return { key, value: { string_value: JSON.stringify(value) } };
 }
 
-
 /**
  * An attribute value as MLflow stores it: JSON text. A string that already is JSON (the Python SDK
  * encodes its own attributes) is kept as it came, without a decode and re-encode; anything else is
@@ -76,15 +75,9 @@ function protoAttribute(key: string, value: unknown) {
  * encodedAttribute('LLM'); // '"LLM"'
  */
 export function encodedAttribute(value: unknown): string {
-  if (typeof value === 'string' && JSON_START.test(value)) {
-    try {
-      JSON.parse(value);
-      return value;
-    } catch {
-      return JSON.stringify(value);
-    }
-  }
-  return JSON.stringify(value);
+  // A string that decodes to something else was JSON text already (a decoded JSON string is never
+  // equal to its quoted text).
+  return typeof value === 'string' && decodeMlflowValue(value) !== value ? value : JSON.stringify(value);
 }
 
 /**

@@ -7,7 +7,7 @@ import { chunks } from './sql-batches.js';
 
 const TRACE_NAME_TAG = 'mlflow.traceName';
 
-/** The `spans` columns, in bulk-insert order. */
+/** The `spans` columns, in bulk-insert order: {@link spanValues} lists a span's values in this order. */
 const SPAN_COLUMNS = [
   { name: 'trace_id', type: 'text' },
   { name: 'span_id', type: 'text' },
@@ -20,19 +20,9 @@ const SPAN_COLUMNS = [
   { name: 'content', type: 'text' },
 ] as const satisfies readonly { name: keyof SpansTable; type: BulkColumnType }[];
 
-/** A span record as a `spans` row. */
-export function spanRow(traceId: string, s: SpanRecord): SpansTable {
-  return {
-    trace_id: traceId,
-    span_id: s.spanId,
-    parent_span_id: s.parentSpanId,
-    name: s.name,
-    type: s.type,
-    status: s.status,
-    start_time_us: s.startTimeUs,
-    end_time_us: s.endTimeUs,
-    content: s.content,
-  };
+/** A span's row values in {@link SPAN_COLUMNS} order. */
+function spanValues(traceId: string, s: SpanRecord): unknown[] {
+  return [traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeUs, s.endTimeUs, s.content];
 }
 
 /** One trace tag or metadata row. */
@@ -65,10 +55,12 @@ export async function upsertKeyValues(tx: Transaction<Database>, table: 'trace_t
 /** Splits batches into passes in which each trace appears once (one request normally is one pass). */
 function passes(batches: readonly SpanBatch[]): SpanBatch[][] {
   const out: SpanBatch[][] = [];
+  // How many batches of each trace came before: the n-th batch of a trace goes to pass n.
+  const seen = new Map<string, number>();
   for (const batch of batches) {
-    const pass = out.find((p) => !p.some((b) => b.traceId === batch.traceId));
-    if (pass) pass.push(batch);
-    else out.push([batch]);
+    const n = seen.get(batch.traceId) ?? 0;
+    seen.set(batch.traceId, n + 1);
+    (out[n] ??= []).push(batch);
   }
   return out;
 }
@@ -132,12 +124,11 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
 
   // Within a batch, the last copy of a span wins; a re-sent span replaces its row (same key, possibly
   // more complete content). Counts are recomputed below, so a re-sent span is never counted twice.
-  const spans = batches.flatMap((b) => [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => spanRow(b.traceId, s)));
   await dialect.bulkInsert(tx, {
     table: 'spans',
     columns: SPAN_COLUMNS,
     conflictColumns: ['trace_id', 'span_id'],
-    rows: spans.map((r) => SPAN_COLUMNS.map((c) => r[c.name])),
+    rows: batches.flatMap((b) => [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => spanValues(b.traceId, s))),
     onConflict: 'update',
   });
 
