@@ -72,9 +72,23 @@ function traceRows(i, expId, t0, random) {
       [traceId, 'mlflow.trace.user', `u-${i % 1000}`],
     ],
     spans,
+    assessments: assessmentRows(i, traceId, start),
   };
 }
 
+/**
+ * Judged traces: every other trace has an LLM judge's `helpfulness` (yes 9 in 10, else no); one trace
+ * in 1,000 also has a human `rating` from 1 to 5.
+ */
+function assessmentRows(i, traceId, start) {
+  const row = (n, name, value, source) => [`a-${hex(i, 24)}${n}`, traceId, name, 'feedback', JSON.stringify(value), String(value), null, null, null, source, source === 'HUMAN' ? 'alice' : 'openai:/gpt-4o', start + 10, start + 10, null, null, null, 1, null];
+  const rows = [];
+  if (i % 2 === 0) rows.push(row(0, 'helpfulness', i % 20 === 0 ? 'no' : 'yes', 'LLM_JUDGE'));
+  if (i % 1000 === 7) rows.push(row(1, 'rating', 1 + ((i / 1000) % 5 | 0), 'HUMAN'));
+  return rows;
+}
+
+const ASSESSMENT_COLUMNS = 'assessment_id, trace_id, name, assessment_type, value, value_text, serialization_format, error, span_id, source_type, source_id, create_time_ms, last_update_time_ms, rationale, metadata, overrides, valid, run_id';
 const TRACE_COLUMNS = 'trace_id, experiment_id, client_request_id, request_time_ms, execution_duration_ms, state, request_preview, response_preview, root_span_id, span_count, finalized';
 const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, type, status, start_time_us, end_time_us, content';
 
@@ -91,6 +105,7 @@ export function seed(dbFile, count = TRACES) {
   const tag = db.prepare(`insert into trace_tags (trace_id, key, value) values (?, ?, ?)`);
   const meta = db.prepare(`insert into trace_metadata (trace_id, key, value) values (?, ?, ?)`);
   const span = db.prepare(`insert into spans (${SPAN_COLUMNS}) values (${new Array(9).fill('?').join(', ')})`);
+  const assessment = db.prepare(`insert into assessments (${ASSESSMENT_COLUMNS}) values (${new Array(18).fill('?').join(', ')})`);
   const random = rng(7);
   const t0 = now - count * 100;
   const BATCH = 20_000;
@@ -102,6 +117,7 @@ export function seed(dbFile, count = TRACES) {
         for (const r of rows.tags) tag.run(...r);
         for (const r of rows.metadata) meta.run(...r);
         for (const r of rows.spans) span.run(...r);
+        for (const r of rows.assessments) assessment.run(...r);
       }
     })();
     if (from % 200_000 === 0) process.stdout.write(`  seeded ${from} traces\n`);
@@ -132,6 +148,10 @@ export async function seedPostgres(uri, count = TRACES) {
       await client.query(`insert into trace_tags (trace_id, key, value) select * from unnest($1::text[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.tags)));
       await client.query(`insert into trace_metadata (trace_id, key, value) select * from unnest($1::text[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.metadata)));
       await client.query(`insert into spans (${SPAN_COLUMNS}) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::text[])`, columnsOf(batch.flatMap((b) => b.spans)));
+      await client.query(
+        `insert into assessments (${ASSESSMENT_COLUMNS}) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int8[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int4[], $18::text[])`,
+        columnsOf(batch.flatMap((b) => b.assessments)),
+      );
       await client.query('commit');
       if (from % 200_000 === 0) process.stdout.write(`  seeded ${from} traces\n`);
     }
@@ -170,6 +190,8 @@ export async function run() {
       ['status + time range', { filter: `trace.status = 'ERROR' AND trace.timestamp_ms > ${recent}` }],
       ["span.type = 'RERANKER'", { filter: "span.type = 'RERANKER'" }],
       ["metadata session, metadata.`mlflow.trace.session` = 's-4242'", { filter: "metadata.`mlflow.trace.session` = 's-4242'" }],
+      ["feedback value, feedback.helpfulness = 'no' (1 in 20)", { filter: "feedback.helpfulness = 'no'" }],
+      ["feedback value, feedback.rating = '3' (1 in 5,000)", { filter: "feedback.rating = '3'" }],
       ["full text, trace.text LIKE '%warranty lookup%'", { filter: "trace.text LIKE '%warranty lookup%'" }],
       // A scan of every span: a few samples only.
       ["full text, rare: trace.text LIKE '%customer 4242 %'", { filter: "trace.text LIKE '%customer 4242 %'" }, 3],

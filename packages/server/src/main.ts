@@ -12,6 +12,7 @@ import { ExperimentService } from './services/experiment-service.js';
 import { LoggedModelService } from './services/logged-model-service.js';
 import { RunService } from './services/run-service.js';
 import { TraceService } from './services/trace-service.js';
+import { AssessmentService } from './services/traces/assessment-service.js';
 import { TraceRetention } from './services/traces/trace-retention.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
@@ -22,6 +23,7 @@ import { SqlExperimentStore } from './store/sql/sql-experiment-store.js';
 import { SqlLoggedModelStore } from './store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from './store/sql/sql-run-store.js';
 import { SqlTraceStore } from './store/sql/sql-trace-store.js';
+import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -78,7 +80,8 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     batchSize: 500,
     pauseMs: 5,
   });
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces };
+  const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
   return {
     app,

@@ -1,3 +1,5 @@
+import type { Assessment } from './assessments.js';
+
 /** Trace states (spec §4.1). */
 export const TRACE_STATES = ['STATE_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'] as const;
 /** One trace state. */
@@ -27,7 +29,7 @@ export interface TraceInfoV3 {
   state: TraceState;
   trace_metadata: Record<string, string>;
   tags: Record<string, string>;
-  assessments?: unknown[];
+  assessments?: Assessment[];
 }
 
 /** Server-added trace tags (spec §4.3). */

@@ -8,6 +8,7 @@ import { mountOtlpRoutes } from './otlp/otlp-routes.js';
 import { runRoutes } from './rest/runs.js';
 import { traceSpanRoutes } from './rest/trace-spans.js';
 import { traceRoutes } from './rest/traces.js';
+import { assessmentRoutes } from './rest/assessments.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
@@ -26,7 +27,7 @@ export interface AppOptions {
 }
 
 /** Every RPC route group. */
-export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes, ...traceSpanRoutes] as readonly RpcRoute[];
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes, ...traceSpanRoutes, ...assessmentRoutes] as readonly RpcRoute[];
 
 /**
  * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error

@@ -3,6 +3,7 @@ import type { ExperimentService } from './experiment-service.js';
 import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
 import type { TraceService } from './trace-service.js';
+import type { AssessmentService } from './traces/assessment-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -11,4 +12,5 @@ export interface Services {
   artifacts: ArtifactService;
   loggedModels: LoggedModelService;
   traces: TraceService;
+  assessments: AssessmentService;
 }

@@ -14,6 +14,7 @@ import type { SpanRequests, TraceRequests as R } from '@loupe/protocol';
 import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.js';
 import type { ExperimentService } from './experiment-service.js';
 import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
+import { toAssessmentJson } from './traces/assessment-json.js';
 import { spanPage, type SpanPage } from './traces/span-pages.js';
 import { maxResults } from './pagination.js';
 import { tracePageRequest, tracePageToken } from './traces/trace-page-token.js';
@@ -59,6 +60,7 @@ export function toTraceInfoV3(r: TraceRecord): TraceInfoV3 {
   if (r.requestPreview !== undefined) info.request_preview = r.requestPreview;
   if (r.responsePreview !== undefined) info.response_preview = r.responsePreview;
   if (r.executionDurationMs !== undefined) info.execution_duration = msToDuration(r.executionDurationMs);
+  if (r.assessments && r.assessments.length > 0) info.assessments = r.assessments.map(toAssessmentJson);
   return info;
 }
 

@@ -1,4 +1,5 @@
 import type { Filter, OrderBy, TraceFilterEntity, TraceState } from '@loupe/protocol';
+import type { AssessmentRecord } from './assessment-store.js';
 
 export type { TraceState };
 
@@ -18,6 +19,8 @@ export interface TraceRecord {
   finalized: boolean;
   spanCount: number;
   rootSpanId?: string;
+  /** The trace's assessments, oldest first (read paths fill it; writes ignore it). */
+  assessments?: AssessmentRecord[];
 }
 
 /** One span row: the columns searches and tree paging use, plus the whole normalized span as JSON. */
@@ -58,7 +61,7 @@ export interface SpanBatch {
 }
 
 /** The authoritative info written by StartTraceV3: a trace record without what only the store derives. */
-export type TraceInfoInput = Omit<TraceRecord, 'finalized' | 'spanCount' | 'rootSpanId'>;
+export type TraceInfoInput = Omit<TraceRecord, 'finalized' | 'spanCount' | 'rootSpanId' | 'assessments'>;
 
 /** A trace search (spec §9.5). */
 export interface TraceSearch {

@@ -1,12 +1,14 @@
 import type { ExperimentStore, RunStore } from '../store/tracking-store.js';
 import type { LoggedModelStore } from '../store/logged-model-store.js';
 import type { TraceStore } from '../store/trace-store.js';
+import type { AssessmentStore } from '../store/assessment-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
 import { SqlLoggedModelStore } from '../store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from '../store/sql/sql-run-store.js';
 import { SqlTraceStore } from '../store/sql/sql-trace-store.js';
+import { SqlAssessmentStore } from '../store/sql/sql-assessment-store.js';
 import type { TestBackend } from './backends.js';
 
 /** Every SQL store on one fresh, migrated database, and how to drop it. */
@@ -15,6 +17,7 @@ export interface SqlTestStores {
   runs: RunStore;
   loggedModels: LoggedModelStore;
   traces: TraceStore;
+  assessments: AssessmentStore;
   dispose(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     runs: new SqlRunStore(db, dialect),
     loggedModels: new SqlLoggedModelStore(db, dialect),
     traces: new SqlTraceStore(db, dialect),
+    assessments: new SqlAssessmentStore(db),
     dispose: async () => {
       await db.destroy();
       await database.drop();

@@ -157,6 +157,28 @@ export interface SpansTable {
   content: string;
 }
 
+export interface AssessmentsTable {
+  assessment_id: string;
+  trace_id: string;
+  name: string;
+  /** `feedback` or `expectation`. */
+  assessment_type: string;
+  value: string | null;
+  value_text: string | null;
+  serialization_format: string | null;
+  error: string | null;
+  span_id: string | null;
+  source_type: string;
+  source_id: string;
+  create_time_ms: number;
+  last_update_time_ms: number;
+  rationale: string | null;
+  metadata: string | null;
+  overrides: string | null;
+  valid: number;
+  run_id: string | null;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   experiments: ExperimentsTable;
@@ -179,4 +201,5 @@ export interface Database {
   trace_tags: TraceKeyValueTable;
   trace_metadata: TraceKeyValueTable;
   spans: SpansTable;
+  assessments: AssessmentsTable;
 }

@@ -1,5 +1,6 @@
 import { describeOnBackend, testBackends } from '../../testing/backends.js';
 import { openSqlStores } from '../../testing/sql-stores.js';
+import { assessmentStoreContract } from '../contract/assessment-store.contract.js';
 import { experimentStoreContract } from '../contract/experiment-store.contract.js';
 import { loggedModelStoreContract } from '../contract/logged-model-store.contract.js';
 import { runStoreContract } from '../contract/run-store.contract.js';
@@ -14,5 +15,6 @@ for (const backend of await testBackends()) {
     loggedModelStoreContract(open);
     traceStoreContract(open);
     traceSearchContract(open);
+    assessmentStoreContract(open);
   });
 }

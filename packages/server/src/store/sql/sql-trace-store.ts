@@ -4,10 +4,12 @@ import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, Tr
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
 import { ingestSpanBatches, upsertKeyValues } from './trace-ingest.js';
-import { compileTraceSearch, keyValueMatches, type TraceSearchCursor } from './trace-search-compiler.js';
+import { compileTraceSearch, equalityMatches, type TraceSearchCursor } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
+import { toAssessmentRecord } from './assessment-rows.js';
+import type { AssessmentRecord } from '../assessment-store.js';
 
 /** Below this many matches an equality filter drives a trace search (see `selectiveEqualities`). */
 const SELECTIVE_MATCHES = 5000;
@@ -225,7 +227,7 @@ export class SqlTraceStore implements TraceStore {
   }
 
   /**
-   * Which tag / metadata equalities match few enough traces to drive the search from the (key, value)
+   * Which tag / metadata / assessment equalities match few enough traces to drive the search from the (key, value)
    * index: one bounded count each. Neither database can tell at plan time whether `tag.env = 'prod'`
    * (a third of all traces: walk traces newest first) or `tag.customer = 'c-42'` (a hundred: look
    * them up, then sort) is being asked, so Loupe measures it.
@@ -233,25 +235,36 @@ export class SqlTraceStore implements TraceStore {
   private async selectiveEqualities(filter: TraceSearch['filter']): Promise<Set<TraceSearch['filter'][number]>> {
     const out = new Set<TraceSearch['filter'][number]>();
     for (const c of filter) {
-      if ((c.entity !== 'tag' && c.entity !== 'metadata') || c.op !== '=' || c.value.kind !== 'string') continue;
-      const table = c.entity === 'tag' ? 'trace_tags' : 'trace_metadata';
-      const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${keyValueMatches(table, c.key, c.value.value)} limit ${this.options.selectiveMatches}) m`.execute(this.db);
+      const matches = equalityMatches(c);
+      if (!matches) continue;
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${matches} limit ${this.options.selectiveMatches}) m`.execute(this.db);
       if (Number(rows[0]?.n ?? 0) < this.options.selectiveMatches) out.add(c);
     }
     return out;
   }
 
-  /** Rows with their tags and metadata: two queries per page, never one per trace. */
+  /** Rows with their tags, metadata and assessments: three queries per page, never one per trace. */
   private async hydrate(rows: TracesTable[]): Promise<TraceRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.trace_id);
-    const [tags, metadata] = await Promise.all([
+    const [tags, metadata, assessments] = await Promise.all([
       this.db.selectFrom('trace_tags').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).orderBy('key').execute(),
       this.db.selectFrom('trace_metadata').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).orderBy('key').execute(),
+      this.db.selectFrom('assessments').selectAll().where('trace_id', 'in', ids).orderBy('create_time_ms').orderBy('assessment_id').execute(),
     ]);
+    const assessmentsBy = new Map<string, AssessmentRecord[]>();
+    for (const row of assessments) {
+      const list = assessmentsBy.get(row.trace_id);
+      if (list) list.push(toAssessmentRecord(row));
+      else assessmentsBy.set(row.trace_id, [toAssessmentRecord(row)]);
+    }
     const byTrace = (list: { trace_id: string; key: string; value: string }[]) => {
       const out = new Map<string, Record<string, string>>();
-      for (const kv of list) out.set(kv.trace_id, { ...(out.get(kv.trace_id) ?? {}), [kv.key]: kv.value });
+      for (const kv of list) {
+        const map = out.get(kv.trace_id);
+        if (map) map[kv.key] = kv.value;
+        else out.set(kv.trace_id, { [kv.key]: kv.value });
+      }
       return out;
     };
     const tagsBy = byTrace(tags);
@@ -266,6 +279,7 @@ export class SqlTraceStore implements TraceStore {
         metadata: metadataBy.get(row.trace_id) ?? {},
         finalized: Number(row.finalized) === 1,
         spanCount: Number(row.span_count),
+        assessments: assessmentsBy.get(row.trace_id) ?? [],
       };
       if (row.client_request_id !== null) record.clientRequestId = row.client_request_id;
       if (row.execution_duration_ms !== null) record.executionDurationMs = Number(row.execution_duration_ms);

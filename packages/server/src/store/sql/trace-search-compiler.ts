@@ -49,13 +49,48 @@ export function keyValueMatches(table: 'trace_tags' | 'trace_metadata', key: str
     where x.key = ${key} and substr(x.value, 1, ${sql.lit(KV_INDEX_PREFIX)}) = substr(cast(${value} as text), 1, ${sql.lit(KV_INDEX_PREFIX)}) and x.value = ${value}`;
 }
 
+/**
+ * The traces with a current (valid) feedback or expectation `name` whose value equals `value`, as an
+ * index range on (type, name, value prefix) of migration 0003.
+ *
+ * @example
+ * sql`t.trace_id in (${assessmentMatches('feedback', 'rating', '5')})`;
+ */
+export function assessmentMatches(kind: 'feedback' | 'expectation', name: string, value: string): RawBuilder<unknown> {
+  return sql`select a.trace_id from assessments a
+    where a.assessment_type = ${kind} and a.name = ${name} and substr(a.value_text, 1, ${sql.lit(KV_INDEX_PREFIX)}) = substr(cast(${value} as text), 1, ${sql.lit(KV_INDEX_PREFIX)})
+      and a.value_text = ${value} and a.valid = 1`;
+}
+
+/**
+ * The rows a selective-equality comparison names, as a subquery of trace ids (`undefined` when the
+ * comparison has no index to drive a search from).
+ *
+ * @example
+ * equalityMatches(parseTraceFilter("tag.env = 'prod'")[0]);
+ */
+export function equalityMatches(c: Comparison<TraceFilterEntity>): RawBuilder<unknown> | undefined {
+  if (c.op !== '=' || c.value.kind !== 'string') return undefined;
+  switch (c.entity) {
+    case 'tag':
+    case 'metadata':
+      return keyValueMatches(KV_TABLES[c.entity], c.key, c.value.value);
+    case 'feedback':
+    case 'expectation':
+      return assessmentMatches(c.entity, c.key, c.value.value);
+    default:
+      return undefined;
+  }
+}
+
 function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective: ReadonlySet<Comparison<TraceFilterEntity>>): RawBuilder<unknown> {
   switch (c.entity) {
     case 'attribute':
       return sql`${compileComparison(dialect, attribute(c.key), c.op, c.value)}`;
     case 'tag':
     case 'metadata': {
-      if (selective.has(c) && c.op === '=' && c.value.kind === 'string') return sql`t.trace_id in (${keyValueMatches(KV_TABLES[c.entity], c.key, c.value.value)})`;
+      const matches = selective.has(c) ? equalityMatches(c) : undefined;
+      if (matches) return sql`t.trace_id in (${matches})`;
       const table = sql.table(KV_TABLES[c.entity]);
       if (c.op === 'IS NULL') return sql`not exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
       if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
@@ -65,8 +100,16 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective
     case 'span_attribute':
     case 'text':
       return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${spanPredicate(dialect, c)})`;
+    case 'feedback':
+    case 'expectation': {
+      // Only current assessments count: one that another overrides is no longer the trace's value.
+      const matches = selective.has(c) ? equalityMatches(c) : undefined;
+      if (matches) return sql`t.trace_id in (${matches})`;
+      return sql`exists (select 1 from assessments a where a.trace_id = t.trace_id and a.assessment_type = ${c.entity} and a.name = ${c.key} and a.valid = 1
+        and ${compileComparison(dialect, sql.ref('a.value_text'), c.op, c.value)})`;
+    }
     default:
-      // Assessments and linked prompts arrive with their own stores (issue 3, later increments).
+      // Linked prompts arrive with their own store (issue 3, later increment).
       throw ApiError.invalid(`Filtering traces on '${c.entity}' is not supported by this server yet.`);
   }
 }

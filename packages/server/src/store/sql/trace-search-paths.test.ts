@@ -5,6 +5,7 @@ import { createDialect } from './dialects/create-dialect.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlExperimentStore } from './sql-experiment-store.js';
 import { SqlTraceStore } from './sql-trace-store.js';
+import { SqlAssessmentStore } from './sql-assessment-store.js';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
@@ -36,6 +37,12 @@ for (const backend of await testBackends()) {
           tags: { env: ['prod', 'dev', 'staging'][i % 3] as string, long },
           metadata: { 'mlflow.trace.session': `s-${Math.floor(i / 4)}` },
         });
+        const assessments = new SqlAssessmentStore(db);
+        const feedback = { traceId: `tr-${String(i).padStart(4, '0')}`, kind: 'feedback' as const, sourceType: 'HUMAN' as const, sourceId: 'u', createTimeMs: i, lastUpdateTimeMs: i, metadata: {}, valid: true };
+        await assessments.createAssessment({ ...feedback, assessmentId: `a-${i}`, name: 'rating', value: String(i % 5) });
+        await assessments.createAssessment({ ...feedback, assessmentId: `a-long-${i}`, name: 'note', value: JSON.stringify(long) });
+        // Every seventh rating is overridden: the original must match no search.
+        if (i % 7 === 0) await assessments.createAssessment({ ...feedback, assessmentId: `a-fix-${i}`, name: 'rating', value: '"fixed"', overrides: `a-${i}` });
       }
     });
     afterEach(async () => {
@@ -52,6 +59,9 @@ for (const backend of await testBackends()) {
         `tag.long = '${'v'.repeat(250)}1'`,
         "tag.env = 'none'",
         "metadata.`mlflow.trace.session` = 's-0' AND tag.env != 'dev'",
+        "feedback.rating = '0'",
+        "feedback.rating = 'fixed' AND tag.env = 'prod'",
+        `feedback.note = '${'v'.repeat(250)}0'`,
       ];
       for (const filter of filters) {
         const search = (store: SqlTraceStore, offset: number) =>
@@ -64,6 +74,9 @@ for (const backend of await testBackends()) {
       expect(prod.items.map((t) => t.traceId)).toEqual(Array.from({ length: 10 }, (_, k) => `tr-${String(27 - 3 * k).padStart(4, '0')}`));
       const long = await driving.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(`tag.long = '${'v'.repeat(250)}1'`), orderBy: [], page: { offset: 0, limit: 100 } });
       expect(long.items).toHaveLength(15);
+      // i % 5 == 0 and not overridden (i % 7 != 0): 5, 10, 15, 20, 25.
+      const zero = await driving.searchTraces({ experimentIds: [exp], filter: parseTraceFilter("feedback.rating = '0'"), orderBy: [], page: { limit: 100 } });
+      expect(zero.items.map((t) => t.traceId)).toEqual([25, 20, 15, 10, 5].map((n) => `tr-${String(n).padStart(4, '0')}`));
     });
   });
 }

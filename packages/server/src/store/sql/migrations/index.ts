@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialects/sql-dialect.js';
 import * as m0001 from './0001-tracking.js';
 import * as m0002 from './0002-traces.js';
+import * as m0003 from './0003-assessments.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -12,4 +13,5 @@ export interface SqlMigration {
 export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0001-tracking': m0001,
   '0002-traces': m0002,
+  '0003-assessments': m0003,
 };
