@@ -120,6 +120,41 @@ for (const backend of await testBackends()) {
       const full = await server.call('GET', `/api/3.0/mlflow/traces/get?trace_id=${ids[0]}`);
       expect(full.body.trace.spans).toHaveLength(2);
 
+      // mlflow.log_feedback(trace_id=..., name='correct', value=False, source=LLM judge), then a human
+      // overrides it (mlflow.override_feedback), and search_traces filters on the current value.
+      const judged = await server.call('POST', `/api/3.0/mlflow/traces/${ids[0]}/assessments`, {
+        assessment: {
+          assessment_name: 'correct',
+          trace_id: ids[0],
+          source: { source_type: 'LLM_JUDGE', source_id: 'openai:/gpt-4o-mini' },
+          create_time: '2025-06-15T14:08:00Z',
+          last_update_time: '2025-06-15T14:08:00Z',
+          feedback: { value: false },
+          rationale: 'the order id is wrong',
+        },
+      });
+      expect(judged.status).toBe(200);
+      const judgeId = judged.body.assessment.assessment_id as string;
+      const human = await server.call('POST', `/api/3.0/mlflow/traces/${ids[0]}/assessments`, {
+        assessment: { assessment_name: 'correct', trace_id: ids[0], source: { source_type: 'HUMAN', source_id: 'ann' }, feedback: { value: true }, overrides: judgeId },
+      });
+      expect(human.status).toBe(200);
+      const current = await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "feedback.correct = 'true'" });
+      expect((current.body.traces as { trace_id: string }[]).map((t) => t.trace_id)).toEqual([ids[0]]);
+      expect((await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "feedback.correct = 'false'" })).body.traces).toBeUndefined();
+      const withAssessments = await server.call('GET', `/api/3.0/mlflow/traces/${ids[0]}`);
+      expect((withAssessments.body.trace.trace_info.assessments as { assessment_id: string; valid: boolean }[]).map((a) => [a.assessment_id, a.valid])).toEqual([
+        [judgeId, false],
+        [human.body.assessment.assessment_id, true],
+      ]);
+
+      // Full text: the server's background indexer takes the new spans; results are exact before and after.
+      const textSearch = async () =>
+        ((await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "trace.text LIKE '%refund please%'" })).body.traces as { trace_id: string }[]).map((t) => t.trace_id);
+      expect(await textSearch()).toEqual([ids[1]]);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await textSearch()).toEqual([ids[1]]);
+
       // client.set_trace_tag / delete_trace_tag (v2 routes), then mlflow.delete_traces
       expect((await server.call('PATCH', `/api/2.0/mlflow/traces/${ids[1]}/tags`, { key: 'reviewed', value: 'yes' })).status).toBe(200);
       const tagged = await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "tag.reviewed = 'yes'" });

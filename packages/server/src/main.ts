@@ -14,6 +14,7 @@ import { RunService } from './services/run-service.js';
 import { TraceService } from './services/trace-service.js';
 import { AssessmentService } from './services/traces/assessment-service.js';
 import { TraceRetention } from './services/traces/trace-retention.js';
+import { SpanTextIndexing } from './services/traces/span-text-indexing.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
 import { createDialect } from './store/sql/dialects/create-dialect.js';
@@ -44,7 +45,9 @@ export interface Loupe {
   db: Kysely<Database>;
   /** Deletes expired traces; `startServer` runs it in the background. */
   retention: TraceRetention;
-  /** Stops retention and closes the database. */
+  /** Fills the span text index behind ingest; `startServer` runs it in the background. */
+  textIndexing: SpanTextIndexing;
+  /** Stops the background work and closes the database. */
   close(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     batchSize: 500,
     pauseMs: 5,
   });
+  const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500 });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
   const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
@@ -88,8 +92,10 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     services,
     db,
     retention,
+    textIndexing,
     close: async () => {
       await retention.stop();
+      await textIndexing.stop();
       await db.destroy();
     },
   };
@@ -133,6 +139,7 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
     s.once('error', reject);
   });
   loupe.retention.start(config.traceRetentionIntervalMs);
+  loupe.textIndexing.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;

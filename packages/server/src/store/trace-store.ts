@@ -141,4 +141,9 @@ export interface TraceStore {
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }>;
   /** One keyset page of a trace's spans (see {@link SpanQuery}). */
   findSpans(query: SpanQuery): Promise<{ items: SpanPageItem[]; hasMore: boolean }>;
+  /**
+   * Adds up to `max` new or changed spans to the text index that `trace.text` searches start from
+   * (ADR 0004); returns how many (0: caught up, or a backend without such an index).
+   */
+  indexSpanText(max: number): Promise<number>;
 }

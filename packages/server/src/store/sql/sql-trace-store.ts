@@ -4,7 +4,7 @@ import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, Tr
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
 import { ingestSpanBatches, upsertKeyValues } from './trace-ingest.js';
-import { compileTraceSearch, equalityMatches, type TraceSearchCursor } from './trace-search-compiler.js';
+import { compileTraceSearch, equalityMatches, textCandidates, type TraceSearchCursor } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
 import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
@@ -227,7 +227,7 @@ export class SqlTraceStore implements TraceStore {
   }
 
   /**
-   * Which tag / metadata / assessment equalities match few enough traces to drive the search from the (key, value)
+   * Which tag / metadata / assessment equalities and `trace.text` patterns match few enough traces to drive the search from the (key, value)
    * index: one bounded count each. Neither database can tell at plan time whether `tag.env = 'prod'`
    * (a third of all traces: walk traces newest first) or `tag.customer = 'c-42'` (a hundred: look
    * them up, then sort) is being asked, so Loupe measures it.
@@ -235,7 +235,7 @@ export class SqlTraceStore implements TraceStore {
   private async selectiveEqualities(filter: TraceSearch['filter']): Promise<Set<TraceSearch['filter'][number]>> {
     const out = new Set<TraceSearch['filter'][number]>();
     for (const c of filter) {
-      const matches = equalityMatches(c);
+      const matches = equalityMatches(c) ?? textCandidates(this.dialect, c);
       if (!matches) continue;
       const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${matches} limit ${this.options.selectiveMatches}) m`.execute(this.db);
       if (Number(rows[0]?.n ?? 0) < this.options.selectiveMatches) out.add(c);
@@ -311,6 +311,10 @@ export class SqlTraceStore implements TraceStore {
       return item;
     });
     return { items, hasMore: rows.length > query.limit };
+  }
+
+  indexSpanText(max: number): Promise<number> {
+    return this.dialect.spanTextIndex ? this.dialect.spanTextIndex.indexBatch(this.db, max) : Promise.resolve(0);
   }
 
   private requireExperimentId(experimentId: string): number {

@@ -29,8 +29,9 @@ export interface TraceSearchQuery {
   filter: Filter<TraceFilterEntity>;
   orderBy: OrderBy<TraceFilterEntity>[];
   /**
-   * Tag / metadata equalities known to match few traces: written as `trace_id IN (...)` over the
-   * (key, value) index, so the search starts from their matches instead of walking every trace.
+   * Comparisons known to match few traces (tag / metadata / assessment equalities, rare `trace.text`
+   * patterns): written as `trace_id IN (...)` over their index, so the search starts from their
+   * matches instead of walking every trace.
    */
   selective?: ReadonlySet<Comparison<TraceFilterEntity>>;
 }
@@ -83,6 +84,28 @@ export function equalityMatches(c: Comparison<TraceFilterEntity>): RawBuilder<un
   }
 }
 
+/**
+ * The span rowids a rare `trace.text` pattern may be in, from the dialect's span text index (undefined
+ * without one, or when the pattern has no literal long enough to look up).
+ *
+ * @example
+ * textCandidates(dialect, parseTraceFilter("trace.text LIKE '%order 4242%'")[0]);
+ */
+export function textCandidates(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): RawBuilder<unknown> | undefined {
+  if (c.entity !== 'text' || c.value.kind !== 'string' || (c.op !== 'LIKE' && c.op !== 'ILIKE')) return undefined;
+  return dialect.spanTextIndex?.candidates(c.value.value);
+}
+
+/** The traces with a span matching a text comparison, from the index's candidates plus the spans it does not cover yet. */
+function textMatches(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): RawBuilder<unknown> | undefined {
+  const candidates = textCandidates(dialect, c);
+  const index = dialect.spanTextIndex;
+  if (!candidates || !index) return undefined;
+  const match = spanPredicate(dialect, c);
+  return sql`select s.trace_id from spans s where s.rowid in (${candidates}) and ${match}
+    union select s.trace_id from spans s where ${index.notIndexed()} and ${match}`;
+}
+
 function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective: ReadonlySet<Comparison<TraceFilterEntity>>): RawBuilder<unknown> {
   switch (c.entity) {
     case 'attribute':
@@ -96,9 +119,13 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective
       if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
       return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key} and ${compileComparison(dialect, sql.ref('x.value'), c.op, c.value)})`;
     }
+    case 'text': {
+      const matches = selective.has(c) ? textMatches(dialect, c) : undefined;
+      if (matches) return sql`t.trace_id in (${matches})`;
+      return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${spanPredicate(dialect, c)})`;
+    }
     case 'span':
     case 'span_attribute':
-    case 'text':
       return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${spanPredicate(dialect, c)})`;
     case 'feedback':
     case 'expectation': {

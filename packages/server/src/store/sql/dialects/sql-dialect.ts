@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Expression, Kysely, QueryExecutorProvider, SqlBool } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Expression, Kysely, QueryExecutorProvider, RawBuilder, SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** Column types a bulk insert binds. */
@@ -31,6 +31,23 @@ export function conflictClause(insert: BulkInsert): string {
 /** `"name"`: quotes a trusted identifier for hand-built SQL text. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A full-text index over span documents that `trace.text LIKE` searches start from when a pattern is
+ * rare (ADR 0004). It is filled behind ingest, so ingest never pays for it: spans it does not cover
+ * yet are named by {@link SpanTextIndex.notIndexed} and scanned.
+ */
+export interface SpanTextIndex {
+  /**
+   * A subquery of span rowids whose text may contain `pattern`'s literal runs: every true match and
+   * possibly more (re-check with LIKE). Undefined when no run is long enough to look up (3 characters).
+   */
+  candidates(pattern: string): RawBuilder<unknown> | undefined;
+  /** A predicate over the span alias `s`: the spans the index does not cover yet. */
+  notIndexed(): RawBuilder<unknown>;
+  /** Indexes up to `max` spans that are new or changed; returns how many it took (0: caught up). */
+  indexBatch(db: Kysely<Database>, max: number): Promise<number>;
 }
 
 /**
@@ -68,4 +85,6 @@ export interface SqlDialect {
    * in the JSON text `json`: true when the entry named `key` has a string value for which `match` holds.
    */
   jsonAttributeMatches(json: Expression<unknown>, key: string, match: (value: Expression<unknown>) => Expression<SqlBool>): Expression<SqlBool>;
+  /** The span text index, where this database has one that is filled behind ingest. */
+  readonly spanTextIndex?: SpanTextIndex;
 }

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
+import { SqliteSpanTextIndex } from './sqlite-span-text.js';
 
 /**
  * The file path in a `sqlite://` URI, MLflow style: `sqlite:///rel/path.db` (relative),
@@ -143,6 +144,8 @@ export class SqliteDialect implements SqlDialect {
     }
     return text;
   }
+
+  readonly spanTextIndex = new SqliteSpanTextIndex();
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`lower(${lhs}) like lower(${pattern})`;
 

@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
+
+describe('SpanTextIndexing (SQLite)', () => {
+  let loupe: TestLoupe;
+  let exp: string;
+  beforeEach(async () => {
+    loupe = await createTestLoupe();
+    exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'indexing' })).body.experiment_id as string;
+  });
+  afterEach(async () => {
+    await loupe.dispose();
+  });
+
+  const send = async (n: number, text: string) => {
+    const spans = Array.from({ length: n }, (_, i) => ({
+      traceId: 'ab'.repeat(16),
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      name: `span ${text} ${i}`,
+      kind: 1,
+      startTimeUnixNano: String(1_750_000_000_000_000_000n + BigInt(i)),
+      endTimeUnixNano: String(1_750_000_000_000_000_100n + BigInt(i)),
+      status: { code: 1 },
+    }));
+    const res = await loupe.app.request('/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': exp },
+      body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  it('catches up with what ingest wrote, then finds nothing more to do', async () => {
+    await send(1200, 'alpha');
+    expect(await loupe.textIndexing.catchUp()).toBe(1200);
+    expect(await loupe.textIndexing.catchUp()).toBe(0);
+    // Re-sent spans with other content are indexed again.
+    await send(3, 'beta');
+    expect(await loupe.textIndexing.catchUp()).toBe(3);
+  });
+
+  it('runs in the background until stopped', async () => {
+    await send(700, 'gamma');
+    const progress = async () => {
+      const { rows } = await sql<{ indexed: number; total: number }>`select (select indexed_rowid from span_text_progress) as indexed, (select max(rowid) from spans) as total`.execute(loupe.db);
+      return rows[0] as { indexed: number; total: number };
+    };
+    expect((await progress()).indexed).toBe(0);
+    loupe.textIndexing.start();
+    const deadline = Date.now() + 10_000;
+    for (let p = await progress(); p.indexed < p.total; p = await progress()) {
+      if (Date.now() > deadline) throw new Error(`indexer stuck at ${p.indexed} of ${p.total}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await loupe.textIndexing.stop();
+    expect(await loupe.textIndexing.catchUp()).toBe(0);
+  });
+});
