@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRACE_STATES } from '../entities/traces.js';
-import { bool, int64, protoEnum, repeated, str } from './fields.js';
+import { bool, double, int64, protoEnum, repeated, str } from './fields.js';
 
 /** A `map<string,string>`: values must be strings (numbers are rendered, as protobuf-JSON parsing would refuse others). */
 const stringMap = z.record(z.string(), str()).optional();
@@ -51,4 +51,23 @@ export const DeleteTraces = z.object({
   max_timestamp_millis: int64().optional(),
   max_traces: int64().optional(),
   request_ids: repeated(str()),
+});
+
+/** Views QueryTraceMetrics aggregates over. */
+export const METRIC_VIEW_TYPES = ['TRACES', 'SPANS', 'ASSESSMENTS'] as const;
+/** Aggregations QueryTraceMetrics computes. */
+export const AGGREGATION_TYPES = ['COUNT', 'SUM', 'AVG', 'PERCENTILE', 'MIN', 'MAX'] as const;
+/** QueryTraceMetrics: `POST /api/3.0/mlflow/traces/metrics` (spec §4.2). */
+export const QueryTraceMetrics = z.object({
+  experiment_ids: repeated(str()),
+  view_type: z.enum(METRIC_VIEW_TYPES).optional(),
+  metric_name: str().optional(),
+  aggregations: repeated(z.object({ aggregation_type: z.enum(AGGREGATION_TYPES).optional(), percentile_value: double().optional() })),
+  dimensions: repeated(str()),
+  filters: repeated(str()),
+  time_interval_seconds: int64().optional(),
+  start_time_ms: int64().optional(),
+  end_time_ms: int64().optional(),
+  max_results: int64().optional(),
+  page_token: str().optional(),
 });

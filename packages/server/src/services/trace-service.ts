@@ -15,6 +15,8 @@ import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.j
 import type { ExperimentService } from './experiment-service.js';
 import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
 import { toAssessmentJson } from './traces/assessment-json.js';
+import { queryTraceMetrics, type TraceMetricsResponse } from './traces/trace-metrics.js';
+import { llmCostJson, llmCostOf, tokenUsageJson, tokenUsageOf } from './traces/span-usage.js';
 import { spanPage, type SpanPage } from './traces/span-pages.js';
 import { maxResults } from './pagination.js';
 import { tracePageRequest, tracePageToken } from './traces/trace-page-token.js';
@@ -28,6 +30,8 @@ const TRACE_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
 const SPAN_PAGE = 1000;
 /** Traces one DeleteTraces transaction removes. */
 const DELETE_BATCH = 1000;
+const USAGE_METADATA = 'mlflow.trace.tokenUsage';
+const COST_METADATA = 'mlflow.trace.cost';
 
 /** The span count the client recorded in `mlflow.trace.sizeStats`, or 0 when unknown. */
 function expectedSpanCount(r: TraceRecord): number {
@@ -48,12 +52,16 @@ function expectedSpanCount(r: TraceRecord): number {
  * toTraceInfoV3(record).request_time; // '2025-06-15T14:07:41.282Z'
  */
 export function toTraceInfoV3(r: TraceRecord): TraceInfoV3 {
+  // Totals summed from spans are shown as MLflow's server shows them, unless the client wrote its own.
+  let metadata = r.metadata;
+  if (r.usage && metadata[USAGE_METADATA] === undefined) metadata = { ...metadata, [USAGE_METADATA]: tokenUsageJson(r.usage) };
+  if (r.cost && metadata[COST_METADATA] === undefined) metadata = { ...metadata, [COST_METADATA]: llmCostJson(r.cost) };
   const info: TraceInfoV3 = {
     trace_id: r.traceId,
     trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: r.experimentId } },
     request_time: msToTimestamp(r.requestTimeMs),
     state: r.state,
-    trace_metadata: r.metadata,
+    trace_metadata: metadata,
     tags: r.tags,
   };
   if (r.clientRequestId !== undefined) info.client_request_id = r.clientRequestId;
@@ -112,6 +120,9 @@ export class TraceService {
       ...checkMap('trace.trace_info.tags', info.tags),
       [TRACE_TAGS.artifactLocation]: appendToUri(experiment.artifact_location, 'traces', traceId, 'artifacts'),
     };
+    const metadata = checkMap('trace.trace_info.trace_metadata', info.trace_metadata);
+    const usage = metadata[USAGE_METADATA] !== undefined ? tokenUsageOf(metadata[USAGE_METADATA]) : undefined;
+    const cost = metadata[COST_METADATA] !== undefined ? llmCostOf(metadata[COST_METADATA]) : undefined;
     const record = await this.store.upsertTraceInfo({
       traceId,
       experimentId: experiment.experiment_id,
@@ -122,7 +133,9 @@ export class TraceService {
       ...(info.request_preview !== undefined ? { requestPreview: info.request_preview.slice(0, PREVIEW_LENGTH) } : {}),
       ...(info.response_preview !== undefined ? { responsePreview: info.response_preview.slice(0, PREVIEW_LENGTH) } : {}),
       tags,
-      metadata: checkMap('trace.trace_info.trace_metadata', info.trace_metadata),
+      metadata,
+      ...(usage ? { usage } : {}),
+      ...(cost ? { cost } : {}),
     });
     return { trace: { trace_info: toTraceInfoV3(record) } };
   }
@@ -236,6 +249,11 @@ export class TraceService {
     const record = await this.store.getTrace(traceId);
     if (!record) throw ApiError.notFound(`Trace with ID ${traceId} is not found.`);
     return { trace: { trace_info: toTraceInfoV3(record) } };
+  }
+
+  /** QueryTraceMetrics (see `traces/trace-metrics.ts`). */
+  metrics(req: RequestOf<typeof R.QueryTraceMetrics>): Promise<TraceMetricsResponse> {
+    return queryTraceMetrics(this.store, req);
   }
 
   /** A page of one trace's spans (Loupe's huge-trace API; see `traces/span-pages.ts`). */

@@ -21,6 +21,10 @@ export interface TraceRecord {
   rootSpanId?: string;
   /** The trace's assessments, oldest first (read paths fill it; writes ignore it). */
   assessments?: AssessmentRecord[];
+  /** Token totals: the client's `mlflow.trace.tokenUsage`, else the sum over its spans (read paths fill it). */
+  usage?: TokenUsage;
+  /** Cost totals: the client's `mlflow.trace.cost`, else the sum over its spans. */
+  cost?: LlmCost;
 }
 
 /** One span row: the columns searches and tree paging use, plus the whole normalized span as JSON. */
@@ -35,6 +39,29 @@ export interface SpanRecord {
   startTimeUs: number;
   endTimeUs: number | null;
   content: string;
+  /** Token usage the span reports (`mlflow.chat.tokenUsage`). */
+  usage?: TokenUsage;
+  /** Cost the span reports in USD (`mlflow.llm.cost`). */
+  cost?: LlmCost;
+  /** `mlflow.llm.model` / `mlflow.llm.provider`. */
+  modelName?: string;
+  modelProvider?: string;
+}
+
+/** Token counts, as in `mlflow.chat.tokenUsage` (absent counts are unknown, not zero). */
+export interface TokenUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
+}
+
+/** Cost in USD, as in `mlflow.llm.cost`. */
+export interface LlmCost {
+  inputCost?: number;
+  outputCost?: number;
+  totalCost?: number;
 }
 
 /** What a root span says about its trace, used until StartTraceV3 finalizes the info. */
@@ -60,7 +87,10 @@ export interface SpanBatch {
   metadata: Record<string, string>;
 }
 
-/** The authoritative info written by StartTraceV3: a trace record without what only the store derives. */
+/**
+ * The authoritative info written by StartTraceV3: a trace record without what only the store derives.
+ * `usage` / `cost`, when given (the client's own totals), replace the sums over spans for good.
+ */
 export type TraceInfoInput = Omit<TraceRecord, 'finalized' | 'spanCount' | 'rootSpanId' | 'assessments'>;
 
 /** A trace search (spec §9.5). */
@@ -112,6 +142,46 @@ export interface SpanPageItem extends SpanRecord {
   childCount?: number;
 }
 
+/** What QueryTraceMetrics aggregates over: traces, spans, or (current) assessments. */
+export type MetricView = 'TRACES' | 'SPANS' | 'ASSESSMENTS';
+
+/** One aggregation of a metrics query; `label` is its key in each point's values (`AVG`, `P95.0`). */
+export interface MetricAggregationSpec {
+  type: 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX' | 'PERCENTILE';
+  /** 0 to 100, for PERCENTILE. */
+  percentile?: number;
+  label: string;
+}
+
+/** An exact-match filter of a metrics query (`trace.status = 'OK'`, `trace.tag.env = 'prod'`, `span.type = 'LLM'`, ...). */
+export interface MetricFilter {
+  on: 'trace' | 'span' | 'assessment';
+  field: 'status' | 'tag' | 'metadata' | 'name' | 'type';
+  key?: string;
+  value: string;
+}
+
+/** A QueryTraceMetrics query, validated (names checked against the view). */
+export interface TraceMetricsQuery {
+  experimentIds: string[];
+  view: MetricView;
+  metric: string;
+  aggregations: MetricAggregationSpec[];
+  dimensions: string[];
+  filters: MetricFilter[];
+  /** Time buckets of this many milliseconds (then `range` is set too). */
+  bucketMs?: number;
+  range?: { startMs?: number; endMs?: number };
+  page: { offset: number; limit: number };
+}
+
+/** One group of a metrics query: its time bucket, dimension values (null: none) and aggregated values. */
+export interface MetricPoint {
+  bucketStartMs?: number;
+  dimensions: Record<string, string | null>;
+  values: Record<string, number | null>;
+}
+
 /**
  * Traces and their spans (ADR 0002). Narrow on purpose, so another backend can implement it.
  */
@@ -146,4 +216,6 @@ export interface TraceStore {
    * (ADR 0004); returns how many (0: caught up, or a backend without such an index).
    */
   indexSpanText(max: number): Promise<number>;
+  /** Aggregates a metric over traces, spans or assessments, grouped by time bucket and dimensions, in group order. */
+  queryTraceMetrics(query: TraceMetricsQuery): Promise<{ points: MetricPoint[]; hasMore: boolean }>;
 }

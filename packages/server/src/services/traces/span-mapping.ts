@@ -1,4 +1,5 @@
 import type { RootSpanSummary, SpanBatch, SpanRecord, TraceState } from '../../store/trace-store.js';
+import { llmCostOf, tokenUsageOf } from './span-usage.js';
 
 /**
  * The decoder's normalized span (see `otlp/decode-otlp.ts`): ids as hex, times as exact decimal
@@ -120,9 +121,10 @@ function rawInteger(decimal: string): string {
  * toSpanRecord(span).type; // 'LLM'
  */
 export function toSpanRecord(span: IngestSpan): SpanRecord {
-  const type = decodeMlflowValue(span.attributes['mlflow.spanType']);
+  const a = span.attributes;
+  const type = decodeMlflowValue(a['mlflow.spanType']);
   const end = nanosToMicros(span.endTimeUnixNano);
-  return {
+  const record: SpanRecord = {
     spanId: span.spanId,
     parentSpanId: span.parentSpanId,
     name: span.name,
@@ -132,6 +134,20 @@ export function toSpanRecord(span: IngestSpan): SpanRecord {
     endTimeUs: end > 0 ? end : null,
     content: spanContent(span),
   };
+  // Most spans carry none of these: one lookup each, no parsing.
+  if (a['mlflow.chat.tokenUsage'] !== undefined) {
+    const usage = tokenUsageOf(a['mlflow.chat.tokenUsage']);
+    if (usage) record.usage = usage;
+  }
+  if (a['mlflow.llm.cost'] !== undefined) {
+    const cost = llmCostOf(a['mlflow.llm.cost']);
+    if (cost) record.cost = cost;
+  }
+  const model = a['mlflow.llm.model'] === undefined ? undefined : decodeMlflowValue(a['mlflow.llm.model']);
+  if (typeof model === 'string' && model !== '') record.modelName = model;
+  const provider = a['mlflow.llm.provider'] === undefined ? undefined : decodeMlflowValue(a['mlflow.llm.provider']);
+  if (typeof provider === 'string' && provider !== '') record.modelProvider = provider;
+  return record;
 }
 
 /** What a root span says about its trace. */

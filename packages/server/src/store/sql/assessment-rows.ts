@@ -19,6 +19,29 @@ export function searchableValue(valueJson: string | undefined, serialized: boole
 }
 
 /**
+ * The number an assessment value stands for in QueryTraceMetrics' `assessment_value` (as MLflow reads
+ * it): a number itself, true / "yes" 1, false / "no" 0; anything else none.
+ *
+ * @example
+ * numericValue('true'); // 1
+ * numericValue('"no"'); // 0
+ */
+export function numericValue(valueJson: string | undefined, serialized: boolean): number | null {
+  if (valueJson === undefined || serialized) return null;
+  const value = JSON.parse(valueJson) as unknown;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (text === 'yes' || text === 'true') return 1;
+    if (text === 'no' || text === 'false') return 0;
+    const n = text === '' ? NaN : Number(text);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+/**
  * An assessment record as a row.
  *
  * @example
@@ -32,6 +55,7 @@ export function assessmentRow(r: AssessmentRecord): AssessmentsTable {
     assessment_type: r.kind,
     value: r.value ?? null,
     value_text: searchableValue(r.value, r.serializationFormat !== undefined),
+    value_number: numericValue(r.value, r.serializationFormat !== undefined),
     serialization_format: r.serializationFormat ?? null,
     error: r.error ?? null,
     span_id: r.spanId ?? null,

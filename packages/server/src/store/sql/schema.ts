@@ -137,6 +137,15 @@ export interface TracesTable {
   root_span_id: string | null;
   span_count: number;
   finalized: number;
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  total_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  input_cost?: number | null;
+  output_cost?: number | null;
+  total_cost?: number | null;
+  usage_final?: number;
 }
 
 export interface TraceKeyValueTable {
@@ -155,6 +164,16 @@ export interface SpansTable {
   start_time_us: number;
   end_time_us: number | null;
   content: string;
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  total_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  input_cost?: number | null;
+  output_cost?: number | null;
+  total_cost?: number | null;
+  model_name?: string | null;
+  model_provider?: string | null;
 }
 
 export interface AssessmentsTable {
@@ -177,6 +196,7 @@ export interface AssessmentsTable {
   overrides: string | null;
   valid: number;
   run_id: string | null;
+  value_number?: number | null;
 }
 
 /** The whole database as Kysely sees it. */

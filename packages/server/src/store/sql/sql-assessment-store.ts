@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AssessmentPatch, AssessmentRecord, AssessmentStore, CreateAssessmentOutcome } from '../assessment-store.js';
-import { assessmentRow, searchableValue, toAssessmentRecord } from './assessment-rows.js';
+import { assessmentRow, numericValue, searchableValue, toAssessmentRecord } from './assessment-rows.js';
 import type { AssessmentsTable, Database } from './schema.js';
 
 /**
@@ -47,6 +47,7 @@ export class SqlAssessmentStore implements AssessmentStore {
         set.value = patch.value ?? null;
         set.serialization_format = patch.serializationFormat ?? null;
         set.value_text = searchableValue(patch.value, patch.serializationFormat !== undefined);
+        set.value_number = numericValue(patch.value, patch.serializationFormat !== undefined);
       }
       if ('error' in patch) set.error = patch.error ?? null;
       if (patch.rationale !== undefined) set.rationale = patch.rationale;

@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { ApiError } from '@loupe/protocol';
-import type { SpanBatch, SpanPageItem, SpanQuery, SpanRecord, TraceInfoInput, TraceRecord, TraceSearch, TraceSearchPage, TraceState, TraceStore } from '../trace-store.js';
+import type { LlmCost, MetricPoint, SpanBatch, TraceMetricsQuery, SpanPageItem, SpanQuery, SpanRecord, TokenUsage, TraceInfoInput, TraceRecord, TraceSearch, TraceSearchPage, TraceState, TraceStore } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
+import { compileTraceMetrics } from './trace-metrics-compiler.js';
 import { ingestSpanBatches, upsertKeyValues } from './trace-ingest.js';
 import { compileTraceSearch, equalityMatches, textCandidates, type TraceSearchCursor } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
@@ -10,6 +11,45 @@ import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
 import { toAssessmentRecord } from './assessment-rows.js';
 import type { AssessmentRecord } from '../assessment-store.js';
+
+/** The trace columns for client-given usage and cost totals, or undefined when neither was given. */
+function usageColumns(usage: TokenUsage | undefined, cost: LlmCost | undefined): Partial<TracesTable> | undefined {
+  if (!usage && !cost) return undefined;
+  return {
+    input_tokens: usage?.inputTokens ?? null,
+    output_tokens: usage?.outputTokens ?? null,
+    total_tokens: usage?.totalTokens ?? null,
+    cache_read_input_tokens: usage?.cacheReadInputTokens ?? null,
+    cache_creation_input_tokens: usage?.cacheCreationInputTokens ?? null,
+    input_cost: cost?.inputCost ?? null,
+    output_cost: cost?.outputCost ?? null,
+    total_cost: cost?.totalCost ?? null,
+  };
+}
+
+/** `{column: excluded.column}` for an upsert that takes the new row's values. */
+function excludedColumns(columns: string[]): Record<string, RawBuilder<unknown>> {
+  return Object.fromEntries(columns.map((c) => [c, sql`excluded.${sql.ref(c)}`]));
+}
+
+/** Usage and cost of a trace row, when any is known. */
+function rowTotals(row: TracesTable): { usage?: TokenUsage; cost?: LlmCost } {
+  const n = (v: number | null | undefined) => (v === null || v === undefined ? undefined : Number(v));
+  const usage: TokenUsage = {};
+  const cost: LlmCost = {};
+  const set = <T extends object>(target: T, key: keyof T, value: number | undefined) => {
+    if (value !== undefined) (target as Record<keyof T, number>)[key] = value;
+  };
+  set(usage, 'inputTokens', n(row.input_tokens));
+  set(usage, 'outputTokens', n(row.output_tokens));
+  set(usage, 'totalTokens', n(row.total_tokens));
+  set(usage, 'cacheReadInputTokens', n(row.cache_read_input_tokens));
+  set(usage, 'cacheCreationInputTokens', n(row.cache_creation_input_tokens));
+  set(cost, 'inputCost', n(row.input_cost));
+  set(cost, 'outputCost', n(row.output_cost));
+  set(cost, 'totalCost', n(row.total_cost));
+  return { ...(Object.keys(usage).length > 0 ? { usage } : {}), ...(Object.keys(cost).length > 0 ? { cost } : {}) };
+}
 
 /** Below this many matches an equality filter drives a trace search (see `selectiveEqualities`). */
 const SELECTIVE_MATCHES = 5000;
@@ -132,11 +172,14 @@ export class SqlTraceStore implements TraceStore {
         span_count: 0,
         finalized: 1,
       };
+      const totals = usageColumns(info.usage, info.cost);
+      if (totals) Object.assign(values, totals, { usage_final: 1 });
       await tx
         .insertInto('traces')
         .values(values)
         .onConflict((oc) =>
           oc.column('trace_id').doUpdateSet({
+            ...(totals ? { ...excludedColumns(Object.keys(totals)), usage_final: 1 } : {}),
             client_request_id: sql`coalesce(excluded.client_request_id, traces.client_request_id)`,
             request_time_ms: sql`excluded.request_time_ms`,
             execution_duration_ms: sql`coalesce(excluded.execution_duration_ms, traces.execution_duration_ms)`,
@@ -280,6 +323,7 @@ export class SqlTraceStore implements TraceStore {
         finalized: Number(row.finalized) === 1,
         spanCount: Number(row.span_count),
         assessments: assessmentsBy.get(row.trace_id) ?? [],
+        ...rowTotals(row),
       };
       if (row.client_request_id !== null) record.clientRequestId = row.client_request_id;
       if (row.execution_duration_ms !== null) record.executionDurationMs = Number(row.execution_duration_ms);
@@ -311,6 +355,27 @@ export class SqlTraceStore implements TraceStore {
       return item;
     });
     return { items, hasMore: rows.length > query.limit };
+  }
+
+  async queryTraceMetrics(query: TraceMetricsQuery): Promise<{ points: MetricPoint[]; hasMore: boolean }> {
+    const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
+    if (experimentIds.length === 0) return { points: [], hasMore: false };
+    const { limit, offset } = query.page;
+    const { rows } = await compileTraceMetrics(this.dialect, { ...query, page: { offset, limit: limit + 1 } }, experimentIds).execute(this.db);
+    const points = rows.slice(0, limit).map((row): MetricPoint => {
+      const point: MetricPoint = { dimensions: {}, values: {} };
+      if (query.bucketMs !== undefined) point.bucketStartMs = Number(row.bucket);
+      query.dimensions.forEach((d, i) => {
+        const v = row[`d${i}`];
+        point.dimensions[d] = v === null || v === undefined ? null : String(v);
+      });
+      query.aggregations.forEach((a, i) => {
+        const v = row[`v${i}`];
+        point.values[a.label] = v === null || v === undefined ? null : Number(v);
+      });
+      return point;
+    });
+    return { points, hasMore: rows.length > limit };
   }
 
   indexSpanText(max: number): Promise<number> {

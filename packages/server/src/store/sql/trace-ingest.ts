@@ -18,12 +18,47 @@ const SPAN_COLUMNS = [
   { name: 'start_time_us', type: 'bigint' },
   { name: 'end_time_us', type: 'bigint' },
   { name: 'content', type: 'text' },
+  { name: 'input_tokens', type: 'bigint' },
+  { name: 'output_tokens', type: 'bigint' },
+  { name: 'total_tokens', type: 'bigint' },
+  { name: 'cache_read_input_tokens', type: 'bigint' },
+  { name: 'cache_creation_input_tokens', type: 'bigint' },
+  { name: 'input_cost', type: 'double' },
+  { name: 'output_cost', type: 'double' },
+  { name: 'total_cost', type: 'double' },
+  { name: 'model_name', type: 'text' },
+  { name: 'model_provider', type: 'text' },
 ] as const satisfies readonly { name: keyof SpansTable; type: BulkColumnType }[];
 
 /** A span's row values in {@link SPAN_COLUMNS} order. */
 function spanValues(traceId: string, s: SpanRecord): unknown[] {
-  return [traceId, s.spanId, s.parentSpanId, s.name, s.type, s.status, s.startTimeUs, s.endTimeUs, s.content];
+  const u = s.usage;
+  const c = s.cost;
+  return [
+    traceId,
+    s.spanId,
+    s.parentSpanId,
+    s.name,
+    s.type,
+    s.status,
+    s.startTimeUs,
+    s.endTimeUs,
+    s.content,
+    u?.inputTokens ?? null,
+    u?.outputTokens ?? null,
+    u?.totalTokens ?? null,
+    u?.cacheReadInputTokens ?? null,
+    u?.cacheCreationInputTokens ?? null,
+    c?.inputCost ?? null,
+    c?.outputCost ?? null,
+    c?.totalCost ?? null,
+    s.modelName ?? null,
+    s.modelProvider ?? null,
+  ];
 }
+
+/** Trace columns summed from its spans' usage and cost (unless the client's totals were written). */
+const USAGE_COLUMNS = ['input_tokens', 'output_tokens', 'total_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'input_cost', 'output_cost', 'total_cost'] as const;
 
 /** One trace tag or metadata row. */
 export interface KeyValueRow {
@@ -139,8 +174,16 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
       return sql`select cast(${b.traceId} as text) as trace_id, cast(${finalized.has(b.traceId) ? null : b.earliestStartMs} as bigint) as earliest, cast(${root ? 1 : 0} as integer) as has_root,
         cast(${root?.state ?? null} as text) as state, cast(${root?.executionDurationMs ?? null} as bigint) as duration,
         cast(${root?.requestPreview ?? null} as text) as request_preview, cast(${root?.responsePreview ?? null} as text) as response_preview,
-        cast(${root?.spanId ?? null} as text) as root_span_id`;
+        cast(${root?.spanId ?? null} as text) as root_span_id,
+        cast(${b.spans.some((x) => x.usage !== undefined || x.cost !== undefined) ? 1 : 0} as integer) as has_usage`;
     });
+    // Sums are recomputed from the rows (a re-sent span never counts twice), only for traces whose
+    // batch carried usage: most spans carry none, and their traces skip the extra reads.
+    const usage = USAGE_COLUMNS.map(
+      (column) =>
+        sql`${sql.ref(column)} = case when v.has_usage = 1 and traces.usage_final = 0
+          then (select sum(${sql.ref(`s.${column}`)}) from spans s where s.trace_id = traces.trace_id) else ${sql.ref(`traces.${column}`)} end`,
+    );
     await sql`update traces set
         span_count = (select count(*) from spans s where s.trace_id = traces.trace_id),
         request_time_ms = case when v.earliest is not null and v.earliest < traces.request_time_ms then v.earliest else traces.request_time_ms end,
@@ -148,7 +191,8 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
         execution_duration_ms = case when v.has_root = 1 then v.duration else traces.execution_duration_ms end,
         request_preview = case when v.has_root = 1 then v.request_preview else traces.request_preview end,
         response_preview = case when v.has_root = 1 then v.response_preview else traces.response_preview end,
-        root_span_id = case when v.has_root = 1 then v.root_span_id else traces.root_span_id end
+        root_span_id = case when v.has_root = 1 then v.root_span_id else traces.root_span_id end,
+        ${sql.join(usage)}
       from (${sql.join(values, sql` union all `)}) v
       where traces.trace_id = v.trace_id`.execute(tx);
   }

@@ -85,6 +85,8 @@ export interface SqlDialect {
    * in the JSON text `json`: true when the entry named `key` has a string value for which `match` holds.
    */
   jsonAttributeMatches(json: Expression<unknown>, key: string, match: (value: Expression<unknown>) => Expression<SqlBool>): Expression<SqlBool>;
+  /** The continuous percentile (`percentile_cont`, linear interpolation) of `value` at `fraction` (0 to 1), as an aggregate. */
+  percentile(value: Expression<unknown>, fraction: number): RawBuilder<unknown>;
   /** The span text index, where this database has one that is filled behind ingest. */
   readonly spanTextIndex?: SpanTextIndex;
 }

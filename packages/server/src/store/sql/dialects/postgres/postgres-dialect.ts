@@ -55,6 +55,8 @@ export class PostgresDialect implements SqlDialect {
 
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
 
+  percentile: SqlDialect['percentile'] = (value, fraction) => sql`percentile_cont(cast(${fraction} as double precision)) within group (order by ${value})`;
+
   jsonAttributeMatches: SqlDialect['jsonAttributeMatches'] = (json, key, match) =>
     sql<boolean>`exists (select 1 from jsonb_array_elements((${json})::jsonb -> 'attributes') a
       where a ->> 'key' = ${key} and ${match(sql`(a -> 'value' ->> 'string_value')`)})`;

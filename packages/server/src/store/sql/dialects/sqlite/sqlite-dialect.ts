@@ -80,6 +80,23 @@ export function managedConnection(db: BetterSqlite3.Database, cacheSize = STATEM
  * @example
  * const dialect = new SqliteDialect('sqlite:///./loupe-data/loupe.db');
  */
+/**
+ * The continuous percentile of `values` at `fraction` (0 to 1), as PostgreSQL's `percentile_cont`;
+ * null for no values.
+ *
+ * @example
+ * percentileCont([1, 2, 10], 0.5); // 2
+ */
+export function percentileCont(values: number[], fraction: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const position = Math.min(1, Math.max(0, fraction)) * (sorted.length - 1);
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  const low = sorted[lo] as number;
+  return low + ((sorted[hi] as number) - low) * (position - lo);
+}
+
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite';
 
@@ -106,6 +123,18 @@ export class SqliteDialect implements SqlDialect {
       }
       return re.test(String(value)) ? 1 : 0;
     });
+    // percentile_cont as PostgreSQL computes it: linear interpolation between the closest ranks.
+    type PercentileState = { values: number[]; fraction: number };
+    const percentileAggregate = {
+      start: (): PercentileState => ({ values: [], fraction: 0.5 }),
+      step: (state: PercentileState, value: unknown, fraction: unknown) => {
+        if (typeof value === 'number' || typeof value === 'bigint') state.values.push(Number(value));
+        if (typeof fraction === 'number') state.fraction = fraction;
+        return state;
+      },
+      result: (state: PercentileState) => percentileCont(state.values, state.fraction),
+    };
+    db.aggregate('loupe_percentile', percentileAggregate as unknown as Parameters<typeof db.aggregate>[1]);
     return new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: managedConnection(db) }) });
   }
 
@@ -146,6 +175,8 @@ export class SqliteDialect implements SqlDialect {
   }
 
   readonly spanTextIndex = new SqliteSpanTextIndex();
+
+  percentile: SqlDialect['percentile'] = (value, fraction) => sql`loupe_percentile(${value}, ${fraction})`;
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`lower(${lhs}) like lower(${pattern})`;
 

@@ -1,0 +1,146 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { MetricAggregationSpec, MetricFilter, MetricView, TraceMetricsQuery } from '../trace-store.js';
+import type { SqlDialect } from './dialects/sql-dialect.js';
+
+/** A view's rows: the FROM clause, the time column (epoch ms) and what its filters and dimensions name. */
+interface ViewShape {
+  from: RawBuilder<unknown>;
+  /** Joins a metric or dimension may need, added only when one does. */
+  joins?: Record<string, RawBuilder<unknown>>;
+  time: RawBuilder<unknown>;
+  /** Predicates every row of the view satisfies besides the experiment scope. */
+  where: RawBuilder<unknown>[];
+  /** Metric name to its value expression; `count` metrics count rows (`distinct`: distinct values). */
+  metrics: Record<string, { value: RawBuilder<unknown>; count?: 'rows' | 'distinct'; needs?: string }>;
+  dimensions: Record<string, { expr: RawBuilder<unknown>; needs?: string }>;
+}
+
+const TOKEN_METRICS = ['input_tokens', 'output_tokens', 'total_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const;
+const COST_METRICS = ['input_cost', 'output_cost', 'total_cost'] as const;
+
+/** The metrics and dimensions of each view (MLflow's TraceMetricKey, SpanMetricKey, AssessmentMetricKey and their dimension keys). */
+export const VIEWS: Record<MetricView, ViewShape> = {
+  TRACES: {
+    from: sql`traces t`,
+    joins: {
+      name: sql`left join trace_tags tn on tn.trace_id = t.trace_id and tn.key = 'mlflow.traceName'`,
+      session: sql`left join trace_metadata ts on ts.trace_id = t.trace_id and ts.key = 'mlflow.trace.session'`,
+    },
+    time: sql`t.request_time_ms`,
+    where: [],
+    metrics: {
+      trace_count: { value: sql`1`, count: 'rows' },
+      session_count: { value: sql`ts.value`, count: 'distinct', needs: 'session' },
+      latency: { value: sql`t.execution_duration_ms` },
+      ...Object.fromEntries(TOKEN_METRICS.map((m) => [m, { value: sql`${sql.ref(`t.${m}`)}` }])),
+      ...Object.fromEntries(COST_METRICS.map((m) => [m, { value: sql`${sql.ref(`t.${m}`)}` }])),
+    },
+    dimensions: { trace_name: { expr: sql`tn.value`, needs: 'name' }, trace_status: { expr: sql`t.state` } },
+  },
+  SPANS: {
+    from: sql`spans s join traces t on t.trace_id = s.trace_id`,
+    time: sql`(s.start_time_us / 1000)`,
+    where: [],
+    metrics: {
+      span_count: { value: sql`1`, count: 'rows' },
+      latency: { value: sql`((s.end_time_us - s.start_time_us) / 1000.0)` },
+      ...Object.fromEntries(TOKEN_METRICS.map((m) => [m, { value: sql`${sql.ref(`s.${m}`)}` }])),
+      ...Object.fromEntries(COST_METRICS.map((m) => [m, { value: sql`${sql.ref(`s.${m}`)}` }])),
+    },
+    dimensions: {
+      span_name: { expr: sql`s.name` },
+      span_type: { expr: sql`s.type` },
+      span_status: { expr: sql`s.status` },
+      span_model_name: { expr: sql`s.model_name` },
+      span_model_provider: { expr: sql`s.model_provider` },
+    },
+  },
+  ASSESSMENTS: {
+    from: sql`assessments a join traces t on t.trace_id = a.trace_id`,
+    time: sql`a.create_time_ms`,
+    // Only current judgements: one that another overrides no longer counts.
+    where: [sql`a.valid = 1`],
+    metrics: {
+      assessment_count: { value: sql`1`, count: 'rows' },
+      assessment_value: { value: sql`a.value_number` },
+    },
+    dimensions: { assessment_name: { expr: sql`a.name` }, assessment_value: { expr: sql`a.value_text` } },
+  },
+};
+
+const SPAN_COLUMNS = { name: 's.name', type: 's.type', status: 's.status' } as const;
+
+function filterClause(view: MetricView, f: MetricFilter): RawBuilder<unknown> {
+  if (f.on === 'trace') {
+    if (f.field === 'status') return sql`t.state = ${f.value}`;
+    const table = sql.table(f.field === 'tag' ? 'trace_tags' : 'trace_metadata');
+    return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${f.key ?? ''} and x.value = ${f.value})`;
+  }
+  if (f.on === 'span') {
+    const column = SPAN_COLUMNS[f.field as keyof typeof SPAN_COLUMNS];
+    if (view === 'SPANS') return sql`${sql.ref(column)} = ${f.value}`;
+    return sql`exists (select 1 from spans s2 where s2.trace_id = t.trace_id and ${sql.ref(column.replace('s.', 's2.'))} = ${f.value})`;
+  }
+  const column = f.field === 'name' ? 'name' : 'assessment_type';
+  if (view === 'ASSESSMENTS') return sql`${sql.ref(`a.${column}`)} = ${f.value}`;
+  return sql`exists (select 1 from assessments a2 where a2.trace_id = t.trace_id and a2.valid = 1 and ${sql.ref(`a2.${column}`)} = ${f.value})`;
+}
+
+function aggregate(dialect: SqlDialect, metric: ViewShape['metrics'][string], a: MetricAggregationSpec): RawBuilder<unknown> {
+  switch (a.type) {
+    case 'COUNT':
+      if (metric.count === 'rows') return sql`count(*)`;
+      if (metric.count === 'distinct') return sql`count(distinct ${metric.value})`;
+      return sql`count(${metric.value})`;
+    case 'SUM':
+      return sql`sum(${metric.value})`;
+    case 'AVG':
+      return sql`avg(${metric.value})`;
+    case 'MIN':
+      return sql`min(${metric.value})`;
+    case 'MAX':
+      return sql`max(${metric.value})`;
+    case 'PERCENTILE':
+      return dialect.percentile(metric.value, (a.percentile ?? 50) / 100);
+  }
+}
+
+/**
+ * A QueryTraceMetrics query as one GROUP BY: the view's rows in the experiments (and time range),
+ * narrowed by the filters, grouped by time bucket and dimensions in that order, one aggregate column
+ * per aggregation. Metric and dimension names must have been checked against {@link VIEWS}.
+ *
+ * @example
+ * const { rows } = await compileTraceMetrics(dialect, query, [1, 2]).execute(db);
+ */
+export function compileTraceMetrics(dialect: SqlDialect, query: TraceMetricsQuery, experimentIds: number[]): RawBuilder<Record<string, unknown>> {
+  const view = VIEWS[query.view];
+  const metric = view.metrics[query.metric];
+  if (!metric) throw new Error(`unchecked metric ${query.metric}`);
+  const where = [sql`t.experiment_id in (${sql.join(experimentIds)})`, ...view.where];
+  if (query.range?.startMs !== undefined) where.push(sql`${view.time} >= ${query.range.startMs}`);
+  if (query.range?.endMs !== undefined) where.push(sql`${view.time} <= ${query.range.endMs}`);
+  for (const f of query.filters) where.push(filterClause(query.view, f));
+  const groups: RawBuilder<unknown>[] = [];
+  const selected: RawBuilder<unknown>[] = [];
+  const needs = new Set<string>(metric.needs ? [metric.needs] : []);
+  if (query.bucketMs !== undefined) {
+    const bucket = sql`((${view.time}) / ${sql.lit(query.bucketMs)}) * ${sql.lit(query.bucketMs)}`;
+    groups.push(bucket);
+    selected.push(sql`${bucket} as bucket`);
+  }
+  query.dimensions.forEach((d, i) => {
+    const dimension = view.dimensions[d];
+    if (!dimension) throw new Error(`unchecked dimension ${d}`);
+    if (dimension.needs) needs.add(dimension.needs);
+    groups.push(dimension.expr);
+    selected.push(sql`${dimension.expr} as ${sql.id(`d${i}`)}`);
+  });
+  query.aggregations.forEach((a, i) => selected.push(sql`${aggregate(dialect, metric, a)} as ${sql.id(`v${i}`)}`));
+  const joins = [...needs].map((n) => view.joins?.[n] ?? sql``);
+  // Groups sort by bucket, then dimensions, nulls last (the same on both databases).
+  const order = groups.flatMap((g) => [sql`case when ${g} is null then 1 else 0 end`, g]);
+  return sql<Record<string, unknown>>`select ${sql.join(selected)} from ${view.from} ${sql.join(joins, sql` `)} where ${sql.join(where, sql` and `)}
+    ${groups.length ? sql`group by ${sql.join(groups)} order by ${sql.join(order)}` : sql``}
+    limit ${query.page.limit} offset ${query.page.offset}`;
+}
