@@ -4,6 +4,7 @@ import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
 import type { TraceService } from './trace-service.js';
 import type { AssessmentService } from './traces/assessment-service.js';
+import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -13,4 +14,6 @@ export interface Services {
   loggedModels: LoggedModelService;
   traces: TraceService;
   assessments: AssessmentService;
+  /** The v2 trace routes (StartTrace, EndTrace, v2 info and search). */
+  legacyTraces: LegacyTraceService;
 }

@@ -64,7 +64,14 @@ export function toTraceInfoV3(r: TraceRecord): TraceInfoV3 {
   return info;
 }
 
-function checkMap(field: string, map: Record<string, string> | undefined): Record<string, string> {
+/**
+ * Checks a trace tag or metadata map against MLflow's limits (non-empty keys of at most 250 characters,
+ * values of at most 8,000); the 400 names `field`.
+ *
+ * @example
+ * checkMap('tags', { env: 'prod' }); // { env: 'prod' }
+ */
+export function checkMap(field: string, map: Record<string, string> | undefined): Record<string, string> {
   const out = map ?? {};
   for (const [key, value] of Object.entries(out)) {
     if (key === '') throw ApiError.invalid(`Invalid key '' in '${field}': keys must not be empty.`);
