@@ -27,8 +27,6 @@ export const SearchTraces = z.object({
   order_by: repeated(str()),
   page_token: str().optional(),
 });
-/** BatchGetTraceInfos: `POST /api/3.0/mlflow/traces/batchGetInfos`. */
-export const BatchGetTraceInfos = z.object({ trace_ids: repeated(str()), experiment_ids: repeated(str()) });
 /** LinkTracesToRun: `POST /api/2.0/mlflow/traces/link-to-run` (at most 100 trace ids). */
 export const LinkTracesToRun = z.object({ trace_ids: repeated(str()), run_id: str().optional(), run_uuid: str().optional() });
 /** LinkPromptsToTrace: `POST /api/2.0/mlflow/traces/link-prompts`. */

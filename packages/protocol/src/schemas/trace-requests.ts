@@ -52,3 +52,5 @@ export const DeleteTraces = z.object({
   max_traces: int64().optional(),
   request_ids: repeated(str()),
 });
+/** BatchGetTraceInfos: `POST /api/3.0/mlflow/traces/batchGetInfos` (`experiment_ids` narrows the scope). */
+export const BatchGetTraceInfos = z.object({ trace_ids: repeated(str()), experiment_ids: repeated(str()) });

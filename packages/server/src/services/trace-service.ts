@@ -238,6 +238,19 @@ export class TraceService {
     return out;
   }
 
+  /**
+   * BatchGetTraceInfos: the infos of the traces among `traceIds` that exist (and belong to one of
+   * `experimentIds`, when given), in the order asked; at most 1,000 ids per call.
+   */
+  async batchGetInfos(traceIds: string[], experimentIds: string[] = []): Promise<{ trace_infos: TraceInfoV3[] }> {
+    if (traceIds.length === 0) throw ApiError.missing('trace_ids');
+    if (traceIds.length > 1000) throw ApiError.invalid(`'trace_ids' may name at most 1000 traces, got ${traceIds.length}.`);
+    const scope = new Set(experimentIds);
+    const records = await this.store.getTraces([...new Set(traceIds)]);
+    const byId = new Map(records.filter((r) => scope.size === 0 || scope.has(r.experimentId)).map((r) => [r.traceId, r]));
+    return { trace_infos: traceIds.flatMap((id) => (byId.has(id) ? [toTraceInfoV3(byId.get(id) as TraceRecord)] : [])) };
+  }
+
   async getTraceInfo(traceId: string | undefined): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
     if (!traceId) throw ApiError.missing('trace_id');
     const record = await this.store.getTrace(traceId);

@@ -6,7 +6,7 @@ import { rpc } from '../rpc.js';
  * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win). Until Loupe serves
  * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
  */
-const RESERVED_TRACE_SEGMENTS = new Set(['batchGetInfos', 'metrics', 'calculate-filter-correlation']);
+const RESERVED_TRACE_SEGMENTS = new Set(['metrics', 'calculate-filter-correlation']);
 
 /** JSON documents separated by commas, in pieces of up to ~64 KiB. */
 async function* joined(documents: AsyncIterable<string>): AsyncGenerator<string> {
@@ -58,6 +58,13 @@ export const traceRoutes = [
         })(),
       );
     },
+  }),
+  rpc({
+    method: 'POST',
+    path: '/mlflow/traces/batchGetInfos',
+    versions: [3],
+    request: R.BatchGetTraceInfos,
+    handle: (req, { services }) => services.traces.batchGetInfos(req.trace_ids, req.experiment_ids),
   }),
   rpc({
     method: 'POST',
