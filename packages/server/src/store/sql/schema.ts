@@ -179,6 +179,14 @@ export interface AssessmentsTable {
   run_id: string | null;
 }
 
+export interface TraceLinksTable {
+  trace_id: string;
+  /** `run` or `prompt_version`. */
+  link_type: string;
+  target_id: string;
+  created_time_ms: number;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   experiments: ExperimentsTable;
@@ -202,4 +210,5 @@ export interface Database {
   trace_metadata: TraceKeyValueTable;
   spans: SpansTable;
   assessments: AssessmentsTable;
+  trace_links: TraceLinksTable;
 }

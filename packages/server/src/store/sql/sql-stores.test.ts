@@ -6,6 +6,7 @@ import { loggedModelStoreContract } from '../contract/logged-model-store.contrac
 import { runStoreContract } from '../contract/run-store.contract.js';
 import { traceSearchContract } from '../contract/trace-search.contract.js';
 import { traceStoreContract } from '../contract/trace-store.contract.js';
+import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -16,5 +17,6 @@ for (const backend of await testBackends()) {
     traceStoreContract(open);
     traceSearchContract(open);
     assessmentStoreContract(open);
+    traceLinkStoreContract(open);
   });
 }
