@@ -11,6 +11,7 @@ import { ArtifactService } from './services/artifact-service.js';
 import { ExperimentService } from './services/experiment-service.js';
 import { LoggedModelService } from './services/logged-model-service.js';
 import { RunService } from './services/run-service.js';
+import { ArtifactSpanImporter } from './services/traces/artifact-span-import.js';
 import { LegacyTraceService } from './services/traces/legacy-trace-service.js';
 import { TraceLinkService } from './services/traces/trace-link-service.js';
 import { SqlTraceLinkStore } from './store/sql/sql-trace-link-store.js';
@@ -80,7 +81,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
-  const traces = new TraceService(traceStore, experiments);
+  const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts));
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
   const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs, clock);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {

@@ -91,6 +91,8 @@ export class TraceService {
   constructor(
     private readonly store: TraceStore,
     private readonly experiments: ExperimentService,
+    /** Brings in spans kept outside the store (an uploaded `traces.json`) before a trace is read. */
+    private readonly spanSource?: { ensureSpans(record: TraceRecord): Promise<TraceRecord> },
   ) {}
 
   async startTraceV3(req: RequestOf<typeof R.StartTraceV3>): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
@@ -151,8 +153,9 @@ export class TraceService {
    */
   async getTraceWithSpans(traceId: string | undefined, allowPartial: boolean): Promise<{ info: TraceInfoV3; spans: AsyncIterable<string> }> {
     if (!traceId) throw ApiError.missing('trace_id');
-    const record = await this.store.getTrace(traceId);
-    if (!record) throw ApiError.notFound(`Trace with ID '${traceId}' not found.`);
+    const found = await this.store.getTrace(traceId);
+    if (!found) throw ApiError.notFound(`Trace with ID '${traceId}' not found.`);
+    const record = this.spanSource ? await this.spanSource.ensureSpans(found) : found;
     if (!allowPartial && record.spanCount < expectedSpanCount(record)) {
       throw ApiError.notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
     }
