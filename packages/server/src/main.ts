@@ -83,7 +83,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const traceStore = new SqlTraceStore(db, dialect);
   const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts));
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
-  const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs, clock);
+  const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {
     ...(config.traceRetentionDays !== undefined ? { defaultDays: config.traceRetentionDays } : {}),
     batchSize: 500,

@@ -37,6 +37,8 @@ export const TRACE_TAGS = {
   artifactLocation: 'mlflow.artifactLocation',
   spansLocation: 'mlflow.trace.spansLocation',
   traceName: 'mlflow.traceName',
+  /** JSON list of `{name, version}`: the prompt versions a trace used (`prompt = 'name/version'` searches it). */
+  linkedPrompts: 'mlflow.linkedPrompts',
 } as const;
 
 /** Legacy (v2) trace statuses; `TRACE_STATUS_UNSPECIFIED` is v3's `STATE_UNSPECIFIED`. */

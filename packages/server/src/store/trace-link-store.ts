@@ -6,7 +6,7 @@ export type TraceLinkType = 'run' | 'prompt_version';
  * twice is a no-op.
  *
  * @example
- * await links.linkTracesToRun(['tr-…'], 'run-id', Date.now());
+ * await links.linkTracesToRun(['tr-…'], 'run-id');
  * await links.listLinks('tr-…', 'run'); // ['run-id']
  */
 export interface TraceLinkStore {
@@ -14,12 +14,13 @@ export interface TraceLinkStore {
    * Links traces to a run, all or nothing: when some trace does not exist nothing is written and its
    * id comes back in `missing`.
    */
-  linkTracesToRun(traceIds: string[], runId: string, createdMs: number): Promise<{ missing: string[] }>;
+  linkTracesToRun(traceIds: string[], runId: string): Promise<{ missing: string[] }>;
   /**
-   * Links prompt versions (`<name>/<version>`) to a trace and, in the same transaction, sets one of its
-   * tags (the linked-prompts list clients read). False when the trace does not exist.
+   * Sets a trace's `mlflow.linkedPrompts` tag (a JSON list of `{name, version}`) and links the trace
+   * to exactly the prompt versions it lists, in one transaction. False when the trace does not exist.
+   * Every other write of that tag (StartTraceV3, the tag API) keeps the links equal to it too.
    */
-  linkPromptsToTrace(traceId: string, promptVersions: string[], tag: { key: string; value: string }, createdMs: number): Promise<boolean>;
+  linkPromptsToTrace(traceId: string, linkedPromptsTag: string): Promise<boolean>;
   /** The targets a trace is linked to, of one type, sorted. */
   listLinks(traceId: string, type: TraceLinkType): Promise<string[]>;
 }

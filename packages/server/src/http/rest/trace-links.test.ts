@@ -80,8 +80,24 @@ describe('trace links REST (link-to-run, link-prompts)', () => {
     expect(await search("prompt = 'qa/1'")).toEqual([id(1)]);
     expect(await search("prompt = 'qa/2'")).toEqual([id(1), id(2)]);
     expect(await search("prompt = 'qa/3'")).toEqual([]);
+    // The tag written through the tag API counts as well (MLflow searches the tag).
+    expect(await search("prompt = 'old/4'")).toEqual([id(1)]);
     const bad = await loupe.call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter: "prompt = 'qa'" });
     expect(bad).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/prompt/) } });
+  });
+
+  it('StartTraceV3 carrying mlflow.linkedPrompts (the Python exporter) is found by prompt =', async () => {
+    const trace_info = {
+      trace_id: id(7),
+      trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } },
+      request_time: '2025-06-15T14:07:47.000Z',
+      state: 'OK',
+      tags: { 'mlflow.linkedPrompts': '[{"name": "greeting", "version": "3"}]' },
+    };
+    expect((await loupe.call('POST', '/api/3.0/mlflow/traces', { trace: { trace_info } })).status).toBe(200);
+    expect(await search("prompt = 'greeting/3'")).toEqual([id(7)]);
+    await loupe.call('DELETE', `/api/3.0/mlflow/traces/${id(7)}/tags`, { key: 'mlflow.linkedPrompts' });
+    expect(await search("prompt = 'greeting/3'")).toEqual([]);
   });
 
   it('link-prompts: unknown trace is RESOURCE_DOES_NOT_EXIST, bad input a 400 naming the field', async () => {

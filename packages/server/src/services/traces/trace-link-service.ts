@@ -1,11 +1,10 @@
-import { ApiError, type RequestOf, type RunInfo } from '@loupe/protocol';
+import { ApiError, TRACE_TAGS, type RequestOf, type RunInfo } from '@loupe/protocol';
 import type { LegacyTraceRequests as L } from '@loupe/protocol';
 import type { TraceLinkStore } from '../../store/trace-link-store.js';
 import type { TraceStore } from '../../store/trace-store.js';
-import type { Clock } from '../clock.js';
 
 /** The trace tag listing linked prompt versions as JSON `[{name, version}]` (spec §4.7). */
-export const LINKED_PROMPTS_TAG = 'mlflow.linkedPrompts';
+export const LINKED_PROMPTS_TAG = TRACE_TAGS.linkedPrompts;
 /** Traces one `link-to-run` call may link (spec §1.5). */
 export const MAX_TRACES_PER_LINK = 100;
 
@@ -70,7 +69,6 @@ export class TraceLinkService {
     private readonly links: TraceLinkStore,
     private readonly traces: TraceStore,
     private readonly runs: { getInfo(runId: string): Promise<RunInfo> },
-    private readonly clock: Clock,
   ) {}
 
   async linkTracesToRun(req: RequestOf<typeof L.LinkTracesToRun>): Promise<void> {
@@ -81,7 +79,7 @@ export class TraceLinkService {
     const runId = req.run_id || req.run_uuid;
     if (!runId) throw ApiError.missing('run_id');
     const run = await this.runs.getInfo(runId);
-    const { missing } = await this.links.linkTracesToRun(req.trace_ids, run.run_id, this.clock.now());
+    const { missing } = await this.links.linkTracesToRun(req.trace_ids, run.run_id);
     if (missing.length > 0) throw ApiError.notFound(`Traces with IDs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''} not found.`);
   }
 
@@ -90,9 +88,8 @@ export class TraceLinkService {
     const refs = promptRefs(req.prompt_versions);
     const trace = await this.traces.getTrace(req.trace_id);
     if (!trace) throw ApiError.notFound(`Trace with ID ${req.trace_id} is not found.`);
-    const tag = { key: LINKED_PROMPTS_TAG, value: mergeLinkedPrompts(trace.tags[LINKED_PROMPTS_TAG], refs) };
-    const targets = refs.map((r) => `${r.name}/${r.version}`);
-    if (!(await this.links.linkPromptsToTrace(req.trace_id, targets, tag, this.clock.now()))) {
+    const tag = mergeLinkedPrompts(trace.tags[LINKED_PROMPTS_TAG], refs);
+    if (!(await this.links.linkPromptsToTrace(req.trace_id, tag))) {
       throw ApiError.notFound(`Trace with ID ${req.trace_id} is not found.`);
     }
   }

@@ -13,7 +13,7 @@ export interface TraceLinkStores {
 }
 
 let seq = 0;
-const TAG = { key: 'mlflow.linkedPrompts', value: '[]' };
+const prompts = (...refs: [string, string][]) => JSON.stringify(refs.map(([name, version]) => ({ name, version })));
 
 /**
  * Trace links (runs, prompt versions): all-or-nothing run links, idempotence, links going with their
@@ -46,22 +46,22 @@ export function traceLinkStoreContract(factory: () => Promise<TraceLinkStores>):
 
     it('links traces to a run once, however often asked', async () => {
       const [t0, t1, t2] = ids as [string, string, string];
-      expect(await s.traceLinks.linkTracesToRun([t1, t2, t1], 'run-a', 5)).toEqual({ missing: [] });
-      expect(await s.traceLinks.linkTracesToRun([t1], 'run-a', 6)).toEqual({ missing: [] });
+      expect(await s.traceLinks.linkTracesToRun([t1, t2, t1], 'run-a')).toEqual({ missing: [] });
+      expect(await s.traceLinks.linkTracesToRun([t1], 'run-a')).toEqual({ missing: [] });
       expect(await s.traceLinks.listLinks(t1, 'run')).toEqual(['run-a']);
       expect(await s.traceLinks.listLinks(t0, 'run')).toEqual([]);
     });
 
     it('writes nothing when a trace is missing, and names it', async () => {
       const [, t1] = ids as [string, string];
-      expect(await s.traceLinks.linkTracesToRun([t1, 'tr-nope'], 'run-a', 5)).toEqual({ missing: ['tr-nope'] });
+      expect(await s.traceLinks.linkTracesToRun([t1, 'tr-nope'], 'run-a')).toEqual({ missing: ['tr-nope'] });
       expect(await s.traceLinks.listLinks(t1, 'run')).toEqual([]);
     });
 
     it('run_id matches the source run and the linked traces, with = and IN', async () => {
       const [t0, t1, t2, t3] = ids as [string, string, string, string];
-      await s.traceLinks.linkTracesToRun([t1], 'run-a', 5);
-      await s.traceLinks.linkTracesToRun([t2], 'run-b', 5);
+      await s.traceLinks.linkTracesToRun([t1], 'run-a');
+      await s.traceLinks.linkTracesToRun([t2], 'run-b');
       expect(await search("run_id = 'run-a'")).toEqual([t0, t1].sort());
       expect(await search("trace.run_id IN ('run-a', 'run-b')")).toEqual([t0, t1, t2].sort());
       expect(await search("run_id = 'run-b' AND trace.timestamp_ms > 1001")).toEqual([t2]);
@@ -72,23 +72,40 @@ export function traceLinkStoreContract(factory: () => Promise<TraceLinkStores>):
 
     it('links prompt versions with the tag in one step; prompt = matches them', async () => {
       const [t0, t1] = ids as [string, string];
-      const tag = { key: 'mlflow.linkedPrompts', value: '[{"name":"qa","version":"1"}]' };
-      expect(await s.traceLinks.linkPromptsToTrace(t0, ['qa/1', 'qa/1', 'summarize/3'], tag, 5)).toBe(true);
-      expect(await s.traceLinks.linkPromptsToTrace(t1, ['qa/2'], TAG, 5)).toBe(true);
-      expect(await s.traceLinks.linkPromptsToTrace(t1, ['qa/2'], TAG, 6)).toBe(true);
+      const tag = prompts(['qa', '1'], ['qa', '1'], ['summarize', '3']);
+      expect(await s.traceLinks.linkPromptsToTrace(t0, tag)).toBe(true);
+      expect(await s.traceLinks.linkPromptsToTrace(t1, prompts(['qa', '2']))).toBe(true);
+      expect(await s.traceLinks.linkPromptsToTrace(t1, prompts(['qa', '2']))).toBe(true);
       expect(await s.traceLinks.listLinks(t0, 'prompt_version')).toEqual(['qa/1', 'summarize/3']);
-      expect((await s.traces.getTrace(t0))?.tags['mlflow.linkedPrompts']).toBe(tag.value);
+      expect((await s.traces.getTrace(t0))?.tags['mlflow.linkedPrompts']).toBe(tag);
       expect(await search("prompt = 'qa/1'")).toEqual([t0]);
       expect(await search("prompt = 'qa/2'")).toEqual([t1]);
       expect(await search("prompt = 'summarize/3' AND trace.status = 'OK'")).toEqual([t0]);
       expect(await search("prompt = 'qa/3'")).toEqual([]);
-      expect(await s.traceLinks.linkPromptsToTrace('tr-nope', ['qa/1'], TAG, 5)).toBe(false);
+      expect(await s.traceLinks.linkPromptsToTrace('tr-nope', prompts(['qa', '1']))).toBe(false);
+    });
+
+    it('keeps prompt links equal to the mlflow.linkedPrompts tag however it is written', async () => {
+      const [t0, t1, t2] = ids as [string, string, string];
+      // StartTraceV3's info carrying the tag (what MLflow's Python exporter sends).
+      await s.traces.upsertTraceInfo({ traceId: t0, experimentId: exp, requestTimeMs: 1000, state: 'OK', tags: { 'mlflow.linkedPrompts': prompts(['qa', '1']) }, metadata: {} });
+      // The tag API, also with numeric versions and junk entries.
+      await s.traces.setTraceTag(t1, 'mlflow.linkedPrompts', '[{"name": "qa", "version": 1}, {"name": "x"}, 7]');
+      await s.traces.setTraceTag(t2, 'mlflow.linkedPrompts', 'not json');
+      expect(await search("prompt = 'qa/1'")).toEqual([t0, t1].sort());
+      expect(await s.traceLinks.listLinks(t2, 'prompt_version')).toEqual([]);
+      // Overwriting the tag replaces the links; deleting it removes them.
+      await s.traces.setTraceTag(t0, 'mlflow.linkedPrompts', prompts(['qa', '2']));
+      expect(await search("prompt = 'qa/1'")).toEqual([t1]);
+      expect(await search("prompt = 'qa/2'")).toEqual([t0]);
+      expect(await s.traces.deleteTraceTag(t1, 'mlflow.linkedPrompts')).toBe(true);
+      expect(await search("prompt = 'qa/1'")).toEqual([]);
     });
 
     it('links go with their trace', async () => {
       const [t0, t1] = ids as [string, string];
-      await s.traceLinks.linkTracesToRun([t0, t1], 'run-z', 5);
-      await s.traceLinks.linkPromptsToTrace(t0, ['qa/1'], TAG, 5);
+      await s.traceLinks.linkTracesToRun([t0, t1], 'run-z');
+      await s.traceLinks.linkPromptsToTrace(t0, prompts(['qa', '1']));
       expect(await s.traces.deleteTraces(exp, { traceIds: [t0] })).toBe(1);
       expect(await s.traceLinks.listLinks(t0, 'run')).toEqual([]);
       expect(await s.traceLinks.listLinks(t0, 'prompt_version')).toEqual([]);

@@ -184,7 +184,6 @@ export interface TraceLinksTable {
   /** `run` or `prompt_version`. */
   link_type: string;
   target_id: string;
-  created_time_ms: number;
 }
 
 /** The whole database as Kysely sees it. */

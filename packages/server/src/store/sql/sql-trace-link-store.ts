@@ -1,6 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
+import { TRACE_TAGS } from '@loupe/protocol';
 import type { TraceLinkStore, TraceLinkType } from '../trace-link-store.js';
 import type { Database } from './schema.js';
+import { syncPromptLinks } from './prompt-link-sync.js';
 import { upsertKeyValues } from './trace-ingest.js';
 
 /**
@@ -9,29 +11,33 @@ import { upsertKeyValues } from './trace-ingest.js';
  *
  * @example
  * const links = new SqlTraceLinkStore(db);
- * await links.linkTracesToRun(['tr-…'], runId, Date.now());
+ * await links.linkTracesToRun(['tr-…'], runId);
  */
 export class SqlTraceLinkStore implements TraceLinkStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async linkTracesToRun(traceIds: string[], runId: string, createdMs: number): Promise<{ missing: string[] }> {
+  async linkTracesToRun(traceIds: string[], runId: string): Promise<{ missing: string[] }> {
     const ids = [...new Set(traceIds)];
     if (ids.length === 0) return { missing: [] };
     return this.db.transaction().execute(async (tx) => {
       const found = new Set((await tx.selectFrom('traces').select('trace_id').where('trace_id', 'in', ids).execute()).map((r) => r.trace_id));
       const missing = ids.filter((id) => !found.has(id));
       if (missing.length > 0) return { missing };
-      await this.insertLinks(tx, ids.map((traceId) => ({ traceId, target: runId })), 'run', createdMs);
+      await tx
+        .insertInto('trace_links')
+        .values(ids.map((trace_id) => ({ trace_id, link_type: 'run', target_id: runId })))
+        .onConflict((oc) => oc.columns(['trace_id', 'link_type', 'target_id']).doNothing())
+        .execute();
       return { missing: [] };
     });
   }
 
-  async linkPromptsToTrace(traceId: string, promptVersions: string[], tag: { key: string; value: string }, createdMs: number): Promise<boolean> {
+  async linkPromptsToTrace(traceId: string, linkedPromptsTag: string): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const exists = await tx.selectFrom('traces').select('trace_id').where('trace_id', '=', traceId).executeTakeFirst();
       if (!exists) return false;
-      await this.insertLinks(tx, [...new Set(promptVersions)].map((target) => ({ traceId, target })), 'prompt_version', createdMs);
-      await upsertKeyValues(tx, 'trace_tags', [{ trace_id: traceId, key: tag.key, value: tag.value }], true);
+      await upsertKeyValues(tx, 'trace_tags', [{ trace_id: traceId, key: TRACE_TAGS.linkedPrompts, value: linkedPromptsTag }], true);
+      await syncPromptLinks(tx, traceId, linkedPromptsTag);
       return true;
     });
   }
@@ -39,14 +45,5 @@ export class SqlTraceLinkStore implements TraceLinkStore {
   async listLinks(traceId: string, type: TraceLinkType): Promise<string[]> {
     const rows = await this.db.selectFrom('trace_links').select('target_id').where('trace_id', '=', traceId).where('link_type', '=', type).orderBy('target_id').execute();
     return rows.map((r) => r.target_id);
-  }
-
-  private async insertLinks(tx: Transaction<Database>, links: { traceId: string; target: string }[], type: TraceLinkType, createdMs: number): Promise<void> {
-    if (links.length === 0) return;
-    await tx
-      .insertInto('trace_links')
-      .values(links.map((l) => ({ trace_id: l.traceId, link_type: type, target_id: l.target, created_time_ms: createdMs })))
-      .onConflict((oc) => oc.columns(['trace_id', 'link_type', 'target_id']).doNothing())
-      .execute();
   }
 }

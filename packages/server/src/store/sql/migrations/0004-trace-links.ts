@@ -3,7 +3,8 @@ import type { SqlDialect } from '../dialects/sql-dialect.js';
 
 /**
  * Links from traces to other entities (MLflow's trace entity associations): runs (`link-to-run`) and
- * prompt versions (`link-prompts`, target `<name>/<version>`). They go with their trace.
+ * prompt versions (target `<name>/<version>`, kept equal to the entries of the trace's
+ * `mlflow.linkedPrompts` tag). They go with their trace.
  */
 export async function up(db: Kysely<unknown>, _dialect: SqlDialect): Promise<void> {
   await db.schema
@@ -11,7 +12,6 @@ export async function up(db: Kysely<unknown>, _dialect: SqlDialect): Promise<voi
     .addColumn('trace_id', 'text', (c) => c.notNull().references('traces.trace_id').onDelete('cascade'))
     .addColumn('link_type', 'text', (c) => c.notNull())
     .addColumn('target_id', 'text', (c) => c.notNull())
-    .addColumn('created_time_ms', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('trace_links_pk', ['trace_id', 'link_type', 'target_id'])
     .execute();
   // Search goes from a target to its traces (`run_id = '...'`, `prompt = 'name/1'`).
