@@ -13,6 +13,7 @@ export * as TrackingRequests from './schemas/tracking-requests.js';
 export type { RequestOf } from './schemas/tracking-requests.js';
 export * as LoggedModelRequests from './schemas/logged-model-requests.js';
 export * as TraceRequests from './schemas/trace-requests.js';
+export * as LegacyTraceRequests from './schemas/legacy-trace-requests.js';
 export * as SpanRequests from './schemas/span-requests.js';
 export * as AssessmentRequests from './schemas/assessment-requests.js';
 export * from './search/index.js';

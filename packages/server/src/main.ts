@@ -11,6 +11,10 @@ import { ArtifactService } from './services/artifact-service.js';
 import { ExperimentService } from './services/experiment-service.js';
 import { LoggedModelService } from './services/logged-model-service.js';
 import { RunService } from './services/run-service.js';
+import { ArtifactSpanImporter } from './services/traces/artifact-span-import.js';
+import { LegacyTraceService } from './services/traces/legacy-trace-service.js';
+import { TraceLinkService } from './services/traces/trace-link-service.js';
+import { SqlTraceLinkStore } from './store/sql/sql-trace-link-store.js';
 import { TraceService } from './services/trace-service.js';
 import { AssessmentService } from './services/traces/assessment-service.js';
 import { TraceRetention } from './services/traces/trace-retention.js';
@@ -77,7 +81,9 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
-  const traces = new TraceService(traceStore, experiments);
+  const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts));
+  const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
+  const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {
     ...(config.traceRetentionDays !== undefined ? { defaultDays: config.traceRetentionDays } : {}),
     batchSize: 500,
@@ -85,7 +91,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   });
   const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500 });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments };
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
   return {
     app,

@@ -37,4 +37,28 @@ export const TRACE_TAGS = {
   artifactLocation: 'mlflow.artifactLocation',
   spansLocation: 'mlflow.trace.spansLocation',
   traceName: 'mlflow.traceName',
+  /** JSON list of `{name, version}`: the prompt versions a trace used (`prompt = 'name/version'` searches it). */
+  linkedPrompts: 'mlflow.linkedPrompts',
 } as const;
+
+/** Legacy (v2) trace statuses; `TRACE_STATUS_UNSPECIFIED` is v3's `STATE_UNSPECIFIED`. */
+export const TRACE_STATUSES = ['TRACE_STATUS_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'] as const;
+/** One legacy trace status. */
+export type TraceStatus = (typeof TRACE_STATUSES)[number];
+
+/**
+ * Legacy TraceInfo (v2) as exchanged (spec §4.1): epoch milliseconds, `{key, value}` lists.
+ *
+ * @example
+ * const info: TraceInfoV2 = { request_id: 'tr-…', experiment_id: '1', timestamp_ms: 1700000000000, execution_time_ms: 12,
+ *   status: 'OK', request_metadata: [], tags: [{ key: 'mlflow.traceName', value: 'predict' }] };
+ */
+export interface TraceInfoV2 {
+  request_id: string;
+  experiment_id: string;
+  timestamp_ms: number;
+  execution_time_ms: number;
+  status: TraceStatus;
+  request_metadata: { key: string; value: string }[];
+  tags: { key: string; value: string }[];
+}

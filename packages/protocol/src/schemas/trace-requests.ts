@@ -52,6 +52,8 @@ export const DeleteTraces = z.object({
   max_traces: int64().optional(),
   request_ids: repeated(str()),
 });
+/** BatchGetTraceInfos: `POST /api/3.0/mlflow/traces/batchGetInfos` (`experiment_ids` narrows the scope). */
+export const BatchGetTraceInfos = z.object({ trace_ids: repeated(str()), experiment_ids: repeated(str()) });
 
 /** Views QueryTraceMetrics aggregates over. */
 export const METRIC_VIEW_TYPES = ['TRACES', 'SPANS', 'ASSESSMENTS'] as const;

@@ -9,6 +9,8 @@ import { runRoutes } from './rest/runs.js';
 import { traceSpanRoutes } from './rest/trace-spans.js';
 import { traceRoutes } from './rest/traces.js';
 import { assessmentRoutes } from './rest/assessments.js';
+import { legacyTraceRoutes } from './rest/legacy-traces.js';
+import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
@@ -27,7 +29,7 @@ export interface AppOptions {
 }
 
 /** Every RPC route group. */
-export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes, ...traceSpanRoutes, ...assessmentRoutes] as readonly RpcRoute[];
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes, ...legacyTraceRoutes, ...traceSpanRoutes, ...assessmentRoutes] as readonly RpcRoute[];
 
 /**
  * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error
@@ -48,6 +50,7 @@ export function createApp(options: AppOptions): Hono {
   mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
   mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes });
   mountArtifactRoutes(app, options.services);
+  mountTraceArtifactRoute(app, options.services);
   for (const add of options.extraRoutes ?? []) add(app);
 
   app.notFound(() => new Response(null, { status: 404 }));

@@ -53,8 +53,14 @@ async function decode(c: Context, route: RpcRoute, maxJsonBodyBytes: number): Pr
   return { input, bytes };
 }
 
-/** A byte stream of text pieces, pulled one at a time (backpressure: the next piece is read when the client has taken the last). */
-function streamOf(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
+/**
+ * A byte stream of text pieces, pulled one at a time (backpressure: the next piece is read when the
+ * client has taken the last).
+ *
+ * @example
+ * return new Response(streamOf(pieces), { headers: { 'content-type': 'application/json' } });
+ */
+export function streamOf(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = pieces[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({

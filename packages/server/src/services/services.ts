@@ -4,6 +4,8 @@ import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
 import type { TraceService } from './trace-service.js';
 import type { AssessmentService } from './traces/assessment-service.js';
+import type { LegacyTraceService } from './traces/legacy-trace-service.js';
+import type { TraceLinkService } from './traces/trace-link-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -13,4 +15,8 @@ export interface Services {
   loggedModels: LoggedModelService;
   traces: TraceService;
   assessments: AssessmentService;
+  /** The v2 trace routes (StartTrace, EndTrace, v2 info and search). */
+  legacyTraces: LegacyTraceService;
+  /** Trace links to runs and prompt versions. */
+  traceLinks: TraceLinkService;
 }

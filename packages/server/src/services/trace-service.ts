@@ -72,7 +72,14 @@ export function toTraceInfoV3(r: TraceRecord): TraceInfoV3 {
   return info;
 }
 
-function checkMap(field: string, map: Record<string, string> | undefined): Record<string, string> {
+/**
+ * Checks a trace tag or metadata map against MLflow's limits (non-empty keys of at most 250 characters,
+ * values of at most 8,000); the 400 names `field`.
+ *
+ * @example
+ * checkMap('tags', { env: 'prod' }); // { env: 'prod' }
+ */
+export function checkMap(field: string, map: Record<string, string> | undefined): Record<string, string> {
   const out = map ?? {};
   for (const [key, value] of Object.entries(out)) {
     if (key === '') throw ApiError.invalid(`Invalid key '' in '${field}': keys must not be empty.`);
@@ -92,6 +99,8 @@ export class TraceService {
   constructor(
     private readonly store: TraceStore,
     private readonly experiments: ExperimentService,
+    /** Brings in spans kept outside the store (an uploaded `traces.json`) before a trace is read. */
+    private readonly spanSource?: { ensureSpans(record: TraceRecord): Promise<TraceRecord> },
   ) {}
 
   async startTraceV3(req: RequestOf<typeof R.StartTraceV3>): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
@@ -157,8 +166,9 @@ export class TraceService {
    */
   async getTraceWithSpans(traceId: string | undefined, allowPartial: boolean): Promise<{ info: TraceInfoV3; spans: AsyncIterable<string> }> {
     if (!traceId) throw ApiError.missing('trace_id');
-    const record = await this.store.getTrace(traceId);
-    if (!record) throw ApiError.notFound(`Trace with ID '${traceId}' not found.`);
+    const found = await this.store.getTrace(traceId);
+    if (!found) throw ApiError.notFound(`Trace with ID '${traceId}' not found.`);
+    const record = this.spanSource ? await this.spanSource.ensureSpans(found) : found;
     if (!allowPartial && record.spanCount < expectedSpanCount(record)) {
       throw ApiError.notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
     }
@@ -242,6 +252,19 @@ export class TraceService {
       out.push(await this.getTraceWithSpans(record.traceId, true));
     }
     return out;
+  }
+
+  /**
+   * BatchGetTraceInfos: the infos of the traces among `traceIds` that exist (and belong to one of
+   * `experimentIds`, when given), in the order asked; at most 1,000 ids per call.
+   */
+  async batchGetInfos(traceIds: string[], experimentIds: string[] = []): Promise<{ trace_infos: TraceInfoV3[] }> {
+    if (traceIds.length === 0) throw ApiError.missing('trace_ids');
+    if (traceIds.length > 1000) throw ApiError.invalid(`'trace_ids' may name at most 1000 traces, got ${traceIds.length}.`);
+    const scope = new Set(experimentIds);
+    const records = await this.store.getTraces([...new Set(traceIds)]);
+    const byId = new Map(records.filter((r) => scope.size === 0 || scope.has(r.experimentId)).map((r) => [r.traceId, r]));
+    return { trace_infos: traceIds.flatMap((id) => (byId.has(id) ? [toTraceInfoV3(byId.get(id) as TraceRecord)] : [])) };
   }
 
   async getTraceInfo(traceId: string | undefined): Promise<{ trace: { trace_info: TraceInfoV3 } }> {

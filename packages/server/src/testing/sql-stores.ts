@@ -2,6 +2,7 @@ import type { ExperimentStore, RunStore } from '../store/tracking-store.js';
 import type { LoggedModelStore } from '../store/logged-model-store.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { AssessmentStore } from '../store/assessment-store.js';
+import type { TraceLinkStore } from '../store/trace-link-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
@@ -9,6 +10,7 @@ import { SqlLoggedModelStore } from '../store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from '../store/sql/sql-run-store.js';
 import { SqlTraceStore } from '../store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from '../store/sql/sql-assessment-store.js';
+import { SqlTraceLinkStore } from '../store/sql/sql-trace-link-store.js';
 import type { TestBackend } from './backends.js';
 
 /** Every SQL store on one fresh, migrated database, and how to drop it. */
@@ -18,6 +20,7 @@ export interface SqlTestStores {
   loggedModels: LoggedModelStore;
   traces: TraceStore;
   assessments: AssessmentStore;
+  traceLinks: TraceLinkStore;
   dispose(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     loggedModels: new SqlLoggedModelStore(db, dialect),
     traces: new SqlTraceStore(db, dialect),
     assessments: new SqlAssessmentStore(db),
+    traceLinks: new SqlTraceLinkStore(db),
     dispose: async () => {
       await db.destroy();
       await database.drop();

@@ -78,7 +78,7 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
 
   it('answers unknown traces with 404 and unserved literal routes with ENDPOINT_NOT_FOUND', async () => {
     expect(await loupe.call('GET', `${V3}/tr-${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
-    expect(await loupe.call('GET', `${V3}/batchGetInfos`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
+    expect(await loupe.call('GET', `${V3}/metrics`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
   });
 
   it('rejects bad trace infos with a 400 naming the field, and unknown or deleted experiments', async () => {

@@ -3,10 +3,10 @@ import { StreamedJson, toProtoJson } from '../json-response.js';
 import { rpc } from '../rpc.js';
 
 /**
- * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win). Until Loupe serves
- * them they answer ENDPOINT_NOT_FOUND, so clients fall back as they would against an older server.
+ * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win): a GET of one of them
+ * (their RPCs are POSTs, or not served) answers ENDPOINT_NOT_FOUND, never "trace not found".
  */
-const RESERVED_TRACE_SEGMENTS = new Set(['batchGetInfos', 'calculate-filter-correlation']);
+const RESERVED_TRACE_SEGMENTS = new Set(['batchGetInfos', 'metrics', 'calculate-filter-correlation']);
 
 /** JSON documents separated by commas, in pieces of up to ~64 KiB. */
 async function* joined(documents: AsyncIterable<string>): AsyncGenerator<string> {
@@ -65,6 +65,13 @@ export const traceRoutes = [
         })(),
       );
     },
+  }),
+  rpc({
+    method: 'POST',
+    path: '/mlflow/traces/batchGetInfos',
+    versions: [3],
+    request: R.BatchGetTraceInfos,
+    handle: (req, { services }) => services.traces.batchGetInfos(req.trace_ids, req.experiment_ids),
   }),
   rpc({
     method: 'POST',

@@ -199,6 +199,13 @@ export interface AssessmentsTable {
   value_number?: number | null;
 }
 
+export interface TraceLinksTable {
+  trace_id: string;
+  /** `run` or `prompt_version`. */
+  link_type: string;
+  target_id: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   experiments: ExperimentsTable;
@@ -222,4 +229,5 @@ export interface Database {
   trace_metadata: TraceKeyValueTable;
   spans: SpansTable;
   assessments: AssessmentsTable;
+  trace_links: TraceLinksTable;
 }

@@ -7,6 +7,7 @@ import { runStoreContract } from '../contract/run-store.contract.js';
 import { traceSearchContract } from '../contract/trace-search.contract.js';
 import { traceStoreContract } from '../contract/trace-store.contract.js';
 import { traceMetricsContract } from '../contract/trace-metrics.contract.js';
+import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -18,5 +19,6 @@ for (const backend of await testBackends()) {
     traceSearchContract(open);
     assessmentStoreContract(open);
     traceMetricsContract(open);
+    traceLinkStoreContract(open);
   });
 }

@@ -1,9 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import { ApiError } from '@loupe/protocol';
+import { ApiError, TRACE_TAGS } from '@loupe/protocol';
 import type { LlmCost, MetricPoint, SpanBatch, TraceMetricsQuery, SpanPageItem, SpanQuery, SpanRecord, TokenUsage, TraceInfoInput, TraceRecord, TraceSearch, TraceSearchPage, TraceState, TraceStore } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
 import { compileTraceMetrics } from './trace-metrics-compiler.js';
+import { syncPromptLinks } from './prompt-link-sync.js';
 import { ingestSpanBatches, upsertKeyValues } from './trace-ingest.js';
 import { compileTraceSearch, equalityMatches, textCandidates, type TraceSearchCursor } from './trace-search-compiler.js';
 import type { Database, SpansTable, TracesTable } from './schema.js';
@@ -193,6 +194,7 @@ export class SqlTraceStore implements TraceStore {
       await this.lockedTrace(tx, info.traceId, experimentId);
       await this.upsertKeyValues(tx, 'trace_tags', info.traceId, info.tags, true);
       await this.upsertKeyValues(tx, 'trace_metadata', info.traceId, info.metadata, true);
+      if (TRACE_TAGS.linkedPrompts in info.tags) await syncPromptLinks(tx, info.traceId, info.tags[TRACE_TAGS.linkedPrompts]);
     });
     const trace = await this.getTrace(info.traceId);
     if (!trace) throw new Error(`trace ${info.traceId} vanished after upsert`);
@@ -209,13 +211,17 @@ export class SqlTraceStore implements TraceStore {
       const exists = await tx.selectFrom('traces').select('trace_id').where('trace_id', '=', traceId).executeTakeFirst();
       if (!exists) return false;
       await this.upsertKeyValues(tx, 'trace_tags', traceId, { [key]: value }, true);
+      if (key === TRACE_TAGS.linkedPrompts) await syncPromptLinks(tx, traceId, value);
       return true;
     });
   }
 
   async deleteTraceTag(traceId: string, key: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('trace_tags').where('trace_id', '=', traceId).where('key', '=', key).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return this.db.transaction().execute(async (tx) => {
+      const result = await tx.deleteFrom('trace_tags').where('trace_id', '=', traceId).where('key', '=', key).executeTakeFirst();
+      if (key === TRACE_TAGS.linkedPrompts) await syncPromptLinks(tx, traceId, undefined);
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 
   async getTraces(traceIds: string[]): Promise<TraceRecord[]> {

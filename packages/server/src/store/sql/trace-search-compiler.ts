@@ -4,6 +4,7 @@ import { compileComparison } from './compile-comparison.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { TracesTable } from './schema.js';
 import { spanPredicate } from './span-predicates.js';
+import { promptLinked, sourceRunOrLinked } from './trace-link-predicates.js';
 
 /** Trace attribute keys (after the parser's alias resolution) and their SQL expressions. */
 const ATTRIBUTES: Record<string, RawBuilder<unknown>> = {
@@ -112,13 +113,11 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective
       return sql`${compileComparison(dialect, attribute(c.key), c.op, c.value)}`;
     case 'tag':
     case 'metadata': {
-      const matches = selective.has(c) ? equalityMatches(c) : undefined;
-      if (matches) return sql`t.trace_id in (${matches})`;
-      const table = sql.table(KV_TABLES[c.entity]);
-      if (c.op === 'IS NULL') return sql`not exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
-      if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
-      return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key} and ${compileComparison(dialect, sql.ref('x.value'), c.op, c.value)})`;
+      const plain = keyValueClause(dialect, c, selective);
+      return sourceRunOrLinked(c, plain) ?? plain;
     }
+    case 'prompt':
+      return promptLinked(c);
     case 'text': {
       const matches = selective.has(c) ? textMatches(dialect, c) : undefined;
       if (matches) return sql`t.trace_id in (${matches})`;
@@ -136,9 +135,18 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective
         and ${compileComparison(dialect, sql.ref('a.value_text'), c.op, c.value)})`;
     }
     default:
-      // Linked prompts arrive with their own store (issue 3, later increment).
       throw ApiError.invalid(`Filtering traces on '${c.entity}' is not supported by this server yet.`);
   }
+}
+
+/** A tag or metadata comparison; a selective equality reads the (key, value) index first. */
+function keyValueClause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective: ReadonlySet<Comparison<TraceFilterEntity>>): RawBuilder<unknown> {
+  const matches = selective.has(c) ? equalityMatches(c) : undefined;
+  if (matches) return sql`t.trace_id in (${matches})`;
+  const table = sql.table(KV_TABLES[c.entity as 'tag' | 'metadata']);
+  if (c.op === 'IS NULL') return sql`not exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
+  if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
+  return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key} and ${compileComparison(dialect, sql.ref('x.value'), c.op, c.value)})`;
 }
 
 /** One key of a search's total order, with what a page position needs to know about it. */

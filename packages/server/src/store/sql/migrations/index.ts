@@ -3,6 +3,7 @@ import type { SqlDialect } from '../dialects/sql-dialect.js';
 import * as m0001 from './0001-tracking.js';
 import * as m0002 from './0002-traces.js';
 import * as m0003 from './0003-assessments.js';
+import * as m0004 from './0004-trace-links.js';
 import * as m0005 from './0005-trace-usage.js';
 import * as m0006 from './0006-span-text.js';
 
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0001-tracking': m0001,
   '0002-traces': m0002,
   '0003-assessments': m0003,
+  '0004-trace-links': m0004,
   '0005-trace-usage': m0005,
   '0006-span-text': m0006,
 };

@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import { TRACE_TAGS } from '@loupe/protocol';
+import type { TraceLinkStore, TraceLinkType } from '../trace-link-store.js';
+import type { Database } from './schema.js';
+import { syncPromptLinks } from './prompt-link-sync.js';
+import { upsertKeyValues } from './trace-ingest.js';
+
+/**
+ * Trace links on SQLite or PostgreSQL (table `trace_links`, migration 0004): one row per
+ * (trace, type, target), deleted with the trace by its foreign key.
+ *
+ * @example
+ * const links = new SqlTraceLinkStore(db);
+ * await links.linkTracesToRun(['tr-…'], runId);
+ */
+export class SqlTraceLinkStore implements TraceLinkStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async linkTracesToRun(traceIds: string[], runId: string): Promise<{ missing: string[] }> {
+    const ids = [...new Set(traceIds)];
+    if (ids.length === 0) return { missing: [] };
+    return this.db.transaction().execute(async (tx) => {
+      const found = new Set((await tx.selectFrom('traces').select('trace_id').where('trace_id', 'in', ids).execute()).map((r) => r.trace_id));
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length > 0) return { missing };
+      await tx
+        .insertInto('trace_links')
+        .values(ids.map((trace_id) => ({ trace_id, link_type: 'run', target_id: runId })))
+        .onConflict((oc) => oc.columns(['trace_id', 'link_type', 'target_id']).doNothing())
+        .execute();
+      return { missing: [] };
+    });
+  }
+
+  async linkPromptsToTrace(traceId: string, linkedPromptsTag: string): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const exists = await tx.selectFrom('traces').select('trace_id').where('trace_id', '=', traceId).executeTakeFirst();
+      if (!exists) return false;
+      await upsertKeyValues(tx, 'trace_tags', [{ trace_id: traceId, key: TRACE_TAGS.linkedPrompts, value: linkedPromptsTag }], true);
+      await syncPromptLinks(tx, traceId, linkedPromptsTag);
+      return true;
+    });
+  }
+
+  async listLinks(traceId: string, type: TraceLinkType): Promise<string[]> {
+    const rows = await this.db.selectFrom('trace_links').select('target_id').where('trace_id', '=', traceId).where('link_type', '=', type).orderBy('target_id').execute();
+    return rows.map((r) => r.target_id);
+  }
+}
