@@ -1,5 +1,6 @@
 import type { RootSpanSummary, SpanBatch, SpanRecord, TraceState } from '../../store/trace-store.js';
 import { llmCostOf, tokenUsageOf } from './span-usage.js';
+import { withMlflowAttributes } from './semconv.js';
 
 /**
  * The decoder's normalized span (see `otlp/decode-otlp.ts`): ids as hex, times as exact decimal
@@ -29,6 +30,8 @@ const METADATA_FROM_ATTRIBUTES: Record<string, string> = {
   'user.id': 'mlflow.trace.user',
   'mlflow.trace.session': 'mlflow.trace.session',
   'mlflow.trace.user': 'mlflow.trace.user',
+  // OpenTelemetry GenAI semantic conventions: a conversation is a session.
+  'gen_ai.conversation.id': 'mlflow.trace.session',
 };
 
 /**
@@ -171,7 +174,13 @@ export function rootSummary(span: IngestSpan): RootSpanSummary {
  */
 export function toSpanBatches(experimentId: string, spans: IngestSpan[]): SpanBatch[] {
   const byTrace = new Map<string, IngestSpan[]>();
-  for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+  for (const raw of spans) {
+    // Third-party GenAI conventions first, so rows, previews and metadata all see MLflow's attributes.
+    const s = withMlflowAttributes(raw);
+    const list = byTrace.get(s.traceId);
+    if (list) list.push(s);
+    else byTrace.set(s.traceId, [s]);
+  }
   return [...byTrace].map(([otelTraceId, list]) => {
     // Spans stored here: readers use /traces/get, and writers that finish later skip traces.json.
     const tags: Record<string, string> = { 'mlflow.trace.spansLocation': 'TRACKING_STORE' };
