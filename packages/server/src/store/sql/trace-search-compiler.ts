@@ -103,8 +103,9 @@ function textMatches(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): Raw
   const index = dialect.spanTextIndex;
   if (!candidates || !index) return undefined;
   const match = spanPredicate(dialect, c);
-  return sql`select s.trace_id from spans s where s.rowid in (${candidates}) and ${match}
-    union select s.trace_id from spans s where ${index.notIndexed()} and ${match}`;
+  // UNION ALL, not UNION: a UNION would merge in trace-id order and walk the whole span index for it.
+  const parts = [sql`select s.trace_id from spans s where s.rowid in (${candidates}) and ${match}`, ...index.notIndexed().map((uncovered) => sql`select s.trace_id from spans s where ${uncovered} and ${match}`)];
+  return sql.join(parts, sql` union all `);
 }
 
 function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective: ReadonlySet<Comparison<TraceFilterEntity>>): RawBuilder<unknown> {

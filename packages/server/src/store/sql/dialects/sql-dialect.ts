@@ -44,8 +44,11 @@ export interface SpanTextIndex {
    * possibly more (re-check with LIKE). Undefined when no run is long enough to look up (3 characters).
    */
   candidates(pattern: string): RawBuilder<unknown> | undefined;
-  /** A predicate over the span alias `s`: the spans the index does not cover yet. */
-  notIndexed(): RawBuilder<unknown>;
+  /**
+   * Predicates over the span alias `s` that together name the spans the index does not cover yet;
+   * each is queried on its own (`UNION ALL`), so each keeps its own index (an OR of them would scan).
+   */
+  notIndexed(): RawBuilder<unknown>[];
   /** Indexes up to `max` spans that are new or changed; returns how many it took (0: caught up). */
   indexBatch(db: Kysely<Database>, max: number): Promise<number>;
 }

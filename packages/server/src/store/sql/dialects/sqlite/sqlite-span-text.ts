@@ -38,8 +38,8 @@ export class SqliteSpanTextIndex implements SpanTextIndex {
     return query === undefined ? undefined : sql`select rowid from span_text where span_text match ${query}`;
   }
 
-  notIndexed(): RawBuilder<unknown> {
-    return sql`(s.rowid > (select indexed_rowid from span_text_progress) or s.rowid in (select span_rowid from span_text_dirty))`;
+  notIndexed(): RawBuilder<unknown>[] {
+    return [sql`s.rowid > (select indexed_rowid from span_text_progress)`, sql`s.rowid in (select span_rowid from span_text_dirty)`];
   }
 
   async indexBatch(db: Kysely<Database>, max: number): Promise<number> {
