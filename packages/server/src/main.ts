@@ -81,7 +81,8 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
-  const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts));
+  const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250 });
+  const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts), () => textIndexing.noteIngest());
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
   const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {
@@ -89,7 +90,6 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     batchSize: 500,
     pauseMs: 5,
   });
-  const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500 });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
   const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks };
   const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });

@@ -101,6 +101,8 @@ export class TraceService {
     private readonly experiments: ExperimentService,
     /** Brings in spans kept outside the store (an uploaded `traces.json`) before a trace is read. */
     private readonly spanSource?: { ensureSpans(record: TraceRecord): Promise<TraceRecord> },
+    /** Told of every ingest request (background work steps back while they arrive). */
+    private readonly onIngest: () => void = () => {},
   ) {}
 
   async startTraceV3(req: RequestOf<typeof R.StartTraceV3>): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
@@ -154,6 +156,7 @@ export class TraceService {
    */
   async ingestSpans(experimentId: string | undefined, spans: IngestSpan[]): Promise<void> {
     if (!experimentId) throw ApiError.invalid("Missing header 'x-mlflow-experiment-id': OTLP trace ingest needs the experiment the spans belong to.");
+    this.onIngest();
     const experiment = await this.experiments.getActive(experimentId);
     await this.store.ingestSpans(toSpanBatches(experiment.experiment_id, spans));
   }

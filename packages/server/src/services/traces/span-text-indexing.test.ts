@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
+import { SqliteDialect } from '../../store/sql/dialects/sqlite/sqlite-dialect.js';
+import { SqlTraceStore } from '../../store/sql/sql-trace-store.js';
+import { SpanTextIndexing } from './span-text-indexing.js';
 
 describe('SpanTextIndexing (SQLite)', () => {
   let loupe: TestLoupe;
@@ -38,6 +41,31 @@ describe('SpanTextIndexing (SQLite)', () => {
     // Re-sent spans with other content are indexed again.
     await send(3, 'beta');
     expect(await loupe.textIndexing.catchUp()).toBe(3);
+  });
+
+  // A second store on the same connection (the dialect object only serves SQL fragments here).
+  const store = () => new SqlTraceStore(loupe.db, new SqliteDialect('sqlite://:memory:'));
+
+  it('steps back while ingest requests keep arriving: one batch per busy interval', async () => {
+    await send(700, 'delta');
+    const indexing = new SpanTextIndexing(store(), { batchSize: 100, pauseMs: 1, idleMs: 60_000, busyIntervalMs: 60_000 });
+    indexing.noteIngest();
+    indexing.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await indexing.stop();
+    const { rows } = await sql<{ indexed: number }>`select indexed_rowid as indexed from span_text_progress`.execute(loupe.db);
+    expect(Number(rows[0]?.indexed)).toBe(100);
+    // Without ingest it goes at full speed.
+    const free = new SpanTextIndexing(store(), { batchSize: 100, pauseMs: 1, idleMs: 60_000, busyIntervalMs: 60_000 });
+    free.start();
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows: now } = await sql<{ indexed: number }>`select indexed_rowid as indexed from span_text_progress`.execute(loupe.db);
+      if (Number(now[0]?.indexed) >= 700) break;
+      if (Date.now() > deadline) throw new Error('indexer did not catch up');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await free.stop();
   });
 
   it('runs in the background until stopped', async () => {

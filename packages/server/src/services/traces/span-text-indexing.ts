@@ -8,16 +8,21 @@ export interface SpanTextIndexingOptions {
   pauseMs: number;
   /** Wait before looking again once caught up. */
   idleMs: number;
+  /**
+   * While ingest is active (a request within the last `idleMs`), one batch per this many ms at most:
+   * ingest bursts keep the cores, the index catches up when they ease.
+   */
+  busyIntervalMs: number;
   onError?: (err: unknown) => void;
 }
 
 /**
  * Fills the span text index behind ingest (ADR 0004): a small batch at a time while there is a
- * backlog, then a look every `idleMs`. Searches never depend on it being caught up: spans it has not
+ * backlog (slowly while ingest requests keep arriving), then a look every `idleMs`. Searches never depend on it being caught up: spans it has not
  * reached are scanned. Safe on several servers: each batch is one transaction from a shared mark.
  *
  * @example
- * const indexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500 });
+ * const indexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250 });
  * indexing.start();
  */
 export class SpanTextIndexing {
@@ -25,6 +30,7 @@ export class SpanTextIndexing {
   private stopped = true;
   /** Ends the current wait early (on stop). */
   private wake: (() => void) | undefined;
+  private lastIngestAt = -Infinity;
 
   constructor(
     private readonly traces: TraceStore,
@@ -39,6 +45,11 @@ export class SpanTextIndexing {
       total += n;
       if (n === 0) return total;
     }
+  }
+
+  /** Called on every ingest request: the indexer steps back while they keep coming. */
+  noteIngest(): void {
+    this.lastIngestAt = performance.now();
   }
 
   start(): void {
@@ -76,7 +87,8 @@ export class SpanTextIndexing {
         (this.options.onError ?? ((e) => console.error('Loupe span text indexing failed:', e)))(err);
       }
       if (this.stopped) return;
-      await this.sleep(n > 0 ? this.options.pauseMs : this.options.idleMs);
+      const busy = performance.now() - this.lastIngestAt < this.options.idleMs;
+      await this.sleep(n === 0 ? this.options.idleMs : busy ? this.options.busyIntervalMs : this.options.pauseMs);
     }
   }
 }

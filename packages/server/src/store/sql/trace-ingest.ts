@@ -177,15 +177,16 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
         cast(${root?.spanId ?? null} as text) as root_span_id,
         cast(${b.spans.some((x) => x.usage !== undefined || x.cost !== undefined) ? 1 : 0} as integer) as has_usage`;
     });
-    // Sums are recomputed from the rows (a re-sent span never counts twice), only for traces whose
-    // batch carried usage: most spans carry none, and their traces skip the extra reads.
+    // Counts and sums are recomputed from the rows (a re-sent span never counts twice), in one
+    // grouped pass over the batch's traces; sums replace the totals only where the batch carried usage.
+    const ids = part.map((b) => b.traceId);
+    const totals = sql`select s.trace_id, count(*) as n, ${sql.join(USAGE_COLUMNS.map((c) => sql`sum(${sql.ref(`s.${c}`)}) as ${sql.ref(c)}`))}
+      from spans s where s.trace_id in (${sql.join(ids)}) group by s.trace_id`;
     const usage = USAGE_COLUMNS.map(
-      (column) =>
-        sql`${sql.ref(column)} = case when v.has_usage = 1 and traces.usage_final = 0
-          then (select sum(${sql.ref(`s.${column}`)}) from spans s where s.trace_id = traces.trace_id) else ${sql.ref(`traces.${column}`)} end`,
+      (column) => sql`${sql.ref(column)} = case when v.has_usage = 1 and traces.usage_final = 0 then ${sql.ref(`u.${column}`)} else ${sql.ref(`traces.${column}`)} end`,
     );
     await sql`update traces set
-        span_count = (select count(*) from spans s where s.trace_id = traces.trace_id),
+        span_count = u.n,
         request_time_ms = case when v.earliest is not null and v.earliest < traces.request_time_ms then v.earliest else traces.request_time_ms end,
         state = case when v.has_root = 1 then v.state else traces.state end,
         execution_duration_ms = case when v.has_root = 1 then v.duration else traces.execution_duration_ms end,
@@ -193,7 +194,7 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
         response_preview = case when v.has_root = 1 then v.response_preview else traces.response_preview end,
         root_span_id = case when v.has_root = 1 then v.root_span_id else traces.root_span_id end,
         ${sql.join(usage)}
-      from (${sql.join(values, sql` union all `)}) v
+      from (${sql.join(values, sql` union all `)}) v join (${totals}) u on u.trace_id = v.trace_id
       where traces.trace_id = v.trace_id`.execute(tx);
   }
 

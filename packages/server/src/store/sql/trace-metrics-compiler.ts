@@ -2,7 +2,11 @@ import { sql, type RawBuilder } from 'kysely';
 import type { MetricAggregationSpec, MetricFilter, MetricView, TraceMetricsQuery } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 
-/** A view's rows: the FROM clause, the time column (epoch ms) and what its filters and dimensions name. */
+/**
+ * A view's rows: the FROM clause, the time column (epoch ms; every view is placed in time by its
+ * trace's request time, so the (experiment, time) index bounds every query) and what its filters and
+ * dimensions name.
+ */
 interface ViewShape {
   from: RawBuilder<unknown>;
   /** Joins a metric or dimension may need, added only when one does. */
@@ -38,8 +42,9 @@ export const VIEWS: Record<MetricView, ViewShape> = {
     dimensions: { trace_name: { expr: sql`tn.value`, needs: 'name' }, trace_status: { expr: sql`t.state` } },
   },
   SPANS: {
-    from: sql`spans s join traces t on t.trace_id = s.trace_id`,
-    time: sql`(s.start_time_us / 1000)`,
+    from: sql`traces t join spans s on s.trace_id = t.trace_id`,
+    // Spans are placed in time by their trace (as MLflow does): the trace time index bounds the scan.
+    time: sql`t.request_time_ms`,
     where: [],
     metrics: {
       span_count: { value: sql`1`, count: 'rows' },
@@ -57,7 +62,7 @@ export const VIEWS: Record<MetricView, ViewShape> = {
   },
   ASSESSMENTS: {
     from: sql`assessments a join traces t on t.trace_id = a.trace_id`,
-    time: sql`a.create_time_ms`,
+    time: sql`t.request_time_ms`,
     // Only current judgements: one that another overrides no longer counts.
     where: [sql`a.valid = 1`],
     metrics: {
