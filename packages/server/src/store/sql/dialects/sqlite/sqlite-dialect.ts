@@ -111,6 +111,9 @@ export class SqliteDialect implements SqlDialect {
     db.pragma('foreign_keys = ON');
     // FULL: a commit is on disk before the request is acknowledged (a 200 means committed).
     db.pragma('synchronous = FULL');
+    // Checkpoint every ~80 MB of WAL instead of 4 MB: a page written by many commits is copied back
+    // once (ingest +25% on the trace benchmark); the WAL file stays bounded.
+    db.pragma('wal_autocheckpoint = 20000');
     db.pragma('case_sensitive_like = ON');
     const cache = new Map<string, RegExp>();
     db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
