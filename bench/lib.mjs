@@ -18,7 +18,8 @@ export function tempDir(prefix = 'loupe-bench-') {
  */
 export function startServer(args = [], { cwd = tempDir(), env = {} } = {}) {
   const startedAtNs = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', ...args], {
+  const nodeFlags = process.env.LOUPE_BENCH_NODE_FLAGS ? process.env.LOUPE_BENCH_NODE_FLAGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeFlags, CLI, 'server', '--port', '0', ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -104,6 +104,17 @@ for (const backend of await testBackends()) {
       while ((await driving.indexSpanText(500)) > 0);
       expect(await both("trace.text LIKE '%zebra%'")).toEqual([traceId(40)]);
       expect(await both("trace.text LIKE '%order 19%'")).toEqual([]);
+
+      // The mark inside the newest trace: delete it (spans below and above the mark), write again.
+      await driving.ingestSpans(batch(41, ['alpha one', 'alpha two', 'alpha three']));
+      await driving.indexSpanText(2);
+      expect(await driving.deleteTraces(exp, { traceIds: [traceId(41)] })).toBe(1);
+      await driving.ingestSpans(batch(42, ['kiwi one', 'kiwi two', 'kiwi three']));
+      expect(await both("trace.text LIKE '%kiwi one%'")).toEqual([traceId(42)]);
+      expect(await both("trace.text LIKE '%alpha%'")).toEqual([]);
+      while ((await driving.indexSpanText(500)) > 0);
+      expect(await both("trace.text LIKE '%kiwi one%'")).toEqual([traceId(42)]);
+      expect(await both("trace.text LIKE '%alpha%'")).toEqual([]);
     });
   });
 }

@@ -101,12 +101,21 @@ export class SqlTraceStore implements TraceStore {
     const list = Array.isArray(batches) ? batches : [batches as SpanBatch];
     return new Promise<void>((resolve, reject) => {
       this.pendingIngests.push({ batches: list, resolve, reject });
-      if (!this.flushing) void this.flushIngests();
+      // Started on the next turn of the event loop, not now: requests that arrive in this turn join
+      // the same commit (on SQLite a transaction runs without yielding, so none could join it later).
+      if (!this.flushing && !this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          if (!this.flushing) void this.flushIngests();
+        });
+      }
     });
   }
 
   private readonly pendingIngests: PendingIngest[] = [];
   private flushing = false;
+  private flushScheduled = false;
 
   private async flushIngests(): Promise<void> {
     this.flushing = true;

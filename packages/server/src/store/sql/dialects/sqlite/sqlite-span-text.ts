@@ -25,8 +25,8 @@ export function trigramQuery(pattern: string): string | undefined {
 /**
  * SQLite's span text index: an FTS5 trigram table without stored content (migration 0006), filled by
  * a background pass in rowid order. `span_text_progress.indexed_rowid` is how far it got; triggers
- * queue spans at or below it that are inserted again (a reused rowid) or change content, and remove
- * deleted spans from the index, so the index never misses a span.
+ * queue indexed spans whose content changes, remove deleted spans from the index and lower the mark
+ * when the newest spans are deleted (SQLite reuses their rowids), so the index never misses a span.
  *
  * @example
  * const index = new SqliteSpanTextIndex();
