@@ -1,7 +1,8 @@
 // OTLP/HTTP protobuf ingest: 10,000 traces x 10 spans from 8 concurrent senders (SDK-made spans,
 // official serializer). Reports spans/s, request latency percentiles and the server's peak RSS.
 // Usage: node bench/ingest-traces.mjs [--traces 10000] [--spans 10] [--senders 8] [--traces-per-request 10]
-//                                     [--backend-store-uri URI]
+//                                     [--backend-store-uri URI] [--seq-ids true]
+//   --seq-ids true: time-ordered trace ids instead of random ones (what an integer surrogate key would give the indexes).
 import { flags, peakRssMb, percentile, postJson, report, startServer } from './lib.mjs';
 import { encodeProtobuf, generateTraces } from './otlp-payloads.mjs';
 
@@ -10,12 +11,14 @@ const TRACES = Number(opts.traces ?? 10_000);
 const SPANS = Number(opts.spans ?? 10);
 const SENDERS = Number(opts.senders ?? 8);
 const PER_REQUEST = Number(opts['traces-per-request'] ?? 10);
+const SEQ_IDS = opts['seq-ids'] === 'true';
 const args = opts['backend-store-uri'] ? ['--backend-store-uri', opts['backend-store-uri']] : [];
 
 function payloads(count, startMs) {
   const bodies = [];
   let pending = [];
   generateTraces({
+    seqIds: SEQ_IDS,
     traces: count,
     spansPerTrace: SPANS,
     startMs,

@@ -14,7 +14,8 @@ const TYPES = ['LLM', 'TOOL', 'RETRIEVER', 'CHAT_MODEL', 'PARSER'];
  */
 export function generateTraces({ traces, spansPerTrace, startMs = Date.now() - traces * 10, onTrace, fanOut = spansPerTrace, seqIds = false }) {
   const exporter = new InMemorySpanExporter();
-  let n = 0;
+  // Time-ordered ids start from the start time, so separate calls (warm-up, measured run) never collide.
+  let n = Math.floor(startMs) * 1000;
   const idGenerator = seqIds ? { generateTraceId: () => (++n).toString(16).padStart(32, '0'), generateSpanId: () => Math.floor(Math.random() * 2 ** 48).toString(16).padStart(16, '0') } : undefined;
   const provider = new BasicTracerProvider({ ...(idGenerator ? { idGenerator } : {}), resource: resourceFromAttributes({ 'service.name': 'bench-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('loupe-bench');
