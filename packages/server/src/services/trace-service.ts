@@ -31,6 +31,8 @@ const SPAN_PAGE = 1000;
 /** Traces one DeleteTraces transaction removes. */
 const DELETE_BATCH = 1000;
 const USAGE_METADATA = 'mlflow.trace.tokenUsage';
+/** How long OTLP ingest trusts that an experiment it found active still is. */
+const ACTIVE_EXPERIMENT_TTL_MS = 1000;
 const COST_METADATA = 'mlflow.trace.cost';
 
 /** The span count the client recorded in `mlflow.trace.sizeStats`, or 0 when unknown. */
@@ -157,8 +159,25 @@ export class TraceService {
   async ingestSpans(experimentId: string | undefined, spans: IngestSpan[]): Promise<void> {
     if (!experimentId) throw ApiError.invalid("Missing header 'x-mlflow-experiment-id': OTLP trace ingest needs the experiment the spans belong to.");
     this.onIngest();
+    await this.store.ingestSpans(toSpanBatches(await this.activeExperimentId(experimentId), spans));
+  }
+
+  /** Experiments recently found active, so a stream of OTLP requests does not look each one up again. */
+  private readonly activeExperiments = new Map<string, { id: string; until: number }>();
+
+  /**
+   * The id of an active experiment, remembered for {@link ACTIVE_EXPERIMENT_TTL_MS}: an experiment
+   * deleted meanwhile still takes spans for at most that long. Unknown or deleted experiments are
+   * never remembered, so their errors are always current.
+   */
+  private async activeExperimentId(experimentId: string): Promise<string> {
+    const now = performance.now();
+    const known = this.activeExperiments.get(experimentId);
+    if (known && known.until > now) return known.id;
     const experiment = await this.experiments.getActive(experimentId);
-    await this.store.ingestSpans(toSpanBatches(experiment.experiment_id, spans));
+    if (this.activeExperiments.size >= 10_000) this.activeExperiments.clear();
+    this.activeExperiments.set(experimentId, { id: experiment.experiment_id, until: now + ACTIVE_EXPERIMENT_TTL_MS });
+    return experiment.experiment_id;
   }
 
   /**
