@@ -57,6 +57,19 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
       expect((await s.traces.getTrace('tr-owned'))?.spanCount).toBe(1);
     });
 
+    it('writes a group of concurrent ingests in one pass, the same trace in several of them included', async () => {
+      const batch = (traceId: string, spanIds: string[]) => ({ traceId, experimentId: exp, spans: spanIds.map((id, i) => span(id, i === 0 && id === 'r' ? null : 'r', i)), earliestStartMs: 1, tags: {}, metadata: {} });
+      const results = await Promise.allSettled([
+        s.traces.ingestSpans(batch('tr-g1', ['r', 'a'])),
+        s.traces.ingestSpans([batch('tr-g1', ['b']), batch('tr-g2', ['r'])]),
+        s.traces.ingestSpans([batch('tr-g1', ['a', 'c']), batch('tr-g2', ['x'])]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      const [g1, g2] = await s.traces.getTraces(['tr-g1', 'tr-g2']);
+      expect(g1?.spanCount).toBe(4);
+      expect(g2?.spanCount).toBe(2);
+    });
+
     describe('trace search pages', () => {
       const info = (id: string, timeMs: number, over: Partial<Parameters<TraceStores['traces']['upsertTraceInfo']>[0]> = {}) =>
         s.traces.upsertTraceInfo({ traceId: id, experimentId: exp, requestTimeMs: timeMs, state: 'OK', tags: {}, metadata: {}, ...over });

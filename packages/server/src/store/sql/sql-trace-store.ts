@@ -125,14 +125,26 @@ export class SqlTraceStore implements TraceStore {
         const failures = new Map<PendingIngest, unknown>();
         try {
           await this.db.transaction().execute(async (tx) => {
+            const experimentIdOf = (id: string) => this.requireExperimentId(id);
             if (group.length === 1) {
-              await ingestSpanBatches(tx, this.dialect, (group[0] as PendingIngest).batches, (id) => this.requireExperimentId(id));
+              await ingestSpanBatches(tx, this.dialect, (group[0] as PendingIngest).batches, experimentIdOf);
               return;
+            }
+            // The whole group in one pass (a fixed number of statements for all its requests); only if
+            // that fails is each request written on its own, so a bad one fails alone.
+            await sql`savepoint ingest_group`.execute(tx);
+            try {
+              await ingestSpanBatches(tx, this.dialect, group.flatMap((r) => r.batches), experimentIdOf);
+              await sql`release savepoint ingest_group`.execute(tx);
+              return;
+            } catch {
+              await sql`rollback to savepoint ingest_group`.execute(tx);
+              await sql`release savepoint ingest_group`.execute(tx);
             }
             for (const request of group) {
               await sql`savepoint ingest_request`.execute(tx);
               try {
-                await ingestSpanBatches(tx, this.dialect, request.batches, (id) => this.requireExperimentId(id));
+                await ingestSpanBatches(tx, this.dialect, request.batches, experimentIdOf);
               } catch (err) {
                 await sql`rollback to savepoint ingest_request`.execute(tx);
                 failures.set(request, err);
