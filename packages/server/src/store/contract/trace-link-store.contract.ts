@@ -70,6 +70,14 @@ export function traceLinkStoreContract(factory: () => Promise<TraceLinkStores>):
       expect(t3).toBeDefined();
     });
 
+    it('links prompts from a linked-prompts tag carried by spans (mlflow.traceTag.*)', async () => {
+      const traceId = `tr-${(++seq).toString(16).padStart(32, '0')}`;
+      const span = { spanId: 'root', parentSpanId: null, name: 'root', type: 'CHAIN', status: 'OK', startTimeUs: 1, endTimeUs: 2, content: '{}' };
+      await s.traces.ingestSpans({ traceId, experimentId: exp, spans: [span], earliestStartMs: 0, tags: { 'mlflow.linkedPrompts': prompts(['qa', '7']) }, metadata: {} });
+      expect(await s.traceLinks.listLinks(traceId, 'prompt_version')).toEqual(['qa/7']);
+      expect(await search("prompt = 'qa/7'")).toEqual([traceId]);
+    });
+
     it('links prompt versions with the tag in one step; prompt = matches them', async () => {
       const [t0, t1] = ids as [string, string];
       const tag = prompts(['qa', '1'], ['qa', '1'], ['summarize', '3']);

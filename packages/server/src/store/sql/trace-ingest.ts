@@ -1,9 +1,10 @@
 import { sql, type Transaction } from 'kysely';
-import { ApiError } from '@loupe/protocol';
+import { ApiError, TRACE_TAGS } from '@loupe/protocol';
 import type { SpanBatch, SpanRecord } from '../trace-store.js';
 import type { BulkColumnType, SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, SpansTable } from './schema.js';
 import { chunks } from './sql-batches.js';
+import { syncPromptLinks } from './prompt-link-sync.js';
 
 const TRACE_NAME_TAG = 'mlflow.traceName';
 
@@ -209,4 +210,10 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
   await upsertKeyValues(tx, 'trace_tags', names, true);
   await upsertKeyValues(tx, 'trace_tags', tags, false);
   await upsertKeyValues(tx, 'trace_metadata', metadata, false);
+  // A linked-prompts tag that rode along as `mlflow.traceTag.mlflow.linkedPrompts` links prompts as the
+  // tag API does (rare: one lookup per such trace).
+  for (const traceId of new Set(tags.filter((t) => t.key === TRACE_TAGS.linkedPrompts).map((t) => t.trace_id))) {
+    const row = await tx.selectFrom('trace_tags').select('value').where('trace_id', '=', traceId).where('key', '=', TRACE_TAGS.linkedPrompts).executeTakeFirst();
+    await syncPromptLinks(tx, traceId, row?.value);
+  }
 }
