@@ -31,6 +31,8 @@ const SPAN_PAGE = 1000;
 /** Traces one DeleteTraces transaction removes. */
 const DELETE_BATCH = 1000;
 const USAGE_METADATA = 'mlflow.trace.tokenUsage';
+/** A trace's `traces.json` under an experiment's artifact root: `<...>/traces/<trace_id>/artifacts/traces.json`. */
+const UPLOADED_TRACE_JSON = /(?:^|\/)traces\/([A-Za-z0-9][\w.:-]{0,127})\/artifacts\/traces\.json$/;
 /** How long OTLP ingest trusts that an experiment it found active still is. */
 const ACTIVE_EXPERIMENT_TTL_MS = 1000;
 const COST_METADATA = 'mlflow.trace.cost';
@@ -195,6 +197,24 @@ export class TraceService {
       throw ApiError.notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
     }
     return { info: toTraceInfoV3(record), spans: this.allSpans(traceId) };
+  }
+
+  /**
+   * Called after an artifact upload through the proxy: when it is a trace's `traces.json`
+   * (`.../traces/<trace_id>/artifacts/traces.json`, spec §4.3), its spans are imported now rather than
+   * on the first read. A file that cannot be read as spans is left for the reads to report; the upload
+   * itself has succeeded either way.
+   */
+  async spansUploaded(artifactPath: string): Promise<void> {
+    const m = UPLOADED_TRACE_JSON.exec(artifactPath);
+    if (!m || !this.spanSource) return;
+    const record = await this.store.getTrace(m[1] as string);
+    if (!record) return;
+    try {
+      await this.spanSource.ensureSpans(record);
+    } catch (err) {
+      if (!ApiError.is(err)) throw err;
+    }
   }
 
   /** Every span document of a trace in (start, span id) order, one keyset page at a time. */

@@ -15,7 +15,8 @@ export { loggedModelArtifactRpcRoutes } from './logged-model-artifact-routes.js'
  * mountArtifactRoutes(app, services);
  */
 export function mountArtifactRoutes(app: Hono, services: Services): void {
-  mountProxiedArtifactRoutes(app, services.artifacts);
+  // A `traces.json` of an older client's trace is imported as it lands, so its spans are searchable at once.
+  mountProxiedArtifactRoutes(app, services.artifacts, (path) => services.traces.spansUploaded(path));
   mountRunArtifactRoutes(app, services.artifacts);
   mountLoggedModelArtifactRoutes(app, services);
 }

@@ -41,9 +41,9 @@ function unlessDisabled(artifacts: ArtifactService, endpoint: string, handler: H
  * the local store has no multipart upload. `<path>` may contain `/`.
  *
  * @example
- * mountProxiedArtifactRoutes(app, services.artifacts);
+ * mountProxiedArtifactRoutes(app, services.artifacts, (path) => services.traces.spansUploaded(path));
  */
-export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService): void {
+export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService, onUploaded: (path: string) => Promise<void> = async () => {}): void {
   for (const prefix of PROXIED_ARTIFACT_PREFIXES) {
     const route = (path: string, handler: Handler) => unlessDisabled(artifacts, `${prefix}${path}`, handler);
     const file = `${prefix}/artifacts/:path{.+}`;
@@ -57,6 +57,7 @@ export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService
       file,
       route('/artifacts/<path>', async (c) => {
         await artifacts.putProxied(c.req.param('path'), c.req.raw.body ?? NO_BODY);
+        await onUploaded(c.req.param('path') ?? '');
         return jsonReply(c, {});
       }),
     );

@@ -82,6 +82,15 @@ describe('traces.json artifact mode (older clients) and get-trace-artifact', () 
     });
   }
 
+  it('imports an uploaded traces.json as it lands: span filters find the trace before any read', async () => {
+    await startAndUpload(TRACE_ID, TRACE_JSON_DIALECTS[Object.keys(TRACE_JSON_DIALECTS)[0] as keyof typeof TRACE_JSON_DIALECTS] as string, 2);
+    expect(await searchIds("span.type = 'LLM'")).toEqual([TRACE_ID]);
+    // A file that is not span data is stored all the same; the trace just has no spans.
+    const other = `tr-${'9'.repeat(32)}`;
+    await startAndUpload(other, '{"not": "spans"');
+    expect((await loupe.call('GET', `${V3}/${other}`)).status).toBe(200);
+  });
+
   it('reads back a v2 trace (server-made id, other OTel id) from its traces.json', async () => {
     const started = await loupe.call('POST', '/api/2.0/mlflow/traces', { experiment_id: exp, timestamp_ms: 1_749_996_461_282, request_metadata: [], tags: [] });
     const info = started.body.trace_info as { request_id: string; tags: { key: string; value: string }[] };
