@@ -3,7 +3,7 @@
 // Usage: node bench/ingest-traces.mjs [--traces 10000] [--spans 10] [--senders 8] [--traces-per-request 10]
 //                                     [--backend-store-uri URI] [--seq-ids true]
 //   --seq-ids true: time-ordered trace ids instead of random ones (what an integer surrogate key would give the indexes).
-import { flags, peakRssMb, percentile, postJson, report, startServer } from './lib.mjs';
+import { cpuSeconds, flags, peakRssMb, percentile, postJson, report, startServer } from './lib.mjs';
 import { encodeProtobuf, generateTraces } from './otlp-payloads.mjs';
 
 const opts = flags();
@@ -60,9 +60,13 @@ export async function run() {
     await send(server.url, exp, warm, []);
 
     const latencies = [];
+    const cpu0 = cpuSeconds(server.pid);
+    const client0 = process.cpuUsage();
     const t0 = performance.now();
     await send(server.url, exp, bodies, latencies);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu1 = cpuSeconds(server.pid);
+    const client = process.cpuUsage(client0);
 
     // Everything sent is stored: count the traces through the search API.
     let stored = 0;
@@ -82,6 +86,12 @@ export async function run() {
         p99_ms: percentile(latencies, 99),
         payload_mb: bytes / 1e6,
         peak_rss_mb: peakRssMb(server.pid),
+        // Server CPU per 1,000 spans, on its main thread and on the others (decode workers, libuv):
+        // steadier than spans/s when other work shares the cores.
+        cpu_ms_per_1k_spans: ((cpu1.total - cpu0.total) * 1000) / ((TRACES * SPANS) / 1000),
+        main_thread_ms_per_1k_spans: ((cpu1.main - cpu0.main) * 1000) / ((TRACES * SPANS) / 1000),
+        // The senders' own CPU: on a 2-core machine it comes out of what the server could use.
+        client_cpu_ms_per_1k_spans: (client.user + client.system) / 1000 / ((TRACES * SPANS) / 1000),
       }),
     ];
   } finally {

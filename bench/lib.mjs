@@ -72,6 +72,31 @@ export function peakRssMb(pid) {
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
+/**
+ * CPU seconds used so far by process `pid`: in all, by its main thread, and by its other threads
+ * (workers, libuv pool), from /proc (Linux).
+ */
+export function cpuSeconds(pid) {
+  const ticks = (stat) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  };
+  const hz = 100;
+  let main = 0;
+  let others = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let t;
+    try {
+      t = ticks(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    if (tid === String(pid)) main += t;
+    else others += t;
+  }
+  return { total: (main + others) / hz, main: main / hz, others: others / hz };
+}
+
 /** POST JSON and return { status, ms, body }. */
 export async function postJson(url, body) {
   const t0 = process.hrtime.bigint();

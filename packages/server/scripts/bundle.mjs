@@ -2,9 +2,7 @@
 // ESM modules cuts cold start by ~40% (docs/benchmarks.md). Native and driver packages stay external.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/loupe.js', import.meta.url).pathname,
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -14,4 +12,7 @@ await build({
   // Bundled CommonJS dependencies call require(); give them one in the ESM output.
   banner: { js: "import { createRequire as __loupeCreateRequire } from 'node:module'; const require = __loupeCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname], outfile: new URL('../dist/loupe.js', import.meta.url).pathname });
+// The OTLP decode worker's script, next to the CLI (src/otlp/otlp-decode-pool.ts looks for it there).
+await build({ ...common, entryPoints: [new URL('../src/otlp/otlp-decode-worker.ts', import.meta.url).pathname], outfile: new URL('../dist/otlp-decode-worker.js', import.meta.url).pathname });

@@ -18,6 +18,7 @@ import { SqlTraceLinkStore } from './store/sql/sql-trace-link-store.js';
 import { TraceService } from './services/trace-service.js';
 import { AssessmentService } from './services/traces/assessment-service.js';
 import { TraceRetention } from './services/traces/trace-retention.js';
+import { OtlpDecodePool } from './otlp/otlp-decode-pool.js';
 import { SpanTextIndexing } from './services/traces/span-text-indexing.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
@@ -81,8 +82,15 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
-  const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250 });
-  const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts), () => textIndexing.noteIngest());
+  const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.1 });
+  const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads) : undefined;
+  const traces = new TraceService(
+    traceStore,
+    experiments,
+    new ArtifactSpanImporter(traceStore, artifacts),
+    () => textIndexing.noteIngest(),
+    decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : undefined,
+  );
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
   const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {
@@ -102,6 +110,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     close: async () => {
       await retention.stop();
       await textIndexing.stop();
+      await decodePool?.close();
       await db.destroy();
     },
   };

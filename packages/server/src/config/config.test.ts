@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCommand, resolveServerConfig } from './config.js';
@@ -42,6 +43,14 @@ describe('resolveServerConfig', () => {
     expect(c.traceRetentionIntervalMs).toBe(900_000);
     expect(resolveServerConfig({}, { LOUPE_TRACE_RETENTION_DAYS: '30', LOUPE_TRACE_RETENTION_INTERVAL_MS: '60000' })).toMatchObject({ traceRetentionDays: 30, traceRetentionIntervalMs: 60_000 });
     expect(resolveServerConfig({ traceRetentionDays: 7 }, { LOUPE_TRACE_RETENTION_DAYS: '30' }).traceRetentionDays).toBe(7);
+  });
+
+  it('decodes OTLP on one thread per core beyond the first (at most 4) unless told', () => {
+    expect(resolveServerConfig({}, {}).otlpDecodeThreads).toBe(Math.max(0, Math.min(4, os.availableParallelism() - 1)));
+    expect(resolveServerConfig({}, { LOUPE_OTLP_DECODE_THREADS: '0' }).otlpDecodeThreads).toBe(0);
+    expect(resolveServerConfig({ otlpDecodeThreads: 3 }, { LOUPE_OTLP_DECODE_THREADS: '0' }).otlpDecodeThreads).toBe(3);
+    expect(() => resolveServerConfig({}, { LOUPE_OTLP_DECODE_THREADS: '-1' })).toThrow(/otlp-decode-threads/);
+    expect(parseCommand(['server', '--otlp-decode-threads', '2'])).toEqual({ kind: 'server', options: { otlpDecodeThreads: 2 } });
   });
 });
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -20,6 +21,8 @@ export interface ServerConfig {
   traceRetentionDays?: number;
   /** Milliseconds between trace retention passes. */
   traceRetentionIntervalMs: number;
+  /** Worker threads that decode OTLP bodies; 0 decodes on the request thread. */
+  otlpDecodeThreads: number;
 }
 
 /** Where a setting came from when it was not a flag: Loupe's own variable, then MLflow's. */
@@ -34,6 +37,7 @@ const ENV_NAMES = {
   shutdownGraceMs: ['LOUPE_SHUTDOWN_GRACE_MS'],
   traceRetentionDays: ['LOUPE_TRACE_RETENTION_DAYS'],
   traceRetentionIntervalMs: ['LOUPE_TRACE_RETENTION_INTERVAL_MS'],
+  otlpDecodeThreads: ['LOUPE_OTLP_DECODE_THREADS'],
 } as const;
 
 /** Settings a caller may give in code; unset ones fall back to the environment, then to defaults. */
@@ -81,6 +85,7 @@ export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessE
   const envGrace = pick('shutdownGraceMs');
   const envRetention = pick('traceRetentionDays');
   const envRetentionInterval = pick('traceRetentionIntervalMs');
+  const envDecodeThreads = pick('otlpDecodeThreads');
   const traceRetentionDays = options.traceRetentionDays ?? (envRetention !== undefined ? parseIntSetting('trace-retention-days', envRetention, 1, 36_500) : undefined);
 
   const serveArtifacts = options.serveArtifacts ?? (envServe !== undefined ? parseBool('serve-artifacts', envServe) : true);
@@ -104,7 +109,14 @@ export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessE
     traceRetentionIntervalMs:
       options.traceRetentionIntervalMs ??
       (envRetentionInterval !== undefined ? parseIntSetting('trace-retention-interval-ms', envRetentionInterval, 1000, 86_400_000) : 15 * 60_000),
+    otlpDecodeThreads:
+      options.otlpDecodeThreads ?? (envDecodeThreads !== undefined ? parseIntSetting('otlp-decode-threads', envDecodeThreads, 0, 64) : defaultDecodeThreads()),
   };
+}
+
+/** One decode thread per core beyond the first (the request thread's), at most four. */
+function defaultDecodeThreads(): number {
+  return Math.max(0, Math.min(4, os.availableParallelism() - 1));
 }
 
 /**
@@ -146,6 +158,8 @@ Options (server):
                                  loupe.trace.retentionDays says otherwise (env LOUPE_TRACE_RETENTION_DAYS;
                                  default: keep forever). Checked every 15 minutes
                                  (env LOUPE_TRACE_RETENTION_INTERVAL_MS)
+  --otlp-decode-threads N        Worker threads decoding OTLP trace bodies; 0 decodes on the request
+                                 thread (env LOUPE_OTLP_DECODE_THREADS; default: cores - 1, at most 4)
   -h, --help                     Show this help
   -v, --version                  Show the version
 `;
@@ -172,6 +186,7 @@ export function parseCommand(argv: string[]): Command {
         'serve-artifacts': { type: 'boolean' },
         'no-serve-artifacts': { type: 'boolean' },
         'trace-retention-days': { type: 'string' },
+        'otlp-decode-threads': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -194,6 +209,7 @@ export function parseCommand(argv: string[]): Command {
   if (values['serve-artifacts']) options.serveArtifacts = true;
   if (values['no-serve-artifacts']) options.serveArtifacts = false;
   if (values['trace-retention-days'] !== undefined) options.traceRetentionDays = parseIntSetting('--trace-retention-days', values['trace-retention-days'], 1, 36_500);
+  if (values['otlp-decode-threads'] !== undefined) options.otlpDecodeThreads = parseIntSetting('--otlp-decode-threads', values['otlp-decode-threads'], 0, 64);
 
   const command = positionals.join(' ');
   if (command === 'server') return { kind: 'server', options };

@@ -1,5 +1,4 @@
 import type { Hono } from 'hono';
-import { decodeOtlpTraces } from '../../otlp/decode-otlp.js';
 import type { Services } from '../../services/services.js';
 import { readBodyLimited } from '../request-decoding.js';
 
@@ -15,8 +14,7 @@ export function mountOtlpRoutes(app: Hono, services: Services, limits: { maxBody
   app.post('/v1/traces', async (c) => {
     const contentType = c.req.header('content-type') ?? '';
     const body = await readBodyLimited(c.req.raw, limits.maxBodyBytes);
-    const spans = decodeOtlpTraces(body, contentType, c.req.header('content-encoding'));
-    await services.traces.ingestSpans(c.req.header('x-mlflow-experiment-id'), spans);
+    await services.traces.ingestOtlp(c.req.header('x-mlflow-experiment-id'), body, contentType, c.req.header('content-encoding'));
     const json = contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
     return json ? c.body('{}', 200, { 'content-type': 'application/json' }) : c.body(new Uint8Array(), 200, { 'content-type': 'application/x-protobuf' });
   });

@@ -68,6 +68,31 @@ describe('SpanTextIndexing (SQLite)', () => {
     await free.stop();
   });
 
+  it('keeps to its busy share of the time while ingest is active', async () => {
+    // A store whose batches take 20 ms each and never run out (only the indexer's pacing is under test).
+    const slowBatches = (calls: number[]) =>
+      ({
+        indexSpanText: async () => {
+          calls.push(performance.now());
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return 1;
+        },
+      }) as unknown as SqlTraceStore;
+    const run = async (busyShare: number) => {
+      const calls: number[] = [];
+      const indexing = new SpanTextIndexing(slowBatches(calls), { batchSize: 100, pauseMs: 1, idleMs: 60_000, busyIntervalMs: 1, busyShare });
+      indexing.noteIngest();
+      indexing.start();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await indexing.stop();
+      return calls.length;
+    };
+    // 10%: a 20 ms batch, then at least 180 ms of waiting: at most 4 batches in 600 ms.
+    expect(await run(0.1)).toBeLessThanOrEqual(4);
+    // All of the time: a batch every ~21 ms.
+    expect(await run(1)).toBeGreaterThanOrEqual(10);
+  });
+
   it('runs in the background until stopped', async () => {
     await send(700, 'gamma');
     const progress = async () => {

@@ -13,6 +13,12 @@ export interface SpanTextIndexingOptions {
    * ingest bursts keep the cores, the index catches up when they ease.
    */
   busyIntervalMs: number;
+  /**
+   * While ingest is active, the share of the time the indexer may spend indexing (0..1): after a batch
+   * that took `t` ms it waits at least `t * (1 - busyShare) / busyShare` ms. Trigram indexing costs
+   * more per span than ingest itself, so an unbounded indexer would halve an ingest burst.
+   */
+  busyShare?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -22,7 +28,7 @@ export interface SpanTextIndexingOptions {
  * reached are scanned. Safe on several servers: each batch is one transaction from a shared mark.
  *
  * @example
- * const indexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250 });
+ * const indexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.1 });
  * indexing.start();
  */
 export class SpanTextIndexing {
@@ -81,14 +87,18 @@ export class SpanTextIndexing {
   private async run(): Promise<void> {
     while (!this.stopped) {
       let n = 0;
+      const started = performance.now();
       try {
         n = await this.traces.indexSpanText(this.options.batchSize);
       } catch (err) {
         (this.options.onError ?? ((e) => console.error('Loupe span text indexing failed:', e)))(err);
       }
       if (this.stopped) return;
-      const busy = performance.now() - this.lastIngestAt < this.options.idleMs;
-      await this.sleep(n === 0 ? this.options.idleMs : busy ? this.options.busyIntervalMs : this.options.pauseMs);
+      const now = performance.now();
+      const busy = now - this.lastIngestAt < this.options.idleMs;
+      const share = Math.min(1, Math.max(0.01, this.options.busyShare ?? 1));
+      const busyWait = Math.max(this.options.busyIntervalMs, ((now - started) * (1 - share)) / share);
+      await this.sleep(n === 0 ? this.options.idleMs : busy ? busyWait : this.options.pauseMs);
     }
   }
 }

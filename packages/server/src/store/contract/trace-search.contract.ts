@@ -70,6 +70,34 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
       expect(g2?.spanCount).toBe(2);
     });
 
+    it('counts every span once when many concurrent requests share traces (several group commits at once where the database allows)', async () => {
+      // 60 requests over 6 traces, each request carrying spans of two of them; every span is sent
+      // twice, the later copy renamed: counts must be exact and the later copy must win.
+      const requests = Array.from({ length: 60 }, (_, i) => {
+        const traces = [`tr-m${i % 6}`, `tr-m${(i + 1) % 6}`];
+        return traces.map((traceId) => ({ traceId, experimentId: exp, spans: [span(`s${i >> 1}-${traceId}`, null, i, { name: `copy-${i}` })], earliestStartMs: 1, tags: {}, metadata: {} }));
+      });
+      // Sent a few per event-loop turn, so new requests keep arriving while earlier groups are written.
+      const pending: Promise<void>[] = [];
+      for (const [i, r] of requests.entries()) {
+        pending.push(s.traces.ingestSpans(r));
+        if (i % 3 === 2) await new Promise((resolve) => setImmediate(resolve));
+      }
+      const results = await Promise.allSettled(pending);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const stored = await s.traces.getTraces(Array.from({ length: 6 }, (_, i) => `tr-m${i}`));
+      // Trace m_k gets span s{i>>1} from requests i = k and i = k - 1 (mod 6): 30 distinct span ids over 60 requests, 10 per trace.
+      for (const t of stored) {
+        const { items } = await s.traces.getSpans(t.traceId, { offset: 0, limit: 100 });
+        expect(t.spanCount).toBe(items.length);
+        expect(new Set(items.map((x) => x.spanId)).size).toBe(items.length);
+      }
+      expect(stored.reduce((n, t) => n + t.spanCount, 0)).toBe(new Set(requests.flat().map((b) => `${b.traceId}/${b.spans[0]?.spanId}`)).size);
+      // Span s0 of tr-m1 came in request 0 (copy-0) and request 1 (copy-1): arrival order wins.
+      const { items } = await s.traces.getSpans('tr-m1', { offset: 0, limit: 100 });
+      expect(items.find((x) => x.spanId === 's0-tr-m1')?.name).toBe('copy-1');
+    });
+
     describe('trace search pages', () => {
       const info = (id: string, timeMs: number, over: Partial<Parameters<TraceStores['traces']['upsertTraceInfo']>[0]> = {}) =>
         s.traces.upsertTraceInfo({ traceId: id, experimentId: exp, requestTimeMs: timeMs, state: 'OK', tags: {}, metadata: {}, ...over });

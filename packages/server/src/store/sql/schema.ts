@@ -126,6 +126,8 @@ export interface LoggedModelMetricsTable {
 }
 
 export interface TracesTable {
+  /** Integer key handed out in arrival order (migration 0007): spans, tags and metadata refer to it. */
+  trace_key: Generated<number>;
   trace_id: string;
   experiment_id: number;
   client_request_id: string | null;
@@ -149,13 +151,13 @@ export interface TracesTable {
 }
 
 export interface TraceKeyValueTable {
-  trace_id: string;
+  trace_key: number;
   key: string;
   value: string;
 }
 
 export interface SpansTable {
-  trace_id: string;
+  trace_key: number;
   span_id: string;
   parent_span_id: string | null;
   name: string;

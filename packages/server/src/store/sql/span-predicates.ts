@@ -15,7 +15,7 @@ export const SPAN_ENTITIES: ReadonlySet<TraceFilterEntity> = new Set(['span', 's
  * and `trace.text` (the span's whole stored document).
  *
  * @example
- * sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${spanPredicate(dialect, c)})`;
+ * sql`exists (select 1 from spans s where s.trace_key = t.trace_key and ${spanPredicate(dialect, c)})`;
  */
 export function spanPredicate(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): Expression<SqlBool> {
   switch (c.entity) {

@@ -8,25 +8,25 @@ import { spanPredicate } from './span-predicates.js';
 export type SpanPageRow = SpansTable & { child_count?: number | string };
 
 /**
- * Compiles one page of a trace's spans: the (trace, start, span id) index gives every page in key
+ * Compiles one page of the spans of the trace with key `traceKey`: the (trace, start, span id) index gives every page in key
  * order, the roots and children come from the (trace, parent) index, a subtree from a recursive walk
  * that never revisits a span (so a cyclic parent chain from a broken producer still ends), and page
  * positions are row-value comparisons, so page 1,000 costs what page 1 does.
  *
  * @example
- * const { rows } = await compileSpanQuery(dialect, { traceId, filter: [], limit: 101 }).execute(db);
+ * const { rows } = await compileSpanQuery(dialect, { traceId, filter: [], limit: 101 }, traceKey).execute(db);
  */
-export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery): RawBuilder<SpanPageRow> {
-  const where: RawBuilder<unknown>[] = [sql`s.trace_id = ${q.traceId}`];
+export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery, traceKey: number): RawBuilder<SpanPageRow> {
+  const where: RawBuilder<unknown>[] = [sql`s.trace_key = ${traceKey}`];
   let source = sql`spans`;
   if (q.parentSpanId === null) {
     // Roots: no parent, or a parent that never arrived. Both halves are index lookups (the missing
     // parents come from the distinct parent ids, probed by key), never a scan of the trace's spans.
-    source = sql`(select * from spans where trace_id = ${q.traceId} and parent_span_id is null
+    source = sql`(select * from spans where trace_key = ${traceKey} and parent_span_id is null
       union all
-      select * from spans where trace_id = ${q.traceId} and parent_span_id in (
-        select m.pid from (select distinct parent_span_id as pid from spans where trace_id = ${q.traceId} and parent_span_id is not null) m
-        where not exists (select 1 from spans p where p.trace_id = ${q.traceId} and p.span_id = m.pid)))`;
+      select * from spans where trace_key = ${traceKey} and parent_span_id in (
+        select m.pid from (select distinct parent_span_id as pid from spans where trace_key = ${traceKey} and parent_span_id is not null) m
+        where not exists (select 1 from spans p where p.trace_key = ${traceKey} and p.span_id = m.pid)))`;
   } else if (q.parentSpanId !== undefined) {
     where.push(sql`s.parent_span_id = ${q.parentSpanId}`);
   }
@@ -37,14 +37,14 @@ export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery): RawBuilder<
     subtree =
       maxDepth === undefined
         ? sql`with recursive sub(span_id) as (
-            select span_id from spans where trace_id = ${q.traceId} and span_id = ${spanId}
+            select span_id from spans where trace_key = ${traceKey} and span_id = ${spanId}
             union
-            select c.span_id from sub join spans c on c.trace_id = ${q.traceId} and c.parent_span_id = sub.span_id
+            select c.span_id from sub join spans c on c.trace_key = ${traceKey} and c.parent_span_id = sub.span_id
           ) `
         : sql`with recursive sub(span_id, depth) as (
-            select span_id, 0 from spans where trace_id = ${q.traceId} and span_id = ${spanId}
+            select span_id, 0 from spans where trace_key = ${traceKey} and span_id = ${spanId}
             union
-            select c.span_id, sub.depth + 1 from sub join spans c on c.trace_id = ${q.traceId} and c.parent_span_id = sub.span_id
+            select c.span_id, sub.depth + 1 from sub join spans c on c.trace_key = ${traceKey} and c.parent_span_id = sub.span_id
             where sub.depth < ${maxDepth}
           ) `;
     where.push(sql`s.span_id in (select span_id from sub)`);
@@ -52,7 +52,7 @@ export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery): RawBuilder<
   for (const c of q.filter) where.push(sql`${spanPredicate(dialect, c)}`);
   if (q.after) where.push(sql`(s.start_time_us, s.span_id) > (${q.after.startTimeUs}, ${q.after.spanId})`);
   const childCount = q.withChildCount
-    ? sql`, (select count(*) from spans c where c.trace_id = s.trace_id and c.parent_span_id = s.span_id) as child_count`
+    ? sql`, (select count(*) from spans c where c.trace_key = s.trace_key and c.parent_span_id = s.span_id) as child_count`
     : sql``;
   // For roots and children, unary `+` keeps the (trace, start) index from being chosen just to avoid a
   // sort: without fresh statistics SQLite would walk the whole trace in time order instead of looking the

@@ -34,9 +34,9 @@ export class SqlTraceLinkStore implements TraceLinkStore {
 
   async linkPromptsToTrace(traceId: string, linkedPromptsTag: string): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
-      const exists = await tx.selectFrom('traces').select('trace_id').where('trace_id', '=', traceId).executeTakeFirst();
-      if (!exists) return false;
-      await upsertKeyValues(tx, 'trace_tags', [{ trace_id: traceId, key: TRACE_TAGS.linkedPrompts, value: linkedPromptsTag }], true);
+      const trace = await tx.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId).executeTakeFirst();
+      if (!trace) return false;
+      await upsertKeyValues(tx, 'trace_tags', [{ trace_key: Number(trace.trace_key), key: TRACE_TAGS.linkedPrompts, value: linkedPromptsTag }], true);
       await syncPromptLinks(tx, traceId, linkedPromptsTag);
       return true;
     });

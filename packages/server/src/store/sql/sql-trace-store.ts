@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { ApiError, TRACE_TAGS } from '@loupe/protocol';
 import type { LlmCost, MetricPoint, SpanBatch, TraceMetricsQuery, SpanPageItem, SpanQuery, SpanRecord, TokenUsage, TraceInfoInput, TraceRecord, TraceSearch, TraceSearchPage, TraceState, TraceStore } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
@@ -14,7 +14,7 @@ import { toAssessmentRecord } from './assessment-rows.js';
 import type { AssessmentRecord } from '../assessment-store.js';
 
 /** The trace columns for client-given usage and cost totals, or undefined when neither was given. */
-function usageColumns(usage: TokenUsage | undefined, cost: LlmCost | undefined): Partial<TracesTable> | undefined {
+function usageColumns(usage: TokenUsage | undefined, cost: LlmCost | undefined): Partial<Insertable<TracesTable>> | undefined {
   if (!usage && !cost) return undefined;
   return {
     input_tokens: usage?.inputTokens ?? null,
@@ -34,7 +34,7 @@ function excludedColumns(columns: string[]): Record<string, RawBuilder<unknown>>
 }
 
 /** Usage and cost of a trace row, when any is known. */
-function rowTotals(row: TracesTable): { usage?: TokenUsage; cost?: LlmCost } {
+function rowTotals(row: TraceRow): { usage?: TokenUsage; cost?: LlmCost } {
   const n = (v: number | null | undefined) => (v === null || v === undefined ? undefined : Number(v));
   const usage: TokenUsage = {};
   const cost: LlmCost = {};
@@ -52,8 +52,13 @@ function rowTotals(row: TracesTable): { usage?: TokenUsage; cost?: LlmCost } {
   return { ...(Object.keys(usage).length > 0 ? { usage } : {}), ...(Object.keys(cost).length > 0 ? { cost } : {}) };
 }
 
+/** A trace row as read. */
+type TraceRow = Selectable<TracesTable>;
+
 /** Below this many matches an equality filter drives a trace search (see `selectiveEqualities`). */
 const SELECTIVE_MATCHES = 5000;
+/** Times a group commit runs when it keeps losing deadlocks to concurrent ones (PostgreSQL). */
+const MAX_INGEST_ATTEMPTS = 5;
 /** Spans one group commit writes at most, so no transaction holds the writer for long. */
 const MAX_GROUP_SPANS = 20_000;
 
@@ -63,7 +68,7 @@ interface PendingIngest {
   resolve(): void;
   reject(err: unknown): void;
 }
-function toSpanRecord(r: SpansTable): SpanRecord {
+function toSpanRecord(r: Omit<SpansTable, 'trace_key'>): SpanRecord {
   return {
     spanId: r.span_id,
     parentSpanId: r.parent_span_id,
@@ -95,7 +100,9 @@ export class SqlTraceStore implements TraceStore {
   /**
    * Group commit: requests that arrive while a commit is under way are written together in the next
    * transaction, each inside its own savepoint, so one bad request fails alone. On SQLite the commit
-   * (page writes and a WAL fsync) is most of an ingest's cost, and concurrent senders share it.
+   * (page writes and a WAL fsync) is most of an ingest's cost, and concurrent senders share it. Up to
+   * `dialect.ingestWriters` groups are written at once (PostgreSQL: while one group's statements run
+   * on the server, the next is built); a group that loses a deadlock to another runs again.
    */
   ingestSpans(batches: SpanBatch | readonly SpanBatch[]): Promise<void> {
     const list = Array.isArray(batches) ? batches : [batches as SpanBatch];
@@ -103,58 +110,44 @@ export class SqlTraceStore implements TraceStore {
       this.pendingIngests.push({ batches: list, resolve, reject });
       // Started on the next turn of the event loop, not now: requests that arrive in this turn join
       // the same commit (on SQLite a transaction runs without yielding, so none could join it later).
-      if (!this.flushing && !this.flushScheduled) {
+      if (this.writers < this.dialect.ingestWriters && !this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => {
           this.flushScheduled = false;
-          if (!this.flushing) void this.flushIngests();
+          if (this.writers < this.dialect.ingestWriters && this.pendingIngests.length > 0) void this.flushIngests();
         });
       }
     });
   }
 
   private readonly pendingIngests: PendingIngest[] = [];
-  private flushing = false;
+  /** Group commits under way. */
+  private writers = 0;
+  /** Trace ids of the groups being written. */
+  private readonly tracesInFlight = new Set<string>();
   private flushScheduled = false;
 
   private async flushIngests(): Promise<void> {
-    this.flushing = true;
+    this.writers++;
     try {
       while (this.pendingIngests.length > 0) {
         const group = this.takeIngestGroup();
-        const failures = new Map<PendingIngest, unknown>();
+        // Every queued request touches a trace another writer has: that writer picks them up next.
+        if (group.length === 0) break;
+        let failures = new Map<PendingIngest, unknown>();
         try {
-          await this.db.transaction().execute(async (tx) => {
-            const experimentIdOf = (id: string) => this.requireExperimentId(id);
-            if (group.length === 1) {
-              await ingestSpanBatches(tx, this.dialect, (group[0] as PendingIngest).batches, experimentIdOf);
-              return;
-            }
-            // The whole group in one pass (a fixed number of statements for all its requests); only if
-            // that fails is each request written on its own, so a bad one fails alone.
-            await sql`savepoint ingest_group`.execute(tx);
+          for (let attempt = 1; ; attempt++) {
             try {
-              await ingestSpanBatches(tx, this.dialect, group.flatMap((r) => r.batches), experimentIdOf);
-              await sql`release savepoint ingest_group`.execute(tx);
-              return;
-            } catch {
-              await sql`rollback to savepoint ingest_group`.execute(tx);
-              await sql`release savepoint ingest_group`.execute(tx);
+              failures = await this.writeIngestGroup(group);
+              break;
+            } catch (err) {
+              if (attempt >= MAX_INGEST_ATTEMPTS || !this.dialect.isRetryableConflict(err)) throw err;
             }
-            for (const request of group) {
-              await sql`savepoint ingest_request`.execute(tx);
-              try {
-                await ingestSpanBatches(tx, this.dialect, request.batches, experimentIdOf);
-              } catch (err) {
-                await sql`rollback to savepoint ingest_request`.execute(tx);
-                failures.set(request, err);
-              }
-              await sql`release savepoint ingest_request`.execute(tx);
-            }
-          });
+          }
         } catch (err) {
-          for (const request of group) request.reject(err);
-          continue;
+          failures = new Map(group.map((request) => [request, err]));
+        } finally {
+          for (const request of group) for (const batch of request.batches) this.tracesInFlight.delete(batch.traceId);
         }
         for (const request of group) {
           if (failures.has(request)) request.reject(failures.get(request));
@@ -162,26 +155,77 @@ export class SqlTraceStore implements TraceStore {
         }
       }
     } finally {
-      this.flushing = false;
+      this.writers--;
     }
   }
 
-  /** The next group: queued requests in arrival order, up to a bounded number of spans. */
+  /** Writes one group in one transaction; returns the requests that failed on their own (the rest committed). */
+  private async writeIngestGroup(group: PendingIngest[]): Promise<Map<PendingIngest, unknown>> {
+    const failures = new Map<PendingIngest, unknown>();
+    const experimentIdOf = (id: string) => this.requireExperimentId(id);
+    await this.db.transaction().execute(async (tx) => {
+      if (group.length === 1) {
+        await ingestSpanBatches(tx, this.dialect, (group[0] as PendingIngest).batches, experimentIdOf);
+        return;
+      }
+      // The whole group in one pass (a fixed number of statements for all its requests); only if
+      // that fails is each request written on its own, so a bad one fails alone.
+      await sql`savepoint ingest_group`.execute(tx);
+      try {
+        await ingestSpanBatches(tx, this.dialect, group.flatMap((r) => r.batches), experimentIdOf);
+        await sql`release savepoint ingest_group`.execute(tx);
+        return;
+      } catch (err) {
+        // A deadlock ends the whole transaction: it runs again from the start.
+        if (this.dialect.isRetryableConflict(err)) throw err;
+        await sql`rollback to savepoint ingest_group`.execute(tx);
+        await sql`release savepoint ingest_group`.execute(tx);
+      }
+      for (const request of group) {
+        await sql`savepoint ingest_request`.execute(tx);
+        try {
+          await ingestSpanBatches(tx, this.dialect, request.batches, experimentIdOf);
+        } catch (err) {
+          if (this.dialect.isRetryableConflict(err)) throw err;
+          await sql`rollback to savepoint ingest_request`.execute(tx);
+          failures.set(request, err);
+        }
+        await sql`release savepoint ingest_request`.execute(tx);
+      }
+    });
+    return failures;
+  }
+
+  /**
+   * The next group: queued requests in arrival order, up to a bounded number of spans, skipping any
+   * that touches a trace another group commit is writing (or that an earlier skipped request
+   * touches, so requests for one trace are still written in arrival order). Two transactions writing
+   * the same trace would each count only their own spans.
+   */
   private takeIngestGroup(): PendingIngest[] {
     const group: PendingIngest[] = [];
+    const blocked = new Set(this.tracesInFlight);
     let spans = 0;
-    while (this.pendingIngests.length > 0 && (group.length === 0 || spans < MAX_GROUP_SPANS)) {
-      const next = this.pendingIngests.shift() as PendingIngest;
+    for (let i = 0; i < this.pendingIngests.length && (group.length === 0 || spans < MAX_GROUP_SPANS); ) {
+      const next = this.pendingIngests[i] as PendingIngest;
+      if (next.batches.some((b) => blocked.has(b.traceId))) {
+        for (const b of next.batches) blocked.add(b.traceId);
+        i++;
+        continue;
+      }
+      this.pendingIngests.splice(i, 1);
       spans += next.batches.reduce((n, b) => n + b.spans.length, 0);
       group.push(next);
     }
+    for (const request of group) for (const b of request.batches) this.tracesInFlight.add(b.traceId);
     return group;
   }
+
 
   async upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord> {
     const experimentId = this.requireExperimentId(info.experimentId);
     await this.db.transaction().execute(async (tx) => {
-      const values: TracesTable = {
+      const values: Insertable<TracesTable> = {
         trace_id: info.traceId,
         experiment_id: experimentId,
         client_request_id: info.clientRequestId ?? null,
@@ -212,9 +256,9 @@ export class SqlTraceStore implements TraceStore {
           }),
         )
         .execute();
-      await this.lockedTrace(tx, info.traceId, experimentId);
-      await this.upsertKeyValues(tx, 'trace_tags', info.traceId, info.tags, true);
-      await this.upsertKeyValues(tx, 'trace_metadata', info.traceId, info.metadata, true);
+      const { trace_key: key } = await this.lockedTrace(tx, info.traceId, experimentId);
+      await this.upsertKeyValues(tx, 'trace_tags', key, info.tags, true);
+      await this.upsertKeyValues(tx, 'trace_metadata', key, info.metadata, true);
       if (TRACE_TAGS.linkedPrompts in info.tags) await syncPromptLinks(tx, info.traceId, info.tags[TRACE_TAGS.linkedPrompts]);
     });
     const trace = await this.getTrace(info.traceId);
@@ -229,9 +273,9 @@ export class SqlTraceStore implements TraceStore {
 
   async setTraceTag(traceId: string, key: string, value: string): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
-      const exists = await tx.selectFrom('traces').select('trace_id').where('trace_id', '=', traceId).executeTakeFirst();
-      if (!exists) return false;
-      await this.upsertKeyValues(tx, 'trace_tags', traceId, { [key]: value }, true);
+      const trace = await tx.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId).executeTakeFirst();
+      if (!trace) return false;
+      await this.upsertKeyValues(tx, 'trace_tags', Number(trace.trace_key), { [key]: value }, true);
       if (key === TRACE_TAGS.linkedPrompts) await syncPromptLinks(tx, traceId, value);
       return true;
     });
@@ -239,7 +283,11 @@ export class SqlTraceStore implements TraceStore {
 
   async deleteTraceTag(traceId: string, key: string): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
-      const result = await tx.deleteFrom('trace_tags').where('trace_id', '=', traceId).where('key', '=', key).executeTakeFirst();
+      const result = await tx
+        .deleteFrom('trace_tags')
+        .where('trace_key', '=', (eb) => eb.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId))
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (key === TRACE_TAGS.linkedPrompts) await syncPromptLinks(tx, traceId, undefined);
       return Number(result.numDeletedRows) > 0;
     });
@@ -272,8 +320,12 @@ export class SqlTraceStore implements TraceStore {
       }
       let deleted = 0;
       for (const part of chunks(ids)) {
-        // Spans, tags and metadata go with the trace (foreign keys ON DELETE CASCADE).
-        const result = await tx.deleteFrom('traces').where('experiment_id', '=', expId).where('trace_id', 'in', part).executeTakeFirst();
+        // Spans, tags and metadata have no foreign key (migration 0007): they are deleted here, with
+        // their trace; assessments and links go by their foreign keys.
+        const keys = (await tx.selectFrom('traces').select('trace_key').where('experiment_id', '=', expId).where('trace_id', 'in', part).execute()).map((r) => Number(r.trace_key));
+        if (keys.length === 0) continue;
+        for (const table of ['spans', 'trace_tags', 'trace_metadata'] as const) await tx.deleteFrom(table).where('trace_key', 'in', keys).execute();
+        const result = await tx.deleteFrom('traces').where('trace_key', 'in', keys).executeTakeFirst();
         deleted += Number(result.numDeletedRows);
       }
       return deleted;
@@ -314,12 +366,13 @@ export class SqlTraceStore implements TraceStore {
   }
 
   /** Rows with their tags, metadata and assessments: three queries per page, never one per trace. */
-  private async hydrate(rows: TracesTable[]): Promise<TraceRecord[]> {
+  private async hydrate(rows: TraceRow[]): Promise<TraceRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.trace_id);
+    const keys = rows.map((r) => Number(r.trace_key));
     const [tags, metadata, assessments] = await Promise.all([
-      this.db.selectFrom('trace_tags').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).orderBy('key').execute(),
-      this.db.selectFrom('trace_metadata').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).orderBy('key').execute(),
+      this.db.selectFrom('trace_tags').select(['trace_key', 'key', 'value']).where('trace_key', 'in', keys).orderBy('key').execute(),
+      this.db.selectFrom('trace_metadata').select(['trace_key', 'key', 'value']).where('trace_key', 'in', keys).orderBy('key').execute(),
       this.db.selectFrom('assessments').selectAll().where('trace_id', 'in', ids).orderBy('create_time_ms').orderBy('assessment_id').execute(),
     ]);
     const assessmentsBy = new Map<string, AssessmentRecord[]>();
@@ -328,12 +381,13 @@ export class SqlTraceStore implements TraceStore {
       if (list) list.push(toAssessmentRecord(row));
       else assessmentsBy.set(row.trace_id, [toAssessmentRecord(row)]);
     }
-    const byTrace = (list: { trace_id: string; key: string; value: string }[]) => {
-      const out = new Map<string, Record<string, string>>();
+    const byTrace = (list: { trace_key: number; key: string; value: string }[]) => {
+      const out = new Map<number, Record<string, string>>();
       for (const kv of list) {
-        const map = out.get(kv.trace_id);
+        const key = Number(kv.trace_key);
+        const map = out.get(key);
         if (map) map[kv.key] = kv.value;
-        else out.set(kv.trace_id, { [kv.key]: kv.value });
+        else out.set(key, { [kv.key]: kv.value });
       }
       return out;
     };
@@ -345,8 +399,8 @@ export class SqlTraceStore implements TraceStore {
         experimentId: String(row.experiment_id),
         requestTimeMs: Number(row.request_time_ms),
         state: row.state as TraceState,
-        tags: tagsBy.get(row.trace_id) ?? {},
-        metadata: metadataBy.get(row.trace_id) ?? {},
+        tags: tagsBy.get(Number(row.trace_key)) ?? {},
+        metadata: metadataBy.get(Number(row.trace_key)) ?? {},
         finalized: Number(row.finalized) === 1,
         spanCount: Number(row.span_count),
         assessments: assessmentsBy.get(row.trace_id) ?? [],
@@ -365,7 +419,7 @@ export class SqlTraceStore implements TraceStore {
     const rows = await this.db
       .selectFrom('spans')
       .selectAll()
-      .where('trace_id', '=', traceId)
+      .where('trace_key', '=', (eb) => eb.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId))
       .orderBy('start_time_us')
       .orderBy('span_id')
       .limit(page.limit + 1)
@@ -375,7 +429,9 @@ export class SqlTraceStore implements TraceStore {
   }
 
   async findSpans(query: SpanQuery): Promise<{ items: SpanPageItem[]; hasMore: boolean }> {
-    const { rows } = await compileSpanQuery(this.dialect, { ...query, limit: query.limit + 1 }).execute(this.db);
+    const trace = await this.db.selectFrom('traces').select('trace_key').where('trace_id', '=', query.traceId).executeTakeFirst();
+    if (!trace) return { items: [], hasMore: false };
+    const { rows } = await compileSpanQuery(this.dialect, { ...query, limit: query.limit + 1 }, Number(trace.trace_key)).execute(this.db);
     const items = rows.slice(0, query.limit).map((row): SpanPageItem => {
       const item: SpanPageItem = toSpanRecord(row);
       if (row.child_count !== undefined) item.childCount = Number(row.child_count);
@@ -417,14 +473,14 @@ export class SqlTraceStore implements TraceStore {
 
   /** The trace row, checked to belong to the experiment the caller writes to. */
   private async lockedTrace(tx: Transaction<Database>, traceId: string, experimentId: number) {
-    const trace = await tx.selectFrom('traces').select(['experiment_id', 'finalized']).where('trace_id', '=', traceId).executeTakeFirstOrThrow();
+    const trace = await tx.selectFrom('traces').select(['trace_key', 'experiment_id', 'finalized']).where('trace_id', '=', traceId).executeTakeFirstOrThrow();
     if (Number(trace.experiment_id) !== experimentId) {
       throw ApiError.invalid(`Trace '${traceId}' belongs to experiment ${trace.experiment_id}, not ${experimentId}.`);
     }
-    return trace;
+    return { ...trace, trace_key: Number(trace.trace_key) };
   }
 
-  private upsertKeyValues(tx: Transaction<Database>, table: 'trace_tags' | 'trace_metadata', traceId: string, values: Record<string, string>, overwrite: boolean): Promise<void> {
-    return upsertKeyValues(tx, table, Object.entries(values).map(([key, value]) => ({ trace_id: traceId, key, value })), overwrite);
+  private upsertKeyValues(tx: Transaction<Database>, table: 'trace_tags' | 'trace_metadata', traceKey: number, values: Record<string, string>, overwrite: boolean): Promise<void> {
+    return upsertKeyValues(tx, table, Object.entries(values).map(([key, value]) => ({ trace_key: traceKey, key, value })), overwrite);
   }
 }

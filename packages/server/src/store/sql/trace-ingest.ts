@@ -10,7 +10,7 @@ const TRACE_NAME_TAG = 'mlflow.traceName';
 
 /** The `spans` columns, in bulk-insert order: {@link spanValues} lists a span's values in this order. */
 const SPAN_COLUMNS = [
-  { name: 'trace_id', type: 'text' },
+  { name: 'trace_key', type: 'bigint' },
   { name: 'span_id', type: 'text' },
   { name: 'parent_span_id', type: 'text' },
   { name: 'name', type: 'text' },
@@ -32,11 +32,11 @@ const SPAN_COLUMNS = [
 ] as const satisfies readonly { name: keyof SpansTable; type: BulkColumnType }[];
 
 /** A span's row values in {@link SPAN_COLUMNS} order. */
-function spanValues(traceId: string, s: SpanRecord): unknown[] {
+function spanValues(traceKey: number, s: SpanRecord): unknown[] {
   const u = s.usage;
   const c = s.cost;
   return [
-    traceId,
+    traceKey,
     s.spanId,
     s.parentSpanId,
     s.name,
@@ -61,9 +61,22 @@ function spanValues(traceId: string, s: SpanRecord): unknown[] {
 /** Trace columns summed from its spans' usage and cost (unless the client's totals were written). */
 const USAGE_COLUMNS = ['input_tokens', 'output_tokens', 'total_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'input_cost', 'output_cost', 'total_cost'] as const;
 
-/** One trace tag or metadata row. */
+/** Per-trace values of a batch's summary UPDATE (see {@link ingestPass}). */
+const SUMMARY_COLUMNS = [
+  { name: 'trace_key', type: 'bigint' },
+  { name: 'earliest', type: 'bigint' },
+  { name: 'has_root', type: 'integer' },
+  { name: 'state', type: 'text' },
+  { name: 'duration', type: 'bigint' },
+  { name: 'request_preview', type: 'text' },
+  { name: 'response_preview', type: 'text' },
+  { name: 'root_span_id', type: 'text' },
+  { name: 'has_usage', type: 'integer' },
+] as const satisfies readonly { name: string; type: BulkColumnType }[];
+
+/** One trace tag or metadata row, by the trace's integer key. */
 export interface KeyValueRow {
-  trace_id: string;
+  trace_key: number;
   key: string;
   value: string;
 }
@@ -73,7 +86,7 @@ export interface KeyValueRow {
  * allow: `overwrite` replaces existing values, otherwise existing keys are kept.
  *
  * @example
- * await upsertKeyValues(tx, 'trace_tags', [{ trace_id: 'tr-1', key: 'env', value: 'prod' }], true);
+ * await upsertKeyValues(tx, 'trace_tags', [{ trace_key: 42, key: 'env', value: 'prod' }], true);
  */
 export async function upsertKeyValues(tx: Transaction<Database>, table: 'trace_tags' | 'trace_metadata', rows: KeyValueRow[], overwrite: boolean): Promise<void> {
   for (const part of chunks(rows)) {
@@ -81,7 +94,7 @@ export async function upsertKeyValues(tx: Transaction<Database>, table: 'trace_t
       .insertInto(table)
       .values(part)
       .onConflict((oc) => {
-        const target = oc.columns(['trace_id', 'key']);
+        const target = oc.columns(['trace_key', 'key']);
         return overwrite ? target.doUpdateSet({ value: sql`excluded.value` }) : target.doNothing();
       })
       .execute();
@@ -144,13 +157,16 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
       .execute();
   }
   const finalized = new Set<string>();
+  // Each trace's integer key (spans, tags and metadata are keyed by it), read with the ownership check.
+  const keyOf = new Map<string, number>();
   for (const part of chunks(batches)) {
     const rows = await tx
       .selectFrom('traces')
-      .select(['trace_id', 'experiment_id', 'finalized'])
+      .select(['trace_id', 'trace_key', 'experiment_id', 'finalized'])
       .where('trace_id', 'in', part.map((b) => b.traceId))
       .execute();
     for (const row of rows) {
+      keyOf.set(row.trace_id, Number(row.trace_key));
       if (Number(row.experiment_id) !== experimentOf.get(row.trace_id)) {
         throw ApiError.invalid(`Trace '${row.trace_id}' belongs to experiment ${row.experiment_id}, not ${experimentOf.get(row.trace_id)}.`);
       }
@@ -163,26 +179,33 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
   await dialect.bulkInsert(tx, {
     table: 'spans',
     columns: SPAN_COLUMNS,
-    conflictColumns: ['trace_id', 'span_id'],
-    rows: batches.flatMap((b) => [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => spanValues(b.traceId, s))),
+    conflictColumns: ['trace_key', 'span_id'],
+    rows: batches.flatMap((b) => [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => spanValues(keyOf.get(b.traceId) as number, s))),
     onConflict: 'update',
   });
 
-  // Every trace's counters and, while not finalized, request time and root summary: one statement.
+  // Every trace's counters and, while not finalized, request time and root summary: one statement
+  // per 200 traces, the per-trace values passed as one JSON parameter.
   for (const part of chunks(batches, 200)) {
     const values = part.map((b) => {
       const root = !finalized.has(b.traceId) ? b.root : undefined;
-      return sql`select cast(${b.traceId} as text) as trace_id, cast(${finalized.has(b.traceId) ? null : b.earliestStartMs} as bigint) as earliest, cast(${root ? 1 : 0} as integer) as has_root,
-        cast(${root?.state ?? null} as text) as state, cast(${root?.executionDurationMs ?? null} as bigint) as duration,
-        cast(${root?.requestPreview ?? null} as text) as request_preview, cast(${root?.responsePreview ?? null} as text) as response_preview,
-        cast(${root?.spanId ?? null} as text) as root_span_id,
-        cast(${b.spans.some((x) => x.usage !== undefined || x.cost !== undefined) ? 1 : 0} as integer) as has_usage`;
+      return {
+        trace_key: keyOf.get(b.traceId) as number,
+        earliest: finalized.has(b.traceId) ? null : b.earliestStartMs,
+        has_root: root ? 1 : 0,
+        state: root?.state ?? null,
+        duration: root?.executionDurationMs ?? null,
+        request_preview: root?.requestPreview ?? null,
+        response_preview: root?.responsePreview ?? null,
+        root_span_id: root?.spanId ?? null,
+        has_usage: b.spans.some((x) => x.usage !== undefined || x.cost !== undefined) ? 1 : 0,
+      };
     });
     // Counts and sums are recomputed from the rows (a re-sent span never counts twice), in one
     // grouped pass over the batch's traces; sums replace the totals only where the batch carried usage.
-    const ids = part.map((b) => b.traceId);
-    const totals = sql`select s.trace_id, count(*) as n, ${sql.join(USAGE_COLUMNS.map((c) => sql`sum(${sql.ref(`s.${c}`)}) as ${sql.ref(c)}`))}
-      from spans s where s.trace_id in (${sql.join(ids)}) group by s.trace_id`;
+    const keys = values.map((v) => v.trace_key);
+    const totals = sql`select s.trace_key, count(*) as n, ${sql.join(USAGE_COLUMNS.map((c) => sql`sum(${sql.ref(`s.${c}`)}) as ${sql.ref(c)}`))}
+      from spans s where s.trace_key in (${sql.join(keys)}) group by s.trace_key`;
     const usage = USAGE_COLUMNS.map(
       (column) => sql`${sql.ref(column)} = case when v.has_usage = 1 and traces.usage_final = 0 then ${sql.ref(`u.${column}`)} else ${sql.ref(`traces.${column}`)} end`,
     );
@@ -195,25 +218,28 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
         response_preview = case when v.has_root = 1 then v.response_preview else traces.response_preview end,
         root_span_id = case when v.has_root = 1 then v.root_span_id else traces.root_span_id end,
         ${sql.join(usage)}
-      from (${sql.join(values, sql` union all `)}) v join (${totals}) u on u.trace_id = v.trace_id
-      where traces.trace_id = v.trace_id`.execute(tx);
+      from ${dialect.rowsFromJson(values, SUMMARY_COLUMNS)} v join (${totals}) u on u.trace_key = v.trace_key
+      where traces.trace_key = v.trace_key`.execute(tx);
   }
 
   const names: KeyValueRow[] = [];
   const tags: KeyValueRow[] = [];
   const metadata: KeyValueRow[] = [];
+  const linkedPrompts = new Set<string>();
   for (const b of batches) {
-    if (b.root && !finalized.has(b.traceId)) names.push({ trace_id: b.traceId, key: TRACE_NAME_TAG, value: b.root.name });
-    for (const [key, value] of Object.entries(b.tags)) tags.push({ trace_id: b.traceId, key, value });
-    for (const [key, value] of Object.entries(b.metadata)) metadata.push({ trace_id: b.traceId, key, value });
+    const key = keyOf.get(b.traceId) as number;
+    if (b.root && !finalized.has(b.traceId)) names.push({ trace_key: key, key: TRACE_NAME_TAG, value: b.root.name });
+    for (const [name, value] of Object.entries(b.tags)) tags.push({ trace_key: key, key: name, value });
+    for (const [name, value] of Object.entries(b.metadata)) metadata.push({ trace_key: key, key: name, value });
+    if (TRACE_TAGS.linkedPrompts in b.tags) linkedPrompts.add(b.traceId);
   }
   await upsertKeyValues(tx, 'trace_tags', names, true);
   await upsertKeyValues(tx, 'trace_tags', tags, false);
   await upsertKeyValues(tx, 'trace_metadata', metadata, false);
   // A linked-prompts tag that rode along as `mlflow.traceTag.mlflow.linkedPrompts` links prompts as the
   // tag API does (rare: one lookup per such trace).
-  for (const traceId of new Set(tags.filter((t) => t.key === TRACE_TAGS.linkedPrompts).map((t) => t.trace_id))) {
-    const row = await tx.selectFrom('trace_tags').select('value').where('trace_id', '=', traceId).where('key', '=', TRACE_TAGS.linkedPrompts).executeTakeFirst();
+  for (const traceId of linkedPrompts) {
+    const row = await tx.selectFrom('trace_tags').select('value').where('trace_key', '=', keyOf.get(traceId) as number).where('key', '=', TRACE_TAGS.linkedPrompts).executeTakeFirst();
     await syncPromptLinks(tx, traceId, row?.value);
   }
 }

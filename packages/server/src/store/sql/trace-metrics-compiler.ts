@@ -27,8 +27,8 @@ export const VIEWS: Record<MetricView, ViewShape> = {
   TRACES: {
     from: sql`traces t`,
     joins: {
-      name: sql`left join trace_tags tn on tn.trace_id = t.trace_id and tn.key = 'mlflow.traceName'`,
-      session: sql`left join trace_metadata ts on ts.trace_id = t.trace_id and ts.key = 'mlflow.trace.session'`,
+      name: sql`left join trace_tags tn on tn.trace_key = t.trace_key and tn.key = 'mlflow.traceName'`,
+      session: sql`left join trace_metadata ts on ts.trace_key = t.trace_key and ts.key = 'mlflow.trace.session'`,
     },
     time: sql`t.request_time_ms`,
     where: [],
@@ -42,7 +42,7 @@ export const VIEWS: Record<MetricView, ViewShape> = {
     dimensions: { trace_name: { expr: sql`tn.value`, needs: 'name' }, trace_status: { expr: sql`t.state` } },
   },
   SPANS: {
-    from: sql`traces t join spans s on s.trace_id = t.trace_id`,
+    from: sql`traces t join spans s on s.trace_key = t.trace_key`,
     // Spans are placed in time by their trace (as MLflow does): the trace time index bounds the scan.
     time: sql`t.request_time_ms`,
     where: [],
@@ -79,12 +79,12 @@ function filterClause(view: MetricView, f: MetricFilter): RawBuilder<unknown> {
   if (f.on === 'trace') {
     if (f.field === 'status') return sql`t.state = ${f.value}`;
     const table = sql.table(f.field === 'tag' ? 'trace_tags' : 'trace_metadata');
-    return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${f.key ?? ''} and x.value = ${f.value})`;
+    return sql`exists (select 1 from ${table} x where x.trace_key = t.trace_key and x.key = ${f.key ?? ''} and x.value = ${f.value})`;
   }
   if (f.on === 'span') {
     const column = SPAN_COLUMNS[f.field as keyof typeof SPAN_COLUMNS];
     if (view === 'SPANS') return sql`${sql.ref(column)} = ${f.value}`;
-    return sql`exists (select 1 from spans s2 where s2.trace_id = t.trace_id and ${sql.ref(column.replace('s.', 's2.'))} = ${f.value})`;
+    return sql`exists (select 1 from spans s2 where s2.trace_key = t.trace_key and ${sql.ref(column.replace('s.', 's2.'))} = ${f.value})`;
   }
   const column = f.field === 'name' ? 'name' : 'assessment_type';
   if (view === 'ASSESSMENTS') return sql`${sql.ref(`a.${column}`)} = ${f.value}`;

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { ApiError, type Comparison, type Filter, type OrderBy, type TraceFilterEntity } from '@loupe/protocol';
 import { compileComparison } from './compile-comparison.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
@@ -31,7 +31,7 @@ export interface TraceSearchQuery {
   orderBy: OrderBy<TraceFilterEntity>[];
   /**
    * Comparisons known to match few traces (tag / metadata / assessment equalities, rare `trace.text`
-   * patterns): written as `trace_id IN (...)` over their index, so the search starts from their
+   * patterns): written as `trace_key IN (...)` (or `trace_id IN`) over their index, so the search starts from their
    * matches instead of walking every trace.
    */
   selective?: ReadonlySet<Comparison<TraceFilterEntity>>;
@@ -44,10 +44,10 @@ export const KV_INDEX_PREFIX = 200;
  * The traces whose tag or metadata `key` equals `value`, as an index range on (key, value prefix).
  *
  * @example
- * sql`t.trace_id in (${keyValueMatches('trace_tags', 'env', 'prod')})`;
+ * sql`t.trace_key in (${keyValueMatches('trace_tags', 'env', 'prod')})`;
  */
 export function keyValueMatches(table: 'trace_tags' | 'trace_metadata', key: string, value: string): RawBuilder<unknown> {
-  return sql`select x.trace_id from ${sql.table(table)} x
+  return sql`select x.trace_key from ${sql.table(table)} x
     where x.key = ${key} and substr(x.value, 1, ${sql.lit(KV_INDEX_PREFIX)}) = substr(cast(${value} as text), 1, ${sql.lit(KV_INDEX_PREFIX)}) and x.value = ${value}`;
 }
 
@@ -104,7 +104,7 @@ function textMatches(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): Raw
   if (!candidates || !index) return undefined;
   const match = spanPredicate(dialect, c);
   // UNION ALL, not UNION: a UNION would merge in trace-id order and walk the whole span index for it.
-  const parts = [sql`select s.trace_id from spans s where s.rowid in (${candidates}) and ${match}`, ...index.notIndexed().map((uncovered) => sql`select s.trace_id from spans s where ${uncovered} and ${match}`)];
+  const parts = [sql`select s.trace_key from spans s where s.rowid in (${candidates}) and ${match}`, ...index.notIndexed().map((uncovered) => sql`select s.trace_key from spans s where ${uncovered} and ${match}`)];
   return sql.join(parts, sql` union all `);
 }
 
@@ -121,12 +121,12 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective
       return promptLinked(c);
     case 'text': {
       const matches = selective.has(c) ? textMatches(dialect, c) : undefined;
-      if (matches) return sql`t.trace_id in (${matches})`;
-      return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${spanPredicate(dialect, c)})`;
+      if (matches) return sql`t.trace_key in (${matches})`;
+      return sql`exists (select 1 from spans s where s.trace_key = t.trace_key and ${spanPredicate(dialect, c)})`;
     }
     case 'span':
     case 'span_attribute':
-      return sql`exists (select 1 from spans s where s.trace_id = t.trace_id and ${spanPredicate(dialect, c)})`;
+      return sql`exists (select 1 from spans s where s.trace_key = t.trace_key and ${spanPredicate(dialect, c)})`;
     case 'feedback':
     case 'expectation': {
       // Only current assessments count: one that another overrides is no longer the trace's value.
@@ -143,11 +143,11 @@ function clause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective
 /** A tag or metadata comparison; a selective equality reads the (key, value) index first. */
 function keyValueClause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, selective: ReadonlySet<Comparison<TraceFilterEntity>>): RawBuilder<unknown> {
   const matches = selective.has(c) ? equalityMatches(c) : undefined;
-  if (matches) return sql`t.trace_id in (${matches})`;
+  if (matches) return sql`t.trace_key in (${matches})`;
   const table = sql.table(KV_TABLES[c.entity as 'tag' | 'metadata']);
-  if (c.op === 'IS NULL') return sql`not exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
-  if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key})`;
-  return sql`exists (select 1 from ${table} x where x.trace_id = t.trace_id and x.key = ${c.key} and ${compileComparison(dialect, sql.ref('x.value'), c.op, c.value)})`;
+  if (c.op === 'IS NULL') return sql`not exists (select 1 from ${table} x where x.trace_key = t.trace_key and x.key = ${c.key})`;
+  if (c.op === 'IS NOT NULL') return sql`exists (select 1 from ${table} x where x.trace_key = t.trace_key and x.key = ${c.key})`;
+  return sql`exists (select 1 from ${table} x where x.trace_key = t.trace_key and x.key = ${c.key} and ${compileComparison(dialect, sql.ref('x.value'), c.op, c.value)})`;
 }
 
 /** One key of a search's total order, with what a page position needs to know about it. */
@@ -175,7 +175,7 @@ export type TraceSearchCursor = (string | number | null)[];
 
 /** A compiled trace search and how to read a page position off its rows. */
 export interface CompiledTraceSearch {
-  query: RawBuilder<TracesTable & Record<string, unknown>>;
+  query: RawBuilder<Selectable<TracesTable> & Record<string, unknown>>;
   /** The position after `row`, to continue from on the next page. */
   cursorOf(row: Record<string, unknown>): TraceSearchCursor;
   /** Whether `cursor` has the shape of a position in this search's order (it came from the same query). */
@@ -189,7 +189,7 @@ function sortKeys(query: TraceSearchQuery, joins: RawBuilder<unknown>[]): SortKe
   query.orderBy.forEach((o, i) => {
     if (o.entity === 'tag' || o.entity === 'metadata') {
       const alias = `o${i}`;
-      joins.push(sql`left join ${sql.table(KV_TABLES[o.entity])} ${sql.id(alias)} on ${sql.ref(`${alias}.trace_id`)} = t.trace_id and ${sql.ref(`${alias}.key`)} = ${o.key}`);
+      joins.push(sql`left join ${sql.table(KV_TABLES[o.entity])} ${sql.id(alias)} on ${sql.ref(`${alias}.trace_key`)} = t.trace_key and ${sql.ref(`${alias}.key`)} = ${o.key}`);
       keys.push({ expr: sql`${sql.ref(`${alias}.value`)}`, ascending: o.ascending, nullable: true, numeric: false });
       return;
     }
@@ -249,7 +249,7 @@ export function compileTraceSearch(dialect: SqlDialect, query: TraceSearchQuery,
     return k.nullable ? [sql`case when ${k.expr} is null then 1 else 0 end`, sql`${k.expr} ${dir}`] : [sql`${k.expr} ${dir}`];
   });
   const selected = keys.map((k, i) => sql`${k.expr} as ${sql.id(`sort_${i}`)}`);
-  const query_ = sql<TracesTable & Record<string, unknown>>`select t.*, ${sql.join(selected)} from traces t ${sql.join(joins, sql` `)} where ${sql.join(where, sql` and `)}
+  const query_ = sql<Selectable<TracesTable> & Record<string, unknown>>`select t.*, ${sql.join(selected)} from traces t ${sql.join(joins, sql` `)} where ${sql.join(where, sql` and `)}
     order by ${sql.join(order)} limit ${page.limit} offset ${page.offset ?? 0}`;
   return {
     query: query_,

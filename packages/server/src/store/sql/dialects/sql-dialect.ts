@@ -77,12 +77,26 @@ export interface SqlDialect {
    * `INSERT ... SELECT * FROM unnest(...)` with an array per column (nine parameters, not 9,000).
    */
   bulkInsert(executor: QueryExecutorProvider, insert: BulkInsert): Promise<void>;
+  /**
+   * Rows passed as one JSON parameter, as a table source with the given columns: one bound value and
+   * one short statement whatever the row count (a VALUES list of a few hundred rows costs PostgreSQL
+   * more to parse and plan than to run).
+   */
+  rowsFromJson(rows: readonly Record<string, unknown>[], columns: readonly { name: string; type: BulkColumnType }[]): RawBuilder<unknown>;
   /** Case-insensitive LIKE. */
   ilike(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
   /** Regular-expression match (RLIKE). */
   regexp(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
   /** Is this error a unique-constraint violation? */
   isUniqueViolation(err: unknown): boolean;
+  /** Is this error a deadlock or serialization failure, after which the whole transaction may simply run again? */
+  isRetryableConflict(err: unknown): boolean;
+  /**
+   * How many ingest group commits may run at once: 1 on SQLite (one writer per database, and a
+   * transaction there never yields), more on PostgreSQL, where one group's statements travel and run
+   * on the server while the next group is built.
+   */
+  readonly ingestWriters: number;
   /**
    * EXISTS over the OTel attribute list (`[{key, value: {string_value}}]`) stored under `attributes`
    * in the JSON text `json`: true when the entry named `key` has a string value for which `match` holds.

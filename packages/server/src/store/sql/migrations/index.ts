@@ -6,6 +6,7 @@ import * as m0003 from './0003-assessments.js';
 import * as m0004 from './0004-trace-links.js';
 import * as m0005 from './0005-trace-usage.js';
 import * as m0006 from './0006-span-text.js';
+import * as m0007 from './0007-trace-keys.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0004-trace-links': m0004,
   '0005-trace-usage': m0005,
   '0006-span-text': m0006,
+  '0007-trace-keys': m0007,
 };

@@ -6,6 +6,7 @@ import { conflictClause, quoteIdentifier, type BulkColumnType, type SqlDialect }
 const INT8_OID = 20;
 const ARRAY_TYPES: Record<BulkColumnType, string> = { text: 'text[]', double: 'float8[]', bigint: 'int8[]', integer: 'int4[]' };
 const NUMERIC_OID = 1700;
+const SCALAR_TYPES: Record<BulkColumnType, string> = { text: 'text', double: 'double precision', bigint: 'bigint', integer: 'integer' };
 
 /**
  * PostgreSQL through `pg`. int8 columns (epoch-ms times) are read as JS numbers: they stay below 2^53.
@@ -51,6 +52,9 @@ export class PostgresDialect implements SqlDialect {
     await executor.getExecutor().executeQuery(CompiledQuery.raw(text, parameters));
   };
 
+  rowsFromJson: SqlDialect['rowsFromJson'] = (rows, columns) =>
+    sql`(select * from json_to_recordset(cast(${JSON.stringify(rows)} as json)) as x(${sql.raw(columns.map((c) => `${quoteIdentifier(c.name)} ${SCALAR_TYPES[c.type]}`).join(', '))}))`;
+
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`${lhs} ilike ${pattern}`;
 
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
@@ -64,4 +68,11 @@ export class PostgresDialect implements SqlDialect {
   isUniqueViolation(err: unknown): boolean {
     return (err as { code?: unknown } | null)?.code === '23505';
   }
+
+  isRetryableConflict(err: unknown): boolean {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === '40P01' || code === '40001';
+  }
+
+  readonly ingestWriters = 2;
 }

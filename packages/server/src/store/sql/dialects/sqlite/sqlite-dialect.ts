@@ -185,6 +185,9 @@ export class SqliteDialect implements SqlDialect {
 
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} regexp ${pattern}`;
 
+  rowsFromJson: SqlDialect['rowsFromJson'] = (rows, columns) =>
+    sql`(select ${sql.join(columns.map((c) => sql`json_extract(value, ${`$.${c.name}`}) as ${sql.id(c.name)}`))} from json_each(${JSON.stringify(rows)}))`;
+
   jsonAttributeMatches: SqlDialect['jsonAttributeMatches'] = (json, key, match) =>
     sql<boolean>`exists (select 1 from json_each(${json}, '$.attributes') a
       where json_extract(a.value, '$.key') = ${key} and ${match(sql`json_extract(a.value, '$.value.string_value')`)})`;
@@ -193,4 +196,11 @@ export class SqliteDialect implements SqlDialect {
     const code = (err as { code?: unknown } | null)?.code;
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   }
+
+  // One writer: SQLITE_BUSY waits (busy_timeout) instead of deadlocking.
+  isRetryableConflict(): boolean {
+    return false;
+  }
+
+  readonly ingestWriters = 1;
 }
