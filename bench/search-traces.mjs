@@ -38,10 +38,11 @@ function spanContent(traceHex, spanHex, parentHex, name, type, inputs, outputs, 
   return `{"trace_id":"${b64(traceHex)}","span_id":"${b64(spanHex)}","parent_span_id":"${parentHex ? b64(parentHex) : ''}","trace_state":"","name":${JSON.stringify(name)},"kind":"SPAN_KIND_INTERNAL","start_time_unix_nano":${startNs},"end_time_unix_nano":${endNs},"attributes":${JSON.stringify(attributes)},"events":[],"status":{"code":"STATUS_CODE_${status}","message":""}}`;
 }
 
-/** The rows of trace `i`: its trace row, tags, metadata and spans. */
+/** The rows of trace `i`: its trace row, tags, metadata and spans (keyed by its trace key, i + 1). */
 function traceRows(i, expId, t0, random) {
   const traceHex = hex(Math.floor(random() * 2 ** 32), 8) + hex(i, 24);
   const traceId = `tr-${traceHex}`;
+  const key = i + 1;
   const start = t0 + i * 100;
   const r = random();
   const state = r < 0.9 ? 'OK' : r < 0.98 ? 'ERROR' : 'IN_PROGRESS';
@@ -57,19 +58,19 @@ function traceRows(i, expId, t0, random) {
     const inputs = k === 0 ? { question } : { messages: [{ role: 'user', content: `step ${k}: ${WORDS[(i + k) % WORDS.length]} lookup for customer ${i % 50_000}` }] };
     const outputs = { content: `result of step ${k} for request ${i}` };
     const content = spanContent(traceHex, spanHex, k === 0 ? null : rootHex, k === 0 ? 'root' : `step-${k}`, type, inputs, outputs, `${startUs}000`, `${startUs + 400}000`, status);
-    spans.push([traceId, spanHex, k === 0 ? null : rootHex, k === 0 ? NAMES[i % NAMES.length] : `${type.toLowerCase()}-${k}`, type, status, startUs, startUs + 400, content]);
+    spans.push([key, spanHex, k === 0 ? null : rootHex, k === 0 ? NAMES[i % NAMES.length] : `${type.toLowerCase()}-${k}`, type, status, startUs, startUs + 400, content]);
   }
   return {
-    trace: [traceId, expId, `req-${i}`, start, duration, state, JSON.stringify({ question }), JSON.stringify(`answer ${i}`), rootHex, SPANS_PER_TRACE, 1],
+    trace: [key, traceId, expId, `req-${i}`, start, duration, state, JSON.stringify({ question }), JSON.stringify(`answer ${i}`), rootHex, SPANS_PER_TRACE, 1],
     tags: [
-      [traceId, 'mlflow.traceName', NAMES[i % NAMES.length]],
-      [traceId, 'env', ['prod', 'staging', 'dev'][i % 3]],
-      [traceId, 'customer', `c-${i % 10_000}`],
-      [traceId, 'mlflow.trace.spansLocation', 'TRACKING_STORE'],
+      [key, 'mlflow.traceName', NAMES[i % NAMES.length]],
+      [key, 'env', ['prod', 'staging', 'dev'][i % 3]],
+      [key, 'customer', `c-${i % 10_000}`],
+      [key, 'mlflow.trace.spansLocation', 'TRACKING_STORE'],
     ],
     metadata: [
-      [traceId, 'mlflow.trace.session', `s-${Math.floor(i / 5)}`],
-      [traceId, 'mlflow.trace.user', `u-${i % 1000}`],
+      [key, 'mlflow.trace.session', `s-${Math.floor(i / 5)}`],
+      [key, 'mlflow.trace.user', `u-${i % 1000}`],
     ],
     spans,
     assessments: assessmentRows(i, traceId, start),
@@ -89,8 +90,8 @@ function assessmentRows(i, traceId, start) {
 }
 
 const ASSESSMENT_COLUMNS = 'assessment_id, trace_id, name, assessment_type, value, value_text, serialization_format, error, span_id, source_type, source_id, create_time_ms, last_update_time_ms, rationale, metadata, overrides, valid, run_id';
-const TRACE_COLUMNS = 'trace_id, experiment_id, client_request_id, request_time_ms, execution_duration_ms, state, request_preview, response_preview, root_span_id, span_count, finalized';
-const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, type, status, start_time_us, end_time_us, content';
+const TRACE_COLUMNS = 'trace_key, trace_id, experiment_id, client_request_id, request_time_ms, execution_duration_ms, state, request_preview, response_preview, root_span_id, span_count, finalized';
+const SPAN_COLUMNS = 'trace_key, span_id, parent_span_id, name, type, status, start_time_us, end_time_us, content';
 
 /** Seeds a SQLite file directly (after `loupe db upgrade`), in transactions of 20,000 traces. */
 export function seed(dbFile, count = TRACES) {
@@ -101,9 +102,9 @@ export function seed(dbFile, count = TRACES) {
   const expId = db
     .prepare(`insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values (?, ?, 'active', ?, ?)`)
     .run('trace-search-bench', 'mlflow-artifacts:/bench', now, now).lastInsertRowid;
-  const trace = db.prepare(`insert into traces (${TRACE_COLUMNS}) values (${new Array(11).fill('?').join(', ')})`);
-  const tag = db.prepare(`insert into trace_tags (trace_id, key, value) values (?, ?, ?)`);
-  const meta = db.prepare(`insert into trace_metadata (trace_id, key, value) values (?, ?, ?)`);
+  const trace = db.prepare(`insert into traces (${TRACE_COLUMNS}) values (${new Array(12).fill('?').join(', ')})`);
+  const tag = db.prepare(`insert into trace_tags (trace_key, key, value) values (?, ?, ?)`);
+  const meta = db.prepare(`insert into trace_metadata (trace_key, key, value) values (?, ?, ?)`);
   const span = db.prepare(`insert into spans (${SPAN_COLUMNS}) values (${new Array(9).fill('?').join(', ')})`);
   const assessment = db.prepare(`insert into assessments (${ASSESSMENT_COLUMNS}) values (${new Array(18).fill('?').join(', ')})`);
   const random = rng(7);
@@ -144,10 +145,10 @@ export async function seedPostgres(uri, count = TRACES) {
       const batch = [];
       for (let i = from; i < Math.min(count, from + BATCH); i++) batch.push(traceRows(i, expId, t0, random));
       await client.query('begin');
-      await client.query(`insert into traces (${TRACE_COLUMNS}) select * from unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int4[], $11::int4[])`, columnsOf(batch.map((b) => b.trace)));
-      await client.query(`insert into trace_tags (trace_id, key, value) select * from unnest($1::text[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.tags)));
-      await client.query(`insert into trace_metadata (trace_id, key, value) select * from unnest($1::text[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.metadata)));
-      await client.query(`insert into spans (${SPAN_COLUMNS}) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::text[])`, columnsOf(batch.flatMap((b) => b.spans)));
+      await client.query(`insert into traces (${TRACE_COLUMNS}) select * from unnest($1::int8[], $2::text[], $3::int8[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int4[], $12::int4[])`, columnsOf(batch.map((b) => b.trace)));
+      await client.query(`insert into trace_tags (trace_key, key, value) select * from unnest($1::int8[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.tags)));
+      await client.query(`insert into trace_metadata (trace_key, key, value) select * from unnest($1::int8[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.metadata)));
+      await client.query(`insert into spans (${SPAN_COLUMNS}) select * from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::text[])`, columnsOf(batch.flatMap((b) => b.spans)));
       await client.query(
         `insert into assessments (${ASSESSMENT_COLUMNS}) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int8[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int4[], $18::text[])`,
         columnsOf(batch.flatMap((b) => b.assessments)),
@@ -155,6 +156,8 @@ export async function seedPostgres(uri, count = TRACES) {
       await client.query('commit');
       if (from % 200_000 === 0) process.stdout.write(`  seeded ${from} traces\n`);
     }
+    // Explicit keys did not move the identity: new traces continue after the seeded ones.
+    await client.query(`select setval(pg_get_serial_sequence('traces', 'trace_key'), (select max(trace_key) from traces))`);
     await client.query('analyze');
     return String(expId);
   } finally {

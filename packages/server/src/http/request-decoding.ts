@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { ApiError } from '@loupe/protocol';
 import type { z } from 'zod';
 
@@ -25,22 +26,62 @@ export function queryToObject(params: URLSearchParams): Record<string, string | 
  * const bytes = await readBodyLimited(request, 16 * 1024 * 1024);
  */
 export async function readBodyLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () => ApiError.invalid(`Request body is too large: the limit is ${maxBytes} bytes.`);
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
+  return collectLimited(
+    {
+      next: async () => {
+        const { done, value } = await reader.read();
+        return done ? undefined : value;
+      },
+      stop: () => reader.cancel().catch(() => {}),
+    },
+    maxBytes,
+  );
+}
+
+/**
+ * {@link readBodyLimited} straight from Node's request stream, for the hottest route (OTLP ingest):
+ * no web stream in between. The stream is destroyed when the limit is passed.
+ *
+ * @example
+ * const bytes = await readNodeBodyLimited(c.env.incoming, 16 * 1024 * 1024);
+ */
+export async function readNodeBodyLimited(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(incoming.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
+  const chunks = incoming[Symbol.asyncIterator]();
+  return collectLimited(
+    {
+      next: async () => {
+        const { done, value } = await chunks.next();
+        return done ? undefined : (value as Uint8Array);
+      },
+      stop: async () => {
+        incoming.destroy();
+      },
+    },
+    maxBytes,
+  );
+}
+
+function bodyTooLarge(maxBytes: number): ApiError {
+  return ApiError.invalid(`Request body is too large: the limit is ${maxBytes} bytes.`);
+}
+
+/** Collects chunks into one buffer that owns its memory, stopping the source past `maxBytes`. */
+async function collectLimited(source: { next(): Promise<Uint8Array | undefined>; stop(): Promise<unknown> }, maxBytes: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+  for (let chunk = await source.next(); chunk !== undefined; chunk = await source.next()) {
+    total += chunk.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
+      await source.stop();
+      throw bodyTooLarge(maxBytes);
     }
-    parts.push(value);
+    parts.push(chunk);
   }
   const out = new Uint8Array(total);
   let offset = 0;

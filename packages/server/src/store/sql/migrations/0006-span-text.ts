@@ -14,11 +14,19 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
   await sql`create table span_text_progress (id integer primary key check (id = 1), indexed_rowid integer not null)`.execute(db);
   await sql`insert into span_text_progress (id, indexed_rowid) values (1, 0)`.execute(db);
   await sql`create table span_text_dirty (span_rowid integer primary key)`.execute(db);
+  await createSpanTextTriggers(db);
+}
+
+/**
+ * The triggers that keep the text index in step with `spans` (also recreated by 0007, which rebuilds
+ * the table). Every delete, not only of indexed spans: deleting the newest spans frees their rowids,
+ * which SQLite hands out again, so the mark comes down to the highest rowid left and reused ones get
+ * indexed.
+ */
+export async function createSpanTextTriggers(db: Kysely<unknown>): Promise<void> {
   await sql`create trigger spans_text_update after update of content on spans
     when new.content is not old.content and new.rowid <= (select indexed_rowid from span_text_progress)
     begin insert or ignore into span_text_dirty (span_rowid) values (new.rowid); end`.execute(db);
-  // Every delete (not only of indexed spans): deleting the newest spans frees their rowids, which SQLite
-  // hands out again, so the mark comes down to the highest rowid left and reused ones get indexed.
   await sql`create trigger spans_text_delete after delete on spans
     begin
       delete from span_text where rowid = old.rowid and old.rowid <= (select indexed_rowid from span_text_progress);

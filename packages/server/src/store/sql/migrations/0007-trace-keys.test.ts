@@ -1,29 +1,11 @@
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeOnBackend, testBackends } from '../../../testing/backends.js';
 import { createDialect } from '../dialects/create-dialect.js';
 import type { SqlDialect } from '../dialects/sql-dialect.js';
-import { migrateToLatest } from '../migrate.js';
+import { migrateThrough, migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 import { SqlTraceStore } from '../sql-trace-store.js';
-import { MIGRATIONS } from './index.js';
-
-/** Brings a new database to the schema before 0007, as a server of the previous release left it. */
-async function migrateUpTo0006(db: Kysely<Database>, dialect: SqlDialect): Promise<void> {
-  const migrations: Record<string, Migration> = {};
-  for (const [name, m] of Object.entries(MIGRATIONS)) {
-    if (name >= '0007') continue;
-    migrations[name] = { up: (kdb) => m.up(kdb, dialect) };
-  }
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'loupe_migrations',
-    migrationLockTableName: 'loupe_migrations_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'migration 0007 (integer trace keys)', () => {
@@ -38,7 +20,8 @@ for (const backend of await testBackends()) {
         await db.destroy();
         await database.drop();
       };
-      await migrateUpTo0006(db, dialect);
+      // The schema as the release before 0007 left it.
+      await migrateThrough(db, dialect, '0006-span-text');
     });
     afterEach(async () => {
       await drop();

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { SqlDialect } from '../dialects/sql-dialect.js';
+import { createSpanTextTriggers } from './0006-span-text.js';
 
 /** Span columns after the trace key, as migrations 0002 and 0005 made them (types per dialect below). */
 const SPAN_COLUMNS = [
@@ -131,16 +132,7 @@ async function sqliteUp(db: Kysely<unknown>): Promise<void> {
       await childTables(db, 'integer');
       await copyAndSwap(db, true);
       // Dropping `spans` dropped the text index triggers of 0006: the same ones, on the new table.
-      await sql`create trigger spans_text_update after update of content on spans
-        when new.content is not old.content and new.rowid <= (select indexed_rowid from span_text_progress)
-        begin insert or ignore into span_text_dirty (span_rowid) values (new.rowid); end`.execute(db);
-      await sql`create trigger spans_text_delete after delete on spans
-        begin
-          delete from span_text where rowid = old.rowid and old.rowid <= (select indexed_rowid from span_text_progress);
-          delete from span_text_dirty where span_rowid = old.rowid;
-          update span_text_progress set indexed_rowid = (select coalesce(max(rowid), 0) from spans)
-            where indexed_rowid > (select coalesce(max(rowid), 0) from spans);
-        end`.execute(db);
+      await createSpanTextTriggers(db);
       const { rows: broken } = await sql`pragma foreign_key_check`.execute(db);
       if (broken.length > 0) throw new Error(`trace key migration left ${broken.length} rows without their parent`);
       await sql`commit`.execute(db);
