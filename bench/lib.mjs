@@ -14,9 +14,11 @@ export function tempDir(prefix = 'loupe-bench-') {
 
 /**
  * Starts `loupe server` from the built CLI; resolves once it prints its URL.
- * Returns { url, pid, stop(), startedAtNs, readyAtNs }.
+ * Returns { url, pid, stop(), startedAtNs, readyAtNs }. A folder made here (no `cwd` given) is removed by stop().
  */
-export function startServer(args = [], { cwd = tempDir(), env = {} } = {}) {
+export function startServer(args = [], { cwd, env = {} } = {}) {
+  const ownFolder = cwd === undefined;
+  cwd ??= tempDir();
   const startedAtNs = process.hrtime.bigint();
   const nodeFlags = process.env.LOUPE_BENCH_NODE_FLAGS ? process.env.LOUPE_BENCH_NODE_FLAGS.split(' ') : [];
   const child = spawn(process.execPath, [...nodeFlags, CLI, 'server', '--port', '0', ...args], {
@@ -41,6 +43,8 @@ export function startServer(args = [], { cwd = tempDir(), env = {} } = {}) {
               if (child.exitCode !== null) return res();
               child.once('exit', () => res());
               child.kill('SIGTERM');
+            }).then(() => {
+              if (ownFolder) fs.rmSync(cwd, { recursive: true, force: true });
             }),
         });
       }

@@ -39,6 +39,13 @@ describe('OtlpDecodePool', () => {
     await expect(pool.decode(new Uint8Array([1, 2, 3]), 'text/plain', undefined)).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
   });
 
+  it('starts its threads with the first body, not before', async () => {
+    const workers = (pool as unknown as { workers: unknown[] }).workers;
+    expect(workers).toHaveLength(0);
+    await pool.decode(body(1), PROTO, undefined);
+    expect(workers.length).toBeGreaterThan(0);
+  });
+
   it('copies a body that is a view into a larger buffer, leaving the buffer usable', async () => {
     const whole = body(2);
     const padded = new Uint8Array(whole.byteLength + 10);
@@ -50,8 +57,8 @@ describe('OtlpDecodePool', () => {
 
   it('fails the bodies of a worker that dies, replaces it, and keeps decoding', async () => {
     const workers = (pool as unknown as { workers: { worker: Worker }[] }).workers;
-    const first = workers[0]?.worker as Worker;
     const inFlight = pool.decode(body(50), PROTO, undefined);
+    const first = workers[0]?.worker as Worker;
     await first.terminate();
     await expect(inFlight).rejects.toThrow(/exited/);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteSpanTextIndex } from './sqlite-span-text.js';
 
 /**
@@ -36,7 +37,8 @@ const OPTIMIZE_INTERVAL_MS = 5 * 60_000;
  * @example
  * new KyselySqliteDialect({ database: managedConnection(new BetterSqlite3(file)) });
  */
-export function managedConnection(db: BetterSqlite3.Database, cacheSize = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function managedConnection(db: BetterSqlite3.Database, options: { cacheSize?: number; onClose?: () => void } = {}): SqliteDatabase {
+  const cacheSize = options.cacheSize ?? STATEMENT_CACHE_SIZE;
   const cache = new Map<string, BetterSqlite3.Statement>();
   // Full statistics (no analysis_limit): sampled ones mislead the planner on skewed metric indexes.
   // optimize only re-analyzes a table whose size changed many-fold, so this cost is rare after the first.
@@ -52,6 +54,7 @@ export function managedConnection(db: BetterSqlite3.Database, cacheSize = STATEM
   return {
     close: () => {
       clearInterval(optimizer);
+      options.onClose?.();
       try {
         db.pragma('optimize');
       } catch {
@@ -112,8 +115,10 @@ export class SqliteDialect implements SqlDialect {
     // FULL: a commit is on disk before the request is acknowledged (a 200 means committed).
     db.pragma('synchronous = FULL');
     // Checkpoint every ~80 MB of WAL instead of 4 MB: a page written by many commits is copied back
-    // once (ingest +25% on the trace benchmark); the WAL file stays bounded.
+    // once (ingest +25% on the trace benchmark); the WAL file stays bounded. A worker thread copies
+    // pages back meanwhile (SqliteCheckpointer), so this checkpoint finds little left to do.
     db.pragma('wal_autocheckpoint = 20000');
+    const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(path.resolve(file));
     db.pragma('case_sensitive_like = ON');
     const cache = new Map<string, RegExp>();
     db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
@@ -138,7 +143,7 @@ export class SqliteDialect implements SqlDialect {
       result: (state: PercentileState) => percentileCont(state.values, state.fraction),
     };
     db.aggregate('loupe_percentile', percentileAggregate as unknown as Parameters<typeof db.aggregate>[1]);
-    return new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: managedConnection(db) }) });
+    return new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: managedConnection(db, { onClose: () => void checkpointer?.stop() }) }) });
   }
 
   readonly idColumnType = 'integer';
