@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, parseCommand, resolveServerConfigFromProcess } from './config/config.js';
-import { loupeVersion, startServer, upgradeDatabase } from './main.js';
+import { indexSpanText, loupeVersion, startServer, upgradeDatabase } from './main.js';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
@@ -15,6 +15,14 @@ async function main(argv: string[]): Promise<number> {
       const config = resolveServerConfigFromProcess(command.options);
       const applied = await upgradeDatabase(config.backendStoreUri);
       process.stdout.write(applied.length > 0 ? `Applied migrations: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+      return 0;
+    }
+    case 'db-index-text': {
+      const config = resolveServerConfigFromProcess(command.options);
+      const started = performance.now();
+      const total = await indexSpanText(config.backendStoreUri, (done) => process.stdout.write(`Indexed ${done} spans...\n`));
+      const seconds = (performance.now() - started) / 1000;
+      process.stdout.write(`Span text index is up to date: ${total} spans indexed in ${seconds.toFixed(1)} s.\n`);
       return 0;
     }
     case 'server': {

@@ -100,7 +100,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
   const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks };
-  const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes });
+  const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes, classifyError: (err) => dialect.inputError(err) });
   return {
     app,
     services,
@@ -127,6 +127,35 @@ export async function upgradeDatabase(backendStoreUri: string): Promise<string[]
   const db = dialect.createKysely();
   try {
     return await migrateToLatest(db, dialect);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * Brings the span text index up to date now (`loupe db index-text`), after migrating: what the
+ * server's background indexer would do over the next minutes, at full speed. Safe while servers run.
+ * Calls `onProgress` with the running total every 100,000 spans.
+ *
+ * @example
+ * const indexed = await indexSpanText('postgresql://postgres@127.0.0.1:5432/loupe');
+ */
+export async function indexSpanText(backendStoreUri: string, onProgress?: (indexed: number) => void): Promise<number> {
+  const dialect = createDialect(backendStoreUri);
+  const db = dialect.createKysely();
+  try {
+    await migrateToLatest(db, dialect);
+    const store = new SqlTraceStore(db, dialect);
+    let total = 0;
+    let reported = 0;
+    for (let n; (n = await store.indexSpanText(5_000)) > 0; ) {
+      total += n;
+      if (total - reported >= 100_000) {
+        reported = total;
+        onProgress?.(total);
+      }
+    }
+    return total;
   } finally {
     await db.destroy();
   }

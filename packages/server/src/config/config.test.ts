@@ -68,6 +68,7 @@ describe('parseCommand', () => {
 
   it('parses db upgrade, help and version', () => {
     expect(parseCommand(['db', 'upgrade', '--backend-store-uri', 'postgresql://h/d'])).toEqual({ kind: 'db-upgrade', options: { backendStoreUri: 'postgresql://h/d' } });
+    expect(parseCommand(['db', 'index-text'])).toEqual({ kind: 'db-index-text', options: {} });
     expect(parseCommand([]).kind).toBe('help');
     expect(parseCommand(['--help']).kind).toBe('help');
     expect(parseCommand(['--version']).kind).toBe('version');

@@ -133,6 +133,7 @@ export function resolveServerConfigFromProcess(options: ServerOptions): ServerCo
 export type Command =
   | { kind: 'server'; options: ServerOptions }
   | { kind: 'db-upgrade'; options: ServerOptions }
+  | { kind: 'db-index-text'; options: ServerOptions }
   | { kind: 'help'; text: string }
   | { kind: 'version' };
 
@@ -141,6 +142,7 @@ export const USAGE = `Usage: loupe <command> [options]
 Commands:
   server        Start the tracking server (MLflow REST API, artifacts, UI)
   db upgrade    Apply database migrations and exit
+  db index-text Fill the span text index now (the server otherwise fills it in the background), then exit
 
 Options (server):
   --host HOST                    Interface to bind (env LOUPE_HOST / MLFLOW_HOST; default 127.0.0.1)
@@ -214,5 +216,6 @@ export function parseCommand(argv: string[]): Command {
   const command = positionals.join(' ');
   if (command === 'server') return { kind: 'server', options };
   if (command === 'db upgrade') return { kind: 'db-upgrade', options };
+  if (command === 'db index-text') return { kind: 'db-index-text', options };
   throw new ConfigError(`Unknown command '${command}'.\n\n${USAGE}`);
 }

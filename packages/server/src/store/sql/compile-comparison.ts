@@ -24,7 +24,7 @@ export function compileComparison(dialect: SqlDialect, lhs: Expression<unknown>,
     case 'ILIKE':
       return dialect.ilike(lhs, sql`${scalar(value)}`);
     case 'RLIKE':
-      return dialect.regexp(lhs, sql`${scalar(value)}`);
+      return dialect.regexp(lhs, String(scalar(value)));
     case 'IN':
     case 'NOT IN': {
       if (value.kind !== 'list') throw new Error('IN needs a list');

@@ -10,6 +10,7 @@ import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqlExperimentStore } from './sql-experiment-store.js';
 import { SqlTraceStore } from './sql-trace-store.js';
+import { indexSpanText } from '../../main.js';
 
 describe('trigramQuery', () => {
   it('asks for every trigram of every literal run, lower-cased and quoted', () => {
@@ -29,8 +30,10 @@ for (const backend of await testBackends()) {
     let exp: string;
     let driving: SqlTraceStore;
     let walking: SqlTraceStore;
+    let uri: string;
     beforeEach(async () => {
       const database = await backend.create();
+      uri = database.uri;
       dialect = createDialect(database.uri);
       db = dialect.createKysely();
       await migrateToLatest(db, dialect);
@@ -72,6 +75,13 @@ for (const backend of await testBackends()) {
       expect(await run(driving), filter).toEqual(expected);
       return expected;
     };
+
+    it('is brought up to date at once by `loupe db index-text`, which reports what it indexed', async () => {
+      for (let i = 0; i < 30; i++) await driving.ingestSpans(batch(i, [`alpha ${i}`, `beta ${i}`]));
+      expect(await indexSpanText(uri)).toBe(dialect.spanTextIndex ? 60 : 0);
+      expect(await driving.indexSpanText(500)).toBe(0);
+      expect(await both("trace.text LIKE '%beta 17%'")).toEqual([traceId(17)]);
+    });
 
     it('keeps results exact through every index state', async () => {
       for (let i = 0; i < 20; i++) await driving.ingestSpans(batch(i, [`question about order ${i}.`, `Refund for Customer ${i * 7}`, 'plain']));

@@ -326,6 +326,7 @@ export class SqlTraceStore implements TraceStore {
         if (keys.length === 0) continue;
         for (const table of ['spans', 'trace_tags', 'trace_metadata'] as const) await tx.deleteFrom(table).where('trace_key', 'in', keys).execute();
         const result = await tx.deleteFrom('traces').where('trace_key', 'in', keys).executeTakeFirst();
+        await this.dialect.spanTextIndex?.noteDeleted(tx, keys);
         deleted += Number(result.numDeletedRows);
       }
       return deleted;
@@ -357,12 +358,21 @@ export class SqlTraceStore implements TraceStore {
   private async selectiveEqualities(filter: TraceSearch['filter']): Promise<Set<TraceSearch['filter'][number]>> {
     const out = new Set<TraceSearch['filter'][number]>();
     for (const c of filter) {
-      const matches = equalityMatches(c) ?? textCandidates(this.dialect, c);
+      const equalities = equalityMatches(c);
+      const matches = equalities ?? textCandidates(this.dialect, c);
       if (!matches) continue;
-      const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${matches} limit ${this.options.selectiveMatches}) m`.execute(this.db);
-      if (Number(rows[0]?.n ?? 0) < this.options.selectiveMatches) out.add(c);
+      if (!equalities && (await this.textLooksCommon(c))) continue;
+      const limit = this.options.selectiveMatches * (equalities ? 1 : (this.dialect.spanTextIndex?.candidatesPerMatch ?? 1));
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${matches} limit ${limit}) m`.execute(this.db);
+      if (Number(rows[0]?.n ?? 0) < limit) out.add(c);
     }
     return out;
+  }
+
+  private textLooksCommon(c: TraceSearch['filter'][number]): Promise<boolean> {
+    const index = this.dialect.spanTextIndex;
+    if (!index?.looksCommon || c.value.kind !== 'string' || (c.op !== 'LIKE' && c.op !== 'ILIKE')) return Promise.resolve(false);
+    return index.looksCommon(this.db, c.value.value, c.op);
   }
 
   /** Rows with their tags, metadata and assessments: three queries per page, never one per trace. */

@@ -176,13 +176,18 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
 
   // Within a batch, the last copy of a span wins; a re-sent span replaces its row (same key, possibly
   // more complete content). Counts are recomputed below, so a re-sent span is never counted twice.
+  const written = batches.flatMap((b) => {
+    const traceKey = keyOf.get(b.traceId) as number;
+    return [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => ({ traceKey, span: s }));
+  });
   await dialect.bulkInsert(tx, {
     table: 'spans',
     columns: SPAN_COLUMNS,
     conflictColumns: ['trace_key', 'span_id'],
-    rows: batches.flatMap((b) => [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => spanValues(keyOf.get(b.traceId) as number, s))),
+    rows: written.map((w) => spanValues(w.traceKey, w.span)),
     onConflict: 'update',
   });
+  await dialect.spanTextIndex?.noteWritten(tx, written.map((w) => ({ traceKey: w.traceKey, spanId: w.span.spanId })));
 
   // Every trace's counters and, while not finalized, request time and root summary: one statement
   // per 200 traces, the per-trace values passed as one JSON parameter.

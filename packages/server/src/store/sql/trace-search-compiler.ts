@@ -94,7 +94,7 @@ export function equalityMatches(c: Comparison<TraceFilterEntity>): RawBuilder<un
  */
 export function textCandidates(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): RawBuilder<unknown> | undefined {
   if (c.entity !== 'text' || c.value.kind !== 'string' || (c.op !== 'LIKE' && c.op !== 'ILIKE')) return undefined;
-  return dialect.spanTextIndex?.candidates(c.value.value);
+  return dialect.spanTextIndex?.candidates(c.value.value, c.op);
 }
 
 /** The traces with a span matching a text comparison, from the index's candidates plus the spans it does not cover yet. */
@@ -104,7 +104,7 @@ function textMatches(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): Raw
   if (!candidates || !index) return undefined;
   const match = spanPredicate(dialect, c);
   // UNION ALL, not UNION: a UNION would merge in trace-id order and walk the whole span index for it.
-  const parts = [sql`select s.trace_key from spans s where s.rowid in (${candidates}) and ${match}`, ...index.notIndexed().map((uncovered) => sql`select s.trace_key from spans s where ${uncovered} and ${match}`)];
+  const parts = [sql`select s.trace_key from spans s where ${index.candidateSpan(candidates)} and ${match}`, ...index.notIndexed().map((uncovered) => sql`select s.trace_key from spans s where ${uncovered} and ${match}`)];
   return sql.join(parts, sql` union all `);
 }
 

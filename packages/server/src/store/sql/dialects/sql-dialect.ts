@@ -1,4 +1,5 @@
 import type { ColumnDefinitionBuilder, CreateTableBuilder, Expression, Kysely, QueryExecutorProvider, RawBuilder, SqlBool } from 'kysely';
+import type { ApiError } from '@loupe/protocol';
 import type { Database } from '../schema.js';
 
 /** Column types a bulk insert binds. */
@@ -33,22 +34,47 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** A span that a write touched, by its trace's integer key. */
+export interface SpanKey {
+  traceKey: number;
+  spanId: string;
+}
+
 /**
  * A full-text index over span documents that `trace.text LIKE` searches start from when a pattern is
- * rare (ADR 0004). It is filled behind ingest, so ingest never pays for it: spans it does not cover
- * yet are named by {@link SpanTextIndex.notIndexed} and scanned.
+ * rare (ADR 0004, ADR 0006). It is filled behind ingest, so ingest never pays for it: spans it does
+ * not cover yet are named by {@link SpanTextIndex.notIndexed} and scanned.
  */
 export interface SpanTextIndex {
   /**
-   * A subquery of span rowids whose text may contain `pattern`'s literal runs: every true match and
-   * possibly more (re-check with LIKE). Undefined when no run is long enough to look up (3 characters).
+   * A subquery of the spans whose text may match `pattern` (every true match and possibly more:
+   * re-check with the comparison itself), for a bounded count and for {@link candidateSpan}. Undefined
+   * when the index cannot answer (no literal run of 3 characters, or a case the index cannot fold).
    */
-  candidates(pattern: string): RawBuilder<unknown> | undefined;
+  candidates(pattern: string, op: 'LIKE' | 'ILIKE'): RawBuilder<unknown> | undefined;
+  /**
+   * How many candidates weigh as one match when a bounded count decides whether a pattern is rare
+   * enough to start from the index: 1 where candidates are spans the index named one by one (SQLite),
+   * more where a chunk of spans comes along with each hit (PostgreSQL).
+   */
+  readonly candidatesPerMatch: number;
+  /**
+   * A cheap look at whether `pattern` is common among the newest spans, where the index has a quicker
+   * way to tell than counting its candidates (a GIN lookup evaluates every entry before a LIMIT
+   * applies). True: walk traces newest first without counting.
+   */
+  looksCommon?(db: Kysely<Database>, pattern: string, op: 'LIKE' | 'ILIKE'): Promise<boolean>;
+  /** A predicate over the span alias `s`: the span is one of `candidates`. */
+  candidateSpan(candidates: RawBuilder<unknown>): RawBuilder<unknown>;
   /**
    * Predicates over the span alias `s` that together name the spans the index does not cover yet;
    * each is queried on its own (`UNION ALL`), so each keeps its own index (an OR of them would scan).
    */
   notIndexed(): RawBuilder<unknown>[];
+  /** Called in the transaction that inserted or replaced spans: whatever the index needs to find them later. */
+  noteWritten(tx: QueryExecutorProvider, spans: readonly SpanKey[]): Promise<void>;
+  /** Called in the transaction that deleted the spans of these traces (their keys are never reused). */
+  noteDeleted(tx: QueryExecutorProvider, traceKeys: readonly number[]): Promise<void>;
   /** Indexes up to `max` spans that are new or changed; returns how many it took (0: caught up). */
   indexBatch(db: Kysely<Database>, max: number): Promise<number>;
 }
@@ -85,8 +111,14 @@ export interface SqlDialect {
   rowsFromJson(rows: readonly Record<string, unknown>[], columns: readonly { name: string; type: BulkColumnType }[]): RawBuilder<unknown>;
   /** Case-insensitive LIKE. */
   ilike(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
-  /** Regular-expression match (RLIKE). */
-  regexp(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
+  /** Regular-expression match (RLIKE); a pattern the dialect can tell is invalid is refused here, with a 400. */
+  regexp(lhs: Expression<unknown>, pattern: string): Expression<SqlBool>;
+  /**
+   * The client's mistake behind a database error, when it is one: a filter pattern the database
+   * refuses as it evaluates it (an invalid regular expression, a LIKE pattern ending in its escape
+   * character). Undefined for every other error.
+   */
+  inputError(err: unknown): ApiError | undefined;
   /** Is this error a unique-constraint violation? */
   isUniqueViolation(err: unknown): boolean;
   /** Is this error a deadlock or serialization failure, after which the whole transaction may simply run again? */

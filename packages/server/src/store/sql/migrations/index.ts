@@ -7,6 +7,7 @@ import * as m0004 from './0004-trace-links.js';
 import * as m0005 from './0005-trace-usage.js';
 import * as m0006 from './0006-span-text.js';
 import * as m0007 from './0007-trace-keys.js';
+import * as m0008 from './0008-span-text-postgres.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0005-trace-usage': m0005,
   '0006-span-text': m0006,
   '0007-trace-keys': m0007,
+  '0008-span-text-postgres': m0008,
 };

@@ -1,7 +1,9 @@
 import { CompiledQuery, Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { ApiError } from '@loupe/protocol';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkColumnType, type SqlDialect } from '../sql-dialect.js';
+import { PostgresSpanTextIndex } from './postgres-span-text.js';
 
 const INT8_OID = 20;
 const ARRAY_TYPES: Record<BulkColumnType, string> = { text: 'text[]', double: 'float8[]', bigint: 'int8[]', integer: 'int4[]' };
@@ -26,6 +28,9 @@ export class PostgresDialect implements SqlDialect {
     const pool = new pg.Pool({
       connectionString: this.uri.replace(/^postgresql\+\w+:/, 'postgresql:'),
       max: this.poolSize,
+      // No JIT: Loupe's statements are short, and compiling one whose estimate crosses jit_above_cost
+      // (a search over a large, churning table) cost 450 ms to save nothing (ADR 0006).
+      options: '-c jit=off',
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === INT8_OID || oid === NUMERIC_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -57,6 +62,7 @@ export class PostgresDialect implements SqlDialect {
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`${lhs} ilike ${pattern}`;
 
+  // PostgreSQL's own regular expressions (POSIX ARE): an invalid one fails as it runs (inputError).
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
 
   percentile: SqlDialect['percentile'] = (value, fraction) => sql`percentile_cont(cast(${fraction} as double precision)) within group (order by ${value})`;
@@ -64,6 +70,13 @@ export class PostgresDialect implements SqlDialect {
   jsonAttributeMatches: SqlDialect['jsonAttributeMatches'] = (json, key, match) =>
     sql<boolean>`exists (select 1 from jsonb_array_elements((${json})::jsonb -> 'attributes') a
       where a ->> 'key' = ${key} and ${match(sql`(a -> 'value' ->> 'string_value')`)})`;
+
+  inputError(err: unknown): ApiError | undefined {
+    const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+    // invalid_regular_expression, invalid_escape_sequence, invalid_escape_character
+    if (code === '2201B' || code === '22025' || code === '22019') return ApiError.invalid(`Invalid pattern in the filter: ${String(message)}.`);
+    return undefined;
+  }
 
   isUniqueViolation(err: unknown): boolean {
     return (err as { code?: unknown } | null)?.code === '23505';
@@ -75,4 +88,6 @@ export class PostgresDialect implements SqlDialect {
   }
 
   readonly ingestWriters = 2;
+
+  readonly spanTextIndex = new PostgresSpanTextIndex();
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { ApiError } from '@loupe/protocol';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
@@ -100,6 +101,15 @@ export function percentileCont(values: number[], fraction: number): number | nul
   return low + ((sorted[hi] as number) - low) * (position - lo);
 }
 
+/** `pattern` as a RegExp, or a 400 naming what is wrong with it. */
+function compileRegexpOrThrow(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (err) {
+    throw ApiError.invalid(`Invalid pattern in the filter: ${(err as Error).message}.`);
+  }
+}
+
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite';
 
@@ -122,13 +132,15 @@ export class SqliteDialect implements SqlDialect {
     db.pragma('case_sensitive_like = ON');
     const cache = new Map<string, RegExp>();
     db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
-      if (typeof pattern !== 'string' || value === null || value === undefined) return 0;
+      if (typeof pattern !== 'string') return 0;
       let re = cache.get(pattern);
       if (!re) {
-        re = new RegExp(pattern);
+        // Thrown through SQLite to the caller as it is: a 400, not a 500.
+        re = compileRegexpOrThrow(pattern);
         if (cache.size > 256) cache.clear();
         cache.set(pattern, re);
       }
+      if (value === null || value === undefined) return 0;
       return re.test(String(value)) ? 1 : 0;
     });
     // percentile_cont as PostgreSQL computes it: linear interpolation between the closest ranks.
@@ -188,7 +200,11 @@ export class SqliteDialect implements SqlDialect {
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`lower(${lhs}) like lower(${pattern})`;
 
-  regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} regexp ${pattern}`;
+  // The REGEXP function is JavaScript's RegExp: compiling the pattern here tells exactly whether it is valid.
+  regexp: SqlDialect['regexp'] = (lhs, pattern) => {
+    compileRegexpOrThrow(pattern);
+    return sql<boolean>`${lhs} regexp ${pattern}`;
+  };
 
   rowsFromJson: SqlDialect['rowsFromJson'] = (rows, columns) =>
     sql`(select ${sql.join(columns.map((c) => sql`json_extract(value, ${`$.${c.name}`}) as ${sql.id(c.name)}`))} from json_each(${JSON.stringify(rows)}))`;
@@ -196,6 +212,11 @@ export class SqliteDialect implements SqlDialect {
   jsonAttributeMatches: SqlDialect['jsonAttributeMatches'] = (json, key, match) =>
     sql<boolean>`exists (select 1 from json_each(${json}, '$.attributes') a
       where json_extract(a.value, '$.key') = ${key} and ${match(sql`json_extract(a.value, '$.value.string_value')`)})`;
+
+  // Invalid patterns are refused inside the REGEXP function itself, as an ApiError.
+  inputError(): ApiError | undefined {
+    return undefined;
+  }
 
   isUniqueViolation(err: unknown): boolean {
     const code = (err as { code?: unknown } | null)?.code;

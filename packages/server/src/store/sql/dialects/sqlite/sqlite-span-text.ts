@@ -33,10 +33,22 @@ export function trigramQuery(pattern: string): string | undefined {
  * while ((await index.indexBatch(db, 500)) > 0);
  */
 export class SqliteSpanTextIndex implements SpanTextIndex {
+  // FTS5's trigram tokenizer folds case, so one lookup serves LIKE and ILIKE.
   candidates(pattern: string): RawBuilder<unknown> | undefined {
     const query = trigramQuery(pattern);
     return query === undefined ? undefined : sql`select rowid from span_text where span_text match ${query}`;
   }
+
+  readonly candidatesPerMatch = 1;
+
+  candidateSpan(candidates: RawBuilder<unknown>): RawBuilder<unknown> {
+    return sql`s.rowid in (${candidates})`;
+  }
+
+  // Inserts are covered by the rowid mark, changes and deletes by the triggers of migration 0006.
+  async noteWritten(): Promise<void> {}
+
+  async noteDeleted(): Promise<void> {}
 
   notIndexed(): RawBuilder<unknown>[] {
     return [sql`s.rowid > (select indexed_rowid from span_text_progress)`, sql`s.rowid in (select span_rowid from span_text_dirty)`];
