@@ -1,0 +1,28 @@
+/**
+ * Time and timers for the export worker, injectable so tests drive backoff and retry windows
+ * without sleeping. Timers never keep the process alive.
+ *
+ * @example
+ * const scheduler: Scheduler = { now: () => fakeNow, setTimeout: (fn, ms) => fake.schedule(fn, ms), clearTimeout: (h) => fake.cancel(h) };
+ */
+export interface Scheduler {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * The real clock; timers are `unref`'d so a pending export never holds the process open.
+ *
+ * @example
+ * new ExportQueue(sink, { ...options, scheduler: systemScheduler });
+ */
+export const systemScheduler: Scheduler = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
