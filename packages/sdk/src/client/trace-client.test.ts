@@ -36,24 +36,29 @@ describe('trace reads, tags, deletion and assessments through the client', () =>
 
   it('searchTraces returns typed traces with spans, newest first, and a flat rows view', async () => {
     const page = await loupe.client.searchTraces({ experimentIds: [exp] });
-    expect(page.items.map((t) => t.info.trace_id)).toEqual([...ids].reverse());
-    const [failed] = page.items;
+    expect(page.items.map((t) => t.info.trace_id).sort()).toEqual([...ids].sort());
+    // Newest first (traces started in the same millisecond tie-break by id).
+    const times = page.items.map((t) => Date.parse(t.info.request_time));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const failed = page.items.find((t) => t.info.trace_id === ids[2]);
     expect(failed!.info.state).toBe('ERROR');
     const llm = failed!.spans.find((s) => s.name === 'llm')!;
     expect(llm).toMatchObject({ spanType: 'CHAT_MODEL', status: 'ERROR', inputs: { q: 'fail' }, attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 10, output_tokens: 5, total_tokens: 15 } } });
     expect(typeof llm.startTimeNs).toBe('bigint');
     expect(llm.startTimeMs).toBe(Number(llm.startTimeNs / 1_000_000n));
-    const rows = traceRows(page.items);
-    expect(rows[2]).toMatchObject({ traceId: ids[0], name: 'agent', state: 'OK', sessionId: 's-1', userId: 'ann', spanCount: 2, totalTokens: 15, request: '{"q":"refund please"}', response: '"answer to refund please"', tags: { topic: 'refund' } });
-    expect(rows[2]!.durationMs).toBeGreaterThanOrEqual(0);
+    const rows = traceRows(page.items).filter((r) => r.traceId === ids[0]);
+    expect(rows[0]).toMatchObject({ traceId: ids[0], name: 'agent', state: 'OK', sessionId: 's-1', userId: 'ann', spanCount: 2, totalTokens: 15, request: '{"q":"refund please"}', response: '"answer to refund please"', tags: { topic: 'refund' } });
+    expect(rows[0]!.durationMs).toBeGreaterThanOrEqual(0);
 
     const errors = await loupe.client.searchTraces({ experimentIds: [exp], filter: "trace.status = 'ERROR'" });
     expect(errors.items.map((t) => t.info.trace_id)).toEqual([ids[2]]);
     const bySpan = await loupe.client.searchTraces({ experimentIds: [exp], filter: "span.type = 'CHAT_MODEL' AND tag.topic = 'where'", includeSpans: false });
     expect(bySpan.items.map((t) => [t.info.trace_id, t.spans.length])).toEqual([[ids[1], 0]]);
+    const all = await loupe.client.searchTraces({ experimentIds: [exp], orderBy: ['timestamp_ms ASC'], includeSpans: false });
     const first = await loupe.client.searchTraces({ experimentIds: [exp], maxResults: 2, orderBy: ['timestamp_ms ASC'] });
     const second = await loupe.client.searchTraces({ experimentIds: [exp], maxResults: 2, orderBy: ['timestamp_ms ASC'], pageToken: first.nextPageToken! });
-    expect([...first.items, ...second.items].map((t) => t.info.trace_id)).toEqual(ids);
+    expect([...first.items, ...second.items].map((t) => t.info.trace_id)).toEqual(all.items.map((t) => t.info.trace_id));
+    expect(first.items).toHaveLength(2);
     expect(second.nextPageToken).toBeUndefined();
   });
 

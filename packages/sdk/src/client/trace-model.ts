@@ -140,7 +140,21 @@ export function parseSpan(s: WireSpan): TraceSpan {
  * const trace = parseTrace((await rest.get('/api/3.0/mlflow/traces/get', { trace_id })).trace);
  */
 export function parseTrace(wire: WireTrace): Trace {
-  const spans = (wire.spans ?? []).map(parseSpan).sort((a, b) => (a.startTimeNs < b.startTimeNs ? -1 : a.startTimeNs > b.startTimeNs ? 1 : 0));
+  const spans = (wire.spans ?? []).map(parseSpan);
+  // A child can start in the same (clock-rounded) nanosecond as its parent: depth breaks the tie.
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const depth = new Map<string, number>();
+  const depthOf = (s: TraceSpan): number => {
+    let d = 0;
+    const seen = new Set<string>();
+    for (let p = s.parentId; p !== null && byId.has(p) && !seen.has(p); p = byId.get(p)!.parentId) {
+      seen.add(p);
+      d++;
+    }
+    return d;
+  };
+  for (const s of spans) depth.set(s.spanId, depthOf(s));
+  spans.sort((a, b) => (a.startTimeNs < b.startTimeNs ? -1 : a.startTimeNs > b.startTimeNs ? 1 : (depth.get(a.spanId) ?? 0) - (depth.get(b.spanId) ?? 0)));
   return { info: wire.trace_info, spans };
 }
 

@@ -18,7 +18,7 @@ export interface ExportSink<T> {
   send(batch: T[]): Promise<SendOutcome<T>>;
 }
 
-/** Tuning of an {@link ExportQueue}. */
+/** Tuning of the export queue. */
 export interface ExportQueueOptions {
   /** Items waiting at most; more are dropped and counted (default 8,192). */
   maxQueueSize: number;
@@ -65,7 +65,8 @@ export class ExportQueue<T> {
   private retrying: { batch: T[]; since: number; attempt: number } | null = null;
   private inFlight = 0;
   private timer: unknown = null;
-  private timerDue = Infinity;
+  /** True when the pending timer fires at once (a full batch or a flush is waiting). */
+  private timerImmediate = false;
   private flushWaiters: (() => void)[] = [];
   private flushing = 0;
   private closed = false;
@@ -114,7 +115,8 @@ export class ExportQueue<T> {
         this.scheduler.clearTimeout(timeout);
         resolve(ok);
       };
-      const timeout = this.scheduler.setTimeout(() => finish(false), timeoutMs);
+      // Held open: whoever awaits the flush gets its answer before the process may exit.
+      const timeout = this.scheduler.setTimeout(() => finish(false), timeoutMs, true);
       this.flushWaiters.push(() => finish(true));
       if (!this.retrying) this.schedule(0);
     });
@@ -136,16 +138,17 @@ export class ExportQueue<T> {
   private schedule(ms: number): void {
     // A send in flight schedules the next one when it returns; a retry has its own backoff timer.
     if (this.inFlight > 0 || this.retrying) return;
-    const delay = this.flushing > 0 && !this.retrying ? 0 : ms;
-    const due = this.scheduler.now() + delay;
+    const delay = this.flushing > 0 ? 0 : ms;
+    // A pending timer is never later than the batch delay: only an immediate send can be sooner.
+    // (No clock read here: push() runs on the caller's path.)
     if (this.timer !== null) {
-      if (due >= this.timerDue) return;
+      if (delay > 0 || this.timerImmediate) return;
       this.scheduler.clearTimeout(this.timer);
     }
-    this.timerDue = due;
+    this.timerImmediate = delay === 0;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = null;
-      this.timerDue = Infinity;
+      this.timerImmediate = false;
       void this.pump();
     }, delay);
   }
@@ -189,10 +192,9 @@ export class ExportQueue<T> {
     // Full jitter between half and all of the backoff, so many processes do not retry in step.
     const delay = Math.round(base / 2 + (this.random() * base) / 2);
     if (this.timer !== null) this.scheduler.clearTimeout(this.timer);
-    this.timerDue = this.scheduler.now() + delay;
+    this.timerImmediate = false;
     this.timer = this.scheduler.setTimeout(() => {
       this.timer = null;
-      this.timerDue = Infinity;
       void this.pump();
     }, delay);
   }

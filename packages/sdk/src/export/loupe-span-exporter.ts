@@ -5,7 +5,7 @@ import { authHeaders, createHttpTransport, withHeaders, type Transport } from '.
 import { silentDiagnostics, type Diagnostics } from '../tracing/diagnostics.js';
 import { experimentResolver } from './experiment-resolver.js';
 import { OtlpSpanSender } from './otlp-sender.js';
-import { redactSpan } from './redacted-span.js';
+import { exportedSpan } from './exported-span.js';
 import { createRedactor, type RedactOptions } from './redaction.js';
 
 /** Options of {@link LoupeSpanExporter}. */
@@ -58,7 +58,7 @@ export class LoupeSpanExporter implements SpanExporter {
       try {
         const experimentId = await this.experiment();
         const sent = await this.sender.send(
-          spans.map((s) => redactSpan(s, this.redactor)),
+          spans.map((s) => exportedSpan(s, this.redactor)),
           experimentId,
         );
         result = sent === 'ok' ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`Loupe export ${sent === 'retry' ? 'failed (transient)' : 'refused'}`) };

@@ -13,7 +13,7 @@ interface PendingTrace {
   /** True when the local root continues a trace from another service (remote parent). */
   remoteParent: boolean;
   /** Spans held back until tail sampling decides (only with tail rules). */
-  buffer: ReadableSpan[];
+  buffer: ReadableSpan[] | null;
   hasError: boolean;
   costUsd: number;
 }
@@ -52,7 +52,7 @@ const DECISION_MEMORY = 10_000;
 
 /**
  * Loupe's OpenTelemetry span processor: give it to any `TracerProvider` (yours or Loupe's own) and
- * the spans it sees reach Loupe: every span carries `mlflow.traceRequestId`; when a trace's local
+ * the spans it sees reach Loupe (each with `mlflow.traceRequestId`, added at export); when a trace's local
  * root ends, its TraceInfo (tags, metadata, previews, state) is finalized with StartTraceV3. With
  * tail rules, a trace's spans are held until its root ends and kept or dropped whole. `onStart` and
  * `onEnd` run on the caller's path and only do map and array work; encoding, redaction and network
@@ -78,7 +78,6 @@ export class LoupeSpanProcessor implements SpanProcessor {
       const ctx = span.spanContext();
       const parent = span.parentSpanContext;
       if (!parent || parent.isRemote) this.beginTrace(ctx.traceId, ctx.spanId, parent?.isRemote === true);
-      span.setAttribute(SpanAttributeKey.TRACE_ID, `"${TRACE_ID_PREFIX}${ctx.traceId}"`);
     } catch (err) {
       guard(this.options.diagnostics, 'span processor onStart', () => {
         throw err;
@@ -139,11 +138,13 @@ export class LoupeSpanProcessor implements SpanProcessor {
       const [oldId, old] = this.pending.entries().next().value as [string, PendingTrace];
       this.pending.delete(oldId);
       this.options.registry.finish(oldId);
-      this.buffered -= old.buffer.length;
-      if (old.buffer.length) this.droppedBufferFull += old.buffer.length;
+      if (old.buffer) {
+        this.buffered -= old.buffer.length;
+        this.droppedBufferFull += old.buffer.length;
+      }
       this.options.diagnostics.warn(`more than ${max} traces in progress: trace ${oldId} is no longer tracked`);
     }
-    this.pending.set(traceId, { rootSpanId, remoteParent, buffer: [], hasError: false, costUsd: 0 });
+    this.pending.set(traceId, { rootSpanId, remoteParent, buffer: this.options.tail ? [] : null, hasError: false, costUsd: 0 });
     this.options.registry.begin(traceId);
   }
 
@@ -152,7 +153,7 @@ export class LoupeSpanProcessor implements SpanProcessor {
       this.droppedBufferFull++;
       return;
     }
-    trace.buffer.push(span);
+    trace.buffer?.push(span);
     this.buffered++;
   }
 
@@ -160,7 +161,7 @@ export class LoupeSpanProcessor implements SpanProcessor {
     this.pending.delete(traceId);
     const annotations = this.options.registry.finish(traceId, TRACE_ID_PREFIX + traceId) ?? { tags: {}, metadata: {} };
     let keep = true;
-    if (this.options.tail) {
+    if (this.options.tail && trace.buffer) {
       this.buffered -= trace.buffer.length;
       const durationMs = (root.duration[0] * 1e9 + root.duration[1]) / 1e6;
       keep = decideTail(this.options.tail, { traceId, hasError: trace.hasError, durationMs, costUsd: trace.costUsd }) !== null;

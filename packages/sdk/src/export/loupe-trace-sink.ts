@@ -3,7 +3,7 @@ import type { RestClient } from '../client/rest-client.js';
 import type { Diagnostics } from '../tracing/diagnostics.js';
 import type { ExportSink, SendOutcome } from './export-queue.js';
 import { resultForStatus, type OtlpSpanSender, type SendResult } from './otlp-sender.js';
-import { redactSpan } from './redacted-span.js';
+import { exportedSpan } from './exported-span.js';
 import type { Redactor } from './redaction.js';
 import { buildTraceInfo, type FinishedTrace } from './trace-info.js';
 
@@ -45,7 +45,7 @@ export class LoupeTraceSink implements ExportSink<ExportItem> {
     let failed = 0;
     if (spanItems.length > 0) {
       const result = await this.spans.send(
-        spanItems.map((i) => redactSpan((i as { span: ReadableSpan }).span, this.redactor)),
+        spanItems.map((i) => exportedSpan((i as { span: ReadableSpan }).span, this.redactor)),
         experimentId,
       );
       if (result === 'retry') retry.push(...spanItems);

@@ -107,3 +107,26 @@ describe('Loupe on OpenTelemetry: several instances, propagation, your own provi
     expect((await loupe.client.getTrace(traceId))?.spans[0]?.outputs).toBe('hi [REDACTED]');
   });
 });
+
+describe('LoupeSpanExporter in a plain BatchSpanProcessor', () => {
+  it('sends spans with the experiment looked up by name; the server derives the trace info', async () => {
+    const server = await startTestServer();
+    try {
+      const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
+      const { LoupeSpanExporter } = await import('./loupe-span-exporter.js');
+      const name = `exporter-only-${Date.now()}`;
+      const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new LoupeSpanExporter({ trackingUri: server.url, experimentName: name }))] });
+      const span = provider.getTracer('plain').startSpan('plain-root', { attributes: { 'mlflow.spanInputs': '{"q":"mail ann@example.com"}' } });
+      span.end();
+      await provider.forceFlush();
+      await provider.shutdown();
+      const client = testLoupe(server.url, '0').client;
+      const exp = await client.getExperimentByName(name);
+      const t = (await client.getTrace(`tr-${span.spanContext().traceId}`))!;
+      expect(t.info).toMatchObject({ trace_location: { mlflow_experiment: { experiment_id: exp!.experiment_id } }, tags: { 'mlflow.traceName': 'plain-root' } });
+      expect(t.spans[0]!.inputs).toEqual({ q: 'mail [REDACTED]' });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -7,21 +7,23 @@
  */
 export interface Scheduler {
   now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
+  /** `keepAlive`: this timer holds the process open (a flush the caller awaits); others never do. */
+  setTimeout(fn: () => void, ms: number, keepAlive?: boolean): unknown;
   clearTimeout(handle: unknown): void;
 }
 
 /**
- * The real clock; timers are `unref`'d so a pending export never holds the process open.
+ * The real clock; timers are `unref`'d so a pending export never holds the process open, except
+ * the timeout of a flush someone awaits (so `await flushTraces()` in a script finishes instead of exiting early).
  *
  * @example
  * new ExportQueue(sink, { ...options, scheduler: systemScheduler });
  */
 export const systemScheduler: Scheduler = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
+  setTimeout: (fn, ms, keepAlive) => {
     const t = setTimeout(fn, ms);
-    t.unref();
+    if (!keepAlive) t.unref();
     return t;
   },
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),

@@ -2,7 +2,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ExportSink, SendOutcome } from './export-queue.js';
 import type { OtlpSpanSender } from './otlp-sender.js';
-import { redactSpan } from './redacted-span.js';
+import { exportedSpan } from './exported-span.js';
 import type { Redactor } from './redaction.js';
 
 /**
@@ -20,7 +20,7 @@ export class OtlpEndpointSink implements ExportSink<ReadableSpan> {
 
   async send(batch: ReadableSpan[]): Promise<SendOutcome<ReadableSpan>> {
     const result = await this.sender.send(
-      batch.map((s) => redactSpan(s, this.redactor)),
+      batch.map((s) => exportedSpan(s, this.redactor)),
       undefined,
     );
     return result === 'retry' ? { retry: batch, failed: 0 } : { retry: [], failed: result === 'fail' ? batch.length : 0 };
@@ -44,7 +44,7 @@ export class SpanExporterSink implements ExportSink<ReadableSpan> {
     return new Promise((resolve) => {
       try {
         this.exporter.export(
-          batch.map((s) => redactSpan(s, this.redactor)),
+          batch.map((s) => exportedSpan(s, this.redactor)),
           (result) => resolve(result.code === ExportResultCode.SUCCESS ? { retry: [], failed: 0 } : { retry: batch, failed: 0 }),
         );
       } catch {

@@ -205,10 +205,8 @@ export class Loupe {
   }
 
   private async flushBeforeExit(): Promise<void> {
-    // The export worker's timers do not hold the process open; this one does, while the flush runs.
-    const keepAlive = setTimeout(() => {}, this.config.flushTimeoutMs);
+    // The flush's own timeout timer holds the process open until it is done (ExportQueue.flush).
     await this.flushTraces();
-    clearTimeout(keepAlive);
   }
 }
 

@@ -62,9 +62,13 @@ export function openSpan(env: TracingEnv, name: string, attributes: Attributes, 
 /** Ends a span that completed: records outputs (unless set already or disabled), then ends it. */
 export function endOk(env: TracingEnv, span: LoupeSpan, value: unknown, outputs?: false | ((value: never) => unknown)): void {
   if (span.isRecording && outputs !== false && !span.hasOutputs && value !== undefined) {
-    guard(env.diagnostics, 'record outputs', () => {
+    try {
       span.setOutputs(outputs ? outputs(value as never) : value);
-    });
+    } catch (err) {
+      guard(env.diagnostics, 'record outputs', () => {
+        throw err;
+      });
+    }
   }
   span.end();
 }

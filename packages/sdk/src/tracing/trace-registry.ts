@@ -31,14 +31,20 @@ export interface TraceUpdate {
  * const annotations = registry.finish(traceId);
  */
 export class TraceRegistry {
-  private readonly traces = new Map<string, TraceAnnotations>();
-  private readonly defaultMetadata: Record<string, string> = {};
+  /**
+   * Per running trace: the defaults it started with (shared, never mutated) until something updates
+   * it, then its own annotations. Most traces are never updated, so they allocate nothing here.
+   */
+  private readonly traces = new Map<string, TraceAnnotations | Readonly<Record<string, string>>>();
+  private defaultMetadata: Readonly<Record<string, string>> = Object.freeze({});
   private lastTraceId: string | undefined;
 
   /** Metadata every trace started from now on carries (e.g. `mlflow.modelId`); `undefined` removes a key. */
   setDefaultMetadata(key: string, value: string | undefined): void {
-    if (value === undefined) delete this.defaultMetadata[key];
-    else this.defaultMetadata[key] = value;
+    const next: Record<string, string> = { ...this.defaultMetadata };
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+    this.defaultMetadata = Object.freeze(next);
   }
 
   /** The value of a default metadata key. */
@@ -48,13 +54,19 @@ export class TraceRegistry {
 
   /** Registers a new trace (its local root started). */
   begin(traceId: string): void {
-    if (!this.traces.has(traceId)) this.traces.set(traceId, { tags: {}, metadata: { ...this.defaultMetadata } });
+    if (!this.traces.has(traceId)) this.traces.set(traceId, this.defaultMetadata);
   }
 
   /** Applies an update to a running trace; false when the trace is not running here. */
   update(traceId: string, update: TraceUpdate): boolean {
-    const t = this.traces.get(traceId);
-    if (!t) return false;
+    const entry = this.traces.get(traceId);
+    if (!entry) return false;
+    let t: TraceAnnotations;
+    if (isAnnotations(entry)) t = entry;
+    else {
+      t = { tags: {}, metadata: { ...entry } };
+      this.traces.set(traceId, t);
+    }
     if (update.tags) Object.assign(t.tags, stringMap(update.tags));
     if (update.metadata) Object.assign(t.metadata, stringMap(update.metadata));
     if (update.sessionId !== undefined) t.metadata[TraceMetadataKey.SESSION] = String(update.sessionId);
@@ -65,10 +77,11 @@ export class TraceRegistry {
 
   /** Removes a trace whose local root ended and returns what was gathered for it. */
   finish(traceId: string, mlflowTraceId?: string): TraceAnnotations | undefined {
-    const t = this.traces.get(traceId);
+    const entry = this.traces.get(traceId);
     this.traces.delete(traceId);
     if (mlflowTraceId) this.lastTraceId = mlflowTraceId;
-    return t;
+    if (entry === undefined) return undefined;
+    return isAnnotations(entry) ? entry : { tags: {}, metadata: entry as Record<string, string> };
   }
 
   /** Number of traces in progress. */
@@ -80,6 +93,10 @@ export class TraceRegistry {
   get lastActiveTraceId(): string | undefined {
     return this.lastTraceId;
   }
+}
+
+function isAnnotations(entry: TraceAnnotations | Readonly<Record<string, string>>): entry is TraceAnnotations {
+  return typeof (entry as TraceAnnotations).tags === 'object';
 }
 
 function stringMap(values: Record<string, unknown>): Record<string, string> {

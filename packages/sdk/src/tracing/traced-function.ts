@@ -1,5 +1,5 @@
 import { context as otelContext } from '@opentelemetry/api';
-import { guard } from './diagnostics.js';
+import { guard, type Diagnostics } from './diagnostics.js';
 import { namedInputs, paramNames } from './function-params.js';
 import { endError, endOk, endWhenSettled, isThenable, openSpan, startAttributes, type SpanOptions, type TracingEnv } from './span-factory.js';
 import { traceAsyncGenerator, traceGenerator } from './traced-iterators.js';
@@ -49,9 +49,12 @@ export function traceWith<F extends AnyFunction>(env: TracingEnv, fn: F, options
     if (!opened) return fn.apply(this, args) as ReturnType<F>;
     const { span, context } = opened;
     if (span.isRecording && inputs !== false) {
-      guard(env.diagnostics, 'record inputs', () => {
+      // Inline try/catch rather than guard(): no closure per call on the caller's path.
+      try {
         span.setInputs(inputs ? inputs(...args) : namedInputs(params, args));
-      });
+      } catch (err) {
+        report(env, 'record inputs', err);
+      }
     }
     let result: unknown;
     try {
@@ -61,7 +64,8 @@ export function traceWith<F extends AnyFunction>(env: TracingEnv, fn: F, options
       throw err;
     }
     if (isThenable(result)) return endWhenSettled(env, span, result, outputs) as ReturnType<F>;
-    if (result !== null && typeof result === 'object') {
+    // Only generator objects have a `next` and `throw`; checking them first spares the tag lookup for plain results.
+    if (result !== null && typeof result === 'object' && typeof (result as { next?: unknown }).next === 'function' && typeof (result as { throw?: unknown }).throw === 'function') {
       const tag = Object.prototype.toString.call(result);
       if (tag === GENERATOR_TAG) return traceGenerator(env, span, context, result as Generator, outputs) as ReturnType<F>;
       if (tag === ASYNC_GENERATOR_TAG) return traceAsyncGenerator(env, span, context, result as AsyncGenerator, outputs) as ReturnType<F>;
@@ -73,4 +77,10 @@ export function traceWith<F extends AnyFunction>(env: TracingEnv, fn: F, options
   Object.defineProperty(traced, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
   return traced as F;
+}
+
+function report(env: { diagnostics: Diagnostics }, what: string, err: unknown): void {
+  guard(env.diagnostics, what, () => {
+    throw err;
+  });
 }
