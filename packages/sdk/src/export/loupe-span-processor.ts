@@ -2,13 +2,14 @@ import { SpanStatusCode, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SpanAttributeKey, TRACE_ID_PREFIX } from '../tracing/attribute-keys.js';
 import { guard, type Diagnostics } from '../tracing/diagnostics.js';
-import type { TraceRegistry } from '../tracing/trace-registry.js';
+import type { RunningTrace, TraceRegistry } from '../tracing/trace-registry.js';
 import type { ExportQueue, ExportQueueStats } from './export-queue.js';
 import type { ExportItem } from './loupe-trace-sink.js';
+import { FinishedTrace } from './trace-info.js';
 import { decideTail, type TailSamplingRules } from './tail-sampling.js';
 
-/** A trace whose local root is still open. */
-interface PendingTrace {
+/** A trace whose local root is still open: the processor's bookkeeping on the registry's entry. */
+interface PendingTrace extends RunningTrace {
   rootSpanId: string;
   /** True when the local root continues a trace from another service (remote parent). */
   remoteParent: boolean;
@@ -64,7 +65,6 @@ const DECISION_MEMORY = 10_000;
  * provider.register();
  */
 export class LoupeSpanProcessor implements SpanProcessor {
-  private readonly pending = new Map<string, PendingTrace>();
   /** Recent tail decisions, for spans that end after their root. */
   private readonly decided = new Map<string, boolean>();
   private buffered = 0;
@@ -88,7 +88,7 @@ export class LoupeSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     try {
       const { traceId, spanId } = span.spanContext();
-      const trace = this.pending.get(traceId);
+      const trace = this.options.registry.get<PendingTrace>(traceId);
       if (!trace) {
         // Ended after its root (a span left running), or its trace was let go: follow the decision.
         if (this.decided.get(traceId) !== false) this.emitSpan(span);
@@ -124,28 +124,29 @@ export class LoupeSpanProcessor implements SpanProcessor {
     return {
       tracesSampledOut: this.tracesSampledOut,
       droppedBufferFull: this.droppedBufferFull,
-      pendingTraces: this.pending.size,
+      pendingTraces: this.options.registry.size,
       loupe: this.options.loupe.stats(),
       others: (this.options.others ?? []).map((q) => q.stats()),
     };
   }
 
   private beginTrace(traceId: string, rootSpanId: string, remoteParent: boolean): void {
-    if (this.pending.has(traceId)) return;
+    const registry = this.options.registry;
+    // A second local root of the same trace (two requests continuing one remote trace) joins the first.
+    if (registry.get(traceId)) return;
     const max = this.options.maxPendingTraces ?? 10_000;
-    if (this.pending.size >= max) {
+    if (registry.size >= max) {
       // A root that never ended must not pin memory: let the oldest trace go.
-      const [oldId, old] = this.pending.entries().next().value as [string, PendingTrace];
-      this.pending.delete(oldId);
-      this.options.registry.finish(oldId);
+      const [oldId, old] = registry.oldest<PendingTrace>() as [string, PendingTrace];
+      registry.finish(oldId);
       if (old.buffer) {
         this.buffered -= old.buffer.length;
         this.droppedBufferFull += old.buffer.length;
       }
       this.options.diagnostics.warn(`more than ${max} traces in progress: trace ${oldId} is no longer tracked`);
     }
-    this.pending.set(traceId, { rootSpanId, remoteParent, buffer: this.options.tail ? [] : null, hasError: false, costUsd: 0 });
-    this.options.registry.begin(traceId);
+    const entry: PendingTrace = { annotations: {}, rootSpanId, remoteParent, buffer: this.options.tail ? [] : null, hasError: false, costUsd: 0 };
+    registry.begin(traceId, entry);
   }
 
   private hold(trace: PendingTrace, span: ReadableSpan): void {
@@ -158,7 +159,6 @@ export class LoupeSpanProcessor implements SpanProcessor {
   }
 
   private finishTrace(traceId: string, trace: PendingTrace, root: ReadableSpan): void {
-    this.pending.delete(traceId);
     const annotations = this.options.registry.finish(traceId, TRACE_ID_PREFIX + traceId) ?? { tags: {}, metadata: {} };
     let keep = true;
     if (this.options.tail && trace.buffer) {
@@ -171,11 +171,11 @@ export class LoupeSpanProcessor implements SpanProcessor {
       if (this.decided.size > DECISION_MEMORY) this.decided.delete(this.decided.keys().next().value as string);
     }
     // A segment continuing another service's trace leaves the trace info to the service that started it.
-    if (keep && !trace.remoteParent) this.options.loupe.push({ kind: 'trace', trace: { root, annotations } });
+    if (keep && !trace.remoteParent) this.options.loupe.push(new FinishedTrace(root, annotations));
   }
 
   private emitSpan(span: ReadableSpan): void {
-    this.options.loupe.push({ kind: 'span', span });
+    this.options.loupe.push(span);
     const others = this.options.others;
     if (others) for (const q of others) q.push(span);
   }

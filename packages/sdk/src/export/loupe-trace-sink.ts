@@ -5,10 +5,10 @@ import type { ExportSink, SendOutcome } from './export-queue.js';
 import { resultForStatus, type OtlpSpanSender, type SendResult } from './otlp-sender.js';
 import { exportedSpan } from './exported-span.js';
 import type { Redactor } from './redaction.js';
-import { buildTraceInfo, type FinishedTrace } from './trace-info.js';
+import { buildTraceInfo, FinishedTrace } from './trace-info.js';
 
 /** What the Loupe export queue carries: finished spans, and finished traces to finalize. */
-export type ExportItem = { kind: 'span'; span: ReadableSpan } | { kind: 'trace'; trace: FinishedTrace };
+export type ExportItem = ReadableSpan | FinishedTrace;
 
 /**
  * The Loupe server as an export destination: a batch's spans go in one OTLP request to `/v1/traces`,
@@ -35,25 +35,25 @@ export class LoupeTraceSink implements ExportSink<ExportItem> {
       this.diagnostics.warn('export: could not resolve the experiment (will retry)', err);
       return { retry: batch, failed: 0 };
     }
-    const spanItems: ExportItem[] = [];
-    const traceItems: (ExportItem & { kind: 'trace' })[] = [];
+    const spanItems: ReadableSpan[] = [];
+    const traceItems: FinishedTrace[] = [];
     for (const item of batch) {
-      if (item.kind === 'span') spanItems.push(item);
-      else traceItems.push(item);
+      if (item instanceof FinishedTrace) traceItems.push(item);
+      else spanItems.push(item);
     }
     const retry: ExportItem[] = [];
     let failed = 0;
     if (spanItems.length > 0) {
       const result = await this.spans.send(
-        spanItems.map((i) => exportedSpan((i as { span: ReadableSpan }).span, this.redactor)),
+        spanItems.map((s) => exportedSpan(s, this.redactor)),
         experimentId,
       );
       if (result === 'retry') retry.push(...spanItems);
       else if (result === 'fail') failed += spanItems.length;
     }
-    const results = await Promise.all(traceItems.map((item) => this.startTrace(item.trace, experimentId)));
+    const results = await Promise.all(traceItems.map((item) => this.startTrace(item, experimentId)));
     results.forEach((result, i) => {
-      if (result === 'retry') retry.push(traceItems[i] as ExportItem);
+      if (result === 'retry') retry.push(traceItems[i] as FinishedTrace);
       else if (result === 'fail') failed++;
     });
     return { retry, failed };

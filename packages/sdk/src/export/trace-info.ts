@@ -5,10 +5,18 @@ import { SpanAttributeKey, TRACE_ID_PREFIX, TraceMetadataKey, TraceTagKey } from
 import type { TraceAnnotations } from '../tracing/trace-registry.js';
 import type { Redactor } from './redaction.js';
 
-/** A trace whose local root ended: the root span and what the trace gathered while it ran. */
-export interface FinishedTrace {
-  root: ReadableSpan;
-  annotations: TraceAnnotations;
+/**
+ * A trace whose local root ended: the root span and what the trace gathered while it ran. A class, so
+ * the export queue tells it from a span with `instanceof` (spans are queued as they are, unwrapped).
+ *
+ * @example
+ * queue.push(new FinishedTrace(rootSpan, annotations));
+ */
+export class FinishedTrace {
+  constructor(
+    readonly root: ReadableSpan,
+    readonly annotations: TraceAnnotations,
+  ) {}
 }
 
 const PREVIEW_LENGTH = 1000;

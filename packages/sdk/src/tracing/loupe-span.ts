@@ -4,6 +4,8 @@ import { guard, type Diagnostics } from './diagnostics.js';
 import { encodeJson } from './json-encoding.js';
 import type { SpanTypeName } from './span-types.js';
 
+const OK_STATUS = { code: SpanStatusCode.OK } as const;
+
 /** Token counts of one LLM call (`mlflow.chat.tokenUsage`). */
 export interface TokenUsage {
   input_tokens: number;
@@ -144,16 +146,21 @@ export class LoupeSpan {
   }
 
   /** Ends the span, optionally with outputs and a status. Ending twice is a no-op. */
-  end(options: EndSpanOptions = {}): void {
-    guard(this.diagnostics, 'end span', () => {
+  end(options?: EndSpanOptions): void {
+    // try/catch inline rather than guard(): this runs once per span on the caller's path.
+    try {
       if (this.recording) {
-        if (options.outputs !== undefined) this.setOutputs(options.outputs);
-        if (options.status) this.setStatus(options.status, options.statusMessage);
+        if (options?.outputs !== undefined) this.setOutputs(options.outputs);
+        if (options?.status) this.setStatus(options.status, options.statusMessage);
         // A span that ends without an error is OK, as MLflow's SDKs mark it (UNSET would read as unknown).
-        else if ((this.otelSpan as { status?: { code: SpanStatusCode } }).status?.code === SpanStatusCode.UNSET) this.otelSpan.setStatus({ code: SpanStatusCode.OK });
+        else if ((this.otelSpan as { status?: { code: SpanStatusCode } }).status?.code === SpanStatusCode.UNSET) this.otelSpan.setStatus(OK_STATUS);
       }
-      this.otelSpan.end(options.endTime);
-    });
+      this.otelSpan.end(options?.endTime);
+    } catch (err) {
+      guard(this.diagnostics, 'end span', () => {
+        throw err;
+      });
+    }
   }
 
   private setEncoded(key: string, value: unknown): this {

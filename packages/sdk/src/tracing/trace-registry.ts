@@ -22,20 +22,25 @@ export interface TraceUpdate {
 }
 
 /**
+ * One running trace. The span processor keeps its own bookkeeping on the same object (one map
+ * lookup per span for both); `annotations` is the defaults the trace started with (shared, never
+ * mutated) until `updateCurrentTrace` gives it its own.
+ */
+export interface RunningTrace {
+  annotations: TraceAnnotations | Readonly<Record<string, string>>;
+}
+
+/**
  * The traces in progress in one Loupe instance, by OpenTelemetry trace id, and the defaults every new
  * trace starts with (the active model). No network: the span processor reads it when a trace ends.
  *
  * @example
- * registry.begin(traceId);
+ * registry.begin(traceId, { annotations: {} });
  * registry.update(traceId, { tags: { env: 'prod' } });
  * const annotations = registry.finish(traceId);
  */
 export class TraceRegistry {
-  /**
-   * Per running trace: the defaults it started with (shared, never mutated) until something updates
-   * it, then its own annotations. Most traces are never updated, so they allocate nothing here.
-   */
-  private readonly traces = new Map<string, TraceAnnotations | Readonly<Record<string, string>>>();
+  private readonly traces = new Map<string, RunningTrace>();
   private defaultMetadata: Readonly<Record<string, string>> = Object.freeze({});
   private lastTraceId: string | undefined;
 
@@ -52,9 +57,22 @@ export class TraceRegistry {
     return this.defaultMetadata[key];
   }
 
-  /** Registers a new trace (its local root started). */
-  begin(traceId: string): void {
-    if (!this.traces.has(traceId)) this.traces.set(traceId, this.defaultMetadata);
+  /** Registers a new trace (its local root started) with the caller's state object; false if it runs already. */
+  begin(traceId: string, entry: RunningTrace): boolean {
+    if (this.traces.has(traceId)) return false;
+    entry.annotations = this.defaultMetadata;
+    this.traces.set(traceId, entry);
+    return true;
+  }
+
+  /** The running trace's entry, as given to `begin`. */
+  get<T extends RunningTrace>(traceId: string): T | undefined {
+    return this.traces.get(traceId) as T | undefined;
+  }
+
+  /** The oldest running trace (for eviction), if any. */
+  oldest<T extends RunningTrace>(): [string, T] | undefined {
+    return this.traces.entries().next().value as [string, T] | undefined;
   }
 
   /** Applies an update to a running trace; false when the trace is not running here. */
@@ -62,10 +80,10 @@ export class TraceRegistry {
     const entry = this.traces.get(traceId);
     if (!entry) return false;
     let t: TraceAnnotations;
-    if (isAnnotations(entry)) t = entry;
+    if (isAnnotations(entry.annotations)) t = entry.annotations;
     else {
-      t = { tags: {}, metadata: { ...entry } };
-      this.traces.set(traceId, t);
+      t = { tags: {}, metadata: { ...entry.annotations } };
+      entry.annotations = t;
     }
     if (update.tags) Object.assign(t.tags, stringMap(update.tags));
     if (update.metadata) Object.assign(t.metadata, stringMap(update.metadata));
@@ -81,7 +99,7 @@ export class TraceRegistry {
     this.traces.delete(traceId);
     if (mlflowTraceId) this.lastTraceId = mlflowTraceId;
     if (entry === undefined) return undefined;
-    return isAnnotations(entry) ? entry : { tags: {}, metadata: entry as Record<string, string> };
+    return isAnnotations(entry.annotations) ? entry.annotations : { tags: {}, metadata: entry.annotations as Record<string, string> };
   }
 
   /** Number of traces in progress. */
