@@ -9,6 +9,16 @@ export interface Page<T> {
   nextPageToken?: string;
 }
 
+/**
+ * A page from MLflow's paged answer: the items, and the next token when there is one.
+ *
+ * @example
+ * toPage(res.runs, res.next_page_token);
+ */
+export function toPage<T>(items: T[] | undefined, nextPageToken: string | undefined): Page<T> {
+  return { items: items ?? [], ...(nextPageToken ? { nextPageToken } : {}) };
+}
+
 /** Search arguments shared by every `search*` method. */
 export interface SearchOptions {
   /** MLflow's filter grammar, e.g. `"metrics.acc > 0.9 and params.lr = '0.01'"`. */
@@ -71,7 +81,7 @@ export const experimentMethods: ExperimentMethods & ThisType<Self> = {
       ...(options.pageToken ? { page_token: options.pageToken } : {}),
       ...(options.viewType ? { view_type: options.viewType } : {}),
     });
-    return { items: res.experiments ?? [], ...(res.next_page_token ? { nextPageToken: res.next_page_token } : {}) };
+    return toPage(res.experiments, res.next_page_token);
   },
   async deleteExperiment(experimentId) {
     await this.rest.post(api('experiments/delete'), { experiment_id: experimentId });

@@ -1,5 +1,5 @@
 import type { LoggedModel, LoggedModelStatus } from '@loupe/protocol';
-import type { Page } from './experiments.js';
+import { toPage, type Page } from './experiments.js';
 import type { RestClient } from './rest-client.js';
 
 /** Options of `createLoggedModel`. */
@@ -58,7 +58,7 @@ export const loggedModelMethods: LoggedModelMethods & ThisType<Self> = {
       ...(options.pageToken ? { page_token: options.pageToken } : {}),
       ...(options.orderBy ? { order_by: options.orderBy.map((o) => ({ field_name: o.fieldName, ascending: o.ascending ?? true })) } : {}),
     });
-    return { items: res.models ?? [], ...(res.next_page_token ? { nextPageToken: res.next_page_token } : {}) };
+    return toPage(res.models, res.next_page_token);
   },
   async finalizeLoggedModel(modelId, status = 'LOGGED_MODEL_READY') {
     return (await this.rest.patch<{ model: LoggedModel }>(api(`logged-models/${encodeURIComponent(modelId)}`), { model_id: modelId, status })).model;

@@ -1,5 +1,5 @@
 import type { Run, RunInfo, RunStatus, ViewType } from '@loupe/protocol';
-import type { Page, SearchOptions } from './experiments.js';
+import { toPage, type Page, type SearchOptions } from './experiments.js';
 import type { RestClient } from './rest-client.js';
 
 /** Options of `startRun`. */
@@ -109,7 +109,7 @@ export const runMethods: RunMethods & ThisType<Self> = {
       ...(options.pageToken ? { page_token: options.pageToken } : {}),
       ...(options.viewType ? { run_view_type: options.viewType } : {}),
     });
-    return { items: res.runs ?? [], ...(res.next_page_token ? { nextPageToken: res.next_page_token } : {}) };
+    return toPage(res.runs, res.next_page_token);
   },
 };
 

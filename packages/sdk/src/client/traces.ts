@@ -1,6 +1,6 @@
 import type { TraceInfoV3 } from '@loupe/protocol';
 import { LoupeApiError } from './api-error.js';
-import type { Page } from './experiments.js';
+import { toPage, type Page } from './experiments.js';
 import type { RestClient } from './rest-client.js';
 import { parseTrace, type Trace, type WireTrace } from './trace-model.js';
 
@@ -60,7 +60,7 @@ export const traceMethods: TraceMethods & ThisType<Self> = {
       // Keep the search's order and its infos; a trace deleted meanwhile keeps an empty span list.
       items = infos.map((info) => ({ info, spans: spansById.get(info.trace_id)?.spans ?? [] }));
     }
-    return { items, ...(res.next_page_token ? { nextPageToken: res.next_page_token } : {}) };
+    return toPage(items, res.next_page_token);
   },
   async getTrace(traceId) {
     try {

@@ -4,26 +4,21 @@ import { trace as otelTrace } from '@opentelemetry/api';
 import { BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Loupe } from '../instance/loupe.js';
 import { injectTraceContext, withTraceContext } from '../tracing/propagation.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { testLoupe } from '../testing/test-loupe.js';
+import { testLoupe, testLoupePool } from '../testing/test-loupe.js';
 
 describe('Loupe on OpenTelemetry: several instances, propagation, your own provider, dual export', () => {
   let server: TestServer;
   let second: TestServer;
-  const instances: Loupe[] = [];
-  const make = (...args: Parameters<typeof testLoupe>) => {
-    const l = testLoupe(...args);
-    instances.push(l);
-    return l;
-  };
+  const pool = testLoupePool();
+  const make = pool.make;
 
   beforeAll(async () => {
     [server, second] = await Promise.all([startTestServer(), startTestServer()]);
   });
   afterAll(async () => {
-    await Promise.all(instances.map((l) => l.shutdown()));
+    await pool.shutdownAll();
     await Promise.all([server?.close(), second?.close()]);
   });
 

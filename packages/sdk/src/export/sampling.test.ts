@@ -2,22 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Loupe } from '../instance/loupe.js';
 import { headSamplePoint } from '../tracing/sampler.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { testLoupe } from '../testing/test-loupe.js';
+import { testLoupePool } from '../testing/test-loupe.js';
 import { decideTail, tailSamplePoint } from './tail-sampling.js';
 
 describe('sampling, read back from a real Loupe server', () => {
   let server: TestServer;
-  const instances: Loupe[] = [];
-  const make = (...args: Parameters<typeof testLoupe>) => {
-    const l = testLoupe(...args);
-    instances.push(l);
-    return l;
-  };
+  const pool = testLoupePool();
+  const make = pool.make;
   beforeAll(async () => {
     server = await startTestServer();
   });
   afterAll(async () => {
-    await Promise.all(instances.map((l) => l.shutdown()));
+    await pool.shutdownAll();
     await server?.close();
   });
 

@@ -18,3 +18,23 @@ export function testLoupe(trackingUri: string, experimentId: string, options: Lo
     {},
   );
 }
+
+/**
+ * Makes test instances and shuts them all down at the end of a suite.
+ *
+ * @example
+ * const pool = testLoupePool();
+ * afterAll(() => pool.shutdownAll());
+ * const loupe = pool.make(server.url, exp);
+ */
+export function testLoupePool() {
+  const instances: Loupe[] = [];
+  return {
+    make(...args: Parameters<typeof testLoupe>): Loupe {
+      const l = testLoupe(...args);
+      instances.push(l);
+      return l;
+    },
+    shutdownAll: () => Promise.all(instances.map((l) => l.shutdown())),
+  };
+}
