@@ -91,6 +91,24 @@ describe('ExportQueue', () => {
     expect(await q.flush(10)).toBe(true);
   });
 
+  it('a flush waits for what was queued before it, not for what keeps arriving', async () => {
+    const clock = new ManualScheduler();
+    const { sink, sends } = flakySink(clock, 0);
+    const q = new ExportQueue(sink, { ...options, maxQueueSize: 100 }, clock, silentDiagnostics, () => 1);
+    q.push(1);
+    q.push(2);
+    q.push(3);
+    let flushed = false;
+    void q.flush(10_000).then((ok) => (flushed = ok));
+    q.push(4);
+    q.push(5);
+    await clock.advance(0);
+    // The first batch [1, 2] went out at once; the flush still waits for 3.
+    expect(sends.map((x) => x.items)).toEqual([[1, 2], [3, 4]]);
+    expect(flushed).toBe(true);
+    expect(q.stats().pending).toBe(1);
+  });
+
   it('a throwing sink counts as a transient failure', async () => {
     const clock = new ManualScheduler();
     let calls = 0;

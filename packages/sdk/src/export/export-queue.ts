@@ -67,7 +67,8 @@ export class ExportQueue<T> {
   private timer: unknown = null;
   /** True when the pending timer fires at once (a full batch or a flush is waiting). */
   private timerImmediate = false;
-  private flushWaiters: (() => void)[] = [];
+  /** Flushes waiting, each for the items queued before it (FIFO: done once that many are settled). */
+  private flushWaiters: { target: number; done: () => void }[] = [];
   private flushing = 0;
   private closed = false;
   private readonly counters = { enqueued: 0, exported: 0, droppedQueueFull: 0, droppedFailed: 0, retries: 0 };
@@ -100,11 +101,13 @@ export class ExportQueue<T> {
   }
 
   /**
-   * Sends everything queued now, without waiting for the batch delay. Resolves true once the queue is
-   * empty, or false after `timeoutMs` (items still retrying stay queued). Never rejects.
+   * Sends everything queued now, without waiting for the batch delay. Resolves true once every item
+   * queued before the call is delivered or given up on (items queued later do not hold it up), or
+   * false after `timeoutMs` (items still retrying stay queued). Never rejects.
    */
   flush(timeoutMs: number): Promise<boolean> {
-    if (this.idle()) return Promise.resolve(true);
+    const target = this.counters.enqueued;
+    if (this.settled() >= target) return Promise.resolve(true);
     this.flushing++;
     return new Promise<boolean>((resolve) => {
       let done = false;
@@ -117,7 +120,7 @@ export class ExportQueue<T> {
       };
       // Held open: whoever awaits the flush gets its answer before the process may exit.
       const timeout = this.scheduler.setTimeout(() => finish(false), timeoutMs, true);
-      this.flushWaiters.push(() => finish(true));
+      this.flushWaiters.push({ target, done: () => finish(true) });
       if (!this.retrying) this.schedule(0);
     });
   }
@@ -130,8 +133,9 @@ export class ExportQueue<T> {
     return ok;
   }
 
-  private idle(): boolean {
-    return this.items.length === 0 && this.retrying === null && this.inFlight === 0;
+  /** Items delivered or given up on after being queued. */
+  private settled(): number {
+    return this.counters.exported + this.counters.droppedFailed;
   }
 
   /** Runs the worker in `ms` unless it is due sooner already. */
@@ -199,15 +203,15 @@ export class ExportQueue<T> {
     }, delay);
   }
 
-  /** After a send: wake flush waiters when empty, else schedule the next batch. */
+  /** After a send: wake the flushes whose items are all settled, then schedule the next batch. */
   private settle(): void {
-    if (this.idle()) {
-      const waiters = this.flushWaiters;
-      this.flushWaiters = [];
-      for (const w of waiters) w();
-      return;
+    const settled = this.settled();
+    if (this.flushWaiters.some((w) => w.target <= settled)) {
+      const ready = this.flushWaiters.filter((w) => w.target <= settled);
+      this.flushWaiters = this.flushWaiters.filter((w) => w.target > settled);
+      for (const w of ready) w.done();
     }
-    this.schedule(this.items.length >= this.options.maxBatchSize ? 0 : this.options.scheduleDelayMs);
+    if (this.items.length > 0 || this.retrying) this.schedule(this.items.length >= this.options.maxBatchSize ? 0 : this.options.scheduleDelayMs);
   }
 }
 
