@@ -48,6 +48,17 @@ describe('examples/', () => {
     expect(stdout).toMatch(/^tr-[0-9a-f]{32} ERROR inputs=\{"userEmail":"\[REDACTED\]","account":"\[REDACTED\]"\} model=m-[0-9a-f]{32}\n$/);
   });
 
+  it('a script whose server is down ends on its own, with its own exit code, within the exit flush timeout', async () => {
+    const script = `import { init, trace } from '@loupe/sdk';
+      init({ trackingUri: 'http://127.0.0.1:9', experimentId: '1', export: { exitFlushTimeoutMs: 300 } });
+      trace(() => 1, { name: 'x' })();
+      process.exitCode = 3;`;
+    const started = Date.now();
+    const err = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: examples, timeout: 20_000 }).catch((e: { code?: number }) => e);
+    expect((err as { code?: number }).code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('opentelemetry.mjs', async () => {
     const { stdout, client } = await example('opentelemetry.mjs');
     const traceId = /trace (tr-[0-9a-f]{32})/.exec(stdout)?.[1];

@@ -4,7 +4,7 @@ import { resolveConfig } from './config.js';
 describe('resolveConfig: options > environment (LOUPE_* > MLFLOW_*) > defaults', () => {
   it('defaults', () => {
     const c = resolveConfig({}, {});
-    expect(c).toMatchObject({ trackingUri: 'http://127.0.0.1:5000', experimentId: '0', tracingEnabled: true, sampleRatio: 1, gzip: true, flushOnExit: true, requestTimeoutMs: 30_000, tracerProvider: 'own' });
+    expect(c).toMatchObject({ trackingUri: 'http://127.0.0.1:5000', experimentId: '0', tracingEnabled: true, sampleRatio: 1, gzip: true, flushOnExit: true, exitFlushTimeoutMs: 5000, requestTimeoutMs: 30_000, tracerProvider: 'own' });
     expect(c.queue).toEqual({ maxQueueSize: 8192, maxBatchSize: 512, scheduleDelayMs: 1000, retryWindowMs: 60_000, initialBackoffMs: 500, maxBackoffMs: 10_000 });
     expect(c.auth).toEqual({ username: undefined, password: undefined, token: undefined });
   });

@@ -15,6 +15,8 @@ export interface ExportOptions extends Partial<ExportQueueOptions> {
   flushTimeoutMs?: number;
   /** Flush when the process is about to exit (`beforeExit`; default true). */
   flushOnExit?: boolean;
+  /** How long the exit flush may hold the process (ms, default 5,000), so a script does not hang on a dead server. */
+  exitFlushTimeoutMs?: number;
 }
 
 /** Another OTLP/HTTP endpoint that gets the same spans (dual export). */
@@ -91,6 +93,7 @@ export interface LoupeConfig {
   gzip: boolean;
   flushTimeoutMs: number;
   flushOnExit: boolean;
+  exitFlushTimeoutMs: number;
   otlpEndpoints: OtlpEndpoint[];
   spanExporters: SpanExporter[];
   tracerProvider: 'own' | 'global' | TracerProvider;
@@ -201,6 +204,7 @@ export function resolveConfig(options: LoupeOptions, env: Env): LoupeConfig {
     gzip: options.export?.gzip ?? true,
     flushTimeoutMs: options.export?.flushTimeoutMs ?? 30_000,
     flushOnExit: options.export?.flushOnExit ?? true,
+    exitFlushTimeoutMs: options.export?.exitFlushTimeoutMs ?? 5_000,
     otlpEndpoints: options.otlpEndpoints ?? (envEndpoint ? [{ url: envEndpoint }] : []),
     spanExporters: options.spanExporters ?? [],
     tracerProvider: options.tracerProvider ?? 'own',

@@ -108,8 +108,8 @@ export class LoupeSpanProcessor implements SpanProcessor {
   }
 
   /** Sends everything finished so far; resolves when delivered or after the flush timeout. Never rejects. */
-  async forceFlush(): Promise<void> {
-    const timeout = this.options.flushTimeoutMs ?? 30_000;
+  async forceFlush(timeoutMs?: number): Promise<void> {
+    const timeout = timeoutMs ?? this.options.flushTimeoutMs ?? 30_000;
     await Promise.all([this.options.loupe.flush(timeout), ...(this.options.others ?? []).map((q) => q.flush(timeout))]);
   }
 

@@ -205,8 +205,13 @@ export class Loupe {
   }
 
   private async flushBeforeExit(): Promise<void> {
-    // The flush's own timeout timer holds the process open until it is done (ExportQueue.flush).
-    await this.flushTraces();
+    // The flush's own timeout timer holds the process open until it is done (ExportQueue.flush), for
+    // at most the exit timeout: a script must not hang on a dead server.
+    try {
+      await this.spanProcessor.forceFlush(this.config.exitFlushTimeoutMs);
+    } catch (err) {
+      this.config.diagnostics.warn('exit flush failed', err);
+    }
   }
 }
 
