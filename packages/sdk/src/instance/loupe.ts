@@ -1,20 +1,13 @@
 import path from 'node:path';
 import { trace as otelTrace, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { LoggedModel } from '@loupe/protocol';
 import { clientTransport, LoupeClient } from '../client/loupe-client.js';
 import { RestClient } from '../client/rest-client.js';
-import { createHttpTransport } from '../client/transport.js';
 import { resolveConfig, type LoupeConfig, type LoupeOptions } from '../config/config.js';
 import { experimentResolver } from '../export/experiment-resolver.js';
-import { ExportQueue } from '../export/export-queue.js';
-import { LoupeSpanProcessor, type ProcessorStats } from '../export/loupe-span-processor.js';
-import { LoupeTraceSink, type ExportItem } from '../export/loupe-trace-sink.js';
-import { OtlpSpanSender } from '../export/otlp-sender.js';
-import { createRedactor } from '../export/redaction.js';
-import { systemScheduler } from '../export/scheduler.js';
-import { OtlpEndpointSink, SpanExporterSink } from '../export/span-sinks.js';
+import type { LoupeSpanProcessor, ProcessorStats } from '../export/loupe-span-processor.js';
 import { TraceMetadataKey } from '../tracing/attribute-keys.js';
 import { ensureContextManager } from '../tracing/context-manager.js';
 import type { LoupeSpan } from '../tracing/loupe-span.js';
@@ -24,6 +17,7 @@ import type { AnyFunction, TraceOptions } from '../tracing/traced-function.js';
 import { TraceRegistry, type TraceUpdate } from '../tracing/trace-registry.js';
 import { Tracing, type StartSpanOptions } from '../tracing/tracing.js';
 import { resolveActiveModel, type ActiveModelTarget } from './active-model.js';
+import { createSpanProcessor } from './export-wiring.js';
 
 const SDK_NAME = '@loupe/sdk';
 const SDK_VERSION = '0.1.0';
@@ -62,27 +56,7 @@ export class Loupe {
     const rest = new RestClient(transport);
     this.client = new LoupeClient(rest);
     this.resolveExperimentId = experimentResolver(rest, config);
-    const scheduler = config.scheduler ?? systemScheduler;
-    const redactor = createRedactor(config.redact);
-    const sink = new LoupeTraceSink(rest, new OtlpSpanSender(transport, diagnostics, { gzip: config.gzip }), this.resolveExperimentId, redactor, diagnostics);
-    const loupeQueue = new ExportQueue<ExportItem>(sink, config.queue, scheduler, diagnostics);
-    const others = [
-      ...config.otlpEndpoints.map((e) => {
-        const url = new URL(e.url);
-        const sender = new OtlpSpanSender(createHttpTransport({ baseUrl: url.origin, timeoutMs: config.requestTimeoutMs }), diagnostics, { gzip: config.gzip, path: url.pathname + url.search, ...(e.headers ? { headers: e.headers } : {}) });
-        return new ExportQueue<ReadableSpan>(new OtlpEndpointSink(sender, redactor), config.queue, scheduler, diagnostics);
-      }),
-      ...config.spanExporters.map((x) => new ExportQueue<ReadableSpan>(new SpanExporterSink(x, redactor), config.queue, scheduler, diagnostics)),
-    ];
-    this.spanProcessor = new LoupeSpanProcessor({
-      registry: this.registry,
-      loupe: loupeQueue,
-      others,
-      ...(config.tail ? { tail: config.tail } : {}),
-      maxBufferedSpans: config.queue.maxQueueSize,
-      flushTimeoutMs: config.flushTimeoutMs,
-      diagnostics,
-    });
+    this.spanProcessor = createSpanProcessor(config, this.registry, transport, rest, this.resolveExperimentId);
     ensureContextManager();
     let tracer: Tracer;
     if (config.tracerProvider === 'own') {
