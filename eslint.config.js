@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/server/src/config/**', '**/*.test.ts', 'e2e/**', 'bench/**', 'packages/server/src/testing/**', '.ci/**'],
+    files: ['packages/server/src/config/**', 'packages/sdk/src/config/**', 'packages/sdk/examples/**', '**/*.test.ts', 'e2e/**', 'bench/**', 'packages/server/src/testing/**', '.ci/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

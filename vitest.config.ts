@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@loupe/protocol': src('./packages/protocol/src/index.ts'),
+      '@loupe/sdk': src('./packages/sdk/src/index.ts'),
     },
   },
   test: {

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import type { LoggedModel } from '@loupe/protocol';
+import type { LoupeClient } from '../client/loupe-client.js';
+import { readGitInfo } from './git-info.js';
+
+/**
+ * Which logged model later traces belong to: an existing one by id, or one by name (reused when the
+ * experiment has one, else created). With `autoVersion: 'git'` the name gets the git commit
+ * (`agent-3f2a1bc`, `-dirty` with uncommitted changes) and the model the git tags, so every commit
+ * is a version.
+ *
+ * @example
+ * await setActiveModel({ name: 'support-agent', autoVersion: 'git' });
+ */
+export type ActiveModelTarget = { modelId: string } | { name?: string; autoVersion?: 'git'; tags?: Record<string, string>; cwd?: string };
+
+/** Git tags on auto-versioned models (MLflow's source tags). */
+const GIT_TAGS = { commit: 'mlflow.source.git.commit', branch: 'mlflow.source.git.branch', dirty: 'mlflow.source.git.dirty', repoUrl: 'mlflow.source.git.repoURL' } as const;
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * Resolves a target to a logged model (creating it when needed).
+ *
+ * @example
+ * const model = await resolveActiveModel(client, '1', { name: 'agent' });
+ */
+export async function resolveActiveModel(client: LoupeClient, experimentId: string, target: ActiveModelTarget): Promise<LoggedModel> {
+  if ('modelId' in target) return client.getLoggedModel(target.modelId);
+  let name = target.name;
+  const tags: Record<string, string> = { ...target.tags };
+  if (target.autoVersion === 'git') {
+    const cwd = target.cwd ?? process.cwd();
+    const git = await readGitInfo(cwd);
+    if (!git) throw new Error(`autoVersion 'git': ${cwd} is not a git working copy (or git is not installed)`);
+    name = `${name ?? path.basename(cwd)}-${git.commit.slice(0, 7)}${git.dirty ? '-dirty' : ''}`;
+    tags[GIT_TAGS.commit] = git.commit;
+    tags[GIT_TAGS.dirty] = String(git.dirty);
+    if (git.branch) tags[GIT_TAGS.branch] = git.branch;
+    if (git.repoUrl) tags[GIT_TAGS.repoUrl] = git.repoUrl;
+  }
+  if (!name) throw new Error('setActiveModel needs a name, a modelId, or autoVersion: "git"');
+  const found = await client.searchLoggedModels({ experimentIds: [experimentId], filter: `name = ${quote(name)}`, maxResults: 1, orderBy: [{ fieldName: 'creation_timestamp', ascending: false }] });
+  if (found.items[0]) return found.items[0];
+  const created = await client.createLoggedModel({ experimentId, name, tags });
+  return client.finalizeLoggedModel(created.info.model_id);
+}
