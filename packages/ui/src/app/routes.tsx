@@ -1,0 +1,31 @@
+import { Navigate, type RouteObject } from 'react-router';
+import { ExperimentListPage } from '../features/experiments/components/experiment-list-page';
+import { ExperimentPage } from '../features/experiments/components/experiment-page';
+import { OverviewPage } from '../features/overview/components/overview-page';
+import { Layout, NotFoundPage } from './layout';
+
+/**
+ * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
+ * (packages/server/src/http/ui/ui-routes.ts), so each of these can be opened directly.
+ *
+ * @example
+ * createBrowserRouter(ROUTES);
+ */
+export const ROUTES: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { path: '/', element: <ExperimentListPage /> },
+      { path: '/experiments', element: <Navigate to="/" replace /> },
+      {
+        path: '/experiments/:experimentId',
+        element: <ExperimentPage />,
+        children: [
+          { index: true, element: <Navigate to="overview" replace /> },
+          { path: 'overview', element: <OverviewPage /> },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
