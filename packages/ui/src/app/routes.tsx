@@ -2,6 +2,8 @@ import { Navigate, type RouteObject } from 'react-router';
 import { ExperimentListPage } from '../features/experiments/components/experiment-list-page';
 import { ExperimentPage } from '../features/experiments/components/experiment-page';
 import { OverviewPage } from '../features/overview/components/overview-page';
+import { TracePage } from '../features/traces/components/trace-page';
+import { TracesPage } from '../features/traces/components/traces-page';
 import { Layout, NotFoundPage } from './layout';
 
 /**
@@ -23,6 +25,8 @@ export const ROUTES: RouteObject[] = [
         children: [
           { index: true, element: <Navigate to="overview" replace /> },
           { path: 'overview', element: <OverviewPage /> },
+          { path: 'traces', element: <TracesPage /> },
+          { path: 'traces/:traceId', element: <TracePage /> },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

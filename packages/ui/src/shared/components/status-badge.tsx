@@ -50,7 +50,7 @@ export function statusTone(status: string | undefined): BadgeTone {
 }
 
 /** Human labels for statuses. */
-const STATUS_LABELS: Record<string, string> = { IN_PROGRESS: 'In progress', STATE_UNSPECIFIED: 'Unknown', UNSET: 'Unset' };
+const STATUS_LABELS: Record<string, string> = { OK: 'OK', IN_PROGRESS: 'In progress', STATE_UNSPECIFIED: 'Unknown', UNSET: 'Unset' };
 
 /**
  * A status pill (trace state, span status or run status), colored by meaning.
