@@ -1,3 +1,4 @@
+/* global window, document, requestAnimationFrame, MutationObserver, PerformanceObserver -- these functions run in the browser page (page.evaluate, addInitScript). */
 // The web UI on one 100,000-span trace, in Debian's Chromium (playwright-core): time from navigation
 // to the first span rows on screen (cold browser cache each run), then scrolling the tree (children read
 // page by page as rows come into view), a search inside the trace, and a deep link to a span 77,777
