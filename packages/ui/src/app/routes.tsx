@@ -2,6 +2,9 @@ import { Navigate, type RouteObject } from 'react-router';
 import { ExperimentListPage } from '../features/experiments/components/experiment-list-page';
 import { ExperimentPage } from '../features/experiments/components/experiment-page';
 import { OverviewPage } from '../features/overview/components/overview-page';
+import { RunPage } from '../features/runs/components/run-page';
+import { RunsComparePage } from '../features/runs/components/runs-compare-page';
+import { RunsPage } from '../features/runs/components/runs-page';
 import { TracePage } from '../features/traces/components/trace-page';
 import { TracesPage } from '../features/traces/components/traces-page';
 import { Layout, NotFoundPage } from './layout';
@@ -27,6 +30,9 @@ export const ROUTES: RouteObject[] = [
           { path: 'overview', element: <OverviewPage /> },
           { path: 'traces', element: <TracesPage /> },
           { path: 'traces/:traceId', element: <TracePage /> },
+          { path: 'runs', element: <RunsPage /> },
+          { path: 'runs/compare', element: <RunsComparePage /> },
+          { path: 'runs/:runId', element: <RunPage /> },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

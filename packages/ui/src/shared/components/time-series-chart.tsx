@@ -33,6 +33,7 @@ export function TimeSeriesChart({
   height = 180,
   xKind = 'time',
   yFormat = (v) => String(v),
+  xLabel,
 }: {
   title: string;
   x: number[];
@@ -40,6 +41,8 @@ export function TimeSeriesChart({
   height?: number;
   xKind?: 'time' | 'number';
   yFormat?: (v: number) => string;
+  /** The x value's name in the legend (default: Time or Step). */
+  xLabel?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [theme] = useTheme();
@@ -55,12 +58,13 @@ export function TimeSeriesChart({
       legend: { show: series.length > 1 },
       cursor: { points: { size: 6 } },
       series: [
-        {},
+        { label: xLabel ?? (xKind === 'time' ? 'Time' : 'Step') },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
           width: 2,
-          fill: s.bars ? `${s.color}55` : `${s.color}14`,
+          // Overlaid lines stay unfilled, so one run's area never hides another's.
+          ...(s.bars ? { fill: `${s.color}55` } : series.length === 1 ? { fill: `${s.color}14` } : {}),
           spanGaps: false,
           points: { show: x.length < 60 },
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : yFormat(v)),
@@ -76,7 +80,7 @@ export function TimeSeriesChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [x, series, height, xKind, yFormat, theme]);
+  }, [x, series, height, xKind, yFormat, theme, xLabel]);
   return (
     <figure className="min-w-0 rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
       <figcaption className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">{title}</figcaption>
