@@ -145,6 +145,59 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     expect(browser.errors).toEqual([]);
   });
 
+  it('lists sessions and shows one as a conversation', async () => {
+    await page.goto(`${server.url}/experiments/${exp}/sessions`);
+    const table = page.getByRole('table', { name: 'Sessions' });
+    await table.getByRole('link', { name: 's-1' }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(4);
+    await screenshot(page, 'sessions');
+    await table.getByRole('link', { name: 's-1' }).click();
+    await page.getByRole('heading', { name: 'Session s-1' }).waitFor();
+    const turns = page.getByRole('list', { name: 'Conversation' }).getByRole('listitem');
+    await expect.poll(() => turns.count()).toBe(4);
+    // Oldest first: trace 10 (100 minutes ago), then 7, 4, 1.
+    await turns.first().getByText('Where is my order 1010?').waitFor();
+    await turns.last().getByText('Order 1001 has shipped.').waitFor();
+    await screenshot(page, 'session-conversation');
+    await turns.first().getByRole('link', { name: 'Open trace' }).click();
+    await page.getByRole('tree', { name: 'Span tree' }).waitFor();
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('charts trace volume, latency, errors, tokens and cost on the overview', async () => {
+    await page.goto(`${server.url}/experiments/${exp}/overview?range=24h`);
+    for (const chart of ['Trace volume', 'Latency (p50, p95)', 'Error rate', 'Tokens', 'Cost']) await page.getByRole('img', { name: `Chart: ${chart}` }).locator('canvas').first().waitFor();
+    // 12 traces over the last two hours (13 once the in-progress one of a later test exists), 3 of them errors.
+    await expect.poll(() => page.getByRole('group', { name: 'Traces' }).textContent()).toMatch(/^Traces1[23]$/);
+    await expect.poll(() => page.getByRole('group', { name: 'Error rate' }).textContent()).toMatch(/^Error rate2[35](\.\d)?%3 errors$/);
+    await screenshot(page, 'overview');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('loads every page in dark mode with no console errors', async () => {
+    const dark = await browser.newPage({ colorScheme: 'dark' });
+    const first = await fetch(`${server.url}/api/3.0/mlflow/traces/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: [exp], max_results: 1 }) }).then((r) => r.json() as Promise<{ traces: { trace_id: string }[] }>);
+    const pages: [string, string][] = [
+      ['/', 'dark-experiments'],
+      [`/experiments/${exp}/overview`, 'dark-overview'],
+      [`/experiments/${exp}/traces`, 'dark-traces'],
+      [`/experiments/${exp}/traces/${failedTrace}`, 'dark-trace-view'],
+      [`/experiments/${exp}/traces/${first.traces[0]!.trace_id}?panel=assessments`, 'dark-trace-assessments'],
+      [`/experiments/${exp}/sessions`, 'dark-sessions'],
+      [`/experiments/${exp}/sessions/s-0`, 'dark-session'],
+      [`/experiments/${exp}/runs`, 'dark-runs'],
+      [`/experiments/${exp}/no-such-tab`, 'dark-not-found'],
+    ];
+    for (const [path, name] of pages) {
+      await dark.goto(`${server.url}${path}`);
+      await dark.waitForLoadState('networkidle');
+      expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+      await screenshot(dark, name);
+    }
+    await dark.close();
+    expect(browser.errors).toEqual([]);
+  });
+
   it('shows an in-progress trace and refreshes it when its root span arrives', async () => {
     const pending = await seed.sendTrace(exp, supportAgentTrace(99, { question: 'Still thinking?' }), { startMs: Date.now(), withoutRoot: true });
     await page.goto(`${server.url}/experiments/${exp}/traces/${pending.traceId}`);

@@ -5,6 +5,8 @@ import { OverviewPage } from '../features/overview/components/overview-page';
 import { RunPage } from '../features/runs/components/run-page';
 import { RunsComparePage } from '../features/runs/components/runs-compare-page';
 import { RunsPage } from '../features/runs/components/runs-page';
+import { SessionPage } from '../features/sessions/components/session-page';
+import { SessionsPage } from '../features/sessions/components/sessions-page';
 import { TracePage } from '../features/traces/components/trace-page';
 import { TracesPage } from '../features/traces/components/traces-page';
 import { Layout, NotFoundPage } from './layout';
@@ -30,6 +32,8 @@ export const ROUTES: RouteObject[] = [
           { path: 'overview', element: <OverviewPage /> },
           { path: 'traces', element: <TracesPage /> },
           { path: 'traces/:traceId', element: <TracePage /> },
+          { path: 'sessions', element: <SessionsPage /> },
+          { path: 'sessions/:sessionId', element: <SessionPage /> },
           { path: 'runs', element: <RunsPage /> },
           { path: 'runs/compare', element: <RunsComparePage /> },
           { path: 'runs/:runId', element: <RunPage /> },

@@ -15,7 +15,7 @@ const PERCENTILES: TraceMetricQuery['aggregations'] = [
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
-    <div className="rounded-lg border border-zinc-200 bg-white px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900">
+    <div role="group" aria-label={label} className="rounded-lg border border-zinc-200 bg-white px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900">
       <div className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</div>
       <div className="mt-1 text-xl font-semibold tabular-nums">{value}</div>
       {hint ? <div className="text-xs text-zinc-400">{hint}</div> : null}

@@ -57,7 +57,7 @@ function Preview({ runId, file }: { runId: string; file: FileInfo }) {
           Download
         </a>
       </div>
-      {kind === 'image' ? <img src={url} alt={file.path} className="max-h-[70vh] min-w-24 max-w-full self-start rounded border border-zinc-200 bg-white object-contain [image-rendering:pixelated] dark:border-zinc-700" /> : null}
+      {kind === 'image' ? <img src={url} alt={file.path} className="max-h-[70vh] min-w-24 max-w-full self-start rounded border border-zinc-200 bg-white object-contain dark:border-zinc-700" /> : null}
       {kind === 'json' || kind === 'text' ? (
         text.isPending ? (
           <Spinner label="Loading file" />
