@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// Functions passed to page.evaluate run in the browser.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSqliteDatabase } from '../../../packages/server/src/testing/backends.js';
@@ -116,7 +114,7 @@ describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, C
     await tree.getByRole('button', { name: /confusion\.png/ }).click();
     const img = page.getByRole('img', { name: 'plots/confusion.png' });
     await img.waitFor();
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(2);
+    await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(2);
     await screenshot(page, 'run-artifacts');
     expect(browser.errors).toEqual([]);
   });
