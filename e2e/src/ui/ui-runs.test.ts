@@ -56,8 +56,8 @@ describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, C
     await expect.poll(() => rowCount(page)).toBe(4);
     await page.getByRole('columnheader', { name: 'loss' }).getByRole('button').click();
     await page.waitForURL(/order=metrics\.loss/);
-    const first = await page.getByRole('table', { name: 'Runs' }).getByRole('row').nth(1).getByRole('link').textContent();
-    expect(first).toBe('run-3');
+    // Highest loss first (DESC): run-3 (1/23 at its last step), then run-4, run-5; the new order replaces the old one when it arrives.
+    await expect.poll(() => page.getByRole('table', { name: 'Runs' }).getByRole('row').nth(1).getByRole('link').textContent()).toBe('run-3');
     await page.getByRole('columnheader', { name: 'loss' }).getByRole('button').click();
     await expect.poll(() => page.getByRole('table', { name: 'Runs' }).getByRole('row').nth(1).getByRole('link').textContent()).toBe('run-5');
     expect(browser.errors).toEqual([]);

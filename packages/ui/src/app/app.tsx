@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { createQueryClient } from './query-client';
-import { ROUTES } from './routes';
+import { createRoutes } from './routes';
 
 /**
  * The application: server state in TanStack Query, pages routed by URL.
@@ -12,7 +12,7 @@ import { ROUTES } from './routes';
  */
 export function App() {
   const [client] = useState(createQueryClient);
-  const [router] = useState(() => createBrowserRouter(ROUTES));
+  const [router] = useState(() => createBrowserRouter(createRoutes(client)));
   return (
     <QueryClientProvider client={client}>
       <RouterProvider router={router} />

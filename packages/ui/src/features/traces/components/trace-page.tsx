@@ -6,7 +6,7 @@ import { StatusBadge } from '../../../shared/components/status-badge';
 import { ButtonTabs } from '../../../shared/components/tab-links';
 import { TextInput } from '../../../shared/components/text-input';
 import { formatCost, formatCount, formatDuration, formatTimestamp } from '../../../shared/lib/format';
-import { useSpanTree } from '../hooks/use-span-tree';
+import { WHOLE_TRACE_PAGE, useSpanTree } from '../hooks/use-span-tree';
 import { useTraceInfo } from '../hooks/use-traces';
 import { summarizeTrace } from '../lib/trace-info';
 import { AssessmentsPanel } from './assessments-panel';
@@ -117,7 +117,7 @@ export function TracePage() {
             <dl className="mt-2 grid grid-cols-3 gap-x-6 gap-y-2 md:grid-cols-7">
               <Fact label="Started">{formatTimestamp(summary.requestTimeMs)}</Fact>
               <Fact label="Latency">{inProgress ? `running ${formatDuration(now - summary.requestTimeMs)}` : formatDuration(summary.latencyMs)}</Fact>
-              <Fact label="Spans">{formatCount(summary.spanCount ?? (tree.mode === 'whole' ? tree.tree.nodes.size - 1 : undefined))}</Fact>
+              <Fact label="Spans">{summary.spanCount !== undefined ? formatCount(summary.spanCount) : tree.mode === 'whole' ? formatCount(tree.tree.nodes.size - 1) : tree.mode === 'paged' ? `more than ${formatCount(WHOLE_TRACE_PAGE)}` : '—'}</Fact>
               <Fact label="Tokens">{summary.totalTokens !== undefined ? `${formatCount(summary.totalTokens)} (${formatCount(summary.inputTokens)} in / ${formatCount(summary.outputTokens)} out)` : '—'}</Fact>
               <Fact label="Cost">{formatCost(summary.costUsd)}</Fact>
               <Fact label="Session">

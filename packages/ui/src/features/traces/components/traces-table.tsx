@@ -2,7 +2,7 @@ import type { TraceInfoV3 } from '@loupe/protocol';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { StatusBadge } from '../../../shared/components/status-badge';
 import { formatCost, formatCount, formatDuration, formatRelative, formatTimestamp, truncate } from '../../../shared/lib/format';
 import { assessmentSentiment, assessmentValueText, previewText, summarizeTrace, type TraceSummary } from '../lib/trace-info';
@@ -36,18 +36,19 @@ export function TracesTable({
   loadingMore: boolean;
 }) {
   const rows = useMemo(() => traces.map(summarizeTrace), [traces]);
+  const navigate = useNavigate();
   const columns = useMemo(
     () => [
       col.accessor('requestTimeMs', {
         id: 'time',
         header: 'Time',
-        size: 130,
+        size: 110,
         cell: (c) => <span title={formatTimestamp(c.getValue(), true)}>{formatRelative(c.getValue())}</span>,
       }),
       col.accessor('name', {
         id: 'name',
         header: 'Name',
-        size: 180,
+        size: 160,
         cell: (c) => (
           <Link to={`/experiments/${experimentId}/traces/${c.row.original.id}`} className="truncate font-medium text-indigo-600 hover:underline dark:text-indigo-400" title={c.row.original.id}>
             {c.getValue() || c.row.original.id}
@@ -57,27 +58,27 @@ export function TracesTable({
       col.accessor('requestPreview', {
         id: 'request',
         header: 'Request',
-        size: 320,
+        size: 220,
         cell: (c) => <span className="truncate text-zinc-600 dark:text-zinc-300" title={c.getValue()}>{truncate(previewText(c.getValue()), 200)}</span>,
       }),
-      col.accessor('state', { id: 'status', header: 'Status', size: 110, cell: (c) => <StatusBadge status={c.getValue()} /> }),
+      col.accessor('state', { id: 'status', header: 'Status', size: 100, cell: (c) => <StatusBadge status={c.getValue()} /> }),
       col.accessor('latencyMs', {
         id: 'latency',
         header: 'Latency',
-        size: 90,
+        size: 80,
         cell: (c) => <span className="tabular-nums">{c.row.original.state === 'IN_PROGRESS' ? '…' : formatDuration(c.getValue())}</span>,
       }),
       col.accessor('totalTokens', {
         id: 'tokens',
         header: 'Tokens',
-        size: 80,
+        size: 70,
         cell: (c) => <span className="tabular-nums" title={`${formatCount(c.row.original.inputTokens)} in / ${formatCount(c.row.original.outputTokens)} out`}>{formatCount(c.getValue())}</span>,
       }),
       col.accessor('costUsd', { id: 'cost', header: 'Cost', size: 80, cell: (c) => <span className="tabular-nums">{formatCost(c.getValue())}</span> }),
       col.accessor('tags', {
         id: 'tags',
         header: 'Tags',
-        size: 180,
+        size: 150,
         cell: (c) => (
           <span className="flex min-w-0 gap-1 overflow-hidden">
             {Object.entries(c.getValue()).map(([k, v]) => (
@@ -91,7 +92,7 @@ export function TracesTable({
       col.accessor('session', {
         id: 'session',
         header: 'Session',
-        size: 120,
+        size: 110,
         cell: (c) =>
           c.getValue() ? (
             <Link to={`/experiments/${experimentId}/sessions/${encodeURIComponent(c.getValue()!)}`} className="truncate text-indigo-600 hover:underline dark:text-indigo-400">
@@ -101,11 +102,11 @@ export function TracesTable({
             <span className="text-zinc-400">—</span>
           ),
       }),
-      col.accessor('user', { id: 'user', header: 'User', size: 100, cell: (c) => <span className="truncate">{c.getValue() ?? <span className="text-zinc-400">—</span>}</span> }),
+      col.accessor('user', { id: 'user', header: 'User', size: 90, cell: (c) => <span className="truncate">{c.getValue() ?? <span className="text-zinc-400">—</span>}</span> }),
       col.accessor('assessments', {
         id: 'assessments',
         header: 'Assessments',
-        size: 200,
+        size: 170,
         cell: (c) => (
           <span className="flex min-w-0 gap-1 overflow-hidden">
             {c
@@ -178,7 +179,11 @@ export function TracesTable({
               role="row"
               key={row.id}
               aria-rowindex={item.index + 2}
-              className="absolute right-0 left-0 grid min-w-max items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
+              // The whole row opens the trace; its links (name, session) keep their own targets.
+              onClick={(e) => {
+                if (!(e.target as HTMLElement).closest('a,button')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
+              }}
+              className="absolute right-0 left-0 grid min-w-max cursor-pointer items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
               style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
             >
               {row.getVisibleCells().map((cell) => (

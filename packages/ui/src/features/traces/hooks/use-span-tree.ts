@@ -1,3 +1,4 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { apiRequest } from '../../../shared/api/http-client';
 import { ROOT_ID, SpanTree, type SpanSummary } from '../lib/span-tree';
@@ -10,6 +11,30 @@ const CHILD_PAGE = 500;
 const MAX_IN_FLIGHT = 4;
 
 type SpanPage = { spans?: SpanSummary[]; next_page_token?: string };
+
+/**
+ * The first reads of a trace view, through the query cache: the first page of all spans and the
+ * roots, side by side (a small trace needs only the first, a huge one only the second; asking both
+ * at once saves a round trip). The router starts it as soon as a trace URL is opened, before the
+ * page renders.
+ *
+ * @example
+ * void prefetchSpanTreeStart(queryClient, 'tr-…');
+ */
+export function prefetchSpanTreeStart(client: QueryClient, traceId: string): Promise<{ whole: SpanPage; roots: SpanPage }> {
+  return client.fetchQuery({
+    queryKey: ['span-tree-start', traceId],
+    staleTime: 5000,
+    gcTime: 30_000,
+    queryFn: async () => {
+      const [whole, roots] = await Promise.all([
+        apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', max_results: WHOLE_TRACE_PAGE } }),
+        apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', roots_only: true, max_results: WHOLE_TRACE_PAGE } }),
+      ]);
+      return { whole, roots };
+    },
+  });
+}
 
 /** The state of a trace's span tree in the view. */
 export interface SpanTreeState {
@@ -46,6 +71,7 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   const inFlight = useRef(new Set<string>());
   const queued = useRef<string[]>([]);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
+  const queryClient = useQueryClient();
 
   const fetchChildren = useCallback(
     async (t: SpanTree, parentId: string) => {
@@ -98,15 +124,14 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
     setStatus('loading');
     setError(undefined);
     (async () => {
-      const first = await apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', max_results: WHOLE_TRACE_PAGE } });
+      const { whole: first, roots: page } = await prefetchSpanTreeStart(queryClient, traceId);
       if (cancelled) return;
       if (!first.next_page_token) {
         setTree(SpanTree.fromAllSpans(first.spans ?? []));
         setMode('whole');
       } else {
         const t = new SpanTree();
-        await fetchChildren(t, ROOT_ID);
-        if (cancelled) return;
+        t.addChildrenPage(ROOT_ID, page.spans ?? [], page.next_page_token);
         setTree(t);
         setMode('paged');
       }
@@ -120,7 +145,7 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
     return () => {
       cancelled = true;
     };
-  }, [traceId, fetchChildren, bump]);
+  }, [traceId, bump, queryClient]);
 
   const refresh = useCallback(async () => {
     if (mode === 'whole') {

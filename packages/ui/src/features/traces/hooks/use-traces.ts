@@ -49,10 +49,22 @@ export function useTraceSearch(experimentId: string, filter: string, orderBy: st
  */
 export function useTraceInfo(traceId: string) {
   return useQuery({
-    queryKey: traceKeys.info(traceId),
-    queryFn: async ({ signal }) => (await apiRequest<{ trace: { trace_info: TraceInfoV3 } }>('GET', `3.0/mlflow/traces/${encodeURIComponent(traceId)}`, { signal })).trace.trace_info,
+    ...traceInfoQuery(traceId),
     refetchInterval: (q) => (q.state.data?.state === 'IN_PROGRESS' ? IN_PROGRESS_REFRESH_MS : false),
   });
+}
+
+/**
+ * The query of one trace's info, shared by {@link useTraceInfo} and the router's prefetch.
+ *
+ * @example
+ * void queryClient.prefetchQuery(traceInfoQuery('tr-…'));
+ */
+export function traceInfoQuery(traceId: string) {
+  return {
+    queryKey: traceKeys.info(traceId),
+    queryFn: async ({ signal }: { signal: AbortSignal }) => (await apiRequest<{ trace: { trace_info: TraceInfoV3 } }>('GET', `3.0/mlflow/traces/${encodeURIComponent(traceId)}`, { signal })).trace.trace_info,
+  };
 }
 
 /** Feedback as the trace view records it: a HUMAN assessment. */
