@@ -4,10 +4,20 @@ import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 
-/** Debian's Chromium; override with LOUPE_TEST_CHROMIUM. */
+/**
+ * Debian's Chromium; override with LOUPE_TEST_CHROMIUM.
+ *
+ * @example
+ * chromium.launch({ executablePath: CHROMIUM_PATH });
+ */
 export const CHROMIUM_PATH = process.env.LOUPE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Where browser tests keep their screenshots (git-ignored). */
+/**
+ * Where browser tests keep their screenshots (git-ignored).
+ *
+ * @example
+ * path.join(ARTIFACTS_DIR, 'traces-table.png');
+ */
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../../test-artifacts/ui');
 
 /**

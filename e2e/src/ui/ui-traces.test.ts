@@ -61,6 +61,19 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     await page.keyboard.press('Enter');
     await expect.poll(() => rowCount(page)).toBe(13);
 
+    await page.getByLabel('Tag filter').fill('env=staging');
+    await page.getByLabel('Tag filter').press('Enter');
+    await page.waitForURL(/tag=env%3Dstaging/);
+    await expect.poll(() => rowCount(page)).toBe(7);
+    await page.getByLabel('Tag filter').fill('');
+    await page.getByLabel('Tag filter').press('Enter');
+    await expect.poll(() => rowCount(page)).toBe(13);
+
+    await page.getByLabel('Time range').selectOption('1h');
+    // Traces 0 to 5 started in the last hour (one every ten minutes).
+    await expect.poll(() => rowCount(page)).toBe(7);
+    await page.getByLabel('Time range').selectOption('');
+
     await page.getByLabel('Full-text search').fill('order 1005');
     await page.getByLabel('Full-text search').press('Enter');
     await expect.poll(() => rowCount(page)).toBe(2);

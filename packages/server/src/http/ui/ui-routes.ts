@@ -14,6 +14,9 @@ import { guessMimeType } from '../artifacts/file-response.js';
 /**
  * First path segments that belong to the UI's router: these paths answer `index.html` (the single-page
  * app routes them in the browser). Every other unknown path keeps the bare 404 MLflow clients rely on.
+ *
+ * @example
+ * UI_ROUTE_PREFIXES.includes('experiments'); // true: /experiments/1/traces answers index.html
  */
 export const UI_ROUTE_PREFIXES: readonly string[] = ['experiments'];
 

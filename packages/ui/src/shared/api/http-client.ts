@@ -3,7 +3,12 @@
  * endpoints. Errors come back as {@link ApiRequestError} carrying MLflow's `error_code` and message.
  */
 
-/** A failed API call: HTTP status plus MLflow's `{error_code, message}` when the server sent one. */
+/**
+ * A failed API call: HTTP status plus MLflow's `{error_code, message}` when the server sent one.
+ *
+ * @example
+ * if (err instanceof ApiRequestError && err.errorCode === 'RESOURCE_DOES_NOT_EXIST') showNotFound();
+ */
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
   constructor(

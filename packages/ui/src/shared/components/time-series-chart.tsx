@@ -12,7 +12,12 @@ export interface ChartSeries {
   bars?: boolean;
 }
 
-/** Colors charts cycle through. */
+/**
+ * Colors charts cycle through.
+ *
+ * @example
+ * series.map((s, i) => ({ ...s, color: CHART_COLORS[i % CHART_COLORS.length]! }));
+ */
 export const CHART_COLORS = ['#6366f1', '#f59e0b', '#10b981', '#ef4444', '#0ea5e9', '#a855f7', '#ec4899', '#84cc16'];
 
 function axisColors(dark: boolean) {

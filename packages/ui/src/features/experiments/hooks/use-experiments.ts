@@ -2,7 +2,12 @@ import type { Experiment, ViewType } from '@loupe/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
 
-/** Query keys of experiments, so mutations refresh exactly what changed. */
+/**
+ * Query keys of experiments, so mutations refresh exactly what changed.
+ *
+ * @example
+ * queryClient.invalidateQueries({ queryKey: experimentKeys.all });
+ */
 export const experimentKeys = {
   all: ['experiments'] as const,
   list: (search: string, viewType: ViewType) => ['experiments', 'list', search, viewType] as const,

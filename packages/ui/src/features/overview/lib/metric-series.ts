@@ -18,7 +18,12 @@ export interface OverviewRange {
   intervalSeconds: number;
 }
 
-/** The overview's time ranges. */
+/**
+ * The overview's time ranges.
+ *
+ * @example
+ * OVERVIEW_RANGES.find((r) => r.id === '7d')?.intervalSeconds; // 21600
+ */
 export const OVERVIEW_RANGES: readonly OverviewRange[] = [
   { id: '24h', label: 'Last 24 hours', rangeMs: 86_400_000, intervalSeconds: 3600 },
   { id: '7d', label: 'Last 7 days', rangeMs: 7 * 86_400_000, intervalSeconds: 6 * 3600 },

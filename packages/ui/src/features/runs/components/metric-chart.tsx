@@ -7,7 +7,12 @@ import { alignHistories, type MetricXAxis } from '../lib/run-values';
 
 const yFormat = (v: number) => formatMetric(v);
 
-/** The x axis choices of metric charts. */
+/**
+ * The x axis choices of metric charts.
+ *
+ * @example
+ * X_AXES.map((a) => <option key={a.id} value={a.id}>{a.label}</option>);
+ */
 export const X_AXES: { id: MetricXAxis; label: string }[] = [
   { id: 'step', label: 'Step' },
   { id: 'time', label: 'Wall time' },

@@ -1,18 +1,11 @@
 import type { Run } from '@loupe/protocol';
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
-import { Link } from 'react-router';
-import { StatusBadge } from '../../../shared/components/status-badge';
-import { formatDuration, formatMetric, formatRelative, formatTimestamp } from '../../../shared/lib/format';
-import { keyWithName } from '../../search/lib/filter-autocomplete';
-import { runDuration, runValue, type RunKeys } from '../lib/run-values';
+import type { RunKeys } from '../lib/run-values';
+import { runColumns, type RunColumnGroup } from './run-columns';
 
 const ROW_HEIGHT = 36;
-const col = createColumnHelper<Run>();
-
-/** Header groups of the table (params, metrics and tags are grouped under their kind). */
-type Group = 'Run' | 'Metrics' | 'Params' | 'Tags';
 
 /**
  * The virtualized runs table: name, status, start, duration, user, then a column per metric, param
@@ -41,43 +34,7 @@ export function RunsTable({
   onEndReached: () => void;
 }) {
   const now = Date.now();
-  const columns = useMemo(() => {
-    const meta = (group: Group, sortKey?: string) => ({ group, sortKey });
-    const cols: ColumnDef<Run, unknown>[] = [
-      col.display({
-        id: 'select',
-        size: 36,
-        header: () => <span className="sr-only">Select</span>,
-        cell: (c) => <input type="checkbox" aria-label={`Select ${c.row.original.info.run_name}`} checked={selected.has(c.row.original.info.run_id)} onChange={() => onToggle(c.row.original.info.run_id)} />,
-        meta: meta('Run'),
-      }),
-      col.accessor((r) => r.info.run_name, {
-        id: 'name',
-        header: 'Run',
-        size: 200,
-        cell: (c) => (
-          <Link to={`/experiments/${experimentId}/runs/${c.row.original.info.run_id}`} className="truncate font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-            {c.getValue()}
-          </Link>
-        ),
-        meta: meta('Run', 'attributes.run_name'),
-      }) as ColumnDef<Run, unknown>,
-      col.accessor((r) => r.info.status, { id: 'status', header: 'Status', size: 100, cell: (c) => <StatusBadge status={c.getValue()} />, meta: meta('Run', 'attributes.status') }) as ColumnDef<Run, unknown>,
-      col.accessor((r) => r.info.start_time, {
-        id: 'start',
-        header: 'Started',
-        size: 110,
-        cell: (c) => <span title={formatTimestamp(c.getValue())}>{formatRelative(c.getValue())}</span>,
-        meta: meta('Run', 'attributes.start_time'),
-      }) as ColumnDef<Run, unknown>,
-      col.display({ id: 'duration', header: 'Duration', size: 90, cell: (c) => <span className="tabular-nums">{formatDuration(runDuration(c.row.original, now))}</span>, meta: meta('Run') }),
-      col.accessor((r) => r.info.user_id, { id: 'user', header: 'User', size: 100, meta: meta('Run', 'attributes.user_id') }) as ColumnDef<Run, unknown>,
-    ];
-    for (const k of keys.metrics) cols.push(col.accessor((r) => runValue(r, 'metrics', k), { id: `m:${k}`, header: k, size: 110, cell: (c) => <span className="tabular-nums">{formatMetric(c.getValue() as number | undefined)}</span>, meta: meta('Metrics', keyWithName('metrics', k)) }) as ColumnDef<Run, unknown>);
-    for (const k of keys.params) cols.push(col.accessor((r) => runValue(r, 'params', k), { id: `p:${k}`, header: k, size: 110, cell: (c) => <span className="truncate">{(c.getValue() as string | undefined) ?? '—'}</span>, meta: meta('Params', keyWithName('params', k)) }) as ColumnDef<Run, unknown>);
-    for (const k of keys.tags) cols.push(col.accessor((r) => runValue(r, 'tags', k), { id: `t:${k}`, header: k, size: 120, cell: (c) => <span className="truncate">{(c.getValue() as string | undefined) ?? '—'}</span>, meta: meta('Tags', keyWithName('tags', k)) }) as ColumnDef<Run, unknown>);
-    return cols;
-  }, [experimentId, keys, selected, onToggle, now]);
+  const columns = useMemo(() => runColumns({ experimentId, keys, selected, onToggle, now }), [experimentId, keys, selected, onToggle, now]);
   const table = useReactTable({ data: runs, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true, getRowId: (r) => r.info.run_id });
   const leaf = table.getVisibleLeafColumns();
   const template = leaf.map((c) => `${c.getSize()}px`).join(' ');
@@ -89,9 +46,9 @@ export function RunsTable({
     if (lastIndex >= runs.length - 20) onEndReached();
   }, [lastIndex, runs.length, onEndReached]);
   const [sortKey, sortDir] = [orderBy.slice(0, orderBy.lastIndexOf(' ')), orderBy.slice(orderBy.lastIndexOf(' ') + 1)];
-  const groups: { group: Group; span: number }[] = [];
+  const groups: { group: RunColumnGroup; span: number }[] = [];
   for (const c of leaf) {
-    const g = (c.columnDef.meta as { group: Group }).group;
+    const g = (c.columnDef.meta as { group: RunColumnGroup }).group;
     if (groups.at(-1)?.group === g) groups.at(-1)!.span++;
     else groups.push({ group: g, span: 1 });
   }

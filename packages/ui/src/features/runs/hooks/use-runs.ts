@@ -2,7 +2,12 @@ import type { FileInfo, Metric, Run } from '@loupe/protocol';
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest, fetchArtifactText } from '../../../shared/api/http-client';
 
-/** Query keys of runs. */
+/**
+ * Query keys of runs.
+ *
+ * @example
+ * queryClient.invalidateQueries({ queryKey: runKeysOf.one('abc') });
+ */
 export const runKeysOf = {
   all: ['runs'] as const,
   search: (experimentId: string, filter: string, orderBy: string) => ['runs', 'search', experimentId, filter, orderBy] as const,

@@ -5,7 +5,12 @@ import type { Metric, Run } from '@loupe/protocol';
  * run, param differences, and metric histories aligned on one x axis for overlaid charts.
  */
 
-/** Tags MLflow writes itself; shown as run facts, not as editable tags. */
+/**
+ * Tags MLflow writes itself; shown as run facts, not as editable tags.
+ *
+ * @example
+ * isSystemTag('mlflow.runName'); // true
+ */
 export const isSystemTag = (key: string) => key.startsWith('mlflow.');
 
 /** The metric, param and user tag keys of some runs, sorted. */

@@ -1,6 +1,32 @@
 import { useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { INPUT_CLASS } from '../../../shared/components/text-input';
-import { applySuggestion, completeFilter, type FilterField } from '../lib/filter-autocomplete';
+import { applySuggestion, completeFilter, type FilterField, type Suggestion } from '../lib/filter-autocomplete';
+
+function SuggestionList({ id, label, suggestions, active, onPick, onHover }: { id: string; label: string; suggestions: Suggestion[]; active: number; onPick: (i: number) => void; onHover: (i: number) => void }) {
+  if (!suggestions.length) return null;
+  return (
+    <ul id={id} role="listbox" aria-label={label} className="absolute z-20 mt-1 max-h-72 w-full min-w-80 overflow-auto rounded-md border border-zinc-200 bg-white py-1 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+      {suggestions.map((s, i) => (
+        <li
+          key={`${s.kind}-${s.insert}`}
+          id={`${id}-${i}`}
+          role="option"
+          aria-selected={i === active}
+          onMouseDown={(e) => {
+            // Keep the focus in the input.
+            e.preventDefault();
+            onPick(i);
+          }}
+          onMouseEnter={() => onHover(i)}
+          className={`flex cursor-pointer items-center justify-between gap-4 px-3 py-1 font-mono text-[13px] ${i === active ? 'bg-indigo-50 text-indigo-900 dark:bg-indigo-500/15 dark:text-indigo-100' : ''}`}
+        >
+          <span className="truncate">{s.label}</span>
+          <span className="shrink-0 font-sans text-xs text-zinc-400">{s.detail ?? s.kind}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /**
  * A search-grammar filter box with autocompletion (keys, comparators, values, AND) as an ARIA
@@ -123,27 +149,7 @@ export function FilterInput({
           }}
         />
       </div>
-      {suggestions.length ? (
-        <ul id={listId} role="listbox" aria-label={`${label} suggestions`} className="absolute z-20 mt-1 max-h-72 w-full min-w-80 overflow-auto rounded-md border border-zinc-200 bg-white py-1 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-          {suggestions.map((s, i) => (
-            <li
-              key={`${s.kind}-${s.insert}`}
-              id={`${listId}-${i}`}
-              role="option"
-              aria-selected={i === active}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                accept(i);
-              }}
-              onMouseEnter={() => setActive(i)}
-              className={`flex cursor-pointer items-center justify-between gap-4 px-3 py-1 font-mono text-[13px] ${i === active ? 'bg-indigo-50 text-indigo-900 dark:bg-indigo-500/15 dark:text-indigo-100' : ''}`}
-            >
-              <span className="truncate">{s.label}</span>
-              <span className="shrink-0 font-sans text-xs text-zinc-400">{s.detail ?? s.kind}</span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <SuggestionList id={listId} label={`${label} suggestions`} suggestions={suggestions} active={active} onPick={accept} onHover={setActive} />
       {showError ? (
         <p role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">
           {error}

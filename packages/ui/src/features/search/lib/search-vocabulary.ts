@@ -3,7 +3,12 @@ import { keyWithName, type FilterField } from './filter-autocomplete';
 const STRING_OPS = ['=', '!=', 'LIKE', 'ILIKE', 'RLIKE'] as const;
 const NUMBER_OPS = ['=', '!=', '>', '>=', '<', '<='] as const;
 
-/** MLflow's span types (spec §4.5). */
+/**
+ * MLflow's span types (spec §4.5).
+ *
+ * @example
+ * SPAN_TYPES.includes('TOOL'); // true
+ */
 export const SPAN_TYPES = ['LLM', 'CHAT_MODEL', 'CHAIN', 'AGENT', 'TOOL', 'RETRIEVER', 'EMBEDDING', 'RERANKER', 'PARSER', 'MEMORY', 'GUARDRAIL', 'EVALUATOR', 'UNKNOWN'] as const;
 
 /** What the loaded traces tell about the keys in use, to suggest them. */

@@ -44,15 +44,8 @@ function AssessmentItem({ a, onDelete }: { a: Assessment; onDelete: () => void }
   );
 }
 
-/**
- * A trace's assessments (feedback and expectations, from people, judges and code), and a form to add
- * human feedback: thumbs up or down with a comment, stored as a HUMAN assessment.
- *
- * @example
- * <AssessmentsPanel traceId={info.trace_id} assessments={info.assessments ?? []} spanId={selected} />
- */
-export function AssessmentsPanel({ traceId, assessments, spanId }: { traceId: string; assessments: Assessment[]; spanId?: string | undefined }) {
-  const { addFeedback, deleteAssessment } = useTraceMutations(traceId);
+function FeedbackForm({ traceId, spanId }: { traceId: string; spanId: string | undefined }) {
+  const { addFeedback } = useTraceMutations(traceId);
   const [value, setValue] = useState<boolean | null>(null);
   const [comment, setComment] = useState('');
   const [name, setName] = useState('user_feedback');
@@ -85,39 +78,53 @@ export function AssessmentsPanel({ traceId, assessments, spanId }: { traceId: st
         : 'border-zinc-300 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800'
     }`;
   return (
+    <form
+      aria-label="Add feedback"
+      className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <h3 className="text-xs font-semibold text-zinc-500 uppercase">Add feedback</h3>
+      <div className="flex gap-2">
+        <button type="button" aria-pressed={value === true} onClick={() => setValue(true)} className={thumb(true)}>
+          <ThumbIcon /> Good
+        </button>
+        <button type="button" aria-pressed={value === false} onClick={() => setValue(false)} className={thumb(false)}>
+          <ThumbIcon down /> Bad
+        </button>
+      </div>
+      <textarea aria-label="Feedback comment" placeholder="Comment (optional): what was right or wrong?" value={comment} onChange={(e) => setComment(e.target.value)} rows={2} className={`${INPUT_CLASS} h-auto py-1.5`} />
+      <div className="flex flex-wrap items-center gap-2">
+        <TextInput aria-label="Feedback name" value={name} onChange={(e) => setName(e.target.value)} className="h-7 w-36 text-xs" />
+        <TextInput aria-label="Your name" placeholder="Your name" value={reviewer} onChange={(e) => setReviewer(e.target.value)} className="h-7 w-32 text-xs" />
+        {spanId ? (
+          <label className="flex items-center gap-1 text-xs text-zinc-500">
+            <input type="checkbox" checked={onSpan} onChange={(e) => setOnSpan(e.target.checked)} /> on the selected span
+          </label>
+        ) : null}
+        <Button size="sm" variant="primary" type="submit" disabled={value === null || addFeedback.isPending} className="ml-auto">
+          {addFeedback.isPending ? 'Saving…' : 'Save feedback'}
+        </Button>
+      </div>
+      {addFeedback.error ? <ErrorBanner error={addFeedback.error} title="Feedback not saved" /> : null}
+    </form>
+  );
+}
+
+/**
+ * A trace's assessments (feedback and expectations, from people, judges and code), and a form to add
+ * human feedback: thumbs up or down with a comment, stored as a HUMAN assessment.
+ *
+ * @example
+ * <AssessmentsPanel traceId={info.trace_id} assessments={info.assessments ?? []} spanId={selected} />
+ */
+export function AssessmentsPanel({ traceId, assessments, spanId }: { traceId: string; assessments: Assessment[]; spanId?: string | undefined }) {
+  const { deleteAssessment } = useTraceMutations(traceId);
+  return (
     <section aria-label="Assessments" className="flex flex-col gap-3 p-4">
-      <form
-        aria-label="Add feedback"
-        className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <h3 className="text-xs font-semibold text-zinc-500 uppercase">Add feedback</h3>
-        <div className="flex gap-2">
-          <button type="button" aria-pressed={value === true} onClick={() => setValue(true)} className={thumb(true)}>
-            <ThumbIcon /> Good
-          </button>
-          <button type="button" aria-pressed={value === false} onClick={() => setValue(false)} className={thumb(false)}>
-            <ThumbIcon down /> Bad
-          </button>
-        </div>
-        <textarea aria-label="Feedback comment" placeholder="Comment (optional): what was right or wrong?" value={comment} onChange={(e) => setComment(e.target.value)} rows={2} className={`${INPUT_CLASS} h-auto py-1.5`} />
-        <div className="flex flex-wrap items-center gap-2">
-          <TextInput aria-label="Feedback name" value={name} onChange={(e) => setName(e.target.value)} className="h-7 w-36 text-xs" />
-          <TextInput aria-label="Your name" placeholder="Your name" value={reviewer} onChange={(e) => setReviewer(e.target.value)} className="h-7 w-32 text-xs" />
-          {spanId ? (
-            <label className="flex items-center gap-1 text-xs text-zinc-500">
-              <input type="checkbox" checked={onSpan} onChange={(e) => setOnSpan(e.target.checked)} /> on the selected span
-            </label>
-          ) : null}
-          <Button size="sm" variant="primary" type="submit" disabled={value === null || addFeedback.isPending} className="ml-auto">
-            {addFeedback.isPending ? 'Saving…' : 'Save feedback'}
-          </Button>
-        </div>
-        {addFeedback.error ? <ErrorBanner error={addFeedback.error} title="Feedback not saved" /> : null}
-      </form>
+      <FeedbackForm traceId={traceId} spanId={spanId} />
       <div>
         <h3 className="mb-2 text-xs font-semibold text-zinc-500 uppercase">Assessments ({assessments.length})</h3>
         {assessments.length === 0 ? <p className="text-sm text-zinc-400">No feedback or expectations yet.</p> : null}

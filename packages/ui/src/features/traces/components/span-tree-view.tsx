@@ -2,12 +2,18 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { formatDuration } from '../../../shared/lib/format';
 import type { SpanTreeState } from '../hooks/use-span-tree';
-import type { SpanTreeRow } from '../lib/span-tree';
+import { ROOT_ID, type SpanTreeRow } from '../lib/span-tree';
+import { TREE_KEYS, treeKeyAction } from '../lib/tree-keys';
 import { SpanTypeIcon, spanTypeBarClass } from './span-type-icon';
 
 const ROW_HEIGHT = 28;
 
-/** Row id for aria-activedescendant and tests. */
+/**
+ * Row id for aria-activedescendant and tests.
+ *
+ * @example
+ * document.getElementById(spanRowId('8b2f0c1d2e3f4a5b'));
+ */
 export const spanRowId = (spanId: string) => `span-row-${spanId}`;
 
 function TimelineBar({ startUs, endUs, range, type, error }: { startUs: number; endUs: number | undefined; range: { startUs: number; endUs: number }; type: string; error: boolean }) {
@@ -116,32 +122,15 @@ export function SpanTreeView({ state, selectedId, onSelect, range }: { state: Sp
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
-  const move = (from: number, step: 1 | -1) => {
-    for (let i = from + step; i >= 0 && i < rows.length; i += step) {
-      const r = rows[i];
-      if (r?.kind === 'span') return onSelect(r.id);
-    }
-  };
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const current = rows[selectedIndex];
-    const row = current?.kind === 'span' ? current : undefined;
-    const handled = ['ArrowDown', 'ArrowUp', 'ArrowRight', 'ArrowLeft', 'Home', 'End'].includes(e.key);
-    if (!handled) return;
+    if (!TREE_KEYS.has(e.key)) return;
     e.preventDefault();
-    if (e.key === 'ArrowDown') move(selectedIndex, 1);
-    else if (e.key === 'ArrowUp') move(selectedIndex < 0 ? rows.length : selectedIndex, -1);
-    else if (e.key === 'Home') move(-1, 1);
-    else if (e.key === 'End') move(rows.length, -1);
-    else if (e.key === 'ArrowRight' && row?.hasChildren) {
-      if (!row.expanded) setExpanded(row.id, true);
-      else move(selectedIndex, 1);
-    } else if (e.key === 'ArrowLeft' && row) {
-      if (row.hasChildren && row.expanded) setExpanded(row.id, false);
-      else {
-        const parent = tree.parentOf(row.id);
-        if (parent) onSelect(parent);
-      }
-    }
+    const action = treeKeyAction(rows, selectedIndex, e.key, (id) => {
+      const parent = tree.parentOf(id);
+      return parent === ROOT_ID ? undefined : parent;
+    });
+    if (action && 'select' in action) onSelect(action.select);
+    else if (action) setExpanded(action.expand, action.open);
   };
 
   return (

@@ -1,11 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
-import { CopyButton } from '../../../shared/components/copy-button';
+import { useParams, useSearchParams } from 'react-router';
 import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
-import { StatusBadge } from '../../../shared/components/status-badge';
 import { ButtonTabs } from '../../../shared/components/tab-links';
 import { TextInput } from '../../../shared/components/text-input';
-import { formatCost, formatCount, formatDuration, formatTimestamp } from '../../../shared/lib/format';
+import { formatCount } from '../../../shared/lib/format';
 import { WHOLE_TRACE_PAGE, useSpanTree } from '../hooks/use-span-tree';
 import { useTraceInfo } from '../hooks/use-traces';
 import { summarizeTrace } from '../lib/trace-info';
@@ -13,16 +11,7 @@ import { AssessmentsPanel } from './assessments-panel';
 import { SpanDetails } from './span-details';
 import { SpanSearchResults, type SpanSearchMode } from './span-search';
 import { SpanTreeView } from './span-tree-view';
-import { TraceTags } from './trace-tags';
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-[11px] text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="truncate text-[13px] font-medium tabular-nums">{children}</dd>
-    </div>
-  );
-}
+import { TraceHeader } from './trace-header';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -90,6 +79,8 @@ export function TracePage() {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const range = useMemo(() => spanTree.timeRange(now * 1000), [spanTree, tree.version, now]);
   const summary = info.data ? summarizeTrace(info.data) : undefined;
+  const spanCountText =
+    summary?.spanCount !== undefined ? formatCount(summary.spanCount) : tree.mode === 'whole' ? formatCount(tree.tree.nodes.size - 1) : tree.mode === 'paged' ? `more than ${formatCount(WHOLE_TRACE_PAGE)}` : '—';
 
   if (info.error) {
     return (
@@ -100,45 +91,7 @@ export function TracePage() {
   }
   return (
     <div className="flex h-full min-h-0 flex-col">
-      <header className="shrink-0 border-b border-zinc-200 bg-white px-6 py-3 dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="mb-1 text-xs text-zinc-500">
-          <Link to={`/experiments/${experimentId}/traces`} className="hover:underline">
-            ← Traces
-          </Link>
-        </div>
-        <div className="flex items-center gap-3">
-          <h1 className="truncate text-lg font-semibold tracking-tight">{summary?.name || <span className="text-zinc-400">Unnamed trace</span>}</h1>
-          {summary ? <StatusBadge status={summary.state} /> : null}
-          <span className="font-mono text-xs text-zinc-400">{traceId}</span>
-          <CopyButton value={traceId} label="Copy trace id" />
-        </div>
-        {summary ? (
-          <>
-            <dl className="mt-2 grid grid-cols-3 gap-x-6 gap-y-2 md:grid-cols-7">
-              <Fact label="Started">{formatTimestamp(summary.requestTimeMs)}</Fact>
-              <Fact label="Latency">{inProgress ? `running ${formatDuration(now - summary.requestTimeMs)}` : formatDuration(summary.latencyMs)}</Fact>
-              <Fact label="Spans">{summary.spanCount !== undefined ? formatCount(summary.spanCount) : tree.mode === 'whole' ? formatCount(tree.tree.nodes.size - 1) : tree.mode === 'paged' ? `more than ${formatCount(WHOLE_TRACE_PAGE)}` : '—'}</Fact>
-              <Fact label="Tokens">{summary.totalTokens !== undefined ? `${formatCount(summary.totalTokens)} (${formatCount(summary.inputTokens)} in / ${formatCount(summary.outputTokens)} out)` : '—'}</Fact>
-              <Fact label="Cost">{formatCost(summary.costUsd)}</Fact>
-              <Fact label="Session">
-                {summary.session ? (
-                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" to={`/experiments/${experimentId}/sessions/${encodeURIComponent(summary.session)}`}>
-                    {summary.session}
-                  </Link>
-                ) : (
-                  '—'
-                )}
-              </Fact>
-              <Fact label="User">{summary.user ?? '—'}</Fact>
-            </dl>
-            <div className="mt-2">
-              <TraceTags traceId={traceId} tags={summary.tags} />
-            </div>
-          </>
-        ) : (
-          <Spinner label="Loading trace" />
-        )}
-      </header>
+      <TraceHeader experimentId={experimentId} traceId={traceId} summary={summary} inProgress={inProgress} now={now} spanCount={spanCountText} />
       <div className="grid min-h-0 flex-1 grid-cols-[minmax(0,1fr)_minmax(380px,42%)]">
         <section aria-label="Spans" className="flex min-h-0 flex-col border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           <div className="flex shrink-0 items-center gap-2 border-b border-zinc-200 p-2 dark:border-zinc-800">

@@ -4,9 +4,10 @@ import { useParams, useSearchParams } from 'react-router';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
 import { FilterInput } from '../../search/components/filter-input';
+import type { FilterField } from '../../search/lib/filter-autocomplete';
 import { traceFilterFields } from '../../search/lib/search-vocabulary';
 import { useTraceSearch } from '../hooks/use-traces';
-import { TRACE_TIME_RANGES, composeTraceFilter } from '../lib/trace-filters';
+import { TRACE_TIME_RANGES, composeTraceFilter, type TraceFilterState } from '../lib/trace-filters';
 import { TracesTable } from './traces-table';
 
 const SELECT = 'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
@@ -27,6 +28,52 @@ export function checkTraceFilter(filter: string): string | null {
 }
 
 /**
+ * The quick filters above the traces table: status, time range, and a tag as `key=value` (with the
+ * tags seen offered).
+ *
+ * @example
+ * <QuickFilters state={state} fields={fields} onChange={(key, value) => setParam(key, value)} />
+ */
+export function QuickFilters({ state, fields, onChange }: { state: TraceFilterState; fields: FilterField[]; onChange: (key: 'status' | 'range' | 'tag', value: string) => void }) {
+  const [tagDraft, setTagDraft] = useState(state.tag ?? '');
+  return (
+    <>
+      <select aria-label="Status" value={state.status} onChange={(e) => onChange('status', e.target.value)} className={SELECT}>
+        <option value="">Any status</option>
+        <option value="OK">OK</option>
+        <option value="ERROR">Error</option>
+        <option value="IN_PROGRESS">In progress</option>
+      </select>
+      <select aria-label="Time range" value={state.range} onChange={(e) => onChange('range', e.target.value)} className={SELECT}>
+        <option value="">All time</option>
+        {TRACE_TIME_RANGES.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onChange('tag', tagDraft.trim());
+        }}
+      >
+        <TextInput aria-label="Tag filter" placeholder="tag: key=value" list="trace-tag-keys" value={tagDraft} onChange={(e) => setTagDraft(e.target.value)} onBlur={() => onChange('tag', tagDraft.trim())} className="w-44" />
+        <datalist id="trace-tag-keys">
+          {fields
+            .filter((f) => f.detail === 'tag')
+            .flatMap((f) => (f.values ?? []).map((v) => `${f.key.replace(/^tag\./, '').replace(/`/g, '')}=${v}`))
+            .slice(0, 100)
+            .map((v) => (
+              <option key={v} value={v} />
+            ))}
+        </datalist>
+      </form>
+    </>
+  );
+}
+
+/**
  * An experiment's Traces tab: the search grammar with autocompletion, quick filters (status, time
  * range, tag, full text) and the virtualized table. Every filter lives in the URL.
  *
@@ -38,13 +85,12 @@ export function TracesPage() {
   const [params, setParams] = useSearchParams();
   const state = { filter: params.get('filter') ?? '', status: params.get('status') ?? '', range: params.get('range') ?? '', tag: params.get('tag') ?? '', text: params.get('text') ?? '' };
   const orderBy = params.get('order') ?? 'timestamp_ms DESC';
-  // The time range is taken when the filters change, so scrolling does not move it.
-  const [now] = useState(() => Date.now());
+  // The time range counts back from when it was chosen, so scrolling (more pages) does not move it.
+  const [now, setNow] = useState(() => Date.now());
   const filter = composeTraceFilter(state, now);
   const search = useTraceSearch(experimentId, filter, orderBy);
   const traces = useMemo(() => search.data?.pages.flatMap((p) => p.traces ?? []) ?? [], [search.data]);
   const [textDraft, setTextDraft] = useState(state.text);
-  const [tagDraft, setTagDraft] = useState(state.tag);
   const set = (key: string, value: string) =>
     setParams(
       (p) => {
@@ -97,37 +143,15 @@ export function TracesPage() {
         </form>
       </div>
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <select aria-label="Status" value={state.status} onChange={(e) => set('status', e.target.value)} className={SELECT}>
-          <option value="">Any status</option>
-          <option value="OK">OK</option>
-          <option value="ERROR">Error</option>
-          <option value="IN_PROGRESS">In progress</option>
-        </select>
-        <select aria-label="Time range" value={state.range} onChange={(e) => set('range', e.target.value)} className={SELECT}>
-          <option value="">All time</option>
-          {TRACE_TIME_RANGES.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.label}
-            </option>
-          ))}
-        </select>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            set('tag', tagDraft.trim());
+        <QuickFilters
+          state={state}
+          fields={fields}
+          onChange={(key, value) => {
+            // A new time range counts back from now.
+            if (key === 'range') setNow(Date.now());
+            set(key, value);
           }}
-        >
-          <TextInput aria-label="Tag filter" placeholder="tag: key=value" list="trace-tag-keys" value={tagDraft} onChange={(e) => setTagDraft(e.target.value)} onBlur={() => set('tag', tagDraft.trim())} className="w-44" />
-          <datalist id="trace-tag-keys">
-            {fields
-              .filter((f) => f.detail === 'tag')
-              .flatMap((f) => (f.values ?? []).map((v) => `${f.key.replace(/^tag\./, '').replace(/`/g, '')}=${v}`))
-              .slice(0, 100)
-              .map((v) => (
-                <option key={v} value={v} />
-              ))}
-          </datalist>
-        </form>
+        />
         <span className="ml-auto text-xs text-zinc-500" aria-live="polite">
           {search.isFetching && !isFetchingNextPage ? 'Loading…' : `${traces.length.toLocaleString('en-US')}${hasNextPage ? '+' : ''} trace${traces.length === 1 ? '' : 's'}`}
         </span>

@@ -3,7 +3,12 @@ import { apiRequest } from '../../../shared/api/http-client';
 import { parseOtelSpan, type OtelSpanJson } from '../lib/otel-span';
 import type { SpanSummary } from '../lib/span-tree';
 
-/** The span-page API of one trace. */
+/**
+ * The span-page API of one trace.
+ *
+ * @example
+ * spansPath('tr-1'); // '3.0/loupe/traces/tr-1/spans'
+ */
 export function spansPath(traceId: string): string {
   return `3.0/loupe/traces/${encodeURIComponent(traceId)}/spans`;
 }

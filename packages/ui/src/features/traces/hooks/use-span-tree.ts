@@ -4,7 +4,12 @@ import { apiRequest } from '../../../shared/api/http-client';
 import { ROOT_ID, SpanTree, type SpanSummary } from '../lib/span-tree';
 import { fetchSpanSummary, spansPath } from './use-span-detail';
 
-/** A trace whose spans fit one page is read whole; a bigger one is read by parent, as it is viewed. */
+/**
+ * A trace whose spans fit one page is read whole; a bigger one is read by parent, as it is viewed.
+ *
+ * @example
+ * const huge = page.spans.length === WHOLE_TRACE_PAGE && page.next_page_token !== undefined;
+ */
 export const WHOLE_TRACE_PAGE = 1000;
 const CHILD_PAGE = 500;
 /** Span-page requests at once: enough to fill the screen quickly, few enough to share the server. */

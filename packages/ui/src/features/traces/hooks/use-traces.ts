@@ -2,13 +2,23 @@ import type { Assessment, TraceInfoV3 } from '@loupe/protocol';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
 
-/** Query keys of traces. */
+/**
+ * Query keys of traces.
+ *
+ * @example
+ * queryClient.invalidateQueries({ queryKey: traceKeys.info('tr-1') });
+ */
 export const traceKeys = {
   search: (experimentId: string, filter: string, orderBy: string) => ['traces', 'search', experimentId, filter, orderBy] as const,
   info: (traceId: string) => ['traces', 'info', traceId] as const,
 };
 
-/** How often pages holding an in-progress trace refresh. */
+/**
+ * How often pages holding an in-progress trace refresh.
+ *
+ * @example
+ * refetchInterval: inProgress ? IN_PROGRESS_REFRESH_MS : false
+ */
 export const IN_PROGRESS_REFRESH_MS = 3000;
 
 const PAGE_SIZE = 100;

@@ -17,7 +17,12 @@ export interface SpanSummary {
   child_count: number;
 }
 
-/** The id of the tree's virtual top node, whose children are the trace's roots. */
+/**
+ * The id of the tree's virtual top node, whose children are the trace's roots.
+ *
+ * @example
+ * tree.addChildrenPage(ROOT_ID, rootsPage.spans, rootsPage.next_page_token);
+ */
 export const ROOT_ID = '';
 
 /** One node: the span and what is known of its children. */

@@ -3,7 +3,12 @@
  * grammar and joined with the user's own filter, so the server sees one filter and the URL keeps all.
  */
 
-/** Time ranges of the quick filter. */
+/**
+ * Time ranges of the quick filter.
+ *
+ * @example
+ * TRACE_TIME_RANGES.map((r) => r.label); // ['Last hour', 'Last 24 hours', ...]
+ */
 export const TRACE_TIME_RANGES = [
   { id: '1h', label: 'Last hour', ms: 3_600_000 },
   { id: '24h', label: 'Last 24 hours', ms: 86_400_000 },
@@ -36,7 +41,7 @@ export function composeTraceFilter(state: TraceFilterState, now: number): string
   if (state.filter.trim()) parts.push(state.filter.trim());
   if (state.status) parts.push(`trace.status = ${quote(state.status)}`);
   const range = TRACE_TIME_RANGES.find((r) => r.id === state.range);
-  if (range) parts.push(`trace.timestamp_ms >= ${Math.floor((now - range.ms) / 60_000) * 60_000}`);
+  if (range) parts.push(`trace.timestamp_ms >= ${now - range.ms}`);
   if (state.tag) {
     const eq = state.tag.indexOf('=');
     const k = (eq >= 0 ? state.tag.slice(0, eq) : state.tag).trim();

@@ -6,7 +6,12 @@ import { parseProtoDuration } from '../../../shared/lib/format';
  * session, user, the user's own tags, assessments.
  */
 
-/** Metadata keys MLflow uses for trace aggregates and identities (spec §4.1). */
+/**
+ * Metadata keys MLflow uses for trace aggregates and identities (spec §4.1).
+ *
+ * @example
+ * info.trace_metadata[TRACE_METADATA.session]; // 's-1'
+ */
 export const TRACE_METADATA = {
   tokenUsage: 'mlflow.trace.tokenUsage',
   cost: 'mlflow.trace.cost',
