@@ -57,6 +57,24 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
     expect(browser.errors).toEqual([]);
   });
 
+  it('says so when a page of children fails, and reads it again on Retry', async () => {
+    const failing = await browser.newPage();
+    // Injected failure: the first read of the root's children is cut off.
+    let failures = 0;
+    await failing.route(/\/spans\?.*parent_span_id=/, (route) => (failures++ === 0 ? route.abort('connectionreset') : route.continue()));
+    await failing.goto(url);
+    const tree = failing.getByRole('tree', { name: 'Span tree' });
+    await tree.getByRole('alert').getByText('These spans could not be loaded.').waitFor();
+    await screenshot(failing, 'huge-trace-page-failed');
+    await tree.getByRole('button', { name: 'Retry' }).click();
+    await tree.getByRole('treeitem', { name: /^tool-1, TOOL/ }).waitFor();
+    expect(await tree.getByRole('alert').count()).toBe(0);
+    await failing.close();
+    // The aborted request is the one console error, and the one expected.
+    expect(browser.errors.filter((e) => !e.includes('ERR_CONNECTION_RESET'))).toEqual([]);
+    browser.errors.length = 0;
+  });
+
   it('searches inside the trace and opens a hit 77,777 spans in', async () => {
     await page.goto(url);
     await page.getByLabel('Search spans').fill('-77777');

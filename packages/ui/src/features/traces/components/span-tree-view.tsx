@@ -103,7 +103,7 @@ function SpanRow({ row, selected, range, onSelect, onToggle }: { row: Extract<Sp
  */
 export function SpanTreeView({ state, selectedId, onSelect, range }: { state: SpanTreeState; selectedId: string | undefined; onSelect: (id: string) => void; range: { startUs: number; endUs: number } }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const { rows, loadChildren, setExpanded, tree } = state;
+  const { rows, loadChildren, setExpanded, tree, failed, retry } = state;
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -155,6 +155,13 @@ export function SpanTreeView({ state, selectedId, onSelect, range }: { state: Sp
               <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
                 {row.kind === 'span' ? (
                   <SpanRow row={row} selected={row.id === selectedId} range={range} onSelect={onSelect} onToggle={setExpanded} />
+                ) : failed.has(row.parentId) ? (
+                  <div role="alert" className="flex h-full items-center gap-2 border-b border-zinc-100 text-xs text-red-600 dark:border-zinc-800/70 dark:text-red-400" style={{ paddingLeft: 30 + row.depth * 14 }}>
+                    These spans could not be loaded.
+                    <button type="button" onClick={() => retry(row.parentId)} className="rounded px-1.5 py-0.5 font-medium text-indigo-600 hover:bg-indigo-50 dark:text-indigo-400 dark:hover:bg-indigo-500/10">
+                      Retry
+                    </button>
+                  </div>
                 ) : (
                   <div className="flex h-full items-center border-b border-zinc-100 text-xs text-zinc-400 dark:border-zinc-800/70" style={{ paddingLeft: 30 + row.depth * 14 }}>
                     <span className="mr-2 size-3 animate-spin rounded-full border-2 border-zinc-300 border-t-indigo-500 dark:border-zinc-600" aria-hidden />

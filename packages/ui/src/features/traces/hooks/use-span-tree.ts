@@ -51,8 +51,11 @@ export interface SpanTreeState {
   error: unknown;
   /** `whole`: every span was read at once; `paged`: children are read as their rows come into view. */
   mode: 'whole' | 'paged' | undefined;
-  /** Reads the next page of a span's children (ROOT_ID: of the roots), unless one is on its way. */
+  /** Reads the next page of a span's children (ROOT_ID: of the roots), unless one is on its way or the last attempt failed. */
   loadChildren(parentId: string): void;
+  /** Spans whose children could not be read (not asked again until `retry`). */
+  failed: ReadonlySet<string>;
+  retry(parentId: string): void;
   /** Places a span found by search (and its ancestors) in the tree, expanded to it. */
   reveal(spanId: string): Promise<void>;
   setExpanded(spanId: string, expanded: boolean): void;
@@ -74,6 +77,8 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   const [error, setError] = useState<unknown>();
   const [mode, setMode] = useState<SpanTreeState['mode']>();
   const inFlight = useRef(new Set<string>());
+  // A page that failed is not asked again by scrolling (that would hammer a struggling server); the row offers a retry.
+  const [failed, setFailed] = useState<ReadonlySet<string>>(new Set());
   const queued = useRef<string[]>([]);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
   const queryClient = useQueryClient();
@@ -102,7 +107,7 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
         if (inFlight.current.has(id)) continue;
         inFlight.current.add(id);
         fetchChildren(t, id)
-          .catch((e: unknown) => setError(e))
+          .catch(() => setFailed((f) => new Set([...f, id])))
           .finally(() => {
             inFlight.current.delete(id);
             bump();
@@ -115,7 +120,15 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
 
   const loadChildren = useCallback(
     (parentId: string) => {
-      if (inFlight.current.has(parentId) || queued.current.includes(parentId)) return;
+      if (inFlight.current.has(parentId) || queued.current.includes(parentId) || failed.has(parentId)) return;
+      queued.current.push(parentId);
+      pump(tree);
+    },
+    [tree, pump, failed],
+  );
+  const retry = useCallback(
+    (parentId: string) => {
+      setFailed((f) => new Set([...f].filter((id) => id !== parentId)));
       queued.current.push(parentId);
       pump(tree);
     },
@@ -126,6 +139,7 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
     let cancelled = false;
     inFlight.current = new Set();
     queued.current = [];
+    setFailed(new Set());
     setStatus('loading');
     setError(undefined);
     (async () => {
@@ -212,5 +226,5 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   // The tree mutates in place; `version` says when its rows changed.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const rows = useMemo(() => tree.rows(), [tree, version]);
-  return { tree, version, rows, status, error, mode, loadChildren, reveal, setExpanded };
+  return { tree, version, rows, status, error, mode, loadChildren, failed, retry, reveal, setExpanded };
 }
