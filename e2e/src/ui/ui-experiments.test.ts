@@ -58,6 +58,8 @@ describeWithChromium('UI: serving and the experiments list (built CLI, Chromium)
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/experiments\/\d+\/overview$/);
     await page.getByRole('heading', { name: /created-in-ui/ }).waitFor();
+    await page.getByText(/No traces in this time range/).waitFor();
+    await screenshot(page, 'overview-empty');
 
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: 'Rename rag-eval' }).click();

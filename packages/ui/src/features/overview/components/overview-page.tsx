@@ -58,7 +58,7 @@ function useOverviewData(experimentId: string, range: OverviewRange, now: number
       cost: seriesFor(cost.data ?? [], buckets, 'SUM', 0),
     };
   }, [buckets, traces.data, errors.data, latency.data, latencyAll.data, inputTokens.data, outputTokens.data, cost.data]);
-  return { ...data, error };
+  return { ...data, error, loaded: traces.data !== undefined };
 }
 
 /**
@@ -133,6 +133,11 @@ function OverviewCharts({ experimentId, range }: { experimentId: string; range: 
         <Stat label="Tokens" value={formatCount(sumSeries(d.inputTokens) + sumSeries(d.outputTokens), true)} hint={`${formatCount(sumSeries(d.inputTokens), true)} in · ${formatCount(sumSeries(d.outputTokens), true)} out`} />
         <Stat label="Cost" value={formatCost(sumSeries(d.cost))} />
       </div>
+      {!d.error && d.loaded && totalTraces === 0 ? (
+        <p className="rounded-md border border-dashed border-zinc-300 px-3 py-2 text-sm text-zinc-500 dark:border-zinc-700">
+          No traces in this time range. Send spans to <code className="font-mono">/v1/traces</code> (OTLP) or trace with MLflow&apos;s clients, or pick a longer range.
+        </p>
+      ) : null}
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
         <TimeSeriesChart title="Trace volume" x={d.x} series={series.volume} yFormat={fmtInt} />
         <TimeSeriesChart title="Latency (p50, p95)" x={d.x} series={series.latency} yFormat={fmtMs} />

@@ -2,6 +2,7 @@ import type { Run } from '@loupe/protocol';
 import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
+import { useNavigate } from 'react-router';
 import type { RunKeys } from '../lib/run-values';
 import { runColumns, type RunColumnGroup } from './run-columns';
 
@@ -53,6 +54,7 @@ export function RunsTable({
     else groups.push({ group: g, span: 1 });
   }
   const rows = table.getRowModel().rows;
+  const navigate = useNavigate();
   return (
     <div ref={scroller} role="table" aria-label="Runs" aria-rowcount={runs.length + 1} className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <div role="rowgroup" className="sticky top-0 z-10 min-w-max border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
@@ -92,7 +94,11 @@ export function RunsTable({
               role="row"
               key={row.id}
               aria-selected={selected.has(row.id)}
-              className={`absolute right-0 left-0 grid min-w-max items-center border-b border-zinc-100 text-[13px] dark:border-zinc-800/70 ${selected.has(row.id) ? 'bg-indigo-50/60 dark:bg-indigo-500/10' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/40'}`}
+              // The whole row opens the run; its checkbox and link keep their own behaviour.
+              onClick={(e) => {
+                if (!(e.target as HTMLElement).closest('a,button,input')) navigate(`/experiments/${experimentId}/runs/${row.id}`);
+              }}
+              className={`absolute right-0 left-0 grid min-w-max cursor-pointer items-center border-b border-zinc-100 text-[13px] dark:border-zinc-800/70 ${selected.has(row.id) ? 'bg-indigo-50/60 dark:bg-indigo-500/10' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/40'}`}
               style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
             >
               {row.getVisibleCells().map((cell) => (
