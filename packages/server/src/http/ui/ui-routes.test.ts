@@ -42,6 +42,13 @@ describe('UI static routes', () => {
     expect(await again.text()).toBe('');
   });
 
+  it('answers HEAD with the headers and no body', async () => {
+    const res = await loupe.app.request('/assets/index-4f2a9c.js', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await res.text()).toBe('');
+  });
+
   it('answers index.html for the UI routes (SPA fallback), deep links included', async () => {
     for (const p of ['/experiments', '/experiments/1/traces', '/experiments/1/traces/tr-0af3/spans', '/experiments/1/sessions/s.1%2F2']) {
       const res = await loupe.app.request(p);

@@ -55,11 +55,18 @@ export function TimeSeriesChart({
     const el = ref.current;
     if (!el) return;
     const { stroke, grid } = axisColors(theme === 'dark');
+    const hasBars = series.some((s) => s.bars);
     const axis = { stroke, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      scales: { x: { time: xKind === 'time' } },
+      scales: {
+        x: {
+          time: xKind === 'time',
+          // Bars are centred on their bucket: leave half a bucket on each side so the edge ones show whole.
+          ...(hasBars && x.length > 1 ? { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min - (x[1]! - x[0]!) / 2, max + (x[1]! - x[0]!) / 2] } : {}),
+        },
+      },
       legend: { show: series.length > 1 },
       cursor: { points: { size: 6 } },
       series: [
@@ -71,7 +78,7 @@ export function TimeSeriesChart({
           // Overlaid lines stay unfilled, so one run's area never hides another's.
           ...(s.bars ? { fill: `${s.color}55` } : series.length === 1 ? { fill: `${s.color}14` } : {}),
           spanGaps: false,
-          points: { show: x.length < 60 },
+          points: { show: !s.bars && x.length < 60 },
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : yFormat(v)),
           ...(s.bars ? { paths: uPlot.paths.bars?.({ size: [0.7, 40] }) } : {}),
         })),
