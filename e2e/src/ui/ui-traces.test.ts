@@ -112,12 +112,21 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     await page.keyboard.press('ArrowRight');
     expect(await tree.getByRole('treeitem').count()).toBe(4);
 
+    // The details pane is resizable from the keyboard (and by dragging), and stays so.
+    const splitter = page.getByRole('separator', { name: 'Resize the details pane' });
+    const before = Number(await splitter.getAttribute('aria-valuenow'));
+    await splitter.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(Number(await splitter.getAttribute('aria-valuenow'))).toBe(before + 80);
+
     // Every span has a URL: reloading lands on the same span.
     await page.getByRole('treeitem', { name: /^answer/ }).click();
     const url = page.url();
     await page.reload();
     await page.getByRole('heading', { name: 'answer' }).waitFor();
     expect(page.url()).toBe(url);
+    expect(Number(await splitter.getAttribute('aria-valuenow'))).toBe(before + 80);
     expect(browser.errors).toEqual([]);
   });
 

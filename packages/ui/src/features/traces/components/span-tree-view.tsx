@@ -23,6 +23,7 @@ function TimelineBar({ startUs, endUs, range, type, error }: { startUs: number; 
   return (
     <div className="relative h-full">
       <div
+        title={`starts at +${formatDuration((startUs - range.startUs) / 1000)}, ${endUs === undefined ? 'still running' : `takes ${formatDuration((endUs - startUs) / 1000)}`}`}
         className={`absolute top-1/2 h-2.5 -translate-y-1/2 rounded-sm ${error ? 'bg-red-500' : spanTypeBarClass(type)} ${endUs === undefined ? 'animate-pulse opacity-70' : ''}`}
         style={{ left: `${Math.max(0, Math.min(100, left))}%`, width: `max(2px, ${Math.max(0, Math.min(100 - left, width))}%)` }}
       />

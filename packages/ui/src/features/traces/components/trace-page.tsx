@@ -11,6 +11,7 @@ import { AssessmentsPanel } from './assessments-panel';
 import { SpanDetails } from './span-details';
 import { SpanSearchResults, type SpanSearchMode } from './span-search';
 import { SpanTreeView } from './span-tree-view';
+import { SplitHandle, useDetailsWidth } from './split-handle';
 import { TraceHeader } from './trace-header';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -79,6 +80,7 @@ export function TracePage() {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const range = useMemo(() => spanTree.timeRange(now * 1000), [spanTree, tree.version, now]);
   const summary = info.data ? summarizeTrace(info.data) : undefined;
+  const [detailsWidth, setDetailsWidth] = useDetailsWidth();
   const spanCountText =
     summary?.spanCount !== undefined ? formatCount(summary.spanCount) : tree.mode === 'whole' ? formatCount(tree.tree.nodes.size - 1) : tree.mode === 'paged' ? `more than ${formatCount(WHOLE_TRACE_PAGE)}` : '—';
 
@@ -92,8 +94,8 @@ export function TracePage() {
   return (
     <div className="flex h-full min-h-0 flex-col">
       <TraceHeader experimentId={experimentId} traceId={traceId} summary={summary} inProgress={inProgress} now={now} spanCount={spanCountText} />
-      <div className="grid min-h-0 flex-1 grid-cols-[minmax(0,1fr)_minmax(380px,42%)]">
-        <section aria-label="Spans" className="flex min-h-0 flex-col border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="grid min-h-0 flex-1" style={{ gridTemplateColumns: `minmax(0,1fr) 6px ${detailsWidth}px` }}>
+        <section aria-label="Spans" className="flex min-h-0 flex-col bg-white dark:bg-zinc-900">
           <div className="flex shrink-0 items-center gap-2 border-b border-zinc-200 p-2 dark:border-zinc-800">
             <TextInput type="search" aria-label="Search spans" placeholder={mode === 'name' ? 'Search spans by name' : 'Search span inputs, outputs, attributes'} value={query} onChange={(e) => setQuery(e.target.value)} className="h-7 flex-1 text-xs" />
             <select aria-label="Search in" value={mode} onChange={(e) => setMode(e.target.value as SpanSearchMode)} className="h-7 rounded-md border border-zinc-300 bg-white px-1.5 text-xs dark:border-zinc-700 dark:bg-zinc-900">
@@ -126,6 +128,7 @@ export function TracePage() {
             <SpanTreeView state={tree} selectedId={selected} onSelect={select} range={range} />
           )}
         </section>
+        <SplitHandle width={detailsWidth} onChange={setDetailsWidth} />
         <aside className="flex min-h-0 flex-col bg-white dark:bg-zinc-900">
           <div className="shrink-0 px-4 pt-2">
             <ButtonTabs
