@@ -1,8 +1,9 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'loupe-data/**', '.loupe-test/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'loupe-data/**', '.loupe-test/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,6 +15,11 @@ export default tseslint.config(
         { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Only src/config reads process.env (composition root rule).' },
       ],
     },
+  },
+  {
+    files: ['packages/ui/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['packages/server/src/config/**', 'packages/sdk/src/config/**', 'packages/sdk/examples/**', '**/*.test.ts', 'e2e/**', 'bench/**', 'packages/server/src/testing/**', '.ci/**'],

@@ -5,7 +5,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { ServerConfig } from './config/config.js';
+import { fileURLToPath } from 'node:url';
 import { createApp } from './http/app.js';
+import { loadUiAssets, mountUiRoutes } from './http/ui/ui-routes.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock.js';
 import { ArtifactService } from './services/artifact-service.js';
 import { ExperimentService } from './services/experiment-service.js';
@@ -35,6 +37,11 @@ import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
 export function loupeVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** The built UI's folder: `ui/` beside this module (dist/loupe.js or dist/main.js; the build copies packages/ui/dist there). */
+function defaultUiRoot(): string {
+  return fileURLToPath(new URL('./ui/', import.meta.url));
 }
 
 /** Test seams: time and ids. */
@@ -100,7 +107,15 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
   const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks };
-  const app = createApp({ services, loupeVersion: loupeVersion(), maxJsonBodyBytes: config.maxJsonBodyBytes, classifyError: (err) => dialect.inputError(err) });
+  const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
+  const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
+  const app = createApp({
+    services,
+    loupeVersion: loupeVersion(),
+    maxJsonBodyBytes: config.maxJsonBodyBytes,
+    extraRoutes: ui ? [(a) => mountUiRoutes(a, ui)] : [],
+    classifyError: (err) => dialect.inputError(err),
+  });
   return {
     app,
     services,

@@ -23,6 +23,11 @@ export interface ServerConfig {
   traceRetentionIntervalMs: number;
   /** Worker threads that decode OTLP bodies; 0 decodes on the request thread. */
   otlpDecodeThreads: number;
+  /**
+   * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
+   * the server's entry point, where the build puts it; null: serve no UI.
+   */
+  uiRoot?: string | null;
 }
 
 /** Where a setting came from when it was not a flag: Loupe's own variable, then MLflow's. */
@@ -111,6 +116,7 @@ export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessE
       (envRetentionInterval !== undefined ? parseIntSetting('trace-retention-interval-ms', envRetentionInterval, 1000, 86_400_000) : 15 * 60_000),
     otlpDecodeThreads:
       options.otlpDecodeThreads ?? (envDecodeThreads !== undefined ? parseIntSetting('otlp-decode-threads', envDecodeThreads, 0, 64) : defaultDecodeThreads()),
+    ...(options.uiRoot !== undefined ? { uiRoot: options.uiRoot } : {}),
   };
 }
 

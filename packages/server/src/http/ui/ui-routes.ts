@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Context, Hono } from 'hono';
+import { guessMimeType } from '../artifacts/file-response.js';
+
+/**
+ * The web UI's static files (packages/ui, built by Vite), served at `/`. Hashed files under `assets/`
+ * are cached for good; everything else, above all `index.html`, is revalidated on every load, so a new
+ * server version is picked up at once while its assets never need a second download.
+ */
+
+/**
+ * First path segments that belong to the UI's router: these paths answer `index.html` (the single-page
+ * app routes them in the browser). Every other unknown path keeps the bare 404 MLflow clients rely on.
+ *
+ * @example
+ * UI_ROUTE_PREFIXES.includes('experiments'); // true: /experiments/1/traces answers index.html
+ */
+export const UI_ROUTE_PREFIXES: readonly string[] = ['experiments'];
+
+/** One file of the built UI, held in memory (the whole UI is a few hundred kilobytes). */
+interface UiFile {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+  gzipped?: Buffer;
+}
+
+/** The built UI, loaded once at start. */
+export interface UiAssets {
+  /** Files by their path relative to the UI root, with `/` separators (`index.html`, `assets/index-3f2a.js`). */
+  files: ReadonlyMap<string, UiFile>;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+/** Types worth compressing; images and fonts are compressed already. */
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg)/;
+
+function walk(root: string, dir: string, out: Map<string, UiFile>): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(root, full, out);
+    else if (entry.isFile()) {
+      const body = fs.readFileSync(full);
+      const rel = path.relative(root, full).split(path.sep).join('/');
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+      out.set(rel, { body, contentType: guessMimeType(entry.name), etag });
+    }
+  }
+}
+
+/**
+ * Reads the built UI from `root` (a Vite `dist` folder). Null when there is no `index.html` there, so a
+ * server started from sources without a UI build simply serves no UI.
+ *
+ * @example
+ * const assets = loadUiAssets('/opt/loupe/dist/ui');
+ * if (assets) mountUiRoutes(app, assets);
+ */
+export function loadUiAssets(root: string): UiAssets | null {
+  if (!fs.existsSync(path.join(root, 'index.html'))) return null;
+  const files = new Map<string, UiFile>();
+  walk(root, root, files);
+  return { files };
+}
+
+function acceptsGzip(c: Context): boolean {
+  return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+}
+
+function fileResponse(c: Context, file: UiFile, cacheControl: string): Response {
+  const gzip = acceptsGzip(c) && COMPRESSIBLE.test(file.contentType) && file.body.length > 1024;
+  const etag = gzip ? `${file.etag.slice(0, -1)}-gz"` : file.etag;
+  const headers: Record<string, string> = { 'cache-control': cacheControl, etag, 'content-type': file.contentType, vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff' };
+  const match = c.req.header('if-none-match');
+  if (match !== undefined && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) return new Response(null, { status: 304, headers });
+  let body = file.body;
+  if (gzip) {
+    file.gzipped ??= gzipSync(file.body);
+    body = file.gzipped;
+    headers['content-encoding'] = 'gzip';
+  }
+  headers['content-length'] = String(body.length);
+  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
+}
+
+/**
+ * Mounts the UI (call it after every API route): `/` and the UI's own routes answer `index.html`
+ * (revalidated), `assets/*` answer their hashed file (immutable), other files of the build (favicon)
+ * are revalidated. Anything else falls through to the app's bare 404.
+ *
+ * @example
+ * mountUiRoutes(app, loadUiAssets(uiRoot)!);
+ */
+export function mountUiRoutes(app: Hono, assets: UiAssets): void {
+  const index = assets.files.get('index.html');
+  if (!index) throw new Error('UI build has no index.html');
+  app.get('*', async (c, next) => {
+    const rel = c.req.path.replace(/^\/+/, '');
+    if (rel === '' || rel === 'index.html') return fileResponse(c, index, REVALIDATE);
+    const file = assets.files.get(rel);
+    if (file) return fileResponse(c, file, rel.startsWith('assets/') ? IMMUTABLE : REVALIDATE);
+    const first = rel.split('/', 1)[0] ?? '';
+    if (UI_ROUTE_PREFIXES.includes(first)) return fileResponse(c, index, REVALIDATE);
+    await next();
+  });
+}

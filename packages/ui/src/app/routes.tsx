@@ -1,0 +1,57 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { Navigate, type RouteObject } from 'react-router';
+import { ExperimentListPage } from '../features/experiments/components/experiment-list-page';
+import { ExperimentPage } from '../features/experiments/components/experiment-page';
+import { SessionPage } from '../features/sessions/components/session-page';
+import { SessionsPage } from '../features/sessions/components/sessions-page';
+import { TracePage } from '../features/traces/components/trace-page';
+import { TracesPage } from '../features/traces/components/traces-page';
+import { prefetchSpanTreeStart } from '../features/traces/hooks/use-span-tree';
+import { traceInfoQuery } from '../features/traces/hooks/use-traces';
+import { Layout, NotFoundPage } from './layout';
+
+/**
+ * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
+ * (packages/server/src/http/ui/ui-routes.ts), so each of these can be opened directly. Opening a
+ * trace starts its first reads at once (into the query cache), while the page renders.
+ *
+ * @example
+ * createBrowserRouter(createRoutes(queryClient));
+ */
+export function createRoutes(queryClient: QueryClient): RouteObject[] {
+  const prefetchTrace = ({ params }: { params: { traceId?: string } }) => {
+    if (params.traceId) {
+      void queryClient.prefetchQuery(traceInfoQuery(params.traceId));
+      prefetchSpanTreeStart(queryClient, params.traceId).catch(() => {
+        // The page shows the error when it reads the same query.
+      });
+    }
+    return null;
+  };
+  return [
+    {
+      element: <Layout />,
+      children: [
+        { path: '/', element: <ExperimentListPage /> },
+        { path: '/experiments', element: <Navigate to="/" replace /> },
+        {
+          path: '/experiments/:experimentId',
+          element: <ExperimentPage />,
+          children: [
+            { index: true, element: <Navigate to="overview" replace /> },
+            { path: 'overview', lazy: async () => ({ Component: (await import('../features/overview/components/overview-page')).OverviewPage }) },
+            { path: 'traces', element: <TracesPage /> },
+            { path: 'traces/:traceId', element: <TracePage />, loader: prefetchTrace },
+            { path: 'sessions', element: <SessionsPage /> },
+            { path: 'sessions/:sessionId', element: <SessionPage /> },
+            // Charts (uPlot) and the runs pages load when first opened, keeping the first script small.
+            { path: 'runs', lazy: async () => ({ Component: (await import('../features/runs/components/runs-page')).RunsPage }) },
+            { path: 'runs/compare', lazy: async () => ({ Component: (await import('../features/runs/components/runs-compare-page')).RunsComparePage }) },
+            { path: 'runs/:runId', lazy: async () => ({ Component: (await import('../features/runs/components/run-page')).RunPage }) },
+          ],
+        },
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import { ButtonTabs } from '../../../shared/components/tab-links';
+import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
+import { StatusBadge } from '../../../shared/components/status-badge';
+import { CopyButton } from '../../../shared/components/copy-button';
+import { formatCost, formatCount, formatDuration, formatTimestamp } from '../../../shared/lib/format';
+import { useSpanDetail } from '../hooks/use-span-detail';
+import { extractChat } from '../lib/chat-messages';
+import { spanExceptions, type SpanDetail } from '../lib/otel-span';
+import { ChatView } from './chat-view';
+import { JsonView } from './json-view';
+import { SpanTypeIcon } from './span-type-icon';
+
+type Tab = 'io' | 'chat' | 'attributes' | 'events';
+
+const CHAT_TYPES = new Set(['LLM', 'CHAT_MODEL']);
+
+function Metric({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-[11px] text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="truncate text-sm font-medium tabular-nums">{value}</dd>
+    </div>
+  );
+}
+
+function Attributes({ attributes }: { attributes: Record<string, unknown> }) {
+  const entries = Object.entries(attributes).filter(([k]) => k !== 'mlflow.spanInputs' && k !== 'mlflow.spanOutputs');
+  if (!entries.length) return <p className="text-xs text-zinc-400 italic">No attributes</p>;
+  return (
+    <table className="w-full text-xs">
+      <tbody>
+        {entries.map(([k, v]) => (
+          <tr key={k} className="border-b border-zinc-100 align-top dark:border-zinc-800">
+            <th scope="row" className="w-2/5 py-1.5 pr-3 text-left font-mono font-normal break-all text-zinc-500 dark:text-zinc-400">
+              {k}
+            </th>
+            <td className="py-1.5 font-mono break-all whitespace-pre-wrap">{typeof v === 'string' ? v : JSON.stringify(v, null, 2)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Events({ span }: { span: SpanDetail }) {
+  const exceptions = spanExceptions(span);
+  return (
+    <div className="flex flex-col gap-3">
+      {exceptions.map((e, i) => (
+        <div key={`x${i}`} role="alert" className="rounded-md border border-red-200 bg-red-50 p-2.5 text-xs dark:border-red-500/30 dark:bg-red-500/10">
+          <div className="font-semibold text-red-700 dark:text-red-300">
+            {e.type}: {e.message}
+          </div>
+          {e.stacktrace ? <pre className="mt-1.5 overflow-auto font-mono whitespace-pre-wrap text-red-900/80 dark:text-red-200/80">{e.stacktrace}</pre> : null}
+        </div>
+      ))}
+      {span.events.length === 0 ? <p className="text-xs text-zinc-400 italic">No events</p> : null}
+      {span.events
+        .filter((e) => e.name !== 'exception')
+        .map((e, i) => (
+          <div key={i} className="rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
+            <div className="mb-1 flex justify-between text-xs">
+              <span className="font-medium">{e.name}</span>
+              <span className="text-zinc-400">+{formatDuration((e.timeUs - span.startUs) / 1000)}</span>
+            </div>
+            <Attributes attributes={e.attributes} />
+          </div>
+        ))}
+    </div>
+  );
+}
+
+/**
+ * The selected span: name, type, status, latency, tokens, cost; then its inputs and outputs as JSON,
+ * the conversation of an LLM span, its attributes, and its events and exceptions.
+ *
+ * @example
+ * <SpanDetails traceId={traceId} spanId={spanId} inProgress={false} />
+ */
+export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; spanId: string | undefined; inProgress: boolean }) {
+  const detail = useSpanDetail(traceId, spanId, inProgress);
+  const [tab, setTab] = useState<Tab | null>(null);
+  if (!spanId) return <p className="p-4 text-sm text-zinc-500">Select a span to see its details.</p>;
+  if (detail.isPending) return <div className="p-4"><Spinner label="Loading span" /></div>;
+  if (detail.error) return <div className="p-4"><ErrorBanner error={detail.error} title="Span could not be loaded" /></div>;
+  const span = detail.data;
+  if (!span) return <p className="p-4 text-sm text-zinc-500">This span is not in the trace.</p>;
+  // The conversation view is for model calls; other spans show their inputs and outputs as JSON.
+  const chat = CHAT_TYPES.has(span.type) || span.attributes['mlflow.chat.messages'] ? extractChat(span.inputs, span.outputs, span.attributes) : null;
+  const exceptions = spanExceptions(span).length;
+  const tabs: { id: Tab; label: string }[] = [
+    ...(chat ? [{ id: 'chat' as const, label: 'Chat' }] : []),
+    { id: 'io', label: 'Inputs / Outputs' },
+    { id: 'attributes', label: `Attributes (${Object.keys(span.attributes).length})` },
+    { id: 'events', label: `Events (${span.events.length})${exceptions ? ' ⚠' : ''}` },
+  ];
+  // An LLM span opens on its conversation; a tab picked stays picked from span to span where it exists.
+  const shown: Tab = tab && (tab !== 'chat' || chat) ? tab : chat ? 'chat' : 'io';
+  const duration = span.endUs !== undefined ? (span.endUs - span.startUs) / 1000 : undefined;
+  return (
+    <section aria-label="Span details" className="flex h-full min-h-0 flex-col">
+      <header className="shrink-0 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
+        <div className="flex items-center gap-2">
+          <SpanTypeIcon type={span.type} />
+          <h2 className="min-w-0 truncate text-sm font-semibold" title={span.name}>
+            {span.name}
+          </h2>
+          <StatusBadge status={span.status} />
+          <span className="ml-auto font-mono text-[11px] text-zinc-400">{span.spanId}</span>
+          <CopyButton value={span.spanId} label="Copy span id" />
+        </div>
+        {span.statusMessage && span.status === 'ERROR' ? <p className="mt-1 text-xs text-red-600 dark:text-red-400">{span.statusMessage}</p> : null}
+        <dl className="mt-2.5 grid grid-cols-3 gap-3 sm:grid-cols-5">
+          <Metric label="Latency" value={duration === undefined ? 'running' : formatDuration(duration)} />
+          <Metric label="Started" value={formatTimestamp(span.startUs / 1000, true).slice(11)} />
+          <Metric label="Tokens" value={span.tokenUsage ? `${formatCount(span.tokenUsage.total_tokens ?? (span.tokenUsage.input_tokens ?? 0) + (span.tokenUsage.output_tokens ?? 0))}` : '—'} />
+          <Metric label="Cost" value={formatCost(span.costUsd)} />
+          <Metric label="Model" value={span.model ?? '—'} />
+        </dl>
+        {span.tokenUsage ? (
+          <p className="mt-1 text-[11px] text-zinc-500">
+            {formatCount(span.tokenUsage.input_tokens)} input · {formatCount(span.tokenUsage.output_tokens)} output tokens
+          </p>
+        ) : null}
+      </header>
+      <div className="shrink-0 px-4 pt-2">
+        <ButtonTabs label="Span views" tabs={tabs} value={shown} onChange={setTab} />
+      </div>
+      <div className="min-h-0 flex-1 overflow-auto px-4 py-3">
+        {shown === 'chat' && chat ? <ChatView messages={chat} /> : null}
+        {shown === 'io' ? (
+          <div className="flex flex-col gap-3">
+            <div>
+              <h3 className="mb-1 text-xs font-semibold text-zinc-500 uppercase">Inputs</h3>
+              <JsonView label="Inputs" value={span.inputs} />
+            </div>
+            <div>
+              <h3 className="mb-1 text-xs font-semibold text-zinc-500 uppercase">Outputs</h3>
+              <JsonView label="Outputs" value={span.outputs} />
+            </div>
+          </div>
+        ) : null}
+        {shown === 'attributes' ? <Attributes attributes={span.attributes} /> : null}
+        {shown === 'events' ? <Events span={span} /> : null}
+      </div>
+    </section>
+  );
+}

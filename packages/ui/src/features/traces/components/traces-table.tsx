@@ -1,0 +1,105 @@
+import type { TraceInfoV3 } from '@loupe/protocol';
+import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef } from 'react';
+import { useNavigate } from 'react-router';
+import { summarizeTrace } from '../lib/trace-info';
+import { TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
+
+const ROW_HEIGHT = 40;
+
+
+/**
+ * The virtualized traces table: time, name, request, status, latency, tokens, cost, tags, session,
+ * user, assessments. Sorting is the server's (`order_by`); more pages load as the end scrolls near.
+ *
+ * @example
+ * <TracesTable experimentId="1" traces={infos} orderBy="timestamp_ms DESC" onOrderBy={setOrder} onEndReached={next} />
+ */
+export function TracesTable({
+  experimentId,
+  traces,
+  orderBy,
+  onOrderBy,
+  onEndReached,
+  loadingMore,
+}: {
+  experimentId: string;
+  traces: TraceInfoV3[];
+  orderBy: string;
+  onOrderBy: (orderBy: string) => void;
+  onEndReached: () => void;
+  loadingMore: boolean;
+}) {
+  const rows = useMemo(() => traces.map(summarizeTrace), [traces]);
+  const navigate = useNavigate();
+  const columns = useMemo(() => traceColumns(experimentId), [experimentId]);
+  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true });
+  const template = table
+    .getVisibleLeafColumns()
+    .map((c) => (c.id === 'request' ? `minmax(${c.getSize()}px, 1fr)` : `${c.getSize()}px`))
+    .join(' ');
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 20) onEndReached();
+  }, [lastIndex, rows.length, onEndReached]);
+  const [sortKey, sortDir] = orderBy.split(' ');
+  const tableRows = table.getRowModel().rows;
+
+  return (
+    <div ref={scroller} role="table" aria-label="Traces" aria-rowcount={rows.length + 1} className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+      <div role="rowgroup" className="sticky top-0 z-10 min-w-max border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
+        {table.getHeaderGroups().map((g) => (
+          <div role="row" key={g.id} className="grid min-w-max" style={{ gridTemplateColumns: template }}>
+            {g.headers.map((h) => {
+              const key = SORTABLE[h.column.id];
+              const active = key === sortKey;
+              return (
+                <div role="columnheader" key={h.id} aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined} className="px-3 py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400">
+                  {key ? (
+                    <button type="button" onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)} className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white">
+                      {flexRender(h.column.columnDef.header, h.getContext())}
+                      <span aria-hidden className={active ? '' : 'opacity-30'}>
+                        {active && sortDir === 'ASC' ? '▲' : '▼'}
+                      </span>
+                    </button>
+                  ) : (
+                    flexRender(h.column.columnDef.header, h.getContext())
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+      <div role="rowgroup" className="relative min-w-max" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = tableRows[item.index]!;
+          return (
+            <div
+              role="row"
+              key={row.id}
+              aria-rowindex={item.index + 2}
+              // The whole row opens the trace; its links (name, session) keep their own targets.
+              onClick={(e) => {
+                if (!(e.target as HTMLElement).closest('a,button')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
+              }}
+              className="absolute right-0 left-0 grid min-w-max cursor-pointer items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
+              style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+            >
+              {row.getVisibleCells().map((cell) => (
+                <div role="cell" key={cell.id} className="flex min-w-0 items-center overflow-hidden px-3 whitespace-nowrap">
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+      {loadingMore ? <div className="p-2 text-center text-xs text-zinc-400">Loading more traces…</div> : null}
+    </div>
+  );
+}

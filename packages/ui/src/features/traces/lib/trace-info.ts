@@ -1,0 +1,151 @@
+import type { Assessment, TraceInfoV3 } from '@loupe/protocol';
+import { parseProtoDuration } from '../../../shared/lib/format';
+
+/**
+ * What the traces table and trace header read from a TraceInfoV3: name, latency, token usage, cost,
+ * session, user, the user's own tags, assessments.
+ */
+
+/**
+ * Metadata keys MLflow uses for trace aggregates and identities (spec §4.1).
+ *
+ * @example
+ * info.trace_metadata[TRACE_METADATA.session]; // 's-1'
+ */
+export const TRACE_METADATA = {
+  tokenUsage: 'mlflow.trace.tokenUsage',
+  cost: 'mlflow.trace.cost',
+  session: 'mlflow.trace.session',
+  user: 'mlflow.trace.user',
+  sizeStats: 'mlflow.trace.sizeStats',
+  sourceRun: 'mlflow.sourceRun',
+} as const;
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The numbers of one trace, ready for a row. */
+export interface TraceSummary {
+  id: string;
+  name: string;
+  requestTimeMs: number;
+  latencyMs?: number;
+  state: TraceInfoV3['state'];
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  costUsd?: number;
+  session?: string;
+  user?: string;
+  /** Tags the user set (MLflow's own `mlflow.*` tags left out). */
+  tags: Record<string, string>;
+  assessments: Assessment[];
+  spanCount?: number;
+  requestPreview: string;
+  responsePreview: string;
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+
+/**
+ * Summarizes a trace info for display.
+ *
+ * @example
+ * summarizeTrace(info).latencyMs; // 532
+ */
+export function summarizeTrace(info: TraceInfoV3): TraceSummary {
+  const usage = parseJson(info.trace_metadata?.[TRACE_METADATA.tokenUsage]);
+  const cost = parseJson(info.trace_metadata?.[TRACE_METADATA.cost]);
+  const size = parseJson(info.trace_metadata?.[TRACE_METADATA.sizeStats]);
+  const tags = Object.fromEntries(Object.entries(info.tags ?? {}).filter(([k]) => !k.startsWith('mlflow.')));
+  const summary: TraceSummary = {
+    id: info.trace_id,
+    name: info.tags?.['mlflow.traceName'] ?? '',
+    requestTimeMs: Date.parse(info.request_time),
+    state: info.state,
+    tags,
+    assessments: info.assessments ?? [],
+    requestPreview: info.request_preview ?? '',
+    responsePreview: info.response_preview ?? '',
+  };
+  const latency = parseProtoDuration(info.execution_duration);
+  if (latency !== undefined && info.state !== 'IN_PROGRESS') summary.latencyMs = latency;
+  const put = <K extends keyof TraceSummary>(key: K, v: TraceSummary[K] | undefined) => {
+    if (v !== undefined) summary[key] = v;
+  };
+  put('inputTokens', num(usage?.input_tokens));
+  put('outputTokens', num(usage?.output_tokens));
+  put('totalTokens', num(usage?.total_tokens) ?? (num(usage?.input_tokens) !== undefined || num(usage?.output_tokens) !== undefined ? (num(usage?.input_tokens) ?? 0) + (num(usage?.output_tokens) ?? 0) : undefined));
+  put('costUsd', num(cost?.total_cost));
+  put('session', info.trace_metadata?.[TRACE_METADATA.session] || undefined);
+  put('user', info.trace_metadata?.[TRACE_METADATA.user] || undefined);
+  put('spanCount', num(size?.num_spans));
+  return summary;
+}
+
+/**
+ * An assessment's value as short text: feedback values, expectation values, or the error.
+ *
+ * @example
+ * assessmentValueText({ feedback: { value: true } } as Assessment); // 'true'
+ */
+export function assessmentValueText(a: Pick<Assessment, 'feedback' | 'expectation'>): string {
+  if (a.feedback) {
+    if (a.feedback.error) return `error: ${a.feedback.error.error_message ?? a.feedback.error.error_code ?? ''}`;
+    const v = a.feedback.value;
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  if (a.expectation) {
+    if (a.expectation.serialized_value) return a.expectation.serialized_value.value;
+    const v = a.expectation.value;
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return '';
+}
+
+/**
+ * Whether an assessment reads as good (true, yes, pass, positive numbers), bad, or neither.
+ *
+ * @example
+ * assessmentSentiment({ feedback: { value: false } } as Assessment); // 'negative'
+ */
+export function assessmentSentiment(a: Pick<Assessment, 'feedback'>): 'positive' | 'negative' | 'neutral' {
+  const v = a.feedback?.value;
+  if (v === true || (typeof v === 'string' && /^(yes|true|pass|good|correct|thumbs_up|👍)$/i.test(v))) return 'positive';
+  if (v === false || (typeof v === 'string' && /^(no|false|fail|bad|incorrect|thumbs_down|👎)$/i.test(v))) return 'negative';
+  return 'neutral';
+}
+
+/**
+ * The text of a request or response preview: the last user message of a chat request, a single
+ * string field, or the JSON as it is.
+ *
+ * @example
+ * previewText('{"messages":[{"role":"user","content":"hi"}]}'); // 'hi'
+ */
+export function previewText(preview: string): string {
+  const parsed = parseJson(preview);
+  if (!parsed) return preview;
+  const messages = parsed.messages ?? (parsed.inputs as Record<string, unknown> | undefined)?.messages;
+  if (Array.isArray(messages)) {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i] as { role?: string; content?: unknown };
+      if (m?.role === 'user' && typeof m.content === 'string') return m.content;
+    }
+  }
+  const choices = parsed.choices;
+  if (Array.isArray(choices)) {
+    const content = (choices[0] as { message?: { content?: unknown } })?.message?.content;
+    if (typeof content === 'string') return content;
+  }
+  const strings = Object.values(parsed).filter((v): v is string => typeof v === 'string');
+  if (strings.length === 1) return strings[0]!;
+  return preview;
+}

@@ -1,0 +1,99 @@
+/**
+ * The UI's one door to the server: JSON over `/ajax-api/...` (as MLflow's UI calls it) and Loupe's read
+ * endpoints. Errors come back as {@link ApiRequestError} carrying MLflow's `error_code` and message.
+ */
+
+/**
+ * A failed API call: HTTP status plus MLflow's `{error_code, message}` when the server sent one.
+ *
+ * @example
+ * if (err instanceof ApiRequestError && err.errorCode === 'RESOURCE_DOES_NOT_EXIST') showNotFound();
+ */
+export class ApiRequestError extends Error {
+  override readonly name = 'ApiRequestError';
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Query values; arrays repeat the key (`?run_ids=a&run_ids=b`), as MLflow's GET RPCs read them. */
+export type QueryParams = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+/** Options of one request. */
+export interface RequestOptions {
+  query?: QueryParams;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/**
+ * A URL under `/ajax-api/` with its query string.
+ *
+ * @example
+ * apiUrl('2.0/mlflow/runs/get', { run_id: 'abc' }); // '/ajax-api/2.0/mlflow/runs/get?run_id=abc'
+ */
+export function apiUrl(path: string, query?: QueryParams): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) params.append(key, v);
+    else params.append(key, String(value));
+  }
+  const qs = params.toString();
+  return `/ajax-api/${path}${qs ? `?${qs}` : ''}`;
+}
+
+async function errorOf(res: Response): Promise<ApiRequestError> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { error_code?: string; message?: string };
+    if (body.message) return new ApiRequestError(res.status, body.error_code ?? 'UNKNOWN', body.message);
+  } catch {
+    // Not JSON: a bare 404 or a proxy's page.
+  }
+  return new ApiRequestError(res.status, res.status === 404 ? 'ENDPOINT_NOT_FOUND' : 'HTTP_ERROR', text.slice(0, 300) || `HTTP ${res.status}`);
+}
+
+/**
+ * Calls one RPC and returns its JSON answer (an empty body is `{}`).
+ *
+ * @example
+ * const { experiments } = await apiRequest<{ experiments?: Experiment[] }>('POST', '2.0/mlflow/experiments/search', { body: { max_results: 100 } });
+ */
+export async function apiRequest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+  const init: RequestInit = { method, ...(options.signal ? { signal: options.signal } : {}) };
+  if (options.body !== undefined) {
+    init.body = JSON.stringify(options.body);
+    init.headers = { 'content-type': 'application/json' };
+  }
+  const res = await fetch(apiUrl(path, options.query), init);
+  if (!res.ok) throw await errorOf(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/**
+ * Reads a run artifact as text through `GET /get-artifact` (MLflow has no `/ajax-api` twin of it).
+ *
+ * @example
+ * const text = await fetchArtifactText('abc123', 'notes/hello.txt');
+ */
+export async function fetchArtifactText(runId: string, path: string, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(artifactUrl(runId, path), signal ? { signal } : {});
+  if (!res.ok) throw await errorOf(res);
+  return res.text();
+}
+
+/**
+ * The URL of a run artifact's bytes (for `<img src>` and downloads).
+ *
+ * @example
+ * artifactUrl('abc123', 'plots/loss.png'); // '/get-artifact?run_id=abc123&path=plots%2Floss.png'
+ */
+export function artifactUrl(runId: string, path: string): string {
+  return `/get-artifact?${new URLSearchParams({ run_id: runId, path }).toString()}`;
+}
