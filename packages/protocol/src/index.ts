@@ -7,6 +7,7 @@ export * from './errors/api-error.js';
 export * from './entities/tracking.js';
 export * from './entities/traces.js';
 export * from './entities/assessments.js';
+export * from './entities/chat.js';
 export * from './schemas/fields.js';
 export * from './schemas/well-known-types.js';
 export * as TrackingRequests from './schemas/tracking-requests.js';

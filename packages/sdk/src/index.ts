@@ -48,4 +48,4 @@ export type { StartRunOptions, MetricOptions } from './client/runs.js';
 export type { CreateLoggedModelOptions } from './client/logged-models.js';
 export type { SearchTracesOptions } from './client/traces.js';
 export type { FeedbackInput, ExpectationInput, AssessmentUpdate, AssessmentSource } from './client/assessments.js';
-export type { Experiment, Run, RunInfo, LoggedModel, TraceInfoV3, Assessment, FileInfo } from '@loupe/protocol';
+export type { Experiment, Run, RunInfo, LoggedModel, TraceInfoV3, Assessment, FileInfo, ChatMessage, ChatToolCall, ChatTool, ChatContentPart } from '@loupe/protocol';

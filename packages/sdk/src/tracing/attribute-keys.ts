@@ -15,6 +15,10 @@ export const SpanAttributeKey = {
   LLM_COST: 'mlflow.llm.cost',
   LLM_MODEL: 'mlflow.llm.model',
   LLM_PROVIDER: 'mlflow.llm.provider',
+  /** The conversation of an LLM call in Loupe's one chat format (`ChatMessage[]` of `@loupe/protocol`). */
+  CHAT_MESSAGES: 'mlflow.chat.messages',
+  /** The tools offered to the model (`ChatTool[]`). */
+  CHAT_TOOLS: 'mlflow.chat.tools',
   TRACE_TAG_PREFIX: 'mlflow.traceTag.',
 } as const;
 
