@@ -39,6 +39,8 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
     await tree.getByRole('treeitem', { name: /^agent, AGENT/ }).waitFor();
     await tree.getByRole('treeitem', { name: /^tool-1, TOOL/ }).waitFor();
     await screenshot(page, 'huge-trace-open');
+    // The header counts every span of the trace, before they are read.
+    await page.getByText(SPANS.toLocaleString('en-US'), { exact: true }).first().waitFor();
     // Virtualized: a screenful of rows in the DOM, not 100,000.
     expect(await tree.getByRole('treeitem').count()).toBeLessThan(120);
 

@@ -72,6 +72,8 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
 
   it('serves a lazily expanded tree: roots, then children, as summaries with child counts', async () => {
     const roots = await get<Summary>('roots_only=true&view=SUMMARY');
+    // Every page says how many spans the trace holds in all, so a viewer can tell before reading them.
+    expect(roots.body.trace_span_count).toBe(1000);
     expect(roots.spans).toEqual([{ span_id: hex(1), name: 'step-1', type: 'AGENT', status: 'OK', start_time_us: Number(T0_NS / 1000n) + 1, end_time_us: Number(T0_NS / 1000n) + 1, child_count: 9 }]);
     const children = await get<Summary>(`parent_span_id=${hex(1)}&view=SUMMARY&max_results=3`);
     expect(children.spans.map((s) => [s.name, s.child_count, s.parent_span_id])).toEqual([

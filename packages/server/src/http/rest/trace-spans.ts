@@ -16,7 +16,7 @@ export const traceSpanRoutes = [
       const page = await services.traces.spanPage(req);
       const token = page.nextPageToken !== undefined ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
       const spans = page.view === 'FULL' ? page.spans.join(',') : page.spans.map((s) => toProtoJson(s)).join(',');
-      return new RawJson(`{"spans":[${spans}]${token}}`);
+      return new RawJson(`{"spans":[${spans}]${token},"trace_span_count":${page.traceSpanCount}}`);
     },
   }),
 ];

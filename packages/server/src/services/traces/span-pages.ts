@@ -22,7 +22,11 @@ export interface SpanSummary {
 }
 
 /** One page: full spans as stored OTel proto JSON texts, or summaries. */
-export type SpanPage = { view: 'FULL'; spans: string[]; nextPageToken?: string } | { view: 'SUMMARY'; spans: SpanSummary[]; nextPageToken?: string };
+export type SpanPage = ({ view: 'FULL'; spans: string[] } | { view: 'SUMMARY'; spans: SpanSummary[] }) & {
+  nextPageToken?: string;
+  /** How many spans the trace holds in all (a huge trace's viewer shows it before reading them). */
+  traceSpanCount: number;
+};
 
 /**
  * A span id as clients hold it: 16 hex digits (Loupe, OTLP/JSON) or the base64 of the 8 bytes (the OTel
@@ -93,11 +97,12 @@ export async function spanPage(store: TraceStore, req: SearchTraceSpans): Promis
     query.subtree = { spanId: spanIdParam('subtree_span_id', req.subtree_span_id), ...(req.max_depth !== undefined ? { maxDepth: req.max_depth } : {}) };
   }
   if (req.page_token) query.after = decodeCursor(req.page_token);
-  if (!(await store.getTrace(req.trace_id))) throw ApiError.notFound(`Trace with ID ${req.trace_id} is not found.`);
+  const trace = await store.getTrace(req.trace_id);
+  if (!trace) throw ApiError.notFound(`Trace with ID ${req.trace_id} is not found.`);
 
   const page = await store.findSpans(query);
   const last = page.items.at(-1);
   const nextPageToken = page.hasMore && last ? encodeCursor({ startTimeUs: last.startTimeUs, spanId: last.spanId }) : undefined;
-  const token = nextPageToken !== undefined ? { nextPageToken } : {};
-  return view === 'SUMMARY' ? { view, spans: page.items.map(summary), ...token } : { view, spans: page.items.map((s) => s.content), ...token };
+  const rest = { traceSpanCount: trace.spanCount, ...(nextPageToken !== undefined ? { nextPageToken } : {}) };
+  return view === 'SUMMARY' ? { view, spans: page.items.map(summary), ...rest } : { view, spans: page.items.map((s) => s.content), ...rest };
 }

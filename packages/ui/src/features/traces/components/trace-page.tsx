@@ -82,7 +82,15 @@ export function TracePage() {
   const summary = info.data ? summarizeTrace(info.data) : undefined;
   const [detailsWidth, setDetailsWidth] = useDetailsWidth();
   const spanCountText =
-    summary?.spanCount !== undefined ? formatCount(summary.spanCount) : tree.mode === 'whole' ? formatCount(tree.tree.nodes.size - 1) : tree.mode === 'paged' ? `more than ${formatCount(WHOLE_TRACE_PAGE)}` : '—';
+    summary?.spanCount !== undefined
+      ? formatCount(summary.spanCount)
+      : tree.spanCount !== undefined
+        ? formatCount(tree.spanCount)
+        : tree.mode === 'whole'
+          ? formatCount(tree.tree.nodes.size - 1)
+          : tree.mode === 'paged'
+            ? `more than ${formatCount(WHOLE_TRACE_PAGE)}`
+            : '—';
 
   if (info.error) {
     return (

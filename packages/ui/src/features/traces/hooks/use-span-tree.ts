@@ -15,7 +15,7 @@ const CHILD_PAGE = 500;
 /** Span-page requests at once: enough to fill the screen quickly, few enough to share the server. */
 const MAX_IN_FLIGHT = 4;
 
-type SpanPage = { spans?: SpanSummary[]; next_page_token?: string };
+type SpanPage = { spans?: SpanSummary[]; next_page_token?: string; trace_span_count?: number };
 
 /**
  * The first reads of a trace view, through the query cache: the first page of all spans and the
@@ -51,6 +51,8 @@ export interface SpanTreeState {
   error: unknown;
   /** `whole`: every span was read at once; `paged`: children are read as their rows come into view. */
   mode: 'whole' | 'paged' | undefined;
+  /** How many spans the trace holds in all, as the server counts them (before they are all read). */
+  spanCount: number | undefined;
   /** Reads the next page of a span's children (ROOT_ID: of the roots), unless one is on its way or the last attempt failed. */
   loadChildren(parentId: string): void;
   /** Spans whose children could not be read (not asked again until `retry`). */
@@ -76,6 +78,7 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   const [status, setStatus] = useState<SpanTreeState['status']>('loading');
   const [error, setError] = useState<unknown>();
   const [mode, setMode] = useState<SpanTreeState['mode']>();
+  const [spanCount, setSpanCount] = useState<number>();
   const inFlight = useRef(new Set<string>());
   // A page that failed is not asked again by scrolling (that would hammer a struggling server); the row offers a retry.
   const [failed, setFailed] = useState<ReadonlySet<string>>(new Set());
@@ -145,6 +148,7 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
     (async () => {
       const { whole: first, roots: page } = await prefetchSpanTreeStart(queryClient, traceId);
       if (cancelled) return;
+      setSpanCount(first.trace_span_count);
       if (!first.next_page_token) {
         setTree(SpanTree.fromAllSpans(first.spans ?? []));
         setMode('whole');
@@ -169,12 +173,14 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   const refresh = useCallback(async () => {
     if (mode === 'whole') {
       const page = await apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', max_results: WHOLE_TRACE_PAGE } });
+      setSpanCount(page.trace_span_count);
       if (page.next_page_token) return;
       const next = SpanTree.fromAllSpans(page.spans ?? []);
       for (const id of tree.collapsedIds()) next.setExpanded(id, false);
       setTree(next);
     } else {
       const page = await apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', roots_only: true, max_results: WHOLE_TRACE_PAGE } });
+      setSpanCount(page.trace_span_count);
       const spans = page.spans ?? [];
       tree.updateSpans(spans);
       const fresh = spans.filter((s) => !tree.span(s.span_id));
@@ -226,5 +232,5 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   // The tree mutates in place; `version` says when its rows changed.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const rows = useMemo(() => tree.rows(), [tree, version]);
-  return { tree, version, rows, status, error, mode, loadChildren, failed, retry, reveal, setExpanded };
+  return { tree, version, rows, status, error, mode, spanCount, loadChildren, failed, retry, reveal, setExpanded };
 }
