@@ -9,7 +9,7 @@ import type { SpanSpec } from './seed.js';
  * await seed.sendTrace(exp, supportAgentTrace(3, { fail: false }), { startMs: Date.now(), session: 's-1' });
  */
 export function supportAgentTrace(n: number, { fail = false, question = `Where is my order ${1000 + n}?` } = {}): SpanSpec {
-  const usage = (input: number, output: number) => ({ 'mlflow.chat.tokenUsage': JSON.stringify({ input_tokens: input, output_tokens: output, total_tokens: input + output }), 'mlflow.llm.cost': JSON.stringify({ total_cost: (input + output) / 1e6 }), 'mlflow.llm.model': JSON.stringify('gpt-4o') });
+  const usage = (input: number, output: number) => ({ 'mlflow.chat.tokenUsage': { input_tokens: input, output_tokens: output, total_tokens: input + output }, 'mlflow.llm.cost': { total_cost: (input + output) / 1e6 }, 'mlflow.llm.model': 'gpt-4o' });
   const answer = fail ? 'Sorry, I could not reach the order service.' : `Order ${1000 + n} has shipped.`;
   return {
     name: 'support_agent',

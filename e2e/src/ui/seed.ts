@@ -1,13 +1,13 @@
-import { context, trace, SpanStatusCode, type Context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createClient, createLoupe, type Loupe, type LoupeClient, type LoupeSpan } from '@loupe/sdk';
 
 /**
- * Seeds a real Loupe server for the UI's browser tests over its real APIs: spans made by the
- * OpenTelemetry JS SDK and sent as OTLP protobuf to `/v1/traces` (what any exporter sends), runs,
- * metrics, params, tags and artifacts over MLflow's REST API. When @loupe/sdk lands, `sendTrace` can
- * become an SDK call; the tests only see this interface.
+ * Seeds a real Loupe server for the UI's browser tests the way applications do: traces through
+ * `@loupe/sdk` (spans over OTLP, then StartTraceV3 when the root ends), experiments, runs, metrics,
+ * params, tags and artifacts through its tracking client. The huge trace is made by the OpenTelemetry
+ * JS SDK and sent as OTLP protobuf as it is (`sendSpans`), as any OTLP exporter would.
  */
 
 /** One span to create: times in ms from the trace's start; children nest. */
@@ -18,7 +18,8 @@ export interface SpanSpec {
   end: number;
   inputs?: unknown;
   outputs?: unknown;
-  attributes?: Record<string, string | number | boolean>;
+  /** Extra span attributes, any JSON-able values (encoded once, as the SDK encodes every attribute). */
+  attributes?: Record<string, unknown>;
   error?: string;
   children?: SpanSpec[];
 }
@@ -29,8 +30,8 @@ export interface TraceOptions {
   session?: string;
   user?: string;
   tags?: Record<string, string>;
-  /** Leave the root span out: the trace stays IN_PROGRESS until it is sent. */
-  withoutRoot?: boolean;
+  /** Leave the root span open: the trace stays IN_PROGRESS until `finish()` ends it. */
+  leaveOpen?: boolean;
 }
 
 /** A JSON-over-HTTP client of one server, with the seeding calls the UI tests need. */
@@ -38,20 +39,14 @@ export interface Seeder {
   url: string;
   post<T = Record<string, unknown>>(path: string, body: unknown): Promise<T>;
   createExperiment(name: string): Promise<string>;
-  /** Sends one trace's spans; returns the trace id (`tr-<hex>`) and the root span's spans by name. */
-  sendTrace(experimentId: string, root: SpanSpec, options: TraceOptions): Promise<{ traceId: string; spans: ReadableSpan[]; root: ReadableSpan }>;
+  /** Records one trace through the SDK and waits until it is exported; `finish` ends a root left open. */
+  sendTrace(experimentId: string, root: SpanSpec, options: TraceOptions): Promise<{ traceId: string; finish(): Promise<void> }>;
   /** Sends SDK spans as they are (for a trace built elsewhere or a root sent late). */
   sendSpans(experimentId: string, spans: ReadableSpan[]): Promise<void>;
   createRun(experimentId: string, name: string, data: { params?: Record<string, string>; metrics?: Record<string, number[]>; tags?: Record<string, string>; startMs?: number }): Promise<string>;
   uploadArtifact(runId: string, path: string, body: string | Uint8Array): Promise<void>;
-}
-
-function setAttributes(spec: SpanSpec): Record<string, string | number | boolean> {
-  const attributes: Record<string, string | number | boolean> = { ...spec.attributes };
-  if (spec.type) attributes['mlflow.spanType'] = spec.type;
-  if (spec.inputs !== undefined) attributes['mlflow.spanInputs'] = JSON.stringify(spec.inputs);
-  if (spec.outputs !== undefined) attributes['mlflow.spanOutputs'] = JSON.stringify(spec.outputs);
-  return attributes;
+  /** Flushes and stops the SDK instances the seeder made. */
+  close(): Promise<void>;
 }
 
 /**
@@ -62,6 +57,17 @@ function setAttributes(spec: SpanSpec): Record<string, string | number | boolean
  * const exp = await seed.createExperiment('ui');
  */
 export function createSeeder(url: string): Seeder {
+  const client: LoupeClient = createClient({ trackingUri: url });
+  const instances = new Map<string, Loupe>();
+  // One SDK instance per experiment (an instance traces into one experiment), kept for the seeder's life.
+  const loupeFor = (experimentId: string) => {
+    let loupe = instances.get(experimentId);
+    if (!loupe) {
+      loupe = createLoupe({ trackingUri: url, experimentId, export: { flushOnExit: false } }, {});
+      instances.set(experimentId, loupe);
+    }
+    return loupe;
+  };
   const post = async <T>(p: string, body: unknown): Promise<T> => {
     const res = await fetch(`${url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const text = await res.text();
@@ -82,51 +88,61 @@ export function createSeeder(url: string): Seeder {
     post,
     sendSpans,
     async createExperiment(name) {
-      return (await post<{ experiment_id: string }>('/api/2.0/mlflow/experiments/create', { name })).experiment_id;
+      return client.createExperiment(name);
     },
     async sendTrace(experimentId, rootSpec, options) {
-      const exporter = new InMemorySpanExporter();
-      const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'loupe-ui-e2e' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
-      const tracer = provider.getTracer('loupe-ui-e2e');
-      const make = (spec: SpanSpec, parent: Context, isRoot: boolean) => {
-        const attributes = setAttributes(spec);
-        if (isRoot) {
-          if (options.session) attributes['session.id'] = options.session;
-          if (options.user) attributes['user.id'] = options.user;
-          for (const [k, v] of Object.entries(options.tags ?? {})) attributes[`mlflow.traceTag.${k}`] = v;
+      const loupe = loupeFor(experimentId);
+      let root: LoupeSpan | undefined;
+      const make = (spec: SpanSpec, parent: LoupeSpan | undefined) => {
+        const span = loupe.startSpan({
+          name: spec.name,
+          ...(spec.type ? { spanType: spec.type as never } : {}),
+          ...(spec.attributes ? { attributes: spec.attributes } : {}),
+          ...(spec.inputs !== undefined ? { inputs: spec.inputs } : {}),
+          ...(parent ? { parent } : {}),
+          startTime: options.startMs + spec.start,
+        });
+        if (!parent) {
+          root = span;
+          // Trace-level fields are set while the root is the active span, as an application does.
+          const update = { ...(options.session ? { sessionId: options.session } : {}), ...(options.user ? { userId: options.user } : {}), ...(options.tags ? { tags: options.tags } : {}) };
+          context.with(trace.setSpan(context.active(), span.otelSpan), () => loupe.updateCurrentTrace(update));
         }
-        const span = tracer.startSpan(spec.name, { startTime: options.startMs + spec.start, attributes }, parent);
-        const ctx = trace.setSpan(parent, span);
-        for (const child of spec.children ?? []) make(child, ctx, false);
-        if (spec.error) {
-          span.recordException({ name: 'ToolError', message: spec.error });
-          span.setStatus({ code: SpanStatusCode.ERROR, message: spec.error });
-        } else span.setStatus({ code: SpanStatusCode.OK });
-        span.end(options.startMs + spec.end);
+        for (const child of spec.children ?? []) make(child, span);
+        if (!parent && options.leaveOpen) return;
+        if (spec.error) span.recordException(Object.assign(new Error(spec.error), { name: 'ToolError' }));
+        span.end({ ...(spec.outputs !== undefined ? { outputs: spec.outputs } : {}), endTime: options.startMs + spec.end });
       };
-      make(rootSpec, context.active(), true);
-      const spans = exporter.getFinishedSpans();
-      const root = spans.find((s) => !s.parentSpanContext) as ReadableSpan;
-      await sendSpans(experimentId, options.withoutRoot ? spans.filter((s) => s !== root) : spans);
-      return { traceId: `tr-${root.spanContext().traceId}`, spans, root };
+      make(rootSpec, undefined);
+      await loupe.flushTraces();
+      const traceId = root!.traceId;
+      return {
+        traceId,
+        finish: async () => {
+          root!.end({ ...(rootSpec.outputs !== undefined ? { outputs: rootSpec.outputs } : {}), endTime: options.startMs + rootSpec.end });
+          await loupe.flushTraces();
+        },
+      };
     },
     async createRun(experimentId, name, data) {
       const start = data.startMs ?? Date.now() - 60_000;
-      const { run } = await post<{ run: { info: { run_id: string } } }>('/api/2.0/mlflow/runs/create', { experiment_id: experimentId, run_name: name, start_time: start });
+      const run = await client.startRun({ experimentId, runName: name, startTime: start, ...(data.tags ? { tags: data.tags } : {}) });
       const runId = run.info.run_id;
-      const metrics = Object.entries(data.metrics ?? {}).flatMap(([key, values]) => values.map((value, step) => ({ key, value, step, timestamp: start + step * 1000 })));
-      await post('/api/2.0/mlflow/runs/log-batch', {
-        run_id: runId,
-        metrics,
-        params: Object.entries(data.params ?? {}).map(([key, value]) => ({ key, value })),
-        tags: Object.entries(data.tags ?? {}).map(([key, value]) => ({ key, value })),
-      });
-      await post('/api/2.0/mlflow/runs/update', { run_id: runId, status: 'FINISHED', end_time: start + 30_000 });
+      if (data.params) await client.logParams(runId, data.params);
+      const steps = Math.max(0, ...Object.values(data.metrics ?? {}).map((v) => v.length));
+      for (let step = 0; step < steps; step++) {
+        const values = Object.fromEntries(Object.entries(data.metrics ?? {}).flatMap(([key, v]) => (step < v.length ? [[key, v[step] as number]] : [])));
+        await client.logMetrics(runId, values, { step, timestamp: start + step * 1000 });
+      }
+      await client.endRun(runId, 'FINISHED', start + 30_000);
       return runId;
     },
     async uploadArtifact(runId, path, body) {
-      const res = await fetch(`${url}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(path)}`, { method: 'POST', body: typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>) });
-      if (!res.ok) throw new Error(`upload-artifact ${path} -> ${res.status}: ${await res.text()}`);
+      await client.logArtifactData(runId, body, path);
+    },
+    async close() {
+      await Promise.all([...instances.values()].map((l) => l.shutdown()));
+      instances.clear();
     },
   };
 }

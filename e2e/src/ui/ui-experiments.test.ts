@@ -21,6 +21,7 @@ describeWithChromium('UI: serving and the experiments list (built CLI, Chromium)
   });
 
   afterAll(async () => {
+    await seed?.close();
     await browser?.close();
     await server?.stop();
   });

@@ -5,13 +5,14 @@ import { createSqliteDatabase } from '../../../packages/server/src/testing/backe
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
 import { hugeTraceSpans } from './huge-trace.js';
-import { createSeeder } from './seed.js';
+import { createSeeder, type Seeder } from './seed.js';
 
 const SPANS = 100_000;
 
 // The timing (first paint <= 2 s) is measured by bench/ui-huge-trace.mjs; this checks the behaviour.
 describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (built CLI, Chromium)', () => {
   let server: CliServer;
+  let seed: Seeder | undefined;
   let browser: TestBrowser;
   let page: Page;
   let url: string;
@@ -19,7 +20,7 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
 
   beforeAll(async () => {
     server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-huge-');
-    const seed = createSeeder(server.url);
+    seed = createSeeder(server.url);
     const exp = await seed.createExperiment('huge');
     spans = hugeTraceSpans(SPANS, 100);
     for (let i = 0; i < spans.length; i += 10_000) await seed.sendSpans(exp, spans.slice(i, i + 10_000));
@@ -29,6 +30,7 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
   }, 180_000);
 
   afterAll(async () => {
+    await seed?.close();
     await browser?.close();
     await server?.stop();
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSqliteDatabase } from '../../../packages/server/src/testing/backends.js';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder } from './seed.js';
+import { createSeeder, type Seeder } from './seed.js';
 
 // A 2x2 PNG (red, green / blue, white).
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
@@ -11,6 +11,7 @@ const rowCount = (page: Page) => page.getByRole('table', { name: 'Runs' }).getBy
 
 describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, Chromium)', () => {
   let server: CliServer;
+  let seed: Seeder | undefined;
   let browser: TestBrowser;
   let page: Page;
   let exp: string;
@@ -18,7 +19,7 @@ describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, C
 
   beforeAll(async () => {
     server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-runs-');
-    const seed = createSeeder(server.url);
+    seed = createSeeder(server.url);
     exp = await seed.createExperiment('classifier');
     for (let i = 0; i < 6; i++) {
       const lr = ['0.1', '0.01', '0.001'][i % 3]!;
@@ -40,6 +41,7 @@ describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, C
   });
 
   afterAll(async () => {
+    await seed?.close();
     await browser?.close();
     await server?.stop();
   });

@@ -30,6 +30,7 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
   });
 
   afterAll(async () => {
+    await seed?.close();
     await browser?.close();
     await server?.stop();
   });
@@ -221,11 +222,11 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
   });
 
   it('shows an in-progress trace and refreshes it when its root span arrives', async () => {
-    const pending = await seed.sendTrace(exp, supportAgentTrace(99, { question: 'Still thinking?' }), { startMs: Date.now(), withoutRoot: true });
+    const pending = await seed.sendTrace(exp, supportAgentTrace(99, { question: 'Still thinking?' }), { startMs: Date.now(), leaveOpen: true });
     await page.goto(`${server.url}/experiments/${exp}/traces/${pending.traceId}`);
     await page.getByText('In progress').first().waitFor();
     await screenshot(page, 'trace-view-in-progress');
-    await seed.sendSpans(exp, [pending.root]);
+    await pending.finish();
     await page.getByRole('heading', { name: 'support_agent' }).first().waitFor({ timeout: 15_000 });
     await page.getByText('In progress').first().waitFor({ state: 'detached', timeout: 15_000 });
     await page.getByRole('tree', { name: 'Span tree' }).getByRole('treeitem', { name: /^support_agent/ }).waitFor({ timeout: 15_000 });
