@@ -62,3 +62,29 @@ export interface TraceInfoV2 {
   request_metadata: { key: string; value: string }[];
   tags: { key: string; value: string }[];
 }
+
+/**
+ * A span in the compact form of Loupe's huge-trace API (`GET /api/3.0/loupe/traces/{id}/spans?view=SUMMARY`):
+ * ids as hex, times in epoch microseconds, and how many children the span has.
+ *
+ * @example
+ * const s: SpanSummary = { span_id: '8b2f0c1d2e3f4a5b', name: 'agent', type: 'AGENT', status: 'OK', start_time_us: 1700000000000000, child_count: 12 };
+ */
+export interface SpanSummary {
+  span_id: string;
+  parent_span_id?: string;
+  name: string;
+  type: string;
+  status: string;
+  start_time_us: number;
+  end_time_us?: number;
+  child_count: number;
+}
+
+/** One answer of the huge-trace API: a page of spans (full OTel proto JSON spans or summaries). */
+export interface SpanPageResponse<S = SpanSummary> {
+  spans?: S[];
+  next_page_token?: string;
+  /** How many spans the trace holds in all. */
+  trace_span_count: number;
+}

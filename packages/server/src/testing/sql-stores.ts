@@ -11,6 +11,9 @@ import { SqlRunStore } from '../store/sql/sql-run-store.js';
 import { SqlTraceStore } from '../store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from '../store/sql/sql-assessment-store.js';
 import { SqlTraceLinkStore } from '../store/sql/sql-trace-link-store.js';
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../store/sql/dialects/sql-dialect.js';
+import type { Database } from '../store/sql/schema.js';
 import type { TestBackend } from './backends.js';
 
 /** Every SQL store on one fresh, migrated database, and how to drop it. */
@@ -42,6 +45,48 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     traces: new SqlTraceStore(db, dialect),
     assessments: new SqlAssessmentStore(db),
     traceLinks: new SqlTraceLinkStore(db),
+    dispose: async () => {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
+
+/** Two trace stores on one fresh database and experiment, for checking that search plans agree. */
+export interface SearchPlanFixture {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  /** The database's URI (for code that opens its own connection). */
+  uri: string;
+  experimentId: string;
+  /** Drives every selective filter from its index (threshold 10,000 matches). */
+  driving: SqlTraceStore;
+  /** Never does (threshold 1): walks traces in order, the plan the other must agree with. */
+  walking: SqlTraceStore;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Creates a migrated database with one experiment and the two trace stores whose results every
+ * index-driven search path is compared against.
+ *
+ * @example
+ * const f = await openSearchPlanFixture(backend, 'text');
+ * expect(await search(f.driving)).toEqual(await search(f.walking));
+ */
+export async function openSearchPlanFixture(backend: TestBackend, experimentName: string): Promise<SearchPlanFixture> {
+  const database = await backend.create();
+  const dialect = createDialect(database.uri);
+  const db = dialect.createKysely();
+  await migrateToLatest(db, dialect);
+  const experimentId = await new SqlExperimentStore(db, dialect).createExperiment({ name: experimentName, artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
+  return {
+    db,
+    dialect,
+    uri: database.uri,
+    experimentId,
+    driving: new SqlTraceStore(db, dialect, { selectiveMatches: 10_000 }),
+    walking: new SqlTraceStore(db, dialect, { selectiveMatches: 1 }),
     dispose: async () => {
       await db.destroy();
       await database.drop();

@@ -1,4 +1,4 @@
-import { ApiError, parseTraceFilter, type RequestOf, type SpanRequests } from '@loupe/protocol';
+import { ApiError, parseTraceFilter, type RequestOf, type SpanRequests, type SpanSummary } from '@loupe/protocol';
 import type { SpanCursor, SpanPageItem, SpanQuery, TraceStore } from '../../store/trace-store.js';
 import { maxResults } from '../pagination.js';
 
@@ -8,18 +8,6 @@ type SearchTraceSpans = RequestOf<typeof SpanRequests.SearchTraceSpans>;
 const SPAN_FILTER_ENTITIES = new Set(['span', 'span_attribute', 'text']);
 /** Deepest subtree walk a request may ask for. */
 export const MAX_SUBTREE_DEPTH = 100;
-
-/** A compact span for tree skeletons (ids as hex, times in epoch microseconds). */
-export interface SpanSummary {
-  span_id: string;
-  parent_span_id?: string;
-  name: string;
-  type: string;
-  status: string;
-  start_time_us: number;
-  end_time_us?: number;
-  child_count: number;
-}
 
 /** One page: full spans as stored OTel proto JSON texts, or summaries. */
 export type SpanPage = ({ view: 'FULL'; spans: string[] } | { view: 'SUMMARY'; spans: SpanSummary[] }) & {

@@ -1,15 +1,11 @@
 import { parseTraceFilter } from '@loupe/protocol';
-import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeOnBackend, testBackends } from '../../testing/backends.js';
 import type { SpanBatch } from '../trace-store.js';
-import { createDialect } from './dialects/create-dialect.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { trigramQuery } from './dialects/sqlite/sqlite-span-text.js';
-import { migrateToLatest } from './migrate.js';
-import type { Database } from './schema.js';
-import { SqlExperimentStore } from './sql-experiment-store.js';
-import { SqlTraceStore } from './sql-trace-store.js';
+import type { SqlTraceStore } from './sql-trace-store.js';
+import { openSearchPlanFixture, type SearchPlanFixture } from '../../testing/sql-stores.js';
 import { indexSpanText } from '../../main.js';
 
 describe('trigramQuery', () => {
@@ -24,30 +20,19 @@ describe('trigramQuery', () => {
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'trace.text: the index-driven search finds what a scan finds, while indexing lags, after updates and deletes', () => {
-    let db: Kysely<Database>;
+    let fixture: SearchPlanFixture;
     let dialect: SqlDialect;
-    let drop: () => Promise<void>;
     let exp: string;
     let driving: SqlTraceStore;
     let walking: SqlTraceStore;
     let uri: string;
     beforeEach(async () => {
-      const database = await backend.create();
-      uri = database.uri;
-      dialect = createDialect(database.uri);
-      db = dialect.createKysely();
-      await migrateToLatest(db, dialect);
-      drop = async () => {
-        await db.destroy();
-        await database.drop();
-      };
-      exp = await new SqlExperimentStore(db, dialect).createExperiment({ name: 'text', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
-      // Threshold 10,000: every text pattern with a literal drives the search from the index; 1: never.
-      driving = new SqlTraceStore(db, dialect, { selectiveMatches: 10_000 });
-      walking = new SqlTraceStore(db, dialect, { selectiveMatches: 1 });
+      // Every text pattern with a literal drives `driving` from the index; `walking` never.
+      fixture = await openSearchPlanFixture(backend, 'text');
+      ({ dialect, uri, experimentId: exp, driving, walking } = fixture);
     });
     afterEach(async () => {
-      await drop();
+      await fixture.dispose();
     });
 
     const traceId = (i: number) => `tr-${String(i).padStart(4, '0')}`;

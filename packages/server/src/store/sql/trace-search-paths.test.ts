@@ -1,32 +1,18 @@
 import { parseTraceFilter } from '@loupe/protocol';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeOnBackend, testBackends } from '../../testing/backends.js';
-import { createDialect } from './dialects/create-dialect.js';
-import { migrateToLatest } from './migrate.js';
-import { SqlExperimentStore } from './sql-experiment-store.js';
-import { SqlTraceStore } from './sql-trace-store.js';
+import { openSearchPlanFixture, type SearchPlanFixture } from '../../testing/sql-stores.js';
 import { SqlAssessmentStore } from './sql-assessment-store.js';
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
-import type { SqlDialect } from './dialects/sql-dialect.js';
+import type { SqlTraceStore } from './sql-trace-store.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'trace search: index-driven and walking plans agree', () => {
-    let db: Kysely<Database>;
-    let dialect: SqlDialect;
-    let drop: () => Promise<void>;
+    let fixture: SearchPlanFixture;
     let exp: string;
     beforeEach(async () => {
-      const database = await backend.create();
-      dialect = createDialect(database.uri);
-      db = dialect.createKysely();
-      await migrateToLatest(db, dialect);
-      drop = async () => {
-        await db.destroy();
-        await database.drop();
-      };
-      exp = await new SqlExperimentStore(db, dialect).createExperiment({ name: 'paths', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
-      const store = new SqlTraceStore(db, dialect);
+      fixture = await openSearchPlanFixture(backend, 'paths');
+      exp = fixture.experimentId;
+      const store = fixture.driving;
       for (let i = 0; i < 30; i++) {
         const long = `${'v'.repeat(250)}${i % 2}`;
         await store.upsertTraceInfo({
@@ -37,7 +23,7 @@ for (const backend of await testBackends()) {
           tags: { env: ['prod', 'dev', 'staging'][i % 3] as string, long },
           metadata: { 'mlflow.trace.session': `s-${Math.floor(i / 4)}` },
         });
-        const assessments = new SqlAssessmentStore(db);
+        const assessments = new SqlAssessmentStore(fixture.db);
         const feedback = { traceId: `tr-${String(i).padStart(4, '0')}`, kind: 'feedback' as const, sourceType: 'HUMAN' as const, sourceId: 'u', createTimeMs: i, lastUpdateTimeMs: i, metadata: {}, valid: true };
         await assessments.createAssessment({ ...feedback, assessmentId: `a-${i}`, name: 'rating', value: String(i % 5) });
         await assessments.createAssessment({ ...feedback, assessmentId: `a-long-${i}`, name: 'note', value: JSON.stringify(long) });
@@ -46,13 +32,12 @@ for (const backend of await testBackends()) {
       }
     });
     afterEach(async () => {
-      await drop();
+      await fixture.dispose();
     });
 
     it('returns the same pages whether an equality drives the search or is checked per trace', async () => {
       // Threshold 1: every equality counts as common (walk); 10,000: every one as selective (index first).
-      const walking = new SqlTraceStore(db, dialect, { selectiveMatches: 1 });
-      const driving = new SqlTraceStore(db, dialect, { selectiveMatches: 10_000 });
+      const { walking, driving } = fixture;
       const filters = [
         "tag.env = 'prod'",
         "tag.env = 'prod' AND metadata.`mlflow.trace.session` = 's-3'",

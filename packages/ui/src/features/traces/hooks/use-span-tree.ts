@@ -1,6 +1,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { apiRequest } from '../../../shared/api/http-client';
+import type { SpanPageResponse } from '@loupe/protocol';
 import { ROOT_ID, SpanTree, type SpanSummary } from '../lib/span-tree';
 import { fetchSpanSummary, spansPath } from './use-span-detail';
 
@@ -15,7 +16,7 @@ const CHILD_PAGE = 500;
 /** Span-page requests at once: enough to fill the screen quickly, few enough to share the server. */
 const MAX_IN_FLIGHT = 4;
 
-type SpanPage = { spans?: SpanSummary[]; next_page_token?: string; trace_span_count?: number };
+type SpanPage = SpanPageResponse;
 
 /**
  * The first reads of a trace view, through the query cache: the first page of all spans and the

@@ -5,17 +5,9 @@
  * around it are read. Pure data (no fetching, no React), so it is tested on its own.
  */
 
-/** A span in the compact form of `GET /api/3.0/loupe/traces/{id}/spans?view=SUMMARY` (ids hex, times µs). */
-export interface SpanSummary {
-  span_id: string;
-  parent_span_id?: string;
-  name: string;
-  type: string;
-  status: string;
-  start_time_us: number;
-  end_time_us?: number;
-  child_count: number;
-}
+import type { SpanSummary } from '@loupe/protocol';
+
+export type { SpanSummary };
 
 /**
  * The id of the tree's virtual top node, whose children are the trace's roots.

@@ -5,10 +5,10 @@ import { describeOnBackend, testBackends } from '../../../../testing/backends.js
 import type { SpanBatch } from '../../../trace-store.js';
 import { migrateThrough, migrateToLatest } from '../../migrate.js';
 import type { Database } from '../../schema.js';
-import { SqlExperimentStore } from '../../sql-experiment-store.js';
 import { SqlTraceStore } from '../../sql-trace-store.js';
 import { createDialect } from '../create-dialect.js';
 import type { SqlDialect } from '../sql-dialect.js';
+import { openSearchPlanFixture, type SearchPlanFixture } from '../../../../testing/sql-stores.js';
 import { GramSet, gramKey, likeLiterals, patternGrams } from './span-text-grams.js';
 
 describe('span text grams', () => {
@@ -50,27 +50,18 @@ describe('span text grams', () => {
 
 for (const backend of (await testBackends()).filter((b) => b.name === 'postgresql')) {
   describeOnBackend(backend, 'PostgreSQL span text index', () => {
+    let fixture: SearchPlanFixture;
     let db: Kysely<Database>;
     let dialect: SqlDialect;
-    let drop: () => Promise<void>;
     let exp: string;
     let driving: SqlTraceStore;
     let walking: SqlTraceStore;
     beforeEach(async () => {
-      const database = await backend.create();
-      dialect = createDialect(database.uri);
-      db = dialect.createKysely();
-      await migrateToLatest(db, dialect);
-      drop = async () => {
-        await db.destroy();
-        await database.drop();
-      };
-      exp = await new SqlExperimentStore(db, dialect).createExperiment({ name: 'text', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
-      driving = new SqlTraceStore(db, dialect, { selectiveMatches: 10_000 });
-      walking = new SqlTraceStore(db, dialect, { selectiveMatches: 1 });
+      fixture = await openSearchPlanFixture(backend, 'text');
+      ({ db, dialect, experimentId: exp, driving, walking } = fixture);
     });
     afterEach(async () => {
-      await drop();
+      await fixture.dispose();
     });
 
     const traceId = (i: number) => `tr-${String(i).padStart(4, '0')}`;
