@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Transport } from '../client/transport.js';
 import { DEFAULT_EXPORT_QUEUE_OPTIONS, type ExportQueueOptions } from '../export/export-queue.js';
 import type { BuiltinRedaction, RedactOptions } from '../export/redaction.js';
+import type { PricingOptions } from '../genai/pricing/pricing.js';
 import type { Scheduler } from '../export/scheduler.js';
 import type { TailSamplingRules } from '../export/tail-sampling.js';
 import { consoleDiagnostics, silentDiagnostics, type Diagnostics } from '../tracing/diagnostics.js';
@@ -69,6 +71,12 @@ export interface LoupeOptions {
   tracerProvider?: 'own' | 'global' | TracerProvider;
   /** `service.name` of Loupe's own provider (`LOUPE_SERVICE_NAME`, `OTEL_SERVICE_NAME`). */
   serviceName?: string;
+  /**
+   * The model price catalog that gives LLM spans their cost (`mlflow.llm.cost`): Loupe's defaults,
+   * extended or replaced here; `false` for no cost (`LOUPE_PRICING`: `false`, or the path of a JSON
+   * file shaped like the defaults' model-prices.json, merged over them).
+   */
+  pricing?: PricingOptions | false;
   /** Where SDK problems are reported (default silent; `LOUPE_DEBUG=true` prints them). */
   diagnostics?: Diagnostics;
   /** A custom transport (proxies, special networks); replaces the built-in HTTP one. */
@@ -98,6 +106,7 @@ export interface LoupeConfig {
   spanExporters: SpanExporter[];
   tracerProvider: 'own' | 'global' | TracerProvider;
   serviceName: string;
+  pricing: PricingOptions | false;
   diagnostics: Diagnostics;
   transport?: Transport;
   scheduler?: Scheduler;
@@ -142,6 +151,22 @@ class EnvReader {
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     this.diagnostics.warn(`${names[0]}='${raw}' is not true or false; using the default`);
     return undefined;
+  }
+
+  /** `LOUPE_PRICING`: `false` turns cost off; anything else is the path of a price file merged over the defaults. */
+  pricing(): PricingOptions | false | undefined {
+    const raw = pick(this.env, 'LOUPE_PRICING');
+    if (raw === undefined) return undefined;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    try {
+      const parsed = JSON.parse(fs.readFileSync(raw, 'utf8')) as { models?: unknown; replaceDefaults?: unknown };
+      const models = parsed.models ?? parsed;
+      if (typeof models !== 'object' || models === null || Array.isArray(models)) throw new Error('expected {"models": {"<model>": {"input": ..., "output": ...}}}');
+      return { models: models as PricingOptions['models'] & object, replaceDefaults: parsed.replaceDefaults === true };
+    } catch (err) {
+      this.diagnostics.warn(`LOUPE_PRICING: cannot read prices from '${raw}'; using the default catalog`, err);
+      return undefined;
+    }
   }
 
   redact(): RedactOptions | false | undefined {
@@ -209,6 +234,7 @@ export function resolveConfig(options: LoupeOptions, env: Env): LoupeConfig {
     spanExporters: options.spanExporters ?? [],
     tracerProvider: options.tracerProvider ?? 'own',
     serviceName: options.serviceName ?? read.text('LOUPE_SERVICE_NAME', 'OTEL_SERVICE_NAME') ?? 'loupe-app',
+    pricing: options.pricing ?? read.pricing() ?? {},
     diagnostics,
   };
   const workspace = options.workspace ?? read.text('LOUPE_WORKSPACE', 'MLFLOW_WORKSPACE');

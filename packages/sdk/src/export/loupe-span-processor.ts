@@ -6,6 +6,8 @@ import type { RunningTrace, TraceRegistry } from '../tracing/trace-registry.js';
 import type { ExportQueue, ExportQueueStats } from './export-queue.js';
 import type { ExportItem } from './loupe-trace-sink.js';
 import { FinishedTrace } from './trace-info.js';
+import type { PriceCatalog } from '../genai/pricing/pricing.js';
+import type { TokenUsage } from '../tracing/loupe-span.js';
 import { decideTail, type TailSamplingRules } from './tail-sampling.js';
 
 /** A trace whose local root is still open: the processor's bookkeeping on the registry's entry. */
@@ -34,6 +36,8 @@ export interface LoupeSpanProcessorOptions {
   maxPendingTraces?: number;
   /** How long `forceFlush` waits (ms, default 30,000). */
   flushTimeoutMs?: number;
+  /** Prices LLM spans that report a model and token usage but no cost (none: no cost is added). */
+  pricing?: PriceCatalog;
   diagnostics: Diagnostics;
 }
 
@@ -80,6 +84,25 @@ export class LoupeSpanProcessor implements SpanProcessor {
       if (!parent || parent.isRemote) this.beginTrace(ctx.traceId, ctx.spanId, parent?.isRemote === true);
     } catch (err) {
       guard(this.options.diagnostics, 'span processor onStart', () => {
+        throw err;
+      });
+    }
+  }
+
+  /** Adds `mlflow.llm.cost` to a span with a known model and token usage but no cost, while it can still change. */
+  onEnding(span: Span): void {
+    const pricing = this.options.pricing;
+    if (!pricing) return;
+    const attributes = span.attributes;
+    const usage = attributes[SpanAttributeKey.TOKEN_USAGE];
+    const model = attributes[SpanAttributeKey.LLM_MODEL];
+    if (typeof usage !== 'string' || typeof model !== 'string' || attributes[SpanAttributeKey.LLM_COST] !== undefined) return;
+    try {
+      const name = model.startsWith('"') ? (JSON.parse(model) as string) : model;
+      const cost = pricing.cost(name, JSON.parse(usage) as TokenUsage);
+      if (cost) span.setAttribute(SpanAttributeKey.LLM_COST, JSON.stringify(cost));
+    } catch (err) {
+      guard(this.options.diagnostics, 'price an LLM span', () => {
         throw err;
       });
     }

@@ -6,7 +6,11 @@ import type { SpanTypeName } from './span-types.js';
 
 const OK_STATUS = { code: SpanStatusCode.OK } as const;
 
-/** Token counts of one LLM call (`mlflow.chat.tokenUsage`). */
+/**
+ * Token counts of one LLM call (`mlflow.chat.tokenUsage`). `input_tokens` counts every input token,
+ * cached ones included (as OpenAI reports them; Anthropic's uncached count plus its cache reads and
+ * writes); the two cache fields say how many of them were read from or written to a prompt cache.
+ */
 export interface TokenUsage {
   input_tokens: number;
   output_tokens: number;

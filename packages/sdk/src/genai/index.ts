@@ -1,0 +1,27 @@
+/**
+ * `@loupe/sdk/genai`: what Loupe's auto-tracing integrations are built from: the integration kit
+ * (patch a method, trace a call, observe a stream, record an LLM call), the model price catalog,
+ * and the one chat format's types. Use it to trace a library Loupe has no package for.
+ */
+export {
+  loupeOf,
+  runInSpan,
+  patchMethod,
+  originalOf,
+  isThenable,
+  traceCall,
+  observeStream,
+  errorStatus,
+  recordError,
+  recordLlm,
+  count,
+  asText,
+  type IntegrationOptions,
+  type CallSpec,
+  type CallOutcome,
+  type StreamEnd,
+  type ChunkOf,
+  type LlmDetails,
+} from './kit.js';
+export { PriceCatalog, normalizeModelName, type ModelPrice, type PricingOptions } from './pricing/pricing.js';
+export { CHAT_ATTRIBUTES, type ChatMessage, type ChatToolCall, type ChatTool, type ChatContentPart } from '@loupe/protocol';
