@@ -1,12 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+/**
+ * Version-range checks: LOUPE_PROVIDER_MODULES names a node_modules folder holding other versions of
+ * provider libraries (`npm install --prefix /tmp/low openai@6.0.1`); those replace the workspace's
+ * copies, so the same integration tests run against them (see packages/integrations/README.md).
+ */
+// eslint-disable-next-line no-restricted-syntax
+const providerModules = process.env.LOUPE_PROVIDER_MODULES;
+const PROVIDER_LIBRARIES = ['openai', '@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', '@google/genai', '@langchain/core', '@langchain/langgraph', '@langchain/openai', 'ai', '@ai-sdk/openai', '@openai/agents', '@mastra/core'];
+const providerOverrides = providerModules
+  ? PROVIDER_LIBRARIES.filter((name) => fs.existsSync(path.join(providerModules, name, 'package.json'))).map((name) => ({
+      find: new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`),
+      replacement: `${path.join(providerModules, name)}$1`,
+    }))
+  : [];
+
 export default defineConfig({
   resolve: {
     // Exact matches: '@loupe/sdk' must not swallow '@loupe/sdk/genai'.
     alias: [
+      ...providerOverrides,
       { find: /^@loupe\/protocol$/, replacement: src('./packages/protocol/src/index.ts') },
       { find: /^@loupe\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
       { find: /^@loupe\/sdk\/genai$/, replacement: src('./packages/sdk/src/genai/index.ts') },
