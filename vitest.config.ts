@@ -29,6 +29,7 @@ export default defineConfig({
       { find: /^@loupe\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
       { find: /^@loupe\/sdk\/genai$/, replacement: src('./packages/sdk/src/genai/index.ts') },
       { find: /^@loupe\/fake-providers$/, replacement: src('./packages/integrations/testing/src/index.ts') },
+      { find: /^@loupe\/fake-providers\/([a-z-]+)$/, replacement: src('./packages/integrations/testing/src/$1.ts') },
       ...['openai', 'anthropic', 'bedrock', 'gemini', 'langchain', 'vercel-ai', 'openai-agents', 'mastra'].map((name) => ({
         find: new RegExp(`^@loupe/${name}$`),
         replacement: src(`./packages/integrations/${name}/src/index.ts`),
