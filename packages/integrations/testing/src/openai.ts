@@ -174,9 +174,14 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
   const events: SseEvent[] = [ev('response.created', { response: response('in_progress', false) }), ev('response.in_progress', { response: response('in_progress', false) })];
   output.forEach((item, outputIndex) => {
     if (item.type === 'message' && !turn.content) {
-      // A refusal: sent whole, as its part's done event would carry it.
+      // A refusal instead of text.
+      const refusal = turn.refusal ?? '';
+      const at = { item_id: item.id, output_index: outputIndex, content_index: 0 };
       events.push(ev('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } }));
-      events.push(ev('response.refusal.done', { item_id: item.id, output_index: outputIndex, content_index: 0, refusal: turn.refusal }));
+      events.push(ev('response.content_part.added', { ...at, part: { type: 'refusal', refusal: '' } }));
+      events.push(ev('response.refusal.delta', { ...at, delta: refusal }));
+      events.push(ev('response.refusal.done', { ...at, refusal }));
+      events.push(ev('response.content_part.done', { ...at, part: { type: 'refusal', refusal } }));
     } else if (item.type === 'message') {
       const text = turn.content ?? '';
       events.push(ev('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } }));
@@ -195,9 +200,9 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
   return { sse: events };
 }
 
-/** Deterministic embeddings: `dimensions` numbers from each input's characters. */
+/** Deterministic embeddings: `dimensions` numbers from each input's characters (as floats, or base64 when asked). */
 export function embeddingsReply(request: FakeRequest): FakeReply {
-  const body = (request.json ?? {}) as { model?: string; input?: string | string[]; dimensions?: number };
+  const body = (request.json ?? {}) as { model?: string; input?: string | string[]; dimensions?: number; encoding_format?: string };
   const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
   const dims = body.dimensions ?? 8;
   const data = inputs.map((text, index) => {
@@ -206,7 +211,9 @@ export function embeddingsReply(request: FakeRequest): FakeReply {
       for (const ch of String(text)) h = (h * 31 + ch.charCodeAt(0)) % 1000;
       return h / 1000;
     });
-    return { object: 'embedding', index, embedding: vector };
+    // base64 is little-endian float32, what the openai client asks for unless told otherwise.
+    const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
   });
   const tokens = inputs.reduce((n, t) => n + roughTokens(String(t)), 0);
   return { json: { object: 'list', data, model: body.model ?? 'text-embedding-3-small', usage: { prompt_tokens: tokens, total_tokens: tokens } } };
