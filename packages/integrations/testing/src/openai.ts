@@ -108,6 +108,8 @@ export function chatCompletionReply(request: FakeRequest, turn: FakeTurn): FakeR
   const events: SseEvent[] = [chunk({ role: 'assistant', content: '' })];
   const text = turn.content ?? '';
   for (let i = 0; i < text.length; i += 8) events.push(chunk({ content: text.slice(i, i + 8) }));
+  const refusal = turn.refusal ?? '';
+  for (let i = 0; i < refusal.length; i += 8) events.push(chunk({ refusal: refusal.slice(i, i + 8) }));
   toolCalls.forEach((call, index) => {
     events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
     const args = call.function.arguments;
@@ -141,6 +143,8 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
   const output: Record<string, unknown>[] = [];
   if (turn.content) {
     output.push({ type: 'message', id: nextId('msg'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.content, annotations: [] }] });
+  } else if (turn.refusal) {
+    output.push({ type: 'message', id: nextId('msg'), status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: turn.refusal }] });
   }
   for (const call of toolCallsOf(turn)) {
     output.push({ type: 'function_call', id: nextId('fc'), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
@@ -169,7 +173,16 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
   const ev = (type: string, data: Record<string, unknown>): SseEvent => ({ event: type, data: { type, sequence_number: seq++, ...data } });
   const events: SseEvent[] = [ev('response.created', { response: response('in_progress', false) }), ev('response.in_progress', { response: response('in_progress', false) })];
   output.forEach((item, outputIndex) => {
-    if (item.type === 'message') {
+    if (item.type === 'message' && !turn.content) {
+      // A refusal instead of text.
+      const refusal = turn.refusal ?? '';
+      const at = { item_id: item.id, output_index: outputIndex, content_index: 0 };
+      events.push(ev('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } }));
+      events.push(ev('response.content_part.added', { ...at, part: { type: 'refusal', refusal: '' } }));
+      events.push(ev('response.refusal.delta', { ...at, delta: refusal }));
+      events.push(ev('response.refusal.done', { ...at, refusal }));
+      events.push(ev('response.content_part.done', { ...at, part: { type: 'refusal', refusal } }));
+    } else if (item.type === 'message') {
       const text = turn.content ?? '';
       events.push(ev('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } }));
       events.push(ev('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
@@ -187,9 +200,9 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
   return { sse: events };
 }
 
-/** Deterministic embeddings: `dimensions` numbers from each input's characters. */
+/** Deterministic embeddings: `dimensions` numbers from each input's characters (as floats, or base64 when asked). */
 export function embeddingsReply(request: FakeRequest): FakeReply {
-  const body = (request.json ?? {}) as { model?: string; input?: string | string[]; dimensions?: number };
+  const body = (request.json ?? {}) as { model?: string; input?: string | string[]; dimensions?: number; encoding_format?: string };
   const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
   const dims = body.dimensions ?? 8;
   const data = inputs.map((text, index) => {
@@ -198,7 +211,9 @@ export function embeddingsReply(request: FakeRequest): FakeReply {
       for (const ch of String(text)) h = (h * 31 + ch.charCodeAt(0)) % 1000;
       return h / 1000;
     });
-    return { object: 'embedding', index, embedding: vector };
+    // base64 is little-endian float32, what the openai client asks for unless told otherwise.
+    const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
   });
   const tokens = inputs.reduce((n, t) => n + roughTokens(String(t)), 0);
   return { json: { object: 'list', data, model: body.model ?? 'text-embedding-3-small', usage: { prompt_tokens: tokens, total_tokens: tokens } } };
@@ -240,4 +255,54 @@ export function installOpenAI(fake: FakeProvider): void {
     return responsesReply(request, { content: `Echo: ${text}` });
   });
   fake.route('POST', '/v1/embeddings', embeddingsReply);
+  fake.route('POST', '/v1/completions', (request) => completionsReply(request, { content: `Echo: ${promptOf(request)}` }));
+}
+
+function promptOf(request: FakeRequest): string {
+  const prompt = (request.json as { prompt?: unknown } | undefined)?.prompt;
+  return Array.isArray(prompt) ? prompt.map(String).join('\n') : String(prompt ?? '');
+}
+
+/** A legacy Completions (`/v1/completions`) answer: a `text_completion`, or its SSE chunks when streaming. */
+export function completionsReply(request: FakeRequest, turn: FakeTurn): FakeReply {
+  const body = (request.json ?? {}) as { model?: string; stream?: boolean; stream_options?: { include_usage?: boolean } };
+  const model = turn.model ?? body.model ?? 'gpt-3.5-turbo-instruct';
+  const usage = usageOf(turn, promptOf(request));
+  const { prompt_tokens, completion_tokens, total_tokens } = usage;
+  const id = nextId('cmpl');
+  const created = Math.floor(Date.now() / 1000);
+  const finish = turn.finishReason ?? 'stop';
+  const text = turn.content ?? '';
+  if (!body.stream) {
+    return { json: { id, object: 'text_completion', created, model, choices: [{ index: 0, text, logprobs: null, finish_reason: finish }], usage: { prompt_tokens, completion_tokens, total_tokens } } };
+  }
+  const chunk = (piece: string, finishReason: string | null) => ({ data: { id, object: 'text_completion', created, model, choices: [{ index: 0, text: piece, logprobs: null, finish_reason: finishReason }] } });
+  const events: SseEvent[] = [];
+  for (let i = 0; i < text.length; i += 8) events.push(chunk(text.slice(i, i + 8), null));
+  events.push(chunk('', finish));
+  if (body.stream_options?.include_usage) events.push({ data: { id, object: 'text_completion', created, model, choices: [], usage: { prompt_tokens, completion_tokens, total_tokens } } });
+  events.push({ data: '[DONE]' });
+  return { sse: events };
+}
+
+/** A scripted legacy Completions turn, streamed or not as the request asks. */
+export function completionsTurn(turn: FakeTurn): FakeHandler {
+  return (request) => completionsReply(request, turn);
+}
+
+/** The path pattern of Azure's chat completions, for `fake.enqueue`. */
+export const AZURE_CHAT_PATH = /^\/openai\/deployments\/(?<deployment>[^/]+)\/chat\/completions$/;
+
+/**
+ * Azure OpenAI's deployment routes (`/openai/deployments/<deployment>/chat/completions` and
+ * `.../embeddings`), answered like OpenAI's with the deployment name as the model unless
+ * the turn names one; point `new AzureOpenAI({ endpoint: fake.url, apiKey, apiVersion })` at it.
+ *
+ * @example
+ * installAzureOpenAI(fake);
+ * fake.enqueue('POST', AZURE_CHAT_PATH, chatTurn({ content: 'hi', model: 'gpt-4o-2024-08-06' }));
+ */
+export function installAzureOpenAI(fake: FakeProvider): void {
+  fake.route('POST', AZURE_CHAT_PATH, (request) => chatCompletionReply(request, { ...echoTurn(request), model: request.params.deployment! }));
+  fake.route('POST', /^\/openai\/deployments\/(?<deployment>[^/]+)\/embeddings$/, embeddingsReply);
 }

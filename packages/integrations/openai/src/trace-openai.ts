@@ -1,0 +1,116 @@
+import { loupeOf, patchMethod, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
+import type { LoupeSpan } from '@loupe/sdk';
+import { chatCompletionMessages, chatTools, chatUsage, completionMessages, responsesMessages, responsesUsage } from './chat-format.js';
+import { ChatStreamAssembler, CompletionStreamAssembler, ResponsesStreamAssembler } from './stream-assembly.js';
+import { traceApiPromise, type Endpoint } from './traced-api-promise.js';
+
+/** Options of {@link traceOpenAI}. */
+export type TraceOpenAIOptions = IntegrationOptions;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const modelOf = (params: unknown, response: unknown): string | undefined => {
+  const fromResponse = isObject(response) && typeof response.model === 'string' && response.model ? response.model : undefined;
+  return fromResponse ?? (isObject(params) && typeof params.model === 'string' ? params.model : undefined);
+};
+
+function endpoints(provider: string): Record<'chat' | 'responses' | 'embeddings' | 'completions', Endpoint> {
+  return {
+    chat: {
+      name: 'Completions',
+      spanType: 'CHAT_MODEL',
+      assembler: () => new ChatStreamAssembler(),
+      record(span, params, completion) {
+        span.setOutputs(completion);
+        recordLlm(span, {
+          model: modelOf(params, completion),
+          provider,
+          usage: chatUsage(isObject(completion) ? completion.usage : undefined),
+          messages: chatCompletionMessages(params, completion),
+          tools: chatTools(params),
+        });
+      },
+    },
+    responses: {
+      name: 'Responses',
+      spanType: 'CHAT_MODEL',
+      assembler: () => new ResponsesStreamAssembler(),
+      record(span, params, response) {
+        span.setOutputs(response);
+        recordLlm(span, {
+          model: modelOf(params, response),
+          provider,
+          usage: responsesUsage(isObject(response) ? response.usage : undefined),
+          messages: responsesMessages(params, response),
+          tools: chatTools(params),
+        });
+      },
+    },
+    embeddings: {
+      name: 'Embeddings',
+      spanType: 'EMBEDDING',
+      record(span, params, response) {
+        span.setOutputs(response);
+        const usage = isObject(response) && isObject(response.usage) ? response.usage : {};
+        const input = typeof usage.prompt_tokens === 'number' ? usage.prompt_tokens : undefined;
+        recordLlm(span, { model: modelOf(params, response), provider, ...(input !== undefined ? { usage: { input_tokens: input, output_tokens: 0 } } : {}) });
+      },
+    },
+    completions: {
+      name: 'Completions',
+      spanType: 'LLM',
+      assembler: () => new CompletionStreamAssembler(),
+      record(span: LoupeSpan, params, completion) {
+        span.setOutputs(completion);
+        recordLlm(span, {
+          model: modelOf(params, completion),
+          provider,
+          usage: chatUsage(isObject(completion) ? completion.usage : undefined),
+          messages: completionMessages(params, completion),
+        });
+      },
+    },
+  };
+}
+
+/** The helper that made the call (`chat.completions.parse`, `stream`, `runTools`), from the header openai sets. */
+function helperOf(options: unknown): Record<string, unknown> | undefined {
+  const headers = isObject(options) && isObject(options.headers) ? options.headers : undefined;
+  const helper = headers?.['X-Stainless-Helper-Method'];
+  return typeof helper === 'string' ? { 'loupe.openai.helper': helper } : undefined;
+}
+
+/**
+ * Traces an OpenAI client (also `AzureOpenAI`): every `chat.completions.create`,
+ * `responses.create`, `embeddings.create` and legacy `completions.create` becomes a span with
+ * inputs, outputs, model, token usage (so cost) and the conversation in Loupe's chat format,
+ * streamed or not. The helpers built on them (`chat.completions.parse` / `.stream()` /
+ * `.runTools()`, `responses.parse` / `.stream()`) call `create` on the same client, so each of
+ * their requests is one span. Returns the same client; tracing it twice changes nothing.
+ *
+ * @example
+ * import OpenAI from 'openai';
+ * import { traceOpenAI } from '@loupe/openai';
+ * const client = traceOpenAI(new OpenAI());
+ * await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+ */
+export function traceOpenAI<C extends object>(client: C, options?: TraceOpenAIOptions): C {
+  const c = client as { apiVersion?: unknown; chat?: { completions?: object }; responses?: object; embeddings?: object; completions?: object };
+  // AzureOpenAI is the OpenAI client plus an api-version; its calls are priced by the model it answers with.
+  const ep = endpoints(typeof c.apiVersion === 'string' ? 'azure' : 'openai');
+  const targets: [object | undefined, Endpoint][] = [
+    [c.chat?.completions, ep.chat],
+    [c.responses, ep.responses],
+    [c.embeddings, ep.embeddings],
+    [c.completions, ep.completions],
+  ];
+  for (const [resource, endpoint] of targets) {
+    if (!resource) continue;
+    patchMethod(resource, 'create', (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        return traceApiPromise(loupeOf(options), endpoint, args[0], () => original.apply(this, args), helperOf(args[1]));
+      },
+    );
+  }
+  return client;
+}
