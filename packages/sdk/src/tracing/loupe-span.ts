@@ -2,6 +2,7 @@ import { SpanStatusCode, type AttributeValue, type Span as OtelSpan } from '@ope
 import { SpanAttributeKey, TRACE_ID_PREFIX } from './attribute-keys.js';
 import { guard, type Diagnostics } from './diagnostics.js';
 import { encodeJson } from './json-encoding.js';
+import { spanClock } from './span-clock.js';
 import type { SpanTypeName } from './span-types.js';
 
 const OK_STATUS = { code: SpanStatusCode.OK } as const;
@@ -124,7 +125,7 @@ export class LoupeSpan {
     guard(this.diagnostics, 'addEvent', () => {
       const encoded: Record<string, AttributeValue> = {};
       for (const key of Object.keys(attributes)) encoded[key] = encodeJson(attributes[key]);
-      this.otelSpan.addEvent(name, encoded, time);
+      this.otelSpan.addEvent(name, encoded, time ?? spanClock.now());
     });
     return this;
   }
@@ -143,7 +144,7 @@ export class LoupeSpan {
     if (!this.recording) return this;
     guard(this.diagnostics, 'recordException', () => {
       const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : encodeJson(error));
-      this.otelSpan.recordException(err);
+      this.otelSpan.recordException(err, spanClock.now());
       this.otelSpan.setStatus({ code: SpanStatusCode.ERROR, message: `${err.name}: ${err.message}` });
     });
     return this;
@@ -159,7 +160,7 @@ export class LoupeSpan {
         // A span that ends without an error is OK, as MLflow's SDKs mark it (UNSET would read as unknown).
         else if ((this.otelSpan as { status?: { code: SpanStatusCode } }).status?.code === SpanStatusCode.UNSET) this.otelSpan.setStatus(OK_STATUS);
       }
-      this.otelSpan.end(options?.endTime);
+      this.otelSpan.end(options?.endTime ?? spanClock.now());
     } catch (err) {
       guard(this.diagnostics, 'end span', () => {
         throw err;

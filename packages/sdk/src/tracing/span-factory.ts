@@ -4,6 +4,7 @@ import { guard, type Diagnostics } from './diagnostics.js';
 import { encodeJson } from './json-encoding.js';
 import { LoupeSpan } from './loupe-span.js';
 import { SAMPLE_RATIO_KEY } from './sampler.js';
+import { spanClock } from './span-clock.js';
 import type { SpanTypeName } from './span-types.js';
 
 /** What the tracing functions need from their Loupe instance. */
@@ -49,7 +50,7 @@ export function openSpan(env: TracingEnv, name: string, attributes: Attributes, 
   try {
     let ctx = parent ?? otelContext.active();
     if (sampleRatio !== undefined) ctx = ctx.setValue(SAMPLE_RATIO_KEY, sampleRatio);
-    const otelSpan = env.tracer.startSpan(name, startTime === undefined ? { attributes } : { attributes, startTime }, ctx);
+    const otelSpan = env.tracer.startSpan(name, { attributes, startTime: startTime ?? spanClock.now() }, ctx);
     return { span: new LoupeSpan(otelSpan, env.diagnostics), context: otelTrace.setSpan(ctx, otelSpan) };
   } catch (err) {
     guard(env.diagnostics, 'start span', () => {
