@@ -218,7 +218,12 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
   }
 
   override handleToolEnd(output: unknown, runId: string): void {
-    this.finish(runId, (span) => span.setOutputs(plainValue(output)));
+    this.finish(runId, (span) => {
+      span.setOutputs(plainValue(output));
+      // @langchain/core 1.0.0 does not pass the call id to handleToolStart; its ToolMessage has it.
+      const callId = (output as { tool_call_id?: unknown } | null)?.tool_call_id;
+      if (typeof callId === 'string' && callId) span.setAttribute('langchain.tool_call_id', callId);
+    });
   }
 
   override handleToolError(err: unknown, runId: string): void {
