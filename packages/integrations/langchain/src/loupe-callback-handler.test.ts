@@ -119,7 +119,7 @@ describe('chat models', () => {
 
 class ShelfRetriever extends BaseRetriever {
   lc_namespace = ['test', 'retrievers'];
-  async _getRelevantDocuments(query: string): Promise<Document[]> {
+  override async _getRelevantDocuments(query: string): Promise<Document[]> {
     return [new Document({ pageContent: `About ${query}`, metadata: { source: 'shelf', page: 1 }, id: 'd1' })];
   }
 }
