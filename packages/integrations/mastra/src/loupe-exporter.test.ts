@@ -13,13 +13,14 @@ let fake: FakeProvider;
 let h: Harness;
 let exporter: LoupeExporter;
 let mastra: Mastra;
+let weather: ReturnType<typeof createTool>;
 
 beforeAll(async () => {
   fake = await startFakeProvider();
   installOpenAI(fake);
   h = await startHarness();
   exporter = new LoupeExporter({ loupe: h.loupe });
-  const weather = createTool({
+  weather = createTool({
     id: 'weather',
     description: 'Current weather of a city',
     inputSchema: z.object({ city: z.string() }),
@@ -28,12 +29,14 @@ beforeAll(async () => {
   const agent = new Agent({
     name: 'Weather Agent',
     instructions: 'You tell the weather.',
-    model: { id: 'openai/gpt-4o-mini', url: `${fake.url}/v1`, apiKey: 'k' },
+    // The AI SDK's OpenAI provider (Mastra's own dependency, @ai-sdk/openai 2.x) asks streams for usage.
+    model: createOpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'k' }).chat('gpt-4o-mini'),
     tools: { weather },
   });
-  // The AI SDK's OpenAI provider (Mastra's own dependency) asks streams for usage; the router's URL mode does not.
   const streamer = new Agent({ name: 'Streamer', instructions: 'You answer.', model: createOpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'k' }).chat('gpt-4o-mini') });
-  mastra = new Mastra({ agents: { weatherAgent: agent, streamer }, observability: { configs: { loupe: { serviceName: 'mastra-test', exporters: [exporter] } } }, logger: false });
+  // Mastra's model router with an OpenAI-compatible URL.
+  const routed = new Agent({ name: 'Routed', instructions: 'You answer.', model: { id: 'openai/gpt-4o-mini', url: `${fake.url}/v1`, apiKey: 'k' }, tools: { weather } });
+  mastra = new Mastra({ agents: { weatherAgent: agent, streamer, routed }, observability: { configs: { loupe: { serviceName: 'mastra-test', exporters: [exporter] } } }, logger: false });
 });
 afterAll(async () => {
   await mastra.shutdown?.();
@@ -79,7 +82,8 @@ describe('LoupeExporter', () => {
       { role: 'tool', tool_call_id: 'call_w', content: '{"forecast":"sunny in Paris"}' },
       { role: 'assistant', content: 'It is sunny in Paris.' },
     ]);
-    expect(llm.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: { name: 'weather', description: 'Current weather of a city', parameters: expect.objectContaining({ properties: { city: { type: 'string' } } }) } }]);
+    // Mastra cuts the AI SDK provider's request object at depth, so the schema is not there to record.
+    expect(llm.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: expect.objectContaining({ name: 'weather', description: 'Current weather of a city' }) }]);
     const steps = spans.filter((s) => s.parentId === llm.spanId);
     expect(steps.map((s) => [s.name, s.spanType])).toEqual([['step: 0', 'CHAIN'], ['step: 1', 'CHAIN']]);
     expect(steps.every((s) => s.attributes['mlflow.chat.tokenUsage'] === undefined)).toBe(true);
@@ -127,7 +131,26 @@ describe('LoupeExporter', () => {
     const llm = spans.find((s) => s.spanType === 'CHAT_MODEL')!;
     expect(llm.status).toBe('ERROR');
     expect(llm.statusMessage).toBe('AI_APICallError: Rate limit reached');
+    expect(llm.attributes['mlflow.llm.model']).toBe('gpt-4o-mini');
     expect(llm.events.map((e) => e.name)).toEqual(['exception']);
     expect(byName(spans, 'step: 0').status).toBe('ERROR');
+  });
+
+  it("traces an agent on Mastra's model router with a custom URL", async () => {
+    const result = await mastra.getAgent('routed').generate('Routed hello');
+    expect(result.text).toBe('Echo: Routed hello');
+    const spans = await h.spans();
+    const agent = byName(spans, 'Routed');
+    const llm = spans.find((s) => s.spanType === 'CHAT_MODEL')!;
+    expect(llm.parentId).toBe(agent.spanId);
+    expect(llm.attributes['mlflow.llm.model']).toBe('gpt-4o-mini');
+    expect(llm.attributes['mlflow.llm.provider']).toBe('openai');
+    expect(llm.attributes['mlflow.chat.messages']).toEqual([
+      { role: 'system', content: 'You answer.' },
+      { role: 'user', content: 'Routed hello' },
+      { role: 'assistant', content: 'Echo: Routed hello' },
+    ]);
+    // The router sends its request body as JSON text, so the tool schemas arrive whole.
+    expect(llm.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: { name: 'weather', description: 'Current weather of a city', parameters: expect.objectContaining({ properties: { city: { type: 'string' } } }) } }]);
   });
 });

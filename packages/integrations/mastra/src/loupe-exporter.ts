@@ -276,11 +276,20 @@ function errorOf(info: NonNullable<AnyExportedAISpan['errorInfo']>): Error {
   return Object.assign(err, typeof status === 'number' ? { status } : {});
 }
 
-/** The error of an `error` chunk (an Error, or its name and message as Mastra exported them). */
+/** The error of an `error` chunk (an Error, or its fields as Mastra exported them: 0.24.0 drops the message). */
 function chunkError(error: unknown): Error {
   if (error instanceof Error) return error;
-  const e = (error ?? {}) as { name?: unknown; message?: unknown; statusCode?: unknown };
-  const err = new Error(typeof e.message === 'string' ? e.message : 'model call failed');
+  const e = (error ?? {}) as { name?: unknown; message?: unknown; statusCode?: unknown; responseBody?: unknown };
+  let message = typeof e.message === 'string' ? e.message : undefined;
+  if (message === undefined && typeof e.responseBody === 'string') {
+    try {
+      const body = JSON.parse(e.responseBody) as { error?: { message?: unknown } };
+      if (typeof body.error?.message === 'string') message = body.error.message;
+    } catch {
+      // Not JSON: no message from it.
+    }
+  }
+  const err = new Error(message ?? 'model call failed');
   if (typeof e.name === 'string') err.name = e.name;
   return Object.assign(err, typeof e.statusCode === 'number' ? { status: e.statusCode } : {});
 }

@@ -85,7 +85,9 @@ export function toolsOfBody(body: unknown): ChatTool[] {
   for (const t of tools as Record<string, unknown>[]) {
     const fn = (t.function ?? t) as Record<string, unknown>;
     if (typeof fn.name !== 'string') continue;
-    const parameters = (fn.parameters ?? fn.input_schema) as Record<string, unknown> | undefined;
+    let parameters = (fn.parameters ?? fn.input_schema) as Record<string, unknown> | undefined;
+    // Mastra cuts deep span inputs to "[MaxDepth]": a cut schema would be wrong, so it is left out.
+    if (parameters && JSON.stringify(parameters).includes('"[MaxDepth]"')) parameters = undefined;
     out.push({ type: 'function', function: { name: fn.name, ...(typeof fn.description === 'string' ? { description: fn.description } : {}), ...(parameters ? { parameters } : {}) } });
   }
   return out;
