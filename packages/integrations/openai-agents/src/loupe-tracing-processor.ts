@@ -57,6 +57,20 @@ export class LoupeTracingProcessor implements TracingProcessor {
     return loupeOf(this.options);
   }
 
+  /**
+   * The Loupe span recording an Agents SDK span (for a run's or turn's bookkeeping span: the one its
+   * children hang on), while it is open. Code inside a tool runs in the context of the `run()` call,
+   * not of the tool's span, so this is how to nest your own spans under the tool.
+   *
+   * @example
+   * execute: async (input) => loupe.withSpan(() => lookup(input), { name: 'lookup', parent: processor.loupeSpanOf(getCurrentSpan()) }),
+   */
+  loupeSpanOf(span: { spanId: string } | { traceId: string } | null | undefined): LoupeSpan | undefined {
+    if (!span) return undefined;
+    const node = 'spanId' in span ? this.nodes.get(span.spanId) : this.nodes.get(span.traceId);
+    return node ? hostOf(node) : undefined;
+  }
+
   async onTraceStart(trace: Trace): Promise<void> {
     this.guard('trace start', () => {
       if (trace.traceId === 'no-op' || this.nodes.has(trace.traceId)) return;

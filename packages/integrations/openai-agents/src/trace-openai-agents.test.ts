@@ -1,16 +1,17 @@
 import OpenAI from 'openai';
-import { Agent, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool } from '@openai/agents';
+import { Agent, getCurrentSpan, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool } from '@openai/agents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
 import { startHarness, type CapturedSpan, type Harness } from '../../testing/src/harness.js';
 import { chatTurn, installOpenAI, openaiError, responsesTurn } from '../../testing/src/openai.js';
-import { traceOpenAIAgents } from './index.js';
+import { traceOpenAIAgents, type LoupeTracingProcessor } from './index.js';
 
 let fake: FakeProvider;
 let h: Harness;
 const RESPONSES = '/v1/responses';
 const CHAT = '/v1/chat/completions';
 const toolRuns: string[] = [];
+let processor: LoupeTracingProcessor;
 
 const getWeather = tool({
   name: 'get_weather',
@@ -21,7 +22,8 @@ const getWeather = tool({
   execute: async (input) => {
     const { city } = input as { city: string };
     toolRuns.push(city);
-    return { city, forecast: 'sunny', temp: 21 };
+    // The user's own span inside the tool, hung on the tool's span.
+    return h.loupe.withSpan(() => ({ city, forecast: 'sunny', temp: 21 }), { name: 'forecast-lookup', spanType: 'RETRIEVER', parent: processor.loupeSpanOf(getCurrentSpan()) });
   },
 });
 const weatherAgent = () => new Agent({ name: 'Weather agent', instructions: 'Answer weather questions.', model: 'gpt-4o-mini', tools: [getWeather] });
@@ -33,7 +35,7 @@ beforeAll(async () => {
   setDefaultOpenAIClient(new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'sk-test', maxRetries: 0 }));
   // The Agents SDK switches its tracing off under NODE_ENV=test.
   setTracingDisabled(false);
-  traceOpenAIAgents({ loupe: h.loupe, exclusive: true });
+  processor = traceOpenAIAgents({ loupe: h.loupe, exclusive: true });
 });
 afterAll(async () => {
   await h.close();
@@ -76,8 +78,8 @@ describe('traceOpenAIAgents', () => {
     expect(toolRuns).toEqual(['Paris']);
 
     const spans = await h.spans();
-    expect(tree(spans)).toEqual(['my-app (CHAIN)', '  Agent workflow (CHAIN)', '    Weather agent (AGENT)', '      Response (CHAT_MODEL)', '      get_weather (TOOL)', '      Response (CHAT_MODEL)']);
-    const [, workflow, agent, first, toolSpan, second] = spans;
+    expect(tree(spans)).toEqual(['my-app (CHAIN)', '  Agent workflow (CHAIN)', '    Weather agent (AGENT)', '      Response (CHAT_MODEL)', '      get_weather (TOOL)', '        forecast-lookup (RETRIEVER)', '      Response (CHAT_MODEL)']);
+    const [, workflow, agent, first, toolSpan, , second] = spans;
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
     expect(first!.attributes).toMatchObject({ 'mlflow.llm.model': 'gpt-4o-mini', 'mlflow.llm.provider': 'openai', 'mlflow.chat.tokenUsage': { input_tokens: 300, output_tokens: 20, total_tokens: 320, cache_read_input_tokens: 100 } });
     expect(first!.attributes['mlflow.llm.cost']).toBeDefined();
@@ -106,7 +108,7 @@ describe('traceOpenAIAgents', () => {
     const result = await run(weatherAgent(), 'Oslo?');
     expect(result.finalOutput).toBe('Cold in Oslo.');
     const spans = await h.spans();
-    expect(tree(spans)).toEqual(['Agent workflow (CHAIN)', '  Weather agent (AGENT)', '    Generation (CHAT_MODEL)', '    get_weather (TOOL)', '    Generation (CHAT_MODEL)']);
+    expect(tree(spans)).toEqual(['Agent workflow (CHAIN)', '  Weather agent (AGENT)', '    Generation (CHAT_MODEL)', '    get_weather (TOOL)', '      forecast-lookup (RETRIEVER)', '    Generation (CHAT_MODEL)']);
     const generation = spans[2]!;
     expect(generation.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
     expect((generation.attributes['mlflow.chat.messages'] as { role: string }[]).map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
@@ -145,7 +147,7 @@ describe('traceOpenAIAgents', () => {
   });
 
   it('registering again adds no second processor; a run reads back from the Loupe server with usage and cost', async () => {
-    traceOpenAIAgents({ loupe: h.loupe });
+    expect(traceOpenAIAgents({ loupe: h.loupe })).toBe(processor);
     fake.enqueue(
       'POST',
       RESPONSES,
@@ -157,7 +159,7 @@ describe('traceOpenAIAgents', () => {
       return root.traceId;
     }, { name: 'weather-request', spanType: 'CHAIN' });
     const trace = await h.serverTrace(traceId);
-    expect(trace.spans.map((s) => s.name)).toEqual(['weather-request', 'Agent workflow', 'Weather agent', 'Response', 'get_weather', 'Response']);
+    expect(trace.spans.map((s) => s.name)).toEqual(['weather-request', 'Agent workflow', 'Weather agent', 'Response', 'get_weather', 'forecast-lookup', 'Response']);
     const byName = (n: string) => trace.spans.filter((s) => s.name === n);
     expect(byName('Weather agent')[0]!.parentId).toBe(byName('Agent workflow')[0]!.spanId);
     expect(byName('get_weather')[0]!.parentId).toBe(byName('Weather agent')[0]!.spanId);
