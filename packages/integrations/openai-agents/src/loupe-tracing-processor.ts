@@ -22,12 +22,6 @@ interface Node {
 const FOLDED = new Set(['task', 'turn']);
 const PROVIDER = 'openai';
 
-const time = (iso: string | null | undefined): Date | undefined => {
-  if (!iso) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? new Date(ms) : undefined;
-};
-
 function parsed(text: unknown): unknown {
   if (typeof text !== 'string') return text;
   try {
@@ -109,14 +103,9 @@ export class LoupeTracingProcessor implements TracingProcessor {
         return;
       }
       const [name, spanType] = nameAndType(data);
-      const start = time(span.startedAt);
-      const loupeSpan = this.loupe.startSpan({
-        name,
-        spanType,
-        parent: hostOf(parent),
-        attributes: { 'openai_agents.span_type': data.type, 'openai_agents.span_id': span.spanId },
-        ...(start ? { startTime: start } : {}),
-      });
+      // Started now rather than at the SDK's `startedAt`: that is ISO text with whole milliseconds,
+      // which would misorder spans begun in the same millisecond (the processor runs as the span starts).
+      const loupeSpan = this.loupe.startSpan({ name, spanType, parent: hostOf(parent), attributes: { 'openai_agents.span_type': data.type, 'openai_agents.span_id': span.spanId } });
       this.nodes.set(span.spanId, { span: loupeSpan, parent, traceId: span.traceId, summarises: data.type === 'agent' });
     });
   }
@@ -133,8 +122,7 @@ export class LoupeTracingProcessor implements TracingProcessor {
         node.span.recordException(new Error(error.message));
         if (error.data) node.span.setAttribute('openai_agents.error', error.data);
       }
-      const end = time(span.endedAt);
-      node.span.end(end ? { endTime: end } : undefined);
+      node.span.end();
     });
   }
 
