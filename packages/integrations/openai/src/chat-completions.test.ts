@@ -178,6 +178,23 @@ describe('chat.completions.create', () => {
     expect(streamed!.attributes['mlflow.chat.tokenUsage']).toBeDefined();
   });
 
+  it('runTools() is one span per model request; a stream aborted through its controller ends cancelled', async () => {
+    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'r1', name: 'get_weather', arguments: { city: 'Lima' } }] }), chatTurn({ content: 'Warm in Lima.' }));
+    const runner = client.chat.completions.runTools({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Lima?' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, function: (args: { city: string }) => ({ temp: 25, ...args }), parse: (text: string) => JSON.parse(text) as { city: string } } }],
+    });
+    expect(await runner.finalContent()).toBe('Warm in Lima.');
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a question long enough for several chunks' }], stream: true });
+    let seen = 0;
+    for await (const _ of stream) if (++seen === 2) stream.controller.abort();
+    const [first, second, aborted] = await h.spans();
+    expect([first!.attributes['loupe.openai.helper'], second!.attributes['loupe.openai.helper']]).toEqual(['runTools', 'runTools']);
+    expect((second!.attributes['mlflow.chat.messages'] as { role: string }[]).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(aborted).toMatchObject({ status: 'OK', attributes: { 'loupe.stream.cancelled': true } });
+  });
+
   it('tracing twice does not double-trace; AzureOpenAI is traced the same way', async () => {
     traceOpenAI(client, { loupe: h.loupe });
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'once' }] });

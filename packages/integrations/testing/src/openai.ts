@@ -125,6 +125,8 @@ interface ResponsesRequest {
   model?: string;
   stream?: boolean;
   input?: unknown;
+  instructions?: string;
+  tools?: unknown[];
 }
 
 /** A Responses API answer to `request`: a `response` object, or its SSE event sequence when streaming. */
@@ -160,12 +162,13 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
     usage: withOutput ? usage : null,
     error: null,
     incomplete_details: null,
-    instructions: null,
+    // The API echoes the request's instructions and tools in the response.
+    instructions: body.instructions ?? null,
     metadata: {},
     parallel_tool_calls: true,
     temperature: 1,
     tool_choice: 'auto',
-    tools: [],
+    tools: body.tools ?? [],
     top_p: 1,
   });
   if (!body.stream) return { json: response('completed', true) };
