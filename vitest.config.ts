@@ -47,24 +47,7 @@ const providerOverrides = providerModules
     ])
   : [];
 
-// @openai/agents-core needs zod 4 (a peer dependency), but the workspace root hoists zod 3 for other
-// packages, so Node would hand it zod 3; its `zod` imports get the zod 4 that the openai-agents
-// package installs for itself (or the one next to a LOUPE_PROVIDER_MODULES copy of the SDK).
-const agentsZod = [providerModules && path.join(providerModules, 'zod'), src('./packages/integrations/openai-agents/node_modules/zod')].find(
-  (dir): dir is string => !!dir && fs.existsSync(path.join(dir, 'package.json')) && /^4\./.test(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version),
-);
-const agentsZodPlugin = {
-  name: 'loupe-openai-agents-zod',
-  enforce: 'pre' as const,
-  resolveId(id: string, importer: string | undefined) {
-    if (!agentsZod || !importer || (id !== 'zod' && !id.startsWith('zod/')) || !/[\\/]@openai[\\/]agents-[a-z]+[\\/]/.test(importer)) return null;
-    // zod's export map mirrors its folders: `zod/v4/core` is `v4/core/index.js`.
-    return path.join(agentsZod, id.slice(4), 'index.js');
-  },
-};
-
 export default defineConfig({
-  plugins: [agentsZodPlugin],
   resolve: {
     // Exact matches: '@loupe/sdk' must not swallow '@loupe/sdk/genai'.
     alias: [
