@@ -11,6 +11,9 @@ import { aiSpanName, aiSpanRecord, aiSpanType, PAYLOAD_ATTRIBUTES, type AiAttrib
  * (`ai.settings.*`, `ai.usage.*`, `gen_ai.*`, `ai.telemetry.metadata.*`, ...) are kept as they are.
  */
 
+/** Request headers the AI SDK records (`ai.request.headers.*`): left out, they may carry keys. */
+const HEADER_PREFIX = 'ai.request.headers.';
+
 /**
  * One AI SDK span: the OpenTelemetry span the AI SDK talks to, in front of the Loupe span that is
  * exported. It notes what the model wrapper (see `wrapAISDK`) tells it that the AI SDK's own
@@ -27,6 +30,7 @@ export class AiSdkSpan implements Span {
     private readonly loupeSpan: LoupeSpan,
     private readonly operation: string,
     private readonly diagnostics: Loupe['config']['diagnostics'],
+    private readonly onEnd?: (span: AiSdkSpan) => void,
   ) {}
 
   /** The Loupe span underneath. */
@@ -51,13 +55,22 @@ export class AiSdkSpan implements Span {
     this.cancelled = true;
   }
 
+  /**
+   * Ends the span now, OK and `loupe.stream.cancelled`, with what it holds so far: the reader of the
+   * call's stream stopped, and the AI SDK would leave the span open for as long as the stream waits.
+   */
+  cancel(): void {
+    this.noteCancelled();
+    this.end();
+  }
+
   spanContext(): SpanContext {
     return this.loupeSpan.otelSpan.spanContext();
   }
 
   setAttribute(key: string, value: AttributeValue): this {
     this.attributes[key] = value;
-    if (!PAYLOAD_ATTRIBUTES.has(key)) this.loupeSpan.otelSpan.setAttribute(key, value);
+    if (!PAYLOAD_ATTRIBUTES.has(key) && !key.startsWith(HEADER_PREFIX)) this.loupeSpan.otelSpan.setAttribute(key, value);
     return this;
   }
 
@@ -102,12 +115,14 @@ export class AiSdkSpan implements Span {
   end(endTime?: TimeInput): void {
     if (this.ended) return;
     this.ended = true;
+    this.onEnd?.(this);
     try {
       this.recordLoupe();
     } catch (err) {
       this.diagnostics.warn(`@loupe/vercel-ai: recording ${this.operation} failed`, err);
     }
-    this.loupeSpan.otelSpan.end(endTime);
+    // Loupe's end: a span that did not fail ends OK, as MLflow's SDKs mark it.
+    this.loupeSpan.end(endTime !== undefined ? { endTime: endTime as number | Date } : undefined);
   }
 
   private recordLoupe(): void {
@@ -132,7 +147,14 @@ type ActiveFn<F> = (span: Span) => F;
  * await generateText({ model, prompt, experimental_telemetry: { isEnabled: true, tracer } });
  */
 export class LoupeAiTracer implements Tracer {
-  constructor(private readonly loupe: () => Loupe) {}
+  /**
+   * @param loupe the instance to record into, looked up at each span
+   * @param open when given, the spans of one call not yet ended (so a cancelled stream can end them)
+   */
+  constructor(
+    private readonly loupe: () => Loupe,
+    private readonly open?: Set<AiSdkSpan>,
+  ) {}
 
   startSpan(name: string, options: SpanOptions = {}, context?: Context): AiSdkSpan {
     const loupe = this.loupe();
@@ -143,7 +165,9 @@ export class LoupeAiTracer implements Tracer {
       ...(context ? { parent: context } : {}),
       ...(options.startTime !== undefined ? { startTime: options.startTime as number | Date } : {}),
     });
-    const span = new AiSdkSpan(loupeSpan, name, loupe.config.diagnostics);
+    const open = this.open;
+    const span = new AiSdkSpan(loupeSpan, name, loupe.config.diagnostics, open ? (s) => open.delete(s) : undefined);
+    open?.add(span);
     span.setAttributes(attributes);
     return span;
   }

@@ -1,4 +1,4 @@
-import { loupeOf, type IntegrationOptions } from '@loupe/sdk/genai';
+import { loupeOf, observeStream, type IntegrationOptions } from '@loupe/sdk/genai';
 import { AiSdkSpan, LoupeAiTracer } from './loupe-ai-tracer.js';
 
 /** Options of {@link wrapAISDK} and {@link loupeTelemetry}. */
@@ -110,11 +110,51 @@ function traceModel(model: unknown, options: AISDKTraceOptions | undefined): unk
 }
 
 /** The call's parameters with Loupe's telemetry (unless the caller turned telemetry off). */
-function withLoupe(params: unknown, telemetry: ReturnType<typeof loupeTelemetry>, options: AISDKTraceOptions | undefined): unknown {
+function withLoupe(params: unknown, tracer: LoupeAiTracer, options: AISDKTraceOptions | undefined): unknown {
   if (!params || typeof params !== 'object') return params;
   const p = params as { model?: unknown; experimental_telemetry?: { isEnabled?: boolean } };
   if (p.experimental_telemetry?.isEnabled === false) return params;
-  return { ...p, model: traceModel(p.model, options), experimental_telemetry: { recordInputs: true, recordOutputs: true, ...p.experimental_telemetry, ...telemetry } };
+  return { ...p, model: traceModel(p.model, options), experimental_telemetry: { recordInputs: true, recordOutputs: true, ...p.experimental_telemetry, isEnabled: true, tracer } };
+}
+
+/** The streams of a `streamText` / `streamObject` result that a reader may stop early. */
+const RESULT_STREAMS = ['textStream', 'fullStream', 'partialOutputStream', 'experimental_partialOutputStream', 'elementStream', 'partialObjectStream'];
+
+function getterOf(target: object, key: string): (() => unknown) | undefined {
+  for (let o: object | null = target; o; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, key);
+    if (d) return d.get;
+  }
+  return undefined;
+}
+
+/**
+ * Watches the result's streams in place (same object, same streams): when a reader stops one early
+ * (`break`), the call's spans still open are ended as cancelled, since the AI SDK keeps them open
+ * while the rest of its stream waits to be read.
+ */
+function endOnCancel(result: unknown, open: Set<AiSdkSpan>): void {
+  if (!result || typeof result !== 'object') return;
+  for (const key of RESULT_STREAMS) {
+    const get = getterOf(result, key);
+    if (!get) continue;
+    Object.defineProperty(result, key, {
+      configurable: true,
+      enumerable: false,
+      get() {
+        const stream = get.call(result) as AsyncIterable<unknown> | undefined;
+        if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return stream;
+        return observeStream(stream, {
+          onChunk() {},
+          onEnd(end) {
+            if (end.kind !== 'cancelled') return;
+            // Children first, so each parent ends after the spans it holds.
+            for (const span of [...open].reverse()) span.cancel();
+          },
+        });
+      },
+    });
+  }
 }
 
 /**
@@ -132,13 +172,21 @@ function withLoupe(params: unknown, telemetry: ReturnType<typeof loupeTelemetry>
  * const { text } = await generateText({ model: openai('gpt-4o-mini'), prompt: 'Hi' });
  */
 export function wrapAISDK<T extends object>(ai: T, options?: AISDKTraceOptions): WrappedAISDK<T> {
-  const telemetry = loupeTelemetry(options);
+  const loupe = () => loupeOf(options);
   const out: Record<string, unknown> = {};
   for (const name of TRACED_FUNCTIONS) {
     const original = (ai as Record<string, unknown>)[name];
     if (typeof original !== 'function') continue;
     out[name] = function (this: unknown, params: unknown, ...rest: unknown[]) {
-      return (original as AnyFn).call(this, withLoupe(params, telemetry, options), ...rest);
+      // A tracer per call, so the call's open spans are known.
+      const open = new Set<AiSdkSpan>();
+      const result = (original as AnyFn).call(this, withLoupe(params, new LoupeAiTracer(loupe, open), options), ...rest);
+      try {
+        endOnCancel(result, open);
+      } catch {
+        // Tracing must not break the call.
+      }
+      return result;
     };
   }
   return out as WrappedAISDK<T>;
