@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aiChatMessages, aiChatTools, aiSpanName, aiSpanRecord, aiSpanType, aiUsage } from './index.js';
+import { aiChatMessages, aiChatTools, aiSpanName, aiSpanRecord, aiSpanType, aiUsage, modelUsage } from './index.js';
 
 describe('AI SDK span mapping', () => {
   it('names and types spans by operation, tools by their name and calls by their functionId', () => {
@@ -20,6 +20,15 @@ describe('AI SDK span mapping', () => {
     expect(aiUsage({ 'ai.usage.promptTokens': 7, 'ai.usage.completionTokens': 3, 'ai.usage.cachedInputTokens': 2 })).toEqual({ input_tokens: 7, output_tokens: 3, total_tokens: 10, cache_read_input_tokens: 2 });
     expect(aiUsage({ 'ai.usage.tokens': 5 })).toEqual({ input_tokens: 5, output_tokens: 0, total_tokens: 5 });
     expect(aiUsage({})).toBeUndefined();
+    expect(modelUsage({ inputTokens: { total: 100, noCache: 50, cacheRead: 40, cacheWrite: 10 }, outputTokens: { total: 20, text: 15, reasoning: 5 } })).toEqual({
+      input_tokens: 100,
+      output_tokens: 20,
+      total_tokens: 120,
+      cache_read_input_tokens: 40,
+      cache_creation_input_tokens: 10,
+    });
+    expect(modelUsage({ inputTokens: 9, outputTokens: 1, cachedInputTokens: 4 })).toEqual({ input_tokens: 9, output_tokens: 1, total_tokens: 10, cache_read_input_tokens: 4 });
+    expect(modelUsage({ tokens: 3 })).toBeUndefined();
   });
 
   it('converts prompt messages with images, files, tool calls and tool results (text, json, error outputs)', () => {

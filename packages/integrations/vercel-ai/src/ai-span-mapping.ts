@@ -112,6 +112,24 @@ export function aiUsage(a: AiAttributes): TokenUsage | undefined {
   };
 }
 
+/**
+ * Token usage from a model's own result (`doGenerate`'s `usage`, a stream's `finish` part):
+ * AI SDK 6's `{ inputTokens: { total, cacheRead, cacheWrite }, outputTokens: { total } }`, or the
+ * flat numbers of older model specifications. More exact than the span attributes of early 6.0.x
+ * releases, which leave the cached tokens of a step out.
+ *
+ * @example
+ * modelUsage({ inputTokens: { total: 100, cacheRead: 40 }, outputTokens: { total: 20 } });
+ * // { input_tokens: 100, output_tokens: 20, total_tokens: 120, cache_read_input_tokens: 40 }
+ */
+export function modelUsage(usage: unknown): TokenUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as { inputTokens?: unknown; outputTokens?: unknown; cachedInputTokens?: unknown };
+  const inp = u.inputTokens && typeof u.inputTokens === 'object' ? (u.inputTokens as { total?: unknown; cacheRead?: unknown; cacheWrite?: unknown }) : { total: u.inputTokens, cacheRead: u.cachedInputTokens };
+  const out = u.outputTokens && typeof u.outputTokens === 'object' ? (u.outputTokens as { total?: unknown }).total : u.outputTokens;
+  return aiUsage({ 'ai.usage.inputTokens': inp.total, 'ai.usage.outputTokens': out, 'ai.usage.cachedInputTokens': inp.cacheRead, 'ai.usage.inputTokenDetails.cacheWriteTokens': inp.cacheWrite });
+}
+
 /** `openai.chat` → `openai`, `google.generative-ai` → `google`. */
 function providerOf(a: AiAttributes): string | undefined {
   const p = a['ai.model.provider'];

@@ -5,5 +5,5 @@
  */
 export { wrapAISDK, loupeTelemetry, TRACED_FUNCTIONS, type AISDKTraceOptions, type WrappedAISDK } from './wrap-ai-sdk.js';
 export { LoupeAiTracer, AiSdkSpan } from './loupe-ai-tracer.js';
-export { aiSpanName, aiSpanRecord, aiSpanType, aiUsage, type AiAttributes, type AiSpanRecord } from './ai-span-mapping.js';
+export { aiSpanName, aiSpanRecord, aiSpanType, aiUsage, modelUsage, type AiAttributes, type AiSpanRecord } from './ai-span-mapping.js';
 export { aiChatMessages, aiChatTools, type PromptMessage, type ResponseToolCall } from './ai-chat.js';

@@ -1,7 +1,8 @@
 import type { Attributes, AttributeValue, Context, Exception, Link, Span, SpanContext, SpanOptions, SpanStatus, TimeInput, Tracer } from '@opentelemetry/api';
 import { LoupeSpan, type Loupe } from '@loupe/sdk';
 import { errorStatus, recordLlm, runInSpan } from '@loupe/sdk/genai';
-import { aiSpanName, aiSpanRecord, aiSpanType, PAYLOAD_ATTRIBUTES, type AiAttributes } from './ai-span-mapping.js';
+import type { TokenUsage } from '@loupe/sdk';
+import { aiSpanName, aiSpanRecord, aiSpanType, modelUsage, PAYLOAD_ATTRIBUTES, type AiAttributes } from './ai-span-mapping.js';
 
 /**
  * An OpenTelemetry `Tracer` for the AI SDK's `experimental_telemetry`: its spans are Loupe spans
@@ -25,6 +26,7 @@ export class AiSdkSpan implements Span {
   private status: number | undefined;
   private chunks = 0;
   private cancelled = false;
+  private usage: TokenUsage | undefined;
 
   constructor(
     private readonly loupeSpan: LoupeSpan,
@@ -42,6 +44,11 @@ export class AiSdkSpan implements Span {
   noteError(error: unknown): void {
     const lastError = (error as { lastError?: unknown } | null)?.lastError;
     this.status = errorStatus(error) ?? errorStatus(lastError) ?? this.status;
+  }
+
+  /** Notes the usage the model itself reported (see `modelUsage`). */
+  noteUsage(usage: unknown): void {
+    this.usage = modelUsage(usage) ?? this.usage;
   }
 
   /** Notes one chunk of the model's stream; the first is the time to first token. */
@@ -130,7 +137,7 @@ export class AiSdkSpan implements Span {
     const record = aiSpanRecord(this.operation, this.attributes);
     if (record.inputs !== undefined) this.loupeSpan.setInputs(record.inputs);
     if (record.outputs !== undefined) this.loupeSpan.setOutputs(record.outputs);
-    if (record.llm) recordLlm(this.loupeSpan, record.llm);
+    if (record.llm) recordLlm(this.loupeSpan, { ...record.llm, usage: this.usage ?? record.llm.usage });
     if (this.chunks > 0) this.loupeSpan.setAttribute('loupe.stream.chunks', this.chunks);
     if (this.cancelled) this.loupeSpan.setAttribute('loupe.stream.cancelled', true);
     if (this.status !== undefined) this.loupeSpan.setAttribute('http.response.status_code', this.status);

@@ -52,7 +52,10 @@ function observeModelStream(stream: ReadableStream<unknown>, span: AiSdkSpan | u
       }
       const part = step.value as { type?: string; error?: unknown } | undefined;
       if (part?.type === 'error') span.noteError(part.error);
-      else if (part?.type !== 'stream-start' && part?.type !== 'raw') span.noteChunk();
+      else {
+        if (part?.type === 'finish') span.noteUsage((part as { usage?: unknown }).usage);
+        if (part?.type !== 'stream-start' && part?.type !== 'raw') span.noteChunk();
+      }
       controller.enqueue(step.value);
     },
     cancel(reason) {
@@ -76,7 +79,9 @@ function traceModel(model: unknown, options: AISDKTraceOptions | undefined): unk
   const call = (fn: AnyFn) => async (...args: unknown[]) => {
     const span = activeAiSpan(options);
     try {
-      return await fn(...args);
+      const result = await fn(...args);
+      span?.noteUsage((result as { usage?: unknown } | undefined)?.usage);
+      return result;
     } catch (error) {
       span?.noteError(error);
       throw error;
