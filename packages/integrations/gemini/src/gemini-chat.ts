@@ -216,7 +216,12 @@ export function geminiUsage(usage: GeminiUsage | undefined): TokenUsage | undefi
   return { input_tokens: input, output_tokens: output, total_tokens: count(usage.totalTokenCount) ?? input + output, ...(cached ? { cache_read_input_tokens: cached } : {}) };
 }
 
-/** The model name without the `models/` (or `publishers/.../models/`) resource prefix. */
+/**
+ * The model name without the `models/` (or `publishers/.../models/`) resource prefix.
+ *
+ * @example
+ * bareModel('models/gemini-2.5-flash'); // 'gemini-2.5-flash'
+ */
 export function bareModel(model: unknown): string | undefined {
   if (typeof model !== 'string' || model.length === 0) return undefined;
   const i = model.lastIndexOf('models/');

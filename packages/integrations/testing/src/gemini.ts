@@ -56,7 +56,12 @@ function lastUserText(body: GeminiRequest): string {
   return (user?.parts ?? []).map((p) => p.text ?? '').join('');
 }
 
-/** The default turn: echoes the last user text. */
+/**
+ * The default turn: echoes the last user text.
+ *
+ * @example
+ * fake.enqueue('POST', GEMINI_GENERATE, (req) => geminiReply(req, geminiEchoTurn(req)));
+ */
 export function geminiEchoTurn(request: FakeRequest): GeminiTurn {
   return { text: `Echo: ${lastUserText((request.json ?? {}) as GeminiRequest)}` };
 }
@@ -86,6 +91,9 @@ function partsOf(turn: GeminiTurn): GeminiPart[] {
  * The answer to a `generateContent` or `streamGenerateContent` request: one response, or SSE
  * events of partial responses (text in pieces, usage as a running total, the last with the
  * finish reason) when the path streams.
+ *
+ * @example
+ * fake.enqueue('POST', GEMINI_GENERATE, (req) => ({ ...(geminiReply(req, { text: 'cut short' }) as object), hangupAfter: 1 }) as FakeReply);
  */
 export function geminiReply(request: FakeRequest, turn: GeminiTurn): FakeReply {
   const modelVersion = turn.modelVersion ?? `${modelOf(request)}-001`;
@@ -116,7 +124,12 @@ export function geminiReply(request: FakeRequest, turn: GeminiTurn): FakeReply {
   return { sse: events };
 }
 
-/** Deterministic embeddings: `outputDimensionality` (default 8) numbers from each content's text. */
+/**
+ * Deterministic embeddings: `outputDimensionality` (default 8) numbers from each content's text.
+ *
+ * @example
+ * fake.route('POST', GEMINI_EMBED, geminiEmbedReply);
+ */
 export function geminiEmbedReply(request: FakeRequest): FakeReply {
   const body = (request.json ?? {}) as { requests?: { content?: { parts?: GeminiPart[] }; outputDimensionality?: number }[]; content?: { parts?: GeminiPart[] }; outputDimensionality?: number };
   const requests = body.requests ?? [{ ...(body.content ? { content: body.content } : {}), ...(body.outputDimensionality ? { outputDimensionality: body.outputDimensionality } : {}) }];
@@ -144,14 +157,29 @@ export function geminiError(code: number, message: string, status = STATUS_NAMES
   return { status: code, json: { error: { code, message, status } } };
 }
 
-/** A scripted turn, streamed or not as the request path asks. */
+/**
+ * A scripted turn, streamed or not as the request path asks.
+ *
+ * @example
+ * fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ text: '{"ok":true}' }));
+ */
 export function geminiTurn(turn: GeminiTurn): FakeHandler {
   return (request) => geminiReply(request, turn);
 }
 
-/** Matches `generateContent` and `streamGenerateContent` paths (for `fake.enqueue`). */
+/**
+ * Matches `generateContent` and `streamGenerateContent` paths (for `fake.enqueue`).
+ *
+ * @example
+ * fake.enqueue('POST', GEMINI_GENERATE, geminiError(400, 'Invalid JSON payload received.'));
+ */
 export const GEMINI_GENERATE = /^\/(?<version>v1|v1beta|v1alpha)\/models\/(?<model>[^/:]+):(?<method>generateContent|streamGenerateContent)$/;
-/** Matches `embedContent` and `batchEmbedContents` paths. */
+/**
+ * Matches `embedContent` and `batchEmbedContents` paths.
+ *
+ * @example
+ * fake.enqueue('POST', GEMINI_EMBED, geminiError(429, 'Quota exceeded.'));
+ */
 export const GEMINI_EMBED = /^\/(?<version>v1|v1beta|v1alpha)\/models\/(?<model>[^/:]+):(?<method>embedContent|batchEmbedContents)$/;
 
 /**

@@ -20,6 +20,9 @@ const EMBED_CALLS = new Set(['ai.embed.doEmbed', 'ai.embedMany.doEmbed']);
 /**
  * Attributes that become the span's inputs or outputs, so they are not stored a second time
  * (prompts, answers, embeddings can be large).
+ *
+ * @example
+ * PAYLOAD_ATTRIBUTES.has('ai.prompt.messages'); // true
  */
 export const PAYLOAD_ATTRIBUTES = new Set([
   'ai.prompt',
@@ -42,7 +45,12 @@ export const PAYLOAD_ATTRIBUTES = new Set([
   'ai.schema',
 ]);
 
-/** Loupe's span type for an AI SDK span name. */
+/**
+ * Loupe's span type for an AI SDK span name.
+ *
+ * @example
+ * aiSpanType('ai.generateText.doGenerate'); // 'CHAT_MODEL'
+ */
 export function aiSpanType(name: string): SpanTypeName {
   if (MODEL_CALLS.has(name)) return 'CHAT_MODEL';
   if (EMBED_CALLS.has(name)) return 'EMBEDDING';

@@ -19,6 +19,10 @@ const HEADER_PREFIX = 'ai.request.headers.';
  * One AI SDK span: the OpenTelemetry span the AI SDK talks to, in front of the Loupe span that is
  * exported. It notes what the model wrapper (see `wrapAISDK`) tells it that the AI SDK's own
  * telemetry loses: the HTTP status of a failed call, stream chunks, a stream cancelled by its reader.
+ *
+ * @example
+ * const span = tracer.startSpan('ai.generateText.doGenerate', { attributes: { 'ai.model.id': 'gpt-4o-mini' } });
+ * span.end(); // a CHAT_MODEL span named generateText.doGenerate
  */
 export class AiSdkSpan implements Span {
   private readonly attributes: AiAttributes = {};

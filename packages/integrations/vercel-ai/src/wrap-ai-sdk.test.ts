@@ -238,6 +238,19 @@ describe('wrapAISDK: structured output, embeddings, telemetry settings', () => {
   });
 });
 
+describe('loupeTelemetry with an agent', () => {
+  it('records a ToolLoopAgent given loupeTelemetry(): its steps and tool executions', async () => {
+    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_a', name: 'weather', arguments: { city: 'Rome' } }] }), chatTurn({ content: 'Sunny in Rome.' }));
+    const agent = new ai.ToolLoopAgent({ model: openai.chat('gpt-4o-mini'), tools: { weather: weatherTool() }, maxRetries: 0, experimental_telemetry: loupeTelemetry({ loupe: h.loupe }) });
+    const result = await agent.generate({ prompt: 'Rome?' });
+    expect(result.text).toBe('Sunny in Rome.');
+    const spans = await h.spans();
+    const call = one(spans, 'generateText');
+    expect(named(spans, 'generateText.doGenerate').map((s) => s.parentId)).toEqual([call.spanId, call.spanId]);
+    expect(one(spans, 'weather service').parentId).toBe(one(spans, 'weather').spanId);
+  });
+});
+
 describe('wrapAISDK end to end', () => {
   it('stores the trace on the Loupe server: span tree, chat, usage and the summed cost', async () => {
     fake.enqueue(

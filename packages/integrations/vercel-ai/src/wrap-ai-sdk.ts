@@ -4,7 +4,12 @@ import { AiSdkSpan, LoupeAiTracer } from './loupe-ai-tracer.js';
 /** Options of {@link wrapAISDK} and {@link loupeTelemetry}. */
 export type AISDKTraceOptions = IntegrationOptions;
 
-/** The AI SDK functions {@link wrapAISDK} wraps (those that take `experimental_telemetry`). */
+/**
+ * The AI SDK functions {@link wrapAISDK} wraps (those that take `experimental_telemetry`).
+ *
+ * @example
+ * TRACED_FUNCTIONS.includes('streamText'); // true
+ */
 export const TRACED_FUNCTIONS = ['generateText', 'streamText', 'generateObject', 'streamObject', 'embed', 'embedMany', 'rerank'] as const;
 type TracedName = (typeof TRACED_FUNCTIONS)[number];
 
