@@ -1,0 +1,177 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { loupeOf, patchMethod, recordError, recordLlm, traceCall, type IntegrationOptions } from '@loupe/sdk/genai';
+import type { Loupe, LoupeSpan } from '@loupe/sdk';
+import { observeGenerator } from './observe-generator.js';
+import { bareModel, geminiMessages, geminiTools, geminiUsage, mergeGeminiChunks, type GeminiResponse } from './gemini-chat.js';
+
+/** Options of {@link traceGemini}. */
+export type GeminiTraceOptions = IntegrationOptions;
+
+const PROVIDER = 'gemini';
+
+/** The parts of a `GoogleGenAI` client that are traced, typed loosely so every 2.x version fits. */
+interface GeminiClientLike {
+  models?: object;
+  chats?: object;
+}
+
+interface GenerateParams {
+  model?: string;
+  contents?: unknown;
+  config?: Record<string, unknown>;
+}
+
+/**
+ * What a chat session's `sendMessage` tells the `models.generateContent` call it makes: name the
+ * span after the chat method and record the message as the user passed it. One token per message,
+ * taken by the first model call under it, so the message is one span (not a chat span around a
+ * model span), and model calls the user makes further down (tools) are spans of their own.
+ */
+interface ChatCall {
+  name: string;
+  inputs: unknown;
+  taken: boolean;
+}
+const chatCalls = new AsyncLocalStorage<ChatCall>();
+
+function takeChatCall(): ChatCall | undefined {
+  const call = chatCalls.getStore();
+  if (!call || call.taken) return undefined;
+  call.taken = true;
+  return call;
+}
+
+/** Request config without transport details (headers may carry keys) or live objects. */
+function recordedConfig(config: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!config || typeof config !== 'object') return config;
+  const { httpOptions: _http, abortSignal: _signal, ...rest } = config;
+  return rest;
+}
+
+function recordedParams(params: GenerateParams | undefined): unknown {
+  if (!params || typeof params !== 'object') return params;
+  const config = recordedConfig(params.config);
+  return { ...params, ...(config !== undefined ? { config } : {}) };
+}
+
+/** The response as returned, without the HTTP headers the SDK attaches. */
+function recordedResponse(response: unknown): unknown {
+  if (!response || typeof response !== 'object') return response;
+  const { sdkHttpResponse: _http, ...rest } = response as Record<string, unknown>;
+  return rest;
+}
+
+function recordGeneration(span: LoupeSpan, params: GenerateParams, response: GeminiResponse): void {
+  recordLlm(span, {
+    model: bareModel(response.modelVersion) ?? bareModel(params.model),
+    provider: PROVIDER,
+    usage: geminiUsage(response.usageMetadata),
+    messages: geminiMessages(params.contents, params.config, response),
+    tools: geminiTools(params.config),
+  });
+}
+
+function callSpec(method: string, params: GenerateParams) {
+  const chat = takeChatCall();
+  return { name: chat?.name ?? method, spanType: 'CHAT_MODEL' as const, inputs: chat ? chat.inputs : recordedParams(params) };
+}
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+function traceGenerate(loupe: Loupe, original: AnyFn): AnyFn {
+  return function (this: unknown, ...args: unknown[]) {
+    const params = (args[0] ?? {}) as GenerateParams;
+    return traceCall(loupe, callSpec('generateContent', params), () => original.apply(this, args), (span, response) => {
+      span.setOutputs(recordedResponse(response));
+      recordGeneration(span, params, response as GeminiResponse);
+    });
+  };
+}
+
+function traceGenerateStream(loupe: Loupe, original: AnyFn): AnyFn {
+  return function (this: unknown, ...args: unknown[]) {
+    const params = (args[0] ?? {}) as GenerateParams;
+    return traceCall(loupe, callSpec('generateContentStream', params), () => original.apply(this, args), (span, stream) => {
+      if (!stream || typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return 'end';
+      const chunks: GeminiResponse[] = [];
+      observeGenerator<AsyncIterable<GeminiResponse>, GeminiResponse>(stream as AsyncIterable<GeminiResponse>, {
+        onChunk(chunk) {
+          if (chunks.length === 0) span.addEvent('loupe.stream.first_chunk');
+          chunks.push(chunk);
+        },
+        onEnd(end) {
+          const merged = mergeGeminiChunks(chunks);
+          span.setOutputs(merged);
+          span.setAttribute('loupe.stream.chunks', chunks.length);
+          recordGeneration(span, params, merged);
+          if (end.kind === 'error') recordError(span, end.error);
+          if (end.kind === 'cancelled') span.setAttribute('loupe.stream.cancelled', true);
+          span.end();
+        },
+      });
+      return 'open';
+    });
+  };
+}
+
+function traceEmbed(loupe: Loupe, original: AnyFn): AnyFn {
+  return function (this: unknown, ...args: unknown[]) {
+    const params = (args[0] ?? {}) as GenerateParams;
+    return traceCall(loupe, { name: 'embedContent', spanType: 'EMBEDDING', inputs: recordedParams(params) }, () => original.apply(this, args), (span, response) => {
+      span.setOutputs(recordedResponse(response));
+      // The Gemini Developer API reports no token counts for embeddings (so no cost either).
+      recordLlm(span, { model: bareModel(params.model), provider: PROVIDER });
+    });
+  };
+}
+
+function traceChatMethod(name: string, original: AnyFn): AnyFn {
+  return function (this: unknown, ...args: unknown[]) {
+    const { config, ...rest } = (args[0] ?? {}) as { config?: Record<string, unknown> };
+    const inputs = { ...rest, ...(config !== undefined ? { config: recordedConfig(config) } : {}) };
+    return chatCalls.run({ name, inputs, taken: false }, () => original.apply(this, args));
+  };
+}
+
+/**
+ * Traces a `GoogleGenAI` client (the Gemini Developer API or Vertex AI) in place and returns it:
+ * `models.generateContent` and `generateContentStream` become CHAT_MODEL spans with the
+ * conversation in Loupe's chat format, function declarations as tools, model, token usage and so
+ * cost; `models.embedContent` an EMBEDDING span; each message of a chat session
+ * (`chats.create(...).sendMessage` / `sendMessageStream`) one CHAT_MODEL span holding the whole
+ * history. Calling it twice traces once.
+ *
+ * @example
+ * import { GoogleGenAI } from '@google/genai';
+ * import { traceGemini } from '@loupe/gemini';
+ *
+ * const ai = traceGemini(new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY }));
+ * const response = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Why is the sky blue?' });
+ */
+export function traceGemini<C extends object>(client: C, options?: GeminiTraceOptions): C {
+  const loupe = () => loupeOf(options);
+  const { models, chats } = client as GeminiClientLike;
+  // The instance is looked up at each call, so a client traced before `init()` records into it.
+  const lazy = (make: (l: Loupe, original: AnyFn) => AnyFn) => (original: AnyFn) =>
+    function (this: unknown, ...args: unknown[]) {
+      return make(loupe(), original).apply(this, args);
+    };
+  if (models) {
+    patchMethod(models, 'generateContent', lazy(traceGenerate));
+    patchMethod(models, 'generateContentStream', lazy(traceGenerateStream));
+    patchMethod(models, 'embedContent', lazy(traceEmbed));
+  }
+  if (chats) {
+    patchMethod(chats, 'create', (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const chat = original.apply(this, args) as object | undefined;
+        if (chat && typeof chat === 'object') {
+          patchMethod(chat, 'sendMessage', (send) => traceChatMethod('Chat.sendMessage', send));
+          patchMethod(chat, 'sendMessageStream', (send) => traceChatMethod('Chat.sendMessageStream', send));
+        }
+        return chat;
+      },
+    );
+  }
+  return client;
+}
