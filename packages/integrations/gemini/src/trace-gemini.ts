@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { loupeOf, patchMethod, recordError, recordLlm, traceCall, type IntegrationOptions } from '@loupe/sdk/genai';
+import { loupeOf, observeStream, patchMethod, recordError, recordLlm, traceCall, type IntegrationOptions } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
-import { observeGenerator } from './observe-generator.js';
 import { bareModel, geminiMessages, geminiTools, geminiUsage, mergeGeminiChunks, type GeminiResponse } from './gemini-chat.js';
 
 /** Options of {@link traceGemini}. */
@@ -94,7 +93,7 @@ function traceGenerateStream(loupe: Loupe, original: AnyFn): AnyFn {
     return traceCall(loupe, callSpec('generateContentStream', params), () => original.apply(this, args), (span, stream) => {
       if (!stream || typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return 'end';
       const chunks: GeminiResponse[] = [];
-      observeGenerator<AsyncIterable<GeminiResponse>, GeminiResponse>(stream as AsyncIterable<GeminiResponse>, {
+      observeStream(stream as AsyncIterable<GeminiResponse>, {
         onChunk(chunk) {
           if (chunks.length === 0) span.addEvent('loupe.stream.first_chunk');
           chunks.push(chunk);

@@ -1,7 +1,6 @@
-import { loupeOf, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
+import { loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
 import type { Span, Trace, TracingProcessor } from '@openai/agents';
-import { chatMessageOf, chatTools, itemMessages, responseAnswer, usageOf } from './agents-chat-format.js';
 
 type AnySpan = Span<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Json = Record<string, unknown>;
@@ -182,25 +181,25 @@ function record(node: Node, data: Json & { type: string }): void {
       return;
     case 'response': {
       const response = isObject(data._response) ? data._response : undefined;
-      const request = [...(typeof response?.instructions === 'string' && response.instructions ? [{ role: 'system' as const, content: response.instructions }] : []), ...itemMessages(data._input)];
-      const answer = responseAnswer(response);
+      const request = [...(typeof response?.instructions === 'string' && response.instructions ? [{ role: 'system' as const, content: response.instructions }] : []), ...openAIResponseItems(data._input)];
+      const answer = openAIResponseAnswer(response);
       if (data._input !== undefined) span.setInputs(data._input);
       if (response) span.setOutputs(response);
       if (data.response_id) span.setAttribute('openai_agents.response_id', data.response_id);
-      recordLlm(span, { model: typeof response?.model === 'string' ? response.model : undefined, provider: PROVIDER, usage: usageOf(response?.usage), messages: [...request, ...(answer ? [answer] : [])], tools: chatTools(response?.tools) });
+      recordLlm(span, { model: typeof response?.model === 'string' ? response.model : undefined, provider: PROVIDER, usage: openAIUsage(response?.usage), messages: [...request, ...(answer ? [answer] : [])], tools: openAITools(response?.tools) });
       summarise(node, request, answer);
       return;
     }
     case 'generation': {
       const completion = Array.isArray(data.output) ? data.output[0] : undefined;
-      const request = (Array.isArray(data.input) ? data.input : []).map(chatMessageOf).filter((m) => m !== undefined);
+      const request = (Array.isArray(data.input) ? data.input : []).map(openAIChatMessage).filter((m) => m !== undefined);
       const choice = isObject(completion) && Array.isArray(completion.choices) ? completion.choices[0] : undefined;
-      const answer = isObject(choice) ? chatMessageOf({ role: 'assistant', ...(isObject(choice.message) ? choice.message : {}) }) : undefined;
+      const answer = isObject(choice) ? openAIChatMessage({ role: 'assistant', ...(isObject(choice.message) ? choice.message : {}) }) : undefined;
       if (data.input !== undefined) span.setInputs(data.input);
       if (data.output !== undefined) span.setOutputs(data.output);
       if (data.model_config) span.setAttribute('openai_agents.model_config', data.model_config);
       const model = isObject(completion) && typeof completion.model === 'string' ? completion.model : typeof data.model === 'string' ? data.model : undefined;
-      recordLlm(span, { model, provider: PROVIDER, usage: usageOf(isObject(completion) && completion.usage ? completion.usage : data.usage), messages: [...request, ...(answer ? [answer] : [])] });
+      recordLlm(span, { model, provider: PROVIDER, usage: openAIUsage(isObject(completion) && completion.usage ? completion.usage : data.usage), messages: [...request, ...(answer ? [answer] : [])] });
       summarise(node, request, answer);
       return;
     }

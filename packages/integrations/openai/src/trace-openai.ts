@@ -1,6 +1,6 @@
-import { loupeOf, patchMethod, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
+import { loupeOf, openAIChatCompletionMessages, openAIResponsesMessages, openAITools, openAIUsage, patchMethod, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
 import type { LoupeSpan } from '@loupe/sdk';
-import { chatCompletionMessages, chatTools, chatUsage, completionMessages, responsesMessages, responsesUsage } from './chat-format.js';
+import { completionMessages } from './completion-messages.js';
 import { ChatStreamAssembler, CompletionStreamAssembler, ResponsesStreamAssembler } from './stream-assembly.js';
 import { traceApiPromise, type Endpoint } from './traced-api-promise.js';
 
@@ -25,9 +25,9 @@ function endpoints(provider: string): Record<'chat' | 'responses' | 'embeddings'
         recordLlm(span, {
           model: modelOf(params, completion),
           provider,
-          usage: chatUsage(isObject(completion) ? completion.usage : undefined),
-          messages: chatCompletionMessages(params, completion),
-          tools: chatTools(params),
+          usage: openAIUsage(isObject(completion) ? completion.usage : undefined),
+          messages: openAIChatCompletionMessages(params, completion),
+          tools: openAITools(isObject(params) ? params.tools : undefined),
         });
       },
     },
@@ -40,9 +40,9 @@ function endpoints(provider: string): Record<'chat' | 'responses' | 'embeddings'
         recordLlm(span, {
           model: modelOf(params, response),
           provider,
-          usage: responsesUsage(isObject(response) ? response.usage : undefined),
-          messages: responsesMessages(params, response),
-          tools: chatTools(params),
+          usage: openAIUsage(isObject(response) ? response.usage : undefined),
+          messages: openAIResponsesMessages(params, response),
+          tools: openAITools(isObject(params) ? params.tools : undefined),
         });
       },
     },
@@ -65,7 +65,7 @@ function endpoints(provider: string): Record<'chat' | 'responses' | 'embeddings'
         recordLlm(span, {
           model: modelOf(params, completion),
           provider,
-          usage: chatUsage(isObject(completion) ? completion.usage : undefined),
+          usage: openAIUsage(isObject(completion) ? completion.usage : undefined),
           messages: completionMessages(params, completion),
         });
       },

@@ -23,5 +23,14 @@ export {
   type ChunkOf,
   type LlmDetails,
 } from './kit.js';
+export {
+  openAIChatMessage,
+  openAIChatCompletionMessages,
+  openAITools,
+  openAIUsage,
+  openAIResponseItems,
+  openAIResponseAnswer,
+  openAIResponsesMessages,
+} from './openai-chat-format.js';
 export { PriceCatalog, normalizeModelName, type ModelPrice, type PricingOptions } from './pricing/pricing.js';
 export { CHAT_ATTRIBUTES, type ChatMessage, type ChatToolCall, type ChatTool, type ChatContentPart } from '@loupe/protocol';

@@ -140,3 +140,22 @@ describe('cost from the price catalog', () => {
     expect(JSON.parse(info.trace_metadata?.['mlflow.trace.cost'] ?? '{}')).toMatchObject({ total_cost: 0.00027 });
   });
 });
+
+describe('observeStream on an async generator', () => {
+  async function* letters() {
+    yield 'a';
+    yield 'b';
+  }
+
+  it('sees a reader that calls next() by hand, and for-await alike', async () => {
+    const ends: string[] = [];
+    const seen: string[] = [];
+    const g = observeStream(letters(), { onChunk: (c) => seen.push(c), onEnd: (e) => ends.push(e.kind) });
+    expect((await g.next()).value).toBe('a');
+    expect((await g.next()).value).toBe('b');
+    expect((await g.next()).done).toBe(true);
+    for await (const c of observeStream(letters(), { onChunk: (c) => seen.push(c), onEnd: (e) => ends.push(e.kind) })) if (c === 'a') break;
+    expect(seen).toEqual(['a', 'b', 'a']);
+    expect(ends).toEqual(['done', 'cancelled']);
+  });
+});

@@ -141,7 +141,9 @@ export type StreamEnd = { kind: 'done' } | { kind: 'cancelled' } | { kind: 'erro
  * Observes an async iterable in place: `onChunk` sees every item its reader gets, `onEnd` runs once
  * when it is read to the end, stopped early (`break`, `return()`) or fails. The object itself is
  * returned, with its other methods and properties untouched; readers see exactly what they would
- * without Loupe. Callback failures are swallowed (tracing never breaks the stream).
+ * without Loupe. An async generator (an iterable that is its own iterator, as `@google/genai` hands
+ * out) is observed through its own `next` / `return` / `throw`, so a reader calling `next()` by hand
+ * is seen too. Callback failures are swallowed (tracing never breaks the stream).
  *
  * @example
  * observeStream(stream, { onChunk: (c) => parts.push(c), onEnd: (end) => finish(span, parts, end) });
@@ -158,44 +160,46 @@ export function observeStream<S extends AsyncIterable<unknown>>(stream: S, obser
       // Tracing must not break the stream.
     }
   };
-  const iterate = stream[Symbol.asyncIterator].bind(stream) as () => AsyncIterator<C>;
-  Object.defineProperty(stream, Symbol.asyncIterator, {
-    configurable: true,
-    writable: true,
-    value: () => {
-      const inner = iterate();
-      const wrapped: AsyncIterator<C> = {
-        async next(...args: [] | [unknown]) {
-          let step: IteratorResult<C>;
-          try {
-            step = await inner.next(...args);
-          } catch (error) {
-            end({ kind: 'error', error });
-            throw error;
-          }
-          if (step.done) end({ kind: 'done' });
-          else {
-            try {
-              observer.onChunk(step.value);
-            } catch {
-              // Tracing must not break the stream.
-            }
-          }
-          return step;
-        },
-        async return(value?: unknown) {
-          end({ kind: 'cancelled' });
-          return inner.return ? inner.return(value) : { done: true, value: value as C };
-        },
-        async throw(error?: unknown) {
-          end({ kind: 'error', error });
-          if (inner.throw) return inner.throw(error);
-          throw error;
-        },
-      };
-      return wrapped;
+  const observe = (inner: AsyncIterator<C>): Required<Pick<AsyncIterator<C>, 'next'>> & Pick<AsyncIterator<C>, 'return' | 'throw'> => ({
+    async next(...args: [] | [unknown]) {
+      let step: IteratorResult<C>;
+      try {
+        step = await inner.next(...args);
+      } catch (error) {
+        end({ kind: 'error', error });
+        throw error;
+      }
+      if (step.done) end({ kind: 'done' });
+      else {
+        try {
+          observer.onChunk(step.value);
+        } catch {
+          // Tracing must not break the stream.
+        }
+      }
+      return step;
+    },
+    async return(value?: unknown) {
+      end({ kind: 'cancelled' });
+      return inner.return ? inner.return(value) : { done: true, value: value as C };
+    },
+    async throw(error?: unknown) {
+      end({ kind: 'error', error });
+      if (inner.throw) return inner.throw(error);
+      throw error;
     },
   });
+  const self = stream as S & Partial<AsyncIterator<C>>;
+  if (typeof self.next === 'function') {
+    const inner: AsyncIterator<C> = { next: self.next.bind(self), ...(self.return ? { return: self.return.bind(self) } : {}), ...(self.throw ? { throw: self.throw.bind(self) } : {}) };
+    const observed = observe(inner);
+    for (const key of ['next', 'return', 'throw'] as const) {
+      if (key === 'next' || inner[key]) Object.defineProperty(stream, key, { value: observed[key], writable: true, configurable: true, enumerable: false });
+    }
+    return stream;
+  }
+  const iterate = stream[Symbol.asyncIterator].bind(stream) as () => AsyncIterator<C>;
+  Object.defineProperty(stream, Symbol.asyncIterator, { configurable: true, writable: true, value: () => observe(iterate()) });
   return stream;
 }
 
