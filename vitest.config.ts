@@ -8,11 +8,12 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 /**
  * Version-range checks: LOUPE_PROVIDER_MODULES names a node_modules folder holding other versions of
  * provider libraries (`npm install --prefix /tmp/low openai@6.0.1`); those replace the workspace's
- * copies, so the same integration tests run against them (see packages/integrations/README.md).
+ * copies, so the same integration tests run against them (see packages/integrations/README.md). A zod
+ * installed there replaces the workspace's too, so the tests' schemas and the library's are one zod.
  */
 // eslint-disable-next-line no-restricted-syntax
 const providerModules = process.env.LOUPE_PROVIDER_MODULES;
-const PROVIDER_LIBRARIES = ['openai', '@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', '@google/genai', '@langchain/core', '@langchain/langgraph', '@langchain/openai', 'ai', '@ai-sdk/openai', '@openai/agents', '@mastra/core'];
+const PROVIDER_LIBRARIES = ['openai', '@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', '@google/genai', '@langchain/core', '@langchain/langgraph', '@langchain/openai', 'ai', '@ai-sdk/openai', '@openai/agents', '@mastra/core', 'zod'];
 // A subpath import (`@langchain/core/tools`, `@mastra/core/agent`) goes through the package's
 // `exports` map (exact keys, then `./*` patterns; the `import` condition), as Node would resolve it.
 function exportTarget(target: unknown): string | undefined {
