@@ -1,25 +1,16 @@
 import { ApiError, GenerateContentResponse, GoogleGenAI, Type } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, startHarness, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useIntegrationSuite, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
 import { GEMINI_EMBED, GEMINI_GENERATE, geminiError, geminiTurn, installGemini, type GeminiTurn } from '../../testing/src/gemini.js';
 import { traceGemini } from './index.js';
 
 let fake: FakeProvider;
 let h: Harness;
 let ai: GoogleGenAI;
+const suite = useIntegrationSuite([installGemini]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installGemini(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   ai = traceGemini(new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: fake.url } }), { loupe: h.loupe });
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
-});
-beforeEach(() => {
-  h.clear();
-  fake.reset();
 });
 
 const byName = (spans: CapturedSpan[], name: string) => spans.filter((s) => s.name === name);

@@ -3,29 +3,21 @@ import { tool } from '@langchain/core/tools';
 import { Annotation, END, interrupt, MemorySaver, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
 import { ChatOpenAI } from '@langchain/openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
-import { startHarness, type Harness } from '../../testing/src/harness.js';
+import type { FakeProvider } from '../../testing/src/fake-server.js';
+import type { Harness } from '../../testing/src/harness.js';
+import { useIntegrationSuite } from '../../testing/src/suite.js';
 import { chatTurn, installOpenAI } from '../../testing/src/openai.js';
 import { LoupeCallbackHandler } from './index.js';
 
 let fake: FakeProvider;
 let h: Harness;
 let handler: LoupeCallbackHandler;
+const suite = useIntegrationSuite([installOpenAI]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   handler = new LoupeCallbackHandler({ loupe: h.loupe });
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
-});
-beforeEach(() => {
-  h.clear();
-  fake.reset();
 });
 
 describe('LangGraph StateGraph', () => {

@@ -5,10 +5,11 @@ import { RunnableLambda } from '@langchain/core/runnables';
 import { tool } from '@langchain/core/tools';
 import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { ChatOpenAI, OpenAI as OpenAILLM } from '@langchain/openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
-import { startHarness, type CapturedSpan, type Harness } from '../../testing/src/harness.js';
+import type { FakeProvider } from '../../testing/src/fake-server.js';
+import type { CapturedSpan, Harness } from '../../testing/src/harness.js';
+import { useIntegrationSuite } from '../../testing/src/suite.js';
 import { chatTurn, installOpenAI, openaiError } from '../../testing/src/openai.js';
 import { LoupeCallbackHandler } from './index.js';
 
@@ -17,19 +18,10 @@ let h: Harness;
 let handler: LoupeCallbackHandler;
 const chat = () => new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'k', configuration: { baseURL: `${fake.url}/v1` }, maxRetries: 0 });
 
+const suite = useIntegrationSuite([installOpenAI]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   handler = new LoupeCallbackHandler({ loupe: h.loupe });
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
-});
-beforeEach(() => {
-  h.clear();
-  fake.reset();
 });
 
 const byName = (spans: CapturedSpan[], name: string) => {

@@ -1,21 +1,17 @@
 import { RunnableLambda } from '@langchain/core/runnables';
 import { ChatOpenAI } from '@langchain/openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
-import { startHarness, type Harness } from '../../testing/src/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeProvider } from '../../testing/src/fake-server.js';
+import type { Harness } from '../../testing/src/harness.js';
+import { useIntegrationSuite } from '../../testing/src/suite.js';
 import { installOpenAI } from '../../testing/src/openai.js';
 import { registerLoupeHandler } from './index.js';
 
 let fake: FakeProvider;
 let h: Harness;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
+const suite = useIntegrationSuite([installOpenAI]);
+beforeAll(() => {
+  ({ fake, h } = suite);
 });
 
 describe('registerLoupeHandler', () => {

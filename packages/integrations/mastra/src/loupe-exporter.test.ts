@@ -2,10 +2,11 @@ import { createOpenAI } from '@ai-sdk/openai-v5';
 import { Mastra } from '@mastra/core';
 import { Agent } from '@mastra/core/agent';
 import { createTool } from '@mastra/core/tools';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
-import { startHarness, type CapturedSpan, type Harness } from '../../testing/src/harness.js';
+import type { FakeProvider } from '../../testing/src/fake-server.js';
+import type { CapturedSpan, Harness } from '../../testing/src/harness.js';
+import { useIntegrationSuite } from '../../testing/src/suite.js';
 import { chatTurn, installOpenAI, openaiError } from '../../testing/src/openai.js';
 import { LoupeExporter } from './index.js';
 
@@ -15,10 +16,9 @@ let exporter: LoupeExporter;
 let mastra: Mastra;
 let weather: ReturnType<typeof createTool>;
 
+const suite = useIntegrationSuite([installOpenAI]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   exporter = new LoupeExporter({ loupe: h.loupe });
   weather = createTool({
     id: 'weather',
@@ -40,12 +40,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await mastra.shutdown?.();
-  await h.close();
-  await fake.close();
-});
-beforeEach(() => {
-  h.clear();
-  fake.reset();
 });
 
 const byName = (spans: CapturedSpan[], name: string) => {

@@ -1,8 +1,9 @@
 import OpenAI from 'openai';
 import { Agent, getCurrentSpan, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool } from '@openai/agents';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
-import { startHarness, type CapturedSpan, type Harness } from '../../testing/src/harness.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeProvider } from '../../testing/src/fake-server.js';
+import type { CapturedSpan, Harness } from '../../testing/src/harness.js';
+import { useIntegrationSuite } from '../../testing/src/suite.js';
 import { chatTurn, installOpenAI, openaiError, responsesTurn } from '../../testing/src/openai.js';
 import { traceOpenAIAgents, type LoupeTracingProcessor } from './index.js';
 
@@ -28,22 +29,15 @@ const getWeather = tool({
 });
 const weatherAgent = () => new Agent({ name: 'Weather agent', instructions: 'Answer weather questions.', model: 'gpt-4o-mini', tools: [getWeather] });
 
+const suite = useIntegrationSuite([installOpenAI]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   setDefaultOpenAIClient(new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'sk-test', maxRetries: 0 }));
   // The Agents SDK switches its tracing off under NODE_ENV=test.
   setTracingDisabled(false);
   processor = traceOpenAIAgents({ loupe: h.loupe, exclusive: true });
 });
-afterAll(async () => {
-  await h.close();
-  await fake.close();
-});
 beforeEach(() => {
-  h.clear();
-  fake.reset();
   toolRuns.length = 0;
   setOpenAIAPI('responses');
 });

@@ -1,9 +1,10 @@
 import OpenAI, { AzureOpenAI } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
-import { startHarness, type Harness } from '../../testing/src/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeProvider } from '../../testing/src/fake-server.js';
+import type { Harness } from '../../testing/src/harness.js';
+import { useIntegrationSuite } from '../../testing/src/suite.js';
 import { AZURE_CHAT_PATH, chatCompletionReply, chatTurn, installAzureOpenAI, installOpenAI, openaiError } from '../../testing/src/openai.js';
 import { traceOpenAI } from './index.js';
 
@@ -13,20 +14,10 @@ let client: OpenAI;
 const CHAT = '/v1/chat/completions';
 const weather = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
 
+const suite = useIntegrationSuite([installOpenAI, installAzureOpenAI]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  installAzureOpenAI(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   client = traceOpenAI(new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'sk-test-secret', maxRetries: 0 }), { loupe: h.loupe });
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
-});
-beforeEach(() => {
-  h.clear();
-  fake.reset();
 });
 
 describe('chat.completions.create', () => {

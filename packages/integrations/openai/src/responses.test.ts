@@ -1,9 +1,10 @@
 import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../testing/src/fake-server.js';
-import { startHarness, type Harness } from '../../testing/src/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeProvider } from '../../testing/src/fake-server.js';
+import type { Harness } from '../../testing/src/harness.js';
+import { useIntegrationSuite } from '../../testing/src/suite.js';
 import { chatTurn, completionsTurn, installOpenAI, openaiError, responsesReply, responsesTurn } from '../../testing/src/openai.js';
 import { traceOpenAI } from './index.js';
 
@@ -13,19 +14,10 @@ let client: OpenAI;
 const RESPONSES = '/v1/responses';
 const lookup = { type: 'function' as const, name: 'lookup_order', description: 'Find an order', parameters: { type: 'object', properties: { id: { type: 'number' } }, required: ['id'], additionalProperties: false }, strict: true };
 
+const suite = useIntegrationSuite([installOpenAI]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   client = traceOpenAI(new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'sk-test', maxRetries: 0 }), { loupe: h.loupe });
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
-});
-beforeEach(() => {
-  h.clear();
-  fake.reset();
 });
 
 describe('responses.create', () => {

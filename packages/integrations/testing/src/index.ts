@@ -4,3 +4,4 @@
  */
 export { startFakeProvider, type FakeProvider, type FakeReply, type FakeRequest, type FakeHandler, type SseEvent } from './fake-server.js';
 export { startHarness, type Harness, type CapturedSpan } from './harness.js';
+export { useIntegrationSuite, type IntegrationSuite } from './suite.js';

@@ -1,8 +1,8 @@
 import * as ai from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, startHarness, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useIntegrationSuite, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
 import { chatTurn, installOpenAI, openaiError, responsesTurn } from '../../testing/src/openai.js';
 import { loupeTelemetry, wrapAISDK } from './index.js';
 
@@ -10,20 +10,11 @@ let fake: FakeProvider;
 let h: Harness;
 let openai: ReturnType<typeof createOpenAI>;
 let traced: ReturnType<typeof wrapAISDK<typeof ai>>;
+const suite = useIntegrationSuite([installOpenAI]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installOpenAI(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   openai = createOpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'test-key', headers: { 'x-secret': 's3cret' } });
   traced = wrapAISDK(ai, { loupe: h.loupe });
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
-});
-beforeEach(() => {
-  h.clear();
-  fake.reset();
 });
 
 const CHAT = '/v1/chat/completions';
