@@ -1,7 +1,7 @@
 import type { AITracingEvent, AITracingExporter, AnyExportedAISpan } from '@mastra/core/ai-tracing';
 import type { ChatMessage, ChatTool } from '@loupe/protocol';
 import type { Loupe, LoupeSpan, SpanTypeName, TokenUsage } from '@loupe/sdk';
-import { count, loupeOf, recordError, recordLlm, runInSpan, type IntegrationOptions } from '@loupe/sdk/genai';
+import { count, type IntegrationOptions, loupeOf, parseJsonText, recordError, recordLlm, runInSpan } from '@loupe/sdk/genai';
 import { stepMessage, toChatMessages, toolsOfBody } from './to-chat-messages.js';
 
 /** Options of {@link LoupeExporter}. */
@@ -44,19 +44,11 @@ function usageOf(u: Record<string, unknown> | undefined): TokenUsage | undefined
   return { input_tokens: input ?? 0, output_tokens: output ?? 0, ...(cached ? { cache_read_input_tokens: cached } : {}) };
 }
 
-function parsed(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
 
 /** Span inputs: a model step's raw request body as JSON, anything else as Mastra has it. */
 function inputsOf(span: AnyExportedAISpan): unknown {
   const input = span.input as { body?: unknown } | undefined;
-  return span.type === 'model_step' && input && typeof input === 'object' && 'body' in input ? { body: parsed(input.body) } : input;
+  return span.type === 'model_step' && input && typeof input === 'object' && 'body' in input ? { body: parseJsonText(input.body) } : input;
 }
 
 function nameOf(span: AnyExportedAISpan): string {

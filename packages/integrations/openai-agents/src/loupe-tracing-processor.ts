@@ -1,4 +1,4 @@
-import { loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
+import { type IntegrationOptions, loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, parseJsonText, recordLlm } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
 import type { Span, Trace, TracingProcessor } from '@openai/agents';
 
@@ -21,14 +21,6 @@ interface Node {
 const FOLDED = new Set(['task', 'turn']);
 const PROVIDER = 'openai';
 
-function parsed(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 /**
  * A `TracingProcessor` for the OpenAI Agents SDK that records its traces as Loupe spans: the trace
@@ -204,8 +196,8 @@ function record(node: Node, data: Json & { type: string }): void {
       return;
     }
     case 'function':
-      span.setInputs(parsed(data.input));
-      span.setOutputs(parsed(data.output));
+      span.setInputs(parseJsonText(data.input));
+      span.setOutputs(parseJsonText(data.output));
       if (data.mcp_data) span.setAttribute('openai_agents.mcp_data', data.mcp_data);
       return;
     case 'handoff':

@@ -1,3 +1,4 @@
+import { parseJsonText } from '@loupe/sdk/genai';
 import type { LlmDetails } from '@loupe/sdk/genai';
 import type { SpanTypeName, TokenUsage } from '@loupe/sdk';
 import { aiChatMessages, aiChatTools, type PromptMessage, type ResponseToolCall } from './ai-chat.js';
@@ -73,14 +74,6 @@ export function aiSpanName(name: string, attributes: AiAttributes): string {
   return name.startsWith('ai.') ? name.slice(3) : name;
 }
 
-function json(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -158,34 +151,34 @@ export interface AiSpanRecord {
 }
 
 function callRecord(name: string, a: AiAttributes): AiSpanRecord {
-  const prompt = json(a['ai.prompt']);
+  const prompt = parseJsonText(a['ai.prompt']);
   const request = defined({ model: a['ai.model.id'], ...(prompt && typeof prompt === 'object' ? (prompt as object) : {}), settings: settings(a) });
   if (name === 'ai.embed' || name === 'ai.embedMany') {
-    return { inputs: defined({ model: a['ai.model.id'], value: json(a['ai.value']), values: json(a['ai.values']) }), outputs: defined({ embedding: json(a['ai.embedding']), embeddings: json(a['ai.embeddings']), ...usageOutputs(a) }) };
+    return { inputs: defined({ model: a['ai.model.id'], value: parseJsonText(a['ai.value']), values: parseJsonText(a['ai.values']) }), outputs: defined({ embedding: parseJsonText(a['ai.embedding']), embeddings: parseJsonText(a['ai.embeddings']), ...usageOutputs(a) }) };
   }
   if (name === 'ai.generateObject' || name === 'ai.streamObject') {
     return {
-      inputs: defined({ ...request, schema: json(a['ai.schema']), schemaName: a['ai.schema.name'], schemaDescription: a['ai.schema.description'], output: a['ai.settings.output'] }),
-      outputs: defined({ object: json(a['ai.response.object']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
+      inputs: defined({ ...request, schema: parseJsonText(a['ai.schema']), schemaName: a['ai.schema.name'], schemaDescription: a['ai.schema.description'], output: a['ai.settings.output'] }),
+      outputs: defined({ object: parseJsonText(a['ai.response.object']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
     };
   }
   return {
     inputs: request,
-    outputs: defined({ text: a['ai.response.text'], reasoning: a['ai.response.reasoning'], toolCalls: json(a['ai.response.toolCalls']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
+    outputs: defined({ text: a['ai.response.text'], reasoning: a['ai.response.reasoning'], toolCalls: parseJsonText(a['ai.response.toolCalls']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
   };
 }
 
 function modelCallRecord(a: AiAttributes): AiSpanRecord {
-  const prompt = json(a['ai.prompt.messages']);
-  const tools = json(a['ai.prompt.tools']);
-  const toolCalls = json(a['ai.response.toolCalls']);
+  const prompt = parseJsonText(a['ai.prompt.messages']);
+  const tools = parseJsonText(a['ai.prompt.tools']);
+  const toolCalls = parseJsonText(a['ai.response.toolCalls']);
   const objectText = typeof a['ai.response.object'] === 'string' ? a['ai.response.object'] : undefined;
   const text = typeof a['ai.response.text'] === 'string' ? a['ai.response.text'] : objectText;
   const messages = Array.isArray(prompt) ? aiChatMessages(prompt as PromptMessage[], { text, toolCalls: Array.isArray(toolCalls) ? (toolCalls as ResponseToolCall[]) : undefined }) : undefined;
   const model = a['ai.response.model'] ?? a['ai.model.id'];
   return {
-    inputs: defined({ messages: prompt, tools: Array.isArray(tools) ? tools.map(json) : undefined, toolChoice: json(a['ai.prompt.toolChoice']) }),
-    outputs: defined({ text: a['ai.response.text'], object: objectText !== undefined ? json(objectText) : undefined, reasoning: a['ai.response.reasoning'], toolCalls, finishReason: a['ai.response.finishReason'], id: a['ai.response.id'], model: a['ai.response.model'], ...usageOutputs(a) }),
+    inputs: defined({ messages: prompt, tools: Array.isArray(tools) ? tools.map(parseJsonText) : undefined, toolChoice: parseJsonText(a['ai.prompt.toolChoice']) }),
+    outputs: defined({ text: a['ai.response.text'], object: objectText !== undefined ? parseJsonText(objectText) : undefined, reasoning: a['ai.response.reasoning'], toolCalls, finishReason: a['ai.response.finishReason'], id: a['ai.response.id'], model: a['ai.response.model'], ...usageOutputs(a) }),
     llm: { model: typeof model === 'string' ? model : undefined, provider: providerOf(a), usage: aiUsage(a), messages, tools: Array.isArray(tools) ? aiChatTools(tools) : undefined },
   };
 }
@@ -203,12 +196,12 @@ export function aiSpanRecord(name: string, a: AiAttributes): AiSpanRecord {
   if (EMBED_CALLS.has(name)) {
     const model = a['ai.model.id'];
     return {
-      inputs: defined({ model, values: json(a['ai.values']) }),
-      outputs: defined({ embeddings: json(a['ai.embeddings']), ...usageOutputs(a) }),
+      inputs: defined({ model, values: parseJsonText(a['ai.values']) }),
+      outputs: defined({ embeddings: parseJsonText(a['ai.embeddings']), ...usageOutputs(a) }),
       llm: { model: typeof model === 'string' ? model : undefined, provider: providerOf(a), usage: aiUsage(a) },
     };
   }
-  if (name === 'ai.toolCall') return { inputs: json(a['ai.toolCall.args']), outputs: json(a['ai.toolCall.result']) };
+  if (name === 'ai.toolCall') return { inputs: parseJsonText(a['ai.toolCall.args']), outputs: parseJsonText(a['ai.toolCall.result']) };
   if (CALLS.has(name)) return callRecord(name, a);
   return {};
 }

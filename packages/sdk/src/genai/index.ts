@@ -16,6 +16,7 @@ export {
   recordLlm,
   count,
   asText,
+  parseJsonText,
   type IntegrationOptions,
   type CallSpec,
   type CallOutcome,
