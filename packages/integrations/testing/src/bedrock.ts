@@ -169,8 +169,8 @@ function claudeModelOf(modelId: string): string {
 export function invokeModelReply(request: FakeRequest, modelId: string): FakeReply {
   const body = (request.json ?? {}) as Record<string, unknown>;
   let answer: Record<string, unknown>;
-  let input = 0;
-  let output = 0;
+  let input: number;
+  let output: number;
   if (typeof body.anthropic_version === 'string') {
     const messages = (body.messages ?? []) as { role: string; content: unknown }[];
     const last = messages.at(-1)?.content;
