@@ -98,6 +98,12 @@ describe('messages.create', () => {
     expect(spans.find((s) => s.name === 'Messages')!.parentId).toBe(agent.spanId);
   });
 
+  it('messages.parse() goes through create: one span', async () => {
+    const parsed = await client.messages.parse({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'parse me' }] });
+    expect(parsed.content[0]).toMatchObject({ text: 'Echo: parse me' });
+    expect((await only()).attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'parse me' }, { role: 'assistant', content: 'Echo: parse me' }]);
+  });
+
   it('traces beta.messages.create the same way', async () => {
     const message = await client.beta.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'beta?' }], betas: ['token-efficient-tools-2025-02-19'] });
     expect(message.content[0]).toMatchObject({ text: 'Echo: beta?' });
