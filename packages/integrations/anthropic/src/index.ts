@@ -4,4 +4,3 @@
  * cache tokens, errors) as a CHAT_MODEL span with chat, usage and cost.
  */
 export { traceAnthropic, type TraceAnthropicOptions } from './trace-anthropic.js';
-export { requestMessages, answerMessage, requestTools, usageOf, MessageAccumulator } from './anthropic-messages.js';

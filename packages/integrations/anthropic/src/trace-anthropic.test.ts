@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, startHarness, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useIntegrationSuite, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
 import { anthropicError, anthropicReply, anthropicStreamError, installAnthropic } from '../../testing/src/anthropic.js';
 import { traceAnthropic } from './index.js';
 
@@ -8,15 +8,10 @@ let fake: FakeProvider;
 let h: Harness;
 let client: Anthropic;
 
+const suite = useIntegrationSuite([installAnthropic]);
 beforeAll(async () => {
-  fake = await startFakeProvider();
-  installAnthropic(fake);
-  h = await startHarness();
+  ({ fake, h } = suite);
   client = traceAnthropic(new Anthropic({ baseURL: fake.url, apiKey: 'test-key', maxRetries: 0 }), { loupe: h.loupe });
-});
-afterAll(async () => {
-  await h.close();
-  await fake.close();
 });
 beforeEach(() => {
   fake.reset();

@@ -1,6 +1,5 @@
-import { CHAT_ATTRIBUTES, loupeOf, observeStream, patchMethod, recordError, recordLlm, traceCall, type ChatMessage, type IntegrationOptions, type StreamEnd } from '@loupe/sdk/genai';
+import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, CHAT_ATTRIBUTES, type ChatMessage, type IntegrationOptions, loupeOf, observeStream, patchMethod, recordError, recordLlm, type StreamEnd, traceCall } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
-import { answerMessage, MessageAccumulator, requestMessages, requestTools, usageOf } from './anthropic-messages.js';
 
 /** Options of {@link traceAnthropic}. */
 export type TraceAnthropicOptions = IntegrationOptions;
@@ -15,8 +14,8 @@ function requestAttributes(params: Params): Record<string, unknown> {
   try {
     const attributes: Record<string, unknown> = { 'mlflow.llm.provider': PROVIDER };
     if (typeof params.model === 'string') attributes['mlflow.llm.model'] = params.model;
-    attributes[CHAT_ATTRIBUTES.MESSAGES] = requestMessages(params);
-    const tools = requestTools(params);
+    attributes[CHAT_ATTRIBUTES.MESSAGES] = anthropicRequestMessages(params);
+    const tools = anthropicTools(params);
     if (tools.length > 0) attributes[CHAT_ATTRIBUTES.TOOLS] = tools;
     return attributes;
   } catch {
@@ -27,10 +26,10 @@ function requestAttributes(params: Params): Record<string, unknown> {
 /** Records a Messages response (or one re-assembled from a stream) on the span. */
 function recordMessage(span: LoupeSpan, params: Params, message: Record<string, unknown> | undefined): void {
   span.setOutputs(message ?? null);
-  const answer = answerMessage(message);
-  const messages: ChatMessage[] = [...requestMessages(params), ...(answer ? [answer] : [])];
+  const answer = anthropicAnswerMessage(message);
+  const messages: ChatMessage[] = [...anthropicRequestMessages(params), ...(answer ? [answer] : [])];
   const model = typeof message?.model === 'string' ? message.model : typeof params.model === 'string' ? params.model : undefined;
-  recordLlm(span, { model, provider: PROVIDER, usage: usageOf(message?.usage), messages, tools: requestTools(params) });
+  recordLlm(span, { model, provider: PROVIDER, usage: anthropicUsage(message?.usage), messages, tools: anthropicTools(params) });
 }
 
 function isEventStream(value: unknown): value is AsyncIterable<unknown> & { controller?: AbortController } {
@@ -42,7 +41,7 @@ function isEventStream(value: unknown): value is AsyncIterable<unknown> & { cont
  * with the message re-assembled from the events as its outputs.
  */
 function followStream(span: LoupeSpan, params: Params, stream: AsyncIterable<unknown> & { controller?: AbortController }): void {
-  const accumulator = new MessageAccumulator();
+  const accumulator = new AnthropicMessageAccumulator();
   let chunks = 0;
   observeStream(stream, {
     onChunk(event) {

@@ -1,7 +1,6 @@
-import type { ChatMessage, ChatTool } from '@loupe/sdk/genai';
+import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, type ChatMessage, type ChatTool } from '@loupe/sdk/genai';
 import type { SpanTypeName, TokenUsage } from '@loupe/sdk';
 import { converseAnswer, converseRequestMessages, ConverseStreamAccumulator, converseTools, converseUsage } from './converse.js';
-import { answerMessage, MessageAccumulator, requestMessages, requestTools, usageOf } from './internal/anthropic-messages.js';
 
 /**
  * InvokeModel's bodies are the model vendor's own JSON. Claude's (`anthropic_version`) are the
@@ -54,7 +53,7 @@ export function invokeSpanType(modelId: string, family: BodyFamily): SpanTypeNam
 /** Token counts of other families' bodies: Titan, Llama, Cohere, Mistral-style fields. */
 function bodyUsage(body: unknown): TokenUsage | undefined {
   if (!isObject(body)) return undefined;
-  const fromUsage = converseUsage(body.usage) ?? usageOf(body.usage);
+  const fromUsage = converseUsage(body.usage) ?? anthropicUsage(body.usage);
   if (fromUsage) return fromUsage;
   const results = Array.isArray(body.results) ? body.results.filter(isObject) : [];
   const input = num(body.inputTextTokenCount) ?? num(body.prompt_token_count) ?? num(body.inputTokenCount);
@@ -74,7 +73,7 @@ export function countedUsage(counts: { input?: unknown; output?: unknown }): Tok
 
 /** The request's conversation, for the families whose bodies are messages. */
 export function invokeRequestMessages(family: BodyFamily, request: unknown): ChatMessage[] | undefined {
-  if (family === 'anthropic') return requestMessages(request);
+  if (family === 'anthropic') return anthropicRequestMessages(request);
   if (family === 'nova') return converseRequestMessages(request);
   return undefined;
 }
@@ -95,9 +94,9 @@ export interface InvokeDetails {
  */
 export function invokeDetails(modelId: string, family: BodyFamily, request: unknown, response: unknown, headerUsage: TokenUsage | undefined): InvokeDetails {
   if (family === 'anthropic') {
-    const answer = answerMessage(response);
+    const answer = anthropicAnswerMessage(response);
     const model = isObject(response) && typeof response.model === 'string' ? response.model : modelId;
-    return { model, usage: usageOf(isObject(response) ? response.usage : undefined) ?? headerUsage, messages: [...requestMessages(request), ...(answer ? [answer] : [])], tools: requestTools(request) };
+    return { model, usage: anthropicUsage(isObject(response) ? response.usage : undefined) ?? headerUsage, messages: [...anthropicRequestMessages(request), ...(answer ? [answer] : [])], tools: anthropicTools(request) };
   }
   if (family === 'nova') {
     const answer = converseAnswer(response);
@@ -116,7 +115,7 @@ export function invokeDetails(modelId: string, family: BodyFamily, request: unkn
  * acc.response();
  */
 export class InvokeStreamAccumulator {
-  private readonly claude = new MessageAccumulator();
+  private readonly claude = new AnthropicMessageAccumulator();
   private readonly nova = new ConverseStreamAccumulator();
   private readonly chunks: unknown[] = [];
   private metrics: Json | undefined;

@@ -33,5 +33,6 @@ export {
   openAIResponseAnswer,
   openAIResponsesMessages,
 } from './openai-chat-format.js';
+export { anthropicRequestMessages, anthropicAnswerMessage, anthropicTools, anthropicUsage, AnthropicMessageAccumulator } from './anthropic-chat-format.js';
 export { PriceCatalog, normalizeModelName, type ModelPrice, type PricingOptions } from './pricing/pricing.js';
 export { CHAT_ATTRIBUTES, type ChatMessage, type ChatToolCall, type ChatTool, type ChatContentPart } from '@loupe/protocol';

@@ -1,12 +1,11 @@
-// A copy of packages/integrations/anthropic/src/anthropic-messages.ts (Claude's bodies on InvokeModel are
-// the Anthropic Messages API's): keep the two identical; the kit has no shared Anthropic converter yet.
-import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall } from '@loupe/sdk/genai';
-import type { TokenUsage } from '@loupe/sdk';
+import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall } from '@loupe/protocol';
+import type { TokenUsage } from '../tracing/loupe-span.js';
 
 /**
  * Anthropic's Messages API shapes converted to Loupe's one chat format, and its stream events
  * re-assembled into a message. Written against the wire format (plain JSON), not the SDK's types,
- * so the same code reads the API's bodies wherever they appear (the SDK, or Claude on Bedrock).
+ * so the same code reads the API's bodies wherever they appear: `@anthropic-ai/sdk`, and Claude's
+ * InvokeModel bodies on Bedrock.
  */
 
 type Json = Record<string, unknown>;
@@ -85,10 +84,10 @@ function convertMessage(role: string, content: unknown): ChatMessage[] {
  * A Messages request (`system`, `messages`) as chat messages.
  *
  * @example
- * requestMessages({ system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
+ * anthropicRequestMessages({ system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
  * // [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }]
  */
-export function requestMessages(params: unknown): ChatMessage[] {
+export function anthropicRequestMessages(params: unknown): ChatMessage[] {
   if (!isObject(params)) return [];
   const out: ChatMessage[] = [];
   if (params.system !== undefined && params.system !== null) {
@@ -106,9 +105,9 @@ export function requestMessages(params: unknown): ChatMessage[] {
  * the span's outputs, the chat format has no place for them.
  *
  * @example
- * answerMessage({ role: 'assistant', content: [{ type: 'text', text: 'Hello' }] }); // { role: 'assistant', content: 'Hello' }
+ * anthropicAnswerMessage({ role: 'assistant', content: [{ type: 'text', text: 'Hello' }] }); // { role: 'assistant', content: 'Hello' }
  */
-export function answerMessage(message: unknown): ChatMessage | undefined {
+export function anthropicAnswerMessage(message: unknown): ChatMessage | undefined {
   if (!isObject(message) || !Array.isArray(message.content)) return undefined;
   const [answer] = convertMessage('assistant', message.content);
   return answer ?? { role: 'assistant', content: null };
@@ -119,9 +118,9 @@ export function answerMessage(message: unknown): ChatMessage | undefined {
  * input schema and are listed by name.
  *
  * @example
- * requestTools({ tools: [{ name: 'get_weather', input_schema: { type: 'object' } }] });
+ * anthropicTools({ tools: [{ name: 'get_weather', input_schema: { type: 'object' } }] });
  */
-export function requestTools(params: unknown): ChatTool[] {
+export function anthropicTools(params: unknown): ChatTool[] {
   if (!isObject(params) || !Array.isArray(params.tools)) return [];
   return params.tools.filter(isObject).map((tool) => {
     const fn: ChatTool['function'] = { name: String(tool.name ?? tool.type ?? 'tool') };
@@ -136,10 +135,10 @@ export function requestTools(params: unknown): ChatTool[] {
  * input tokens separately; `input_tokens` here is their sum, the cache counts its parts.
  *
  * @example
- * usageOf({ input_tokens: 10, cache_read_input_tokens: 90, output_tokens: 5 });
+ * anthropicUsage({ input_tokens: 10, cache_read_input_tokens: 90, output_tokens: 5 });
  * // { input_tokens: 100, output_tokens: 5, cache_read_input_tokens: 90 }
  */
-export function usageOf(usage: unknown): TokenUsage | undefined {
+export function anthropicUsage(usage: unknown): TokenUsage | undefined {
   if (!isObject(usage)) return undefined;
   const input = num(usage.input_tokens);
   const output = num(usage.output_tokens);
@@ -157,11 +156,11 @@ export function usageOf(usage: unknown): TokenUsage | undefined {
  * `message_delta`), in the shape the non-stream API returns.
  *
  * @example
- * const acc = new MessageAccumulator();
+ * const acc = new AnthropicMessageAccumulator();
  * for await (const event of stream) acc.add(event);
  * acc.message(); // { id, role: 'assistant', content: [...], stop_reason, usage, ... }
  */
-export class MessageAccumulator {
+export class AnthropicMessageAccumulator {
   private current: Json | undefined;
   private readonly blocks: Block[] = [];
   private readonly partialJson = new Map<number, string>();
