@@ -78,16 +78,19 @@ export function tokenUsageJson(u: TokenUsage): string {
   return JSON.stringify(out);
 }
 
+/** A sum of dollar amounts without the binary float's tail (0.0135, not 0.013499999999999998). */
+const usd = (value: number) => Number(value.toPrecision(12));
+
 /**
- * Cost as MLflow writes it in `mlflow.trace.cost`.
+ * Cost as MLflow writes it in `mlflow.trace.cost`, sums rounded to 12 significant digits.
  *
  * @example
  * llmCostJson({ totalCost: 0.003 }); // '{"total_cost":0.003}'
  */
 export function llmCostJson(c: LlmCost): string {
   const out: Record<string, number> = {};
-  if (c.inputCost !== undefined) out.input_cost = c.inputCost;
-  if (c.outputCost !== undefined) out.output_cost = c.outputCost;
-  if (c.totalCost !== undefined) out.total_cost = c.totalCost;
+  if (c.inputCost !== undefined) out.input_cost = usd(c.inputCost);
+  if (c.outputCost !== undefined) out.output_cost = usd(c.outputCost);
+  if (c.totalCost !== undefined) out.total_cost = usd(c.totalCost);
   return JSON.stringify(out);
 }
