@@ -88,6 +88,21 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     expect(browser.errors).toEqual([]);
   });
 
+  it('keeps every row in line with the header, whatever the length of its request', async () => {
+    const aligned = await seed.createExperiment('long-requests');
+    for (const question of ['Hi?', 'Can I return opened earbuds for a refund if the box is damaged and I lost the receipt?']) {
+      await seed.sendTrace(aligned, supportAgentTrace(0, { question }), { startMs: Date.now() });
+    }
+    await page.goto(`${server.url}/experiments/${aligned}/traces`);
+    const table = page.getByRole('table', { name: 'Traces' });
+    await expect.poll(() => rowCount(page)).toBe(3);
+    const header = await table.getByRole('columnheader', { name: /status/i }).boundingBox();
+    const statusCells = table.getByRole('row').locator('[role="cell"]:nth-child(4)');
+    const lefts = await statusCells.evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().left));
+    expect(lefts).toHaveLength(2);
+    for (const left of lefts) expect(left).toBeCloseTo(header!.x, 0);
+  });
+
   it('opens a trace: tree, timeline, span details, chat view, exceptions; keyboard moves through the tree', async () => {
     await page.goto(`${server.url}/experiments/${exp}/traces/${failedTrace}`);
     const tree = page.getByRole('tree', { name: 'Span tree' });

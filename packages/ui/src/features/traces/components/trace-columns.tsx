@@ -58,7 +58,7 @@ export function traceColumns(experimentId: string) {
       size: 70,
       cell: (c) => <span className="tabular-nums" title={`${formatCount(c.row.original.inputTokens)} in / ${formatCount(c.row.original.outputTokens)} out`}>{formatCount(c.getValue())}</span>,
     }),
-    col.accessor('costUsd', { id: 'cost', header: 'Cost', size: 80, cell: (c) => <span className="tabular-nums">{formatCost(c.getValue())}</span> }),
+    col.accessor('costUsd', { id: 'cost', header: 'Cost', size: 96, cell: (c) => <span className="tabular-nums">{formatCost(c.getValue())}</span> }),
     col.accessor('tags', {
       id: 'tags',
       header: 'Tags',

@@ -39,6 +39,10 @@ export function TracesTable({
     .getVisibleLeafColumns()
     .map((c) => (c.id === 'request' ? `minmax(${c.getSize()}px, 1fr)` : `${c.getSize()}px`))
     .join(' ');
+  // Every row is exactly as wide as the table (or the columns' sum, if wider), so the request
+  // column's 1fr resolves the same in the header and in each row; sized by their own content
+  // (max-content), rows with a long request would push their later cells out of line.
+  const minWidth = table.getVisibleLeafColumns().reduce((sum, c) => sum + c.getSize(), 0);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
@@ -51,9 +55,9 @@ export function TracesTable({
 
   return (
     <div ref={scroller} role="table" aria-label="Traces" aria-rowcount={rows.length + 1} className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <div role="rowgroup" className="sticky top-0 z-10 min-w-max border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
+      <div role="rowgroup" style={{ minWidth }} className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
         {table.getHeaderGroups().map((g) => (
-          <div role="row" key={g.id} className="grid min-w-max" style={{ gridTemplateColumns: template }}>
+          <div role="row" key={g.id} className="grid" style={{ gridTemplateColumns: template }}>
             {g.headers.map((h) => {
               const key = SORTABLE[h.column.id];
               const active = key === sortKey;
@@ -75,7 +79,7 @@ export function TracesTable({
           </div>
         ))}
       </div>
-      <div role="rowgroup" className="relative min-w-max" style={{ height: virtualizer.getTotalSize() }}>
+      <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize(), minWidth }}>
         {items.map((item) => {
           const row = tableRows[item.index]!;
           return (
@@ -87,7 +91,7 @@ export function TracesTable({
               onClick={(e) => {
                 if (!(e.target as HTMLElement).closest('a,button')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
               }}
-              className="absolute right-0 left-0 grid min-w-max cursor-pointer items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
+              className="absolute right-0 left-0 grid cursor-pointer items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
               style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
             >
               {row.getVisibleCells().map((cell) => (
