@@ -1,7 +1,6 @@
-import { loupeOf, openAIChatCompletionMessages, openAIResponsesMessages, openAITools, openAIUsage, patchMethod, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
-import type { LoupeSpan } from '@loupe/sdk';
+import { loupeOf, openAIChatCompletionMessages, openAIResponsesMessages, openAITools, openAIUsage, patchMethod, recordLlm, type ChatMessage, type IntegrationOptions } from '@loupe/sdk/genai';
 import { completionMessages } from './completion-messages.js';
-import { ChatStreamAssembler, CompletionStreamAssembler, ResponsesStreamAssembler } from './stream-assembly.js';
+import { ChatStreamAssembler, CompletionStreamAssembler, ResponsesStreamAssembler, type StreamAssembler } from './stream-assembly.js';
 import { traceApiPromise, type Endpoint } from './traced-api-promise.js';
 
 /** Options of {@link traceOpenAI}. */
@@ -14,38 +13,29 @@ const modelOf = (params: unknown, response: unknown): string | undefined => {
   return fromResponse ?? (isObject(params) && typeof params.model === 'string' ? params.model : undefined);
 };
 
+/** A model endpoint's record: the response as outputs, then model, usage, chat and (for chat APIs) tools. */
+function modelEndpoint(provider: string, name: string, spanType: Endpoint['spanType'], assembler: () => StreamAssembler, messagesOf: (params: unknown, response: unknown) => ChatMessage[], withTools: boolean): Endpoint {
+  return {
+    name,
+    spanType,
+    assembler,
+    record(span, params, response) {
+      span.setOutputs(response);
+      recordLlm(span, {
+        model: modelOf(params, response),
+        provider,
+        usage: openAIUsage(isObject(response) ? response.usage : undefined),
+        messages: messagesOf(params, response),
+        ...(withTools ? { tools: openAITools(isObject(params) ? params.tools : undefined) } : {}),
+      });
+    },
+  };
+}
+
 function endpoints(provider: string): Record<'chat' | 'responses' | 'embeddings' | 'completions', Endpoint> {
   return {
-    chat: {
-      name: 'Completions',
-      spanType: 'CHAT_MODEL',
-      assembler: () => new ChatStreamAssembler(),
-      record(span, params, completion) {
-        span.setOutputs(completion);
-        recordLlm(span, {
-          model: modelOf(params, completion),
-          provider,
-          usage: openAIUsage(isObject(completion) ? completion.usage : undefined),
-          messages: openAIChatCompletionMessages(params, completion),
-          tools: openAITools(isObject(params) ? params.tools : undefined),
-        });
-      },
-    },
-    responses: {
-      name: 'Responses',
-      spanType: 'CHAT_MODEL',
-      assembler: () => new ResponsesStreamAssembler(),
-      record(span, params, response) {
-        span.setOutputs(response);
-        recordLlm(span, {
-          model: modelOf(params, response),
-          provider,
-          usage: openAIUsage(isObject(response) ? response.usage : undefined),
-          messages: openAIResponsesMessages(params, response),
-          tools: openAITools(isObject(params) ? params.tools : undefined),
-        });
-      },
-    },
+    chat: modelEndpoint(provider, 'Completions', 'CHAT_MODEL', () => new ChatStreamAssembler(), openAIChatCompletionMessages, true),
+    responses: modelEndpoint(provider, 'Responses', 'CHAT_MODEL', () => new ResponsesStreamAssembler(), openAIResponsesMessages, true),
     embeddings: {
       name: 'Embeddings',
       spanType: 'EMBEDDING',
@@ -56,20 +46,7 @@ function endpoints(provider: string): Record<'chat' | 'responses' | 'embeddings'
         recordLlm(span, { model: modelOf(params, response), provider, ...(input !== undefined ? { usage: { input_tokens: input, output_tokens: 0 } } : {}) });
       },
     },
-    completions: {
-      name: 'Completions',
-      spanType: 'LLM',
-      assembler: () => new CompletionStreamAssembler(),
-      record(span: LoupeSpan, params, completion) {
-        span.setOutputs(completion);
-        recordLlm(span, {
-          model: modelOf(params, completion),
-          provider,
-          usage: openAIUsage(isObject(completion) ? completion.usage : undefined),
-          messages: completionMessages(params, completion),
-        });
-      },
-    },
+    completions: modelEndpoint(provider, 'Completions', 'LLM', () => new CompletionStreamAssembler(), completionMessages, false),
   };
 }
 
