@@ -1,4 +1,4 @@
-import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, type ChatMessage, type ChatTool } from '@loupe/sdk/genai';
+import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, decodeJson, type ChatMessage, type ChatTool } from '@loupe/sdk/genai';
 import type { SpanTypeName, TokenUsage } from '@loupe/sdk';
 import { converseAnswer, converseRequestMessages, ConverseStreamAccumulator, converseTools, converseUsage } from './converse.js';
 
@@ -28,12 +28,7 @@ export function decodeBody(body: unknown): unknown {
   let text: string | undefined;
   if (typeof body === 'string') text = body;
   else if (body instanceof Uint8Array) text = new TextDecoder().decode(body);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  return text === undefined ? undefined : decodeJson(text);
 }
 
 /** Which body format a request uses. */

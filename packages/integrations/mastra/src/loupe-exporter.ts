@@ -1,7 +1,7 @@
 import type { AITracingEvent, AITracingExporter, AnyExportedAISpan } from '@mastra/core/ai-tracing';
 import type { ChatMessage, ChatTool } from '@loupe/protocol';
 import type { Loupe, LoupeSpan, SpanTypeName, TokenUsage } from '@loupe/sdk';
-import { count, type IntegrationOptions, loupeOf, parseJsonText, recordError, recordLlm, runInSpan } from '@loupe/sdk/genai';
+import { count, decodeJson, type IntegrationOptions, loupeOf, recordError, recordLlm, runInSpan } from '@loupe/sdk/genai';
 import { stepMessage, toChatMessages, toolsOfBody } from './to-chat-messages.js';
 
 /** Options of {@link LoupeExporter}. */
@@ -48,7 +48,7 @@ function usageOf(u: Record<string, unknown> | undefined): TokenUsage | undefined
 /** Span inputs: a model step's raw request body as JSON, anything else as Mastra has it. */
 function inputsOf(span: AnyExportedAISpan): unknown {
   const input = span.input as { body?: unknown } | undefined;
-  return span.type === 'model_step' && input && typeof input === 'object' && 'body' in input ? { body: parseJsonText(input.body) } : input;
+  return span.type === 'model_step' && input && typeof input === 'object' && 'body' in input ? { body: decodeJson(input.body) } : input;
 }
 
 function nameOf(span: AnyExportedAISpan): string {

@@ -1,4 +1,4 @@
-import { type IntegrationOptions, loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, parseJsonText, recordLlm } from '@loupe/sdk/genai';
+import { decodeJson, type IntegrationOptions, loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, recordLlm } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
 import type { Span, Trace, TracingProcessor } from '@openai/agents';
 
@@ -196,8 +196,8 @@ function record(node: Node, data: Json & { type: string }): void {
       return;
     }
     case 'function':
-      span.setInputs(parseJsonText(data.input));
-      span.setOutputs(parseJsonText(data.output));
+      span.setInputs(decodeJson(data.input));
+      span.setOutputs(decodeJson(data.output));
       if (data.mcp_data) span.setAttribute('openai_agents.mcp_data', data.mcp_data);
       return;
     case 'handoff':

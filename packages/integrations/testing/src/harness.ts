@@ -1,5 +1,6 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Loupe, LoupeOptions, Trace } from '@loupe/sdk';
+import { decodeJson } from '@loupe/sdk/genai';
 import { testLoupe } from '../../../sdk/src/testing/test-loupe.js';
 import { startTestServer, type TestServer } from '../../../sdk/src/testing/test-server.js';
 
@@ -20,18 +21,9 @@ export interface CapturedSpan {
   endMs: number;
 }
 
-function decode(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
 function decodeAll(attributes: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(attributes ?? {})) out[k] = decode(v);
+  for (const [k, v] of Object.entries(attributes ?? {})) out[k] = decodeJson(v);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { parseJsonText } from '@loupe/sdk/genai';
+import { decodeJson } from '@loupe/sdk/genai';
 import type { LlmDetails } from '@loupe/sdk/genai';
 import type { SpanTypeName, TokenUsage } from '@loupe/sdk';
 import { aiChatMessages, aiChatTools, type PromptMessage, type ResponseToolCall } from './ai-chat.js';
@@ -151,34 +151,34 @@ export interface AiSpanRecord {
 }
 
 function callRecord(name: string, a: AiAttributes): AiSpanRecord {
-  const prompt = parseJsonText(a['ai.prompt']);
+  const prompt = decodeJson(a['ai.prompt']);
   const request = defined({ model: a['ai.model.id'], ...(prompt && typeof prompt === 'object' ? (prompt as object) : {}), settings: settings(a) });
   if (name === 'ai.embed' || name === 'ai.embedMany') {
-    return { inputs: defined({ model: a['ai.model.id'], value: parseJsonText(a['ai.value']), values: parseJsonText(a['ai.values']) }), outputs: defined({ embedding: parseJsonText(a['ai.embedding']), embeddings: parseJsonText(a['ai.embeddings']), ...usageOutputs(a) }) };
+    return { inputs: defined({ model: a['ai.model.id'], value: decodeJson(a['ai.value']), values: decodeJson(a['ai.values']) }), outputs: defined({ embedding: decodeJson(a['ai.embedding']), embeddings: decodeJson(a['ai.embeddings']), ...usageOutputs(a) }) };
   }
   if (name === 'ai.generateObject' || name === 'ai.streamObject') {
     return {
-      inputs: defined({ ...request, schema: parseJsonText(a['ai.schema']), schemaName: a['ai.schema.name'], schemaDescription: a['ai.schema.description'], output: a['ai.settings.output'] }),
-      outputs: defined({ object: parseJsonText(a['ai.response.object']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
+      inputs: defined({ ...request, schema: decodeJson(a['ai.schema']), schemaName: a['ai.schema.name'], schemaDescription: a['ai.schema.description'], output: a['ai.settings.output'] }),
+      outputs: defined({ object: decodeJson(a['ai.response.object']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
     };
   }
   return {
     inputs: request,
-    outputs: defined({ text: a['ai.response.text'], reasoning: a['ai.response.reasoning'], toolCalls: parseJsonText(a['ai.response.toolCalls']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
+    outputs: defined({ text: a['ai.response.text'], reasoning: a['ai.response.reasoning'], toolCalls: decodeJson(a['ai.response.toolCalls']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
   };
 }
 
 function modelCallRecord(a: AiAttributes): AiSpanRecord {
-  const prompt = parseJsonText(a['ai.prompt.messages']);
-  const tools = parseJsonText(a['ai.prompt.tools']);
-  const toolCalls = parseJsonText(a['ai.response.toolCalls']);
+  const prompt = decodeJson(a['ai.prompt.messages']);
+  const tools = decodeJson(a['ai.prompt.tools']);
+  const toolCalls = decodeJson(a['ai.response.toolCalls']);
   const objectText = typeof a['ai.response.object'] === 'string' ? a['ai.response.object'] : undefined;
   const text = typeof a['ai.response.text'] === 'string' ? a['ai.response.text'] : objectText;
   const messages = Array.isArray(prompt) ? aiChatMessages(prompt as PromptMessage[], { text, toolCalls: Array.isArray(toolCalls) ? (toolCalls as ResponseToolCall[]) : undefined }) : undefined;
   const model = a['ai.response.model'] ?? a['ai.model.id'];
   return {
-    inputs: defined({ messages: prompt, tools: Array.isArray(tools) ? tools.map(parseJsonText) : undefined, toolChoice: parseJsonText(a['ai.prompt.toolChoice']) }),
-    outputs: defined({ text: a['ai.response.text'], object: objectText !== undefined ? parseJsonText(objectText) : undefined, reasoning: a['ai.response.reasoning'], toolCalls, finishReason: a['ai.response.finishReason'], id: a['ai.response.id'], model: a['ai.response.model'], ...usageOutputs(a) }),
+    inputs: defined({ messages: prompt, tools: Array.isArray(tools) ? tools.map(decodeJson) : undefined, toolChoice: decodeJson(a['ai.prompt.toolChoice']) }),
+    outputs: defined({ text: a['ai.response.text'], object: objectText !== undefined ? decodeJson(objectText) : undefined, reasoning: a['ai.response.reasoning'], toolCalls, finishReason: a['ai.response.finishReason'], id: a['ai.response.id'], model: a['ai.response.model'], ...usageOutputs(a) }),
     llm: { model: typeof model === 'string' ? model : undefined, provider: providerOf(a), usage: aiUsage(a), messages, tools: Array.isArray(tools) ? aiChatTools(tools) : undefined },
   };
 }
@@ -196,12 +196,12 @@ export function aiSpanRecord(name: string, a: AiAttributes): AiSpanRecord {
   if (EMBED_CALLS.has(name)) {
     const model = a['ai.model.id'];
     return {
-      inputs: defined({ model, values: parseJsonText(a['ai.values']) }),
-      outputs: defined({ embeddings: parseJsonText(a['ai.embeddings']), ...usageOutputs(a) }),
+      inputs: defined({ model, values: decodeJson(a['ai.values']) }),
+      outputs: defined({ embeddings: decodeJson(a['ai.embeddings']), ...usageOutputs(a) }),
       llm: { model: typeof model === 'string' ? model : undefined, provider: providerOf(a), usage: aiUsage(a) },
     };
   }
-  if (name === 'ai.toolCall') return { inputs: parseJsonText(a['ai.toolCall.args']), outputs: parseJsonText(a['ai.toolCall.result']) };
+  if (name === 'ai.toolCall') return { inputs: decodeJson(a['ai.toolCall.args']), outputs: decodeJson(a['ai.toolCall.result']) };
   if (CALLS.has(name)) return callRecord(name, a);
   return {};
 }

@@ -16,7 +16,6 @@ export {
   recordLlm,
   count,
   asText,
-  parseJsonText,
   type IntegrationOptions,
   type CallSpec,
   type CallOutcome,
@@ -34,5 +33,6 @@ export {
   openAIResponsesMessages,
 } from './openai-chat-format.js';
 export { anthropicRequestMessages, anthropicAnswerMessage, anthropicTools, anthropicUsage, AnthropicMessageAccumulator } from './anthropic-chat-format.js';
+export { decodeJson } from '../tracing/json-encoding.js';
 export { PriceCatalog, normalizeModelName, type ModelPrice, type PricingOptions } from './pricing/pricing.js';
 export { CHAT_ATTRIBUTES, type ChatMessage, type ChatToolCall, type ChatTool, type ChatContentPart } from '@loupe/protocol';

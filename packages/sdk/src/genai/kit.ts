@@ -251,23 +251,6 @@ export function count(value: unknown): number | undefined {
 }
 
 /**
- * A string that holds JSON as the value it encodes; anything else (or text that is not JSON) as it
- * is. Libraries hand over inputs and outputs both ways.
- *
- * @example
- * parseJsonText('{"a":1}'); // { a: 1 }
- * parseJsonText('hello'); // 'hello'
- */
-export function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-/**
  * A value as text for a chat message: strings as they are, anything else as JSON (tool arguments
  * and results are JSON text in the chat format).
  */
