@@ -1,4 +1,4 @@
-import type { FakeProvider, FakeReply, FakeRequest, SseEvent } from './fake-server.js';
+import { fakeId, type FakeProvider, type FakeReply, type FakeRequest, roughTokens, type SseEvent } from './fake-server.js';
 
 /**
  * The Anthropic Messages wire protocol on the fake provider: `POST /v1/messages` as JSON or as
@@ -28,10 +28,7 @@ interface MessagesRequest {
   messages?: { role: string; content: unknown }[];
 }
 
-let sequence = 0;
-const nextId = (prefix: string) => `${prefix}_${(++sequence).toString(36).padStart(8, '0')}`;
 
-const roughTokens = (text: string) => (text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4)));
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -56,11 +53,11 @@ export function anthropicMessage(turn: AnthropicTurn, requestedModel = 'claude-s
   const content: Record<string, unknown>[] = [];
   if (turn.thinking !== undefined) content.push({ type: 'thinking', thinking: turn.thinking, signature: `sig-${roughTokens(turn.thinking)}` });
   if (turn.text !== undefined) content.push({ type: 'text', text: turn.text, citations: null });
-  for (const use of turn.toolUses ?? []) content.push({ type: 'tool_use', id: use.id ?? nextId('toolu'), name: use.name, input: use.input });
+  for (const use of turn.toolUses ?? []) content.push({ type: 'tool_use', id: use.id ?? fakeId('toolu_', 8), name: use.name, input: use.input });
   const answerText = (turn.thinking ?? '') + (turn.text ?? '') + (turn.toolUses ?? []).map((u) => u.name + JSON.stringify(u.input)).join('');
   const usage = turn.usage ?? { input_tokens: roughTokens(requestText), output_tokens: roughTokens(answerText) };
   return {
-    id: nextId('msg'),
+    id: fakeId('msg_', 8),
     type: 'message',
     role: 'assistant',
     model: turn.model ?? requestedModel,
@@ -123,7 +120,7 @@ export function anthropicSse(events: { type: string }[]): SseEvent[] {
 export function anthropicReply(request: FakeRequest, turn: AnthropicTurn): FakeReply {
   const body = (request.json ?? {}) as MessagesRequest;
   const message = anthropicMessage(turn, body.model, JSON.stringify(body.messages ?? []));
-  const headers = { 'request-id': nextId('req') };
+  const headers = { 'request-id': fakeId('req_', 8) };
   if (body.stream) return { headers, sse: anthropicSse(anthropicStreamEvents(message)) };
   return { headers, json: message };
 }
@@ -146,7 +143,7 @@ const ERROR_TYPES: Record<number, string> = {
  * fake.enqueue('POST', '/v1/messages', anthropicError(429, 'Number of request tokens has exceeded your rate limit'));
  */
 export function anthropicError(status: number, message: string): FakeReply {
-  const headers: Record<string, string> = { 'request-id': nextId('req'), 'x-should-retry': 'false' };
+  const headers: Record<string, string> = { 'request-id': fakeId('req_', 8), 'x-should-retry': 'false' };
   if (status === 429) headers['retry-after'] = '0';
   return { status, headers, json: { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } } };
 }

@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { anthropicMessage, anthropicStreamEvents, type AnthropicTurn } from './anthropic.js';
-import type { FakeProvider, FakeReply, FakeRequest } from './fake-server.js';
+import { fakeId, type FakeProvider, type FakeReply, type FakeRequest, roughTokens } from './fake-server.js';
 
 /**
  * The Amazon Bedrock Runtime wire protocol on the fake provider (AWS restJson1):
@@ -28,9 +28,6 @@ export interface BedrockTurn {
   usage?: { inputTokens: number; outputTokens: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
 }
 
-let sequence = 0;
-const nextId = (prefix: string) => `${prefix}${(++sequence).toString(36).padStart(8, '0')}`;
-const roughTokens = (text: string) => (text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4)));
 
 /**
  * One message of the AWS event stream encoding: prelude (total and headers length, CRC32),
@@ -76,7 +73,7 @@ export function bedrockStreamException(exceptionType: string, message: string): 
 
 /** The events as an event-stream answer; `hangupAfter` drops the connection after that many. */
 export function eventStreamReply(frames: Buffer[], extra: { delayMs?: number; hangupAfter?: number } = {}): FakeReply {
-  return { headers: { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': nextId('req-') }, chunks: frames, ...extra };
+  return { headers: { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': fakeId('req-', 8) }, chunks: frames, ...extra };
 }
 
 /**
@@ -86,14 +83,14 @@ export function eventStreamReply(frames: Buffer[], extra: { delayMs?: number; ha
  * fake.enqueue('POST', /converse$/, bedrockError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.'));
  */
 export function bedrockError(status: number, type: string, message: string): FakeReply {
-  return { status, headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': nextId('req-') }, json: { message } };
+  return { status, headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': fakeId('req-', 8) }, json: { message } };
 }
 
 function contentOf(turn: BedrockTurn): Record<string, unknown>[] {
   const content: Record<string, unknown>[] = [];
   if (turn.reasoning !== undefined) content.push({ reasoningContent: { reasoningText: { text: turn.reasoning, signature: `sig-${roughTokens(turn.reasoning)}` } } });
   if (turn.text !== undefined) content.push({ text: turn.text });
-  for (const use of turn.toolUses ?? []) content.push({ toolUse: { toolUseId: use.toolUseId ?? nextId('tooluse_'), name: use.name, input: use.input } });
+  for (const use of turn.toolUses ?? []) content.push({ toolUse: { toolUseId: use.toolUseId ?? fakeId('tooluse_', 8), name: use.name, input: use.input } });
   return content;
 }
 
@@ -186,7 +183,7 @@ export function invokeModelReply(request: FakeRequest, modelId: string): FakeRep
     output = 3;
     answer = { inputTextTokenCount: input, results: [{ tokenCount: output, outputText: 'Titan says hi', completionReason: 'FINISH' }] };
   }
-  return { headers: { 'x-amzn-bedrock-input-token-count': String(input), 'x-amzn-bedrock-output-token-count': String(output), 'x-amzn-requestid': nextId('req-') }, json: answer };
+  return { headers: { 'x-amzn-bedrock-input-token-count': String(input), 'x-amzn-bedrock-output-token-count': String(output), 'x-amzn-requestid': fakeId('req-', 8) }, json: answer };
 }
 
 const ROUTE = /^\/model\/(?<modelId>[^/]+)\/(?<action>converse|converse-stream|invoke|invoke-with-response-stream)$/;

@@ -72,6 +72,29 @@ function matches(pattern: string | RegExp, path: string): Record<string, string>
   return m ? { ...(m.groups ?? {}) } : undefined;
 }
 
+let idSequence = 0;
+
+/**
+ * A unique id for a fake answer (a message, a tool call, a request id): `prefix` and a base-36
+ * counter, zero-padded to `width`.
+ *
+ * @example
+ * fakeId('chatcmpl-'); // 'chatcmpl-000001'
+ */
+export function fakeId(prefix: string, width = 6): string {
+  return `${prefix}${(++idSequence).toString(36).padStart(width, '0')}`;
+}
+
+/**
+ * About 4 characters a token, as a stand-in for a tokenizer; never 0 for non-empty text.
+ *
+ * @example
+ * roughTokens('Hello there'); // 3
+ */
+export function roughTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sseText(event: SseEvent): string {

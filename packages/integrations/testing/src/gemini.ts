@@ -1,4 +1,4 @@
-import type { FakeHandler, FakeProvider, FakeReply, FakeRequest, SseEvent } from './fake-server.js';
+import { type FakeHandler, fakeId, type FakeProvider, type FakeReply, type FakeRequest, roughTokens, type SseEvent } from './fake-server.js';
 
 /**
  * The Gemini Developer API wire protocol on the fake provider (REST, `v1beta` and `v1`):
@@ -41,10 +41,7 @@ interface GeminiRequest {
   systemInstruction?: unknown;
 }
 
-let sequence = 0;
-const nextId = (prefix: string) => `${prefix}-${(++sequence).toString(36).padStart(6, '0')}`;
 
-const roughTokens = (text: string) => (text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4)));
 
 /** The model name in a request path (`/v1beta/models/gemini-2.5-flash:generateContent`). */
 function modelOf(request: FakeRequest): string {
@@ -97,7 +94,7 @@ function partsOf(turn: GeminiTurn): GeminiPart[] {
  */
 export function geminiReply(request: FakeRequest, turn: GeminiTurn): FakeReply {
   const modelVersion = turn.modelVersion ?? `${modelOf(request)}-001`;
-  const responseId = nextId('resp');
+  const responseId = fakeId('resp-');
   const usageMetadata = usageOf(turn, request);
   const finishReason = turn.finishReason ?? 'STOP';
   if (request.params.method !== 'streamGenerateContent') {

@@ -1,4 +1,4 @@
-import type { FakeHandler, FakeProvider, FakeReply, FakeRequest, SseEvent } from './fake-server.js';
+import { type FakeHandler, fakeId, type FakeProvider, type FakeReply, type FakeRequest, roughTokens, type SseEvent } from './fake-server.js';
 
 /**
  * The OpenAI wire protocol on the fake provider: Chat Completions (JSON and SSE, tool calls,
@@ -29,13 +29,6 @@ interface ChatRequest {
   tools?: unknown[];
 }
 
-let sequence = 0;
-const nextId = (prefix: string) => `${prefix}-${(++sequence).toString(36).padStart(6, '0')}`;
-
-/** About 4 characters a token, as a stand-in for a tokenizer; never 0 for non-empty text. */
-export function roughTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
-}
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -50,7 +43,7 @@ function lastUserText(messages: { role: string; content?: unknown }[] | undefine
 
 function toolCallsOf(turn: FakeTurn) {
   return (turn.toolCalls ?? []).map((c, i) => ({
-    id: c.id ?? `call_${i}_${nextId('t')}`,
+    id: c.id ?? `call_${i}_${fakeId('t-')}`,
     type: 'function' as const,
     function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) },
   }));
@@ -80,7 +73,7 @@ export function chatCompletionReply(request: FakeRequest, turn: FakeTurn): FakeR
   const toolCalls = toolCallsOf(turn);
   const finish = turn.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
   const usage = usageOf(turn, JSON.stringify(body.messages ?? []));
-  const id = nextId('chatcmpl');
+  const id = fakeId('chatcmpl-');
   const created = Math.floor(Date.now() / 1000);
   if (!body.stream) {
     return {
@@ -141,15 +134,15 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
     output_tokens_details: { reasoning_tokens: u.completion_tokens_details.reasoning_tokens },
     total_tokens: u.total_tokens,
   };
-  const id = nextId('resp');
+  const id = fakeId('resp-');
   const output: Record<string, unknown>[] = [];
   if (turn.content) {
-    output.push({ type: 'message', id: nextId('msg'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.content, annotations: [] }] });
+    output.push({ type: 'message', id: fakeId('msg-'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.content, annotations: [] }] });
   } else if (turn.refusal) {
-    output.push({ type: 'message', id: nextId('msg'), status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: turn.refusal }] });
+    output.push({ type: 'message', id: fakeId('msg-'), status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: turn.refusal }] });
   }
   for (const call of toolCallsOf(turn)) {
-    output.push({ type: 'function_call', id: nextId('fc'), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
+    output.push({ type: 'function_call', id: fakeId('fc-'), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
   }
   const response = (status: string, withOutput: boolean) => ({
     id,
@@ -272,7 +265,7 @@ export function completionsReply(request: FakeRequest, turn: FakeTurn): FakeRepl
   const model = turn.model ?? body.model ?? 'gpt-3.5-turbo-instruct';
   const usage = usageOf(turn, promptOf(request));
   const { prompt_tokens, completion_tokens, total_tokens } = usage;
-  const id = nextId('cmpl');
+  const id = fakeId('cmpl-');
   const created = Math.floor(Date.now() / 1000);
   const finish = turn.finishReason ?? 'stop';
   const text = turn.content ?? '';
