@@ -1,4 +1,4 @@
-import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall } from '@loupe/sdk/genai';
+import { type ChatContentPart, type ChatMessage, type ChatTool, type ChatToolCall, isObject } from '@loupe/sdk/genai';
 import type { TokenUsage } from '@loupe/sdk';
 
 /**
@@ -8,7 +8,6 @@ import type { TokenUsage } from '@loupe/sdk';
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** Bytes (or base64 text, as Nova bodies carry them) as base64. */

@@ -1,4 +1,4 @@
-import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, decodeJson, type ChatMessage, type ChatTool } from '@loupe/sdk/genai';
+import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, type ChatMessage, type ChatTool, decodeJson, isObject } from '@loupe/sdk/genai';
 import type { SpanTypeName, TokenUsage } from '@loupe/sdk';
 import { converseAnswer, converseRequestMessages, ConverseStreamAccumulator, converseTools, converseUsage } from './converse.js';
 
@@ -11,7 +11,6 @@ import { converseAnswer, converseRequestMessages, ConverseStreamAccumulator, con
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The model family whose body format a request uses. */

@@ -1,10 +1,9 @@
-import { decodeJson, type IntegrationOptions, loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, recordLlm } from '@loupe/sdk/genai';
+import { decodeJson, type IntegrationOptions, isObject, loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, recordLlm } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
 import type { Span, Trace, TracingProcessor } from '@openai/agents';
 
 type AnySpan = Span<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One Agents SDK span or trace as Loupe sees it; task and turn spans have no Loupe span of their own. */
 interface Node {
@@ -20,7 +19,6 @@ interface Node {
 // are hung on the nearest real span so a run reads AGENT > (model, tool, model) as in the SDK's docs.
 const FOLDED = new Set(['task', 'turn']);
 const PROVIDER = 'openai';
-
 
 /**
  * A `TracingProcessor` for the OpenAI Agents SDK that records its traces as Loupe spans: the trace

@@ -1,7 +1,4 @@
-import type { ChatMessage } from '@loupe/sdk/genai';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type ChatMessage, isObject } from '@loupe/sdk/genai';
 
 /**
  * A legacy Completions prompt and its first choice's text as a user/assistant exchange (the other

@@ -1,3 +1,4 @@
+import { isObject } from '@loupe/sdk/genai';
 /**
  * Streams re-assembled into the provider's non-stream shape, so a streamed call's span records the
  * same outputs (text, tool calls, finish reason, usage) as an unstreamed one. An assembler sees
@@ -6,7 +7,6 @@
  */
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Something that folds stream chunks into one response object. */
 export interface StreamAssembler {

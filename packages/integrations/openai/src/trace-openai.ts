@@ -1,4 +1,4 @@
-import { loupeOf, openAIChatCompletionMessages, openAIResponsesMessages, openAITools, openAIUsage, patchMethod, recordLlm, type ChatMessage, type IntegrationOptions } from '@loupe/sdk/genai';
+import { type ChatMessage, type IntegrationOptions, isObject, loupeOf, openAIChatCompletionMessages, openAIResponsesMessages, openAITools, openAIUsage, patchMethod, recordLlm } from '@loupe/sdk/genai';
 import { completionMessages } from './completion-messages.js';
 import { ChatStreamAssembler, CompletionStreamAssembler, ResponsesStreamAssembler, type StreamAssembler } from './stream-assembly.js';
 import { traceApiPromise, type Endpoint } from './traced-api-promise.js';
@@ -6,8 +6,6 @@ import { traceApiPromise, type Endpoint } from './traced-api-promise.js';
 /** Options of {@link traceOpenAI}. */
 export type TraceOpenAIOptions = IntegrationOptions;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const modelOf = (params: unknown, response: unknown): string | undefined => {
   const fromResponse = isObject(response) && typeof response.model === 'string' && response.model ? response.model : undefined;
   return fromResponse ?? (isObject(params) && typeof params.model === 'string' ? params.model : undefined);

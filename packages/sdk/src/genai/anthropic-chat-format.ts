@@ -1,3 +1,4 @@
+import { isObject } from './kit.js';
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall } from '@loupe/protocol';
 import type { TokenUsage } from '../tracing/loupe-span.js';
 
@@ -11,7 +12,6 @@ import type { TokenUsage } from '../tracing/loupe-span.js';
 type Json = Record<string, unknown>;
 type Block = Json & { type?: string };
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** An image block's source as a URL (a `data:` URL for inline bytes), or undefined for a file reference. */

@@ -15,6 +15,7 @@ export {
   recordError,
   recordLlm,
   count,
+  isObject,
   asText,
   type IntegrationOptions,
   type CallSpec,

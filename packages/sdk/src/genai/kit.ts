@@ -245,6 +245,18 @@ export function recordLlm(span: LoupeSpan, details: LlmDetails): void {
   if (details.tools && details.tools.length > 0) span.setAttribute(SpanAttributeKey.CHAT_TOOLS, details.tools);
 }
 
+/**
+ * True for a plain JSON object (not null, not an array): how the integrations read the loosely
+ * typed bodies libraries hand them.
+ *
+ * @example
+ * isObject({ a: 1 }); // true
+ * isObject([1]); // false
+ */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Numbers only: a provider's usage field, or undefined when absent or not a number. */
 export function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;

@@ -1,6 +1,6 @@
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall } from '@loupe/protocol';
 import type { TokenUsage } from '../tracing/loupe-span.js';
-import { asText, count } from './kit.js';
+import { asText, count, isObject } from './kit.js';
 
 /**
  * OpenAI's shapes (Chat Completions messages, Responses API items, their usage and tools) in
@@ -11,8 +11,6 @@ import { asText, count } from './kit.js';
  * passed, typed loosely on purpose, so one version's new fields never break another's tracing.
  */
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Chat roles outside the chat format: `developer` is a system message, legacy `function` a tool result. */
