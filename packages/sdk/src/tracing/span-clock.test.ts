@@ -1,4 +1,5 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { context as otelContext, trace as otelTrace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createLoupe } from '../instance/loupe.js';
 import { SpanClock } from './span-clock.js';
@@ -25,6 +26,31 @@ describe('SpanClock', () => {
     perf += 60_001;
     wall += 120_001;
     expect(ms(clock.now())).toBeCloseTo(wall, 3);
+  });
+
+  it('starts a span at least a microsecond after its parent, with whole nanoseconds', () => {
+    const clock = new SpanClock(60_000, () => 1_700_000_000_000, () => 10);
+    expect(clock.nowAfter(undefined)).toEqual([1_700_000_000, 0]);
+    expect(clock.nowAfter([1_699_999_999, 0])).toEqual([1_700_000_000, 0]);
+    // A parent stamped by another clock, later than this one's now.
+    expect(clock.nowAfter([1_700_000_000, 500_000])).toEqual([1_700_000_000, 501_000]);
+    expect(clock.nowAfter([1_700_000_000, 999_999_500])).toEqual([1_700_000_001, 500]);
+  });
+
+  it("starts a Loupe span under an OpenTelemetry parent after the parent's whole-millisecond start", async () => {
+    const memory = new InMemorySpanExporter();
+    const loupe = createLoupe({ trackingUri: 'http://127.0.0.1:9', experimentId: '0', spanExporters: [memory], export: { flushOnExit: false, retryWindowMs: 0 } }, {});
+    const tracer = loupe.tracerProvider?.getTracer('my-app');
+    // The parent's clock runs 5 ms ahead of Loupe's (another process, or Date.now() rounding).
+    const parent = tracer?.startSpan('POST /tickets', { startTime: Date.now() + 5 });
+    if (!parent) throw new Error('no tracer');
+    otelContext.with(otelTrace.setSpan(otelContext.active(), parent), () => loupe.withSpan(() => 1, { name: 'classify' }));
+    parent.end(Date.now() + 10);
+    await loupe.flushTraces();
+    const [child, root] = ['classify', 'POST /tickets'].map((n) => memory.getFinishedSpans().find((s) => s.name === n));
+    const ns = ([s, n]: [number, number]) => BigInt(s) * 1_000_000_000n + BigInt(n);
+    expect(child && root && ns(child.startTime) - ns(root.startTime)).toBe(1000n);
+    await loupe.shutdown();
   });
 
   it('orders sequential spans of the same millisecond by their starts', async () => {

@@ -34,9 +34,27 @@ export class SpanClock {
       this.wallMs = ms;
       this.perfMs = perf;
     }
-    const seconds = Math.floor(ms / 1000);
-    return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
+    return toHrTime(ms);
   }
+
+  /**
+   * Now, but at least one microsecond (the server's resolution) after `earliest`: a child span's
+   * start given its parent's. A parent started by another clock (OpenTelemetry's own whole-millisecond
+   * `Date.now()` stamps, or another process) can read later than this clock's now for the child
+   * started right after it; a child never starts before its parent.
+   */
+  nowAfter(earliest: HrTime | undefined): HrTime {
+    const now = this.now();
+    if (!earliest) return now;
+    // Whole nanoseconds, no floats: a float sum at today's epoch rounds a microsecond to 0.9998 of one.
+    const after: HrTime = earliest[1] + 1000 < 1e9 ? [earliest[0], earliest[1] + 1000] : [earliest[0] + 1, earliest[1] + 1000 - 1e9];
+    return now[0] > after[0] || (now[0] === after[0] && now[1] >= after[1]) ? now : after;
+  }
+}
+
+function toHrTime(ms: number): HrTime {
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
 }
 
 /** The process's span clock: one timeline for every Loupe instance. */

@@ -1,4 +1,4 @@
-import { context as otelContext, trace as otelTrace, type Attributes, type Context, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, trace as otelTrace, type Attributes, type Context, type HrTime, type Tracer } from '@opentelemetry/api';
 import { SpanAttributeKey } from './attribute-keys.js';
 import { guard, type Diagnostics } from './diagnostics.js';
 import { encodeJson } from './json-encoding.js';
@@ -50,7 +50,7 @@ export function openSpan(env: TracingEnv, name: string, attributes: Attributes, 
   try {
     let ctx = parent ?? otelContext.active();
     if (sampleRatio !== undefined) ctx = ctx.setValue(SAMPLE_RATIO_KEY, sampleRatio);
-    const otelSpan = env.tracer.startSpan(name, { attributes, startTime: startTime ?? spanClock.now() }, ctx);
+    const otelSpan = env.tracer.startSpan(name, { attributes, startTime: startTime ?? spanClock.nowAfter(parentStart(ctx)) }, ctx);
     return { span: new LoupeSpan(otelSpan, env.diagnostics), context: otelTrace.setSpan(ctx, otelSpan) };
   } catch (err) {
     guard(env.diagnostics, 'start span', () => {
@@ -58,6 +58,12 @@ export function openSpan(env: TracingEnv, name: string, attributes: Attributes, 
     });
     return undefined;
   }
+}
+
+/** The start of the context's span when it is a recording SDK span (which exposes it as `startTime`). */
+function parentStart(ctx: Context): HrTime | undefined {
+  const start = (otelTrace.getSpan(ctx) as { startTime?: unknown } | undefined)?.startTime;
+  return Array.isArray(start) && start.length === 2 ? (start as HrTime) : undefined;
 }
 
 /** Ends a span that completed: records outputs (unless set already or disabled), then ends it. */
