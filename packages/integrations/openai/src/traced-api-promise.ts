@@ -1,4 +1,4 @@
-import { recordError, runInSpan, type CallSpec } from '@loupe/sdk/genai';
+import { recordError, startCall, type CallSpec } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
 import type { StreamAssembler } from './stream-assembly.js';
 
@@ -46,15 +46,7 @@ const isStream = (v: unknown): v is OpenAIStream => typeof v === 'object' && v !
  * return traceApiPromise(loupe, CHAT, args[0], () => original.apply(this, args));
  */
 export function traceApiPromise(loupe: Loupe, endpoint: Endpoint, params: unknown, invoke: () => unknown, attributes?: Record<string, unknown>): unknown {
-  const span = loupe.startSpan({ name: endpoint.name, spanType: endpoint.spanType, inputs: params, ...(attributes ? { attributes } : {}) });
-  let result: unknown;
-  try {
-    result = runInSpan(span, invoke);
-  } catch (err) {
-    recordError(span, err);
-    span.end();
-    throw err;
-  }
+  const { span, result } = startCall(loupe, { name: endpoint.name, spanType: endpoint.spanType, inputs: params, ...(attributes ? { attributes } : {}) }, invoke);
   let settled = false;
   const once = (fn: () => void) => {
     if (settled) return;

@@ -9,6 +9,7 @@ export {
   patchMethod,
   originalOf,
   isThenable,
+  startCall,
   traceCall,
   observeStream,
   errorStatus,

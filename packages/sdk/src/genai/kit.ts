@@ -82,6 +82,26 @@ export interface CallSpec {
 export type CallOutcome = 'end' | 'open';
 
 /**
+ * The start of a traced call: opens the span `spec` describes and runs `invoke` inside it. A
+ * synchronous throw is recorded on the span, which ends, and reaches the caller unchanged; otherwise
+ * the span stays open for the caller to settle. {@link traceCall} is built on it; use it directly
+ * when the call's value must be derived rather than returned as it is.
+ *
+ * @example
+ * const { span, result } = startCall(loupe, { name: 'Completions', spanType: 'CHAT_MODEL', inputs: params }, () => original.apply(this, args));
+ */
+export function startCall<R>(loupe: Loupe, spec: CallSpec, invoke: () => R): { span: LoupeSpan; result: R } {
+  const span = loupe.startSpan({ name: spec.name, spanType: spec.spanType, ...(spec.inputs !== undefined ? { inputs: spec.inputs } : {}), ...(spec.attributes ? { attributes: spec.attributes } : {}) });
+  try {
+    return { span, result: runInSpan(span, invoke) };
+  } catch (err) {
+    recordError(span, err);
+    span.end();
+    throw err;
+  }
+}
+
+/**
  * Traces one call of a library: opens a span, runs `invoke` inside it, and hands the call's value
  * (for a promise: what it resolves to) to `onValue` to record outputs, usage and chat. For a
  * promise the library's own promise object is returned, so subclasses such as an `APIPromise` keep
@@ -94,15 +114,7 @@ export type CallOutcome = 'end' | 'open';
  * });
  */
 export function traceCall<R>(loupe: Loupe, spec: CallSpec, invoke: () => R, onValue: (span: LoupeSpan, value: Awaited<R>) => CallOutcome | void): R {
-  const span = loupe.startSpan({ name: spec.name, spanType: spec.spanType, ...(spec.inputs !== undefined ? { inputs: spec.inputs } : {}), ...(spec.attributes ? { attributes: spec.attributes } : {}) });
-  let result: R;
-  try {
-    result = runInSpan(span, invoke);
-  } catch (err) {
-    recordError(span, err);
-    span.end();
-    throw err;
-  }
+  const { span, result } = startCall(loupe, spec, invoke);
   const settle = (value: Awaited<R>) => {
     let outcome: CallOutcome | void = 'end';
     try {
