@@ -19,7 +19,9 @@ function Metric({ label, value }: { label: string; value: string }) {
   return (
     <div className="min-w-0">
       <dt className="text-[11px] text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className="truncate text-sm font-medium tabular-nums">{value}</dd>
+      <dd className="truncate text-sm font-medium tabular-nums" title={value}>
+        {value}
+      </dd>
     </div>
   );
 }
