@@ -128,6 +128,36 @@ describe('LoupeExporter', () => {
     expect(llm.attributes['mlflow.llm.model']).toBe('gpt-4o-mini');
     expect(llm.events.map((e) => e.name)).toEqual(['exception']);
     expect(byName(spans, 'step: 0').status).toBe('ERROR');
+    // Mastra 0.24 never ends a failed run's agent span; the exporter ends it with the generation's error.
+    const agent = byName(spans, 'Weather Agent');
+    expect(agent).toMatchObject({ spanType: 'AGENT', status: 'ERROR', statusMessage: 'AI_APICallError: Rate limit reached', parentId: undefined });
+    expect(llm.parentId).toBe(agent.spanId);
+    expect(agent.endMs).toBeGreaterThanOrEqual(llm.endMs);
+
+    // The agent is the trace's root: the trace is complete on the server, failed, with every span's parent in it.
+    const trace = await h.serverTrace(agent.traceId);
+    expect(trace.info.state).toBe('ERROR');
+    expect(trace.spans).toHaveLength(spans.length);
+    const ids = new Set(trace.spans.map((s) => s.spanId));
+    expect(trace.spans.filter((s) => s.parentId && !ids.has(s.parentId))).toEqual([]);
+  });
+
+  it('ignores a later end of an agent run it ended after a failed generation (a Mastra that ends it itself)', async () => {
+    const local = new LoupeExporter({ loupe: h.loupe });
+    const at = Date.now();
+    const agentRun = { id: 'a1', traceId: 't1', type: 'agent_run', name: "agent run: 'support'", attributes: { agentId: 'support' }, startTime: new Date(at), isRootSpan: true, isEvent: false };
+    const generation = { id: 'g1', traceId: 't1', parentSpanId: 'a1', type: 'model_generation', name: "llm: 'gpt-4o-mini'", attributes: { model: 'gpt-4o-mini' }, startTime: new Date(at + 1), isRootSpan: false, isEvent: false };
+    const send = (type: string, span: object) => local.exportEvent({ type, exportedSpan: span } as unknown as Parameters<LoupeExporter['exportEvent']>[0]);
+    await send('span_started', agentRun);
+    await send('span_started', generation);
+    await send('span_ended', { ...generation, endTime: new Date(at + 5), attributes: { model: 'gpt-4o-mini', finishReason: 'error' } });
+    await send('span_ended', { ...agentRun, endTime: new Date(at + 6), errorInfo: { message: 'model call failed' } });
+    const spans = await h.spans();
+    expect(spans.map((x) => [x.name, x.spanType, x.status])).toEqual([
+      ['support', 'AGENT', 'ERROR'],
+      ["llm: 'gpt-4o-mini'", 'CHAT_MODEL', 'ERROR'],
+    ]);
+    expect(byName(spans, 'support').endMs).toBe(at + 5);
   });
 
   it("traces an agent on Mastra's model router with a custom URL", async () => {

@@ -23,7 +23,11 @@ interface Node {
   span?: LoupeSpan;
   parentId?: string;
   generation?: Generation;
+  agentRun?: boolean;
 }
+
+/** How many agent runs ended by the exporter are remembered, so a late end from Mastra is ignored. */
+const ENDED_EARLY_LIMIT = 1000;
 
 const TYPES: Record<string, SpanTypeName> = {
   agent_run: 'AGENT',
@@ -80,6 +84,8 @@ function metadataOf(span: AnyExportedAISpan): Record<string, unknown> | undefine
 export class LoupeExporter implements AITracingExporter {
   name = 'loupe';
   private readonly nodes = new Map<string, Node>();
+  /** Agent runs this exporter ended on Mastra's behalf (oldest first, bounded). */
+  private readonly endedEarly = new Set<string>();
   private readonly options: LoupeExporterOptions;
 
   constructor(options: LoupeExporterOptions = {}) {
@@ -165,6 +171,7 @@ export class LoupeExporter implements AITracingExporter {
     });
     const node: Node = { span: loupeSpan, ...(span.parentSpanId ? { parentId: span.parentSpanId } : {}) };
     if (span.type === 'model_generation') node.generation = { steps: [], toolResults: new Map(), tools: [], chunks: 0 };
+    if (span.type === 'agent_run') node.agentRun = true;
     this.nodes.set(span.id, node);
   }
 
@@ -186,6 +193,7 @@ export class LoupeExporter implements AITracingExporter {
   }
 
   private ended(span: AnyExportedAISpan): void {
+    if (this.endedEarly.delete(span.id)) return;
     if (!this.nodes.has(span.id)) this.started(span);
     const node = this.nodes.get(span.id);
     if (!node) return;
@@ -196,6 +204,7 @@ export class LoupeExporter implements AITracingExporter {
     }
     const loupeSpan = node.span;
     if (!loupeSpan) return;
+    let error: Error | undefined;
     try {
       if (span.output !== undefined) loupeSpan.setOutputs(span.output);
       if (span.attributes) loupeSpan.setAttribute('mastra.attributes', span.attributes);
@@ -203,14 +212,32 @@ export class LoupeExporter implements AITracingExporter {
       if (metadata) loupeSpan.setAttribute('mastra.metadata', metadata);
       if (span.type === 'model_step') this.stepEnded(span);
       if (node.generation) this.generationEnded(loupeSpan, span, node.generation);
-      if (span.errorInfo) recordError(loupeSpan, errorOf(span.errorInfo));
+      if (span.errorInfo) error = errorOf(span.errorInfo);
       else if ((span.attributes as { finishReason?: string } | undefined)?.finishReason === 'error') {
-        recordError(loupeSpan, (node.generation ?? this.generationOf(span.parentSpanId))?.error ?? new Error('model call failed'));
+        error = (node.generation ?? this.generationOf(span.parentSpanId))?.error ?? new Error('model call failed');
       }
+      if (error) recordError(loupeSpan, error);
     } catch (err) {
       this.warn(err);
     }
     loupeSpan.end(span.endTime ? { endTime: span.endTime } : undefined);
+    if (error && node.generation) this.agentRunFailed(span.parentSpanId, error, span.endTime);
+  }
+
+  /**
+   * A failed generation ends its agent run: Mastra 0.24 returns from the run's finish handler on an
+   * error without ending the agent_run span (the caller gets the error), so the AGENT span would
+   * never be exported and the run's spans would hang under a parent the trace does not have. The
+   * generation already covered the model's retries and fallbacks, so nothing else runs in this run.
+   */
+  private agentRunFailed(agentId: string | undefined, error: Error, endTime: Date | undefined): void {
+    const agent = agentId === undefined ? undefined : this.nodes.get(agentId);
+    if (!agent?.agentRun || !agent.span) return;
+    this.nodes.delete(agentId!);
+    this.endedEarly.add(agentId!);
+    if (this.endedEarly.size > ENDED_EARLY_LIMIT) this.endedEarly.delete(this.endedEarly.values().next().value!);
+    recordError(agent.span, error);
+    agent.span.end(endTime ? { endTime } : undefined);
   }
 
   private chunkEnded(span: AnyExportedAISpan): void {
