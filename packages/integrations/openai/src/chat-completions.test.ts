@@ -1,5 +1,5 @@
 import OpenAI, { AzureOpenAI } from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
+import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeProvider } from '../../testing/src/fake-server.js';
@@ -180,10 +180,73 @@ describe('chat.completions.create', () => {
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a question long enough for several chunks' }], stream: true });
     let seen = 0;
     for await (const _ of stream) if (++seen === 2) stream.controller.abort();
-    const [first, second, aborted] = await h.spans();
+    const [first, second, aborted] = (await h.spans()).filter((s) => s.spanType === 'CHAT_MODEL');
     expect([first!.attributes['loupe.openai.helper'], second!.attributes['loupe.openai.helper']]).toEqual(['runTools', 'runTools']);
     expect((second!.attributes['mlflow.chat.messages'] as { role: string }[]).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(aborted).toMatchObject({ status: 'OK', attributes: { 'loupe.stream.cancelled': true } });
+  });
+
+  it('runTools() calls its tool functions in TOOL spans: parsed arguments in, result out, a throw as ERROR, zodFunction tools too', async () => {
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'r1', name: 'getWeather', arguments: { city: 'Lima' } }, { id: 'r2', name: 'get_time', arguments: { zone: 'America/Lima' } }] }),
+      chatTurn({ content: 'Warm in Lima, 10:00.' }),
+    );
+    const getWeather = (args: { city: string }) => h.loupe.withSpan(() => ({ temp: 25, ...args }), { name: 'weather-db' });
+    const runner = h.loupe.withSpan(
+      () =>
+        client.chat.completions.runTools({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'Lima?' }],
+          tools: [
+            // No name: openai names the tool after its function.
+            { type: 'function', function: { description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, function: getWeather, parse: (text: string) => JSON.parse(text) as { city: string } } },
+            zodFunction({ name: 'get_time', parameters: z.object({ zone: z.string() }), function: async ({ zone }) => `10:00 in ${zone}` }),
+          ],
+        }),
+      { name: 'agent', spanType: 'AGENT' },
+    );
+    expect(await runner.finalContent()).toBe('Warm in Lima, 10:00.');
+    const spans = await h.spans();
+    const agent = spans.find((s) => s.name === 'agent')!;
+    expect(spans.filter((s) => s.parentId === agent.spanId).map((s) => [s.name, s.spanType])).toEqual([
+      ['Completions', 'CHAT_MODEL'],
+      ['getWeather', 'TOOL'],
+      ['get_time', 'TOOL'],
+      ['Completions', 'CHAT_MODEL'],
+    ]);
+    const tool = (name: string) => spans.find((s) => s.name === name)!;
+    expect(tool('getWeather')).toMatchObject({ inputs: { city: 'Lima' }, outputs: { temp: 25, city: 'Lima' }, status: 'OK' });
+    expect(tool('weather-db').parentId).toBe(tool('getWeather').spanId);
+    expect(tool('get_time')).toMatchObject({ inputs: { zone: 'America/Lima' }, outputs: '10:00 in America/Lima', status: 'OK' });
+    // The model saw the tools as declared, the unnamed one under its function's name.
+    expect((fake.requests[0]!.json as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name)).toEqual(['getWeather', 'get_time']);
+    // The second request carries both results.
+    expect((fake.requests[1]!.json as { messages: { role: string; content: unknown }[] }).messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(['{"temp":25,"city":"Lima"}', '10:00 in America/Lima']);
+  });
+
+  it('a runTools() tool function that throws is an ERROR TOOL span, and the runner fails with its error as without Loupe', async () => {
+    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'r1', name: 'flaky', arguments: {} }] }));
+    const runner = client.chat.completions.runTools({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'go' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'flaky',
+            parameters: { type: 'object', properties: {} },
+            function: () => {
+              throw new Error('flaky is down');
+            },
+          },
+        },
+      ],
+    });
+    await expect(runner.finalContent()).rejects.toThrow('flaky is down');
+    const flaky = (await h.spans()).find((s) => s.name === 'flaky');
+    expect(flaky).toMatchObject({ spanType: 'TOOL', status: 'ERROR', statusMessage: 'Error: flaky is down', inputs: '{}' });
   });
 
   it('tracing twice does not double-trace; AzureOpenAI is traced the same way', async () => {

@@ -1,6 +1,7 @@
 import { type ChatMessage, type IntegrationOptions, isObject, loupeOf, openAIChatCompletionMessages, openAIResponsesMessages, openAITools, openAIUsage, patchMethod, recordLlm } from '@loupe/sdk/genai';
 import { completionMessages } from './completion-messages.js';
 import { ChatStreamAssembler, CompletionStreamAssembler, ResponsesStreamAssembler, type StreamAssembler } from './stream-assembly.js';
+import { withTracedTools } from './run-tools.js';
 import { traceApiPromise, type Endpoint } from './traced-api-promise.js';
 
 /** Options of {@link traceOpenAI}. */
@@ -61,7 +62,8 @@ function helperOf(options: unknown): Record<string, unknown> | undefined {
  * inputs, outputs, model, token usage (so cost) and the conversation in Loupe's chat format,
  * streamed or not. The helpers built on them (`chat.completions.parse` / `.stream()` /
  * `.runTools()`, `responses.parse` / `.stream()`) call `create` on the same client, so each of
- * their requests is one span. Returns the same client; tracing it twice changes nothing.
+ * their requests is one span; the functions `runTools()` calls are TOOL spans. Returns the same
+ * client; tracing it twice changes nothing.
  *
  * @example
  * import OpenAI from 'openai';
@@ -84,6 +86,15 @@ export function traceOpenAI<C extends object>(client: C, options?: TraceOpenAIOp
     patchMethod(resource, 'create', (original) =>
       function (this: unknown, ...args: unknown[]) {
         return traceApiPromise(loupeOf(options), endpoint, args[0], () => original.apply(this, args), helperOf(args[1]));
+      },
+    );
+  }
+  // runTools() runs the caller's tool functions between its requests: each call becomes a TOOL span.
+  const completions = c.chat?.completions;
+  if (completions) {
+    patchMethod(completions, 'runTools', (original) =>
+      function (this: unknown, body: unknown, ...rest: unknown[]) {
+        return original.call(this, withTracedTools(loupeOf(options), body), ...rest);
       },
     );
   }
