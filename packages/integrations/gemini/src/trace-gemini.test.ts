@@ -1,4 +1,8 @@
-import { ApiError, GenerateContentResponse, GoogleGenAI, Type } from '@google/genai';
+import { ApiError, GenerateContentResponse, GoogleGenAI, mcpToTool, Type } from '@google/genai';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useIntegrationSuite, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
 import { GEMINI_EMBED, GEMINI_GENERATE, geminiError, geminiTurn, installGemini, type GeminiTurn } from '../../testing/src/gemini.js';
@@ -82,6 +86,42 @@ describe('traceGemini: models.generateContent', () => {
       { role: 'tool', tool_call_id: 'get_weather_1', name: 'get_weather', content: '{"sky":"rain"}' },
       { role: 'assistant', content: 'Sunny in Paris, rain in Rome.' },
     ]);
+  });
+
+  it('automatic function calling with an MCP server: each callTool a TOOL span under the call, the loop as one conversation, the MCP tools as tools', async () => {
+    const server = new McpServer({ name: 'weather', version: '1.0.0' });
+    server.registerTool('get_weather', { description: 'Weather of a city', inputSchema: { city: z.string() } }, async ({ city }) => ({ content: [{ type: 'text', text: `18C in ${city}` }] }));
+    const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverEnd);
+    const mcp = new Client({ name: 'app', version: '1.0.0' });
+    await mcp.connect(clientEnd);
+    try {
+      fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] }), geminiTurn({ text: 'It is 18C in Paris.' }));
+      const response = await h.loupe.withSpan(
+        () => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather in Paris?', config: { systemInstruction: 'You tell the weather.', tools: [mcpToTool(mcp)] } }),
+        { name: 'ask', spanType: 'AGENT' },
+      );
+      expect(response.text).toBe('It is 18C in Paris.');
+      expect(fake.requests.map((r) => r.params.method)).toEqual(['generateContent', 'generateContent']);
+      const spans = await h.spans();
+      const [call] = byName(spans, 'generateContent');
+      const [tool] = byName(spans, 'get_weather');
+      expect(tool).toMatchObject({ spanType: 'TOOL', parentId: call!.spanId, status: 'OK', inputs: [{ name: 'get_weather', args: { city: 'Paris' } }] });
+      expect(tool!.outputs).toMatchObject([{ functionResponse: { name: 'get_weather', response: { content: [{ type: 'text', text: '18C in Paris' }] } } }]);
+      expect(call!.attributes['mlflow.chat.messages']).toEqual([
+        { role: 'system', content: 'You tell the weather.' },
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'get_weather_0', name: 'get_weather', content: '{"content":[{"type":"text","text":"18C in Paris"}]}' },
+        { role: 'assistant', content: 'It is 18C in Paris.' },
+      ]);
+      expect(call!.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: expect.objectContaining({ name: 'get_weather', description: 'Weather of a city' }) }]);
+      // The live MCP client is not serialized into the inputs.
+      expect((call!.inputs as { config: { tools: unknown[] } }).config.tools).toEqual([{ callable_tool: 'McpCallableTool' }]);
+    } finally {
+      await mcp.close();
+      await server.close();
+    }
   });
 
   it('records structured output requests as passed (responseMimeType, responseSchema) and the JSON answer', async () => {

@@ -40,10 +40,16 @@ function takeChatCall(): ChatCall | undefined {
   return call;
 }
 
-/** Request config without transport details (headers may carry keys) or live objects. */
+/**
+ * Request config without transport details (headers may carry keys) or live objects: a CallableTool
+ * (an MCP client's tools) is recorded by its class name; its declarations go to `mlflow.chat.tools`.
+ */
 function recordedConfig(config: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!config || typeof config !== 'object') return config;
   const { httpOptions: _http, abortSignal: _signal, ...rest } = config;
+  if (Array.isArray(rest.tools) && rest.tools.some(isCallableTool)) {
+    rest.tools = rest.tools.map((t) => (isCallableTool(t) ? { callable_tool: (t as object).constructor?.name ?? 'CallableTool' } : t));
+  }
   return rest;
 }
 
@@ -60,14 +66,65 @@ function recordedResponse(response: unknown): unknown {
   return rest;
 }
 
-function recordGeneration(span: LoupeSpan, params: GenerateParams, response: GeminiResponse): void {
+/**
+ * The model call's record. With automatic function calling the SDK returns the loop's turns as
+ * `automaticFunctionCallingHistory` (the request's contents, then each function call and its
+ * results): the conversation is that history and the answer. `declared` are the tools the call's
+ * CallableTools declared.
+ */
+function recordGeneration(span: LoupeSpan, params: GenerateParams, response: GeminiResponse, declared: unknown[] = []): void {
+  const history = (response as { automaticFunctionCallingHistory?: unknown[] }).automaticFunctionCallingHistory;
+  const tools = [...(Array.isArray(params.config?.tools) ? params.config.tools.filter((t) => !isCallableTool(t)) : []), ...declared];
   recordLlm(span, {
     model: bareModel(response.modelVersion) ?? bareModel(params.model),
     provider: PROVIDER,
     usage: geminiUsage(response.usageMetadata),
-    messages: geminiMessages(params.contents, params.config, response),
-    tools: geminiTools(params.config),
+    messages: geminiMessages(Array.isArray(history) && history.length > 0 ? history : params.contents, params.config, response),
+    tools: geminiTools({ tools }),
   });
+}
+
+/** A tool the SDK runs itself in automatic function calling (`mcpToTool(...)`, your own `CallableTool`). */
+interface CallableToolLike {
+  tool(): Promise<unknown>;
+  callTool(functionCalls: { name?: string }[]): Promise<unknown>;
+}
+
+function isCallableTool(tool: unknown): tool is CallableToolLike {
+  return typeof tool === 'object' && tool !== null && typeof (tool as { callTool?: unknown }).callTool === 'function';
+}
+
+/**
+ * The request with its CallableTools traced: each `callTool` the SDK makes is a TOOL span (named after
+ * the functions called, their calls in, the response parts out) under the call's span, and the
+ * declarations `tool()` lists are kept in `declared`. A wrapper's prototype is the original tool, so
+ * `instanceof` checks still hold, and its methods run on the original, whose state (an MCP client's
+ * listed tools) stays its own. Undefined when the request has no CallableTool.
+ */
+function withTracedCallables(loupe: Loupe, params: GenerateParams, declared: unknown[]): GenerateParams | undefined {
+  const tools = params.config?.tools;
+  if (!Array.isArray(tools) || !tools.some(isCallableTool)) return undefined;
+  const traced = tools.map((tool) => {
+    if (!isCallableTool(tool)) return tool;
+    return Object.create(tool, {
+      tool: {
+        value: async () => {
+          const declaration = await tool.tool();
+          declared.push(declaration);
+          return declaration;
+        },
+      },
+      callTool: {
+        value: (calls: { name?: string }[]) => {
+          const names = Array.isArray(calls) ? calls.map((c) => c?.name).filter((n) => typeof n === 'string') : [];
+          return traceCall(loupe, { name: names.length > 0 ? names.join(', ') : 'callTool', spanType: 'TOOL', inputs: calls }, () => tool.callTool(calls), (span, parts) => {
+            span.setOutputs(parts);
+          });
+        },
+      },
+    }) as CallableToolLike;
+  });
+  return { ...params, config: { ...params.config, tools: traced } };
 }
 
 function callSpec(method: string, params: GenerateParams) {
@@ -77,12 +134,24 @@ function callSpec(method: string, params: GenerateParams) {
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
+/** The call's arguments with its CallableTools traced (see {@link withTracedCallables}). */
+function tracedArgs(loupe: Loupe, args: unknown[], declared: unknown[]): unknown[] {
+  try {
+    const traced = withTracedCallables(loupe, (args[0] ?? {}) as GenerateParams, declared);
+    return traced ? [traced, ...args.slice(1)] : args;
+  } catch (err) {
+    loupe.config.diagnostics.warn('@loupe/gemini: tracing CallableTools failed', err);
+    return args;
+  }
+}
+
 function traceGenerate(loupe: Loupe, original: AnyFn): AnyFn {
   return function (this: unknown, ...args: unknown[]) {
     const params = (args[0] ?? {}) as GenerateParams;
-    return traceCall(loupe, callSpec('generateContent', params), () => original.apply(this, args), (span, response) => {
+    const declared: unknown[] = [];
+    return traceCall(loupe, callSpec('generateContent', params), () => original.apply(this, tracedArgs(loupe, args, declared)), (span, response) => {
       span.setOutputs(recordedResponse(response));
-      recordGeneration(span, params, response as GeminiResponse);
+      recordGeneration(span, params, response as GeminiResponse, declared);
     });
   };
 }
@@ -90,7 +159,8 @@ function traceGenerate(loupe: Loupe, original: AnyFn): AnyFn {
 function traceGenerateStream(loupe: Loupe, original: AnyFn): AnyFn {
   return function (this: unknown, ...args: unknown[]) {
     const params = (args[0] ?? {}) as GenerateParams;
-    return traceCall(loupe, callSpec('generateContentStream', params), () => original.apply(this, args), (span, stream) => {
+    const declared: unknown[] = [];
+    return traceCall(loupe, callSpec('generateContentStream', params), () => original.apply(this, tracedArgs(loupe, args, declared)), (span, stream) => {
       if (!stream || typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return 'end';
       const chunks: GeminiResponse[] = [];
       observeStream(stream as AsyncIterable<GeminiResponse>, {
@@ -102,7 +172,7 @@ function traceGenerateStream(loupe: Loupe, original: AnyFn): AnyFn {
           const merged = mergeGeminiChunks(chunks);
           span.setOutputs(merged);
           span.setAttribute('loupe.stream.chunks', chunks.length);
-          recordGeneration(span, params, merged);
+          recordGeneration(span, params, merged, declared);
           if (end.kind === 'error') recordError(span, end.error);
           if (end.kind === 'cancelled') span.setAttribute('loupe.stream.cancelled', true);
           span.end();
@@ -138,7 +208,8 @@ function traceChatMethod(name: string, original: AnyFn): AnyFn {
  * conversation in Loupe's chat format, function declarations as tools, model, token usage and so
  * cost; `models.embedContent` an EMBEDDING span; each message of a chat session
  * (`chats.create(...).sendMessage` / `sendMessageStream`) one CHAT_MODEL span holding the whole
- * history. Calling it twice traces once.
+ * history. With automatic function calling (`mcpToTool(...)` or your own `CallableTool`), each
+ * `callTool` the SDK makes is a TOOL span under the call's span. Calling it twice traces once.
  *
  * @example
  * import { GoogleGenAI } from '@google/genai';
