@@ -186,7 +186,7 @@ describe('chat.completions.create', () => {
     expect(aborted).toMatchObject({ status: 'OK', attributes: { 'loupe.stream.cancelled': true } });
   });
 
-  it('runTools() calls its tool functions in TOOL spans: parsed arguments in, result out, a throw as ERROR, zodFunction tools too', async () => {
+  it('runTools() calls its tool functions in TOOL spans: the arguments they get (parsed or raw) in, results out', async () => {
     fake.enqueue(
       'POST',
       CHAT,
@@ -202,7 +202,8 @@ describe('chat.completions.create', () => {
           tools: [
             // No name: openai names the tool after its function.
             { type: 'function', function: { description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, function: getWeather, parse: (text: string) => JSON.parse(text) as { city: string } } },
-            zodFunction({ name: 'get_time', parameters: z.object({ zone: z.string() }), function: async ({ zone }) => `10:00 in ${zone}` }),
+            // No parse: the function gets the model's JSON text.
+            { type: 'function', function: { name: 'get_time', description: 'Time in a zone', parameters: { type: 'object', properties: { zone: { type: 'string' } } }, function: (args: string) => `10:00 in ${(JSON.parse(args) as { zone: string }).zone}` } },
           ],
         }),
       { name: 'agent', spanType: 'AGENT' },
@@ -210,20 +211,31 @@ describe('chat.completions.create', () => {
     expect(await runner.finalContent()).toBe('Warm in Lima, 10:00.');
     const spans = await h.spans();
     const agent = spans.find((s) => s.name === 'agent')!;
-    expect(spans.filter((s) => s.parentId === agent.spanId).map((s) => [s.name, s.spanType])).toEqual([
-      ['Completions', 'CHAT_MODEL'],
-      ['getWeather', 'TOOL'],
-      ['get_time', 'TOOL'],
-      ['Completions', 'CHAT_MODEL'],
-    ]);
+    const children = spans.filter((s) => s.parentId === agent.spanId);
+    // The runner calls the two tools concurrently: their order between the two requests is theirs.
+    expect(children.map((s) => s.spanType)).toEqual(['CHAT_MODEL', 'TOOL', 'TOOL', 'CHAT_MODEL']);
+    expect(children.filter((s) => s.spanType === 'TOOL').map((s) => s.name).sort()).toEqual(['getWeather', 'get_time']);
     const tool = (name: string) => spans.find((s) => s.name === name)!;
     expect(tool('getWeather')).toMatchObject({ inputs: { city: 'Lima' }, outputs: { temp: 25, city: 'Lima' }, status: 'OK' });
     expect(tool('weather-db').parentId).toBe(tool('getWeather').spanId);
-    expect(tool('get_time')).toMatchObject({ inputs: { zone: 'America/Lima' }, outputs: '10:00 in America/Lima', status: 'OK' });
+    expect(tool('get_time')).toMatchObject({ inputs: '{"zone":"America/Lima"}', outputs: '10:00 in America/Lima', status: 'OK' });
     // The model saw the tools as declared, the unnamed one under its function's name.
     expect((fake.requests[0]!.json as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name)).toEqual(['getWeather', 'get_time']);
     // The second request carries both results.
     expect((fake.requests[1]!.json as { messages: { role: string; content: unknown }[] }).messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(['{"temp":25,"city":"Lima"}', '10:00 in America/Lima']);
+  });
+
+  it('runTools() with zodFunction() tools: each call a TOOL span with the parsed arguments', async () => {
+    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'z1', name: 'get_time', arguments: { zone: 'Asia/Tokyo' } }] }), chatTurn({ content: 'It is 22:00 in Tokyo.' }));
+    const runner = client.chat.completions.runTools({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Time in Tokyo?' }],
+      tools: [zodFunction({ name: 'get_time', parameters: z.object({ zone: z.string() }), function: async ({ zone }) => `22:00 in ${zone}` })],
+    });
+    expect(await runner.finalContent()).toBe('It is 22:00 in Tokyo.');
+    const tools = (await h.spans()).filter((s) => s.spanType === 'TOOL');
+    expect(tools).toMatchObject([{ name: 'get_time', inputs: { zone: 'Asia/Tokyo' }, outputs: '22:00 in Asia/Tokyo', status: 'OK' }]);
+    expect((fake.requests[0]!.json as { tools: { function: { name: string; strict?: boolean } }[] }).tools).toMatchObject([{ function: { name: 'get_time', strict: true } }]);
   });
 
   it('a runTools() tool function that throws is an ERROR TOOL span, and the runner fails with its error as without Loupe', async () => {
@@ -236,6 +248,7 @@ describe('chat.completions.create', () => {
           type: 'function',
           function: {
             name: 'flaky',
+            description: 'Always fails',
             parameters: { type: 'object', properties: {} },
             function: () => {
               throw new Error('flaky is down');
