@@ -144,6 +144,19 @@ describe('chat.completions.create', () => {
     expect(rawSpan!.attributes).toMatchObject({ 'http.response.status_code': 200, 'loupe.openai.raw_response': true });
   });
 
+  it('a helper-derived promise (parse()) keeps asResponse() and withResponse(), and its span ends either way', async () => {
+    const Answer = z.object({ city: z.string() });
+    const response_format = zodResponseFormat(Answer, 'answer');
+    fake.enqueue('POST', CHAT, chatTurn({ content: '{"city":"Oslo"}' }), chatTurn({ content: '{"city":"Rome"}' }));
+    const raw = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'raw' }], response_format }).asResponse();
+    expect(await raw.json()).toMatchObject({ choices: [{ message: { content: '{"city":"Oslo"}' } }] });
+    const { data } = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'with' }], response_format }).withResponse();
+    expect(data.choices[0]!.message.parsed).toEqual({ city: 'Rome' });
+    const [rawSpan, withSpan] = await h.spans();
+    expect(rawSpan).toMatchObject({ outputs: undefined, attributes: { 'http.response.status_code': 200, 'loupe.openai.raw_response': true, 'loupe.openai.helper': 'chat.completions.parse' } });
+    expect(withSpan!.outputs).toMatchObject({ choices: [{ message: { content: '{"city":"Rome"}' } }] });
+  });
+
   it('parse() (structured output) and the stream() helper are one span each; refusals are recorded', async () => {
     const Answer = z.object({ city: z.string(), temp: z.number() });
     fake.enqueue('POST', CHAT, chatTurn({ content: '{"city":"Oslo","temp":3}' }), chatTurn({ content: null, refusal: 'I cannot help with that.' }));

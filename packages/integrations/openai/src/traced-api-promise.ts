@@ -85,20 +85,16 @@ export function traceApiPromise(loupe: Loupe, endpoint: Endpoint, params: unknow
   });
   result.asResponse().then(undefined, fail);
   let parsing = false;
-  const asResponse = traced.asResponse;
-  const withResponse = traced.withResponse;
-  Object.defineProperty(traced, 'withResponse', {
-    configurable: true,
-    writable: true,
-    value: function (this: ApiPromiseLike) {
+  const method = (target: ApiPromiseLike, key: keyof ApiPromiseLike, value: (...args: never[]) => unknown) => Object.defineProperty(target, key, { configurable: true, writable: true, value });
+  // The promise handed out, and every promise a helper derives from it (`parse()` derives with
+  // `_thenUnwrap`), read the body through `onData` unless the caller takes the raw response.
+  const instrument = (p: ApiPromiseLike): ApiPromiseLike => {
+    const { asResponse, withResponse, _thenUnwrap: thenUnwrap } = p;
+    method(p, 'withResponse', function (this: ApiPromiseLike) {
       parsing = true;
       return withResponse.call(this);
-    },
-  });
-  Object.defineProperty(traced, 'asResponse', {
-    configurable: true,
-    writable: true,
-    value: function (this: ApiPromiseLike) {
+    });
+    method(p, 'asResponse', function (this: ApiPromiseLike) {
       const raw = asResponse.call(this);
       // The caller reads the body itself: the span ends when the response arrives, without outputs.
       if (!parsing) {
@@ -112,9 +108,13 @@ export function traceApiPromise(loupe: Loupe, endpoint: Endpoint, params: unknow
         );
       }
       return raw;
-    },
-  });
-  return traced;
+    });
+    method(p, '_thenUnwrap', function (this: ApiPromiseLike, transform: (data: unknown) => unknown) {
+      return instrument(thenUnwrap.call(this, transform));
+    });
+    return p;
+  };
+  return instrument(traced);
 }
 
 /**
