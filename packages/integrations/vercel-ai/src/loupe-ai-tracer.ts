@@ -1,7 +1,7 @@
 import type { Attributes, AttributeValue, Context, Exception, Link, Span, SpanContext, SpanOptions, SpanStatus, TimeInput, Tracer } from '@opentelemetry/api';
 import { LoupeSpan, type Loupe } from '@loupe/sdk';
 import { errorStatus, recordLlm, runInSpan } from '@loupe/sdk/genai';
-import type { TokenUsage } from '@loupe/sdk';
+import type { SpanTypeName, TokenUsage } from '@loupe/sdk';
 import { aiSpanName, aiSpanRecord, aiSpanType, modelUsage, PAYLOAD_ATTRIBUTES, type AiAttributes } from './ai-span-mapping.js';
 
 /**
@@ -161,18 +161,22 @@ export class LoupeAiTracer implements Tracer {
   /**
    * @param loupe the instance to record into, looked up at each span
    * @param open when given, the spans of one call not yet ended (so a cancelled stream can end them)
+   * @param callType the type of the call's own span (`generateText`, ...; default CHAIN), e.g. AGENT
+   *   for an agent's call
    */
   constructor(
     private readonly loupe: () => Loupe,
     private readonly open?: Set<AiSdkSpan>,
+    private readonly callType?: SpanTypeName,
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, context?: Context): AiSdkSpan {
     const loupe = this.loupe();
     const attributes = options.attributes ?? {};
+    const type = aiSpanType(name);
     const loupeSpan = loupe.startSpan({
       name: aiSpanName(name, attributes),
-      spanType: aiSpanType(name),
+      spanType: type === 'CHAIN' && this.callType ? this.callType : type,
       ...(context ? { parent: context } : {}),
       ...(options.startTime !== undefined ? { startTime: options.startTime as number | Date } : {}),
     });

@@ -230,6 +230,49 @@ describe('wrapAISDK: structured output, embeddings, telemetry settings', () => {
 });
 
 describe('loupeTelemetry with an agent', () => {
+  it("wrapAISDK's ToolLoopAgent: each generate an AGENT span named after the agent over its model calls and tools, with the model's HTTP status on failure", async () => {
+    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_a', name: 'weather', arguments: { city: 'Oslo' } }], usage: { prompt_tokens: 100, completion_tokens: 10 } }), chatTurn({ content: 'Cold in Oslo.', usage: { prompt_tokens: 150, completion_tokens: 5 } }));
+    const agent = new traced.ToolLoopAgent({ id: 'weather-agent', model: openai.chat('gpt-4o-mini'), instructions: 'You tell the weather.', tools: { weather: weatherTool() }, maxRetries: 0 });
+    const result = await agent.generate({ prompt: 'Oslo?' });
+    expect(result.text).toBe('Cold in Oslo.');
+    const spans = await h.spans();
+    const root = one(spans, 'weather-agent');
+    expect([root.spanType, root.status, root.parentId]).toEqual(['AGENT', 'OK', undefined]);
+    expect(root.inputs).toMatchObject({ system: 'You tell the weather.', prompt: 'Oslo?' });
+    expect(root.outputs).toMatchObject({ text: 'Cold in Oslo.' });
+    const models = named(spans, 'generateText.doGenerate');
+    expect(models.map((s) => [s.parentId, s.spanType])).toEqual([
+      [root.spanId, 'CHAT_MODEL'],
+      [root.spanId, 'CHAT_MODEL'],
+    ]);
+    expect(models.map((s) => s.attributes['mlflow.chat.tokenUsage'])).toMatchObject([{ input_tokens: 100, output_tokens: 10 }, { input_tokens: 150, output_tokens: 5 }]);
+    expect(one(spans, 'weather').parentId).toBe(root.spanId);
+    expect(one(spans, 'weather service').parentId).toBe(one(spans, 'weather').spanId);
+
+    h.clear();
+    fake.enqueue('POST', CHAT, openaiError(429, 'Rate limit reached', 'rate_limit_exceeded'));
+    await expect(agent.generate({ prompt: 'Oslo again?' })).rejects.toThrow('Rate limit reached');
+    const failed = await h.spans();
+    expect(one(failed, 'weather-agent').status).toBe('ERROR');
+    expect(one(failed, 'generateText.doGenerate').attributes['http.response.status_code']).toBe(429);
+  });
+
+  it("wrapAISDK's ToolLoopAgent: a stream its reader stops early ends cancelled; telemetry turned off stays off", async () => {
+    fake.enqueue('POST', CHAT, chatTurn({ content: 'A long answer in several chunks, more than one at least.' }));
+    const agent = new traced.ToolLoopAgent({ model: openai.chat('gpt-4o-mini'), maxRetries: 0 });
+    const result = await agent.stream({ prompt: 'Talk.' });
+    for await (const _ of result.textStream) break;
+    const spans = await h.spans();
+    // No id: the span is named after the call.
+    for (const s of [one(spans, 'streamText'), one(spans, 'streamText.doStream')]) expect([s.status, s.attributes['loupe.stream.cancelled']]).toEqual(['OK', true]);
+    expect(one(spans, 'streamText').spanType).toBe('AGENT');
+
+    h.clear();
+    const quiet = new traced.ToolLoopAgent({ model: openai.chat('gpt-4o-mini'), maxRetries: 0, experimental_telemetry: { isEnabled: false } });
+    expect((await quiet.generate({ prompt: 'Hush.' })).text).toBe('Echo: Hush.');
+    expect(await h.spans()).toEqual([]);
+  });
+
   it('records a ToolLoopAgent given loupeTelemetry(): its steps and tool executions', async () => {
     fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_a', name: 'weather', arguments: { city: 'Rome' } }] }), chatTurn({ content: 'Sunny in Rome.' }));
     const agent = new ai.ToolLoopAgent({ model: openai.chat('gpt-4o-mini'), tools: { weather: weatherTool() }, maxRetries: 0, experimental_telemetry: loupeTelemetry({ loupe: h.loupe }) });

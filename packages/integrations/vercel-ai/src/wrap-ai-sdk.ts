@@ -1,3 +1,4 @@
+import type { Loupe } from '@loupe/sdk';
 import { loupeOf, observeStream, type IntegrationOptions } from '@loupe/sdk/genai';
 import { AiSdkSpan, LoupeAiTracer } from './loupe-ai-tracer.js';
 
@@ -13,8 +14,8 @@ export type AISDKTraceOptions = IntegrationOptions;
 export const TRACED_FUNCTIONS = ['generateText', 'streamText', 'generateObject', 'streamObject', 'embed', 'embedMany', 'rerank'] as const;
 type TracedName = (typeof TRACED_FUNCTIONS)[number];
 
-/** The wrapped functions, typed exactly as the `ai` module you passed types them. */
-export type WrappedAISDK<T> = Pick<T, Extract<keyof T, TracedName>>;
+/** The wrapped functions and `ToolLoopAgent`, typed exactly as the `ai` module you passed types them. */
+export type WrappedAISDK<T> = Pick<T, Extract<keyof T, TracedName | 'ToolLoopAgent'>>;
 
 /**
  * The `experimental_telemetry` settings that record an AI SDK call into Loupe, for calls you make
@@ -167,9 +168,54 @@ function endOnCancel(result: unknown, open: Set<AiSdkSpan>): void {
   }
 }
 
+interface AgentSettings {
+  id?: string;
+  model?: unknown;
+  experimental_telemetry?: { isEnabled?: boolean; functionId?: string };
+}
+interface AgentLike {
+  settings: AgentSettings;
+  generate(options: Record<string, unknown>): Promise<unknown>;
+  stream(options: Record<string, unknown>): Promise<unknown>;
+}
+type AgentClass = new (settings: AgentSettings) => AgentLike;
+
+/**
+ * `ToolLoopAgent` recording into Loupe: each `generate` / `stream` is an AGENT span (named after the
+ * agent's `id`) over its model calls and tool executions, as the wrapped functions record theirs.
+ * The agent passes call options over its settings to `generateText` / `streamText`, so each call
+ * gets its own tracer and the traced model there; telemetry turned off in the settings or the call
+ * is left off.
+ */
+function tracedAgentClass(Base: AgentClass, loupe: () => Loupe, options: AISDKTraceOptions | undefined): AgentClass {
+  const withTracing = (agent: AgentLike, call: Record<string, unknown>, open: Set<AiSdkSpan>) => {
+    const settings = agent.settings ?? {};
+    const telemetry: { isEnabled?: boolean } = { ...(settings.id ? { functionId: settings.id } : {}), ...settings.experimental_telemetry, ...(call.experimental_telemetry as object | undefined) };
+    if (telemetry.isEnabled === false) return call;
+    const traced = withLoupe({ model: call.model ?? settings.model, experimental_telemetry: telemetry }, new LoupeAiTracer(loupe, open, 'AGENT'), options) as Record<string, unknown>;
+    return { ...call, model: traced.model, experimental_telemetry: traced.experimental_telemetry };
+  };
+  return class ToolLoopAgent extends Base {
+    override generate(call: Record<string, unknown>): Promise<unknown> {
+      return super.generate(withTracing(this, call ?? {}, new Set()));
+    }
+
+    override async stream(call: Record<string, unknown>): Promise<unknown> {
+      const open = new Set<AiSdkSpan>();
+      const result = await super.stream(withTracing(this, call ?? {}, open));
+      try {
+        endOnCancel(result, open);
+      } catch {
+        // Tracing must not break the call.
+      }
+      return result;
+    }
+  };
+}
+
 /**
  * The AI SDK's `generateText`, `streamText`, `generateObject`, `streamObject`, `embed`, `embedMany`
- * and `rerank`, recording into Loupe: each call is a CHAIN span, each model call (step) under it a
+ * and `rerank`, and its `ToolLoopAgent` class, recording into Loupe: each call is a CHAIN span, each model call (step) under it a
  * CHAT_MODEL span with the chat format, model, usage and cost, each tool execution a TOOL span (your
  * spans inside `execute` nest under it). Same signatures and results as the originals; a call with
  * `experimental_telemetry: { isEnabled: false }` is not recorded.
@@ -199,5 +245,7 @@ export function wrapAISDK<T extends object>(ai: T, options?: AISDKTraceOptions):
       return result;
     };
   }
+  const Agent = (ai as { ToolLoopAgent?: unknown }).ToolLoopAgent;
+  if (typeof Agent === 'function') out.ToolLoopAgent = tracedAgentClass(Agent as AgentClass, loupe, options);
   return out as WrappedAISDK<T>;
 }
