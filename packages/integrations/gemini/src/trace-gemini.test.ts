@@ -118,6 +118,25 @@ describe('traceGemini: models.generateContent', () => {
       expect(call!.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: expect.objectContaining({ name: 'get_weather', description: 'Weather of a city' }) }]);
       // The live MCP client is not serialized into the inputs.
       expect((call!.inputs as { config: { tools: unknown[] } }).config.tools).toEqual([{ callable_tool: 'McpCallableTool' }]);
+
+      // Streamed: the SDK runs the loop while the caller reads; the tool call is a TOOL span under the call.
+      h.clear();
+      fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Rome' } }] }), geminiTurn({ text: 'It is 18C in Rome.' }));
+      let text = '';
+      for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Weather in Rome?', config: { tools: [mcpToTool(mcp)] } })) text += chunk.text ?? '';
+      expect(text).toBe('It is 18C in Rome.');
+      const streamed = await h.spans();
+      const [streamCall] = byName(streamed, 'generateContentStream');
+      expect(byName(streamed, 'get_weather')).toMatchObject([{ spanType: 'TOOL', parentId: streamCall!.spanId, inputs: [{ name: 'get_weather', args: { city: 'Rome' } }] }]);
+      expect((streamCall!.attributes['mlflow.chat.tools'] as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(['get_weather']);
+      // A stream returns no history: the conversation is built from the loop's exchanges, as the SDK builds its requests.
+      expect(streamCall!.attributes['mlflow.chat.messages']).toEqual([
+        { role: 'user', content: 'Weather in Rome?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }] },
+        { role: 'tool', tool_call_id: 'get_weather_0', name: 'get_weather', content: '{"content":[{"type":"text","text":"18C in Rome"}]}' },
+        { role: 'assistant', content: 'It is 18C in Rome.' },
+      ]);
+      expect(fake.requests.at(-1)!.json).toMatchObject({ contents: [{ role: 'user' }, { role: 'model', parts: [{ functionCall: { name: 'get_weather' } }] }, { role: 'user', parts: [{ functionResponse: { name: 'get_weather' } }] }] });
     } finally {
       await mcp.close();
       await server.close();

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { loupeOf, observeStream, patchMethod, recordError, recordLlm, traceCall, type IntegrationOptions } from '@loupe/sdk/genai';
+import { loupeOf, observeStream, patchMethod, recordError, recordLlm, runInSpan, traceCall, type IntegrationOptions } from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
-import { bareModel, geminiMessages, geminiTools, geminiUsage, mergeGeminiChunks, type GeminiResponse } from './gemini-chat.js';
+import { bareModel, geminiMessages, geminiTools, geminiUsage, mergeGeminiChunks, normalizeContents, type GeminiResponse } from './gemini-chat.js';
 
 /** Options of {@link traceGemini}. */
 export type GeminiTraceOptions = IntegrationOptions;
@@ -66,21 +66,51 @@ function recordedResponse(response: unknown): unknown {
   return rest;
 }
 
+/** What a call's CallableTools did inside it (automatic function calling). */
+interface AfcLoop {
+  /** The declarations their `tool()` listed. */
+  declared: unknown[];
+  /** Each `callTool`: the function calls the model made and the response parts the tool gave. */
+  exchanges: { calls: unknown[]; parts: unknown[] }[];
+}
+
+const newLoop = (): AfcLoop => ({ declared: [], exchanges: [] });
+
 /**
- * The model call's record. With automatic function calling the SDK returns the loop's turns as
+ * The conversation's contents. With automatic function calling the SDK returns the loop's turns as
  * `automaticFunctionCallingHistory` (the request's contents, then each function call and its
- * results): the conversation is that history and the answer. `declared` are the tools the call's
- * CallableTools declared.
+ * results); a stream returns none, so the loop's exchanges are added to the request as the SDK adds
+ * them to its own requests.
  */
-function recordGeneration(span: LoupeSpan, params: GenerateParams, response: GeminiResponse, declared: unknown[] = []): void {
+function conversationContents(params: GenerateParams, response: GeminiResponse, loop: AfcLoop): unknown {
   const history = (response as { automaticFunctionCallingHistory?: unknown[] }).automaticFunctionCallingHistory;
-  const tools = [...(Array.isArray(params.config?.tools) ? params.config.tools.filter((t) => !isCallableTool(t)) : []), ...declared];
+  if (Array.isArray(history) && history.length > 0) return history;
+  if (loop.exchanges.length === 0) return params.contents;
+  const turns = loop.exchanges.flatMap((e) => [
+    { role: 'model', parts: e.calls.map((functionCall) => ({ functionCall })) },
+    { role: 'user', parts: e.parts },
+  ]);
+  return [...normalizeContents(params.contents), ...turns];
+}
+
+/** A streamed loop's merged answer holds the function calls too: the answer is what follows them. */
+function finalAnswer(response: GeminiResponse, loop: AfcLoop): GeminiResponse {
+  const candidate = response.candidates?.[0];
+  if (loop.exchanges.length === 0 || !candidate?.content?.parts) return response;
+  const parts = candidate.content.parts.filter((p) => !(p as { functionCall?: unknown }).functionCall);
+  return { ...response, candidates: [{ ...candidate, content: { ...candidate.content, parts } }] };
+}
+
+/** The model call's record: model, usage, the conversation and the tools (with those CallableTools declared). */
+function recordGeneration(span: LoupeSpan, params: GenerateParams, response: GeminiResponse, loop: AfcLoop = newLoop()): void {
+  const tools = [...(Array.isArray(params.config?.tools) ? params.config.tools.filter((t) => !isCallableTool(t)) : []), ...loop.declared];
   recordLlm(span, {
     model: bareModel(response.modelVersion) ?? bareModel(params.model),
     provider: PROVIDER,
     usage: geminiUsage(response.usageMetadata),
-    messages: geminiMessages(Array.isArray(history) && history.length > 0 ? history : params.contents, params.config, response),
-    tools: geminiTools({ tools }),
+    messages: geminiMessages(conversationContents(params, response, loop), params.config, finalAnswer(response, loop)),
+    // A streamed call lists the CallableTools' declarations more than once: each tool once.
+    tools: geminiTools({ tools }).filter((t, i, all) => all.findIndex((o) => o.function.name === t.function.name) === i),
   });
 }
 
@@ -96,30 +126,36 @@ function isCallableTool(tool: unknown): tool is CallableToolLike {
 
 /**
  * The request with its CallableTools traced: each `callTool` the SDK makes is a TOOL span (named after
- * the functions called, their calls in, the response parts out) under the call's span, and the
- * declarations `tool()` lists are kept in `declared`. A wrapper's prototype is the original tool, so
+ * the functions called, their calls in, the response parts out) under the call's span, and `loop`
+ * keeps the declarations `tool()` lists and each exchange. A wrapper's prototype is the original tool, so
  * `instanceof` checks still hold, and its methods run on the original, whose state (an MCP client's
  * listed tools) stays its own. Undefined when the request has no CallableTool.
  */
-function withTracedCallables(loupe: Loupe, params: GenerateParams, declared: unknown[]): GenerateParams | undefined {
+function withTracedCallables(loupe: Loupe, params: GenerateParams, loop: AfcLoop): GenerateParams | undefined {
   const tools = params.config?.tools;
   if (!Array.isArray(tools) || !tools.some(isCallableTool)) return undefined;
+  // The call's span, active now: a stream's loop calls its tools while the caller reads, outside it.
+  const call = loupe.getCurrentActiveSpan();
+  const inCall = <T>(fn: () => T): T => (call ? runInSpan(call, fn) : fn());
   const traced = tools.map((tool) => {
     if (!isCallableTool(tool)) return tool;
     return Object.create(tool, {
       tool: {
         value: async () => {
           const declaration = await tool.tool();
-          declared.push(declaration);
+          loop.declared.push(declaration);
           return declaration;
         },
       },
       callTool: {
         value: (calls: { name?: string }[]) => {
           const names = Array.isArray(calls) ? calls.map((c) => c?.name).filter((n) => typeof n === 'string') : [];
-          return traceCall(loupe, { name: names.length > 0 ? names.join(', ') : 'callTool', spanType: 'TOOL', inputs: calls }, () => tool.callTool(calls), (span, parts) => {
-            span.setOutputs(parts);
-          });
+          return inCall(() =>
+            traceCall(loupe, { name: names.length > 0 ? names.join(', ') : 'callTool', spanType: 'TOOL', inputs: calls }, () => tool.callTool(calls), (span, parts) => {
+              span.setOutputs(parts);
+              if (Array.isArray(calls) && Array.isArray(parts)) loop.exchanges.push({ calls, parts });
+            }),
+          );
         },
       },
     }) as CallableToolLike;
@@ -135,9 +171,9 @@ function callSpec(method: string, params: GenerateParams) {
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
 /** The call's arguments with its CallableTools traced (see {@link withTracedCallables}). */
-function tracedArgs(loupe: Loupe, args: unknown[], declared: unknown[]): unknown[] {
+function tracedArgs(loupe: Loupe, args: unknown[], loop: AfcLoop): unknown[] {
   try {
-    const traced = withTracedCallables(loupe, (args[0] ?? {}) as GenerateParams, declared);
+    const traced = withTracedCallables(loupe, (args[0] ?? {}) as GenerateParams, loop);
     return traced ? [traced, ...args.slice(1)] : args;
   } catch (err) {
     loupe.config.diagnostics.warn('@loupe/gemini: tracing CallableTools failed', err);
@@ -148,10 +184,10 @@ function tracedArgs(loupe: Loupe, args: unknown[], declared: unknown[]): unknown
 function traceGenerate(loupe: Loupe, original: AnyFn): AnyFn {
   return function (this: unknown, ...args: unknown[]) {
     const params = (args[0] ?? {}) as GenerateParams;
-    const declared: unknown[] = [];
-    return traceCall(loupe, callSpec('generateContent', params), () => original.apply(this, tracedArgs(loupe, args, declared)), (span, response) => {
+    const loop = newLoop();
+    return traceCall(loupe, callSpec('generateContent', params), () => original.apply(this, tracedArgs(loupe, args, loop)), (span, response) => {
       span.setOutputs(recordedResponse(response));
-      recordGeneration(span, params, response as GeminiResponse, declared);
+      recordGeneration(span, params, response as GeminiResponse, loop);
     });
   };
 }
@@ -159,8 +195,8 @@ function traceGenerate(loupe: Loupe, original: AnyFn): AnyFn {
 function traceGenerateStream(loupe: Loupe, original: AnyFn): AnyFn {
   return function (this: unknown, ...args: unknown[]) {
     const params = (args[0] ?? {}) as GenerateParams;
-    const declared: unknown[] = [];
-    return traceCall(loupe, callSpec('generateContentStream', params), () => original.apply(this, tracedArgs(loupe, args, declared)), (span, stream) => {
+    const loop = newLoop();
+    return traceCall(loupe, callSpec('generateContentStream', params), () => original.apply(this, tracedArgs(loupe, args, loop)), (span, stream) => {
       if (!stream || typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return 'end';
       const chunks: GeminiResponse[] = [];
       observeStream(stream as AsyncIterable<GeminiResponse>, {
@@ -172,7 +208,7 @@ function traceGenerateStream(loupe: Loupe, original: AnyFn): AnyFn {
           const merged = mergeGeminiChunks(chunks);
           span.setOutputs(merged);
           span.setAttribute('loupe.stream.chunks', chunks.length);
-          recordGeneration(span, params, merged, declared);
+          recordGeneration(span, params, merged, loop);
           if (end.kind === 'error') recordError(span, end.error);
           if (end.kind === 'cancelled') span.setAttribute('loupe.stream.cancelled', true);
           span.end();
