@@ -137,6 +137,13 @@ describe('traceGemini: models.generateContent', () => {
         { role: 'assistant', content: 'It is 18C in Rome.' },
       ]);
       expect(fake.requests.at(-1)!.json).toMatchObject({ contents: [{ role: 'user' }, { role: 'model', parts: [{ functionCall: { name: 'get_weather' } }] }, { role: 'user', parts: [{ functionResponse: { name: 'get_weather' } }] }] });
+
+      // Without the SDK's history (ignoreCallHistory), the same conversation from the exchanges.
+      h.clear();
+      fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Oslo' } }] }), geminiTurn({ text: 'It is 18C in Oslo.' }));
+      await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather in Oslo?', config: { tools: [mcpToTool(mcp)], automaticFunctionCalling: { ignoreCallHistory: true } } });
+      const [quiet] = byName(await h.spans(), 'generateContent');
+      expect((quiet!.attributes['mlflow.chat.messages'] as { role: string }[]).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     } finally {
       await mcp.close();
       await server.close();
