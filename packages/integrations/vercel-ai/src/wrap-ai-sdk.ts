@@ -189,11 +189,16 @@ type AgentClass = new (settings: AgentSettings) => AgentLike;
  */
 function tracedAgentClass(Base: AgentClass, loupe: () => Loupe, options: AISDKTraceOptions | undefined): AgentClass {
   const withTracing = (agent: AgentLike, call: Record<string, unknown>, open: Set<AiSdkSpan>) => {
-    const settings = agent.settings ?? {};
-    const telemetry: { isEnabled?: boolean } = { ...(settings.id ? { functionId: settings.id } : {}), ...settings.experimental_telemetry, ...(call.experimental_telemetry as object | undefined) };
-    if (telemetry.isEnabled === false) return call;
-    const traced = withLoupe({ model: call.model ?? settings.model, experimental_telemetry: telemetry }, new LoupeAiTracer(loupe, open, 'AGENT'), options) as Record<string, unknown>;
-    return { ...call, model: traced.model, experimental_telemetry: traced.experimental_telemetry };
+    try {
+      const settings = agent.settings ?? {};
+      const telemetry: { isEnabled?: boolean } = { ...(settings.id ? { functionId: settings.id } : {}), ...settings.experimental_telemetry, ...(call.experimental_telemetry as object | undefined) };
+      if (telemetry.isEnabled === false) return call;
+      const traced = withLoupe({ model: call.model ?? settings.model, experimental_telemetry: telemetry }, new LoupeAiTracer(loupe, open, 'AGENT'), options) as Record<string, unknown>;
+      return { ...call, model: traced.model, experimental_telemetry: traced.experimental_telemetry };
+    } catch {
+      // Tracing must not break the call: it runs as without Loupe.
+      return call;
+    }
   };
   return class ToolLoopAgent extends Base {
     override generate(call: Record<string, unknown>): Promise<unknown> {
@@ -215,10 +220,11 @@ function tracedAgentClass(Base: AgentClass, loupe: () => Loupe, options: AISDKTr
 
 /**
  * The AI SDK's `generateText`, `streamText`, `generateObject`, `streamObject`, `embed`, `embedMany`
- * and `rerank`, and its `ToolLoopAgent` class, recording into Loupe: each call is a CHAIN span, each model call (step) under it a
- * CHAT_MODEL span with the chat format, model, usage and cost, each tool execution a TOOL span (your
- * spans inside `execute` nest under it). Same signatures and results as the originals; a call with
- * `experimental_telemetry: { isEnabled: false }` is not recorded.
+ * and `rerank`, and its `ToolLoopAgent` class, recording into Loupe: each call is a CHAIN span (an
+ * agent's an AGENT span), each model call (step) under it a CHAT_MODEL span with the chat format,
+ * model, usage and cost, each tool execution a TOOL span (your spans inside `execute` nest under it).
+ * Same signatures and results as the originals; a call with `experimental_telemetry: { isEnabled:
+ * false }` is not recorded.
  *
  * @example
  * import * as ai from 'ai';
