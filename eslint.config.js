@@ -22,13 +22,33 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
-    files: ['packages/server/src/config/**', 'packages/sdk/src/config/**', 'packages/sdk/examples/**', 'examples/**', 'packages/integrations/check-ranges.mjs', '**/*.test.ts', 'e2e/**', 'bench/**', 'packages/server/src/testing/**', '.ci/**'],
+    files: [
+      'packages/server/src/config/**',
+      'packages/sdk/src/config/**',
+      'packages/sdk/examples/**',
+      'examples/**',
+      'packages/integrations/check-ranges.mjs',
+      '**/*.test.ts',
+      'e2e/**',
+      'bench/**',
+      'packages/server/src/testing/**',
+      '.ci/**',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', performance: 'readonly', fetch: 'readonly', Response: 'readonly', Buffer: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        performance: 'readonly',
+        fetch: 'readonly',
+        Response: 'readonly',
+        Buffer: 'readonly',
+      },
     },
   },
 );

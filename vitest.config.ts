@@ -13,7 +13,20 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
  */
 // eslint-disable-next-line no-restricted-syntax
 const providerModules = process.env.LOUPE_PROVIDER_MODULES;
-const PROVIDER_LIBRARIES = ['openai', '@anthropic-ai/sdk', '@aws-sdk/client-bedrock-runtime', '@google/genai', '@langchain/core', '@langchain/langgraph', '@langchain/openai', 'ai', '@ai-sdk/openai', '@openai/agents', '@mastra/core', 'zod'];
+const PROVIDER_LIBRARIES = [
+  'openai',
+  '@anthropic-ai/sdk',
+  '@aws-sdk/client-bedrock-runtime',
+  '@google/genai',
+  '@langchain/core',
+  '@langchain/langgraph',
+  '@langchain/openai',
+  'ai',
+  '@ai-sdk/openai',
+  '@openai/agents',
+  '@mastra/core',
+  'zod',
+];
 // A subpath import (`@langchain/core/tools`, `@mastra/core/agent`) goes through the package's
 // `exports` map (exact keys, then `./*` patterns; the `import` condition), as Node would resolve it.
 function exportTarget(target: unknown): string | undefined {
@@ -33,7 +46,8 @@ function resolveSubpath(dir: string, subpath: string): string {
   for (const [pattern, value] of Object.entries(exports ?? {})) {
     if (target || !pattern.includes('*')) continue;
     const [head, tail] = pattern.split('*') as [string, string];
-    if (key.startsWith(head) && key.endsWith(tail) && key.length >= head.length + tail.length) target = exportTarget(value)?.replace('*', key.slice(head.length, key.length - tail.length));
+    if (key.startsWith(head) && key.endsWith(tail) && key.length >= head.length + tail.length)
+      target = exportTarget(value)?.replace('*', key.slice(head.length, key.length - tail.length));
   }
   return target ? path.join(dir, target) : path.join(dir, subpath);
 }

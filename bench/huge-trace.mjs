@@ -39,7 +39,11 @@ export async function run() {
     const exp = body.experiment_id;
     const t0 = performance.now();
     for (const b of bodies) {
-      const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': exp }, body: b });
+      const res = await fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': exp },
+        body: b,
+      });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`/v1/traces -> ${res.status}`);
     }

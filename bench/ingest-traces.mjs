@@ -41,11 +41,15 @@ function payloads(count, startMs) {
  */
 function post(agent, url, exp, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/v1/traces`, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength, 'x-mlflow-experiment-id': exp } }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`/v1/traces -> ${res.statusCode}`))));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${url}/v1/traces`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength, 'x-mlflow-experiment-id': exp } },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`/v1/traces -> ${res.statusCode}`))));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -92,27 +96,34 @@ export async function run() {
     let stored = 0;
     let token;
     do {
-      const { body: page } = await postJson(`${server.url}/api/3.0/mlflow/traces/search`, { experiment_ids: [exp], max_results: 500, ...(token ? { page_token: token } : {}) });
+      const { body: page } = await postJson(`${server.url}/api/3.0/mlflow/traces/search`, {
+        experiment_ids: [exp],
+        max_results: 500,
+        ...(token ? { page_token: token } : {}),
+      });
       stored += page.traces?.length ?? 0;
       token = page.next_page_token;
     } while (token);
     if (stored !== TRACES + 200) throw new Error(`expected ${TRACES + 200} traces stored, found ${stored}`);
 
     return [
-      report(`OTLP ingest ${TRACES} traces x ${SPANS} spans, ${SENDERS} senders, ${PER_REQUEST} traces/request${opts['backend-store-uri'] ? ' (PostgreSQL)' : ' (SQLite)'}`, {
-        requests: latencies.length,
-        spans_per_s: (TRACES * SPANS) / seconds,
-        p50_ms: percentile(latencies, 50),
-        p99_ms: percentile(latencies, 99),
-        payload_mb: bytes / 1e6,
-        peak_rss_mb: peakRssMb(server.pid),
-        // Server CPU per 1,000 spans, on its main thread and on the others (decode workers, libuv):
-        // steadier than spans/s when other work shares the cores.
-        cpu_ms_per_1k_spans: ((cpu1.total - cpu0.total) * 1000) / ((TRACES * SPANS) / 1000),
-        main_thread_ms_per_1k_spans: ((cpu1.main - cpu0.main) * 1000) / ((TRACES * SPANS) / 1000),
-        // The senders' own CPU: on a 2-core machine it comes out of what the server could use.
-        client_cpu_ms_per_1k_spans: (client.user + client.system) / 1000 / ((TRACES * SPANS) / 1000),
-      }),
+      report(
+        `OTLP ingest ${TRACES} traces x ${SPANS} spans, ${SENDERS} senders, ${PER_REQUEST} traces/request${opts['backend-store-uri'] ? ' (PostgreSQL)' : ' (SQLite)'}`,
+        {
+          requests: latencies.length,
+          spans_per_s: (TRACES * SPANS) / seconds,
+          p50_ms: percentile(latencies, 50),
+          p99_ms: percentile(latencies, 99),
+          payload_mb: bytes / 1e6,
+          peak_rss_mb: peakRssMb(server.pid),
+          // Server CPU per 1,000 spans, on its main thread and on the others (decode workers, libuv):
+          // steadier than spans/s when other work shares the cores.
+          cpu_ms_per_1k_spans: ((cpu1.total - cpu0.total) * 1000) / ((TRACES * SPANS) / 1000),
+          main_thread_ms_per_1k_spans: ((cpu1.main - cpu0.main) * 1000) / ((TRACES * SPANS) / 1000),
+          // The senders' own CPU: on a 2-core machine it comes out of what the server could use.
+          client_cpu_ms_per_1k_spans: (client.user + client.system) / 1000 / ((TRACES * SPANS) / 1000),
+        },
+      ),
     ];
   } finally {
     await server.stop();

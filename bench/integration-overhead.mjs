@@ -24,16 +24,27 @@ const completion = JSON.stringify({
   object: 'chat.completion',
   created: 1,
   model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Order A1001 shipped on 2026-12-01 with UPS.', refusal: null }, finish_reason: 'stop', logprobs: null }],
+  choices: [
+    { index: 0, message: { role: 'assistant', content: 'Order A1001 shipped on 2026-12-01 with UPS.', refusal: null }, finish_reason: 'stop', logprobs: null },
+  ],
   usage: { prompt_tokens: 42, completion_tokens: 12, total_tokens: 54, prompt_tokens_details: { cached_tokens: 0 } },
 });
-const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-const sse = [chunk({ role: 'assistant', content: '' }), ...Array.from({ length: CHUNKS }, (_, i) => chunk({ content: `tok${i} ` })), chunk({}, 'stop'), `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 42, completion_tokens: CHUNKS, total_tokens: 42 + CHUNKS } })}\n\n`, 'data: [DONE]\n\n'].join('');
+const chunk = (delta, finish = null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const sse = [
+  chunk({ role: 'assistant', content: '' }),
+  ...Array.from({ length: CHUNKS }, (_, i) => chunk({ content: `tok${i} ` })),
+  chunk({}, 'stop'),
+  `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 42, completion_tokens: CHUNKS, total_tokens: 42 + CHUNKS } })}\n\n`,
+  'data: [DONE]\n\n',
+].join('');
 
 // Answers from memory: the client parses real HTTP responses, but nothing leaves the process.
 const fetchFromMemory = async (_url, init) => {
   const body = JSON.parse(String(init?.body ?? '{}'));
-  return body.stream ? new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } }) : new Response(completion, { status: 200, headers: { 'content-type': 'application/json' } });
+  return body.stream
+    ? new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } })
+    : new Response(completion, { status: 200, headers: { 'content-type': 'application/json' } });
 };
 
 async function complete(client) {
@@ -43,7 +54,8 @@ async function complete(client) {
 
 async function stream(client) {
   let text = '';
-  for await (const c of await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } })) text += c.choices[0]?.delta?.content ?? '';
+  for await (const c of await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } }))
+    text += c.choices[0]?.delta?.content ?? '';
   return text;
 }
 
@@ -54,7 +66,12 @@ export async function run() {
     const loupe = createLoupe({ trackingUri: server.url, experimentId: exp, export: { flushOnExit: false } }, {});
     const raw = new OpenAI({ apiKey: 'bench', baseURL: 'http://memory.invalid/v1', fetch: fetchFromMemory, maxRetries: 0 });
     const traced = traceOpenAI(new OpenAI({ apiKey: 'bench', baseURL: 'http://memory.invalid/v1', fetch: fetchFromMemory, maxRetries: 0 }), { loupe });
-    const modes = { 'raw complete': () => complete(raw), 'traced complete': () => complete(traced), 'raw stream': () => stream(raw), 'traced stream': () => stream(traced) };
+    const modes = {
+      'raw complete': () => complete(raw),
+      'traced complete': () => complete(traced),
+      'raw stream': () => stream(raw),
+      'traced stream': () => stream(traced),
+    };
 
     for (const fn of Object.values(modes)) for (let i = 0; i < 300; i++) await fn();
     await loupe.flushTraces();

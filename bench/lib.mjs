@@ -104,7 +104,11 @@ export function cpuSeconds(pid) {
 /** POST JSON and return { status, ms, body }. */
 export async function postJson(url, body) {
   const t0 = process.hrtime.bigint();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (res.status !== 200) throw new Error(`${url} -> ${res.status}: ${text.slice(0, 300)}`);

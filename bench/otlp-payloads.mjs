@@ -16,12 +16,27 @@ export function generateTraces({ traces, spansPerTrace, startMs = Date.now() - t
   const exporter = new InMemorySpanExporter();
   // Time-ordered ids start from the start time, so separate calls (warm-up, measured run) never collide.
   let n = Math.floor(startMs) * 1000;
-  const idGenerator = seqIds ? { generateTraceId: () => (++n).toString(16).padStart(32, '0'), generateSpanId: () => Math.floor(Math.random() * 2 ** 48).toString(16).padStart(16, '0') } : undefined;
-  const provider = new BasicTracerProvider({ ...(idGenerator ? { idGenerator } : {}), resource: resourceFromAttributes({ 'service.name': 'bench-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const idGenerator = seqIds
+    ? {
+        generateTraceId: () => (++n).toString(16).padStart(32, '0'),
+        generateSpanId: () =>
+          Math.floor(Math.random() * 2 ** 48)
+            .toString(16)
+            .padStart(16, '0'),
+      }
+    : undefined;
+  const provider = new BasicTracerProvider({
+    ...(idGenerator ? { idGenerator } : {}),
+    resource: resourceFromAttributes({ 'service.name': 'bench-agent' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   const tracer = provider.getTracer('loupe-bench');
   for (let t = 0; t < traces; t++) {
     const t0 = startMs + t * 10;
-    const root = tracer.startSpan('agent', { startTime: t0, attributes: { 'mlflow.spanType': 'AGENT', 'mlflow.spanInputs': JSON.stringify({ question: `order status for customer ${t}?` }) } });
+    const root = tracer.startSpan('agent', {
+      startTime: t0,
+      attributes: { 'mlflow.spanType': 'AGENT', 'mlflow.spanInputs': JSON.stringify({ question: `order status for customer ${t}?` }) },
+    });
     const parents = [root];
     for (let i = 1; i < spansPerTrace; i++) {
       const parent = parents[Math.floor((i - 1) / fanOut)] ?? root;

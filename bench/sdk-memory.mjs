@@ -28,7 +28,9 @@ function slowProxy(target, delayMs) {
       }, delayMs),
     );
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })),
+  );
 }
 
 const mb = (n) => n / 1024 / 1024;

@@ -29,7 +29,12 @@ export async function run() {
 
     const otelProvider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'bench' }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${server.url}/v1/traces`, headers: { 'x-mlflow-experiment-id': exp } }), { maxQueueSize: 8192, maxExportBatchSize: 512 })],
+      spanProcessors: [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${server.url}/v1/traces`, headers: { 'x-mlflow-experiment-id': exp } }), {
+          maxQueueSize: 8192,
+          maxExportBatchSize: 512,
+        }),
+      ],
     });
     const tracer = otelProvider.getTracer('bench');
     const loupe = createLoupe({ trackingUri: server.url, experimentId: exp, export: { flushOnExit: false } }, {});
@@ -55,10 +60,13 @@ export async function run() {
       },
       'loupe-trace': (i) => traced('q', i),
       'loupe-withSpan': (i) =>
-        loupe.withSpan((span) => {
-          span.setInputs({ query: 'q', k: i });
-          return work('q', i);
-        }, { name: 'work', spanType: 'TOOL' }),
+        loupe.withSpan(
+          (span) => {
+            span.setInputs({ query: 'q', k: i });
+            return work('q', i);
+          },
+          { name: 'work', spanType: 'TOOL' },
+        ),
     };
 
     // Warm up every path (JIT) before measuring.
@@ -90,7 +98,13 @@ export async function run() {
     const results = {};
     for (const [name, values] of Object.entries(bursts)) {
       results[name] = percentile(values, 50);
-      report(`sdk-overhead ${name}`, { median_ns_per_span: results[name], p25_ns: percentile(values, 25), p75_ns: percentile(values, 75), bursts: values.length, spans_per_s: (values.length * BURST) / elapsedS });
+      report(`sdk-overhead ${name}`, {
+        median_ns_per_span: results[name],
+        p25_ns: percentile(values, 25),
+        p75_ns: percentile(values, 75),
+        bursts: values.length,
+        spans_per_s: (values.length * BURST) / elapsedS,
+      });
     }
     const stats = loupe.exportStats().loupe;
     report('sdk-overhead summary', {

@@ -25,7 +25,7 @@ export function seed(dbFile) {
   const metric = db.prepare(`insert into metrics values (?, ?, ?, ?, 0, 0, '', '', '')`);
   const latest = db.prepare(`insert into latest_metrics values (?, ?, ?, ?, 0, 0)`);
   let seedRandom = 42;
-  const rand = () => ((seedRandom = (seedRandom * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seedRandom = (seedRandom * 1103515245 + 12345) % 2147483648) / 2147483648;
   const t0 = Date.now() - RUNS * 1000;
   db.transaction(() => {
     for (let i = 0; i < RUNS; i++) {
@@ -36,7 +36,11 @@ export function seed(dbFile) {
       param.run(id, 'lr', String((i % 10) / 100));
       tag.run(id, 'mlflow.runName', `run-${i}`);
       tag.run(id, 'team', i % 3 ? 'core' : 'edge');
-      for (const [key, value] of [['accuracy', rand()], ['loss', rand() * 3], ['f1', rand()]]) {
+      for (const [key, value] of [
+        ['accuracy', rand()],
+        ['loss', rand() * 3],
+        ['f1', rand()],
+      ]) {
         metric.run(id, key, value, start);
         latest.run(id, key, value, start);
       }

@@ -23,7 +23,7 @@ const WORDS = ['order', 'refund', 'shipping', 'invoice', 'delivery', 'account', 
 /** A deterministic pseudo-random generator (runs compare the same data). */
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 const hex = (n, width) => n.toString(16).padStart(width, '0');
@@ -55,10 +55,32 @@ function traceRows(i, expId, t0, random) {
     const type = k === 0 ? 'AGENT' : SPAN_TYPES[(i + k) % SPAN_TYPES.length];
     const status = state === 'ERROR' && k === SPANS_PER_TRACE - 1 ? 'ERROR' : 'OK';
     const startUs = start * 1000 + k * 500;
-    const inputs = k === 0 ? { question } : { messages: [{ role: 'user', content: `step ${k}: ${WORDS[(i + k) % WORDS.length]} lookup for customer ${i % 50_000}` }] };
+    const inputs =
+      k === 0 ? { question } : { messages: [{ role: 'user', content: `step ${k}: ${WORDS[(i + k) % WORDS.length]} lookup for customer ${i % 50_000}` }] };
     const outputs = { content: `result of step ${k} for request ${i}` };
-    const content = spanContent(traceHex, spanHex, k === 0 ? null : rootHex, k === 0 ? 'root' : `step-${k}`, type, inputs, outputs, `${startUs}000`, `${startUs + 400}000`, status);
-    spans.push([key, spanHex, k === 0 ? null : rootHex, k === 0 ? NAMES[i % NAMES.length] : `${type.toLowerCase()}-${k}`, type, status, startUs, startUs + 400, content]);
+    const content = spanContent(
+      traceHex,
+      spanHex,
+      k === 0 ? null : rootHex,
+      k === 0 ? 'root' : `step-${k}`,
+      type,
+      inputs,
+      outputs,
+      `${startUs}000`,
+      `${startUs + 400}000`,
+      status,
+    );
+    spans.push([
+      key,
+      spanHex,
+      k === 0 ? null : rootHex,
+      k === 0 ? NAMES[i % NAMES.length] : `${type.toLowerCase()}-${k}`,
+      type,
+      status,
+      startUs,
+      startUs + 400,
+      content,
+    ]);
   }
   return {
     trace: [key, traceId, expId, `req-${i}`, start, duration, state, JSON.stringify({ question }), JSON.stringify(`answer ${i}`), rootHex, SPANS_PER_TRACE, 1],
@@ -82,15 +104,36 @@ function traceRows(i, expId, t0, random) {
  * in 1,000 also has a human `rating` from 1 to 5.
  */
 function assessmentRows(i, traceId, start) {
-  const row = (n, name, value, source) => [`a-${hex(i, 24)}${n}`, traceId, name, 'feedback', JSON.stringify(value), String(value), null, null, null, source, source === 'HUMAN' ? 'alice' : 'openai:/gpt-4o', start + 10, start + 10, null, null, null, 1, null];
+  const row = (n, name, value, source) => [
+    `a-${hex(i, 24)}${n}`,
+    traceId,
+    name,
+    'feedback',
+    JSON.stringify(value),
+    String(value),
+    null,
+    null,
+    null,
+    source,
+    source === 'HUMAN' ? 'alice' : 'openai:/gpt-4o',
+    start + 10,
+    start + 10,
+    null,
+    null,
+    null,
+    1,
+    null,
+  ];
   const rows = [];
   if (i % 2 === 0) rows.push(row(0, 'helpfulness', i % 20 === 0 ? 'no' : 'yes', 'LLM_JUDGE'));
-  if (i % 1000 === 7) rows.push(row(1, 'rating', 1 + ((i / 1000) % 5 | 0), 'HUMAN'));
+  if (i % 1000 === 7) rows.push(row(1, 'rating', 1 + (((i / 1000) % 5) | 0), 'HUMAN'));
   return rows;
 }
 
-const ASSESSMENT_COLUMNS = 'assessment_id, trace_id, name, assessment_type, value, value_text, serialization_format, error, span_id, source_type, source_id, create_time_ms, last_update_time_ms, rationale, metadata, overrides, valid, run_id';
-const TRACE_COLUMNS = 'trace_key, trace_id, experiment_id, client_request_id, request_time_ms, execution_duration_ms, state, request_preview, response_preview, root_span_id, span_count, finalized';
+const ASSESSMENT_COLUMNS =
+  'assessment_id, trace_id, name, assessment_type, value, value_text, serialization_format, error, span_id, source_type, source_id, create_time_ms, last_update_time_ms, rationale, metadata, overrides, valid, run_id';
+const TRACE_COLUMNS =
+  'trace_key, trace_id, experiment_id, client_request_id, request_time_ms, execution_duration_ms, state, request_preview, response_preview, root_span_id, span_count, finalized';
 const SPAN_COLUMNS = 'trace_key, span_id, parent_span_id, name, type, status, start_time_us, end_time_us, content';
 
 /** Seeds a SQLite file directly (after `loupe db upgrade`), in transactions of 20,000 traces. */
@@ -135,7 +178,10 @@ export async function seedPostgres(uri, count = TRACES) {
   await client.connect();
   try {
     const now = Date.now();
-    const { rows } = await client.query(`insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values ($1, $2, 'active', $3, $3) returning experiment_id`, ['trace-search-bench', 'mlflow-artifacts:/bench', now]);
+    const { rows } = await client.query(
+      `insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values ($1, $2, 'active', $3, $3) returning experiment_id`,
+      ['trace-search-bench', 'mlflow-artifacts:/bench', now],
+    );
     const expId = Number(rows[0].experiment_id);
     const random = rng(7);
     const t0 = now - count * 100;
@@ -145,10 +191,22 @@ export async function seedPostgres(uri, count = TRACES) {
       const batch = [];
       for (let i = from; i < Math.min(count, from + BATCH); i++) batch.push(traceRows(i, expId, t0, random));
       await client.query('begin');
-      await client.query(`insert into traces (${TRACE_COLUMNS}) select * from unnest($1::int8[], $2::text[], $3::int8[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int4[], $12::int4[])`, columnsOf(batch.map((b) => b.trace)));
-      await client.query(`insert into trace_tags (trace_key, key, value) select * from unnest($1::int8[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.tags)));
-      await client.query(`insert into trace_metadata (trace_key, key, value) select * from unnest($1::int8[], $2::text[], $3::text[])`, columnsOf(batch.flatMap((b) => b.metadata)));
-      await client.query(`insert into spans (${SPAN_COLUMNS}) select * from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::text[])`, columnsOf(batch.flatMap((b) => b.spans)));
+      await client.query(
+        `insert into traces (${TRACE_COLUMNS}) select * from unnest($1::int8[], $2::text[], $3::int8[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int4[], $12::int4[])`,
+        columnsOf(batch.map((b) => b.trace)),
+      );
+      await client.query(
+        `insert into trace_tags (trace_key, key, value) select * from unnest($1::int8[], $2::text[], $3::text[])`,
+        columnsOf(batch.flatMap((b) => b.tags)),
+      );
+      await client.query(
+        `insert into trace_metadata (trace_key, key, value) select * from unnest($1::int8[], $2::text[], $3::text[])`,
+        columnsOf(batch.flatMap((b) => b.metadata)),
+      );
+      await client.query(
+        `insert into spans (${SPAN_COLUMNS}) select * from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::text[])`,
+        columnsOf(batch.flatMap((b) => b.spans)),
+      );
       await client.query(
         `insert into assessments (${ASSESSMENT_COLUMNS}) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int8[], $13::int8[], $14::text[], $15::text[], $16::text[], $17::int4[], $18::text[])`,
         columnsOf(batch.flatMap((b) => b.assessments)),

@@ -20,15 +20,47 @@ export async function run() {
     const day = { time_interval_seconds: 3600, start_time_ms: now - 86_400_000, end_time_ms: now };
     const queries = [
       ['trace count by hour, last 24 h', { view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], ...day }],
-      ['latency p50 / p95 by hour, last 24 h', { view_type: 'TRACES', metric_name: 'latency', aggregations: [{ aggregation_type: 'PERCENTILE', percentile_value: 50 }, { aggregation_type: 'PERCENTILE', percentile_value: 95 }], ...day }],
-      ['errors by hour, last 24 h', { view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ["trace.status = 'ERROR'"], ...day }],
-      ['trace count by status, all time', { view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['trace_status'] }],
-      ['LLM span latency avg by hour, last 24 h', { view_type: 'SPANS', metric_name: 'latency', aggregations: [{ aggregation_type: 'AVG' }], filters: ["span.type = 'LLM'"], ...day }],
-      ['feedback count by value, all time', { view_type: 'ASSESSMENTS', metric_name: 'assessment_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['assessment_name', 'assessment_value'] }],
+      [
+        'latency p50 / p95 by hour, last 24 h',
+        {
+          view_type: 'TRACES',
+          metric_name: 'latency',
+          aggregations: [
+            { aggregation_type: 'PERCENTILE', percentile_value: 50 },
+            { aggregation_type: 'PERCENTILE', percentile_value: 95 },
+          ],
+          ...day,
+        },
+      ],
+      [
+        'errors by hour, last 24 h',
+        { view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], filters: ["trace.status = 'ERROR'"], ...day },
+      ],
+      [
+        'trace count by status, all time',
+        { view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['trace_status'] },
+      ],
+      [
+        'LLM span latency avg by hour, last 24 h',
+        { view_type: 'SPANS', metric_name: 'latency', aggregations: [{ aggregation_type: 'AVG' }], filters: ["span.type = 'LLM'"], ...day },
+      ],
+      [
+        'feedback count by value, all time',
+        {
+          view_type: 'ASSESSMENTS',
+          metric_name: 'assessment_count',
+          aggregations: [{ aggregation_type: 'COUNT' }],
+          dimensions: ['assessment_name', 'assessment_value'],
+        },
+      ],
     ];
     const out = [];
     for (const [name, q] of queries) {
-      const r = await timeSearch(`${server.url}/api/3.0/mlflow/traces/metrics`, { experiment_ids: [exp], ...q }, { iterations: ITERATIONS, list: 'data_points', warmups: 1 });
+      const r = await timeSearch(
+        `${server.url}/api/3.0/mlflow/traces/metrics`,
+        { experiment_ids: [exp], ...q },
+        { iterations: ITERATIONS, list: 'data_points', warmups: 1 },
+      );
       out.push(report(`trace metrics${pgUri ? ' (PostgreSQL)' : ''}: ${name}`, { points: r.returned, p50_ms: r.p50_ms, p95_ms: r.p95_ms }));
     }
     return out;

@@ -13,7 +13,15 @@ const SPANS = Number(opts.spans ?? 100_000);
 const RUNS = Number(opts.runs ?? 5);
 const SCROLL_STEPS = Number(opts['scroll-steps'] ?? 60);
 const CHROMIUM = opts.chromium ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 // Records, in the page, when the first span row is added to the DOM and when the frame holding it is painted.
 const FIRST_ROW_PROBE = () => {
@@ -39,7 +47,11 @@ export async function run() {
     const { body } = await postJson(`${server.url}/api/2.0/mlflow/experiments/create`, { name: `ui-huge-${Date.now()}` });
     const exp = body.experiment_id;
     for (let i = 0; i < spans.length; i += 5000) {
-      const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': exp }, body: encodeProtobuf(spans.slice(i, i + 5000)) });
+      const res = await fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': exp },
+        body: encodeProtobuf(spans.slice(i, i + 5000)),
+      });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`/v1/traces -> ${res.status}`);
     }
@@ -62,7 +74,10 @@ export async function run() {
           const entries = performance.getEntriesByType('resource');
           const script = entries.find((e) => e.name.includes('/assets/') && e.name.endsWith('.js'));
           const spans = entries.filter((e) => e.name.includes('/spans?') && e.responseEnd <= window.__firstRow);
-          return { script_loaded_ms: Math.round(script?.responseEnd ?? 0), span_pages: spans.map((e) => `${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`).join(' ') };
+          return {
+            script_loaded_ms: Math.round(script?.responseEnd ?? 0),
+            span_pages: spans.map((e) => `${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`).join(' '),
+          };
         }),
       );
       await context.close();
@@ -109,8 +124,15 @@ export async function run() {
     await context.close();
 
     return [
-      report(`UI, ${SPANS}-span trace: first span rows in the DOM after navigation (${RUNS} cold loads)`, { p50_ms: percentile(firstRows, 50), max_ms: Math.max(...firstRows) }),
-      report(`UI, ${SPANS}-span trace: first paint of span rows`, { p50_ms: percentile(painted, 50), max_ms: Math.max(...painted), last_load: JSON.stringify(breakdown.at(-1)) }),
+      report(`UI, ${SPANS}-span trace: first span rows in the DOM after navigation (${RUNS} cold loads)`, {
+        p50_ms: percentile(firstRows, 50),
+        max_ms: Math.max(...firstRows),
+      }),
+      report(`UI, ${SPANS}-span trace: first paint of span rows`, {
+        p50_ms: percentile(painted, 50),
+        max_ms: Math.max(...painted),
+        last_load: JSON.stringify(breakdown.at(-1)),
+      }),
       report(`UI, ${SPANS}-span trace: scroll ${SCROLL_STEPS} steps of 20 rows`, {
         seconds: scrollSeconds,
         step_p50_ms: percentile(steps, 50),

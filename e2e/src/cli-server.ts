@@ -57,7 +57,10 @@ export async function startCliServer(backend: TestBackend, prefix: string): Prom
   return {
     url,
     async call(method, p, body) {
-      const res = await fetch(`${url}${p}`, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(
+        `${url}${p}`,
+        body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      );
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },

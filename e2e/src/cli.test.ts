@@ -59,9 +59,17 @@ describe('loupe CLI (built), over real HTTP', () => {
       );
     const exp = await post('experiments/create', { name: 'e2e' });
     expect(exp.status).toBe(200);
-    const run = await post('runs/create', { experiment_id: exp.body.experiment_id, run_name: "cli", start_time: Date.now() });
+    const run = await post('runs/create', { experiment_id: exp.body.experiment_id, run_name: 'cli', start_time: Date.now() });
     const runId = (run.body.run as { info: { run_id: string } }).info.run_id;
-    expect((await post('runs/log-batch', { run_id: runId, metrics: [{ key: 'acc', value: 0.9, timestamp: Date.now(), step: 0 }], params: [{ key: 'lr', value: '0.1' }] })).status).toBe(200);
+    expect(
+      (
+        await post('runs/log-batch', {
+          run_id: runId,
+          metrics: [{ key: 'acc', value: 0.9, timestamp: Date.now(), step: 0 }],
+          params: [{ key: 'lr', value: '0.1' }],
+        })
+      ).status,
+    ).toBe(200);
     expect((await post('runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() })).status).toBe(200);
     const found = await post('runs/search', { experiment_ids: [exp.body.experiment_id], filter: 'metrics.acc > 0.5' });
     expect((found.body.runs as { info: { run_id: string; status: string } }[]).map((r) => [r.info.run_id, r.info.status])).toEqual([[runId, 'FINISHED']]);
@@ -93,7 +101,9 @@ describe('loupe CLI (built), over real HTTP', () => {
     const res = await inflight;
     expect(res.status).toBe(200);
     expect(await res.json()).toHaveProperty('experiment_id');
-    const code = await new Promise<number | null>((resolve) => (server.child.exitCode !== null ? resolve(server.child.exitCode) : server.child.once('exit', resolve)));
+    const code = await new Promise<number | null>((resolve) =>
+      server.child.exitCode !== null ? resolve(server.child.exitCode) : server.child.once('exit', resolve),
+    );
     expect(code).toBe(0);
     expect(server.output()).toContain('Loupe stopped.');
   });

@@ -73,7 +73,10 @@ for (const backend of await testBackends()) {
       });
       expect(started.status).toBe(200);
       // Spans are stored server-side, so the client skips the traces.json upload.
-      expect(started.body.trace.trace_info.tags).toMatchObject({ 'mlflow.trace.spansLocation': 'TRACKING_STORE', 'mlflow.artifactLocation': expect.stringMatching(/^mlflow-artifacts:\//) });
+      expect(started.body.trace.trace_info.tags).toMatchObject({
+        'mlflow.trace.spansLocation': 'TRACKING_STORE',
+        'mlflow.artifactLocation': expect.stringMatching(/^mlflow-artifacts:\//),
+      });
       return traceId;
     }
 
@@ -81,7 +84,8 @@ for (const backend of await testBackends()) {
       expect(Number((await (await fetch(`${server.url}/version`)).text()).split('.')[1])).toBeGreaterThanOrEqual(4);
       const exp = (await server.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'trace-flow' })).body.experiment_id as string;
       const ids: string[] = [];
-      for (const [i, q] of ['where is my order?', 'refund please', 'change my address'].entries()) ids.push(await tracedCall(exp, q, 1_750_000_000_000 + i * 1000));
+      for (const [i, q] of ['where is my order?', 'refund please', 'change my address'].entries())
+        ids.push(await tracedCall(exp, q, 1_750_000_000_000 + i * 1000));
 
       // mlflow.search_traces(experiment_ids=[exp], filter_string=..., order_by=[...], max_results=...)
       const location = [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }];
@@ -116,7 +120,9 @@ for (const backend of await testBackends()) {
 
       // mlflow.get_trace(id): info, then spans
       const info = await server.call('GET', `/api/3.0/mlflow/traces/${ids[0]}`);
-      expect(info.body.trace.trace_info.trace_metadata).toMatchObject({ 'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }) });
+      expect(info.body.trace.trace_info.trace_metadata).toMatchObject({
+        'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }),
+      });
       const full = await server.call('GET', `/api/3.0/mlflow/traces/get?trace_id=${ids[0]}`);
       expect(full.body.trace.spans).toHaveLength(2);
 
@@ -136,21 +142,35 @@ for (const backend of await testBackends()) {
       expect(judged.status).toBe(200);
       const judgeId = judged.body.assessment.assessment_id as string;
       const human = await server.call('POST', `/api/3.0/mlflow/traces/${ids[0]}/assessments`, {
-        assessment: { assessment_name: 'correct', trace_id: ids[0], source: { source_type: 'HUMAN', source_id: 'ann' }, feedback: { value: true }, overrides: judgeId },
+        assessment: {
+          assessment_name: 'correct',
+          trace_id: ids[0],
+          source: { source_type: 'HUMAN', source_id: 'ann' },
+          feedback: { value: true },
+          overrides: judgeId,
+        },
       });
       expect(human.status).toBe(200);
       const current = await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "feedback.correct = 'true'" });
       expect((current.body.traces as { trace_id: string }[]).map((t) => t.trace_id)).toEqual([ids[0]]);
-      expect((await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "feedback.correct = 'false'" })).body.traces).toBeUndefined();
+      expect(
+        (await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "feedback.correct = 'false'" })).body.traces,
+      ).toBeUndefined();
       const withAssessments = await server.call('GET', `/api/3.0/mlflow/traces/${ids[0]}`);
-      expect((withAssessments.body.trace.trace_info.assessments as { assessment_id: string; valid: boolean }[]).map((a) => [a.assessment_id, a.valid])).toEqual([
-        [judgeId, false],
-        [human.body.assessment.assessment_id, true],
-      ]);
+      expect((withAssessments.body.trace.trace_info.assessments as { assessment_id: string; valid: boolean }[]).map((a) => [a.assessment_id, a.valid])).toEqual(
+        [
+          [judgeId, false],
+          [human.body.assessment.assessment_id, true],
+        ],
+      );
 
       // Full text: the server's background indexer takes the new spans; results are exact before and after.
       const textSearch = async () =>
-        ((await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "trace.text LIKE '%refund please%'" })).body.traces as { trace_id: string }[]).map((t) => t.trace_id);
+        (
+          (await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "trace.text LIKE '%refund please%'" })).body.traces as {
+            trace_id: string;
+          }[]
+        ).map((t) => t.trace_id);
       expect(await textSearch()).toEqual([ids[1]]);
       await new Promise((resolve) => setTimeout(resolve, 700));
       expect(await textSearch()).toEqual([ids[1]]);
@@ -160,7 +180,9 @@ for (const backend of await testBackends()) {
       const tagged = await server.call('POST', '/api/3.0/mlflow/traces/search', { locations: location, filter: "tag.reviewed = 'yes'" });
       expect((tagged.body.traces as { trace_id: string }[]).map((t) => t.trace_id)).toEqual([ids[1]]);
       expect((await server.call('DELETE', `/api/2.0/mlflow/traces/${ids[1]}/tags`, { key: 'reviewed' })).status).toBe(200);
-      expect((await server.call('POST', '/api/3.0/mlflow/traces/delete-traces', { experiment_id: exp, request_ids: [ids[2]] })).body).toEqual({ traces_deleted: 1 });
+      expect((await server.call('POST', '/api/3.0/mlflow/traces/delete-traces', { experiment_id: exp, request_ids: [ids[2]] })).body).toEqual({
+        traces_deleted: 1,
+      });
       expect((await server.call('GET', `/api/3.0/mlflow/traces/${ids[2]}`)).status).toBe(404);
     });
   });

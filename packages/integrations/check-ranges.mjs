@@ -18,7 +18,10 @@ const LOW = {
   anthropic: { install: ['@anthropic-ai/sdk@1.0.0'] },
   bedrock: { install: ['@aws-sdk/client-bedrock-runtime@3.699.0'] },
   gemini: { install: ['@google/genai@2.0.0'] },
-  langchain: { install: ['@langchain/core@1.0.0', '@langchain/langgraph@1.0.0', '@langchain/langgraph-checkpoint@1.0.0', '@langchain/openai@1.0.0'], flags: ['--legacy-peer-deps'] },
+  langchain: {
+    install: ['@langchain/core@1.0.0', '@langchain/langgraph@1.0.0', '@langchain/langgraph-checkpoint@1.0.0', '@langchain/openai@1.0.0'],
+    flags: ['--legacy-peer-deps'],
+  },
   'vercel-ai': { install: ['ai@6.0.0', '@ai-sdk/openai@3.0.0', 'zod@4.6.7'] },
   'openai-agents': { install: ['@openai/agents@0.14.0', 'zod@4.6.7'] },
   mastra: { install: ['@mastra/core@0.24.0', 'zod@4.6.7'] },
@@ -32,10 +35,17 @@ for (const name of names) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `loupe-range-${name}-`));
   try {
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', ...(low.flags ?? []), ...low.install], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', ...(low.flags ?? []), ...low.install], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     let ok = true;
     try {
-      execFileSync('npx', ['vitest', 'run', `packages/integrations/${name}`], { cwd: root, env: { ...process.env, LOUPE_PROVIDER_MODULES: path.join(dir, 'node_modules') }, stdio: 'inherit' });
+      execFileSync('npx', ['vitest', 'run', `packages/integrations/${name}`], {
+        cwd: root,
+        env: { ...process.env, LOUPE_PROVIDER_MODULES: path.join(dir, 'node_modules') },
+        stdio: 'inherit',
+      });
     } catch {
       ok = false;
     }

@@ -9,7 +9,11 @@ import type { SpanSpec } from './seed.js';
  * await seed.sendTrace(exp, supportAgentTrace(3, { fail: false }), { startMs: Date.now(), session: 's-1' });
  */
 export function supportAgentTrace(n: number, { fail = false, question = `Where is my order ${1000 + n}?` } = {}): SpanSpec {
-  const usage = (input: number, output: number) => ({ 'mlflow.chat.tokenUsage': { input_tokens: input, output_tokens: output, total_tokens: input + output }, 'mlflow.llm.cost': { total_cost: (input + output) / 1e6 }, 'mlflow.llm.model': 'gpt-4o' });
+  const usage = (input: number, output: number) => ({
+    'mlflow.chat.tokenUsage': { input_tokens: input, output_tokens: output, total_tokens: input + output },
+    'mlflow.llm.cost': { total_cost: (input + output) / 1e6 },
+    'mlflow.llm.model': 'gpt-4o',
+  });
   const answer = fail ? 'Sorry, I could not reach the order service.' : `Order ${1000 + n} has shipped.`;
   return {
     name: 'support_agent',
@@ -26,17 +30,46 @@ export function supportAgentTrace(n: number, { fail = false, question = `Where i
         start: 5,
         end: 400,
         attributes: usage(120, 30),
-        inputs: { model: 'gpt-4o', messages: [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: question }] },
-        outputs: { choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: JSON.stringify({ id: 1000 + n }) } }] } }] },
+        inputs: {
+          model: 'gpt-4o',
+          messages: [
+            { role: 'system', content: 'You are a support agent.' },
+            { role: 'user', content: question },
+          ],
+        },
+        outputs: {
+          choices: [
+            {
+              message: {
+                role: 'assistant',
+                content: null,
+                tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: JSON.stringify({ id: 1000 + n }) } }],
+              },
+            },
+          ],
+        },
       },
-      { name: 'lookup_order', type: 'TOOL', start: 410, end: 600, inputs: { id: 1000 + n }, outputs: fail ? undefined : { status: 'shipped' }, ...(fail ? { error: 'order service timed out' } : {}) },
+      {
+        name: 'lookup_order',
+        type: 'TOOL',
+        start: 410,
+        end: 600,
+        inputs: { id: 1000 + n },
+        outputs: fail ? undefined : { status: 'shipped' },
+        ...(fail ? { error: 'order service timed out' } : {}),
+      },
       {
         name: 'answer',
         type: 'CHAT_MODEL',
         start: 610,
         end: 1100,
         attributes: usage(200, 40),
-        inputs: { messages: [{ role: 'user', content: question }, { role: 'tool', tool_call_id: 'call_1', content: fail ? 'error' : '{"status":"shipped"}' }] },
+        inputs: {
+          messages: [
+            { role: 'user', content: question },
+            { role: 'tool', tool_call_id: 'call_1', content: fail ? 'error' : '{"status":"shipped"}' },
+          ],
+        },
         outputs: { choices: [{ message: { role: 'assistant', content: answer } }] },
       },
     ],

@@ -43,7 +43,11 @@ export interface Seeder {
   sendTrace(experimentId: string, root: SpanSpec, options: TraceOptions): Promise<{ traceId: string; finish(): Promise<void> }>;
   /** Sends SDK spans as they are (for a trace built elsewhere or a root sent late). */
   sendSpans(experimentId: string, spans: ReadableSpan[]): Promise<void>;
-  createRun(experimentId: string, name: string, data: { params?: Record<string, string>; metrics?: Record<string, number[]>; tags?: Record<string, string>; startMs?: number }): Promise<string>;
+  createRun(
+    experimentId: string,
+    name: string,
+    data: { params?: Record<string, string>; metrics?: Record<string, number[]>; tags?: Record<string, string>; startMs?: number },
+  ): Promise<string>;
   uploadArtifact(runId: string, path: string, body: string | Uint8Array): Promise<void>;
   /** Flushes and stops the SDK instances the seeder made. */
   close(): Promise<void>;
@@ -105,7 +109,11 @@ export function createSeeder(url: string): Seeder {
         if (!parent) {
           root = span;
           // Trace-level fields are set while the root is the active span, as an application does.
-          const update = { ...(options.session ? { sessionId: options.session } : {}), ...(options.user ? { userId: options.user } : {}), ...(options.tags ? { tags: options.tags } : {}) };
+          const update = {
+            ...(options.session ? { sessionId: options.session } : {}),
+            ...(options.user ? { userId: options.user } : {}),
+            ...(options.tags ? { tags: options.tags } : {}),
+          };
           context.with(trace.setSpan(context.active(), span.otelSpan), () => loupe.updateCurrentTrace(update));
         }
         for (const child of spec.children ?? []) make(child, span);

@@ -30,9 +30,13 @@ const ANSWER = 'It is 18C and sunny in Paris.';
 const SCHEMA = { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] };
 
 /** What the Conversation list shows, bubble by bubble, lower-cased and without whitespace. */
-const EXPECTED = [`system${SYSTEM}`, `user${QUESTION}`, `assistanttoolcallget_weathercall_1${JSON.stringify(ARGS)}`, `toolresultofcall_1${JSON.stringify(RESULT)}`, `assistant${ANSWER}`].map((s) =>
-  s.toLowerCase().replace(/\s+/g, ''),
-);
+const EXPECTED = [
+  `system${SYSTEM}`,
+  `user${QUESTION}`,
+  `assistanttoolcallget_weathercall_1${JSON.stringify(ARGS)}`,
+  `toolresultofcall_1${JSON.stringify(RESULT)}`,
+  `assistant${ANSWER}`,
+].map((s) => s.toLowerCase().replace(/\s+/g, ''));
 
 interface Asked {
   provider: string;
@@ -82,7 +86,11 @@ describeWithChromium('UI: every provider’s conversation in one chat view (real
         messages: [
           { role: 'system', content: SYSTEM },
           { role: 'user', content: QUESTION },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(ARGS) } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(ARGS) } }],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: JSON.stringify(RESULT) },
         ],
       }),
@@ -104,7 +112,10 @@ describeWithChromium('UI: every provider’s conversation in one chat view (real
       }),
     );
 
-    const bedrock = traceBedrock(new BedrockRuntimeClient({ endpoint: front.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }), { loupe });
+    const bedrock = traceBedrock(
+      new BedrockRuntimeClient({ endpoint: front.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }),
+      { loupe },
+    );
     const bedrockModel = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
     fake.enqueue('POST', bedrockPath('converse'), (req) => ({ json: converseResponse(req, { text: ANSWER }) }));
     await ask('bedrock', 'Converse', 'claude-sonnet-4', async () => {
@@ -155,7 +166,10 @@ describeWithChromium('UI: every provider’s conversation in one chat view (real
     expect(asked.map((a) => a.provider)).toEqual(['openai', 'anthropic', 'bedrock', 'gemini']);
     for (const { provider, span, model, traceId } of asked) {
       await page.goto(`${server.url}/experiments/${exp}/traces/${traceId}`);
-      await page.getByRole('tree', { name: 'Span tree' }).getByRole('treeitem', { name: new RegExp(`^${span}`) }).click();
+      await page
+        .getByRole('tree', { name: 'Span tree' })
+        .getByRole('treeitem', { name: new RegExp(`^${span}`) })
+        .click();
       const conversation = page.getByRole('list', { name: 'Conversation' });
       await conversation.getByText(ANSWER).waitFor();
       const bubbles = await conversation.getByRole('listitem').allInnerTexts();

@@ -93,7 +93,9 @@ describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, C
     await page.getByLabel('Value of tag stage').fill('approved');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('approved').waitFor();
-    const run = await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${runIds[0]}`).then((r) => r.json() as Promise<{ run: { data: { tags: { key: string; value: string }[] } } }>);
+    const run = await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${runIds[0]}`).then(
+      (r) => r.json() as Promise<{ run: { data: { tags: { key: string; value: string }[] } } }>,
+    );
     expect(run.run.data.tags.find((t) => t.key === 'stage')?.value).toBe('approved');
     await screenshot(page, 'run-overview');
 

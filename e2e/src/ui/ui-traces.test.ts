@@ -22,7 +22,12 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     exp = await seed.createExperiment('support-bot');
     const now = Date.now();
     for (let n = 0; n < 12; n++) {
-      const { traceId } = await seed.sendTrace(exp, supportAgentTrace(n, { fail: n % 4 === 3 }), { startMs: now - n * 600_000, session: `s-${n % 3}`, user: `user-${n % 2}`, tags: { env: n % 2 ? 'prod' : 'staging' } });
+      const { traceId } = await seed.sendTrace(exp, supportAgentTrace(n, { fail: n % 4 === 3 }), {
+        startMs: now - n * 600_000,
+        session: `s-${n % 3}`,
+        user: `user-${n % 2}`,
+        tags: { env: n % 2 ? 'prod' : 'staging' },
+      });
       if (n === 3) failedTrace = traceId;
     }
     browser = await launchTestBrowser();
@@ -119,7 +124,11 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     await page.keyboard.press('ArrowDown');
     await page.getByRole('heading', { name: 'lookup_order' }).waitFor();
     await page.getByRole('tab', { name: /Events/ }).click();
-    await page.getByRole('alert').getByText(/order service timed out/).first().waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/order service timed out/)
+      .first()
+      .waitFor();
     await tree.focus();
     await page.keyboard.press('Home');
     await tree.getByRole('treeitem', { name: /^support_agent/, selected: true }).waitFor();
@@ -156,7 +165,9 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     await page.getByLabel('Tag value').fill('yes');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('button', { name: 'Edit tag reviewed' }).getByText('yes').waitFor();
-    const info = await fetch(`${server.url}/api/3.0/mlflow/traces/${failedTrace}`).then((r) => r.json() as Promise<{ trace: { trace_info: { tags: Record<string, string> } } }>);
+    const info = await fetch(`${server.url}/api/3.0/mlflow/traces/${failedTrace}`).then(
+      (r) => r.json() as Promise<{ trace: { trace_info: { tags: Record<string, string> } } }>,
+    );
     expect(info.trace.trace_info.tags.reviewed).toBe('yes');
     await page.getByRole('button', { name: 'Remove tag reviewed' }).click();
     await page.getByRole('button', { name: 'Edit tag reviewed' }).waitFor({ state: 'detached' });
@@ -172,9 +183,23 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     await page.getByRole('tab', { name: 'Assessments (1)' }).waitFor();
     await page.getByText('The tool failed and the answer did not say when to retry.').waitFor();
     await screenshot(page, 'trace-view-feedback');
-    const info = await fetch(`${server.url}/api/3.0/mlflow/traces/${failedTrace}`).then((r) => r.json() as Promise<{ trace: { trace_info: { assessments: { assessment_name: string; feedback: { value: unknown }; source: { source_type: string; source_id: string }; rationale: string }[] } } }>);
+    const info = await fetch(`${server.url}/api/3.0/mlflow/traces/${failedTrace}`).then(
+      (r) =>
+        r.json() as Promise<{
+          trace: {
+            trace_info: {
+              assessments: { assessment_name: string; feedback: { value: unknown }; source: { source_type: string; source_id: string }; rationale: string }[];
+            };
+          };
+        }>,
+    );
     expect(info.trace.trace_info.assessments).toMatchObject([
-      { assessment_name: 'user_feedback', feedback: { value: false }, source: { source_type: 'HUMAN', source_id: 'reviewer-1' }, rationale: 'The tool failed and the answer did not say when to retry.' },
+      {
+        assessment_name: 'user_feedback',
+        feedback: { value: false },
+        source: { source_type: 'HUMAN', source_id: 'reviewer-1' },
+        rationale: 'The tool failed and the answer did not say when to retry.',
+      },
     ]);
     // The table shows it too, and the grammar finds it.
     await page.goto(`${server.url}/experiments/${exp}/traces?filter=${encodeURIComponent("feedback.user_feedback = 'false'")}`);
@@ -204,7 +229,12 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
 
   it('charts trace volume, latency, errors, tokens and cost on the overview', async () => {
     await page.goto(`${server.url}/experiments/${exp}/overview?range=24h`);
-    for (const chart of ['Trace volume', 'Latency (p50, p95)', 'Error rate', 'Tokens', 'Cost']) await page.getByRole('img', { name: `Chart: ${chart}` }).locator('canvas').first().waitFor();
+    for (const chart of ['Trace volume', 'Latency (p50, p95)', 'Error rate', 'Tokens', 'Cost'])
+      await page
+        .getByRole('img', { name: `Chart: ${chart}` })
+        .locator('canvas')
+        .first()
+        .waitFor();
     // 12 traces over the last two hours (13 once the in-progress one of a later test exists), 3 of them errors.
     await expect.poll(() => page.getByRole('group', { name: 'Traces' }).textContent()).toMatch(/^Traces1[23]$/);
     await expect.poll(() => page.getByRole('group', { name: 'Error rate' }).textContent()).toMatch(/^Error rate2[35](\.\d)?%3 errors$/);
@@ -214,7 +244,11 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
 
   it('loads every page in dark mode with no console errors', async () => {
     const dark = await browser.newPage({ colorScheme: 'dark' });
-    const first = await fetch(`${server.url}/api/3.0/mlflow/traces/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: [exp], max_results: 1 }) }).then((r) => r.json() as Promise<{ traces: { trace_id: string }[] }>);
+    const first = await fetch(`${server.url}/api/3.0/mlflow/traces/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ experiment_ids: [exp], max_results: 1 }),
+    }).then((r) => r.json() as Promise<{ traces: { trace_id: string }[] }>);
     const pages: [string, string][] = [
       ['/', 'dark-experiments'],
       [`/experiments/${exp}/overview`, 'dark-overview'],
@@ -244,7 +278,10 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     await pending.finish();
     await page.getByRole('heading', { name: 'support_agent' }).first().waitFor({ timeout: 15_000 });
     await page.getByText('In progress').first().waitFor({ state: 'detached', timeout: 15_000 });
-    await page.getByRole('tree', { name: 'Span tree' }).getByRole('treeitem', { name: /^support_agent/ }).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('tree', { name: 'Span tree' })
+      .getByRole('treeitem', { name: /^support_agent/ })
+      .waitFor({ timeout: 15_000 });
     expect(browser.errors).toEqual([]);
   });
 });

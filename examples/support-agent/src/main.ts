@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const loupe = init({ experimentName: process.env.SUPPORT_EXPERIMENT ?? 'support-agent' });
   const apiKey = process.env.OPENAI_API_KEY;
   const offline = apiKey ? undefined : await startOfflineModel();
-  const openai = new OpenAI(offline ? { baseURL: `${offline.url}/v1`, apiKey: 'offline' } : { apiKey, ...(process.env.OPENAI_BASE_URL ? { baseURL: process.env.OPENAI_BASE_URL } : {}) });
+  const openai = new OpenAI(
+    offline
+      ? { baseURL: `${offline.url}/v1`, apiKey: 'offline' }
+      : { apiKey, ...(process.env.OPENAI_BASE_URL ? { baseURL: process.env.OPENAI_BASE_URL } : {}) },
+  );
   const agent = createSupportAgent({ openai, db: new ProductDatabase(), model: process.env.SUPPORT_MODEL ?? 'gpt-4o-mini', loupe });
   console.log(offline ? 'Model: offline (a fake OpenAI server on this machine)' : `Model: ${process.env.SUPPORT_MODEL ?? 'gpt-4o-mini'} (OpenAI)`);
   const questions = process.argv.slice(2).length > 0 ? [process.argv.slice(2).join(' ')] : QUESTIONS;

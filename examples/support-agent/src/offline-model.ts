@@ -21,15 +21,20 @@ function parse(content: unknown): unknown {
 
 /** The answer a support model would write from one tool result. */
 function summarize(tool: string, result: unknown): string {
-  if (result && typeof result === 'object' && 'error' in result) return `I could not find that: ${String((result as { error: unknown }).error)}. Could you check the order number?`;
+  if (result && typeof result === 'object' && 'error' in result)
+    return `I could not find that: ${String((result as { error: unknown }).error)}. Could you check the order number?`;
   if (tool === 'get_order_status') {
     const o = result as { orderId: string; status: string; carrier?: string; tracking?: string; shippedAt?: string };
-    return o.status === 'shipped' ? `Order ${o.orderId} shipped on ${o.shippedAt} with ${o.carrier}; the tracking number is ${o.tracking}.` : `Order ${o.orderId} is ${o.status}.`;
+    return o.status === 'shipped'
+      ? `Order ${o.orderId} shipped on ${o.shippedAt} with ${o.carrier}; the tracking number is ${o.tracking}.`
+      : `Order ${o.orderId} is ${o.status}.`;
   }
   if (tool === 'search_products') {
     const products = result as { name: string; sku: string; priceUsd: number; inStock: number }[];
     if (products.length === 0) return 'We have no product matching that, sorry.';
-    return products.map((p) => `${p.name} (${p.sku}) costs $${p.priceUsd} and is ${p.inStock > 0 ? `in stock (${p.inStock} left)` : 'out of stock'}.`).join(' ');
+    return products
+      .map((p) => `${p.name} (${p.sku}) costs $${p.priceUsd} and is ${p.inStock > 0 ? `in stock (${p.inStock} left)` : 'out of stock'}.`)
+      .join(' ');
   }
   const docs = result as { page_content: string; metadata: { title: string } }[];
   if (docs.length === 0) return 'I found no policy about that; a colleague will email you.';
@@ -56,7 +61,8 @@ export function decideTurn(request: FakeRequest): FakeTurn {
   const order = ORDER_ID.exec(question);
   if (order) return { toolCalls: [{ name: 'get_order_status', arguments: { order_id: order[1]!.toUpperCase() } }] };
   if (POLICY_WORDS.test(question)) return { toolCalls: [{ name: 'search_policies', arguments: { query: question } }] };
-  if (/\w{4,}/.test(question) && !/^(hi|hello|hey|thanks?)\b/i.test(question.trim())) return { toolCalls: [{ name: 'search_products', arguments: { query: question } }] };
+  if (/\w{4,}/.test(question) && !/^(hi|hello|hey|thanks?)\b/i.test(question.trim()))
+    return { toolCalls: [{ name: 'search_products', arguments: { query: question } }] };
   return { content: 'Hello! I can help with orders, products and store policies.' };
 }
 

@@ -22,7 +22,11 @@ afterAll(async () => {
 
 describe('support agent, offline', () => {
   it('answers from its tools, and its trace shows each decision: model call, tool, model call', async () => {
-    const agent = createSupportAgent({ openai: new OpenAI({ baseURL: `${model.url}/v1`, apiKey: 'offline', maxRetries: 0 }), db: new ProductDatabase(), loupe: h.loupe });
+    const agent = createSupportAgent({
+      openai: new OpenAI({ baseURL: `${model.url}/v1`, apiKey: 'offline', maxRetries: 0 }),
+      db: new ProductDatabase(),
+      loupe: h.loupe,
+    });
     const order = await agent.ask('Where is my order A1001?', { sessionId: 'chat-7', userId: 'dana' });
     expect(order.answer).toBe('Order A1001 shipped on 2026-12-01 with UPS; the tracking number is 1Z999AA10123456784.');
     expect(order.toolCalls).toEqual(['get_order_status']);
@@ -46,7 +50,11 @@ describe('support agent, offline', () => {
   });
 
   it('searches policies through a retriever span, and products through its tool', async () => {
-    const agent = createSupportAgent({ openai: new OpenAI({ baseURL: `${model.url}/v1`, apiKey: 'offline', maxRetries: 0 }), db: new ProductDatabase(), loupe: h.loupe });
+    const agent = createSupportAgent({
+      openai: new OpenAI({ baseURL: `${model.url}/v1`, apiKey: 'offline', maxRetries: 0 }),
+      db: new ProductDatabase(),
+      loupe: h.loupe,
+    });
     const refund = await agent.ask('Can I return opened earbuds for a refund?');
     expect(refund.answer).toContain('Returns and refunds policy');
     const trace = await h.serverTrace(refund.traceId as string);
@@ -59,13 +67,23 @@ describe('support agent, offline', () => {
   });
 
   it('the offline model greets without tools and reports unknown orders', () => {
-    const request = (messages: unknown[]) => ({ method: 'POST', path: '/v1/chat/completions', query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0), json: { messages }, params: {} });
+    const request = (messages: unknown[]) => ({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      query: new URLSearchParams(),
+      headers: {},
+      body: Buffer.alloc(0),
+      json: { messages },
+      params: {},
+    });
     expect(decideTurn(request([{ role: 'user', content: 'hello' }]))).toEqual({ content: 'Hello! I can help with orders, products and store policies.' });
-    const unknown = decideTurn(request([
-      { role: 'user', content: 'order Z9999?' },
-      { role: 'assistant', tool_calls: [{ id: 'c1', function: { name: 'get_order_status', arguments: '{}' } }] },
-      { role: 'tool', tool_call_id: 'c1', content: '{"error":"no order Z9999"}' },
-    ]));
+    const unknown = decideTurn(
+      request([
+        { role: 'user', content: 'order Z9999?' },
+        { role: 'assistant', tool_calls: [{ id: 'c1', function: { name: 'get_order_status', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: '{"error":"no order Z9999"}' },
+      ]),
+    );
     expect(unknown.content).toContain('no order Z9999');
   });
 });
@@ -74,7 +92,11 @@ describe('npm start (the README command), as a separate process', () => {
   it('runs the three sample questions offline and sends their traces to the Loupe server', async () => {
     const dir = fileURLToPath(new URL('..', import.meta.url));
     const experiment = `support-example-${Date.now()}`;
-    const { stdout } = await promisify(execFile)('npm', ['start', '--silent'], { cwd: dir, env: { ...process.env, LOUPE_TRACKING_URI: h.server.url, SUPPORT_EXPERIMENT: experiment, OPENAI_API_KEY: '' }, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)('npm', ['start', '--silent'], {
+      cwd: dir,
+      env: { ...process.env, LOUPE_TRACKING_URI: h.server.url, SUPPORT_EXPERIMENT: experiment, OPENAI_API_KEY: '' },
+      timeout: 60_000,
+    });
     expect(stdout).toContain('Model: offline');
     expect(stdout).toContain('A: Order A1001 shipped on 2026-12-01');
     expect(stdout).toMatch(/Traces: http:\/\/127\.0\.0\.1:\d+\/experiments\/\d+\/traces/);

@@ -12,7 +12,11 @@ export const SUPPORT_TOOLS: OpenAI.Chat.Completions.ChatCompletionTool[] = [
     function: {
       name: 'search_products',
       description: 'Search the product catalog by keywords; returns name, SKU, price and stock.',
-      parameters: { type: 'object', properties: { query: { type: 'string', description: 'Keywords, e.g. "noise cancelling headphones"' } }, required: ['query'] },
+      parameters: {
+        type: 'object',
+        properties: { query: { type: 'string', description: 'Keywords, e.g. "noise cancelling headphones"' } },
+        required: ['query'],
+      },
     },
   },
   {
@@ -72,13 +76,19 @@ export function createSupportAgent(options: SupportAgentOptions) {
   const { db } = options;
   const model = options.model ?? 'gpt-4o-mini';
 
-  const searchPolicies = loupe.trace((query: string) => db.searchPolicies(query).map((d) => ({ id: d.id, page_content: d.text, metadata: { title: d.title, score: d.score } })), {
-    name: 'policy_retriever',
-    spanType: 'RETRIEVER',
-  });
+  const searchPolicies = loupe.trace(
+    (query: string) => db.searchPolicies(query).map((d) => ({ id: d.id, page_content: d.text, metadata: { title: d.title, score: d.score } })),
+    {
+      name: 'policy_retriever',
+      spanType: 'RETRIEVER',
+    },
+  );
   const tools: Record<string, (args: Record<string, unknown>) => unknown> = {
     search_products: loupe.trace((args: Record<string, unknown>) => db.searchProducts(String(args.query ?? '')), { name: 'search_products', spanType: 'TOOL' }),
-    get_order_status: loupe.trace((args: Record<string, unknown>) => db.getOrder(String(args.order_id ?? '')) ?? { error: `no order ${String(args.order_id)}` }, { name: 'get_order_status', spanType: 'TOOL' }),
+    get_order_status: loupe.trace(
+      (args: Record<string, unknown>) => db.getOrder(String(args.order_id ?? '')) ?? { error: `no order ${String(args.order_id)}` },
+      { name: 'get_order_status', spanType: 'TOOL' },
+    ),
     search_policies: loupe.trace((args: Record<string, unknown>) => searchPolicies(String(args.query ?? '')), { name: 'search_policies', spanType: 'TOOL' }),
   };
 
@@ -96,7 +106,11 @@ export function createSupportAgent(options: SupportAgentOptions) {
 
   const ask = loupe.trace(
     async (question: string, context: { sessionId?: string; userId?: string } = {}): Promise<SupportAnswer> => {
-      loupe.updateCurrentTrace({ ...(context.sessionId ? { sessionId: context.sessionId } : {}), ...(context.userId ? { userId: context.userId } : {}), tags: { agent: 'support-agent' } });
+      loupe.updateCurrentTrace({
+        ...(context.sessionId ? { sessionId: context.sessionId } : {}),
+        ...(context.userId ? { userId: context.userId } : {}),
+        tags: { agent: 'support-agent' },
+      });
       const messages: Message[] = [
         { role: 'system', content: SYSTEM_PROMPT },
         { role: 'user', content: question },

@@ -23,7 +23,10 @@ describe('examples/', () => {
   });
   const example = async (file: string) => {
     const experiment = `example-${file}-${Date.now()}`;
-    const { stdout } = await run(process.execPath, [`${examples}${file}`], { env: { ...process.env, LOUPE_TRACKING_URI: server.url, EXAMPLE_EXPERIMENT: experiment }, timeout: 30_000 });
+    const { stdout } = await run(process.execPath, [`${examples}${file}`], {
+      env: { ...process.env, LOUPE_TRACKING_URI: server.url, EXAMPLE_EXPERIMENT: experiment },
+      timeout: 30_000,
+    });
     const client = createClient({ trackingUri: server.url });
     const exp = await client.getExperimentByName(experiment);
     return { stdout, client, experimentId: exp?.experiment_id as string };

@@ -41,11 +41,32 @@ export { Redactor, createRedactor, type RedactOptions, type RedactionRule, type 
 
 export { LoupeClient, createClient, type ClientOptions } from './client/loupe-client.js';
 export { LoupeApiError } from './client/api-error.js';
-export { createHttpTransport, withHeaders, authHeaders, type Transport, type TransportRequest, type HttpTransportOptions, type Query, type RequestBody } from './client/transport.js';
+export {
+  createHttpTransport,
+  withHeaders,
+  authHeaders,
+  type Transport,
+  type TransportRequest,
+  type HttpTransportOptions,
+  type Query,
+  type RequestBody,
+} from './client/transport.js';
 export { traceRows, type Trace, type TraceSpan, type TraceRow } from './client/trace-model.js';
 export type { Page, SearchOptions } from './client/experiments.js';
 export type { StartRunOptions, MetricOptions } from './client/runs.js';
 export type { CreateLoggedModelOptions } from './client/logged-models.js';
 export type { SearchTracesOptions } from './client/traces.js';
 export type { FeedbackInput, ExpectationInput, AssessmentUpdate, AssessmentSource } from './client/assessments.js';
-export type { Experiment, Run, RunInfo, LoggedModel, TraceInfoV3, Assessment, FileInfo, ChatMessage, ChatToolCall, ChatTool, ChatContentPart } from '@loupe/protocol';
+export type {
+  Experiment,
+  Run,
+  RunInfo,
+  LoggedModel,
+  TraceInfoV3,
+  Assessment,
+  FileInfo,
+  ChatMessage,
+  ChatToolCall,
+  ChatTool,
+  ChatContentPart,
+} from '@loupe/protocol';

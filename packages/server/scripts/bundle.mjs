@@ -16,7 +16,11 @@ const common = {
 };
 await build({ ...common, entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname], outfile: new URL('../dist/loupe.js', import.meta.url).pathname });
 // The OTLP decode worker's script, next to the CLI (src/otlp/otlp-decode-pool.ts looks for it there).
-await build({ ...common, entryPoints: [new URL('../src/otlp/otlp-decode-worker.ts', import.meta.url).pathname], outfile: new URL('../dist/otlp-decode-worker.js', import.meta.url).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('../src/otlp/otlp-decode-worker.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/otlp-decode-worker.js', import.meta.url).pathname,
+});
 // The web UI (packages/ui, built by Vite before this script runs) goes beside the CLI: `loupe server`
 // serves dist/ui at / (src/http/ui/ui-routes.ts), so the published package carries its UI.
 const uiBuild = new URL('../../ui/dist/', import.meta.url).pathname;

@@ -48,7 +48,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`loupe: ${err instanceof ConfigError ? err.message : (err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`loupe: ${err instanceof ConfigError ? err.message : ((err as Error)?.message ?? String(err))}\n`);
     process.exitCode = err instanceof ConfigError ? 2 : 1;
   },
 );

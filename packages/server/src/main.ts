@@ -163,7 +163,7 @@ export async function indexSpanText(backendStoreUri: string, onProgress?: (index
     const store = new SqlTraceStore(db, dialect);
     let total = 0;
     let reported = 0;
-    for (let n; (n = await store.indexSpanText(5_000)) > 0; ) {
+    for (let n; (n = await store.indexSpanText(5_000)) > 0;) {
       total += n;
       if (total - reported >= 100_000) {
         reported = total;

@@ -41,50 +41,106 @@ describe('messages.create', () => {
       { role: 'user', content: 'Hello' },
       { role: 'assistant', content: 'Bonjour!' },
     ]);
-    expect(span.attributes['mlflow.chat.tokenUsage']).toEqual({ input_tokens: 12, output_tokens: 3, total_tokens: 15, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+    expect(span.attributes['mlflow.chat.tokenUsage']).toEqual({
+      input_tokens: 12,
+      output_tokens: 3,
+      total_tokens: 15,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    });
     expect(span.attributes['mlflow.llm.cost']).toEqual({ input_cost: 0.000036, output_cost: 0.000045, total_cost: 0.000081 });
   });
 
   it('converts tool use and tool results, system blocks and images; thinking stays in the outputs', async () => {
-    fake.enqueue('POST', '/v1/messages', (req) => anthropicReply(req, { thinking: 'The user wants weather.', text: 'Let me check.', toolUses: [{ id: 'toolu_2', name: 'get_weather', input: { city: 'Lyon' } }] }));
-    const tools = [{ name: 'get_weather', description: 'Weather of a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } }];
+    fake.enqueue('POST', '/v1/messages', (req) =>
+      anthropicReply(req, {
+        thinking: 'The user wants weather.',
+        text: 'Let me check.',
+        toolUses: [{ id: 'toolu_2', name: 'get_weather', input: { city: 'Lyon' } }],
+      }),
+    );
+    const tools = [
+      {
+        name: 'get_weather',
+        description: 'Weather of a city',
+        input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    ];
     const message = await client.messages.create({
       model: MODEL,
       max_tokens: 100,
-      system: [{ type: 'text', text: 'You are helpful.' }, { type: 'text', text: ' Be brief.' }],
+      system: [
+        { type: 'text', text: 'You are helpful.' },
+        { type: 'text', text: ' Be brief.' },
+      ],
       tools,
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Weather here and in Lyon?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather here and in Lyon?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '18C, sunny' }] }, { type: 'text', text: 'And Lyon?' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '18C, sunny' }] },
+            { type: 'text', text: 'And Lyon?' },
+          ],
+        },
       ],
     });
     expect(message.stop_reason).toBe('tool_use');
     const span = await only();
     expect(span.attributes['mlflow.chat.messages']).toEqual([
       { role: 'system', content: 'You are helpful. Be brief.' },
-      { role: 'user', content: [{ type: 'text', text: 'Weather here and in Lyon?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Weather here and in Lyon?' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+        ],
+      },
       { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
       { role: 'tool', tool_call_id: 'toolu_1', content: '18C, sunny' },
       { role: 'user', content: 'And Lyon?' },
-      { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'toolu_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Lyon"}' } }] },
+      {
+        role: 'assistant',
+        content: 'Let me check.',
+        tool_calls: [{ id: 'toolu_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Lyon"}' } }],
+      },
     ]);
-    expect(span.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather of a city', parameters: tools[0]!.input_schema } }]);
+    expect(span.attributes['mlflow.chat.tools']).toEqual([
+      { type: 'function', function: { name: 'get_weather', description: 'Weather of a city', parameters: tools[0]!.input_schema } },
+    ]);
     expect((span.outputs as { content: { type: string }[] }).content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use']);
   });
 
   it('counts cache reads and writes into input tokens, and prices them at cache rates', async () => {
-    fake.enqueue('POST', '/v1/messages', (req) => anthropicReply(req, { text: 'ok', usage: { input_tokens: 100, cache_read_input_tokens: 2000, cache_creation_input_tokens: 1000, output_tokens: 50 } }));
+    fake.enqueue('POST', '/v1/messages', (req) =>
+      anthropicReply(req, { text: 'ok', usage: { input_tokens: 100, cache_read_input_tokens: 2000, cache_creation_input_tokens: 1000, output_tokens: 50 } }),
+    );
     await client.messages.create({ model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
     const span = await only();
-    expect(span.attributes['mlflow.chat.tokenUsage']).toEqual({ input_tokens: 3100, output_tokens: 50, total_tokens: 3150, cache_read_input_tokens: 2000, cache_creation_input_tokens: 1000 });
+    expect(span.attributes['mlflow.chat.tokenUsage']).toEqual({
+      input_tokens: 3100,
+      output_tokens: 50,
+      total_tokens: 3150,
+      cache_read_input_tokens: 2000,
+      cache_creation_input_tokens: 1000,
+    });
     // 100 x $3 + 2000 x $0.30 + 1000 x $3.75 per million input; 50 x $15 per million output.
     expect(span.attributes['mlflow.llm.cost']).toEqual({ input_cost: 0.00465, output_cost: 0.00075, total_cost: 0.0054 });
   });
 
   it('returns the APIPromise itself (withResponse works) and nests under the active span; tracing twice traces once', async () => {
     traceAnthropic(client, { loupe: h.loupe });
-    const { data, response } = await h.loupe.withSpan(() => client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'ping' }] }).withResponse(), { name: 'my-agent', spanType: 'AGENT' });
+    const { data, response } = await h.loupe.withSpan(
+      () => client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'ping' }] }).withResponse(),
+      { name: 'my-agent', spanType: 'AGENT' },
+    );
     expect(response.headers.get('request-id')).toMatch(/^req_/);
     expect(data.content[0]).toMatchObject({ text: 'Echo: ping' });
     const spans = await h.spans();
@@ -96,15 +152,26 @@ describe('messages.create', () => {
   it('messages.parse() goes through create: one span', async () => {
     const parsed = await client.messages.parse({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'parse me' }] });
     expect(parsed.content[0]).toMatchObject({ text: 'Echo: parse me' });
-    expect((await only()).attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'parse me' }, { role: 'assistant', content: 'Echo: parse me' }]);
+    expect((await only()).attributes['mlflow.chat.messages']).toEqual([
+      { role: 'user', content: 'parse me' },
+      { role: 'assistant', content: 'Echo: parse me' },
+    ]);
   });
 
   it('traces beta.messages.create the same way', async () => {
-    const message = await client.beta.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'beta?' }], betas: ['token-efficient-tools-2025-02-19'] });
+    const message = await client.beta.messages.create({
+      model: MODEL,
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'beta?' }],
+      betas: ['token-efficient-tools-2025-02-19'],
+    });
     expect(message.content[0]).toMatchObject({ text: 'Echo: beta?' });
     const span = await only();
     expect(span.name).toBe('Messages');
-    expect(span.attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'beta?' }, { role: 'assistant', content: 'Echo: beta?' }]);
+    expect(span.attributes['mlflow.chat.messages']).toEqual([
+      { role: 'user', content: 'beta?' },
+      { role: 'assistant', content: 'Echo: beta?' },
+    ]);
   });
 });
 
@@ -133,7 +200,13 @@ describe('errors', () => {
 
 describe('streaming', () => {
   it('stream: true re-assembles the message, counts chunks and marks the first one', async () => {
-    fake.enqueue('POST', '/v1/messages', (req) => anthropicReply(req, { thinking: 'Hmm, a greeting.', text: 'Hello there, friend!', usage: { input_tokens: 20, output_tokens: 9, cache_read_input_tokens: 10 } }));
+    fake.enqueue('POST', '/v1/messages', (req) =>
+      anthropicReply(req, {
+        thinking: 'Hmm, a greeting.',
+        text: 'Hello there, friend!',
+        usage: { input_tokens: 20, output_tokens: 9, cache_read_input_tokens: 10 },
+      }),
+    );
     const stream = await client.messages.create({ model: MODEL, max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
     expect(stream.controller).toBeInstanceOf(AbortController);
     let text = '';
@@ -145,11 +218,17 @@ describe('streaming', () => {
       role: 'assistant',
       model: MODEL,
       stop_reason: 'end_turn',
-      content: [{ type: 'thinking', thinking: 'Hmm, a greeting.', signature: expect.any(String) }, { type: 'text', text: 'Hello there, friend!' }],
+      content: [
+        { type: 'thinking', thinking: 'Hmm, a greeting.', signature: expect.any(String) },
+        { type: 'text', text: 'Hello there, friend!' },
+      ],
       usage: { input_tokens: 20, output_tokens: 9, cache_read_input_tokens: 10 },
     });
     expect(span.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: 30, output_tokens: 9, cache_read_input_tokens: 10 });
-    expect(span.attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello there, friend!' }]);
+    expect(span.attributes['mlflow.chat.messages']).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello there, friend!' },
+    ]);
     expect(span.attributes['loupe.stream.chunks']).toBe(13);
     expect(span.events.map((e) => e.name)).toEqual(['loupe.stream.first_chunk']);
     expect(span.attributes['loupe.stream.cancelled']).toBeUndefined();
@@ -163,7 +242,10 @@ describe('streaming', () => {
     for (let r = await reader.read(); !r.done; r = await reader.read()) raw += decoder.decode(r.value);
     expect(raw).toContain('"message_stop"');
     const span = await only();
-    expect(span.attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'readable' }, { role: 'assistant', content: 'Echo: readable' }]);
+    expect(span.attributes['mlflow.chat.messages']).toEqual([
+      { role: 'user', content: 'readable' },
+      { role: 'assistant', content: 'Echo: readable' },
+    ]);
   });
 
   it('a reader that breaks early ends the span OK with loupe.stream.cancelled', async () => {
@@ -194,8 +276,15 @@ describe('streaming', () => {
 
 describe('messages.stream() (MessageStream)', () => {
   it('emits text events and finalMessage() as without Loupe; one span with the streamed tool use', async () => {
-    fake.enqueue('POST', '/v1/messages', (req) => anthropicReply(req, { text: 'Checking the weather.', toolUses: [{ id: 'toolu_9', name: 'get_weather', input: { city: 'Nantes', unit: 'celsius' } }] }));
-    const stream = client.messages.stream({ model: MODEL, max_tokens: 50, tools: [{ name: 'get_weather', input_schema: { type: 'object' } }], messages: [{ role: 'user', content: 'Weather in Nantes?' }] });
+    fake.enqueue('POST', '/v1/messages', (req) =>
+      anthropicReply(req, { text: 'Checking the weather.', toolUses: [{ id: 'toolu_9', name: 'get_weather', input: { city: 'Nantes', unit: 'celsius' } }] }),
+    );
+    const stream = client.messages.stream({
+      model: MODEL,
+      max_tokens: 50,
+      tools: [{ name: 'get_weather', input_schema: { type: 'object' } }],
+      messages: [{ role: 'user', content: 'Weather in Nantes?' }],
+    });
     let text = '';
     stream.on('text', (delta) => (text += delta));
     const final = await stream.finalMessage();
@@ -203,7 +292,10 @@ describe('messages.stream() (MessageStream)', () => {
     expect(final.content[1]).toMatchObject({ type: 'tool_use', input: { city: 'Nantes', unit: 'celsius' } });
     const span = await only();
     expect(span.name).toBe('Messages');
-    expect(span.outputs).toMatchObject({ stop_reason: 'tool_use', content: [{ type: 'text' }, { type: 'tool_use', id: 'toolu_9', input: { city: 'Nantes', unit: 'celsius' } }] });
+    expect(span.outputs).toMatchObject({
+      stop_reason: 'tool_use',
+      content: [{ type: 'text' }, { type: 'tool_use', id: 'toolu_9', input: { city: 'Nantes', unit: 'celsius' } }],
+    });
     expect((span.attributes['mlflow.chat.messages'] as unknown[]).at(-1)).toEqual({
       role: 'assistant',
       content: 'Checking the weather.',
@@ -225,12 +317,19 @@ describe('messages.stream() (MessageStream)', () => {
 
 describe('end to end, read back from the Loupe server', () => {
   it('the trace holds the user span and the Messages span with chat and usage, and sums the cost', async () => {
-    fake.enqueue('POST', '/v1/messages', (req) => anthropicReply(req, { text: 'Paris.', usage: { input_tokens: 1000, cache_read_input_tokens: 1000, output_tokens: 100 } }));
+    fake.enqueue('POST', '/v1/messages', (req) =>
+      anthropicReply(req, { text: 'Paris.', usage: { input_tokens: 1000, cache_read_input_tokens: 1000, output_tokens: 100 } }),
+    );
     fake.enqueue('POST', '/v1/messages', (req) => anthropicReply(req, { text: 'About 2.1 million.', usage: { input_tokens: 500, output_tokens: 200 } }));
     await h.loupe.withSpan(
       async () => {
         await client.messages.create({ model: MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'Capital of France?' }] });
-        const stream = await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'Population?' }] });
+        const stream = await client.messages.create({
+          model: 'claude-haiku-4-5',
+          max_tokens: 50,
+          stream: true,
+          messages: [{ role: 'user', content: 'Population?' }],
+        });
         for await (const _ of stream) void _;
       },
       { name: 'qa', spanType: 'CHAIN' },

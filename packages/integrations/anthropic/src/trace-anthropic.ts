@@ -1,4 +1,20 @@
-import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, CHAT_ATTRIBUTES, type ChatMessage, type IntegrationOptions, loupeOf, observeStream, patchMethod, recordError, recordLlm, type StreamEnd, traceCall } from '@loupe/sdk/genai';
+import {
+  anthropicAnswerMessage,
+  AnthropicMessageAccumulator,
+  anthropicRequestMessages,
+  anthropicTools,
+  anthropicUsage,
+  CHAT_ATTRIBUTES,
+  type ChatMessage,
+  type IntegrationOptions,
+  loupeOf,
+  observeStream,
+  patchMethod,
+  recordError,
+  recordLlm,
+  type StreamEnd,
+  traceCall,
+} from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
 
 /** Options of {@link traceAnthropic}. */
@@ -63,24 +79,27 @@ function followStream(span: LoupeSpan, params: Params, stream: AsyncIterable<unk
 }
 
 function traceCreate(messages: MessagesResource, options: TraceAnthropicOptions | undefined): void {
-  patchMethod(messages, 'create', (original) =>
-    function (this: unknown, ...args: unknown[]) {
-      const loupe: Loupe = loupeOf(options);
-      const params = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as Params;
-      return traceCall(
-        loupe,
-        { name: 'Messages', spanType: 'CHAT_MODEL', inputs: params, attributes: requestAttributes(params) },
-        () => original.apply(this, args),
-        (span, value) => {
-          if (params.stream === true && isEventStream(value)) {
-            followStream(span, params, value);
-            return 'open';
-          }
-          recordMessage(span, params, value as Record<string, unknown>);
-          return 'end';
-        },
-      );
-    },
+  patchMethod(
+    messages,
+    'create',
+    (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        const loupe: Loupe = loupeOf(options);
+        const params = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as Params;
+        return traceCall(
+          loupe,
+          { name: 'Messages', spanType: 'CHAT_MODEL', inputs: params, attributes: requestAttributes(params) },
+          () => original.apply(this, args),
+          (span, value) => {
+            if (params.stream === true && isEventStream(value)) {
+              followStream(span, params, value);
+              return 'open';
+            }
+            recordMessage(span, params, value as Record<string, unknown>);
+            return 'end';
+          },
+        );
+      },
   );
 }
 

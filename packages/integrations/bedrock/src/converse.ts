@@ -48,7 +48,11 @@ function toolResultContent(content: unknown): string | ChatContentPart[] {
 
 function toolCall(use: Json): ChatToolCall {
   const input = use.input;
-  return { id: String(use.toolUseId ?? ''), type: 'function', function: { name: String(use.name ?? ''), arguments: typeof input === 'string' ? input : JSON.stringify(input ?? {}) } };
+  return {
+    id: String(use.toolUseId ?? ''),
+    type: 'function',
+    function: { name: String(use.name ?? ''), arguments: typeof input === 'string' ? input : JSON.stringify(input ?? {}) },
+  };
 }
 
 /** One Converse message as chat messages: tool results become `tool` messages ahead of the rest. */
@@ -60,7 +64,8 @@ export function converseMessage(message: unknown): ChatMessage[] {
   const parts: ChatContentPart[] = [];
   const calls: ChatToolCall[] = [];
   for (const block of blocks) {
-    if (isObject(block.toolResult)) out.push({ role: 'tool', tool_call_id: String(block.toolResult.toolUseId ?? ''), content: toolResultContent(block.toolResult.content) });
+    if (isObject(block.toolResult))
+      out.push({ role: 'tool', tool_call_id: String(block.toolResult.toolUseId ?? ''), content: toolResultContent(block.toolResult.content) });
     else if (typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
     else if (isObject(block.image)) {
       const part = imagePart(block.image);
@@ -166,7 +171,8 @@ export class ConverseStreamAccumulator {
     if (isObject(event.contentBlockDelta)) this.delta(event.contentBlockDelta);
     if (isObject(event.messageStop)) {
       this.rest.stopReason = event.messageStop.stopReason;
-      if (event.messageStop.additionalModelResponseFields !== undefined) this.rest.additionalModelResponseFields = event.messageStop.additionalModelResponseFields;
+      if (event.messageStop.additionalModelResponseFields !== undefined)
+        this.rest.additionalModelResponseFields = event.messageStop.additionalModelResponseFields;
     }
     if (isObject(event.metadata)) Object.assign(this.rest, event.metadata);
   }

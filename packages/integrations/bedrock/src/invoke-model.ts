@@ -1,4 +1,14 @@
-import { anthropicAnswerMessage, AnthropicMessageAccumulator, anthropicRequestMessages, anthropicTools, anthropicUsage, type ChatMessage, type ChatTool, decodeJson, isObject } from '@loupe/sdk/genai';
+import {
+  anthropicAnswerMessage,
+  AnthropicMessageAccumulator,
+  anthropicRequestMessages,
+  anthropicTools,
+  anthropicUsage,
+  type ChatMessage,
+  type ChatTool,
+  decodeJson,
+  isObject,
+} from '@loupe/sdk/genai';
 import type { SpanTypeName, TokenUsage } from '@loupe/sdk';
 import { converseAnswer, converseRequestMessages, ConverseStreamAccumulator, converseTools, converseUsage } from './converse.js';
 
@@ -51,7 +61,10 @@ function bodyUsage(body: unknown): TokenUsage | undefined {
   if (fromUsage) return fromUsage;
   const results = Array.isArray(body.results) ? body.results.filter(isObject) : [];
   const input = num(body.inputTextTokenCount) ?? num(body.prompt_token_count) ?? num(body.inputTokenCount);
-  const resultTokens = results.reduce<number | undefined>((sum, r) => (num(r.tokenCount) !== undefined ? (sum ?? 0) + (r.tokenCount as number) : sum), undefined);
+  const resultTokens = results.reduce<number | undefined>(
+    (sum, r) => (num(r.tokenCount) !== undefined ? (sum ?? 0) + (r.tokenCount as number) : sum),
+    undefined,
+  );
   const output = resultTokens ?? num(body.generation_token_count) ?? num(body.totalOutputTextTokenCount) ?? num(body.outputTokenCount);
   if (input === undefined && output === undefined) return undefined;
   return { input_tokens: input ?? 0, output_tokens: output ?? 0 };
@@ -90,11 +103,21 @@ export function invokeDetails(modelId: string, family: BodyFamily, request: unkn
   if (family === 'anthropic') {
     const answer = anthropicAnswerMessage(response);
     const model = isObject(response) && typeof response.model === 'string' ? response.model : modelId;
-    return { model, usage: anthropicUsage(isObject(response) ? response.usage : undefined) ?? headerUsage, messages: [...anthropicRequestMessages(request), ...(answer ? [answer] : [])], tools: anthropicTools(request) };
+    return {
+      model,
+      usage: anthropicUsage(isObject(response) ? response.usage : undefined) ?? headerUsage,
+      messages: [...anthropicRequestMessages(request), ...(answer ? [answer] : [])],
+      tools: anthropicTools(request),
+    };
   }
   if (family === 'nova') {
     const answer = converseAnswer(response);
-    return { model: modelId, usage: converseUsage(isObject(response) ? response.usage : undefined) ?? headerUsage, messages: [...converseRequestMessages(request), ...(answer ? [answer] : [])], tools: converseTools(request) };
+    return {
+      model: modelId,
+      usage: converseUsage(isObject(response) ? response.usage : undefined) ?? headerUsage,
+      messages: [...converseRequestMessages(request), ...(answer ? [answer] : [])],
+      tools: converseTools(request),
+    };
   }
   return { model: modelId, usage: bodyUsage(response) ?? headerUsage };
 }

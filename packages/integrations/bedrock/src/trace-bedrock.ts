@@ -1,7 +1,26 @@
-import { CHAT_ATTRIBUTES, loupeOf, observeStream, recordError, recordLlm, traceCall, type IntegrationOptions, type LlmDetails, type StreamEnd } from '@loupe/sdk/genai';
+import {
+  CHAT_ATTRIBUTES,
+  loupeOf,
+  observeStream,
+  recordError,
+  recordLlm,
+  traceCall,
+  type IntegrationOptions,
+  type LlmDetails,
+  type StreamEnd,
+} from '@loupe/sdk/genai';
 import type { LoupeSpan, SpanTypeName } from '@loupe/sdk';
 import { converseAnswer, converseRequestMessages, ConverseStreamAccumulator, converseTools, converseUsage } from './converse.js';
-import { countedUsage, decodeBody, familyOf, invokeDetails, invokeRequestMessages, InvokeStreamAccumulator, invokeSpanType, type BodyFamily } from './invoke-model.js';
+import {
+  countedUsage,
+  decodeBody,
+  familyOf,
+  invokeDetails,
+  invokeRequestMessages,
+  InvokeStreamAccumulator,
+  invokeSpanType,
+  type BodyFamily,
+} from './invoke-model.js';
 import { jsonSafe } from './json-safe.js';
 
 /** Options of {@link traceBedrock}. */
@@ -91,7 +110,12 @@ function converseTrace(name: string, input: Json, streaming: boolean): CommandTr
     record(span, output) {
       if (streaming && isStream(output.stream)) {
         const acc = new ConverseStreamAccumulator();
-        follow(span, output.stream, (e) => acc.add(e), () => ({ outputs: acc.response(), details: details(acc.response()) }));
+        follow(
+          span,
+          output.stream,
+          (e) => acc.add(e),
+          () => ({ outputs: acc.response(), details: details(acc.response()) }),
+        );
         return 'open';
       }
       const response = responseOf(output);
@@ -115,15 +139,23 @@ function invokeTrace(name: string, input: Json, streaming: boolean): CommandTrac
     record(span, output, response) {
       if (streaming && isStream(output.body)) {
         const acc = new InvokeStreamAccumulator(family);
-        follow(span, output.body, (e) => acc.add(e), () => {
-          const answer = acc.response();
-          const details = invokeDetails(model, family, body, family === 'other' ? undefined : answer, undefined);
-          return { outputs: answer, details: { ...details, provider: PROVIDER, usage: details.usage ?? acc.metricsUsage() } };
-        });
+        follow(
+          span,
+          output.body,
+          (e) => acc.add(e),
+          () => {
+            const answer = acc.response();
+            const details = invokeDetails(model, family, body, family === 'other' ? undefined : answer, undefined);
+            return { outputs: answer, details: { ...details, provider: PROVIDER, usage: details.usage ?? acc.metricsUsage() } };
+          },
+        );
         return 'open';
       }
       const answer = decodeBody(output.body);
-      const headerUsage = countedUsage({ input: headerOf(response, 'x-amzn-bedrock-input-token-count'), output: headerOf(response, 'x-amzn-bedrock-output-token-count') });
+      const headerUsage = countedUsage({
+        input: headerOf(response, 'x-amzn-bedrock-input-token-count'),
+        output: headerOf(response, 'x-amzn-bedrock-output-token-count'),
+      });
       span.setOutputs(jsonSafe({ ...responseOf(output), body: answer }));
       recordLlm(span, { ...invokeDetails(model, family, body, answer, headerUsage), provider: PROVIDER });
       return 'end';
@@ -151,7 +183,12 @@ function tracingMiddleware(options: TraceBedrockOptions | undefined): Middleware
     const model = typeof args.input?.modelId === 'string' ? args.input.modelId : undefined;
     return traceCall(
       loupeOf(options),
-      { name: command.name, spanType: command.spanType, inputs: command.inputs, attributes: { 'mlflow.llm.provider': PROVIDER, ...(model ? { 'mlflow.llm.model': model } : {}), ...command.attributes } },
+      {
+        name: command.name,
+        spanType: command.spanType,
+        inputs: command.inputs,
+        attributes: { 'mlflow.llm.provider': PROVIDER, ...(model ? { 'mlflow.llm.model': model } : {}), ...command.attributes },
+      },
       () => next(args),
       (span, result) => command.record(span, result.output, result.response),
     );

@@ -82,7 +82,9 @@ function systemText(instruction: unknown): string | undefined {
 }
 
 function mediaPart(mimeType: string | undefined, url: string): ChatContentPart {
-  return mimeType?.startsWith('image/') ? { type: 'image_url', image_url: { url } } : { type: 'text', text: `[${mimeType ?? 'file'}: ${url.startsWith('data:') ? 'inline data' : url}]` };
+  return mimeType?.startsWith('image/')
+    ? { type: 'image_url', image_url: { url } }
+    : { type: 'text', text: `[${mimeType ?? 'file'}: ${url.startsWith('data:') ? 'inline data' : url}]` };
 }
 
 /**
@@ -120,7 +122,8 @@ function contentMessages(content: GeminiContent, ids: CallIds): ChatMessage[] {
   for (const part of parts) {
     if (part.thought) continue;
     if (typeof part.text === 'string') chatParts.push({ type: 'text', text: part.text });
-    else if (part.inlineData?.data !== undefined) chatParts.push(mediaPart(part.inlineData.mimeType, `data:${part.inlineData.mimeType ?? 'application/octet-stream'};base64,${part.inlineData.data}`));
+    else if (part.inlineData?.data !== undefined)
+      chatParts.push(mediaPart(part.inlineData.mimeType, `data:${part.inlineData.mimeType ?? 'application/octet-stream'};base64,${part.inlineData.data}`));
     else if (part.fileData?.fileUri) chatParts.push(mediaPart(part.fileData.mimeType, part.fileData.fileUri));
     else if (part.executableCode?.code) chatParts.push({ type: 'text', text: part.executableCode.code });
     else if (part.codeExecutionResult?.output !== undefined) chatParts.push({ type: 'text', text: part.codeExecutionResult.output });
@@ -191,7 +194,10 @@ export function geminiTools(config: unknown): ChatTool[] {
     for (const d of declarations as { name?: string; description?: string; parameters?: unknown; parametersJsonSchema?: unknown }[]) {
       if (!d?.name) continue;
       const parameters = d.parametersJsonSchema ?? (d.parameters !== undefined ? jsonSchema(d.parameters) : undefined);
-      out.push({ type: 'function', function: { name: d.name, ...(d.description ? { description: d.description } : {}), ...(isObject(parameters) ? { parameters } : {}) } });
+      out.push({
+        type: 'function',
+        function: { name: d.name, ...(d.description ? { description: d.description } : {}), ...(isObject(parameters) ? { parameters } : {}) },
+      });
     }
   }
   return out;
@@ -213,7 +219,12 @@ export function geminiUsage(usage: GeminiUsage | undefined): TokenUsage | undefi
   const input = (prompt ?? 0) + (count(usage.toolUsePromptTokenCount) ?? 0);
   const output = (answer ?? 0) + (count(usage.thoughtsTokenCount) ?? 0);
   const cached = count(usage.cachedContentTokenCount);
-  return { input_tokens: input, output_tokens: output, total_tokens: count(usage.totalTokenCount) ?? input + output, ...(cached ? { cache_read_input_tokens: cached } : {}) };
+  return {
+    input_tokens: input,
+    output_tokens: output,
+    total_tokens: count(usage.totalTokenCount) ?? input + output,
+    ...(cached ? { cache_read_input_tokens: cached } : {}),
+  };
 }
 
 /**
@@ -247,7 +258,14 @@ export function mergeGeminiChunks(chunks: GeminiResponse[]): GeminiResponse {
     for (const part of candidate?.content?.parts ?? []) {
       const last = parts.at(-1);
       const keys = Object.keys(part).filter((k) => k !== 'thought' && k !== 'thoughtSignature');
-      if (typeof part.text === 'string' && keys.length === 1 && last && typeof last.text === 'string' && Boolean(last.thought) === Boolean(part.thought) && !last.functionCall) {
+      if (
+        typeof part.text === 'string' &&
+        keys.length === 1 &&
+        last &&
+        typeof last.text === 'string' &&
+        Boolean(last.thought) === Boolean(part.thought) &&
+        !last.functionCall
+      ) {
         last.text += part.text;
       } else parts.push({ ...part });
     }

@@ -24,13 +24,29 @@ const only = async (name: string) => {
   expect(found.map((s) => s.name)).toEqual([name]);
   return found[0]!;
 };
-const streamTurn = (turn: GeminiTurn, hangupAfter: number) => (req: Parameters<ReturnType<typeof geminiTurn>>[0]) => ({ ...(geminiTurn(turn)(req) as { sse: [] }), hangupAfter, delayMs: 10 });
+const streamTurn = (turn: GeminiTurn, hangupAfter: number) => (req: Parameters<ReturnType<typeof geminiTurn>>[0]) => ({
+  ...(geminiTurn(turn)(req) as { sse: [] }),
+  hangupAfter,
+  delayMs: 10,
+});
 
 describe('traceGemini: models.generateContent', () => {
   it('records a CHAT_MODEL span under the active span: inputs, response, chat, model version, usage with cache and thoughts, cost', async () => {
-    fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ text: 'Because of Rayleigh scattering.', usage: { promptTokenCount: 1000, cachedContentTokenCount: 400, candidatesTokenCount: 50, thoughtsTokenCount: 30 } }));
+    fake.enqueue(
+      'POST',
+      GEMINI_GENERATE,
+      geminiTurn({
+        text: 'Because of Rayleigh scattering.',
+        usage: { promptTokenCount: 1000, cachedContentTokenCount: 400, candidatesTokenCount: 50, thoughtsTokenCount: 30 },
+      }),
+    );
     const response = await h.loupe.withSpan(
-      () => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Why is the sky blue?', config: { systemInstruction: 'Answer in one sentence.', temperature: 0.2, httpOptions: { headers: { 'x-secret': 's3cret' } } } }),
+      () =>
+        ai.models.generateContent({
+          model: 'gemini-2.5-flash',
+          contents: 'Why is the sky blue?',
+          config: { systemInstruction: 'Answer in one sentence.', temperature: 0.2, httpOptions: { headers: { 'x-secret': 's3cret' } } },
+        }),
       { name: 'ask', spanType: 'CHAIN' },
     );
     expect(response).toBeInstanceOf(GenerateContentResponse);
@@ -40,9 +56,16 @@ describe('traceGemini: models.generateContent', () => {
     expect(llm.parentId).toBe(ask.spanId);
     expect(llm.spanType).toBe('CHAT_MODEL');
     expect(llm.status).toBe('OK');
-    expect(llm.inputs).toEqual({ model: 'gemini-2.5-flash', contents: 'Why is the sky blue?', config: { systemInstruction: 'Answer in one sentence.', temperature: 0.2 } });
+    expect(llm.inputs).toEqual({
+      model: 'gemini-2.5-flash',
+      contents: 'Why is the sky blue?',
+      config: { systemInstruction: 'Answer in one sentence.', temperature: 0.2 },
+    });
     expect(JSON.stringify(llm.inputs)).not.toContain('s3cret');
-    expect(llm.outputs).toMatchObject({ candidates: [{ content: { role: 'model', parts: [{ text: 'Because of Rayleigh scattering.' }] }, finishReason: 'STOP' }], modelVersion: 'gemini-2.5-flash-001' });
+    expect(llm.outputs).toMatchObject({
+      candidates: [{ content: { role: 'model', parts: [{ text: 'Because of Rayleigh scattering.' }] }, finishReason: 'STOP' }],
+      modelVersion: 'gemini-2.5-flash-001',
+    });
     expect(llm.outputs).not.toHaveProperty('sdkHttpResponse');
     expect(llm.attributes['mlflow.llm.model']).toBe('gemini-2.5-flash-001');
     expect(llm.attributes['mlflow.llm.provider']).toBe('gemini');
@@ -57,8 +80,28 @@ describe('traceGemini: models.generateContent', () => {
   });
 
   it('converts function calling: declarations to tools, functionCall parts to tool_calls, functionResponse parts to tool messages', async () => {
-    const tools = [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather of a city', parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ['city'] } }] }];
-    fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }, { name: 'get_weather', args: { city: 'Rome' } }], finishReason: 'STOP' }));
+    const tools = [
+      {
+        functionDeclarations: [
+          {
+            name: 'get_weather',
+            description: 'Weather of a city',
+            parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } }, required: ['city'] },
+          },
+        ],
+      },
+    ];
+    fake.enqueue(
+      'POST',
+      GEMINI_GENERATE,
+      geminiTurn({
+        functionCalls: [
+          { name: 'get_weather', args: { city: 'Paris' } },
+          { name: 'get_weather', args: { city: 'Rome' } },
+        ],
+        finishReason: 'STOP',
+      }),
+    );
     const first = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather in Paris and Rome?', config: { tools } });
     expect(first.functionCalls).toHaveLength(2);
     fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ text: 'Sunny in Paris, rain in Rome.' }));
@@ -67,12 +110,25 @@ describe('traceGemini: models.generateContent', () => {
       contents: [
         { role: 'user', parts: [{ text: 'Weather in Paris and Rome?' }] },
         first.candidates![0]!.content!,
-        { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { sky: 'sunny' } } }, { functionResponse: { name: 'get_weather', response: { sky: 'rain' } } }] },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { name: 'get_weather', response: { sky: 'sunny' } } },
+            { functionResponse: { name: 'get_weather', response: { sky: 'rain' } } },
+          ],
+        },
       ],
       config: { tools },
     });
     const [call, answer] = byName(await h.spans(), 'generateContent');
-    const tool = { type: 'function', function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+    const tool = {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Weather of a city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    };
     expect(call!.attributes['mlflow.chat.tools']).toEqual([tool]);
     const calls = [
       { id: 'get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
@@ -90,15 +146,27 @@ describe('traceGemini: models.generateContent', () => {
 
   it('automatic function calling with an MCP server: each callTool a TOOL span under the call, the loop as one conversation, the MCP tools as tools', async () => {
     const server = new McpServer({ name: 'weather', version: '1.0.0' });
-    server.registerTool('get_weather', { description: 'Weather of a city', inputSchema: { city: z.string() } }, async ({ city }) => ({ content: [{ type: 'text', text: `18C in ${city}` }] }));
+    server.registerTool('get_weather', { description: 'Weather of a city', inputSchema: { city: z.string() } }, async ({ city }) => ({
+      content: [{ type: 'text', text: `18C in ${city}` }],
+    }));
     const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
     await server.connect(serverEnd);
     const mcp = new Client({ name: 'app', version: '1.0.0' });
     await mcp.connect(clientEnd);
     try {
-      fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] }), geminiTurn({ text: 'It is 18C in Paris.' }));
+      fake.enqueue(
+        'POST',
+        GEMINI_GENERATE,
+        geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] }),
+        geminiTurn({ text: 'It is 18C in Paris.' }),
+      );
       const response = await h.loupe.withSpan(
-        () => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather in Paris?', config: { systemInstruction: 'You tell the weather.', tools: [mcpToTool(mcp)] } }),
+        () =>
+          ai.models.generateContent({
+            model: 'gemini-2.5-flash',
+            contents: 'Weather in Paris?',
+            config: { systemInstruction: 'You tell the weather.', tools: [mcpToTool(mcp)] },
+          }),
         { name: 'ask', spanType: 'AGENT' },
       );
       expect(response.text).toBe('It is 18C in Paris.');
@@ -111,40 +179,76 @@ describe('traceGemini: models.generateContent', () => {
       expect(call!.attributes['mlflow.chat.messages']).toEqual([
         { role: 'system', content: 'You tell the weather.' },
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
         { role: 'tool', tool_call_id: 'get_weather_0', name: 'get_weather', content: '{"content":[{"type":"text","text":"18C in Paris"}]}' },
         { role: 'assistant', content: 'It is 18C in Paris.' },
       ]);
-      expect(call!.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: expect.objectContaining({ name: 'get_weather', description: 'Weather of a city' }) }]);
+      expect(call!.attributes['mlflow.chat.tools']).toEqual([
+        { type: 'function', function: expect.objectContaining({ name: 'get_weather', description: 'Weather of a city' }) },
+      ]);
       // The live MCP client is not serialized into the inputs.
       expect((call!.inputs as { config: { tools: unknown[] } }).config.tools).toEqual([{ callable_tool: 'McpCallableTool' }]);
 
       // Streamed: the SDK runs the loop while the caller reads; the tool call is a TOOL span under the call.
       h.clear();
-      fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Rome' } }] }), geminiTurn({ text: 'It is 18C in Rome.' }));
+      fake.enqueue(
+        'POST',
+        GEMINI_GENERATE,
+        geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Rome' } }] }),
+        geminiTurn({ text: 'It is 18C in Rome.' }),
+      );
       let text = '';
       // The loop's chunks include the function call and its response: read text parts (`chunk.text` warns on the others).
-      for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Weather in Rome?', config: { tools: [mcpToTool(mcp)] } })) {
+      for await (const chunk of await ai.models.generateContentStream({
+        model: 'gemini-2.5-flash',
+        contents: 'Weather in Rome?',
+        config: { tools: [mcpToTool(mcp)] },
+      })) {
         text += (chunk.candidates?.[0]?.content?.parts ?? []).map((p) => p.text ?? '').join('');
       }
       expect(text).toBe('It is 18C in Rome.');
       const streamed = await h.spans();
       const [streamCall] = byName(streamed, 'generateContentStream');
-      expect(byName(streamed, 'get_weather')).toMatchObject([{ spanType: 'TOOL', parentId: streamCall!.spanId, inputs: [{ name: 'get_weather', args: { city: 'Rome' } }] }]);
+      expect(byName(streamed, 'get_weather')).toMatchObject([
+        { spanType: 'TOOL', parentId: streamCall!.spanId, inputs: [{ name: 'get_weather', args: { city: 'Rome' } }] },
+      ]);
       expect((streamCall!.attributes['mlflow.chat.tools'] as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(['get_weather']);
       // A stream returns no history: the conversation is built from the loop's exchanges, as the SDK builds its requests.
       expect(streamCall!.attributes['mlflow.chat.messages']).toEqual([
         { role: 'user', content: 'Weather in Rome?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }],
+        },
         { role: 'tool', tool_call_id: 'get_weather_0', name: 'get_weather', content: '{"content":[{"type":"text","text":"18C in Rome"}]}' },
         { role: 'assistant', content: 'It is 18C in Rome.' },
       ]);
-      expect(fake.requests.at(-1)!.json).toMatchObject({ contents: [{ role: 'user' }, { role: 'model', parts: [{ functionCall: { name: 'get_weather' } }] }, { role: 'user', parts: [{ functionResponse: { name: 'get_weather' } }] }] });
+      expect(fake.requests.at(-1)!.json).toMatchObject({
+        contents: [
+          { role: 'user' },
+          { role: 'model', parts: [{ functionCall: { name: 'get_weather' } }] },
+          { role: 'user', parts: [{ functionResponse: { name: 'get_weather' } }] },
+        ],
+      });
 
       // Without the SDK's history (ignoreCallHistory), the same conversation from the exchanges.
       h.clear();
-      fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Oslo' } }] }), geminiTurn({ text: 'It is 18C in Oslo.' }));
-      await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather in Oslo?', config: { tools: [mcpToTool(mcp)], automaticFunctionCalling: { ignoreCallHistory: true } } });
+      fake.enqueue(
+        'POST',
+        GEMINI_GENERATE,
+        geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Oslo' } }] }),
+        geminiTurn({ text: 'It is 18C in Oslo.' }),
+      );
+      await ai.models.generateContent({
+        model: 'gemini-2.5-flash',
+        contents: 'Weather in Oslo?',
+        config: { tools: [mcpToTool(mcp)], automaticFunctionCalling: { ignoreCallHistory: true } },
+      });
       const [quiet] = byName(await h.spans(), 'generateContent');
       expect((quiet!.attributes['mlflow.chat.messages'] as { role: string }[]).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     } finally {
@@ -154,7 +258,10 @@ describe('traceGemini: models.generateContent', () => {
   });
 
   it('records structured output requests as passed (responseMimeType, responseSchema) and the JSON answer', async () => {
-    const config = { responseMimeType: 'application/json', responseSchema: { type: Type.OBJECT, properties: { name: { type: Type.STRING }, age: { type: Type.INTEGER } } } };
+    const config = {
+      responseMimeType: 'application/json',
+      responseSchema: { type: Type.OBJECT, properties: { name: { type: Type.STRING }, age: { type: Type.INTEGER } } },
+    };
     fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ text: '{"name":"Ada","age":36}' }));
     const response = await ai.models.generateContent({ model: 'gemini-2.0-flash', contents: 'Who wrote the first program?', config });
     expect(JSON.parse(response.text!)).toEqual({ name: 'Ada', age: 36 });
@@ -165,7 +272,12 @@ describe('traceGemini: models.generateContent', () => {
   });
 
   it('records 400 and 429 RESOURCE_EXHAUSTED as ERROR spans with the status; the caller gets the ApiError itself', async () => {
-    fake.enqueue('POST', GEMINI_GENERATE, geminiError(400, 'Invalid JSON payload received.'), geminiError(429, 'Resource has been exhausted (e.g. check quota).'));
+    fake.enqueue(
+      'POST',
+      GEMINI_GENERATE,
+      geminiError(400, 'Invalid JSON payload received.'),
+      geminiError(429, 'Resource has been exhausted (e.g. check quota).'),
+    );
     const bad = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' }).catch((e: unknown) => e);
     const limited = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(ApiError);
@@ -177,7 +289,12 @@ describe('traceGemini: models.generateContent', () => {
   });
 
   it('is one span around the SDK’s own retries (httpOptions.retryOptions), and tracing twice traces once', async () => {
-    const retrying = traceGemini(traceGemini(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: fake.url, retryOptions: { attempts: 2, initialDelay: 0.001, maxDelay: 0.001 } } }), { loupe: h.loupe }), { loupe: h.loupe });
+    const retrying = traceGemini(
+      traceGemini(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: fake.url, retryOptions: { attempts: 2, initialDelay: 0.001, maxDelay: 0.001 } } }), {
+        loupe: h.loupe,
+      }),
+      { loupe: h.loupe },
+    );
     fake.enqueue('POST', GEMINI_GENERATE, geminiError(429, 'Resource has been exhausted (e.g. check quota).'));
     const response = await retrying.models.generateContent({ model: 'gemini-2.5-flash', contents: 'again' });
     expect(response.text).toBe('Echo: again');
@@ -189,7 +306,15 @@ describe('traceGemini: models.generateContent', () => {
 
 describe('traceGemini: models.generateContentStream', () => {
   it('re-assembles the stream in the non-stream shape, with chunk count, time to first chunk and the last (running) usage', async () => {
-    fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ thought: 'Thinking it over.', text: 'Streaming answer in several pieces.', usage: { promptTokenCount: 12, candidatesTokenCount: 9, thoughtsTokenCount: 4 } }));
+    fake.enqueue(
+      'POST',
+      GEMINI_GENERATE,
+      geminiTurn({
+        thought: 'Thinking it over.',
+        text: 'Streaming answer in several pieces.',
+        usage: { promptTokenCount: 12, candidatesTokenCount: 9, thoughtsTokenCount: 4 },
+      }),
+    );
     const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'stream please' });
     let text = '';
     for await (const chunk of stream) text += chunk.text ?? '';
@@ -199,7 +324,12 @@ describe('traceGemini: models.generateContentStream', () => {
     expect(span.attributes['loupe.stream.chunks']).toBeGreaterThan(3);
     expect(span.events.map((e) => e.name)).toEqual(['loupe.stream.first_chunk']);
     expect(span.outputs).toMatchObject({
-      candidates: [{ content: { role: 'model', parts: [{ text: 'Thinking it over.', thought: true }, { text: 'Streaming answer in several pieces.' }] }, finishReason: 'STOP' }],
+      candidates: [
+        {
+          content: { role: 'model', parts: [{ text: 'Thinking it over.', thought: true }, { text: 'Streaming answer in several pieces.' }] },
+          finishReason: 'STOP',
+        },
+      ],
       usageMetadata: { promptTokenCount: 12, candidatesTokenCount: 9, thoughtsTokenCount: 4 },
       modelVersion: 'gemini-2.5-flash-001',
     });
@@ -221,7 +351,11 @@ describe('traceGemini: models.generateContentStream', () => {
     fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ text: 'Let me check.', functionCalls: [{ id: 'fc-1', name: 'get_weather', args: { city: 'Oslo' } }] }));
     for await (const _ of await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Oslo?' })) void _;
     const span = await only('generateContentStream');
-    expect((span.attributes['mlflow.chat.messages'] as unknown[]).at(-1)).toEqual({ role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'fc-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] });
+    expect((span.attributes['mlflow.chat.messages'] as unknown[]).at(-1)).toEqual({
+      role: 'assistant',
+      content: 'Let me check.',
+      tool_calls: [{ id: 'fc-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
+    });
   });
 
   it('a stream the reader stops early ends OK and cancelled; one broken mid-way ends ERROR with what arrived', async () => {
@@ -253,11 +387,14 @@ describe('traceGemini: models.generateContentStream', () => {
 describe('traceGemini: chats and embeddings', () => {
   it('records each chat message as one CHAT_MODEL span holding the history, streamed or not', async () => {
     const chat = ai.chats.create({ model: 'gemini-2.5-flash', config: { systemInstruction: 'You are terse.' } });
-    await h.loupe.withSpan(async () => {
-      await chat.sendMessage({ message: 'first' });
-      await chat.sendMessage({ message: 'second' });
-      for await (const _ of await chat.sendMessageStream({ message: 'third' })) void _;
-    }, { name: 'conversation' });
+    await h.loupe.withSpan(
+      async () => {
+        await chat.sendMessage({ message: 'first' });
+        await chat.sendMessage({ message: 'second' });
+        for await (const _ of await chat.sendMessageStream({ message: 'third' })) void _;
+      },
+      { name: 'conversation' },
+    );
     const spans = await h.spans();
     const root = byName(spans, 'conversation')[0]!;
     // Spans are told apart by how much history they hold (start times can tie to the millisecond).
@@ -280,7 +417,12 @@ describe('traceGemini: chats and embeddings', () => {
       { role: 'assistant', content: 'Echo: third' },
     ]);
     expect(third!.attributes['loupe.stream.chunks']).toBeGreaterThan(0);
-    expect(chat.getHistory(true).filter((c) => c.role === 'user').map((c) => c.parts![0]!.text)).toEqual(['first', 'second', 'third']);
+    expect(
+      chat
+        .getHistory(true)
+        .filter((c) => c.role === 'user')
+        .map((c) => c.parts![0]!.text),
+    ).toEqual(['first', 'second', 'third']);
   });
 
   it('records embedContent as an EMBEDDING span with the model', async () => {
@@ -297,16 +439,27 @@ describe('traceGemini: chats and embeddings', () => {
 
 describe('traceGemini end to end', () => {
   it('stores the trace on the Loupe server: span tree, chat, usage and the summed cost', async () => {
-    fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }], usage: { promptTokenCount: 2000, candidatesTokenCount: 100 } }));
-    fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ text: 'It is sunny in Paris.', usage: { promptTokenCount: 3000, cachedContentTokenCount: 2000, candidatesTokenCount: 200 } }));
+    fake.enqueue(
+      'POST',
+      GEMINI_GENERATE,
+      geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }], usage: { promptTokenCount: 2000, candidatesTokenCount: 100 } }),
+    );
+    fake.enqueue(
+      'POST',
+      GEMINI_GENERATE,
+      geminiTurn({ text: 'It is sunny in Paris.', usage: { promptTokenCount: 3000, cachedContentTokenCount: 2000, candidatesTokenCount: 200 } }),
+    );
     const tools = [{ functionDeclarations: [{ name: 'get_weather', parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING } } } }] }];
     const chat = ai.chats.create({ model: 'gemini-2.5-flash', config: { tools } });
-    const traceId = await h.loupe.withSpan(async (span) => {
-      const first = await chat.sendMessage({ message: 'Weather in Paris?' });
-      const result = await h.loupe.withSpan(() => ({ sky: 'sunny' }), { name: 'get_weather', spanType: 'TOOL', inputs: first.functionCalls![0]!.args });
-      await chat.sendMessage({ message: [{ functionResponse: { name: 'get_weather', response: result } }] });
-      return span.traceId;
-    }, { name: 'weather agent', spanType: 'AGENT' });
+    const traceId = await h.loupe.withSpan(
+      async (span) => {
+        const first = await chat.sendMessage({ message: 'Weather in Paris?' });
+        const result = await h.loupe.withSpan(() => ({ sky: 'sunny' }), { name: 'get_weather', spanType: 'TOOL', inputs: first.functionCalls![0]!.args });
+        await chat.sendMessage({ message: [{ functionResponse: { name: 'get_weather', response: result } }] });
+        return span.traceId;
+      },
+      { name: 'weather agent', spanType: 'AGENT' },
+    );
     const trace = await h.serverTrace(traceId);
     expect(trace.spans.map((s) => s.name).sort()).toEqual(['Chat.sendMessage', 'Chat.sendMessage', 'get_weather', 'weather agent']);
     const root = trace.spans.find((s) => s.name === 'weather agent')!;
@@ -316,7 +469,12 @@ describe('traceGemini end to end', () => {
     const answer = children.find((s) => s.name === 'Chat.sendMessage' && (s.attributes['mlflow.chat.messages'] as unknown[]).length > 2)!;
     const messages = answer.attributes['mlflow.chat.messages'] as { role: string }[];
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
-    expect(JSON.parse(trace.info.trace_metadata['mlflow.trace.tokenUsage']!)).toEqual({ input_tokens: 5000, output_tokens: 300, total_tokens: 5300, cache_read_input_tokens: 2000 });
+    expect(JSON.parse(trace.info.trace_metadata['mlflow.trace.tokenUsage']!)).toEqual({
+      input_tokens: 5000,
+      output_tokens: 300,
+      total_tokens: 5300,
+      cache_read_input_tokens: 2000,
+    });
     // gemini-2.5-flash: 2000 + 1000 uncached input at $0.30 / M, 2000 cached at $0.03 / M, 300 output at $2.50 / M.
     const cost = JSON.parse(trace.info.trace_metadata['mlflow.trace.cost']!) as { total_cost: number };
     expect(cost.total_cost).toBeCloseTo((3000 * 0.3 + 2000 * 0.03 + 300 * 2.5) / 1e6, 10);

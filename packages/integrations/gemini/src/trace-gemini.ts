@@ -151,10 +151,15 @@ function withTracedCallables(loupe: Loupe, params: GenerateParams, loop: AfcLoop
         value: (calls: { name?: string }[]) => {
           const names = Array.isArray(calls) ? calls.map((c) => c?.name).filter((n) => typeof n === 'string') : [];
           return inCall(() =>
-            traceCall(loupe, { name: names.length > 0 ? names.join(', ') : 'callTool', spanType: 'TOOL', inputs: calls }, () => tool.callTool(calls), (span, parts) => {
-              span.setOutputs(parts);
-              if (Array.isArray(calls) && Array.isArray(parts)) loop.exchanges.push({ calls, parts });
-            }),
+            traceCall(
+              loupe,
+              { name: names.length > 0 ? names.join(', ') : 'callTool', spanType: 'TOOL', inputs: calls },
+              () => tool.callTool(calls),
+              (span, parts) => {
+                span.setOutputs(parts);
+                if (Array.isArray(calls) && Array.isArray(parts)) loop.exchanges.push({ calls, parts });
+              },
+            ),
           );
         },
       },
@@ -185,10 +190,15 @@ function traceGenerate(loupe: Loupe, original: AnyFn): AnyFn {
   return function (this: unknown, ...args: unknown[]) {
     const params = (args[0] ?? {}) as GenerateParams;
     const loop = newLoop();
-    return traceCall(loupe, callSpec('generateContent', params), () => original.apply(this, tracedArgs(loupe, args, loop)), (span, response) => {
-      span.setOutputs(recordedResponse(response));
-      recordGeneration(span, params, response as GeminiResponse, loop);
-    });
+    return traceCall(
+      loupe,
+      callSpec('generateContent', params),
+      () => original.apply(this, tracedArgs(loupe, args, loop)),
+      (span, response) => {
+        span.setOutputs(recordedResponse(response));
+        recordGeneration(span, params, response as GeminiResponse, loop);
+      },
+    );
   };
 }
 
@@ -196,37 +206,47 @@ function traceGenerateStream(loupe: Loupe, original: AnyFn): AnyFn {
   return function (this: unknown, ...args: unknown[]) {
     const params = (args[0] ?? {}) as GenerateParams;
     const loop = newLoop();
-    return traceCall(loupe, callSpec('generateContentStream', params), () => original.apply(this, tracedArgs(loupe, args, loop)), (span, stream) => {
-      if (!stream || typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return 'end';
-      const chunks: GeminiResponse[] = [];
-      observeStream(stream as AsyncIterable<GeminiResponse>, {
-        onChunk(chunk) {
-          if (chunks.length === 0) span.addEvent('loupe.stream.first_chunk');
-          chunks.push(chunk);
-        },
-        onEnd(end) {
-          const merged = mergeGeminiChunks(chunks);
-          span.setOutputs(merged);
-          span.setAttribute('loupe.stream.chunks', chunks.length);
-          recordGeneration(span, params, merged, loop);
-          if (end.kind === 'error') recordError(span, end.error);
-          if (end.kind === 'cancelled') span.setAttribute('loupe.stream.cancelled', true);
-          span.end();
-        },
-      });
-      return 'open';
-    });
+    return traceCall(
+      loupe,
+      callSpec('generateContentStream', params),
+      () => original.apply(this, tracedArgs(loupe, args, loop)),
+      (span, stream) => {
+        if (!stream || typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return 'end';
+        const chunks: GeminiResponse[] = [];
+        observeStream(stream as AsyncIterable<GeminiResponse>, {
+          onChunk(chunk) {
+            if (chunks.length === 0) span.addEvent('loupe.stream.first_chunk');
+            chunks.push(chunk);
+          },
+          onEnd(end) {
+            const merged = mergeGeminiChunks(chunks);
+            span.setOutputs(merged);
+            span.setAttribute('loupe.stream.chunks', chunks.length);
+            recordGeneration(span, params, merged, loop);
+            if (end.kind === 'error') recordError(span, end.error);
+            if (end.kind === 'cancelled') span.setAttribute('loupe.stream.cancelled', true);
+            span.end();
+          },
+        });
+        return 'open';
+      },
+    );
   };
 }
 
 function traceEmbed(loupe: Loupe, original: AnyFn): AnyFn {
   return function (this: unknown, ...args: unknown[]) {
     const params = (args[0] ?? {}) as GenerateParams;
-    return traceCall(loupe, { name: 'embedContent', spanType: 'EMBEDDING', inputs: recordedParams(params) }, () => original.apply(this, args), (span, response) => {
-      span.setOutputs(recordedResponse(response));
-      // The Gemini Developer API reports no token counts for embeddings (so no cost either).
-      recordLlm(span, { model: bareModel(params.model), provider: PROVIDER });
-    });
+    return traceCall(
+      loupe,
+      { name: 'embedContent', spanType: 'EMBEDDING', inputs: recordedParams(params) },
+      () => original.apply(this, args),
+      (span, response) => {
+        span.setOutputs(recordedResponse(response));
+        // The Gemini Developer API reports no token counts for embeddings (so no cost either).
+        recordLlm(span, { model: bareModel(params.model), provider: PROVIDER });
+      },
+    );
   };
 }
 
@@ -268,15 +288,18 @@ export function traceGemini<C extends object>(client: C, options?: GeminiTraceOp
     patchMethod(models, 'embedContent', lazy(traceEmbed));
   }
   if (chats) {
-    patchMethod(chats, 'create', (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        const chat = original.apply(this, args) as object | undefined;
-        if (chat && typeof chat === 'object') {
-          patchMethod(chat, 'sendMessage', (send) => traceChatMethod('Chat.sendMessage', send));
-          patchMethod(chat, 'sendMessageStream', (send) => traceChatMethod('Chat.sendMessageStream', send));
-        }
-        return chat;
-      },
+    patchMethod(
+      chats,
+      'create',
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          const chat = original.apply(this, args) as object | undefined;
+          if (chat && typeof chat === 'object') {
+            patchMethod(chat, 'sendMessage', (send) => traceChatMethod('Chat.sendMessage', send));
+            patchMethod(chat, 'sendMessageStream', (send) => traceChatMethod('Chat.sendMessageStream', send));
+          }
+          return chat;
+        },
     );
   }
   return client;

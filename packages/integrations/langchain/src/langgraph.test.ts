@@ -22,8 +22,17 @@ beforeAll(async () => {
 
 describe('LangGraph StateGraph', () => {
   it('streams a graph with a model node and a ToolNode: node CHAINs > CHAT_MODEL / TOOL, user spans in a node nest under it', async () => {
-    fake.enqueue('POST', '/v1/chat/completions', chatTurn({ toolCalls: [{ id: 'c9', name: 'stock', arguments: { sku: 'A1' } }] }), chatTurn({ content: 'A1: 3 left.' }));
-    const stock = tool(async ({ sku }: { sku: string }) => `${sku}: 3`, { name: 'stock', description: 'Stock of a SKU', schema: z.object({ sku: z.string() }) });
+    fake.enqueue(
+      'POST',
+      '/v1/chat/completions',
+      chatTurn({ toolCalls: [{ id: 'c9', name: 'stock', arguments: { sku: 'A1' } }] }),
+      chatTurn({ content: 'A1: 3 left.' }),
+    );
+    const stock = tool(async ({ sku }: { sku: string }) => `${sku}: 3`, {
+      name: 'stock',
+      description: 'Stock of a SKU',
+      schema: z.object({ sku: z.string() }),
+    });
     const model = new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'k', configuration: { baseURL: `${fake.url}/v1` }, maxRetries: 0 }).bindTools([stock]);
     const graph = new StateGraph(MessagesAnnotation)
       .addNode('model', async (state) => h.loupe.withSpan(async () => ({ messages: [await model.invoke(state.messages)] }), { name: 'user-in-node' }))
@@ -33,7 +42,8 @@ describe('LangGraph StateGraph', () => {
       .addEdge('tools', 'model')
       .compile();
     const seen: string[] = [];
-    for await (const update of await graph.stream({ messages: [{ role: 'user', content: 'Stock of A1?' }] }, { callbacks: [handler], streamMode: 'updates' })) seen.push(...Object.keys(update));
+    for await (const update of await graph.stream({ messages: [{ role: 'user', content: 'Stock of A1?' }] }, { callbacks: [handler], streamMode: 'updates' }))
+      seen.push(...Object.keys(update));
     expect(seen).toEqual(['model', 'tools', 'model']);
     const spans = await h.spans();
     const root = spans.find((s) => s.parentId === undefined)!;
@@ -51,7 +61,10 @@ describe('LangGraph StateGraph', () => {
   });
 
   it('an interrupt ends the node OK with a langgraph.interrupt event, not as an error', async () => {
-    const State = Annotation.Root({ messages: Annotation<BaseMessage[]>({ reducer: (a, b) => a.concat(b), default: () => [] }), approved: Annotation<boolean>() });
+    const State = Annotation.Root({
+      messages: Annotation<BaseMessage[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+      approved: Annotation<boolean>(),
+    });
     const graph = new StateGraph(State)
       .addNode('approve', () => ({ approved: interrupt('Approve?') as boolean }))
       .addEdge(START, 'approve')

@@ -12,7 +12,11 @@ export interface LlmResultLike {
 export function firstGeneration(result: LlmResultLike): { text?: string; message?: LangChainMessage; generationInfo?: Record<string, unknown> } | undefined {
   const g = result.generations?.[0]?.[0];
   if (!g) return undefined;
-  return { ...(g.text !== undefined ? { text: g.text } : {}), ...(isMessage(g.message) ? { message: g.message } : {}), ...(g.generationInfo ? { generationInfo: g.generationInfo } : {}) };
+  return {
+    ...(g.text !== undefined ? { text: g.text } : {}),
+    ...(isMessage(g.message) ? { message: g.message } : {}),
+    ...(g.generationInfo ? { generationInfo: g.generationInfo } : {}),
+  };
 }
 
 function fromUsageMetadata(meta: Record<string, unknown> | undefined): TokenUsage | undefined {
@@ -64,7 +68,13 @@ export function usageOf(result: LlmResultLike): TokenUsage | undefined {
 /** The model that answered, as the provider reported it (`response_metadata.model_name`, `llmOutput.model_name`). */
 export function responseModel(result: LlmResultLike): string | undefined {
   const g = firstGeneration(result);
-  for (const v of [g?.message?.response_metadata?.model_name, g?.message?.response_metadata?.model, g?.generationInfo?.model_name, result.llmOutput?.model_name, result.llmOutput?.model]) {
+  for (const v of [
+    g?.message?.response_metadata?.model_name,
+    g?.message?.response_metadata?.model,
+    g?.generationInfo?.model_name,
+    result.llmOutput?.model_name,
+    result.llmOutput?.model,
+  ]) {
     if (typeof v === 'string' && v) return v;
   }
   return undefined;

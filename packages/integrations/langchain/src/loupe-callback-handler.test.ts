@@ -30,11 +30,19 @@ const byName = (spans: CapturedSpan[], name: string) => {
   return s;
 };
 
-const weather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, { name: 'weather', description: 'Current weather of a city', schema: z.object({ city: z.string() }) });
+const weather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
+  name: 'weather',
+  description: 'Current weather of a city',
+  schema: z.object({ city: z.string() }),
+});
 
 describe('chat models', () => {
   it('records the conversation in the chat format, bound tools, model, usage with cache reads, and cost, under the active span', async () => {
-    fake.enqueue('POST', '/v1/chat/completions', chatTurn({ content: 'It is sunny in Paris.', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: 120, completion_tokens: 8, cached_tokens: 100 } }));
+    fake.enqueue(
+      'POST',
+      '/v1/chat/completions',
+      chatTurn({ content: 'It is sunny in Paris.', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: 120, completion_tokens: 8, cached_tokens: 100 } }),
+    );
     const model = chat().bindTools([weather]);
     const messages = [
       new SystemMessage('Be brief.'),
@@ -57,7 +65,14 @@ describe('chat models', () => {
       { role: 'assistant', content: 'It is sunny in Paris.' },
     ]);
     expect(llm.attributes['mlflow.chat.tools']).toEqual([
-      { type: 'function', function: { name: 'weather', description: 'Current weather of a city', parameters: expect.objectContaining({ type: 'object', properties: { city: { type: 'string' } } }) } },
+      {
+        type: 'function',
+        function: {
+          name: 'weather',
+          description: 'Current weather of a city',
+          parameters: expect.objectContaining({ type: 'object', properties: { city: { type: 'string' } } }),
+        },
+      },
     ]);
     expect(llm.attributes['mlflow.llm.model']).toBe('gpt-4o-mini-2024-07-18');
     expect(llm.attributes['mlflow.llm.provider']).toBe('openai');
@@ -84,7 +99,7 @@ describe('chat models', () => {
     expect(llm!.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
   });
 
-  it('records a rate limit as an ERROR span with the HTTP status, and the caller gets LangChain\'s error', async () => {
+  it("records a rate limit as an ERROR span with the HTTP status, and the caller gets LangChain's error", async () => {
     fake.enqueue('POST', '/v1/chat/completions', openaiError(429, 'Rate limit reached', 'rate_limit_exceeded'));
     await expect(chat().invoke('hi', { callbacks: [handler] })).rejects.toMatchObject({ status: 429 });
     const [llm] = await h.spans();
@@ -96,14 +111,26 @@ describe('chat models', () => {
   it('records a text LLM as an LLM span with its prompt and completion', async () => {
     fake.route('POST', '/v1/completions', (req) => {
       const body = req.json as { model: string; prompt: string | string[] };
-      return { json: { id: 'cmpl-1', object: 'text_completion', created: 1, model: body.model, choices: [{ index: 0, text: ' world', logprobs: null, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } } };
+      return {
+        json: {
+          id: 'cmpl-1',
+          object: 'text_completion',
+          created: 1,
+          model: body.model,
+          choices: [{ index: 0, text: ' world', logprobs: null, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+        },
+      };
     });
     const llm = new OpenAILLM({ model: 'gpt-3.5-turbo-instruct', apiKey: 'k', configuration: { baseURL: `${fake.url}/v1` }, maxRetries: 0 });
     expect(await llm.invoke('hello', { callbacks: [handler] })).toBe(' world');
     const [span] = await h.spans();
     expect(span!.spanType).toBe('LLM');
     expect(span!.inputs).toEqual({ prompts: ['hello'] });
-    expect(span!.attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'hello' }, { role: 'assistant', content: ' world' }]);
+    expect(span!.attributes['mlflow.chat.messages']).toEqual([
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: ' world' },
+    ]);
     expect(span!.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: 3, output_tokens: 1 });
     expect(span!.attributes['mlflow.llm.model']).toBe('gpt-3.5-turbo-instruct');
   });
@@ -118,7 +145,9 @@ class ShelfRetriever extends BaseRetriever {
 
 describe('retrievers, chains and tools', () => {
   it('records a retriever inside a chain: RETRIEVER span with the documents as outputs, nested under the CHAIN', async () => {
-    const chain = new ShelfRetriever().pipe(RunnableLambda.from((docs: Document[]) => docs.map((d) => d.pageContent).join('\n')).withConfig({ runName: 'join' }));
+    const chain = new ShelfRetriever().pipe(
+      RunnableLambda.from((docs: Document[]) => docs.map((d) => d.pageContent).join('\n')).withConfig({ runName: 'join' }),
+    );
     expect(await chain.invoke('cats', { callbacks: [handler] })).toBe('About cats');
     const spans = await h.spans();
     const seq = byName(spans, 'RunnableSequence');
@@ -132,9 +161,12 @@ describe('retrievers, chains and tools', () => {
   });
 
   it('a failing tool ends its TOOL span ERROR and the error reaches the caller unchanged', async () => {
-    const broken = tool(async () => {
-      throw new Error('database is down');
-    }, { name: 'lookup', description: 'Looks up', schema: z.object({ id: z.number() }) });
+    const broken = tool(
+      async () => {
+        throw new Error('database is down');
+      },
+      { name: 'lookup', description: 'Looks up', schema: z.object({ id: z.number() }) },
+    );
     await expect(broken.invoke({ id: 1 }, { callbacks: [handler] })).rejects.toThrow('database is down');
     const [span] = await h.spans();
     expect(span!.name).toBe('lookup');
@@ -147,11 +179,17 @@ describe('retrievers, chains and tools', () => {
 
 describe('LangGraph', () => {
   it('traces a ReAct agent: graph CHAIN > node CHAINs > CHAT_MODEL / TOOL, user spans in the tool nest under it, and the server has it all', async () => {
-    fake.enqueue('POST', '/v1/chat/completions', chatTurn({ toolCalls: [{ id: 'call_w', name: 'forecast', arguments: { city: 'Paris' } }] }), chatTurn({ content: 'Sunny in Paris.' }));
-    const forecast = tool(
-      async ({ city }: { city: string }) => h.loupe.withSpan(() => `sunny in ${city}`, { name: 'user-lookup', spanType: 'RETRIEVER' }),
-      { name: 'forecast', description: 'Weather forecast', schema: z.object({ city: z.string() }) },
+    fake.enqueue(
+      'POST',
+      '/v1/chat/completions',
+      chatTurn({ toolCalls: [{ id: 'call_w', name: 'forecast', arguments: { city: 'Paris' } }] }),
+      chatTurn({ content: 'Sunny in Paris.' }),
     );
+    const forecast = tool(async ({ city }: { city: string }) => h.loupe.withSpan(() => `sunny in ${city}`, { name: 'user-lookup', spanType: 'RETRIEVER' }), {
+      name: 'forecast',
+      description: 'Weather forecast',
+      schema: z.object({ city: z.string() }),
+    });
     const agent = createReactAgent({ llm: chat(), tools: [forecast] });
     const result = await agent.invoke({ messages: [{ role: 'user', content: 'Weather in Paris?' }] }, { callbacks: [handler] });
     expect(result.messages.at(-1)!.content).toBe('Sunny in Paris.');

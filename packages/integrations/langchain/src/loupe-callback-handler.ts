@@ -26,7 +26,14 @@ const HIDDEN_TAG = 'langsmith:hidden';
 /** LangGraph's control-flow throws (interrupts, `Command` to a parent graph): not failures. */
 const BUBBLE_UP = new Set(['GraphBubbleUp', 'GraphInterrupt', 'NodeInterrupt', 'ParentCommand']);
 
-const PROVIDERS: Record<string, string> = { google_genai: 'gemini', google_vertexai: 'gemini', google: 'gemini', amazon_bedrock: 'bedrock', bedrock: 'bedrock', bedrock_converse: 'bedrock' };
+const PROVIDERS: Record<string, string> = {
+  google_genai: 'gemini',
+  google_vertexai: 'gemini',
+  google: 'gemini',
+  amazon_bedrock: 'bedrock',
+  bedrock: 'bedrock',
+  bedrock_converse: 'bedrock',
+};
 
 function runName(serialized: Serialized | undefined, name: string | undefined, fallback: string): string {
   if (name) return name;
@@ -95,7 +102,14 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
     return undefined;
   }
 
-  private start(runId: string, parentRunId: string | undefined, name: string, spanType: SpanTypeName, inputs: unknown, attributes?: Record<string, unknown>): LoupeSpan | undefined {
+  private start(
+    runId: string,
+    parentRunId: string | undefined,
+    name: string,
+    spanType: SpanTypeName,
+    inputs: unknown,
+    attributes?: Record<string, unknown>,
+  ): LoupeSpan | undefined {
     try {
       const parent = this.parentSpan(parentRunId);
       const span = this.loupe.startSpan({ name, spanType, inputs, ...(attributes ? { attributes } : {}), ...(parent ? { parent } : {}) });
@@ -122,7 +136,8 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
 
   private fail(runId: string, err: unknown): void {
     this.finish(runId, (span) => {
-      if (typeof err === 'object' && err !== null && BUBBLE_UP.has((err as { name?: string }).name ?? '')) span.addEvent('langgraph.interrupt', { type: (err as { name: string }).name });
+      if (typeof err === 'object' && err !== null && BUBBLE_UP.has((err as { name?: string }).name ?? ''))
+        span.addEvent('langgraph.interrupt', { type: (err as { name: string }).name });
       else recordError(span, err);
     });
   }
@@ -137,7 +152,16 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
 
   // LangChain's CallbackManager passes (chain, inputs, runId, parentRunId, tags, metadata, runType,
   // runName): its .d.ts names positions 3, 6 and 7 differently (runType, runName, parentRunId).
-  override handleChainStart(chain: Serialized, inputs: unknown, runId: string, parentRunId?: string, tags?: string[], _metadata?: Record<string, unknown>, _runType?: string, name?: string): void {
+  override handleChainStart(
+    chain: Serialized,
+    inputs: unknown,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+    _metadata?: Record<string, unknown>,
+    _runType?: string,
+    name?: string,
+  ): void {
     if (tags?.includes(HIDDEN_TAG)) {
       this.hidden.set(runId, parentRunId);
       return;
@@ -153,15 +177,39 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
     this.fail(runId, err);
   }
 
-  override handleChatModelStart(llm: Serialized, messages: unknown[][], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, name?: string): void {
+  override handleChatModelStart(
+    llm: Serialized,
+    messages: unknown[][],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    name?: string,
+  ): void {
     const list = messages[0] ?? [];
     this.start(runId, parentRunId, runName(llm, name, 'ChatModel'), 'CHAT_MODEL', plainValue(list), this.invocationAttributes(extraParams));
     this.recordModelStart(runId, llm, extraParams, metadata, toChatMessages(list));
   }
 
-  override handleLLMStart(llm: Serialized, prompts: string[], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, name?: string): void {
+  override handleLLMStart(
+    llm: Serialized,
+    prompts: string[],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    name?: string,
+  ): void {
     this.start(runId, parentRunId, runName(llm, name, 'LLM'), 'LLM', { prompts }, this.invocationAttributes(extraParams));
-    this.recordModelStart(runId, llm, extraParams, metadata, prompts.slice(0, 1).map((p) => ({ role: 'user', content: p })));
+    this.recordModelStart(
+      runId,
+      llm,
+      extraParams,
+      metadata,
+      prompts.slice(0, 1).map((p) => ({ role: 'user', content: p })),
+    );
   }
 
   private invocationAttributes(extraParams: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
@@ -172,12 +220,20 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
   }
 
   /** Request model, provider, tools and messages now; the answer and usage are added at the end. */
-  private recordModelStart(runId: string, llm: Serialized, extraParams: Record<string, unknown> | undefined, metadata: Record<string, unknown> | undefined, messages: ChatMessage[]): void {
+  private recordModelStart(
+    runId: string,
+    llm: Serialized,
+    extraParams: Record<string, unknown> | undefined,
+    metadata: Record<string, unknown> | undefined,
+    messages: ChatMessage[],
+  ): void {
     const run = this.runs.get(runId);
     if (!run) return;
     const params = (extraParams?.invocation_params ?? {}) as Record<string, unknown>;
     const kwargs = (llm as { kwargs?: Record<string, unknown> }).kwargs ?? {};
-    const model = [params.model, params.model_name, params.modelName, metadata?.ls_model_name, kwargs.model, kwargs.model_name].find((m): m is string => typeof m === 'string' && m.length > 0);
+    const model = [params.model, params.model_name, params.modelName, metadata?.ls_model_name, kwargs.model, kwargs.model_name].find(
+      (m): m is string => typeof m === 'string' && m.length > 0,
+    );
     const lsProvider = typeof metadata?.ls_provider === 'string' ? metadata.ls_provider.toLowerCase() : undefined;
     const provider = lsProvider ? (PROVIDERS[lsProvider] ?? lsProvider) : undefined;
     recordLlm(run.span, { model, provider, messages, tools: toChatTools(params.tools) });
@@ -196,7 +252,11 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
     this.finish(runId, (span, run) => {
       span.setOutputs(plainValue(output));
       const g = firstGeneration(output);
-      const answer: ChatMessage | undefined = g?.message ? toChatMessage(g.message) : g?.text !== undefined ? { role: 'assistant', content: g.text } : undefined;
+      const answer: ChatMessage | undefined = g?.message
+        ? toChatMessage(g.message)
+        : g?.text !== undefined
+          ? { role: 'assistant', content: g.text }
+          : undefined;
       const request = run.request ?? [];
       const provider = run.provider ? undefined : g?.message?.response_metadata?.model_provider;
       recordLlm(span, {
@@ -213,8 +273,24 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
     this.fail(runId, err);
   }
 
-  override handleToolStart(tool: Serialized, input: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: Record<string, unknown>, name?: string, toolCallId?: string): void {
-    this.start(runId, parentRunId, runName(tool, name, 'Tool'), 'TOOL', plainValue(maybeJson(input)), toolCallId ? { 'langchain.tool_call_id': toolCallId } : undefined);
+  override handleToolStart(
+    tool: Serialized,
+    input: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    name?: string,
+    toolCallId?: string,
+  ): void {
+    this.start(
+      runId,
+      parentRunId,
+      runName(tool, name, 'Tool'),
+      'TOOL',
+      plainValue(maybeJson(input)),
+      toolCallId ? { 'langchain.tool_call_id': toolCallId } : undefined,
+    );
   }
 
   override handleToolEnd(output: unknown, runId: string): void {
@@ -230,7 +306,15 @@ export class LoupeCallbackHandler extends BaseCallbackHandler implements RunSpan
     this.fail(runId, err);
   }
 
-  override handleRetrieverStart(retriever: Serialized, query: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: Record<string, unknown>, name?: string): void {
+  override handleRetrieverStart(
+    retriever: Serialized,
+    query: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    name?: string,
+  ): void {
     this.start(runId, parentRunId, runName(retriever, name, 'Retriever'), 'RETRIEVER', query);
   }
 

@@ -80,7 +80,8 @@ export function plainValue(value: unknown, depth = 0): unknown {
       // Fall through to the fields.
     }
   }
-  if (typeof (value as { aborted?: unknown }).aborted === 'boolean' && typeof (value as { addEventListener?: unknown }).addEventListener === 'function') return undefined;
+  if (typeof (value as { aborted?: unknown }).aborted === 'boolean' && typeof (value as { addEventListener?: unknown }).addEventListener === 'function')
+    return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const p = plainValue(v, depth + 1);

@@ -18,7 +18,9 @@ describe('registerLoupeHandler', () => {
   it('traces runs started without callbacks, once even when the handler is passed too', async () => {
     const handler = registerLoupeHandler({ loupe: h.loupe });
     const model = new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'k', configuration: { baseURL: `${fake.url}/v1` }, maxRetries: 0 });
-    const chain = RunnableLambda.from((q: string) => `Question: ${q}`).withConfig({ runName: 'prompt' }).pipe(model);
+    const chain = RunnableLambda.from((q: string) => `Question: ${q}`)
+      .withConfig({ runName: 'prompt' })
+      .pipe(model);
     const answer = await chain.invoke('hi');
     expect(answer.content).toBe('Echo: Question: hi');
     await model.invoke('again', { callbacks: [handler] });

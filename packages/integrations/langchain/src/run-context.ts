@@ -46,16 +46,19 @@ function spanFor(config: unknown): LoupeSpan | undefined {
  * installRunContext(); // done by `new LoupeCallbackHandler()`
  */
 export function installRunContext(): void {
-  patchMethod(AsyncLocalStorageProviderSingleton, 'runWithConfig', (original) =>
-    function (this: unknown, config: unknown, callback: () => unknown, ...rest: unknown[]) {
-      let span: LoupeSpan | undefined;
-      try {
-        span = spanFor(config);
-      } catch {
-        span = undefined;
-      }
-      const inner = span ? () => runInSpan(span, callback) : callback;
-      return original.call(this, config, inner, ...rest);
-    },
+  patchMethod(
+    AsyncLocalStorageProviderSingleton,
+    'runWithConfig',
+    (original) =>
+      function (this: unknown, config: unknown, callback: () => unknown, ...rest: unknown[]) {
+        let span: LoupeSpan | undefined;
+        try {
+          span = spanFor(config);
+        } catch {
+          span = undefined;
+        }
+        const inner = span ? () => runInSpan(span, callback) : callback;
+        return original.call(this, config, inner, ...rest);
+      },
   );
 }

@@ -54,11 +54,23 @@ function toolCallsOf(message: LangChainMessage): ChatToolCall[] {
   const raw = message.additional_kwargs?.tool_calls;
   if (!Array.isArray(raw)) return [];
   return raw
-    .filter((c): c is { id?: string; function: { name: string; arguments?: unknown } } => typeof c === 'object' && c !== null && typeof (c as { function?: { name?: unknown } }).function?.name === 'string')
+    .filter(
+      (c): c is { id?: string; function: { name: string; arguments?: unknown } } =>
+        typeof c === 'object' && c !== null && typeof (c as { function?: { name?: unknown } }).function?.name === 'string',
+    )
     .map((c, i) => ({ id: c.id ?? `call_${i}`, type: 'function', function: { name: c.function.name, arguments: asText(c.function.arguments ?? '{}') } }));
 }
 
-const ROLES: Record<string, ChatMessage['role']> = { human: 'user', user: 'user', ai: 'assistant', assistant: 'assistant', system: 'system', developer: 'system', tool: 'tool', function: 'tool' };
+const ROLES: Record<string, ChatMessage['role']> = {
+  human: 'user',
+  user: 'user',
+  ai: 'assistant',
+  assistant: 'assistant',
+  system: 'system',
+  developer: 'system',
+  tool: 'tool',
+  function: 'tool',
+};
 
 /**
  * One LangChain message in the chat format.
@@ -121,8 +133,14 @@ export function toChatTools(tools: unknown): ChatTool[] {
     const fn = tool.function as Record<string, unknown> | undefined;
     const spec = tool.toolSpec as Record<string, unknown> | undefined;
     if (fn) out.push(...[functionTool(fn.name, fn.description, fn.parameters)].filter((x): x is ChatTool => x !== undefined));
-    else if (Array.isArray(tool.functionDeclarations)) out.push(...toChatTools((tool.functionDeclarations as Record<string, unknown>[]).map((d) => ({ function: d }))));
-    else if (spec) out.push(...[functionTool(spec.name, spec.description, (spec.inputSchema as { json?: unknown } | undefined)?.json)].filter((x): x is ChatTool => x !== undefined));
+    else if (Array.isArray(tool.functionDeclarations))
+      out.push(...toChatTools((tool.functionDeclarations as Record<string, unknown>[]).map((d) => ({ function: d }))));
+    else if (spec)
+      out.push(
+        ...[functionTool(spec.name, spec.description, (spec.inputSchema as { json?: unknown } | undefined)?.json)].filter(
+          (x): x is ChatTool => x !== undefined,
+        ),
+      );
     else {
       const converted = functionTool(tool.name, tool.description, tool.input_schema ?? tool.parameters ?? tool.schema);
       if (converted) out.push(converted);

@@ -24,7 +24,8 @@ beforeAll(async () => {
     id: 'weather',
     description: 'Current weather of a city',
     inputSchema: z.object({ city: z.string() }),
-    execute: async ({ context, tracingContext }) => exporter.runInSpan(tracingContext, () => h.loupe.withSpan(() => ({ forecast: `sunny in ${context.city}` }), { name: 'user-lookup' })),
+    execute: async ({ context, tracingContext }) =>
+      exporter.runInSpan(tracingContext, () => h.loupe.withSpan(() => ({ forecast: `sunny in ${context.city}` }), { name: 'user-lookup' })),
   });
   const agent = new Agent({
     name: 'Weather Agent',
@@ -33,10 +34,23 @@ beforeAll(async () => {
     model: createOpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'k' }).chat('gpt-4o-mini'),
     tools: { weather },
   });
-  const streamer = new Agent({ name: 'Streamer', instructions: 'You answer.', model: createOpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'k' }).chat('gpt-4o-mini') });
+  const streamer = new Agent({
+    name: 'Streamer',
+    instructions: 'You answer.',
+    model: createOpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'k' }).chat('gpt-4o-mini'),
+  });
   // Mastra's model router with an OpenAI-compatible URL.
-  const routed = new Agent({ name: 'Routed', instructions: 'You answer.', model: { id: 'openai/gpt-4o-mini', url: `${fake.url}/v1`, apiKey: 'k' }, tools: { weather } });
-  mastra = new Mastra({ agents: { weatherAgent: agent, streamer, routed }, observability: { configs: { loupe: { serviceName: 'mastra-test', exporters: [exporter] } } }, logger: false });
+  const routed = new Agent({
+    name: 'Routed',
+    instructions: 'You answer.',
+    model: { id: 'openai/gpt-4o-mini', url: `${fake.url}/v1`, apiKey: 'k' },
+    tools: { weather },
+  });
+  mastra = new Mastra({
+    agents: { weatherAgent: agent, streamer, routed },
+    observability: { configs: { loupe: { serviceName: 'mastra-test', exporters: [exporter] } } },
+    logger: false,
+  });
 });
 afterAll(async () => {
   await mastra.shutdown?.();
@@ -49,7 +63,12 @@ const byName = (spans: CapturedSpan[], name: string) => {
 };
 
 const toolThenAnswer = () =>
-  fake.enqueue('POST', '/v1/chat/completions', chatTurn({ toolCalls: [{ id: 'call_w', name: 'weather', arguments: { city: 'Paris' } }], usage: { prompt_tokens: 40, completion_tokens: 6 } }), chatTurn({ content: 'It is sunny in Paris.', usage: { prompt_tokens: 70, completion_tokens: 7, cached_tokens: 32 } }));
+  fake.enqueue(
+    'POST',
+    '/v1/chat/completions',
+    chatTurn({ toolCalls: [{ id: 'call_w', name: 'weather', arguments: { city: 'Paris' } }], usage: { prompt_tokens: 40, completion_tokens: 6 } }),
+    chatTurn({ content: 'It is sunny in Paris.', usage: { prompt_tokens: 70, completion_tokens: 7, cached_tokens: 32 } }),
+  );
 
 describe('LoupeExporter', () => {
   it('records an agent run with a tool: AGENT > CHAT_MODEL > step > TOOL, the conversation, usage and cost, under the active span, and the server has it', async () => {
@@ -77,9 +96,14 @@ describe('LoupeExporter', () => {
       { role: 'assistant', content: 'It is sunny in Paris.' },
     ]);
     // Mastra cuts the AI SDK provider's request object at depth, so the schema is not there to record.
-    expect(llm.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: expect.objectContaining({ name: 'weather', description: 'Current weather of a city' }) }]);
+    expect(llm.attributes['mlflow.chat.tools']).toEqual([
+      { type: 'function', function: expect.objectContaining({ name: 'weather', description: 'Current weather of a city' }) },
+    ]);
     const steps = spans.filter((s) => s.parentId === llm.spanId);
-    expect(steps.map((s) => [s.name, s.spanType])).toEqual([['step: 0', 'CHAIN'], ['step: 1', 'CHAIN']]);
+    expect(steps.map((s) => [s.name, s.spanType])).toEqual([
+      ['step: 0', 'CHAIN'],
+      ['step: 1', 'CHAIN'],
+    ]);
     expect(steps.every((s) => s.attributes['mlflow.chat.tokenUsage'] === undefined)).toBe(true);
     const tool = byName(spans, 'weather');
     expect(tool.spanType).toBe('TOOL');
@@ -111,7 +135,10 @@ describe('LoupeExporter', () => {
     const llm = spans.find((s) => s.spanType === 'CHAT_MODEL')!;
     expect(llm.events.map((e) => e.name)).toContain('loupe.stream.first_chunk');
     expect(llm.attributes['loupe.stream.chunks']).toBeGreaterThan(0);
-    expect((llm.attributes['mlflow.chat.messages'] as { content: unknown }[]).at(-1)).toEqual({ role: 'assistant', content: 'A streamed answer in several chunks.' });
+    expect((llm.attributes['mlflow.chat.messages'] as { content: unknown }[]).at(-1)).toEqual({
+      role: 'assistant',
+      content: 'A streamed answer in several chunks.',
+    });
     expect(llm.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
     expect(llm.attributes['mlflow.llm.provider']).toBe('openai');
     expect(byName(spans, 'Streamer').spanType).toBe('AGENT');
@@ -119,7 +146,10 @@ describe('LoupeExporter', () => {
 
   it('records a rate-limited call as ERROR model spans with the error, and the caller gets the AI SDK error', async () => {
     fake.enqueue('POST', '/v1/chat/completions', openaiError(429, 'Rate limit reached', 'rate_limit_exceeded'));
-    await expect(mastra.getAgent('weatherAgent').generate('hi', { modelSettings: { maxRetries: 0 } })).rejects.toMatchObject({ name: 'AI_APICallError', message: 'Rate limit reached' });
+    await expect(mastra.getAgent('weatherAgent').generate('hi', { modelSettings: { maxRetries: 0 } })).rejects.toMatchObject({
+      name: 'AI_APICallError',
+      message: 'Rate limit reached',
+    });
     expect(fake.requests).toHaveLength(1);
     const spans = await h.spans();
     const llm = spans.find((s) => s.spanType === 'CHAT_MODEL')!;
@@ -145,8 +175,27 @@ describe('LoupeExporter', () => {
   it('ignores a later end of an agent run it ended after a failed generation (a Mastra that ends it itself)', async () => {
     const local = new LoupeExporter({ loupe: h.loupe });
     const at = Date.now();
-    const agentRun = { id: 'a1', traceId: 't1', type: 'agent_run', name: "agent run: 'support'", attributes: { agentId: 'support' }, startTime: new Date(at), isRootSpan: true, isEvent: false };
-    const generation = { id: 'g1', traceId: 't1', parentSpanId: 'a1', type: 'model_generation', name: "llm: 'gpt-4o-mini'", attributes: { model: 'gpt-4o-mini' }, startTime: new Date(at + 1), isRootSpan: false, isEvent: false };
+    const agentRun = {
+      id: 'a1',
+      traceId: 't1',
+      type: 'agent_run',
+      name: "agent run: 'support'",
+      attributes: { agentId: 'support' },
+      startTime: new Date(at),
+      isRootSpan: true,
+      isEvent: false,
+    };
+    const generation = {
+      id: 'g1',
+      traceId: 't1',
+      parentSpanId: 'a1',
+      type: 'model_generation',
+      name: "llm: 'gpt-4o-mini'",
+      attributes: { model: 'gpt-4o-mini' },
+      startTime: new Date(at + 1),
+      isRootSpan: false,
+      isEvent: false,
+    };
     const send = (type: string, span: object) => local.exportEvent({ type, exportedSpan: span } as unknown as Parameters<LoupeExporter['exportEvent']>[0]);
     await send('span_started', agentRun);
     await send('span_started', generation);
@@ -175,6 +224,15 @@ describe('LoupeExporter', () => {
       { role: 'assistant', content: 'Echo: Routed hello' },
     ]);
     // The router sends its request body as JSON text, so the tool schemas arrive whole.
-    expect(llm.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: { name: 'weather', description: 'Current weather of a city', parameters: expect.objectContaining({ properties: { city: { type: 'string' } } }) } }]);
+    expect(llm.attributes['mlflow.chat.tools']).toEqual([
+      {
+        type: 'function',
+        function: {
+          name: 'weather',
+          description: 'Current weather of a city',
+          parameters: expect.objectContaining({ properties: { city: { type: 'string' } } }),
+        },
+      },
+    ]);
   });
 });

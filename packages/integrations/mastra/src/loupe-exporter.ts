@@ -48,7 +48,6 @@ function usageOf(u: Record<string, unknown> | undefined): TokenUsage | undefined
   return { input_tokens: input ?? 0, output_tokens: output ?? 0, ...(cached ? { cache_read_input_tokens: cached } : {}) };
 }
 
-
 /** Span inputs: a model step's raw request body as JSON, anything else as Mastra has it. */
 function inputsOf(span: AnyExportedAISpan): unknown {
   const input = span.input as { body?: unknown } | undefined;
@@ -166,7 +165,11 @@ export class LoupeExporter implements AITracingExporter {
       spanType: TYPES[span.type] ?? 'UNKNOWN',
       inputs: inputsOf(span),
       startTime: span.startTime,
-      attributes: { 'mastra.span_type': span.type, ...(span.attributes ? { 'mastra.attributes': span.attributes } : {}), ...(metadata ? { 'mastra.metadata': metadata } : {}) },
+      attributes: {
+        'mastra.span_type': span.type,
+        ...(span.attributes ? { 'mastra.attributes': span.attributes } : {}),
+        ...(metadata ? { 'mastra.metadata': metadata } : {}),
+      },
       ...(parent ? { parent } : {}),
     });
     const node: Node = { span: loupeSpan, ...(span.parentSpanId ? { parentId: span.parentSpanId } : {}) };
@@ -244,7 +247,8 @@ export class LoupeExporter implements AITracingExporter {
     const out = span.output as { toolCallId?: unknown; result?: unknown; error?: unknown } | undefined;
     const gen = this.generationOf(span.parentSpanId);
     if (gen && (span.attributes as { chunkType?: string } | undefined)?.chunkType === 'error') gen.error = chunkError(out?.error);
-    if (gen && (span.attributes as { chunkType?: string } | undefined)?.chunkType === 'tool-result' && typeof out?.toolCallId === 'string') gen.toolResults.set(out.toolCallId, out.result);
+    if (gen && (span.attributes as { chunkType?: string } | undefined)?.chunkType === 'tool-result' && typeof out?.toolCallId === 'string')
+      gen.toolResults.set(out.toolCallId, out.result);
   }
 
   private stepEnded(span: AnyExportedAISpan): void {
@@ -264,7 +268,12 @@ export class LoupeExporter implements AITracingExporter {
     for (const step of gen.steps) {
       messages.push(step);
       for (const call of step.tool_calls ?? []) {
-        if (gen.toolResults.has(call.id)) messages.push({ role: 'tool', tool_call_id: call.id, content: typeof gen.toolResults.get(call.id) === 'string' ? (gen.toolResults.get(call.id) as string) : JSON.stringify(gen.toolResults.get(call.id)) });
+        if (gen.toolResults.has(call.id))
+          messages.push({
+            role: 'tool',
+            tool_call_id: call.id,
+            content: typeof gen.toolResults.get(call.id) === 'string' ? (gen.toolResults.get(call.id) as string) : JSON.stringify(gen.toolResults.get(call.id)),
+          });
       }
     }
     recordLlm(loupeSpan, {
@@ -291,7 +300,8 @@ export class LoupeExporter implements AITracingExporter {
 function errorOf(info: NonNullable<AnyExportedAISpan['errorInfo']>): Error {
   const err = new Error(info.message);
   if (info.id) err.name = info.id;
-  const status = (info.details as { statusCode?: unknown; status?: unknown } | undefined)?.statusCode ?? (info.details as { status?: unknown } | undefined)?.status;
+  const status =
+    (info.details as { statusCode?: unknown; status?: unknown } | undefined)?.statusCode ?? (info.details as { status?: unknown } | undefined)?.status;
   return Object.assign(err, typeof status === 'number' ? { status } : {});
 }
 

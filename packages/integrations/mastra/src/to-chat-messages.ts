@@ -23,7 +23,11 @@ function toolResultText(part: Part): string {
 }
 
 function toolCallOf(part: Part, index: number): ChatToolCall {
-  return { id: String(part.toolCallId ?? `call_${index}`), type: 'function', function: { name: String(part.toolName ?? ''), arguments: asText(part.input ?? part.args ?? {}) } };
+  return {
+    id: String(part.toolCallId ?? `call_${index}`),
+    type: 'function',
+    function: { name: String(part.toolName ?? ''), arguments: asText(part.input ?? part.args ?? {}) },
+  };
 }
 
 function contentOf(parts: Part[]): string | ChatContentPart[] | null {
@@ -53,7 +57,8 @@ export function toChatMessages(messages: unknown): ChatMessage[] {
     const { role, content } = m as { role?: string; content?: unknown };
     const parts: Part[] = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? (content as Part[]) : [];
     if (role === 'tool') {
-      for (const p of parts.filter((x) => x.type === 'tool-result')) out.push({ role: 'tool', tool_call_id: String(p.toolCallId ?? ''), content: toolResultText(p) });
+      for (const p of parts.filter((x) => x.type === 'tool-result'))
+        out.push({ role: 'tool', tool_call_id: String(p.toolCallId ?? ''), content: toolResultText(p) });
     } else if (role === 'assistant') {
       const calls = parts.filter((x) => x.type === 'tool-call').map(toolCallOf);
       out.push({ role: 'assistant', content: contentOf(parts), ...(calls.length > 0 ? { tool_calls: calls } : {}) });
@@ -88,7 +93,10 @@ export function toolsOfBody(body: unknown): ChatTool[] {
     let parameters = (fn.parameters ?? fn.input_schema) as Record<string, unknown> | undefined;
     // Mastra cuts deep span inputs to "[MaxDepth]": a cut schema would be wrong, so it is left out.
     if (parameters && JSON.stringify(parameters).includes('"[MaxDepth]"')) parameters = undefined;
-    out.push({ type: 'function', function: { name: fn.name, ...(typeof fn.description === 'string' ? { description: fn.description } : {}), ...(parameters ? { parameters } : {}) } });
+    out.push({
+      type: 'function',
+      function: { name: fn.name, ...(typeof fn.description === 'string' ? { description: fn.description } : {}), ...(parameters ? { parameters } : {}) },
+    });
   }
   return out;
 }

@@ -1,4 +1,15 @@
-import { decodeJson, type IntegrationOptions, isObject, loupeOf, openAIChatMessage, openAIResponseAnswer, openAIResponseItems, openAITools, openAIUsage, recordLlm } from '@loupe/sdk/genai';
+import {
+  decodeJson,
+  type IntegrationOptions,
+  isObject,
+  loupeOf,
+  openAIChatMessage,
+  openAIResponseAnswer,
+  openAIResponseItems,
+  openAITools,
+  openAIUsage,
+  recordLlm,
+} from '@loupe/sdk/genai';
 import type { Loupe, LoupeSpan } from '@loupe/sdk';
 import type { Span, Trace, TracingProcessor } from '@openai/agents';
 
@@ -94,7 +105,12 @@ export class LoupeTracingProcessor implements TracingProcessor {
       const [name, spanType] = nameAndType(data);
       // Started now rather than at the SDK's `startedAt`: that is ISO text with whole milliseconds,
       // which would misorder spans begun in the same millisecond (the processor runs as the span starts).
-      const loupeSpan = this.loupe.startSpan({ name, spanType, parent: hostOf(parent), attributes: { 'openai_agents.span_type': data.type, 'openai_agents.span_id': span.spanId } });
+      const loupeSpan = this.loupe.startSpan({
+        name,
+        spanType,
+        parent: hostOf(parent),
+        attributes: { 'openai_agents.span_type': data.type, 'openai_agents.span_id': span.spanId },
+      });
       this.nodes.set(span.spanId, { span: loupeSpan, parent, traceId: span.traceId, summarises: data.type === 'agent' });
     });
   }
@@ -167,16 +183,29 @@ function record(node: Node, data: Json & { type: string }): void {
   const span = node.span!;
   switch (data.type) {
     case 'agent':
-      span.setAttributes({ 'openai_agents.tools': data.tools ?? [], 'openai_agents.handoffs': data.handoffs ?? [], ...(data.output_type ? { 'openai_agents.output_type': data.output_type } : {}) });
+      span.setAttributes({
+        'openai_agents.tools': data.tools ?? [],
+        'openai_agents.handoffs': data.handoffs ?? [],
+        ...(data.output_type ? { 'openai_agents.output_type': data.output_type } : {}),
+      });
       return;
     case 'response': {
       const response = isObject(data._response) ? data._response : undefined;
-      const request = [...(typeof response?.instructions === 'string' && response.instructions ? [{ role: 'system' as const, content: response.instructions }] : []), ...openAIResponseItems(data._input)];
+      const request = [
+        ...(typeof response?.instructions === 'string' && response.instructions ? [{ role: 'system' as const, content: response.instructions }] : []),
+        ...openAIResponseItems(data._input),
+      ];
       const answer = openAIResponseAnswer(response);
       if (data._input !== undefined) span.setInputs(data._input);
       if (response) span.setOutputs(response);
       if (data.response_id) span.setAttribute('openai_agents.response_id', data.response_id);
-      recordLlm(span, { model: typeof response?.model === 'string' ? response.model : undefined, provider: PROVIDER, usage: openAIUsage(response?.usage), messages: [...request, ...(answer ? [answer] : [])], tools: openAITools(response?.tools) });
+      recordLlm(span, {
+        model: typeof response?.model === 'string' ? response.model : undefined,
+        provider: PROVIDER,
+        usage: openAIUsage(response?.usage),
+        messages: [...request, ...(answer ? [answer] : [])],
+        tools: openAITools(response?.tools),
+      });
       summarise(node, request, answer);
       return;
     }
@@ -189,7 +218,12 @@ function record(node: Node, data: Json & { type: string }): void {
       if (data.output !== undefined) span.setOutputs(data.output);
       if (data.model_config) span.setAttribute('openai_agents.model_config', data.model_config);
       const model = isObject(completion) && typeof completion.model === 'string' ? completion.model : typeof data.model === 'string' ? data.model : undefined;
-      recordLlm(span, { model, provider: PROVIDER, usage: openAIUsage(isObject(completion) && completion.usage ? completion.usage : data.usage), messages: [...request, ...(answer ? [answer] : [])] });
+      recordLlm(span, {
+        model,
+        provider: PROVIDER,
+        usage: openAIUsage(isObject(completion) && completion.usage ? completion.usage : data.usage),
+        messages: [...request, ...(answer ? [answer] : [])],
+      });
       summarise(node, request, answer);
       return;
     }

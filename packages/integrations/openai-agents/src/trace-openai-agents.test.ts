@@ -24,7 +24,11 @@ const getWeather = tool({
     const { city } = input as { city: string };
     toolRuns.push(city);
     // The user's own span inside the tool, hung on the tool's span.
-    return h.loupe.withSpan(() => ({ city, forecast: 'sunny', temp: 21 }), { name: 'forecast-lookup', spanType: 'RETRIEVER', parent: processor.loupeSpanOf(getCurrentSpan()) });
+    return h.loupe.withSpan(() => ({ city, forecast: 'sunny', temp: 21 }), {
+      name: 'forecast-lookup',
+      spanType: 'RETRIEVER',
+      parent: processor.loupeSpanOf(getCurrentSpan()),
+    });
   },
 });
 const weatherAgent = () => new Agent({ name: 'Weather agent', instructions: 'Answer weather questions.', model: 'gpt-4o-mini', tools: [getWeather] });
@@ -64,7 +68,10 @@ describe('traceOpenAIAgents', () => {
     fake.enqueue(
       'POST',
       RESPONSES,
-      responsesTurn({ toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }], usage: { prompt_tokens: 300, completion_tokens: 20, cached_tokens: 100 } }),
+      responsesTurn({
+        toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }],
+        usage: { prompt_tokens: 300, completion_tokens: 20, cached_tokens: 100 },
+      }),
       responsesTurn({ content: 'It is sunny in Paris, 21°C.', usage: { prompt_tokens: 400, completion_tokens: 15 } }),
     );
     const result = await h.loupe.withSpan(() => run(weatherAgent(), 'Weather in Paris?'), { name: 'my-app', spanType: 'CHAIN' });
@@ -72,12 +79,26 @@ describe('traceOpenAIAgents', () => {
     expect(toolRuns).toEqual(['Paris']);
 
     const spans = await h.spans();
-    expect(tree(spans)).toEqual(['my-app (CHAIN)', '  Agent workflow (CHAIN)', '    Weather agent (AGENT)', '      Response (CHAT_MODEL)', '      get_weather (TOOL)', '        forecast-lookup (RETRIEVER)', '      Response (CHAT_MODEL)']);
+    expect(tree(spans)).toEqual([
+      'my-app (CHAIN)',
+      '  Agent workflow (CHAIN)',
+      '    Weather agent (AGENT)',
+      '      Response (CHAT_MODEL)',
+      '      get_weather (TOOL)',
+      '        forecast-lookup (RETRIEVER)',
+      '      Response (CHAT_MODEL)',
+    ]);
     const [, workflow, agent, first, toolSpan, , second] = spans;
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
-    expect(first!.attributes).toMatchObject({ 'mlflow.llm.model': 'gpt-4o-mini', 'mlflow.llm.provider': 'openai', 'mlflow.chat.tokenUsage': { input_tokens: 300, output_tokens: 20, total_tokens: 320, cache_read_input_tokens: 100 } });
+    expect(first!.attributes).toMatchObject({
+      'mlflow.llm.model': 'gpt-4o-mini',
+      'mlflow.llm.provider': 'openai',
+      'mlflow.chat.tokenUsage': { input_tokens: 300, output_tokens: 20, total_tokens: 320, cache_read_input_tokens: 100 },
+    });
     expect(first!.attributes['mlflow.llm.cost']).toBeDefined();
-    expect(first!.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: expect.objectContaining({ name: 'get_weather', description: 'Weather of a city' }) }]);
+    expect(first!.attributes['mlflow.chat.tools']).toEqual([
+      { type: 'function', function: expect.objectContaining({ name: 'get_weather', description: 'Weather of a city' }) },
+    ]);
     const call = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
     expect(first!.attributes['mlflow.chat.messages']).toEqual([
       { role: 'system', content: 'Answer weather questions.' },
@@ -92,17 +113,32 @@ describe('traceOpenAIAgents', () => {
     ]);
     expect(agent!.attributes['openai_agents.tools']).toEqual(['get_weather']);
     expect(agent!.outputs).toBe('It is sunny in Paris, 21°C.');
-    expect(workflow!.inputs).toEqual([{ role: 'system', content: 'Answer weather questions.' }, { role: 'user', content: 'Weather in Paris?' }]);
+    expect(workflow!.inputs).toEqual([
+      { role: 'system', content: 'Answer weather questions.' },
+      { role: 'user', content: 'Weather in Paris?' },
+    ]);
     expect(toolSpan!.startMs).toBeGreaterThanOrEqual(first!.endMs - 1);
   });
 
   it('records Chat Completions mode as generation spans, and a failed model call as errors up the tree', async () => {
     setOpenAIAPI('chat_completions');
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'c1', name: 'get_weather', arguments: { city: 'Oslo' } }] }), chatTurn({ content: 'Cold in Oslo.' }));
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'c1', name: 'get_weather', arguments: { city: 'Oslo' } }] }),
+      chatTurn({ content: 'Cold in Oslo.' }),
+    );
     const result = await run(weatherAgent(), 'Oslo?');
     expect(result.finalOutput).toBe('Cold in Oslo.');
     const spans = await h.spans();
-    expect(tree(spans)).toEqual(['Agent workflow (CHAIN)', '  Weather agent (AGENT)', '    Generation (CHAT_MODEL)', '    get_weather (TOOL)', '      forecast-lookup (RETRIEVER)', '    Generation (CHAT_MODEL)']);
+    expect(tree(spans)).toEqual([
+      'Agent workflow (CHAIN)',
+      '  Weather agent (AGENT)',
+      '    Generation (CHAT_MODEL)',
+      '    get_weather (TOOL)',
+      '      forecast-lookup (RETRIEVER)',
+      '    Generation (CHAT_MODEL)',
+    ]);
     const generation = spans[2]!;
     expect(generation.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
     expect((generation.attributes['mlflow.chat.messages'] as { role: string }[]).map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
@@ -126,13 +162,29 @@ describe('traceOpenAIAgents', () => {
       handoffs: [french],
       inputGuardrails: [{ name: 'no secrets', execute: async () => ({ outputInfo: { checked: true }, tripwireTriggered: false }) }],
     });
-    fake.enqueue('POST', RESPONSES, responsesTurn({ toolCalls: [{ id: 'h1', name: 'transfer_to_French_agent', arguments: {} }] }), responsesTurn({ content: 'Bonjour !' }));
+    fake.enqueue(
+      'POST',
+      RESPONSES,
+      responsesTurn({ toolCalls: [{ id: 'h1', name: 'transfer_to_French_agent', arguments: {} }] }),
+      responsesTurn({ content: 'Bonjour !' }),
+    );
     const result = await run(triage, 'Hello in French?');
     expect(result.finalOutput).toBe('Bonjour !');
     const spans = await h.spans();
-    expect(tree(spans)).toEqual(['Agent workflow (CHAIN)', '  Triage agent (AGENT)', '    no secrets (EVALUATOR)', '    Response (CHAT_MODEL)', '    Handoff → French agent (CHAIN)', '  French agent (AGENT)', '    Response (CHAT_MODEL)']);
+    expect(tree(spans)).toEqual([
+      'Agent workflow (CHAIN)',
+      '  Triage agent (AGENT)',
+      '    no secrets (EVALUATOR)',
+      '    Response (CHAT_MODEL)',
+      '    Handoff → French agent (CHAIN)',
+      '  French agent (AGENT)',
+      '    Response (CHAT_MODEL)',
+    ]);
     expect(spans.find((s) => s.name === 'no secrets')).toMatchObject({ spanType: 'EVALUATOR', outputs: { triggered: false } });
-    expect(spans.find((s) => s.spanType === 'CHAIN' && s.name.startsWith('Handoff'))).toMatchObject({ inputs: { from_agent: 'Triage agent' }, outputs: { to_agent: 'French agent' } });
+    expect(spans.find((s) => s.spanType === 'CHAIN' && s.name.startsWith('Handoff'))).toMatchObject({
+      inputs: { from_agent: 'Triage agent' },
+      outputs: { to_agent: 'French agent' },
+    });
 
     h.clear();
     fake.enqueue('POST', RESPONSES, responsesTurn({ content: 'Streamed reply from the agent.' }));
@@ -152,21 +204,39 @@ describe('traceOpenAIAgents', () => {
     fake.enqueue(
       'POST',
       RESPONSES,
-      responsesTurn({ toolCalls: [{ id: 'call_9', name: 'get_weather', arguments: { city: 'Rome' } }], usage: { prompt_tokens: 1000, completion_tokens: 100 } }),
+      responsesTurn({
+        toolCalls: [{ id: 'call_9', name: 'get_weather', arguments: { city: 'Rome' } }],
+        usage: { prompt_tokens: 1000, completion_tokens: 100 },
+      }),
       responsesTurn({ content: 'Sunny in Rome.', usage: { prompt_tokens: 2000, completion_tokens: 200, cached_tokens: 1000 } }),
     );
-    const traceId = await h.loupe.withSpan(async (root) => {
-      await run(weatherAgent(), 'Rome?');
-      return root.traceId;
-    }, { name: 'weather-request', spanType: 'CHAIN' });
+    const traceId = await h.loupe.withSpan(
+      async (root) => {
+        await run(weatherAgent(), 'Rome?');
+        return root.traceId;
+      },
+      { name: 'weather-request', spanType: 'CHAIN' },
+    );
     const trace = await h.serverTrace(traceId);
     // Spans begun within the same millisecond may come back in either order: compare as a set.
-    expect(trace.spans.map((s) => s.name).sort()).toEqual(['Agent workflow', 'Response', 'Response', 'Weather agent', 'forecast-lookup', 'get_weather', 'weather-request']);
+    expect(trace.spans.map((s) => s.name).sort()).toEqual([
+      'Agent workflow',
+      'Response',
+      'Response',
+      'Weather agent',
+      'forecast-lookup',
+      'get_weather',
+      'weather-request',
+    ]);
     expect(trace.spans.find((s) => s.name === 'forecast-lookup')!.parentId).toBe(trace.spans.find((s) => s.name === 'get_weather')!.spanId);
     const byName = (n: string) => trace.spans.filter((s) => s.name === n);
     expect(byName('Weather agent')[0]!.parentId).toBe(byName('Agent workflow')[0]!.spanId);
     expect(byName('get_weather')[0]!.parentId).toBe(byName('Weather agent')[0]!.spanId);
-    expect(byName('Response').map((s) => (s.attributes['mlflow.chat.messages'] as unknown[]).length).sort()).toEqual([3, 5]);
+    expect(
+      byName('Response')
+        .map((s) => (s.attributes['mlflow.chat.messages'] as unknown[]).length)
+        .sort(),
+    ).toEqual([3, 5]);
     expect(JSON.parse(trace.info.trace_metadata!['mlflow.trace.tokenUsage']!)).toMatchObject({ input_tokens: 3000, output_tokens: 300, total_tokens: 3300 });
     const expected = (1000 * 0.15 + 100 * 0.6 + 1000 * 0.15 + 1000 * 0.075 + 200 * 0.6) / 1e6;
     expect(JSON.parse(trace.info.trace_metadata!['mlflow.trace.cost']!).total_cost).toBeCloseTo(expected, 12);

@@ -12,7 +12,10 @@ let fake: FakeProvider;
 let h: Harness;
 let client: OpenAI;
 const CHAT = '/v1/chat/completions';
-const weather = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+const weather = {
+  type: 'function' as const,
+  function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+};
 
 const suite = useIntegrationSuite([installOpenAI, installAzureOpenAI]);
 beforeAll(async () => {
@@ -22,14 +25,27 @@ beforeAll(async () => {
 
 describe('chat.completions.create', () => {
   it('records a tool-calling turn and its tool result as chat, with usage and cost, nested in the user span', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }], usage: { prompt_tokens: 100, completion_tokens: 20, cached_tokens: 40 } }));
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({
+        toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }],
+        usage: { prompt_tokens: 100, completion_tokens: 20, cached_tokens: 40 },
+      }),
+    );
     const messages: OpenAI.ChatCompletionMessageParam[] = [
       { role: 'developer', content: 'Be brief.' },
       { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
     ];
-    const first = await h.loupe.withSpan(() => client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: [weather] }), { name: 'my-agent', spanType: 'AGENT' });
+    const first = await h.loupe.withSpan(() => client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools: [weather] }), {
+      name: 'my-agent',
+      spanType: 'AGENT',
+    });
     const call = first.choices[0]!.message.tool_calls![0]!;
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [...messages, first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: '{"temp":21}' }] });
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [...messages, first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: '{"temp":21}' }],
+    });
 
     const [agent, span, second] = await h.spans();
     expect(span!.parentId).toBe(agent!.spanId);
@@ -56,15 +72,28 @@ describe('chat.completions.create', () => {
   });
 
   it('re-assembles a stream with usage, tool calls and time to first token; keeps the Stream object', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ content: 'Let me check that.', toolCalls: [{ id: 'c9', name: 'get_weather', arguments: { city: 'Rome, the eternal city' } }] }));
-    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Rome?' }], tools: [weather], stream: true, stream_options: { include_usage: true } });
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ content: 'Let me check that.', toolCalls: [{ id: 'c9', name: 'get_weather', arguments: { city: 'Rome, the eternal city' } }] }),
+    );
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Rome?' }],
+      tools: [weather],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(stream.controller).toBeInstanceOf(AbortController);
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Let me check that.');
     const [span] = await h.spans();
     const out = span!.outputs as OpenAI.ChatCompletion;
-    expect(out.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { content: 'Let me check that.', tool_calls: [{ id: 'c9', function: { name: 'get_weather', arguments: '{"city":"Rome, the eternal city"}' } }] } });
+    expect(out.choices[0]).toMatchObject({
+      finish_reason: 'tool_calls',
+      message: { content: 'Let me check that.', tool_calls: [{ id: 'c9', function: { name: 'get_weather', arguments: '{"city":"Rome, the eternal city"}' } }] },
+    });
     expect(out.usage?.prompt_tokens).toBeGreaterThan(0);
     expect(span!.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: out.usage!.prompt_tokens, output_tokens: out.usage!.completion_tokens });
     expect(span!.attributes['loupe.stream.chunks']).toBeGreaterThan(3);
@@ -82,7 +111,9 @@ describe('chat.completions.create', () => {
     };
     expect(await read(left)).toBe('Echo: tee me');
     expect(await read(right)).toBe('Echo: tee me');
-    const readable = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'bytes' }], stream: true })).toReadableStream();
+    const readable = (
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'bytes' }], stream: true })
+    ).toReadableStream();
     const body = await new Response(readable).text();
     expect(body.split('\n').filter(Boolean).length).toBeGreaterThan(1);
     const [teed, bytes] = await h.spans();
@@ -93,9 +124,17 @@ describe('chat.completions.create', () => {
   });
 
   it('a stream the reader stops early ends OK and cancelled; one broken mid-way ends ERROR with what arrived', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a long enough question to be chunked' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'a long enough question to be chunked' }],
+      stream: true,
+    });
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) break;
-    fake.enqueue('POST', CHAT, (req) => ({ ...(chatCompletionReply(req, { content: 'This answer is cut off half way' }) as { sse: [] }), delayMs: 5, hangupAfter: 4 }));
+    fake.enqueue('POST', CHAT, (req) => ({
+      ...(chatCompletionReply(req, { content: 'This answer is cut off half way' }) as { sse: [] }),
+      delayMs: 5,
+      hangupAfter: 4,
+    }));
     const broken = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream: true });
     await expect(async () => {
       for await (const _ of broken) void _;
@@ -111,13 +150,23 @@ describe('chat.completions.create', () => {
   });
 
   it('records 400, 401 and 429 errors and passes them on; with retries the whole call is one span', async () => {
-    fake.enqueue('POST', CHAT, openaiError(400, 'Invalid model', 'model_not_found'), openaiError(401, 'Incorrect API key', 'invalid_api_key'), openaiError(429, 'Rate limit reached', 'rate_limit_exceeded'));
+    fake.enqueue(
+      'POST',
+      CHAT,
+      openaiError(400, 'Invalid model', 'model_not_found'),
+      openaiError(401, 'Incorrect API key', 'invalid_api_key'),
+      openaiError(429, 'Rate limit reached', 'rate_limit_exceeded'),
+    );
     const ask = (c: OpenAI) => c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
     await expect(ask(client)).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     await expect(ask(client)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     await expect(ask(client)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
     const failed = await h.spans();
-    expect(failed.map((s) => [s.status, s.attributes['http.response.status_code']])).toEqual([['ERROR', 400], ['ERROR', 401], ['ERROR', 429]]);
+    expect(failed.map((s) => [s.status, s.attributes['http.response.status_code']])).toEqual([
+      ['ERROR', 400],
+      ['ERROR', 401],
+      ['ERROR', 429],
+    ]);
     expect(failed[2]!.statusMessage).toContain('Rate limit reached');
 
     h.clear();
@@ -150,21 +199,34 @@ describe('chat.completions.create', () => {
     fake.enqueue('POST', CHAT, chatTurn({ content: '{"city":"Oslo"}' }), chatTurn({ content: '{"city":"Rome"}' }));
     const raw = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'raw' }], response_format }).asResponse();
     expect(await raw.json()).toMatchObject({ choices: [{ message: { content: '{"city":"Oslo"}' } }] });
-    const { data } = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'with' }], response_format }).withResponse();
+    const { data } = await client.chat.completions
+      .parse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'with' }], response_format })
+      .withResponse();
     expect(data.choices[0]!.message.parsed).toEqual({ city: 'Rome' });
     const [rawSpan, withSpan] = await h.spans();
-    expect(rawSpan).toMatchObject({ outputs: undefined, attributes: { 'http.response.status_code': 200, 'loupe.openai.raw_response': true, 'loupe.openai.helper': 'chat.completions.parse' } });
+    expect(rawSpan).toMatchObject({
+      outputs: undefined,
+      attributes: { 'http.response.status_code': 200, 'loupe.openai.raw_response': true, 'loupe.openai.helper': 'chat.completions.parse' },
+    });
     expect(withSpan!.outputs).toMatchObject({ choices: [{ message: { content: '{"city":"Rome"}' } }] });
   });
 
   it('parse() (structured output) and the stream() helper are one span each; refusals are recorded', async () => {
     const Answer = z.object({ city: z.string(), temp: z.number() });
     fake.enqueue('POST', CHAT, chatTurn({ content: '{"city":"Oslo","temp":3}' }), chatTurn({ content: null, refusal: 'I cannot help with that.' }));
-    const parsed = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Oslo?' }], response_format: zodResponseFormat(Answer, 'answer') });
+    const parsed = await client.chat.completions.parse({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Oslo?' }],
+      response_format: zodResponseFormat(Answer, 'answer'),
+    });
     expect(parsed.choices[0]!.message.parsed).toEqual({ city: 'Oslo', temp: 3 });
     const refused = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'bad' }] });
     expect(refused.choices[0]!.message.refusal).toBe('I cannot help with that.');
-    const helper = client.chat.completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'helper' }], stream_options: { include_usage: true } });
+    const helper = client.chat.completions.stream({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'helper' }],
+      stream_options: { include_usage: true },
+    });
     const deltas: string[] = [];
     helper.on('content', (delta) => deltas.push(delta));
     const final = await helper.finalChatCompletion();
@@ -177,20 +239,44 @@ describe('chat.completions.create', () => {
     expect(parseSpan!.attributes['loupe.openai.helper']).toBe('chat.completions.parse');
     expect((parseSpan!.inputs as { response_format: { type: string } }).response_format.type).toBe('json_schema');
     expect((parseSpan!.attributes['mlflow.chat.messages'] as unknown[]).at(-1)).toEqual({ role: 'assistant', content: '{"city":"Oslo","temp":3}' });
-    expect((refusal!.attributes['mlflow.chat.messages'] as unknown[]).at(-1)).toEqual({ role: 'assistant', content: null, refusal: 'I cannot help with that.' });
+    expect((refusal!.attributes['mlflow.chat.messages'] as unknown[]).at(-1)).toEqual({
+      role: 'assistant',
+      content: null,
+      refusal: 'I cannot help with that.',
+    });
     expect((streamed!.outputs as OpenAI.ChatCompletion).choices[0]!.message.content).toBe('Echo: helper');
     expect(streamed!.attributes['mlflow.chat.tokenUsage']).toBeDefined();
   });
 
   it('runTools() is one span per model request; a stream aborted through its controller ends cancelled', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'r1', name: 'get_weather', arguments: { city: 'Lima' } }] }), chatTurn({ content: 'Warm in Lima.' }));
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'r1', name: 'get_weather', arguments: { city: 'Lima' } }] }),
+      chatTurn({ content: 'Warm in Lima.' }),
+    );
     const runner = client.chat.completions.runTools({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Lima?' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, function: (args: { city: string }) => ({ temp: 25, ...args }), parse: (text: string) => JSON.parse(text) as { city: string } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Weather of a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+            function: (args: { city: string }) => ({ temp: 25, ...args }),
+            parse: (text: string) => JSON.parse(text) as { city: string },
+          },
+        },
+      ],
     });
     expect(await runner.finalContent()).toBe('Warm in Lima.');
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a question long enough for several chunks' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'a question long enough for several chunks' }],
+      stream: true,
+    });
     let seen = 0;
     for await (const _ of stream) if (++seen === 2) stream.controller.abort();
     const [first, second, aborted] = (await h.spans()).filter((s) => s.spanType === 'CHAT_MODEL');
@@ -203,7 +289,12 @@ describe('chat.completions.create', () => {
     fake.enqueue(
       'POST',
       CHAT,
-      chatTurn({ toolCalls: [{ id: 'r1', name: 'getWeather', arguments: { city: 'Lima' } }, { id: 'r2', name: 'get_time', arguments: { zone: 'America/Lima' } }] }),
+      chatTurn({
+        toolCalls: [
+          { id: 'r1', name: 'getWeather', arguments: { city: 'Lima' } },
+          { id: 'r2', name: 'get_time', arguments: { zone: 'America/Lima' } },
+        ],
+      }),
       chatTurn({ content: 'Warm in Lima, 10:00.' }),
     );
     const getWeather = (args: { city: string }) => h.loupe.withSpan(() => ({ temp: 25, ...args }), { name: 'weather-db' });
@@ -214,9 +305,25 @@ describe('chat.completions.create', () => {
           messages: [{ role: 'user', content: 'Lima?' }],
           tools: [
             // No name: openai names the tool after its function.
-            { type: 'function', function: { description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, function: getWeather, parse: (text: string) => JSON.parse(text) as { city: string } } },
+            {
+              type: 'function',
+              function: {
+                description: 'Weather of a city',
+                parameters: { type: 'object', properties: { city: { type: 'string' } } },
+                function: getWeather,
+                parse: (text: string) => JSON.parse(text) as { city: string },
+              },
+            },
             // No parse: the function gets the model's JSON text.
-            { type: 'function', function: { name: 'get_time', description: 'Time in a zone', parameters: { type: 'object', properties: { zone: { type: 'string' } } }, function: (args: string) => `10:00 in ${(JSON.parse(args) as { zone: string }).zone}` } },
+            {
+              type: 'function',
+              function: {
+                name: 'get_time',
+                description: 'Time in a zone',
+                parameters: { type: 'object', properties: { zone: { type: 'string' } } },
+                function: (args: string) => `10:00 in ${(JSON.parse(args) as { zone: string }).zone}`,
+              },
+            },
           ],
         }),
       { name: 'agent', spanType: 'AGENT' },
@@ -227,7 +334,12 @@ describe('chat.completions.create', () => {
     const children = spans.filter((s) => s.parentId === agent.spanId);
     // The runner calls the two tools concurrently: their order between the two requests is theirs.
     expect(children.map((s) => s.spanType)).toEqual(['CHAT_MODEL', 'TOOL', 'TOOL', 'CHAT_MODEL']);
-    expect(children.filter((s) => s.spanType === 'TOOL').map((s) => s.name).sort()).toEqual(['getWeather', 'get_time']);
+    expect(
+      children
+        .filter((s) => s.spanType === 'TOOL')
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['getWeather', 'get_time']);
     const tool = (name: string) => spans.find((s) => s.name === name)!;
     expect(tool('getWeather')).toMatchObject({ inputs: { city: 'Lima' }, outputs: { temp: 25, city: 'Lima' }, status: 'OK' });
     expect(tool('weather-db').parentId).toBe(tool('getWeather').spanId);
@@ -235,11 +347,18 @@ describe('chat.completions.create', () => {
     // The model saw the tools as declared, the unnamed one under its function's name.
     expect((fake.requests[0]!.json as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name)).toEqual(['getWeather', 'get_time']);
     // The second request carries both results.
-    expect((fake.requests[1]!.json as { messages: { role: string; content: unknown }[] }).messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(['{"temp":25,"city":"Lima"}', '10:00 in America/Lima']);
+    expect(
+      (fake.requests[1]!.json as { messages: { role: string; content: unknown }[] }).messages.filter((m) => m.role === 'tool').map((m) => m.content),
+    ).toEqual(['{"temp":25,"city":"Lima"}', '10:00 in America/Lima']);
   });
 
   it('runTools() with zodFunction() tools: each call a TOOL span with the parsed arguments', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'z1', name: 'get_time', arguments: { zone: 'Asia/Tokyo' } }] }), chatTurn({ content: 'It is 22:00 in Tokyo.' }));
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'z1', name: 'get_time', arguments: { zone: 'Asia/Tokyo' } }] }),
+      chatTurn({ content: 'It is 22:00 in Tokyo.' }),
+    );
     const runner = client.chat.completions.runTools({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Time in Tokyo?' }],
@@ -248,7 +367,9 @@ describe('chat.completions.create', () => {
     expect(await runner.finalContent()).toBe('It is 22:00 in Tokyo.');
     const tools = (await h.spans()).filter((s) => s.spanType === 'TOOL');
     expect(tools).toMatchObject([{ name: 'get_time', inputs: { zone: 'Asia/Tokyo' }, outputs: '22:00 in Asia/Tokyo', status: 'OK' }]);
-    expect((fake.requests[0]!.json as { tools: { function: { name: string; strict?: boolean } }[] }).tools).toMatchObject([{ function: { name: 'get_time', strict: true } }]);
+    expect((fake.requests[0]!.json as { tools: { function: { name: string; strict?: boolean } }[] }).tools).toMatchObject([
+      { function: { name: 'get_time', strict: true } },
+    ]);
   });
 
   it('a runTools() tool function that throws is an ERROR TOOL span, and the runner fails with its error as without Loupe', async () => {

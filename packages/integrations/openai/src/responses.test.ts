@@ -12,7 +12,13 @@ let fake: FakeProvider;
 let h: Harness;
 let client: OpenAI;
 const RESPONSES = '/v1/responses';
-const lookup = { type: 'function' as const, name: 'lookup_order', description: 'Find an order', parameters: { type: 'object', properties: { id: { type: 'number' } }, required: ['id'], additionalProperties: false }, strict: true };
+const lookup = {
+  type: 'function' as const,
+  name: 'lookup_order',
+  description: 'Find an order',
+  parameters: { type: 'object', properties: { id: { type: 'number' } }, required: ['id'], additionalProperties: false },
+  strict: true,
+};
 
 const suite = useIntegrationSuite([installOpenAI]);
 beforeAll(async () => {
@@ -22,19 +28,32 @@ beforeAll(async () => {
 
 describe('responses.create', () => {
   it('records instructions, input items, function calls and their outputs as chat, with cached-token usage', async () => {
-    fake.enqueue('POST', RESPONSES, responsesTurn({ toolCalls: [{ id: 'call_7', name: 'lookup_order', arguments: { id: 42 } }], usage: { prompt_tokens: 500, completion_tokens: 30, cached_tokens: 200 } }));
+    fake.enqueue(
+      'POST',
+      RESPONSES,
+      responsesTurn({
+        toolCalls: [{ id: 'call_7', name: 'lookup_order', arguments: { id: 42 } }],
+        usage: { prompt_tokens: 500, completion_tokens: 30, cached_tokens: 200 },
+      }),
+    );
     const first = await client.responses.create({ model: 'gpt-4.1-mini', instructions: 'You track orders.', input: 'Where is order 42?', tools: [lookup] });
     const call = first.output.find((i) => i.type === 'function_call')!;
     fake.enqueue('POST', RESPONSES, responsesTurn({ content: 'Order 42 has shipped.' }));
     await client.responses.create({
       model: 'gpt-4.1-mini',
-      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Where is order 42?' }] }, call, { type: 'function_call_output', call_id: call.call_id, output: '{"status":"shipped"}' }],
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'Where is order 42?' }] },
+        call,
+        { type: 'function_call_output', call_id: call.call_id, output: '{"status":"shipped"}' },
+      ],
     });
     const [one, two] = await h.spans();
     expect(one).toMatchObject({ name: 'Responses', spanType: 'CHAT_MODEL', status: 'OK' });
     expect(one!.attributes['mlflow.chat.tokenUsage']).toEqual({ input_tokens: 500, output_tokens: 30, total_tokens: 530, cache_read_input_tokens: 200 });
     expect(one!.attributes['mlflow.llm.cost']).toBeDefined();
-    expect(one!.attributes['mlflow.chat.tools']).toEqual([{ type: 'function', function: { name: 'lookup_order', description: 'Find an order', parameters: lookup.parameters } }]);
+    expect(one!.attributes['mlflow.chat.tools']).toEqual([
+      { type: 'function', function: { name: 'lookup_order', description: 'Find an order', parameters: lookup.parameters } },
+    ]);
     const toolCall = { id: 'call_7', type: 'function', function: { name: 'lookup_order', arguments: '{"id":42}' } };
     expect(one!.attributes['mlflow.chat.messages']).toEqual([
       { role: 'system', content: 'You track orders.' },
@@ -55,7 +74,11 @@ describe('responses.create', () => {
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types.at(-1)).toBe('response.completed');
-    fake.enqueue('POST', RESPONSES, (req) => ({ ...(responsesReply(req, { content: 'A response cut short by a hangup' }) as { sse: [] }), delayMs: 5, hangupAfter: 6 }));
+    fake.enqueue('POST', RESPONSES, (req) => ({
+      ...(responsesReply(req, { content: 'A response cut short by a hangup' }) as { sse: [] }),
+      delayMs: 5,
+      hangupAfter: 6,
+    }));
     const broken = await client.responses.create({ model: 'gpt-4o-mini', input: 'x', stream: true });
     await expect(async () => {
       for await (const _ of broken) void _;
@@ -74,7 +97,13 @@ describe('responses.create', () => {
 
   it('responses.parse and responses.stream are one span each; refusals and errors are recorded', async () => {
     const Order = z.object({ id: z.number(), status: z.string() });
-    fake.enqueue('POST', RESPONSES, responsesTurn({ content: '{"id":42,"status":"shipped"}' }), responsesTurn({ refusal: 'No.' }), openaiError(429, 'Rate limit reached'));
+    fake.enqueue(
+      'POST',
+      RESPONSES,
+      responsesTurn({ content: '{"id":42,"status":"shipped"}' }),
+      responsesTurn({ refusal: 'No.' }),
+      openaiError(429, 'Rate limit reached'),
+    );
     const parsed = await client.responses.parse({ model: 'gpt-4o-mini', input: 'order 42 as JSON', text: { format: zodTextFormat(Order, 'order') } });
     expect(parsed.output_parsed).toEqual({ id: 42, status: 'shipped' });
     const helper = client.responses.stream({ model: 'gpt-4o-mini', input: 'refuse' });
@@ -97,17 +126,33 @@ describe('embeddings and legacy completions', () => {
     fake.enqueue('POST', '/v1/completions', completionsTurn({ content: 'Once upon a time', usage: { prompt_tokens: 5, completion_tokens: 4 } }));
     const text = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Tell a story' });
     expect(text.choices[0]!.text).toBe('Once upon a time');
-    const stream = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Stream a story', stream: true, stream_options: { include_usage: true } });
+    const stream = await client.completions.create({
+      model: 'gpt-3.5-turbo-instruct',
+      prompt: 'Stream a story',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let streamed = '';
     for await (const c of stream) streamed += c.choices[0]?.text ?? '';
     expect(streamed).toBe('Echo: Stream a story');
 
     const [embedding, completion, streamedSpan] = await h.spans();
-    expect(embedding).toMatchObject({ name: 'Embeddings', spanType: 'EMBEDDING', inputs: { model: 'text-embedding-3-small', input: ['first text', 'second text'] } });
-    expect(embedding!.attributes['mlflow.chat.tokenUsage']).toEqual({ input_tokens: emb.usage.prompt_tokens, output_tokens: 0, total_tokens: emb.usage.prompt_tokens });
+    expect(embedding).toMatchObject({
+      name: 'Embeddings',
+      spanType: 'EMBEDDING',
+      inputs: { model: 'text-embedding-3-small', input: ['first text', 'second text'] },
+    });
+    expect(embedding!.attributes['mlflow.chat.tokenUsage']).toEqual({
+      input_tokens: emb.usage.prompt_tokens,
+      output_tokens: 0,
+      total_tokens: emb.usage.prompt_tokens,
+    });
     expect(embedding!.attributes['mlflow.llm.cost']).toBeDefined();
     expect(completion).toMatchObject({ name: 'Completions', spanType: 'LLM' });
-    expect(completion!.attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'Tell a story' }, { role: 'assistant', content: 'Once upon a time' }]);
+    expect(completion!.attributes['mlflow.chat.messages']).toEqual([
+      { role: 'user', content: 'Tell a story' },
+      { role: 'assistant', content: 'Once upon a time' },
+    ]);
     expect(completion!.attributes['mlflow.chat.tokenUsage']).toEqual({ input_tokens: 5, output_tokens: 4, total_tokens: 9 });
     expect((streamedSpan!.outputs as OpenAI.Completion).choices[0]!.text).toBe('Echo: Stream a story');
     expect(streamedSpan!.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: expect.any(Number) });
@@ -116,13 +161,24 @@ describe('embeddings and legacy completions', () => {
 
 describe('end to end', () => {
   it('a traced conversation reads back from the Loupe server with its span tree, chat, usage and cost', async () => {
-    fake.enqueue('POST', '/v1/chat/completions', chatTurn({ toolCalls: [{ id: 'c1', name: 'lookup_order', arguments: { id: 42 } }], usage: { prompt_tokens: 1000, completion_tokens: 100 } }));
+    fake.enqueue(
+      'POST',
+      '/v1/chat/completions',
+      chatTurn({ toolCalls: [{ id: 'c1', name: 'lookup_order', arguments: { id: 42 } }], usage: { prompt_tokens: 1000, completion_tokens: 100 } }),
+    );
     fake.enqueue('POST', RESPONSES, responsesTurn({ content: 'Shipped.', usage: { prompt_tokens: 2000, completion_tokens: 200, cached_tokens: 1000 } }));
-    const traceId = await h.loupe.withSpan(async (root) => {
-      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Order 42?' }], tools: [{ type: 'function', function: { name: 'lookup_order' } }] });
-      await client.responses.create({ model: 'gpt-4o-mini', input: 'Summarise order 42' });
-      return root.traceId;
-    }, { name: 'support-bot', spanType: 'AGENT' });
+    const traceId = await h.loupe.withSpan(
+      async (root) => {
+        await client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'Order 42?' }],
+          tools: [{ type: 'function', function: { name: 'lookup_order' } }],
+        });
+        await client.responses.create({ model: 'gpt-4o-mini', input: 'Summarise order 42' });
+        return root.traceId;
+      },
+      { name: 'support-bot', spanType: 'AGENT' },
+    );
     const trace = await h.serverTrace(traceId);
     const byName = (name: string) => trace.spans.find((s) => s.name === name)!;
     const [root, chat, responses] = [byName('support-bot'), byName('Completions'), byName('Responses')];

@@ -6,9 +6,14 @@ type ToolFunction = (args: unknown, ...rest: unknown[]) => unknown;
 /** A TOOL span around each call of `fn`: the arguments it is given (parsed, when the tool parses) in, its result out. */
 function tracedToolFunction(loupe: Loupe, name: string, fn: ToolFunction): ToolFunction {
   return function (this: unknown, args: unknown, ...rest: unknown[]) {
-    return traceCall(loupe, { name, spanType: 'TOOL', inputs: args }, () => fn.call(this, args, ...rest), (span, value) => {
-      if (value !== undefined) span.setOutputs(value);
-    });
+    return traceCall(
+      loupe,
+      { name, spanType: 'TOOL', inputs: args },
+      () => fn.call(this, args, ...rest),
+      (span, value) => {
+        if (value !== undefined) span.setOutputs(value);
+      },
+    );
   };
 }
 

@@ -39,7 +39,8 @@ export class ChatStreamAssembler implements StreamAssembler {
 
   add(chunk: unknown): void {
     if (!isObject(chunk)) return;
-    for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier']) if (chunk[key] !== undefined && chunk[key] !== null) this.head[key] = chunk[key];
+    for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier'])
+      if (chunk[key] !== undefined && chunk[key] !== null) this.head[key] = chunk[key];
     if (isObject(chunk.usage)) this.usage = chunk.usage;
     for (const c of Array.isArray(chunk.choices) ? chunk.choices : []) {
       if (!isObject(c)) continue;
@@ -138,7 +139,8 @@ export class ResponsesStreamAssembler implements StreamAssembler {
     const index = typeof event.output_index === 'number' ? event.output_index : -1;
     if ((type === 'response.output_item.added' || type === 'response.output_item.done') && isObject(event.item)) this.items.set(index, event.item);
     else if (type === 'response.output_text.delta' && typeof event.delta === 'string') this.texts.set(index, (this.texts.get(index) ?? '') + event.delta);
-    else if (type === 'response.function_call_arguments.delta' && typeof event.delta === 'string') this.args.set(index, (this.args.get(index) ?? '') + event.delta);
+    else if (type === 'response.function_call_arguments.delta' && typeof event.delta === 'string')
+      this.args.set(index, (this.args.get(index) ?? '') + event.delta);
   }
 
   result(): Json {

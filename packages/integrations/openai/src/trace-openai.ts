@@ -1,4 +1,15 @@
-import { type ChatMessage, type IntegrationOptions, isObject, loupeOf, openAIChatCompletionMessages, openAIResponsesMessages, openAITools, openAIUsage, patchMethod, recordLlm } from '@loupe/sdk/genai';
+import {
+  type ChatMessage,
+  type IntegrationOptions,
+  isObject,
+  loupeOf,
+  openAIChatCompletionMessages,
+  openAIResponsesMessages,
+  openAITools,
+  openAIUsage,
+  patchMethod,
+  recordLlm,
+} from '@loupe/sdk/genai';
 import { completionMessages } from './completion-messages.js';
 import { ChatStreamAssembler, CompletionStreamAssembler, ResponsesStreamAssembler, type StreamAssembler } from './stream-assembly.js';
 import { withTracedTools } from './run-tools.js';
@@ -13,7 +24,14 @@ const modelOf = (params: unknown, response: unknown): string | undefined => {
 };
 
 /** A model endpoint's record: the response as outputs, then model, usage, chat and (for chat APIs) tools. */
-function modelEndpoint(provider: string, name: string, spanType: Endpoint['spanType'], assembler: () => StreamAssembler, messagesOf: (params: unknown, response: unknown) => ChatMessage[], withTools: boolean): Endpoint {
+function modelEndpoint(
+  provider: string,
+  name: string,
+  spanType: Endpoint['spanType'],
+  assembler: () => StreamAssembler,
+  messagesOf: (params: unknown, response: unknown) => ChatMessage[],
+  withTools: boolean,
+): Endpoint {
   return {
     name,
     spanType,
@@ -83,19 +101,25 @@ export function traceOpenAI<C extends object>(client: C, options?: TraceOpenAIOp
   ];
   for (const [resource, endpoint] of targets) {
     if (!resource) continue;
-    patchMethod(resource, 'create', (original) =>
-      function (this: unknown, ...args: unknown[]) {
-        return traceApiPromise(loupeOf(options), endpoint, args[0], () => original.apply(this, args), helperOf(args[1]));
-      },
+    patchMethod(
+      resource,
+      'create',
+      (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          return traceApiPromise(loupeOf(options), endpoint, args[0], () => original.apply(this, args), helperOf(args[1]));
+        },
     );
   }
   // runTools() runs the caller's tool functions between its requests: each call becomes a TOOL span.
   const completions = c.chat?.completions;
   if (completions) {
-    patchMethod(completions, 'runTools', (original) =>
-      function (this: unknown, body: unknown, ...rest: unknown[]) {
-        return original.call(this, withTracedTools(loupeOf(options), body), ...rest);
-      },
+    patchMethod(
+      completions,
+      'runTools',
+      (original) =>
+        function (this: unknown, body: unknown, ...rest: unknown[]) {
+          return original.call(this, withTracedTools(loupeOf(options), body), ...rest);
+        },
     );
   }
   return client;

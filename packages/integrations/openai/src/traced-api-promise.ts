@@ -46,7 +46,11 @@ const isStream = (v: unknown): v is OpenAIStream => typeof v === 'object' && v !
  * return traceApiPromise(loupe, CHAT, args[0], () => original.apply(this, args));
  */
 export function traceApiPromise(loupe: Loupe, endpoint: Endpoint, params: unknown, invoke: () => unknown, attributes?: Record<string, unknown>): unknown {
-  const { span, result } = startCall(loupe, { name: endpoint.name, spanType: endpoint.spanType, inputs: params, ...(attributes ? { attributes } : {}) }, invoke);
+  const { span, result } = startCall(
+    loupe,
+    { name: endpoint.name, spanType: endpoint.spanType, inputs: params, ...(attributes ? { attributes } : {}) },
+    invoke,
+  );
   let settled = false;
   const once = (fn: () => void) => {
     if (settled) return;
@@ -85,7 +89,8 @@ export function traceApiPromise(loupe: Loupe, endpoint: Endpoint, params: unknow
   });
   result.asResponse().then(undefined, fail);
   let parsing = false;
-  const method = (target: ApiPromiseLike, key: keyof ApiPromiseLike, value: (...args: never[]) => unknown) => Object.defineProperty(target, key, { configurable: true, writable: true, value });
+  const method = (target: ApiPromiseLike, key: keyof ApiPromiseLike, value: (...args: never[]) => unknown) =>
+    Object.defineProperty(target, key, { configurable: true, writable: true, value });
   // The promise handed out, and every promise a helper derives from it (`parse()` derives with
   // `_thenUnwrap`), read the body through `onData` unless the caller takes the raw response.
   const instrument = (p: ApiPromiseLike): ApiPromiseLike => {

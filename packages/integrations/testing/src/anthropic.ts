@@ -28,8 +28,6 @@ interface MessagesRequest {
   messages?: { role: string; content: unknown }[];
 }
 
-
-
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
@@ -97,7 +95,8 @@ export function anthropicStreamEvents(message: Record<string, unknown>): { type:
       events.push({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } });
     } else if (block.type === 'tool_use') {
       events.push({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
-      for (const partial_json of pieces(JSON.stringify(block.input), 5)) events.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } });
+      for (const partial_json of pieces(JSON.stringify(block.input), 5))
+        events.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } });
     }
     events.push({ type: 'content_block_stop', index });
   });
@@ -155,7 +154,12 @@ export function anthropicError(status: number, message: string): FakeReply {
  * @example
  * fake.enqueue('POST', '/v1/messages', (req) => anthropicStreamError(req, { text: 'partial answer' }, 4));
  */
-export function anthropicStreamError(request: FakeRequest, turn: AnthropicTurn, after: number, error = { type: 'overloaded_error', message: 'Overloaded' }): FakeReply {
+export function anthropicStreamError(
+  request: FakeRequest,
+  turn: AnthropicTurn,
+  after: number,
+  error = { type: 'overloaded_error', message: 'Overloaded' },
+): FakeReply {
   const body = (request.json ?? {}) as MessagesRequest;
   const events = anthropicStreamEvents(anthropicMessage(turn, body.model)).slice(0, after);
   return { sse: [...anthropicSse(events), { event: 'error', data: { type: 'error', error } }] };

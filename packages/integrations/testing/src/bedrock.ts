@@ -28,7 +28,6 @@ export interface BedrockTurn {
   usage?: { inputTokens: number; outputTokens: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number };
 }
 
-
 /**
  * One message of the AWS event stream encoding: prelude (total and headers length, CRC32),
  * string headers, payload, message CRC32.
@@ -68,7 +67,10 @@ export function bedrockEvent(eventType: string, payload: unknown): Buffer {
 
 /** A modeled exception inside an event stream (`modelStreamErrorException`, `throttlingException`, ...). */
 export function bedrockStreamException(exceptionType: string, message: string): Buffer {
-  return encodeEventStreamMessage({ ':message-type': 'exception', ':exception-type': exceptionType, ':content-type': 'application/json' }, JSON.stringify({ message }));
+  return encodeEventStreamMessage(
+    { ':message-type': 'exception', ':exception-type': exceptionType, ':content-type': 'application/json' },
+    JSON.stringify({ message }),
+  );
 }
 
 /** The events as an event-stream answer; `hangupAfter` drops the connection after that many. */
@@ -83,12 +85,17 @@ export function eventStreamReply(frames: Buffer[], extra: { delayMs?: number; ha
  * fake.enqueue('POST', /converse$/, bedrockError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.'));
  */
 export function bedrockError(status: number, type: string, message: string): FakeReply {
-  return { status, headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': fakeId('req-', 8) }, json: { message } };
+  return {
+    status,
+    headers: { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': fakeId('req-', 8) },
+    json: { message },
+  };
 }
 
 function contentOf(turn: BedrockTurn): Record<string, unknown>[] {
   const content: Record<string, unknown>[] = [];
-  if (turn.reasoning !== undefined) content.push({ reasoningContent: { reasoningText: { text: turn.reasoning, signature: `sig-${roughTokens(turn.reasoning)}` } } });
+  if (turn.reasoning !== undefined)
+    content.push({ reasoningContent: { reasoningText: { text: turn.reasoning, signature: `sig-${roughTokens(turn.reasoning)}` } } });
   if (turn.text !== undefined) content.push({ text: turn.text });
   for (const use of turn.toolUses ?? []) content.push({ toolUse: { toolUseId: use.toolUseId ?? fakeId('tooluse_', 8), name: use.name, input: use.input } });
   return content;
@@ -96,13 +103,21 @@ function contentOf(turn: BedrockTurn): Record<string, unknown>[] {
 
 function usageOf(turn: BedrockTurn, request: FakeRequest) {
   const answer = (turn.reasoning ?? '') + (turn.text ?? '') + JSON.stringify(turn.toolUses ?? []);
-  const u = turn.usage ?? { inputTokens: roughTokens(JSON.stringify((request.json as { messages?: unknown } | undefined)?.messages ?? [])), outputTokens: roughTokens(answer) };
+  const u = turn.usage ?? {
+    inputTokens: roughTokens(JSON.stringify((request.json as { messages?: unknown } | undefined)?.messages ?? [])),
+    outputTokens: roughTokens(answer),
+  };
   return { ...u, totalTokens: u.inputTokens + u.outputTokens + (u.cacheReadInputTokens ?? 0) + (u.cacheWriteInputTokens ?? 0) };
 }
 
 /** The Converse response body for `turn`. */
 export function converseResponse(request: FakeRequest, turn: BedrockTurn): Record<string, unknown> {
-  return { output: { message: { role: 'assistant', content: contentOf(turn) } }, stopReason: turn.stopReason ?? ((turn.toolUses ?? []).length > 0 ? 'tool_use' : 'end_turn'), usage: usageOf(turn, request), metrics: { latencyMs: 42 } };
+  return {
+    output: { message: { role: 'assistant', content: contentOf(turn) } },
+    stopReason: turn.stopReason ?? ((turn.toolUses ?? []).length > 0 ? 'tool_use' : 'end_turn'),
+    usage: usageOf(turn, request),
+    metrics: { latencyMs: 42 },
+  };
 }
 
 /**
@@ -120,9 +135,11 @@ export function converseStreamFrames(request: FakeRequest, turn: BedrockTurn): B
       const { input, ...start } = block.toolUse as Record<string, unknown>;
       frames.push(bedrockEvent('contentBlockStart', { contentBlockIndex, start: { toolUse: start } }));
       const json = JSON.stringify(input);
-      for (let i = 0; i < json.length; i += 6) frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: json.slice(i, i + 6) } } }));
+      for (let i = 0; i < json.length; i += 6)
+        frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: json.slice(i, i + 6) } } }));
     } else if (typeof block.text === 'string') {
-      for (let i = 0; i < Math.max(1, block.text.length); i += 8) frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { text: block.text.slice(i, i + 8) } }));
+      for (let i = 0; i < Math.max(1, block.text.length); i += 8)
+        frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { text: block.text.slice(i, i + 8) } }));
     } else if (block.reasoningContent) {
       const reasoning = (block.reasoningContent as { reasoningText: { text: string; signature: string } }).reasoningText;
       frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { reasoningContent: { text: reasoning.text } } }));
@@ -149,7 +166,19 @@ export function claudeInvokeStreamFrames(modelId: string, turn: AnthropicTurn): 
   const usage = message.usage as { input_tokens: number; output_tokens: number };
   const events = anthropicStreamEvents(message).filter((e) => e.type !== 'ping');
   return events.map((event, i) =>
-    invokeChunk(i < events.length - 1 ? event : { ...event, 'amazon-bedrock-invocationMetrics': { inputTokenCount: usage.input_tokens, outputTokenCount: usage.output_tokens, invocationLatency: 120, firstByteLatency: 40 } }),
+    invokeChunk(
+      i < events.length - 1
+        ? event
+        : {
+            ...event,
+            'amazon-bedrock-invocationMetrics': {
+              inputTokenCount: usage.input_tokens,
+              outputTokenCount: usage.output_tokens,
+              invocationLatency: 120,
+              firstByteLatency: 40,
+            },
+          },
+    ),
   );
 }
 
@@ -183,7 +212,10 @@ export function invokeModelReply(request: FakeRequest, modelId: string): FakeRep
     output = 3;
     answer = { inputTextTokenCount: input, results: [{ tokenCount: output, outputText: 'Titan says hi', completionReason: 'FINISH' }] };
   }
-  return { headers: { 'x-amzn-bedrock-input-token-count': String(input), 'x-amzn-bedrock-output-token-count': String(output), 'x-amzn-requestid': fakeId('req-', 8) }, json: answer };
+  return {
+    headers: { 'x-amzn-bedrock-input-token-count': String(input), 'x-amzn-bedrock-output-token-count': String(output), 'x-amzn-requestid': fakeId('req-', 8) },
+    json: answer,
+  };
 }
 
 const ROUTE = /^\/model\/(?<modelId>[^/]+)\/(?<action>converse|converse-stream|invoke|invoke-with-response-stream)$/;
@@ -274,22 +306,30 @@ export async function startBedrockFront(fake: FakeProvider): Promise<BedrockFron
   const h2 = http2.createServer();
   h2.on('stream', (stream, headers) => {
     collect(stream, (body) => {
-      void forward(fake.url, { method: String(headers[':method']), path: String(headers[':path']), headers, body }, {
-        head: (status, out) => stream.respond({ ':status': status, ...out }),
-        write: (chunk) => stream.write(chunk),
-        end: () => stream.end(),
-        fail: () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR),
-      });
+      void forward(
+        fake.url,
+        { method: String(headers[':method']), path: String(headers[':path']), headers, body },
+        {
+          head: (status, out) => stream.respond({ ':status': status, ...out }),
+          write: (chunk) => stream.write(chunk),
+          end: () => stream.end(),
+          fail: () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR),
+        },
+      );
     });
   });
   const h1 = http.createServer((req, res) => {
     collect(req, (body) => {
-      void forward(fake.url, { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body }, {
-        head: (status, out) => res.writeHead(status, out),
-        write: (chunk) => res.write(chunk),
-        end: () => res.end(),
-        fail: () => res.socket?.destroy(),
-      });
+      void forward(
+        fake.url,
+        { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body },
+        {
+          head: (status, out) => res.writeHead(status, out),
+          write: (chunk) => res.write(chunk),
+          end: () => res.end(),
+          fail: () => res.socket?.destroy(),
+        },
+      );
     });
   });
   const listen = async (server: net.Server) => {

@@ -22,7 +22,11 @@ describe('fake Gemini, through the real @google/genai client', () => {
     expect(request.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(request.headers['x-goog-api-key']).toBe('test-key');
     expect(request.json).toMatchObject({ contents: [{ role: 'user', parts: [{ text: 'hello' }] }], systemInstruction: { parts: [{ text: 'be brief' }] } });
-    fake.enqueue('POST', GEMINI_GENERATE, geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }], usage: { promptTokenCount: 20, candidatesTokenCount: 5 } }));
+    fake.enqueue(
+      'POST',
+      GEMINI_GENERATE,
+      geminiTurn({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }], usage: { promptTokenCount: 20, candidatesTokenCount: 5 } }),
+    );
     const call = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'weather?' });
     expect(call.functionCalls).toEqual([{ name: 'get_weather', args: { city: 'Paris' } }]);
     expect(call.usageMetadata?.totalTokenCount).toBe(25);
@@ -42,7 +46,8 @@ describe('fake Gemini, through the real @google/genai client', () => {
     expect(fake.requests.at(-1)!.query.get('alt')).toBe('sse');
     fake.enqueue('POST', GEMINI_GENERATE, (req) => ({ ...(geminiTurn({ text: 'this stream will break off' })(req) as object), hangupAfter: 2 }) as never);
     await expect(async () => {
-      for await (const _ of await ai.models.generateContentStream({ model: 'gemini-2.0-flash', contents: 'go', config: { automaticContinuation: false } })) void _;
+      for await (const _ of await ai.models.generateContentStream({ model: 'gemini-2.0-flash', contents: 'go', config: { automaticContinuation: false } }))
+        void _;
     }).rejects.toThrow();
   });
 
@@ -51,6 +56,9 @@ describe('fake Gemini, through the real @google/genai client', () => {
     expect(emb.embeddings?.map((e) => e.values?.length)).toEqual([4, 4]);
     expect(fake.requests.at(-1)!.path).toMatch(GEMINI_EMBED);
     fake.enqueue('POST', GEMINI_GENERATE, geminiError(429, 'Resource has been exhausted (e.g. check quota).'));
-    await expect(ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' })).rejects.toMatchObject({ status: 429, message: expect.stringContaining('RESOURCE_EXHAUSTED') });
+    await expect(ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' })).rejects.toMatchObject({
+      status: 429,
+      message: expect.stringContaining('RESOURCE_EXHAUSTED'),
+    });
   });
 });

@@ -41,8 +41,6 @@ interface GeminiRequest {
   systemInstruction?: unknown;
 }
 
-
-
 /** The model name in a request path (`/v1beta/models/gemini-2.5-flash:generateContent`). */
 function modelOf(request: FakeRequest): string {
   return request.params.model ?? 'gemini-2.5-flash';
@@ -103,7 +101,12 @@ export function geminiReply(request: FakeRequest, turn: GeminiTurn): FakeReply {
   const chunk = (parts: GeminiPart[], candidates: number, last: boolean): SseEvent => ({
     data: {
       candidates: [{ content: { role: 'model', parts }, ...(last ? { finishReason } : {}), index: 0 }],
-      usageMetadata: { promptTokenCount: usageMetadata.promptTokenCount, candidatesTokenCount: candidates, totalTokenCount: usageMetadata.promptTokenCount + candidates, ...(last ? usageMetadata : {}) },
+      usageMetadata: {
+        promptTokenCount: usageMetadata.promptTokenCount,
+        candidatesTokenCount: candidates,
+        totalTokenCount: usageMetadata.promptTokenCount + candidates,
+        ...(last ? usageMetadata : {}),
+      },
       modelVersion,
       responseId,
     },
@@ -128,8 +131,14 @@ export function geminiReply(request: FakeRequest, turn: GeminiTurn): FakeReply {
  * fake.route('POST', GEMINI_EMBED, geminiEmbedReply);
  */
 export function geminiEmbedReply(request: FakeRequest): FakeReply {
-  const body = (request.json ?? {}) as { requests?: { content?: { parts?: GeminiPart[] }; outputDimensionality?: number }[]; content?: { parts?: GeminiPart[] }; outputDimensionality?: number };
-  const requests = body.requests ?? [{ ...(body.content ? { content: body.content } : {}), ...(body.outputDimensionality ? { outputDimensionality: body.outputDimensionality } : {}) }];
+  const body = (request.json ?? {}) as {
+    requests?: { content?: { parts?: GeminiPart[] }; outputDimensionality?: number }[];
+    content?: { parts?: GeminiPart[] };
+    outputDimensionality?: number;
+  };
+  const requests = body.requests ?? [
+    { ...(body.content ? { content: body.content } : {}), ...(body.outputDimensionality ? { outputDimensionality: body.outputDimensionality } : {}) },
+  ];
   const embeddings = requests.map((r) => {
     const text = (r.content?.parts ?? []).map((p) => p.text ?? '').join('');
     const values = Array.from({ length: r.outputDimensionality ?? 8 }, (_, d) => {
@@ -142,7 +151,15 @@ export function geminiEmbedReply(request: FakeRequest): FakeReply {
   return { json: body.requests ? { embeddings } : { embedding: embeddings[0] } };
 }
 
-const STATUS_NAMES: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+const STATUS_NAMES: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
 
 /**
  * A Google API error answer (`{error: {code, message, status}}`), e.g. 429 `RESOURCE_EXHAUSTED`.

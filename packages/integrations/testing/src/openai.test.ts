@@ -18,8 +18,17 @@ describe('fake OpenAI, through the real openai client', () => {
     const echo = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
     expect(echo.choices[0]!.message.content).toBe('Echo: hello');
     expect(echo.usage!.total_tokens).toBeGreaterThan(0);
-    fake.enqueue('POST', '/v1/chat/completions', chatTurn({ toolCalls: [{ id: 'call_1', name: 'lookup_order', arguments: { id: 42, note: 'long enough to split' } }] }));
-    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'order 42?' }], stream: true, stream_options: { include_usage: true } });
+    fake.enqueue(
+      'POST',
+      '/v1/chat/completions',
+      chatTurn({ toolCalls: [{ id: 'call_1', name: 'lookup_order', arguments: { id: 42, note: 'long enough to split' } }] }),
+    );
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'order 42?' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let args = '';
     let usage: unknown;
     for await (const chunk of stream) {
@@ -48,7 +57,8 @@ describe('fake OpenAI, through the real openai client', () => {
     fake.enqueue('POST', '/v1/completions', completionsTurn({ content: 'a story' }));
     expect((await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'p' })).choices[0]!.text).toBe('a story');
     let streamed = '';
-    for await (const c of await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'streamed', stream: true })) streamed += c.choices[0]?.text ?? '';
+    for await (const c of await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'streamed', stream: true }))
+      streamed += c.choices[0]?.text ?? '';
     expect(streamed).toBe('Echo: streamed');
     const floats = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'same', encoding_format: 'float' });
     const decoded = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'same' });

@@ -29,7 +29,6 @@ interface ChatRequest {
   tools?: unknown[];
 }
 
-
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text) : '')).join('');
@@ -85,7 +84,12 @@ export function chatCompletionReply(request: FakeRequest, turn: FakeTurn): FakeR
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: turn.content ?? null, refusal: turn.refusal ?? null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+            message: {
+              role: 'assistant',
+              content: turn.content ?? null,
+              refusal: turn.refusal ?? null,
+              ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+            },
             logprobs: null,
             finish_reason: finish,
           },
@@ -96,7 +100,14 @@ export function chatCompletionReply(request: FakeRequest, turn: FakeTurn): FakeR
     };
   }
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
-    data: { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] },
+    data: {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'fp_fake',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    },
   });
   const events: SseEvent[] = [chunk({ role: 'assistant', content: '' })];
   const text = turn.content ?? '';
@@ -137,12 +148,25 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
   const id = fakeId('resp-');
   const output: Record<string, unknown>[] = [];
   if (turn.content) {
-    output.push({ type: 'message', id: fakeId('msg-'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: turn.content, annotations: [] }] });
+    output.push({
+      type: 'message',
+      id: fakeId('msg-'),
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: turn.content, annotations: [] }],
+    });
   } else if (turn.refusal) {
     output.push({ type: 'message', id: fakeId('msg-'), status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: turn.refusal }] });
   }
   for (const call of toolCallsOf(turn)) {
-    output.push({ type: 'function_call', id: fakeId('fc-'), call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: 'completed' });
+    output.push({
+      type: 'function_call',
+      id: fakeId('fc-'),
+      call_id: call.id,
+      name: call.function.name,
+      arguments: call.function.arguments,
+      status: 'completed',
+    });
   }
   const response = (status: string, withOutput: boolean) => ({
     id,
@@ -167,7 +191,10 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
   if (!body.stream) return { json: response('completed', true) };
   let seq = 0;
   const ev = (type: string, data: Record<string, unknown>): SseEvent => ({ event: type, data: { type, sequence_number: seq++, ...data } });
-  const events: SseEvent[] = [ev('response.created', { response: response('in_progress', false) }), ev('response.in_progress', { response: response('in_progress', false) })];
+  const events: SseEvent[] = [
+    ev('response.created', { response: response('in_progress', false) }),
+    ev('response.in_progress', { response: response('in_progress', false) }),
+  ];
   output.forEach((item, outputIndex) => {
     if (item.type === 'message' && !turn.content) {
       // A refusal instead of text.
@@ -181,10 +208,25 @@ export function responsesReply(request: FakeRequest, turn: FakeTurn): FakeReply 
     } else if (item.type === 'message') {
       const text = turn.content ?? '';
       events.push(ev('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } }));
-      events.push(ev('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
-      for (let i = 0; i < text.length; i += 8) events.push(ev('response.output_text.delta', { item_id: item.id, output_index: outputIndex, content_index: 0, delta: text.slice(i, i + 8) }));
+      events.push(
+        ev('response.content_part.added', {
+          item_id: item.id,
+          output_index: outputIndex,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        }),
+      );
+      for (let i = 0; i < text.length; i += 8)
+        events.push(ev('response.output_text.delta', { item_id: item.id, output_index: outputIndex, content_index: 0, delta: text.slice(i, i + 8) }));
       events.push(ev('response.output_text.done', { item_id: item.id, output_index: outputIndex, content_index: 0, text }));
-      events.push(ev('response.content_part.done', { item_id: item.id, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text, annotations: [] } }));
+      events.push(
+        ev('response.content_part.done', {
+          item_id: item.id,
+          output_index: outputIndex,
+          content_index: 0,
+          part: { type: 'output_text', text, annotations: [] },
+        }),
+      );
     } else {
       events.push(ev('response.output_item.added', { output_index: outputIndex, item: { ...item, arguments: '', status: 'in_progress' } }));
       events.push(ev('response.function_call_arguments.delta', { item_id: item.id, output_index: outputIndex, delta: item.arguments }));
@@ -221,7 +263,12 @@ export function embeddingsReply(request: FakeRequest): FakeReply {
  * @example
  * fake.enqueue('POST', '/v1/chat/completions', openaiError(429, 'Rate limit reached', 'rate_limit_exceeded'));
  */
-export function openaiError(status: number, message: string, code: string | null = null, type = status === 429 ? 'requests' : 'invalid_request_error'): FakeReply {
+export function openaiError(
+  status: number,
+  message: string,
+  code: string | null = null,
+  type = status === 429 ? 'requests' : 'invalid_request_error',
+): FakeReply {
   return { status, headers: status === 429 ? { 'retry-after-ms': '1' } : {}, json: { error: { message, type, param: null, code } } };
 }
 
@@ -270,13 +317,25 @@ export function completionsReply(request: FakeRequest, turn: FakeTurn): FakeRepl
   const finish = turn.finishReason ?? 'stop';
   const text = turn.content ?? '';
   if (!body.stream) {
-    return { json: { id, object: 'text_completion', created, model, choices: [{ index: 0, text, logprobs: null, finish_reason: finish }], usage: { prompt_tokens, completion_tokens, total_tokens } } };
+    return {
+      json: {
+        id,
+        object: 'text_completion',
+        created,
+        model,
+        choices: [{ index: 0, text, logprobs: null, finish_reason: finish }],
+        usage: { prompt_tokens, completion_tokens, total_tokens },
+      },
+    };
   }
-  const chunk = (piece: string, finishReason: string | null) => ({ data: { id, object: 'text_completion', created, model, choices: [{ index: 0, text: piece, logprobs: null, finish_reason: finishReason }] } });
+  const chunk = (piece: string, finishReason: string | null) => ({
+    data: { id, object: 'text_completion', created, model, choices: [{ index: 0, text: piece, logprobs: null, finish_reason: finishReason }] },
+  });
   const events: SseEvent[] = [];
   for (let i = 0; i < text.length; i += 8) events.push(chunk(text.slice(i, i + 8), null));
   events.push(chunk('', finish));
-  if (body.stream_options?.include_usage) events.push({ data: { id, object: 'text_completion', created, model, choices: [], usage: { prompt_tokens, completion_tokens, total_tokens } } });
+  if (body.stream_options?.include_usage)
+    events.push({ data: { id, object: 'text_completion', created, model, choices: [], usage: { prompt_tokens, completion_tokens, total_tokens } } });
   events.push({ data: '[DONE]' });
   return { sse: events };
 }

@@ -49,7 +49,9 @@ function filePart(part: PromptPart): ChatContentPart {
   const mediaType = part.mediaType ?? part.mimeType ?? 'application/octet-stream';
   const data = part.data;
   const url = data instanceof URL ? data.href : typeof data === 'string' ? (/^(https?|data):/.test(data) ? data : `data:${mediaType};base64,${data}`) : '';
-  return mediaType.startsWith('image/') && url ? { type: 'image_url', image_url: { url } } : { type: 'text', text: `[${mediaType}${url.startsWith('http') ? `: ${url}` : ''}]` };
+  return mediaType.startsWith('image/') && url
+    ? { type: 'image_url', image_url: { url } }
+    : { type: 'text', text: `[${mediaType}${url.startsWith('http') ? `: ${url}` : ''}]` };
 }
 
 function contentOf(parts: ChatContentPart[]): ChatMessage['content'] {
@@ -69,7 +71,14 @@ function messageOf(message: PromptMessage): ChatMessage[] {
   }
   const parts = Array.isArray(message.content) ? message.content : [];
   if (role === 'tool') {
-    return parts.filter((p) => p.type === 'tool-result').map((p) => ({ role: 'tool' as const, tool_call_id: p.toolCallId ?? '', ...(p.toolName ? { name: p.toolName } : {}), content: toolOutputText(p.output ?? p.result) }));
+    return parts
+      .filter((p) => p.type === 'tool-result')
+      .map((p) => ({
+        role: 'tool' as const,
+        tool_call_id: p.toolCallId ?? '',
+        ...(p.toolName ? { name: p.toolName } : {}),
+        content: toolOutputText(p.output ?? p.result),
+      }));
   }
   const chatParts: ChatContentPart[] = [];
   const toolCalls: ChatToolCall[] = [];
@@ -125,7 +134,14 @@ export function aiChatTools(tools: unknown[]): ChatTool[] {
     const t = tool as { type?: string; name?: string; description?: string; inputSchema?: unknown; parameters?: unknown };
     if (!t || t.type !== 'function' || !t.name) continue;
     const parameters = t.inputSchema ?? t.parameters;
-    out.push({ type: 'function', function: { name: t.name, ...(t.description ? { description: t.description } : {}), ...(parameters && typeof parameters === 'object' ? { parameters: parameters as Record<string, unknown> } : {}) } });
+    out.push({
+      type: 'function',
+      function: {
+        name: t.name,
+        ...(t.description ? { description: t.description } : {}),
+        ...(parameters && typeof parameters === 'object' ? { parameters: parameters as Record<string, unknown> } : {}),
+      },
+    });
   }
   return out;
 }

@@ -70,10 +70,10 @@ export function aiSpanType(name: string): SpanTypeName {
  */
 export function aiSpanName(name: string, attributes: AiAttributes): string {
   if (name === 'ai.toolCall' && typeof attributes['ai.toolCall.name'] === 'string') return attributes['ai.toolCall.name'];
-  if (CALLS.has(name) && typeof attributes['ai.telemetry.functionId'] === 'string' && attributes['ai.telemetry.functionId']) return attributes['ai.telemetry.functionId'];
+  if (CALLS.has(name) && typeof attributes['ai.telemetry.functionId'] === 'string' && attributes['ai.telemetry.functionId'])
+    return attributes['ai.telemetry.functionId'];
   return name.startsWith('ai.') ? name.slice(3) : name;
 }
-
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -126,9 +126,17 @@ export function aiUsage(a: AiAttributes): TokenUsage | undefined {
 export function modelUsage(usage: unknown): TokenUsage | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
   const u = usage as { inputTokens?: unknown; outputTokens?: unknown; cachedInputTokens?: unknown };
-  const inp = u.inputTokens && typeof u.inputTokens === 'object' ? (u.inputTokens as { total?: unknown; cacheRead?: unknown; cacheWrite?: unknown }) : { total: u.inputTokens, cacheRead: u.cachedInputTokens };
+  const inp =
+    u.inputTokens && typeof u.inputTokens === 'object'
+      ? (u.inputTokens as { total?: unknown; cacheRead?: unknown; cacheWrite?: unknown })
+      : { total: u.inputTokens, cacheRead: u.cachedInputTokens };
   const out = u.outputTokens && typeof u.outputTokens === 'object' ? (u.outputTokens as { total?: unknown }).total : u.outputTokens;
-  return aiUsage({ 'ai.usage.inputTokens': inp.total, 'ai.usage.outputTokens': out, 'ai.usage.cachedInputTokens': inp.cacheRead, 'ai.usage.inputTokenDetails.cacheWriteTokens': inp.cacheWrite });
+  return aiUsage({
+    'ai.usage.inputTokens': inp.total,
+    'ai.usage.outputTokens': out,
+    'ai.usage.cachedInputTokens': inp.cacheRead,
+    'ai.usage.inputTokenDetails.cacheWriteTokens': inp.cacheWrite,
+  });
 }
 
 /** `openai.chat` → `openai`, `google.generative-ai` → `google`. */
@@ -154,17 +162,32 @@ function callRecord(name: string, a: AiAttributes): AiSpanRecord {
   const prompt = decodeJson(a['ai.prompt']);
   const request = defined({ model: a['ai.model.id'], ...(prompt && typeof prompt === 'object' ? (prompt as object) : {}), settings: settings(a) });
   if (name === 'ai.embed' || name === 'ai.embedMany') {
-    return { inputs: defined({ model: a['ai.model.id'], value: decodeJson(a['ai.value']), values: decodeJson(a['ai.values']) }), outputs: defined({ embedding: decodeJson(a['ai.embedding']), embeddings: decodeJson(a['ai.embeddings']), ...usageOutputs(a) }) };
+    return {
+      inputs: defined({ model: a['ai.model.id'], value: decodeJson(a['ai.value']), values: decodeJson(a['ai.values']) }),
+      outputs: defined({ embedding: decodeJson(a['ai.embedding']), embeddings: decodeJson(a['ai.embeddings']), ...usageOutputs(a) }),
+    };
   }
   if (name === 'ai.generateObject' || name === 'ai.streamObject') {
     return {
-      inputs: defined({ ...request, schema: decodeJson(a['ai.schema']), schemaName: a['ai.schema.name'], schemaDescription: a['ai.schema.description'], output: a['ai.settings.output'] }),
+      inputs: defined({
+        ...request,
+        schema: decodeJson(a['ai.schema']),
+        schemaName: a['ai.schema.name'],
+        schemaDescription: a['ai.schema.description'],
+        output: a['ai.settings.output'],
+      }),
       outputs: defined({ object: decodeJson(a['ai.response.object']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
     };
   }
   return {
     inputs: request,
-    outputs: defined({ text: a['ai.response.text'], reasoning: a['ai.response.reasoning'], toolCalls: decodeJson(a['ai.response.toolCalls']), finishReason: a['ai.response.finishReason'], ...usageOutputs(a) }),
+    outputs: defined({
+      text: a['ai.response.text'],
+      reasoning: a['ai.response.reasoning'],
+      toolCalls: decodeJson(a['ai.response.toolCalls']),
+      finishReason: a['ai.response.finishReason'],
+      ...usageOutputs(a),
+    }),
   };
 }
 
@@ -174,12 +197,29 @@ function modelCallRecord(a: AiAttributes): AiSpanRecord {
   const toolCalls = decodeJson(a['ai.response.toolCalls']);
   const objectText = typeof a['ai.response.object'] === 'string' ? a['ai.response.object'] : undefined;
   const text = typeof a['ai.response.text'] === 'string' ? a['ai.response.text'] : objectText;
-  const messages = Array.isArray(prompt) ? aiChatMessages(prompt as PromptMessage[], { text, toolCalls: Array.isArray(toolCalls) ? (toolCalls as ResponseToolCall[]) : undefined }) : undefined;
+  const messages = Array.isArray(prompt)
+    ? aiChatMessages(prompt as PromptMessage[], { text, toolCalls: Array.isArray(toolCalls) ? (toolCalls as ResponseToolCall[]) : undefined })
+    : undefined;
   const model = a['ai.response.model'] ?? a['ai.model.id'];
   return {
     inputs: defined({ messages: prompt, tools: Array.isArray(tools) ? tools.map(decodeJson) : undefined, toolChoice: decodeJson(a['ai.prompt.toolChoice']) }),
-    outputs: defined({ text: a['ai.response.text'], object: objectText !== undefined ? decodeJson(objectText) : undefined, reasoning: a['ai.response.reasoning'], toolCalls, finishReason: a['ai.response.finishReason'], id: a['ai.response.id'], model: a['ai.response.model'], ...usageOutputs(a) }),
-    llm: { model: typeof model === 'string' ? model : undefined, provider: providerOf(a), usage: aiUsage(a), messages, tools: Array.isArray(tools) ? aiChatTools(tools) : undefined },
+    outputs: defined({
+      text: a['ai.response.text'],
+      object: objectText !== undefined ? decodeJson(objectText) : undefined,
+      reasoning: a['ai.response.reasoning'],
+      toolCalls,
+      finishReason: a['ai.response.finishReason'],
+      id: a['ai.response.id'],
+      model: a['ai.response.model'],
+      ...usageOutputs(a),
+    }),
+    llm: {
+      model: typeof model === 'string' ? model : undefined,
+      provider: providerOf(a),
+      usage: aiUsage(a),
+      messages,
+      tools: Array.isArray(tools) ? aiChatTools(tools) : undefined,
+    },
   };
 }
 

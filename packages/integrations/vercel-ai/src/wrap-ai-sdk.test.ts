@@ -34,9 +34,21 @@ const weatherTool = () =>
 
 describe('wrapAISDK: generateText', () => {
   it('records the call as CHAIN and the model call as CHAT_MODEL under the active span: inputs, outputs, chat, model, usage, cost', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ content: 'Because of Rayleigh scattering.', usage: { prompt_tokens: 1000, completion_tokens: 50, cached_tokens: 400 } }));
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ content: 'Because of Rayleigh scattering.', usage: { prompt_tokens: 1000, completion_tokens: 50, cached_tokens: 400 } }),
+    );
     const result = await h.loupe.withSpan(
-      () => traced.generateText({ model: openai.chat('gpt-4o-mini'), system: 'Be brief.', prompt: 'Why is the sky blue?', temperature: 0.2, maxRetries: 0, headers: { authorization: 'Bearer user-key' } }),
+      () =>
+        traced.generateText({
+          model: openai.chat('gpt-4o-mini'),
+          system: 'Be brief.',
+          prompt: 'Why is the sky blue?',
+          temperature: 0.2,
+          maxRetries: 0,
+          headers: { authorization: 'Bearer user-key' },
+        }),
       { name: 'ask', spanType: 'CHAIN' },
     );
     expect(result.text).toBe('Because of Rayleigh scattering.');
@@ -62,8 +74,19 @@ describe('wrapAISDK: generateText', () => {
   });
 
   it('records a multi-step tool loop: each step a CHAT_MODEL span, each execute a TOOL span holding the user’s spans', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }] }), chatTurn({ content: 'Sunny in Paris.' }));
-    const result = await traced.generateText({ model: openai.chat('gpt-4o-mini'), prompt: 'Weather in Paris?', tools: { weather: weatherTool() }, stopWhen: ai.stepCountIs(3), maxRetries: 0 });
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }] }),
+      chatTurn({ content: 'Sunny in Paris.' }),
+    );
+    const result = await traced.generateText({
+      model: openai.chat('gpt-4o-mini'),
+      prompt: 'Weather in Paris?',
+      tools: { weather: weatherTool() },
+      stopWhen: ai.stepCountIs(3),
+      maxRetries: 0,
+    });
     expect(result.text).toBe('Sunny in Paris.');
     expect(result.steps).toHaveLength(2);
     const spans = await h.spans();
@@ -75,9 +98,14 @@ describe('wrapAISDK: generateText', () => {
     for (const s of [...steps, tool]) expect(s.parentId).toBe(call.spanId);
     expect(inner.parentId).toBe(tool.spanId);
     expect([tool.spanType, tool.inputs, tool.outputs]).toEqual(['TOOL', { city: 'Paris' }, { city: 'Paris', sky: 'sunny' }]);
-    const [first, second] = steps.sort((a, b) => (a.attributes['mlflow.chat.messages'] as unknown[]).length - (b.attributes['mlflow.chat.messages'] as unknown[]).length);
+    const [first, second] = steps.sort(
+      (a, b) => (a.attributes['mlflow.chat.messages'] as unknown[]).length - (b.attributes['mlflow.chat.messages'] as unknown[]).length,
+    );
     const toolCall = { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } };
-    expect(first!.attributes['mlflow.chat.messages']).toEqual([{ role: 'user', content: 'Weather in Paris?' }, { role: 'assistant', content: null, tool_calls: [toolCall] }]);
+    expect(first!.attributes['mlflow.chat.messages']).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [toolCall] },
+    ]);
     expect(second!.attributes['mlflow.chat.messages']).toEqual([
       { role: 'user', content: 'Weather in Paris?' },
       { role: 'assistant', content: null, tool_calls: [toolCall] },
@@ -85,7 +113,14 @@ describe('wrapAISDK: generateText', () => {
       { role: 'assistant', content: 'Sunny in Paris.' },
     ]);
     expect(first!.attributes['mlflow.chat.tools']).toEqual([
-      { type: 'function', function: { name: 'weather', description: 'Weather of a city', parameters: expect.objectContaining({ type: 'object', properties: { city: { type: 'string' } } }) } },
+      {
+        type: 'function',
+        function: {
+          name: 'weather',
+          description: 'Weather of a city',
+          parameters: expect.objectContaining({ type: 'object', properties: { city: { type: 'string' } } }),
+        },
+      },
     ]);
   });
 
@@ -133,9 +168,20 @@ describe('wrapAISDK: streamText', () => {
   });
 
   it('records a streamed tool loop read through fullStream, and one sent as a UI message stream response', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_9', name: 'weather', arguments: { city: 'Oslo' } }] }), chatTurn({ content: 'Sunny in Oslo.' }));
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'call_9', name: 'weather', arguments: { city: 'Oslo' } }] }),
+      chatTurn({ content: 'Sunny in Oslo.' }),
+    );
     const parts: string[] = [];
-    const result = traced.streamText({ model: openai.chat('gpt-4o-mini'), prompt: 'Oslo?', tools: { weather: weatherTool() }, stopWhen: ai.stepCountIs(3), maxRetries: 0 });
+    const result = traced.streamText({
+      model: openai.chat('gpt-4o-mini'),
+      prompt: 'Oslo?',
+      tools: { weather: weatherTool() },
+      stopWhen: ai.stepCountIs(3),
+      maxRetries: 0,
+    });
     for await (const part of result.fullStream) parts.push(part.type);
     expect(parts).toEqual(expect.arrayContaining(['tool-call', 'tool-result', 'text-delta', 'finish']));
     let spans = await h.spans();
@@ -159,7 +205,8 @@ describe('wrapAISDK: streamText', () => {
     const result = traced.streamText({ model: openai.chat('gpt-4o-mini'), prompt: 'x', maxRetries: 0 });
     for await (const _ of result.textStream) break;
     const spans = await h.spans();
-    for (const s of [one(spans, 'streamText'), one(spans, 'streamText.doStream')]) expect([s.status, s.attributes['loupe.stream.cancelled']]).toEqual(['OK', true]);
+    for (const s of [one(spans, 'streamText'), one(spans, 'streamText.doStream')])
+      expect([s.status, s.attributes['loupe.stream.cancelled']]).toEqual(['OK', true]);
   });
 
   it('records a 429 as ERROR spans with the status; the error reaches onError', async () => {
@@ -179,11 +226,21 @@ describe('wrapAISDK: structured output, embeddings, telemetry settings', () => {
 
   it('records generateObject: the schema in the inputs, the object in the outputs, the JSON answer in the chat', async () => {
     fake.enqueue('POST', CHAT, chatTurn({ content: '{"name":"Ada Lovelace","born":1815}' }));
-    const { object } = await traced.generateObject({ model: openai.chat('gpt-4o-mini'), schema: person, schemaName: 'person', prompt: 'Who wrote the first program?', maxRetries: 0 });
+    const { object } = await traced.generateObject({
+      model: openai.chat('gpt-4o-mini'),
+      schema: person,
+      schemaName: 'person',
+      prompt: 'Who wrote the first program?',
+      maxRetries: 0,
+    });
     expect(object).toEqual({ name: 'Ada Lovelace', born: 1815 });
     const spans = await h.spans();
     const [call, model] = [one(spans, 'generateObject'), one(spans, 'generateObject.doGenerate')];
-    expect(call.inputs).toMatchObject({ prompt: 'Who wrote the first program?', schemaName: 'person', schema: { type: 'object', properties: { name: { type: 'string' }, born: { type: 'number' } } } });
+    expect(call.inputs).toMatchObject({
+      prompt: 'Who wrote the first program?',
+      schemaName: 'person',
+      schema: { type: 'object', properties: { name: { type: 'string' }, born: { type: 'number' } } },
+    });
     expect(call.outputs).toMatchObject({ object: { name: 'Ada Lovelace', born: 1815 } });
     expect(model.spanType).toBe('CHAT_MODEL');
     expect((model.attributes['mlflow.chat.messages'] as unknown[]).at(-1)).toEqual({ role: 'assistant', content: '{"name":"Ada Lovelace","born":1815}' });
@@ -219,7 +276,12 @@ describe('wrapAISDK: structured output, embeddings, telemetry settings', () => {
   });
 
   it('keeps functionId and metadata, skips calls with telemetry turned off, and loupeTelemetry() records unwrapped calls', async () => {
-    await traced.generateText({ model: openai.chat('gpt-4o-mini'), prompt: 'named', maxRetries: 0, experimental_telemetry: { functionId: 'greeter', metadata: { tenant: 'acme' } } });
+    await traced.generateText({
+      model: openai.chat('gpt-4o-mini'),
+      prompt: 'named',
+      maxRetries: 0,
+      experimental_telemetry: { functionId: 'greeter', metadata: { tenant: 'acme' } },
+    });
     await traced.generateText({ model: openai.chat('gpt-4o-mini'), prompt: 'off', maxRetries: 0, experimental_telemetry: { isEnabled: false } });
     await ai.generateText({ model: openai.chat('gpt-4o-mini'), prompt: 'direct', maxRetries: 0, experimental_telemetry: loupeTelemetry({ loupe: h.loupe }) });
     const spans = await h.spans();
@@ -231,8 +293,19 @@ describe('wrapAISDK: structured output, embeddings, telemetry settings', () => {
 
 describe('loupeTelemetry with an agent', () => {
   it("wrapAISDK's ToolLoopAgent: each generate an AGENT span named after the agent over its model calls and tools, with the model's HTTP status on failure", async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_a', name: 'weather', arguments: { city: 'Oslo' } }], usage: { prompt_tokens: 100, completion_tokens: 10 } }), chatTurn({ content: 'Cold in Oslo.', usage: { prompt_tokens: 150, completion_tokens: 5 } }));
-    const agent = new traced.ToolLoopAgent({ id: 'weather-agent', model: openai.chat('gpt-4o-mini'), instructions: 'You tell the weather.', tools: { weather: weatherTool() }, maxRetries: 0 });
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'call_a', name: 'weather', arguments: { city: 'Oslo' } }], usage: { prompt_tokens: 100, completion_tokens: 10 } }),
+      chatTurn({ content: 'Cold in Oslo.', usage: { prompt_tokens: 150, completion_tokens: 5 } }),
+    );
+    const agent = new traced.ToolLoopAgent({
+      id: 'weather-agent',
+      model: openai.chat('gpt-4o-mini'),
+      instructions: 'You tell the weather.',
+      tools: { weather: weatherTool() },
+      maxRetries: 0,
+    });
     const result = await agent.generate({ prompt: 'Oslo?' });
     expect(result.text).toBe('Cold in Oslo.');
     const spans = await h.spans();
@@ -245,7 +318,10 @@ describe('loupeTelemetry with an agent', () => {
       [root.spanId, 'CHAT_MODEL'],
       [root.spanId, 'CHAT_MODEL'],
     ]);
-    expect(models.map((s) => s.attributes['mlflow.chat.tokenUsage'])).toMatchObject([{ input_tokens: 100, output_tokens: 10 }, { input_tokens: 150, output_tokens: 5 }]);
+    expect(models.map((s) => s.attributes['mlflow.chat.tokenUsage'])).toMatchObject([
+      { input_tokens: 100, output_tokens: 10 },
+      { input_tokens: 150, output_tokens: 5 },
+    ]);
     expect(one(spans, 'weather').parentId).toBe(root.spanId);
     expect(one(spans, 'weather service').parentId).toBe(one(spans, 'weather').spanId);
 
@@ -264,7 +340,8 @@ describe('loupeTelemetry with an agent', () => {
     for await (const _ of result.textStream) break;
     const spans = await h.spans();
     // No id: the span is named after the call.
-    for (const s of [one(spans, 'streamText'), one(spans, 'streamText.doStream')]) expect([s.status, s.attributes['loupe.stream.cancelled']]).toEqual(['OK', true]);
+    for (const s of [one(spans, 'streamText'), one(spans, 'streamText.doStream')])
+      expect([s.status, s.attributes['loupe.stream.cancelled']]).toEqual(['OK', true]);
     expect(one(spans, 'streamText').spanType).toBe('AGENT');
 
     h.clear();
@@ -274,8 +351,18 @@ describe('loupeTelemetry with an agent', () => {
   });
 
   it('records a ToolLoopAgent given loupeTelemetry(): its steps and tool executions', async () => {
-    fake.enqueue('POST', CHAT, chatTurn({ toolCalls: [{ id: 'call_a', name: 'weather', arguments: { city: 'Rome' } }] }), chatTurn({ content: 'Sunny in Rome.' }));
-    const agent = new ai.ToolLoopAgent({ model: openai.chat('gpt-4o-mini'), tools: { weather: weatherTool() }, maxRetries: 0, experimental_telemetry: loupeTelemetry({ loupe: h.loupe }) });
+    fake.enqueue(
+      'POST',
+      CHAT,
+      chatTurn({ toolCalls: [{ id: 'call_a', name: 'weather', arguments: { city: 'Rome' } }] }),
+      chatTurn({ content: 'Sunny in Rome.' }),
+    );
+    const agent = new ai.ToolLoopAgent({
+      model: openai.chat('gpt-4o-mini'),
+      tools: { weather: weatherTool() },
+      maxRetries: 0,
+      experimental_telemetry: loupeTelemetry({ loupe: h.loupe }),
+    });
     const result = await agent.generate({ prompt: 'Rome?' });
     expect(result.text).toBe('Sunny in Rome.');
     const spans = await h.spans();
@@ -293,13 +380,29 @@ describe('wrapAISDK end to end', () => {
       chatTurn({ toolCalls: [{ id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }], usage: { prompt_tokens: 2000, completion_tokens: 100 } }),
       chatTurn({ content: 'Sunny in Paris.', usage: { prompt_tokens: 3000, completion_tokens: 200, cached_tokens: 2000 } }),
     );
-    const traceId = await h.loupe.withSpan(async (span) => {
-      await traced.generateText({ model: openai.chat('gpt-4o-mini'), prompt: 'Weather in Paris?', tools: { weather: weatherTool() }, stopWhen: ai.stepCountIs(3), maxRetries: 0 });
-      return span.traceId;
-    }, { name: 'weather agent', spanType: 'AGENT' });
+    const traceId = await h.loupe.withSpan(
+      async (span) => {
+        await traced.generateText({
+          model: openai.chat('gpt-4o-mini'),
+          prompt: 'Weather in Paris?',
+          tools: { weather: weatherTool() },
+          stopWhen: ai.stepCountIs(3),
+          maxRetries: 0,
+        });
+        return span.traceId;
+      },
+      { name: 'weather agent', spanType: 'AGENT' },
+    );
     const trace = await h.serverTrace(traceId);
     const byName = (name: string) => trace.spans.filter((s) => s.name === name);
-    expect(trace.spans.map((s) => s.name).sort()).toEqual(['generateText', 'generateText.doGenerate', 'generateText.doGenerate', 'weather', 'weather agent', 'weather service']);
+    expect(trace.spans.map((s) => s.name).sort()).toEqual([
+      'generateText',
+      'generateText.doGenerate',
+      'generateText.doGenerate',
+      'weather',
+      'weather agent',
+      'weather service',
+    ]);
     const [root, call, tool, inner] = [byName('weather agent')[0]!, byName('generateText')[0]!, byName('weather')[0]!, byName('weather service')[0]!];
     expect([call.parentId, tool.parentId, inner.parentId]).toEqual([root.spanId, call.spanId, tool.spanId]);
     expect(byName('generateText.doGenerate').map((s) => [s.parentId, s.spanType])).toEqual([
@@ -308,7 +411,12 @@ describe('wrapAISDK end to end', () => {
     ]);
     const roles = byName('generateText.doGenerate').map((s) => (s.attributes['mlflow.chat.messages'] as { role: string }[]).map((m) => m.role).join(','));
     expect(roles.sort()).toEqual(['user,assistant', 'user,assistant,tool,assistant']);
-    expect(JSON.parse(trace.info.trace_metadata['mlflow.trace.tokenUsage']!)).toEqual({ input_tokens: 5000, output_tokens: 300, total_tokens: 5300, cache_read_input_tokens: 2000 });
+    expect(JSON.parse(trace.info.trace_metadata['mlflow.trace.tokenUsage']!)).toEqual({
+      input_tokens: 5000,
+      output_tokens: 300,
+      total_tokens: 5300,
+      cache_read_input_tokens: 2000,
+    });
     // gpt-4o-mini: 3000 uncached input at $0.15 / M, 2000 cached at $0.075 / M, 300 output at $0.60 / M.
     const cost = JSON.parse(trace.info.trace_metadata['mlflow.trace.cost']!) as { total_cost: number };
     expect(cost.total_cost).toBeCloseTo((3000 * 0.15 + 2000 * 0.075 + 300 * 0.6) / 1e6, 10);

@@ -82,28 +82,32 @@ function traceModel(model: unknown, options: AISDKTraceOptions | undefined): unk
   if (!model || typeof model !== 'object') return model;
   const cached = tracedModels.get(model);
   if (cached) return cached;
-  const call = (fn: AnyFn) => async (...args: unknown[]) => {
-    const span = activeAiSpan(options);
-    try {
-      const result = await fn(...args);
-      span?.noteUsage((result as { usage?: unknown } | undefined)?.usage);
-      return result;
-    } catch (error) {
-      span?.noteError(error);
-      throw error;
-    }
-  };
-  const stream = (fn: AnyFn) => async (...args: unknown[]) => {
-    const span = activeAiSpan(options);
-    let result: { stream?: ReadableStream<unknown> };
-    try {
-      result = (await fn(...args)) as { stream?: ReadableStream<unknown> };
-    } catch (error) {
-      span?.noteError(error);
-      throw error;
-    }
-    return result && result.stream ? { ...result, stream: observeModelStream(result.stream, span) } : result;
-  };
+  const call =
+    (fn: AnyFn) =>
+    async (...args: unknown[]) => {
+      const span = activeAiSpan(options);
+      try {
+        const result = await fn(...args);
+        span?.noteUsage((result as { usage?: unknown } | undefined)?.usage);
+        return result;
+      } catch (error) {
+        span?.noteError(error);
+        throw error;
+      }
+    };
+  const stream =
+    (fn: AnyFn) =>
+    async (...args: unknown[]) => {
+      const span = activeAiSpan(options);
+      let result: { stream?: ReadableStream<unknown> };
+      try {
+        result = (await fn(...args)) as { stream?: ReadableStream<unknown> };
+      } catch (error) {
+        span?.noteError(error);
+        throw error;
+      }
+      return result && result.stream ? { ...result, stream: observeModelStream(result.stream, span) } : result;
+    };
   const bound = new Map<PropertyKey, unknown>();
   const proxy = new Proxy(model, {
     get(target, key) {
@@ -125,7 +129,11 @@ function withLoupe(params: unknown, tracer: LoupeAiTracer, options: AISDKTraceOp
   if (!params || typeof params !== 'object') return params;
   const p = params as { model?: unknown; experimental_telemetry?: { isEnabled?: boolean } };
   if (p.experimental_telemetry?.isEnabled === false) return params;
-  return { ...p, model: traceModel(p.model, options), experimental_telemetry: { recordInputs: true, recordOutputs: true, ...p.experimental_telemetry, isEnabled: true, tracer } };
+  return {
+    ...p,
+    model: traceModel(p.model, options),
+    experimental_telemetry: { recordInputs: true, recordOutputs: true, ...p.experimental_telemetry, isEnabled: true, tracer },
+  };
 }
 
 /** The streams of a `streamText` / `streamObject` result that a reader may stop early. */
@@ -191,9 +199,17 @@ function tracedAgentClass(Base: AgentClass, loupe: () => Loupe, options: AISDKTr
   const withTracing = (agent: AgentLike, call: Record<string, unknown>, open: Set<AiSdkSpan>) => {
     try {
       const settings = agent.settings ?? {};
-      const telemetry: { isEnabled?: boolean } = { ...(settings.id ? { functionId: settings.id } : {}), ...settings.experimental_telemetry, ...(call.experimental_telemetry as object | undefined) };
+      const telemetry: { isEnabled?: boolean } = {
+        ...(settings.id ? { functionId: settings.id } : {}),
+        ...settings.experimental_telemetry,
+        ...(call.experimental_telemetry as object | undefined),
+      };
       if (telemetry.isEnabled === false) return call;
-      const traced = withLoupe({ model: call.model ?? settings.model, experimental_telemetry: telemetry }, new LoupeAiTracer(loupe, open, 'AGENT'), options) as Record<string, unknown>;
+      const traced = withLoupe(
+        { model: call.model ?? settings.model, experimental_telemetry: telemetry },
+        new LoupeAiTracer(loupe, open, 'AGENT'),
+        options,
+      ) as Record<string, unknown>;
       return { ...call, model: traced.model, experimental_telemetry: traced.experimental_telemetry };
     } catch {
       // Tracing must not break the call: it runs as without Loupe.

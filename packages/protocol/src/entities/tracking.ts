@@ -91,12 +91,7 @@ export interface FileInfo {
 }
 
 /** LoggedModel status enum, in proto order. */
-export const LOGGED_MODEL_STATUSES = [
-  'LOGGED_MODEL_STATUS_UNSPECIFIED',
-  'LOGGED_MODEL_PENDING',
-  'LOGGED_MODEL_READY',
-  'LOGGED_MODEL_UPLOAD_FAILED',
-] as const;
+export const LOGGED_MODEL_STATUSES = ['LOGGED_MODEL_STATUS_UNSPECIFIED', 'LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'] as const;
 /** One LoggedModelStatus name. */
 export type LoggedModelStatus = (typeof LOGGED_MODEL_STATUSES)[number];
 

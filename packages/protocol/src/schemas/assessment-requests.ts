@@ -44,12 +44,10 @@ export const AssessmentInput = z.object({
  * A protobuf FieldMask: protobuf-JSON writes it as one comma-separated string of lowerCamelCase paths
  * (`"assessmentName,rationale"`); some clients send `{paths: [...]}` or snake_case. Decoded to snake_case paths.
  */
-const fieldMask = z
-  .union([z.string(), z.object({ paths: z.array(z.string()) }), z.array(z.string())])
-  .transform((m) => {
-    const paths = typeof m === 'string' ? m.split(',') : Array.isArray(m) ? m : m.paths;
-    return paths.map((p) => p.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).filter((p) => p !== '');
-  });
+const fieldMask = z.union([z.string(), z.object({ paths: z.array(z.string()) }), z.array(z.string())]).transform((m) => {
+  const paths = typeof m === 'string' ? m.split(',') : Array.isArray(m) ? m : m.paths;
+  return paths.map((p) => p.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).filter((p) => p !== '');
+});
 
 /** CreateAssessment: `POST /api/3.0/mlflow/traces/{trace_id}/assessments`. */
 export const CreateAssessment = z.object({ trace_id: str().optional(), assessment: AssessmentInput.optional() });

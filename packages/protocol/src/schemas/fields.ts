@@ -57,10 +57,7 @@ export function str() {
  * bool().parse('True'); // true
  */
 export function bool() {
-  return z.union([
-    z.boolean(),
-    z.enum(['true', 'false', 'True', 'False', '1', '0']).transform((s) => s === 'true' || s === 'True' || s === '1'),
-  ]);
+  return z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False', '1', '0']).transform((s) => s === 'true' || s === 'True' || s === '1')]);
 }
 
 /**
@@ -97,10 +94,7 @@ export function repeated<T extends z.ZodType>(item: T) {
  */
 export function keyValueList() {
   return z.preprocess(
-    (v) =>
-      v && typeof v === 'object' && !Array.isArray(v)
-        ? Object.entries(v as Record<string, unknown>).map(([key, value]) => ({ key, value }))
-        : v,
+    (v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v as Record<string, unknown>).map(([key, value]) => ({ key, value })) : v),
     repeated(z.object({ key: str().optional(), value: str().optional() })),
   );
 }

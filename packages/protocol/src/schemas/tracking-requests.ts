@@ -120,4 +120,3 @@ export const ListArtifacts = z.object({ ...runId, path: str().optional(), page_t
 
 /** Decoded request of an RPC schema. */
 export type RequestOf<S extends z.ZodType> = z.output<S>;
-

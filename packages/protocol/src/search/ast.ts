@@ -5,27 +5,10 @@
  */
 
 /** Comparison operators of MLflow's filter grammar. */
-export type Comparator =
-  | '='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'LIKE'
-  | 'ILIKE'
-  | 'RLIKE'
-  | 'IN'
-  | 'NOT IN'
-  | 'IS NULL'
-  | 'IS NOT NULL';
+export type Comparator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'RLIKE' | 'IN' | 'NOT IN' | 'IS NULL' | 'IS NOT NULL';
 
 /** The right-hand side of a comparison. `none` is the value of `IS NULL` / `IS NOT NULL`. */
-export type FilterValue =
-  | { kind: 'string'; value: string }
-  | { kind: 'number'; value: number }
-  | { kind: 'list'; values: string[] }
-  | { kind: 'none' };
+export type FilterValue = { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'list'; values: string[] } | { kind: 'none' };
 
 /**
  * One `<entity>.<key> <op> <value>` clause.

@@ -22,7 +22,9 @@ describe('parseExperimentFilter', () => {
   });
 
   it.each(['tag', 'tags'].flatMap((prefix) => STRING.map((op) => [prefix, op] as const)))('accepts %s.<key> %s', (prefix, op) => {
-    expect(parseExperimentFilter(`${prefix}.\`mlflow.note\` ${op} "x"`)).toEqual([{ entity: 'tag', key: 'mlflow.note', op, value: { kind: 'string', value: 'x' } }]);
+    expect(parseExperimentFilter(`${prefix}.\`mlflow.note\` ${op} "x"`)).toEqual([
+      { entity: 'tag', key: 'mlflow.note', op, value: { kind: 'string', value: 'x' } },
+    ]);
   });
 
   it('parses several clauses', () => {
@@ -40,7 +42,10 @@ describe('parseExperimentFilter', () => {
     ["experiment_id = '1'", "Invalid attribute key 'experiment_id' specified. Valid keys are ['creation_time', 'last_update_time', 'name']."],
     ["name IN ('a')", "Invalid comparator 'IN' for attribute 'name'. Only '=', '!=', 'LIKE', 'ILIKE' are supported for string attributes."],
     ["name > 'a'", "Invalid comparator '>' for attribute 'name'."],
-    ["creation_time LIKE '1%'", "Invalid comparator 'LIKE' for attribute 'creation_time'. Only '=', '!=', '<', '<=', '>', '>=' are supported for numeric attributes."],
+    [
+      "creation_time LIKE '1%'",
+      "Invalid comparator 'LIKE' for attribute 'creation_time'. Only '=', '!=', '<', '<=', '>', '>=' are supported for numeric attributes.",
+    ],
     ["tags.team > 'a'", "Invalid comparator '>' for tag 'team'. Only '=', '!=', 'LIKE', 'ILIKE' are supported for tags."],
     ["tags.team RLIKE 'a'", "Invalid comparator 'RLIKE' for tag 'team'."],
     ['name = 5', "Expected a quoted string value for attribute 'name' (e.g. 'my-value'). Found 5."],

@@ -62,7 +62,7 @@ describe('parseFilterSyntax: identifiers', () => {
     ["tags.`a`'b' = 'x'", "Invalid identifier 'tags.`a`'b''."],
     ["tags`a` = 'x'", "Invalid identifier 'tags`a`'."],
     [".x = 'y'", "Invalid identifier '.x'. Expected a prefix before '.'."],
-    ["metrics.a. > 1", "Invalid identifier 'metrics.a.'. Expected a key after '.'."],
+    ['metrics.a. > 1', "Invalid identifier 'metrics.a.'. Expected a key after '.'."],
     ["'tags.x' = 'y'", "Expected an identifier but found the string 'tags.x'."],
     ["= 'x'", "Expected an identifier but found '='."],
     ["AND a = 'x'", "Expected an identifier but found keyword 'AND'."],
@@ -123,7 +123,10 @@ describe('parseFilterSyntax: comparators', () => {
   });
 
   it.each([
-    ["a == 'x'", "Invalid comparator '=='. Valid comparators are ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'NOT IN', 'IS NULL', 'IS NOT NULL']."],
+    [
+      "a == 'x'",
+      "Invalid comparator '=='. Valid comparators are ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'NOT IN', 'IS NULL', 'IS NOT NULL'].",
+    ],
     ["a <> 'x'", "Invalid comparator '<>'."],
     ["a ! 'x'", "Invalid comparator '!'."],
     ["a NOT LIKE 'x'", "Invalid comparator 'NOT LIKE'. Only 'NOT IN' is supported."],
@@ -165,7 +168,7 @@ describe('parseFilterSyntax: values', () => {
   it.each([
     ["'single'", 'single'],
     ['"double"', 'double'],
-    ["'with \"inner\" quotes'", 'with "inner" quotes'],
+    ['\'with "inner" quotes\'', 'with "inner" quotes'],
     ['"it\'s"', "it's"],
     ["'%wild_card%'", '%wild_card%'],
     ["'  spaced  '", '  spaced  '],
@@ -178,7 +181,12 @@ describe('parseFilterSyntax: values', () => {
 
   it('reads a double-quoted token on the right of an operator as a string value', () => {
     expect(parseFilterSyntax('params."my param" = "my value"')).toEqual([
-      { ident: { prefix: 'params', key: 'my param', text: 'params."my param"' }, op: '=', value: { kind: 'string', value: 'my value' }, valueText: '"my value"' },
+      {
+        ident: { prefix: 'params', key: 'my param', text: 'params."my param"' },
+        op: '=',
+        value: { kind: 'string', value: 'my value' },
+        valueText: '"my value"',
+      },
     ]);
   });
 
@@ -202,11 +210,11 @@ describe('parseFilterSyntax: values', () => {
   });
 
   it.each([
-    ["run_id IN ()", "Expected a non-empty list of quoted strings after 'IN' but got an empty list."],
+    ['run_id IN ()', "Expected a non-empty list of quoted strings after 'IN' but got an empty list."],
     ["run_id IN ('a',)", "Expected a quoted string in the list after 'IN' but found ')'."],
     ["run_id IN ('a' 'b')", "Expected ',' or ')' in the list after 'IN' but found ''b''."],
-    ["run_id IN (1, 2)", "Expected a quoted string in the list after 'IN' but found '1'."],
-    ["run_id IN (`a`)", "Expected a quoted string in the list after 'IN' but found '`a`'."],
+    ['run_id IN (1, 2)', "Expected a quoted string in the list after 'IN' but found '1'."],
+    ['run_id IN (`a`)', "Expected a quoted string in the list after 'IN' but found '`a`'."],
     ["run_id IN (('a'))", "Expected a quoted string in the list after 'IN' but found '('."],
     ["run_id IN ('a'", "Expected ',' or ')' after ''a''."],
     ["run_id IN 'a'", "Expected a parenthesized list of quoted strings after 'IN' but found ''a''."],
@@ -231,7 +239,7 @@ describe('parseFilterSyntax: joining', () => {
     ["a = 'x')", "Unexpected ')' after 'a = 'x''."],
     ["a = 'x' AND (b = 'y' OR c = 'z')", 'Parentheses for grouping are not supported'],
     ['metrics.a > 1 garbage', "Unexpected 'garbage' after 'metrics.a > 1'."],
-    ["metadata.k IS NULL x", "Unexpected 'x' after 'metadata.k IS NULL'."],
+    ['metadata.k IS NULL x', "Unexpected 'x' after 'metadata.k IS NULL'."],
     ["a = 'x'; DROP TABLE runs", "Multiple statements (';') are not supported. Provide an AND-ed expression list."],
     ["a = 'x';", "Multiple statements (';') are not supported."],
     [';', "Multiple statements (';') are not supported."],

@@ -29,7 +29,9 @@ describe('parseLoggedModelFilter', () => {
   });
 
   it.each(NUMERIC)('accepts metrics %s', (op) => {
-    expect(parseLoggedModelFilter(`metrics.\`val loss\` ${op} -1e-2`)).toEqual([{ entity: 'metric', key: 'val loss', op, value: { kind: 'number', value: -0.01 } }]);
+    expect(parseLoggedModelFilter(`metrics.\`val loss\` ${op} -1e-2`)).toEqual([
+      { entity: 'metric', key: 'val loss', op, value: { kind: 'number', value: -0.01 } },
+    ]);
   });
 
   it.each(['params', 'tags'].flatMap((prefix) => STRING.map((op) => [prefix, op] as const)))('accepts %s %s', (prefix, op) => {
@@ -60,9 +62,12 @@ describe('parseLoggedModelFilter', () => {
   });
 
   it.each([
-    ["datasets.name = 'x'", "Invalid entity type 'datasets' in 'datasets.name'. Valid values are ['attr', 'attribute', 'attributes', 'metric', 'metrics', 'param', 'parameter', 'parameters', 'params', 'run', 'tag', 'tags']."],
     [
-      "creation_timestamp_ms > 1",
+      "datasets.name = 'x'",
+      "Invalid entity type 'datasets' in 'datasets.name'. Valid values are ['attr', 'attribute', 'attributes', 'metric', 'metrics', 'param', 'parameter', 'parameters', 'params', 'run', 'tag', 'tags'].",
+    ],
+    [
+      'creation_timestamp_ms > 1',
       "Invalid attribute key 'creation_timestamp_ms' specified. Valid keys are ['creation_time', 'creation_timestamp', 'last_updated_time', 'last_updated_timestamp', 'model_id', 'model_type', 'name', 'source_run_id', 'status'].",
     ],
     ["experiment_id = '1'", "Invalid attribute key 'experiment_id' specified."],
@@ -108,7 +113,10 @@ describe('parseLoggedModelOrderByField', () => {
     ['tags.t', 'Invalid order by field name: tags, only `metrics.<name>` is allowed.'],
     ['metrics.', 'Invalid order by field name: metrics.. The metric name must not be empty.'],
     ['name DESC', "Invalid attribute key 'name DESC' specified."],
-    ['foo', "Invalid attribute key 'foo' specified. Valid keys are ['creation_time', 'creation_timestamp', 'last_updated_time', 'last_updated_timestamp', 'model_id', 'model_type', 'name', 'source_run_id', 'status']."],
+    [
+      'foo',
+      "Invalid attribute key 'foo' specified. Valid keys are ['creation_time', 'creation_timestamp', 'last_updated_time', 'last_updated_timestamp', 'model_id', 'model_type', 'name', 'source_run_id', 'status'].",
+    ],
   ])('rejects %j', (fieldName, message) => {
     expectInvalid(() => parseLoggedModelOrderByField(fieldName), message);
   });

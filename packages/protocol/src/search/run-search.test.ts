@@ -46,7 +46,10 @@ describe('parseRunFilter: prefixes', () => {
   });
 
   it.each([
-    ["bogus.x = 'a'", "Invalid entity type 'bogus' in 'bogus.x'. Valid values are ['attr', 'attribute', 'attributes', 'dataset', 'datasets', 'metric', 'metrics', 'param', 'parameter', 'parameters', 'params', 'run', 'tag', 'tags']."],
+    [
+      "bogus.x = 'a'",
+      "Invalid entity type 'bogus' in 'bogus.x'. Valid values are ['attr', 'attribute', 'attributes', 'dataset', 'datasets', 'metric', 'metrics', 'param', 'parameter', 'parameters', 'params', 'run', 'tag', 'tags'].",
+    ],
     ['Metrics.a > 1', "Invalid entity type 'Metrics'"],
     ["trace.status = 'OK'", "Invalid entity type 'trace'"],
   ])('rejects the prefix of %s', (filter, message) => {
@@ -90,7 +93,9 @@ describe('parseRunFilter: params and tags', () => {
   });
 
   it.each(STRING)('accepts tags with %s', (op) => {
-    expect(parseRunFilter(`tags.\`mlflow.user\` ${op} "alice"`)).toEqual([{ entity: 'tag', key: 'mlflow.user', op, value: { kind: 'string', value: 'alice' } }]);
+    expect(parseRunFilter(`tags.\`mlflow.user\` ${op} "alice"`)).toEqual([
+      { entity: 'tag', key: 'mlflow.user', op, value: { kind: 'string', value: 'alice' } },
+    ]);
   });
 
   it.each(['>', '>=', '<', '<=', 'RLIKE'])('rejects %s on a tag with the tag comparators', (op) => {
@@ -155,8 +160,8 @@ describe('parseRunFilter: attributes', () => {
   });
 
   it.each([
-    ["status = 5", "Expected a quoted string value for attribute 'status' (e.g. 'my-value'). Found 5."],
-    ["run_name = -1.5", "Expected a quoted string value for attribute 'run_name' (e.g. 'my-value'). Found -1.5."],
+    ['status = 5', "Expected a quoted string value for attribute 'status' (e.g. 'my-value'). Found 5."],
+    ['run_name = -1.5', "Expected a quoted string value for attribute 'run_name' (e.g. 'my-value'). Found -1.5."],
     ["start_time > '1700000000000'", "Expected a numeric value for attribute 'start_time'. Found '1700000000000'."],
     ["created > 'yesterday'", "Expected a numeric value for attribute 'created'. Found 'yesterday'."],
   ])('rejects the wrongly typed value in %s', (filter, message) => {
@@ -164,7 +169,11 @@ describe('parseRunFilter: attributes', () => {
   });
 
   it.each(['LIKE', 'ILIKE', 'IN'])('rejects %s on start_time', (op) => {
-    expectInvalid(() => parseRunFilter(`start_time ${op} ${op === 'IN' ? "('1')" : "'1%'"}`), `Invalid comparator '${op}' for attribute 'start_time'.`, 'numeric attributes');
+    expectInvalid(
+      () => parseRunFilter(`start_time ${op} ${op === 'IN' ? "('1')" : "'1%'"}`),
+      `Invalid comparator '${op}' for attribute 'start_time'.`,
+      'numeric attributes',
+    );
   });
 
   it.each(['foo', 'lifecycle_stage', 'run_uuid', 'experiment_id', 'Status'])('rejects the unknown attribute %s', (key) => {
@@ -195,7 +204,8 @@ describe('parseRunFilter: datasets', () => {
 
 describe('parseRunFilter: whole filters', () => {
   it('parses a filter as the MLflow UI and client send it', () => {
-    const filter = "attributes.status = 'FINISHED' and metrics.`val/acc` >= 0.9 AND tags.`mlflow.source.type` != 'NOTEBOOK' and params.optimizer LIKE 'adam%' and run_id IN ('0a1b', '2c3d')";
+    const filter =
+      "attributes.status = 'FINISHED' and metrics.`val/acc` >= 0.9 AND tags.`mlflow.source.type` != 'NOTEBOOK' and params.optimizer LIKE 'adam%' and run_id IN ('0a1b', '2c3d')";
     expect(parseRunFilter(filter)).toEqual([
       { entity: 'attribute', key: 'status', op: '=', value: { kind: 'string', value: 'FINISHED' } },
       { entity: 'metric', key: 'val/acc', op: '>=', value: { kind: 'number', value: 0.9 } },
@@ -216,7 +226,7 @@ describe('parseRunFilter: whole filters', () => {
     ["tags.b = 'x'; tags.c = 'y'", "Multiple statements (';')"],
     ["tags.b = 'x", 'Unterminated string'],
     ['metrics.a >', "Expected a value after '>'"],
-    ["metrics.a > 1 trailing", "Unexpected 'trailing'"],
+    ['metrics.a > 1 trailing', "Unexpected 'trailing'"],
   ])('rejects the malformed %s', (filter, message) => {
     expectInvalid(() => parseRunFilter(filter), message);
   });
@@ -243,10 +253,13 @@ describe('parseRunOrderBy', () => {
     expect(parseRunOrderBy([key])).toEqual([{ entity: 'attribute', key, ascending: true }]);
   });
 
-  it.each(['metric', 'metrics', 'param', 'params', 'parameter', 'parameters', 'tag', 'tags', 'attribute', 'attributes', 'attr', 'run'])('accepts the prefix %s', (prefix) => {
-    const key = prefix.startsWith('attr') || prefix === 'run' ? 'status' : 'k';
-    expect(parseRunOrderBy([`${prefix}.${key}`])).toHaveLength(1);
-  });
+  it.each(['metric', 'metrics', 'param', 'params', 'parameter', 'parameters', 'tag', 'tags', 'attribute', 'attributes', 'attr', 'run'])(
+    'accepts the prefix %s',
+    (prefix) => {
+      const key = prefix.startsWith('attr') || prefix === 'run' ? 'status' : 'k';
+      expect(parseRunOrderBy([`${prefix}.${key}`])).toHaveLength(1);
+    },
+  );
 
   it.each(['created', 'Created', 'attributes.created'])('resolves %s to start_time', (clause) => {
     expect(parseRunOrderBy([`${clause} DESC`])).toEqual([{ entity: 'attribute', key: 'start_time', ascending: false }]);
@@ -254,7 +267,10 @@ describe('parseRunOrderBy', () => {
 
   it.each([
     ['datasets.name', "Invalid order_by entity 'datasets' in 'datasets.name': runs cannot be ordered by dataset fields."],
-    ['foo', "Invalid attribute key 'foo' specified. Valid keys are ['Created', 'artifact_uri', 'created', 'end_time', 'run_id', 'run_name', 'start_time', 'status', 'user_id']."],
+    [
+      'foo',
+      "Invalid attribute key 'foo' specified. Valid keys are ['Created', 'artifact_uri', 'created', 'end_time', 'run_id', 'run_name', 'start_time', 'status', 'user_id'].",
+    ],
     ['`Run name`', "Invalid attribute key 'Run name' specified."],
     ['DESC', "Invalid attribute key 'DESC' specified."],
     ['bogus.x', "Invalid entity type 'bogus' in 'bogus.x'."],

@@ -8,8 +8,7 @@ const fail: SyntaxFail = (detail) => {
 };
 
 const lex = (input: string) => tokenize(input, fail);
-const summary = (input: string) =>
-  lex(input).map((t) => (t.kind === 'quoted' ? `${t.kind}${t.quote}${t.value}` : `${t.kind}:${t.text}`));
+const summary = (input: string) => lex(input).map((t) => (t.kind === 'quoted' ? `${t.kind}${t.quote}${t.value}` : `${t.kind}:${t.text}`));
 
 describe('tokenize', () => {
   it('returns no tokens for empty or whitespace input', () => {
@@ -18,7 +17,7 @@ describe('tokenize', () => {
   });
 
   it('cuts words, operators, quoted tokens and punctuation, with offsets', () => {
-    expect(lex("metrics.acc >= 0.5")).toEqual([
+    expect(lex('metrics.acc >= 0.5')).toEqual([
       { kind: 'word', text: 'metrics.acc', start: 0, end: 11 },
       { kind: 'op', text: '>=', start: 12, end: 14 },
       { kind: 'word', text: '0.5', start: 15, end: 18 },

@@ -12,7 +12,9 @@ describe('parseTraceFilter: attributes', () => {
   });
 
   it.each(['trace', 'attribute', 'attributes'])('%s. addresses attributes', (prefix) => {
-    expect(parseTraceFilter(`${prefix}.request_id = 'tr-1'`)).toEqual([{ entity: 'attribute', key: 'request_id', op: '=', value: { kind: 'string', value: 'tr-1' } }]);
+    expect(parseTraceFilter(`${prefix}.request_id = 'tr-1'`)).toEqual([
+      { entity: 'attribute', key: 'request_id', op: '=', value: { kind: 'string', value: 'tr-1' } },
+    ]);
   });
 
   it.each(['=', '!='] as const)("maps status %s to the attribute 'state'", (op) => {
@@ -20,7 +22,9 @@ describe('parseTraceFilter: attributes', () => {
   });
 
   it.each(['IN', 'NOT IN'] as const)('accepts status %s', (op) => {
-    expect(parseTraceFilter(`status ${op} ('OK', 'ERROR')`)).toEqual([{ entity: 'attribute', key: 'state', op, value: { kind: 'list', values: ['OK', 'ERROR'] } }]);
+    expect(parseTraceFilter(`status ${op} ('OK', 'ERROR')`)).toEqual([
+      { entity: 'attribute', key: 'state', op, value: { kind: 'list', values: ['OK', 'ERROR'] } },
+    ]);
   });
 
   it.each([
@@ -31,7 +35,9 @@ describe('parseTraceFilter: attributes', () => {
     ['end_time_ms', 'end_time_ms'],
   ])('reads the numeric attribute %s as %s', (written, key) => {
     for (const op of NUMERIC) {
-      expect(parseTraceFilter(`trace.${written} ${op} 1700000000000`)).toEqual([{ entity: 'attribute', key, op, value: { kind: 'number', value: 1700000000000 } }]);
+      expect(parseTraceFilter(`trace.${written} ${op} 1700000000000`)).toEqual([
+        { entity: 'attribute', key, op, value: { kind: 'number', value: 1700000000000 } },
+      ]);
     }
   });
 
@@ -43,7 +49,9 @@ describe('parseTraceFilter: attributes', () => {
   });
 
   it.each(REGEX_STRING)('accepts client_request_id %s', (op) => {
-    expect(parseTraceFilter(`trace.client_request_id ${op} 'c-1'`)).toEqual([{ entity: 'attribute', key: 'client_request_id', op, value: { kind: 'string', value: 'c-1' } }]);
+    expect(parseTraceFilter(`trace.client_request_id ${op} 'c-1'`)).toEqual([
+      { entity: 'attribute', key: 'client_request_id', op, value: { kind: 'string', value: 'c-1' } },
+    ]);
   });
 
   it("maps run_id to the metadata 'mlflow.sourceRun' with = and IN", () => {
@@ -81,8 +89,14 @@ describe('parseTraceFilter: attributes', () => {
     ["prompt = 'a/b/c'", "Invalid prompt filter value 'a/b/c'."],
     ["trace.text = 'x'", "Invalid comparator '=' for attribute 'text'. Only 'LIKE' is supported for 'text' (full-text search with % wildcards)."],
     ["state = 'OK'", "Invalid attribute key 'state' specified."],
-    ["trace.foo = 'x'", "Invalid attribute key 'foo' specified. Valid keys are ['client_request_id', 'end_time_ms', 'execution_time', 'execution_time_ms', 'name', 'prompt', 'request_id', 'run_id', 'status', 'text', 'timestamp', 'timestamp_ms']."],
-    ["metrics.a > 1", "Invalid entity type 'metrics' in 'metrics.a'. Valid values are ['attribute', 'attributes', 'expectation', 'feedback', 'metadata', 'request_metadata', 'span', 'tag', 'tags', 'trace']."],
+    [
+      "trace.foo = 'x'",
+      "Invalid attribute key 'foo' specified. Valid keys are ['client_request_id', 'end_time_ms', 'execution_time', 'execution_time_ms', 'name', 'prompt', 'request_id', 'run_id', 'status', 'text', 'timestamp', 'timestamp_ms'].",
+    ],
+    [
+      'metrics.a > 1',
+      "Invalid entity type 'metrics' in 'metrics.a'. Valid values are ['attribute', 'attributes', 'expectation', 'feedback', 'metadata', 'request_metadata', 'span', 'tag', 'tags', 'trace'].",
+    ],
   ])('rejects %s', (filter, message) => {
     expectInvalid(() => parseTraceFilter(filter), message);
   });
@@ -129,7 +143,10 @@ describe('parseTraceFilter: tags, metadata, spans, assessments', () => {
   it.each([
     ["tags.t IN ('a')", "Invalid comparator 'IN' for tag 't'. Only '=', '!=', 'LIKE', 'ILIKE', 'RLIKE' are supported for tags."],
     ['tags.t IS NULL', "Invalid comparator 'IS NULL' for tag 't'."],
-    ["metadata.m > 'a'", "Invalid comparator '>' for metadata 'm'. Only '=', '!=', 'LIKE', 'ILIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL' are supported for metadata."],
+    [
+      "metadata.m > 'a'",
+      "Invalid comparator '>' for metadata 'm'. Only '=', '!=', 'LIKE', 'ILIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL' are supported for metadata.",
+    ],
     ["span.duration = '1'", "Invalid span key 'duration' specified. Valid keys are 'name', 'status', 'type' and 'attributes.<attribute_name>'."],
     ["span.attributes = 'x'", "Invalid span key 'attributes' specified."],
     ["span.attributes.model = 'gpt'", "Invalid comparator '=' for span 'attributes.model'. Only 'LIKE', 'ILIKE', 'RLIKE' are supported for span attributes."],
@@ -142,7 +159,8 @@ describe('parseTraceFilter: tags, metadata, spans, assessments', () => {
   });
 
   it('parses a filter as the UI sends it', () => {
-    const filter = "trace.status = 'ERROR' AND trace.timestamp_ms > 1700000000000 AND tags.`mlflow.traceName` ILIKE '%chat%' AND metadata.`mlflow.trace.session` = 's-1' AND span.type = 'LLM' AND feedback.relevance = 'yes'";
+    const filter =
+      "trace.status = 'ERROR' AND trace.timestamp_ms > 1700000000000 AND tags.`mlflow.traceName` ILIKE '%chat%' AND metadata.`mlflow.trace.session` = 's-1' AND span.type = 'LLM' AND feedback.relevance = 'yes'";
     expect(parseTraceFilter(filter)).toEqual([
       { entity: 'attribute', key: 'state', op: '=', value: { kind: 'string', value: 'ERROR' } },
       { entity: 'attribute', key: 'timestamp_ms', op: '>', value: { kind: 'number', value: 1700000000000 } },
@@ -174,7 +192,10 @@ describe('parseTraceOrderBy', () => {
   });
 
   it.each([
-    ['end_time_ms', "Invalid attribute key 'end_time_ms' specified. Valid keys are ['execution_time', 'execution_time_ms', 'experiment_id', 'name', 'request_id', 'run_id', 'status', 'timestamp', 'timestamp_ms']."],
+    [
+      'end_time_ms',
+      "Invalid attribute key 'end_time_ms' specified. Valid keys are ['execution_time', 'execution_time_ms', 'experiment_id', 'name', 'request_id', 'run_id', 'status', 'timestamp', 'timestamp_ms'].",
+    ],
     ['tags.t', "Invalid order_by entity 'tags' in 'tags.t': traces cannot be ordered by tag fields. Valid prefixes are ['attribute', 'attributes', 'trace']."],
     ['span.name', "Invalid order_by entity 'span'"],
     ['timestamp_ms newest', "Invalid ordering key in order_by clause 'timestamp_ms newest'."],

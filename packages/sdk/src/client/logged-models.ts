@@ -18,7 +18,13 @@ export interface LoggedModelMethods {
   createLoggedModel(options: CreateLoggedModelOptions): Promise<LoggedModel>;
   getLoggedModel(modelId: string): Promise<LoggedModel>;
   /** Logged models of experiments, e.g. `filter: "name = 'agent'"`, newest first by default. */
-  searchLoggedModels(options: { experimentIds: string[]; filter?: string; maxResults?: number; pageToken?: string; orderBy?: { fieldName: string; ascending?: boolean }[] }): Promise<Page<LoggedModel>>;
+  searchLoggedModels(options: {
+    experimentIds: string[];
+    filter?: string;
+    maxResults?: number;
+    pageToken?: string;
+    orderBy?: { fieldName: string; ascending?: boolean }[];
+  }): Promise<Page<LoggedModel>>;
   /** Marks a model READY (default) or UPLOAD_FAILED once its artifacts are uploaded. */
   finalizeLoggedModel(modelId: string, status?: Extract<LoggedModelStatus, 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED'>): Promise<LoggedModel>;
   setLoggedModelTags(modelId: string, tags: Record<string, string>): Promise<void>;
@@ -43,7 +49,10 @@ export const loggedModelMethods: LoggedModelMethods & ThisType<Self> = {
       tags: pairs(options.tags),
     });
     for (let i = 100; i < params.length; i += 100) {
-      await this.rest.post(api(`logged-models/${encodeURIComponent(res.model.info.model_id)}/params`), { model_id: res.model.info.model_id, params: params.slice(i, i + 100) });
+      await this.rest.post(api(`logged-models/${encodeURIComponent(res.model.info.model_id)}/params`), {
+        model_id: res.model.info.model_id,
+        params: params.slice(i, i + 100),
+      });
     }
     return params.length > 100 ? this.getLoggedModel(res.model.info.model_id) : res.model;
   },

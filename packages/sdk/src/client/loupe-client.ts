@@ -57,7 +57,12 @@ Object.assign(LoupeClient.prototype, experimentMethods, runMethods, artifactMeth
  * const transport = clientTransport({ trackingUri: 'http://127.0.0.1:5000', token: 'abc' });
  */
 export function clientTransport(options: ClientOptions): Transport {
-  const base = options.transport ?? createHttpTransport({ baseUrl: options.trackingUri ?? 'http://127.0.0.1:5000', ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}) });
+  const base =
+    options.transport ??
+    createHttpTransport({
+      baseUrl: options.trackingUri ?? 'http://127.0.0.1:5000',
+      ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+    });
   return withHeaders(base, { ...authHeaders(options), ...(options.workspace ? { 'x-mlflow-workspace': options.workspace } : {}) });
 }
 

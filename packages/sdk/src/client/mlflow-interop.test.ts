@@ -7,8 +7,26 @@ import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { testLoupe } from '../testing/test-loupe.js';
 
 type Attr = { key: string; value: Record<string, unknown> };
-type ProtoSpan = { trace_id: string; span_id: string; parent_span_id: string; name: string; kind: string; status: { code: string; message?: string }; attributes: Attr[]; events: { name: string; attributes: Attr[] }[] };
-type ProtoInfo = { trace_id: string; trace_location: { type: string; mlflow_experiment: { experiment_id: string } }; request_time: string; execution_duration: string; state: string; trace_metadata: Record<string, unknown>; tags: Record<string, unknown>; assessments?: unknown[] };
+type ProtoSpan = {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  name: string;
+  kind: string;
+  status: { code: string; message?: string };
+  attributes: Attr[];
+  events: { name: string; attributes: Attr[] }[];
+};
+type ProtoInfo = {
+  trace_id: string;
+  trace_location: { type: string; mlflow_experiment: { experiment_id: string } };
+  request_time: string;
+  execution_duration: string;
+  state: string;
+  trace_metadata: Record<string, unknown>;
+  tags: Record<string, unknown>;
+  assessments?: unknown[];
+};
 
 /**
  * What MLflow's Python client does with a TraceInfoV3 (`TraceInfo.from_proto` after protobuf's
@@ -49,7 +67,10 @@ describe('interop with MLflow clients', () => {
   let loupe: Loupe;
   let exp: string;
   const call = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      `${server.url}${p}`,
+      body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     const text = await res.text();
     return { status: res.status, text, body: (text ? JSON.parse(text) : {}) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
@@ -64,13 +85,19 @@ describe('interop with MLflow clients', () => {
   });
 
   it("traces written by the SDK read correctly through MLflow's Python client (search_traces, get_trace)", async () => {
-    const retrieve = loupe.trace(async (query: string) => [{ page_content: `about ${query}`, metadata: { doc_uri: 'kb://1' }, id: 'd1' }], { name: 'retrieve', spanType: 'RETRIEVER' });
-    const agent = loupe.trace(async (question: string) => {
-      loupe.updateCurrentTrace({ tags: { team: 'support' }, sessionId: 's-9' });
-      const docs = await retrieve(question);
-      if (question === 'boom') throw new TypeError('bad tool call');
-      return { answer: docs[0]!.page_content };
-    }, { name: 'agent', spanType: 'AGENT' });
+    const retrieve = loupe.trace(async (query: string) => [{ page_content: `about ${query}`, metadata: { doc_uri: 'kb://1' }, id: 'd1' }], {
+      name: 'retrieve',
+      spanType: 'RETRIEVER',
+    });
+    const agent = loupe.trace(
+      async (question: string) => {
+        loupe.updateCurrentTrace({ tags: { team: 'support' }, sessionId: 's-9' });
+        const docs = await retrieve(question);
+        if (question === 'boom') throw new TypeError('bad tool call');
+        return { answer: docs[0]!.page_content };
+      },
+      { name: 'agent', spanType: 'AGENT' },
+    );
     await agent('refunds');
     const okId = loupe.getLastActiveTraceId() as string;
     await agent('boom').catch(() => {});
@@ -78,7 +105,12 @@ describe('interop with MLflow clients', () => {
     await loupe.flushTraces();
 
     // mlflow.search_traces(experiment_ids=[exp], filter_string=..., order_by=...): search, then batchGet.
-    const search = await call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter: "tag.team = 'support'", max_results: 100, order_by: ['timestamp_ms DESC'] });
+    const search = await call('POST', '/api/3.0/mlflow/traces/search', {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
+      filter: "tag.team = 'support'",
+      max_results: 100,
+      order_by: ['timestamp_ms DESC'],
+    });
     expect(search.status).toBe(200);
     const infos = search.body.traces as ProtoInfo[];
     expect(infos.map((t) => t.trace_id)).toEqual([errId, okId]);
@@ -90,15 +122,26 @@ describe('interop with MLflow clients', () => {
     expect(batch.text).toMatch(/"start_time_unix_nano":\d{19}[,}]/);
     const ok = traces.find((t) => t.trace_info.trace_id === okId)!;
     const spans = Object.fromEntries(ok.spans.map((s) => [s.name, { span: s, attrs: parseSpanAsPython(s, okId) }]));
-    expect(spans.agent!.attrs).toMatchObject({ 'mlflow.spanType': 'AGENT', 'mlflow.spanInputs': { question: 'refunds' }, 'mlflow.spanOutputs': { answer: 'about refunds' } });
-    expect(spans.retrieve!.attrs).toMatchObject({ 'mlflow.spanType': 'RETRIEVER', 'mlflow.spanOutputs': [{ page_content: 'about refunds', metadata: { doc_uri: 'kb://1' }, id: 'd1' }] });
+    expect(spans.agent!.attrs).toMatchObject({
+      'mlflow.spanType': 'AGENT',
+      'mlflow.spanInputs': { question: 'refunds' },
+      'mlflow.spanOutputs': { answer: 'about refunds' },
+    });
+    expect(spans.retrieve!.attrs).toMatchObject({
+      'mlflow.spanType': 'RETRIEVER',
+      'mlflow.spanOutputs': [{ page_content: 'about refunds', metadata: { doc_uri: 'kb://1' }, id: 'd1' }],
+    });
     expect(spans.retrieve!.span.parent_span_id).toBe(spans.agent!.span.span_id);
     expect(spans.agent!.span.status.code).toBe('STATUS_CODE_OK');
 
     // mlflow.get_trace(id): the info, then the spans.
     const info = await call('GET', `/api/3.0/mlflow/traces/${errId}`);
     parseInfoAsPython(info.body.trace.trace_info as ProtoInfo, exp);
-    expect(info.body.trace.trace_info).toMatchObject({ state: 'ERROR', trace_metadata: { 'mlflow.trace.session': 's-9' }, tags: { 'mlflow.traceName': 'agent' } });
+    expect(info.body.trace.trace_info).toMatchObject({
+      state: 'ERROR',
+      trace_metadata: { 'mlflow.trace.session': 's-9' },
+      tags: { 'mlflow.traceName': 'agent' },
+    });
     const full = await call('GET', `/api/3.0/mlflow/traces/get?trace_id=${errId}`);
     const root = (full.body.trace.spans as ProtoSpan[]).find((s) => s.name === 'agent')!;
     parseSpanAsPython(root, errId);
@@ -142,7 +185,10 @@ describe('interop with MLflow clients', () => {
           request_time: new Date(start).toISOString(),
           execution_duration: '0.05s',
           state: 'OK',
-          trace_metadata: { 'mlflow.trace_schema.version': '3', 'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 3, output_tokens: 2, total_tokens: 5 }) },
+          trace_metadata: {
+            'mlflow.trace_schema.version': '3',
+            'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 3, output_tokens: 2, total_tokens: 5 }),
+          },
           tags: { 'mlflow.traceName': 'predict', 'mlflow.trace.spansLocation': 'TRACKING_STORE' },
           assessments: [],
         },
@@ -157,7 +203,10 @@ describe('interop with MLflow clients', () => {
       ['ChatOpenAI', 'CHAT_MODEL', false],
     ]);
     expect(t.spans[0]).toMatchObject({ traceId, inputs: { question: 'hi' }, outputs: 'hello', durationMs: 50 });
-    expect(t.spans[1]).toMatchObject({ outputs: { choices: [{ message: { role: 'assistant', content: 'hello' } }] }, attributes: { 'mlflow.chat.tokenUsage': { total_tokens: 5 } } });
+    expect(t.spans[1]).toMatchObject({
+      outputs: { choices: [{ message: { role: 'assistant', content: 'hello' } }] },
+      attributes: { 'mlflow.chat.tokenUsage': { total_tokens: 5 } },
+    });
     const found = await loupe.client.searchTraces({ experimentIds: [exp], filter: "span.type = 'CHAT_MODEL'" });
     expect(found.items.map((x) => x.info.trace_id)).toEqual([traceId]);
   });

@@ -14,15 +14,21 @@ describe('trace reads, tags, deletion and assessments through the client', () =>
     server = await startTestServer();
     exp = await server.experiment('trace-client');
     loupe = testLoupe(server.url, exp);
-    const llm = loupe.trace(async (q: string) => {
-      loupe.getCurrentActiveSpan()?.setTokenUsage({ input_tokens: 10, output_tokens: 5 });
-      if (q === 'fail') throw new Error('model down');
-      return `answer to ${q}`;
-    }, { name: 'llm', spanType: 'CHAT_MODEL' });
-    const agent = loupe.trace(async (q: string) => {
-      loupe.updateCurrentTrace({ sessionId: 's-1', userId: 'ann', tags: { topic: q.split(' ')[0] as string } });
-      return llm(q);
-    }, { name: 'agent', spanType: 'AGENT' });
+    const llm = loupe.trace(
+      async (q: string) => {
+        loupe.getCurrentActiveSpan()?.setTokenUsage({ input_tokens: 10, output_tokens: 5 });
+        if (q === 'fail') throw new Error('model down');
+        return `answer to ${q}`;
+      },
+      { name: 'llm', spanType: 'CHAT_MODEL' },
+    );
+    const agent = loupe.trace(
+      async (q: string) => {
+        loupe.updateCurrentTrace({ sessionId: 's-1', userId: 'ann', tags: { topic: q.split(' ')[0] as string } });
+        return llm(q);
+      },
+      { name: 'agent', spanType: 'AGENT' },
+    );
     for (const q of ['refund please', 'where is my order', 'fail']) {
       await agent(q).catch(() => {});
       ids.push(loupe.getLastActiveTraceId() as string);
@@ -43,11 +49,27 @@ describe('trace reads, tags, deletion and assessments through the client', () =>
     const failed = page.items.find((t) => t.info.trace_id === ids[2]);
     expect(failed!.info.state).toBe('ERROR');
     const llm = failed!.spans.find((s) => s.name === 'llm')!;
-    expect(llm).toMatchObject({ spanType: 'CHAT_MODEL', status: 'ERROR', inputs: { q: 'fail' }, attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 10, output_tokens: 5, total_tokens: 15 } } });
+    expect(llm).toMatchObject({
+      spanType: 'CHAT_MODEL',
+      status: 'ERROR',
+      inputs: { q: 'fail' },
+      attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 10, output_tokens: 5, total_tokens: 15 } },
+    });
     expect(typeof llm.startTimeNs).toBe('bigint');
     expect(llm.startTimeMs).toBe(Number(llm.startTimeNs / 1_000_000n));
     const rows = traceRows(page.items).filter((r) => r.traceId === ids[0]);
-    expect(rows[0]).toMatchObject({ traceId: ids[0], name: 'agent', state: 'OK', sessionId: 's-1', userId: 'ann', spanCount: 2, totalTokens: 15, request: '{"q":"refund please"}', response: '"answer to refund please"', tags: { topic: 'refund' } });
+    expect(rows[0]).toMatchObject({
+      traceId: ids[0],
+      name: 'agent',
+      state: 'OK',
+      sessionId: 's-1',
+      userId: 'ann',
+      spanCount: 2,
+      totalTokens: 15,
+      request: '{"q":"refund please"}',
+      response: '"answer to refund please"',
+      tags: { topic: 'refund' },
+    });
     expect(rows[0]!.durationMs).toBeGreaterThanOrEqual(0);
 
     const errors = await loupe.client.searchTraces({ experimentIds: [exp], filter: "trace.status = 'ERROR'" });
@@ -77,7 +99,13 @@ describe('trace reads, tags, deletion and assessments through the client', () =>
 
   it('logFeedback / logExpectation, get, update, override, delete; rows show current values', async () => {
     const traceId = ids[1] as string;
-    const judged = await loupe.client.logFeedback({ traceId, name: 'correct', value: false, source: { sourceType: 'LLM_JUDGE', sourceId: 'openai:/gpt-4o-mini' }, rationale: 'wrong order id' });
+    const judged = await loupe.client.logFeedback({
+      traceId,
+      name: 'correct',
+      value: false,
+      source: { sourceType: 'LLM_JUDGE', sourceId: 'openai:/gpt-4o-mini' },
+      rationale: 'wrong order id',
+    });
     expect(judged).toMatchObject({ assessment_name: 'correct', feedback: { value: false }, valid: true, source: { source_type: 'LLM_JUDGE' } });
     const expected = await loupe.client.logExpectation({ traceId, name: 'expected_answer', value: { order: 42 }, metadata: { by: 'qa' } });
     expect(await loupe.client.getAssessment(traceId, expected.assessment_id)).toMatchObject({ expectation: { value: { order: 42 } }, metadata: { by: 'qa' } });

@@ -29,7 +29,9 @@ export interface TraceMethods {
   setTraceTag(traceId: string, key: string, value: string): Promise<void>;
   deleteTraceTag(traceId: string, key: string): Promise<void>;
   /** Deletes traces by id, or those requested at or before a time (oldest first, at most `maxTraces`); returns how many. */
-  deleteTraces(options: { experimentId: string; traceIds: string[] } | { experimentId: string; maxTimestampMillis: number; maxTraces?: number }): Promise<number>;
+  deleteTraces(
+    options: { experimentId: string; traceIds: string[] } | { experimentId: string; maxTimestampMillis: number; maxTraces?: number },
+  ): Promise<number>;
 }
 
 type Self = { rest: RestClient };
@@ -84,7 +86,11 @@ export const traceMethods: TraceMethods & ThisType<Self> = {
     const body =
       'traceIds' in options
         ? { experiment_id: options.experimentId, request_ids: options.traceIds }
-        : { experiment_id: options.experimentId, max_timestamp_millis: options.maxTimestampMillis, ...(options.maxTraces ? { max_traces: options.maxTraces } : {}) };
+        : {
+            experiment_id: options.experimentId,
+            max_timestamp_millis: options.maxTimestampMillis,
+            ...(options.maxTraces ? { max_traces: options.maxTraces } : {}),
+          };
     return (await this.rest.post<{ traces_deleted?: number }>(v3('traces/delete-traces'), body)).traces_deleted ?? 0;
   },
 };

@@ -27,7 +27,12 @@ describe('tracking client against a real Loupe server', () => {
     expect(await client.getOrCreateExperiment(name)).toBe(id);
     expect((await client.getExperiment(id)).name).toBe(name);
     await client.setExperimentTag(id, 'stage', 'dev');
-    expect((await client.getExperimentByName(name))?.tags).toEqual(expect.arrayContaining([{ key: 'team', value: 'core' }, { key: 'stage', value: 'dev' }]));
+    expect((await client.getExperimentByName(name))?.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'team', value: 'core' },
+        { key: 'stage', value: 'dev' },
+      ]),
+    );
     expect(await client.getExperimentByName(`${name}-missing`)).toBeUndefined();
     const found = await client.searchExperiments({ filter: `name = '${name}'` });
     expect(found.items.map((e) => e.experiment_id)).toEqual([id]);

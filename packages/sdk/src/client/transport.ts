@@ -63,7 +63,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   return {
     request(req) {
       const url = `${base}${req.path}${queryString(req.query)}`;
-      const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers ?? {}, signal: AbortSignal.timeout(req.timeoutMs ?? defaultTimeout) };
+      const init: RequestInit & { duplex?: 'half' } = {
+        method: req.method,
+        headers: req.headers ?? {},
+        signal: AbortSignal.timeout(req.timeoutMs ?? defaultTimeout),
+      };
       if (req.body !== undefined) {
         init.body = req.body as NonNullable<RequestInit['body']>;
         // Streams need half-duplex in Node's fetch.

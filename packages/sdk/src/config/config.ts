@@ -161,7 +161,8 @@ class EnvReader {
     try {
       const parsed = JSON.parse(fs.readFileSync(raw, 'utf8')) as { models?: unknown; replaceDefaults?: unknown };
       const models = parsed.models ?? parsed;
-      if (typeof models !== 'object' || models === null || Array.isArray(models)) throw new Error('expected {"models": {"<model>": {"input": ..., "output": ...}}}');
+      if (typeof models !== 'object' || models === null || Array.isArray(models))
+        throw new Error('expected {"models": {"<model>": {"input": ..., "output": ...}}}');
       return { models: models as PricingOptions['models'] & object, replaceDefaults: parsed.replaceDefaults === true };
     } catch (err) {
       this.diagnostics.warn(`LOUPE_PRICING: cannot read prices from '${raw}'; using the default catalog`, err);
@@ -176,7 +177,10 @@ class EnvReader {
     if (/^(1|true|yes|on|all)$/i.test(raw)) return { builtins: true };
     const names = raw.split(',').map((s) => s.trim());
     const known = names.filter((n): n is BuiltinRedaction => (BUILTINS as string[]).includes(n));
-    if (known.length !== names.length) this.diagnostics.warn(`LOUPE_REDACT lists unknown rules (${names.filter((n) => !known.includes(n as BuiltinRedaction)).join(', ')}); known: ${BUILTINS.join(', ')}`);
+    if (known.length !== names.length)
+      this.diagnostics.warn(
+        `LOUPE_REDACT lists unknown rules (${names.filter((n) => !known.includes(n as BuiltinRedaction)).join(', ')}); known: ${BUILTINS.join(', ')}`,
+      );
     return { builtins: known };
   }
 }
@@ -202,7 +206,10 @@ export function resolveConfig(options: LoupeOptions, env: Env): LoupeConfig {
   const experiment =
     options.experimentId !== undefined || options.experimentName !== undefined
       ? { experimentId: options.experimentId, experimentName: options.experimentName }
-      : { experimentId: read.text('LOUPE_EXPERIMENT_ID', 'MLFLOW_EXPERIMENT_ID'), experimentName: read.text('LOUPE_EXPERIMENT_NAME', 'MLFLOW_EXPERIMENT_NAME') };
+      : {
+          experimentId: read.text('LOUPE_EXPERIMENT_ID', 'MLFLOW_EXPERIMENT_ID'),
+          experimentName: read.text('LOUPE_EXPERIMENT_NAME', 'MLFLOW_EXPERIMENT_NAME'),
+        };
   if (experiment.experimentId === undefined && experiment.experimentName === undefined) experiment.experimentId = '0';
   const queue: ExportQueueOptions = {
     maxQueueSize: options.export?.maxQueueSize ?? read.number(1, 10_000_000, 'LOUPE_EXPORT_MAX_QUEUE_SIZE') ?? DEFAULT_EXPORT_QUEUE_OPTIONS.maxQueueSize,

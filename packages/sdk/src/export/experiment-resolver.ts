@@ -32,7 +32,8 @@ export function experimentResolver(rest: RestClient, target: { experimentId?: st
  * const id = await getOrCreateExperimentId(rest, 'agent');
  */
 export async function getOrCreateExperimentId(rest: RestClient, name: string): Promise<string> {
-  const byName = async () => (await rest.get<{ experiment: { experiment_id: string } }>('/api/2.0/mlflow/experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
+  const byName = async () =>
+    (await rest.get<{ experiment: { experiment_id: string } }>('/api/2.0/mlflow/experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
   try {
     return await byName();
   } catch (err) {

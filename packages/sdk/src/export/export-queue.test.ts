@@ -104,7 +104,10 @@ describe('ExportQueue', () => {
     q.push(5);
     await clock.advance(0);
     // The first batch [1, 2] went out at once; the flush still waits for 3.
-    expect(sends.map((x) => x.items)).toEqual([[1, 2], [3, 4]]);
+    expect(sends.map((x) => x.items)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(flushed).toBe(true);
     expect(q.stats().pending).toBe(1);
   });
@@ -112,7 +115,19 @@ describe('ExportQueue', () => {
   it('a throwing sink counts as a transient failure', async () => {
     const clock = new ManualScheduler();
     let calls = 0;
-    const q = new ExportQueue<number>({ send: async (b) => { if (++calls === 1) throw new Error('boom'); return { retry: [], failed: 0 }; void b; } }, options, clock, silentDiagnostics, () => 1);
+    const q = new ExportQueue<number>(
+      {
+        send: async (b) => {
+          if (++calls === 1) throw new Error('boom');
+          return { retry: [], failed: 0 };
+          void b;
+        },
+      },
+      options,
+      clock,
+      silentDiagnostics,
+      () => 1,
+    );
     q.push(1);
     await clock.advance(1_000);
     expect(q.stats()).toMatchObject({ exported: 1, retries: 1 });

@@ -43,7 +43,8 @@ describe('export to a real Loupe server through failures', () => {
     await loupe.flushTraces();
     const otlp = proxy.seen.filter((r) => r.path === '/v1/traces');
     expect(otlp.length).toBeGreaterThan(0);
-    for (const r of otlp) expect(r.headers).toMatchObject({ 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip', 'x-mlflow-experiment-id': exp });
+    for (const r of otlp)
+      expect(r.headers).toMatchObject({ 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip', 'x-mlflow-experiment-id': exp });
     const starts = proxy.seen.filter((r) => r.path === '/api/3.0/mlflow/traces');
     expect(starts).toHaveLength(3);
     expect(proxy.seen.findIndex((r) => r.path === '/v1/traces')).toBeLessThan(proxy.seen.findIndex((r) => r.path === '/api/3.0/mlflow/traces'));

@@ -12,7 +12,9 @@ import type { Redactor } from './redaction.js';
  */
 export function redactSpan(span: ReadableSpan, redactor: Redactor | null, extraAttributes?: Attributes): ReadableSpan {
   if (!redactor && !extraAttributes) return span;
-  const events: TimedEvent[] = redactor ? span.events.map((e) => (e.attributes ? { ...e, attributes: redactor.redactAttributes(e.attributes) } : e)) : span.events;
+  const events: TimedEvent[] = redactor
+    ? span.events.map((e) => (e.attributes ? { ...e, attributes: redactor.redactAttributes(e.attributes) } : e))
+    : span.events;
   const attributes = redactor ? redactor.redactAttributes(span.attributes) : { ...span.attributes };
   if (extraAttributes) Object.assign(attributes, extraAttributes);
   return {

@@ -61,7 +61,10 @@ export class LoupeSpanExporter implements SpanExporter {
           spans.map((s) => exportedSpan(s, this.redactor)),
           experimentId,
         );
-        result = sent === 'ok' ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`Loupe export ${sent === 'retry' ? 'failed (transient)' : 'refused'}`) };
+        result =
+          sent === 'ok'
+            ? { code: ExportResultCode.SUCCESS }
+            : { code: ExportResultCode.FAILED, error: new Error(`Loupe export ${sent === 'retry' ? 'failed (transient)' : 'refused'}`) };
       } catch (err) {
         result = { code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) };
       }

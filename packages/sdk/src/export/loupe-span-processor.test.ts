@@ -42,7 +42,12 @@ describe('LoupeSpanProcessor limits', () => {
     for (const r of roots) r.end();
     await processor.forceFlush();
     // 'a' was let go: its span is exported, but it gets no finalized trace info.
-    expect(exporter.getFinishedSpans().map((s) => s.name).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      exporter
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
     expect(traces().sort()).toEqual(['b', 'c']);
     expect(registry.size).toBe(0);
   });

@@ -33,7 +33,10 @@ describe('Loupe on OpenTelemetry: several instances, propagation, your own provi
     await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}/orders`;
     try {
-      const answer = await frontend.withSpan(async () => (await fetch(url, { headers: injectTraceContext({}) })).text(), { name: 'frontend.request', spanType: 'AGENT' });
+      const answer = await frontend.withSpan(async () => (await fetch(url, { headers: injectTraceContext({}) })).text(), {
+        name: 'frontend.request',
+        spanType: 'AGENT',
+      });
       expect(answer).toBe('handled /orders');
     } finally {
       service.close();
@@ -79,7 +82,12 @@ describe('Loupe on OpenTelemetry: several instances, propagation, your own provi
       const t = (await loupe.client.getTrace(traceId))!;
       expect(t.spans.map((s) => s.name).sort()).toEqual(['GET /checkout', 'loupe.step']);
       expect(t.info.tags['mlflow.traceName']).toBe('GET /checkout');
-      expect(appExporter.getFinishedSpans().map((s) => s.name).sort()).toEqual(['GET /checkout', 'loupe.step']);
+      expect(
+        appExporter
+          .getFinishedSpans()
+          .map((s) => s.name)
+          .sort(),
+      ).toEqual(['GET /checkout', 'loupe.step']);
     } finally {
       await provider.shutdown();
       otelTrace.disable();
@@ -110,7 +118,9 @@ describe('LoupeSpanExporter in a plain BatchSpanProcessor', () => {
       const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
       const { LoupeSpanExporter } = await import('./loupe-span-exporter.js');
       const name = `exporter-only-${Date.now()}`;
-      const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new LoupeSpanExporter({ trackingUri: server.url, experimentName: name }))] });
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new BatchSpanProcessor(new LoupeSpanExporter({ trackingUri: server.url, experimentName: name }))],
+      });
       const span = provider.getTracer('plain').startSpan('plain-root', { attributes: { 'mlflow.spanInputs': '{"q":"mail ann@example.com"}' } });
       span.end();
       await provider.forceFlush();
@@ -118,7 +128,10 @@ describe('LoupeSpanExporter in a plain BatchSpanProcessor', () => {
       const client = testLoupe(server.url, '0').client;
       const exp = await client.getExperimentByName(name);
       const t = (await client.getTrace(`tr-${span.spanContext().traceId}`))!;
-      expect(t.info).toMatchObject({ trace_location: { mlflow_experiment: { experiment_id: exp!.experiment_id } }, tags: { 'mlflow.traceName': 'plain-root' } });
+      expect(t.info).toMatchObject({
+        trace_location: { mlflow_experiment: { experiment_id: exp!.experiment_id } },
+        tags: { 'mlflow.traceName': 'plain-root' },
+      });
       expect(t.spans[0]!.inputs).toEqual({ q: 'mail [REDACTED]' });
     } finally {
       await server.close();

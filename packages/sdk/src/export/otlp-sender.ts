@@ -64,7 +64,8 @@ export class OtlpSpanSender {
       const res = await this.transport.request({ method: 'POST', path: this.options.path ?? '/v1/traces', headers, body });
       const result = resultForStatus(res.status);
       const text = await res.text().catch(() => '');
-      if (result !== 'ok') this.diagnostics.warn(`export: ${spans.length} spans answered ${res.status}${result === 'retry' ? ' (will retry)' : ''}: ${text.slice(0, 300)}`);
+      if (result !== 'ok')
+        this.diagnostics.warn(`export: ${spans.length} spans answered ${res.status}${result === 'retry' ? ' (will retry)' : ''}: ${text.slice(0, 300)}`);
       return result;
     } catch (err) {
       this.diagnostics.warn(`export: sending ${spans.length} spans failed (will retry)`, err);

@@ -13,13 +13,19 @@ describe('Redactor', () => {
   const all = new Redactor({});
 
   it('built-ins: API keys, bearer tokens, e-mail addresses, card numbers (Luhn-checked), secret keys', () => {
-    expect(all.redactString(`keys ${OPENAI_KEY} ${AWS_KEY} ${GITHUB} sk-ant-api03-abcdefghijklmnopqrstuv`, 'x')).toBe('keys [REDACTED] [REDACTED] [REDACTED] [REDACTED]');
+    expect(all.redactString(`keys ${OPENAI_KEY} ${AWS_KEY} ${GITHUB} sk-ant-api03-abcdefghijklmnopqrstuv`, 'x')).toBe(
+      'keys [REDACTED] [REDACTED] [REDACTED] [REDACTED]',
+    );
     expect(all.redactString('Authorization: Bearer abc.def-ghi_jkl~mno123', 'x')).toBe('Authorization: Bearer [REDACTED]');
     expect(all.redactString('write to ann.lee+ops@example.co.uk today', 'x')).toBe('write to [REDACTED] today');
     expect(all.redactString(`card ${VISA} or 5500-0000-0000-0004`, 'x')).toBe('card [REDACTED] or [REDACTED]');
     // Not a card: fails the Luhn check (order numbers, timestamps stay).
     expect(all.redactString('order 1234 5678 9012 3456 at 1700000000000', 'x')).toBe('order 1234 5678 9012 3456 at 1700000000000');
-    expect(all.redactValue({ user: 'ann', password: 'hunter2', nested: { api_key: 'plain-looking', tokens: 5 } }, 'inputs')).toEqual({ user: 'ann', password: '[REDACTED]', nested: { api_key: '[REDACTED]', tokens: 5 } });
+    expect(all.redactValue({ user: 'ann', password: 'hunter2', nested: { api_key: 'plain-looking', tokens: 5 } }, 'inputs')).toEqual({
+      user: 'ann',
+      password: '[REDACTED]',
+      nested: { api_key: '[REDACTED]', tokens: 5 },
+    });
   });
 
   it('your patterns and functions, a chosen subset of built-ins, a replacement text', () => {
@@ -75,7 +81,10 @@ describe('redaction before export, read back from a real Loupe server', () => {
       for (const secret of [OPENAI_KEY, AWS_KEY, 'ann@example.com', 'bob@example.com', VISA, 'internal-db7', 'whatever']) expect(raw).not.toContain(secret);
     }
     const ok = (await loupe.client.getTrace(okId))!;
-    expect(ok.spans[0]).toMatchObject({ inputs: { prompt: 'hello', options: { apiKey: '[REDACTED]', user: '[REDACTED]' } }, outputs: 'done for [REDACTED], key [REDACTED]' });
+    expect(ok.spans[0]).toMatchObject({
+      inputs: { prompt: 'hello', options: { apiKey: '[REDACTED]', user: '[REDACTED]' } },
+      outputs: 'done for [REDACTED], key [REDACTED]',
+    });
     expect(ok.info).toMatchObject({ tags: { customer: '[REDACTED]' }, trace_metadata: { note: 'host [REDACTED]', 'mlflow.trace.user': '[REDACTED]' } });
     expect(ok.info.request_preview).toBe('{"prompt":"hello","options":{"apiKey":"[REDACTED]","user":"[REDACTED]"}}');
     const failed = (await loupe.client.getTrace(errId))!;

@@ -44,7 +44,8 @@ const BUILTIN_PATTERNS: Record<Exclude<BuiltinRedaction, 'secretKeys' | 'cardNum
 /** 13 to 19 digits, optionally grouped by spaces or dashes; kept only if the Luhn check passes. */
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 /** Object keys whose whole value is a secret, whatever it looks like. */
-const SECRET_KEY = /^(?:password|passwd|pwd|secret|client_secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token|id[_-]?token|authorization|private[_-]?key|x-api-key)$/i;
+const SECRET_KEY =
+  /^(?:password|passwd|pwd|secret|client_secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token|id[_-]?token|authorization|private[_-]?key|x-api-key)$/i;
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -77,7 +78,10 @@ export class Redactor {
 
   constructor(options: RedactOptions) {
     const replacement = options.replacement ?? '[REDACTED]';
-    const builtins = options.builtins === undefined || options.builtins === true ? (['apiKeys', 'emails', 'cardNumbers', 'secretKeys'] as BuiltinRedaction[]) : options.builtins || [];
+    const builtins =
+      options.builtins === undefined || options.builtins === true
+        ? (['apiKeys', 'emails', 'cardNumbers', 'secretKeys'] as BuiltinRedaction[])
+        : options.builtins || [];
     this.secretKeys = builtins.includes('secretKeys');
     const rules: StringRule[] = [];
     for (const name of builtins) {

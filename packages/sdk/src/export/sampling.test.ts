@@ -35,10 +35,13 @@ describe('sampling, read back from a real Loupe server', () => {
     const all: string[] = [];
     const child = loupe.trace(() => 'child', { name: 'child' });
     for (let i = 0; i < 200; i++) {
-      loupe.withSpan((span) => {
-        all.push(span.traceId);
-        child();
-      }, { name: 'root' });
+      loupe.withSpan(
+        (span) => {
+          all.push(span.traceId);
+          child();
+        },
+        { name: 'root' },
+      );
     }
     const expected = all.filter((id) => headSamplePoint(id.slice(3)) < 0.3).sort();
     expect(expected.length).toBeGreaterThan(30);
@@ -76,7 +79,9 @@ describe('sampling, read back from a real Loupe server', () => {
     const kept = [
       run('error-in-child', 10, (root) => loupe.startSpan({ name: 'tool', parent: root }).end({ status: 'ERROR', statusMessage: 'boom' })),
       run('slow', 1500),
-      run('costly', 10, (root) => loupe.startSpan({ name: 'llm', parent: root, spanType: 'LLM' }).setCost({ input_cost: 0.04, output_cost: 0.02, total_cost: 0.06 }).end()),
+      run('costly', 10, (root) =>
+        loupe.startSpan({ name: 'llm', parent: root, spanType: 'LLM' }).setCost({ input_cost: 0.04, output_cost: 0.02, total_cost: 0.06 }).end(),
+      ),
     ];
     const dropped = [run('fast', 10), run('cheap', 10, (root) => loupe.startSpan({ name: 'llm', parent: root }).setCost({ total_cost: 0.01 }).end())];
     expect(await storedTraces(loupe, exp)).toEqual([...kept].sort());
@@ -87,7 +92,7 @@ describe('sampling, read back from a real Loupe server', () => {
   });
 
   it('sampleRest keeps a deterministic share of the other traces', () => {
-    const ids = Array.from({ length: 1000 }, (_, i) => (i * 2654435761 % 0x1_0000_0000).toString(16).padStart(8, '0') + '0'.repeat(24));
+    const ids = Array.from({ length: 1000 }, (_, i) => ((i * 2654435761) % 0x1_0000_0000).toString(16).padStart(8, '0') + '0'.repeat(24));
     const kept = ids.filter((traceId) => decideTail({ sampleRest: 0.25 }, { traceId, hasError: false, durationMs: 1, costUsd: 0 }) === 'sampled');
     expect(kept.length).toBeGreaterThan(200);
     expect(kept.length).toBeLessThan(300);

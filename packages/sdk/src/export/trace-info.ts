@@ -73,6 +73,7 @@ export function buildTraceInfo(trace: FinishedTrace, experimentId: string, redac
   const response = previewOf(attrs[SpanAttributeKey.OUTPUTS]);
   if (request !== undefined) info.request_preview = request;
   if (response !== undefined) info.response_preview = response;
-  if (annotations.clientRequestId !== undefined) info.client_request_id = redactor ? redactor.redactString(annotations.clientRequestId, 'client_request_id') : annotations.clientRequestId;
+  if (annotations.clientRequestId !== undefined)
+    info.client_request_id = redactor ? redactor.redactString(annotations.clientRequestId, 'client_request_id') : annotations.clientRequestId;
   return info;
 }

@@ -53,7 +53,11 @@ function toolResultText(content: unknown): string | ChatContentPart[] {
 
 function toolCall(block: Block): ChatToolCall {
   const input = block.input;
-  return { id: String(block.id ?? ''), type: 'function', function: { name: String(block.name ?? ''), arguments: typeof input === 'string' ? input : JSON.stringify(input ?? {}) } };
+  return {
+    id: String(block.id ?? ''),
+    type: 'function',
+    function: { name: String(block.name ?? ''), arguments: typeof input === 'string' ? input : JSON.stringify(input ?? {}) },
+  };
 }
 
 /** One Anthropic message (request or response) as chat messages: tool results become `tool` messages. */

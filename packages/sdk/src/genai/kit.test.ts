@@ -28,7 +28,8 @@ async function spans() {
   await loupe.flushTraces();
   return memory.getFinishedSpans();
 }
-const attr = (s: { attributes: Record<string, unknown> }, k: string) => (typeof s.attributes[k] === 'string' ? JSON.parse(s.attributes[k] as string) : undefined);
+const attr = (s: { attributes: Record<string, unknown> }, k: string) =>
+  typeof s.attributes[k] === 'string' ? JSON.parse(s.attributes[k] as string) : undefined;
 
 class SubPromise<T> extends Promise<T> {
   extra() {
@@ -38,9 +39,32 @@ class SubPromise<T> extends Promise<T> {
 
 describe('patchMethod', () => {
   it('wraps once, keeps the original reachable, and refuses what is not a method', () => {
-    const target = { n: 1, hello(x: number) { return x + this.n; } };
-    expect(patchMethod(target, 'hello', (original) => function (this: unknown, x: number) { return original.call(this, x) * 10; })).toBe(true);
-    expect(patchMethod(target, 'hello', (original) => function (this: unknown, x: number) { return original.call(this, x) * 100; })).toBe(false);
+    const target = {
+      n: 1,
+      hello(x: number) {
+        return x + this.n;
+      },
+    };
+    expect(
+      patchMethod(
+        target,
+        'hello',
+        (original) =>
+          function (this: unknown, x: number) {
+            return original.call(this, x) * 10;
+          },
+      ),
+    ).toBe(true);
+    expect(
+      patchMethod(
+        target,
+        'hello',
+        (original) =>
+          function (this: unknown, x: number) {
+            return original.call(this, x) * 100;
+          },
+      ),
+    ).toBe(false);
     expect(target.hello(1)).toBe(20);
     expect(originalOf(target.hello)?.call(target, 1)).toBe(2);
     expect(patchMethod(target, 'n', (o) => o)).toBe(false);
@@ -50,13 +74,18 @@ describe('patchMethod', () => {
 
 describe('traceCall', () => {
   it('returns the library promise object itself and records its value; children nest', async () => {
-    const promise = traceCall(loupe, { name: 'call', spanType: 'LLM', inputs: { q: 1 } }, () => {
-      const child = loupe.startSpan({ name: 'child' });
-      child.end();
-      return SubPromise.resolve(41) as SubPromise<number>;
-    }, (span, value) => {
-      span.setOutputs(value + 1);
-    });
+    const promise = traceCall(
+      loupe,
+      { name: 'call', spanType: 'LLM', inputs: { q: 1 } },
+      () => {
+        const child = loupe.startSpan({ name: 'child' });
+        child.end();
+        return SubPromise.resolve(41) as SubPromise<number>;
+      },
+      (span, value) => {
+        span.setOutputs(value + 1);
+      },
+    );
     expect(promise).toBeInstanceOf(SubPromise);
     expect(promise.extra()).toBe('kept');
     expect(await promise).toBe(41);
@@ -68,8 +97,24 @@ describe('traceCall', () => {
 
   it('records throws and rejections with the HTTP status, and passes the error on unchanged', async () => {
     const err = Object.assign(new Error('Rate limit reached'), { status: 429 });
-    await expect(traceCall(loupe, { name: 'limited', spanType: 'LLM' }, () => Promise.reject(err), () => {})).rejects.toBe(err);
-    expect(() => traceCall(loupe, { name: 'thrown', spanType: 'LLM' }, () => { throw new TypeError('bad'); }, () => {})).toThrow(TypeError);
+    await expect(
+      traceCall(
+        loupe,
+        { name: 'limited', spanType: 'LLM' },
+        () => Promise.reject(err),
+        () => {},
+      ),
+    ).rejects.toBe(err);
+    expect(() =>
+      traceCall(
+        loupe,
+        { name: 'thrown', spanType: 'LLM' },
+        () => {
+          throw new TypeError('bad');
+        },
+        () => {},
+      ),
+    ).toThrow(TypeError);
     const byName = Object.fromEntries((await spans()).map((s) => [s.name, s]));
     expect(byName.limited!.status.code).toBe(2);
     expect(attr(byName.limited!, 'http.response.status_code')).toBe(429);
@@ -78,15 +123,25 @@ describe('traceCall', () => {
   });
 
   it('a failing recorder never reaches the caller; "open" leaves the span to the recorder', async () => {
-    const value = await traceCall(loupe, { name: 'recorder-fails', spanType: 'LLM' }, async () => 'fine', () => {
-      throw new Error('recorder bug');
-    });
+    const value = await traceCall(
+      loupe,
+      { name: 'recorder-fails', spanType: 'LLM' },
+      async () => 'fine',
+      () => {
+        throw new Error('recorder bug');
+      },
+    );
     expect(value).toBe('fine');
     let later: (() => void) | undefined;
-    await traceCall(loupe, { name: 'open', spanType: 'LLM' }, async () => 1, (span) => {
-      later = () => span.end();
-      return 'open';
-    });
+    await traceCall(
+      loupe,
+      { name: 'open', spanType: 'LLM' },
+      async () => 1,
+      (span) => {
+        later = () => span.end();
+        return 'open';
+      },
+    );
     expect((await spans()).map((s) => s.name)).toEqual(['recorder-fails']);
     later!();
     expect((await spans()).map((s) => s.name)).toContain('open');
@@ -122,12 +177,18 @@ describe('observeStream', () => {
 describe('cost from the price catalog', () => {
   it('is added when an LLM span with model and usage ends, unless it has one or pricing is off', async () => {
     for (const l of [loupe, unpriced]) {
-      l.withSpan((span) => recordLlm(span, { model: 'gpt-4o-mini-2024-07-18', provider: 'openai', usage: { input_tokens: 1000, output_tokens: 200 } }), { name: 'priced', spanType: 'CHAT_MODEL' });
+      l.withSpan((span) => recordLlm(span, { model: 'gpt-4o-mini-2024-07-18', provider: 'openai', usage: { input_tokens: 1000, output_tokens: 200 } }), {
+        name: 'priced',
+        spanType: 'CHAT_MODEL',
+      });
     }
-    loupe.withSpan((span) => {
-      recordLlm(span, { model: 'gpt-4o', usage: { input_tokens: 10, output_tokens: 10 } });
-      span.setCost({ total_cost: 9 });
-    }, { name: 'own-cost', spanType: 'LLM' });
+    loupe.withSpan(
+      (span) => {
+        recordLlm(span, { model: 'gpt-4o', usage: { input_tokens: 10, output_tokens: 10 } });
+        span.setCost({ total_cost: 9 });
+      },
+      { name: 'own-cost', spanType: 'LLM' },
+    );
     loupe.withSpan((span) => recordLlm(span, { model: 'nobody-knows', usage: { input_tokens: 10, output_tokens: 10 } }), { name: 'unknown', spanType: 'LLM' });
     const byName = Object.fromEntries((await spans()).map((s) => [s.name, s]));
     expect(attr(byName.priced!, 'mlflow.llm.cost')).toEqual({ input_cost: 0.00015, output_cost: 0.00012, total_cost: 0.00027 });

@@ -91,7 +91,12 @@ export type CallOutcome = 'end' | 'open';
  * const { span, result } = startCall(loupe, { name: 'Completions', spanType: 'CHAT_MODEL', inputs: params }, () => original.apply(this, args));
  */
 export function startCall<R>(loupe: Loupe, spec: CallSpec, invoke: () => R): { span: LoupeSpan; result: R } {
-  const span = loupe.startSpan({ name: spec.name, spanType: spec.spanType, ...(spec.inputs !== undefined ? { inputs: spec.inputs } : {}), ...(spec.attributes ? { attributes: spec.attributes } : {}) });
+  const span = loupe.startSpan({
+    name: spec.name,
+    spanType: spec.spanType,
+    ...(spec.inputs !== undefined ? { inputs: spec.inputs } : {}),
+    ...(spec.attributes ? { attributes: spec.attributes } : {}),
+  });
   try {
     return { span, result: runInSpan(span, invoke) };
   } catch (err) {
@@ -203,7 +208,11 @@ export function observeStream<S extends AsyncIterable<unknown>>(stream: S, obser
   });
   const self = stream as S & Partial<AsyncIterator<C>>;
   if (typeof self.next === 'function') {
-    const inner: AsyncIterator<C> = { next: self.next.bind(self), ...(self.return ? { return: self.return.bind(self) } : {}), ...(self.throw ? { throw: self.throw.bind(self) } : {}) };
+    const inner: AsyncIterator<C> = {
+      next: self.next.bind(self),
+      ...(self.return ? { return: self.return.bind(self) } : {}),
+      ...(self.throw ? { throw: self.throw.bind(self) } : {}),
+    };
     const observed = observe(inner);
     for (const key of ['next', 'return', 'throw'] as const) {
       if (key === 'next' || inner[key]) Object.defineProperty(stream, key, { value: observed[key], writable: true, configurable: true, enumerable: false });

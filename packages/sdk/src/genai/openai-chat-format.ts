@@ -28,7 +28,8 @@ function partOf(part: unknown): ChatContentPart | undefined {
   const type = part.type;
   if ((type === 'text' || type === 'input_text' || type === 'output_text') && typeof part.text === 'string') return { type: 'text', text: part.text };
   if (type === 'refusal' && typeof part.refusal === 'string') return { type: 'text', text: part.refusal };
-  if (type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string') return { type: 'image_url', image_url: { url: part.image_url.url } };
+  if (type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string')
+    return { type: 'image_url', image_url: { url: part.image_url.url } };
   if (type === 'input_image') {
     const url = str(part.image_url) ?? (str(part.file_id) ? `file:${String(part.file_id)}` : undefined);
     if (url) return { type: 'image_url', image_url: { url } };
@@ -69,7 +70,12 @@ export function openAIChatMessage(message: unknown): ChatMessage | undefined {
   if (typeof message.tool_call_id === 'string') out.tool_call_id = message.tool_call_id;
   if (typeof message.refusal === 'string') out.refusal = message.refusal;
   const calls = Array.isArray(message.tool_calls) ? message.tool_calls.map(toolCallOf).filter((c): c is ChatToolCall => c !== undefined) : [];
-  if (isObject(message.function_call)) calls.push({ id: 'function_call', type: 'function', function: { name: str(message.function_call.name) ?? '', arguments: asText(message.function_call.arguments ?? '') } });
+  if (isObject(message.function_call))
+    calls.push({
+      id: 'function_call',
+      type: 'function',
+      function: { name: str(message.function_call.name) ?? '', arguments: asText(message.function_call.arguments ?? '') },
+    });
   if (calls.length > 0) out.tool_calls = calls;
   return out;
 }
@@ -105,7 +111,11 @@ export function openAITools(tools: unknown): ChatTool[] {
     if (!name) continue;
     out.push({
       type: 'function',
-      function: { name, ...(str(fn.description) ? { description: str(fn.description)! } : {}), ...(isObject(fn.parameters) ? { parameters: fn.parameters } : {}) },
+      function: {
+        name,
+        ...(str(fn.description) ? { description: str(fn.description)! } : {}),
+        ...(isObject(fn.parameters) ? { parameters: fn.parameters } : {}),
+      },
     });
   }
   return out;
@@ -126,9 +136,20 @@ export function openAIUsage(usage: unknown): TokenUsage | undefined {
   const input = count(usage.input_tokens) ?? count(usage.prompt_tokens);
   if (input === undefined) return undefined;
   const output = count(usage.output_tokens) ?? count(usage.completion_tokens) ?? 0;
-  const details = isObject(usage.input_tokens_details) ? usage.input_tokens_details : isObject(usage.prompt_tokens_details) ? usage.prompt_tokens_details : isObject(usage.details) ? usage.details : {};
+  const details = isObject(usage.input_tokens_details)
+    ? usage.input_tokens_details
+    : isObject(usage.prompt_tokens_details)
+      ? usage.prompt_tokens_details
+      : isObject(usage.details)
+        ? usage.details
+        : {};
   const cached = count(details.cached_tokens) ?? count(usage.cached_input_tokens);
-  return { input_tokens: input, output_tokens: output, total_tokens: count(usage.total_tokens) ?? input + output, ...(cached ? { cache_read_input_tokens: cached } : {}) };
+  return {
+    input_tokens: input,
+    output_tokens: output,
+    total_tokens: count(usage.total_tokens) ?? input + output,
+    ...(cached ? { cache_read_input_tokens: cached } : {}),
+  };
 }
 
 /**
@@ -153,11 +174,18 @@ export function openAIResponseItems(items: unknown): ChatMessage[] {
     if (type === 'message' && 'role' in item) {
       const content = contentOf(item.content);
       const refusal = Array.isArray(item.content) ? item.content.find((p) => isObject(p) && p.type === 'refusal') : undefined;
-      const message: ChatMessage = { role: roleOf(item.role), content: isObject(refusal) && Array.isArray(item.content) && item.content.length === 1 ? null : content };
+      const message: ChatMessage = {
+        role: roleOf(item.role),
+        content: isObject(refusal) && Array.isArray(item.content) && item.content.length === 1 ? null : content,
+      };
       if (isObject(refusal) && typeof refusal.refusal === 'string') message.refusal = refusal.refusal;
       out.push(message);
     } else if (type === 'function_call' || type === 'custom_tool_call') {
-      const call: ChatToolCall = { id: str(item.call_id) ?? str(item.callId) ?? str(item.id) ?? '', type: 'function', function: { name: str(item.name) ?? '', arguments: asText(item.arguments ?? item.input ?? '') } };
+      const call: ChatToolCall = {
+        id: str(item.call_id) ?? str(item.callId) ?? str(item.id) ?? '',
+        type: 'function',
+        function: { name: str(item.name) ?? '', arguments: asText(item.arguments ?? item.input ?? '') },
+      };
       // Responses lists a turn's text and its calls as separate items; in chat they are one message.
       const last = out.at(-1);
       if (last && last.role === 'assistant') (last.tool_calls ??= []).push(call);

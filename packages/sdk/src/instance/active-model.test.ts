@@ -58,7 +58,11 @@ describe('version tracking: setActiveModel', () => {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo }).toString().trim();
     const clean = await loupe.setActiveModel({ name: 'agent', autoVersion: 'git', cwd: repo });
     expect(clean.info.name).toBe(`agent-${commit.slice(0, 7)}`);
-    expect(Object.fromEntries((clean.info.tags ?? []).map((t) => [t.key, t.value]))).toMatchObject({ 'mlflow.source.git.commit': commit, 'mlflow.source.git.branch': 'main', 'mlflow.source.git.dirty': 'false' });
+    expect(Object.fromEntries((clean.info.tags ?? []).map((t) => [t.key, t.value]))).toMatchObject({
+      'mlflow.source.git.commit': commit,
+      'mlflow.source.git.branch': 'main',
+      'mlflow.source.git.dirty': 'false',
+    });
     fs.writeFileSync(path.join(repo, 'agent.txt'), 'v2');
     const dirty = await loupe.setActiveModel({ name: 'agent', autoVersion: 'git', cwd: repo });
     expect(dirty.info.name).toBe(`agent-${commit.slice(0, 7)}-dirty`);

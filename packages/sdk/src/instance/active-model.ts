@@ -15,7 +15,12 @@ import { readGitInfo } from './git-info.js';
 export type ActiveModelTarget = { modelId: string } | { name?: string; autoVersion?: 'git'; tags?: Record<string, string>; cwd?: string };
 
 /** Git tags on auto-versioned models (MLflow's source tags). */
-const GIT_TAGS = { commit: 'mlflow.source.git.commit', branch: 'mlflow.source.git.branch', dirty: 'mlflow.source.git.dirty', repoUrl: 'mlflow.source.git.repoURL' } as const;
+const GIT_TAGS = {
+  commit: 'mlflow.source.git.commit',
+  branch: 'mlflow.source.git.branch',
+  dirty: 'mlflow.source.git.dirty',
+  repoUrl: 'mlflow.source.git.repoURL',
+} as const;
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -42,7 +47,12 @@ export async function resolveActiveModel(client: LoupeClient, experimentId: stri
     if (git.repoUrl) tags[GIT_TAGS.repoUrl] = git.repoUrl;
   }
   if (!name) throw new Error('setActiveModel needs a name, a modelId, or autoVersion: "git"');
-  const found = await client.searchLoggedModels({ experimentIds: [experimentId], filter: `name = ${quote(name)}`, maxResults: 1, orderBy: [{ fieldName: 'creation_timestamp', ascending: false }] });
+  const found = await client.searchLoggedModels({
+    experimentIds: [experimentId],
+    filter: `name = ${quote(name)}`,
+    maxResults: 1,
+    orderBy: [{ fieldName: 'creation_timestamp', ascending: false }],
+  });
   if (found.items[0]) return found.items[0];
   const created = await client.createLoggedModel({ experimentId, name, tags });
   return client.finalizeLoggedModel(created.info.model_id);

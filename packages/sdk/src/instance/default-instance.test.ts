@@ -23,17 +23,25 @@ describe('the top-level API (init + trace, withSpan, ...)', () => {
     init({ trackingUri: proxy.url, experimentName, token: 'secret-token', workspace: 'team-a', export: { scheduleDelayMs: 5, flushOnExit: false } });
     expect(greet('ann')).toBe('hello ann');
     const id = getLastActiveTraceId();
-    await withSpan(async () => {
-      updateCurrentTrace({ tags: { via: 'withSpan' } });
-      startSpan({ name: 'manual' }).end();
-    }, { name: 'outer' });
+    await withSpan(
+      async () => {
+        updateCurrentTrace({ tags: { via: 'withSpan' } });
+        startSpan({ name: 'manual' }).end();
+      },
+      { name: 'outer' },
+    );
     await flushTraces();
     const exp = await getClient().getExperimentByName(experimentName);
     expect(exp).toBeDefined();
     const traces = await getClient().searchTraces({ experimentIds: [exp!.experiment_id] });
     expect(traces.items.map((t) => t.info.tags['mlflow.traceName']).sort()).toEqual(['greet', 'outer']);
     expect(traces.items.find((t) => t.info.trace_id === id)?.spans[0]).toMatchObject({ inputs: { name: 'ann' }, outputs: 'hello ann' });
-    expect(traces.items.find((t) => t.info.tags.via === 'withSpan')?.spans.map((s) => s.name).sort()).toEqual(['manual', 'outer']);
+    expect(
+      traces.items
+        .find((t) => t.info.tags.via === 'withSpan')
+        ?.spans.map((s) => s.name)
+        .sort(),
+    ).toEqual(['manual', 'outer']);
     const sent = proxy.seen.filter((r) => r.path === '/v1/traces' || r.path.startsWith('/api/'));
     expect(sent.length).toBeGreaterThan(3);
     for (const r of sent) expect(r.headers).toMatchObject({ authorization: 'Bearer secret-token', 'x-mlflow-workspace': 'team-a' });

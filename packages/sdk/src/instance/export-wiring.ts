@@ -20,7 +20,13 @@ import type { TraceRegistry } from '../tracing/trace-registry.js';
  * @example
  * const processor = createSpanProcessor(config, registry, transport, rest, () => Promise.resolve('1'));
  */
-export function createSpanProcessor(config: LoupeConfig, registry: TraceRegistry, transport: Transport, rest: RestClient, experimentId: () => Promise<string>): LoupeSpanProcessor {
+export function createSpanProcessor(
+  config: LoupeConfig,
+  registry: TraceRegistry,
+  transport: Transport,
+  rest: RestClient,
+  experimentId: () => Promise<string>,
+): LoupeSpanProcessor {
   const { diagnostics } = config;
   const scheduler = config.scheduler ?? systemScheduler;
   const redactor = createRedactor(config.redact);
@@ -41,7 +47,8 @@ export function createSpanProcessor(config: LoupeConfig, registry: TraceRegistry
     });
     others.push(new ExportQueue<ReadableSpan>(new OtlpEndpointSink(sender, redactor), config.queue, scheduler, diagnostics));
   }
-  for (const exporter of config.spanExporters) others.push(new ExportQueue<ReadableSpan>(new SpanExporterSink(exporter, redactor), config.queue, scheduler, diagnostics));
+  for (const exporter of config.spanExporters)
+    others.push(new ExportQueue<ReadableSpan>(new SpanExporterSink(exporter, redactor), config.queue, scheduler, diagnostics));
   return new LoupeSpanProcessor({
     registry,
     loupe: new ExportQueue<ExportItem>(sink, config.queue, scheduler, diagnostics),

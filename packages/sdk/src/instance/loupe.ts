@@ -52,7 +52,13 @@ export class Loupe {
     this.config = config;
     this.enabled = config.tracingEnabled;
     const { diagnostics } = config;
-    const transport = clientTransport({ ...config.auth, trackingUri: config.trackingUri, requestTimeoutMs: config.requestTimeoutMs, ...(config.workspace ? { workspace: config.workspace } : {}), ...(config.transport ? { transport: config.transport } : {}) });
+    const transport = clientTransport({
+      ...config.auth,
+      trackingUri: config.trackingUri,
+      requestTimeoutMs: config.requestTimeoutMs,
+      ...(config.workspace ? { workspace: config.workspace } : {}),
+      ...(config.transport ? { transport: config.transport } : {}),
+    });
     const rest = new RestClient(transport);
     this.client = new LoupeClient(rest);
     this.resolveExperimentId = experimentResolver(rest, config);

@@ -28,7 +28,9 @@ let counter = 0;
 export async function startTestServer(): Promise<TestServer> {
   const database: TestDatabase = await createSqliteDatabase();
   const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-sdk-artifacts-'));
-  const server = await startServer(resolveServerConfig({ port: 0, backendStoreUri: database.uri, artifactsDestination: artifacts, otlpDecodeThreads: 0, shutdownGraceMs: 1000 }, {}));
+  const server = await startServer(
+    resolveServerConfig({ port: 0, backendStoreUri: database.uri, artifactsDestination: artifacts, otlpDecodeThreads: 0, shutdownGraceMs: 1000 }, {}),
+  );
   return {
     url: server.url,
     server,

@@ -10,7 +10,11 @@ describe('SpanClock', () => {
   it('has sub-millisecond resolution on the wall clock, and re-anchors without going back', () => {
     let wall = 1_700_000_000_000;
     let perf = 10;
-    const clock = new SpanClock(60_000, () => wall, () => perf);
+    const clock = new SpanClock(
+      60_000,
+      () => wall,
+      () => perf,
+    );
     perf += 0.25;
     expect(ms(clock.now())).toBeCloseTo(1_700_000_000_000.25, 3);
     perf += 0.5;
@@ -29,7 +33,11 @@ describe('SpanClock', () => {
   });
 
   it('starts a span at least a microsecond after its parent, with whole nanoseconds', () => {
-    const clock = new SpanClock(60_000, () => 1_700_000_000_000, () => 10);
+    const clock = new SpanClock(
+      60_000,
+      () => 1_700_000_000_000,
+      () => 10,
+    );
     expect(clock.nowAfter(undefined)).toEqual([1_700_000_000, 0]);
     expect(clock.nowAfter([1_699_999_999, 0])).toEqual([1_700_000_000, 0]);
     // A parent stamped by another clock, later than this one's now.
@@ -39,7 +47,10 @@ describe('SpanClock', () => {
 
   it("starts a Loupe span under an OpenTelemetry parent after the parent's whole-millisecond start", async () => {
     const memory = new InMemorySpanExporter();
-    const loupe = createLoupe({ trackingUri: 'http://127.0.0.1:9', experimentId: '0', spanExporters: [memory], export: { flushOnExit: false, retryWindowMs: 0 } }, {});
+    const loupe = createLoupe(
+      { trackingUri: 'http://127.0.0.1:9', experimentId: '0', spanExporters: [memory], export: { flushOnExit: false, retryWindowMs: 0 } },
+      {},
+    );
     const tracer = loupe.tracerProvider?.getTracer('my-app');
     // The parent's clock runs 5 ms ahead of Loupe's (another process, or Date.now() rounding).
     const parent = tracer?.startSpan('POST /tickets', { startTime: Date.now() + 5 });
@@ -55,14 +66,23 @@ describe('SpanClock', () => {
 
   it('orders sequential spans of the same millisecond by their starts', async () => {
     const memory = new InMemorySpanExporter();
-    const loupe = createLoupe({ trackingUri: 'http://127.0.0.1:9', experimentId: '0', spanExporters: [memory], export: { flushOnExit: false, retryWindowMs: 0 } }, {});
-    loupe.withSpan(() => {
-      for (let i = 0; i < 20; i++) loupe.withSpan(() => i, { name: `step-${i}` });
-    }, { name: 'root' });
+    const loupe = createLoupe(
+      { trackingUri: 'http://127.0.0.1:9', experimentId: '0', spanExporters: [memory], export: { flushOnExit: false, retryWindowMs: 0 } },
+      {},
+    );
+    loupe.withSpan(
+      () => {
+        for (let i = 0; i < 20; i++) loupe.withSpan(() => i, { name: `step-${i}` });
+      },
+      { name: 'root' },
+    );
     await loupe.flushTraces();
     const steps = memory.getFinishedSpans().filter((s) => s.name.startsWith('step-'));
     // Reversed first: spans that tie on a whole-millisecond start would keep the reversed order.
-    const byStart = [...steps].reverse().sort((a, b) => ms(a.startTime) - ms(b.startTime)).map((s) => s.name);
+    const byStart = [...steps]
+      .reverse()
+      .sort((a, b) => ms(a.startTime) - ms(b.startTime))
+      .map((s) => s.name);
     expect(byStart).toEqual(steps.map((_, i) => `step-${i}`));
     for (const s of steps) expect(ms(s.endTime)).toBeGreaterThanOrEqual(ms(s.startTime));
     await loupe.shutdown();

@@ -46,7 +46,14 @@ export interface OpenedSpan {
  * Starts a span under `parent` (default: the active context). Returns undefined if OpenTelemetry
  * failed, so the caller runs the user's code untraced.
  */
-export function openSpan(env: TracingEnv, name: string, attributes: Attributes, sampleRatio: number | undefined, parent?: Context, startTime?: number | Date): OpenedSpan | undefined {
+export function openSpan(
+  env: TracingEnv,
+  name: string,
+  attributes: Attributes,
+  sampleRatio: number | undefined,
+  parent?: Context,
+  startTime?: number | Date,
+): OpenedSpan | undefined {
   try {
     let ctx = parent ?? otelContext.active();
     if (sampleRatio !== undefined) ctx = ctx.setValue(SAMPLE_RATIO_KEY, sampleRatio);

@@ -65,7 +65,12 @@ export function traceWith<F extends AnyFunction>(env: TracingEnv, fn: F, options
     }
     if (isThenable(result)) return endWhenSettled(env, span, result, outputs) as ReturnType<F>;
     // Only generator objects have a `next` and `throw`; checking them first spares the tag lookup for plain results.
-    if (result !== null && typeof result === 'object' && typeof (result as { next?: unknown }).next === 'function' && typeof (result as { throw?: unknown }).throw === 'function') {
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as { next?: unknown }).next === 'function' &&
+      typeof (result as { throw?: unknown }).throw === 'function'
+    ) {
       const tag = Object.prototype.toString.call(result);
       if (tag === GENERATOR_TAG) return traceGenerator(env, span, context, result as Generator, outputs) as ReturnType<F>;
       if (tag === ASYNC_GENERATOR_TAG) return traceAsyncGenerator(env, span, context, result as AsyncGenerator, outputs) as ReturnType<F>;

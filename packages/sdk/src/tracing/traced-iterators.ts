@@ -78,7 +78,13 @@ export function traceGenerator<T, R, N>(env: TracingEnv, span: LoupeSpan, ctx: C
  * @example
  * const traced = traceAsyncGenerator(env, span, ctx, gen, (chunks) => chunks.join(''));
  */
-export function traceAsyncGenerator<T, R, N>(env: TracingEnv, span: LoupeSpan, ctx: Context, gen: AsyncGenerator<T, R, N>, outputs: OutputsOption): AsyncGenerator<T, R, N> {
+export function traceAsyncGenerator<T, R, N>(
+  env: TracingEnv,
+  span: LoupeSpan,
+  ctx: Context,
+  gen: AsyncGenerator<T, R, N>,
+  outputs: OutputsOption,
+): AsyncGenerator<T, R, N> {
   const rec = new ChunkRecorder(env, span, outputs);
   const step = async (run: () => Promise<IteratorResult<T, R>>): Promise<IteratorResult<T, R>> => {
     let res: IteratorResult<T, R>;

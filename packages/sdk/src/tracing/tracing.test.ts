@@ -41,25 +41,37 @@ describe('manual tracing against a real Loupe server', () => {
     expect(span).toMatchObject({ name: 'add', spanType: 'TOOL', status: 'OK', parentId: null, inputs: { a: 1, b: 2, more: [3, 4] }, outputs: 10 });
     expect(span!.attributes).toMatchObject({ version: 3, owner: 'core', 'mlflow.spanFunctionName': 'add', 'mlflow.traceRequestId': t.info.trace_id });
     expect(span!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(t.info).toMatchObject({ state: 'OK', request_preview: '{"a":1,"b":2,"more":[3,4]}', response_preview: '10', tags: { 'mlflow.traceName': 'add' }, trace_metadata: { 'mlflow.trace_schema.version': '3' } });
+    expect(t.info).toMatchObject({
+      state: 'OK',
+      request_preview: '{"a":1,"b":2,"more":[3,4]}',
+      response_preview: '10',
+      tags: { 'mlflow.traceName': 'add' },
+      trace_metadata: { 'mlflow.trace_schema.version': '3' },
+    });
     expect(t.info.execution_duration).toMatch(/^\d+(\.\d+)?s$/);
   });
 
   it('traces async functions with nesting, context across await, timers and emitters', async () => {
     const emitter = new EventEmitter();
     const seenInListener: (string | undefined)[] = [];
-    const retrieve = loupe.trace(async (query: string) => {
-      await new Promise((r) => setTimeout(r, 1));
-      return [`doc about ${query}`];
-    }, { name: 'retrieve', spanType: 'RETRIEVER' });
+    const retrieve = loupe.trace(
+      async (query: string) => {
+        await new Promise((r) => setTimeout(r, 1));
+        return [`doc about ${query}`];
+      },
+      { name: 'retrieve', spanType: 'RETRIEVER' },
+    );
     const llm = loupe.trace(async (prompt: string) => `answer(${prompt})`, { name: 'llm', spanType: 'LLM' });
-    const agent = loupe.trace(async function agent(question: string) {
-      const docs = await retrieve(question);
-      // A timer callback and an event listener bound here still see this trace.
-      await new Promise<void>((resolve) => setTimeout(() => loupe.withSpan(() => resolve(), { name: 'in-timer' }), 1));
-      bindContext(emitter).on('tick', () => seenInListener.push(loupe.getCurrentTraceId()));
-      return llm(`${question} ${docs.join(',')}`);
-    }, { spanType: 'AGENT' });
+    const agent = loupe.trace(
+      async function agent(question: string) {
+        const docs = await retrieve(question);
+        // A timer callback and an event listener bound here still see this trace.
+        await new Promise<void>((resolve) => setTimeout(() => loupe.withSpan(() => resolve(), { name: 'in-timer' }), 1));
+        bindContext(emitter).on('tick', () => seenInListener.push(loupe.getCurrentTraceId()));
+        return llm(`${question} ${docs.join(',')}`);
+      },
+      { spanType: 'AGENT' },
+    );
 
     const answer = await agent('refunds');
     // The listener fires from outside any trace, yet runs in the agent's.
@@ -81,19 +93,27 @@ describe('manual tracing against a real Loupe server', () => {
       override name = 'RateLimit';
     }
     const err = new RateLimit('slow down');
-    const failing = loupe.trace(async (_x: number) => {
-      throw err;
-    }, { name: 'failing' });
+    const failing = loupe.trace(
+      async (_x: number) => {
+        throw err;
+      },
+      { name: 'failing' },
+    );
     await expect(failing(1)).rejects.toBe(err);
-    const syncFailing = loupe.trace(() => {
-      throw err;
-    }, { name: 'sync-failing' });
+    const syncFailing = loupe.trace(
+      () => {
+        throw err;
+      },
+      { name: 'sync-failing' },
+    );
     expect(() => syncFailing()).toThrow(err);
     const t = await readBack(loupe.getLastActiveTraceId());
     expect(t.info.state).toBe('ERROR');
     const [span] = t.spans;
     expect(span).toMatchObject({ name: 'sync-failing', status: 'ERROR', statusMessage: 'RateLimit: slow down' });
-    expect(span!.events).toEqual([expect.objectContaining({ name: 'exception', attributes: expect.objectContaining({ 'exception.type': 'RateLimit', 'exception.message': 'slow down' }) })]);
+    expect(span!.events).toEqual([
+      expect.objectContaining({ name: 'exception', attributes: expect.objectContaining({ 'exception.type': 'RateLimit', 'exception.message': 'slow down' }) }),
+    ]);
   });
 
   it('traces generators and async generators: yielded values as outputs, span ends with the iteration', async () => {
@@ -105,21 +125,29 @@ describe('manual tracing against a real Loupe server', () => {
     const t1 = await readBack(loupe.getLastActiveTraceId());
     expect(t1.spans[0]).toMatchObject({ name: 'count', inputs: { n: 3 }, outputs: [0, 1, 2], status: 'OK' });
 
-    const stream = loupe.trace(async function* stream(prompt: string) {
-      for (const word of prompt.split(' ')) {
-        await new Promise((r) => setTimeout(r, 1));
-        // Work inside the generator is a child of its span.
-        loupe.withSpan(() => word, { name: `chunk-${word}` });
-        yield word;
-      }
-    }, { spanType: 'LLM', outputs: (chunks: string[]) => chunks.join(' ') });
+    const stream = loupe.trace(
+      async function* stream(prompt: string) {
+        for (const word of prompt.split(' ')) {
+          await new Promise((r) => setTimeout(r, 1));
+          // Work inside the generator is a child of its span.
+          loupe.withSpan(() => word, { name: `chunk-${word}` });
+          yield word;
+        }
+      },
+      { spanType: 'LLM', outputs: (chunks: string[]) => chunks.join(' ') },
+    );
     const words: string[] = [];
     for await (const w of stream('hello big world')) words.push(w);
     expect(words).toEqual(['hello', 'big', 'world']);
     const t2 = await readBack(loupe.getLastActiveTraceId());
     const root = t2.spans.find((s) => s.name === 'stream')!;
     expect(root).toMatchObject({ spanType: 'LLM', outputs: 'hello big world' });
-    expect(t2.spans.filter((s) => s.parentId === root.spanId).map((s) => s.name).sort()).toEqual(['chunk-big', 'chunk-hello', 'chunk-world']);
+    expect(
+      t2.spans
+        .filter((s) => s.parentId === root.spanId)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['chunk-big', 'chunk-hello', 'chunk-world']);
 
     // Closed early: the span still ends, with what was yielded.
     const early = count(10);
@@ -132,10 +160,12 @@ describe('manual tracing against a real Loupe server', () => {
   it('keeps the wrapped function type (type tests) and this', async () => {
     const typed = loupe.trace(async (q: string, k?: number): Promise<{ q: string; k: number }> => ({ q, k: k ?? 1 }));
     expectTypeOf(typed).toEqualTypeOf<(q: string, k?: number) => Promise<{ q: string; k: number }>>();
-    expectTypeOf(loupe.trace(function* (n: number) {
-      yield n;
-      return 'x' as const;
-    })).returns.toEqualTypeOf<Generator<number, 'x', unknown>>();
+    expectTypeOf(
+      loupe.trace(function* (n: number) {
+        yield n;
+        return 'x' as const;
+      }),
+    ).returns.toEqualTypeOf<Generator<number, 'x', unknown>>();
     const counter = {
       n: 41,
       bump: loupe.trace(function (this: { n: number }, by: number) {
@@ -181,7 +211,15 @@ describe('manual tracing against a real Loupe server', () => {
   it('never throws into user code: odd values, throwing toJSON, tracing off', async () => {
     const circular: Record<string, unknown> = { big: 10n };
     circular.self = circular;
-    const weird = loupe.trace((x: unknown) => ({ toJSON: () => { throw new Error('nope'); }, x }), { name: 'weird' });
+    const weird = loupe.trace(
+      (x: unknown) => ({
+        toJSON: () => {
+          throw new Error('nope');
+        },
+        x,
+      }),
+      { name: 'weird' },
+    );
     expect(() => weird(circular)).not.toThrow();
     const t = await readBack(loupe.getLastActiveTraceId());
     expect(t.spans[0]!.inputs).toEqual({ x: { big: '10', self: '[Circular]' } });

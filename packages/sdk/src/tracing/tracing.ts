@@ -60,7 +60,16 @@ export class Tracing {
    * them; a throw or rejection marks it ERROR and is passed on unchanged.
    */
   withSpan<T>(callback: (span: LoupeSpan) => T, options: StartSpanOptions = {}): T {
-    const opened = this.env.enabled ? openSpan(this.env, options.name ?? (callback.name || 'span'), startAttributes(options), options.sampleRatio, parentContext(options.parent), options.startTime) : undefined;
+    const opened = this.env.enabled
+      ? openSpan(
+          this.env,
+          options.name ?? (callback.name || 'span'),
+          startAttributes(options),
+          options.sampleRatio,
+          parentContext(options.parent),
+          options.startTime,
+        )
+      : undefined;
     if (!opened) return callback(new LoupeSpan(otelTrace.wrapSpanContext(INVALID_SPAN_CONTEXT), this.env.diagnostics));
     const { span, context } = opened;
     if (options.inputs !== undefined) span.setInputs(options.inputs);
@@ -81,7 +90,9 @@ export class Tracing {
    * other spans under it.
    */
   startSpan(options: StartSpanOptions = {}): LoupeSpan {
-    const opened = this.env.enabled ? openSpan(this.env, options.name ?? 'span', startAttributes(options), options.sampleRatio, parentContext(options.parent), options.startTime) : undefined;
+    const opened = this.env.enabled
+      ? openSpan(this.env, options.name ?? 'span', startAttributes(options), options.sampleRatio, parentContext(options.parent), options.startTime)
+      : undefined;
     if (!opened) return new LoupeSpan(otelTrace.wrapSpanContext(INVALID_SPAN_CONTEXT), this.env.diagnostics);
     if (options.inputs !== undefined) opened.span.setInputs(options.inputs);
     return opened.span;

@@ -41,7 +41,10 @@ describe('resolveServerConfig', () => {
     const c = resolveServerConfig({}, {});
     expect(c.traceRetentionDays).toBeUndefined();
     expect(c.traceRetentionIntervalMs).toBe(900_000);
-    expect(resolveServerConfig({}, { LOUPE_TRACE_RETENTION_DAYS: '30', LOUPE_TRACE_RETENTION_INTERVAL_MS: '60000' })).toMatchObject({ traceRetentionDays: 30, traceRetentionIntervalMs: 60_000 });
+    expect(resolveServerConfig({}, { LOUPE_TRACE_RETENTION_DAYS: '30', LOUPE_TRACE_RETENTION_INTERVAL_MS: '60000' })).toMatchObject({
+      traceRetentionDays: 30,
+      traceRetentionIntervalMs: 60_000,
+    });
     expect(resolveServerConfig({ traceRetentionDays: 7 }, { LOUPE_TRACE_RETENTION_DAYS: '30' }).traceRetentionDays).toBe(7);
   });
 
@@ -57,7 +60,18 @@ describe('resolveServerConfig', () => {
 describe('parseCommand', () => {
   it('parses server flags', () => {
     expect(
-      parseCommand(['server', '--host', '0.0.0.0', '--port', '8080', '--backend-store-uri', 'sqlite:///x.db', '--no-serve-artifacts', '--artifacts-destination', '/a']),
+      parseCommand([
+        'server',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '8080',
+        '--backend-store-uri',
+        'sqlite:///x.db',
+        '--no-serve-artifacts',
+        '--artifacts-destination',
+        '/a',
+      ]),
     ).toEqual({
       kind: 'server',
       options: { host: '0.0.0.0', port: 8080, backendStoreUri: 'sqlite:///x.db', serveArtifacts: false, artifactsDestination: '/a' },
@@ -67,7 +81,10 @@ describe('parseCommand', () => {
   });
 
   it('parses db upgrade, help and version', () => {
-    expect(parseCommand(['db', 'upgrade', '--backend-store-uri', 'postgresql://h/d'])).toEqual({ kind: 'db-upgrade', options: { backendStoreUri: 'postgresql://h/d' } });
+    expect(parseCommand(['db', 'upgrade', '--backend-store-uri', 'postgresql://h/d'])).toEqual({
+      kind: 'db-upgrade',
+      options: { backendStoreUri: 'postgresql://h/d' },
+    });
     expect(parseCommand(['db', 'index-text'])).toEqual({ kind: 'db-index-text', options: {} });
     expect(parseCommand([]).kind).toBe('help');
     expect(parseCommand(['--help']).kind).toBe('help');

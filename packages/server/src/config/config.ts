@@ -91,14 +91,12 @@ export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessE
   const envRetention = pick('traceRetentionDays');
   const envRetentionInterval = pick('traceRetentionIntervalMs');
   const envDecodeThreads = pick('otlpDecodeThreads');
-  const traceRetentionDays = options.traceRetentionDays ?? (envRetention !== undefined ? parseIntSetting('trace-retention-days', envRetention, 1, 36_500) : undefined);
+  const traceRetentionDays =
+    options.traceRetentionDays ?? (envRetention !== undefined ? parseIntSetting('trace-retention-days', envRetention, 1, 36_500) : undefined);
 
   const serveArtifacts = options.serveArtifacts ?? (envServe !== undefined ? parseBool('serve-artifacts', envServe) : true);
-  const artifactsDestination = path.resolve(
-    options.artifactsDestination ?? pick('artifactsDestination') ?? path.join(DEFAULT_DATA_DIR, 'artifacts'),
-  );
-  const defaultArtifactRoot =
-    options.defaultArtifactRoot ?? pick('defaultArtifactRoot') ?? (serveArtifacts ? 'mlflow-artifacts:/' : artifactsDestination);
+  const artifactsDestination = path.resolve(options.artifactsDestination ?? pick('artifactsDestination') ?? path.join(DEFAULT_DATA_DIR, 'artifacts'));
+  const defaultArtifactRoot = options.defaultArtifactRoot ?? pick('defaultArtifactRoot') ?? (serveArtifacts ? 'mlflow-artifacts:/' : artifactsDestination);
 
   return {
     host: options.host ?? pick('host') ?? '127.0.0.1',
@@ -216,7 +214,8 @@ export function parseCommand(argv: string[]): Command {
   if (values['artifacts-destination'] !== undefined) options.artifactsDestination = values['artifacts-destination'];
   if (values['serve-artifacts']) options.serveArtifacts = true;
   if (values['no-serve-artifacts']) options.serveArtifacts = false;
-  if (values['trace-retention-days'] !== undefined) options.traceRetentionDays = parseIntSetting('--trace-retention-days', values['trace-retention-days'], 1, 36_500);
+  if (values['trace-retention-days'] !== undefined)
+    options.traceRetentionDays = parseIntSetting('--trace-retention-days', values['trace-retention-days'], 1, 36_500);
   if (values['otlp-decode-threads'] !== undefined) options.otlpDecodeThreads = parseIntSetting('--otlp-decode-threads', values['otlp-decode-threads'], 0, 64);
 
   const command = positionals.join(' ');

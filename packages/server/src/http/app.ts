@@ -34,7 +34,17 @@ export interface AppOptions {
 }
 
 /** Every RPC route group. */
-export const ALL_RPC_ROUTES: readonly RpcRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...artifactRpcRoutes, ...loggedModelArtifactRpcRoutes, ...traceRoutes, ...legacyTraceRoutes, ...traceSpanRoutes, ...assessmentRoutes] as readonly RpcRoute[];
+export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
+  ...experimentRoutes,
+  ...runRoutes,
+  ...loggedModelRoutes,
+  ...artifactRpcRoutes,
+  ...loggedModelArtifactRpcRoutes,
+  ...traceRoutes,
+  ...legacyTraceRoutes,
+  ...traceSpanRoutes,
+  ...assessmentRoutes,
+] as readonly RpcRoute[];
 
 /**
  * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error

@@ -35,4 +35,3 @@ export class RawJson {
 export class StreamedJson {
   constructor(readonly pieces: AsyncIterable<string>) {}
 }
-

@@ -45,7 +45,10 @@ describe('decodeOtlpTraces rejects malformed input with ApiError', () => {
   });
 
   it('rejects a request without resource_spans, in both encodings', () => {
-    for (const [body, type] of [[new Uint8Array(), PROTO], [jsonBody({}), JSON_TYPE]] as const) {
+    for (const [body, type] of [
+      [new Uint8Array(), PROTO],
+      [jsonBody({}), JSON_TYPE],
+    ] as const) {
       const err = catchApiError(() => decodeOtlpTraces(body, type, undefined));
       expect(err.code).toBe('INVALID_PARAMETER_VALUE');
       expect(err.message).toBe('OTLP request has no resource_spans.');
@@ -55,7 +58,11 @@ describe('decodeOtlpTraces rejects malformed input with ApiError', () => {
   it('rejects missing, ill-sized, all-zero and non-hex ids', () => {
     const cases: [Uint8Array, string, RegExp][] = [
       [encodeRequest(wireRequest([{ spanId: ids.spanId }])), PROTO, /trace_id of .*spans\[0\] is missing/],
-      [encodeRequest(wireRequest([{ ...ids, spanId: new Uint8Array(4).fill(1) }])), PROTO, /span_id of .* must be 8 bytes \(16 hex characters\), got 8 hex characters/],
+      [
+        encodeRequest(wireRequest([{ ...ids, spanId: new Uint8Array(4).fill(1) }])),
+        PROTO,
+        /span_id of .* must be 8 bytes \(16 hex characters\), got 8 hex characters/,
+      ],
       [encodeRequest(wireRequest([{ ...ids, traceId: new Uint8Array(16) }])), PROTO, /trace_id .* must not be all zeroes/],
       [jsonBody(wireRequest([wireSpan({ traceId: 'zz'.repeat(16) })])), JSON_TYPE, /trace_id .* must be 16 bytes \(32 hex/],
       [jsonBody(wireRequest([wireSpan({ parentSpanId: 'abc' })])), JSON_TYPE, /parent_span_id of span 'op'/],

@@ -124,14 +124,9 @@ describe('decodeOtlpTraces on payloads from the official OpenTelemetry JS export
       span.setAttribute('n', 2 ** 53 + 2);
       span.end([3, 4]);
     };
-    const [proto, json] = await Promise.all([
-      exportWithOfficialSdk({ protocol: 'protobuf' }, record),
-      exportWithOfficialSdk({ protocol: 'json' }, record),
-    ]);
+    const [proto, json] = await Promise.all([exportWithOfficialSdk({ protocol: 'protobuf' }, record), exportWithOfficialSdk({ protocol: 'json' }, record)]);
     const decode = ({ body, headers }: CapturedExport) =>
-      decodeOtlpTraces(body, String(headers['content-type']), headers['content-encoding']).map(
-        ({ traceId: _t, spanId: _s, ...rest }) => rest,
-      );
+      decodeOtlpTraces(body, String(headers['content-type']), headers['content-encoding']).map(({ traceId: _t, spanId: _s, ...rest }) => rest);
     expect(decode(only(json.requests))).toEqual(decode(only(proto.requests)));
     expect(decode(only(proto.requests))[0]).toMatchObject({
       startTimeUnixNano: '1000000002',

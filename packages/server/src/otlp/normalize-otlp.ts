@@ -1,13 +1,5 @@
 import { ApiError } from '@loupe/protocol';
-import {
-  SPAN_KINDS,
-  STATUS_CODES,
-  type OtlpAttributes,
-  type OtlpDecodeLimits,
-  type OtlpSpan,
-  type OtlpSpanEvent,
-  type OtlpSpanLink,
-} from './otlp-span.js';
+import { SPAN_KINDS, STATUS_CODES, type OtlpAttributes, type OtlpDecodeLimits, type OtlpSpan, type OtlpSpanEvent, type OtlpSpanLink } from './otlp-span.js';
 import { attributeList, wireArray, wireEnum, wireId, wireNanos, wireObject, wireString, type WireObject } from './otlp-values.js';
 
 interface SpanContext {

@@ -24,9 +24,7 @@ export function otlpBodyFormat(contentType: string): OtlpBodyFormat {
   const mediaType = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   const format = Object.hasOwn(CONTENT_TYPES, mediaType) ? CONTENT_TYPES[mediaType] : undefined;
   if (format === undefined) {
-    throw ApiError.invalid(
-      `Invalid Content-Type '${contentType}' for OTLP traces: expected one of ${Object.keys(CONTENT_TYPES).join(', ')}.`,
-    );
+    throw ApiError.invalid(`Invalid Content-Type '${contentType}' for OTLP traces: expected one of ${Object.keys(CONTENT_TYPES).join(', ')}.`);
   }
   return format;
 }
@@ -57,9 +55,7 @@ export function decodeContentEncoding(body: Uint8Array, contentEncoding: string 
   if (encoding === 'gzip' || encoding === 'x-gzip') inflate = gunzipSync;
   else if (encoding === 'deflate') inflate = hasZlibHeader(body) ? inflateSync : inflateRawSync;
   else {
-    throw ApiError.invalid(
-      `Unsupported Content-Encoding '${contentEncoding}' for OTLP traces: expected identity, gzip or deflate.`,
-    );
+    throw ApiError.invalid(`Unsupported Content-Encoding '${contentEncoding}' for OTLP traces: expected identity, gzip or deflate.`);
   }
   try {
     return inflate(body, options);

@@ -8,7 +8,11 @@ import { encodeRequest, wireRequest, wireSpan } from './testing/otlp-builders.js
 const PROTO = 'application/x-protobuf';
 const TRACE_ID = new Uint8Array(16).fill(7);
 /** A distinct 8-byte span id for span `i`. */
-const spanId = (i: number) => { const id = new Uint8Array(8).fill(1); new DataView(id.buffer).setUint32(4, i + 1); return id; };
+const spanId = (i: number) => {
+  const id = new Uint8Array(8).fill(1);
+  new DataView(id.buffer).setUint32(4, i + 1);
+  return id;
+};
 
 describe('OtlpDecodePool', () => {
   let pool: OtlpDecodePool;

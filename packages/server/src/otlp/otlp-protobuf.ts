@@ -21,9 +21,6 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): unknown {
     if (/max depth|call stack/i.test(reason)) {
       throw ApiError.invalid('OTLP protobuf request body is nested too deeply.');
     }
-    throw new ApiError(
-      'MALFORMED_REQUEST',
-      `Malformed OTLP protobuf request body (truncated, or not an ExportTraceServiceRequest): ${reason}`,
-    );
+    throw new ApiError('MALFORMED_REQUEST', `Malformed OTLP protobuf request body (truncated, or not an ExportTraceServiceRequest): ${reason}`);
   }
 }

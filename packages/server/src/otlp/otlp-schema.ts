@@ -35,7 +35,12 @@ function anyValueType(): protobuf.Type {
     ['bytesValue', 7, 'bytes'],
   ];
   const type = message('AnyValue', members);
-  type.add(new OneOf('value', members.map(([name]) => name)));
+  type.add(
+    new OneOf(
+      'value',
+      members.map(([name]) => name),
+    ),
+  );
   return type;
 }
 
@@ -103,7 +108,12 @@ export function createOtlpTraceSchema(): OtlpMessageType {
   ns.add(anyValueType());
   ns.add(message('ArrayValue', [['values', 1, 'AnyValue', 'repeated']]));
   ns.add(message('KeyValueList', [['values', 1, 'KeyValue', 'repeated']]));
-  ns.add(message('KeyValue', [['key', 1, 'string'], ['value', 2, 'AnyValue']]));
+  ns.add(
+    message('KeyValue', [
+      ['key', 1, 'string'],
+      ['value', 2, 'AnyValue'],
+    ]),
+  );
   ns.add(
     message('InstrumentationScope', [
       ['name', 1, 'string'],
@@ -118,7 +128,10 @@ export function createOtlpTraceSchema(): OtlpMessageType {
       ['droppedAttributesCount', 2, 'uint32'],
     ]),
   );
-  const status = message('Status', [['message', 2, 'string'], ['code', 3, 'StatusCode']]);
+  const status = message('Status', [
+    ['message', 2, 'string'],
+    ['code', 3, 'StatusCode'],
+  ]);
   status.add(new Enum('StatusCode', { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 }));
   ns.add(status);
   ns.add(spanType());

@@ -66,7 +66,10 @@ describe('ArtifactService', () => {
 
   it('refuses roots it cannot serve without touching storage', async () => {
     for (const root of ['s3://bucket/x', 'gs://b/x', '/etc', 'file:///etc', 'mlflow-artifacts:/../../etc', 'runs:/abc/model']) {
-      await expect(artifacts.listUnderUri(root), root).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining(`'${root}'`) });
+      await expect(artifacts.listUnderUri(root), root).rejects.toMatchObject({
+        code: 'INVALID_PARAMETER_VALUE',
+        message: expect.stringContaining(`'${root}'`),
+      });
       await expect(artifacts.openUnderUri(root, 'passwd'), root).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
     }
   });
@@ -74,7 +77,10 @@ describe('ArtifactService', () => {
   it('tells a missing file (404) from a directory (400)', async () => {
     await artifacts.putProxied('d/f.txt', text('f'));
     await expect(artifacts.openUnderUri('mlflow-artifacts:/', 'd/nope.txt')).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
-    await expect(artifacts.openUnderUri('mlflow-artifacts:/', 'd')).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('directory') });
+    await expect(artifacts.openUnderUri('mlflow-artifacts:/', 'd')).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringContaining('directory'),
+    });
     await expect(artifacts.openUnderUri('mlflow-artifacts:/', undefined)).rejects.toMatchObject({ message: expect.stringContaining("'path'") });
   });
 

@@ -157,10 +157,13 @@ export class ArtifactService {
       const head = first.value;
       const info = await this.options.runs.getInfo(runId);
       const { store, base } = this.locate(info.artifact_uri);
-      await store.write(joinArtifactPath(base, path), (async function* () {
-        yield head;
-        yield* chunks;
-      })());
+      await store.write(
+        joinArtifactPath(base, path),
+        (async function* () {
+          yield head;
+          yield* chunks;
+        })(),
+      );
     } finally {
       await chunks.return();
     }

@@ -1,10 +1,4 @@
-import {
-  ApiError,
-  parseExperimentFilter,
-  parseExperimentOrderBy,
-  type Experiment,
-  type RequestOf,
-} from '@loupe/protocol';
+import { ApiError, parseExperimentFilter, parseExperimentOrderBy, type Experiment, type RequestOf } from '@loupe/protocol';
 import type { TrackingRequests as R } from '@loupe/protocol';
 import type { ExperimentStore } from '../store/tracking-store.js';
 import type { Clock } from './clock.js';

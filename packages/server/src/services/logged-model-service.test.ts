@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestLoupe, type TestLoupe } from '../testing/test-loupe.js';
 import { validateLoggedModelName, type LoggedModelService } from './logged-model-service.js';
 
-const invalid = (message: string | RegExp) => ({ code: 'INVALID_PARAMETER_VALUE', message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message) });
+const invalid = (message: string | RegExp) => ({
+  code: 'INVALID_PARAMETER_VALUE',
+  message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message),
+});
 const missing = (param: string) => invalid(`Missing value for required parameter '${param}'.`);
 const notFound = (message: string) => ({ code: 'RESOURCE_DOES_NOT_EXIST', message });
 
@@ -64,11 +67,26 @@ describe('LoggedModelService', () => {
       await expect(create({ params: [{ value: 'v' }] })).rejects.toMatchObject(missing('params.key'));
       await expect(create({ tags: [{ value: 'v' }] })).rejects.toMatchObject(missing('tags.key'));
       await expect(create({ params: [{ key: '../up', value: 'v' }] })).rejects.toMatchObject(invalid("Invalid param name: '../up'"));
-      await expect(create({ params: [{ key: 'p', value: 'x'.repeat(6001) }] })).rejects.toMatchObject(invalid("'param value' exceeds the maximum length of 6000"));
+      await expect(create({ params: [{ key: 'p', value: 'x'.repeat(6001) }] })).rejects.toMatchObject(
+        invalid("'param value' exceeds the maximum length of 6000"),
+      );
       await expect(create({ tags: [{ key: 'bad*key', value: 'v' }] })).rejects.toMatchObject(invalid("Invalid tag name: 'bad*key'"));
       await expect(create({ tags: [{ key: 't', value: 'x'.repeat(8001) }] })).rejects.toMatchObject(invalid("'tag value' exceeds the maximum length of 8000"));
-      await expect(create({ params: [{ key: 'p', value: '1' }, { key: 'p', value: '2' }] })).rejects.toMatchObject(invalid("Duplicate parameter keys have been submitted: ['p']"));
-      const ok = await create({ params: [{ key: 'p', value: '1' }, { key: 'p', value: '1' }], tags: [{ key: 't', value: '' }] });
+      await expect(
+        create({
+          params: [
+            { key: 'p', value: '1' },
+            { key: 'p', value: '2' },
+          ],
+        }),
+      ).rejects.toMatchObject(invalid("Duplicate parameter keys have been submitted: ['p']"));
+      const ok = await create({
+        params: [
+          { key: 'p', value: '1' },
+          { key: 'p', value: '1' },
+        ],
+        tags: [{ key: 't', value: '' }],
+      });
       expect(ok.data.params).toEqual([{ key: 'p', value: '1' }]);
       expect(ok.info.tags).toEqual([{ key: 't', value: '' }]);
     });
@@ -92,13 +110,19 @@ describe('LoggedModelService', () => {
       await expect(models.finalize({ model_id: 'm-nope', status: 'LOGGED_MODEL_READY' })).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
       loupe.clock.advance(5);
       const done = await models.finalize({ model_id: info.model_id, status: 'LOGGED_MODEL_UPLOAD_FAILED' });
-      expect(done.info).toMatchObject({ status: 'LOGGED_MODEL_UPLOAD_FAILED', last_updated_timestamp_ms: loupe.clock.now(), creation_timestamp_ms: loupe.clock.now() - 5 });
+      expect(done.info).toMatchObject({
+        status: 'LOGGED_MODEL_UPLOAD_FAILED',
+        last_updated_timestamp_ms: loupe.clock.now(),
+        creation_timestamp_ms: loupe.clock.now() - 5,
+      });
     });
 
     it('sets and deletes tags, 404 for a missing tag', async () => {
       const { info } = await create();
       await models.setTags({ model_id: info.model_id, tags: [{ key: 'a/b', value: '1' }] });
-      await expect(models.setTags({ model_id: info.model_id, tags: [{ key: 'x', value: 'y'.repeat(8001) }] })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      await expect(models.setTags({ model_id: info.model_id, tags: [{ key: 'x', value: 'y'.repeat(8001) }] })).rejects.toMatchObject({
+        code: 'INVALID_PARAMETER_VALUE',
+      });
       await models.deleteTag({ model_id: info.model_id, tag_key: 'a/b' });
       await expect(models.deleteTag({ model_id: info.model_id, tag_key: 'a/b' })).rejects.toMatchObject(
         notFound(`No tag with key 'a/b' found for logged model with ID '${info.model_id}'.`),
@@ -108,7 +132,13 @@ describe('LoggedModelService', () => {
 
     it('logs params: idempotent for equal values, INVALID_PARAMETER_VALUE for a changed one', async () => {
       const { info } = await create({ params: [{ key: 'lr', value: '0.1' }] });
-      await models.logParams({ model_id: info.model_id, params: [{ key: 'lr', value: '0.1' }, { key: 'depth', value: '3' }] });
+      await models.logParams({
+        model_id: info.model_id,
+        params: [
+          { key: 'lr', value: '0.1' },
+          { key: 'depth', value: '3' },
+        ],
+      });
       await expect(models.logParams({ model_id: info.model_id, params: [{ key: 'lr', value: '0.2' }] })).rejects.toMatchObject(
         invalid('Changing param values is not allowed.'),
       );
@@ -143,12 +173,16 @@ describe('LoggedModelService', () => {
 
     it('validates experiment_ids, datasets, order_by and max_results', async () => {
       await expect(search({ experiment_ids: [] })).rejects.toMatchObject(missing('experiment_ids'));
-      await expect(search({ datasets: [{ dataset_digest: 'd' }] })).rejects.toMatchObject(invalid('`dataset_name` in the `datasets` clause must be specified.'));
+      await expect(search({ datasets: [{ dataset_digest: 'd' }] })).rejects.toMatchObject(
+        invalid('`dataset_name` in the `datasets` clause must be specified.'),
+      );
       await expect(search({ order_by: [{ ascending: true }] })).rejects.toMatchObject(invalid('`field_name` in the `order_by` clause must be specified.'));
       await expect(search({ order_by: [{ field_name: 'metrics.acc', dataset_digest: 'd' }] })).rejects.toMatchObject(
         invalid('`dataset_digest` can only be specified if `dataset_name` is also specified.'),
       );
-      await expect(search({ order_by: [{ field_name: 'name', dataset_name: 'eval' }] })).rejects.toMatchObject(invalid('only apply to `metrics.<name>` fields'));
+      await expect(search({ order_by: [{ field_name: 'name', dataset_name: 'eval' }] })).rejects.toMatchObject(
+        invalid('only apply to `metrics.<name>` fields'),
+      );
       await expect(search({ max_results: 50_001 })).rejects.toMatchObject(invalid("Invalid value 50001 for parameter 'max_results'"));
       await expect(search({ page_token: 'not-a-token' })).rejects.toMatchObject(invalid('Invalid page token'));
     });

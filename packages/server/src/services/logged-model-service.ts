@@ -188,7 +188,9 @@ function toOrderBy(o: RequestOf<typeof R.SearchLoggedModels>['order_by'][number]
   if (o.dataset_digest && !o.dataset_name) throw ApiError.invalid('`dataset_digest` can only be specified if `dataset_name` is also specified.');
   const field = parseLoggedModelOrderByField(o.field_name);
   if ((o.dataset_name || o.dataset_digest) && field.entity !== 'metric') {
-    throw ApiError.invalid(`\`dataset_name\` and \`dataset_digest\` in the \`order_by\` clause only apply to \`metrics.<name>\` fields, got '${o.field_name}'.`);
+    throw ApiError.invalid(
+      `\`dataset_name\` and \`dataset_digest\` in the \`order_by\` clause only apply to \`metrics.<name>\` fields, got '${o.field_name}'.`,
+    );
   }
   return {
     entity: field.entity,

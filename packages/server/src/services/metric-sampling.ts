@@ -49,7 +49,11 @@ export function sampleMetricHistories(runIds: string[], points: Metric[], maxRes
     }
     edges.push(min, max);
   }
-  const sampled = sampleSteps([...allSteps].sort((a, b) => a - b), maxResults, edges);
+  const sampled = sampleSteps(
+    [...allSteps].sort((a, b) => a - b),
+    maxResults,
+    edges,
+  );
   const out: Metric[] = [];
   for (const runId of runIds) {
     const list = (byRun.get(runId) ?? []).filter((p) => sampled.has(p.step));

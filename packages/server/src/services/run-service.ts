@@ -1,13 +1,4 @@
-import {
-  ApiError,
-  parseRunFilter,
-  parseRunOrderBy,
-  type DatasetInput,
-  type Metric,
-  type RequestOf,
-  type Run,
-  type RunInfo,
-} from '@loupe/protocol';
+import { ApiError, parseRunFilter, parseRunOrderBy, type DatasetInput, type Metric, type RequestOf, type Run, type RunInfo } from '@loupe/protocol';
 import type { TrackingRequests as R } from '@loupe/protocol';
 import type { MetricPoint, RunStore } from '../store/tracking-store.js';
 import type { Clock, IdGenerator } from './clock.js';
@@ -159,8 +150,10 @@ export class RunService {
       throw ApiError.invalid(`Batched logging API requests must be at most ${LIMITS.batchRequestBytes} bytes, got a request of ${requestBytes} bytes.`);
     }
     const { metrics: m, params: p, tags: t } = req;
-    if (m.length > LIMITS.batchMetrics) throw ApiError.invalid(`A batch logging request can contain at most ${LIMITS.batchMetrics} metrics. Got ${m.length} metrics.`);
-    if (p.length > LIMITS.batchParams) throw ApiError.invalid(`A batch logging request can contain at most ${LIMITS.batchParams} params. Got ${p.length} params.`);
+    if (m.length > LIMITS.batchMetrics)
+      throw ApiError.invalid(`A batch logging request can contain at most ${LIMITS.batchMetrics} metrics. Got ${m.length} metrics.`);
+    if (p.length > LIMITS.batchParams)
+      throw ApiError.invalid(`A batch logging request can contain at most ${LIMITS.batchParams} params. Got ${p.length} params.`);
     if (t.length > LIMITS.batchTags) throw ApiError.invalid(`A batch logging request can contain at most ${LIMITS.batchTags} tags. Got ${t.length} tags.`);
     const total = m.length + p.length + t.length;
     if (total > LIMITS.batchTotal) {
@@ -272,7 +265,8 @@ export class RunService {
 
   async metricHistoryBulkInterval(req: RequestOf<typeof R.GetMetricHistoryBulkInterval>): Promise<{ metrics: Metric[] }> {
     if (req.run_ids.length === 0) throw ApiError.missing('run_ids');
-    if (req.run_ids.length > 100) throw ApiError.invalid(`GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${req.run_ids.length} run_ids.`);
+    if (req.run_ids.length > 100)
+      throw ApiError.invalid(`GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${req.run_ids.length} run_ids.`);
     if (!req.metric_key) throw ApiError.missing('metric_key');
     if ((req.start_step === undefined) !== (req.end_step === undefined)) {
       throw ApiError.invalid('If either start step or end step are specified, both must be specified.');
@@ -289,7 +283,8 @@ export class RunService {
 
   async metricHistoryBulk(req: RequestOf<typeof R.GetMetricHistoryBulk>): Promise<{ metrics: Metric[] }> {
     if (req.run_id.length === 0) throw ApiError.missing('run_id');
-    if (req.run_id.length > 100) throw ApiError.invalid(`GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received ${req.run_id.length} run_ids.`);
+    if (req.run_id.length > 100)
+      throw ApiError.invalid(`GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received ${req.run_id.length} run_ids.`);
     if (!req.metric_key) throw ApiError.missing('metric_key');
     const limit = maxResults(req.max_results, 25_000, 25_000);
     const points = await this.store.getMetricHistories(req.run_id, req.metric_key);
@@ -302,7 +297,8 @@ export class RunService {
 
   async searchDatasets(req: RequestOf<typeof R.SearchDatasets>) {
     if (req.experiment_ids.length === 0) throw ApiError.missing('experiment_ids');
-    if (req.experiment_ids.length > 20) throw ApiError.invalid(`SearchDatasets request cannot specify more than 20 experiment_ids. Received ${req.experiment_ids.length} experiment_ids.`);
+    if (req.experiment_ids.length > 20)
+      throw ApiError.invalid(`SearchDatasets request cannot specify more than 20 experiment_ids. Received ${req.experiment_ids.length} experiment_ids.`);
     return { dataset_summaries: await this.store.searchDatasets(req.experiment_ids) };
   }
 }

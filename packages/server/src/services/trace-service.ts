@@ -27,7 +27,8 @@ import { appendToUri, LIMITS, validateLength } from './validation.js';
 export type OtlpDecoder = (body: Uint8Array, contentType: string, contentEncoding: string | undefined) => Promise<SpanBatch[]>;
 
 /** {@link OtlpDecoder} on the calling thread. */
-export const decodeOtlpInline: OtlpDecoder = async (body, contentType, contentEncoding) => toSpanBatches('', decodeOtlpTraces(body, contentType, contentEncoding));
+export const decodeOtlpInline: OtlpDecoder = async (body, contentType, contentEncoding) =>
+  toSpanBatches('', decodeOtlpTraces(body, contentType, contentEncoding));
 
 /** Trace tag/metadata limits (spec §2.7) and the OSS preview length. */
 const TRACE_KEY_LENGTH = 250;
@@ -136,7 +137,9 @@ export class TraceService {
     if (info.execution_duration !== undefined) {
       executionDurationMs = durationToMs(info.execution_duration);
       if (executionDurationMs === undefined) {
-        throw ApiError.invalid(`Invalid value '${info.execution_duration}' for parameter 'trace.trace_info.execution_duration' supplied: expected a duration such as '0.532s'.`);
+        throw ApiError.invalid(
+          `Invalid value '${info.execution_duration}' for parameter 'trace.trace_info.execution_duration' supplied: expected a duration such as '0.532s'.`,
+        );
       }
     }
     if (info.client_request_id !== undefined) validateLength('trace.trace_info.client_request_id', info.client_request_id, LIMITS.runTagValueLength);
@@ -254,10 +257,7 @@ export class TraceService {
 
   /** SearchTracesV3 over the experiments named by `locations` (or `experiment_ids`). */
   async searchTracesV3(req: RequestOf<typeof R.SearchTracesV3>): Promise<{ traces: TraceInfoV3[]; next_page_token?: string }> {
-    const experimentIds = [
-      ...req.locations.map((l) => l.mlflow_experiment?.experiment_id).filter((id): id is string => Boolean(id)),
-      ...req.experiment_ids,
-    ];
+    const experimentIds = [...req.locations.map((l) => l.mlflow_experiment?.experiment_id).filter((id): id is string => Boolean(id)), ...req.experiment_ids];
     if (experimentIds.length === 0) throw ApiError.missing('locations');
     const page = tracePageRequest(req.page_token, maxResults(req.max_results, 100, 500));
     const result = await this.store.searchTraces({ experimentIds, filter: parseTraceFilter(req.filter), orderBy: parseTraceOrderBy(req.order_by), page });

@@ -102,7 +102,9 @@ export function parseRetentionTag(value: string): number | null {
   if (value.trim().toLowerCase() === 'never') return null;
   const days = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(days) || days < 1 || days > 36_500) {
-    throw ApiError.invalid(`Invalid value '${value.slice(0, 100)}' for tag '${TRACE_RETENTION_TAG}': expected a whole number of days from 1 to 36500, or 'never'.`);
+    throw ApiError.invalid(
+      `Invalid value '${value.slice(0, 100)}' for tag '${TRACE_RETENTION_TAG}': expected a whole number of days from 1 to 36500, or 'never'.`,
+    );
   }
   return days;
 }
@@ -151,7 +153,10 @@ export function validateArtifactLocation(location: string): void {
  */
 export function appendToUri(root: string, ...parts: string[]): string {
   const base = root.endsWith('/') ? root.replace(/\/+$/, '') : root;
-  const joined = parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  const joined = parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
   if (base.endsWith(':')) return `${base}/${joined}`;
   return `${base}/${joined}`;
 }
@@ -168,7 +173,9 @@ export function uniqueParams(params: KeyValue[]): KeyValue[] {
   for (const p of params) {
     const prev = seen.get(p.key);
     if (prev !== undefined && prev !== p.value) {
-      throw ApiError.invalid(`Duplicate parameter keys have been submitted: ['${p.key}']. Please ensure the request contains only one param value per param key.`);
+      throw ApiError.invalid(
+        `Duplicate parameter keys have been submitted: ['${p.key}']. Please ensure the request contains only one param value per param key.`,
+      );
     }
     seen.set(p.key, p.value);
   }

@@ -26,14 +26,14 @@ export interface AssessmentRecord {
 }
 
 /** What an update may change (the paths of an update mask). */
-export type AssessmentPatch = Partial<Pick<AssessmentRecord, 'name' | 'value' | 'serializationFormat' | 'error' | 'rationale' | 'metadata' | 'valid' | 'runId'>> & {
+export type AssessmentPatch = Partial<
+  Pick<AssessmentRecord, 'name' | 'value' | 'serializationFormat' | 'error' | 'rationale' | 'metadata' | 'valid' | 'runId'>
+> & {
   lastUpdateTimeMs: number;
 };
 
 /** Why a create could not happen. */
-export type CreateAssessmentOutcome =
-  | { ok: true; assessment: AssessmentRecord }
-  | { ok: false; reason: 'trace-not-found' | 'overridden-not-found' };
+export type CreateAssessmentOutcome = { ok: true; assessment: AssessmentRecord } | { ok: false; reason: 'trace-not-found' | 'overridden-not-found' };
 
 /**
  * Assessments of traces (spec §5). Overrides are kept consistent in one transaction: creating an

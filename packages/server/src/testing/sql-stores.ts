@@ -79,7 +79,12 @@ export async function openSearchPlanFixture(backend: TestBackend, experimentName
   const dialect = createDialect(database.uri);
   const db = dialect.createKysely();
   await migrateToLatest(db, dialect);
-  const experimentId = await new SqlExperimentStore(db, dialect).createExperiment({ name: experimentName, artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
+  const experimentId = await new SqlExperimentStore(db, dialect).createExperiment({
+    name: experimentName,
+    artifactLocation: (id) => `mlflow-artifacts:/${id}`,
+    tags: [],
+    now: 1,
+  });
   return {
     db,
     dialect,

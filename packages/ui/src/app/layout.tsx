@@ -66,7 +66,10 @@ export function NotFoundPage() {
     <div className="p-8">
       <h1 className="text-lg font-semibold">Page not found</h1>
       <p className="mt-1 text-sm text-zinc-500">
-        Nothing lives at this address. <Link className="text-indigo-600 hover:underline dark:text-indigo-400" to="/">Go to experiments</Link>
+        Nothing lives at this address.{' '}
+        <Link className="text-indigo-600 hover:underline dark:text-indigo-400" to="/">
+          Go to experiments
+        </Link>
       </p>
     </div>
   );

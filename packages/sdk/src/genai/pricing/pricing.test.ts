@@ -34,13 +34,20 @@ describe('PriceCatalog', () => {
   it('prices input, cached input and output per million tokens', () => {
     expect(catalog.cost('gpt-4o-mini', { input_tokens: 1000, output_tokens: 200 })).toEqual({ input_cost: 0.00015, output_cost: 0.00012, total_cost: 0.00027 });
     // Cached tokens are part of input_tokens: 600 uncached at $3, 300 read at $0.30, 100 written at $3.75.
-    const cost = catalog.cost('claude-sonnet-4-20250514', { input_tokens: 1000, output_tokens: 100, cache_read_input_tokens: 300, cache_creation_input_tokens: 100 });
+    const cost = catalog.cost('claude-sonnet-4-20250514', {
+      input_tokens: 1000,
+      output_tokens: 100,
+      cache_read_input_tokens: 300,
+      cache_creation_input_tokens: 100,
+    });
     expect(cost).toEqual({ input_cost: 0.0018 + 0.00009 + 0.000375, output_cost: 0.0015, total_cost: 0.0018 + 0.00009 + 0.000375 + 0.0015 });
     expect(catalog.cost('unknown-model', { input_tokens: 1, output_tokens: 1 })).toBeUndefined();
   });
 
   it('takes overrides and extensions; replaceDefaults drops the defaults; bad entries are skipped', () => {
-    const custom = PriceCatalog.withDefaults({ models: { 'my-finetune': { input: 1, output: 2 }, 'gpt-4o': { input: 1, output: 1 }, broken: { input: -1, output: 'x' } as never } });
+    const custom = PriceCatalog.withDefaults({
+      models: { 'my-finetune': { input: 1, output: 2 }, 'gpt-4o': { input: 1, output: 1 }, broken: { input: -1, output: 'x' } as never },
+    });
     expect(custom.cost('my-finetune-v3', { input_tokens: 1_000_000, output_tokens: 1_000_000 })?.total_cost).toBe(3);
     expect(custom.lookup('gpt-4o')?.input).toBe(1);
     expect(custom.lookup('broken')).toBeUndefined();

@@ -7,10 +7,37 @@ import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
 const API = '/api/2.0/mlflow-artifacts';
 
 /** Hostile paths as they appear in a URL (already percent-encoded where the attack needs it). */
-const URL_PATHS = ['../x', 'a/../../x', '../../outside/sentinel.txt', '%2e%2e/x', '%2E%2E/%2e%2e/outside/sentinel.txt', '%252e%252e/x', '%252e%252e/%252e%252e/outside/sentinel.txt', 'a%2f..%2f..%2fx', '..%2f..%2foutside%2fsentinel.txt', 'x%00', 'a%5c..%5cx', '%2fetc%2fpasswd', 'C:%5cWindows'];
+const URL_PATHS = [
+  '../x',
+  'a/../../x',
+  '../../outside/sentinel.txt',
+  '%2e%2e/x',
+  '%2E%2E/%2e%2e/outside/sentinel.txt',
+  '%252e%252e/x',
+  '%252e%252e/%252e%252e/outside/sentinel.txt',
+  'a%2f..%2f..%2fx',
+  '..%2f..%2foutside%2fsentinel.txt',
+  'x%00',
+  'a%5c..%5cx',
+  '%2fetc%2fpasswd',
+  'C:%5cWindows',
+];
 
 /** The same attacks as query-string values (decoded once by the server). */
-const QUERY_PATHS = ['../x', 'a/../../x', '../../outside/sentinel.txt', '/etc/passwd', 'a\\..\\x', '%2e%2e/x', '%252e%252e/x', 'a%2f..%2f..%2fx', 'x\u0000', 'C:\\Windows\\win.ini', 'leak.txt', 'leakdir/sentinel.txt'];
+const QUERY_PATHS = [
+  '../x',
+  'a/../../x',
+  '../../outside/sentinel.txt',
+  '/etc/passwd',
+  'a\\..\\x',
+  '%2e%2e/x',
+  '%252e%252e/x',
+  'a%2f..%2f..%2fx',
+  'x\u0000',
+  'C:\\Windows\\win.ini',
+  'leak.txt',
+  'leakdir/sentinel.txt',
+];
 
 describe('hostile artifact paths never reach outside the artifact root', () => {
   let base: string;
@@ -79,7 +106,10 @@ describe('hostile artifact paths never reach outside the artifact root', () => {
     await expectRefused(await loupe.app.request(`/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=${q}`), 'run list');
     await expectRefused(await loupe.app.request(`/ajax-api/2.0/mlflow/artifacts/list?run_id=${runId}&path=${q}`), 'ajax run list');
     await expectRefused(await loupe.app.request(`/get-artifact?run_id=${runId}&path=${q}`), 'get-artifact');
-    await expectRefused(await loupe.app.request(`/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${q}`, { method: 'POST', body: 'pwned' }), 'upload-artifact');
+    await expectRefused(
+      await loupe.app.request(`/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${q}`, { method: 'POST', body: 'pwned' }),
+      'upload-artifact',
+    );
   });
 
   it('names the parameter in the 400', async () => {

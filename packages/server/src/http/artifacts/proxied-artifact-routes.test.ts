@@ -73,7 +73,7 @@ describe('proxied artifact routes (mlflow-artifacts)', () => {
         }
         if (i === chunks) return controller.close();
         const chunk = Buffer.alloc(chunkSize, i);
-        chunk.writeUInt32BE(i * 2654435761 >>> 0, 0);
+        chunk.writeUInt32BE((i * 2654435761) >>> 0, 0);
         sent.update(chunk);
         controller.enqueue(chunk);
         i++;
@@ -120,7 +120,15 @@ describe('proxied artifact routes (mlflow-artifacts)', () => {
     await put(`${API}/artifacts/exp/run/a.txt`, 'aaa');
     await put(`${API}/artifacts/exp/run/sub/b.txt`, 'b');
     const list = await loupe.call('GET', `${API}/artifacts?path=exp/run`);
-    expect(list).toMatchObject({ status: 200, body: { files: [{ path: 'a.txt', is_dir: false, file_size: 3 }, { path: 'sub', is_dir: true }] } });
+    expect(list).toMatchObject({
+      status: 200,
+      body: {
+        files: [
+          { path: 'a.txt', is_dir: false, file_size: 3 },
+          { path: 'sub', is_dir: true },
+        ],
+      },
+    });
     expect((await loupe.call('GET', `${AJAX}/artifacts?path=exp/run/sub`)).body).toEqual({ files: [{ path: 'b.txt', is_dir: false, file_size: 1 }] });
     expect((await loupe.call('GET', `${API}/artifacts`)).body).toEqual({ files: [{ path: 'exp', is_dir: true }] });
     const missing = await loupe.call('GET', `${API}/artifacts?path=nope`);

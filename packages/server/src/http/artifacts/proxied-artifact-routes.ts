@@ -52,7 +52,10 @@ export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService
       `${prefix}/artifacts`,
       route('/artifacts', async (c) => jsonReply(c, { files: await artifacts.listProxied(c.req.query('path')) })),
     );
-    app.get(file, route('/artifacts/<path>', async (c) => fileResponse(await artifacts.openProxied(c.req.param('path')))));
+    app.get(
+      file,
+      route('/artifacts/<path>', async (c) => fileResponse(await artifacts.openProxied(c.req.param('path')))),
+    );
     app.put(
       file,
       route('/artifacts/<path>', async (c) => {

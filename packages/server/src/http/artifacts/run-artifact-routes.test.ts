@@ -17,8 +17,7 @@ async function createRun(loupe: TestLoupe, artifact_location?: string): Promise<
   return { runId: info.run_id, artifactUri: info.artifact_uri };
 }
 
-const upload = (loupe: TestLoupe, query: string, body?: string | Uint8Array) =>
-  loupe.app.request(`${AJAX}/upload-artifact?${query}`, { method: 'POST', body });
+const upload = (loupe: TestLoupe, query: string, body?: string | Uint8Array) => loupe.app.request(`${AJAX}/upload-artifact?${query}`, { method: 'POST', body });
 
 describe('run artifact routes', () => {
   let loupe: TestLoupe;
@@ -71,8 +70,14 @@ describe('run artifact routes', () => {
 
   it('answers 404 for unknown runs and missing files, 400 for missing parameters', async () => {
     const { runId } = await createRun(loupe);
-    expect(await loupe.call('GET', `${API}/artifacts/list?run_id=${MISSING_RUN}`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
-    expect(await loupe.call('GET', `/get-artifact?run_id=${MISSING_RUN}&path=a.txt`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await loupe.call('GET', `${API}/artifacts/list?run_id=${MISSING_RUN}`)).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
+    expect(await loupe.call('GET', `/get-artifact?run_id=${MISSING_RUN}&path=a.txt`)).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
     expect(await loupe.call('GET', `/get-artifact?run_id=${runId}&path=a.txt`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
     expect(await loupe.call('GET', `/get-artifact?run_id=${runId}`)).toMatchObject({ status: 400, body: { message: expect.stringContaining("'path'") } });
     expect(await loupe.call('GET', `/get-artifact?path=a.txt`)).toMatchObject({ status: 400, body: { message: expect.stringContaining("'run_id'") } });
@@ -160,7 +165,10 @@ describe('run artifact routes with --no-serve-artifacts', () => {
     const { runId, artifactUri } = await createRun(loupe);
     expect(artifactUri.startsWith(loupe.artifactsDir)).toBe(true);
     expect((await upload(loupe, `run_uuid=${runId}&path=a.txt`, 'A')).status).toBe(200);
-    expect((await loupe.call('GET', `${API}/artifacts/list?run_id=${runId}`)).body).toEqual({ root_uri: artifactUri, files: [{ path: 'a.txt', is_dir: false, file_size: 1 }] });
+    expect((await loupe.call('GET', `${API}/artifacts/list?run_id=${runId}`)).body).toEqual({
+      root_uri: artifactUri,
+      files: [{ path: 'a.txt', is_dir: false, file_size: 1 }],
+    });
     expect(await (await loupe.app.request(`/get-artifact?run_id=${runId}&path=a.txt`)).text()).toBe('A');
   });
 

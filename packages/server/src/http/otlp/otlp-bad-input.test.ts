@@ -18,7 +18,11 @@ describe('OTLP ingest: bad input over HTTP', () => {
     database = await createSqliteDatabase();
     artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-otlp-bad-'));
     server = await startServer(resolveServerConfig({ port: 0, backendStoreUri: database.uri, artifactsDestination: artifacts }, {}));
-    const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"bad"}' });
+    const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"bad"}',
+    });
     exp = ((await res.json()) as { experiment_id: string }).experiment_id;
   });
   afterAll(async () => {
@@ -28,12 +32,20 @@ describe('OTLP ingest: bad input over HTTP', () => {
   });
 
   const post = async (body: Uint8Array | string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': exp, ...headers }, body });
+    const res = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': exp, ...headers },
+      body,
+    });
     const text = await res.text();
     return { status: res.status, text };
   };
   const spanWith = (extra: Record<string, unknown>) =>
-    JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2', ...extra }] }] }] });
+    JSON.stringify({
+      resourceSpans: [
+        { scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2', ...extra }] }] },
+      ],
+    });
   const stillServing = async () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     const ok = await post(spanWith({ name: 'fine' }));

@@ -15,7 +15,24 @@ describe('OTLP ingest and the experiment it names', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': exp },
       body: JSON.stringify({
-        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: n.toString(16).padStart(32, '0'), spanId: '1'.padStart(16, '0'), name: 'root', kind: 1, startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }],
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: n.toString(16).padStart(32, '0'),
+                    spanId: '1'.padStart(16, '0'),
+                    name: 'root',
+                    kind: 1,
+                    startTimeUnixNano: '1',
+                    endTimeUnixNano: '2',
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       }),
     });
 

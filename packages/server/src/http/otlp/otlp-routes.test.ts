@@ -17,7 +17,10 @@ describe('OTLP ingest from the official OpenTelemetry exporters, over a real soc
   let exp: string;
 
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(
+      `${server.url}${p}`,
+      body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, text };
   };
@@ -37,7 +40,9 @@ describe('OTLP ingest from the official OpenTelemetry exporters, over a real soc
   async function sendTrace(exporter: SpanExporter): Promise<{ traceId: string; root: Span; child: Span }> {
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const tracer = provider.getTracer('loupe-test');
-    const root = tracer.startSpan('predict', { attributes: { 'mlflow.spanType': 'CHAIN', 'mlflow.spanInputs': '{"q":"hi"}', 'mlflow.spanOutputs': '"hello"', 'session.id': 's-9' } });
+    const root = tracer.startSpan('predict', {
+      attributes: { 'mlflow.spanType': 'CHAIN', 'mlflow.spanInputs': '{"q":"hi"}', 'mlflow.spanOutputs': '"hello"', 'session.id': 's-9' },
+    });
     const child = tracer.startSpan('llm', { attributes: { 'mlflow.spanType': 'LLM', 'mlflow.traceTag.team': 'core' } }, trace.setSpan(context.active(), root));
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'rate limited' });
     child.end();
@@ -61,7 +66,11 @@ describe('OTLP ingest from the official OpenTelemetry exporters, over a real soc
       tags: { 'mlflow.traceName': 'predict', team: 'core', 'mlflow.trace.spansLocation': 'TRACKING_STORE' },
     });
     const full = await api('GET', `/api/3.0/mlflow/traces/get?trace_id=${traceId}`);
-    const spans = (full.body.trace as { spans: { span_id: string; name: string; status: { code: string }; attributes: { key: string; value: { string_value: string } }[] }[] }).spans;
+    const spans = (
+      full.body.trace as {
+        spans: { span_id: string; name: string; status: { code: string }; attributes: { key: string; value: { string_value: string } }[] }[];
+      }
+    ).spans;
     // Root and child may start in the same microsecond (the stored order key), so look them up by name.
     expect(spans.map((s) => s.name).sort()).toEqual(['llm', 'predict']);
     const rootSpan = spans.find((s) => s.name === 'predict');
@@ -84,7 +93,14 @@ describe('OTLP ingest from the official OpenTelemetry exporters, over a real soc
     const missing = await post({ 'content-type': 'application/x-protobuf' }, new Uint8Array([10, 0]));
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('x-mlflow-experiment-id');
-    const unknown = await post({ 'content-type': 'application/json', 'x-mlflow-experiment-id': '999' }, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] }));
+    const unknown = await post(
+      { 'content-type': 'application/json', 'x-mlflow-experiment-id': '999' },
+      JSON.stringify({
+        resourceSpans: [
+          { scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'x', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] },
+        ],
+      }),
+    );
     expect(unknown.status).toBe(404);
     expect((await post({ 'content-type': 'text/plain', 'x-mlflow-experiment-id': exp }, 'hello')).status).toBe(400);
     expect((await post({ 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': exp }, new Uint8Array([10, 200, 1, 10]))).status).toBe(400);

@@ -63,18 +63,29 @@ describe('assessments REST (spec §5)', () => {
     expect((info.body.trace as { trace_info: { assessments: unknown[] } }).trace_info.assessments).toEqual([assessment]);
     const full = await loupe.call('GET', `/api/3.0/mlflow/traces/get?trace_id=${TRACE_ID}`);
     expect((full.body.trace as { trace_info: { assessments: unknown[] } }).trace_info.assessments).toEqual([assessment]);
-    const search = await loupe.call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: exp } }], filter: "feedback.helpfulness = '0.75'" });
+    const search = await loupe.call('POST', '/api/3.0/mlflow/traces/search', {
+      locations: [{ mlflow_experiment: { experiment_id: exp } }],
+      filter: "feedback.helpfulness = '0.75'",
+    });
     expect((search.body.traces as { assessments: unknown[] }[]).map((t) => t.assessments)).toEqual([[assessment]]);
   });
 
   it('stores expectations as values or serialized values, and feedback that failed as an error', async () => {
-    const plain = await loupe.call('POST', BASE, { assessment: { assessment_name: 'expected', source: { source_type: 'HUMAN', source_id: 'bob' }, expectation: { value: ['Paris', 'France'] } } });
+    const plain = await loupe.call('POST', BASE, {
+      assessment: { assessment_name: 'expected', source: { source_type: 'HUMAN', source_id: 'bob' }, expectation: { value: ['Paris', 'France'] } },
+    });
     expect((plain.body.assessment as Record<string, unknown>).expectation).toEqual({ value: ['Paris', 'France'] });
     const serialized = { serialization_format: 'JSON_FORMAT', value: '{"city":"Paris"}' };
-    const structured = await loupe.call('POST', BASE, { assessment: { assessment_name: 'facts', source: { source_type: 'HUMAN', source_id: 'bob' }, expectation: { serialized_value: serialized } } });
+    const structured = await loupe.call('POST', BASE, {
+      assessment: { assessment_name: 'facts', source: { source_type: 'HUMAN', source_id: 'bob' }, expectation: { serialized_value: serialized } },
+    });
     expect((structured.body.assessment as Record<string, unknown>).expectation).toEqual({ serialized_value: serialized });
     const failed = await loupe.call('POST', BASE, {
-      assessment: { assessment_name: 'judge', source: { source_type: 2, source_id: 'j' }, feedback: { value: null, error: { error_code: 'RATE_LIMIT', error_message: 'slow down', stack_trace: 'x'.repeat(5000) } } },
+      assessment: {
+        assessment_name: 'judge',
+        source: { source_type: 2, source_id: 'j' },
+        feedback: { value: null, error: { error_code: 'RATE_LIMIT', error_message: 'slow down', stack_trace: 'x'.repeat(5000) } },
+      },
     });
     expect(failed.status).toBe(200);
     const feedback = (failed.body.assessment as { feedback: { value?: unknown; error: { stack_trace: string } }; source: unknown }).feedback;
@@ -103,17 +114,27 @@ describe('assessments REST (spec §5)', () => {
       last_update_time: '2023-11-14T22:13:25.000Z',
     });
     // Paths not in the mask are left alone; the object form of a FieldMask works too.
-    const renamed = await loupe.call('PATCH', `${BASE}/${id}`, { assessment: { assessment_name: 'ignored', rationale: 'again' }, update_mask: { paths: ['rationale'] } });
+    const renamed = await loupe.call('PATCH', `${BASE}/${id}`, {
+      assessment: { assessment_name: 'ignored', rationale: 'again' },
+      update_mask: { paths: ['rationale'] },
+    });
     expect(renamed.body.assessment).toMatchObject({ assessment_name: 'helpful', rationale: 'again' });
   });
 
   it('an override hides the original from searches until it is deleted', async () => {
     const judge = ((await loupe.call('POST', BASE, pythonFeedback({ feedback: { value: 'no' } }))).body.assessment as { assessment_id: string }).assessment_id;
-    const human = await loupe.call('POST', BASE, pythonFeedback({ source: { source_type: 'HUMAN', source_id: 'alice' }, feedback: { value: 'yes' }, overrides: judge }));
+    const human = await loupe.call(
+      'POST',
+      BASE,
+      pythonFeedback({ source: { source_type: 'HUMAN', source_id: 'alice' }, feedback: { value: 'yes' }, overrides: judge }),
+    );
     const humanId = (human.body.assessment as { assessment_id: string; overrides: string }).assessment_id;
     expect((human.body.assessment as { overrides: string }).overrides).toBe(judge);
     expect(((await loupe.call('GET', `${BASE}/${judge}`)).body.assessment as { valid: boolean }).valid).toBe(false);
-    const search = (filter: string) => loupe.call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: exp } }], filter }).then((r) => (r.body.traces as unknown[] | undefined)?.length ?? 0);
+    const search = (filter: string) =>
+      loupe
+        .call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: exp } }], filter })
+        .then((r) => (r.body.traces as unknown[] | undefined)?.length ?? 0);
     expect(await search("feedback.helpfulness = 'no'")).toBe(0);
     expect(await search("feedback.helpfulness = 'yes'")).toBe(1);
     expect((await loupe.call('DELETE', `${BASE}/${humanId}`)).status).toBe(200);

@@ -42,9 +42,15 @@ describe('experiments REST', () => {
       body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("Missing value for required parameter 'name'") },
     });
     await loupe.call('POST', `${API}/experiments/create`, { name: 'x' });
-    expect(await loupe.call('POST', `${API}/experiments/create`, { name: 'x' })).toMatchObject({ status: 400, body: { error_code: 'RESOURCE_ALREADY_EXISTS' } });
+    expect(await loupe.call('POST', `${API}/experiments/create`, { name: 'x' })).toMatchObject({
+      status: 400,
+      body: { error_code: 'RESOURCE_ALREADY_EXISTS' },
+    });
     expect(await loupe.call('GET', `${API}/experiments/get?experiment_id=42`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
-    expect(await loupe.call('GET', `${API}/experiments/get-by-name?experiment_name=nope`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await loupe.call('GET', `${API}/experiments/get-by-name?experiment_name=nope`)).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
     expect(await loupe.call('GET', `${API}/experiments/get`)).toMatchObject({ status: 400, body: { message: expect.stringContaining("'experiment_id'") } });
   });
 
@@ -65,7 +71,9 @@ describe('experiments REST', () => {
     expect(await loupe.call('POST', `${API}/experiments/update`, { experiment_id: id, new_name: 'n' })).toMatchObject({ status: 400 });
     await loupe.call('POST', `${API}/experiments/restore`, { experiment_id: id });
     expect((await loupe.call('POST', `${API}/experiments/update`, { experiment_id: id, new_name: 'renamed' })).status).toBe(200);
-    expect((await loupe.call('POST', `${API}/experiments/set-experiment-tag`, { experiment_id: id, key: 'mlflow.note.content', value: 'hi' })).status).toBe(200);
+    expect((await loupe.call('POST', `${API}/experiments/set-experiment-tag`, { experiment_id: id, key: 'mlflow.note.content', value: 'hi' })).status).toBe(
+      200,
+    );
     expect((await loupe.call('GET', `${API}/experiments/get?experiment_id=${id}`)).body.experiment).toMatchObject({
       name: 'renamed',
       tags: [{ key: 'mlflow.note.content', value: 'hi' }],
@@ -92,7 +100,10 @@ describe('experiments REST', () => {
     expect(page2.body.next_page_token).toBeUndefined();
     const get = await loupe.call('GET', `${API}/experiments/search?max_results=10&order_by=name&order_by=experiment_id&view_type=ALL`);
     expect((get.body.experiments as { name: string }[]).map((e) => e.name)).toEqual(['Default', 'exp-a', 'exp-b', 'other']);
-    expect(await loupe.call('POST', `${API}/experiments/search`, { filter: 'name = ' })).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+    expect(await loupe.call('POST', `${API}/experiments/search`, { filter: 'name = ' })).toMatchObject({
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE' },
+    });
     expect(await loupe.call('POST', `${API}/experiments/search`, { max_results: 50_001 })).toMatchObject({ status: 400 });
     expect(await loupe.call('POST', `${API}/experiments/search`, { page_token: 'garbage!' })).toMatchObject({ status: 400 });
   });

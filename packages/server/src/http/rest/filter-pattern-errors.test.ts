@@ -10,15 +10,41 @@ for (const backend of await testBackends()) {
       loupe = await createTestLoupe({ database: await backend.create() });
       experimentId = String((await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'patterns' })).body.experiment_id);
       // A stored span and tag: databases evaluate a pattern only against rows.
-      const otlp = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708', name: 'lookup', startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000' }] }] }] };
-      const res = await loupe.app.request('/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': experimentId }, body: JSON.stringify(otlp) });
+      const otlp = {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: '0102030405060708090a0b0c0d0e0f10',
+                    spanId: '0102030405060708',
+                    name: 'lookup',
+                    startTimeUnixNano: '1700000000000000000',
+                    endTimeUnixNano: '1700000001000000000',
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const res = await loupe.app.request('/v1/traces', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': experimentId },
+        body: JSON.stringify(otlp),
+      });
       expect(res.status).toBe(200);
     });
     afterEach(async () => {
       await loupe.dispose();
     });
 
-    const search = (filter: string) => loupe.call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }], filter });
+    const search = (filter: string) =>
+      loupe.call('POST', '/api/3.0/mlflow/traces/search', {
+        locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
+        filter,
+      });
 
     it('answers 400 naming the pattern, never 500, and keeps serving', async () => {
       for (const filter of ["span.name RLIKE 'look('", "trace.name RLIKE '(('", "span.attributes.x RLIKE '[a'"]) {

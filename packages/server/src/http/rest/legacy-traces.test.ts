@@ -73,7 +73,10 @@ describe('legacy v2 trace REST (StartTrace, EndTrace, GetTraceInfo, SearchTraces
     expect(first.status).toBe(200);
     const page1 = first.body as { traces: { timestamp_ms: number }[]; next_page_token: string };
     expect(page1.traces.map((t) => t.timestamp_ms)).toEqual([1_700_000_000_000, 1_700_000_000_001]);
-    const second = await loupe.call('GET', `${V2}?experiment_ids=${exp}&max_results=2&order_by=timestamp_ms%20ASC&page_token=${encodeURIComponent(page1.next_page_token)}`);
+    const second = await loupe.call(
+      'GET',
+      `${V2}?experiment_ids=${exp}&max_results=2&order_by=timestamp_ms%20ASC&page_token=${encodeURIComponent(page1.next_page_token)}`,
+    );
     expect((second.body as { traces: unknown[] }).traces).toHaveLength(1);
     expect(second.body.next_page_token).toBeUndefined();
     const filtered = await loupe.call('GET', `${V2}?experiment_ids=${exp}&filter=${encodeURIComponent("tag.n = '1'")}`);

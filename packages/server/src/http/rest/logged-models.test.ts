@@ -64,9 +64,15 @@ describe('logged models REST', () => {
 
     const finalized = await loupe.call('PATCH', `${API}/logged-models/${model.info.model_id}`, { model_id: model.info.model_id, status: 'LOGGED_MODEL_READY' });
     expect(finalized.status).toBe(200);
-    expect((finalized.body.model as Model).info).toMatchObject({ status: 'LOGGED_MODEL_READY', source_run_id: run.info.run_id, tags: [{ key: 'mlflow.source.type', value: 'LOCAL' }] });
+    expect((finalized.body.model as Model).info).toMatchObject({
+      status: 'LOGGED_MODEL_READY',
+      source_run_id: run.info.run_id,
+      tags: [{ key: 'mlflow.source.type', value: 'LOCAL' }],
+    });
 
-    expect((await loupe.call('POST', `${API}/runs/outputs`, { run_id: run.info.run_id, models: [{ model_id: model.info.model_id, step: 0 }] })).status).toBe(200);
+    expect((await loupe.call('POST', `${API}/runs/outputs`, { run_id: run.info.run_id, models: [{ model_id: model.info.model_id, step: 0 }] })).status).toBe(
+      200,
+    );
     const linked = (await loupe.call('GET', `${API}/runs/get?run_id=${run.info.run_id}`)).body.run as { outputs: unknown };
     expect(linked.outputs).toEqual({ model_outputs: [{ model_id: model.info.model_id, step: 0 }] });
   });
@@ -81,7 +87,18 @@ describe('logged models REST', () => {
     const model = await createModel();
     const runId = ((await loupe.call('POST', `${API}/runs/create`, { experiment_id: exp })).body.run as { info: { run_id: string } }).info.run_id;
     const base = { run_id: runId, timestamp: 1000, step: 1 };
-    expect((await loupe.call('POST', `${API}/runs/log-metric`, { ...base, key: 'acc', value: 0.5, model_id: model.info.model_id, dataset_name: 'eval', dataset_digest: 'd1' })).status).toBe(200);
+    expect(
+      (
+        await loupe.call('POST', `${API}/runs/log-metric`, {
+          ...base,
+          key: 'acc',
+          value: 0.5,
+          model_id: model.info.model_id,
+          dataset_name: 'eval',
+          dataset_digest: 'd1',
+        })
+      ).status,
+    ).toBe(200);
     const batch = await loupe.call('POST', `${API}/runs/log-batch`, {
       run_id: runId,
       metrics: [
@@ -172,7 +189,10 @@ describe('logged models REST', () => {
     expect(viaAjax.status).toBe(200);
     expect((viaAjax.body.models as Model[]).map((m) => m.info.name)).toEqual(['only']);
     // GET has no search RPC: `search` is then just an unknown model id.
-    expect(await loupe.call('GET', `${API}/logged-models/search`)).toMatchObject({ status: 404, body: { ...NOT_FOUND, message: "Logged model with ID 'search' not found." } });
+    expect(await loupe.call('GET', `${API}/logged-models/search`)).toMatchObject({
+      status: 404,
+      body: { ...NOT_FOUND, message: "Logged model with ID 'search' not found." },
+    });
   });
 
   it('answers MLflow error bodies with the right status', async () => {
@@ -185,7 +205,11 @@ describe('logged models REST', () => {
       status: 400,
       body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("Invalid model name 'bad/name' provided.") },
     });
-    const res = await loupe.app.request(`${API}/logged-models`, { method: 'POST', body: JSON.stringify({ experiment_id: exp }), headers: { 'content-type': 'text/plain' } });
+    const res = await loupe.app.request(`${API}/logged-models`, {
+      method: 'POST',
+      body: JSON.stringify({ experiment_id: exp }),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('Content-Type') });
 

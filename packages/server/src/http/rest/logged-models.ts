@@ -9,7 +9,13 @@ const BASE = '/mlflow/logged-models';
  * The artifact routes under `/:model_id/artifacts` live in `http/artifacts/logged-model-artifact-routes.ts`.
  */
 export const loggedModelRoutes = [
-  rpc({ method: 'POST', path: `${BASE}/search`, versions: [2], request: R.SearchLoggedModels, handle: (req, { services }) => services.loggedModels.search(req) }),
+  rpc({
+    method: 'POST',
+    path: `${BASE}/search`,
+    versions: [2],
+    request: R.SearchLoggedModels,
+    handle: (req, { services }) => services.loggedModels.search(req),
+  }),
   rpc({
     method: 'POST',
     path: BASE,
@@ -31,8 +37,20 @@ export const loggedModelRoutes = [
     request: R.FinalizeLoggedModel,
     handle: async (req, { services }) => ({ model: await services.loggedModels.finalize(req) }),
   }),
-  rpc({ method: 'DELETE', path: `${BASE}/:model_id`, versions: [2], request: R.LoggedModelIdOnly, handle: (req, { services }) => services.loggedModels.delete(req) }),
-  rpc({ method: 'PATCH', path: `${BASE}/:model_id/tags`, versions: [2], request: R.SetLoggedModelTags, handle: (req, { services }) => services.loggedModels.setTags(req) }),
+  rpc({
+    method: 'DELETE',
+    path: `${BASE}/:model_id`,
+    versions: [2],
+    request: R.LoggedModelIdOnly,
+    handle: (req, { services }) => services.loggedModels.delete(req),
+  }),
+  rpc({
+    method: 'PATCH',
+    path: `${BASE}/:model_id/tags`,
+    versions: [2],
+    request: R.SetLoggedModelTags,
+    handle: (req, { services }) => services.loggedModels.setTags(req),
+  }),
   rpc({
     method: 'DELETE',
     path: `${BASE}/:model_id/tags/:tag_key{.+}`,

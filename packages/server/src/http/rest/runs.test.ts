@@ -57,7 +57,10 @@ describe('runs REST', () => {
 
   it('generates a run name, defaults to experiment 0, rejects conflicting names and deleted experiments', async () => {
     const res = await loupe.call('POST', `${API}/runs/create`, {});
-    expect((res.body.run as { info: Record<string, string> }).info).toMatchObject({ experiment_id: '0', run_name: expect.stringMatching(/^[a-z]+-[a-z]+-\d+$/) });
+    expect((res.body.run as { info: Record<string, string> }).info).toMatchObject({
+      experiment_id: '0',
+      run_name: expect.stringMatching(/^[a-z]+-[a-z]+-\d+$/),
+    });
     const conflict = await loupe.call('POST', `${API}/runs/create`, { experiment_id: exp, run_name: 'a', tags: [{ key: 'mlflow.runName', value: 'b' }] });
     expect(conflict.status).toBe(400);
     await loupe.call('POST', `${API}/experiments/delete`, { experiment_id: exp });
@@ -68,7 +71,9 @@ describe('runs REST', () => {
 
   it('logs metrics, params and tags one by one (run_uuid alias, numeric strings, NaN)', async () => {
     const id = await createRun();
-    expect((await loupe.call('POST', `${API}/runs/log-metric`, { run_id: id, run_uuid: id, key: 'loss', value: 0.5, timestamp: 1000, step: 1 })).status).toBe(200);
+    expect((await loupe.call('POST', `${API}/runs/log-metric`, { run_id: id, run_uuid: id, key: 'loss', value: 0.5, timestamp: 1000, step: 1 })).status).toBe(
+      200,
+    );
     expect((await loupe.call('POST', `${API}/runs/log-metric`, { run_uuid: id, key: 'loss', value: '0.25', timestamp: '2000', step: '2' })).status).toBe(200);
     expect((await loupe.call('POST', `${API}/runs/log-metric`, { run_id: id, key: 'nan', value: 'NaN', timestamp: 1 })).status).toBe(200);
     expect((await loupe.call('POST', `${API}/runs/log-parameter`, { run_id: id, key: 'lr', value: '0.01' })).status).toBe(200);
@@ -126,13 +131,22 @@ describe('runs REST', () => {
     expect(tooMany).toMatchObject({ status: 400, body: { message: expect.stringContaining('at most 1000 metrics') } });
     const params = Array.from({ length: 101 }, (_, i) => ({ key: `p${i}`, value: 'v' }));
     expect((await loupe.call('POST', `${API}/runs/log-batch`, { run_id: id, params })).status).toBe(400);
-    const dup = await loupe.call('POST', `${API}/runs/log-batch`, { run_id: id, params: [{ key: 'x', value: '1' }, { key: 'x', value: '2' }] });
+    const dup = await loupe.call('POST', `${API}/runs/log-batch`, {
+      run_id: id,
+      params: [
+        { key: 'x', value: '1' },
+        { key: 'x', value: '2' },
+      ],
+    });
     expect(dup).toMatchObject({ status: 400, body: { message: expect.stringContaining('Duplicate parameter keys') } });
     const mixed = await loupe.call('POST', `${API}/runs/log-batch`, {
       run_id: id,
       metrics: [{ key: 'ok', value: 1, timestamp: 1 }],
       params: [{ key: 'good', value: '1' }],
-      tags: [{ key: 't', value: 'a' }, { key: 't', value: 'b' }],
+      tags: [
+        { key: 't', value: 'a' },
+        { key: 't', value: 'b' },
+      ],
     });
     expect(mixed.status).toBe(200);
     const run = await getRun(id);
@@ -177,7 +191,10 @@ describe('runs REST', () => {
     expect((await loupe.call('POST', `${API}/runs/log-inputs`, { run_id: id, datasets: [{ dataset: { name: 'x' } }] })).status).toBe(400);
     expect((await loupe.call('POST', `${API}/runs/outputs`, { run_id: id, models: [{ model_id: 'm-2', step: 3 }] })).status).toBe(200);
     const run = await getRun(id);
-    expect(run.inputs).toEqual({ dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }], model_inputs: [{ model_id: 'm-1' }] });
+    expect(run.inputs).toEqual({
+      dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }],
+      model_inputs: [{ model_id: 'm-1' }],
+    });
     expect(run.outputs).toEqual({ model_outputs: [{ model_id: 'm-2', step: 3 }] });
     const summaries = await loupe.call('POST', `/ajax-api/2.0/mlflow/experiments/search-datasets`, { experiment_ids: [exp] });
     expect(summaries.body).toEqual({ dataset_summaries: [{ experiment_id: exp, name: 'iris', digest: 'd1', context: 'training' }] });
@@ -211,7 +228,13 @@ describe('runs REST', () => {
     const second = await search({ max_results: 2, order_by: ['attributes.start_time ASC'], page_token: first.body.next_page_token });
     expect(names(second)).toEqual(['run-2', 'run-3']);
 
-    for (const filter of ["metrics.acc > 'high'", 'params.model > 1', 'foo.bar = 1', 'metrics.acc > 0.1 OR metrics.acc < 0', "attributes.status = 'x'; drop table runs"]) {
+    for (const filter of [
+      "metrics.acc > 'high'",
+      'params.model > 1',
+      'foo.bar = 1',
+      'metrics.acc > 0.1 OR metrics.acc < 0',
+      "attributes.status = 'x'; drop table runs",
+    ]) {
       const res = await search({ filter });
       expect(res.status, filter).toBe(400);
       expect(res.body.error_code, filter).toBe('INVALID_PARAMETER_VALUE');
@@ -223,7 +246,10 @@ describe('runs REST', () => {
   it('serves bulk metric histories for charts', async () => {
     const a = await createRun();
     const b = await createRun();
-    await loupe.call('POST', `${API}/runs/log-batch`, { run_id: a, metrics: Array.from({ length: 100 }, (_, i) => ({ key: 'loss', value: i, timestamp: i, step: i })) });
+    await loupe.call('POST', `${API}/runs/log-batch`, {
+      run_id: a,
+      metrics: Array.from({ length: 100 }, (_, i) => ({ key: 'loss', value: i, timestamp: i, step: i })),
+    });
     await loupe.call('POST', `${API}/runs/log-batch`, { run_id: b, metrics: [{ key: 'loss', value: 7, timestamp: 1, step: 5 }] });
     const sampled = await loupe.call('GET', `${API}/metrics/get-history-bulk-interval?run_ids=${a}&run_ids=${b}&metric_key=loss&max_results=10`);
     const points = sampled.body.metrics as { run_id: string; step: number }[];

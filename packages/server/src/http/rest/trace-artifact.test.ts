@@ -37,7 +37,10 @@ describe('traces.json artifact mode (older clients) and get-trace-artifact', () 
     expect((await loupe.app.request(url, { method: 'PUT', body, headers: { 'content-type': 'application/json' } })).status).toBe(200);
   }
   const searchIds = async (filter: string) =>
-    ((await loupe.call('POST', `${V3}/search`, { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter })).body.traces as { trace_id: string }[] | undefined ?? []).map((t) => t.trace_id);
+    (
+      ((await loupe.call('POST', `${V3}/search`, { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter })).body
+        .traces as { trace_id: string }[] | undefined) ?? []
+    ).map((t) => t.trace_id);
 
   for (const [dialect, body] of Object.entries(TRACE_JSON_DIALECTS)) {
     it(`serves an uploaded ${dialect} traces.json through traces/get, batchGet, get-trace-artifact and span search`, async () => {
@@ -71,7 +74,9 @@ describe('traces.json artifact mode (older clients) and get-trace-artifact', () 
       expect(artifact.headers.get('content-disposition')).toContain('traces.json');
       const doc = await artifact.text();
       expect(doc).toContain(`"start_time_unix_nano":${T.rootStart}`);
-      expect((JSON.parse(doc) as { spans: { name: string; attributes: Record<string, string> }[] }).spans.map((s) => [s.name, s.attributes['mlflow.spanType']])).toEqual([
+      expect(
+        (JSON.parse(doc) as { spans: { name: string; attributes: Record<string, string> }[] }).spans.map((s) => [s.name, s.attributes['mlflow.spanType']]),
+      ).toEqual([
         ['predict', '"CHAIN"'],
         ['llm', '"LLM"'],
       ]);
@@ -104,14 +109,27 @@ describe('traces.json artifact mode (older clients) and get-trace-artifact', () 
 
   it('get-trace-artifact serves OTLP-stored spans too', async () => {
     await loupe.services.traces.ingestSpans(exp, [
-      { traceId: OTEL_TRACE_HEX, spanId: ROOT_HEX, parentSpanId: null, name: 'otlp-root', kind: 'SPAN_KIND_SERVER', startTimeUnixNano: T.rootStart, endTimeUnixNano: T.rootEnd, attributes: { 'mlflow.spanType': 'AGENT' }, events: [], status: { code: 'STATUS_CODE_UNSET', message: '' } },
+      {
+        traceId: OTEL_TRACE_HEX,
+        spanId: ROOT_HEX,
+        parentSpanId: null,
+        name: 'otlp-root',
+        kind: 'SPAN_KIND_SERVER',
+        startTimeUnixNano: T.rootStart,
+        endTimeUnixNano: T.rootEnd,
+        attributes: { 'mlflow.spanType': 'AGENT' },
+        events: [],
+        status: { code: 'STATUS_CODE_UNSET', message: '' },
+      },
     ]);
     const res = await loupe.app.request(`/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${TRACE_ID}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     const text = await res.text();
     expect(text).toContain(`"end_time_unix_nano":${T.rootEnd}`);
-    expect(JSON.parse(text)).toMatchObject({ spans: [{ name: 'otlp-root', span_id: b64(ROOT_HEX), attributes: { 'mlflow.spanType': '"AGENT"' }, status: { code: 'STATUS_CODE_UNSET' } }] });
+    expect(JSON.parse(text)).toMatchObject({
+      spans: [{ name: 'otlp-root', span_id: b64(ROOT_HEX), attributes: { 'mlflow.spanType': '"AGENT"' }, status: { code: 'STATUS_CODE_UNSET' } }],
+    });
   });
 
   it('a trace without readable span data is served without spans', async () => {
@@ -124,7 +142,13 @@ describe('traces.json artifact mode (older clients) and get-trace-artifact', () 
   });
 
   it('get-trace-artifact: a missing request_id is BAD_REQUEST, an unknown trace RESOURCE_DOES_NOT_EXIST', async () => {
-    expect(await loupe.call('GET', '/ajax-api/2.0/mlflow/get-trace-artifact')).toMatchObject({ status: 400, body: { error_code: 'BAD_REQUEST', message: expect.stringContaining('request_id') } });
-    expect(await loupe.call('GET', `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await loupe.call('GET', '/ajax-api/2.0/mlflow/get-trace-artifact')).toMatchObject({
+      status: 400,
+      body: { error_code: 'BAD_REQUEST', message: expect.stringContaining('request_id') },
+    });
+    expect(await loupe.call('GET', `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-${'0'.repeat(32)}`)).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
   });
 });

@@ -27,7 +27,10 @@ describe('trace links REST (link-to-run, link-prompts)', () => {
     await loupe.dispose();
   });
   const search = async (filter: string) => {
-    const res = await loupe.call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter });
+    const res = await loupe.call('POST', '/api/3.0/mlflow/traces/search', {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
+      filter,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return ((res.body.traces ?? []) as { trace_id: string }[]).map((t) => t.trace_id).sort();
   };
@@ -47,7 +50,10 @@ describe('trace links REST (link-to-run, link-prompts)', () => {
   });
 
   it('link-to-run: unknown run or trace is RESOURCE_DOES_NOT_EXIST, bad input a 400 naming the field', async () => {
-    expect(await loupe.call('POST', `${V2}/link-to-run`, { trace_ids: [id(2)], run_id: 'f'.repeat(32) })).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await loupe.call('POST', `${V2}/link-to-run`, { trace_ids: [id(2)], run_id: 'f'.repeat(32) })).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
     const missing = await loupe.call('POST', `${V2}/link-to-run`, { trace_ids: [id(2), id(9)], run_id: runId });
     expect(missing).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: expect.stringContaining(id(9)) } });
     expect(await search(`run_id = '${runId}'`)).toEqual([id(1)]);
@@ -68,7 +74,12 @@ describe('trace links REST (link-to-run, link-prompts)', () => {
   it('link-prompts merges the mlflow.linkedPrompts tag without duplicates and backs prompt = filters', async () => {
     const link = (traceId: string, prompt_versions: unknown[]) => loupe.call('POST', `${V2}/link-prompts`, { trace_id: traceId, prompt_versions });
     await loupe.call('PATCH', `${V2}/${id(1)}/tags`, { key: 'mlflow.linkedPrompts', value: '[{"name": "old", "version": "4"}]' });
-    expect(await link(id(1), [{ name: 'qa', version: '1' }, { name: 'qa', version: 2 }])).toMatchObject({ status: 200, body: {} });
+    expect(
+      await link(id(1), [
+        { name: 'qa', version: '1' },
+        { name: 'qa', version: 2 },
+      ]),
+    ).toMatchObject({ status: 200, body: {} });
     expect((await link(id(1), [{ name: 'qa', version: '01' }])).status).toBe(200);
     expect((await link(id(2), [{ name: 'qa', version: '2' }])).status).toBe(200);
     const tags = ((await loupe.call('GET', `/api/3.0/mlflow/traces/${id(1)}`)).body.trace as { trace_info: { tags: Record<string, string> } }).trace_info.tags;
@@ -82,7 +93,10 @@ describe('trace links REST (link-to-run, link-prompts)', () => {
     expect(await search("prompt = 'qa/3'")).toEqual([]);
     // The tag written through the tag API counts as well (MLflow searches the tag).
     expect(await search("prompt = 'old/4'")).toEqual([id(1)]);
-    const bad = await loupe.call('POST', '/api/3.0/mlflow/traces/search', { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter: "prompt = 'qa'" });
+    const bad = await loupe.call('POST', '/api/3.0/mlflow/traces/search', {
+      locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
+      filter: "prompt = 'qa'",
+    });
     expect(bad).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/prompt/) } });
   });
 
@@ -102,7 +116,10 @@ describe('trace links REST (link-to-run, link-prompts)', () => {
 
   it('link-prompts: unknown trace is RESOURCE_DOES_NOT_EXIST, bad input a 400 naming the field', async () => {
     const link = (body: Record<string, unknown>) => loupe.call('POST', `${V2}/link-prompts`, body);
-    expect(await link({ trace_id: id(9), prompt_versions: [{ name: 'qa', version: '1' }] })).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await link({ trace_id: id(9), prompt_versions: [{ name: 'qa', version: '1' }] })).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ prompt_versions: [{ name: 'qa', version: '1' }] }, /trace_id/],
       [{ trace_id: id(1) }, /prompt_versions/],
@@ -117,6 +134,9 @@ describe('trace links REST (link-to-run, link-prompts)', () => {
       expect(res.body.message).toMatch(message);
     }
     await loupe.call('PATCH', `${V2}/${id(3)}/tags`, { key: 'mlflow.linkedPrompts', value: 'not json' });
-    expect(await link({ trace_id: id(3), prompt_versions: [{ name: 'qa', version: '1' }] })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/mlflow\.linkedPrompts/) } });
+    expect(await link({ trace_id: id(3), prompt_versions: [{ name: 'qa', version: '1' }] })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/mlflow\.linkedPrompts/) },
+    });
   });
 });

@@ -10,7 +10,12 @@ describe('parseMetricFilter', () => {
   it("reads MLflow's trace-metrics filters, single or double quoted", () => {
     expect(parseMetricFilter('trace.status = "ERROR"')).toEqual({ on: 'trace', field: 'status', value: 'ERROR' });
     expect(parseMetricFilter("trace.tag.env = 'prod'")).toEqual({ on: 'trace', field: 'tag', key: 'env', value: 'prod' });
-    expect(parseMetricFilter("trace.metadata.`mlflow.trace.session` = 'it''s'")).toEqual({ on: 'trace', field: 'metadata', key: 'mlflow.trace.session', value: "it's" });
+    expect(parseMetricFilter("trace.metadata.`mlflow.trace.session` = 'it''s'")).toEqual({
+      on: 'trace',
+      field: 'metadata',
+      key: 'mlflow.trace.session',
+      value: "it's",
+    });
     expect(parseMetricFilter('span.type="LLM"')).toEqual({ on: 'span', field: 'type', value: 'LLM' });
     expect(parseMetricFilter("assessment.name = 'helpful'")).toEqual({ on: 'assessment', field: 'name', value: 'helpful' });
   });
@@ -27,7 +32,15 @@ describe('QueryTraceMetrics REST (POST /api/3.0/mlflow/traces/metrics)', () => {
       const traceId = `${n + 1}`.padStart(32, '0');
       const start = BigInt(T0 + n * 40 * 60_000) * 1_000_000n;
       const spans = [
-        { traceId, spanId: `${n + 1}`.padStart(16, '0'), name: 'agent', kind: 1, startTimeUnixNano: String(start), endTimeUnixNano: String(start + BigInt(100 * (n + 1)) * 1_000_000n), status: { code: n === 2 ? 2 : 1 } },
+        {
+          traceId,
+          spanId: `${n + 1}`.padStart(16, '0'),
+          name: 'agent',
+          kind: 1,
+          startTimeUnixNano: String(start),
+          endTimeUnixNano: String(start + BigInt(100 * (n + 1)) * 1_000_000n),
+          status: { code: n === 2 ? 2 : 1 },
+        },
         {
           traceId,
           spanId: `${n + 1}`.padStart(15, '0') + 'f',
@@ -38,7 +51,10 @@ describe('QueryTraceMetrics REST (POST /api/3.0/mlflow/traces/metrics)', () => {
           endTimeUnixNano: String(start + 11_000_000n),
           attributes: [
             { key: 'mlflow.spanType', value: { stringValue: '"LLM"' } },
-            { key: 'mlflow.chat.tokenUsage', value: { stringValue: JSON.stringify({ input_tokens: 10 * (n + 1), output_tokens: 5, total_tokens: 10 * (n + 1) + 5 }) } },
+            {
+              key: 'mlflow.chat.tokenUsage',
+              value: { stringValue: JSON.stringify({ input_tokens: 10 * (n + 1), output_tokens: 5, total_tokens: 10 * (n + 1) + 5 }) },
+            },
             { key: 'mlflow.llm.model', value: { stringValue: '"gpt-4o"' } },
           ],
           status: { code: 1 },
@@ -73,22 +89,52 @@ describe('QueryTraceMetrics REST (POST /api/3.0/mlflow/traces/metrics)', () => {
         { metric_name: 'latency', dimensions: { time_bucket: '2025-06-15T15:00:00+00:00' }, values: { AVG: 300, 'P95.0': 300 } },
       ],
     });
-    const errors = await loupe.call('POST', METRICS, { experiment_ids: [exp], view_type: 'TRACES', metric_name: 'trace_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['trace_status'] });
+    const errors = await loupe.call('POST', METRICS, {
+      experiment_ids: [exp],
+      view_type: 'TRACES',
+      metric_name: 'trace_count',
+      aggregations: [{ aggregation_type: 'COUNT' }],
+      dimensions: ['trace_status'],
+    });
     expect(errors.body.data_points).toEqual([
       { metric_name: 'trace_count', dimensions: { trace_status: 'ERROR' }, values: { COUNT: 1 } },
       { metric_name: 'trace_count', dimensions: { trace_status: 'OK' }, values: { COUNT: 2 } },
     ]);
-    const tokens = await loupe.call('POST', METRICS, { experiment_ids: [exp], view_type: 'TRACES', metric_name: 'total_tokens', aggregations: [{ aggregation_type: 'SUM' }], filters: ['trace.status = "OK"'] });
+    const tokens = await loupe.call('POST', METRICS, {
+      experiment_ids: [exp],
+      view_type: 'TRACES',
+      metric_name: 'total_tokens',
+      aggregations: [{ aggregation_type: 'SUM' }],
+      filters: ['trace.status = "OK"'],
+    });
     expect(tokens.body.data_points).toEqual([{ metric_name: 'total_tokens', dimensions: {}, values: { SUM: 15 + 25 } }]);
-    const byModel = await loupe.call('POST', METRICS, { experiment_ids: [exp], view_type: 'SPANS', metric_name: 'span_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['span_model_name'], filters: ["span.type = 'LLM'"] });
+    const byModel = await loupe.call('POST', METRICS, {
+      experiment_ids: [exp],
+      view_type: 'SPANS',
+      metric_name: 'span_count',
+      aggregations: [{ aggregation_type: 'COUNT' }],
+      dimensions: ['span_model_name'],
+      filters: ["span.type = 'LLM'"],
+    });
     expect(byModel.body.data_points).toEqual([{ metric_name: 'span_count', dimensions: { span_model_name: 'gpt-4o' }, values: { COUNT: 3 } }]);
     // The same totals appear on the trace as MLflow's server reports them.
     const info = await loupe.call('GET', `/api/3.0/mlflow/traces/tr-${'1'.padStart(32, '0')}`);
-    expect(JSON.parse((info.body.trace as { trace_info: { trace_metadata: Record<string, string> } }).trace_info.trace_metadata['mlflow.trace.tokenUsage'] as string)).toEqual({ input_tokens: 10, output_tokens: 5, total_tokens: 15 });
+    expect(
+      JSON.parse(
+        (info.body.trace as { trace_info: { trace_metadata: Record<string, string> } }).trace_info.trace_metadata['mlflow.trace.tokenUsage'] as string,
+      ),
+    ).toEqual({ input_tokens: 10, output_tokens: 5, total_tokens: 15 });
   });
 
   it('pages with next_page_token', async () => {
-    const body = { experiment_ids: [exp], view_type: 'SPANS', metric_name: 'span_count', aggregations: [{ aggregation_type: 'COUNT' }], dimensions: ['span_name'], max_results: 1 };
+    const body = {
+      experiment_ids: [exp],
+      view_type: 'SPANS',
+      metric_name: 'span_count',
+      aggregations: [{ aggregation_type: 'COUNT' }],
+      dimensions: ['span_name'],
+      max_results: 1,
+    };
     const first = await loupe.call('POST', METRICS, body);
     expect(first.body.data_points).toEqual([{ metric_name: 'span_count', dimensions: { span_name: 'agent' }, values: { COUNT: 3 } }]);
     const second = await loupe.call('POST', METRICS, { ...body, page_token: first.body.next_page_token });

@@ -32,7 +32,11 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
     loupe = await createTestLoupe();
     const exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'huge' })).body.experiment_id as string;
     // Span 1 is the root; spans 2..10 its children; spans 11..1000 hang under span 2, in a few requests.
-    const all = [otlpSpan(1, null, 'AGENT'), ...Array.from({ length: 9 }, (_, i) => otlpSpan(i + 2, 1, 'LLM')), ...Array.from({ length: 990 }, (_, i) => otlpSpan(i + 11, 2, 'TOOL'))];
+    const all = [
+      otlpSpan(1, null, 'AGENT'),
+      ...Array.from({ length: 9 }, (_, i) => otlpSpan(i + 2, 1, 'LLM')),
+      ...Array.from({ length: 990 }, (_, i) => otlpSpan(i + 11, 2, 'TOOL')),
+    ];
     for (let i = 0; i < all.length; i += 250) {
       const res = await loupe.app.request('/v1/traces', {
         method: 'POST',
@@ -47,7 +51,16 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
   });
 
   type FullSpan = { name: string; span_id: string; start_time_unix_nano: number };
-  type Summary = { span_id: string; parent_span_id?: string; name: string; type: string; status: string; start_time_us: number; end_time_us: number; child_count: number };
+  type Summary = {
+    span_id: string;
+    parent_span_id?: string;
+    name: string;
+    type: string;
+    status: string;
+    start_time_us: number;
+    end_time_us: number;
+    child_count: number;
+  };
   const get = async <T>(query: string, base = SPANS) => {
     const res = await loupe.call('GET', `${base}?${query}`);
     return { status: res.status, spans: (res.body.spans ?? []) as T[], token: res.body.next_page_token as string | undefined, body: res.body };
@@ -74,7 +87,17 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
     const roots = await get<Summary>('roots_only=true&view=SUMMARY');
     // Every page says how many spans the trace holds in all, so a viewer can tell before reading them.
     expect(roots.body.trace_span_count).toBe(1000);
-    expect(roots.spans).toEqual([{ span_id: hex(1), name: 'step-1', type: 'AGENT', status: 'OK', start_time_us: Number(T0_NS / 1000n) + 1, end_time_us: Number(T0_NS / 1000n) + 1, child_count: 9 }]);
+    expect(roots.spans).toEqual([
+      {
+        span_id: hex(1),
+        name: 'step-1',
+        type: 'AGENT',
+        status: 'OK',
+        start_time_us: Number(T0_NS / 1000n) + 1,
+        end_time_us: Number(T0_NS / 1000n) + 1,
+        child_count: 9,
+      },
+    ]);
     const children = await get<Summary>(`parent_span_id=${hex(1)}&view=SUMMARY&max_results=3`);
     expect(children.spans.map((s) => [s.name, s.child_count, s.parent_span_id])).toEqual([
       ['step-2', 990, hex(1)],
@@ -102,7 +125,10 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
 
   it("streams MLflow's whole-trace reads page by page: traces/get and batchGet return every span in order", async () => {
     // 1,000 more spans under the root: 2,000 in all, more than one read page of the store.
-    const exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/search', { max_results: 10 })).body.experiments as { experiment_id: string; name: string }[];
+    const exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/search', { max_results: 10 })).body.experiments as {
+      experiment_id: string;
+      name: string;
+    }[];
     const more = Array.from({ length: 1000 }, (_, i) => otlpSpan(i + 1001, 1, 'TOOL'));
     const res = await loupe.app.request('/v1/traces', {
       method: 'POST',
@@ -116,7 +142,9 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
     const body = (await get.json()) as { trace: { trace_info: { trace_id: string }; spans: FullSpan[] } };
     expect(body.trace.trace_info.trace_id).toBe(TRACE_ID);
     expect(body.trace.spans.map((s) => s.name)).toEqual(Array.from({ length: 2000 }, (_, i) => `step-${i + 1}`));
-    const batch = (await (await loupe.app.request(`/api/3.0/mlflow/traces/batchGet?trace_ids=${TRACE_ID}&trace_ids=tr-unknown`)).json()) as { traces: { spans: unknown[] }[] };
+    const batch = (await (await loupe.app.request(`/api/3.0/mlflow/traces/batchGet?trace_ids=${TRACE_ID}&trace_ids=tr-unknown`)).json()) as {
+      traces: { spans: unknown[] }[];
+    };
     expect(batch.traces.map((t) => t.spans.length)).toEqual([2000]);
   });
 

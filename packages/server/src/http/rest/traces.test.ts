@@ -140,7 +140,10 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
     it('reports a trace with spans still missing as not fully exported, unless allow_partial', async () => {
       await ingest([span('0000000000000001', null, '1749996461282000123')]);
       await loupe.call('POST', V3, tsSdkBody({ trace_metadata: { 'mlflow.trace.sizeStats': '{"num_spans": 3}' } }));
-      expect(await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}`)).toMatchObject({ status: 404, body: { message: expect.stringContaining('not fully exported') } });
+      expect(await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}`)).toMatchObject({
+        status: 404,
+        body: { message: expect.stringContaining('not fully exported') },
+      });
       const partial = await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}&allow_partial=True`);
       expect(partial.status).toBe(200);
       expect((partial.body.trace as { spans: unknown[] }).spans).toHaveLength(1);
@@ -155,7 +158,8 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
     }
     const search = (body: Record<string, unknown>) =>
       loupe.call('POST', `${V3}/search`, { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], ...body });
-    const names = (res: { body: Record<string, unknown> }) => ((res.body.traces ?? []) as { tags: Record<string, string> }[]).map((t) => t.tags['mlflow.traceName']);
+    const names = (res: { body: Record<string, unknown> }) =>
+      ((res.body.traces ?? []) as { tags: Record<string, string> }[]).map((t) => t.tags['mlflow.traceName']);
     expect(names(await search({}))).toEqual(['t2', 't1', 't0']);
     expect(names(await search({ filter: "trace.status = 'OK' AND metadata.`mlflow.trace.session` = 'sess-1'" }))).toEqual(['t2', 't0']);
     expect(names(await search({ filter: "trace.name LIKE 't%'", order_by: ['timestamp_ms ASC'] }))).toEqual(['t0', 't1', 't2']);
@@ -176,7 +180,10 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
     expect((await loupe.call('DELETE', `/api/2.0/mlflow/traces/${TRACE_ID}/tags`, { key: 'verdict' })).status).toBe(200);
     expect((await loupe.call('DELETE', `${V3}/${TRACE_ID}/tags`, { key: 'team' })).status).toBe(200);
     expect(await tags()).not.toHaveProperty('verdict');
-    expect(await loupe.call('DELETE', `${V3}/${TRACE_ID}/tags`, { key: 'team' })).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await loupe.call('DELETE', `${V3}/${TRACE_ID}/tags`, { key: 'team' })).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
     expect((await loupe.call('PATCH', `${V3}/tr-unknown/tags`, { key: 'k', value: 'v' })).status).toBe(404);
     expect((await loupe.call('PATCH', `${V3}/${TRACE_ID}/tags`, { key: 'k', value: 'v'.repeat(8001) })).status).toBe(400);
     expect((await loupe.call('PATCH', `${V3}/${TRACE_ID}/tags`, { value: 'v' })).status).toBe(400);
@@ -196,11 +203,18 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
       await loupe.call('POST', V3, tsSdkBody({ trace_id: `tr-${String(i).repeat(32)}`, request_time: `2025-06-15T14:07:4${i}.000Z` }));
     }
     const del = (path: string, body: Record<string, unknown>) => loupe.call('POST', path, { experiment_id: exp, ...body });
-    expect((await del(`${V3}/delete-traces`, { max_timestamp_millis: Date.parse('2025-06-15T14:07:42.000Z'), max_traces: 1 })).body).toEqual({ traces_deleted: 1 });
+    expect((await del(`${V3}/delete-traces`, { max_timestamp_millis: Date.parse('2025-06-15T14:07:42.000Z'), max_traces: 1 })).body).toEqual({
+      traces_deleted: 1,
+    });
     expect((await del('/api/2.0/mlflow/traces/delete-traces', { request_ids: [`tr-${'3'.repeat(32)}`] })).body).toEqual({ traces_deleted: 1 });
     expect((await loupe.call('GET', `${V3}/tr-${'1'.repeat(32)}`)).status).toBe(404);
     expect((await loupe.call('GET', `${V3}/tr-${'2'.repeat(32)}`)).status).toBe(200);
-    for (const body of [{}, { max_timestamp_millis: 1, request_ids: ['x'] }, { request_ids: ['x'], max_traces: 1 }, { max_timestamp_millis: 1, max_traces: 0 }]) {
+    for (const body of [
+      {},
+      { max_timestamp_millis: 1, request_ids: ['x'] },
+      { request_ids: ['x'], max_traces: 1 },
+      { max_timestamp_millis: 1, max_traces: 0 },
+    ]) {
       expect((await del(`${V3}/delete-traces`, body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await loupe.call('POST', `${V3}/delete-traces`, { request_ids: ['x'] })).status).toBe(400);

@@ -81,10 +81,34 @@ export const traceRoutes = [
     handle: (req, { services }) => services.traces.deleteTraces(req),
   }),
   // The Python client always uses the v2 tag routes (`request_id`); the v3 ones take `trace_id`.
-  rpc({ method: 'PATCH', path: '/mlflow/traces/:request_id/tags', versions: [2], request: R.SetTraceTag, handle: (req, { services }) => services.traces.setTag(req) }),
-  rpc({ method: 'DELETE', path: '/mlflow/traces/:request_id/tags', versions: [2], request: R.DeleteTraceTag, handle: (req, { services }) => services.traces.deleteTag(req) }),
-  rpc({ method: 'PATCH', path: '/mlflow/traces/:trace_id/tags', versions: [3], request: R.SetTraceTag, handle: (req, { services }) => services.traces.setTag(req) }),
-  rpc({ method: 'DELETE', path: '/mlflow/traces/:trace_id/tags', versions: [3], request: R.DeleteTraceTag, handle: (req, { services }) => services.traces.deleteTag(req) }),
+  rpc({
+    method: 'PATCH',
+    path: '/mlflow/traces/:request_id/tags',
+    versions: [2],
+    request: R.SetTraceTag,
+    handle: (req, { services }) => services.traces.setTag(req),
+  }),
+  rpc({
+    method: 'DELETE',
+    path: '/mlflow/traces/:request_id/tags',
+    versions: [2],
+    request: R.DeleteTraceTag,
+    handle: (req, { services }) => services.traces.deleteTag(req),
+  }),
+  rpc({
+    method: 'PATCH',
+    path: '/mlflow/traces/:trace_id/tags',
+    versions: [3],
+    request: R.SetTraceTag,
+    handle: (req, { services }) => services.traces.setTag(req),
+  }),
+  rpc({
+    method: 'DELETE',
+    path: '/mlflow/traces/:trace_id/tags',
+    versions: [3],
+    request: R.DeleteTraceTag,
+    handle: (req, { services }) => services.traces.deleteTag(req),
+  }),
   // Declared before `/traces/:trace_id`, so the literal route wins.
   rpc({
     method: 'GET',

@@ -81,7 +81,15 @@ describe('UI static routes', () => {
   });
 
   it('keeps bare 404s for unknown API routes, missing assets and other paths', async () => {
-    for (const p of ['/api/2.0/mlflow/nope', '/ajax-api/2.0/mlflow/nope', '/api/2.0/mlflow/experiments/nope/deeper', '/assets/missing-1234.js', '/nope', '/v1/nope', '/static-files/x']) {
+    for (const p of [
+      '/api/2.0/mlflow/nope',
+      '/ajax-api/2.0/mlflow/nope',
+      '/api/2.0/mlflow/experiments/nope/deeper',
+      '/assets/missing-1234.js',
+      '/nope',
+      '/v1/nope',
+      '/static-files/x',
+    ]) {
       const res = await loupe.app.request(p);
       expect(res.status, p).toBe(404);
       expect(await res.text(), p).toBe('');

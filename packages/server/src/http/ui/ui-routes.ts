@@ -74,7 +74,13 @@ function acceptsGzip(c: Context): boolean {
 function fileResponse(c: Context, file: UiFile, cacheControl: string): Response {
   const gzip = acceptsGzip(c) && COMPRESSIBLE.test(file.contentType) && file.body.length > 1024;
   const etag = gzip ? `${file.etag.slice(0, -1)}-gz"` : file.etag;
-  const headers: Record<string, string> = { 'cache-control': cacheControl, etag, 'content-type': file.contentType, vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff' };
+  const headers: Record<string, string> = {
+    'cache-control': cacheControl,
+    etag,
+    'content-type': file.contentType,
+    vary: 'Accept-Encoding',
+    'x-content-type-options': 'nosniff',
+  };
   const match = c.req.header('if-none-match');
   if (match !== undefined && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) return new Response(null, { status: 304, headers });
   let body = file.body;

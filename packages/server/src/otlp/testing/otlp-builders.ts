@@ -104,10 +104,6 @@ export function deeplyNestedProtobuf(depth: number): Uint8Array {
   let value = lengthDelimited(1, Buffer.from('leaf'));
   for (let i = 0; i < depth; i++) value = lengthDelimited(5, lengthDelimited(1, value));
   const keyValue = Buffer.concat([lengthDelimited(1, Buffer.from('d')), lengthDelimited(2, value)]);
-  const span = Buffer.concat([
-    lengthDelimited(1, new Uint8Array(16).fill(7)),
-    lengthDelimited(2, new Uint8Array(8).fill(9)),
-    lengthDelimited(9, keyValue),
-  ]);
+  const span = Buffer.concat([lengthDelimited(1, new Uint8Array(16).fill(7)), lengthDelimited(2, new Uint8Array(8).fill(9)), lengthDelimited(9, keyValue)]);
   return lengthDelimited(1, lengthDelimited(2, lengthDelimited(2, span)));
 }

@@ -28,7 +28,10 @@ async function readText(file: ArtifactDownload): Promise<string> {
 /** The spans of a `traces.json` as one store batch of `record`'s trace (its id, not the spans' OTel id: v2 ids differ). */
 function batchOf(record: TraceRecord, spans: IngestSpan[]): SpanBatch {
   const root = spans.find((s) => s.parentSpanId === null);
-  const earliestNs = spans.reduce((min, s) => (BigInt(s.startTimeUnixNano) < min ? BigInt(s.startTimeUnixNano) : min), BigInt(spans[0]?.startTimeUnixNano ?? 0));
+  const earliestNs = spans.reduce(
+    (min, s) => (BigInt(s.startTimeUnixNano) < min ? BigInt(s.startTimeUnixNano) : min),
+    BigInt(spans[0]?.startTimeUnixNano ?? 0),
+  );
   return {
     traceId: record.traceId,
     experimentId: record.experimentId,

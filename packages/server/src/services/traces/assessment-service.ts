@@ -42,7 +42,8 @@ function feedbackParts(feedback: NonNullable<Input['feedback']>, legacyError: Er
 function expectationParts(expectation: NonNullable<Input['expectation']>): ValueParts {
   const hasValue = expectation.value !== undefined;
   const serialized = expectation.serialized_value;
-  if (hasValue === (serialized !== undefined)) throw ApiError.invalid("Exactly one of 'assessment.expectation.value' and 'assessment.expectation.serialized_value' must be set.");
+  if (hasValue === (serialized !== undefined))
+    throw ApiError.invalid("Exactly one of 'assessment.expectation.value' and 'assessment.expectation.serialized_value' must be set.");
   if (serialized) {
     if (serialized.value === undefined) throw ApiError.missing('assessment.expectation.serialized_value.value');
     return { value: serialized.value, serializationFormat: serialized.serialization_format ?? '' };
@@ -88,7 +89,8 @@ export class AssessmentService {
     const name = checkName(a.assessment_name);
     let kind: AssessmentRecord['kind'];
     let parts: ValueParts;
-    if (a.feedback !== undefined && a.expectation !== undefined) throw ApiError.invalid("Exactly one of 'assessment.feedback' and 'assessment.expectation' must be set, not both.");
+    if (a.feedback !== undefined && a.expectation !== undefined)
+      throw ApiError.invalid("Exactly one of 'assessment.feedback' and 'assessment.expectation' must be set, not both.");
     if (a.expectation !== undefined) {
       kind = 'expectation';
       parts = expectationParts(a.expectation);
@@ -139,20 +141,23 @@ export class AssessmentService {
     const a = req.assessment;
     if (!a) throw ApiError.missing('assessment');
     for (const path of paths) {
-      if (!(UPDATABLE as readonly string[]).includes(path)) throw ApiError.invalid(`Invalid 'update_mask' path '${path}': updatable fields are ${UPDATABLE.join(', ')}.`);
+      if (!(UPDATABLE as readonly string[]).includes(path))
+        throw ApiError.invalid(`Invalid 'update_mask' path '${path}': updatable fields are ${UPDATABLE.join(', ')}.`);
     }
     const current = await this.existing(req.trace_id, req.assessment_id);
     const patch: AssessmentPatch = { lastUpdateTimeMs: this.clock.now() };
     if (paths.includes('assessment_name')) patch.name = checkName(a.assessment_name);
     if (paths.includes('feedback')) {
-      if (current.kind !== 'feedback') throw ApiError.invalid(`Assessment '${current.assessmentId}' is an expectation: 'update_mask' path 'feedback' cannot change it.`);
+      if (current.kind !== 'feedback')
+        throw ApiError.invalid(`Assessment '${current.assessmentId}' is an expectation: 'update_mask' path 'feedback' cannot change it.`);
       if (!a.feedback) throw ApiError.missing('assessment.feedback');
       const parts = feedbackParts(a.feedback, a.error);
       patch.value = parts.value;
       patch.error = parts.error;
     }
     if (paths.includes('expectation')) {
-      if (current.kind !== 'expectation') throw ApiError.invalid(`Assessment '${current.assessmentId}' is feedback: 'update_mask' path 'expectation' cannot change it.`);
+      if (current.kind !== 'expectation')
+        throw ApiError.invalid(`Assessment '${current.assessmentId}' is feedback: 'update_mask' path 'expectation' cannot change it.`);
       if (!a.expectation) throw ApiError.missing('assessment.expectation');
       const parts = expectationParts(a.expectation);
       patch.value = parts.value;

@@ -1,4 +1,14 @@
-import { ApiError, durationToMs, timestampToMs, TRACE_TAGS, type RequestOf, type TraceInfoV2, type TraceInfoV3, type TraceState, type TraceStatus } from '@loupe/protocol';
+import {
+  ApiError,
+  durationToMs,
+  timestampToMs,
+  TRACE_TAGS,
+  type RequestOf,
+  type TraceInfoV2,
+  type TraceInfoV3,
+  type TraceState,
+  type TraceStatus,
+} from '@loupe/protocol';
 import type { LegacyTraceRequests as L } from '@loupe/protocol';
 import type { TraceStore } from '../../store/trace-store.js';
 import type { Clock, IdGenerator } from '../clock.js';
@@ -87,7 +97,9 @@ export class LegacyTraceService {
     let executionDurationMs = record.executionDurationMs;
     if (req.timestamp_ms !== undefined) {
       if (req.timestamp_ms < record.requestTimeMs) {
-        throw ApiError.invalid(`Invalid value ${req.timestamp_ms} for parameter 'timestamp_ms' supplied: the trace started at ${record.requestTimeMs}, after it.`);
+        throw ApiError.invalid(
+          `Invalid value ${req.timestamp_ms} for parameter 'timestamp_ms' supplied: the trace started at ${record.requestTimeMs}, after it.`,
+        );
       }
       executionDurationMs = req.timestamp_ms - record.requestTimeMs;
     }

@@ -44,7 +44,9 @@ describe('withMlflowAttributes', () => {
       'mlflow.spanOutputs': [{ role: 'assistant', parts: [{ type: 'text', content: 'hello' }] }],
       'gen_ai.request.model': 'gpt-4o',
     });
-    expect(mapped({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.arguments': '{"city":"Paris"}', 'gen_ai.tool.call.result': 'sunny' })).toMatchObject({
+    expect(
+      mapped({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.arguments': '{"city":"Paris"}', 'gen_ai.tool.call.result': 'sunny' }),
+    ).toMatchObject({
       'mlflow.spanType': 'TOOL',
       'mlflow.spanInputs': { city: 'Paris' },
       'mlflow.spanOutputs': 'sunny',
@@ -52,7 +54,10 @@ describe('withMlflowAttributes', () => {
     expect(mapped({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.usage.input_tokens': '5' })['mlflow.spanType']).toBe('EMBEDDING');
     expect(mapped({ 'gen_ai.operation.name': 'invoke_agent' })['mlflow.spanType']).toBe('AGENT');
     // A model without an operation is still a model call.
-    expect(mapped({ 'gen_ai.system': 'anthropic', 'gen_ai.request.model': 'claude' })).toMatchObject({ 'mlflow.spanType': 'LLM', 'mlflow.llm.provider': 'anthropic' });
+    expect(mapped({ 'gen_ai.system': 'anthropic', 'gen_ai.request.model': 'claude' })).toMatchObject({
+      'mlflow.spanType': 'LLM',
+      'mlflow.llm.provider': 'anthropic',
+    });
   });
 
   it('maps OpenInference: span kind, JSON or text values, model, token counts, message lists', () => {
@@ -79,7 +84,10 @@ describe('withMlflowAttributes', () => {
       'mlflow.chat.tokenUsage': { input_tokens: 3, output_tokens: 2, total_tokens: 5, cache_creation_input_tokens: 1 },
     });
     // Text that looks like JSON stays text without a JSON mime type.
-    expect(mapped({ 'openinference.span.kind': 'RETRIEVER', 'input.value': '{not json' })).toMatchObject({ 'mlflow.spanType': 'RETRIEVER', 'mlflow.spanInputs': '{not json' });
+    expect(mapped({ 'openinference.span.kind': 'RETRIEVER', 'input.value': '{not json' })).toMatchObject({
+      'mlflow.spanType': 'RETRIEVER',
+      'mlflow.spanInputs': '{not json',
+    });
     expect(
       mapped({
         'openinference.span.kind': 'llm',
@@ -88,7 +96,12 @@ describe('withMlflowAttributes', () => {
         'llm.input_messages.0.message.role': 'system',
         'llm.input_messages.0.message.content': 'first',
       })['mlflow.spanInputs'],
-    ).toEqual({ messages: [{ role: 'system', content: 'first' }, { role: 'user', content: 'second' }] });
+    ).toEqual({
+      messages: [
+        { role: 'system', content: 'first' },
+        { role: 'user', content: 'second' },
+      ],
+    });
   });
 
   it('maps OpenLLMetry / Traceloop: span kinds, request types, entity values, prompt and completion lists', () => {
@@ -119,7 +132,15 @@ describe('withMlflowAttributes', () => {
   });
 
   it("never overwrites MLflow's own attributes", () => {
-    expect(mapped({ 'mlflow.spanType': 'AGENT', 'mlflow.spanInputs': '{"a":1}', 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[]', 'gen_ai.request.model': 'm' })).toEqual({
+    expect(
+      mapped({
+        'mlflow.spanType': 'AGENT',
+        'mlflow.spanInputs': '{"a":1}',
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.input.messages': '[]',
+        'gen_ai.request.model': 'm',
+      }),
+    ).toEqual({
       'mlflow.spanType': 'AGENT',
       'mlflow.spanInputs': '{"a":1}',
       'gen_ai.operation.name': 'chat',

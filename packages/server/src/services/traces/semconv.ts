@@ -123,9 +123,18 @@ function outputs(a: Record<string, unknown>): unknown {
 }
 
 function tokenUsage(a: Record<string, unknown>): Record<string, number> | undefined {
-  const input = num(a['gen_ai.usage.input_tokens']) ?? num(a['gen_ai.usage.prompt_tokens']) ?? num(a['llm.token_count.prompt']) ?? num(a['llm.usage.prompt_tokens']);
-  const output = num(a['gen_ai.usage.output_tokens']) ?? num(a['gen_ai.usage.completion_tokens']) ?? num(a['llm.token_count.completion']) ?? num(a['llm.usage.completion_tokens']);
-  const total = num(a['llm.token_count.total']) ?? num(a['llm.usage.total_tokens']) ?? num(a['gen_ai.usage.total_tokens']) ?? (input !== undefined && output !== undefined ? input + output : undefined);
+  const input =
+    num(a['gen_ai.usage.input_tokens']) ?? num(a['gen_ai.usage.prompt_tokens']) ?? num(a['llm.token_count.prompt']) ?? num(a['llm.usage.prompt_tokens']);
+  const output =
+    num(a['gen_ai.usage.output_tokens']) ??
+    num(a['gen_ai.usage.completion_tokens']) ??
+    num(a['llm.token_count.completion']) ??
+    num(a['llm.usage.completion_tokens']);
+  const total =
+    num(a['llm.token_count.total']) ??
+    num(a['llm.usage.total_tokens']) ??
+    num(a['gen_ai.usage.total_tokens']) ??
+    (input !== undefined && output !== undefined ? input + output : undefined);
   const cacheRead = num(a['gen_ai.usage.cache_read_input_tokens']) ?? num(a['llm.token_count.prompt_details.cache_read']);
   const cacheCreation = num(a['gen_ai.usage.cache_creation_input_tokens']) ?? num(a['llm.token_count.prompt_details.cache_write']);
   if (input === undefined && output === undefined && total === undefined) return undefined;

@@ -45,13 +45,29 @@ describe('span mapping', () => {
   });
 
   it('makes store rows with type, status and microsecond times', () => {
-    expect(toSpanRecord(span())).toMatchObject({ spanId: '0000000000000001', type: 'CHAIN', status: 'OK', startTimeUs: 1700000000000000, endTimeUs: 1700000000532000 });
+    expect(toSpanRecord(span())).toMatchObject({
+      spanId: '0000000000000001',
+      type: 'CHAIN',
+      status: 'OK',
+      startTimeUs: 1700000000000000,
+      endTimeUs: 1700000000532000,
+    });
     expect(toSpanRecord(span({ attributes: {} })).type).toBe('UNKNOWN');
   });
 
   it('groups by trace with root summary, trace tags and session/user metadata', () => {
-    const child = span({ spanId: '0000000000000002', parentSpanId: '0000000000000001', startTimeUnixNano: '1699999999999000000', attributes: { 'session.id': 's-1', 'mlflow.traceTag.team': 'core' } });
-    const other = span({ traceId: 'cd'.repeat(16), spanId: '0000000000000009', parentSpanId: '0000000000000008', status: { code: 'STATUS_CODE_ERROR', message: 'x' } });
+    const child = span({
+      spanId: '0000000000000002',
+      parentSpanId: '0000000000000001',
+      startTimeUnixNano: '1699999999999000000',
+      attributes: { 'session.id': 's-1', 'mlflow.traceTag.team': 'core' },
+    });
+    const other = span({
+      traceId: 'cd'.repeat(16),
+      spanId: '0000000000000009',
+      parentSpanId: '0000000000000008',
+      status: { code: 'STATUS_CODE_ERROR', message: 'x' },
+    });
     const batches = toSpanBatches('7', [span(), child, other]);
     expect(batches).toHaveLength(2);
     expect(batches[0]).toMatchObject({

@@ -191,7 +191,8 @@ export function toSpanBatches(experimentId: string, spans: IngestSpan[]): SpanBa
       earliestUs = Math.min(earliestUs, nanosToMicros(s.startTimeUnixNano));
       if (s.parentSpanId === null) root = rootSummary(s);
       for (const [key, value] of Object.entries(s.attributes)) {
-        if (key.startsWith(TRACE_TAG_PREFIX) && key.length > TRACE_TAG_PREFIX.length) tags[key.slice(TRACE_TAG_PREFIX.length)] = asText(decodeMlflowValue(value));
+        if (key.startsWith(TRACE_TAG_PREFIX) && key.length > TRACE_TAG_PREFIX.length)
+          tags[key.slice(TRACE_TAG_PREFIX.length)] = asText(decodeMlflowValue(value));
         const metaKey = METADATA_FROM_ATTRIBUTES[key];
         if (metaKey) metadata[metaKey] = asText(decodeMlflowValue(value));
       }

@@ -74,7 +74,9 @@ export async function spanPage(store: TraceStore, req: SearchTraceSpans): Promis
   const filter = parseTraceFilter(req.filter);
   for (const c of filter) {
     if (!SPAN_FILTER_ENTITIES.has(c.entity)) {
-      throw ApiError.invalid(`Invalid filter on '${c.entity}': spans inside a trace filter on span.name, span.type, span.status, span.attributes.<key> and trace.text only.`);
+      throw ApiError.invalid(
+        `Invalid filter on '${c.entity}': spans inside a trace filter on span.name, span.type, span.status, span.attributes.<key> and trace.text only.`,
+      );
     }
   }
   const view = req.view ?? 'FULL';

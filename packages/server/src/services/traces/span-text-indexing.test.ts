@@ -96,7 +96,10 @@ describe('SpanTextIndexing (SQLite)', () => {
   it('runs in the background until stopped', async () => {
     await send(700, 'gamma');
     const progress = async () => {
-      const { rows } = await sql<{ indexed: number; total: number }>`select (select indexed_rowid from span_text_progress) as indexed, (select max(rowid) from spans) as total`.execute(loupe.db);
+      const { rows } = await sql<{
+        indexed: number;
+        total: number;
+      }>`select (select indexed_rowid from span_text_progress) as indexed, (select max(rowid) from spans) as total`.execute(loupe.db);
       return rows[0] as { indexed: number; total: number };
     };
     expect((await progress()).indexed).toBe(0);

@@ -18,9 +18,18 @@ describe('traces.json dialects', () => {
         status: { code: 'STATUS_CODE_OK', message: '' },
         events: [{ name: 'retry', timeUnixNano: T.event }],
       });
-      expect(child).toMatchObject({ spanId: CHILD_HEX, parentSpanId: ROOT_HEX, status: { code: 'STATUS_CODE_ERROR', message: 'boom' }, startTimeUnixNano: T.childStart, endTimeUnixNano: T.childEnd });
+      expect(child).toMatchObject({
+        spanId: CHILD_HEX,
+        parentSpanId: ROOT_HEX,
+        status: { code: 'STATUS_CODE_ERROR', message: 'boom' },
+        startTimeUnixNano: T.childStart,
+        endTimeUnixNano: T.childEnd,
+      });
       const rows = [root, child].map((s) => toSpanRecord(s as NonNullable<typeof s>));
-      expect(rows.map((r) => [r.type, r.status])).toEqual([['CHAIN', 'OK'], ['LLM', 'ERROR']]);
+      expect(rows.map((r) => [r.type, r.status])).toEqual([
+        ['CHAIN', 'OK'],
+        ['LLM', 'ERROR'],
+      ]);
       expect(rows[0]?.content).toContain(`"start_time_unix_nano":${T.rootStart}`);
       expect(rows[0]?.content).toContain('{"key":"mlflow.spanType","value":{"string_value":"\\"CHAIN\\""}}');
     });
@@ -30,7 +39,9 @@ describe('traces.json dialects', () => {
     expect(() => parseTraceJson('nope')).toThrow(/not JSON/);
     expect(() => parseTraceJson('{"spans": 3}')).toThrow(/'spans' list/);
     expect(() => parseTraceJson('{"spans": [{"trace_id": "xyz", "span_id": "b7ad6b7169203331"}]}')).toThrow(/spans\[0\]\.trace_id/);
-    expect(() => parseTraceJson(`{"spans": [{"trace_id": "${OTEL_TRACE_HEX}", "span_id": "${ROOT_HEX}", "start_time_unix_nano": -5}]}`)).toThrow(/spans\[0\]\.start_time_unix_nano/);
+    expect(() => parseTraceJson(`{"spans": [{"trace_id": "${OTEL_TRACE_HEX}", "span_id": "${ROOT_HEX}", "start_time_unix_nano": -5}]}`)).toThrow(
+      /spans\[0\]\.start_time_unix_nano/,
+    );
   });
 
   it('writes stored spans back as MLflow 3 span dicts, times exact and attributes as a map', () => {

@@ -51,7 +51,9 @@ function nanos(value: unknown, i: number, field: string): string {
 }
 
 function statusCode(value: unknown): StatusCode {
-  const name = String(value ?? '').toUpperCase().replace(/^STATUS_CODE_|^STATUSCODE\./, '');
+  const name = String(value ?? '')
+    .toUpperCase()
+    .replace(/^STATUS_CODE_|^STATUSCODE\./, '');
   if (name === 'OK' || name === '1') return 'STATUS_CODE_OK';
   if (name === 'ERROR' || name === '2') return 'STATUS_CODE_ERROR';
   return 'STATUS_CODE_UNSET';
@@ -63,7 +65,7 @@ function anyValue(v: unknown): unknown {
   for (const [k, x] of Object.entries(v)) {
     if (k === 'string_value' || k === 'stringValue' || k === 'bool_value' || k === 'boolValue' || k === 'double_value' || k === 'doubleValue') return x;
     if (k === 'int_value' || k === 'intValue') return Number(x);
-    if (k === 'array_value' || k === 'arrayValue') return ((isDict(x) ? x.values : undefined) as unknown[] | undefined ?? []).map(anyValue);
+    if (k === 'array_value' || k === 'arrayValue') return (((isDict(x) ? x.values : undefined) as unknown[] | undefined) ?? []).map(anyValue);
     if (k === 'kvlist_value' || k === 'kvlistValue') return attributes((isDict(x) ? x.values : undefined) ?? []);
   }
   return v;

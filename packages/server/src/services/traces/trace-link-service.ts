@@ -50,7 +50,8 @@ function promptRefs(list: RequestOf<typeof L.LinkPromptsToTrace>['prompt_version
     if (!p.name) throw ApiError.missing(`prompt_versions[${i}].name`);
     if (!p.version) throw ApiError.missing(`prompt_versions[${i}].version`);
     // Versions are integers (MLflow parses them); '02' and '2' name the same version.
-    if (!/^\d{1,18}$/.test(p.version)) throw ApiError.invalid(`Invalid value '${p.version.slice(0, 100)}' for parameter 'prompt_versions[${i}].version' supplied: expected an integer.`);
+    if (!/^\d{1,18}$/.test(p.version))
+      throw ApiError.invalid(`Invalid value '${p.version.slice(0, 100)}' for parameter 'prompt_versions[${i}].version' supplied: expected an integer.`);
     return { name: p.name, version: String(Number(p.version)) };
   });
 }

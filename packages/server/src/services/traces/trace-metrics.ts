@@ -49,7 +49,9 @@ export function parseMetricFilter(text: string): MetricFilter {
   if (!rule) throw ApiError.invalid(`Invalid filter field '${on}.${m[2]}' in 'filters': ${on} supports ${FILTER_FIELDS[on].map((f) => f.field).join(', ')}.`);
   const rawKey = m[3];
   if (rule.keyed !== (rawKey !== undefined)) {
-    throw ApiError.invalid(rule.keyed ? `Filter '${on}.${m[2]}' in 'filters' needs a key: ${on}.${m[2]}.<key>.` : `Filter '${on}.${m[2]}' in 'filters' takes no key.`);
+    throw ApiError.invalid(
+      rule.keyed ? `Filter '${on}.${m[2]}' in 'filters' needs a key: ${on}.${m[2]}.<key>.` : `Filter '${on}.${m[2]}' in 'filters' takes no key.`,
+    );
   }
   const value = m[4] !== undefined ? m[4].replace(/''/g, "'") : (m[5] ?? '').replace(/""/g, '"');
   const filter: MetricFilter = { on, field: rule.field, value };
@@ -96,7 +98,8 @@ export async function queryTraceMetrics(store: TraceStore, req: RequestOf<typeof
   const view: MetricView = req.view_type;
   const shape = VIEWS[view];
   const metric = shape.metrics[req.metric_name];
-  if (!metric) throw ApiError.invalid(`Invalid metric_name '${req.metric_name}' for view_type ${view}: expected one of ${Object.keys(shape.metrics).join(', ')}.`);
+  if (!metric)
+    throw ApiError.invalid(`Invalid metric_name '${req.metric_name}' for view_type ${view}: expected one of ${Object.keys(shape.metrics).join(', ')}.`);
   if (req.aggregations.length === 0) throw ApiError.missing('aggregations');
   const aggregations = req.aggregations.map((a, i): MetricAggregationSpec => {
     if (!a.aggregation_type) throw ApiError.missing(`aggregations[${i}].aggregation_type`);
@@ -107,17 +110,20 @@ export async function queryTraceMetrics(store: TraceStore, req: RequestOf<typeof
       return { type: 'PERCENTILE', percentile: p, label: label('PERCENTILE', p) };
     }
     if (a.percentile_value !== undefined) throw ApiError.invalid(`'aggregations[${i}].percentile_value' is only allowed for PERCENTILE.`);
-    if (metric.count && a.aggregation_type !== 'COUNT') throw ApiError.invalid(`Metric '${req.metric_name}' can only be aggregated with COUNT, got ${a.aggregation_type}.`);
+    if (metric.count && a.aggregation_type !== 'COUNT')
+      throw ApiError.invalid(`Metric '${req.metric_name}' can only be aggregated with COUNT, got ${a.aggregation_type}.`);
     return { type: a.aggregation_type, label: label(a.aggregation_type, undefined) };
   });
   const dimensions = [...new Set(req.dimensions)];
   for (const d of dimensions) {
-    if (!shape.dimensions[d]) throw ApiError.invalid(`Invalid dimension '${d}' for view_type ${view}: expected one of ${Object.keys(shape.dimensions).join(', ')}.`);
+    if (!shape.dimensions[d])
+      throw ApiError.invalid(`Invalid dimension '${d}' for view_type ${view}: expected one of ${Object.keys(shape.dimensions).join(', ')}.`);
   }
   let bucketMs: number | undefined;
   if (req.time_interval_seconds !== undefined) {
     if (req.time_interval_seconds <= 0) throw ApiError.invalid(`'time_interval_seconds' must be positive, got ${req.time_interval_seconds}.`);
-    if (req.start_time_ms === undefined || req.end_time_ms === undefined) throw ApiError.invalid("'start_time_ms' and 'end_time_ms' are required with 'time_interval_seconds'.");
+    if (req.start_time_ms === undefined || req.end_time_ms === undefined)
+      throw ApiError.invalid("'start_time_ms' and 'end_time_ms' are required with 'time_interval_seconds'.");
     bucketMs = req.time_interval_seconds * 1000;
   }
   if (req.start_time_ms !== undefined && req.end_time_ms !== undefined && req.start_time_ms > req.end_time_ms) {

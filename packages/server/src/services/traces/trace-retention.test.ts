@@ -26,11 +26,18 @@ for (const backend of await testBackends()) {
     });
 
     const experiment = (name: string, retention?: string) =>
-      s.experiments.createExperiment({ name, artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: retention ? [{ key: 'loupe.trace.retentionDays', value: retention }] : [], now: 1 });
+      s.experiments.createExperiment({
+        name,
+        artifactLocation: (id) => `mlflow-artifacts:/${id}`,
+        tags: retention ? [{ key: 'loupe.trace.retentionDays', value: retention }] : [],
+        now: 1,
+      });
     const trace = (experimentId: string, id: string, ageDays: number) =>
       s.traces.upsertTraceInfo({ traceId: id, experimentId, requestTimeMs: NOW - ageDays * DAY, state: 'OK', tags: {}, metadata: {} });
     const surviving = async (experimentId: string) =>
-      (await s.traces.searchTraces({ experimentIds: [experimentId], filter: [], orderBy: [], page: { offset: 0, limit: 100 } })).items.map((t) => t.traceId).sort();
+      (await s.traces.searchTraces({ experimentIds: [experimentId], filter: [], orderBy: [], page: { offset: 0, limit: 100 } })).items
+        .map((t) => t.traceId)
+        .sort();
     const retention = (defaultDays: number | undefined, batchSize = 500, pauseMs = 0) =>
       new TraceRetention(counted, s.experiments, { now: () => NOW }, { ...(defaultDays !== undefined ? { defaultDays } : {}), batchSize, pauseMs });
 
@@ -38,7 +45,11 @@ for (const backend of await testBackends()) {
       const byDefault = await experiment('default');
       const week = await experiment('week', '7');
       const forever = await experiment('forever', 'never');
-      for (const [exp, prefix] of [[byDefault, 'd'], [week, 'w'], [forever, 'f']] as const) {
+      for (const [exp, prefix] of [
+        [byDefault, 'd'],
+        [week, 'w'],
+        [forever, 'f'],
+      ] as const) {
         for (const age of [1, 10, 40]) await trace(exp, `tr-${prefix}${age}`, age);
       }
       const report = await retention(30).runOnce();
@@ -96,8 +107,10 @@ it('validates the retention tag on the experiment APIs', async () => {
   try {
     const bad = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'r', tags: [{ key: 'loupe.trace.retentionDays', value: '0' }] });
     expect(bad).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('loupe.trace.retentionDays') } });
-    const id = (await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'r', tags: [{ key: 'loupe.trace.retentionDays', value: '30' }] })).body.experiment_id;
-    const set = (value: string) => loupe.call('POST', '/api/2.0/mlflow/experiments/set-experiment-tag', { experiment_id: id, key: 'loupe.trace.retentionDays', value });
+    const id = (await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'r', tags: [{ key: 'loupe.trace.retentionDays', value: '30' }] })).body
+      .experiment_id;
+    const set = (value: string) =>
+      loupe.call('POST', '/api/2.0/mlflow/experiments/set-experiment-tag', { experiment_id: id, key: 'loupe.trace.retentionDays', value });
     expect((await set('never')).status).toBe(200);
     expect((await set('7.5')).status).toBe(400);
     expect((await set('36501')).status).toBe(400);
@@ -112,7 +125,14 @@ it('DeleteTraces by timestamp deletes past one batch, in bounded transactions, h
     const exp = (await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'many' })).body.experiment_id as string;
     const start = (i: number) =>
       loupe.call('POST', '/api/3.0/mlflow/traces', {
-        trace: { trace_info: { trace_id: `tr-${i.toString(16).padStart(32, '0')}`, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }, request_time: new Date(1_700_000_000_000 + i).toISOString(), state: 'OK' } },
+        trace: {
+          trace_info: {
+            trace_id: `tr-${i.toString(16).padStart(32, '0')}`,
+            trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } },
+            request_time: new Date(1_700_000_000_000 + i).toISOString(),
+            state: 'OK',
+          },
+        },
       });
     for (let i = 0; i < 2_300; i++) expect((await start(i)).status).toBe(200);
     const del = (body: Record<string, unknown>) => loupe.call('POST', '/api/3.0/mlflow/traces/delete-traces', { experiment_id: exp, ...body });

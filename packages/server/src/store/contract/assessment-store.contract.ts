@@ -56,7 +56,9 @@ export function assessmentStoreContract(factory: () => Promise<AssessmentStores>
       ...over,
     });
     const search = async (filter: string) =>
-      (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 50 } })).items.map((t) => t.traceId).sort();
+      (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 50 } })).items
+        .map((t) => t.traceId)
+        .sort();
 
     it('creates and reads back every field', async () => {
       const full = record({
@@ -98,7 +100,12 @@ export function assessmentStoreContract(factory: () => Promise<AssessmentStores>
     it('updates the patched fields only and keeps the search value in step', async () => {
       const a = record({ value: '"meh"', rationale: 'first' });
       await s.assessments.createAssessment(a);
-      const updated = await s.assessments.updateAssessment(a.traceId, a.assessmentId, { name: 'tone', value: '"polite"', error: undefined, lastUpdateTimeMs: 99 });
+      const updated = await s.assessments.updateAssessment(a.traceId, a.assessmentId, {
+        name: 'tone',
+        value: '"polite"',
+        error: undefined,
+        lastUpdateTimeMs: 99,
+      });
       expect(updated).toEqual({ ...a, name: 'tone', value: '"polite"', lastUpdateTimeMs: 99 });
       expect(await s.assessments.getAssessment(a.traceId, a.assessmentId)).toEqual(updated);
       expect(await search("feedback.tone = 'polite'")).toEqual([traceIds[0]]);
@@ -113,7 +120,9 @@ export function assessmentStoreContract(factory: () => Promise<AssessmentStores>
       await s.assessments.createAssessment(first);
       expect((await s.traces.getTrace(traceIds[0] as string))?.assessments).toEqual([first, second]);
       expect((await s.traces.getTrace(traceIds[1] as string))?.assessments).toEqual([]);
-      const [hit] = (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter("expectation.answer = 'Paris'"), orderBy: [], page: { limit: 5 } })).items;
+      const [hit] = (
+        await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter("expectation.answer = 'Paris'"), orderBy: [], page: { limit: 5 } })
+      ).items;
       expect(hit?.assessments).toEqual([first, second]);
     });
 

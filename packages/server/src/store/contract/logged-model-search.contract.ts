@@ -103,7 +103,10 @@ export function loggedModelSearchContract(factory: LoggedModelStoresFactory): vo
         expect(await search({ filter: [{ entity: 'attribute', key: 'name', op: 'LIKE', value: str('%a') }] })).toEqual(['gamma', 'beta', 'alpha']);
         expect(await search({ filter: [{ entity: 'attribute', key: 'model_type', op: 'ILIKE', value: str('classifier') }] })).toEqual(['beta']);
         expect(await search({ filter: [{ entity: 'attribute', key: 'model_type', op: 'LIKE', value: str('classifier') }] })).toEqual([]);
-        expect(await search({ filter: [{ entity: 'attribute', key: 'model_id', op: 'IN', value: { kind: 'list', values: [a, c] } }] })).toEqual(['gamma', 'alpha']);
+        expect(await search({ filter: [{ entity: 'attribute', key: 'model_id', op: 'IN', value: { kind: 'list', values: [a, c] } }] })).toEqual([
+          'gamma',
+          'alpha',
+        ]);
         expect(await search({ filter: [{ entity: 'attribute', key: 'source_run_id', op: '=', value: str(RUN) }] })).toEqual(['alpha']);
         expect(await search({ filter: [{ entity: 'attribute', key: 'status', op: '=', value: str('LOGGED_MODEL_READY') }] })).toEqual(['beta']);
         expect(await search({ filter: [{ entity: 'attribute', key: 'status', op: '=', value: str('READY') }] })).toEqual(['beta']);
@@ -125,7 +128,9 @@ export function loggedModelSearchContract(factory: LoggedModelStoresFactory): vo
       });
 
       it('filters on metrics: any logged point matches, NaN never does, datasets restrict the points', async () => {
-        const acc = (op: '>' | '<' | '=' | '!=' | '<=' | '>=', value: number): Filter<LoggedModelFilterEntity> => [{ entity: 'metric', key: 'acc', op, value: num(value) }];
+        const acc = (op: '>' | '<' | '=' | '!=' | '<=' | '>=', value: number): Filter<LoggedModelFilterEntity> => [
+          { entity: 'metric', key: 'acc', op, value: num(value) },
+        ];
         expect(await search({ filter: acc('>', 0.9) })).toEqual(['alpha']);
         expect(await search({ filter: acc('<=', 0.8) })).toEqual(['beta', 'alpha']);
         expect(await search({ filter: acc('=', 0.8) })).toEqual(['beta']);
@@ -147,7 +152,9 @@ export function loggedModelSearchContract(factory: LoggedModelStoresFactory): vo
       });
 
       it('orders by the latest metric point, missing last and NaN after numbers, both directions', async () => {
-        const byAcc = (ascending: boolean, over: Partial<LoggedModelOrderBy> = {}): LoggedModelOrderBy[] => [{ entity: 'metric', key: 'acc', ascending, ...over }];
+        const byAcc = (ascending: boolean, over: Partial<LoggedModelOrderBy> = {}): LoggedModelOrderBy[] => [
+          { entity: 'metric', key: 'acc', ascending, ...over },
+        ];
         const created = await create({ name: 'none', now: NOW + 30 });
         expect(created).toMatch(/^m-/);
         expect(await search({ orderBy: byAcc(true) })).toEqual(['alpha', 'beta', 'gamma', 'none']);

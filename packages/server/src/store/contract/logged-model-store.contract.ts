@@ -149,7 +149,10 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
 
     it('logs 250 params in one call', async () => {
       const id = await create();
-      await s.loggedModels.logLoggedModelParams(id, Array.from({ length: 250 }, (_, i) => ({ key: `p${i}`, value: String(i) })));
+      await s.loggedModels.logLoggedModelParams(
+        id,
+        Array.from({ length: 250 }, (_, i) => ({ key: `p${i}`, value: String(i) })),
+      );
       expect((await s.loggedModels.getLoggedModel(id))?.data.params).toHaveLength(250);
     });
 
@@ -173,7 +176,6 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
       ]);
       expect((await s.loggedModels.getLoggedModel(other))?.data.metrics).toHaveLength(1);
     });
-
   });
   loggedModelSearchContract(factory);
 }

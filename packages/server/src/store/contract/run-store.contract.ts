@@ -79,7 +79,14 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
 
     it('overwrites tags, last value in a batch wins, and deletes them', async () => {
       const id = await run();
-      await s.runs.logBatch(id, { metrics: [], params: [], tags: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] });
+      await s.runs.logBatch(id, {
+        metrics: [],
+        params: [],
+        tags: [
+          { key: 'a', value: '1' },
+          { key: 'a', value: '2' },
+        ],
+      });
       await s.runs.logBatch(id, { metrics: [], params: [], tags: [{ key: 'b', value: '3' }] });
       expect((await s.runs.getRun(id))?.data.tags).toEqual([
         { key: 'a', value: '2' },
@@ -134,11 +141,13 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
       await s.runs.logBatch(a, { metrics: [metric('m', 1, 1), metric('m', 2, 2), metric('m', 3, 3)], params: [], tags: [] });
       await s.runs.logBatch(b, { metrics: [metric('m', 4, 2)], params: [], tags: [] });
       const points = await s.runs.getMetricHistories([a, b], 'm', { startStep: 2, endStep: 3 });
-      expect(points.map((p) => [p.run_id, p.value]).sort()).toEqual([
-        [a, 2],
-        [a, 3],
-        [b, 4],
-      ].sort());
+      expect(points.map((p) => [p.run_id, p.value]).sort()).toEqual(
+        [
+          [a, 2],
+          [a, 3],
+          [b, 4],
+        ].sort(),
+      );
     });
 
     it('logs dataset inputs (deduplicated per experiment), model inputs and outputs', async () => {
@@ -157,8 +166,11 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
     });
 
     describe('searchRuns', () => {
-      const search = async (filter: Filter<RunFilterEntity> = [], orderBy: OrderBy<RunFilterEntity>[] = [], viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' = 'ACTIVE_ONLY') =>
-        (await s.runs.searchRuns({ experimentIds: [exp], viewType, filter, orderBy, page: { offset: 0, limit: 100 } })).items.map((r) => r.info.run_name);
+      const search = async (
+        filter: Filter<RunFilterEntity> = [],
+        orderBy: OrderBy<RunFilterEntity>[] = [],
+        viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' = 'ACTIVE_ONLY',
+      ) => (await s.runs.searchRuns({ experimentIds: [exp], viewType, filter, orderBy, page: { offset: 0, limit: 100 } })).items.map((r) => r.info.run_name);
       const num = (value: number) => ({ kind: 'number' as const, value });
       const str = (value: string) => ({ kind: 'string' as const, value });
 
@@ -205,7 +217,10 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
       it('orders by metrics with missing values last and NaN after numbers, both directions', async () => {
         expect(await search([], [{ entity: 'metric', key: 'acc', ascending: true }], 'ALL')).toEqual(['a', 'b', 'c', 'd']);
         expect(await search([], [{ entity: 'metric', key: 'acc', ascending: false }], 'ALL')).toEqual(['b', 'a', 'c', 'd']);
-        expect(await search([{ entity: 'metric', key: 'acc', op: '>', value: num(0) }], [{ entity: 'metric', key: 'acc', ascending: false }])).toEqual(['b', 'a']);
+        expect(await search([{ entity: 'metric', key: 'acc', op: '>', value: num(0) }], [{ entity: 'metric', key: 'acc', ascending: false }])).toEqual([
+          'b',
+          'a',
+        ]);
       });
 
       it('pages through a metric order across values, NaN and missing runs without gaps or repeats', async () => {
@@ -233,7 +248,12 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
       it('filters on datasets', async () => {
         const ids = (await s.runs.searchRuns({ experimentIds: [exp], viewType: 'ACTIVE_ONLY', filter: [], orderBy: [], page: { offset: 0, limit: 10 } })).items;
         const a = ids.find((r) => r.info.run_name === 'a')?.info.run_id ?? '';
-        await s.runs.logInputs(a, exp, [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: { name: 'ds', digest: 'd1', source_type: 's', source: 'x' } }], []);
+        await s.runs.logInputs(
+          a,
+          exp,
+          [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: { name: 'ds', digest: 'd1', source_type: 's', source: 'x' } }],
+          [],
+        );
         expect(await search([{ entity: 'dataset', key: 'name', op: '=', value: str('ds') }])).toEqual(['a']);
         expect(await search([{ entity: 'dataset', key: 'context', op: 'IN', value: { kind: 'list', values: ['eval'] } }])).toEqual(['a']);
         expect(await search([{ entity: 'dataset', key: 'digest', op: '=', value: str('nope') }])).toEqual([]);

@@ -42,7 +42,9 @@ export function traceLinkStoreContract(factory: () => Promise<TraceLinkStores>):
       await s.dispose();
     });
     const search = async (filter: string) =>
-      (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 100 } })).items.map((t) => t.traceId).sort();
+      (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 100 } })).items
+        .map((t) => t.traceId)
+        .sort();
 
     it('links traces to a run once, however often asked', async () => {
       const [t0, t1, t2] = ids as [string, string, string];
@@ -73,7 +75,14 @@ export function traceLinkStoreContract(factory: () => Promise<TraceLinkStores>):
     it('links prompts from a linked-prompts tag carried by spans (mlflow.traceTag.*)', async () => {
       const traceId = `tr-${(++seq).toString(16).padStart(32, '0')}`;
       const span = { spanId: 'root', parentSpanId: null, name: 'root', type: 'CHAIN', status: 'OK', startTimeUs: 1, endTimeUs: 2, content: '{}' };
-      await s.traces.ingestSpans({ traceId, experimentId: exp, spans: [span], earliestStartMs: 0, tags: { 'mlflow.linkedPrompts': prompts(['qa', '7']) }, metadata: {} });
+      await s.traces.ingestSpans({
+        traceId,
+        experimentId: exp,
+        spans: [span],
+        earliestStartMs: 0,
+        tags: { 'mlflow.linkedPrompts': prompts(['qa', '7']) },
+        metadata: {},
+      });
       expect(await s.traceLinks.listLinks(traceId, 'prompt_version')).toEqual(['qa/7']);
       expect(await search("prompt = 'qa/7'")).toEqual([traceId]);
     });
@@ -96,7 +105,14 @@ export function traceLinkStoreContract(factory: () => Promise<TraceLinkStores>):
     it('keeps prompt links equal to the mlflow.linkedPrompts tag however it is written', async () => {
       const [t0, t1, t2] = ids as [string, string, string];
       // StartTraceV3's info carrying the tag (what MLflow's Python exporter sends).
-      await s.traces.upsertTraceInfo({ traceId: t0, experimentId: exp, requestTimeMs: 1000, state: 'OK', tags: { 'mlflow.linkedPrompts': prompts(['qa', '1']) }, metadata: {} });
+      await s.traces.upsertTraceInfo({
+        traceId: t0,
+        experimentId: exp,
+        requestTimeMs: 1000,
+        state: 'OK',
+        tags: { 'mlflow.linkedPrompts': prompts(['qa', '1']) },
+        metadata: {},
+      });
       // The tag API, also with numeric versions and junk entries.
       await s.traces.setTraceTag(t1, 'mlflow.linkedPrompts', '[{"name": "qa", "version": 1}, {"name": "x"}, 7]');
       await s.traces.setTraceTag(t2, 'mlflow.linkedPrompts', 'not json');

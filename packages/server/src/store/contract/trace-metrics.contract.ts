@@ -53,8 +53,19 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
       const traceId = `tr-${String(n).padStart(32, '0')}`;
       const spans = [
         span(n, 'agent', null, startMs, 100 * (n + 1), { type: 'AGENT', status: n % 2 ? 'ERROR' : 'OK' }),
-        span(n, 'llm-a', 'agent', startMs + 1, 10, { type: 'LLM', modelName: 'gpt-4o', modelProvider: 'openai', usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, cost: { inputCost: 0.01, outputCost: 0.02, totalCost: 0.03 } }),
-        span(n, 'llm-b', 'agent', startMs + 20, 30, { type: 'LLM', modelName: 'claude', modelProvider: 'anthropic', usage: { inputTokens: 20 * (n + 1), outputTokens: 1, totalTokens: 20 * (n + 1) + 1 } }),
+        span(n, 'llm-a', 'agent', startMs + 1, 10, {
+          type: 'LLM',
+          modelName: 'gpt-4o',
+          modelProvider: 'openai',
+          usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+          cost: { inputCost: 0.01, outputCost: 0.02, totalCost: 0.03 },
+        }),
+        span(n, 'llm-b', 'agent', startMs + 20, 30, {
+          type: 'LLM',
+          modelName: 'claude',
+          modelProvider: 'anthropic',
+          usage: { inputTokens: 20 * (n + 1), outputTokens: 1, totalTokens: 20 * (n + 1) + 1 },
+        }),
       ];
       return {
         traceId,
@@ -92,7 +103,15 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
       expect(t?.usage).toEqual({ inputTokens: 90, outputTokens: 6, totalTokens: 96 });
       expect(t?.cost).toEqual({ inputCost: 0.01, outputCost: 0.02, totalCost: 0.03 });
       // The client's own totals win, for good.
-      await s.traces.upsertTraceInfo({ traceId: t?.traceId as string, experimentId: exp, requestTimeMs: T0, state: 'OK', tags: {}, metadata: {}, usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 } });
+      await s.traces.upsertTraceInfo({
+        traceId: t?.traceId as string,
+        experimentId: exp,
+        requestTimeMs: T0,
+        state: 'OK',
+        tags: {},
+        metadata: {},
+        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+      });
       await s.traces.ingestSpans(trace(3, T0 + HOUR + 3000));
       expect((await s.traces.getTrace(t?.traceId as string))?.usage).toEqual({ inputTokens: 1, outputTokens: 2, totalTokens: 3 });
     });
@@ -112,7 +131,10 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
         { dimensions: { trace_status: 'OK', trace_name: 'search' }, values: { COUNT: 1 } },
       ]);
       // Latencies 100, 200, 300, 400 ms.
-      const [latency] = await run({ metric: 'latency', aggregations: [agg('AVG'), agg('MIN'), agg('MAX'), agg('SUM'), agg('PERCENTILE', 50), agg('PERCENTILE', 95)] });
+      const [latency] = await run({
+        metric: 'latency',
+        aggregations: [agg('AVG'), agg('MIN'), agg('MAX'), agg('SUM'), agg('PERCENTILE', 50), agg('PERCENTILE', 95)],
+      });
       expect(latency?.values).toEqual({ AVG: 250, MIN: 100, MAX: 400, SUM: 1000, P50: 250, P95: 385 });
       const [tokens] = await run({ metric: 'input_tokens', aggregations: [agg('SUM')] });
       expect(tokens?.values).toEqual({ SUM: 4 * 10 + 20 + 40 + 60 + 80 });
@@ -135,7 +157,15 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
       await seed();
       const ids = [0, 1, 2, 3].map((n) => `tr-${String(n).padStart(32, '0')}`);
       await s.traces.setTraceTag(ids[2] as string, 'env', 'prod');
-      const feedback = { kind: 'feedback' as const, sourceType: 'HUMAN' as const, sourceId: 'u', createTimeMs: T0 + 5, lastUpdateTimeMs: T0 + 5, metadata: {}, valid: true };
+      const feedback = {
+        kind: 'feedback' as const,
+        sourceType: 'HUMAN' as const,
+        sourceId: 'u',
+        createTimeMs: T0 + 5,
+        lastUpdateTimeMs: T0 + 5,
+        metadata: {},
+        valid: true,
+      };
       await s.assessments.createAssessment({ ...feedback, assessmentId: 'a-1', traceId: ids[0] as string, name: 'helpful', value: 'true' });
       await s.assessments.createAssessment({ ...feedback, assessmentId: 'a-2', traceId: ids[1] as string, name: 'helpful', value: '"no"' });
       await s.assessments.createAssessment({ ...feedback, assessmentId: 'a-3', traceId: ids[2] as string, name: 'helpful', value: 'false' });
@@ -147,15 +177,28 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
       expect(await count({ filters: [{ on: 'trace', field: 'metadata', key: 'mlflow.trace.session', value: 's-1' }] })).toBe(2);
       expect(await count({ filters: [{ on: 'span', field: 'name', value: 'llm-a' }] })).toBe(4);
       expect(await count({ filters: [{ on: 'assessment', field: 'name', value: 'score' }] })).toBe(1);
-      expect(await count({ view: 'SPANS', metric: 'span_count', filters: [{ on: 'trace', field: 'status', value: 'OK' }, { on: 'span', field: 'type', value: 'LLM' }] })).toBe(4);
+      expect(
+        await count({
+          view: 'SPANS',
+          metric: 'span_count',
+          filters: [
+            { on: 'trace', field: 'status', value: 'OK' },
+            { on: 'span', field: 'type', value: 'LLM' },
+          ],
+        }),
+      ).toBe(4);
       // Assessments: only current ones; values as numbers (true/yes 1, false/no 0).
-      const byName = await s.traces.queryTraceMetrics(query({ view: 'ASSESSMENTS', metric: 'assessment_count', dimensions: ['assessment_name', 'assessment_value'] }));
+      const byName = await s.traces.queryTraceMetrics(
+        query({ view: 'ASSESSMENTS', metric: 'assessment_count', dimensions: ['assessment_name', 'assessment_value'] }),
+      );
       expect(byName.points).toEqual([
         { dimensions: { assessment_name: 'helpful', assessment_value: 'no' }, values: { COUNT: 1 } },
         { dimensions: { assessment_name: 'helpful', assessment_value: 'true' }, values: { COUNT: 2 } },
         { dimensions: { assessment_name: 'score', assessment_value: '4' }, values: { COUNT: 1 } },
       ]);
-      const avg = await s.traces.queryTraceMetrics(query({ view: 'ASSESSMENTS', metric: 'assessment_value', aggregations: [agg('AVG')], dimensions: ['assessment_name'] }));
+      const avg = await s.traces.queryTraceMetrics(
+        query({ view: 'ASSESSMENTS', metric: 'assessment_value', aggregations: [agg('AVG')], dimensions: ['assessment_name'] }),
+      );
       expect(avg.points).toEqual([
         { dimensions: { assessment_name: 'helpful' }, values: { AVG: 2 / 3 } },
         { dimensions: { assessment_name: 'score' }, values: { AVG: 4 } },
@@ -165,7 +208,8 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
 
     it('pages through groups in order', async () => {
       await seed();
-      const page = (offset: number) => s.traces.queryTraceMetrics(query({ view: 'SPANS', metric: 'span_count', dimensions: ['span_name'], page: { offset, limit: 2 } }));
+      const page = (offset: number) =>
+        s.traces.queryTraceMetrics(query({ view: 'SPANS', metric: 'span_count', dimensions: ['span_name'], page: { offset, limit: 2 } }));
       const first = await page(0);
       const second = await page(2);
       expect(first.hasMore).toBe(true);

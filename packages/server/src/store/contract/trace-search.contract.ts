@@ -7,13 +7,28 @@ const T0_US = 1_700_000_000_000_000;
 let seq = 0;
 
 /** A span whose stored document carries OTel attributes the way span mapping writes them (JSON-encoded string values). */
-function span(spanId: string, parentSpanId: string | null, startOffsetUs: number, extra: Partial<SpanRecord> & { attributes?: Record<string, unknown> } = {}): SpanRecord {
+function span(
+  spanId: string,
+  parentSpanId: string | null,
+  startOffsetUs: number,
+  extra: Partial<SpanRecord> & { attributes?: Record<string, unknown> } = {},
+): SpanRecord {
   const { attributes = {}, ...rest } = extra;
   const content = JSON.stringify({
     name: `span-${spanId}`,
     attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: { string_value: JSON.stringify(value) } })),
   });
-  return { spanId, parentSpanId, name: `span-${spanId}`, type: 'UNKNOWN', status: 'OK', startTimeUs: T0_US + startOffsetUs, endTimeUs: T0_US + startOffsetUs + 10, content, ...rest };
+  return {
+    spanId,
+    parentSpanId,
+    name: `span-${spanId}`,
+    type: 'UNKNOWN',
+    status: 'OK',
+    startTimeUs: T0_US + startOffsetUs,
+    endTimeUs: T0_US + startOffsetUs + 10,
+    content,
+    ...rest,
+  };
 }
 
 /**
@@ -39,9 +54,21 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
       s.traces.ingestSpans({ traceId, experimentId: exp, spans, earliestStartMs: Math.floor(T0_US / 1000), tags: {}, metadata: {} });
 
     it('commits concurrent ingests together, failing only the request that is wrong', async () => {
-      const other = await s.experiments.createExperiment({ name: `spans-other-${++seq}`, artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: 1 });
+      const other = await s.experiments.createExperiment({
+        name: `spans-other-${++seq}`,
+        artifactLocation: (id) => `mlflow-artifacts:/${id}`,
+        tags: [],
+        now: 1,
+      });
       await ingest('tr-owned', [span('o0', null, 0)]);
-      const batch = (traceId: string, experimentId: string, spanId: string) => ({ traceId, experimentId, spans: [span(spanId, null, 0)], earliestStartMs: 1, tags: {}, metadata: {} });
+      const batch = (traceId: string, experimentId: string, spanId: string) => ({
+        traceId,
+        experimentId,
+        spans: [span(spanId, null, 0)],
+        earliestStartMs: 1,
+        tags: {},
+        metadata: {},
+      });
       // Queued while the first commits: the rest share one transaction, each in its own savepoint.
       const results = await Promise.allSettled([
         s.traces.ingestSpans(batch('tr-c1', exp, 'a')),
@@ -58,7 +85,14 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
     });
 
     it('writes a group of concurrent ingests in one pass, the same trace in several of them included', async () => {
-      const batch = (traceId: string, spanIds: string[]) => ({ traceId, experimentId: exp, spans: spanIds.map((id, i) => span(id, i === 0 && id === 'r' ? null : 'r', i)), earliestStartMs: 1, tags: {}, metadata: {} });
+      const batch = (traceId: string, spanIds: string[]) => ({
+        traceId,
+        experimentId: exp,
+        spans: spanIds.map((id, i) => span(id, i === 0 && id === 'r' ? null : 'r', i)),
+        earliestStartMs: 1,
+        tags: {},
+        metadata: {},
+      });
       const results = await Promise.allSettled([
         s.traces.ingestSpans(batch('tr-g1', ['r', 'a'])),
         s.traces.ingestSpans([batch('tr-g1', ['b']), batch('tr-g2', ['r'])]),
@@ -75,7 +109,14 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
       // twice, the later copy renamed: counts must be exact and the later copy must win.
       const requests = Array.from({ length: 60 }, (_, i) => {
         const traces = [`tr-m${i % 6}`, `tr-m${(i + 1) % 6}`];
-        return traces.map((traceId) => ({ traceId, experimentId: exp, spans: [span(`s${i >> 1}-${traceId}`, null, i, { name: `copy-${i}` })], earliestStartMs: 1, tags: {}, metadata: {} }));
+        return traces.map((traceId) => ({
+          traceId,
+          experimentId: exp,
+          spans: [span(`s${i >> 1}-${traceId}`, null, i, { name: `copy-${i}` })],
+          earliestStartMs: 1,
+          tags: {},
+          metadata: {},
+        }));
       });
       // Sent a few per event-loop turn, so new requests keep arriving while earlier groups are written.
       const pending: Promise<void>[] = [];
@@ -113,7 +154,12 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         const ids: string[] = [];
         let after: unknown[] | undefined;
         for (let pages = 0; pages < 20; pages++) {
-          const page = await s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: parseTraceOrderBy(orderBy), page: { limit: pageSize, ...(after ? { after } : {}) } });
+          const page = await s.traces.searchTraces({
+            experimentIds: [exp],
+            filter: [],
+            orderBy: parseTraceOrderBy(orderBy),
+            page: { limit: pageSize, ...(after ? { after } : {}) },
+          });
           ids.push(...page.items.map((t) => t.traceId));
           if (!page.hasMore) return ids;
           after = page.next;
@@ -128,7 +174,10 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
           [['execution_time_ms ASC'], ['tr-4', 'tr-3', 'tr-1', 'tr-5', 'tr-2']],
           [['execution_time_ms DESC'], ['tr-5', 'tr-3', 'tr-1', 'tr-4', 'tr-2']],
           [['name ASC'], ['tr-2', 'tr-5', 'tr-1', 'tr-4', 'tr-3']],
-          [['name DESC', 'timestamp_ms ASC'], ['tr-4', 'tr-1', 'tr-2', 'tr-5', 'tr-3']],
+          [
+            ['name DESC', 'timestamp_ms ASC'],
+            ['tr-4', 'tr-1', 'tr-2', 'tr-5', 'tr-3'],
+          ],
           [['request_id DESC'], ['tr-5', 'tr-4', 'tr-3', 'tr-2', 'tr-1']],
         ];
         for (const [orderBy, expected] of cases) {
@@ -143,9 +192,16 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         const second = await s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { limit: 2, after: first.next as unknown[] } });
         expect(second.items.map((t) => t.traceId)).toEqual(['tr-3', 'tr-5']);
         await expect(
-          s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: parseTraceOrderBy(['name ASC']), page: { limit: 2, after: first.next as unknown[] } }),
+          s.traces.searchTraces({
+            experimentIds: [exp],
+            filter: [],
+            orderBy: parseTraceOrderBy(['name ASC']),
+            page: { limit: 2, after: first.next as unknown[] },
+          }),
         ).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
-        await expect(s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { limit: 2, after: ['x', 'y'] } })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+        await expect(s.traces.searchTraces({ experimentIds: [exp], filter: [], orderBy: [], page: { limit: 2, after: ['x', 'y'] } })).rejects.toMatchObject({
+          code: 'INVALID_PARAMETER_VALUE',
+        });
       });
     });
 
@@ -160,7 +216,9 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         ]);
       });
       const search = async (filter: string) =>
-        (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { offset: 0, limit: 10 } })).items.map((t) => t.traceId).sort();
+        (await s.traces.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { offset: 0, limit: 10 } })).items
+          .map((t) => t.traceId)
+          .sort();
 
       it('matches a trace when any of its spans matches', async () => {
         expect(await search("span.name = 'ChatOpenAI'")).toEqual(['tr-a']);
@@ -227,7 +285,10 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
       });
 
       it('breaks same-microsecond ties by span id, across pages', async () => {
-        await ingest('tr-ties', ['d', 'a', 'c', 'b'].map((id) => span(id, null, 7)));
+        await ingest(
+          'tr-ties',
+          ['d', 'a', 'c', 'b'].map((id) => span(id, null, 7)),
+        );
         const first = await s.traces.findSpans({ traceId: 'tr-ties', filter: [], limit: 2 });
         expect(first.items.map((x) => x.spanId)).toEqual(['a', 'b']);
         const last = first.items[1] as SpanRecord;

@@ -104,7 +104,9 @@ export function traceStoreContract(factory: () => Promise<TraceStores>): void {
       });
       expect(info.tags).toEqual({ from_span: 'x', shared: 'info', 'mlflow.traceName': 'renamed' });
 
-      await s.traces.ingestSpans(batch([span('late', 'root', 10), span('root', null, 0)], { root: { ...rootSummary, state: 'OK', name: 'predict' }, tags: { shared: 'late' } }));
+      await s.traces.ingestSpans(
+        batch([span('late', 'root', 10), span('root', null, 0)], { root: { ...rootSummary, state: 'OK', name: 'predict' }, tags: { shared: 'late' } }),
+      );
       const after = await s.traces.getTrace(traceId);
       expect(after).toMatchObject({ state: 'ERROR', executionDurationMs: 50, responsePreview: 'final', spanCount: 2, finalized: true });
       expect(after?.tags).toEqual({ from_span: 'x', shared: 'info', 'mlflow.traceName': 'renamed' });
@@ -167,7 +169,14 @@ export function traceStoreContract(factory: () => Promise<TraceStores>): void {
     it('deletes named traces, or the oldest up to a limit, with their spans and tags, only in the experiment', async () => {
       const ids = [1, 2, 3].map((i) => `tr-del-${seq}-${i}`);
       for (const [i, id] of ids.entries()) {
-        await s.traces.ingestSpans({ traceId: id, experimentId: exp, spans: [span('root', null, 0)], earliestStartMs: 1000 * (i + 1), tags: { t: 'x' }, metadata: {} });
+        await s.traces.ingestSpans({
+          traceId: id,
+          experimentId: exp,
+          spans: [span('root', null, 0)],
+          earliestStartMs: 1000 * (i + 1),
+          tags: { t: 'x' },
+          metadata: {},
+        });
       }
       const other = await s.experiments.createExperiment({ name: `del-other-${++seq}`, artifactLocation: 'x', tags: [], now: 1 });
       expect(await s.traces.deleteTraces(other, { traceIds: [ids[0] as string] })).toBe(0);
@@ -186,8 +195,24 @@ export function traceStoreContract(factory: () => Promise<TraceStores>): void {
     describe('searchTraces', () => {
       const ids = { a: 'tr-000a', b: 'tr-000b', c: 'tr-000c' };
       beforeEach(async () => {
-        const make = async (id: string, timeMs: number, durationMs: number, state: 'OK' | 'ERROR', tags: Record<string, string>, metadata: Record<string, string>, spanType: string, content: string) => {
-          await s.traces.ingestSpans({ traceId: id, experimentId: exp, spans: [span(`${id}-root`, null, 0, { type: spanType, content })], earliestStartMs: timeMs, tags: {}, metadata: {} });
+        const make = async (
+          id: string,
+          timeMs: number,
+          durationMs: number,
+          state: 'OK' | 'ERROR',
+          tags: Record<string, string>,
+          metadata: Record<string, string>,
+          spanType: string,
+          content: string,
+        ) => {
+          await s.traces.ingestSpans({
+            traceId: id,
+            experimentId: exp,
+            spans: [span(`${id}-root`, null, 0, { type: spanType, content })],
+            earliestStartMs: timeMs,
+            tags: {},
+            metadata: {},
+          });
           await s.traces.upsertTraceInfo({ traceId: id, experimentId: exp, requestTimeMs: timeMs, executionDurationMs: durationMs, state, tags, metadata });
         };
         await make(ids.a, 1000, 30, 'OK', { 'mlflow.traceName': 'alpha', env: 'prod' }, { 'mlflow.trace.session': 's1' }, 'CHAIN', '{"q":"find the needle"}');
@@ -207,7 +232,12 @@ export function traceStoreContract(factory: () => Promise<TraceStores>): void {
 
       it('filters on attributes, tags, metadata (with IS NULL), spans and text', async () => {
         expect(await search([{ entity: 'attribute', key: 'state', op: '=', value: str('ERROR') }])).toEqual([ids.b]);
-        expect(await search([{ entity: 'attribute', key: 'timestamp_ms', op: '>=', value: num(2000) }, { entity: 'attribute', key: 'state', op: '=', value: str('OK') }])).toEqual([ids.c]);
+        expect(
+          await search([
+            { entity: 'attribute', key: 'timestamp_ms', op: '>=', value: num(2000) },
+            { entity: 'attribute', key: 'state', op: '=', value: str('OK') },
+          ]),
+        ).toEqual([ids.c]);
         expect(await search([{ entity: 'attribute', key: 'execution_time_ms', op: '<', value: num(25) }])).toEqual([ids.c, ids.b]);
         expect(await search([{ entity: 'tag', key: 'env', op: '=', value: str('prod') }])).toEqual([ids.a]);
         expect(await search([{ entity: 'tag', key: 'mlflow.traceName', op: 'LIKE', value: str('%a') }])).toEqual([ids.c, ids.b, ids.a]);

@@ -1,12 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import {
-  ApiError,
-  type Comparison,
-  type Filter,
-  type FilterValue,
-  type LoggedModelFilterEntity,
-  type LoggedModelStatus,
-} from '@loupe/protocol';
+import { ApiError, type Comparison, type Filter, type FilterValue, type LoggedModelFilterEntity, type LoggedModelStatus } from '@loupe/protocol';
 import type { DatasetFilter, LoggedModelOrderBy } from '../logged-model-store.js';
 import { compileComparison } from './compile-comparison.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
@@ -115,7 +108,11 @@ export interface LoggedModelSearchSql {
  * @example
  * const { rows } = await compileLoggedModelSearch(dialect, query, { limit: 51, offset: 0 }).execute(db);
  */
-export function compileLoggedModelSearch(dialect: SqlDialect, query: LoggedModelSearchSql, page: { limit: number; offset: number }): RawBuilder<LoggedModelsTable> {
+export function compileLoggedModelSearch(
+  dialect: SqlDialect,
+  query: LoggedModelSearchSql,
+  page: { limit: number; offset: number },
+): RawBuilder<LoggedModelsTable> {
   const where: RawBuilder<unknown>[] = [sql`m.experiment_id in (${sql.join(query.experimentIds)})`, sql`m.lifecycle_stage = 'active'`];
   query.filter.forEach((c, i) => where.push(compileClause(dialect, c, `f${i}`, query.datasets)));
   if (query.datasets.length > 0 && !query.filter.some((c) => c.entity === 'metric')) {
@@ -135,7 +132,8 @@ export function compileLoggedModelSearch(dialect: SqlDialect, query: LoggedModel
       order.push(sql`${sql.ref(`s.${v}`)} ${dir}`);
       return;
     }
-    if (o.entity !== 'attribute') throw ApiError.invalid(`Invalid order by field '${o.entity}.${o.key}' for logged models: only metrics and attributes can be ordered by.`);
+    if (o.entity !== 'attribute')
+      throw ApiError.invalid(`Invalid order by field '${o.entity}.${o.key}' for logged models: only metrics and attributes can be ordered by.`);
     const column = ATTRIBUTE_COLUMNS[o.key];
     if (!column) throw ApiError.invalid(`Invalid order by field name: ${o.key}. Valid keys are ${VALID_KEYS}.`);
     ordered.add(column);

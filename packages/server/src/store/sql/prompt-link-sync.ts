@@ -21,7 +21,8 @@ export function promptTargets(tagValue: string | undefined): string[] {
   for (const entry of parsed) {
     if (typeof entry !== 'object' || entry === null) continue;
     const { name, version } = entry as { name?: unknown; version?: unknown };
-    if (typeof name === 'string' && name !== '' && (typeof version === 'string' || typeof version === 'number') && String(version) !== '') out.add(`${name}/${String(version)}`);
+    if (typeof name === 'string' && name !== '' && (typeof version === 'string' || typeof version === 'number') && String(version) !== '')
+      out.add(`${name}/${String(version)}`);
   }
   return [...out];
 }

@@ -64,10 +64,7 @@ interface Parts {
 export function planRunSearch(dialect: SqlDialect, query: RunSearchQuery): RunSearchSegment[] {
   const base: Parts = {
     joins: [],
-    where: [
-      sql`r.experiment_id in (${sql.join(query.experimentIds)})`,
-      sql`r.lifecycle_stage in (${sql.join(lifecycleStages(query.viewType))})`,
-    ],
+    where: [sql`r.experiment_id in (${sql.join(query.experimentIds)})`, sql`r.lifecycle_stage in (${sql.join(lifecycleStages(query.viewType))})`],
     order: [],
   };
   const joinedMetrics = new Map<string, string>();
@@ -86,7 +83,10 @@ export function planRunSearch(dialect: SqlDialect, query: RunSearchQuery): RunSe
       ? { ...base, from: sql`latest_metrics s cross join runs r`, where: [hasValue, ...base.where] }
       : { ...base, joins: [...base.joins, sql`join latest_metrics s on ${hasValue}`] };
   const withValue = withOrder(real, query.orderBy, new Map([...joinedMetrics, [key, 's']]));
-  const nan = { ...base, where: [...base.where, sql`exists (select 1 from latest_metrics s where s.run_uuid = r.run_uuid and s.key = ${key} and s.is_nan = 1)`] };
+  const nan = {
+    ...base,
+    where: [...base.where, sql`exists (select 1 from latest_metrics s where s.run_uuid = r.run_uuid and s.key = ${key} and s.is_nan = 1)`],
+  };
   const missing = { ...base, where: [...base.where, sql`not exists (select 1 from latest_metrics s where s.run_uuid = r.run_uuid and s.key = ${key})`] };
   return [segment(withValue), segment(withOrder(nan, rest, joinedMetrics)), segment(withOrder(missing, rest, joinedMetrics))];
 }

@@ -55,7 +55,9 @@ for (const backend of await testBackends()) {
     });
     const both = async (filter: string) => {
       const run = (store: SqlTraceStore) =>
-        store.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 100 } }).then((r) => r.items.map((t) => t.traceId));
+        store
+          .searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 100 } })
+          .then((r) => r.items.map((t) => t.traceId));
       const expected = await run(walking);
       expect(await run(driving), filter).toEqual(expected);
       return expected;

@@ -33,7 +33,12 @@ export class SqlAssessmentStore implements AssessmentStore {
   }
 
   async getAssessment(traceId: string, assessmentId: string): Promise<AssessmentRecord | undefined> {
-    const row = await this.db.selectFrom('assessments').selectAll().where('trace_id', '=', traceId).where('assessment_id', '=', assessmentId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('assessments')
+      .selectAll()
+      .where('trace_id', '=', traceId)
+      .where('assessment_id', '=', assessmentId)
+      .executeTakeFirst();
     return row ? toAssessmentRecord(row) : undefined;
   }
 
@@ -70,7 +75,8 @@ export class SqlAssessmentStore implements AssessmentStore {
       if (!row) return false;
       await tx.deleteFrom('assessments').where('assessment_id', '=', assessmentId).execute();
       // What it overrode is current again.
-      if (row.overrides !== null) await tx.updateTable('assessments').set({ valid: 1 }).where('trace_id', '=', traceId).where('assessment_id', '=', row.overrides).execute();
+      if (row.overrides !== null)
+        await tx.updateTable('assessments').set({ valid: 1 }).where('trace_id', '=', traceId).where('assessment_id', '=', row.overrides).execute();
       return true;
     });
   }

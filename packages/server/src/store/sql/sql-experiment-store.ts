@@ -97,10 +97,7 @@ export class SqlExperimentStore implements ExperimentStore {
     orderBy: OrderBy<ExperimentFilterEntity>[];
     page: PageRequest;
   }): Promise<Page<Experiment>> {
-    let q = this.db
-      .selectFrom('experiments as e')
-      .selectAll('e')
-      .where('e.lifecycle_stage', 'in', lifecycleStages(query.viewType));
+    let q = this.db.selectFrom('experiments as e').selectAll('e').where('e.lifecycle_stage', 'in', lifecycleStages(query.viewType));
     for (const c of query.filter) {
       q = q.where(() => this.compileClause(c));
     }
@@ -111,7 +108,10 @@ export class SqlExperimentStore implements ExperimentStore {
       q = q.orderBy(sql.ref(column), o.ascending ? 'asc' : 'desc');
     }
     if (!orderBy.some((o) => o.key === 'experiment_id')) q = q.orderBy('e.experiment_id', 'asc');
-    const rows = await q.limit(query.page.limit + 1).offset(query.page.offset).execute();
+    const rows = await q
+      .limit(query.page.limit + 1)
+      .offset(query.page.offset)
+      .execute();
     const hasMore = rows.length > query.page.limit;
     return { items: await this.hydrate(rows.slice(0, query.page.limit)), hasMore };
   }

@@ -77,11 +77,7 @@ export class SqlLoggedModelStore implements LoggedModelStore {
   }
 
   async deleteLoggedModel(modelId: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('logged_models')
-      .set({ lifecycle_stage: 'deleted', last_updated_timestamp_ms: now })
-      .where('model_id', '=', modelId)
-      .execute();
+    await this.db.updateTable('logged_models').set({ lifecycle_stage: 'deleted', last_updated_timestamp_ms: now }).where('model_id', '=', modelId).execute();
   }
 
   async setLoggedModelTags(modelId: string, tags: KeyValue[]): Promise<void> {

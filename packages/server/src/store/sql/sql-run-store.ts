@@ -358,7 +358,16 @@ export class SqlRunStore implements RunStore {
 }
 
 /** A stored metric row as a wire Metric (NaN restored, empty optional fields dropped). */
-export function toMetric(r: { key: string; value: number; timestamp: number; step: number; is_nan: number; model_id?: string; dataset_name?: string; dataset_digest?: string }): Metric {
+export function toMetric(r: {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}): Metric {
   const m: Metric = {
     key: r.key,
     value: Number(r.is_nan) ? NaN : Number(r.value),

@@ -43,7 +43,13 @@ export class SqlTraceLinkStore implements TraceLinkStore {
   }
 
   async listLinks(traceId: string, type: TraceLinkType): Promise<string[]> {
-    const rows = await this.db.selectFrom('trace_links').select('target_id').where('trace_id', '=', traceId).where('link_type', '=', type).orderBy('target_id').execute();
+    const rows = await this.db
+      .selectFrom('trace_links')
+      .select('target_id')
+      .where('trace_id', '=', traceId)
+      .where('link_type', '=', type)
+      .orderBy('target_id')
+      .execute();
     return rows.map((r) => r.target_id);
   }
 }

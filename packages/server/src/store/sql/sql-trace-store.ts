@@ -1,6 +1,21 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { ApiError, TRACE_TAGS } from '@loupe/protocol';
-import type { LlmCost, MetricPoint, SpanBatch, TraceMetricsQuery, SpanPageItem, SpanQuery, SpanRecord, TokenUsage, TraceInfoInput, TraceRecord, TraceSearch, TraceSearchPage, TraceState, TraceStore } from '../trace-store.js';
+import type {
+  LlmCost,
+  MetricPoint,
+  SpanBatch,
+  TraceMetricsQuery,
+  SpanPageItem,
+  SpanQuery,
+  SpanRecord,
+  TokenUsage,
+  TraceInfoInput,
+  TraceRecord,
+  TraceSearch,
+  TraceSearchPage,
+  TraceState,
+  TraceStore,
+} from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { compileSpanQuery } from './span-query-compiler.js';
 import { compileTraceMetrics } from './trace-metrics-compiler.js';
@@ -172,7 +187,12 @@ export class SqlTraceStore implements TraceStore {
       // that fails is each request written on its own, so a bad one fails alone.
       await sql`savepoint ingest_group`.execute(tx);
       try {
-        await ingestSpanBatches(tx, this.dialect, group.flatMap((r) => r.batches), experimentIdOf);
+        await ingestSpanBatches(
+          tx,
+          this.dialect,
+          group.flatMap((r) => r.batches),
+          experimentIdOf,
+        );
         await sql`release savepoint ingest_group`.execute(tx);
         return;
       } catch (err) {
@@ -206,7 +226,7 @@ export class SqlTraceStore implements TraceStore {
     const group: PendingIngest[] = [];
     const blocked = new Set(this.tracesInFlight);
     let spans = 0;
-    for (let i = 0; i < this.pendingIngests.length && (group.length === 0 || spans < MAX_GROUP_SPANS); ) {
+    for (let i = 0; i < this.pendingIngests.length && (group.length === 0 || spans < MAX_GROUP_SPANS);) {
       const next = this.pendingIngests[i] as PendingIngest;
       if (next.batches.some((b) => blocked.has(b.traceId))) {
         for (const b of next.batches) blocked.add(b.traceId);
@@ -220,7 +240,6 @@ export class SqlTraceStore implements TraceStore {
     for (const request of group) for (const b of request.batches) this.tracesInFlight.add(b.traceId);
     return group;
   }
-
 
   async upsertTraceInfo(info: TraceInfoInput): Promise<TraceRecord> {
     const experimentId = this.requireExperimentId(info.experimentId);
@@ -322,7 +341,9 @@ export class SqlTraceStore implements TraceStore {
       for (const part of chunks(ids)) {
         // Spans, tags and metadata have no foreign key (migration 0007): they are deleted here, with
         // their trace; assessments and links go by their foreign keys.
-        const keys = (await tx.selectFrom('traces').select('trace_key').where('experiment_id', '=', expId).where('trace_id', 'in', part).execute()).map((r) => Number(r.trace_key));
+        const keys = (await tx.selectFrom('traces').select('trace_key').where('experiment_id', '=', expId).where('trace_id', 'in', part).execute()).map((r) =>
+          Number(r.trace_key),
+        );
         if (keys.length === 0) continue;
         for (const table of ['spans', 'trace_tags', 'trace_metadata'] as const) await tx.deleteFrom(table).where('trace_key', 'in', keys).execute();
         const result = await tx.deleteFrom('traces').where('trace_key', 'in', keys).executeTakeFirst();
@@ -490,7 +511,18 @@ export class SqlTraceStore implements TraceStore {
     return { ...trace, trace_key: Number(trace.trace_key) };
   }
 
-  private upsertKeyValues(tx: Transaction<Database>, table: 'trace_tags' | 'trace_metadata', traceKey: number, values: Record<string, string>, overwrite: boolean): Promise<void> {
-    return upsertKeyValues(tx, table, Object.entries(values).map(([key, value]) => ({ trace_key: traceKey, key, value })), overwrite);
+  private upsertKeyValues(
+    tx: Transaction<Database>,
+    table: 'trace_tags' | 'trace_metadata',
+    traceKey: number,
+    values: Record<string, string>,
+    overwrite: boolean,
+  ): Promise<void> {
+    return upsertKeyValues(
+      tx,
+      table,
+      Object.entries(values).map(([key, value]) => ({ trace_key: traceKey, key, value })),
+      overwrite,
+    );
   }
 }

@@ -59,7 +59,16 @@ function spanValues(traceKey: number, s: SpanRecord): unknown[] {
 }
 
 /** Trace columns summed from its spans' usage and cost (unless the client's totals were written). */
-const USAGE_COLUMNS = ['input_tokens', 'output_tokens', 'total_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'input_cost', 'output_cost', 'total_cost'] as const;
+const USAGE_COLUMNS = [
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'cache_read_input_tokens',
+  'cache_creation_input_tokens',
+  'input_cost',
+  'output_cost',
+  'total_cost',
+] as const;
 
 /** Per-trace values of a batch's summary UPDATE (see {@link ingestPass}). */
 const SUMMARY_COLUMNS = [
@@ -88,7 +97,12 @@ export interface KeyValueRow {
  * @example
  * await upsertKeyValues(tx, 'trace_tags', [{ trace_key: 42, key: 'env', value: 'prod' }], true);
  */
-export async function upsertKeyValues(tx: Transaction<Database>, table: 'trace_tags' | 'trace_metadata', rows: KeyValueRow[], overwrite: boolean): Promise<void> {
+export async function upsertKeyValues(
+  tx: Transaction<Database>,
+  table: 'trace_tags' | 'trace_metadata',
+  rows: KeyValueRow[],
+  overwrite: boolean,
+): Promise<void> {
   for (const part of chunks(rows)) {
     await tx
       .insertInto(table)
@@ -133,7 +147,12 @@ export async function ingestSpanBatches(
   for (const pass of passes(batches)) await ingestPass(tx, dialect, pass, experimentIdOf);
 }
 
-async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batches: SpanBatch[], experimentIdOf: (experimentId: string) => number): Promise<void> {
+async function ingestPass(
+  tx: Transaction<Database>,
+  dialect: SqlDialect,
+  batches: SpanBatch[],
+  experimentIdOf: (experimentId: string) => number,
+): Promise<void> {
   const experimentOf = new Map(batches.map((b) => [b.traceId, experimentIdOf(b.experimentId)]));
   for (const part of chunks(batches)) {
     await tx
@@ -163,7 +182,11 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
     const rows = await tx
       .selectFrom('traces')
       .select(['trace_id', 'trace_key', 'experiment_id', 'finalized'])
-      .where('trace_id', 'in', part.map((b) => b.traceId))
+      .where(
+        'trace_id',
+        'in',
+        part.map((b) => b.traceId),
+      )
       .execute();
     for (const row of rows) {
       keyOf.set(row.trace_id, Number(row.trace_key));
@@ -187,7 +210,10 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
     rows: written.map((w) => spanValues(w.traceKey, w.span)),
     onConflict: 'update',
   });
-  await dialect.spanTextIndex?.noteWritten(tx, written.map((w) => ({ traceKey: w.traceKey, spanId: w.span.spanId })));
+  await dialect.spanTextIndex?.noteWritten(
+    tx,
+    written.map((w) => ({ traceKey: w.traceKey, spanId: w.span.spanId })),
+  );
 
   // Every trace's counters and, while not finalized, request time and root summary: one statement
   // per 200 traces, the per-trace values passed as one JSON parameter.
@@ -212,7 +238,8 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
     const totals = sql`select s.trace_key, count(*) as n, ${sql.join(USAGE_COLUMNS.map((c) => sql`sum(${sql.ref(`s.${c}`)}) as ${sql.ref(c)}`))}
       from spans s where s.trace_key in (${sql.join(keys)}) group by s.trace_key`;
     const usage = USAGE_COLUMNS.map(
-      (column) => sql`${sql.ref(column)} = case when v.has_usage = 1 and traces.usage_final = 0 then ${sql.ref(`u.${column}`)} else ${sql.ref(`traces.${column}`)} end`,
+      (column) =>
+        sql`${sql.ref(column)} = case when v.has_usage = 1 and traces.usage_final = 0 then ${sql.ref(`u.${column}`)} else ${sql.ref(`traces.${column}`)} end`,
     );
     await sql`update traces set
         span_count = u.n,
@@ -244,7 +271,12 @@ async function ingestPass(tx: Transaction<Database>, dialect: SqlDialect, batche
   // A linked-prompts tag that rode along as `mlflow.traceTag.mlflow.linkedPrompts` links prompts as the
   // tag API does (rare: one lookup per such trace).
   for (const traceId of linkedPrompts) {
-    const row = await tx.selectFrom('trace_tags').select('value').where('trace_key', '=', keyOf.get(traceId) as number).where('key', '=', TRACE_TAGS.linkedPrompts).executeTakeFirst();
+    const row = await tx
+      .selectFrom('trace_tags')
+      .select('value')
+      .where('trace_key', '=', keyOf.get(traceId) as number)
+      .where('key', '=', TRACE_TAGS.linkedPrompts)
+      .executeTakeFirst();
     await syncPromptLinks(tx, traceId, row?.value);
   }
 }

@@ -104,7 +104,10 @@ function textMatches(dialect: SqlDialect, c: Comparison<TraceFilterEntity>): Raw
   if (!candidates || !index) return undefined;
   const match = spanPredicate(dialect, c);
   // UNION ALL, not UNION: a UNION would merge in trace-id order and walk the whole span index for it.
-  const parts = [sql`select s.trace_key from spans s where ${index.candidateSpan(candidates)} and ${match}`, ...index.notIndexed().map((uncovered) => sql`select s.trace_key from spans s where ${uncovered} and ${match}`)];
+  const parts = [
+    sql`select s.trace_key from spans s where ${index.candidateSpan(candidates)} and ${match}`,
+    ...index.notIndexed().map((uncovered) => sql`select s.trace_key from spans s where ${uncovered} and ${match}`),
+  ];
   return sql.join(parts, sql` union all `);
 }
 
@@ -189,7 +192,9 @@ function sortKeys(query: TraceSearchQuery, joins: RawBuilder<unknown>[]): SortKe
   query.orderBy.forEach((o, i) => {
     if (o.entity === 'tag' || o.entity === 'metadata') {
       const alias = `o${i}`;
-      joins.push(sql`left join ${sql.table(KV_TABLES[o.entity])} ${sql.id(alias)} on ${sql.ref(`${alias}.trace_key`)} = t.trace_key and ${sql.ref(`${alias}.key`)} = ${o.key}`);
+      joins.push(
+        sql`left join ${sql.table(KV_TABLES[o.entity])} ${sql.id(alias)} on ${sql.ref(`${alias}.trace_key`)} = t.trace_key and ${sql.ref(`${alias}.key`)} = ${o.key}`,
+      );
       keys.push({ expr: sql`${sql.ref(`${alias}.value`)}`, ascending: o.ascending, nullable: true, numeric: false });
       return;
     }
@@ -217,7 +222,8 @@ function afterCursor(keys: SortKey[], cursor: TraceSearchCursor): RawBuilder<unk
     const v = cursor[i] ?? null;
     const beyond = sql.raw(k.ascending ? '>' : '<');
     let greater: RawBuilder<unknown> | undefined;
-    if (v === null) greater = undefined; // the last row had a null here: only rows tied on it (null too) can follow
+    if (v === null)
+      greater = undefined; // the last row had a null here: only rows tied on it (null too) can follow
     else greater = k.nullable ? sql`(${k.expr} is null or ${k.expr} ${beyond} ${v})` : sql`${k.expr} ${beyond} ${v}`;
     if (greater) alternatives.push(equalSoFar.length ? sql`(${sql.join([...equalSoFar, greater], sql` and `)})` : greater);
     equalSoFar.push(v === null ? sql`${k.expr} is null` : sql`${k.expr} = ${v}`);
@@ -239,7 +245,11 @@ function afterCursor(keys: SortKey[], cursor: TraceSearchCursor): RawBuilder<unk
  * const search = compileTraceSearch(dialect, query, { limit: 101 });
  * const { rows } = await search.query.execute(db);
  */
-export function compileTraceSearch(dialect: SqlDialect, query: TraceSearchQuery, page: { limit: number; offset?: number; after?: TraceSearchCursor }): CompiledTraceSearch {
+export function compileTraceSearch(
+  dialect: SqlDialect,
+  query: TraceSearchQuery,
+  page: { limit: number; offset?: number; after?: TraceSearchCursor },
+): CompiledTraceSearch {
   const where = [sql`t.experiment_id in (${sql.join(query.experimentIds)})`, ...query.filter.map((c) => clause(dialect, c, query.selective ?? new Set()))];
   const joins: RawBuilder<unknown>[] = [];
   const keys = sortKeys(query, joins);
@@ -249,7 +259,9 @@ export function compileTraceSearch(dialect: SqlDialect, query: TraceSearchQuery,
     return k.nullable ? [sql`case when ${k.expr} is null then 1 else 0 end`, sql`${k.expr} ${dir}`] : [sql`${k.expr} ${dir}`];
   });
   const selected = keys.map((k, i) => sql`${k.expr} as ${sql.id(`sort_${i}`)}`);
-  const query_ = sql<Selectable<TracesTable> & Record<string, unknown>>`select t.*, ${sql.join(selected)} from traces t ${sql.join(joins, sql` `)} where ${sql.join(where, sql` and `)}
+  const query_ = sql<
+    Selectable<TracesTable> & Record<string, unknown>
+  >`select t.*, ${sql.join(selected)} from traces t ${sql.join(joins, sql` `)} where ${sql.join(where, sql` and `)}
     order by ${sql.join(order)} limit ${page.limit} offset ${page.offset ?? 0}`;
   return {
     query: query_,

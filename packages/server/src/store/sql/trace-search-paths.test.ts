@@ -24,7 +24,16 @@ for (const backend of await testBackends()) {
           metadata: { 'mlflow.trace.session': `s-${Math.floor(i / 4)}` },
         });
         const assessments = new SqlAssessmentStore(fixture.db);
-        const feedback = { traceId: `tr-${String(i).padStart(4, '0')}`, kind: 'feedback' as const, sourceType: 'HUMAN' as const, sourceId: 'u', createTimeMs: i, lastUpdateTimeMs: i, metadata: {}, valid: true };
+        const feedback = {
+          traceId: `tr-${String(i).padStart(4, '0')}`,
+          kind: 'feedback' as const,
+          sourceType: 'HUMAN' as const,
+          sourceId: 'u',
+          createTimeMs: i,
+          lastUpdateTimeMs: i,
+          metadata: {},
+          valid: true,
+        };
         await assessments.createAssessment({ ...feedback, assessmentId: `a-${i}`, name: 'rating', value: String(i % 5) });
         await assessments.createAssessment({ ...feedback, assessmentId: `a-long-${i}`, name: 'note', value: JSON.stringify(long) });
         // Every seventh rating is overridden: the original must match no search.
@@ -50,14 +59,26 @@ for (const backend of await testBackends()) {
       ];
       for (const filter of filters) {
         const search = (store: SqlTraceStore, offset: number) =>
-          store.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { offset, limit: 4 } }).then((r) => r.items.map((t) => t.traceId));
+          store
+            .searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { offset, limit: 4 } })
+            .then((r) => r.items.map((t) => t.traceId));
         const expected = await search(walking, 0);
         expect(await search(driving, 0), filter).toEqual(expected);
         expect(await search(driving, 4), filter).toEqual(await search(walking, 4));
       }
-      const prod = await walking.searchTraces({ experimentIds: [exp], filter: parseTraceFilter("tag.env = 'prod'"), orderBy: [], page: { offset: 0, limit: 100 } });
+      const prod = await walking.searchTraces({
+        experimentIds: [exp],
+        filter: parseTraceFilter("tag.env = 'prod'"),
+        orderBy: [],
+        page: { offset: 0, limit: 100 },
+      });
       expect(prod.items.map((t) => t.traceId)).toEqual(Array.from({ length: 10 }, (_, k) => `tr-${String(27 - 3 * k).padStart(4, '0')}`));
-      const long = await driving.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(`tag.long = '${'v'.repeat(250)}1'`), orderBy: [], page: { offset: 0, limit: 100 } });
+      const long = await driving.searchTraces({
+        experimentIds: [exp],
+        filter: parseTraceFilter(`tag.long = '${'v'.repeat(250)}1'`),
+        orderBy: [],
+        page: { offset: 0, limit: 100 },
+      });
       expect(long.items).toHaveLength(15);
       // i % 5 == 0 and not overridden (i % 7 != 0): 5, 10, 15, 20, 25.
       const zero = await driving.searchTraces({ experimentIds: [exp], filter: parseTraceFilter("feedback.rating = '0'"), orderBy: [], page: { limit: 100 } });

@@ -10,7 +10,10 @@ export function ErrorBanner({ error, title = 'Something went wrong' }: { error: 
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApiRequestError ? error.errorCode : undefined;
   return (
-    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300">
+    <div
+      role="alert"
+      className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300"
+    >
       <span className="font-medium">{title}</span>
       {code ? <span className="ml-2 font-mono text-xs opacity-80">{code}</span> : null}
       <div className="mt-0.5 break-words">{message}</div>

@@ -43,7 +43,17 @@ export function TabLinks({ tabs, label }: { tabs: TabLink[]; label: string }) {
  * @example
  * <ButtonTabs label="Span" value={tab} onChange={setTab} tabs={[{ id: 'io', label: 'Inputs / Outputs' }]} />
  */
-export function ButtonTabs<T extends string>({ tabs, value, onChange, label }: { tabs: { id: T; label: string }[]; value: T; onChange: (id: T) => void; label: string }) {
+export function ButtonTabs<T extends string>({
+  tabs,
+  value,
+  onChange,
+  label,
+}: {
+  tabs: { id: T; label: string }[];
+  value: T;
+  onChange: (id: T) => void;
+  label: string;
+}) {
   return (
     <div role="tablist" aria-label={label} className="flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
       {tabs.map((t) => (

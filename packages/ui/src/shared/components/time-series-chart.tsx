@@ -64,7 +64,9 @@ export function TimeSeriesChart({
         x: {
           time: xKind === 'time',
           // Bars are centred on their bucket: leave half a bucket on each side so the edge ones show whole.
-          ...(hasBars && x.length > 1 ? { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min - (x[1]! - x[0]!) / 2, max + (x[1]! - x[0]!) / 2] } : {}),
+          ...(hasBars && x.length > 1
+            ? { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min - (x[1]! - x[0]!) / 2, max + (x[1]! - x[0]!) / 2] }
+            : {}),
         },
       },
       legend: { show: series.length > 1 },

@@ -53,10 +53,13 @@ export function artifactStoreContract(factory: ArtifactStoreFactory): void {
     it('writes a file from a Node stream, a web stream or a generator, and reads it back with its size', async () => {
       expect(await store.write('a/b/c.txt', text('hello'))).toEqual({ size: 5 });
       await store.write('web.bin', new Blob([Buffer.from([1, 2, 3])]).stream() as ReadableStream<Uint8Array>);
-      await store.write('gen.txt', (async function* () {
-        yield Buffer.from('x');
-        yield Buffer.from('yz');
-      })());
+      await store.write(
+        'gen.txt',
+        (async function* () {
+          yield Buffer.from('x');
+          yield Buffer.from('yz');
+        })(),
+      );
       expect((await store.read('a/b/c.txt'))?.size).toBe(5);
       expect(await readAll(store, 'a/b/c.txt')).toEqual(Buffer.from('hello'));
       expect(await readAll(store, 'web.bin')).toEqual(Buffer.from([1, 2, 3]));

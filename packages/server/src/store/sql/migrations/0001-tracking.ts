@@ -38,11 +38,7 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('artifact_uri', 'text', (c) => c.notNull())
     .addColumn('deleted_time', 'bigint')
     .execute();
-  await db.schema
-    .createIndex('runs_experiment_start')
-    .on('runs')
-    .columns(['experiment_id', 'lifecycle_stage', 'start_time'])
-    .execute();
+  await db.schema.createIndex('runs_experiment_start').on('runs').columns(['experiment_id', 'lifecycle_stage', 'start_time']).execute();
 
   for (const table of ['params', 'tags'] as const) {
     await db.schema
@@ -110,9 +106,7 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('input_tags_pk', ['run_uuid', 'dataset_uuid', 'key'])
-    .addForeignKeyConstraint('input_tags_input_fk', ['run_uuid', 'dataset_uuid'], 'run_inputs', ['run_uuid', 'dataset_uuid'], (c) =>
-      c.onDelete('cascade'),
-    )
+    .addForeignKeyConstraint('input_tags_input_fk', ['run_uuid', 'dataset_uuid'], 'run_inputs', ['run_uuid', 'dataset_uuid'], (c) => c.onDelete('cascade'))
     .execute();
 
   await db.schema

@@ -20,6 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('spans').addColumn('model_name', 'text').execute();
   await db.schema.alterTable('spans').addColumn('model_provider', 'text').execute();
   // 1 once StartTraceV3 brought the client's own totals (`mlflow.trace.tokenUsage` / `mlflow.trace.cost`): spans no longer change them.
-  await db.schema.alterTable('traces').addColumn('usage_final', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('traces')
+    .addColumn('usage_final', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('assessments').addColumn('value_number', 'double precision').execute();
 }

@@ -29,7 +29,9 @@ for (const backend of await testBackends()) {
 
     it('keys existing traces in time order and keeps their spans, tags, metadata, assessments and text index', async () => {
       // Rows as the previous schema held them: children keyed by the client's trace id.
-      await sql`insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values ('e', 'x', 'active', 1, 1)`.execute(db);
+      await sql`insert into experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) values ('e', 'x', 'active', 1, 1)`.execute(
+        db,
+      );
       const { rows } = await sql<{ id: number }>`select experiment_id as id from experiments`.execute(db);
       const exp = Number(rows[0]?.id);
       // The newer trace is inserted first: keys must follow time, not insertion.
@@ -37,10 +39,14 @@ for (const backend of await testBackends()) {
         ['tr-b', 2000],
         ['tr-a', 1000],
       ] as const) {
-        await sql`insert into traces (trace_id, experiment_id, request_time_ms, state, span_count, finalized) values (${id}, ${exp}, ${time}, 'OK', 2, 1)`.execute(db);
+        await sql`insert into traces (trace_id, experiment_id, request_time_ms, state, span_count, finalized) values (${id}, ${exp}, ${time}, 'OK', 2, 1)`.execute(
+          db,
+        );
         for (const span of ['s1', 's2']) {
           await sql`insert into spans (trace_id, span_id, parent_span_id, name, type, status, start_time_us, content, input_tokens)
-            values (${id}, ${`${id}-${span}`}, ${span === 's1' ? null : `${id}-s1`}, ${span}, 'LLM', 'OK', ${time * 1000}, ${`{"text":"hello from ${id}"}`}, 5)`.execute(db);
+            values (${id}, ${`${id}-${span}`}, ${span === 's1' ? null : `${id}-s1`}, ${span}, 'LLM', 'OK', ${time * 1000}, ${`{"text":"hello from ${id}"}`}, 5)`.execute(
+            db,
+          );
         }
         await sql`insert into trace_tags (trace_id, key, value) values (${id}, 'env', ${`env-${id}`})`.execute(db);
         await sql`insert into trace_metadata (trace_id, key, value) values (${id}, 'mlflow.trace.session', ${`sess-${id}`})`.execute(db);
@@ -85,7 +91,15 @@ for (const backend of await testBackends()) {
       const c = await db.selectFrom('traces').select('trace_key').where('trace_id', '=', 'tr-c').executeTakeFirstOrThrow();
       expect(Number(c.trace_key)).toBeGreaterThan(Number(keys[1]?.trace_key));
       expect(await store.deleteTraces(String(exp), { traceIds: ['tr-a'] })).toBe(1);
-      const count = async (table: 'spans' | 'trace_tags' | 'trace_metadata') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async (table: 'spans' | 'trace_tags' | 'trace_metadata') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       expect([await count('spans'), await count('trace_tags'), await count('trace_metadata')]).toEqual([3, 1, 1]);
       expect((await db.selectFrom('assessments').select('trace_id').execute()).map((a) => a.trace_id)).toEqual(['tr-b']);
     });

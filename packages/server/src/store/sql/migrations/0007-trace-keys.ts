@@ -81,7 +81,9 @@ async function childTables(db: Kysely<unknown>, keyType: string): Promise<void> 
   await sql`create table spans_new (trace_key ${sql.raw(keyType)} not null, ${sql.raw(SPAN_DDL)},
     constraint spans_key_pk primary key (trace_key, span_id))`.execute(db);
   for (const table of ['trace_tags', 'trace_metadata'] as const) {
-    await sql`create table ${sql.raw(`${table}_new`)} (trace_key ${sql.raw(keyType)} not null, key text not null, value text not null, constraint ${sql.raw(`${table}_key_pk`)} primary key (trace_key, key))`.execute(db);
+    await sql`create table ${sql.raw(`${table}_new`)} (trace_key ${sql.raw(keyType)} not null, key text not null, value text not null, constraint ${sql.raw(`${table}_key_pk`)} primary key (trace_key, key))`.execute(
+      db,
+    );
   }
 }
 

@@ -8,7 +8,23 @@ import { TextInput } from '../../../shared/components/text-input';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useExperimentMutations, useExperiments } from '../hooks/use-experiments';
 
-function NameDialog({ title, initial, open, onClose, onSubmit, pending, error }: { title: string; initial: string; open: boolean; onClose: () => void; onSubmit: (name: string) => void; pending: boolean; error: unknown }) {
+function NameDialog({
+  title,
+  initial,
+  open,
+  onClose,
+  onSubmit,
+  pending,
+  error,
+}: {
+  title: string;
+  initial: string;
+  open: boolean;
+  onClose: () => void;
+  onSubmit: (name: string) => void;
+  pending: boolean;
+  error: unknown;
+}) {
   const [name, setName] = useState(initial);
   return (
     <Dialog open={open} title={title} onClose={onClose}>
@@ -72,7 +88,8 @@ function ExperimentRow({ experiment, deleted }: { experiment: Experiment; delete
                 variant="ghost"
                 aria-label={`Delete ${experiment.name}`}
                 onClick={() => {
-                  if (window.confirm(`Delete experiment "${experiment.name}"? Its runs are deleted with it; you can restore it later.`)) remove.mutate(experiment.experiment_id);
+                  if (window.confirm(`Delete experiment "${experiment.name}"? Its runs are deleted with it; you can restore it later.`))
+                    remove.mutate(experiment.experiment_id);
                 }}
               >
                 Delete
@@ -125,7 +142,14 @@ export function ExperimentListPage() {
       <div className="mb-4 flex items-center gap-3">
         <h1 className="text-xl font-semibold tracking-tight">Experiments</h1>
         <div className="ml-auto flex items-center gap-2">
-          <TextInput type="search" placeholder="Search by name" aria-label="Search experiments" value={search} onChange={(e) => update('q', e.target.value)} className="w-64" />
+          <TextInput
+            type="search"
+            placeholder="Search by name"
+            aria-label="Search experiments"
+            value={search}
+            onChange={(e) => update('q', e.target.value)}
+            className="w-64"
+          />
           <label className="flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
             <input type="checkbox" checked={viewType === 'DELETED_ONLY'} onChange={(e) => update('deleted', e.target.checked ? '1' : null)} />
             Deleted
@@ -139,7 +163,10 @@ export function ExperimentListPage() {
       {experiments.isPending ? (
         <Spinner label="Loading experiments" />
       ) : experiments.data && experiments.data.length === 0 ? (
-        <EmptyState title={search ? 'No experiment matches' : viewType === 'DELETED_ONLY' ? 'No deleted experiments' : 'No experiments yet'} hint="Create one here, or log to Loupe with MLflow's clients: mlflow.set_experiment('name')." />
+        <EmptyState
+          title={search ? 'No experiment matches' : viewType === 'DELETED_ONLY' ? 'No deleted experiments' : 'No experiments yet'}
+          hint="Create one here, or log to Loupe with MLflow's clients: mlflow.set_experiment('name')."
+        />
       ) : (
         <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           <table className="w-full text-sm">
@@ -155,7 +182,9 @@ export function ExperimentListPage() {
               </tr>
             </thead>
             <tbody>
-              {experiments.data?.map((e) => <ExperimentRow key={e.experiment_id} experiment={e} deleted={viewType === 'DELETED_ONLY'} />)}
+              {experiments.data?.map((e) => (
+                <ExperimentRow key={e.experiment_id} experiment={e} deleted={viewType === 'DELETED_ONLY'} />
+              ))}
             </tbody>
           </table>
         </div>

@@ -55,7 +55,8 @@ export function useExperiments(search: string, viewType: ViewType) {
 export function useExperiment(id: string) {
   return useQuery({
     queryKey: experimentKeys.one(id),
-    queryFn: async ({ signal }) => (await apiRequest<{ experiment: Experiment }>('GET', '2.0/mlflow/experiments/get', { query: { experiment_id: id }, signal })).experiment,
+    queryFn: async ({ signal }) =>
+      (await apiRequest<{ experiment: Experiment }>('GET', '2.0/mlflow/experiments/get', { query: { experiment_id: id }, signal })).experiment,
   });
 }
 
@@ -75,7 +76,8 @@ export function useExperimentMutations() {
       onSuccess,
     }),
     rename: useMutation({
-      mutationFn: ({ id, name }: { id: string; name: string }) => apiRequest('POST', '2.0/mlflow/experiments/update', { body: { experiment_id: id, new_name: name } }),
+      mutationFn: ({ id, name }: { id: string; name: string }) =>
+        apiRequest('POST', '2.0/mlflow/experiments/update', { body: { experiment_id: id, new_name: name } }),
       onSuccess,
     }),
     remove: useMutation({

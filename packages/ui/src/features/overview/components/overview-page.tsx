@@ -32,7 +32,12 @@ function useOverviewData(experimentId: string, range: OverviewRange, now: number
   const buckets = useMemo(() => bucketStarts(range, now), [range, now]);
   const start = buckets[0] ?? now - range.rangeMs;
   const interval = range.intervalSeconds;
-  const q = (metricName: string, aggregations: TraceMetricQuery['aggregations'], extra: Partial<TraceMetricQuery> = {}) => ({ metricName, aggregations, intervalSeconds: interval, ...extra });
+  const q = (metricName: string, aggregations: TraceMetricQuery['aggregations'], extra: Partial<TraceMetricQuery> = {}) => ({
+    metricName,
+    aggregations,
+    intervalSeconds: interval,
+    ...extra,
+  });
   const traces = useTraceMetric(experimentId, q('trace_count', COUNT), start, now);
   const errors = useTraceMetric(experimentId, q('trace_count', COUNT, { filters: ["trace.status = 'ERROR'"] }), start, now);
   const latency = useTraceMetric(experimentId, q('latency', PERCENTILES), start, now);
@@ -130,12 +135,17 @@ function OverviewCharts({ experimentId, range }: { experimentId: string; range: 
         <Stat label="Traces" value={formatCount(totalTraces)} />
         <Stat label="Error rate" value={totalTraces ? fmtPct((100 * totalErrors) / totalTraces) : '—'} hint={`${formatCount(totalErrors)} errors`} />
         <Stat label="Latency p50 / p95" value={`${formatDuration(d.overallP50)} / ${formatDuration(d.overallP95)}`} />
-        <Stat label="Tokens" value={formatCount(sumSeries(d.inputTokens) + sumSeries(d.outputTokens), true)} hint={`${formatCount(sumSeries(d.inputTokens), true)} in · ${formatCount(sumSeries(d.outputTokens), true)} out`} />
+        <Stat
+          label="Tokens"
+          value={formatCount(sumSeries(d.inputTokens) + sumSeries(d.outputTokens), true)}
+          hint={`${formatCount(sumSeries(d.inputTokens), true)} in · ${formatCount(sumSeries(d.outputTokens), true)} out`}
+        />
         <Stat label="Cost" value={formatCost(sumSeries(d.cost))} />
       </div>
       {!d.error && d.loaded && totalTraces === 0 ? (
         <p className="rounded-md border border-dashed border-zinc-300 px-3 py-2 text-sm text-zinc-500 dark:border-zinc-700">
-          No traces in this time range. Send spans to <code className="font-mono">/v1/traces</code> (OTLP) or trace with MLflow&apos;s clients, or pick a longer range.
+          No traces in this time range. Send spans to <code className="font-mono">/v1/traces</code> (OTLP) or trace with MLflow&apos;s clients, or pick a longer
+          range.
         </p>
       ) : null}
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">

@@ -7,10 +7,27 @@ import { JsonView } from '../../traces/components/json-view';
 import { useArtifactList, useArtifactText } from '../hooks/use-runs';
 import { artifactKind } from '../lib/artifact-kind';
 
-function Folder({ runId, path, depth, selected, onSelect }: { runId: string; path: string; depth: number; selected: string | undefined; onSelect: (f: FileInfo) => void }) {
+function Folder({
+  runId,
+  path,
+  depth,
+  selected,
+  onSelect,
+}: {
+  runId: string;
+  path: string;
+  depth: number;
+  selected: string | undefined;
+  onSelect: (f: FileInfo) => void;
+}) {
   const list = useArtifactList(runId, path);
   const [open, setOpen] = useState<Set<string>>(new Set());
-  if (list.isPending) return <div style={{ paddingLeft: 8 + depth * 14 }} className="py-1"><Spinner label="Loading" /></div>;
+  if (list.isPending)
+    return (
+      <div style={{ paddingLeft: 8 + depth * 14 }} className="py-1">
+        <Spinner label="Loading" />
+      </div>
+    );
   if (list.error) return <ErrorBanner error={list.error} title="Artifacts could not be listed" />;
   const files = [...(list.data ?? [])].sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || a.path.localeCompare(b.path));
   return (
@@ -29,7 +46,9 @@ function Folder({ runId, path, depth, selected, onSelect }: { runId: string; pat
               style={{ paddingLeft: 8 + depth * 14 }}
               className={`flex w-full items-center gap-1.5 py-1 pr-2 text-left text-[13px] ${selected === f.path ? 'bg-indigo-50 dark:bg-indigo-500/15' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/50'}`}
             >
-              <span aria-hidden className="w-3 text-zinc-400">{f.is_dir ? (isOpen ? '▾' : '▸') : ''}</span>
+              <span aria-hidden className="w-3 text-zinc-400">
+                {f.is_dir ? (isOpen ? '▾' : '▸') : ''}
+              </span>
               <svg viewBox="0 0 20 20" fill="currentColor" className={`size-3.5 shrink-0 ${f.is_dir ? 'text-amber-500' : 'text-zinc-400'}`} aria-hidden>
                 {f.is_dir ? <path d="M2 5a2 2 0 012-2h4l2 2h6a2 2 0 012 2v8a2 2 0 01-2 2H4a2 2 0 01-2-2z" /> : <path d="M5 2h7l4 4v12H5zM12 2v4h4" />}
               </svg>
@@ -57,7 +76,13 @@ function Preview({ runId, file }: { runId: string; file: FileInfo }) {
           Download
         </a>
       </div>
-      {kind === 'image' ? <img src={url} alt={file.path} className="max-h-[70vh] min-w-24 max-w-full self-start rounded border border-zinc-200 bg-white object-contain dark:border-zinc-700" /> : null}
+      {kind === 'image' ? (
+        <img
+          src={url}
+          alt={file.path}
+          className="max-h-[70vh] min-w-24 max-w-full self-start rounded border border-zinc-200 bg-white object-contain dark:border-zinc-700"
+        />
+      ) : null}
       {kind === 'json' || kind === 'text' ? (
         text.isPending ? (
           <Spinner label="Loading file" />
@@ -66,7 +91,10 @@ function Preview({ runId, file }: { runId: string; file: FileInfo }) {
         ) : kind === 'json' ? (
           <JsonView label="File" value={text.data} />
         ) : (
-          <pre aria-label="File" className="max-h-[70vh] overflow-auto rounded-md border border-zinc-200 bg-zinc-50 p-3 font-mono text-xs whitespace-pre-wrap dark:border-zinc-800 dark:bg-zinc-950">
+          <pre
+            aria-label="File"
+            className="max-h-[70vh] overflow-auto rounded-md border border-zinc-200 bg-zinc-50 p-3 font-mono text-xs whitespace-pre-wrap dark:border-zinc-800 dark:bg-zinc-950"
+          >
             {text.data}
           </pre>
         )
@@ -86,13 +114,16 @@ function Preview({ runId, file }: { runId: string; file: FileInfo }) {
 export function ArtifactBrowser({ runId }: { runId: string }) {
   const root = useArtifactList(runId, '');
   const [file, setFile] = useState<FileInfo | undefined>();
-  if (!root.isPending && !root.error && (root.data ?? []).length === 0) return <EmptyState title="No artifacts" hint="Log files with mlflow.log_artifact() or log_text()." />;
+  if (!root.isPending && !root.error && (root.data ?? []).length === 0)
+    return <EmptyState title="No artifacts" hint="Log files with mlflow.log_artifact() or log_text()." />;
   return (
     <div className="grid min-h-[24rem] grid-cols-[18rem_minmax(0,1fr)] gap-4">
       <div className="overflow-auto rounded-lg border border-zinc-200 bg-white py-1 dark:border-zinc-800 dark:bg-zinc-900">
         <Folder runId={runId} path="" depth={0} selected={file?.path} onSelect={setFile} />
       </div>
-      <div className="min-w-0 rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">{file ? <Preview runId={runId} file={file} /> : <p className="text-sm text-zinc-500">Choose a file to preview it.</p>}</div>
+      <div className="min-w-0 rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
+        {file ? <Preview runId={runId} file={file} /> : <p className="text-sm text-zinc-500">Choose a file to preview it.</p>}
+      </div>
     </div>
   );
 }

@@ -35,7 +35,9 @@ export function ParamDiffTable({ runs, experimentId }: { runs: Run[]; experiment
     <section aria-label="Param differences" className="overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex items-center gap-3 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
         <h2 className="text-xs font-semibold text-zinc-500 uppercase">Params</h2>
-        <span className="text-xs text-zinc-500">{diff.filter((d) => d.differs).length} of {diff.length} differ</span>
+        <span className="text-xs text-zinc-500">
+          {diff.filter((d) => d.differs).length} of {diff.length} differ
+        </span>
         <label className="ml-auto flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
           <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} /> Only differences
         </label>

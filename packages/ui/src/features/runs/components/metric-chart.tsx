@@ -25,10 +25,41 @@ export const X_AXES: { id: MetricXAxis; label: string }[] = [
  * @example
  * <MetricChart metric="loss" histories={[points]} labels={['run-1']} axis="step" />
  */
-export function MetricChart({ metric, histories, labels, axis, loading, error }: { metric: string; histories: Metric[][] | undefined; labels: string[]; axis: MetricXAxis; loading?: boolean; error?: unknown }) {
+export function MetricChart({
+  metric,
+  histories,
+  labels,
+  axis,
+  loading,
+  error,
+}: {
+  metric: string;
+  histories: Metric[][] | undefined;
+  labels: string[];
+  axis: MetricXAxis;
+  loading?: boolean;
+  error?: unknown;
+}) {
   const data = useMemo(() => (histories ? alignHistories(histories, axis) : undefined), [histories, axis]);
-  const series = useMemo(() => (data ? data.series.map((values, i) => ({ label: labels[i] ?? `run ${i + 1}`, values, color: CHART_COLORS[i % CHART_COLORS.length]! })) : []), [data, labels]);
+  const series = useMemo(
+    () => (data ? data.series.map((values, i) => ({ label: labels[i] ?? `run ${i + 1}`, values, color: CHART_COLORS[i % CHART_COLORS.length]! })) : []),
+    [data, labels],
+  );
   if (error) return <ErrorBanner error={error} title={`${metric} could not be loaded`} />;
-  if (loading || !data) return <div className="rounded-lg border border-zinc-200 p-6 dark:border-zinc-800"><Spinner label={`Loading ${metric}`} /></div>;
-  return <TimeSeriesChart title={metric} x={data.x} series={series} xKind={axis === 'time' ? 'time' : 'number'} xLabel={X_AXES.find((a) => a.id === axis)?.label} yFormat={yFormat} />;
+  if (loading || !data)
+    return (
+      <div className="rounded-lg border border-zinc-200 p-6 dark:border-zinc-800">
+        <Spinner label={`Loading ${metric}`} />
+      </div>
+    );
+  return (
+    <TimeSeriesChart
+      title={metric}
+      x={data.x}
+      series={series}
+      xKind={axis === 'time' ? 'time' : 'number'}
+      xLabel={X_AXES.find((a) => a.id === axis)?.label}
+      yFormat={yFormat}
+    />
+  );
 }

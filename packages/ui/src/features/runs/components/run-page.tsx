@@ -67,7 +67,11 @@ function Overview({ run }: { run: Run }) {
       </Card>
       <div className="flex flex-col gap-4">
         <Card title={`Metrics (${metrics.length})`}>
-          {metrics.length ? <KeyValueTable label="Latest metrics" rows={metrics.map((m) => [m.key, <span className="tabular-nums">{formatMetric(m.value)}</span>])} /> : <p className="text-sm text-zinc-400">No metrics</p>}
+          {metrics.length ? (
+            <KeyValueTable label="Latest metrics" rows={metrics.map((m) => [m.key, <span className="tabular-nums">{formatMetric(m.value)}</span>])} />
+          ) : (
+            <p className="text-sm text-zinc-400">No metrics</p>
+          )}
         </Card>
         <Card title="Tags">
           <RunTags runId={run.info.run_id} tags={tags.filter((t) => !isSystemTag(t.key))} />
@@ -79,7 +83,9 @@ function Overview({ run }: { run: Run }) {
 
 function Params({ run }: { run: Run }) {
   const [q, setQ] = useState('');
-  const params = (run.data.params ?? []).filter((p) => !q || p.key.toLowerCase().includes(q.toLowerCase()) || p.value.toLowerCase().includes(q.toLowerCase())).sort((a, b) => a.key.localeCompare(b.key));
+  const params = (run.data.params ?? [])
+    .filter((p) => !q || p.key.toLowerCase().includes(q.toLowerCase()) || p.value.toLowerCase().includes(q.toLowerCase()))
+    .sort((a, b) => a.key.localeCompare(b.key));
   return (
     <Card title={`Params (${run.data.params?.length ?? 0})`}>
       <TextInput type="search" aria-label="Search params" placeholder="Search params" value={q} onChange={(e) => setQ(e.target.value)} className="mb-2 w-64" />
@@ -103,7 +109,12 @@ function Metrics({ run }: { run: Run }) {
     <div className="flex flex-col gap-3">
       <label className="flex items-center gap-2 self-end text-sm text-zinc-600 dark:text-zinc-400">
         X axis
-        <select aria-label="X axis" value={axis} onChange={(e) => setAxis(e.target.value as MetricXAxis)} className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+        <select
+          aria-label="X axis"
+          value={axis}
+          onChange={(e) => setAxis(e.target.value as MetricXAxis)}
+          className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        >
           {X_AXES.map((a) => (
             <option key={a.id} value={a.id}>
               {a.label}

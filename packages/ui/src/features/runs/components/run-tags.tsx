@@ -32,7 +32,14 @@ export function RunTags({ runId, tags }: { runId: string; tags: { key: string; v
               </th>
               <td className="py-1.5">
                 {editing === t.key ? (
-                  <TextInput aria-label={`Value of tag ${t.key}`} value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && save()} className="h-7 w-full text-xs" autoFocus />
+                  <TextInput
+                    aria-label={`Value of tag ${t.key}`}
+                    value={value}
+                    onChange={(e) => setValue(e.target.value)}
+                    onKeyDown={(e) => e.key === 'Enter' && save()}
+                    className="h-7 w-full text-xs"
+                    autoFocus
+                  />
                 ) : (
                   <span className="break-all">{t.value}</span>
                 )}
@@ -86,7 +93,7 @@ export function RunTags({ runId, tags }: { runId: string; tags: { key: string; v
           </Button>
         </div>
       )}
-      {setTag.error ?? deleteTag.error ? <ErrorBanner error={setTag.error ?? deleteTag.error} title="Tag not saved" /> : null}
+      {(setTag.error ?? deleteTag.error) ? <ErrorBanner error={setTag.error ?? deleteTag.error} title="Tag not saved" /> : null}
     </div>
   );
 }

@@ -49,7 +49,12 @@ export function RunsComparePage() {
             <h2 className="text-sm font-semibold">Metric charts</h2>
             <label className="ml-auto flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
               X axis
-              <select aria-label="X axis" value={axis} onChange={(e) => setAxis(e.target.value as MetricXAxis)} className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+              <select
+                aria-label="X axis"
+                value={axis}
+                onChange={(e) => setAxis(e.target.value as MetricXAxis)}
+                className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+              >
                 {X_AXES.map((a) => (
                   <option key={a.id} value={a.id}>
                     {a.label}

@@ -49,12 +49,16 @@ export function RunsPage() {
     return runFilterFields({ metrics: new Set(keys.metrics), params: paramValues, tags: tagValues });
   }, [runs, keys]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const toggle = useCallback((id: string) => setSelected((s) => {
-    const next = new Set(s);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    return next;
-  }), []);
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((s) => {
+        const next = new Set(s);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    [],
+  );
   const navigate = useNavigate();
   const set = (key: string, value: string) =>
     setParams(
@@ -72,22 +76,47 @@ export function RunsPage() {
   return (
     <div className="flex h-full min-h-0 flex-col gap-3 p-4">
       <div className="flex items-start gap-2">
-        <FilterInput label="Filter runs" placeholder="metrics.accuracy > 0.9 AND params.lr = '0.01'" value={filter} fields={fields} validate={checkRunFilter} onApply={(f) => set('filter', f)} />
-        <Button variant="primary" disabled={selected.size < 2} onClick={() => navigate(`/experiments/${experimentId}/runs/compare?runs=${[...selected].join(',')}`)}>
+        <FilterInput
+          label="Filter runs"
+          placeholder="metrics.accuracy > 0.9 AND params.lr = '0.01'"
+          value={filter}
+          fields={fields}
+          validate={checkRunFilter}
+          onApply={(f) => set('filter', f)}
+        />
+        <Button
+          variant="primary"
+          disabled={selected.size < 2}
+          onClick={() => navigate(`/experiments/${experimentId}/runs/compare?runs=${[...selected].join(',')}`)}
+        >
           Compare {selected.size >= 2 ? `(${selected.size})` : ''}
         </Button>
       </div>
       <div className="text-xs text-zinc-500" aria-live="polite">
-        {search.isFetching && !isFetchingNextPage ? 'Loading…' : `${runs.length.toLocaleString('en-US')}${hasNextPage ? '+' : ''} run${runs.length === 1 ? '' : 's'}`}
+        {search.isFetching && !isFetchingNextPage
+          ? 'Loading…'
+          : `${runs.length.toLocaleString('en-US')}${hasNextPage ? '+' : ''} run${runs.length === 1 ? '' : 's'}`}
         {selected.size ? ` · ${selected.size} selected` : ''}
       </div>
       {search.error ? <ErrorBanner error={search.error} title="Search failed" /> : null}
       {search.isPending ? (
         <Spinner label="Loading runs" />
       ) : runs.length === 0 ? (
-        <EmptyState title={filter ? 'No run matches this filter' : 'No runs yet'} hint="Log runs with MLflow's clients: mlflow.start_run(), log_param, log_metric." />
+        <EmptyState
+          title={filter ? 'No run matches this filter' : 'No runs yet'}
+          hint="Log runs with MLflow's clients: mlflow.start_run(), log_param, log_metric."
+        />
       ) : (
-        <RunsTable experimentId={experimentId} runs={runs} keys={keys} orderBy={orderBy} onOrderBy={(o) => set('order', o)} selected={selected} onToggle={toggle} onEndReached={onEndReached} />
+        <RunsTable
+          experimentId={experimentId}
+          runs={runs}
+          keys={keys}
+          orderBy={orderBy}
+          onOrderBy={(o) => set('order', o)}
+          selected={selected}
+          onToggle={toggle}
+          onEndReached={onEndReached}
+        />
       )}
     </div>
   );

@@ -56,11 +56,21 @@ export function RunsTable({
   const rows = table.getRowModel().rows;
   const navigate = useNavigate();
   return (
-    <div ref={scroller} role="table" aria-label="Runs" aria-rowcount={runs.length + 1} className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <div
+      ref={scroller}
+      role="table"
+      aria-label="Runs"
+      aria-rowcount={runs.length + 1}
+      className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <div role="rowgroup" className="sticky top-0 z-10 min-w-max border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
         <div className="grid min-w-max text-[10px] font-semibold tracking-wide text-zinc-400 uppercase" style={{ gridTemplateColumns: template }} aria-hidden>
           {groups.map((g, i) => (
-            <div key={i} style={{ gridColumn: `span ${g.span}` }} className={`px-3 pt-1.5 ${g.group !== 'Run' ? 'border-l border-zinc-200 dark:border-zinc-800' : ''}`}>
+            <div
+              key={i}
+              style={{ gridColumn: `span ${g.span}` }}
+              className={`px-3 pt-1.5 ${g.group !== 'Run' ? 'border-l border-zinc-200 dark:border-zinc-800' : ''}`}
+            >
               {g.group !== 'Run' ? g.group : ''}
             </div>
           ))}
@@ -70,9 +80,19 @@ export function RunsTable({
             const key = (h.column.columnDef.meta as { sortKey?: string }).sortKey;
             const active = key === sortKey;
             return (
-              <div role="columnheader" key={h.id} aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined} className="truncate px-3 py-1.5 text-left text-xs font-medium text-zinc-600 dark:text-zinc-300" title={String(h.column.columnDef.header ?? '')}>
+              <div
+                role="columnheader"
+                key={h.id}
+                aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined}
+                className="truncate px-3 py-1.5 text-left text-xs font-medium text-zinc-600 dark:text-zinc-300"
+                title={String(h.column.columnDef.header ?? '')}
+              >
                 {key ? (
-                  <button type="button" onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)} className="inline-flex max-w-full items-center gap-1 hover:text-zinc-900 dark:hover:text-white">
+                  <button
+                    type="button"
+                    onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)}
+                    className="inline-flex max-w-full items-center gap-1 hover:text-zinc-900 dark:hover:text-white"
+                  >
                     <span className="truncate">{flexRender(h.column.columnDef.header, h.getContext())}</span>
                     <span aria-hidden className={active ? '' : 'opacity-30'}>
                       {active && sortDir === 'ASC' ? '▲' : '▼'}

@@ -26,7 +26,13 @@ export function useRunSearch(experimentId: string, filter: string, orderBy: stri
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
       apiRequest<{ runs?: Run[]; next_page_token?: string }>('POST', '2.0/mlflow/runs/search', {
-        body: { experiment_ids: [experimentId], max_results: 200, order_by: [orderBy], ...(filter ? { filter } : {}), ...(pageParam ? { page_token: pageParam } : {}) },
+        body: {
+          experiment_ids: [experimentId],
+          max_results: 200,
+          order_by: [orderBy],
+          ...(filter ? { filter } : {}),
+          ...(pageParam ? { page_token: pageParam } : {}),
+        },
         signal,
       }),
     getNextPageParam: (last) => last.next_page_token,
@@ -59,7 +65,8 @@ export function useRuns(runIds: readonly string[]) {
   return useQueries({
     queries: runIds.map((id) => ({
       queryKey: runKeysOf.one(id),
-      queryFn: async ({ signal }: { signal: AbortSignal }) => (await apiRequest<{ run: Run }>('GET', '2.0/mlflow/runs/get', { query: { run_id: id }, signal })).run,
+      queryFn: async ({ signal }: { signal: AbortSignal }) =>
+        (await apiRequest<{ run: Run }>('GET', '2.0/mlflow/runs/get', { query: { run_id: id }, signal })).run,
     })),
   });
 }
@@ -73,7 +80,8 @@ export function useRuns(runIds: readonly string[]) {
 export function useMetricHistory(runId: string, key: string) {
   return useQuery({
     queryKey: ['metric-history', runId, key],
-    queryFn: async ({ signal }) => (await apiRequest<{ metrics?: Metric[] }>('GET', '2.0/mlflow/metrics/get-history', { query: { run_id: runId, metric_key: key }, signal })).metrics ?? [],
+    queryFn: async ({ signal }) =>
+      (await apiRequest<{ metrics?: Metric[] }>('GET', '2.0/mlflow/metrics/get-history', { query: { run_id: runId, metric_key: key }, signal })).metrics ?? [],
   });
 }
 
@@ -88,7 +96,10 @@ export function useBulkMetric(runIds: readonly string[], key: string) {
   return useQuery({
     queryKey: ['metric-bulk', runIds, key],
     queryFn: async ({ signal }) => {
-      const res = await apiRequest<{ metrics?: Metric[] }>('GET', '2.0/mlflow/metrics/get-history-bulk-interval', { query: { run_ids: runIds, metric_key: key, max_results: 1000 }, signal });
+      const res = await apiRequest<{ metrics?: Metric[] }>('GET', '2.0/mlflow/metrics/get-history-bulk-interval', {
+        query: { run_ids: runIds, metric_key: key, max_results: 1000 },
+        signal,
+      });
       return runIds.map((id) => (res.metrics ?? []).filter((m) => m.run_id === id));
     },
     enabled: runIds.length > 0,
@@ -105,7 +116,10 @@ export function useRunMutations(runId: string) {
   const qc = useQueryClient();
   const onSuccess = () => qc.invalidateQueries({ queryKey: runKeysOf.all });
   return {
-    setTag: useMutation({ mutationFn: ({ key, value }: { key: string; value: string }) => apiRequest('POST', '2.0/mlflow/runs/set-tag', { body: { run_id: runId, key, value } }), onSuccess }),
+    setTag: useMutation({
+      mutationFn: ({ key, value }: { key: string; value: string }) => apiRequest('POST', '2.0/mlflow/runs/set-tag', { body: { run_id: runId, key, value } }),
+      onSuccess,
+    }),
     deleteTag: useMutation({ mutationFn: (key: string) => apiRequest('POST', '2.0/mlflow/runs/delete-tag', { body: { run_id: runId, key } }), onSuccess }),
   };
 }
@@ -119,7 +133,9 @@ export function useRunMutations(runId: string) {
 export function useArtifactList(runId: string, path: string, enabled = true) {
   return useQuery({
     queryKey: ['artifacts', runId, path],
-    queryFn: async ({ signal }) => (await apiRequest<{ files?: FileInfo[] }>('GET', '2.0/mlflow/artifacts/list', { query: { run_id: runId, ...(path ? { path } : {}) }, signal })).files ?? [],
+    queryFn: async ({ signal }) =>
+      (await apiRequest<{ files?: FileInfo[] }>('GET', '2.0/mlflow/artifacts/list', { query: { run_id: runId, ...(path ? { path } : {}) }, signal })).files ??
+      [],
     enabled,
   });
 }

@@ -2,7 +2,30 @@
 export type ArtifactKind = 'image' | 'json' | 'text' | 'none';
 
 const IMAGE = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp']);
-const TEXT = new Set(['txt', 'log', 'md', 'csv', 'tsv', 'yaml', 'yml', 'py', 'toml', 'ini', 'cfg', 'html', 'xml', 'sh', 'js', 'ts', 'sql', 'jsonl', 'mlmodel', 'mlproject', 'requirements', 'lock']);
+const TEXT = new Set([
+  'txt',
+  'log',
+  'md',
+  'csv',
+  'tsv',
+  'yaml',
+  'yml',
+  'py',
+  'toml',
+  'ini',
+  'cfg',
+  'html',
+  'xml',
+  'sh',
+  'js',
+  'ts',
+  'sql',
+  'jsonl',
+  'mlmodel',
+  'mlproject',
+  'requirements',
+  'lock',
+]);
 /**
  * Text previews stop here; bigger files are downloaded.
  *

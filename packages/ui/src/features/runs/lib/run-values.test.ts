@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { alignHistories, paramDiff, runDuration, runKeys, runValue } from './run-values';
 
 const run = (id: string, params: Record<string, string>, metrics: Record<string, number>, tags: Record<string, string> = {}): Run => ({
-  info: { run_id: id, run_uuid: id, run_name: id, experiment_id: '1', user_id: 'u', status: 'FINISHED', start_time: 1000, end_time: 4000, artifact_uri: '', lifecycle_stage: 'active' },
+  info: {
+    run_id: id,
+    run_uuid: id,
+    run_name: id,
+    experiment_id: '1',
+    user_id: 'u',
+    status: 'FINISHED',
+    start_time: 1000,
+    end_time: 4000,
+    artifact_uri: '',
+    lifecycle_stage: 'active',
+  },
   data: {
     params: Object.entries(params).map(([key, value]) => ({ key, value })),
     metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: 0 })),
@@ -37,9 +48,21 @@ describe('run values', () => {
       { key: 'loss', value: 0.5, step: 2, timestamp: 12_000 },
     ];
     const h2 = [{ key: 'loss', value: 0.8, step: 1, timestamp: 50_000 }];
-    expect(alignHistories([h1, h2], 'step')).toEqual({ x: [0, 1, 2], series: [[1, null, 0.5], [null, 0.8, null]] });
+    expect(alignHistories([h1, h2], 'step')).toEqual({
+      x: [0, 1, 2],
+      series: [
+        [1, null, 0.5],
+        [null, 0.8, null],
+      ],
+    });
     expect(alignHistories([h1, h2], 'time').x).toEqual([10, 12, 50]);
-    expect(alignHistories([h1, h2], 'relative')).toEqual({ x: [0, 2], series: [[1, 0.5], [0.8, null]] });
+    expect(alignHistories([h1, h2], 'relative')).toEqual({
+      x: [0, 2],
+      series: [
+        [1, 0.5],
+        [0.8, null],
+      ],
+    });
   });
 
   it('measures duration', () => {

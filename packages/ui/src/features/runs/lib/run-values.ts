@@ -46,7 +46,8 @@ export function runKeys(runs: readonly Run[]): RunKeys {
  * runValue(run, 'metrics', 'loss'); // 0.12
  */
 export function runValue(run: Run, kind: 'metrics' | 'params' | 'tags', key: string): number | string | undefined {
-  const list = (kind === 'metrics' ? run.data.metrics : kind === 'params' ? run.data.params : run.data.tags) as { key: string; value: number | string }[] | undefined;
+  const list = (kind === 'metrics' ? run.data.metrics : kind === 'params' ? run.data.params : run.data.tags) as
+    { key: string; value: number | string }[] | undefined;
   return list?.find((x) => x.key === key)?.value;
 }
 

@@ -2,10 +2,29 @@ import { useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { INPUT_CLASS } from '../../../shared/components/text-input';
 import { applySuggestion, completeFilter, type FilterField, type Suggestion } from '../lib/filter-autocomplete';
 
-function SuggestionList({ id, label, suggestions, active, onPick, onHover }: { id: string; label: string; suggestions: Suggestion[]; active: number; onPick: (i: number) => void; onHover: (i: number) => void }) {
+function SuggestionList({
+  id,
+  label,
+  suggestions,
+  active,
+  onPick,
+  onHover,
+}: {
+  id: string;
+  label: string;
+  suggestions: Suggestion[];
+  active: number;
+  onPick: (i: number) => void;
+  onHover: (i: number) => void;
+}) {
   if (!suggestions.length) return null;
   return (
-    <ul id={id} role="listbox" aria-label={label} className="absolute z-20 mt-1 max-h-72 w-full min-w-80 overflow-auto rounded-md border border-zinc-200 bg-white py-1 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+    <ul
+      id={id}
+      role="listbox"
+      aria-label={label}
+      className="absolute z-20 mt-1 max-h-72 w-full min-w-80 overflow-auto rounded-md border border-zinc-200 bg-white py-1 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+    >
       {suggestions.map((s, i) => (
         <li
           key={`${s.kind}-${s.insert}`}

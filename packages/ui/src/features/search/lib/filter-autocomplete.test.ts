@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { applySuggestion, completeFilter, keyWithName } from './filter-autocomplete';
 import { runFilterFields, traceFilterFields } from './search-vocabulary';
 
-const fields = traceFilterFields({ tags: new Map([['env', new Set(['prod', 'staging'])], ['mlflow.user', new Set(['a'])]]), metadata: new Set(['mlflow.trace.session']), assessments: new Set(['helpful']) });
+const fields = traceFilterFields({
+  tags: new Map([
+    ['env', new Set(['prod', 'staging'])],
+    ['mlflow.user', new Set(['a'])],
+  ]),
+  metadata: new Set(['mlflow.trace.session']),
+  assessments: new Set(['helpful']),
+});
 const inserts = (input: string, cursor = input.length) => completeFilter(input, cursor, fields).suggestions.map((s) => s.insert);
 
 describe('completeFilter', () => {

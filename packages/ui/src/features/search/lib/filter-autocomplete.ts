@@ -140,10 +140,20 @@ export function completeFilter(input: string, cursor: number, fields: readonly F
   const to = cursor + (/^[^\s=!<>(),]*/.exec(input.slice(cursor))?.[0].length ?? 0);
   // Prefix matches first, then those that only contain what was typed.
   const rank = (label: string) => (norm(label).replace(/^'/, '').startsWith(norm(typed).replace(/^'/, '')) ? 0 : 1);
-  const result = (suggestions: Suggestion[]): Completion => ({ from, to, suggestions: suggestions.map((s, i) => ({ s, i, r: rank(s.label) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.s).slice(0, 50) });
+  const result = (suggestions: Suggestion[]): Completion => ({
+    from,
+    to,
+    suggestions: suggestions
+      .map((s, i) => ({ s, i, r: rank(s.label) }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map((x) => x.s)
+      .slice(0, 50),
+  });
 
   if (state === 'key') {
-    return result(fields.filter((f) => matches(f.key, typed)).map((f) => ({ label: f.key, insert: f.key, kind: 'field', ...(f.detail ? { detail: f.detail } : {}) })));
+    return result(
+      fields.filter((f) => matches(f.key, typed)).map((f) => ({ label: f.key, insert: f.key, kind: 'field', ...(f.detail ? { detail: f.detail } : {}) })),
+    );
   }
   if (state === 'op' && field) {
     // A word right after the key may be the start of an operator (`LI` -> LIKE).

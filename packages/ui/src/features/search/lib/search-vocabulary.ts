@@ -9,7 +9,21 @@ const NUMBER_OPS = ['=', '!=', '>', '>=', '<', '<='] as const;
  * @example
  * SPAN_TYPES.includes('TOOL'); // true
  */
-export const SPAN_TYPES = ['LLM', 'CHAT_MODEL', 'CHAIN', 'AGENT', 'TOOL', 'RETRIEVER', 'EMBEDDING', 'RERANKER', 'PARSER', 'MEMORY', 'GUARDRAIL', 'EVALUATOR', 'UNKNOWN'] as const;
+export const SPAN_TYPES = [
+  'LLM',
+  'CHAT_MODEL',
+  'CHAIN',
+  'AGENT',
+  'TOOL',
+  'RETRIEVER',
+  'EMBEDDING',
+  'RERANKER',
+  'PARSER',
+  'MEMORY',
+  'GUARDRAIL',
+  'EVALUATOR',
+  'UNKNOWN',
+] as const;
 
 /** What the loaded traces tell about the keys in use, to suggest them. */
 export interface TraceKeysSeen {
@@ -44,7 +58,8 @@ export function traceFilterFields(seen: TraceKeysSeen): FilterField[] {
   for (const [key, values] of [...seen.tags].sort(([a], [b]) => a.localeCompare(b))) {
     fields.push({ key: keyWithName('tag', key), type: 'string', ops: STRING_OPS, values: [...values].sort().slice(0, 50), detail: 'tag' });
   }
-  for (const key of [...seen.metadata].sort()) fields.push({ key: keyWithName('metadata', key), type: 'string', ops: [...STRING_OPS, 'IS NULL', 'IS NOT NULL'], detail: 'metadata' });
+  for (const key of [...seen.metadata].sort())
+    fields.push({ key: keyWithName('metadata', key), type: 'string', ops: [...STRING_OPS, 'IS NULL', 'IS NOT NULL'], detail: 'metadata' });
   for (const name of [...seen.assessments].sort()) {
     fields.push({ key: keyWithName('feedback', name), type: 'string', ops: STRING_OPS, values: ['true', 'false', 'yes', 'no'], detail: 'feedback' });
     fields.push({ key: keyWithName('expectation', name), type: 'string', ops: STRING_OPS, detail: 'expectation' });
@@ -69,11 +84,25 @@ export interface RunKeysSeen {
 export function runFilterFields(seen: RunKeysSeen): FilterField[] {
   const fields: FilterField[] = [];
   for (const key of [...seen.metrics].sort()) fields.push({ key: keyWithName('metrics', key), type: 'number', ops: NUMBER_OPS, detail: 'metric' });
-  for (const [key, values] of [...seen.params].sort(([a], [b]) => a.localeCompare(b))) fields.push({ key: keyWithName('params', key), type: 'string', ops: ['=', '!=', 'LIKE', 'ILIKE'], values: [...values].sort().slice(0, 50), detail: 'param' });
-  for (const [key, values] of [...seen.tags].sort(([a], [b]) => a.localeCompare(b))) fields.push({ key: keyWithName('tags', key), type: 'string', ops: ['=', '!=', 'LIKE', 'ILIKE'], values: [...values].sort().slice(0, 50), detail: 'tag' });
+  for (const [key, values] of [...seen.params].sort(([a], [b]) => a.localeCompare(b)))
+    fields.push({
+      key: keyWithName('params', key),
+      type: 'string',
+      ops: ['=', '!=', 'LIKE', 'ILIKE'],
+      values: [...values].sort().slice(0, 50),
+      detail: 'param',
+    });
+  for (const [key, values] of [...seen.tags].sort(([a], [b]) => a.localeCompare(b)))
+    fields.push({ key: keyWithName('tags', key), type: 'string', ops: ['=', '!=', 'LIKE', 'ILIKE'], values: [...values].sort().slice(0, 50), detail: 'tag' });
   fields.push(
     { key: 'attributes.run_name', type: 'string', ops: ['=', '!=', 'LIKE', 'ILIKE'], detail: 'attribute' },
-    { key: 'attributes.status', type: 'string', ops: ['=', '!=', 'LIKE', 'ILIKE'], values: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'], detail: 'attribute' },
+    {
+      key: 'attributes.status',
+      type: 'string',
+      ops: ['=', '!=', 'LIKE', 'ILIKE'],
+      values: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'],
+      detail: 'attribute',
+    },
     { key: 'attributes.start_time', type: 'number', ops: NUMBER_OPS, detail: 'epoch ms' },
     { key: 'attributes.end_time', type: 'number', ops: NUMBER_OPS, detail: 'epoch ms' },
     { key: 'attributes.user_id', type: 'string', ops: ['=', '!=', 'LIKE', 'ILIKE'], detail: 'attribute' },

@@ -57,8 +57,12 @@ export function SessionPage() {
                 Open trace
               </Link>
             </div>
-            <div className="max-w-[80%] self-end rounded-2xl rounded-br-sm bg-indigo-600 px-4 py-2 text-sm whitespace-pre-wrap text-white">{t.request || <em className="opacity-70">no request recorded</em>}</div>
-            <div className={`max-w-[80%] self-start rounded-2xl rounded-bl-sm border px-4 py-2 text-sm whitespace-pre-wrap ${t.state === 'ERROR' ? 'border-red-200 bg-red-50 dark:border-red-500/30 dark:bg-red-500/10' : 'border-zinc-200 bg-white dark:border-zinc-700 dark:bg-zinc-900'}`}>
+            <div className="max-w-[80%] self-end rounded-2xl rounded-br-sm bg-indigo-600 px-4 py-2 text-sm whitespace-pre-wrap text-white">
+              {t.request || <em className="opacity-70">no request recorded</em>}
+            </div>
+            <div
+              className={`max-w-[80%] self-start rounded-2xl rounded-bl-sm border px-4 py-2 text-sm whitespace-pre-wrap ${t.state === 'ERROR' ? 'border-red-200 bg-red-50 dark:border-red-500/30 dark:bg-red-500/10' : 'border-zinc-200 bg-white dark:border-zinc-700 dark:bg-zinc-900'}`}
+            >
               {t.response || <em className="text-zinc-400">{t.state === 'IN_PROGRESS' ? 'still running…' : 'no response recorded'}</em>}
             </div>
           </li>

@@ -21,16 +21,25 @@ export function SessionsPage() {
   const search = useTraceSearch(experimentId, IN_A_SESSION, 'timestamp_ms DESC');
   const traces = useMemo(() => search.data?.pages.flatMap((p) => p.traces ?? []) ?? [], [search.data]);
   const sessions = useMemo(() => groupSessions(traces), [traces]);
-  if (search.isPending) return <div className="p-6"><Spinner label="Loading sessions" /></div>;
+  if (search.isPending)
+    return (
+      <div className="p-6">
+        <Spinner label="Loading sessions" />
+      </div>
+    );
   return (
     <div className="flex flex-col gap-3 p-4">
       {search.error ? <ErrorBanner error={search.error} title="Sessions could not be loaded" /> : null}
       {sessions.length === 0 ? (
-        <EmptyState title="No sessions yet" hint="Traces join a session through the metadata mlflow.trace.session (the span attribute session.id, or gen_ai.conversation.id)." />
+        <EmptyState
+          title="No sessions yet"
+          hint="Traces join a session through the metadata mlflow.trace.session (the span attribute session.id, or gen_ai.conversation.id)."
+        />
       ) : (
         <>
           <p className="text-xs text-zinc-500">
-            {sessions.length} session{sessions.length === 1 ? '' : 's'} in the {formatCount(traces.length)} most recent traces{search.hasNextPage ? '' : ' (all)'}
+            {sessions.length} session{sessions.length === 1 ? '' : 's'} in the {formatCount(traces.length)} most recent traces
+            {search.hasNextPage ? '' : ' (all)'}
           </p>
           <div className="overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
             <table aria-label="Sessions" className="w-full text-sm">

@@ -10,7 +10,12 @@ const trace = (id: string, session: string | undefined, minute: number, extra: P
   state: 'OK',
   request_preview: JSON.stringify({ messages: [{ role: 'user', content: `question ${id}` }] }),
   response_preview: JSON.stringify({ answer: `answer ${id}` }),
-  trace_metadata: { ...(session ? { 'mlflow.trace.session': session } : {}), 'mlflow.trace.user': 'ann', 'mlflow.trace.tokenUsage': '{"total_tokens":10}', 'mlflow.trace.cost': '{"total_cost":0.5}' },
+  trace_metadata: {
+    ...(session ? { 'mlflow.trace.session': session } : {}),
+    'mlflow.trace.user': 'ann',
+    'mlflow.trace.tokenUsage': '{"total_tokens":10}',
+    'mlflow.trace.cost': '{"total_cost":0.5}',
+  },
   tags: {},
   ...extra,
 });
@@ -19,8 +24,28 @@ describe('sessions', () => {
   const traces = [trace('a', 's1', 5), trace('b', 's2', 1), trace('c', 's1', 2, { state: 'ERROR' }), trace('d', undefined, 9)];
   it('groups traces by session, most recent first', () => {
     expect(groupSessions(traces)).toEqual([
-      { id: 's1', traceCount: 2, firstMs: Date.UTC(2025, 0, 1, 0, 2), lastMs: Date.UTC(2025, 0, 1, 0, 5), users: ['ann'], totalTokens: 20, costUsd: 1, errors: 1, firstRequest: 'question c' },
-      { id: 's2', traceCount: 1, firstMs: Date.UTC(2025, 0, 1, 0, 1), lastMs: Date.UTC(2025, 0, 1, 0, 1), users: ['ann'], totalTokens: 10, costUsd: 0.5, errors: 0, firstRequest: 'question b' },
+      {
+        id: 's1',
+        traceCount: 2,
+        firstMs: Date.UTC(2025, 0, 1, 0, 2),
+        lastMs: Date.UTC(2025, 0, 1, 0, 5),
+        users: ['ann'],
+        totalTokens: 20,
+        costUsd: 1,
+        errors: 1,
+        firstRequest: 'question c',
+      },
+      {
+        id: 's2',
+        traceCount: 1,
+        firstMs: Date.UTC(2025, 0, 1, 0, 1),
+        lastMs: Date.UTC(2025, 0, 1, 0, 1),
+        users: ['ann'],
+        totalTokens: 10,
+        costUsd: 0.5,
+        errors: 0,
+        firstRequest: 'question b',
+      },
     ]);
   });
   it('reads a session as a conversation, oldest turn first', () => {

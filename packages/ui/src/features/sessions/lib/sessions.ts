@@ -32,7 +32,17 @@ export function groupSessions(traces: readonly TraceInfoV3[]): SessionSummary[] 
     if (!t.session) continue;
     let s = byId.get(t.session);
     if (!s) {
-      s = { id: t.session, traceCount: 0, firstMs: t.requestTimeMs, lastMs: t.requestTimeMs, users: [], totalTokens: 0, costUsd: 0, errors: 0, firstRequest: previewText(t.requestPreview) };
+      s = {
+        id: t.session,
+        traceCount: 0,
+        firstMs: t.requestTimeMs,
+        lastMs: t.requestTimeMs,
+        users: [],
+        totalTokens: 0,
+        costUsd: 0,
+        errors: 0,
+        firstRequest: previewText(t.requestPreview),
+      };
       byId.set(t.session, s);
     }
     s.traceCount++;
@@ -70,7 +80,13 @@ export function conversation(traces: readonly TraceInfoV3[]): ConversationTurn[]
   return traces
     .map((info) => {
       const t = summarizeTrace(info);
-      const turn: ConversationTurn = { traceId: t.id, timeMs: t.requestTimeMs, request: previewText(t.requestPreview), response: previewText(t.responsePreview), state: t.state };
+      const turn: ConversationTurn = {
+        traceId: t.id,
+        timeMs: t.requestTimeMs,
+        request: previewText(t.requestPreview),
+        response: previewText(t.responsePreview),
+        state: t.state,
+      };
       if (t.latencyMs !== undefined) turn.latencyMs = t.latencyMs;
       if (t.user) turn.user = t.user;
       return turn;

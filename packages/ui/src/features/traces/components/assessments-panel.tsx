@@ -20,7 +20,12 @@ function readReviewer(): string {
 
 function AssessmentItem({ a, onDelete }: { a: Assessment; onDelete: () => void }) {
   const sentiment = assessmentSentiment(a);
-  const tone = sentiment === 'positive' ? 'text-emerald-600 dark:text-emerald-400' : sentiment === 'negative' ? 'text-red-600 dark:text-red-400' : 'text-zinc-700 dark:text-zinc-200';
+  const tone =
+    sentiment === 'positive'
+      ? 'text-emerald-600 dark:text-emerald-400'
+      : sentiment === 'negative'
+        ? 'text-red-600 dark:text-red-400'
+        : 'text-zinc-700 dark:text-zinc-200';
   return (
     <li className={`rounded-md border border-zinc-200 px-3 py-2 dark:border-zinc-800 ${a.valid ? '' : 'opacity-50'}`}>
       <div className="flex items-center gap-2 text-sm">
@@ -31,7 +36,12 @@ function AssessmentItem({ a, onDelete }: { a: Assessment; onDelete: () => void }
         </span>
         {a.expectation ? <span className="text-[10px] text-zinc-400 uppercase">expectation</span> : null}
         {!a.valid ? <span className="text-[10px] text-zinc-400 uppercase">overridden</span> : null}
-        <button type="button" onClick={onDelete} className="ml-auto text-xs text-zinc-400 hover:text-red-600" aria-label={`Delete assessment ${a.assessment_name}`}>
+        <button
+          type="button"
+          onClick={onDelete}
+          className="ml-auto text-xs text-zinc-400 hover:text-red-600"
+          aria-label={`Delete assessment ${a.assessment_name}`}
+        >
           Delete
         </button>
       </div>
@@ -95,7 +105,14 @@ function FeedbackForm({ traceId, spanId }: { traceId: string; spanId: string | u
           <ThumbIcon down /> Bad
         </button>
       </div>
-      <textarea aria-label="Feedback comment" placeholder="Comment (optional): what was right or wrong?" value={comment} onChange={(e) => setComment(e.target.value)} rows={2} className={`${INPUT_CLASS} h-auto py-1.5`} />
+      <textarea
+        aria-label="Feedback comment"
+        placeholder="Comment (optional): what was right or wrong?"
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        rows={2}
+        className={`${INPUT_CLASS} h-auto py-1.5`}
+      />
       <div className="flex flex-wrap items-center gap-2">
         <TextInput aria-label="Feedback name" value={name} onChange={(e) => setName(e.target.value)} className="h-7 w-36 text-xs" />
         <TextInput aria-label="Your name" placeholder="Your name" value={reviewer} onChange={(e) => setReviewer(e.target.value)} className="h-7 w-32 text-xs" />

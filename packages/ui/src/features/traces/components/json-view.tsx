@@ -67,7 +67,11 @@ export function JsonView({ value, label }: { value: unknown; label: string }) {
         {open ? plain ? text : <Highlighted text={text} /> : `${text.slice(0, 2000)}…`}
       </pre>
       {!open ? (
-        <button type="button" onClick={() => setOpen(true)} className="w-full border-t border-zinc-200 py-1 text-xs text-indigo-600 hover:underline dark:border-zinc-800 dark:text-indigo-400">
+        <button
+          type="button"
+          onClick={() => setOpen(true)}
+          className="w-full border-t border-zinc-200 py-1 text-xs text-indigo-600 hover:underline dark:border-zinc-800 dark:text-indigo-400"
+        >
           Show all ({Math.round(text.length / 1024)} KB)
         </button>
       ) : null}

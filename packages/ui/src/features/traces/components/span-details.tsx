@@ -84,8 +84,18 @@ export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; 
   const detail = useSpanDetail(traceId, spanId, inProgress);
   const [tab, setTab] = useState<Tab | null>(null);
   if (!spanId) return <p className="p-4 text-sm text-zinc-500">Select a span to see its details.</p>;
-  if (detail.isPending) return <div className="p-4"><Spinner label="Loading span" /></div>;
-  if (detail.error) return <div className="p-4"><ErrorBanner error={detail.error} title="Span could not be loaded" /></div>;
+  if (detail.isPending)
+    return (
+      <div className="p-4">
+        <Spinner label="Loading span" />
+      </div>
+    );
+  if (detail.error)
+    return (
+      <div className="p-4">
+        <ErrorBanner error={detail.error} title="Span could not be loaded" />
+      </div>
+    );
   const span = detail.data;
   if (!span) return <p className="p-4 text-sm text-zinc-500">This span is not in the trace.</p>;
   // The conversation view is for model calls; other spans show their inputs and outputs as JSON.
@@ -116,7 +126,14 @@ export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; 
         <dl className="mt-2.5 grid grid-cols-3 gap-3 sm:grid-cols-5">
           <Metric label="Latency" value={duration === undefined ? 'running' : formatDuration(duration)} />
           <Metric label="Started" value={formatTimestamp(span.startUs / 1000, true).slice(11)} />
-          <Metric label="Tokens" value={span.tokenUsage ? `${formatCount(span.tokenUsage.total_tokens ?? (span.tokenUsage.input_tokens ?? 0) + (span.tokenUsage.output_tokens ?? 0))}` : '—'} />
+          <Metric
+            label="Tokens"
+            value={
+              span.tokenUsage
+                ? `${formatCount(span.tokenUsage.total_tokens ?? (span.tokenUsage.input_tokens ?? 0) + (span.tokenUsage.output_tokens ?? 0))}`
+                : '—'
+            }
+          />
           <Metric label="Cost" value={formatCost(span.costUsd)} />
           <Metric label="Model" value={span.model ?? '—'} />
         </dl>

@@ -27,7 +27,17 @@ export function spanSearchFilter(query: string, mode: SpanSearchMode): string {
  * @example
  * <SpanSearchResults traceId={id} query="search" mode="name" onPick={reveal} />
  */
-export function SpanSearchResults({ traceId, query, mode, onPick }: { traceId: string; query: string; mode: SpanSearchMode; onPick: (spanId: string) => void }) {
+export function SpanSearchResults({
+  traceId,
+  query,
+  mode,
+  onPick,
+}: {
+  traceId: string;
+  query: string;
+  mode: SpanSearchMode;
+  onPick: (spanId: string) => void;
+}) {
   const results = useInfiniteQuery({
     queryKey: ['span-search', traceId, query, mode],
     initialPageParam: undefined as string | undefined,
@@ -41,8 +51,16 @@ export function SpanSearchResults({ traceId, query, mode, onPick }: { traceId: s
   const spans = results.data?.pages.flatMap((p) => p.spans ?? []) ?? [];
   return (
     <div className="min-h-0 flex-1 overflow-auto">
-      {results.error ? <div className="p-3"><ErrorBanner error={results.error} title="Search failed" /></div> : null}
-      {results.isPending ? <div className="p-3"><Spinner label="Searching spans" /></div> : null}
+      {results.error ? (
+        <div className="p-3">
+          <ErrorBanner error={results.error} title="Search failed" />
+        </div>
+      ) : null}
+      {results.isPending ? (
+        <div className="p-3">
+          <Spinner label="Searching spans" />
+        </div>
+      ) : null}
       {!results.isPending && spans.length === 0 ? <p className="p-3 text-sm text-zinc-500">No span matches.</p> : null}
       {spans.length ? (
         <p className="px-3 pt-2 pb-1 text-xs text-zinc-500">
@@ -53,16 +71,27 @@ export function SpanSearchResults({ traceId, query, mode, onPick }: { traceId: s
       <ul aria-label="Matching spans">
         {spans.map((s) => (
           <li key={s.span_id}>
-            <button type="button" onClick={() => onPick(s.span_id)} className="flex w-full items-center gap-2 border-b border-zinc-100 px-3 py-1.5 text-left text-[13px] hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50">
+            <button
+              type="button"
+              onClick={() => onPick(s.span_id)}
+              className="flex w-full items-center gap-2 border-b border-zinc-100 px-3 py-1.5 text-left text-[13px] hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50"
+            >
               <SpanTypeIcon type={s.type} />
               <span className={`truncate ${s.status === 'ERROR' ? 'text-red-600 dark:text-red-400' : ''}`}>{s.name}</span>
-              <span className="ml-auto shrink-0 text-xs text-zinc-500 tabular-nums">{s.end_time_us !== undefined ? formatDuration((s.end_time_us - s.start_time_us) / 1000) : 'running'}</span>
+              <span className="ml-auto shrink-0 text-xs text-zinc-500 tabular-nums">
+                {s.end_time_us !== undefined ? formatDuration((s.end_time_us - s.start_time_us) / 1000) : 'running'}
+              </span>
             </button>
           </li>
         ))}
       </ul>
       {results.hasNextPage ? (
-        <button type="button" onClick={() => void results.fetchNextPage()} disabled={results.isFetchingNextPage} className="w-full py-2 text-xs text-indigo-600 hover:underline dark:text-indigo-400">
+        <button
+          type="button"
+          onClick={() => void results.fetchNextPage()}
+          disabled={results.isFetchingNextPage}
+          className="w-full py-2 text-xs text-indigo-600 hover:underline dark:text-indigo-400"
+        >
           {results.isFetchingNextPage ? 'Loading…' : 'More results'}
         </button>
       ) : null}

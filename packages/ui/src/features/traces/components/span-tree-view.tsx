@@ -16,7 +16,19 @@ const ROW_HEIGHT = 28;
  */
 export const spanRowId = (spanId: string) => `span-row-${spanId}`;
 
-function TimelineBar({ startUs, endUs, range, type, error }: { startUs: number; endUs: number | undefined; range: { startUs: number; endUs: number }; type: string; error: boolean }) {
+function TimelineBar({
+  startUs,
+  endUs,
+  range,
+  type,
+  error,
+}: {
+  startUs: number;
+  endUs: number | undefined;
+  range: { startUs: number; endUs: number };
+  type: string;
+  error: boolean;
+}) {
   const total = range.endUs - range.startUs;
   const left = ((startUs - range.startUs) / total) * 100;
   const width = (((endUs ?? range.endUs) - startUs) / total) * 100;
@@ -36,7 +48,11 @@ function TimelineHeader({ range }: { range: { startUs: number; endUs: number } }
   return (
     <div className="relative h-full text-[10px] text-zinc-400">
       {[0, 0.25, 0.5, 0.75, 1].map((f) => (
-        <span key={f} className="absolute top-1/2 -translate-y-1/2 whitespace-nowrap" style={{ left: `${f * 100}%`, transform: `translate(${f === 1 ? '-100%' : f === 0 ? '0' : '-50%'}, -50%)` }}>
+        <span
+          key={f}
+          className="absolute top-1/2 -translate-y-1/2 whitespace-nowrap"
+          style={{ left: `${f * 100}%`, transform: `translate(${f === 1 ? '-100%' : f === 0 ? '0' : '-50%'}, -50%)` }}
+        >
           {f === 0 ? '0' : formatDuration(total * f)}
         </span>
       ))}
@@ -44,7 +60,19 @@ function TimelineHeader({ range }: { range: { startUs: number; endUs: number } }
   );
 }
 
-function SpanRow({ row, selected, range, onSelect, onToggle }: { row: Extract<SpanTreeRow, { kind: 'span' }>; selected: boolean; range: { startUs: number; endUs: number }; onSelect: (id: string) => void; onToggle: (id: string, expanded: boolean) => void }) {
+function SpanRow({
+  row,
+  selected,
+  range,
+  onSelect,
+  onToggle,
+}: {
+  row: Extract<SpanTreeRow, { kind: 'span' }>;
+  selected: boolean;
+  range: { startUs: number; endUs: number };
+  onSelect: (id: string) => void;
+  onToggle: (id: string, expanded: boolean) => void;
+}) {
   const s = row.span;
   const durationMs = s.end_time_us !== undefined ? (s.end_time_us - s.start_time_us) / 1000 : undefined;
   const error = s.status === 'ERROR';
@@ -87,7 +115,9 @@ function SpanRow({ row, selected, range, onSelect, onToggle }: { row: Extract<Sp
             ●
           </span>
         ) : null}
-        <span className="ml-auto shrink-0 pl-2 text-xs text-zinc-500 tabular-nums dark:text-zinc-400">{durationMs === undefined ? 'running' : formatDuration(durationMs)}</span>
+        <span className="ml-auto shrink-0 pl-2 text-xs text-zinc-500 tabular-nums dark:text-zinc-400">
+          {durationMs === undefined ? 'running' : formatDuration(durationMs)}
+        </span>
       </div>
       <TimelineBar startUs={s.start_time_us} endUs={s.end_time_us} range={range} type={s.type} error={error} />
     </div>
@@ -102,7 +132,17 @@ function SpanRow({ row, selected, range, onSelect, onToggle }: { row: Extract<Sp
  * @example
  * <SpanTreeView state={tree} selectedId={spanId} onSelect={select} range={range} />
  */
-export function SpanTreeView({ state, selectedId, onSelect, range }: { state: SpanTreeState; selectedId: string | undefined; onSelect: (id: string) => void; range: { startUs: number; endUs: number } }) {
+export function SpanTreeView({
+  state,
+  selectedId,
+  onSelect,
+  range,
+}: {
+  state: SpanTreeState;
+  selectedId: string | undefined;
+  onSelect: (id: string) => void;
+  range: { startUs: number; endUs: number };
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const { rows, loadChildren, setExpanded, tree, failed, retry } = state;
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -157,16 +197,29 @@ export function SpanTreeView({ state, selectedId, onSelect, range }: { state: Sp
                 {row.kind === 'span' ? (
                   <SpanRow row={row} selected={row.id === selectedId} range={range} onSelect={onSelect} onToggle={setExpanded} />
                 ) : failed.has(row.parentId) ? (
-                  <div role="alert" className="flex h-full items-center gap-2 border-b border-zinc-100 text-xs text-red-600 dark:border-zinc-800/70 dark:text-red-400" style={{ paddingLeft: 30 + row.depth * 14 }}>
+                  <div
+                    role="alert"
+                    className="flex h-full items-center gap-2 border-b border-zinc-100 text-xs text-red-600 dark:border-zinc-800/70 dark:text-red-400"
+                    style={{ paddingLeft: 30 + row.depth * 14 }}
+                  >
                     These spans could not be loaded.
-                    <button type="button" onClick={() => retry(row.parentId)} className="rounded px-1.5 py-0.5 font-medium text-indigo-600 hover:bg-indigo-50 dark:text-indigo-400 dark:hover:bg-indigo-500/10">
+                    <button
+                      type="button"
+                      onClick={() => retry(row.parentId)}
+                      className="rounded px-1.5 py-0.5 font-medium text-indigo-600 hover:bg-indigo-50 dark:text-indigo-400 dark:hover:bg-indigo-500/10"
+                    >
                       Retry
                     </button>
                   </div>
                 ) : (
-                  <div className="flex h-full items-center border-b border-zinc-100 text-xs text-zinc-400 dark:border-zinc-800/70" style={{ paddingLeft: 30 + row.depth * 14 }}>
+                  <div
+                    className="flex h-full items-center border-b border-zinc-100 text-xs text-zinc-400 dark:border-zinc-800/70"
+                    style={{ paddingLeft: 30 + row.depth * 14 }}
+                  >
                     <span className="mr-2 size-3 animate-spin rounded-full border-2 border-zinc-300 border-t-indigo-500 dark:border-zinc-600" aria-hidden />
-                    {row.loaded === 0 ? 'Loading spans…' : `Loading more spans (${row.loaded.toLocaleString('en-US')}${row.total !== undefined ? ` of ${row.total.toLocaleString('en-US')}` : ''})…`}
+                    {row.loaded === 0
+                      ? 'Loading spans…'
+                      : `Loading more spans (${row.loaded.toLocaleString('en-US')}${row.total !== undefined ? ` of ${row.total.toLocaleString('en-US')}` : ''})…`}
                   </div>
                 )}
               </div>

@@ -34,7 +34,11 @@ export function traceColumns(experimentId: string) {
       header: 'Name',
       size: 160,
       cell: (c) => (
-        <Link to={`/experiments/${experimentId}/traces/${c.row.original.id}`} className="truncate font-medium text-indigo-600 hover:underline dark:text-indigo-400" title={c.row.original.id}>
+        <Link
+          to={`/experiments/${experimentId}/traces/${c.row.original.id}`}
+          className="truncate font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+          title={c.row.original.id}
+        >
           {c.getValue() || c.row.original.id}
         </Link>
       ),
@@ -43,7 +47,11 @@ export function traceColumns(experimentId: string) {
       id: 'request',
       header: 'Request',
       size: 220,
-      cell: (c) => <span className="truncate text-zinc-600 dark:text-zinc-300" title={c.getValue()}>{truncate(previewText(c.getValue()), 200)}</span>,
+      cell: (c) => (
+        <span className="truncate text-zinc-600 dark:text-zinc-300" title={c.getValue()}>
+          {truncate(previewText(c.getValue()), 200)}
+        </span>
+      ),
     }),
     col.accessor('state', { id: 'status', header: 'Status', size: 100, cell: (c) => <StatusBadge status={c.getValue()} /> }),
     col.accessor('latencyMs', {
@@ -56,7 +64,11 @@ export function traceColumns(experimentId: string) {
       id: 'tokens',
       header: 'Tokens',
       size: 70,
-      cell: (c) => <span className="tabular-nums" title={`${formatCount(c.row.original.inputTokens)} in / ${formatCount(c.row.original.outputTokens)} out`}>{formatCount(c.getValue())}</span>,
+      cell: (c) => (
+        <span className="tabular-nums" title={`${formatCount(c.row.original.inputTokens)} in / ${formatCount(c.row.original.outputTokens)} out`}>
+          {formatCount(c.getValue())}
+        </span>
+      ),
     }),
     col.accessor('costUsd', { id: 'cost', header: 'Cost', size: 96, cell: (c) => <span className="tabular-nums">{formatCost(c.getValue())}</span> }),
     col.accessor('tags', {
@@ -79,14 +91,22 @@ export function traceColumns(experimentId: string) {
       size: 110,
       cell: (c) =>
         c.getValue() ? (
-          <Link to={`/experiments/${experimentId}/sessions/${encodeURIComponent(c.getValue()!)}`} className="truncate text-indigo-600 hover:underline dark:text-indigo-400">
+          <Link
+            to={`/experiments/${experimentId}/sessions/${encodeURIComponent(c.getValue()!)}`}
+            className="truncate text-indigo-600 hover:underline dark:text-indigo-400"
+          >
             {c.getValue()}
           </Link>
         ) : (
           <span className="text-zinc-400">—</span>
         ),
     }),
-    col.accessor('user', { id: 'user', header: 'User', size: 90, cell: (c) => <span className="truncate">{c.getValue() ?? <span className="text-zinc-400">—</span>}</span> }),
+    col.accessor('user', {
+      id: 'user',
+      header: 'User',
+      size: 90,
+      cell: (c) => <span className="truncate">{c.getValue() ?? <span className="text-zinc-400">—</span>}</span>,
+    }),
     col.accessor('assessments', {
       id: 'assessments',
       header: 'Assessments',

@@ -22,7 +22,21 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
  * @example
  * <TraceHeader experimentId="1" traceId="tr-…" summary={summary} inProgress={false} now={Date.now()} spanCount="4" />
  */
-export function TraceHeader({ experimentId, traceId, summary, inProgress, now, spanCount }: { experimentId: string; traceId: string; summary: TraceSummary | undefined; inProgress: boolean; now: number; spanCount: string }) {
+export function TraceHeader({
+  experimentId,
+  traceId,
+  summary,
+  inProgress,
+  now,
+  spanCount,
+}: {
+  experimentId: string;
+  traceId: string;
+  summary: TraceSummary | undefined;
+  inProgress: boolean;
+  now: number;
+  spanCount: string;
+}) {
   return (
     <header className="shrink-0 border-b border-zinc-200 bg-white px-6 py-3 dark:border-zinc-800 dark:bg-zinc-900">
       <div className="mb-1 text-xs text-zinc-500">
@@ -42,11 +56,18 @@ export function TraceHeader({ experimentId, traceId, summary, inProgress, now, s
             <Fact label="Started">{formatTimestamp(summary.requestTimeMs)}</Fact>
             <Fact label="Latency">{inProgress ? `running ${formatDuration(now - summary.requestTimeMs)}` : formatDuration(summary.latencyMs)}</Fact>
             <Fact label="Spans">{spanCount}</Fact>
-            <Fact label="Tokens">{summary.totalTokens !== undefined ? `${formatCount(summary.totalTokens)} (${formatCount(summary.inputTokens)} in / ${formatCount(summary.outputTokens)} out)` : '—'}</Fact>
+            <Fact label="Tokens">
+              {summary.totalTokens !== undefined
+                ? `${formatCount(summary.totalTokens)} (${formatCount(summary.inputTokens)} in / ${formatCount(summary.outputTokens)} out)`
+                : '—'}
+            </Fact>
             <Fact label="Cost">{formatCost(summary.costUsd)}</Fact>
             <Fact label="Session">
               {summary.session ? (
-                <Link className="text-indigo-600 hover:underline dark:text-indigo-400" to={`/experiments/${experimentId}/sessions/${encodeURIComponent(summary.session)}`}>
+                <Link
+                  className="text-indigo-600 hover:underline dark:text-indigo-400"
+                  to={`/experiments/${experimentId}/sessions/${encodeURIComponent(summary.session)}`}
+                >
                   {summary.session}
                 </Link>
               ) : (

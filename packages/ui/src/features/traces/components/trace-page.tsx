@@ -105,8 +105,20 @@ export function TracePage() {
       <div className="grid min-h-0 flex-1" style={{ gridTemplateColumns: `minmax(0,1fr) 6px ${detailsWidth}px` }}>
         <section aria-label="Spans" className="flex min-h-0 flex-col bg-white dark:bg-zinc-900">
           <div className="flex shrink-0 items-center gap-2 border-b border-zinc-200 p-2 dark:border-zinc-800">
-            <TextInput type="search" aria-label="Search spans" placeholder={mode === 'name' ? 'Search spans by name' : 'Search span inputs, outputs, attributes'} value={query} onChange={(e) => setQuery(e.target.value)} className="h-7 flex-1 text-xs" />
-            <select aria-label="Search in" value={mode} onChange={(e) => setMode(e.target.value as SpanSearchMode)} className="h-7 rounded-md border border-zinc-300 bg-white px-1.5 text-xs dark:border-zinc-700 dark:bg-zinc-900">
+            <TextInput
+              type="search"
+              aria-label="Search spans"
+              placeholder={mode === 'name' ? 'Search spans by name' : 'Search span inputs, outputs, attributes'}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              className="h-7 flex-1 text-xs"
+            />
+            <select
+              aria-label="Search in"
+              value={mode}
+              onChange={(e) => setMode(e.target.value as SpanSearchMode)}
+              className="h-7 rounded-md border border-zinc-300 bg-white px-1.5 text-xs dark:border-zinc-700 dark:bg-zinc-900"
+            >
               <option value="name">Names</option>
               <option value="content">Content</option>
             </select>
@@ -150,7 +162,11 @@ export function TracePage() {
             />
           </div>
           <div className="min-h-0 flex-1 overflow-auto">
-            {panel === 'span' ? <SpanDetails traceId={traceId} spanId={selected} inProgress={inProgress} /> : <AssessmentsPanel traceId={traceId} assessments={summary?.assessments ?? []} spanId={selected} />}
+            {panel === 'span' ? (
+              <SpanDetails traceId={traceId} spanId={selected} inProgress={inProgress} />
+            ) : (
+              <AssessmentsPanel traceId={traceId} assessments={summary?.assessments ?? []} spanId={selected} />
+            )}
           </div>
         </aside>
       </div>

@@ -4,7 +4,21 @@ import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
 import { useTraceMutations } from '../hooks/use-traces';
 
-function TagEditor({ initialKey, initialValue, keyLocked, onSave, onCancel, pending }: { initialKey: string; initialValue: string; keyLocked: boolean; onSave: (k: string, v: string) => void; onCancel: () => void; pending: boolean }) {
+function TagEditor({
+  initialKey,
+  initialValue,
+  keyLocked,
+  onSave,
+  onCancel,
+  pending,
+}: {
+  initialKey: string;
+  initialValue: string;
+  keyLocked: boolean;
+  onSave: (k: string, v: string) => void;
+  onCancel: () => void;
+  pending: boolean;
+}) {
   const [key, setKey] = useState(initialKey);
   const [value, setValue] = useState(initialValue);
   return (
@@ -15,8 +29,23 @@ function TagEditor({ initialKey, initialValue, keyLocked, onSave, onCancel, pend
         if (key.trim()) onSave(key.trim(), value);
       }}
     >
-      <TextInput aria-label="Tag key" placeholder="key" value={key} disabled={keyLocked} onChange={(e) => setKey(e.target.value)} className="h-7 w-32 text-xs" autoFocus={!keyLocked} />
-      <TextInput aria-label="Tag value" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} className="h-7 w-40 text-xs" autoFocus={keyLocked} />
+      <TextInput
+        aria-label="Tag key"
+        placeholder="key"
+        value={key}
+        disabled={keyLocked}
+        onChange={(e) => setKey(e.target.value)}
+        className="h-7 w-32 text-xs"
+        autoFocus={!keyLocked}
+      />
+      <TextInput
+        aria-label="Tag value"
+        placeholder="value"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        className="h-7 w-40 text-xs"
+        autoFocus={keyLocked}
+      />
       <Button size="sm" variant="primary" type="submit" disabled={pending || !key.trim()}>
         Save
       </Button>
@@ -45,10 +74,20 @@ export function TraceTags({ traceId, tags }: { traceId: string; tags: Record<str
           <TagEditor key={k} initialKey={k} initialValue={v} keyLocked onSave={save} onCancel={() => setEditing(null)} pending={setTag.isPending} />
         ) : (
           <span key={k} className="inline-flex items-center rounded-md border border-zinc-200 bg-zinc-50 text-xs dark:border-zinc-700 dark:bg-zinc-800">
-            <button type="button" onClick={() => setEditing(k)} className="px-1.5 py-0.5 hover:text-indigo-600 dark:hover:text-indigo-300" aria-label={`Edit tag ${k}`}>
+            <button
+              type="button"
+              onClick={() => setEditing(k)}
+              className="px-1.5 py-0.5 hover:text-indigo-600 dark:hover:text-indigo-300"
+              aria-label={`Edit tag ${k}`}
+            >
               <span className="text-zinc-500 dark:text-zinc-400">{k}:</span> <span className="font-medium">{v}</span>
             </button>
-            <button type="button" onClick={() => deleteTag.mutate(k)} className="border-l border-zinc-200 px-1 text-zinc-400 hover:text-red-600 dark:border-zinc-700" aria-label={`Remove tag ${k}`}>
+            <button
+              type="button"
+              onClick={() => deleteTag.mutate(k)}
+              className="border-l border-zinc-200 px-1 text-zinc-400 hover:text-red-600 dark:border-zinc-700"
+              aria-label={`Remove tag ${k}`}
+            >
               ×
             </button>
           </span>
@@ -61,7 +100,7 @@ export function TraceTags({ traceId, tags }: { traceId: string; tags: Record<str
           + Add tag
         </Button>
       )}
-      {setTag.error ?? deleteTag.error ? <ErrorBanner error={setTag.error ?? deleteTag.error} title="Tag not saved" /> : null}
+      {(setTag.error ?? deleteTag.error) ? <ErrorBanner error={setTag.error ?? deleteTag.error} title="Tag not saved" /> : null}
     </div>
   );
 }

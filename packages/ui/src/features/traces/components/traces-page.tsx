@@ -34,7 +34,15 @@ export function checkTraceFilter(filter: string): string | null {
  * @example
  * <QuickFilters state={state} fields={fields} onChange={(key, value) => setParam(key, value)} />
  */
-export function QuickFilters({ state, fields, onChange }: { state: TraceFilterState; fields: FilterField[]; onChange: (key: 'status' | 'range' | 'tag', value: string) => void }) {
+export function QuickFilters({
+  state,
+  fields,
+  onChange,
+}: {
+  state: TraceFilterState;
+  fields: FilterField[];
+  onChange: (key: 'status' | 'range' | 'tag', value: string) => void;
+}) {
   const [tagDraft, setTagDraft] = useState(state.tag ?? '');
   return (
     <>
@@ -58,7 +66,15 @@ export function QuickFilters({ state, fields, onChange }: { state: TraceFilterSt
           onChange('tag', tagDraft.trim());
         }}
       >
-        <TextInput aria-label="Tag filter" placeholder="tag: key=value" list="trace-tag-keys" value={tagDraft} onChange={(e) => setTagDraft(e.target.value)} onBlur={() => onChange('tag', tagDraft.trim())} className="w-44" />
+        <TextInput
+          aria-label="Tag filter"
+          placeholder="tag: key=value"
+          list="trace-tag-keys"
+          value={tagDraft}
+          onChange={(e) => setTagDraft(e.target.value)}
+          onBlur={() => onChange('tag', tagDraft.trim())}
+          className="w-44"
+        />
         <datalist id="trace-tag-keys">
           {fields
             .filter((f) => f.detail === 'tag')
@@ -83,7 +99,13 @@ export function QuickFilters({ state, fields, onChange }: { state: TraceFilterSt
 export function TracesPage() {
   const { experimentId = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const state = { filter: params.get('filter') ?? '', status: params.get('status') ?? '', range: params.get('range') ?? '', tag: params.get('tag') ?? '', text: params.get('text') ?? '' };
+  const state = {
+    filter: params.get('filter') ?? '',
+    status: params.get('status') ?? '',
+    range: params.get('range') ?? '',
+    tag: params.get('tag') ?? '',
+    text: params.get('text') ?? '',
+  };
   const orderBy = params.get('order') ?? 'timestamp_ms DESC';
   // The time range counts back from when it was chosen, so scrolling (more pages) does not move it.
   const [now, setNow] = useState(() => Date.now());
@@ -139,7 +161,15 @@ export function TracesPage() {
             set('text', textDraft.trim());
           }}
         >
-          <TextInput type="search" aria-label="Full-text search" placeholder="Search text in spans" value={textDraft} onChange={(e) => setTextDraft(e.target.value)} onBlur={() => set('text', textDraft.trim())} className="w-52" />
+          <TextInput
+            type="search"
+            aria-label="Full-text search"
+            placeholder="Search text in spans"
+            value={textDraft}
+            onChange={(e) => setTextDraft(e.target.value)}
+            onBlur={() => set('text', textDraft.trim())}
+            className="w-52"
+          />
         </form>
       </div>
       <div className="flex flex-wrap items-center gap-2 text-sm">
@@ -153,7 +183,9 @@ export function TracesPage() {
           }}
         />
         <span className="ml-auto text-xs text-zinc-500" aria-live="polite">
-          {search.isFetching && !isFetchingNextPage ? 'Loading…' : `${traces.length.toLocaleString('en-US')}${hasNextPage ? '+' : ''} trace${traces.length === 1 ? '' : 's'}`}
+          {search.isFetching && !isFetchingNextPage
+            ? 'Loading…'
+            : `${traces.length.toLocaleString('en-US')}${hasNextPage ? '+' : ''} trace${traces.length === 1 ? '' : 's'}`}
         </span>
       </div>
       {search.error ? <ErrorBanner error={search.error} title="Search failed" /> : null}
@@ -162,10 +194,21 @@ export function TracesPage() {
       ) : traces.length === 0 ? (
         <EmptyState
           title={filtered ? 'No trace matches these filters' : 'No traces yet'}
-          hint={filtered ? 'Loosen a filter or clear them.' : 'Send OpenTelemetry spans to /v1/traces with the header x-mlflow-experiment-id, or trace with MLflow’s clients.'}
+          hint={
+            filtered
+              ? 'Loosen a filter or clear them.'
+              : 'Send OpenTelemetry spans to /v1/traces with the header x-mlflow-experiment-id, or trace with MLflow’s clients.'
+          }
         />
       ) : (
-        <TracesTable experimentId={experimentId} traces={traces} orderBy={orderBy} onOrderBy={(o) => set('order', o)} onEndReached={onEndReached} loadingMore={isFetchingNextPage} />
+        <TracesTable
+          experimentId={experimentId}
+          traces={traces}
+          orderBy={orderBy}
+          onOrderBy={(o) => set('order', o)}
+          onEndReached={onEndReached}
+          loadingMore={isFetchingNextPage}
+        />
       )}
     </div>
   );

@@ -8,7 +8,6 @@ import { TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
 
 const ROW_HEIGHT = 40;
 
-
 /**
  * The virtualized traces table: time, name, request, status, latency, tokens, cost, tags, session,
  * user, assessments. Sorting is the server's (`order_by`); more pages load as the end scrolls near.
@@ -54,7 +53,13 @@ export function TracesTable({
   const tableRows = table.getRowModel().rows;
 
   return (
-    <div ref={scroller} role="table" aria-label="Traces" aria-rowcount={rows.length + 1} className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <div
+      ref={scroller}
+      role="table"
+      aria-label="Traces"
+      aria-rowcount={rows.length + 1}
+      className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <div role="rowgroup" style={{ minWidth }} className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
         {table.getHeaderGroups().map((g) => (
           <div role="row" key={g.id} className="grid" style={{ gridTemplateColumns: template }}>
@@ -62,9 +67,18 @@ export function TracesTable({
               const key = SORTABLE[h.column.id];
               const active = key === sortKey;
               return (
-                <div role="columnheader" key={h.id} aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined} className="px-3 py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400">
+                <div
+                  role="columnheader"
+                  key={h.id}
+                  aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined}
+                  className="px-3 py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400"
+                >
                   {key ? (
-                    <button type="button" onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)} className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white">
+                    <button
+                      type="button"
+                      onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)}
+                      className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white"
+                    >
                       {flexRender(h.column.columnDef.header, h.getContext())}
                       <span aria-hidden className={active ? '' : 'opacity-30'}>
                         {active && sortDir === 'ASC' ? '▲' : '▼'}

@@ -73,7 +73,8 @@ export function useTraceInfo(traceId: string) {
 export function traceInfoQuery(traceId: string) {
   return {
     queryKey: traceKeys.info(traceId),
-    queryFn: async ({ signal }: { signal: AbortSignal }) => (await apiRequest<{ trace: { trace_info: TraceInfoV3 } }>('GET', `3.0/mlflow/traces/${encodeURIComponent(traceId)}`, { signal })).trace.trace_info,
+    queryFn: async ({ signal }: { signal: AbortSignal }) =>
+      (await apiRequest<{ trace: { trace_info: TraceInfoV3 } }>('GET', `3.0/mlflow/traces/${encodeURIComponent(traceId)}`, { signal })).trace.trace_info,
   };
 }
 
@@ -101,7 +102,10 @@ export function useTraceMutations(traceId: string) {
   };
   const path = `3.0/mlflow/traces/${encodeURIComponent(traceId)}`;
   return {
-    setTag: useMutation({ mutationFn: ({ key, value }: { key: string; value: string }) => apiRequest('PATCH', `${path}/tags`, { body: { key, value } }), onSuccess: refresh }),
+    setTag: useMutation({
+      mutationFn: ({ key, value }: { key: string; value: string }) => apiRequest('PATCH', `${path}/tags`, { body: { key, value } }),
+      onSuccess: refresh,
+    }),
     deleteTag: useMutation({ mutationFn: (key: string) => apiRequest('DELETE', `${path}/tags`, { body: { key } }), onSuccess: refresh }),
     addFeedback: useMutation({
       mutationFn: (f: FeedbackInput) =>

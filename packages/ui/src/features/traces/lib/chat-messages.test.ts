@@ -27,7 +27,13 @@ describe('extractChat', () => {
       system: 'Be brief.',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'tu_1', name: 'weather', input: { city: 'Paris' } }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'tu_1', name: 'weather', input: { city: 'Paris' } },
+          ],
+        },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tu_1', content: [{ type: 'text', text: '18°C' }] }] },
       ],
     };
@@ -47,7 +53,14 @@ describe('extractChat', () => {
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'f', arguments: '{\n  "a": 1\n}' }] },
     ]);
-    expect(extractChat({ x: 1 }, null, { 'mlflow.chat.messages': [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })).toEqual([
+    expect(
+      extractChat({ x: 1 }, null, {
+        'mlflow.chat.messages': [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      }),
+    ).toEqual([
       { role: 'user', content: 'q' },
       { role: 'assistant', content: 'a' },
     ]);

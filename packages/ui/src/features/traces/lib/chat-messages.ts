@@ -46,7 +46,11 @@ function readContent(content: unknown, into: ChatMessage, extra: ChatMessage[]):
       const type = block.type;
       if (type === 'text' || type === 'input_text' || type === 'output_text') texts.push(text(block.text ?? block.content));
       else if (type === 'tool_use' || type === 'tool_call') {
-        (into.toolCalls ??= []).push({ ...(block.id ? { id: String(block.id) } : {}), name: text(block.name), arguments: argsText(block.input ?? block.arguments) });
+        (into.toolCalls ??= []).push({
+          ...(block.id ? { id: String(block.id) } : {}),
+          name: text(block.name),
+          arguments: argsText(block.input ?? block.arguments),
+        });
       } else if (type === 'tool_result' || type === 'tool_call_response') {
         const id = block.tool_use_id ?? block.id;
         const result: ChatMessage = { role: 'tool', content: '' };
@@ -62,7 +66,9 @@ function readContent(content: unknown, into: ChatMessage, extra: ChatMessage[]):
 
 function readMessage(m: unknown): ChatMessage[] {
   if (!isDict(m)) return [];
-  const role = text(m.role ?? m.type ?? 'user').replace(/^human$/, 'user').replace(/^ai$/, 'assistant');
+  const role = text(m.role ?? m.type ?? 'user')
+    .replace(/^human$/, 'user')
+    .replace(/^ai$/, 'assistant');
   const msg: ChatMessage = { role, content: '' };
   const extra: ChatMessage[] = [];
   readContent(m.content ?? m.parts, msg, extra);

@@ -5,7 +5,14 @@
  */
 
 /** An OTel `AnyValue` in proto JSON. */
-type AnyValue = { string_value?: string; bool_value?: boolean; int_value?: string | number; double_value?: number; array_value?: { values?: AnyValue[] }; kvlist_value?: { values?: KeyValue[] } };
+type AnyValue = {
+  string_value?: string;
+  bool_value?: boolean;
+  int_value?: string | number;
+  double_value?: number;
+  array_value?: { values?: AnyValue[] };
+  kvlist_value?: { values?: KeyValue[] };
+};
 type KeyValue = { key: string; value?: AnyValue };
 
 /** A span of `traces/get` / the FULL span page, as it arrives. */

@@ -12,7 +12,8 @@ const span = (id: string, parent: string | undefined, start: number, childCount 
   child_count: childCount,
 });
 
-const shape = (tree: SpanTree) => tree.rows().map((r) => (r.kind === 'span' ? `${'  '.repeat(r.depth)}${r.id}` : `${'  '.repeat(r.depth)}…${r.parentId || 'roots'}`));
+const shape = (tree: SpanTree) =>
+  tree.rows().map((r) => (r.kind === 'span' ? `${'  '.repeat(r.depth)}${r.id}` : `${'  '.repeat(r.depth)}…${r.parentId || 'roots'}`));
 
 describe('SpanTree from every span', () => {
   it('nests children under parents in start order, all expanded', () => {
@@ -106,7 +107,12 @@ describe('SpanTree filled page by page', () => {
     tree.addChildrenPage(ROOT_ID, [span('root', undefined, 0, 100)], undefined);
     const level1 = Array.from({ length: 100 }, (_, i) => span(`a${i}`, 'root', i + 1, 999));
     tree.addChildrenPage('root', level1, undefined);
-    for (let i = 0; i < 100; i++) tree.addChildrenPage(`a${i}`, Array.from({ length: 999 }, (_, j) => span(`a${i}-${j}`, `a${i}`, 1000 + i * 1000 + j)), undefined);
+    for (let i = 0; i < 100; i++)
+      tree.addChildrenPage(
+        `a${i}`,
+        Array.from({ length: 999 }, (_, j) => span(`a${i}-${j}`, `a${i}`, 1000 + i * 1000 + j)),
+        undefined,
+      );
     const rows = tree.rows();
     expect(rows).toHaveLength(1 + 100 + 99_900);
     expect(rows.every((r) => r.kind === 'span')).toBe(true);

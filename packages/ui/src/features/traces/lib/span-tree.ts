@@ -236,7 +236,13 @@ export class SpanTree {
       const item = stack.pop()!;
       if ('more' in item) {
         const node = this.nodes.get(item.more) as SpanTreeNode;
-        out.push({ kind: 'more', parentId: item.more, depth: item.depth, loaded: node.prefix.length, total: item.more === ROOT_ID ? undefined : node.span?.child_count });
+        out.push({
+          kind: 'more',
+          parentId: item.more,
+          depth: item.depth,
+          loaded: node.prefix.length,
+          total: item.more === ROOT_ID ? undefined : node.span?.child_count,
+        });
         continue;
       }
       if (seen.has(item.id)) continue;

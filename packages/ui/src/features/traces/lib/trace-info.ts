@@ -52,7 +52,8 @@ export interface TraceSummary {
   responsePreview: string;
 }
 
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const num = (v: unknown) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
 
 /**
  * Summarizes a trace info for display.
@@ -82,7 +83,13 @@ export function summarizeTrace(info: TraceInfoV3): TraceSummary {
   };
   put('inputTokens', num(usage?.input_tokens));
   put('outputTokens', num(usage?.output_tokens));
-  put('totalTokens', num(usage?.total_tokens) ?? (num(usage?.input_tokens) !== undefined || num(usage?.output_tokens) !== undefined ? (num(usage?.input_tokens) ?? 0) + (num(usage?.output_tokens) ?? 0) : undefined));
+  put(
+    'totalTokens',
+    num(usage?.total_tokens) ??
+      (num(usage?.input_tokens) !== undefined || num(usage?.output_tokens) !== undefined
+        ? (num(usage?.input_tokens) ?? 0) + (num(usage?.output_tokens) ?? 0)
+        : undefined),
+  );
   put('costUsd', num(cost?.total_cost));
   put('session', info.trace_metadata?.[TRACE_METADATA.session] || undefined);
   put('user', info.trace_metadata?.[TRACE_METADATA.user] || undefined);

@@ -23,7 +23,16 @@ describe('parseOtelSpan', () => {
       events: [{ name: 'exception', time_unix_nano: 1_700_000_000_100_000_000, attributes: [{ key: 'exception.message', value: { string_value: '"boom"' } }] }],
       status: { code: 'STATUS_CODE_ERROR', message: 'boom' },
     });
-    expect(d).toMatchObject({ spanId: '0000000000000002', parentSpanId: '0000000000000001', kind: 'CLIENT', type: 'CHAT_MODEL', status: 'ERROR', statusMessage: 'boom', model: 'gpt-4o', costUsd: 0.00042 });
+    expect(d).toMatchObject({
+      spanId: '0000000000000002',
+      parentSpanId: '0000000000000001',
+      kind: 'CLIENT',
+      type: 'CHAT_MODEL',
+      status: 'ERROR',
+      statusMessage: 'boom',
+      model: 'gpt-4o',
+      costUsd: 0.00042,
+    });
     expect(d.endUs! - d.startUs).toBe(532_000);
     expect(d.tokenUsage).toEqual({ input_tokens: 12, output_tokens: 30, total_tokens: 42 });
     expect(d.inputs).toEqual({ messages: [{ role: 'user', content: 'hi' }] });
@@ -48,12 +57,29 @@ describe('summarizeTrace', () => {
     state: 'OK',
     request_preview: '{"messages":[{"role":"system","content":"s"},{"role":"user","content":"Where is my order?"}]}',
     response_preview: '{"answer":"Shipped."}',
-    trace_metadata: { 'mlflow.trace.tokenUsage': '{"input_tokens":10,"output_tokens":5,"total_tokens":15}', 'mlflow.trace.cost': '{"total_cost":0.002}', 'mlflow.trace.session': 's-1', 'mlflow.trace.user': 'alice', 'mlflow.trace.sizeStats': '{"num_spans":4}' },
+    trace_metadata: {
+      'mlflow.trace.tokenUsage': '{"input_tokens":10,"output_tokens":5,"total_tokens":15}',
+      'mlflow.trace.cost': '{"total_cost":0.002}',
+      'mlflow.trace.session': 's-1',
+      'mlflow.trace.user': 'alice',
+      'mlflow.trace.sizeStats': '{"num_spans":4}',
+    },
     tags: { 'mlflow.traceName': 'support', env: 'prod' },
     assessments: [],
   };
   it('reads name, latency, usage, cost, session, user and user tags', () => {
-    expect(summarizeTrace(info)).toMatchObject({ name: 'support', latencyMs: 532, totalTokens: 15, inputTokens: 10, outputTokens: 5, costUsd: 0.002, session: 's-1', user: 'alice', tags: { env: 'prod' }, spanCount: 4 });
+    expect(summarizeTrace(info)).toMatchObject({
+      name: 'support',
+      latencyMs: 532,
+      totalTokens: 15,
+      inputTokens: 10,
+      outputTokens: 5,
+      costUsd: 0.002,
+      session: 's-1',
+      user: 'alice',
+      tags: { env: 'prod' },
+      spanCount: 4,
+    });
     expect(summarizeTrace({ ...info, state: 'IN_PROGRESS' }).latencyMs).toBeUndefined();
     expect(summarizeTrace({ ...info, trace_metadata: {} }).totalTokens).toBeUndefined();
     expect(previewText(info.request_preview!)).toBe('Where is my order?');

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ROOT_ID, SpanTree, type SpanSummary } from './span-tree';
 import { treeKeyAction } from './tree-keys';
 
-const span = (id: string, parent: string | undefined, start: number, childCount = 0): SpanSummary => ({ span_id: id, ...(parent ? { parent_span_id: parent } : {}), name: id, type: 'CHAIN', status: 'OK', start_time_us: start, end_time_us: start + 1, child_count: childCount });
+const span = (id: string, parent: string | undefined, start: number, childCount = 0): SpanSummary => ({
+  span_id: id,
+  ...(parent ? { parent_span_id: parent } : {}),
+  name: id,
+  type: 'CHAIN',
+  status: 'OK',
+  start_time_us: start,
+  end_time_us: start + 1,
+  child_count: childCount,
+});
 
 describe('treeKeyAction', () => {
   const tree = SpanTree.fromAllSpans([span('r', undefined, 0, 2), span('a', 'r', 1, 1), span('a1', 'a', 2), span('b', 'r', 3)]);
@@ -30,7 +39,14 @@ describe('treeKeyAction', () => {
     expect(treeKeyAction(rows, at('b'), 'ArrowRight', parentOf)).toBeNull();
     tree.setExpanded('a', false);
     const closed = tree.rows();
-    expect(treeKeyAction(closed, closed.findIndex((r) => r.kind === 'span' && r.id === 'a'), 'ArrowRight', parentOf)).toEqual({ expand: 'a', open: true });
+    expect(
+      treeKeyAction(
+        closed,
+        closed.findIndex((r) => r.kind === 'span' && r.id === 'a'),
+        'ArrowRight',
+        parentOf,
+      ),
+    ).toEqual({ expand: 'a', open: true });
     expect(treeKeyAction(closed, 0, 'Tab', parentOf)).toBeNull();
   });
 

@@ -22,7 +22,11 @@ for (const backend of (await testBackends()).filter((b) => b.name === 'postgresq
       const dialect = createDialect(database.uri);
       const db = dialect.createKysely();
       try {
-        const failure = (query: ReturnType<typeof sql>) => query.execute(db).then(() => undefined, (err: unknown) => err);
+        const failure = (query: ReturnType<typeof sql>) =>
+          query.execute(db).then(
+            () => undefined,
+            (err: unknown) => err,
+          );
         const regexp = await failure(sql`select 'abc' ~ '(('`);
         expect(dialect.inputError(regexp)?.code).toBe('INVALID_PARAMETER_VALUE');
         const escape = await failure(sql`select 'abc' like 'ab\\'`);

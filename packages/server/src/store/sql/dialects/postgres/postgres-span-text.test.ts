@@ -19,7 +19,7 @@ describe('span text grams', () => {
     expect(likeLiterals('%abc\\')).toBeUndefined();
   });
 
-  it("asks for every window of the literals, folded, and nothing when none is 3 characters long", () => {
+  it('asks for every window of the literals, folded, and nothing when none is 3 characters long', () => {
     const keys = (text: string) => {
       const set = new GramSet();
       set.addText(text);
@@ -83,7 +83,9 @@ for (const backend of (await testBackends()).filter((b) => b.name === 'postgresq
       metadata: {},
     });
     const search = (store: SqlTraceStore, filter: string) =>
-      store.searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 100 } }).then((r) => r.items.map((t) => t.traceId));
+      store
+        .searchTraces({ experimentIds: [exp], filter: parseTraceFilter(filter), orderBy: [], page: { limit: 100 } })
+        .then((r) => r.items.map((t) => t.traceId));
     const both = async (filter: string) => {
       const expected = await search(walking, filter);
       expect(await search(driving, filter), filter).toEqual(expected);
@@ -121,16 +123,23 @@ for (const backend of (await testBackends()).filter((b) => b.name === 'postgresq
     });
 
     it('consumes a queue row larger than a batch in parts, and several indexers never take a span twice', async () => {
-      await driving.ingestSpans(batch(1, Array.from({ length: 1200 }, (_, k) => `bulk text ${k}`)));
+      await driving.ingestSpans(
+        batch(
+          1,
+          Array.from({ length: 1200 }, (_, k) => `bulk text ${k}`),
+        ),
+      );
       for (let i = 2; i < 40; i++) await driving.ingestSpans(batch(i, [`alpha ${i}`, `beta ${i}`]));
       expect(await driving.indexSpanText(500)).toBe(500);
       expect(await count('select cardinality(span_ids) as n from span_text_queue order by queue_id limit 1')).toBe(700);
       // Three indexers at once, each on its own connection.
-      const results = await Promise.all([1, 2, 3].map(async () => {
-        let n = 0;
-        for (let k; (k = await driving.indexSpanText(100)) > 0; ) n += k;
-        return n;
-      }));
+      const results = await Promise.all(
+        [1, 2, 3].map(async () => {
+          let n = 0;
+          for (let k; (k = await driving.indexSpanText(100)) > 0;) n += k;
+          return n;
+        }),
+      );
       expect(results.reduce((a, b) => a + b, 0)).toBe(700 + 38 * 2);
       expect(await count('select count(*) as n from (select unnest(trace_keys), unnest(span_ids) from span_text_chunks) x')).toBe(1200 + 38 * 2);
       expect(await count('select count(*) as n from (select distinct unnest(trace_keys), unnest(span_ids) from span_text_chunks) x')).toBe(1200 + 38 * 2);
@@ -138,7 +147,13 @@ for (const backend of (await testBackends()).filter((b) => b.name === 'postgresq
     });
 
     it('tells a pattern common among the newest chunks without counting candidates, and results stay exact', async () => {
-      for (let i = 0; i < 12; i++) await driving.ingestSpans(batch(i, Array.from({ length: 64 }, (_, k) => `common words ${k}`)));
+      for (let i = 0; i < 12; i++)
+        await driving.ingestSpans(
+          batch(
+            i,
+            Array.from({ length: 64 }, (_, k) => `common words ${k}`),
+          ),
+        );
       await driving.ingestSpans(batch(99, ['rare zebra']));
       await indexAll();
       const index = dialect.spanTextIndex!;
@@ -168,7 +183,9 @@ for (const backend of (await testBackends()).filter((b) => b.name === 'postgresq
         await migrateThrough(old, dialect, '0007-trace-keys');
         // Rows as a server before 0008 wrote them (no queue yet), in the Default experiment.
         await sql`insert into traces (trace_id, experiment_id, request_time_ms, state, span_count, finalized) values ('tr-old', 0, 1, 'OK', 2, 0)`.execute(old);
-        await sql`insert into spans (trace_key, span_id, name, type, status, start_time_us, content) select trace_key, s, 'n', 'LLM', 'OK', 1, ${JSON.stringify({ text: 'archived zebra' })} from traces, unnest(array['a', 'b']) s`.execute(old);
+        await sql`insert into spans (trace_key, span_id, name, type, status, start_time_us, content) select trace_key, s, 'n', 'LLM', 'OK', 1, ${JSON.stringify({ text: 'archived zebra' })} from traces, unnest(array['a', 'b']) s`.execute(
+          old,
+        );
         await migrateToLatest(old, dialect);
         const store = new SqlTraceStore(old, dialect);
         expect(await store.indexSpanText(500)).toBe(2);

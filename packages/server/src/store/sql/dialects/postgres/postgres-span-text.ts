@@ -62,7 +62,9 @@ export class PostgresSpanTextIndex implements SpanTextIndex {
   async noteWritten(tx: QueryExecutorProvider, spans: readonly SpanKey[]): Promise<void> {
     if (spans.length === 0) return;
     await sql`insert into span_text_queue (trace_key, span_ids)
-      select k, array_agg(id) from unnest(cast(${spans.map((s) => s.traceKey)} as int8[]), cast(${spans.map((s) => s.spanId)} as text[])) as u(k, id) group by k`.execute(tx);
+      select k, array_agg(id) from unnest(cast(${spans.map((s) => s.traceKey)} as int8[]), cast(${spans.map((s) => s.spanId)} as text[])) as u(k, id) group by k`.execute(
+      tx,
+    );
   }
 
   async noteDeleted(tx: QueryExecutorProvider, traceKeys: readonly number[]): Promise<void> {
@@ -102,7 +104,9 @@ export class PostgresSpanTextIndex implements SpanTextIndex {
         const part = spans.slice(i, i + CHUNK_SPANS);
         const grams = new GramSet();
         for (const s of part) grams.addText(s.content);
-        chunks.push(sql`(cast(${grams.toArray()} as int4[]), cast(${part.map((s) => Number(s.trace_key))} as int8[]), cast(${part.map((s) => s.span_id)} as text[]))`);
+        chunks.push(
+          sql`(cast(${grams.toArray()} as int4[]), cast(${part.map((s) => Number(s.trace_key))} as int8[]), cast(${part.map((s) => s.span_id)} as text[]))`,
+        );
       }
       if (chunks.length > 0) await sql`insert into span_text_chunks (grams, trace_keys, span_ids) values ${sql.join(chunks)}`.execute(tx);
       if (done.length > 0) await sql`delete from span_text_queue where queue_id = any(cast(${done} as int8[]))`.execute(tx);
