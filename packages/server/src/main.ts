@@ -48,6 +48,8 @@ function defaultUiRoot(): string {
 export interface Dependencies {
   clock?: Clock;
   ids?: IdGenerator;
+  /** Check every RPC reply against its response schema (tests). */
+  checkResponses?: boolean;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -113,6 +115,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     services,
     loupeVersion: loupeVersion(),
     maxJsonBodyBytes: config.maxJsonBodyBytes,
+    checkResponses: deps.checkResponses ?? false,
     extraRoutes: ui ? [(a) => mountUiRoutes(a, ui)] : [],
     classifyError: (err) => dialect.inputError(err),
   });

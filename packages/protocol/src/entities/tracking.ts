@@ -1,6 +1,9 @@
+import { z } from 'zod';
+
 /**
  * Tracking entities as they travel on the wire (protobuf-JSON, snake_case; spec §2.1, §3).
- * Optional fields are omitted when unset, as MLflow omits them.
+ * Optional fields are omitted when unset, as MLflow omits them. An entity given as a `...Json` zod
+ * schema is the shape response schemas check replies against; its type is inferred from it.
  */
 
 /** Experiment/run lifecycle. */
@@ -17,21 +20,22 @@ export const VIEW_TYPES = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
 export type ViewType = (typeof VIEW_TYPES)[number];
 
 /** A tag or param. */
-export interface KeyValue {
-  key: string;
-  value: string;
-}
+export const KeyValueJson = z.strictObject({ key: z.string(), value: z.string() });
+/** A tag or param. */
+export type KeyValue = z.infer<typeof KeyValueJson>;
 
 /** An experiment (spec §2.1). */
-export interface Experiment {
-  experiment_id: string;
-  name: string;
-  artifact_location: string;
-  lifecycle_stage: LifecycleStage;
-  last_update_time: number;
-  creation_time: number;
-  tags?: KeyValue[];
-}
+export const ExperimentJson = z.strictObject({
+  experiment_id: z.string(),
+  name: z.string(),
+  artifact_location: z.string(),
+  lifecycle_stage: z.enum(['active', 'deleted']),
+  last_update_time: z.number().int(),
+  creation_time: z.number().int(),
+  tags: z.array(KeyValueJson).optional(),
+});
+/** An experiment (spec §2.1). */
+export type Experiment = z.infer<typeof ExperimentJson>;
 
 /** A metric point. Non-finite values travel as `"NaN"`, `"Infinity"`, `"-Infinity"` in JSON. */
 export interface Metric {

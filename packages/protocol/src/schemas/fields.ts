@@ -87,14 +87,66 @@ export function repeated<T extends z.ZodType>(item: T) {
 }
 
 /**
- * `{key, value}` pairs as MLflow sends tags; the TypeScript `mlflow-tracing` helpers send an object map instead.
+ * `{key, value}` pairs as MLflow sends tags; the TypeScript `mlflow-tracing` helpers send an object map
+ * instead. `item` checks each pair (by default both fields are optional strings).
  *
  * @example
  * keyValueList().parse({ a: '1' }); // [{ key: 'a', value: '1' }]
  */
-export function keyValueList() {
+export function keyValueList<T extends z.ZodType = z.ZodObject<{ key: z.ZodOptional<ReturnType<typeof str>>; value: z.ZodOptional<ReturnType<typeof str>> }>>(
+  item?: T,
+) {
   return z.preprocess(
     (v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v as Record<string, unknown>).map(([key, value]) => ({ key, value })) : v),
-    repeated(z.object({ key: str().optional(), value: str().optional() })),
+    repeated((item ?? z.object({ key: str().optional(), value: str().optional() })) as T),
   );
+}
+
+/**
+ * What an edge check says when it fails, carried in the zod issue's `params` so the HTTP edge answers
+ * with MLflow's wording: `missing` becomes "Missing value for required parameter '<field>'", `invalid`
+ * sends the issue's message as it is (spec §1.2, §2.7).
+ */
+export type WireIssue = { loupe: 'missing'; field?: string } | { loupe: 'invalid' };
+
+/**
+ * A required string field: absent or empty answers MLflow's "Missing value for required parameter"
+ * (MLflow treats `""` as unset). `field` names it when the path is not the wire name (`params.key` for
+ * an entry of a list); `blankIsMissing` also counts whitespace-only values as missing (names).
+ *
+ * @example
+ * z.object({ experiment_id: requiredStr() }).parse({ experiment_id: '' }); // fails: missing 'experiment_id'
+ */
+export function requiredStr(options: { field?: string; blankIsMissing?: boolean } = {}) {
+  const params: WireIssue = options.field === undefined ? { loupe: 'missing' } : { loupe: 'missing', field: options.field };
+  const present = options.blankIsMissing ? (s: string) => s.trim() !== '' : (s: string) => s !== '';
+  return z.preprocess((v) => (v === undefined || v === null ? '' : v), str()).refine(present, { params });
+}
+
+/**
+ * A string of at most `max` characters; a longer one answers "'<label>' exceeds the maximum length of
+ * <max> characters (got <n>)." (the label names the field as MLflow's limits do: `param value`).
+ *
+ * @example
+ * maxChars(str(), 250, 'tag key').parse('x'.repeat(251)); // fails
+ */
+export function maxChars<T extends z.ZodType<string>>(schema: T, max: number, label: string) {
+  return schema.refine((s) => s.length <= max, {
+    error: (issue) => `'${label}' exceeds the maximum length of ${max} characters (got ${String(issue.input).length}).`,
+    params: { loupe: 'invalid' } satisfies WireIssue,
+  });
+}
+
+/**
+ * A check whose failure is sent to the client as INVALID_PARAMETER_VALUE with `message` (a function of
+ * the value when the message quotes it).
+ *
+ * @example
+ * wireCheck(str(), (s) => !s.startsWith('runs:'), (s) => `Artifact location cannot be a runs:/ URI. Given: '${s}'`);
+ */
+export function wireCheck<T extends z.ZodType>(schema: T, ok: (value: z.output<T>) => boolean, message: string | ((value: z.output<T>) => string)) {
+  return schema.refine(ok, {
+    error: (issue) => (typeof message === 'string' ? message : message(issue.input as z.output<T>)),
+    params: { loupe: 'invalid' } satisfies WireIssue,
+  });
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { RUN_STATUSES, VIEW_TYPES } from '../entities/tracking.js';
-import { double, int64, keyValueList, protoEnum, repeated, str } from './fields.js';
+import { double, int64, keyValueList, protoEnum, repeated, requiredStr, str } from './fields.js';
+import { artifactLocation, checkRetentionTag, experimentName, experimentTag, experimentTagFields } from './tracking-fields.js';
 
 /**
  * Request schemas of the tracking RPCs (spec §2), as decoded from GET query strings or JSON bodies.
- * Required fields are optional here and checked with MLflow's wording by the service layer, so a
- * missing field and an empty string give the same message.
+ * Required fields, formats and limits are checked here with MLflow's wording (`requiredStr`: a missing
+ * field and an empty string give the same message), so services receive typed commands.
  */
 
 const runId = {
@@ -16,12 +17,12 @@ const runId = {
 const viewType = protoEnum(VIEW_TYPES, 1);
 
 export const CreateExperiment = z.object({
-  name: str().optional(),
-  artifact_location: str().optional(),
-  tags: keyValueList(),
+  name: experimentName(),
+  artifact_location: artifactLocation(),
+  tags: keyValueList(experimentTag()),
 });
-export const GetExperiment = z.object({ experiment_id: str().optional() });
-export const GetExperimentByName = z.object({ experiment_name: str().optional() });
+export const GetExperiment = z.object({ experiment_id: requiredStr() });
+export const GetExperimentByName = z.object({ experiment_name: requiredStr() });
 export const SearchExperiments = z.object({
   max_results: int64().optional(),
   page_token: str().optional(),
@@ -29,10 +30,10 @@ export const SearchExperiments = z.object({
   order_by: repeated(str()),
   view_type: viewType.optional(),
 });
-export const ExperimentIdOnly = z.object({ experiment_id: str().optional() });
-export const UpdateExperiment = z.object({ experiment_id: str().optional(), new_name: str().optional() });
-export const SetExperimentTag = z.object({ experiment_id: str().optional(), key: str().optional(), value: str().optional() });
-export const DeleteExperimentTag = z.object({ experiment_id: str().optional(), key: str().optional() });
+export const ExperimentIdOnly = z.object({ experiment_id: requiredStr() });
+export const UpdateExperiment = z.object({ experiment_id: requiredStr(), new_name: experimentName('new_name').optional() });
+export const SetExperimentTag = z.object({ experiment_id: requiredStr(), ...experimentTagFields }).superRefine(checkRetentionTag);
+export const DeleteExperimentTag = z.object({ experiment_id: requiredStr(), key: requiredStr() });
 
 export const CreateRun = z.object({
   experiment_id: str().optional(),

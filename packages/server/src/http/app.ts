@@ -22,6 +22,8 @@ export interface AppOptions {
   /** Loupe's own version, sent in the `X-Loupe-Version` header. */
   loupeVersion: string;
   maxJsonBodyBytes: number;
+  /** Check every RPC reply against its route's response schema (tests; a mismatch answers 500). */
+  checkResponses?: boolean;
   /** Extra route groups (artifacts, ...), mounted after the RPCs. */
   extraRoutes?: ((app: Hono) => void)[];
   /** Where unexpected errors are reported; never the client. */
@@ -62,7 +64,7 @@ export function createApp(options: AppOptions): Hono {
   });
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
-  mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
+  mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes, checkResponses: options.checkResponses ?? false });
   mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes });
   mountArtifactRoutes(app, options.services);
   mountTraceArtifactRoute(app, options.services);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from '@loupe/protocol';
+import { ApiError, type WireIssue } from '@loupe/protocol';
 import type { z } from 'zod';
 
 /**
@@ -146,7 +146,8 @@ function describe(value: unknown): string {
 
 /**
  * Validates a decoded request against its schema; the first problem becomes an
- * INVALID_PARAMETER_VALUE naming the parameter and the value, in MLflow's wording.
+ * INVALID_PARAMETER_VALUE naming the parameter and the value, in MLflow's wording. Checks declared
+ * with `requiredStr`, `maxChars` or `wireCheck` ({@link WireIssue}) answer with their own message.
  *
  * @example
  * decodeRequest(TrackingRequests.GetExperiment, { experiment_id: '1' });
@@ -157,6 +158,9 @@ export function decodeRequest<S extends z.ZodType>(schema: S, input: Record<stri
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];
   const name = path.map(String).join('.') || 'request';
+  const wire = (issue as { params?: WireIssue } | undefined)?.params;
+  if (wire?.loupe === 'invalid') throw ApiError.invalid(issue?.message ?? 'invalid value');
+  if (wire?.loupe === 'missing') throw ApiError.missing(wire.field ?? name);
   const value = valueAt(input, path);
   if (value === undefined) throw ApiError.missing(name);
   throw ApiError.invalid(`Invalid value ${describe(value)} for parameter '${name}' supplied: ${issue?.message ?? 'invalid value'}.`);

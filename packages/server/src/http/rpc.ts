@@ -13,29 +13,37 @@ export interface RpcContext {
 
 /**
  * One MLflow RPC: method, path (Hono syntax, `:name` for path variables), the API majors it is
- * mounted under, its request schema and one service call. Declared, never hand-wired.
+ * mounted under, its request and response schemas and one service call. Declared, never hand-wired.
  */
-export interface RpcRoute<S extends z.ZodType = z.ZodType> {
+export interface RpcRoute<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
   path: string;
   /** Mounted as `/api/{v}.0{path}` and `/ajax-api/{v}.0{path}` for each version. */
   versions: readonly (2 | 3)[];
   request: S;
-  handle(req: z.output<S>, ctx: RpcContext): Promise<object | void>;
+  /**
+   * The reply as it goes on the wire (after protobuf-JSON serialization: non-finite doubles as strings,
+   * empty lists omitted). Apps built with `checkResponses` (every in-process test) parse each reply with
+   * it, so a wire shape cannot drift unnoticed.
+   */
+  response?: R;
+  /** One service call; the reply is wire JSON made here, at the edge (`void` for an empty reply). */
+  handle(req: z.output<S>, ctx: RpcContext): Promise<z.input<R> | RawJson | StreamedJson | void>;
   /** Mount only under `/ajax-api` (UI-only routes). */
   ajaxOnly?: boolean;
 }
 
 /**
- * Declares an RPC with its request type inferred from the schema.
+ * Declares an RPC with its request type inferred from the schema and its reply typed by the response schema.
  *
  * @example
  * export const getExperiment = rpc({
- *   method: 'GET', path: '/mlflow/experiments/get', versions: [2], request: TrackingRequests.GetExperiment,
- *   handle: async (req, { services }) => ({ experiment: await services.experiments.get(req.experiment_id) }),
+ *   method: 'GET', path: '/mlflow/experiments/get', versions: [2],
+ *   request: TrackingRequests.GetExperiment, response: TrackingResponses.GetExperiment,
+ *   handle: async (req, { services }) => ({ experiment: experimentJson(await services.experiments.get(req.experiment_id)) }),
  * });
  */
-export function rpc<S extends z.ZodType>(route: RpcRoute<S>): RpcRoute<S> {
+export function rpc<S extends z.ZodType, R extends z.ZodType>(route: RpcRoute<S, R>): RpcRoute<S, R> {
   return route;
 }
 
@@ -75,24 +83,51 @@ export function streamOf(pieces: AsyncIterable<string>): ReadableStream<Uint8Arr
   });
 }
 
+/** How {@link mountRpcs} mounts routes. */
+export interface RpcMountOptions {
+  maxJsonBodyBytes: number;
+  /** Parse every reply with its route's response schema; a mismatch is an internal error (tests turn this on). */
+  checkResponses?: boolean;
+}
+
 /**
  * Mounts RPC routes on the app under `/api/{v}.0` and `/ajax-api/{v}.0`.
  *
  * @example
  * mountRpcs(app, [...experimentRoutes], services, { maxJsonBodyBytes: 16 << 20 });
  */
-export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Services, limits: { maxJsonBodyBytes: number }): void {
+export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Services, options: RpcMountOptions): void {
   for (const route of routes) {
     const handler = async (c: Context) => {
-      const { input, bytes } = await decode(c, route, limits.maxJsonBodyBytes);
+      const { input, bytes } = await decode(c, route, options.maxJsonBodyBytes);
       const req = decodeRequest(route.request, input);
       const result = (await route.handle(req, { services, requestBytes: bytes })) ?? {};
-      if (result instanceof StreamedJson) return new Response(streamOf(result.pieces), { status: 200, headers: { 'content-type': 'application/json' } });
-      return c.body(result instanceof RawJson ? result.text : toProtoJson(result), 200, { 'content-type': 'application/json' });
+      if (options.checkResponses) return c.body(await checkedReply(route, result), 200, JSON_HEADERS);
+      if (result instanceof StreamedJson) return new Response(streamOf(result.pieces), { status: 200, headers: JSON_HEADERS });
+      return c.body(result instanceof RawJson ? result.text : toProtoJson(result), 200, JSON_HEADERS);
     };
     for (const version of route.versions) {
       const prefixes = route.ajaxOnly ? ['/ajax-api'] : ['/api', '/ajax-api'];
       for (const prefix of prefixes) app.on(route.method, `${prefix}/${version}.0${route.path}`, handler);
     }
   }
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** The reply's wire text, after checking it against the route's response schema. */
+async function checkedReply(route: RpcRoute, result: object): Promise<string> {
+  let text: string;
+  if (result instanceof StreamedJson) {
+    text = '';
+    for await (const piece of result.pieces) text += piece;
+  } else {
+    text = result instanceof RawJson ? result.text : toProtoJson(result);
+  }
+  const checked = route.response?.safeParse(JSON.parse(text));
+  if (checked && !checked.success) {
+    const where = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`The reply of ${route.method} ${route.path} does not match its response schema: ${where}`);
+  }
+  return text;
 }

@@ -52,7 +52,7 @@ describe('ArtifactService', () => {
   });
 
   it('serves runs created under a local default artifact root that is not the destination', async () => {
-    const { experiment_id: exp } = await loupe.services.experiments.create({ name: 'under-default', tags: [] });
+    const exp = await loupe.services.experiments.create({ name: 'under-default', tags: [] });
     const run = await loupe.services.runs.create({ experiment_id: exp, tags: [] });
     expect(run.info.artifact_uri).toBe(`${defaultRoot}/${exp}/${run.info.run_id}/artifacts`);
     await artifacts.uploadRunArtifact({ run_uuid: run.info.run_id, path: 'eval/results.json' }, text('{"acc":1}'));

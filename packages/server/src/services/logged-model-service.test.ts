@@ -16,7 +16,7 @@ describe('LoggedModelService', () => {
   beforeEach(async () => {
     loupe = await createTestLoupe();
     models = loupe.services.loggedModels;
-    exp = (await loupe.services.experiments.create({ name: 'svc', tags: [] })).experiment_id;
+    exp = await loupe.services.experiments.create({ name: 'svc', tags: [] });
   });
   afterEach(async () => {
     await loupe.dispose();

@@ -88,9 +88,9 @@ export class LoggedModelService {
     const modelId = `m-${this.ids.hex32()}`;
     return this.store.createLoggedModel({
       modelId,
-      experimentId: experiment.experiment_id,
+      experimentId: experiment.experimentId,
       name: req.name || generateRunName(),
-      artifactLocation: appendToUri(experiment.artifact_location, 'models', modelId, 'artifacts'),
+      artifactLocation: appendToUri(experiment.artifactLocation, 'models', modelId, 'artifacts'),
       ...(req.model_type ? { modelType: req.model_type } : {}),
       ...(req.source_run_id ? { sourceRunId: req.source_run_id } : {}),
       params,

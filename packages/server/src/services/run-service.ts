@@ -63,11 +63,11 @@ export class RunService {
     const runId = this.ids.hex32();
     return this.store.createRun({
       runId,
-      experimentId: experiment.experiment_id,
+      experimentId: experiment.experimentId,
       name,
       userId: req.user_id ?? '',
       startTime: req.start_time ?? this.clock.now(),
-      artifactUri: appendToUri(experiment.artifact_location, runId, 'artifacts'),
+      artifactUri: appendToUri(experiment.artifactLocation, runId, 'artifacts'),
       tags: [...tags.filter((t) => t.key !== RUN_NAME_TAG), { key: RUN_NAME_TAG, value: name }],
     });
   }

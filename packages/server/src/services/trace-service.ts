@@ -145,14 +145,14 @@ export class TraceService {
     if (info.client_request_id !== undefined) validateLength('trace.trace_info.client_request_id', info.client_request_id, LIMITS.runTagValueLength);
     const tags = {
       ...checkMap('trace.trace_info.tags', info.tags),
-      [TRACE_TAGS.artifactLocation]: appendToUri(experiment.artifact_location, 'traces', traceId, 'artifacts'),
+      [TRACE_TAGS.artifactLocation]: appendToUri(experiment.artifactLocation, 'traces', traceId, 'artifacts'),
     };
     const metadata = checkMap('trace.trace_info.trace_metadata', info.trace_metadata);
     const usage = metadata[USAGE_METADATA] !== undefined ? tokenUsageOf(metadata[USAGE_METADATA]) : undefined;
     const cost = metadata[COST_METADATA] !== undefined ? llmCostOf(metadata[COST_METADATA]) : undefined;
     const record = await this.store.upsertTraceInfo({
       traceId,
-      experimentId: experiment.experiment_id,
+      experimentId: experiment.experimentId,
       ...(info.client_request_id !== undefined ? { clientRequestId: info.client_request_id } : {}),
       requestTimeMs,
       ...(executionDurationMs !== undefined ? { executionDurationMs } : {}),
@@ -204,8 +204,8 @@ export class TraceService {
     if (known && known.until > now) return known.id;
     const experiment = await this.experiments.getActive(experimentId);
     if (this.activeExperiments.size >= 10_000) this.activeExperiments.clear();
-    this.activeExperiments.set(experimentId, { id: experiment.experiment_id, until: now + ACTIVE_EXPERIMENT_TTL_MS });
-    return experiment.experiment_id;
+    this.activeExperiments.set(experimentId, { id: experiment.experimentId, until: now + ACTIVE_EXPERIMENT_TTL_MS });
+    return experiment.experimentId;
   }
 
   /**
@@ -295,13 +295,13 @@ export class TraceService {
     if (req.max_traces !== undefined && !byTime) throw ApiError.invalid("'max_traces' can only be specified with 'max_timestamp_millis'.");
     if (req.max_traces !== undefined && req.max_traces <= 0) throw ApiError.invalid(`'max_traces' must be a positive integer, got ${req.max_traces}.`);
     const experiment = await this.experiments.get(req.experiment_id);
-    if (!byTime) return { traces_deleted: await this.store.deleteTraces(experiment.experiment_id, { traceIds: req.request_ids }) };
+    if (!byTime) return { traces_deleted: await this.store.deleteTraces(experiment.experimentId, { traceIds: req.request_ids }) };
     // Bounded transactions, so deleting a large backlog never holds the writer for long.
     const limit = req.max_traces ?? Infinity;
     let deleted = 0;
     while (deleted < limit) {
       const batch = Math.min(DELETE_BATCH, limit - deleted);
-      const n = await this.store.deleteTraces(experiment.experiment_id, { maxTimestampMs: req.max_timestamp_millis as number, maxTraces: batch });
+      const n = await this.store.deleteTraces(experiment.experimentId, { maxTimestampMs: req.max_timestamp_millis as number, maxTraces: batch });
       deleted += n;
       if (n < batch) break;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendToUri, validateArtifactLocation, validateKey } from './validation.js';
+import { appendToUri, validateKey } from './validation.js';
 
 describe('validateKey', () => {
   it.each(['loss', 'val/loss', 'a.b-c_d e:f', 'métrique', '指标'])('accepts %s', (key) => {
@@ -7,15 +7,6 @@ describe('validateKey', () => {
   });
   it.each(['../x', 'a/../b', '/abs', 'a//b', './a', 'a/', 'bad\\key', 'nul\u0000', 'semi;colon', 'x'.repeat(251)])('rejects %j', (key) => {
     expect(() => validateKey('param', key)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
-  });
-});
-
-describe('validateArtifactLocation', () => {
-  it.each(['s3://bucket/path', '/local/path', 'mlflow-artifacts:/x', 'file:///tmp/x', 'https://h/p?x=1'])('accepts %s', (loc) => {
-    expect(() => validateArtifactLocation(loc)).not.toThrow();
-  });
-  it.each(['s3://b/p#frag', 'http://h/p;a=b', 'runs:/abc/model', 'http://h/p?path=../etc', 'http://h/p?x=%2e%2e/y'])('rejects %s', (loc) => {
-    expect(() => validateArtifactLocation(loc)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
   });
 });
 

@@ -1,6 +1,5 @@
 import type {
   DatasetInput,
-  Experiment,
   ExperimentFilterEntity,
   Filter,
   KeyValue,
@@ -26,6 +25,18 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
+/** An experiment as stored (times in epoch milliseconds). */
+export interface ExperimentRecord {
+  experimentId: string;
+  name: string;
+  artifactLocation: string;
+  lifecycleStage: LifecycleStage;
+  creationTime: number;
+  lastUpdateTime: number;
+  /** Sorted by key. */
+  tags: KeyValue[];
+}
+
 /** Input of {@link ExperimentStore.createExperiment}. */
 export interface NewExperiment {
   name: string;
@@ -39,15 +50,15 @@ export interface NewExperiment {
 export interface ExperimentStore {
   /** Creates an experiment; throws RESOURCE_ALREADY_EXISTS when the name is taken. Returns its id. */
   createExperiment(input: NewExperiment): Promise<string>;
-  getExperiment(experimentId: string): Promise<Experiment | undefined>;
+  getExperiment(experimentId: string): Promise<ExperimentRecord | undefined>;
   /** The experiment with this name, the active one first. */
-  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  getExperimentByName(name: string): Promise<ExperimentRecord | undefined>;
   searchExperiments(query: {
     viewType: ViewType;
     filter: Filter<ExperimentFilterEntity>;
     orderBy: OrderBy<ExperimentFilterEntity>[];
     page: PageRequest;
-  }): Promise<Page<Experiment>>;
+  }): Promise<Page<ExperimentRecord>>;
   /** Soft delete or restore; the experiment's runs follow. */
   setExperimentLifecycle(experimentId: string, stage: LifecycleStage, now: number): Promise<void>;
   /** Throws RESOURCE_ALREADY_EXISTS when the name is taken. */

@@ -46,7 +46,7 @@ export async function createTestLoupe(options: ServerOptions & { database?: Test
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-artifacts-'));
   const clock = new TestClock();
   const config = resolveServerConfig({ artifactsDestination: artifactsDir, ...options, backendStoreUri: database.uri }, {});
-  const loupe = await createLoupe(config, { clock, ids: new SequentialIds() });
+  const loupe = await createLoupe(config, { clock, ids: new SequentialIds(), checkResponses: true });
   return {
     ...loupe,
     clock,

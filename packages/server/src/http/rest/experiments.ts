@@ -1,5 +1,6 @@
-import { TrackingRequests as R } from '@loupe/protocol';
+import { TrackingRequests as R, TrackingResponses as W } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
+import { experimentJson } from '../wire/tracking-json.js';
 
 /** Experiment RPCs (spec §2.2). */
 export const experimentRoutes = [
@@ -8,21 +9,26 @@ export const experimentRoutes = [
     path: '/mlflow/experiments/create',
     versions: [2],
     request: R.CreateExperiment,
-    handle: (req, { services }) => services.experiments.create(req),
+    response: W.CreateExperiment,
+    handle: async (req, { services }) => ({
+      experiment_id: await services.experiments.create({ name: req.name, artifactLocation: req.artifact_location, tags: req.tags }),
+    }),
   }),
   rpc({
     method: 'GET',
     path: '/mlflow/experiments/get',
     versions: [2],
     request: R.GetExperiment,
-    handle: async (req, { services }) => ({ experiment: await services.experiments.get(req.experiment_id) }),
+    response: W.GetExperiment,
+    handle: async (req, { services }) => ({ experiment: experimentJson(await services.experiments.get(req.experiment_id)) }),
   }),
   rpc({
     method: 'GET',
     path: '/mlflow/experiments/get-by-name',
     versions: [2],
     request: R.GetExperimentByName,
-    handle: async (req, { services }) => ({ experiment: await services.experiments.getByName(req.experiment_name) }),
+    response: W.GetExperiment,
+    handle: async (req, { services }) => ({ experiment: experimentJson(await services.experiments.getByName(req.experiment_name)) }),
   }),
   ...(['GET', 'POST'] as const).map((method) =>
     rpc({
@@ -30,7 +36,17 @@ export const experimentRoutes = [
       path: '/mlflow/experiments/search',
       versions: [2],
       request: R.SearchExperiments,
-      handle: (req, { services }) => services.experiments.search(req),
+      response: W.SearchExperiments,
+      handle: async (req, { services }) => {
+        const { experiments, nextPageToken } = await services.experiments.search({
+          filter: req.filter,
+          orderBy: req.order_by,
+          viewType: req.view_type,
+          maxResults: req.max_results,
+          pageToken: req.page_token,
+        });
+        return { experiments: experiments.map(experimentJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+      },
     }),
   ),
   rpc({
@@ -38,6 +54,7 @@ export const experimentRoutes = [
     path: '/mlflow/experiments/delete',
     versions: [2],
     request: R.ExperimentIdOnly,
+    response: W.Empty,
     handle: (req, { services }) => services.experiments.delete(req.experiment_id),
   }),
   rpc({
@@ -45,6 +62,7 @@ export const experimentRoutes = [
     path: '/mlflow/experiments/restore',
     versions: [2],
     request: R.ExperimentIdOnly,
+    response: W.Empty,
     handle: (req, { services }) => services.experiments.restore(req.experiment_id),
   }),
   rpc({
@@ -52,21 +70,24 @@ export const experimentRoutes = [
     path: '/mlflow/experiments/update',
     versions: [2],
     request: R.UpdateExperiment,
-    handle: (req, { services }) => services.experiments.rename(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.experiments.rename(req.experiment_id, req.new_name),
   }),
   rpc({
     method: 'POST',
     path: '/mlflow/experiments/set-experiment-tag',
     versions: [2],
     request: R.SetExperimentTag,
-    handle: (req, { services }) => services.experiments.setTag(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.experiments.setTag(req.experiment_id, { key: req.key, value: req.value }),
   }),
   rpc({
     method: 'POST',
     path: '/mlflow/experiments/delete-experiment-tag',
     versions: [2],
     request: R.DeleteExperimentTag,
-    handle: (req, { services }) => services.experiments.deleteTag(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.experiments.deleteTag(req.experiment_id, req.key),
   }),
   rpc({
     method: 'POST',

@@ -74,10 +74,10 @@ export class LegacyTraceService {
     const tags = keyValueMap('tags', req.tags);
     const traceId = `tr-${this.ids.hex32()}`;
     // Spans of v2 traces arrive as a traces.json artifact (spec §4.3): the client needs its location.
-    tags[TRACE_TAGS.artifactLocation] = appendToUri(experiment.artifact_location, 'traces', traceId, 'artifacts');
+    tags[TRACE_TAGS.artifactLocation] = appendToUri(experiment.artifactLocation, 'traces', traceId, 'artifacts');
     const record = await this.store.upsertTraceInfo({
       traceId,
-      experimentId: experiment.experiment_id,
+      experimentId: experiment.experimentId,
       requestTimeMs: req.timestamp_ms ?? this.clock.now(),
       state: 'IN_PROGRESS',
       tags,

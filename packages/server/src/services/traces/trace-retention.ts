@@ -1,8 +1,7 @@
-import type { Experiment } from '@loupe/protocol';
+import { parseRetentionDays, TRACE_RETENTION_TAG } from '@loupe/protocol';
 import type { TraceStore } from '../../store/trace-store.js';
-import type { ExperimentStore } from '../../store/tracking-store.js';
+import type { ExperimentRecord, ExperimentStore } from '../../store/tracking-store.js';
 import type { Clock } from '../clock.js';
-import { parseRetentionTag, TRACE_RETENTION_TAG } from '../validation.js';
 
 const DAY_MS = 86_400_000;
 
@@ -32,16 +31,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * that is not valid (written before validation existed, or straight into the database) is ignored.
  *
  * @example
- * retentionDays({ tags: [{ key: 'loupe.trace.retentionDays', value: '7' }] } as Experiment, 30); // 7
+ * retentionDays({ tags: [{ key: 'loupe.trace.retentionDays', value: '7' }] } as ExperimentRecord, 30); // 7
  */
-export function retentionDays(experiment: Pick<Experiment, 'tags'>, defaultDays: number | undefined): number | null {
-  const tag = experiment.tags?.find((t) => t.key === TRACE_RETENTION_TAG);
+export function retentionDays(experiment: Pick<ExperimentRecord, 'tags'>, defaultDays: number | undefined): number | null {
+  const tag = experiment.tags.find((t) => t.key === TRACE_RETENTION_TAG);
   if (tag) {
-    try {
-      return parseRetentionTag(tag.value);
-    } catch {
-      return defaultDays ?? null;
-    }
+    const days = parseRetentionDays(tag.value);
+    return days === undefined ? (defaultDays ?? null) : days;
   }
   return defaultDays ?? null;
 }
@@ -105,7 +101,7 @@ export class TraceRetention {
       report.experiments++;
       const cutoff = this.clock.now() - days * DAY_MS;
       for (;;) {
-        const deleted = await this.traces.deleteTraces(experiment.experiment_id, { maxTimestampMs: cutoff, maxTraces: this.options.batchSize });
+        const deleted = await this.traces.deleteTraces(experiment.experimentId, { maxTimestampMs: cutoff, maxTraces: this.options.batchSize });
         report.tracesDeleted += deleted;
         if (deleted < this.options.batchSize || this.stopped) break;
         await sleep(this.options.pauseMs);
@@ -114,7 +110,7 @@ export class TraceRetention {
     return report;
   }
 
-  private async *allExperiments(): AsyncGenerator<Experiment> {
+  private async *allExperiments(): AsyncGenerator<ExperimentRecord> {
     const limit = 1000;
     for (let offset = 0; ; offset += limit) {
       const page = await this.experiments.searchExperiments({ viewType: 'ALL', filter: [], orderBy: [], page: { offset, limit } });

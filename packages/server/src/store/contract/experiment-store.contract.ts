@@ -24,7 +24,7 @@ export function experimentStoreContract(factory: TrackingStoresFactory): void {
 
     it('has the Default experiment with id 0', async () => {
       const e = await s.experiments.getExperiment('0');
-      expect(e).toMatchObject({ experiment_id: '0', name: 'Default', lifecycle_stage: 'active' });
+      expect(e).toMatchObject({ experimentId: '0', name: 'Default', lifecycleStage: 'active' });
     });
 
     it('creates with sequential ids, default location from the id, and tags', async () => {
@@ -33,19 +33,19 @@ export function experimentStoreContract(factory: TrackingStoresFactory): void {
       expect(Number(id2)).toBe(Number(id1) + 1);
       const e = await s.experiments.getExperiment(id1);
       expect(e).toEqual({
-        experiment_id: id1,
+        experimentId: id1,
         name: 'a',
-        artifact_location: `mlflow-artifacts:/${id1}`,
-        lifecycle_stage: 'active',
-        creation_time: NOW,
-        last_update_time: NOW,
+        artifactLocation: `mlflow-artifacts:/${id1}`,
+        lifecycleStage: 'active',
+        creationTime: NOW,
+        lastUpdateTime: NOW,
         tags: [{ key: 'k', value: 'v' }],
       });
     });
 
     it('keeps a given artifact location', async () => {
       const id = await s.experiments.createExperiment({ name: 'x', artifactLocation: 's3://b/p', tags: [], now: NOW });
-      expect((await s.experiments.getExperiment(id))?.artifact_location).toBe('s3://b/p');
+      expect((await s.experiments.getExperiment(id))?.artifactLocation).toBe('s3://b/p');
     });
 
     it('rejects a duplicate name with RESOURCE_ALREADY_EXISTS and writes nothing', async () => {
@@ -63,7 +63,7 @@ export function experimentStoreContract(factory: TrackingStoresFactory): void {
 
     it('finds by name, active before deleted', async () => {
       const id = await create('n');
-      expect((await s.experiments.getExperimentByName('n'))?.experiment_id).toBe(id);
+      expect((await s.experiments.getExperimentByName('n'))?.experimentId).toBe(id);
       expect(await s.experiments.getExperimentByName('missing')).toBeUndefined();
     });
 
@@ -71,11 +71,11 @@ export function experimentStoreContract(factory: TrackingStoresFactory): void {
       const id = await create('life');
       await s.runs.createRun({ runId: 'r'.repeat(32), experimentId: id, name: 'run', userId: 'u', startTime: NOW, artifactUri: 'x', tags: [] });
       await s.experiments.setExperimentLifecycle(id, 'deleted', NOW + 5);
-      expect((await s.experiments.getExperiment(id))?.lifecycle_stage).toBe('deleted');
+      expect((await s.experiments.getExperiment(id))?.lifecycleStage).toBe('deleted');
       expect((await s.runs.getRunInfo('r'.repeat(32)))?.lifecycle_stage).toBe('deleted');
       await s.experiments.setExperimentLifecycle(id, 'active', NOW + 6);
       expect((await s.runs.getRunInfo('r'.repeat(32)))?.lifecycle_stage).toBe('active');
-      expect((await s.experiments.getExperiment(id))?.last_update_time).toBe(NOW + 6);
+      expect((await s.experiments.getExperiment(id))?.lastUpdateTime).toBe(NOW + 6);
     });
 
     it('renames, refusing a taken name', async () => {
@@ -122,7 +122,7 @@ export function experimentStoreContract(factory: TrackingStoresFactory): void {
       expect(first.hasMore).toBe(true);
       const second = await s.experiments.searchExperiments({ viewType: 'ACTIVE_ONLY', filter: [], orderBy: byId, page: { offset: 2, limit: 2 } });
       expect(second.hasMore).toBe(false);
-      expect([...first.items, ...second.items].map((e) => e.experiment_id)).toEqual(['0', a, b]);
+      expect([...first.items, ...second.items].map((e) => e.experimentId)).toEqual(['0', a, b]);
     });
   });
 }

@@ -1,15 +1,6 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import {
-  ApiError,
-  type Experiment,
-  type ExperimentFilterEntity,
-  type Filter,
-  type KeyValue,
-  type LifecycleStage,
-  type OrderBy,
-  type ViewType,
-} from '@loupe/protocol';
-import type { ExperimentStore, NewExperiment, Page, PageRequest } from '../tracking-store.js';
+import { ApiError, type ExperimentFilterEntity, type Filter, type KeyValue, type LifecycleStage, type OrderBy, type ViewType } from '@loupe/protocol';
+import type { ExperimentRecord, ExperimentStore, NewExperiment, Page, PageRequest } from '../tracking-store.js';
 import { compileComparison } from './compile-comparison.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, ExperimentsTable } from './schema.js';
@@ -74,14 +65,14 @@ export class SqlExperimentStore implements ExperimentStore {
     }
   }
 
-  async getExperiment(experimentId: string): Promise<Experiment | undefined> {
+  async getExperiment(experimentId: string): Promise<ExperimentRecord | undefined> {
     const id = toDbId(experimentId);
     if (id === undefined) return undefined;
     const row = await this.db.selectFrom('experiments').selectAll().where('experiment_id', '=', id).executeTakeFirst();
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
-  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+  async getExperimentByName(name: string): Promise<ExperimentRecord | undefined> {
     const row = await this.db
       .selectFrom('experiments')
       .selectAll()
@@ -96,7 +87,7 @@ export class SqlExperimentStore implements ExperimentStore {
     filter: Filter<ExperimentFilterEntity>;
     orderBy: OrderBy<ExperimentFilterEntity>[];
     page: PageRequest;
-  }): Promise<Page<Experiment>> {
+  }): Promise<Page<ExperimentRecord>> {
     let q = this.db.selectFrom('experiments as e').selectAll('e').where('e.lifecycle_stage', 'in', lifecycleStages(query.viewType));
     for (const c of query.filter) {
       q = q.where(() => this.compileClause(c));
@@ -180,7 +171,7 @@ export class SqlExperimentStore implements ExperimentStore {
     return compileComparison(this.dialect, sql.ref(column), c.op, c.value);
   }
 
-  private async hydrate(rows: ExperimentRow[]): Promise<Experiment[]> {
+  private async hydrate(rows: ExperimentRow[]): Promise<ExperimentRecord[]> {
     if (rows.length === 0) return [];
     const tags = await this.db
       .selectFrom('experiment_tags')
@@ -199,12 +190,12 @@ export class SqlExperimentStore implements ExperimentStore {
       byExperiment.set(Number(t.experiment_id), list);
     }
     return rows.map((r) => ({
-      experiment_id: String(r.experiment_id),
+      experimentId: String(r.experiment_id),
       name: r.name,
-      artifact_location: r.artifact_location,
-      lifecycle_stage: r.lifecycle_stage as LifecycleStage,
-      last_update_time: Number(r.last_update_time),
-      creation_time: Number(r.creation_time),
+      artifactLocation: r.artifact_location,
+      lifecycleStage: r.lifecycle_stage as LifecycleStage,
+      lastUpdateTime: Number(r.last_update_time),
+      creationTime: Number(r.creation_time),
       tags: byExperiment.get(Number(r.experiment_id)) ?? [],
     }));
   }

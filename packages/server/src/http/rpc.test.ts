@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Services } from '../services/services.js';
+import { mountRpcs, rpc } from './rpc.js';
+
+const route = (reply: object) =>
+  rpc({
+    method: 'GET',
+    path: '/test/echo',
+    versions: [2],
+    request: z.object({}),
+    response: z.strictObject({ count: z.number() }),
+    handle: async () => reply as { count: number },
+  });
+
+function appWith(reply: object, checkResponses: boolean): { app: Hono; errors: unknown[] } {
+  const app = new Hono();
+  const errors: unknown[] = [];
+  mountRpcs(app, [route(reply)], {} as Services, { maxJsonBodyBytes: 1024, checkResponses });
+  app.onError((err, c) => {
+    errors.push(err);
+    return c.json({ error_code: 'INTERNAL_ERROR', message: 'Internal server error' }, 500);
+  });
+  return { app, errors };
+}
+
+describe('response schemas', () => {
+  it('pass a reply that matches', async () => {
+    const { app } = appWith({ count: 1 }, true);
+    const res = await app.request('/api/2.0/test/echo');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ count: 1 });
+  });
+
+  it('turn a drifted reply into an internal error naming the route and the field when checking', async () => {
+    const { app, errors } = appWith({ count: 1, extra: 'x' }, true);
+    expect((await app.request('/api/2.0/test/echo')).status).toBe(500);
+    expect(String(errors[0])).toMatch(/GET \/test\/echo does not match its response schema: .*extra/);
+  });
+
+  it('check the wire text: a non-finite double travels as a string', async () => {
+    const { app, errors } = appWith({ count: Number.NaN }, true);
+    expect((await app.request('/api/2.0/test/echo')).status).toBe(500);
+    expect(String(errors[0])).toMatch(/count/);
+  });
+
+  it('leave replies alone when not checking', async () => {
+    const { app } = appWith({ count: 1, extra: 'x' }, false);
+    expect(await (await app.request('/api/2.0/test/echo')).json()).toEqual({ count: 1, extra: 'x' });
+  });
+});
