@@ -15,10 +15,10 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname], outfile: new URL('../dist/loupe.js', import.meta.url).pathname });
-// The OTLP decode worker's script, next to the CLI (src/otlp/otlp-decode-pool.ts looks for it there).
+// The OTLP decode worker's script, next to the CLI (src/ingest/otlp/otlp-decode-pool.ts looks for it there).
 await build({
   ...common,
-  entryPoints: [new URL('../src/otlp/otlp-decode-worker.ts', import.meta.url).pathname],
+  entryPoints: [new URL('../src/ingest/otlp/otlp-decode-worker.ts', import.meta.url).pathname],
   outfile: new URL('../dist/otlp-decode-worker.js', import.meta.url).pathname,
 });
 // The web UI (packages/ui, built by Vite before this script runs) goes beside the CLI: `loupe server`

@@ -20,7 +20,7 @@ import { SqlTraceLinkStore } from './store/sql/sql-trace-link-store.js';
 import { TraceService } from './services/trace-service.js';
 import { AssessmentService } from './services/traces/assessment-service.js';
 import { TraceRetention } from './services/traces/trace-retention.js';
-import { OtlpDecodePool } from './otlp/otlp-decode-pool.js';
+import { OtlpDecodePool } from './ingest/otlp/otlp-decode-pool.js';
 import { SpanTextIndexing } from './services/traces/span-text-indexing.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
@@ -93,13 +93,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const traceStore = new SqlTraceStore(db, dialect);
   const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
   const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads) : undefined;
-  const traces = new TraceService(
-    traceStore,
-    experiments,
-    new ArtifactSpanImporter(traceStore, artifacts),
-    () => textIndexing.noteIngest(),
-    decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : undefined,
-  );
+  const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts), () => textIndexing.noteIngest());
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
   const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {
@@ -118,6 +112,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     checkResponses: deps.checkResponses ?? false,
     extraRoutes: ui ? [(a) => mountUiRoutes(a, ui)] : [],
     classifyError: (err) => dialect.inputError(err),
+    ...(decodePool ? { decodeOtlp: (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) } : {}),
   });
   return {
     app,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { ApiError } from '@loupe/protocol';
+import { decodeOtlpInline, type OtlpDecoder } from '../ingest/otlp/decode-otlp.js';
 import type { Services } from '../services/services.js';
 import { artifactRpcRoutes, loggedModelArtifactRpcRoutes, mountArtifactRoutes } from './artifacts/artifact-routes.js';
 import { experimentRoutes } from './rest/experiments.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
    * regular-expression pattern in a filter), so they answer 400 instead of 500.
    */
   classifyError?: (err: unknown) => ApiError | undefined;
+  /** Decodes OTLP request bodies (`POST /v1/traces`): on the request thread unless given another decoder (a worker pool's). */
+  decodeOtlp?: OtlpDecoder;
 }
 
 /** Every RPC route group. */
@@ -65,7 +68,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
   mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes, checkResponses: options.checkResponses ?? false });
-  mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes });
+  mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes, decode: options.decodeOtlp ?? decodeOtlpInline });
   mountArtifactRoutes(app, options.services);
   mountTraceArtifactRoute(app, options.services);
   for (const add of options.extraRoutes ?? []) add(app);

@@ -11,24 +11,16 @@ import {
   type TraceInfoV3,
 } from '@loupe/protocol';
 import type { SpanRequests, TraceRequests as R } from '@loupe/protocol';
-import type { SpanBatch, SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.js';
-import { decodeOtlpTraces } from '../otlp/decode-otlp.js';
+import type { DecodedSpanBatch } from '../ingest/span-batches.js';
+import { llmCostJson, llmCostOf, tokenUsageJson, tokenUsageOf } from '../ingest/span-usage.js';
+import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.js';
 import type { ExperimentService } from './experiment-service.js';
-import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
 import { toAssessmentJson } from './traces/assessment-json.js';
 import { queryTraceMetrics, type TraceMetricsResponse } from './traces/trace-metrics.js';
-import { llmCostJson, llmCostOf, tokenUsageJson, tokenUsageOf } from './traces/span-usage.js';
 import { spanPage, type SpanPage } from './traces/span-pages.js';
 import { maxResults } from './pagination.js';
 import { tracePageRequest, tracePageToken } from './traces/trace-page-token.js';
 import { appendToUri, LIMITS, validateLength } from './validation.js';
-
-/** Decodes an OTLP/HTTP body into span batches whose experiment id is still empty. */
-export type OtlpDecoder = (body: Uint8Array, contentType: string, contentEncoding: string | undefined) => Promise<SpanBatch[]>;
-
-/** {@link OtlpDecoder} on the calling thread. */
-export const decodeOtlpInline: OtlpDecoder = async (body, contentType, contentEncoding) =>
-  toSpanBatches('', decodeOtlpTraces(body, contentType, contentEncoding));
 
 /** Trace tag/metadata limits (spec §2.7) and the OSS preview length. */
 const TRACE_KEY_LENGTH = 250;
@@ -115,8 +107,6 @@ export class TraceService {
     private readonly spanSource?: { ensureSpans(record: TraceRecord): Promise<TraceRecord> },
     /** Told of every ingest request (background work steps back while they arrive). */
     private readonly onIngest: () => void = () => {},
-    /** Turns an OTLP body into span batches (experiment id left empty): on this thread unless given a pool's. */
-    private readonly decodeOtlp: OtlpDecoder = decodeOtlpInline,
   ) {}
 
   async startTraceV3(req: RequestOf<typeof R.StartTraceV3>): Promise<{ trace: { trace_info: TraceInfoV3 } }> {
@@ -168,26 +158,13 @@ export class TraceService {
   }
 
   /**
-   * Stores decoded OTLP spans for an experiment (spec §4.5): grouped per trace, idempotent per span.
+   * Stores decoded spans (an OTLP export, spec §4.5) in an active experiment: one batch per trace,
+   * idempotent per span, all batches in one transaction.
    */
-  async ingestSpans(experimentId: string | undefined, spans: IngestSpan[]): Promise<void> {
-    await this.ingestBatches(experimentId, toSpanBatches('', spans));
-  }
-
-  /**
-   * Decodes and stores an OTLP/HTTP export body (spec §4.5). Bad bodies fail before the experiment
-   * header is looked at.
-   */
-  async ingestOtlp(experimentId: string | undefined, body: Uint8Array, contentType: string, contentEncoding: string | undefined): Promise<void> {
-    await this.ingestBatches(experimentId, await this.decodeOtlp(body, contentType, contentEncoding));
-  }
-
-  private async ingestBatches(experimentId: string | undefined, batches: SpanBatch[]): Promise<void> {
-    if (!experimentId) throw ApiError.invalid("Missing header 'x-mlflow-experiment-id': OTLP trace ingest needs the experiment the spans belong to.");
+  async ingestSpans(experimentId: string, batches: readonly DecodedSpanBatch[]): Promise<void> {
     this.onIngest();
     const id = await this.activeExperimentId(experimentId);
-    for (const batch of batches) batch.experimentId = id;
-    await this.store.ingestSpans(batches);
+    await this.store.ingestSpans(batches.map((batch) => ({ ...batch, experimentId: id })));
   }
 
   /** Experiments recently found active, so a stream of OTLP requests does not look each one up again. */

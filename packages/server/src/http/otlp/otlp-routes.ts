@@ -1,23 +1,33 @@
 import type { IncomingMessage } from 'node:http';
 import type { Hono } from 'hono';
+import { ApiError } from '@loupe/protocol';
+import type { OtlpDecoder } from '../../ingest/otlp/decode-otlp.js';
 import type { Services } from '../../services/services.js';
 import { readBodyLimited, readNodeBodyLimited } from '../request-decoding.js';
 
+/** The header naming the experiment OTLP spans go to (MLflow's OTLP endpoint, spec §4.5). */
+const EXPERIMENT_HEADER = 'x-mlflow-experiment-id';
+
 /**
  * Mounts OTLP/HTTP trace ingest, `POST /v1/traces` (spec §4.5): protobuf or JSON bodies, gzip or
- * deflate, spans of the experiment named by `x-mlflow-experiment-id`. Success answers an empty
- * ExportTraceServiceResponse in the request's format (zero bytes of protobuf, or `{}`).
+ * deflate, spans of the experiment named by `x-mlflow-experiment-id`. The body is decoded here, by
+ * `decode` (on worker threads or inline, as the composition root chose), and bad bodies fail before
+ * the experiment header is looked at. Success answers an empty ExportTraceServiceResponse in the
+ * request's format (zero bytes of protobuf, or `{}`).
  *
  * @example
- * mountOtlpRoutes(app, services, { maxBodyBytes: 16 << 20 });
+ * mountOtlpRoutes(app, services, { maxBodyBytes: 16 << 20, decode: decodeOtlpInline });
  */
-export function mountOtlpRoutes(app: Hono, services: Services, limits: { maxBodyBytes: number }): void {
+export function mountOtlpRoutes(app: Hono, services: Services, options: { maxBodyBytes: number; decode: OtlpDecoder }): void {
   app.post('/v1/traces', async (c) => {
     const contentType = c.req.header('content-type') ?? '';
     // Served by Node (not `app.request()`), the body is read from Node's own stream: no web stream.
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const body = incoming ? await readNodeBodyLimited(incoming, limits.maxBodyBytes) : await readBodyLimited(c.req.raw, limits.maxBodyBytes);
-    await services.traces.ingestOtlp(c.req.header('x-mlflow-experiment-id'), body, contentType, c.req.header('content-encoding'));
+    const body = incoming ? await readNodeBodyLimited(incoming, options.maxBodyBytes) : await readBodyLimited(c.req.raw, options.maxBodyBytes);
+    const batches = await options.decode(body, contentType, c.req.header('content-encoding'));
+    const experimentId = c.req.header(EXPERIMENT_HEADER);
+    if (!experimentId) throw ApiError.invalid(`Missing header '${EXPERIMENT_HEADER}': OTLP trace ingest needs the experiment the spans belong to.`);
+    await services.traces.ingestSpans(experimentId, batches);
     const json = contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
     return json ? c.body('{}', 200, { 'content-type': 'application/json' }) : c.body(new Uint8Array(), 200, { 'content-type': 'application/x-protobuf' });
   });

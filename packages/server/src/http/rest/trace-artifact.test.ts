@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toSpanBatches } from '../../ingest/span-batches.js';
+import { ingestSpan } from '../../ingest/testing/ingest-spans.js';
 import { CHILD_HEX, OTEL_TRACE_HEX, ROOT_HEX, T, TRACE_JSON_DIALECTS } from '../../services/traces/trace-json-samples.js';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
 
@@ -108,20 +110,20 @@ describe('traces.json artifact mode (older clients) and get-trace-artifact', () 
   });
 
   it('get-trace-artifact serves OTLP-stored spans too', async () => {
-    await loupe.services.traces.ingestSpans(exp, [
-      {
-        traceId: OTEL_TRACE_HEX,
-        spanId: ROOT_HEX,
-        parentSpanId: null,
-        name: 'otlp-root',
-        kind: 'SPAN_KIND_SERVER',
-        startTimeUnixNano: T.rootStart,
-        endTimeUnixNano: T.rootEnd,
-        attributes: { 'mlflow.spanType': 'AGENT' },
-        events: [],
-        status: { code: 'STATUS_CODE_UNSET', message: '' },
-      },
-    ]);
+    await loupe.services.traces.ingestSpans(
+      exp,
+      toSpanBatches([
+        ingestSpan({
+          traceId: OTEL_TRACE_HEX,
+          spanId: ROOT_HEX,
+          name: 'otlp-root',
+          kind: 'SPAN_KIND_SERVER',
+          startTimeUnixNano: T.rootStart,
+          endTimeUnixNano: T.rootEnd,
+          attributes: { 'mlflow.spanType': 'AGENT' },
+        }),
+      ]),
+    );
     const res = await loupe.app.request(`/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${TRACE_ID}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toSpanBatches, type IngestSpan } from '../../services/traces/span-mapping.js';
+import type { IngestSpan } from '../../ingest/ingest-span.js';
+import { toSpanBatches } from '../../ingest/span-batches.js';
+import { ingestSpan } from '../../ingest/testing/ingest-spans.js';
 import { SqliteDialect } from '../../store/sql/dialects/sqlite/sqlite-dialect.js';
 import { SqlTraceStore } from '../../store/sql/sql-trace-store.js';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
@@ -108,20 +110,19 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
 
   describe('GetTrace (with spans)', () => {
     const otelTraceId = 'ab'.repeat(16);
-    const span = (spanId: string, parentSpanId: string | null, start: string): IngestSpan => ({
-      traceId: otelTraceId,
-      spanId,
-      parentSpanId,
-      name: `s-${spanId}`,
-      kind: 'SPAN_KIND_INTERNAL',
-      startTimeUnixNano: start,
-      endTimeUnixNano: '1749996461814000123',
-      attributes: { 'mlflow.spanType': 'CHAIN' },
-      events: [],
-      status: { code: 'STATUS_CODE_OK', message: '' },
-    });
+    const span = (spanId: string, parentSpanId: string | null, start: string): IngestSpan =>
+      ingestSpan({
+        traceId: otelTraceId,
+        spanId,
+        parentSpanId,
+        name: `s-${spanId}`,
+        startTimeUnixNano: start,
+        endTimeUnixNano: '1749996461814000123',
+        attributes: { 'mlflow.spanType': 'CHAIN' },
+        status: { code: 'STATUS_CODE_OK', message: '' },
+      });
     const ingest = async (spans: IngestSpan[]) => {
-      for (const batch of toSpanBatches(exp, spans)) await new SqlTraceStore(loupe.db, new SqliteDialect('sqlite://')).ingestSpans(batch);
+      for (const batch of toSpanBatches(spans)) await new SqlTraceStore(loupe.db, new SqliteDialect('sqlite://')).ingestSpans({ ...batch, experimentId: exp });
     };
 
     it('returns the info and the spans as OTel proto JSON with exact nanoseconds, in start order', async () => {

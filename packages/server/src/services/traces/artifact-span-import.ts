@@ -1,7 +1,8 @@
 import { ApiError, TRACE_TAGS } from '@loupe/protocol';
 import type { SpanBatch, TraceRecord, TraceStore } from '../../store/trace-store.js';
 import type { ArtifactDownload } from '../artifact-service.js';
-import { rootSummary, toSpanRecord, type IngestSpan } from './span-mapping.js';
+import type { IngestSpan } from '../../ingest/ingest-span.js';
+import { rootSummary, toSpanRecord } from '../../ingest/span-batches.js';
 import { parseTraceJson } from './trace-json.js';
 
 /** The name clients upload span data under, in the trace's `mlflow.artifactLocation` (spec §4.3). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toSpanRecord } from './span-mapping.js';
+import { toSpanRecord } from '../../ingest/span-batches.js';
 import { parseTraceJson, traceJsonSpan } from './trace-json.js';
 import { CHILD_HEX, OTEL_TRACE_HEX, ROOT_HEX, T, TRACE_JSON_DIALECTS } from './trace-json-samples.js';
 

@@ -1,14 +1,13 @@
 import { ApiError } from '@loupe/protocol';
-import type { IngestSpan } from './span-mapping.js';
+import type { IngestSpan, OtlpSpanKind, OtlpStatusCode } from '../../ingest/ingest-span.js';
 
 /**
  * The `traces.json` artifact (spec §4.6b): `{"spans": [...]}` in one of three span dialects, read into
- * the decoder's normalized spans, and written back (for the UI's `get-trace-artifact`) from stored
+ * the ingest pipeline's spans, and written back (for the UI's `get-trace-artifact`) from stored
  * OTel proto JSON spans.
  */
 
 type Dict = Record<string, unknown>;
-type StatusCode = IngestSpan['status']['code'];
 
 /** Keys whose integer values are nanosecond times; 16+ digit values are kept as text so none loses precision. */
 const TIME_KEYS = 'start_time_unix_nano|end_time_unix_nano|time_unix_nano|start_time|end_time|timestamp';
@@ -50,7 +49,7 @@ function nanos(value: unknown, i: number, field: string): string {
   throw bad(i, field, 'is not a non-negative integer of nanoseconds');
 }
 
-function statusCode(value: unknown): StatusCode {
+function statusCode(value: unknown): OtlpStatusCode {
   const name = String(value ?? '')
     .toUpperCase()
     .replace(/^STATUS_CODE_|^STATUSCODE\./, '');
@@ -77,12 +76,12 @@ function attributes(v: unknown): Record<string, unknown> {
   return isDict(v) ? { ...v } : {};
 }
 
-function kind(v: unknown): string {
+function kind(v: unknown): OtlpSpanKind {
   const name = typeof v === 'string' ? v.toUpperCase().replace(/^SPANKIND\.|^SPAN_KIND_/, '') : '';
-  return ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'].includes(name) ? `SPAN_KIND_${name}` : 'SPAN_KIND_INTERNAL';
+  return ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'].includes(name) ? (`SPAN_KIND_${name}` as OtlpSpanKind) : 'SPAN_KIND_INTERNAL';
 }
 
-/** One span dict of any dialect as a normalized span. */
+/** One span dict of any dialect as a normalized span (traces.json has no links, resource or scope). */
 function toIngestSpan(s: unknown, i: number): IngestSpan {
   if (!isDict(s)) throw bad(i, '', 'is not an object');
   const legacy = isDict(s.context);
@@ -107,6 +106,10 @@ function toIngestSpan(s: unknown, i: number): IngestSpan {
     status: legacy
       ? { code: statusCode(s.status_code), message: typeof s.status_message === 'string' ? s.status_message : '' }
       : { code: statusCode(status.code), message: typeof status.message === 'string' ? status.message : '' },
+    links: [],
+    traceState: '',
+    resourceAttributes: {},
+    scope: { name: '', version: '' },
   };
 }
 

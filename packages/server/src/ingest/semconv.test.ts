@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { withMlflowAttributes } from './semconv.js';
-import type { IngestSpan } from './span-mapping.js';
+import { ingestSpan } from './testing/ingest-spans.js';
 
-const span = (attributes: Record<string, unknown>): IngestSpan => ({
-  traceId: 'ab'.repeat(16),
-  spanId: 'cd'.repeat(8),
-  parentSpanId: null,
-  name: 's',
-  kind: 'SPAN_KIND_CLIENT',
-  startTimeUnixNano: '1',
-  endTimeUnixNano: '2',
-  attributes,
-  events: [],
-  status: { code: 'STATUS_CODE_OK', message: '' },
-});
+const span = (attributes: Record<string, unknown>) =>
+  ingestSpan({
+    spanId: 'cd'.repeat(8),
+    name: 's',
+    kind: 'SPAN_KIND_CLIENT',
+    startTimeUnixNano: '1',
+    endTimeUnixNano: '2',
+    attributes,
+    status: { code: 'STATUS_CODE_OK', message: '' },
+  });
 const mapped = (attributes: Record<string, unknown>) => withMlflowAttributes(span(attributes)).attributes;
 
 describe('withMlflowAttributes', () => {

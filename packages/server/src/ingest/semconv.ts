@@ -1,4 +1,4 @@
-import type { IngestSpan } from './span-mapping.js';
+import type { IngestSpan } from './ingest-span.js';
 
 /**
  * Third-party GenAI span conventions mapped to MLflow's own span attributes at ingest, so a trace

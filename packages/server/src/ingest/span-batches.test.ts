@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMlflowValue, spanContent, toSpanBatches, toSpanRecord, type IngestSpan } from './span-mapping.js';
+import type { IngestSpan } from './ingest-span.js';
+import { decodeMlflowValue, spanContent, toSpanBatches, toSpanRecord } from './span-batches.js';
+import { ingestSpan } from './testing/ingest-spans.js';
 
 const TRACE = 'ab'.repeat(16);
-const span = (over: Partial<IngestSpan> = {}): IngestSpan => ({
-  traceId: TRACE,
-  spanId: '0000000000000001',
-  parentSpanId: null,
-  name: 'predict',
-  kind: 'SPAN_KIND_INTERNAL',
-  startTimeUnixNano: '1700000000000000123',
-  endTimeUnixNano: '1700000000532000999',
-  attributes: { 'mlflow.spanType': '"CHAIN"', 'mlflow.spanInputs': { q: 'hi' }, 'mlflow.spanOutputs': '"hello"' },
-  events: [{ name: 'exception', timeUnixNano: '1700000000100000007', attributes: { 'exception.message': 'boom' } }],
-  status: { code: 'STATUS_CODE_OK', message: '' },
-  ...over,
-});
+const span = (over: Partial<IngestSpan> = {}): IngestSpan =>
+  ingestSpan({
+    traceId: TRACE,
+    spanId: '0000000000000001',
+    parentSpanId: null,
+    name: 'predict',
+    kind: 'SPAN_KIND_INTERNAL',
+    startTimeUnixNano: '1700000000000000123',
+    endTimeUnixNano: '1700000000532000999',
+    attributes: { 'mlflow.spanType': '"CHAIN"', 'mlflow.spanInputs': { q: 'hi' }, 'mlflow.spanOutputs': '"hello"' },
+    events: [{ name: 'exception', timeUnixNano: '1700000000100000007', attributes: { 'exception.message': 'boom' } }],
+    status: { code: 'STATUS_CODE_OK', message: '' },
+    ...over,
+  });
 
-describe('span mapping', () => {
+describe('span batches', () => {
   it('decodes MLflow values whether or not they are JSON-encoded', () => {
     expect(decodeMlflowValue('"LLM"')).toBe('LLM');
     expect(decodeMlflowValue('LLM')).toBe('LLM');
@@ -68,17 +71,18 @@ describe('span mapping', () => {
       parentSpanId: '0000000000000008',
       status: { code: 'STATUS_CODE_ERROR', message: 'x' },
     });
-    const batches = toSpanBatches('7', [span(), child, other]);
+    const batches = toSpanBatches([span(), child, other]);
     expect(batches).toHaveLength(2);
     expect(batches[0]).toMatchObject({
       traceId: `tr-${TRACE}`,
-      experimentId: '7',
       earliestStartMs: 1699999999999,
       root: { spanId: '0000000000000001', name: 'predict', state: 'OK', executionDurationMs: 532, requestPreview: '{"q":"hi"}', responsePreview: 'hello' },
       tags: { team: 'core', 'mlflow.trace.spansLocation': 'TRACKING_STORE' },
       metadata: { 'mlflow.trace.session': 's-1' },
     });
     expect(batches[0]?.spans).toHaveLength(2);
+    // Placed in an experiment later, by TraceService.
+    expect(batches[0]).not.toHaveProperty('experimentId');
     expect(batches[1]).toMatchObject({ traceId: `tr-${'cd'.repeat(16)}` });
     expect(batches[1]?.root).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ApiError, type ErrorCode } from '@loupe/protocol';
-import type { SpanBatch } from '../store/trace-store.js';
+import type { DecodedSpanBatch } from '../span-batches.js';
 
 /** One body for a decode worker. */
 export interface DecodeTask {
@@ -12,23 +12,23 @@ export interface DecodeTask {
   contentEncoding: string | undefined;
 }
 
-/** A decode worker's answer: span batches (experiment id still empty), or the error the body is. */
-export type DecodeReply = { id: number; batches: SpanBatch[] } | { id: number; error: { code?: ErrorCode; message: string } };
+/** A decode worker's answer: span batches (not yet placed in an experiment), or the error the body is. */
+export type DecodeReply = { id: number; batches: DecodedSpanBatch[] } | { id: number; error: { code?: ErrorCode; message: string } };
 
 /**
- * Where the worker's script is: next to this module once built (`dist/otlp/`, or `dist/` for the
- * bundled CLI), or, when this module runs from its TypeScript source (tests), the package's build.
+ * Where the worker's script is: next to this module once built (`dist/ingest/otlp/`, or `dist/` for
+ * the bundled CLI), or, when this module runs from its TypeScript source (tests), the package's build.
  */
 function workerScript(): URL {
   const candidates = [new URL('./otlp-decode-worker.js', import.meta.url)];
-  if (import.meta.url.endsWith('.ts')) candidates.push(new URL('../../dist/otlp/otlp-decode-worker.js', import.meta.url));
+  if (import.meta.url.endsWith('.ts')) candidates.push(new URL('../../../dist/ingest/otlp/otlp-decode-worker.js', import.meta.url));
   const found = candidates.find((c) => fs.existsSync(fileURLToPath(c)));
   if (!found) throw new Error(`The OTLP decode worker is not built (looked for ${candidates.map((c) => fileURLToPath(c)).join(', ')}): run npm run build.`);
   return found;
 }
 
 interface Pending {
-  resolve(batches: SpanBatch[]): void;
+  resolve(batches: DecodedSpanBatch[]): void;
   reject(err: unknown): void;
 }
 
@@ -88,8 +88,8 @@ export class OtlpDecodePool {
     return entry;
   }
 
-  /** Decodes one body (whose buffer the pool takes over) into span batches without an experiment id. */
-  decode(body: Uint8Array, contentType: string, contentEncoding: string | undefined): Promise<SpanBatch[]> {
+  /** Decodes one body (whose buffer the pool takes over) into span batches, as an `OtlpDecoder` does. */
+  decode(body: Uint8Array, contentType: string, contentEncoding: string | undefined): Promise<DecodedSpanBatch[]> {
     if (this.closed) return Promise.reject(new Error('OTLP decode pool is closed'));
     const workers = this.started();
     let target = workers[0] as PoolWorker;
@@ -98,7 +98,7 @@ export class OtlpDecodePool {
     // Move the bytes when the body owns its whole buffer; copy a view into a shared one.
     const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
     const bytes = owned ? body : body.slice();
-    return new Promise<SpanBatch[]>((resolve, reject) => {
+    return new Promise<DecodedSpanBatch[]>((resolve, reject) => {
       target.pending.set(id, { resolve, reject });
       const task: DecodeTask = { id, body: bytes, contentType, contentEncoding };
       target.worker.postMessage(task, [bytes.buffer as ArrayBuffer]);

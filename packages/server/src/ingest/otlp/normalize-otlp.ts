@@ -1,10 +1,11 @@
 import { ApiError } from '@loupe/protocol';
-import { SPAN_KINDS, STATUS_CODES, type OtlpAttributes, type OtlpDecodeLimits, type OtlpSpan, type OtlpSpanEvent, type OtlpSpanLink } from './otlp-span.js';
+import { SPAN_KINDS, STATUS_CODES, type IngestSpan, type IngestSpanEvent, type IngestSpanLink, type SpanAttributes } from '../ingest-span.js';
+import type { OtlpDecodeLimits } from './otlp-decode-limits.js';
 import { attributeList, wireArray, wireEnum, wireId, wireNanos, wireObject, wireString, type WireObject } from './otlp-values.js';
 
 interface SpanContext {
-  resourceAttributes: OtlpAttributes;
-  scope: OtlpSpan['scope'];
+  resourceAttributes: SpanAttributes;
+  scope: IngestSpan['scope'];
   limits: OtlpDecodeLimits;
 }
 
@@ -20,7 +21,7 @@ function parentId(value: unknown, path: string): string | null {
   return zeroes ? null : wireId(value, 8, path);
 }
 
-function normalizeEvents(span: WireObject, owner: string, limits: OtlpDecodeLimits): OtlpSpanEvent[] {
+function normalizeEvents(span: WireObject, owner: string, limits: OtlpDecodeLimits): IngestSpanEvent[] {
   return wireArray(span.events, `events of ${owner}`).map((item, i) => {
     const event = wireObject(item, `event ${i} of ${owner}`);
     return {
@@ -31,7 +32,7 @@ function normalizeEvents(span: WireObject, owner: string, limits: OtlpDecodeLimi
   });
 }
 
-function normalizeLinks(span: WireObject, owner: string, limits: OtlpDecodeLimits): OtlpSpanLink[] {
+function normalizeLinks(span: WireObject, owner: string, limits: OtlpDecodeLimits): IngestSpanLink[] {
   return wireArray(span.links, `links of ${owner}`).map((item, i) => {
     const link = wireObject(item, `link ${i} of ${owner}`);
     return {
@@ -43,7 +44,7 @@ function normalizeLinks(span: WireObject, owner: string, limits: OtlpDecodeLimit
   });
 }
 
-function normalizeSpan(item: unknown, path: string, ctx: SpanContext): OtlpSpan {
+function normalizeSpan(item: unknown, path: string, ctx: SpanContext): IngestSpan {
   const span = wireObject(item, path);
   const traceId = requiredId(span.traceId, 16, `trace_id of ${path}`);
   const spanId = requiredId(span.spanId, 8, `span_id of ${path}`);
@@ -78,12 +79,12 @@ function normalizeSpan(item: unknown, path: string, ctx: SpanContext): OtlpSpan 
  * @example
  * normalizeOtlpRequest(decodeOtlpProtobuf(bytes), DEFAULT_OTLP_DECODE_LIMITS);
  */
-export function normalizeOtlpRequest(wire: unknown, limits: OtlpDecodeLimits): OtlpSpan[] {
+export function normalizeOtlpRequest(wire: unknown, limits: OtlpDecodeLimits): IngestSpan[] {
   const request = wireObject(wire, 'ExportTraceServiceRequest');
   const resourceSpans = wireArray(request.resourceSpans, 'resourceSpans');
   // Spec §4.5: a request without resource_spans is a client error.
   if (resourceSpans.length === 0) throw ApiError.invalid('OTLP request has no resource_spans.');
-  const spans: OtlpSpan[] = [];
+  const spans: IngestSpan[] = [];
   resourceSpans.forEach((rsItem, r) => {
     const rs = wireObject(rsItem, `resourceSpans[${r}]`);
     const resource = wireObject(rs.resource, `resourceSpans[${r}].resource`);

@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { decodeOtlpTraces } from './decode-otlp.js';
-import type { OtlpSpan } from './otlp-span.js';
+import type { IngestSpan } from '../ingest-span.js';
 import { exportWithOfficialSdk, type CapturedExport } from './testing/official-exporters.js';
 
 interface Recorded {
@@ -46,7 +46,7 @@ function only(requests: CapturedExport[]): CapturedExport {
   return requests[0] as CapturedExport;
 }
 
-function byName(spans: OtlpSpan[], name: string): OtlpSpan {
+function byName(spans: IngestSpan[], name: string): IngestSpan {
   const span = spans.find((s) => s.name === name);
   if (!span) throw new Error(`no span named ${name}`);
   return span;
@@ -58,7 +58,7 @@ function byName(spans: OtlpSpan[], name: string): OtlpSpan {
  */
 const BIG_ON_THE_WIRE = { protobuf: '1152921504606846976', json: '1152921504606847000' } as const;
 
-function expectDecodedTrace(spans: OtlpSpan[], recorded: Recorded, protocol: 'protobuf' | 'json'): void {
+function expectDecodedTrace(spans: IngestSpan[], recorded: Recorded, protocol: 'protobuf' | 'json'): void {
   expect(spans).toHaveLength(3);
   const { traceId, spanId: rootId } = recorded.root.spanContext();
   const root = byName(spans, 'root');

@@ -1,24 +1,16 @@
-import type { RootSpanSummary, SpanBatch, SpanRecord, TraceState } from '../../store/trace-store.js';
-import { llmCostOf, tokenUsageOf } from './span-usage.js';
+import type { RootSpanSummary, SpanBatch, SpanRecord, TraceState } from '../store/trace-store.js';
+import type { IngestSpan } from './ingest-span.js';
 import { withMlflowAttributes } from './semconv.js';
+import { llmCostOf, tokenUsageOf } from './span-usage.js';
 
 /**
- * The decoder's normalized span (see `otlp/decode-otlp.ts`): ids as hex, times as exact decimal
- * nanosecond strings, attribute values as plain JSON values.
+ * A {@link SpanBatch} before it is placed in an experiment: what decoding yields (the OTLP experiment
+ * comes from a request header, and TraceService checks it before adding it).
+ *
+ * @example
+ * const batch: SpanBatch = { ...decoded, experimentId: '1' };
  */
-export interface IngestSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  kind: string;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: Record<string, unknown>;
-  events: { name: string; timeUnixNano: string; attributes: Record<string, unknown> }[];
-  status: { code: 'STATUS_CODE_UNSET' | 'STATUS_CODE_OK' | 'STATUS_CODE_ERROR'; message: string };
-  traceState?: string;
-}
+export type DecodedSpanBatch = Omit<SpanBatch, 'experimentId'>;
 
 const PREVIEW_LENGTH = 1000;
 /** Characters a JSON text can start with (after optional whitespace). */
@@ -96,7 +88,7 @@ export function spanContent(span: IngestSpan): string {
     trace_id: hexToBase64(span.traceId),
     span_id: hexToBase64(span.spanId),
     parent_span_id: span.parentSpanId ? hexToBase64(span.parentSpanId) : '',
-    trace_state: span.traceState ?? '',
+    trace_state: span.traceState,
     name: span.name,
     kind: span.kind,
   });
@@ -153,7 +145,12 @@ export function toSpanRecord(span: IngestSpan): SpanRecord {
   return record;
 }
 
-/** What a root span says about its trace. */
+/**
+ * What a root span says about its trace.
+ *
+ * @example
+ * rootSummary(root).executionDurationMs; // 1532
+ */
 export function rootSummary(span: IngestSpan): RootSpanSummary {
   const state: TraceState = span.status.code === 'STATUS_CODE_ERROR' ? 'ERROR' : 'OK';
   const durationUs = nanosToMicros(span.endTimeUnixNano) - nanosToMicros(span.startTimeUnixNano);
@@ -166,13 +163,13 @@ export function rootSummary(span: IngestSpan): RootSpanSummary {
 }
 
 /**
- * Groups decoded spans by trace into store batches: rows, the root summary when the root is
- * present, and the trace tags / metadata the spans carry.
+ * Groups decoded spans by trace into batches: rows, the root summary when the root is present, and the
+ * trace tags / metadata the spans carry. Third-party GenAI conventions are mapped first (`semconv.ts`).
  *
  * @example
- * for (const batch of toSpanBatches('1', spans)) await store.ingestSpans(batch);
+ * await store.ingestSpans(toSpanBatches(spans).map((b) => ({ ...b, experimentId: '1' })));
  */
-export function toSpanBatches(experimentId: string, spans: IngestSpan[]): SpanBatch[] {
+export function toSpanBatches(spans: readonly IngestSpan[]): DecodedSpanBatch[] {
   const byTrace = new Map<string, IngestSpan[]>();
   for (const raw of spans) {
     // Third-party GenAI conventions first, so rows, previews and metadata all see MLflow's attributes.
@@ -199,7 +196,6 @@ export function toSpanBatches(experimentId: string, spans: IngestSpan[]): SpanBa
     }
     return {
       traceId: `tr-${otelTraceId}`,
-      experimentId,
       spans: list.map(toSpanRecord),
       earliestStartMs: Math.floor(earliestUs / 1000),
       ...(root ? { root } : {}),

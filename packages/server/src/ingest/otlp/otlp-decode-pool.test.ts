@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
 import { ApiError } from '@loupe/protocol';
-import { decodeOtlpInline } from '../services/trace-service.js';
+import { decodeOtlpInline } from './decode-otlp.js';
 import { OtlpDecodePool } from './otlp-decode-pool.js';
 import { encodeRequest, wireRequest, wireSpan } from './testing/otlp-builders.js';
 

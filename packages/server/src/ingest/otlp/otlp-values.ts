@@ -1,5 +1,5 @@
 import { ApiError } from '@loupe/protocol';
-import type { OtlpAttributes } from './otlp-span.js';
+import type { SpanAttributes } from '../ingest-span.js';
 
 /**
  * A parsed OTLP/JSON object or protobuf `toObject` result, not yet validated.
@@ -152,7 +152,7 @@ export function anyValue(value: unknown, path: string, limits: AttributeLimits, 
   return null;
 }
 
-function keyValues(list: readonly unknown[], path: string, limits: AttributeLimits, depth: number): OtlpAttributes {
+function keyValues(list: readonly unknown[], path: string, limits: AttributeLimits, depth: number): SpanAttributes {
   // A Map then fromEntries: a key such as "__proto__" becomes an ordinary own property.
   const entries = new Map<string, unknown>();
   list.forEach((item, i) => {
@@ -170,7 +170,7 @@ function keyValues(list: readonly unknown[], path: string, limits: AttributeLimi
  * @example
  * attributeList([{ key: 'a', value: { boolValue: true } }], "span 'root'", limits); // { a: true }
  */
-export function attributeList(value: unknown, owner: string, limits: AttributeLimits): OtlpAttributes {
+export function attributeList(value: unknown, owner: string, limits: AttributeLimits): SpanAttributes {
   const list = wireArray(value, `attributes of ${owner}`);
   if (list.length > limits.maxAttributes) {
     return fail(`${owner} has ${list.length} attributes; the limit is ${limits.maxAttributes}.`);

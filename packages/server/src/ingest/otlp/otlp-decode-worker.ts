@@ -1,7 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { ApiError } from '@loupe/protocol';
-import { toSpanBatches } from '../services/traces/span-mapping.js';
-import { decodeOtlpTraces } from './decode-otlp.js';
+import { decodeOtlpBatches } from './decode-otlp.js';
 import type { DecodeReply, DecodeTask } from './otlp-decode-pool.js';
 
 /**
@@ -13,8 +12,7 @@ const port = parentPort;
 port.on('message', (task: DecodeTask) => {
   let reply: DecodeReply;
   try {
-    const spans = decodeOtlpTraces(task.body, task.contentType, task.contentEncoding);
-    reply = { id: task.id, batches: toSpanBatches('', spans) };
+    reply = { id: task.id, batches: decodeOtlpBatches(task.body, task.contentType, task.contentEncoding) };
   } catch (err) {
     reply = ApiError.is(err)
       ? { id: task.id, error: { code: err.code, message: err.message } }

@@ -1,4 +1,4 @@
-import type { LlmCost, TokenUsage } from '../../store/trace-store.js';
+import type { LlmCost, TokenUsage } from '../store/trace-store.js';
 
 /** A finite, non-negative number, or undefined. */
 function count(value: unknown): number | undefined {
