@@ -3,7 +3,7 @@ import { TRACE_TAGS } from '@loupe/protocol';
 import type { TraceLinkStore, TraceLinkType } from '../trace-link-store.js';
 import type { Database } from './schema.js';
 import { syncPromptLinks } from './prompt-link-sync.js';
-import { upsertKeyValues } from './trace-ingest.js';
+import { upsertKeyValues } from './trace-key-values.js';
 
 /**
  * Trace links on SQLite or PostgreSQL (table `trace_links`, migration 0004): one row per

@@ -5,6 +5,7 @@ import type { BulkColumnType, SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, SpansTable } from './schema.js';
 import { chunks } from './sql-batches.js';
 import { syncPromptLinks } from './prompt-link-sync.js';
+import { upsertKeyValues, type KeyValueRow } from './trace-key-values.js';
 
 const TRACE_NAME_TAG = 'mlflow.traceName';
 
@@ -70,7 +71,7 @@ const USAGE_COLUMNS = [
   'total_cost',
 ] as const;
 
-/** Per-trace values of a batch's summary UPDATE (see {@link ingestPass}). */
+/** Per-trace values of a batch's summary UPDATE (see {@link updateTraceSummaries}). */
 const SUMMARY_COLUMNS = [
   { name: 'trace_key', type: 'bigint' },
   { name: 'earliest', type: 'bigint' },
@@ -82,38 +83,6 @@ const SUMMARY_COLUMNS = [
   { name: 'root_span_id', type: 'text' },
   { name: 'has_usage', type: 'integer' },
 ] as const satisfies readonly { name: string; type: BulkColumnType }[];
-
-/** One trace tag or metadata row, by the trace's integer key. */
-export interface KeyValueRow {
-  trace_key: number;
-  key: string;
-  value: string;
-}
-
-/**
- * Writes tag or metadata rows of any number of traces, in as few statements as the parameter limits
- * allow: `overwrite` replaces existing values, otherwise existing keys are kept.
- *
- * @example
- * await upsertKeyValues(tx, 'trace_tags', [{ trace_key: 42, key: 'env', value: 'prod' }], true);
- */
-export async function upsertKeyValues(
-  tx: Transaction<Database>,
-  table: 'trace_tags' | 'trace_metadata',
-  rows: KeyValueRow[],
-  overwrite: boolean,
-): Promise<void> {
-  for (const part of chunks(rows)) {
-    await tx
-      .insertInto(table)
-      .values(part)
-      .onConflict((oc) => {
-        const target = oc.columns(['trace_key', 'key']);
-        return overwrite ? target.doUpdateSet({ value: sql`excluded.value` }) : target.doNothing();
-      })
-      .execute();
-  }
-}
 
 /** Splits batches into passes in which each trace appears once (one request normally is one pass). */
 function passes(batches: readonly SpanBatch[]): SpanBatch[][] {
@@ -147,6 +116,13 @@ export async function ingestSpanBatches(
   for (const pass of passes(batches)) await ingestPass(tx, dialect, pass, experimentIdOf);
 }
 
+/** The traces of one pass as stored: integer keys, and which ones StartTraceV3 has finalized. */
+interface PassTraces {
+  keyOf: Map<string, number>;
+  finalized: Set<string>;
+}
+
+/** One pass: each trace in it appears in one batch. */
 async function ingestPass(
   tx: Transaction<Database>,
   dialect: SqlDialect,
@@ -154,6 +130,15 @@ async function ingestPass(
   experimentIdOf: (experimentId: string) => number,
 ): Promise<void> {
   const experimentOf = new Map(batches.map((b) => [b.traceId, experimentIdOf(b.experimentId)]));
+  await insertMissingTraces(tx, batches, experimentOf);
+  const traces = await ownedTraces(tx, batches, experimentOf);
+  await upsertSpans(tx, dialect, batches, traces.keyOf);
+  await updateTraceSummaries(tx, dialect, batches, traces);
+  await addTraceTags(tx, batches, traces);
+}
+
+/** A trace row for every trace not stored yet (in progress, its request time the batch's earliest start). */
+async function insertMissingTraces(tx: Transaction<Database>, batches: SpanBatch[], experimentOf: Map<string, number>): Promise<void> {
   for (const part of chunks(batches)) {
     await tx
       .insertInto('traces')
@@ -175,9 +160,14 @@ async function ingestPass(
       .onConflict((oc) => oc.column('trace_id').doNothing())
       .execute();
   }
-  const finalized = new Set<string>();
-  // Each trace's integer key (spans, tags and metadata are keyed by it), read with the ownership check.
-  const keyOf = new Map<string, number>();
+}
+
+/**
+ * Each trace's integer key (spans, tags and metadata are keyed by it) and finalized flag, read with the
+ * ownership check: a trace of another experiment refuses the whole pass.
+ */
+async function ownedTraces(tx: Transaction<Database>, batches: SpanBatch[], experimentOf: Map<string, number>): Promise<PassTraces> {
+  const traces: PassTraces = { keyOf: new Map(), finalized: new Set() };
   for (const part of chunks(batches)) {
     const rows = await tx
       .selectFrom('traces')
@@ -189,16 +179,22 @@ async function ingestPass(
       )
       .execute();
     for (const row of rows) {
-      keyOf.set(row.trace_id, Number(row.trace_key));
+      traces.keyOf.set(row.trace_id, Number(row.trace_key));
       if (Number(row.experiment_id) !== experimentOf.get(row.trace_id)) {
         throw ApiError.invalid(`Trace '${row.trace_id}' belongs to experiment ${row.experiment_id}, not ${experimentOf.get(row.trace_id)}.`);
       }
-      if (Number(row.finalized) === 1) finalized.add(row.trace_id);
+      if (Number(row.finalized) === 1) traces.finalized.add(row.trace_id);
     }
   }
+  return traces;
+}
 
-  // Within a batch, the last copy of a span wins; a re-sent span replaces its row (same key, possibly
-  // more complete content). Counts are recomputed below, so a re-sent span is never counted twice.
+/**
+ * One bulk upsert of the pass's spans. Within a batch, the last copy of a span wins; a re-sent span
+ * replaces its row (same key, possibly more complete content). Counts are recomputed afterwards
+ * ({@link updateTraceSummaries}), so a re-sent span is never counted twice.
+ */
+async function upsertSpans(tx: Transaction<Database>, dialect: SqlDialect, batches: SpanBatch[], keyOf: Map<string, number>): Promise<void> {
   const written = batches.flatMap((b) => {
     const traceKey = keyOf.get(b.traceId) as number;
     return [...new Map(b.spans.map((s) => [s.spanId, s])).values()].map((s) => ({ traceKey, span: s }));
@@ -214,26 +210,34 @@ async function ingestPass(
     tx,
     written.map((w) => ({ traceKey: w.traceKey, spanId: w.span.spanId })),
   );
+}
 
-  // Every trace's counters and, while not finalized, request time and root summary: one statement
-  // per 200 traces, the per-trace values passed as one JSON parameter.
+/** A batch's row of the summary UPDATE ({@link SUMMARY_COLUMNS}): a finalized trace keeps its request time and root summary. */
+function summaryValues(b: SpanBatch, traces: PassTraces) {
+  const finalized = traces.finalized.has(b.traceId);
+  const root = finalized ? undefined : b.root;
+  return {
+    trace_key: traces.keyOf.get(b.traceId) as number,
+    earliest: finalized ? null : b.earliestStartMs,
+    has_root: root ? 1 : 0,
+    state: root?.state ?? null,
+    duration: root?.executionDurationMs ?? null,
+    request_preview: root?.requestPreview ?? null,
+    response_preview: root?.responsePreview ?? null,
+    root_span_id: root?.spanId ?? null,
+    has_usage: b.spans.some((x) => x.usage !== undefined || x.cost !== undefined) ? 1 : 0,
+  };
+}
+
+/**
+ * Every trace's counters and, while not finalized, request time and root summary: one statement per
+ * 200 traces, the per-trace values passed as one JSON parameter. Counts and sums are recomputed from
+ * the rows (a re-sent span never counts twice), in one grouped pass over the batch's traces; sums
+ * replace the totals only where the batch carried usage.
+ */
+async function updateTraceSummaries(tx: Transaction<Database>, dialect: SqlDialect, batches: SpanBatch[], traces: PassTraces): Promise<void> {
   for (const part of chunks(batches, 200)) {
-    const values = part.map((b) => {
-      const root = !finalized.has(b.traceId) ? b.root : undefined;
-      return {
-        trace_key: keyOf.get(b.traceId) as number,
-        earliest: finalized.has(b.traceId) ? null : b.earliestStartMs,
-        has_root: root ? 1 : 0,
-        state: root?.state ?? null,
-        duration: root?.executionDurationMs ?? null,
-        request_preview: root?.requestPreview ?? null,
-        response_preview: root?.responsePreview ?? null,
-        root_span_id: root?.spanId ?? null,
-        has_usage: b.spans.some((x) => x.usage !== undefined || x.cost !== undefined) ? 1 : 0,
-      };
-    });
-    // Counts and sums are recomputed from the rows (a re-sent span never counts twice), in one
-    // grouped pass over the batch's traces; sums replace the totals only where the batch carried usage.
+    const values = part.map((b) => summaryValues(b, traces));
     const keys = values.map((v) => v.trace_key);
     const totals = sql`select s.trace_key, count(*) as n, ${sql.join(USAGE_COLUMNS.map((c) => sql`sum(${sql.ref(`s.${c}`)}) as ${sql.ref(c)}`))}
       from spans s where s.trace_key in (${sql.join(keys)}) group by s.trace_key`;
@@ -253,14 +257,20 @@ async function ingestPass(
       from ${dialect.rowsFromJson(values, SUMMARY_COLUMNS)} v join (${totals}) u on u.trace_key = v.trace_key
       where traces.trace_key = v.trace_key`.execute(tx);
   }
+}
 
+/**
+ * The tags and metadata the batches carry (existing keys kept), the trace name from a root span of a
+ * trace not yet finalized, and the prompt links of a linked-prompts tag.
+ */
+async function addTraceTags(tx: Transaction<Database>, batches: SpanBatch[], traces: PassTraces): Promise<void> {
   const names: KeyValueRow[] = [];
   const tags: KeyValueRow[] = [];
   const metadata: KeyValueRow[] = [];
   const linkedPrompts = new Set<string>();
   for (const b of batches) {
-    const key = keyOf.get(b.traceId) as number;
-    if (b.root && !finalized.has(b.traceId)) names.push({ trace_key: key, key: TRACE_NAME_TAG, value: b.root.name });
+    const key = traces.keyOf.get(b.traceId) as number;
+    if (b.root && !traces.finalized.has(b.traceId)) names.push({ trace_key: key, key: TRACE_NAME_TAG, value: b.root.name });
     for (const [name, value] of Object.entries(b.tags)) tags.push({ trace_key: key, key: name, value });
     for (const [name, value] of Object.entries(b.metadata)) metadata.push({ trace_key: key, key: name, value });
     if (TRACE_TAGS.linkedPrompts in b.tags) linkedPrompts.add(b.traceId);
@@ -274,7 +284,7 @@ async function ingestPass(
     const row = await tx
       .selectFrom('trace_tags')
       .select('value')
-      .where('trace_key', '=', keyOf.get(traceId) as number)
+      .where('trace_key', '=', traces.keyOf.get(traceId) as number)
       .where('key', '=', TRACE_TAGS.linkedPrompts)
       .executeTakeFirst();
     await syncPromptLinks(tx, traceId, row?.value);
