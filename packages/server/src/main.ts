@@ -111,7 +111,6 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     maxJsonBodyBytes: config.maxJsonBodyBytes,
     checkResponses: deps.checkResponses ?? false,
     extraRoutes: ui ? [(a) => mountUiRoutes(a, ui)] : [],
-    classifyError: (err) => dialect.inputError(err),
     ...(decodePool ? { decodeOtlp: (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) } : {}),
   });
   return {

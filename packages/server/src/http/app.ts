@@ -29,11 +29,6 @@ export interface AppOptions {
   extraRoutes?: ((app: Hono) => void)[];
   /** Where unexpected errors are reported; never the client. */
   onInternalError?: (err: unknown) => void;
-  /**
-   * Recognizes errors the database raised because of a value the client sent (an invalid LIKE or
-   * regular-expression pattern in a filter), so they answer 400 instead of 500.
-   */
-  classifyError?: (err: unknown) => ApiError | undefined;
   /** Decodes OTLP request bodies (`POST /v1/traces`): on the request thread unless given another decoder (a worker pool's). */
   decodeOtlp?: OtlpDecoder;
 }
@@ -75,9 +70,8 @@ export function createApp(options: AppOptions): Hono {
 
   app.notFound(() => new Response(null, { status: 404 }));
   app.onError((err, c) => {
-    const known = ApiError.is(err) ? err : options.classifyError?.(err);
-    if (known) {
-      return c.json(known.toJSON(), known.status as 400);
+    if (ApiError.is(err)) {
+      return c.json(err.toJSON(), err.status as 400);
     }
     (options.onInternalError ?? ((e) => console.error('Loupe internal error:', e)))(err);
     return c.json({ error_code: 'INTERNAL_ERROR', message: 'Internal server error' }, 500);

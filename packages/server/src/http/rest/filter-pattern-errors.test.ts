@@ -64,5 +64,22 @@ for (const backend of await testBackends()) {
       expect(ok.status).toBe(200);
       expect((ok.body.traces as unknown[]).length).toBe(1);
     });
+
+    it('answers a trailing LIKE escape in run and logged-model searches the same way', async () => {
+      const API = '/api/2.0/mlflow';
+      expect((await loupe.call('POST', `${API}/runs/create`, { experiment_id: experimentId, run_name: 'lookup' })).status).toBe(200);
+      expect((await loupe.call('POST', `${API}/logged-models`, { experiment_id: experimentId, name: 'lookup' })).status).toBe(200);
+      const searches: [string, Record<string, unknown>][] = [
+        [`${API}/runs/search`, { experiment_ids: [experimentId], filter: "attributes.run_name LIKE 'look\\\\'" }],
+        [`${API}/logged-models/search`, { experiment_ids: [experimentId], filter: "name LIKE 'look\\\\'" }],
+      ];
+      for (const [url, body] of searches) {
+        const res = await loupe.call('POST', url, body);
+        expect(res.status === 400, url).toBe(backend.name === 'postgresql');
+        if (res.status === 400)
+          expect(res.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/Invalid pattern in the filter/) });
+        else expect(res.status, url).toBe(200);
+      }
+    });
   });
 }

@@ -247,6 +247,15 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         expect(await search("trace.text LIKE '%embedding%'")).toEqual(['tr-b']);
         expect(await search("trace.text LIKE '%nowhere%'")).toEqual([]);
       });
+
+      it('refuses a regular expression the database cannot compile with an ApiError (a 400), in trace searches and span pages', async () => {
+        for (const filter of ["span.name RLIKE 'Chat('", "span.attributes.`mlflow.llm.model` RLIKE '[a'"]) {
+          await expect(search(filter), filter).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/Invalid pattern/) });
+          await expect(s.traces.findSpans({ traceId: 'tr-a', filter: parseTraceFilter(filter), limit: 10 }), filter).rejects.toMatchObject({
+            code: 'INVALID_PARAMETER_VALUE',
+          });
+        }
+      });
     });
 
     describe('span pages of one trace', () => {

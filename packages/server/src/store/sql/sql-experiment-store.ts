@@ -5,6 +5,7 @@ import { compileComparison } from './compile-comparison.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, ExperimentsTable } from './schema.js';
 import { lifecycleStages, toDbId } from './sql-ids.js';
+import { translateInputErrors } from './translate-input-errors.js';
 
 type ExperimentRow = Omit<ExperimentsTable, 'experiment_id'> & { experiment_id: number };
 
@@ -99,10 +100,8 @@ export class SqlExperimentStore implements ExperimentStore {
       q = q.orderBy(sql.ref(column), o.ascending ? 'asc' : 'desc');
     }
     if (!orderBy.some((o) => o.key === 'experiment_id')) q = q.orderBy('e.experiment_id', 'asc');
-    const rows = await q
-      .limit(query.page.limit + 1)
-      .offset(query.page.offset)
-      .execute();
+    const page = q.limit(query.page.limit + 1).offset(query.page.offset);
+    const rows = await translateInputErrors(this.dialect, () => page.execute());
     const hasMore = rows.length > query.page.limit;
     return { items: await this.hydrate(rows.slice(0, query.page.limit)), hasMore };
   }

@@ -9,6 +9,7 @@ import type { Database, LoggedModelMetricsTable } from './schema.js';
 import { dedupeLastWins } from './sql-experiment-store.js';
 import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
+import { translateInputErrors } from './translate-input-errors.js';
 
 function requireExperimentId(experimentId: string): number {
   const id = toDbId(experimentId);
@@ -132,7 +133,7 @@ export class SqlLoggedModelStore implements LoggedModelStore {
       { experimentIds, filter: query.filter, datasets: query.datasets, orderBy: query.orderBy },
       { limit: query.page.limit + 1, offset: query.page.offset },
     );
-    const { rows } = await compiled.execute(this.db);
+    const { rows } = await translateInputErrors(this.dialect, () => compiled.execute(this.db));
     const hasMore = rows.length > query.page.limit;
     return { items: await hydrateLoggedModels(this.db, rows.slice(0, query.page.limit)), hasMore };
   }

@@ -22,6 +22,7 @@ import type { Database, MetricsTable } from './schema.js';
 import { dedupeLastWins } from './sql-experiment-store.js';
 import { toDbId } from './sql-ids.js';
 import { chunks } from './sql-batches.js';
+import { translateInputErrors } from './translate-input-errors.js';
 
 const METRIC_COLUMNS = [
   { name: 'run_uuid', type: 'text' },
@@ -250,7 +251,9 @@ export class SqlRunStore implements RunStore {
   }): Promise<Page<Run>> {
     const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (experimentIds.length === 0) return { items: [], hasMore: false };
-    const rows = await executeRunSearch(this.db, this.dialect, { ...query, experimentIds }, { limit: query.page.limit + 1, offset: query.page.offset });
+    const rows = await translateInputErrors(this.dialect, () =>
+      executeRunSearch(this.db, this.dialect, { ...query, experimentIds }, { limit: query.page.limit + 1, offset: query.page.offset }),
+    );
     const hasMore = rows.length > query.page.limit;
     return { items: await hydrateRuns(this.db, rows.slice(0, query.page.limit)), hasMore };
   }

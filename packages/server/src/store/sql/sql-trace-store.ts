@@ -25,6 +25,7 @@ import { TraceIngestQueue } from './trace-ingest-queue.js';
 import { queryTraceMetrics } from './trace-metrics-query.js';
 import { searchTraces } from './trace-search.js';
 import { deleteTraceTag, setTraceTag } from './trace-tags.js';
+import { translateInputErrors } from './translate-input-errors.js';
 
 /** Below this many matches an equality filter drives a trace search (see `trace-search.ts`). */
 const SELECTIVE_MATCHES = 5000;
@@ -34,7 +35,8 @@ const SELECTIVE_MATCHES = 5000;
  * the info, in any order and any number of times; StartTraceV3's info wins and, once written, later
  * spans never overwrite it. Each job lives in its own module: ingest (`trace-ingest-queue.ts`, the
  * group commit, and `trace-ingest.ts`), `trace-info-upsert.ts`, `trace-tags.ts`, `trace-deletion.ts`,
- * `trace-search.ts`, `span-pages.ts` and `trace-metrics-query.ts`.
+ * `trace-search.ts`, `span-pages.ts` and `trace-metrics-query.ts`. Searches answer a filter pattern the
+ * database refuses with a 400 (`translate-input-errors.ts`).
  *
  * @example
  * const traces = new SqlTraceStore(db, dialect);
@@ -89,7 +91,7 @@ export class SqlTraceStore implements TraceStore {
   }
 
   searchTraces(query: TraceSearch): Promise<TraceSearchPage> {
-    return searchTraces(this.db, this.dialect, query, this.options.selectiveMatches);
+    return translateInputErrors(this.dialect, () => searchTraces(this.db, this.dialect, query, this.options.selectiveMatches));
   }
 
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }> {
@@ -97,7 +99,7 @@ export class SqlTraceStore implements TraceStore {
   }
 
   findSpans(query: SpanQuery): Promise<{ items: SpanPageItem[]; hasMore: boolean }> {
-    return findSpans(this.db, this.dialect, query);
+    return translateInputErrors(this.dialect, () => findSpans(this.db, this.dialect, query));
   }
 
   queryTraceMetrics(query: TraceMetricsQuery): Promise<{ points: MetricPoint[]; hasMore: boolean }> {

@@ -116,7 +116,8 @@ export interface SqlDialect {
   /**
    * The client's mistake behind a database error, when it is one: a filter pattern the database
    * refuses as it evaluates it (an invalid regular expression, a LIKE pattern ending in its escape
-   * character). Undefined for every other error.
+   * character). Undefined for every other error. Stores run their searches through
+   * `translateInputErrors`, which throws this instead.
    */
   inputError(err: unknown): ApiError | undefined;
   /** Is this error a unique-constraint violation? */
