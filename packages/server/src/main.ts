@@ -74,7 +74,7 @@ export interface Loupe {
 export async function createLoupe(config: ServerConfig, deps: Dependencies = {}): Promise<Loupe> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
-  const dialect = createDialect(config.backendStoreUri);
+  const dialect = createDialect(config.backendStoreUri, { clock });
   const db = dialect.createKysely();
   try {
     await migrateToLatest(db, dialect);
@@ -89,11 +89,12 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
-  const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
+  const textIndexing = new SpanTextIndexing(traceStore, clock, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
   const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads) : undefined;
   const traces = new TraceService(
     traceStore,
     experiments,
+    clock,
     new ArtifactSpanImporter(traceStore, artifacts),
     () => textIndexing.noteIngest(),
     decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : undefined,

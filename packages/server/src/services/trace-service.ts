@@ -18,6 +18,7 @@ import { toSpanBatches, type IngestSpan } from './traces/span-mapping.js';
 import { toAssessmentJson } from './traces/assessment-json.js';
 import { queryTraceMetrics, type TraceMetricsResponse } from './traces/trace-metrics.js';
 import { llmCostJson, llmCostOf, tokenUsageJson, tokenUsageOf } from './traces/span-usage.js';
+import type { Clock } from './clock.js';
 import { spanPage, type SpanPage } from './traces/span-pages.js';
 import { maxResults } from './pagination.js';
 import { tracePageRequest, tracePageToken } from './traces/trace-page-token.js';
@@ -111,6 +112,8 @@ export class TraceService {
   constructor(
     private readonly store: TraceStore,
     private readonly experiments: ExperimentService,
+    /** Times how long an experiment found active is trusted ({@link ACTIVE_EXPERIMENT_TTL_MS}). */
+    private readonly clock: Clock,
     /** Brings in spans kept outside the store (an uploaded `traces.json`) before a trace is read. */
     private readonly spanSource?: { ensureSpans(record: TraceRecord): Promise<TraceRecord> },
     /** Told of every ingest request (background work steps back while they arrive). */
@@ -199,7 +202,7 @@ export class TraceService {
    * never remembered, so their errors are always current.
    */
   private async activeExperimentId(experimentId: string): Promise<string> {
-    const now = performance.now();
+    const now = this.clock.monotonic();
     const known = this.activeExperiments.get(experimentId);
     if (known && known.until > now) return known.id;
     const experiment = await this.experiments.getActive(experimentId);
