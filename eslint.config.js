@@ -51,4 +51,21 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // Services and stores take time from the injected Clock (services/clock.ts), so tests never sleep.
+    files: ['packages/server/src/services/**/*.ts', 'packages/server/src/store/**/*.ts'],
+    ignores: ['**/*.test.ts', 'packages/server/src/services/clock.ts', 'packages/server/src/store/sql/migrations/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the injected Clock (clock.now()).' },
+        { object: 'performance', property: 'now', message: 'Use the injected Clock (clock.monotonic()).' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use the injected Clock (clock.setTimeout, or sleep(clock, ms)).' },
+        { name: 'setInterval', message: 'Use the injected Clock (clock.setInterval).' },
+      ],
+    },
+  },
 );

@@ -10,6 +10,8 @@ export const CLI = fileURLToPath(new URL('../../packages/server/dist/loupe.js', 
 /** A `loupe server` child process of the built CLI, on a fresh database of one backend. */
 export interface CliServer {
   url: string;
+  /** The database the server runs on (for CLI commands beside it, such as `db index-text`). */
+  databaseUri: string;
   /** `fetch` a path of the server, JSON in and out. */
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** SIGTERM, wait for the exit, drop the database and the working folder. */
@@ -56,6 +58,7 @@ export async function startCliServer(backend: TestBackend, prefix: string): Prom
   }
   return {
     url,
+    databaseUri: database.uri,
     async call(method, p, body) {
       const res = await fetch(
         `${url}${p}`,
@@ -74,4 +77,21 @@ export async function startCliServer(backend: TestBackend, prefix: string): Prom
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs a command of the built CLI to its end (`cwd`: where it runs; default this process's folder).
+ *
+ * @example
+ * const { code, out } = await runCli(['db', 'upgrade', '--backend-store-uri', uri]);
+ */
+export function runCli(args: string[], cwd?: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { ...(cwd ? { cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, out }));
+  });
 }

@@ -1,31 +1,44 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli } from './cli-server.js';
 
-const CLI = fileURLToPath(new URL('../../packages/server/dist/loupe.js', import.meta.url));
+/** A started CLI server: its process, URL and output so far. */
+interface StartedCli {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  /** Resolves once the output contains `text`; fails if it has not after `ms` (a bound, not a measure). */
+  waitForOutput(text: string, ms?: number): Promise<void>;
+}
 
 /** Starts the built CLI in `cwd` and resolves with its URL once it prints one. */
-function startCli(cwd: string, args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startCli(cwd: string, args: string[]): Promise<StartedCli> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, LOUPE_PORT: '', MLFLOW_PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not start:\n${out}`)), 20_000);
-    child.stdout?.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) {
+  const waitForOutput = (text: string, ms = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!out.includes(text)) return;
         clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => out });
-      }
+        child.stdout?.off('data', check);
+        resolve();
+      };
+      const timer = setTimeout(() => reject(new Error(`CLI did not print '${text}':\n${out}`)), ms);
+      child.stdout?.on('data', check);
+      check();
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`CLI exited with ${code}:\n${out}`));
-    });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`CLI exited with ${code}:\n${out}`)));
+    waitForOutput('listening on ').then(() => {
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1] as string;
+      resolve({ child, url, output: () => out, waitForOutput });
+    }, reject);
   });
 }
 
@@ -76,31 +89,33 @@ describe('loupe CLI (built), over real HTTP', () => {
   });
 
   it('finishes in-flight requests on SIGTERM and exits cleanly', async () => {
-    // Hold a request open mid-body so it is provably in flight when SIGTERM arrives.
+    // A request whose headers the server has answered with 100 Continue is provably in flight; the
+    // rest of its body is sent only once the server has taken the signal.
     const body = JSON.stringify({ name: 'during-shutdown' });
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        controller.enqueue(new TextEncoder().encode(body.slice(0, 5)));
-        await gate;
-        controller.enqueue(new TextEncoder().encode(body.slice(5)));
-        controller.close();
-      },
-    });
-    const inflight = fetch(`${server.url}/api/2.0/mlflow/experiments/create`, {
+    const { hostname, port } = new URL(server.url);
+    const req = http.request({
+      host: hostname,
+      port,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit);
-    await new Promise((r) => setTimeout(r, 200));
+      path: '/api/2.0/mlflow/experiments/create',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+    });
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      req.once('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+    });
+    await new Promise((resolve) => req.once('continue', resolve));
+    req.write(body.slice(0, 5));
     server.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    release();
-    const res = await inflight;
+    await server.waitForOutput('Received SIGTERM');
+    req.end(body.slice(5));
+    const res = await answered;
     expect(res.status).toBe(200);
-    expect(await res.json()).toHaveProperty('experiment_id');
+    expect(JSON.parse(res.text)).toHaveProperty('experiment_id');
     const code = await new Promise<number | null>((resolve) =>
       server.child.exitCode !== null ? resolve(server.child.exitCode) : server.child.once('exit', resolve),
     );
@@ -109,14 +124,7 @@ describe('loupe CLI (built), over real HTTP', () => {
   });
 
   it('migrates with `loupe db upgrade` and reports an up-to-date database after', async () => {
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, ...args], { cwd: dir });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        child.once('exit', (code) => resolve({ code, out }));
-      });
+    const run = (args: string[]) => runCli(args, dir);
     const uri = `sqlite:///${path.join(dir, 'fresh.db')}`;
     expect(await run(['db', 'upgrade', '--backend-store-uri', uri])).toMatchObject({ code: 0, out: expect.stringContaining('Applied migrations: 0001') });
     expect(await run(['db', 'upgrade', '--backend-store-uri', uri])).toMatchObject({ code: 0, out: expect.stringContaining('up to date') });

@@ -76,7 +76,7 @@ export interface Loupe {
 export async function createLoupe(config: ServerConfig, deps: Dependencies = {}): Promise<Loupe> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
-  const dialect = createDialect(config.backendStoreUri);
+  const dialect = createDialect(config.backendStoreUri, { clock });
   const db = dialect.createKysely();
   try {
     await migrateToLatest(db, dialect);
@@ -91,9 +91,9 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
-  const textIndexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
+  const textIndexing = new SpanTextIndexing(traceStore, clock, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
   const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads) : undefined;
-  const traces = new TraceService(traceStore, experiments, new ArtifactSpanImporter(traceStore, artifacts), () => textIndexing.noteIngest());
+  const traces = new TraceService(traceStore, experiments, clock, new ArtifactSpanImporter(traceStore, artifacts), () => textIndexing.noteIngest());
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
   const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {

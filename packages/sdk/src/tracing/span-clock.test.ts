@@ -2,7 +2,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { context as otelContext, trace as otelTrace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createLoupe } from '../instance/loupe.js';
-import { SpanClock } from './span-clock.js';
+import { SpanClock, spanClock } from './span-clock.js';
 
 const ms = ([s, ns]: [number, number]) => s * 1000 + ns / 1e6;
 
@@ -52,11 +52,13 @@ describe('SpanClock', () => {
       {},
     );
     const tracer = loupe.tracerProvider?.getTracer('my-app');
-    // The parent's clock runs 5 ms ahead of Loupe's (another process, or Date.now() rounding).
-    const parent = tracer?.startSpan('POST /tickets', { startTime: Date.now() + 5 });
+    // The parent was stamped by a clock ahead of Loupe's (another process, or Date.now() rounding), in
+    // whole milliseconds. Read from Loupe's clock, not the wall clock, which the span clock drifts from.
+    const parentStart = Math.ceil(ms(spanClock.now())) + 60_000;
+    const parent = tracer?.startSpan('POST /tickets', { startTime: parentStart });
     if (!parent) throw new Error('no tracer');
     otelContext.with(otelTrace.setSpan(otelContext.active(), parent), () => loupe.withSpan(() => 1, { name: 'classify' }));
-    parent.end(Date.now() + 10);
+    parent.end(parentStart + 10);
     await loupe.flushTraces();
     const [child, root] = ['classify', 'POST /tickets'].map((n) => memory.getFinishedSpans().find((s) => s.name === n));
     const ns = ([s, n]: [number, number]) => BigInt(s) * 1_000_000_000n + BigInt(n);

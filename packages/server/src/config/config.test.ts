@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseCommand, resolveServerConfig } from './config.js';
+import { ConfigError, parseCommand, resolveServerConfig, USAGE, type ServerOptions } from './config.js';
+import { SERVER_SETTINGS, SETTING_KEYS, type SettingKey } from './server-settings.js';
 
 describe('resolveServerConfig', () => {
   it('uses MLflow-like defaults', () => {
@@ -29,12 +31,76 @@ describe('resolveServerConfig', () => {
     expect(resolveServerConfig({}, { LOUPE_SERVE_ARTIFACTS: 'false' }).serveArtifacts).toBe(false);
   });
 
-  it('rejects bad environment values with a message naming the setting', () => {
-    expect(() => resolveServerConfig({}, { LOUPE_PORT: 'abc' })).toThrow(ConfigError);
-    expect(() => resolveServerConfig({}, { LOUPE_PORT: '70000' })).toThrow(/port/);
-    expect(() => resolveServerConfig({}, { LOUPE_SERVE_ARTIFACTS: 'maybe' })).toThrow(/serve-artifacts/);
-    expect(() => resolveServerConfig({}, { LOUPE_TRACE_RETENTION_DAYS: '0' })).toThrow(/trace-retention-days/);
-    expect(() => resolveServerConfig({}, { LOUPE_TRACE_RETENTION_INTERVAL_MS: '10' })).toThrow(/trace-retention-interval-ms/);
+  it('warns about a bad environment value, naming the variable and the setting, and goes on as if it were unset', () => {
+    const resolve = (env: NodeJS.ProcessEnv) => {
+      const warnings: string[] = [];
+      return { config: resolveServerConfig({}, env, (m) => warnings.push(m)), warnings };
+    };
+    expect(resolve({ LOUPE_PORT: 'abc' })).toEqual({
+      config: expect.objectContaining({ port: 5000 }),
+      warnings: ["ignoring LOUPE_PORT: port must be an integer in [0, 65535], got 'abc'"],
+    });
+    // The next name in precedence order takes over.
+    expect(resolve({ LOUPE_PORT: '70000', MLFLOW_PORT: '6000' })).toEqual({
+      config: expect.objectContaining({ port: 6000 }),
+      warnings: ["ignoring LOUPE_PORT: port must be an integer in [0, 65535], got '70000'"],
+    });
+    expect(resolve({ LOUPE_SERVE_ARTIFACTS: 'maybe' })).toEqual({
+      config: expect.objectContaining({ serveArtifacts: true }),
+      warnings: ["ignoring LOUPE_SERVE_ARTIFACTS: serve-artifacts must be true or false, got 'maybe'"],
+    });
+    expect(resolve({ LOUPE_TRACE_RETENTION_DAYS: '0' }).config.traceRetentionDays).toBeUndefined();
+    expect(resolve({ LOUPE_TRACE_RETENTION_DAYS: '0' }).warnings).toEqual([
+      expect.stringMatching(/^ignoring LOUPE_TRACE_RETENTION_DAYS: trace-retention-days/),
+    ]);
+    expect(resolve({ LOUPE_TRACE_RETENTION_INTERVAL_MS: '10' })).toEqual({
+      config: expect.objectContaining({ traceRetentionIntervalMs: 900_000 }),
+      warnings: [expect.stringMatching(/trace-retention-interval-ms must be an integer in \[1000, 86400000\], got '10'/)],
+    });
+    // Empty values are unset, not bad; good values say nothing.
+    expect(resolve({ LOUPE_PORT: '', MLFLOW_PORT: '6000', LOUPE_SERVE_ARTIFACTS: 'OFF' })).toEqual({
+      config: expect.objectContaining({ port: 6000, serveArtifacts: false }),
+      warnings: [],
+    });
+    // A code option wins without the environment being read.
+    expect(resolveServerConfig({ port: 8000 }, { LOUPE_PORT: 'abc' }, (m) => expect.fail(m)).port).toBe(8000);
+  });
+
+  it('applies options > LOUPE_* > MLFLOW_* > defaults to every setting in the table', () => {
+    /** Two valid texts of a setting and the values they read as. */
+    const samples = (key: SettingKey): [[string, unknown], [string, unknown]] => {
+      const { codec } = SERVER_SETTINGS[key];
+      if (codec.isSwitch)
+        return [
+          ['no', false],
+          ['yes', true],
+        ];
+      const range = /\[(\d+), (\d+)\]/.exec(codec.expected);
+      if (range)
+        return [
+          [range[1] as string, Number(range[1])],
+          [range[2] as string, Number(range[2])],
+        ];
+      return [
+        ['/first', '/first'],
+        ['/second', '/second'],
+      ];
+    };
+    for (const key of SETTING_KEYS) {
+      const env = SERVER_SETTINGS[key].env;
+      const [[firstText, first], [secondText, second]] = samples(key);
+      const loupe = env[0] as string;
+      const resolve = (options: ServerOptions, e: NodeJS.ProcessEnv) => resolveServerConfig(options, e, (m) => expect.fail(m))[key];
+      expect(loupe, key).toMatch(/^LOUPE_/);
+      expect(resolve({}, { [loupe]: firstText }), key).toEqual(first);
+      expect(resolve({ [key]: second }, { [loupe]: firstText }), key).toEqual(second);
+      expect(resolve({}, { [loupe]: '' }), key).toEqual(resolve({}, {}));
+      for (const mlflow of env.slice(1)) {
+        expect(mlflow, key).toMatch(/^MLFLOW_/);
+        expect(resolve({}, { [mlflow]: secondText }), key).toEqual(second);
+        expect(resolve({}, { [loupe]: firstText, [mlflow]: secondText }), key).toEqual(first);
+      }
+    }
   });
 
   it('keeps traces forever unless a retention period is set, checked every 15 minutes', () => {
@@ -52,7 +118,11 @@ describe('resolveServerConfig', () => {
     expect(resolveServerConfig({}, {}).otlpDecodeThreads).toBe(Math.max(0, Math.min(4, os.availableParallelism() - 1)));
     expect(resolveServerConfig({}, { LOUPE_OTLP_DECODE_THREADS: '0' }).otlpDecodeThreads).toBe(0);
     expect(resolveServerConfig({ otlpDecodeThreads: 3 }, { LOUPE_OTLP_DECODE_THREADS: '0' }).otlpDecodeThreads).toBe(3);
-    expect(() => resolveServerConfig({}, { LOUPE_OTLP_DECODE_THREADS: '-1' })).toThrow(/otlp-decode-threads/);
+    const warnings: string[] = [];
+    expect(resolveServerConfig({}, { LOUPE_OTLP_DECODE_THREADS: '-1' }, (m) => warnings.push(m)).otlpDecodeThreads).toBe(
+      resolveServerConfig({}, {}).otlpDecodeThreads,
+    );
+    expect(warnings).toEqual([expect.stringMatching(/otlp-decode-threads/)]);
     expect(parseCommand(['server', '--otlp-decode-threads', '2'])).toEqual({ kind: 'server', options: { otlpDecodeThreads: 2 } });
   });
 });
@@ -97,5 +167,54 @@ describe('parseCommand', () => {
     expect(() => parseCommand(['server', '--port', 'x'])).toThrow(/--port/);
     expect(() => parseCommand(['server', '--trace-retention-days', '-1'])).toThrow(/--trace-retention-days/);
     expect(() => parseCommand(['server', '--serve-artifacts', '--no-serve-artifacts'])).toThrow(/mutually exclusive/);
+  });
+});
+
+describe('the settings table', () => {
+  it('is what --help shows: every flag, with the environment variables it falls back to', () => {
+    for (const key of SETTING_KEYS) {
+      const { name, flag, env, codec, description } = SERVER_SETTINGS[key];
+      if (!flag) {
+        expect(USAGE, key).not.toContain(`--${name}`);
+        continue;
+      }
+      expect(USAGE, key).toContain(codec.isSwitch ? `  --${name}, --no-${name}\n` : `  --${name} ${flag.metavar} `);
+      for (const variable of env) expect(description, key).toContain(variable);
+    }
+  });
+
+  it("is what the README's Server options table says: flags, environment variables in order", () => {
+    const readme = fs.readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Server options'), readme.indexOf('\n## ', readme.indexOf('## Server options') + 1));
+    const rows = section
+      .split('\n')
+      .filter((line) => /^\| .*`(LOUPE|MLFLOW)_/.test(line))
+      .map((line) => {
+        const [flags = '', env = ''] = line.split('|').slice(1);
+        const names = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+        return { flags: names(flags), env: names(env) };
+      });
+    const expected = SETTING_KEYS.map((key) => {
+      const { name, flag, env, codec } = SERVER_SETTINGS[key];
+      return { flags: !flag ? [] : codec.isSwitch ? [`--${name}`, `--no-${name}`] : [`--${name}`], env: [...env] };
+    });
+    expect(rows).toEqual(expect.arrayContaining(expected));
+    expect(rows).toHaveLength(expected.length);
+  });
+});
+
+describe('parseCommand and the settings table', () => {
+  it('refuses a bad flag value with an error naming the flag', () => {
+    for (const key of SETTING_KEYS) {
+      const { name, flag, codec } = SERVER_SETTINGS[key];
+      if (!flag || codec.isSwitch || codec.expected === 'a string') continue;
+      expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(new ConfigError(`--${name} must be ${codec.expected}, got 'lots'`));
+    }
+    expect(() => parseCommand(['server', '-p', '65536'])).toThrow("--port must be an integer in [0, 65535], got '65536'");
+  });
+
+  it('takes no flag for a setting read only from the environment', () => {
+    expect(() => parseCommand(['server', '--max-json-body-bytes', '2048'])).toThrow(ConfigError);
+    expect(() => parseCommand(['server', '--shutdown-grace-ms', '0'])).toThrow(ConfigError);
   });
 });

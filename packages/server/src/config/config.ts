@@ -1,6 +1,5 @@
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SERVER_SETTINGS, SETTING_KEYS, type Setting, type SettingKey, type SettingLookup } from './server-settings.js';
 
 /** Everything the server needs to start, resolved from flags, then environment, then defaults. */
 export interface ServerConfig {
@@ -30,97 +29,62 @@ export interface ServerConfig {
   uiRoot?: string | null;
 }
 
-/** Where a setting came from when it was not a flag: Loupe's own variable, then MLflow's. */
-const ENV_NAMES = {
-  host: ['LOUPE_HOST', 'MLFLOW_HOST'],
-  port: ['LOUPE_PORT', 'MLFLOW_PORT'],
-  backendStoreUri: ['LOUPE_BACKEND_STORE_URI', 'MLFLOW_BACKEND_STORE_URI'],
-  defaultArtifactRoot: ['LOUPE_DEFAULT_ARTIFACT_ROOT', 'MLFLOW_DEFAULT_ARTIFACT_ROOT'],
-  artifactsDestination: ['LOUPE_ARTIFACTS_DESTINATION', 'MLFLOW_ARTIFACTS_DESTINATION'],
-  serveArtifacts: ['LOUPE_SERVE_ARTIFACTS', 'MLFLOW_SERVE_ARTIFACTS'],
-  maxJsonBodyBytes: ['LOUPE_MAX_JSON_BODY_BYTES'],
-  shutdownGraceMs: ['LOUPE_SHUTDOWN_GRACE_MS'],
-  traceRetentionDays: ['LOUPE_TRACE_RETENTION_DAYS'],
-  traceRetentionIntervalMs: ['LOUPE_TRACE_RETENTION_INTERVAL_MS'],
-  otlpDecodeThreads: ['LOUPE_OTLP_DECODE_THREADS'],
-} as const;
-
 /** Settings a caller may give in code; unset ones fall back to the environment, then to defaults. */
 export type ServerOptions = Partial<ServerConfig>;
 
-const DEFAULT_DATA_DIR = './loupe-data';
-
-/** Raised for a bad flag or environment value; the CLI prints its message and exits 2. */
+/** Raised for a bad command line (a bad environment value only warns); the CLI prints its message and exits 2. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function fromEnv(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const v = env[name];
-    if (v !== undefined && v !== '') return v;
+/** `${label} must be ${expected}, got '${raw}'`: the message for text a setting cannot take. */
+function invalidText(label: string, expected: string, raw: string): string {
+  return `${label} must be ${expected}, got '${raw}'`;
+}
+
+/**
+ * The setting's value from the first of its environment variables that is set and valid. A value that
+ * is not valid is reported through `warn` and skipped, as if unset (OpenTelemetry's habit: a bad
+ * variable does not stop the process).
+ */
+function fromEnv<T>(setting: Setting<T>, env: NodeJS.ProcessEnv, warn: (message: string) => void): T | undefined {
+  for (const name of setting.env) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const parsed = setting.codec.schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    warn(`ignoring ${name}: ${invalidText(setting.name, setting.codec.expected, raw)}`);
   }
   return undefined;
 }
 
-function parseBool(name: string, raw: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
-}
-
-function parseIntSetting(name: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got '${raw}'`);
-  return n;
-}
+const warnOnConsole = (message: string) => console.warn(`loupe: ${message}`);
 
 /**
- * Resolves the server configuration: explicit options, then environment (`LOUPE_*`, then MLflow's
- * `MLFLOW_*` names), then defaults. The one function that decides precedence.
+ * Resolves the server configuration from {@link SERVER_SETTINGS}: explicit options, then environment
+ * (`LOUPE_*`, then MLflow's `MLFLOW_*` names), then defaults. The one function that decides precedence.
+ * An environment value a setting cannot take is reported through `warn` and ignored.
  *
  * @example
  * const config = resolveServerConfig({ port: 0 }, process.env);
  */
-export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessEnv): ServerConfig {
-  const pick = <K extends keyof typeof ENV_NAMES>(key: K) => fromEnv(env, ENV_NAMES[key]);
-  const envPort = pick('port');
-  const envServe = pick('serveArtifacts');
-  const envMaxBody = pick('maxJsonBodyBytes');
-  const envGrace = pick('shutdownGraceMs');
-  const envRetention = pick('traceRetentionDays');
-  const envRetentionInterval = pick('traceRetentionIntervalMs');
-  const envDecodeThreads = pick('otlpDecodeThreads');
-  const traceRetentionDays =
-    options.traceRetentionDays ?? (envRetention !== undefined ? parseIntSetting('trace-retention-days', envRetention, 1, 36_500) : undefined);
-
-  const serveArtifacts = options.serveArtifacts ?? (envServe !== undefined ? parseBool('serve-artifacts', envServe) : true);
-  const artifactsDestination = path.resolve(options.artifactsDestination ?? pick('artifactsDestination') ?? path.join(DEFAULT_DATA_DIR, 'artifacts'));
-  const defaultArtifactRoot = options.defaultArtifactRoot ?? pick('defaultArtifactRoot') ?? (serveArtifacts ? 'mlflow-artifacts:/' : artifactsDestination);
-
-  return {
-    host: options.host ?? pick('host') ?? '127.0.0.1',
-    port: options.port ?? (envPort !== undefined ? parseIntSetting('port', envPort, 0, 65535) : 5000),
-    backendStoreUri: options.backendStoreUri ?? pick('backendStoreUri') ?? `sqlite:///${DEFAULT_DATA_DIR}/loupe.db`,
-    defaultArtifactRoot,
-    artifactsDestination,
-    serveArtifacts,
-    maxJsonBodyBytes:
-      options.maxJsonBodyBytes ?? (envMaxBody !== undefined ? parseIntSetting('max-json-body-bytes', envMaxBody, 1024, 1 << 30) : 16 * 1024 * 1024),
-    shutdownGraceMs: options.shutdownGraceMs ?? (envGrace !== undefined ? parseIntSetting('shutdown-grace-ms', envGrace, 0, 600_000) : 10_000),
-    ...(traceRetentionDays !== undefined ? { traceRetentionDays } : {}),
-    traceRetentionIntervalMs:
-      options.traceRetentionIntervalMs ??
-      (envRetentionInterval !== undefined ? parseIntSetting('trace-retention-interval-ms', envRetentionInterval, 1000, 86_400_000) : 15 * 60_000),
-    otlpDecodeThreads:
-      options.otlpDecodeThreads ?? (envDecodeThreads !== undefined ? parseIntSetting('otlp-decode-threads', envDecodeThreads, 0, 64) : defaultDecodeThreads()),
-    ...(options.uiRoot !== undefined ? { uiRoot: options.uiRoot } : {}),
+export function resolveServerConfig(options: ServerOptions, env: NodeJS.ProcessEnv, warn: (message: string) => void = warnOnConsole): ServerConfig {
+  const resolved = new Map<SettingKey, unknown>();
+  const get: SettingLookup = (key) => {
+    if (!resolved.has(key)) {
+      const setting = SERVER_SETTINGS[key] as Setting<unknown>;
+      const value = options[key] ?? fromEnv(setting, env, warn) ?? setting.default(get);
+      resolved.set(key, value !== undefined && setting.normalize ? setting.normalize(value) : value);
+    }
+    return resolved.get(key) as ServerConfig[typeof key];
   };
-}
-
-/** One decode thread per core beyond the first (the request thread's), at most four. */
-function defaultDecodeThreads(): number {
-  return Math.max(0, Math.min(4, os.availableParallelism() - 1));
+  const config: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const value = get(key);
+    if (value !== undefined) config[key] = value;
+  }
+  if (options.uiRoot !== undefined) config.uiRoot = options.uiRoot;
+  return config as unknown as ServerConfig;
 }
 
 /**
@@ -141,6 +105,29 @@ export type Command =
   | { kind: 'help'; text: string }
   | { kind: 'version' };
 
+/** `  --flag ARG` padded to this column, where the help text starts. */
+const HELP_COLUMN = 33;
+
+/** The help lines of the settings that have flags, from the table. */
+function flagHelp(): string {
+  const indent = ' '.repeat(HELP_COLUMN);
+  return SETTING_KEYS.map((key) => SERVER_SETTINGS[key] as Setting<unknown>)
+    .filter((s) => s.flag)
+    .map((s) => {
+      const flag = s.codec.isSwitch ? `--${s.name}, --no-${s.name}` : `--${s.name}${s.flag && s.flag.metavar ? ` ${s.flag.metavar}` : ''}`;
+      const lead = `  ${flag}`;
+      const text = s.description.split('\n').join(`\n${indent}`);
+      return lead.length < HELP_COLUMN - 1 ? `${lead.padEnd(HELP_COLUMN)}${text}\n` : `${lead}\n${indent}${text}\n`;
+    })
+    .join('');
+}
+
+/**
+ * What `loupe --help` prints; the server options come from {@link SERVER_SETTINGS}.
+ *
+ * @example
+ * process.stdout.write(USAGE);
+ */
 export const USAGE = `Usage: loupe <command> [options]
 
 Commands:
@@ -149,24 +136,7 @@ Commands:
   db index-text Fill the span text index now (the server otherwise fills it in the background), then exit
 
 Options (server):
-  --host HOST                    Interface to bind (env LOUPE_HOST / MLFLOW_HOST; default 127.0.0.1)
-  --port PORT                    Port (env LOUPE_PORT / MLFLOW_PORT; default 5000)
-  --backend-store-uri URI        sqlite:///path.db or postgresql://user@host/db
-                                 (env LOUPE_BACKEND_STORE_URI / MLFLOW_BACKEND_STORE_URI;
-                                 default sqlite:///./loupe-data/loupe.db)
-  --default-artifact-root URI    Artifact root for new experiments (env LOUPE_DEFAULT_ARTIFACT_ROOT /
-                                 MLFLOW_DEFAULT_ARTIFACT_ROOT; default mlflow-artifacts:/ when serving artifacts)
-  --artifacts-destination PATH   Folder behind the proxied artifact service (env LOUPE_ARTIFACTS_DESTINATION /
-                                 MLFLOW_ARTIFACTS_DESTINATION; default ./loupe-data/artifacts)
-  --serve-artifacts, --no-serve-artifacts
-                                 Proxy artifact uploads and downloads (env LOUPE_SERVE_ARTIFACTS; default on)
-  --trace-retention-days DAYS    Delete traces older than DAYS, unless their experiment's tag
-                                 loupe.trace.retentionDays says otherwise (env LOUPE_TRACE_RETENTION_DAYS;
-                                 default: keep forever). Checked every 15 minutes
-                                 (env LOUPE_TRACE_RETENTION_INTERVAL_MS)
-  --otlp-decode-threads N        Worker threads decoding OTLP trace bodies; 0 decodes on the request
-                                 thread (env LOUPE_OTLP_DECODE_THREADS; default: cores - 1, at most 4)
-  -h, --help                     Show this help
+${flagHelp()}  -h, --help                     Show this help
   -v, --version                  Show the version
 `;
 
@@ -177,46 +147,41 @@ Options (server):
  * parseCommand(['server', '--port', '8080']); // { kind: 'server', options: { port: 8080 } }
  */
 export function parseCommand(argv: string[]): Command {
+  const flagged = SETTING_KEYS.filter((key) => SERVER_SETTINGS[key].flag);
+  const flags: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } };
+  for (const key of flagged) {
+    const { name, flag, codec } = SERVER_SETTINGS[key] as Setting<unknown>;
+    if (codec.isSwitch) {
+      flags[name] = { type: 'boolean' };
+      flags[`no-${name}`] = { type: 'boolean' };
+    } else {
+      flags[name] = { type: 'string', ...(flag && flag.short ? { short: flag.short } : {}) };
+    }
+  }
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string', short: 'p' },
-        'backend-store-uri': { type: 'string' },
-        'default-artifact-root': { type: 'string' },
-        'artifacts-destination': { type: 'string' },
-        'serve-artifacts': { type: 'boolean' },
-        'no-serve-artifacts': { type: 'boolean' },
-        'trace-retention-days': { type: 'string' },
-        'otlp-decode-threads': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: flags });
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.version) return { kind: 'version' };
   if (values.help || positionals.length === 0) return { kind: 'help', text: USAGE };
-  if (values['serve-artifacts'] && values['no-serve-artifacts']) {
-    throw new ConfigError('--serve-artifacts and --no-serve-artifacts are mutually exclusive');
+  const options: Record<string, unknown> = {};
+  for (const key of flagged) {
+    const setting = SERVER_SETTINGS[key] as Setting<unknown>;
+    const raw = values[setting.name];
+    if (setting.codec.isSwitch) {
+      const off = values[`no-${setting.name}`];
+      if (raw && off) throw new ConfigError(`--${setting.name} and --no-${setting.name} are mutually exclusive`);
+      if (raw) options[key] = true;
+      if (off) options[key] = false;
+    } else if (typeof raw === 'string') {
+      const decoded = setting.codec.schema.safeParse(raw);
+      if (!decoded.success) throw new ConfigError(invalidText(`--${setting.name}`, setting.codec.expected, raw));
+      options[key] = decoded.data;
+    }
   }
-  const options: ServerOptions = {};
-  if (values.host !== undefined) options.host = values.host;
-  if (values.port !== undefined) options.port = parseIntSetting('--port', values.port, 0, 65535);
-  if (values['backend-store-uri'] !== undefined) options.backendStoreUri = values['backend-store-uri'];
-  if (values['default-artifact-root'] !== undefined) options.defaultArtifactRoot = values['default-artifact-root'];
-  if (values['artifacts-destination'] !== undefined) options.artifactsDestination = values['artifacts-destination'];
-  if (values['serve-artifacts']) options.serveArtifacts = true;
-  if (values['no-serve-artifacts']) options.serveArtifacts = false;
-  if (values['trace-retention-days'] !== undefined)
-    options.traceRetentionDays = parseIntSetting('--trace-retention-days', values['trace-retention-days'], 1, 36_500);
-  if (values['otlp-decode-threads'] !== undefined) options.otlpDecodeThreads = parseIntSetting('--otlp-decode-threads', values['otlp-decode-threads'], 0, 64);
 
   const command = positionals.join(' ');
   if (command === 'server') return { kind: 'server', options };

@@ -17,6 +17,7 @@ import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.j
 import type { ExperimentService } from './experiment-service.js';
 import { toAssessmentJson } from './traces/assessment-json.js';
 import { queryTraceMetrics, type TraceMetricsResponse } from './traces/trace-metrics.js';
+import type { Clock } from './clock.js';
 import { spanPage, type SpanPage } from './traces/span-pages.js';
 import { maxResults } from './pagination.js';
 import { tracePageRequest, tracePageToken } from './traces/trace-page-token.js';
@@ -103,6 +104,8 @@ export class TraceService {
   constructor(
     private readonly store: TraceStore,
     private readonly experiments: ExperimentService,
+    /** Times how long an experiment found active is trusted ({@link ACTIVE_EXPERIMENT_TTL_MS}). */
+    private readonly clock: Clock,
     /** Brings in spans kept outside the store (an uploaded `traces.json`) before a trace is read. */
     private readonly spanSource?: { ensureSpans(record: TraceRecord): Promise<TraceRecord> },
     /** Told of every ingest request (background work steps back while they arrive). */
@@ -176,7 +179,7 @@ export class TraceService {
    * never remembered, so their errors are always current.
    */
   private async activeExperimentId(experimentId: string): Promise<string> {
-    const now = performance.now();
+    const now = this.clock.monotonic();
     const known = this.activeExperiments.get(experimentId);
     if (known && known.until > now) return known.id;
     const experiment = await this.experiments.getActive(experimentId);

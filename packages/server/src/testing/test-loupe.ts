@@ -3,19 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveServerConfig, type ServerOptions } from '../config/config.js';
 import { createLoupe, type Loupe } from '../main.js';
-import type { Clock, IdGenerator } from '../services/clock.js';
+import type { IdGenerator } from '../services/clock.js';
 import { createSqliteDatabase, type TestDatabase } from './backends.js';
-
-/** A manual clock for deterministic tests. */
-export class TestClock implements Clock {
-  constructor(public time = 1_700_000_000_000) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
+import { TestClock } from './test-clock.js';
 
 /** Sequential ids: `00000000000000000000000000000001`, ... */
 export class SequentialIds implements IdGenerator {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
 import { SqliteDialect } from '../../store/sql/dialects/sqlite/sqlite-dialect.js';
 import { SqlTraceStore } from '../../store/sql/sql-trace-store.js';
+import { TestClock } from '../../testing/test-clock.js';
 import { SpanTextIndexing } from './span-text-indexing.js';
 
 describe('SpanTextIndexing (SQLite)', () => {
@@ -45,52 +46,73 @@ describe('SpanTextIndexing (SQLite)', () => {
 
   // A second store on the same connection (the dialect object only serves SQL fragments here).
   const store = () => new SqlTraceStore(loupe.db, new SqliteDialect('sqlite://:memory:'));
+  const indexed = async () =>
+    Number((await sql<{ indexed: number }>`select indexed_rowid as indexed from span_text_progress`.execute(loupe.db)).rows[0]?.indexed);
 
-  it('steps back while ingest requests keep arriving: one batch per busy interval', async () => {
+  it('steps back while ingest requests keep arriving: one batch per busy interval, then full speed', async () => {
     await send(700, 'delta');
-    const indexing = new SpanTextIndexing(store(), { batchSize: 100, pauseMs: 1, idleMs: 60_000, busyIntervalMs: 60_000 });
+    const clock = new TestClock();
+    const indexing = new SpanTextIndexing(store(), clock, { batchSize: 100, pauseMs: 1, idleMs: 60_000, busyIntervalMs: 60_000 });
     indexing.noteIngest();
     indexing.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await indexing.stop();
-    const { rows } = await sql<{ indexed: number }>`select indexed_rowid as indexed from span_text_progress`.execute(loupe.db);
-    expect(Number(rows[0]?.indexed)).toBe(100);
-    // Without ingest it goes at full speed.
-    const free = new SpanTextIndexing(store(), { batchSize: 100, pauseMs: 1, idleMs: 60_000, busyIntervalMs: 60_000 });
-    free.start();
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { rows: now } = await sql<{ indexed: number }>`select indexed_rowid as indexed from span_text_progress`.execute(loupe.db);
-      if (Number(now[0]?.indexed) >= 700) break;
-      if (Date.now() > deadline) throw new Error('indexer did not catch up');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    // Ingest just happened: one batch, then the busy interval.
+    expect(await clock.nextTimer()).toBe(60_000);
+    expect(await indexed()).toBe(100);
+    clock.advance(59_999);
+    expect(await indexed()).toBe(100);
+    // A minute without ingest: batches follow each other after the short pause.
+    let pause = clock.nextTimer();
+    clock.advance(1);
+    expect(await pause).toBe(1);
+    expect(await indexed()).toBe(200);
+    for (let done = 200; done < 700; done += 100) {
+      pause = clock.nextTimer();
+      clock.advance(1);
+      expect(await pause).toBe(1);
     }
-    await free.stop();
+    expect(await indexed()).toBe(700);
+    // Caught up: a look every idle interval.
+    pause = clock.nextTimer();
+    clock.advance(1);
+    expect(await pause).toBe(60_000);
+    await indexing.stop();
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('keeps to its busy share of the time while ingest is active', async () => {
-    // A store whose batches take 20 ms each and never run out (only the indexer's pacing is under test).
-    const slowBatches = (calls: number[]) =>
-      ({
+    // A store whose batches take 20 ms of the test clock each and never run out (only the pacing is under test).
+    const pauseAfterBatch = async (busyShare: number | undefined, ingestActive = true) => {
+      const clock = new TestClock();
+      const slowBatches = {
         indexSpanText: async () => {
-          calls.push(performance.now());
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          clock.advance(20);
           return 1;
         },
-      }) as unknown as SqlTraceStore;
-    const run = async (busyShare: number) => {
-      const calls: number[] = [];
-      const indexing = new SpanTextIndexing(slowBatches(calls), { batchSize: 100, pauseMs: 1, idleMs: 60_000, busyIntervalMs: 1, busyShare });
-      indexing.noteIngest();
+      } as unknown as SqlTraceStore;
+      const indexing = new SpanTextIndexing(slowBatches, clock, {
+        batchSize: 100,
+        pauseMs: 1,
+        idleMs: 60_000,
+        busyIntervalMs: 5,
+        ...(busyShare !== undefined ? { busyShare } : {}),
+      });
+      if (ingestActive) indexing.noteIngest();
+      const pause = clock.nextTimer();
       indexing.start();
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      const ms = await pause;
       await indexing.stop();
-      return calls.length;
+      return ms;
     };
-    // 10%: a 20 ms batch, then at least 180 ms of waiting: at most 4 batches in 600 ms.
-    expect(await run(0.1)).toBeLessThanOrEqual(4);
-    // All of the time: a batch every ~21 ms.
-    expect(await run(1)).toBeGreaterThanOrEqual(10);
+    // 10%: a 20 ms batch, then 180 ms of waiting.
+    expect(await pauseAfterBatch(0.1)).toBe(180);
+    expect(await pauseAfterBatch(0.5)).toBe(20);
+    // All of the time (the default): the busy interval alone.
+    expect(await pauseAfterBatch(1)).toBe(5);
+    expect(await pauseAfterBatch(undefined)).toBe(5);
+    // A share of 0 is taken as 1%: the indexer never stops altogether.
+    expect(await pauseAfterBatch(0)).toBe(1980);
+    // Without ingest the share does not apply.
+    expect(await pauseAfterBatch(0.1, false)).toBe(1);
   });
 
   it('runs in the background until stopped', async () => {
@@ -103,12 +125,22 @@ describe('SpanTextIndexing (SQLite)', () => {
       return rows[0] as { indexed: number; total: number };
     };
     expect((await progress()).indexed).toBe(0);
+    const { clock } = loupe;
+    let pause = clock.nextTimer();
     loupe.textIndexing.start();
-    const deadline = Date.now() + 10_000;
-    for (let p = await progress(); p.indexed < p.total; p = await progress()) {
-      if (Date.now() > deadline) throw new Error(`indexer stuck at ${p.indexed} of ${p.total}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    // The server's settings: batches of 500; ingest just happened, so the busy interval of 250 ms.
+    expect(await pause).toBe(250);
+    expect((await progress()).indexed).toBe(500);
+    pause = clock.nextTimer();
+    clock.advance(250);
+    // The rest; ingest was 250 ms ago, within the idle interval of 500 ms: the busy interval again.
+    expect(await pause).toBe(250);
+    const p = await progress();
+    expect(p.indexed).toBe(p.total);
+    // Caught up, and no ingest for 500 ms: the next batch finds nothing, then a look every 500 ms.
+    pause = clock.nextTimer();
+    clock.advance(250);
+    expect(await pause).toBe(500);
     await loupe.textIndexing.stop();
     expect(await loupe.textIndexing.catchUp()).toBe(0);
   });

@@ -1,4 +1,5 @@
 import type { TraceStore } from '../../store/trace-store.js';
+import { sleep, type Clock } from '../clock.js';
 
 /** How the background text indexer runs. */
 export interface SpanTextIndexingOptions {
@@ -28,18 +29,19 @@ export interface SpanTextIndexingOptions {
  * reached are scanned. Safe on several servers: each batch is one transaction from a shared mark.
  *
  * @example
- * const indexing = new SpanTextIndexing(traceStore, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.1 });
+ * const indexing = new SpanTextIndexing(traceStore, systemClock, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.1 });
  * indexing.start();
  */
 export class SpanTextIndexing {
   private loop: Promise<void> | undefined;
-  private stopped = true;
-  /** Ends the current wait early (on stop). */
-  private wake: (() => void) | undefined;
+  /** Aborted on stop: ends the loop, and a wait between batches at once. */
+  private halt: AbortController | undefined;
+  /** Monotonic time of the last ingest request. */
   private lastIngestAt = -Infinity;
 
   constructor(
     private readonly traces: TraceStore,
+    private readonly clock: Clock,
     private readonly options: SpanTextIndexingOptions,
   ) {}
 
@@ -55,50 +57,36 @@ export class SpanTextIndexing {
 
   /** Called on every ingest request: the indexer steps back while they keep coming. */
   noteIngest(): void {
-    this.lastIngestAt = performance.now();
+    this.lastIngestAt = this.clock.monotonic();
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.loop = this.run();
+    if (this.halt && !this.halt.signal.aborted) return;
+    this.halt = new AbortController();
+    this.loop = this.run(this.halt.signal);
   }
 
   /** Stops after the batch under way (a wait between batches ends at once). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
+    this.halt?.abort();
     await this.loop;
   }
 
-  /** Waits `ms` without keeping the process alive; {@link stop} ends it early. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms).unref();
-      this.wake = done;
-    });
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
+  private async run(halt: AbortSignal): Promise<void> {
+    while (!halt.aborted) {
       let n = 0;
-      const started = performance.now();
+      const started = this.clock.monotonic();
       try {
         n = await this.traces.indexSpanText(this.options.batchSize);
       } catch (err) {
         (this.options.onError ?? ((e) => console.error('Loupe span text indexing failed:', e)))(err);
       }
-      if (this.stopped) return;
-      const now = performance.now();
+      if (halt.aborted) return;
+      const now = this.clock.monotonic();
       const busy = now - this.lastIngestAt < this.options.idleMs;
       const share = Math.min(1, Math.max(0.01, this.options.busyShare ?? 1));
       const busyWait = Math.max(this.options.busyIntervalMs, ((now - started) * (1 - share)) / share);
-      await this.sleep(n === 0 ? this.options.idleMs : busy ? busyWait : this.options.pauseMs);
+      await sleep(this.clock, n === 0 ? this.options.idleMs : busy ? busyWait : this.options.pauseMs, halt);
     }
   }
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TraceStore } from '../../store/trace-store.js';
 import { describeOnBackend, testBackends } from '../../testing/backends.js';
 import { openSqlStores, type SqlTestStores } from '../../testing/sql-stores.js';
+import { TestClock } from '../../testing/test-clock.js';
 import { createTestLoupe } from '../../testing/test-loupe.js';
 import { retentionDays, TraceRetention } from './trace-retention.js';
 
@@ -13,8 +14,10 @@ for (const backend of await testBackends()) {
     let s: SqlTestStores;
     let deleteCalls: number;
     let counted: TraceStore;
+    let clock: TestClock;
     beforeEach(async () => {
       s = await openSqlStores(backend);
+      clock = new TestClock(NOW);
       deleteCalls = 0;
       // The real store, with its deleteTraces calls counted (to see the batches).
       counted = Object.create(s.traces, {
@@ -39,7 +42,7 @@ for (const backend of await testBackends()) {
         .map((t) => t.traceId)
         .sort();
     const retention = (defaultDays: number | undefined, batchSize = 500, pauseMs = 0) =>
-      new TraceRetention(counted, s.experiments, { now: () => NOW }, { ...(defaultDays !== undefined ? { defaultDays } : {}), batchSize, pauseMs });
+      new TraceRetention(counted, s.experiments, clock, { ...(defaultDays !== undefined ? { defaultDays } : {}), batchSize, pauseMs });
 
     it('deletes traces past their experiment tag, else the server default; never means never', async () => {
       const byDefault = await experiment('default');
@@ -67,27 +70,57 @@ for (const backend of await testBackends()) {
     it('deletes in bounded batches and lets other writes run between them', async () => {
       const exp = await experiment('busy', '1');
       for (let i = 0; i < 5; i++) await trace(exp, `tr-old${i}`, 2);
-      const order: string[] = [];
+      let pause = clock.nextTimer();
+      let finished = false;
       const pass = retention(undefined, 2, 30)
         .runOnce()
-        .then((r) => (order.push('retention'), r));
-      // Issued while the pass is between batches: lands before the pass ends.
-      const write = new Promise((resolve) => setTimeout(resolve, 5)).then(() => trace(exp, 'tr-new', 0)).then(() => order.push('write'));
-      const [report] = await Promise.all([pass, write]);
+        .finally(() => (finished = true));
+      // The pass waits between batches, holding no transaction: a write goes through meanwhile.
+      expect(await pause).toBe(30);
+      expect(deleteCalls).toBe(1);
+      await trace(exp, 'tr-new', 0);
+      expect(finished).toBe(false);
+      pause = clock.nextTimer();
+      clock.advance(30);
+      expect(await pause).toBe(30);
+      expect(deleteCalls).toBe(2);
+      clock.advance(30);
+      const report = await pass;
       expect(report.tracesDeleted).toBe(5);
       expect(deleteCalls).toBe(3);
-      expect(order).toEqual(['write', 'retention']);
       expect(await surviving(exp)).toEqual(['tr-new']);
     });
 
-    it('runs in the background until stopped, joining a pass under way', async () => {
+    it('stops in the pause between batches, without waiting it out', async () => {
+      const exp = await experiment('stopping', '1');
+      for (let i = 0; i < 5; i++) await trace(exp, `tr-old${i}`, 2);
+      const r = retention(undefined, 2, 60_000);
+      const pause = clock.nextTimer();
+      const pass = r.runOnce();
+      await pause;
+      await r.stop();
+      expect((await pass).tracesDeleted).toBe(2);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('runs in the background every interval until stopped, joining a pass under way', async () => {
       const exp = await experiment('bg', '1');
       await trace(exp, 'tr-old', 3);
       const r = retention(undefined);
+      // The first pass runs at once; the next is set for an interval after it ends.
+      let next = clock.nextTimer();
       r.start(60_000);
-      for (let i = 0; i < 100 && (await surviving(exp)).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      await r.stop();
+      expect(await next).toBe(60_000);
       expect(await surviving(exp)).toEqual([]);
+      await trace(exp, 'tr-older', 2);
+      clock.advance(59_999);
+      expect(await surviving(exp)).toEqual(['tr-older']);
+      next = clock.nextTimer();
+      clock.advance(1);
+      expect(await next).toBe(60_000);
+      expect(await surviving(exp)).toEqual([]);
+      await r.stop();
+      expect(clock.pendingTimers).toBe(0);
       const [a, b] = await Promise.all([r.runOnce(), r.runOnce()]);
       expect(a).toBe(b);
     });

@@ -1,7 +1,7 @@
 import { parseRetentionDays, TRACE_RETENTION_TAG } from '@loupe/protocol';
 import type { TraceStore } from '../../store/trace-store.js';
 import type { ExperimentRecord, ExperimentStore } from '../../store/tracking-store.js';
-import type { Clock } from '../clock.js';
+import { sleep, type Clock, type Timer } from '../clock.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,8 +23,6 @@ export interface RetentionReport {
   /** Experiments whose traces had a retention period. */
   experiments: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Days an experiment's traces are kept: its tag, else the server default; null: forever. A tag value
@@ -53,9 +51,10 @@ export function retentionDays(experiment: Pick<ExperimentRecord, 'tags'>, defaul
  * retention.start(15 * 60_000);
  */
 export class TraceRetention {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private running: Promise<RetentionReport> | undefined;
-  private stopped = false;
+  /** Aborted by {@link stop}: passes end after their current batch, a pause between batches at once. */
+  private halt = new AbortController();
 
   constructor(
     private readonly traces: TraceStore,
@@ -74,12 +73,13 @@ export class TraceRetention {
 
   /** Runs a pass now and then every `intervalMs`, in the background. */
   start(intervalMs: number): void {
-    this.stopped = false;
+    if (this.halt.signal.aborted) this.halt = new AbortController();
+    const halt = this.halt.signal;
     const tick = () => {
       this.runOnce()
         .catch((err: unknown) => (this.options.onError ?? ((e) => console.error('Loupe trace retention failed:', e)))(err))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
+          if (!halt.aborted) this.timer = this.clock.setTimeout(tick, intervalMs);
         });
     };
     tick();
@@ -87,15 +87,16 @@ export class TraceRetention {
 
   /** Stops scheduling and waits for a pass under way to finish its current batch. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.halt.abort();
+    this.timer?.cancel();
     await this.running?.catch(() => undefined);
   }
 
   private async pass(): Promise<RetentionReport> {
+    const halt = this.halt.signal;
     const report: RetentionReport = { tracesDeleted: 0, experiments: 0 };
     for await (const experiment of this.allExperiments()) {
-      if (this.stopped) break;
+      if (halt.aborted) break;
       const days = retentionDays(experiment, this.options.defaultDays);
       if (days === null) continue;
       report.experiments++;
@@ -103,8 +104,9 @@ export class TraceRetention {
       for (;;) {
         const deleted = await this.traces.deleteTraces(experiment.experimentId, { maxTimestampMs: cutoff, maxTraces: this.options.batchSize });
         report.tracesDeleted += deleted;
-        if (deleted < this.options.batchSize || this.stopped) break;
-        await sleep(this.options.pauseMs);
+        if (deleted < this.options.batchSize) break;
+        await sleep(this.clock, this.options.pauseMs, halt);
+        if (halt.aborted) break;
       }
     }
     return report;

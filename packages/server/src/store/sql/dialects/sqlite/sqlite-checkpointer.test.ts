@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestClock } from '../../../../testing/test-clock.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
-/** Resolves once `condition` holds, polling; fails after `ms`. */
+/** Resolves once `condition` holds, polling (the worker thread checkpoints on real time); fails after `ms`. */
 async function eventually(condition: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
@@ -40,18 +41,28 @@ describe('SqliteCheckpointer', () => {
   };
 
   it('starts no thread while the WAL is small', async () => {
-    const checkpointer = new SqliteCheckpointer(file, { intervalMs: 5, startAtBytes: 64 * 1024 * 1024 });
+    const clock = new TestClock();
+    const checkpointer = new SqliteCheckpointer(file, { intervalMs: 5, startAtBytes: 64 * 1024 * 1024, clock });
     write(100);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    clock.advance(50);
     expect(checkpointer.running).toBe(false);
+    // Still looking every interval.
+    expect(clock.nextTimerIn()).toBe(5);
     await checkpointer.stop();
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('copies WAL pages into the database file from its own thread while the writer goes on', async () => {
-    const checkpointer = new SqliteCheckpointer(file, { intervalMs: 5, startAtBytes: 256 * 1024 });
+    const clock = new TestClock();
+    const checkpointer = new SqliteCheckpointer(file, { intervalMs: 5, startAtBytes: 256 * 1024, clock });
     const before = fs.statSync(file).size;
     write(2_000);
-    await eventually(() => checkpointer.running);
+    clock.advance(4);
+    expect(checkpointer.running).toBe(false);
+    clock.advance(1);
+    expect(checkpointer.running).toBe(true);
+    // Started: no more looking.
+    expect(clock.pendingTimers).toBe(0);
     await eventually(() => fs.statSync(file).size > before + 512 * 1024);
     // The writer was never blocked: it commits while the worker runs.
     write(100);

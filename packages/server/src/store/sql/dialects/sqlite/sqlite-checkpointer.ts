@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { systemClock, type Clock, type Timer } from '../../../../services/clock.js';
 
 /** Options of {@link SqliteCheckpointer}; the defaults suit the server. */
 export interface SqliteCheckpointerOptions {
@@ -8,6 +9,8 @@ export interface SqliteCheckpointerOptions {
   intervalMs?: number;
   /** The WAL size at which the worker thread is started (small databases never start one). */
   startAtBytes?: number;
+  /** Times the WAL size checks (the worker, a thread of its own, keeps real time). */
+  clock?: Clock;
 }
 
 /**
@@ -42,7 +45,7 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 export class SqliteCheckpointer {
   private readonly intervalMs: number;
   private readonly startAtBytes: number;
-  private readonly watch: NodeJS.Timeout;
+  private readonly watch: Timer;
   private worker: Worker | undefined;
   private stopped = false;
 
@@ -52,8 +55,7 @@ export class SqliteCheckpointer {
   ) {
     this.intervalMs = options.intervalMs ?? 250;
     this.startAtBytes = options.startAtBytes ?? 16 * 1024 * 1024;
-    this.watch = setInterval(() => this.startWhenLarge(), this.intervalMs);
-    this.watch.unref();
+    this.watch = (options.clock ?? systemClock).setInterval(() => this.startWhenLarge(), this.intervalMs);
   }
 
   /** Whether the worker thread runs (for tests). */
@@ -69,7 +71,7 @@ export class SqliteCheckpointer {
       return; // no WAL yet
     }
     if (size < this.startAtBytes) return;
-    clearInterval(this.watch);
+    this.watch.cancel();
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file, intervalMs: this.intervalMs } });
     worker.unref();
@@ -85,7 +87,7 @@ export class SqliteCheckpointer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.watch);
+    this.watch.cancel();
     const worker = this.worker;
     if (!worker) return;
     await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ApiError } from '@loupe/protocol';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { systemClock, type Clock } from '../../../../services/clock.js';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -38,23 +39,22 @@ const OPTIMIZE_INTERVAL_MS = 5 * 60_000;
  * @example
  * new KyselySqliteDialect({ database: managedConnection(new BetterSqlite3(file)) });
  */
-export function managedConnection(db: BetterSqlite3.Database, options: { cacheSize?: number; onClose?: () => void } = {}): SqliteDatabase {
+export function managedConnection(db: BetterSqlite3.Database, options: { cacheSize?: number; onClose?: () => void; clock?: Clock } = {}): SqliteDatabase {
   const cacheSize = options.cacheSize ?? STATEMENT_CACHE_SIZE;
   const cache = new Map<string, BetterSqlite3.Statement>();
   // Full statistics (no analysis_limit): sampled ones mislead the planner on skewed metric indexes.
   // optimize only re-analyzes a table whose size changed many-fold, so this cost is rare after the first.
   db.pragma('optimize = 0x10002');
-  const optimizer = setInterval(() => {
+  const optimizer = (options.clock ?? systemClock).setInterval(() => {
     try {
       db.pragma('optimize');
     } catch {
       // Busy or closing: the next round retries.
     }
   }, OPTIMIZE_INTERVAL_MS);
-  optimizer.unref();
   return {
     close: () => {
-      clearInterval(optimizer);
+      optimizer.cancel();
       options.onClose?.();
       try {
         db.pragma('optimize');
@@ -113,7 +113,11 @@ function compileRegexpOrThrow(pattern: string): RegExp {
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite';
 
-  constructor(private readonly uri: string) {}
+  constructor(
+    private readonly uri: string,
+    /** `clock` times the connection's upkeep (statistics refresh, WAL checks). */
+    private readonly options: { clock?: Clock } = {},
+  ) {}
 
   createKysely(): Kysely<Database> {
     const file = sqliteFilePath(this.uri);
@@ -128,7 +132,7 @@ export class SqliteDialect implements SqlDialect {
     // once (ingest +25% on the trace benchmark); the WAL file stays bounded. A worker thread copies
     // pages back meanwhile (SqliteCheckpointer), so this checkpoint finds little left to do.
     db.pragma('wal_autocheckpoint = 20000');
-    const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(path.resolve(file));
+    const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(path.resolve(file), { clock: this.options.clock });
     db.pragma('case_sensitive_like = ON');
     const cache = new Map<string, RegExp>();
     db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
@@ -155,7 +159,9 @@ export class SqliteDialect implements SqlDialect {
       result: (state: PercentileState) => percentileCont(state.values, state.fraction),
     };
     db.aggregate('loupe_percentile', percentileAggregate as unknown as Parameters<typeof db.aggregate>[1]);
-    return new Kysely<Database>({ dialect: new KyselySqliteDialect({ database: managedConnection(db, { onClose: () => void checkpointer?.stop() }) }) });
+    return new Kysely<Database>({
+      dialect: new KyselySqliteDialect({ database: managedConnection(db, { clock: this.options.clock, onClose: () => void checkpointer?.stop() }) }),
+    });
   }
 
   readonly idColumnType = 'integer';

@@ -1,0 +1,173 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ServerConfig } from './config.js';
+
+/** How a setting's text (a flag's or an environment variable's value) becomes its value. */
+export interface Codec<T> {
+  /** From text to the value; fails on text that is not one. */
+  schema: z.ZodType<T, string>;
+  /** What valid text is, for messages: `port must be ${expected}, got 'x'`. */
+  expected: string;
+  /** On the command line an on/off pair (`--x`, `--no-x`) rather than a flag that takes a value. */
+  isSwitch?: boolean;
+}
+
+/** Any text. */
+const text: Codec<string> = { schema: z.string(), expected: 'a string' };
+
+/** `1/true/yes/on` or `0/false/no/off`, any case. */
+const onOff: Codec<boolean> = {
+  schema: z
+    .string()
+    .regex(/^(1|true|yes|on|0|false|no|off)$/i)
+    .transform((raw) => /^(1|true|yes|on)$/i.test(raw)),
+  expected: 'true or false',
+  isSwitch: true,
+};
+
+/** A whole number in `[min, max]`, read as JavaScript's `Number()` reads it. */
+function integer(min: number, max: number): Codec<number> {
+  return {
+    schema: z.string().transform(Number).pipe(z.number().int().min(min).max(max)),
+    expected: `an integer in [${min}, ${max}]`,
+  };
+}
+
+/** Settings read from flags and the environment (`uiRoot` is a code option only). */
+export type SettingKey = Exclude<keyof ServerConfig, 'uiRoot'>;
+
+/** Another setting's resolved value, for a default that depends on it. */
+export type SettingLookup = <K extends SettingKey>(key: K) => ServerConfig[K];
+
+/** One server setting: where it is read from, how, and what it is when nothing sets it. */
+export interface Setting<T> {
+  /** Its name in messages, and its flag's (`--name`) when it has one. */
+  name: string;
+  /** How the command line takes it; false: only through the environment (and code options). */
+  flag: false | { metavar?: string; short?: string };
+  /** Environment variables in precedence order: Loupe's own, then MLflow's. Empty values count as unset. */
+  env: readonly string[];
+  codec: Codec<T>;
+  /** The value when neither an option, a flag nor the environment sets it; undefined: none. */
+  default: (get: SettingLookup) => T | undefined;
+  /** Applied to the value from any source. */
+  normalize?: (value: T) => T;
+  /** What it does; for a flag, its lines in `loupe --help` (continuation lines are indented there). */
+  description: string;
+}
+
+const DATA_DIR = './loupe-data';
+
+/**
+ * Every server setting, in the order `loupe --help` lists the flags. The one table flags, the
+ * environment and defaults are read from (`resolveServerConfig`, `parseCommand`); the README's
+ * "Server options" table is checked against it.
+ *
+ * @example
+ * SERVER_SETTINGS.port.env; // ['LOUPE_PORT', 'MLFLOW_PORT']
+ */
+export const SERVER_SETTINGS: { readonly [K in SettingKey]-?: Setting<NonNullable<ServerConfig[K]>> } = {
+  host: {
+    name: 'host',
+    flag: { metavar: 'HOST' },
+    env: ['LOUPE_HOST', 'MLFLOW_HOST'],
+    codec: text,
+    default: () => '127.0.0.1',
+    description: 'Interface to bind (env LOUPE_HOST / MLFLOW_HOST; default 127.0.0.1)',
+  },
+  port: {
+    name: 'port',
+    flag: { metavar: 'PORT', short: 'p' },
+    env: ['LOUPE_PORT', 'MLFLOW_PORT'],
+    codec: integer(0, 65535),
+    default: () => 5000,
+    description: 'Port (env LOUPE_PORT / MLFLOW_PORT; default 5000)',
+  },
+  backendStoreUri: {
+    name: 'backend-store-uri',
+    flag: { metavar: 'URI' },
+    env: ['LOUPE_BACKEND_STORE_URI', 'MLFLOW_BACKEND_STORE_URI'],
+    codec: text,
+    default: () => `sqlite:///${DATA_DIR}/loupe.db`,
+    description: `sqlite:///path.db or postgresql://user@host/db
+(env LOUPE_BACKEND_STORE_URI / MLFLOW_BACKEND_STORE_URI;
+default sqlite:///./loupe-data/loupe.db)`,
+  },
+  defaultArtifactRoot: {
+    name: 'default-artifact-root',
+    flag: { metavar: 'URI' },
+    env: ['LOUPE_DEFAULT_ARTIFACT_ROOT', 'MLFLOW_DEFAULT_ARTIFACT_ROOT'],
+    codec: text,
+    default: (get) => (get('serveArtifacts') ? 'mlflow-artifacts:/' : get('artifactsDestination')),
+    description: `Artifact root for new experiments (env LOUPE_DEFAULT_ARTIFACT_ROOT /
+MLFLOW_DEFAULT_ARTIFACT_ROOT; default mlflow-artifacts:/ when serving artifacts)`,
+  },
+  artifactsDestination: {
+    name: 'artifacts-destination',
+    flag: { metavar: 'PATH' },
+    env: ['LOUPE_ARTIFACTS_DESTINATION', 'MLFLOW_ARTIFACTS_DESTINATION'],
+    codec: text,
+    default: () => path.join(DATA_DIR, 'artifacts'),
+    normalize: (folder) => path.resolve(folder),
+    description: `Folder behind the proxied artifact service (env LOUPE_ARTIFACTS_DESTINATION /
+MLFLOW_ARTIFACTS_DESTINATION; default ./loupe-data/artifacts)`,
+  },
+  serveArtifacts: {
+    name: 'serve-artifacts',
+    flag: {},
+    env: ['LOUPE_SERVE_ARTIFACTS', 'MLFLOW_SERVE_ARTIFACTS'],
+    codec: onOff,
+    default: () => true,
+    description: `Proxy artifact uploads and downloads (env LOUPE_SERVE_ARTIFACTS /
+MLFLOW_SERVE_ARTIFACTS; default on)`,
+  },
+  traceRetentionDays: {
+    name: 'trace-retention-days',
+    flag: { metavar: 'DAYS' },
+    env: ['LOUPE_TRACE_RETENTION_DAYS'],
+    codec: integer(1, 36_500),
+    default: () => undefined,
+    description: `Delete traces older than DAYS, unless their experiment's tag
+loupe.trace.retentionDays says otherwise (env LOUPE_TRACE_RETENTION_DAYS;
+default: keep forever). Checked every 15 minutes
+(env LOUPE_TRACE_RETENTION_INTERVAL_MS)`,
+  },
+  otlpDecodeThreads: {
+    name: 'otlp-decode-threads',
+    flag: { metavar: 'N' },
+    env: ['LOUPE_OTLP_DECODE_THREADS'],
+    codec: integer(0, 64),
+    // One decode thread per core beyond the first (the request thread's), at most four.
+    default: () => Math.max(0, Math.min(4, os.availableParallelism() - 1)),
+    description: `Worker threads decoding OTLP trace bodies; 0 decodes on the request
+thread (env LOUPE_OTLP_DECODE_THREADS; default: cores - 1, at most 4)`,
+  },
+  maxJsonBodyBytes: {
+    name: 'max-json-body-bytes',
+    flag: false,
+    env: ['LOUPE_MAX_JSON_BODY_BYTES'],
+    codec: integer(1024, 1 << 30),
+    default: () => 16 * 1024 * 1024,
+    description: 'Largest JSON request body, in bytes (default 16 MiB).',
+  },
+  shutdownGraceMs: {
+    name: 'shutdown-grace-ms',
+    flag: false,
+    env: ['LOUPE_SHUTDOWN_GRACE_MS'],
+    codec: integer(0, 600_000),
+    default: () => 10_000,
+    description: 'Milliseconds SIGTERM waits for in-flight requests before closing (default 10000).',
+  },
+  traceRetentionIntervalMs: {
+    name: 'trace-retention-interval-ms',
+    flag: false,
+    env: ['LOUPE_TRACE_RETENTION_INTERVAL_MS'],
+    codec: integer(1000, 86_400_000),
+    default: () => 15 * 60_000,
+    description: 'Milliseconds between trace retention passes (default 900000, 15 minutes).',
+  },
+};
+
+/** The settings' keys, in table order. */
+export const SETTING_KEYS = Object.keys(SERVER_SETTINGS) as SettingKey[];
