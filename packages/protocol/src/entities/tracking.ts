@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wireDouble } from '../schemas/fields.js';
 
 /**
  * Tracking entities as they travel on the wire (protobuf-JSON, snake_case; spec §2.1, §3).
@@ -38,61 +39,74 @@ export const ExperimentJson = z.strictObject({
 export type Experiment = z.infer<typeof ExperimentJson>;
 
 /** A metric point. Non-finite values travel as `"NaN"`, `"Infinity"`, `"-Infinity"` in JSON. */
-export interface Metric {
-  key: string;
-  value: number;
-  timestamp: number;
-  step: number;
-  dataset_name?: string;
-  dataset_digest?: string;
-  model_id?: string;
-  run_id?: string;
-}
+export const MetricJson = z.strictObject({
+  key: z.string(),
+  value: wireDouble(),
+  timestamp: z.number().int(),
+  step: z.number().int(),
+  dataset_name: z.string().optional(),
+  dataset_digest: z.string().optional(),
+  model_id: z.string().optional(),
+  run_id: z.string().optional(),
+});
+/** A metric point. Non-finite values travel as `"NaN"`, `"Infinity"`, `"-Infinity"` in JSON. */
+export type Metric = z.infer<typeof MetricJson>;
 
 /** Run metadata. */
-export interface RunInfo {
-  run_id: string;
-  run_uuid: string;
-  run_name: string;
-  experiment_id: string;
-  user_id: string;
-  status: RunStatus;
-  start_time: number;
-  end_time?: number;
-  artifact_uri: string;
-  lifecycle_stage: LifecycleStage;
-}
+export const RunInfoJson = z.strictObject({
+  run_id: z.string(),
+  run_uuid: z.string(),
+  run_name: z.string(),
+  experiment_id: z.string(),
+  user_id: z.string(),
+  status: z.enum(RUN_STATUSES),
+  start_time: z.number().int(),
+  end_time: z.number().int().optional(),
+  artifact_uri: z.string(),
+  lifecycle_stage: z.enum(['active', 'deleted']),
+});
+/** Run metadata. */
+export type RunInfo = z.infer<typeof RunInfoJson>;
 
 /** A dataset logged as a run input. */
-export interface Dataset {
-  name: string;
-  digest: string;
-  source_type: string;
-  source: string;
-  schema?: string;
-  profile?: string;
-}
+export const DatasetJson = z.strictObject({
+  name: z.string(),
+  digest: z.string(),
+  source_type: z.string(),
+  source: z.string(),
+  schema: z.string().optional(),
+  profile: z.string().optional(),
+});
+/** A dataset logged as a run input. */
+export type Dataset = z.infer<typeof DatasetJson>;
 
 /** A run input dataset with its input tags. */
-export interface DatasetInput {
-  tags?: KeyValue[];
-  dataset: Dataset;
-}
+export const DatasetInputJson = z.strictObject({ tags: z.array(KeyValueJson).optional(), dataset: DatasetJson });
+/** A run input dataset with its input tags. */
+export type DatasetInput = z.infer<typeof DatasetInputJson>;
 
 /** A run (spec §2.1). */
-export interface Run {
-  info: RunInfo;
-  data: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] };
-  inputs: { dataset_inputs?: DatasetInput[]; model_inputs?: { model_id: string }[] };
-  outputs: { model_outputs?: { model_id: string; step: number }[] };
-}
+export const RunJson = z.strictObject({
+  info: RunInfoJson,
+  data: z.strictObject({ metrics: z.array(MetricJson).optional(), params: z.array(KeyValueJson).optional(), tags: z.array(KeyValueJson).optional() }),
+  inputs: z.strictObject({
+    dataset_inputs: z.array(DatasetInputJson).optional(),
+    model_inputs: z.array(z.strictObject({ model_id: z.string() })).optional(),
+  }),
+  outputs: z.strictObject({ model_outputs: z.array(z.strictObject({ model_id: z.string(), step: z.number().int() })).optional() }),
+});
+/** A run (spec §2.1). */
+export type Run = z.infer<typeof RunJson>;
+
+/** A dataset some run of an experiment used, with its `mlflow.data.context` tag (the UI's search-datasets). */
+export const DatasetSummaryJson = z.strictObject({ experiment_id: z.string(), name: z.string(), digest: z.string(), context: z.string().optional() });
+/** A dataset some run of an experiment used (the UI's search-datasets). */
+export type DatasetSummary = z.infer<typeof DatasetSummaryJson>;
 
 /** An entry of an artifact listing. */
-export interface FileInfo {
-  path: string;
-  is_dir: boolean;
-  file_size?: number;
-}
+export const FileInfoJson = z.strictObject({ path: z.string(), is_dir: z.boolean(), file_size: z.number().int().optional() });
+/** An entry of an artifact listing. */
+export type FileInfo = z.infer<typeof FileInfoJson>;
 
 /** LoggedModel status enum, in proto order. */
 export const LOGGED_MODEL_STATUSES = ['LOGGED_MODEL_STATUS_UNSPECIFIED', 'LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'] as const;
@@ -100,21 +114,23 @@ export const LOGGED_MODEL_STATUSES = ['LOGGED_MODEL_STATUS_UNSPECIFIED', 'LOGGED
 export type LoggedModelStatus = (typeof LOGGED_MODEL_STATUSES)[number];
 
 /** A logged model (spec §3). */
-export interface LoggedModel {
-  info: {
-    model_id: string;
-    experiment_id: string;
-    name: string;
-    creation_timestamp_ms: number;
-    last_updated_timestamp_ms: number;
-    artifact_uri: string;
-    status: LoggedModelStatus;
-    creator_id?: number;
-    model_type?: string;
-    source_run_id?: string;
-    status_message?: string;
-    tags?: KeyValue[];
-    registrations?: { name: string; version: string }[];
-  };
-  data: { params?: KeyValue[]; metrics?: Metric[] };
-}
+export const LoggedModelJson = z.strictObject({
+  info: z.strictObject({
+    model_id: z.string(),
+    experiment_id: z.string(),
+    name: z.string(),
+    creation_timestamp_ms: z.number().int(),
+    last_updated_timestamp_ms: z.number().int(),
+    artifact_uri: z.string(),
+    status: z.enum(LOGGED_MODEL_STATUSES),
+    creator_id: z.number().int().optional(),
+    model_type: z.string().optional(),
+    source_run_id: z.string().optional(),
+    status_message: z.string().optional(),
+    tags: z.array(KeyValueJson).optional(),
+    registrations: z.array(z.strictObject({ name: z.string(), version: z.string() })).optional(),
+  }),
+  data: z.strictObject({ params: z.array(KeyValueJson).optional(), metrics: z.array(MetricJson).optional() }),
+});
+/** A logged model (spec §3). */
+export type LoggedModel = z.infer<typeof LoggedModelJson>;

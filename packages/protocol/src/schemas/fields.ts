@@ -150,3 +150,39 @@ export function wireCheck<T extends z.ZodType>(schema: T, ok: (value: z.output<T
     params: { loupe: 'invalid' } satisfies WireIssue,
   });
 }
+
+/**
+ * A required field of any type: absent answers MLflow's "Missing value for required parameter" (`field`
+ * names it when the path is not the wire name, as in an entry of a list). `null` is left to `schema`.
+ *
+ * @example
+ * z.object({ value: required(double()) }).parse({}); // fails: missing 'value'
+ */
+export function required<T extends z.ZodType>(schema: T, field?: string) {
+  const params: WireIssue = field === undefined ? { loupe: 'missing' } : { loupe: 'missing', field };
+  return z.preprocess((v, ctx) => {
+    if (v === undefined) ctx.addIssue({ code: 'custom', message: 'missing', params });
+    return v;
+  }, schema);
+}
+
+/**
+ * A repeated field that needs at least one entry: none answers "Missing value for required parameter".
+ *
+ * @example
+ * z.object({ run_ids: requiredList(str()) }).parse({}); // fails: missing 'run_ids'
+ */
+export function requiredList<T extends z.ZodType>(item: T) {
+  return repeated(item).refine((list) => list.length > 0, { params: { loupe: 'missing' } satisfies WireIssue });
+}
+
+/**
+ * A double as protobuf-JSON writes it in a reply: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"` for
+ * the non-finite ones (read back as numbers, so the inferred type stays `number`).
+ *
+ * @example
+ * wireDouble().parse('NaN'); // NaN
+ */
+export function wireDouble() {
+  return z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)]);
+}

@@ -50,3 +50,23 @@ describe('response schemas', () => {
     expect(await (await app.request('/api/2.0/test/echo')).json()).toEqual({ count: 1, extra: 'x' });
   });
 });
+
+describe('route body limits', () => {
+  it('answer with the route message before the request is decoded', async () => {
+    const app = new Hono();
+    const limited = rpc({
+      method: 'POST',
+      path: '/test/small',
+      versions: [2],
+      bodyLimit: { bytes: 12, message: (bytes) => `at most 12 bytes, got ${bytes}` },
+      request: z.object({ name: z.string().max(1) }),
+      response: z.strictObject({}),
+      handle: async () => ({}),
+    });
+    mountRpcs(app, [limited], {} as Services, { maxJsonBodyBytes: 1024, checkResponses: true });
+    app.onError((err, c) => c.json({ message: (err as Error).message }, 400));
+    const post = (body: string) => app.request('/api/2.0/test/small', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(await (await post('{"name":"much too long"}')).json()).toEqual({ message: 'at most 12 bytes, got 24' });
+    expect((await post('{"name":""}')).status).toBe(200);
+  });
+});

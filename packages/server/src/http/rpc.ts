@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { ApiError } from '@loupe/protocol';
 import type { z } from 'zod';
 import type { Services } from '../services/services.js';
 import { checkJsonContentType, decodeRequest, parseJsonBody, queryToObject, readBodyLimited } from './request-decoding.js';
@@ -7,8 +8,6 @@ import { RawJson, StreamedJson, toProtoJson } from './json-response.js';
 /** What an RPC handler gets besides its decoded request. */
 export interface RpcContext {
   services: Services;
-  /** Size of the JSON body in bytes (LogBatch enforces its own limit on it). */
-  requestBytes: number;
 }
 
 /**
@@ -21,6 +20,8 @@ export interface RpcRoute<S extends z.ZodType = z.ZodType, R extends z.ZodType =
   /** Mounted as `/api/{v}.0{path}` and `/ajax-api/{v}.0{path}` for each version. */
   versions: readonly (2 | 3)[];
   request: S;
+  /** A body limit of this route below the server's, checked before the request is decoded, with its message (LogBatch's 1 MB). */
+  bodyLimit?: { bytes: number; message: (bytes: number) => string };
   /**
    * The reply as it goes on the wire (after protobuf-JSON serialization: non-finite doubles as strings,
    * empty lists omitted). Apps built with `checkResponses` (every in-process test) parse each reply with
@@ -100,8 +101,9 @@ export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Serv
   for (const route of routes) {
     const handler = async (c: Context) => {
       const { input, bytes } = await decode(c, route, options.maxJsonBodyBytes);
+      if (route.bodyLimit && bytes > route.bodyLimit.bytes) throw ApiError.invalid(route.bodyLimit.message(bytes));
       const req = decodeRequest(route.request, input);
-      const result = (await route.handle(req, { services, requestBytes: bytes })) ?? {};
+      const result = (await route.handle(req, { services })) ?? {};
       if (options.checkResponses) return c.body(await checkedReply(route, result), 200, JSON_HEADERS);
       if (result instanceof StreamedJson) return new Response(streamOf(result.pieces), { status: 200, headers: JSON_HEADERS });
       return c.body(result instanceof RawJson ? result.text : toProtoJson(result), 200, JSON_HEADERS);

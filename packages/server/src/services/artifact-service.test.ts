@@ -41,10 +41,10 @@ describe('ArtifactService', () => {
     ];
     for (const root of roots) {
       expect(await artifacts.listUnderUri(root), root).toEqual([
-        { path: 'MLmodel', is_dir: false, file_size: 11 },
-        { path: 'data', is_dir: true },
+        { path: 'MLmodel', isDir: false, fileSize: 11 },
+        { path: 'data', isDir: true },
       ]);
-      expect(await artifacts.listUnderUri(root, 'data')).toEqual([{ path: 'data/model.pkl', is_dir: false, file_size: 6 }]);
+      expect(await artifacts.listUnderUri(root, 'data')).toEqual([{ path: 'data/model.pkl', isDir: false, fileSize: 6 }]);
       const file = await artifacts.openUnderUri(root, 'data/model.pkl');
       expect({ size: file.size, fileName: file.fileName }).toEqual({ size: 6, fileName: 'model.pkl' });
       expect(await contents(file)).toBe('pickle');
@@ -53,15 +53,15 @@ describe('ArtifactService', () => {
 
   it('serves runs created under a local default artifact root that is not the destination', async () => {
     const exp = await loupe.services.experiments.create({ name: 'under-default', tags: [] });
-    const run = await loupe.services.runs.create({ experiment_id: exp, tags: [] });
-    expect(run.info.artifact_uri).toBe(`${defaultRoot}/${exp}/${run.info.run_id}/artifacts`);
-    await artifacts.uploadRunArtifact({ run_uuid: run.info.run_id, path: 'eval/results.json' }, text('{"acc":1}'));
-    expect(fs.readFileSync(path.join(run.info.artifact_uri, 'eval', 'results.json'), 'utf8')).toBe('{"acc":1}');
-    expect(await artifacts.listRunArtifacts({ run_id: run.info.run_id })).toEqual({
-      root_uri: run.info.artifact_uri,
-      files: [{ path: 'eval', is_dir: true }],
+    const { info } = await loupe.services.runs.create({ experimentId: exp, tags: [] });
+    expect(info.artifactUri).toBe(`${defaultRoot}/${exp}/${info.runId}/artifacts`);
+    await artifacts.uploadRunArtifact(info.runId, 'eval/results.json', text('{"acc":1}'));
+    expect(fs.readFileSync(path.join(info.artifactUri, 'eval', 'results.json'), 'utf8')).toBe('{"acc":1}');
+    expect(await artifacts.listRunArtifacts(info.runId)).toEqual({
+      rootUri: info.artifactUri,
+      files: [{ path: 'eval', isDir: true }],
     });
-    expect(await contents(await artifacts.openRunArtifact({ run_id: run.info.run_id, path: 'eval/results.json' }))).toBe('{"acc":1}');
+    expect(await contents(await artifacts.openRunArtifact(info.runId, 'eval/results.json'))).toBe('{"acc":1}');
   });
 
   it('refuses roots it cannot serve without touching storage', async () => {

@@ -1,14 +1,16 @@
-import { ApiError, type RunInfo } from '@loupe/protocol';
+import { ApiError } from '@loupe/protocol';
 import { bodyChunks } from '../store/artifacts/artifact-body.js';
 import { checkArtifactPath, joinArtifactPath } from '../store/artifacts/artifact-path.js';
 import type { ArtifactBody, ArtifactEntry, ArtifactReadable, ArtifactStore } from '../store/artifacts/artifact-store.js';
 import { mapArtifactUri, type ServedArtifactRoots } from '../store/artifacts/artifact-uri.js';
+import type { RunInfoRecord } from '../store/tracking-store.js';
 
-/** A listed artifact as it travels on the wire (spec §2.1 FileInfo). */
-export interface FileInfo {
+/** A listed file or folder; its path is relative to the root the listing is under (`dir/file.txt`). */
+export interface ListedArtifact {
   path: string;
-  is_dir: boolean;
-  file_size?: number;
+  isDir: boolean;
+  /** Size in bytes; only for files. */
+  fileSize?: number;
 }
 
 /** A file ready to be sent: its bytes, size and the name to offer for saving. */
@@ -19,18 +21,11 @@ export interface ArtifactDownload extends ArtifactReadable {
 /** What the artifact use cases are built from. */
 export interface ArtifactServiceOptions {
   /** Looks runs up (RunService). */
-  runs: { getInfo(runId: string): Promise<RunInfo> };
+  runs: { getInfo(runId: string): Promise<RunInfoRecord> };
   /** The store behind `mlflow-artifacts:` URIs and the proxied routes; null with `--no-serve-artifacts`. */
   proxied: ArtifactStore | null;
   /** Local folders (absolute) that `file:` URIs and plain paths may point into, each with its store. */
   localRoots: readonly { dir: string; store: ArtifactStore }[];
-}
-
-/** Run artifact requests carry `run_id`, or the legacy `run_uuid` (spec §1.2). */
-export interface RunArtifactRequest {
-  run_id?: string | undefined;
-  run_uuid?: string | undefined;
-  path?: string | undefined;
 }
 
 /** The UI's `upload-artifact` takes at most 10 MiB (spec §1.8). */
@@ -59,8 +54,8 @@ async function* requestBody(body: ArtifactBody, maxBytes = Infinity): AsyncGener
   }
 }
 
-function toFileInfo(path: string, entry: ArtifactEntry): FileInfo {
-  return entry.isDir ? { path, is_dir: true } : { path, is_dir: false, file_size: entry.fileSize ?? 0 };
+function listed(path: string, entry: ArtifactEntry): ListedArtifact {
+  return { ...entry, path };
 }
 
 function baseName(path: string): string {
@@ -75,7 +70,7 @@ function baseName(path: string): string {
  *
  * @example
  * const artifacts = new ArtifactService({ runs, proxied: store, localRoots: [{ dir: '/data/artifacts', store }] });
- * const { root_uri, files } = await artifacts.listRunArtifacts({ run_id: 'abc', path: 'model' });
+ * const { rootUri, files } = await artifacts.listRunArtifacts('abc', 'model');
  */
 export class ArtifactService {
   private readonly roots: ServedArtifactRoots<ArtifactStore>;
@@ -102,9 +97,9 @@ export class ArtifactService {
   }
 
   /** `GET mlflow-artifacts/artifacts?path=`: children of a folder, by name only (as MLflow answers). */
-  async listProxied(rawPath: string | undefined): Promise<FileInfo[]> {
+  async listProxied(rawPath: string | undefined): Promise<ListedArtifact[]> {
     const path = checkArtifactPath(rawPath, 'path', { allowRoot: true });
-    return (await this.proxied().list(path)).map((e) => toFileInfo(e.path, e));
+    return this.proxied().list(path);
   }
 
   /** `DELETE mlflow-artifacts/artifacts/<path>`: a file or a tree; nothing there is not an error. */
@@ -120,32 +115,26 @@ export class ArtifactService {
   }
 
   /** `GET mlflow/artifacts/list`: files relative to the run's artifact root (no paging: one page holds all). */
-  async listRunArtifacts(req: RunArtifactRequest & { page_token?: string | undefined }): Promise<{ root_uri: string; files: FileInfo[] }> {
-    const runId = req.run_id || req.run_uuid;
-    if (!runId) throw ApiError.missing('run_id');
-    const path = checkArtifactPath(req.path, 'path', { allowRoot: true });
+  async listRunArtifacts(runId: string, relPath?: string): Promise<{ rootUri: string; files: ListedArtifact[] }> {
+    const path = checkArtifactPath(relPath, 'path', { allowRoot: true });
     const info = await this.options.runs.getInfo(runId);
-    return { root_uri: info.artifact_uri, files: await this.listUnderUri(info.artifact_uri, path) };
+    return { rootUri: info.artifactUri, files: await this.listUnderUri(info.artifactUri, path) };
   }
 
   /** `GET /get-artifact?run_id=&path=`: one file of a run. */
-  async openRunArtifact(req: RunArtifactRequest): Promise<ArtifactDownload> {
-    const runId = req.run_id || req.run_uuid;
-    if (!runId) throw ApiError.missing('run_id');
-    const path = checkArtifactPath(req.path, 'path');
+  async openRunArtifact(runId: string, relPath: string | undefined): Promise<ArtifactDownload> {
+    const path = checkArtifactPath(relPath, 'path');
     const info = await this.options.runs.getInfo(runId);
-    return this.openUnderUri(info.artifact_uri, path);
+    return this.openUnderUri(info.artifactUri, path);
   }
 
   /**
    * `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path=`: a non-empty body of at most 10 MiB
-   * written to `<run artifact root>/<path>`, with MLflow's checks and messages in MLflow's order.
+   * written to `<run artifact root>/<path>`, with MLflow's checks and messages in MLflow's order (the
+   * edge has checked that the run and the path are given).
    */
-  async uploadRunArtifact(req: RunArtifactRequest, body: ArtifactBody | null, declaredBytes?: number): Promise<void> {
-    const runId = req.run_uuid || req.run_id;
-    if (!runId) throw ApiError.invalid('Request must specify run_uuid.');
-    if (!req.path) throw ApiError.invalid('Request must specify path.');
-    const path = checkArtifactPath(req.path, 'path');
+  async uploadRunArtifact(runId: string, relPath: string, body: ArtifactBody | null, declaredBytes?: number): Promise<void> {
+    const path = checkArtifactPath(relPath, 'path');
     if (declaredBytes !== undefined && declaredBytes > UPLOAD_ARTIFACT_MAX_BYTES) throw uploadTooLarge();
     const noData = () => ApiError.invalid('Request must specify data.');
     if (!body) throw noData();
@@ -156,7 +145,7 @@ export class ArtifactService {
       if (first.done) throw noData();
       const head = first.value;
       const info = await this.options.runs.getInfo(runId);
-      const { store, base } = this.locate(info.artifact_uri);
+      const { store, base } = this.locate(info.artifactUri);
       await store.write(
         joinArtifactPath(base, path),
         (async function* () {
@@ -174,20 +163,20 @@ export class ArtifactService {
    * root (`dir/file.txt`).
    *
    * @example
-   * await artifacts.listUnderUri('mlflow-artifacts:/1/models/m-abc/artifacts', ''); // [{ path: 'MLmodel', ... }]
+   * await artifacts.listUnderUri('mlflow-artifacts:/1/models/m-abc/artifacts', ''); // [{ path: 'MLmodel', isDir: false, fileSize: 12 }]
    */
-  async listUnderUri(rootUri: string, relPath?: string): Promise<FileInfo[]> {
+  async listUnderUri(rootUri: string, relPath?: string): Promise<ListedArtifact[]> {
     const path = checkArtifactPath(relPath, 'path', { allowRoot: true });
     const { store, base } = this.locate(rootUri);
     const entries = await store.list(joinArtifactPath(base, path));
-    return entries.map((e) => toFileInfo(joinArtifactPath(path, e.path), e));
+    return entries.map((e) => listed(joinArtifactPath(path, e.path), e));
   }
 
   /**
    * Opens a file under any artifact root URI this server serves.
    *
    * @example
-   * const file = await artifacts.openUnderUri(model.artifact_location, 'MLmodel');
+   * const file = await artifacts.openUnderUri(model.artifactUri, 'MLmodel');
    */
   async openUnderUri(rootUri: string, relPath: string | undefined): Promise<ArtifactDownload> {
     const path = checkArtifactPath(relPath, 'path');

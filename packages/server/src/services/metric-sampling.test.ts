@@ -15,16 +15,16 @@ describe('sampleSteps', () => {
 describe('sampleMetricHistories', () => {
   it('keeps each run’s first and last step and groups by requested run order', () => {
     const points = [
-      ...Array.from({ length: 50 }, (_, i) => ({ key: 'm', value: i, timestamp: i, step: i, run_id: 'a' })),
-      { key: 'm', value: 1, timestamp: 1, step: 17, run_id: 'b' },
-      { key: 'm', value: 2, timestamp: 2, step: 33, run_id: 'b' },
+      ...Array.from({ length: 50 }, (_, i) => ({ key: 'm', value: i, timestamp: i, step: i, runId: 'a' })),
+      { key: 'm', value: 1, timestamp: 1, step: 17, runId: 'b' },
+      { key: 'm', value: 2, timestamp: 2, step: 33, runId: 'b' },
     ];
     const out = sampleMetricHistories(['b', 'a'], points, 5);
-    expect(out.filter((p) => p.run_id === 'b').map((p) => p.step)).toEqual([17, 33]);
-    const aSteps = out.filter((p) => p.run_id === 'a').map((p) => p.step);
+    expect(out.filter((p) => p.runId === 'b').map((p) => p.step)).toEqual([17, 33]);
+    const aSteps = out.filter((p) => p.runId === 'a').map((p) => p.step);
     expect(aSteps[0]).toBe(0);
     expect(aSteps.at(-1)).toBe(49);
     expect(aSteps).toContain(17);
-    expect(out[0]?.run_id).toBe('b');
+    expect(out[0]?.runId).toBe('b');
   });
 });

@@ -1,4 +1,4 @@
-import type { Metric } from '@loupe/protocol';
+import type { RunMetricRecord } from '../store/tracking-store.js';
 
 /**
  * Picks at most `maxResults` steps spread evenly over `steps` (sorted, unique), always keeping the
@@ -30,14 +30,14 @@ export function sampleSteps(steps: number[], maxResults: number, mustKeep: Itera
  * @example
  * sampleMetricHistories(['r1'], points, 2500);
  */
-export function sampleMetricHistories(runIds: string[], points: Metric[], maxResults: number): Metric[] {
-  const byRun = new Map<string, Metric[]>();
+export function sampleMetricHistories(runIds: string[], points: RunMetricRecord[], maxResults: number): RunMetricRecord[] {
+  const byRun = new Map<string, RunMetricRecord[]>();
   const allSteps = new Set<number>();
   const edges: number[] = [];
   for (const p of points) {
-    const list = byRun.get(p.run_id ?? '') ?? [];
+    const list = byRun.get(p.runId) ?? [];
     list.push(p);
-    byRun.set(p.run_id ?? '', list);
+    byRun.set(p.runId, list);
     allSteps.add(p.step);
   }
   for (const list of byRun.values()) {
@@ -54,7 +54,7 @@ export function sampleMetricHistories(runIds: string[], points: Metric[], maxRes
     maxResults,
     edges,
   );
-  const out: Metric[] = [];
+  const out: RunMetricRecord[] = [];
   for (const runId of runIds) {
     const list = (byRun.get(runId) ?? []).filter((p) => sampled.has(p.step));
     list.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp || a.value - b.value);

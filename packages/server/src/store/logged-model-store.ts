@@ -1,5 +1,30 @@
-import type { Filter, KeyValue, LoggedModel, LoggedModelFilterEntity, LoggedModelStatus, OrderBy } from '@loupe/protocol';
-import type { MetricPoint, Page, PageRequest } from './tracking-store.js';
+import type { Filter, KeyValue, LoggedModelFilterEntity, LoggedModelStatus, OrderBy } from '@loupe/protocol';
+import type { MetricRecord, Page, PageRequest, RunMetricRecord } from './tracking-store.js';
+
+/** A metric point logged against a model by a run (LogMetric / LogBatch with a `model_id`). */
+export interface LoggedModelMetricRecord extends RunMetricRecord {
+  modelId: string;
+}
+
+/** A logged model as stored (times in epoch milliseconds). */
+export interface LoggedModelRecord {
+  modelId: string;
+  experimentId: string;
+  name: string;
+  creationTimestampMs: number;
+  lastUpdatedTimestampMs: number;
+  artifactUri: string;
+  status: LoggedModelStatus;
+  modelType?: string;
+  sourceRunId?: string;
+  statusMessage?: string;
+  /** Sorted by key. */
+  tags: KeyValue[];
+  /** Sorted by key. */
+  params: KeyValue[];
+  /** Every logged point (not only the latest per key), by key, dataset, then time. */
+  metrics: LoggedModelMetricRecord[];
+}
 
 /** Input of {@link LoggedModelStore.createLoggedModel}. */
 export interface NewLoggedModel {
@@ -49,9 +74,9 @@ export interface MetricSource {
  */
 export interface LoggedModelStore {
   /** Creates a model in LOGGED_MODEL_PENDING with its params and tags, in one transaction. */
-  createLoggedModel(input: NewLoggedModel): Promise<LoggedModel>;
+  createLoggedModel(input: NewLoggedModel): Promise<LoggedModelRecord>;
   /** The model, or undefined; a deleted model only with `includeDeleted`. */
-  getLoggedModel(modelId: string, options?: { includeDeleted?: boolean }): Promise<LoggedModel | undefined>;
+  getLoggedModel(modelId: string, options?: { includeDeleted?: boolean }): Promise<LoggedModelRecord | undefined>;
   /** Which of these ids name a model (active or deleted). */
   findLoggedModelIds(modelIds: string[]): Promise<Set<string>>;
   finalizeLoggedModel(modelId: string, status: LoggedModelStatus, now: number): Promise<void>;
@@ -66,7 +91,7 @@ export interface LoggedModelStore {
    * a logged key throws INVALID_PARAMETER_VALUE and nothing of the call is written.
    */
   logLoggedModelParams(modelId: string, params: KeyValue[]): Promise<void>;
-  /** Appends metric points that carry a `model_id`; an identical point (same key, step, time, run, dataset) is kept once. */
-  logLoggedModelMetrics(source: MetricSource, metrics: MetricPoint[]): Promise<void>;
-  searchLoggedModels(query: LoggedModelSearchQuery): Promise<Page<LoggedModel>>;
+  /** Appends metric points that carry a `modelId`; an identical point (same key, step, time, run, dataset) is kept once. */
+  logLoggedModelMetrics(source: MetricSource, metrics: MetricRecord[]): Promise<void>;
+  searchLoggedModels(query: LoggedModelSearchQuery): Promise<Page<LoggedModelRecord>>;
 }

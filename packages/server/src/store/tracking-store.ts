@@ -1,17 +1,4 @@
-import type {
-  DatasetInput,
-  ExperimentFilterEntity,
-  Filter,
-  KeyValue,
-  LifecycleStage,
-  Metric,
-  OrderBy,
-  Run,
-  RunFilterEntity,
-  RunInfo,
-  RunStatus,
-  ViewType,
-} from '@loupe/protocol';
+import type { ExperimentFilterEntity, Filter, KeyValue, LifecycleStage, OrderBy, RunFilterEntity, RunStatus, ViewType } from '@loupe/protocol';
 
 /** A page request: `offset` rows skipped, at most `limit` returned. */
 export interface PageRequest {
@@ -79,22 +66,75 @@ export interface NewRun {
   tags: KeyValue[];
 }
 
-/** A metric point as stored; `modelId`, `datasetName`, `datasetDigest` are '' when absent. */
-export type MetricPoint = Omit<Metric, 'run_id'>;
+/** A metric point as stored (a NaN or infinite value included); the model and dataset are absent when unset. */
+export interface MetricRecord {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  modelId?: string;
+  datasetName?: string;
+  datasetDigest?: string;
+}
+
+/** A metric point with the run that logged it (histories of several runs, logged-model metrics). */
+export interface RunMetricRecord extends MetricRecord {
+  runId: string;
+}
+
+/** A run's metadata as stored (times in epoch milliseconds). */
+export interface RunInfoRecord {
+  runId: string;
+  experimentId: string;
+  runName: string;
+  userId: string;
+  status: RunStatus;
+  startTime: number;
+  /** Absent until the run ends. */
+  endTime?: number;
+  artifactUri: string;
+  lifecycleStage: LifecycleStage;
+}
+
+/** A dataset a run used, with the tags of that use (`mlflow.data.context`, ...). */
+export interface DatasetInputRecord {
+  /** Sorted by key. */
+  tags: KeyValue[];
+  dataset: { name: string; digest: string; sourceType: string; source: string; schema?: string; profile?: string };
+}
+
+/** A run with its data, inputs and outputs. */
+export interface RunRecord {
+  info: RunInfoRecord;
+  /** Metrics hold the latest value of each key; all three are sorted by key. */
+  data: { metrics: MetricRecord[]; params: KeyValue[]; tags: KeyValue[] };
+  /** Datasets in the order they were first logged; models by id. */
+  inputs: { datasetInputs: DatasetInputRecord[]; modelInputs: { modelId: string }[] };
+  outputs: { modelOutputs: { modelId: string; step: number }[] };
+}
+
+/** One dataset of the runs of an experiment, for the UI's search-datasets. */
+export interface DatasetSummaryRecord {
+  experimentId: string;
+  name: string;
+  digest: string;
+  /** The `mlflow.data.context` input tag, when set. */
+  context?: string;
+}
 
 /** Metrics, params and tags written by one LogBatch (or by a single-value call). */
 export interface RunBatch {
-  metrics: MetricPoint[];
+  metrics: MetricRecord[];
   params: KeyValue[];
   tags: KeyValue[];
 }
 
 /** Runs with their params, tags, metrics, inputs and outputs (spec §2.3 - §2.5). */
 export interface RunStore {
-  createRun(input: NewRun): Promise<Run>;
-  getRun(runId: string): Promise<Run | undefined>;
-  getRunInfo(runId: string): Promise<RunInfo | undefined>;
-  updateRunInfo(runId: string, patch: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo>;
+  createRun(input: NewRun): Promise<RunRecord>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  getRunInfo(runId: string): Promise<RunInfoRecord | undefined>;
+  updateRunInfo(runId: string, patch: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfoRecord>;
   setRunLifecycle(runId: string, stage: LifecycleStage, now: number): Promise<void>;
   /**
    * Writes a batch in one transaction. Params are write-once: logging a different value for an
@@ -103,19 +143,19 @@ export interface RunStore {
   logBatch(runId: string, batch: RunBatch): Promise<void>;
   /** Returns false when the tag did not exist. */
   deleteRunTag(runId: string, key: string): Promise<boolean>;
-  logInputs(runId: string, experimentId: string, datasets: DatasetInput[], modelIds: string[]): Promise<void>;
+  logInputs(runId: string, experimentId: string, datasets: DatasetInputRecord[], modelIds: string[]): Promise<void>;
   logOutputs(runId: string, models: { modelId: string; step: number }[]): Promise<void>;
   /** A metric's history in (timestamp, step) order. */
-  getMetricHistory(runId: string, key: string, page?: PageRequest): Promise<Page<Metric>>;
-  /** Histories of several runs, optionally within [startStep, endStep]. */
-  getMetricHistories(runIds: string[], key: string, range?: { startStep: number; endStep: number }): Promise<Metric[]>;
+  getMetricHistory(runId: string, key: string, page?: PageRequest): Promise<Page<MetricRecord>>;
+  /** Histories of several runs, optionally within [startStep, endStep], by run, then (timestamp, step, value). */
+  getMetricHistories(runIds: string[], key: string, range?: { startStep: number; endStep: number }): Promise<RunMetricRecord[]>;
   searchRuns(query: {
     experimentIds: string[];
     viewType: ViewType;
     filter: Filter<RunFilterEntity>;
     orderBy: OrderBy<RunFilterEntity>[];
     page: PageRequest;
-  }): Promise<Page<Run>>;
+  }): Promise<Page<RunRecord>>;
   /** Dataset summaries of runs' inputs in these experiments (ajax search-datasets). */
-  searchDatasets(experimentIds: string[]): Promise<{ experiment_id: string; name: string; digest: string; context?: string }[]>;
+  searchDatasets(experimentIds: string[]): Promise<DatasetSummaryRecord[]>;
 }

@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
-import { LoggedModelRequests as R } from '@loupe/protocol';
+import { LoggedModelRequests as R, TrackingResponses as W } from '@loupe/protocol';
 import type { Services } from '../../services/services.js';
 import { rpc } from '../rpc.js';
+import { fileInfoJson } from '../wire/tracking-json.js';
 import { fileResponse } from './file-response.js';
 
 /**
@@ -14,10 +15,11 @@ export const loggedModelArtifactRpcRoutes = [
     path: '/mlflow/logged-models/:model_id/artifacts/directories',
     versions: [2],
     request: R.ListLoggedModelArtifacts,
+    response: W.ListArtifacts,
     handle: async (req, { services }) => {
       const model = await services.loggedModels.get(req.model_id);
-      const files = await services.artifacts.listUnderUri(model.info.artifact_uri, req.artifact_directory_path);
-      return { root_uri: model.info.artifact_uri, files };
+      const files = await services.artifacts.listUnderUri(model.artifactUri, req.artifact_directory_path);
+      return { root_uri: model.artifactUri, files: files.map(fileInfoJson) };
     },
   }),
 ];
@@ -31,6 +33,6 @@ export const loggedModelArtifactRpcRoutes = [
 export function mountLoggedModelArtifactRoutes(app: Hono, services: Services): void {
   app.get('/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files', async (c) => {
     const model = await services.loggedModels.get(c.req.param('model_id'));
-    return fileResponse(await services.artifacts.openUnderUri(model.info.artifact_uri, c.req.query('artifact_file_path')));
+    return fileResponse(await services.artifacts.openUnderUri(model.artifactUri, c.req.query('artifact_file_path')));
   });
 }

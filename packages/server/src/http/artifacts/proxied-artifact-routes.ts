@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { ArtifactService } from '../../services/artifact-service.js';
 import { toProtoJson } from '../json-response.js';
+import { fileInfoJson } from '../wire/tracking-json.js';
 import { fileResponse } from './file-response.js';
 
 /** Where the proxied artifact service lives (spec §2.6). */
@@ -50,7 +51,7 @@ export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService
 
     app.get(
       `${prefix}/artifacts`,
-      route('/artifacts', async (c) => jsonReply(c, { files: await artifacts.listProxied(c.req.query('path')) })),
+      route('/artifacts', async (c) => jsonReply(c, { files: (await artifacts.listProxied(c.req.query('path'))).map(fileInfoJson) })),
     );
     app.get(
       file,

@@ -1,7 +1,9 @@
 import type { Hono } from 'hono';
-import { TrackingRequests as R } from '@loupe/protocol';
+import { TrackingRequests as R, TrackingResponses as W } from '@loupe/protocol';
 import type { ArtifactService } from '../../services/artifact-service.js';
+import { decodeRequest } from '../request-decoding.js';
 import { rpc } from '../rpc.js';
+import { fileInfoJson } from '../wire/tracking-json.js';
 import { fileResponse } from './file-response.js';
 
 /** `ListArtifacts` (spec §2.6): a declared RPC, mounted under `/api/2.0` and `/ajax-api/2.0`. */
@@ -11,7 +13,11 @@ export const artifactRpcRoutes = [
     path: '/mlflow/artifacts/list',
     versions: [2],
     request: R.ListArtifacts,
-    handle: (req, { services }) => services.artifacts.listRunArtifacts(req),
+    response: W.ListArtifacts,
+    handle: async (req, { services }) => {
+      const { rootUri, files } = await services.artifacts.listRunArtifacts(req.run_id, req.path);
+      return { root_uri: rootUri, files: files.map(fileInfoJson) };
+    },
   }),
 ];
 
@@ -30,12 +36,12 @@ function declaredLength(header: string | undefined): number | undefined {
  */
 export function mountRunArtifactRoutes(app: Hono, artifacts: ArtifactService): void {
   app.get('/get-artifact', async (c) => {
-    const q = c.req.query();
-    return fileResponse(await artifacts.openRunArtifact({ run_id: q.run_id, run_uuid: q.run_uuid, path: q.path }));
+    const req = decodeRequest(R.GetArtifact, c.req.query());
+    return fileResponse(await artifacts.openRunArtifact(req.run_id, req.path));
   });
   app.post('/ajax-api/2.0/mlflow/upload-artifact', async (c) => {
-    const q = c.req.query();
-    await artifacts.uploadRunArtifact({ run_uuid: q.run_uuid, run_id: q.run_id, path: q.path }, c.req.raw.body, declaredLength(c.req.header('content-length')));
+    const req = decodeRequest(R.UploadArtifact, c.req.query());
+    await artifacts.uploadRunArtifact(req.run_id, req.path, c.req.raw.body, declaredLength(c.req.header('content-length')));
     return c.body(null, 200, { 'content-type': 'application/json' });
   });
 }

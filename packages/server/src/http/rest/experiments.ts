@@ -1,6 +1,6 @@
 import { TrackingRequests as R, TrackingResponses as W } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
-import { experimentJson } from '../wire/tracking-json.js';
+import { datasetSummaryJson, experimentJson } from '../wire/tracking-json.js';
 
 /** Experiment RPCs (spec §2.2). */
 export const experimentRoutes = [
@@ -95,6 +95,7 @@ export const experimentRoutes = [
     versions: [2],
     ajaxOnly: true,
     request: R.SearchDatasets,
-    handle: (req, { services }) => services.runs.searchDatasets(req),
+    response: W.SearchDatasets,
+    handle: async (req, { services }) => ({ dataset_summaries: (await services.runs.searchDatasets(req.experiment_ids)).map(datasetSummaryJson) }),
   }),
 ];

@@ -246,6 +246,49 @@ describe('logged models REST', () => {
     });
   });
 
+  it('checks names, params, tags, statuses and search clauses with MLflow wording before anything is stored', async () => {
+    const invalid = (message: string) => ({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining(message) } });
+    const missing = (param: string) => invalid(`Missing value for required parameter '${param}'.`);
+    const create = (body: Record<string, unknown>) => loupe.call('POST', `${API}/logged-models`, { experiment_id: exp, ...body });
+    for (const name of ['a/b', 'a:b', 'a.b', 'a%b', 'a"b', "a'b", '  ']) {
+      expect(await create({ name }), name).toMatchObject(invalid(`Invalid model name '${name}' provided.`));
+    }
+    expect(await create({ name: 'x'.repeat(501) })).toMatchObject(invalid("'name' exceeds the maximum length of 500"));
+    expect(await create({ params: [{ value: 'v' }] })).toMatchObject(missing('params.key'));
+    expect(await create({ tags: [{ value: 'v' }] })).toMatchObject(missing('tags.key'));
+    expect(await create({ params: [{ key: '../up', value: 'v' }] })).toMatchObject(invalid("Invalid param name: '../up'"));
+    expect(await create({ params: [{ key: 'p', value: 'x'.repeat(6001) }] })).toMatchObject(invalid("'param value' exceeds the maximum length of 6000"));
+    expect(await create({ tags: [{ key: 'bad*key', value: 'v' }] })).toMatchObject(invalid("Invalid tag name: 'bad*key'"));
+    expect(await create({ tags: [{ key: 't', value: 'x'.repeat(8001) }] })).toMatchObject(invalid("'tag value' exceeds the maximum length of 8000"));
+    const twoValues = [
+      { key: 'p', value: '1' },
+      { key: 'p', value: '2' },
+    ];
+    expect(await create({ params: twoValues })).toMatchObject(invalid("Duplicate parameter keys have been submitted: ['p']"));
+    const sameTwice = [
+      { key: 'p', value: '1' },
+      { key: 'p', value: '1' },
+    ];
+    const ok = (await create({ params: sameTwice, tags: [{ key: 't' }] })).body.model as Model;
+    expect(ok.data.params).toEqual([{ key: 'p', value: '1' }]);
+    expect(ok.info.tags).toEqual([{ key: 't', value: '' }]);
+
+    const id = ok.info.model_id;
+    expect(await loupe.call('PATCH', `${API}/logged-models/${id}`, {})).toMatchObject(missing('status'));
+    expect(await loupe.call('PATCH', `${API}/logged-models/${id}`, { status: 'LOGGED_MODEL_PENDING' })).toMatchObject(invalid('LOGGED_MODEL_PENDING'));
+    expect(await loupe.call('PATCH', `${API}/logged-models/${id}/tags`, { tags: [{ key: 'x', value: 'y'.repeat(8001) }] })).toMatchObject(
+      invalid("'tag value' exceeds the maximum length of 8000"),
+    );
+
+    const search = (body: Record<string, unknown>) => loupe.call('POST', `${API}/logged-models/search`, { experiment_ids: [exp], ...body });
+    expect(await search({ datasets: [{ dataset_digest: 'd' }] })).toMatchObject(invalid('`dataset_name` in the `datasets` clause must be specified.'));
+    expect(await search({ order_by: [{ ascending: true }] })).toMatchObject(invalid('`field_name` in the `order_by` clause must be specified.'));
+    expect(await search({ order_by: [{ field_name: 'metrics.acc', dataset_digest: 'd' }] })).toMatchObject(
+      invalid('`dataset_digest` can only be specified if `dataset_name` is also specified.'),
+    );
+    expect(await search({ order_by: [{ field_name: 'name', dataset_name: 'eval' }] })).toMatchObject(invalid('only apply to `metrics.<name>` fields'));
+  });
+
   it('leaves unknown logged-model routes a bare 404', async () => {
     const res = await loupe.app.request(`${API}/logged-models/m-1/unknown`, { method: 'GET' });
     expect(res.status).toBe(404);

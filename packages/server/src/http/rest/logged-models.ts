@@ -1,5 +1,6 @@
-import { LoggedModelRequests as R } from '@loupe/protocol';
+import { LoggedModelRequests as R, LoggedModelResponses as W, TrackingResponses } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
+import { loggedModelJson } from '../wire/logged-model-json.js';
 
 const BASE = '/mlflow/logged-models';
 
@@ -14,55 +15,85 @@ export const loggedModelRoutes = [
     path: `${BASE}/search`,
     versions: [2],
     request: R.SearchLoggedModels,
-    handle: (req, { services }) => services.loggedModels.search(req),
+    response: W.SearchLoggedModels,
+    handle: async (req, { services }) => {
+      const { models, nextPageToken } = await services.loggedModels.search({
+        experimentIds: req.experiment_ids,
+        filter: req.filter,
+        datasets: req.datasets.map((d) =>
+          d.dataset_digest ? { datasetName: d.dataset_name, datasetDigest: d.dataset_digest } : { datasetName: d.dataset_name },
+        ),
+        orderBy: req.order_by.map((o) => ({ fieldName: o.field_name, ascending: o.ascending, datasetName: o.dataset_name, datasetDigest: o.dataset_digest })),
+        maxResults: req.max_results,
+        pageToken: req.page_token,
+      });
+      return { models: models.map(loggedModelJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+    },
   }),
   rpc({
     method: 'POST',
     path: BASE,
     versions: [2],
     request: R.CreateLoggedModel,
-    handle: async (req, { services }) => ({ model: await services.loggedModels.create(req) }),
+    response: W.GetLoggedModel,
+    handle: async (req, { services }) => {
+      const model = await services.loggedModels.create({
+        experimentId: req.experiment_id,
+        name: req.name,
+        modelType: req.model_type,
+        sourceRunId: req.source_run_id,
+        params: req.params,
+        tags: req.tags,
+      });
+      return { model: loggedModelJson(model) };
+    },
   }),
   rpc({
     method: 'GET',
     path: `${BASE}/:model_id`,
     versions: [2],
     request: R.GetLoggedModel,
-    handle: async (req, { services }) => ({ model: await services.loggedModels.get(req.model_id, req.allow_deleted ?? false) }),
+    response: W.GetLoggedModel,
+    handle: async (req, { services }) => ({ model: loggedModelJson(await services.loggedModels.get(req.model_id, req.allow_deleted ?? false)) }),
   }),
   rpc({
     method: 'PATCH',
     path: `${BASE}/:model_id`,
     versions: [2],
     request: R.FinalizeLoggedModel,
-    handle: async (req, { services }) => ({ model: await services.loggedModels.finalize(req) }),
+    response: W.GetLoggedModel,
+    handle: async (req, { services }) => ({ model: loggedModelJson(await services.loggedModels.finalize(req.model_id, req.status)) }),
   }),
   rpc({
     method: 'DELETE',
     path: `${BASE}/:model_id`,
     versions: [2],
     request: R.LoggedModelIdOnly,
-    handle: (req, { services }) => services.loggedModels.delete(req),
+    response: TrackingResponses.Empty,
+    handle: (req, { services }) => services.loggedModels.delete(req.model_id),
   }),
   rpc({
     method: 'PATCH',
     path: `${BASE}/:model_id/tags`,
     versions: [2],
     request: R.SetLoggedModelTags,
-    handle: (req, { services }) => services.loggedModels.setTags(req),
+    response: TrackingResponses.Empty,
+    handle: (req, { services }) => services.loggedModels.setTags(req.model_id, req.tags),
   }),
   rpc({
     method: 'DELETE',
     path: `${BASE}/:model_id/tags/:tag_key{.+}`,
     versions: [2],
     request: R.DeleteLoggedModelTag,
-    handle: (req, { services }) => services.loggedModels.deleteTag(req),
+    response: TrackingResponses.Empty,
+    handle: (req, { services }) => services.loggedModels.deleteTag(req.model_id, req.tag_key),
   }),
   rpc({
     method: 'POST',
     path: `${BASE}/:model_id/params`,
     versions: [2],
     request: R.LogLoggedModelParams,
-    handle: (req, { services }) => services.loggedModels.logParams(req),
+    response: TrackingResponses.Empty,
+    handle: (req, { services }) => services.loggedModels.logParams(req.model_id, req.params),
   }),
 ];

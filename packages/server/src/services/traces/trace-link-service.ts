@@ -1,7 +1,8 @@
-import { ApiError, TRACE_TAGS, type RequestOf, type RunInfo } from '@loupe/protocol';
+import { ApiError, TRACE_TAGS, type RequestOf } from '@loupe/protocol';
 import type { LegacyTraceRequests as L } from '@loupe/protocol';
 import type { TraceLinkStore } from '../../store/trace-link-store.js';
 import type { TraceStore } from '../../store/trace-store.js';
+import type { RunInfoRecord } from '../../store/tracking-store.js';
 
 /** The trace tag listing linked prompt versions as JSON `[{name, version}]` (spec §4.7). */
 export const LINKED_PROMPTS_TAG = TRACE_TAGS.linkedPrompts;
@@ -69,7 +70,7 @@ export class TraceLinkService {
   constructor(
     private readonly links: TraceLinkStore,
     private readonly traces: TraceStore,
-    private readonly runs: { getInfo(runId: string): Promise<RunInfo> },
+    private readonly runs: { getInfo(runId: string): Promise<RunInfoRecord> },
   ) {}
 
   async linkTracesToRun(req: RequestOf<typeof L.LinkTracesToRun>): Promise<void> {
@@ -80,7 +81,7 @@ export class TraceLinkService {
     const runId = req.run_id || req.run_uuid;
     if (!runId) throw ApiError.missing('run_id');
     const run = await this.runs.getInfo(runId);
-    const { missing } = await this.links.linkTracesToRun(req.trace_ids, run.run_id);
+    const { missing } = await this.links.linkTracesToRun(req.trace_ids, run.runId);
     if (missing.length > 0) throw ApiError.notFound(`Traces with IDs ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''} not found.`);
   }
 

@@ -72,9 +72,9 @@ export function experimentStoreContract(factory: TrackingStoresFactory): void {
       await s.runs.createRun({ runId: 'r'.repeat(32), experimentId: id, name: 'run', userId: 'u', startTime: NOW, artifactUri: 'x', tags: [] });
       await s.experiments.setExperimentLifecycle(id, 'deleted', NOW + 5);
       expect((await s.experiments.getExperiment(id))?.lifecycleStage).toBe('deleted');
-      expect((await s.runs.getRunInfo('r'.repeat(32)))?.lifecycle_stage).toBe('deleted');
+      expect((await s.runs.getRunInfo('r'.repeat(32)))?.lifecycleStage).toBe('deleted');
       await s.experiments.setExperimentLifecycle(id, 'active', NOW + 6);
-      expect((await s.runs.getRunInfo('r'.repeat(32)))?.lifecycle_stage).toBe('active');
+      expect((await s.runs.getRunInfo('r'.repeat(32)))?.lifecycleStage).toBe('active');
       expect((await s.experiments.getExperiment(id))?.lastUpdateTime).toBe(NOW + 6);
     });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Filter, LoggedModelFilterEntity } from '@loupe/protocol';
 import type { DatasetFilter, LoggedModelOrderBy } from '../logged-model-store.js';
-import type { MetricPoint } from '../tracking-store.js';
+import type { MetricRecord } from '../tracking-store.js';
 import type { LoggedModelStores, LoggedModelStoresFactory } from './logged-model-store.contract.js';
 
 const NOW = 1_700_000_000_000;
@@ -9,7 +9,7 @@ let seq = 0;
 const RUN = 'b'.repeat(32);
 const num = (value: number) => ({ kind: 'number' as const, value });
 const str = (value: string) => ({ kind: 'string' as const, value });
-const point = (key: string, value: number, over: Partial<MetricPoint> = {}): MetricPoint => ({ key, value, timestamp: NOW, step: 0, ...over });
+const point = (key: string, value: number, over: Partial<MetricRecord> = {}): MetricRecord => ({ key, value, timestamp: NOW, step: 0, ...over });
 
 /**
  * How every LoggedModelStore searches (spec §3, §9.6): filters of each kind, `datasets`, metric and
@@ -64,7 +64,7 @@ export function loggedModelSearchContract(factory: LoggedModelStoresFactory): vo
             orderBy: q.orderBy ?? [],
             page,
           })
-        ).items.map((m) => m.info.name);
+        ).items.map((m) => m.name);
 
       beforeEach(async () => {
         // Model types compare the same under C and linguistic collations (PostgreSQL's default may be either).
@@ -80,12 +80,12 @@ export function loggedModelSearchContract(factory: LoggedModelStoresFactory): vo
         const source = { runId: RUN, experimentId: exp };
         await s.loggedModels.logLoggedModelMetrics(source, [
           // a: latest acc overall 0.6 (eval), on 'train' only 0.95 (an older point).
-          point('acc', 0.95, { model_id: a, timestamp: NOW, dataset_name: 'train', dataset_digest: 't1' }),
-          point('acc', 0.6, { model_id: a, timestamp: NOW + 1, dataset_name: 'eval', dataset_digest: 'e1' }),
+          point('acc', 0.95, { modelId: a, timestamp: NOW, datasetName: 'train', datasetDigest: 't1' }),
+          point('acc', 0.6, { modelId: a, timestamp: NOW + 1, datasetName: 'eval', datasetDigest: 'e1' }),
           // b: latest acc 0.8 on eval with digest e2.
-          point('acc', 0.8, { model_id: b, timestamp: NOW, dataset_name: 'eval', dataset_digest: 'e2' }),
+          point('acc', 0.8, { modelId: b, timestamp: NOW, datasetName: 'eval', datasetDigest: 'e2' }),
           // c: acc NaN, no dataset.
-          point('acc', NaN, { model_id: c }),
+          point('acc', NaN, { modelId: c }),
         ]);
         await s.loggedModels.deleteLoggedModel(d, NOW + 20);
       });
@@ -179,7 +179,7 @@ export function loggedModelSearchContract(factory: LoggedModelStoresFactory): vo
         const p2 = await s.loggedModels.searchLoggedModels({ experimentIds: [exp], filter: [], datasets: [], orderBy: [], page: { offset: 2, limit: 2 } });
         const p3 = await s.loggedModels.searchLoggedModels({ experimentIds: [exp], filter: [], datasets: [], orderBy: [], page: { offset: 4, limit: 2 } });
         expect([p1.hasMore, p2.hasMore, p3.hasMore]).toEqual([true, true, false]);
-        expect([...p1.items, ...p2.items, ...p3.items].map((m) => m.info.model_id)).toEqual([...same.sort(), c, b, a]);
+        expect([...p1.items, ...p2.items, ...p3.items].map((m) => m.modelId)).toEqual([...same.sort(), c, b, a]);
       });
 
       it('returns whole models (params, tags, every metric point)', async () => {
@@ -190,9 +190,9 @@ export function loggedModelSearchContract(factory: LoggedModelStoresFactory): vo
           orderBy: [],
           page: { offset: 0, limit: 10 },
         });
-        expect(page.items[0]?.data.params).toEqual([{ key: 'opt', value: 'adam' }]);
-        expect(page.items[0]?.info.tags).toEqual([{ key: 'team', value: 'Core' }]);
-        expect(page.items[0]?.data.metrics?.map((m) => [m.value, m.dataset_name])).toEqual([
+        expect(page.items[0]?.params).toEqual([{ key: 'opt', value: 'adam' }]);
+        expect(page.items[0]?.tags).toEqual([{ key: 'team', value: 'Core' }]);
+        expect(page.items[0]?.metrics.map((m) => [m.value, m.datasetName])).toEqual([
           [0.6, 'eval'],
           [0.95, 'train'],
         ]);

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LoggedModel } from '@loupe/protocol';
-import type { LoggedModelStore } from '../logged-model-store.js';
-import type { MetricPoint } from '../tracking-store.js';
+import type { LoggedModelRecord, LoggedModelStore } from '../logged-model-store.js';
+import type { MetricRecord } from '../tracking-store.js';
 import { loggedModelSearchContract } from './logged-model-search.contract.js';
 import type { TrackingStores } from './tracking-contract.js';
 
@@ -53,7 +52,7 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
       await s.loggedModels.createLoggedModel(input);
       return modelId;
     };
-    const point = (key: string, value: number, over: Partial<MetricPoint> = {}): MetricPoint => ({ key, value, timestamp: NOW, step: 0, ...over });
+    const point = (key: string, value: number, over: Partial<MetricRecord> = {}): MetricRecord => ({ key, value, timestamp: NOW, step: 0, ...over });
 
     it('creates a pending model with params and tags and reads it back whole', async () => {
       const modelId = newModelId();
@@ -74,26 +73,22 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
         ],
         now: NOW,
       });
-      const expected: LoggedModel = {
-        info: {
-          model_id: modelId,
-          experiment_id: exp,
-          name: 'clf',
-          creation_timestamp_ms: NOW,
-          last_updated_timestamp_ms: NOW,
-          artifact_uri: `mlflow-artifacts:/${exp}/models/${modelId}/artifacts`,
-          status: 'LOGGED_MODEL_PENDING',
-          model_type: 'agent',
-          source_run_id: RUN,
-          tags: [{ key: 't', value: '2' }],
-        },
-        data: {
-          params: [
-            { key: 'depth', value: '3' },
-            { key: 'lr', value: '0.1' },
-          ],
-          metrics: [],
-        },
+      const expected: LoggedModelRecord = {
+        modelId,
+        experimentId: exp,
+        name: 'clf',
+        creationTimestampMs: NOW,
+        lastUpdatedTimestampMs: NOW,
+        artifactUri: `mlflow-artifacts:/${exp}/models/${modelId}/artifacts`,
+        status: 'LOGGED_MODEL_PENDING',
+        modelType: 'agent',
+        sourceRunId: RUN,
+        tags: [{ key: 't', value: '2' }],
+        params: [
+          { key: 'depth', value: '3' },
+          { key: 'lr', value: '0.1' },
+        ],
+        metrics: [],
       };
       expect(created).toEqual(expected);
       expect(await s.loggedModels.getLoggedModel(modelId)).toEqual(expected);
@@ -103,18 +98,18 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
     it('omits unset optional fields', async () => {
       const id = await create();
       const model = await s.loggedModels.getLoggedModel(id);
-      expect(Object.keys(model?.info ?? {}).sort()).toEqual(
-        ['artifact_uri', 'creation_timestamp_ms', 'experiment_id', 'last_updated_timestamp_ms', 'model_id', 'name', 'status', 'tags'].sort(),
+      expect(Object.keys(model ?? {}).sort()).toEqual(
+        ['artifactUri', 'creationTimestampMs', 'experimentId', 'lastUpdatedTimestampMs', 'metrics', 'modelId', 'name', 'params', 'status', 'tags'].sort(),
       );
     });
 
     it('finalizes and soft-deletes, hiding deleted models unless asked', async () => {
       const id = await create();
       await s.loggedModels.finalizeLoggedModel(id, 'LOGGED_MODEL_READY', NOW + 5);
-      expect((await s.loggedModels.getLoggedModel(id))?.info).toMatchObject({ status: 'LOGGED_MODEL_READY', last_updated_timestamp_ms: NOW + 5 });
+      expect(await s.loggedModels.getLoggedModel(id)).toMatchObject({ status: 'LOGGED_MODEL_READY', lastUpdatedTimestampMs: NOW + 5 });
       await s.loggedModels.deleteLoggedModel(id, NOW + 9);
       expect(await s.loggedModels.getLoggedModel(id)).toBeUndefined();
-      expect((await s.loggedModels.getLoggedModel(id, { includeDeleted: true }))?.info.last_updated_timestamp_ms).toBe(NOW + 9);
+      expect((await s.loggedModels.getLoggedModel(id, { includeDeleted: true }))?.lastUpdatedTimestampMs).toBe(NOW + 9);
       expect(await s.loggedModels.findLoggedModelIds([id, 'm-nope'])).toEqual(new Set([id]));
     });
 
@@ -125,13 +120,13 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
         { key: 'b/c', value: '2' },
       ]);
       await s.loggedModels.setLoggedModelTags(id, [{ key: 'a', value: '3' }]);
-      expect((await s.loggedModels.getLoggedModel(id))?.info.tags).toEqual([
+      expect((await s.loggedModels.getLoggedModel(id))?.tags).toEqual([
         { key: 'a', value: '3' },
         { key: 'b/c', value: '2' },
       ]);
       expect(await s.loggedModels.deleteLoggedModelTag(id, 'b/c')).toBe(true);
       expect(await s.loggedModels.deleteLoggedModelTag(id, 'b/c')).toBe(false);
-      expect((await s.loggedModels.getLoggedModel(id))?.info.tags).toEqual([{ key: 'a', value: '3' }]);
+      expect((await s.loggedModels.getLoggedModel(id))?.tags).toEqual([{ key: 'a', value: '3' }]);
     });
 
     it('keeps params immutable: same value is a no-op, a different one fails atomically', async () => {
@@ -144,7 +139,7 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
           { key: 'lr', value: '0.2' },
         ]),
       ).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("old_value: '0.1', new_value: '0.2'") });
-      expect((await s.loggedModels.getLoggedModel(id))?.data.params).toEqual([{ key: 'lr', value: '0.1' }]);
+      expect((await s.loggedModels.getLoggedModel(id))?.params).toEqual([{ key: 'lr', value: '0.1' }]);
     });
 
     it('logs 250 params in one call', async () => {
@@ -153,7 +148,7 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
         id,
         Array.from({ length: 250 }, (_, i) => ({ key: `p${i}`, value: String(i) })),
       );
-      expect((await s.loggedModels.getLoggedModel(id))?.data.params).toHaveLength(250);
+      expect((await s.loggedModels.getLoggedModel(id))?.params).toHaveLength(250);
     });
 
     it('records every metric point with its run and dataset, once per identity, NaN included', async () => {
@@ -161,20 +156,20 @@ export function loggedModelStoreContract(factory: LoggedModelStoresFactory): voi
       const other = await create();
       const source = { runId: RUN, experimentId: exp };
       await s.loggedModels.logLoggedModelMetrics(source, [
-        point('acc', 0.5, { model_id: id, step: 0 }),
-        point('acc', 0.7, { model_id: id, step: 1, dataset_name: 'eval', dataset_digest: 'd1' }),
-        point('loss', NaN, { model_id: id }),
+        point('acc', 0.5, { modelId: id, step: 0 }),
+        point('acc', 0.7, { modelId: id, step: 1, datasetName: 'eval', datasetDigest: 'd1' }),
+        point('loss', NaN, { modelId: id }),
         point('ignored', 1),
-        point('acc', 0.1, { model_id: other }),
+        point('acc', 0.1, { modelId: other }),
       ]);
-      await s.loggedModels.logLoggedModelMetrics(source, [point('acc', 0.5, { model_id: id, step: 0 })]);
+      await s.loggedModels.logLoggedModelMetrics(source, [point('acc', 0.5, { modelId: id, step: 0 })]);
       const model = await s.loggedModels.getLoggedModel(id);
-      expect(model?.data.metrics).toEqual([
-        { key: 'acc', value: 0.5, timestamp: NOW, step: 0, model_id: id, run_id: RUN },
-        { key: 'acc', value: 0.7, timestamp: NOW, step: 1, model_id: id, run_id: RUN, dataset_name: 'eval', dataset_digest: 'd1' },
-        { key: 'loss', value: NaN, timestamp: NOW, step: 0, model_id: id, run_id: RUN },
+      expect(model?.metrics).toEqual([
+        { key: 'acc', value: 0.5, timestamp: NOW, step: 0, modelId: id, runId: RUN },
+        { key: 'acc', value: 0.7, timestamp: NOW, step: 1, modelId: id, runId: RUN, datasetName: 'eval', datasetDigest: 'd1' },
+        { key: 'loss', value: NaN, timestamp: NOW, step: 0, modelId: id, runId: RUN },
       ]);
-      expect((await s.loggedModels.getLoggedModel(other))?.data.metrics).toHaveLength(1);
+      expect((await s.loggedModels.getLoggedModel(other))?.metrics).toHaveLength(1);
     });
   });
   loggedModelSearchContract(factory);

@@ -43,16 +43,17 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
       const id = await run({ name: 'first', tags: [{ key: 't', value: 'v' }] });
       const r = await s.runs.getRun(id);
       expect(r?.info).toEqual({
-        run_id: id,
-        run_uuid: id,
-        run_name: 'first',
-        experiment_id: exp,
-        user_id: 'ann',
+        runId: id,
+        experimentId: exp,
+        runName: 'first',
+        userId: 'ann',
         status: 'RUNNING',
-        start_time: NOW,
-        artifact_uri: `mlflow-artifacts:/${exp}/${id}/artifacts`,
-        lifecycle_stage: 'active',
+        startTime: NOW,
+        artifactUri: `mlflow-artifacts:/${exp}/${id}/artifacts`,
+        lifecycleStage: 'active',
       });
+      expect(r?.inputs).toEqual({ datasetInputs: [], modelInputs: [] });
+      expect(r?.outputs).toEqual({ modelOutputs: [] });
       expect(r?.data).toEqual({ metrics: [], params: [], tags: [{ key: 't', value: 'v' }] });
       expect(await s.runs.getRun('f'.repeat(32))).toBeUndefined();
     });
@@ -60,7 +61,7 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
     it('updates status, end time and name (name mirrored in mlflow.runName)', async () => {
       const id = await run();
       const info = await s.runs.updateRunInfo(id, { status: 'FINISHED', endTime: NOW + 10, runName: 'renamed' });
-      expect(info).toMatchObject({ status: 'FINISHED', end_time: NOW + 10, run_name: 'renamed' });
+      expect(info).toMatchObject({ status: 'FINISHED', endTime: NOW + 10, runName: 'renamed' });
       expect((await s.runs.getRun(id))?.data.tags).toContainEqual({ key: 'mlflow.runName', value: 'renamed' });
     });
 
@@ -141,7 +142,7 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
       await s.runs.logBatch(a, { metrics: [metric('m', 1, 1), metric('m', 2, 2), metric('m', 3, 3)], params: [], tags: [] });
       await s.runs.logBatch(b, { metrics: [metric('m', 4, 2)], params: [], tags: [] });
       const points = await s.runs.getMetricHistories([a, b], 'm', { startStep: 2, endStep: 3 });
-      expect(points.map((p) => [p.run_id, p.value]).sort()).toEqual(
+      expect(points.map((p) => [p.runId, p.value]).sort()).toEqual(
         [
           [a, 2],
           [a, 3],
@@ -152,17 +153,17 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
 
     it('logs dataset inputs (deduplicated per experiment), model inputs and outputs', async () => {
       const id = await run();
-      const dataset = { name: 'train', digest: 'abc', source_type: 'local', source: '/data', schema: '{}' };
+      const dataset = { name: 'train', digest: 'abc', sourceType: 'local', source: '/data', schema: '{}' };
       await s.runs.logInputs(id, exp, [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }], ['m-1']);
       await s.runs.logInputs(id, exp, [{ tags: [], dataset }], []);
       await s.runs.logOutputs(id, [{ modelId: 'm-2', step: 3 }]);
       const r = await s.runs.getRun(id);
       expect(r?.inputs).toEqual({
-        dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }],
-        model_inputs: [{ model_id: 'm-1' }],
+        datasetInputs: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }],
+        modelInputs: [{ modelId: 'm-1' }],
       });
-      expect(r?.outputs).toEqual({ model_outputs: [{ model_id: 'm-2', step: 3 }] });
-      expect(await s.runs.searchDatasets([exp])).toEqual([{ experiment_id: exp, name: 'train', digest: 'abc', context: 'training' }]);
+      expect(r?.outputs).toEqual({ modelOutputs: [{ modelId: 'm-2', step: 3 }] });
+      expect(await s.runs.searchDatasets([exp])).toEqual([{ experimentId: exp, name: 'train', digest: 'abc', context: 'training' }]);
     });
 
     describe('searchRuns', () => {
@@ -170,7 +171,7 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
         filter: Filter<RunFilterEntity> = [],
         orderBy: OrderBy<RunFilterEntity>[] = [],
         viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' = 'ACTIVE_ONLY',
-      ) => (await s.runs.searchRuns({ experimentIds: [exp], viewType, filter, orderBy, page: { offset: 0, limit: 100 } })).items.map((r) => r.info.run_name);
+      ) => (await s.runs.searchRuns({ experimentIds: [exp], viewType, filter, orderBy, page: { offset: 0, limit: 100 } })).items.map((r) => r.info.runName);
       const num = (value: number) => ({ kind: 'number' as const, value });
       const str = (value: string) => ({ kind: 'string' as const, value });
 
@@ -231,7 +232,7 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
             const seen: string[] = [];
             for (let offset = 0; offset < 6; offset += limit) {
               const page = await s.runs.searchRuns({ experimentIds: [exp], viewType: 'ALL', filter: [], orderBy, page: { offset, limit } });
-              seen.push(...page.items.map((r) => r.info.run_name));
+              seen.push(...page.items.map((r) => r.info.runName));
               expect(page.hasMore).toBe(offset + limit < all.length);
             }
             expect(seen, `limit ${limit}`).toEqual(all);
@@ -247,11 +248,11 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
 
       it('filters on datasets', async () => {
         const ids = (await s.runs.searchRuns({ experimentIds: [exp], viewType: 'ACTIVE_ONLY', filter: [], orderBy: [], page: { offset: 0, limit: 10 } })).items;
-        const a = ids.find((r) => r.info.run_name === 'a')?.info.run_id ?? '';
+        const a = ids.find((r) => r.info.runName === 'a')?.info.runId ?? '';
         await s.runs.logInputs(
           a,
           exp,
-          [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: { name: 'ds', digest: 'd1', source_type: 's', source: 'x' } }],
+          [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset: { name: 'ds', digest: 'd1', sourceType: 's', source: 'x' } }],
           [],
         );
         expect(await search([{ entity: 'dataset', key: 'name', op: '=', value: str('ds') }])).toEqual(['a']);
@@ -264,7 +265,7 @@ export function runStoreContract(factory: TrackingStoresFactory): void {
         const p2 = await s.runs.searchRuns({ experimentIds: [exp], viewType: 'ALL', filter: [], orderBy: [], page: { offset: 3, limit: 3 } });
         expect(p1.hasMore).toBe(true);
         expect(p2.hasMore).toBe(false);
-        expect([...p1.items, ...p2.items].map((r) => r.info.run_name)).toEqual(['d', 'c', 'b', 'a']);
+        expect([...p1.items, ...p2.items].map((r) => r.info.runName)).toEqual(['d', 'c', 'b', 'a']);
       });
     });
   });

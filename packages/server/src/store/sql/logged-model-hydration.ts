@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { KeyValue, LoggedModel, LoggedModelStatus, Metric } from '@loupe/protocol';
+import type { KeyValue, LoggedModelStatus } from '@loupe/protocol';
+import type { LoggedModelMetricRecord, LoggedModelRecord } from '../logged-model-store.js';
+import { toMetricRecord } from './metric-rows.js';
 import type { Database, LoggedModelMetricsTable, LoggedModelsTable } from './schema.js';
-import { toMetric } from './sql-run-store.js';
 
 function groupBy<R extends { model_id: string }, T>(rows: R[], map: (row: R) => T): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -14,13 +15,13 @@ function groupBy<R extends { model_id: string }, T>(rows: R[], map: (row: R) => 
 }
 
 /**
- * A stored logged-model metric row as a wire Metric, carrying its model, run and dataset.
+ * A stored logged-model metric row as a record, carrying its model, run and dataset.
  *
  * @example
- * toLoggedModelMetric(row).model_id === row.model_id;
+ * toLoggedModelMetric(row).modelId === row.model_id;
  */
-export function toLoggedModelMetric(row: LoggedModelMetricsTable): Metric {
-  return { ...toMetric(row), model_id: row.model_id, run_id: row.run_id };
+export function toLoggedModelMetric(row: LoggedModelMetricsTable): LoggedModelMetricRecord {
+  return { ...toMetricRecord(row), modelId: row.model_id, runId: row.run_id };
 }
 
 /**
@@ -31,7 +32,7 @@ export function toLoggedModelMetric(row: LoggedModelMetricsTable): Metric {
  * @example
  * const models = await hydrateLoggedModels(db, rows);
  */
-export async function hydrateLoggedModels(db: Kysely<Database>, rows: LoggedModelsTable[]): Promise<LoggedModel[]> {
+export async function hydrateLoggedModels(db: Kysely<Database>, rows: LoggedModelsTable[]): Promise<LoggedModelRecord[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.model_id);
   const [params, tags, metrics] = await Promise.all([
@@ -54,19 +55,21 @@ export async function hydrateLoggedModels(db: Kysely<Database>, rows: LoggedMode
   const tagsBy = groupBy(tags, kv);
   const metricsBy = groupBy(metrics, toLoggedModelMetric);
   return rows.map((row) => {
-    const info: LoggedModel['info'] = {
-      model_id: row.model_id,
-      experiment_id: String(row.experiment_id),
+    const model: LoggedModelRecord = {
+      modelId: row.model_id,
+      experimentId: String(row.experiment_id),
       name: row.name,
-      creation_timestamp_ms: Number(row.creation_timestamp_ms),
-      last_updated_timestamp_ms: Number(row.last_updated_timestamp_ms),
-      artifact_uri: row.artifact_location,
+      creationTimestampMs: Number(row.creation_timestamp_ms),
+      lastUpdatedTimestampMs: Number(row.last_updated_timestamp_ms),
+      artifactUri: row.artifact_location,
       status: row.status as LoggedModelStatus,
       tags: tagsBy.get(row.model_id) ?? [],
+      params: paramsBy.get(row.model_id) ?? [],
+      metrics: metricsBy.get(row.model_id) ?? [],
     };
-    if (row.model_type) info.model_type = row.model_type;
-    if (row.source_run_id) info.source_run_id = row.source_run_id;
-    if (row.status_message) info.status_message = row.status_message;
-    return { info, data: { params: paramsBy.get(row.model_id) ?? [], metrics: metricsBy.get(row.model_id) ?? [] } };
+    if (row.model_type) model.modelType = row.model_type;
+    if (row.source_run_id) model.sourceRunId = row.source_run_id;
+    if (row.status_message) model.statusMessage = row.status_message;
+    return model;
   });
 }

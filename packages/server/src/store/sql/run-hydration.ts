@@ -1,27 +1,27 @@
 import type { Kysely } from 'kysely';
-import type { DatasetInput, KeyValue, LifecycleStage, Metric, Run, RunInfo, RunStatus } from '@loupe/protocol';
+import type { KeyValue, LifecycleStage, RunStatus } from '@loupe/protocol';
+import type { DatasetInputRecord, MetricRecord, RunInfoRecord, RunRecord } from '../tracking-store.js';
+import { toMetricRecord, type MetricRow } from './metric-rows.js';
 import type { Database, RunsTable } from './schema.js';
-import { toMetric } from './sql-run-store.js';
 
 /**
- * A `runs` row as a wire RunInfo.
+ * A `runs` row as a record.
  *
  * @example
- * toRunInfo(row).run_id === row.run_uuid;
+ * toRunInfoRecord(row).runId === row.run_uuid;
  */
-export function toRunInfo(row: RunsTable): RunInfo {
-  const info: RunInfo = {
-    run_id: row.run_uuid,
-    run_uuid: row.run_uuid,
-    run_name: row.name,
-    experiment_id: String(row.experiment_id),
-    user_id: row.user_id,
+export function toRunInfoRecord(row: RunsTable): RunInfoRecord {
+  const info: RunInfoRecord = {
+    runId: row.run_uuid,
+    experimentId: String(row.experiment_id),
+    runName: row.name,
+    userId: row.user_id,
     status: row.status as RunStatus,
-    start_time: Number(row.start_time),
-    artifact_uri: row.artifact_uri,
-    lifecycle_stage: row.lifecycle_stage as LifecycleStage,
+    startTime: Number(row.start_time),
+    artifactUri: row.artifact_uri,
+    lifecycleStage: row.lifecycle_stage as LifecycleStage,
   };
-  if (row.end_time !== null && row.end_time !== undefined) info.end_time = Number(row.end_time);
+  if (row.end_time !== null && row.end_time !== undefined) info.endTime = Number(row.end_time);
   return info;
 }
 
@@ -42,7 +42,7 @@ function group<T>(rows: { run_uuid: string }[], map: (r: never) => T): Map<strin
  * @example
  * const runs = await hydrateRuns(db, rows);
  */
-export async function hydrateRuns(db: Kysely<Database>, rows: RunsTable[]): Promise<Run[]> {
+export async function hydrateRuns(db: Kysely<Database>, rows: RunsTable[]): Promise<RunRecord[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.run_uuid);
   const [params, tags, metrics, inputs, inputTags, modelInputs, modelOutputs] = await Promise.all([
@@ -63,31 +63,31 @@ export async function hydrateRuns(db: Kysely<Database>, rows: RunsTable[]): Prom
   const kv = (r: { key: string; value: string }): KeyValue => ({ key: r.key, value: r.value });
   const paramsBy = group(params, kv);
   const tagsBy = group(tags, kv);
-  const metricsBy = group<Metric>(metrics, (r: Parameters<typeof toMetric>[0]) => toMetric(r));
+  const metricsBy = group<MetricRecord>(metrics, (r: MetricRow) => toMetricRecord(r));
   const inputTagsBy = new Map<string, KeyValue[]>();
   for (const t of inputTags) {
     const k = `${t.run_uuid}/${t.dataset_uuid}`;
     inputTagsBy.set(k, [...(inputTagsBy.get(k) ?? []), kv(t)]);
   }
-  const inputsBy = group<DatasetInput>(inputs, (r: (typeof inputs)[number]) => {
-    const dataset: DatasetInput['dataset'] = { name: r.name, digest: r.digest, source_type: r.source_type, source: r.source };
+  const inputsBy = group<DatasetInputRecord>(inputs, (r: (typeof inputs)[number]) => {
+    const dataset: DatasetInputRecord['dataset'] = { name: r.name, digest: r.digest, sourceType: r.source_type, source: r.source };
     if (r.schema !== null) dataset.schema = r.schema;
     if (r.profile !== null) dataset.profile = r.profile;
     return { tags: inputTagsBy.get(`${r.run_uuid}/${r.dataset_uuid}`) ?? [], dataset };
   });
-  const modelInputsBy = group(modelInputs, (r: { model_id: string }) => ({ model_id: r.model_id }));
-  const modelOutputsBy = group(modelOutputs, (r: { model_id: string; step: number }) => ({ model_id: r.model_id, step: Number(r.step) }));
+  const modelInputsBy = group(modelInputs, (r: { model_id: string }) => ({ modelId: r.model_id }));
+  const modelOutputsBy = group(modelOutputs, (r: { model_id: string; step: number }) => ({ modelId: r.model_id, step: Number(r.step) }));
   return rows.map((row) => ({
-    info: toRunInfo(row),
+    info: toRunInfoRecord(row),
     data: {
       metrics: metricsBy.get(row.run_uuid) ?? [],
       params: paramsBy.get(row.run_uuid) ?? [],
       tags: tagsBy.get(row.run_uuid) ?? [],
     },
     inputs: {
-      dataset_inputs: inputsBy.get(row.run_uuid) ?? [],
-      model_inputs: modelInputsBy.get(row.run_uuid) ?? [],
+      datasetInputs: inputsBy.get(row.run_uuid) ?? [],
+      modelInputs: modelInputsBy.get(row.run_uuid) ?? [],
     },
-    outputs: { model_outputs: modelOutputsBy.get(row.run_uuid) ?? [] },
+    outputs: { modelOutputs: modelOutputsBy.get(row.run_uuid) ?? [] },
   }));
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import { ApiError, type KeyValue, type LoggedModel, type LoggedModelStatus } from '@loupe/protocol';
-import type { LoggedModelSearchQuery, LoggedModelStore, MetricSource, NewLoggedModel } from '../logged-model-store.js';
-import type { MetricPoint, Page } from '../tracking-store.js';
+import { ApiError, type KeyValue, type LoggedModelStatus } from '@loupe/protocol';
+import type { LoggedModelRecord, LoggedModelSearchQuery, LoggedModelStore, MetricSource, NewLoggedModel } from '../logged-model-store.js';
+import type { MetricRecord, Page } from '../tracking-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { hydrateLoggedModels } from './logged-model-hydration.js';
 import { compileLoggedModelSearch } from './logged-model-search-compiler.js';
@@ -30,7 +30,7 @@ export class SqlLoggedModelStore implements LoggedModelStore {
     private readonly dialect: SqlDialect,
   ) {}
 
-  async createLoggedModel(input: NewLoggedModel): Promise<LoggedModel> {
+  async createLoggedModel(input: NewLoggedModel): Promise<LoggedModelRecord> {
     const experimentId = requireExperimentId(input.experimentId);
     await this.db.transaction().execute(async (tx) => {
       await tx
@@ -57,7 +57,7 @@ export class SqlLoggedModelStore implements LoggedModelStore {
     return model;
   }
 
-  async getLoggedModel(modelId: string, options: { includeDeleted?: boolean } = {}): Promise<LoggedModel | undefined> {
+  async getLoggedModel(modelId: string, options: { includeDeleted?: boolean } = {}): Promise<LoggedModelRecord | undefined> {
     let q = this.db.selectFrom('logged_models').selectAll().where('model_id', '=', modelId);
     if (!options.includeDeleted) q = q.where('lifecycle_stage', '=', 'active');
     const row = await q.executeTakeFirst();
@@ -94,22 +94,22 @@ export class SqlLoggedModelStore implements LoggedModelStore {
     await this.db.transaction().execute((tx) => this.insertParams(tx, modelId, params));
   }
 
-  async logLoggedModelMetrics(source: MetricSource, metrics: MetricPoint[]): Promise<void> {
+  async logLoggedModelMetrics(source: MetricSource, metrics: MetricRecord[]): Promise<void> {
     const experimentId = requireExperimentId(source.experimentId);
     const rows: LoggedModelMetricsTable[] = metrics
-      .filter((m) => m.model_id)
+      .filter((m) => m.modelId)
       .map((m) => {
         const nan = Number.isNaN(m.value);
         return {
-          model_id: m.model_id ?? '',
+          model_id: m.modelId ?? '',
           key: m.key,
           value: nan ? 0 : m.value,
           is_nan: nan ? 1 : 0,
           timestamp: m.timestamp,
           step: m.step,
           run_id: source.runId,
-          dataset_name: m.dataset_name ?? '',
-          dataset_digest: m.dataset_digest ?? '',
+          dataset_name: m.datasetName ?? '',
+          dataset_digest: m.datasetDigest ?? '',
           experiment_id: experimentId,
         };
       });
@@ -125,7 +125,7 @@ export class SqlLoggedModelStore implements LoggedModelStore {
     });
   }
 
-  async searchLoggedModels(query: LoggedModelSearchQuery): Promise<Page<LoggedModel>> {
+  async searchLoggedModels(query: LoggedModelSearchQuery): Promise<Page<LoggedModelRecord>> {
     const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (experimentIds.length === 0) return { items: [], hasMore: false };
     const compiled = compileLoggedModelSearch(

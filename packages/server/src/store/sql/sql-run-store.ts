@@ -1,23 +1,23 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import {
-  ApiError,
-  type DatasetInput,
-  type Filter,
-  type KeyValue,
-  type LifecycleStage,
-  type Metric,
-  type OrderBy,
-  type Run,
-  type RunFilterEntity,
-  type RunInfo,
-  type RunStatus,
-  type ViewType,
-} from '@loupe/protocol';
+import { ApiError, type Filter, type KeyValue, type LifecycleStage, type OrderBy, type RunFilterEntity, type RunStatus, type ViewType } from '@loupe/protocol';
 import { randomUUID } from 'node:crypto';
-import type { MetricPoint, NewRun, Page, PageRequest, RunBatch, RunStore } from '../tracking-store.js';
+import type {
+  DatasetInputRecord,
+  DatasetSummaryRecord,
+  MetricRecord,
+  NewRun,
+  Page,
+  PageRequest,
+  RunBatch,
+  RunInfoRecord,
+  RunMetricRecord,
+  RunRecord,
+  RunStore,
+} from '../tracking-store.js';
 import type { BulkColumnType, SqlDialect } from './dialects/sql-dialect.js';
+import { toMetricRecord } from './metric-rows.js';
 import { executeRunSearch } from './run-search-compiler.js';
-import { hydrateRuns, toRunInfo } from './run-hydration.js';
+import { hydrateRuns, toRunInfoRecord } from './run-hydration.js';
 import type { Database, MetricsTable } from './schema.js';
 import { dedupeLastWins } from './sql-experiment-store.js';
 import { toDbId } from './sql-ids.js';
@@ -37,13 +37,13 @@ const METRIC_COLUMNS = [
 ] as const satisfies readonly { name: keyof MetricsTable; type: BulkColumnType }[];
 
 /** (step, timestamp, value) ordering of MLflow's SQL store for "latest" metric values. */
-function isLater(a: MetricPoint, b: MetricPoint): boolean {
+function isLater(a: MetricRecord, b: MetricRecord): boolean {
   if (a.step !== b.step) return a.step > b.step;
   if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
   return a.value > b.value;
 }
 
-function metricRow(runId: string, m: MetricPoint): MetricsTable {
+function metricRow(runId: string, m: MetricRecord): MetricsTable {
   const nan = Number.isNaN(m.value);
   return {
     run_uuid: runId,
@@ -52,9 +52,9 @@ function metricRow(runId: string, m: MetricPoint): MetricsTable {
     timestamp: m.timestamp,
     step: m.step,
     is_nan: nan ? 1 : 0,
-    model_id: m.model_id ?? '',
-    dataset_name: m.dataset_name ?? '',
-    dataset_digest: m.dataset_digest ?? '',
+    model_id: m.modelId ?? '',
+    dataset_name: m.datasetName ?? '',
+    dataset_digest: m.datasetDigest ?? '',
   };
 }
 
@@ -71,7 +71,7 @@ export class SqlRunStore implements RunStore {
     private readonly dialect: SqlDialect,
   ) {}
 
-  async createRun(input: NewRun): Promise<Run> {
+  async createRun(input: NewRun): Promise<RunRecord> {
     const experimentId = toDbId(input.experimentId);
     if (experimentId === undefined) throw ApiError.notFound(`No Experiment with id=${input.experimentId} exists`);
     await this.db.transaction().execute(async (tx) => {
@@ -103,18 +103,18 @@ export class SqlRunStore implements RunStore {
     return run;
   }
 
-  async getRun(runId: string): Promise<Run | undefined> {
+  async getRun(runId: string): Promise<RunRecord | undefined> {
     const row = await this.db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
     if (!row) return undefined;
     return (await hydrateRuns(this.db, [row]))[0];
   }
 
-  async getRunInfo(runId: string): Promise<RunInfo | undefined> {
+  async getRunInfo(runId: string): Promise<RunInfoRecord | undefined> {
     const row = await this.db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
-    return row ? toRunInfo(row) : undefined;
+    return row ? toRunInfoRecord(row) : undefined;
   }
 
-  async updateRunInfo(runId: string, patch: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfo> {
+  async updateRunInfo(runId: string, patch: { status?: RunStatus; endTime?: number; runName?: string }): Promise<RunInfoRecord> {
     await this.db.transaction().execute(async (tx) => {
       const set: { status?: string; end_time?: number; name?: string } = {};
       if (patch.status !== undefined) set.status = patch.status;
@@ -149,7 +149,7 @@ export class SqlRunStore implements RunStore {
     return Number(result.numDeletedRows) > 0;
   }
 
-  async logInputs(runId: string, experimentId: string, datasets: DatasetInput[], modelIds: string[]): Promise<void> {
+  async logInputs(runId: string, experimentId: string, datasets: DatasetInputRecord[], modelIds: string[]): Promise<void> {
     const expId = toDbId(experimentId);
     if (expId === undefined) throw ApiError.notFound(`No Experiment with id=${experimentId} exists`);
     await this.db.transaction().execute(async (tx) => {
@@ -168,7 +168,7 @@ export class SqlRunStore implements RunStore {
             experiment_id: expId,
             name: d.name,
             digest: d.digest,
-            source_type: d.source_type,
+            source_type: d.sourceType,
             source: d.source,
             schema: d.schema ?? null,
             profile: d.profile ?? null,
@@ -188,7 +188,7 @@ export class SqlRunStore implements RunStore {
           .onConflict((oc) => oc.columns(['run_uuid', 'dataset_uuid']).doNothing())
           .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) position++;
-        const tags = dedupeLastWins(input.tags ?? []);
+        const tags = dedupeLastWins(input.tags);
         if (tags.length > 0) {
           await tx
             .insertInto('input_tags')
@@ -218,7 +218,7 @@ export class SqlRunStore implements RunStore {
       .execute();
   }
 
-  async getMetricHistory(runId: string, key: string, page?: PageRequest): Promise<Page<Metric>> {
+  async getMetricHistory(runId: string, key: string, page?: PageRequest): Promise<Page<MetricRecord>> {
     let q = this.db
       .selectFrom('metrics')
       .selectAll()
@@ -230,16 +230,16 @@ export class SqlRunStore implements RunStore {
     if (page) q = q.limit(page.limit + 1).offset(page.offset);
     const rows = await q.execute();
     const hasMore = page !== undefined && rows.length > page.limit;
-    const items = (page ? rows.slice(0, page.limit) : rows).map(toMetric);
+    const items = (page ? rows.slice(0, page.limit) : rows).map(toMetricRecord);
     return { items, hasMore };
   }
 
-  async getMetricHistories(runIds: string[], key: string, range?: { startStep: number; endStep: number }): Promise<Metric[]> {
+  async getMetricHistories(runIds: string[], key: string, range?: { startStep: number; endStep: number }): Promise<RunMetricRecord[]> {
     if (runIds.length === 0) return [];
     let q = this.db.selectFrom('metrics').selectAll().where('run_uuid', 'in', runIds).where('key', '=', key);
     if (range) q = q.where('step', '>=', range.startStep).where('step', '<=', range.endStep);
     const rows = await q.orderBy('run_uuid').orderBy('timestamp').orderBy('step').orderBy('value').execute();
-    return rows.map((r) => ({ ...toMetric(r), run_id: r.run_uuid }));
+    return rows.map((r) => ({ ...toMetricRecord(r), runId: r.run_uuid }));
   }
 
   async searchRuns(query: {
@@ -248,7 +248,7 @@ export class SqlRunStore implements RunStore {
     filter: Filter<RunFilterEntity>;
     orderBy: OrderBy<RunFilterEntity>[];
     page: PageRequest;
-  }): Promise<Page<Run>> {
+  }): Promise<Page<RunRecord>> {
     const experimentIds = query.experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (experimentIds.length === 0) return { items: [], hasMore: false };
     const rows = await translateInputErrors(this.dialect, () =>
@@ -258,7 +258,7 @@ export class SqlRunStore implements RunStore {
     return { items: await hydrateRuns(this.db, rows.slice(0, query.page.limit)), hasMore };
   }
 
-  async searchDatasets(experimentIds: string[]) {
+  async searchDatasets(experimentIds: string[]): Promise<DatasetSummaryRecord[]> {
     const ids = experimentIds.map(toDbId).filter((id): id is number => id !== undefined);
     if (ids.length === 0) return [];
     const rows = await this.db
@@ -275,7 +275,7 @@ export class SqlRunStore implements RunStore {
       .orderBy('d.digest')
       .execute();
     return rows.map((r) => ({
-      experiment_id: String(r.experiment_id),
+      experimentId: String(r.experiment_id),
       name: r.name,
       digest: r.digest,
       ...(r.context ? { context: r.context } : {}),
@@ -315,14 +315,14 @@ export class SqlRunStore implements RunStore {
     }
   }
 
-  private async insertMetrics(tx: Transaction<Database>, runId: string, metrics: MetricPoint[]): Promise<void> {
+  private async insertMetrics(tx: Transaction<Database>, runId: string, metrics: MetricRecord[]): Promise<void> {
     // Identical points collapse through the primary key (ON CONFLICT DO NOTHING), within one request too.
-    const latest = new Map<string, MetricPoint>();
+    const latest = new Map<string, MetricRecord>();
     const rows: unknown[][] = new Array(metrics.length);
     for (let i = 0; i < metrics.length; i++) {
-      const m = metrics[i] as MetricPoint;
+      const m = metrics[i] as MetricRecord;
       const nan = Number.isNaN(m.value);
-      rows[i] = [runId, m.key, nan ? 0 : m.value, m.timestamp, m.step, nan ? 1 : 0, m.model_id ?? '', m.dataset_name ?? '', m.dataset_digest ?? ''];
+      rows[i] = [runId, m.key, nan ? 0 : m.value, m.timestamp, m.step, nan ? 1 : 0, m.modelId ?? '', m.datasetName ?? '', m.datasetDigest ?? ''];
       const prev = latest.get(m.key);
       if (!prev || isLater(m, prev)) latest.set(m.key, m);
     }
@@ -358,27 +358,4 @@ export class SqlRunStore implements RunStore {
         .execute();
     }
   }
-}
-
-/** A stored metric row as a wire Metric (NaN restored, empty optional fields dropped). */
-export function toMetric(r: {
-  key: string;
-  value: number;
-  timestamp: number;
-  step: number;
-  is_nan: number;
-  model_id?: string;
-  dataset_name?: string;
-  dataset_digest?: string;
-}): Metric {
-  const m: Metric = {
-    key: r.key,
-    value: Number(r.is_nan) ? NaN : Number(r.value),
-    timestamp: Number(r.timestamp),
-    step: Number(r.step),
-  };
-  if (r.model_id) m.model_id = r.model_id;
-  if (r.dataset_name) m.dataset_name = r.dataset_name;
-  if (r.dataset_digest) m.dataset_digest = r.dataset_digest;
-  return m;
 }
