@@ -5,6 +5,7 @@
 export * from './errors/error-codes.js';
 export * from './errors/api-error.js';
 export * from './errors/parse-api-error-body.js';
+export * from './attributes/mlflow-keys.js';
 export * from './entities/tracking.js';
 export * from './entities/traces.js';
 export * from './entities/assessments.js';

@@ -1,5 +1,5 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Loupe, LoupeOptions, Trace } from '@loupe/sdk';
+import { SpanAttributeKey, type Loupe, type LoupeOptions, type Trace } from '@loupe/sdk';
 import { decodeJson } from '@loupe/sdk/genai';
 import { testLoupe } from '../../../sdk/src/testing/test-loupe.js';
 import { startTestServer, type TestServer } from '../../../sdk/src/testing/test-server.js';
@@ -36,9 +36,9 @@ function capture(span: ReadableSpan): CapturedSpan {
     traceId: span.spanContext().traceId,
     spanId: span.spanContext().spanId,
     parentId: span.parentSpanContext?.spanId,
-    spanType: attributes['mlflow.spanType'] as string | undefined,
-    inputs: attributes['mlflow.spanInputs'],
-    outputs: attributes['mlflow.spanOutputs'],
+    spanType: attributes[SpanAttributeKey.SPAN_TYPE] as string | undefined,
+    inputs: attributes[SpanAttributeKey.INPUTS],
+    outputs: attributes[SpanAttributeKey.OUTPUTS],
     attributes,
     status: (['UNSET', 'OK', 'ERROR'] as const)[span.status.code] ?? 'UNSET',
     statusMessage: span.status.message,

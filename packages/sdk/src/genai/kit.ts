@@ -1,6 +1,5 @@
 import { context as otelContext, trace as otelTrace } from '@opentelemetry/api';
-import type { ChatMessage, ChatTool } from '@loupe/protocol';
-import { SpanAttributeKey } from '../tracing/attribute-keys.js';
+import { type ChatMessage, type ChatTool, SpanAttributeKey } from '@loupe/protocol';
 import { getLoupe } from '../instance/default-instance.js';
 import type { Loupe } from '../instance/loupe.js';
 import type { LoupeSpan, TokenUsage } from '../tracing/loupe-span.js';
