@@ -1,8 +1,7 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { SpanAttributeKey, type Loupe, type LoupeOptions, type Trace } from '@loupe/sdk';
+import { createLoupe, SpanAttributeKey, type Loupe, type LoupeOptions, type Trace } from '@loupe/sdk';
 import { decodeJson } from '@loupe/sdk/genai';
-import { testLoupe } from '../../../sdk/src/testing/test-loupe.js';
-import { startTestServer, type TestServer } from '../../../sdk/src/testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
 
 /** An exported span, attributes JSON-decoded, as integration tests assert on it. */
 export interface CapturedSpan {
@@ -76,7 +75,17 @@ export async function startHarness(options: LoupeOptions = {}): Promise<Harness>
   const server = await startTestServer();
   const experimentId = await server.experiment('integration');
   const memory = new InMemorySpanExporter();
-  const loupe = testLoupe(server.url, experimentId, { ...options, spanExporters: [memory, ...(options.spanExporters ?? [])] });
+  // Export in 5 ms batches with short retries, so `spans()` returns promptly; no exit hook, no environment.
+  const loupe = createLoupe(
+    {
+      trackingUri: server.url,
+      experimentId,
+      ...options,
+      spanExporters: [memory, ...(options.spanExporters ?? [])],
+      export: { scheduleDelayMs: 5, initialBackoffMs: 5, maxBackoffMs: 50, flushTimeoutMs: 10_000, flushOnExit: false, ...options.export },
+    },
+    {},
+  );
   return {
     loupe,
     server,
