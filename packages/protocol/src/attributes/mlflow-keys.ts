@@ -1,7 +1,8 @@
 /**
- * MLflow's reserved `mlflow.*` keys (spec §4.7): span attributes, trace tags and metadata, run tags.
- * Every package reads and writes them from here, so a key is spelled once. Span attribute values are
- * JSON-encoded, as MLflow's SDKs write them, so a string `"123"` never reads back as a number.
+ * MLflow's reserved `mlflow.*` keys (spec §4.7): span attributes, trace tags and metadata, run tags,
+ * and the `tr-` trace id prefix. Every package reads and writes them from here, so a key is spelled
+ * once. Span attribute values are JSON-encoded, as MLflow's SDKs write them, so a string `"123"`
+ * never reads back as a number. Plain constants: `@loupe/protocol/attributes` loads nothing else.
  */
 
 /**
@@ -37,8 +38,27 @@ export const SpanAttributeKey = {
   TRACE_TAG_PREFIX: 'mlflow.traceTag.',
 } as const;
 
+/**
+ * Span attributes of the chat format (issue 5, see `ChatMessage`): the conversation and the tools offered.
+ *
+ * @example
+ * span.setAttributes({ [CHAT_ATTRIBUTES.MESSAGES]: JSON.stringify(messages) });
+ */
+export const CHAT_ATTRIBUTES = {
+  MESSAGES: SpanAttributeKey.CHAT_MESSAGES,
+  TOOLS: SpanAttributeKey.CHAT_TOOLS,
+} as const;
+
 /** One of {@link SpanAttributeKey}'s keys. */
 export type SpanAttributeKeyName = (typeof SpanAttributeKey)[keyof typeof SpanAttributeKey];
+
+/**
+ * The prefix of MLflow trace ids: `tr-` + the 32-hex OpenTelemetry trace id (spec §1.6).
+ *
+ * @example
+ * const traceId = TRACE_ID_PREFIX + span.spanContext().traceId;
+ */
+export const TRACE_ID_PREFIX = 'tr-';
 
 /**
  * Trace metadata keys.

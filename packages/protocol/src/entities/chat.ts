@@ -5,18 +5,6 @@
  * shape MLflow uses for them. Provider shapes (Anthropic content blocks, Bedrock Converse, Gemini
  * parts, LangChain messages, ...) are converted to it, so the UI renders any conversation the same way.
  */
-import { SpanAttributeKey } from '../attributes/mlflow-keys.js';
-
-/**
- * Span attributes of the chat format (JSON-encoded values, as every `mlflow.*` attribute).
- *
- * @example
- * span.setAttributes({ [CHAT_ATTRIBUTES.MESSAGES]: JSON.stringify(messages) });
- */
-export const CHAT_ATTRIBUTES = {
-  MESSAGES: SpanAttributeKey.CHAT_MESSAGES,
-  TOOLS: SpanAttributeKey.CHAT_TOOLS,
-} as const;
 
 /** One part of a multi-part message: text, or an image by URL (a `data:` URL for inline bytes). */
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };

@@ -45,14 +45,6 @@ export const TRACE_TAGS = {
   linkedPrompts: TraceTagKey.LINKED_PROMPTS,
 } as const;
 
-/**
- * The prefix of MLflow trace ids: `tr-` + the 32-hex OpenTelemetry trace id (spec §1.6).
- *
- * @example
- * const traceId = TRACE_ID_PREFIX + span.spanContext().traceId;
- */
-export const TRACE_ID_PREFIX = 'tr-';
-
 /** Legacy (v2) trace statuses; `TRACE_STATUS_UNSPECIFIED` is v3's `STATE_UNSPECIFIED`. */
 export const TRACE_STATUSES = ['TRACE_STATUS_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'] as const;
 /** One legacy trace status. */

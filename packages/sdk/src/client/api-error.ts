@@ -1,4 +1,4 @@
-import { parseApiErrorBody } from '@loupe/protocol';
+import { parseApiErrorBody } from '@loupe/protocol/errors';
 
 /**
  * An error answer from the tracking server: its HTTP status, MLflow `error_code` and message.

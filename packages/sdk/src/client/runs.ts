@@ -1,4 +1,5 @@
-import { RunTagKey, type Run, type RunInfo, type RunStatus, type ViewType } from '@loupe/protocol';
+import type { Run, RunInfo, RunStatus, ViewType } from '@loupe/protocol';
+import { RunTagKey } from '@loupe/protocol/attributes';
 import { toPage, type Page, type SearchOptions } from './experiments.js';
 import type { RestClient } from './rest-client.js';
 

@@ -1,4 +1,5 @@
-import { SpanAttributeKey, TRACE_ID_PREFIX, TraceMetadataKey, TraceTagKey, type Assessment, type TraceInfoV3 } from '@loupe/protocol';
+import type { Assessment, TraceInfoV3 } from '@loupe/protocol';
+import { SpanAttributeKey, TRACE_ID_PREFIX, TraceMetadataKey, TraceTagKey } from '@loupe/protocol/attributes';
 import { decodeJson } from '../tracing/json-encoding.js';
 
 /** One span of a trace read back from the server, attributes decoded. */

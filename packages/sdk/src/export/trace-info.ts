@@ -1,5 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { SpanAttributeKey, TRACE_ID_PREFIX, type TraceInfoV3, TraceMetadataKey, TraceTagKey } from '@loupe/protocol';
+import type { TraceInfoV3 } from '@loupe/protocol';
+import { SpanAttributeKey, TRACE_ID_PREFIX, TraceMetadataKey, TraceTagKey } from '@loupe/protocol/attributes';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { TraceAnnotations } from '../tracing/trace-registry.js';
 import type { Redactor } from './redaction.js';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { RunTagKey, type LoggedModel } from '@loupe/protocol';
+import type { LoggedModel } from '@loupe/protocol';
+import { RunTagKey } from '@loupe/protocol/attributes';
 import type { LoupeClient } from '../client/loupe-client.js';
 import { readGitInfo } from './git-info.js';
 
