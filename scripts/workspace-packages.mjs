@@ -57,7 +57,7 @@ function sourceOf(root, dir, target) {
  *
  * @example
  * workspaceAliases(); // { '@loupe/protocol': 'packages/protocol/src/index.ts', '@loupe/sdk/genai': 'packages/sdk/src/genai/index.ts', ... }
- * workspaceAliases({ consumer: 'packages/ui' }); // { '@loupe/protocol': 'packages/protocol/src/index.ts' }
+ * workspaceAliases({ consumer: 'packages/ui' }); // { '@loupe/protocol': 'packages/protocol/src/index.ts', '@loupe/protocol/errors': ... }
  */
 export function workspaceAliases({ root = ROOT, consumer } = {}) {
   const packages = workspacePackages(root);
@@ -93,7 +93,7 @@ export function viteAliases(options = {}) {
  * The map as tsconfig `compilerOptions.paths` of the tsconfig in `tsconfigDir` (relative to the root).
  *
  * @example
- * tsconfigPaths('packages/ui', { consumer: 'packages/ui' }); // { '@loupe/protocol': ['../protocol/src/index.ts'] }
+ * tsconfigPaths('packages/ui', { consumer: 'packages/ui' }); // { '@loupe/protocol': ['../protocol/src/index.ts'], ... }
  */
 export function tsconfigPaths(tsconfigDir, options = {}) {
   return Object.fromEntries(Object.entries(workspaceAliases(options)).map(([name, source]) => [name, [path.posix.relative(tsconfigDir, source)]]));

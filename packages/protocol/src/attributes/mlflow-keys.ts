@@ -1,8 +1,7 @@
 /**
  * MLflow's reserved `mlflow.*` keys (spec §4.7): span attributes, trace tags and metadata, run tags,
  * and the `tr-` trace id prefix. Every package reads and writes them from here, so a key is spelled
- * once. Span attribute values are JSON-encoded, as MLflow's SDKs write them, so a string `"123"`
- * never reads back as a number. Plain constants: `@loupe/protocol/attributes` loads nothing else.
+ * once. Plain constants: `@loupe/protocol/attributes` loads nothing else.
  */
 
 /**
@@ -15,7 +14,8 @@
 export const MLFLOW_KEY_PREFIX = 'mlflow.';
 
 /**
- * Span attribute keys MLflow's clients and server agree on.
+ * Span attribute keys MLflow's clients and server agree on (spec §4.7). Values are JSON-encoded, as
+ * MLflow's SDKs write them (Loupe's span API does it), so a string `"123"` never reads back as a number.
  *
  * @example
  * loupeSpan.setAttribute(SpanAttributeKey.SPAN_TYPE, 'LLM'); // Loupe's span API JSON-encodes the value
