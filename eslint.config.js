@@ -37,6 +37,27 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // The SDK builds no zod schemas when it loads (half its import time): values come from protocol's plain entries.
+    files: ['packages/sdk/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@loupe/protocol', allowTypeImports: true, message: "Import values from '@loupe/protocol/attributes' or '@loupe/protocol/errors'." },
+            { name: 'zod', message: 'The SDK does not load zod (see src/config/settings.ts).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The plain entries @loupe/protocol/attributes and /errors stay plain: no zod, nothing from the rest of the protocol.
+    files: ['packages/protocol/src/attributes/**/*.ts', 'packages/protocol/src/errors/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['zod'], patterns: ['../*'] }] },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {

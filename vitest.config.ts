@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-
-const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+import { viteAliases } from './scripts/workspace-packages.mjs';
 
 /**
  * Version-range checks: LOUPE_PROVIDER_MODULES names a node_modules folder holding other versions of
@@ -64,22 +62,17 @@ const providerOverrides = providerModules
 
 export default defineConfig({
   resolve: {
-    // Exact matches: '@loupe/sdk' must not swallow '@loupe/sdk/genai'.
-    alias: [
-      ...providerOverrides,
-      { find: /^@loupe\/protocol$/, replacement: src('./packages/protocol/src/index.ts') },
-      { find: /^@loupe\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
-      { find: /^@loupe\/sdk\/genai$/, replacement: src('./packages/sdk/src/genai/index.ts') },
-      { find: /^@loupe\/fake-providers$/, replacement: src('./packages/integrations/testing/src/index.ts') },
-      { find: /^@loupe\/fake-providers\/([a-z-]+)$/, replacement: src('./packages/integrations/testing/src/$1.ts') },
-      ...['openai', 'anthropic', 'bedrock', 'gemini', 'langchain', 'vercel-ai', 'openai-agents', 'mastra'].map((name) => ({
-        find: new RegExp(`^@loupe/${name}$`),
-        replacement: src(`./packages/integrations/${name}/src/index.ts`),
-      })),
-    ],
+    // Workspace packages resolve to their sources (scripts/workspace-packages.mjs derives the map from their exports).
+    alias: [...providerOverrides, ...viteAliases()],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/integrations/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/integrations/*/src/**/*.test.ts',
+      'examples/*/src/**/*.test.ts',
+      'e2e/**/*.test.ts',
+      'scripts/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     pool: 'forks',
     // Processed by Vite (not loaded by Node directly), so the zod resolution above applies to them.

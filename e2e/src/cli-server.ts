@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TestBackend, TestDatabase } from '../../packages/server/src/testing/backends.js';
+import type { TestBackend, TestDatabase } from '@loupe/server/testing';
 
 export const CLI = fileURLToPath(new URL('../../packages/server/dist/loupe.js', import.meta.url));
 

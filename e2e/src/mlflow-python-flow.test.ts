@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeOnBackend, testBackends } from '../../packages/server/src/testing/backends.js';
+import { describeOnBackend, testBackends } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from './cli-server.js';
 
 // The requests MLflow's Python client sends for `set_experiment`, `start_run`, `log_*`, `log_artifact`,

@@ -2,7 +2,7 @@ import { context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeOnBackend, testBackends } from '../../packages/server/src/testing/backends.js';
+import { describeOnBackend, testBackends } from '@loupe/server/testing';
 import { runCli, startCliServer, type CliServer } from './cli-server.js';
 
 type Attr = { key: string; value: { string_value: string } };

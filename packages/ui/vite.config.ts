@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { viteAliases } from '../../scripts/workspace-packages.mjs';
 
 const PROTOCOL_SRC = fileURLToPath(new URL('../protocol/src/', import.meta.url));
 
@@ -27,7 +28,7 @@ function protocolWithoutSideEffects(): Plugin {
 export default defineConfig({
   plugins: [protocolWithoutSideEffects(), react(), tailwindcss()],
   resolve: {
-    alias: { '@loupe/protocol': fileURLToPath(new URL('../protocol/src/index.ts', import.meta.url)) },
+    alias: viteAliases({ consumer: 'packages/ui' }),
   },
   build: {
     outDir: 'dist',

@@ -14,7 +14,7 @@ import { chatTurn, installOpenAI } from '@loupe/fake-providers/openai';
 import { traceGemini } from '@loupe/gemini';
 import { traceOpenAI } from '@loupe/openai';
 import { createLoupe, type Loupe } from '@loupe/sdk';
-import { createSqliteDatabase } from '../../../packages/server/src/testing/backends.js';
+import { createSqliteDatabase } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
 import { createSeeder, type Seeder } from './seed.js';

@@ -1,9 +1,11 @@
 /**
  * `@loupe/protocol`: Loupe's wire contract with MLflow clients. Entity types, request field codecs,
  * error codes with their HTTP statuses, and the search-filter grammar. Runs in Node and browsers.
+ * Code that must load fast (the SDK) takes the plain constants and error helpers from the entries
+ * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas.
  */
-export * from './errors/error-codes.js';
-export * from './errors/api-error.js';
+export * from './errors/index.js';
+export * from './attributes/mlflow-keys.js';
 export * from './entities/tracking.js';
 export * from './entities/traces.js';
 export * from './entities/assessments.js';

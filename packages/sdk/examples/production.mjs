@@ -1,6 +1,6 @@
 // Production settings: sampling with tail rules, redaction, a versioned model, and a flush at the end.
 //   LOUPE_TRACKING_URI=http://127.0.0.1:5000 node packages/sdk/examples/production.mjs
-import { flushTraces, getClient, getLoupe, init, setActiveModel, trace } from '@loupe/sdk';
+import { flushTraces, getClient, getLoupe, init, setActiveModel, trace, TraceMetadataKey } from '@loupe/sdk';
 
 init({
   experimentName: process.env.EXAMPLE_EXPERIMENT ?? 'production-example',
@@ -28,5 +28,5 @@ const experimentId = await getLoupe().experimentId();
 const { items } = await getClient().searchTraces({ experimentIds: [experimentId], filter: "trace.status = 'ERROR'" });
 for (const t of items) {
   const root = t.spans.find((s) => s.parentId === null);
-  console.log(`${t.info.trace_id} ${t.info.state} inputs=${JSON.stringify(root?.inputs)} model=${t.info.trace_metadata['mlflow.modelId']}`);
+  console.log(`${t.info.trace_id} ${t.info.state} inputs=${JSON.stringify(root?.inputs)} model=${t.info.trace_metadata[TraceMetadataKey.MODEL_ID]}`);
 }

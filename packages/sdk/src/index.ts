@@ -21,7 +21,7 @@ export type { ActiveModelTarget } from './instance/active-model.js';
 export { resolveConfig, type LoupeOptions, type LoupeConfig, type ExportOptions, type OtlpEndpoint } from './config/config.js';
 
 export { SpanType, type SpanTypeName } from './tracing/span-types.js';
-export { SpanAttributeKey, TraceMetadataKey, TraceTagKey } from './tracing/attribute-keys.js';
+export { SpanAttributeKey, TraceMetadataKey, TraceTagKey } from '@loupe/protocol/attributes';
 export { LoupeSpan, type EndSpanOptions, type TokenUsage, type LlmCost } from './tracing/loupe-span.js';
 export type { TraceOptions, AnyFunction } from './tracing/traced-function.js';
 export type { SpanOptions } from './tracing/span-factory.js';

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useIntegrationSuite, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
-import { anthropicError, anthropicReply, anthropicStreamError, installAnthropic } from '../../testing/src/anthropic.js';
+import { anthropicError, anthropicReply, anthropicStreamError, installAnthropic } from '@loupe/fake-providers/anthropic';
 import { traceAnthropic } from './index.js';
 
 let fake: FakeProvider;

@@ -15,7 +15,7 @@ import {
   type StreamEnd,
   traceCall,
 } from '@loupe/sdk/genai';
-import type { Loupe, LoupeSpan } from '@loupe/sdk';
+import { SpanAttributeKey, type Loupe, type LoupeSpan } from '@loupe/sdk';
 
 /** Options of {@link traceAnthropic}. */
 export type TraceAnthropicOptions = IntegrationOptions;
@@ -28,14 +28,14 @@ type MessagesResource = { create?: (...args: unknown[]) => unknown };
 /** What a request says before the call, so a failed call still shows model, conversation and tools. */
 function requestAttributes(params: Params): Record<string, unknown> {
   try {
-    const attributes: Record<string, unknown> = { 'mlflow.llm.provider': PROVIDER };
-    if (typeof params.model === 'string') attributes['mlflow.llm.model'] = params.model;
+    const attributes: Record<string, unknown> = { [SpanAttributeKey.LLM_PROVIDER]: PROVIDER };
+    if (typeof params.model === 'string') attributes[SpanAttributeKey.LLM_MODEL] = params.model;
     attributes[CHAT_ATTRIBUTES.MESSAGES] = anthropicRequestMessages(params);
     const tools = anthropicTools(params);
     if (tools.length > 0) attributes[CHAT_ATTRIBUTES.TOOLS] = tools;
     return attributes;
   } catch {
-    return { 'mlflow.llm.provider': PROVIDER };
+    return { [SpanAttributeKey.LLM_PROVIDER]: PROVIDER };
   }
 }
 

@@ -24,8 +24,8 @@ import {
   invokeChunk,
   startBedrockFront,
   type BedrockFront,
-} from '../../testing/src/bedrock.js';
-import { anthropicMessage } from '../../testing/src/anthropic.js';
+} from '@loupe/fake-providers/bedrock';
+import { anthropicMessage } from '@loupe/fake-providers/anthropic';
 import { traceBedrock } from './index.js';
 
 let fake: FakeProvider;

@@ -9,7 +9,7 @@ import {
   type LlmDetails,
   type StreamEnd,
 } from '@loupe/sdk/genai';
-import type { LoupeSpan, SpanTypeName } from '@loupe/sdk';
+import { SpanAttributeKey, type LoupeSpan, type SpanTypeName } from '@loupe/sdk';
 import { converseAnswer, converseRequestMessages, ConverseStreamAccumulator, converseTools, converseUsage } from './converse.js';
 import {
   countedUsage,
@@ -187,7 +187,7 @@ function tracingMiddleware(options: TraceBedrockOptions | undefined): Middleware
         name: command.name,
         spanType: command.spanType,
         inputs: command.inputs,
-        attributes: { 'mlflow.llm.provider': PROVIDER, ...(model ? { 'mlflow.llm.model': model } : {}), ...command.attributes },
+        attributes: { [SpanAttributeKey.LLM_PROVIDER]: PROVIDER, ...(model ? { [SpanAttributeKey.LLM_MODEL]: model } : {}), ...command.attributes },
       },
       () => next(args),
       (span, result) => command.record(span, result.output, result.response),

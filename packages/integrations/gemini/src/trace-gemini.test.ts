@@ -5,7 +5,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useIntegrationSuite, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
-import { GEMINI_EMBED, GEMINI_GENERATE, geminiError, geminiTurn, installGemini, type GeminiTurn } from '../../testing/src/gemini.js';
+import { GEMINI_EMBED, GEMINI_GENERATE, geminiError, geminiTurn, installGemini, type GeminiTurn } from '@loupe/fake-providers/gemini';
 import { traceGemini } from './index.js';
 
 let fake: FakeProvider;

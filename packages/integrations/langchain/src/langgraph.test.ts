@@ -5,10 +5,8 @@ import { ToolNode } from '@langchain/langgraph/prebuilt';
 import { ChatOpenAI } from '@langchain/openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { FakeProvider } from '../../testing/src/fake-server.js';
-import type { Harness } from '../../testing/src/harness.js';
-import { useIntegrationSuite } from '../../testing/src/suite.js';
-import { chatTurn, installOpenAI } from '../../testing/src/openai.js';
+import { type FakeProvider, type Harness, useIntegrationSuite } from '@loupe/fake-providers';
+import { chatTurn, installOpenAI } from '@loupe/fake-providers/openai';
 import { LoupeCallbackHandler } from './index.js';
 
 let fake: FakeProvider;

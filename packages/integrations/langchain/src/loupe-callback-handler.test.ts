@@ -7,10 +7,8 @@ import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { ChatOpenAI, OpenAI as OpenAILLM } from '@langchain/openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { FakeProvider } from '../../testing/src/fake-server.js';
-import type { CapturedSpan, Harness } from '../../testing/src/harness.js';
-import { useIntegrationSuite } from '../../testing/src/suite.js';
-import { chatTurn, installOpenAI, openaiError } from '../../testing/src/openai.js';
+import { type FakeProvider, type CapturedSpan, type Harness, useIntegrationSuite } from '@loupe/fake-providers';
+import { chatTurn, installOpenAI, openaiError } from '@loupe/fake-providers/openai';
 import { LoupeCallbackHandler } from './index.js';
 
 let fake: FakeProvider;

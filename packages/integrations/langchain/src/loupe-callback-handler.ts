@@ -1,8 +1,7 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
-import type { ChatMessage } from '@loupe/protocol';
 import type { Loupe, LoupeSpan, SpanTypeName } from '@loupe/sdk';
-import { loupeOf, recordError, recordLlm, type IntegrationOptions } from '@loupe/sdk/genai';
+import { loupeOf, recordError, recordLlm, type IntegrationOptions, type ChatMessage } from '@loupe/sdk/genai';
 import { firstGeneration, responseModel, usageOf, type LlmResultLike } from './llm-result.js';
 import { plainDocument, plainValue } from './plain-value.js';
 import { installRunContext, LOUPE_HANDLER, type RunSpans } from './run-context.js';

@@ -1,10 +1,8 @@
 import { RunnableLambda } from '@langchain/core/runnables';
 import { ChatOpenAI } from '@langchain/openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FakeProvider } from '../../testing/src/fake-server.js';
-import type { Harness } from '../../testing/src/harness.js';
-import { useIntegrationSuite } from '../../testing/src/suite.js';
-import { installOpenAI } from '../../testing/src/openai.js';
+import { type FakeProvider, type Harness, useIntegrationSuite } from '@loupe/fake-providers';
+import { installOpenAI } from '@loupe/fake-providers/openai';
 import { registerLoupeHandler } from './index.js';
 
 let fake: FakeProvider;

@@ -1,4 +1,4 @@
-import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall } from '@loupe/protocol';
+import type { ChatContentPart, ChatMessage, ChatTool, ChatToolCall } from '@loupe/sdk/genai';
 import { asText } from '@loupe/sdk/genai';
 import { isMessage, messageType, type LangChainMessage } from './plain-value.js';
 

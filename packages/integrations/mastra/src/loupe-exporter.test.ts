@@ -4,10 +4,8 @@ import { Agent } from '@mastra/core/agent';
 import { createTool } from '@mastra/core/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { FakeProvider } from '../../testing/src/fake-server.js';
-import type { CapturedSpan, Harness } from '../../testing/src/harness.js';
-import { useIntegrationSuite } from '../../testing/src/suite.js';
-import { chatTurn, installOpenAI, openaiError } from '../../testing/src/openai.js';
+import { type FakeProvider, type CapturedSpan, type Harness, useIntegrationSuite } from '@loupe/fake-providers';
+import { chatTurn, installOpenAI, openaiError } from '@loupe/fake-providers/openai';
 import { LoupeExporter } from './index.js';
 
 let fake: FakeProvider;

@@ -1,7 +1,6 @@
 import type { AITracingEvent, AITracingExporter, AnyExportedAISpan } from '@mastra/core/ai-tracing';
-import type { ChatMessage, ChatTool } from '@loupe/protocol';
 import type { Loupe, LoupeSpan, SpanTypeName, TokenUsage } from '@loupe/sdk';
-import { count, decodeJson, type IntegrationOptions, loupeOf, recordError, recordLlm, runInSpan } from '@loupe/sdk/genai';
+import { count, decodeJson, type IntegrationOptions, loupeOf, recordError, recordLlm, runInSpan, type ChatMessage, type ChatTool } from '@loupe/sdk/genai';
 import { stepMessage, toChatMessages, toolsOfBody } from './to-chat-messages.js';
 
 /** Options of {@link LoupeExporter}. */

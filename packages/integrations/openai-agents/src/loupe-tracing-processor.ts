@@ -10,7 +10,7 @@ import {
   openAIUsage,
   recordLlm,
 } from '@loupe/sdk/genai';
-import type { Loupe, LoupeSpan } from '@loupe/sdk';
+import { SpanAttributeKey, type Loupe, type LoupeSpan } from '@loupe/sdk';
 import type { Span, Trace, TracingProcessor } from '@openai/agents';
 
 type AnySpan = Span<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -249,7 +249,7 @@ function record(node: Node, data: Json & { type: string }): void {
       if ('input' in rest) span.setInputs(rest.input);
       if ('output' in rest) span.setOutputs(rest.output);
       else if ('result' in rest) span.setOutputs(rest.result);
-      if (typeof rest.model === 'string') span.setAttribute('mlflow.llm.model', rest.model);
+      if (typeof rest.model === 'string') span.setAttribute(SpanAttributeKey.LLM_MODEL, rest.model);
     }
   }
 }

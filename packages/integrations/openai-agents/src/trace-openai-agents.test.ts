@@ -1,10 +1,8 @@
 import OpenAI from 'openai';
 import { Agent, getCurrentSpan, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool } from '@openai/agents';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeProvider } from '../../testing/src/fake-server.js';
-import type { CapturedSpan, Harness } from '../../testing/src/harness.js';
-import { useIntegrationSuite } from '../../testing/src/suite.js';
-import { chatTurn, installOpenAI, openaiError, responsesTurn } from '../../testing/src/openai.js';
+import { type FakeProvider, type CapturedSpan, type Harness, useIntegrationSuite } from '@loupe/fake-providers';
+import { chatTurn, installOpenAI, openaiError, responsesTurn } from '@loupe/fake-providers/openai';
 import { traceOpenAIAgents, type LoupeTracingProcessor } from './index.js';
 
 let fake: FakeProvider;

@@ -2,10 +2,8 @@ import OpenAI, { AzureOpenAI } from 'openai';
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FakeProvider } from '../../testing/src/fake-server.js';
-import type { Harness } from '../../testing/src/harness.js';
-import { useIntegrationSuite } from '../../testing/src/suite.js';
-import { AZURE_CHAT_PATH, chatCompletionReply, chatTurn, installAzureOpenAI, installOpenAI, openaiError } from '../../testing/src/openai.js';
+import { type FakeProvider, type Harness, useIntegrationSuite } from '@loupe/fake-providers';
+import { AZURE_CHAT_PATH, chatCompletionReply, chatTurn, installAzureOpenAI, installOpenAI, openaiError } from '@loupe/fake-providers/openai';
 import { traceOpenAI } from './index.js';
 
 let fake: FakeProvider;

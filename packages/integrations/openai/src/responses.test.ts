@@ -2,10 +2,8 @@ import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FakeProvider } from '../../testing/src/fake-server.js';
-import type { Harness } from '../../testing/src/harness.js';
-import { useIntegrationSuite } from '../../testing/src/suite.js';
-import { chatTurn, completionsTurn, installOpenAI, openaiError, responsesReply, responsesTurn } from '../../testing/src/openai.js';
+import { type FakeProvider, type Harness, useIntegrationSuite } from '@loupe/fake-providers';
+import { chatTurn, completionsTurn, installOpenAI, openaiError, responsesReply, responsesTurn } from '@loupe/fake-providers/openai';
 import { traceOpenAI } from './index.js';
 
 let fake: FakeProvider;

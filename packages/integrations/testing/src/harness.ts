@@ -1,8 +1,7 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Loupe, LoupeOptions, Trace } from '@loupe/sdk';
+import { createLoupe, SpanAttributeKey, type Loupe, type LoupeOptions, type Trace } from '@loupe/sdk';
 import { decodeJson } from '@loupe/sdk/genai';
-import { testLoupe } from '../../../sdk/src/testing/test-loupe.js';
-import { startTestServer, type TestServer } from '../../../sdk/src/testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
 
 /** An exported span, attributes JSON-decoded, as integration tests assert on it. */
 export interface CapturedSpan {
@@ -36,9 +35,9 @@ function capture(span: ReadableSpan): CapturedSpan {
     traceId: span.spanContext().traceId,
     spanId: span.spanContext().spanId,
     parentId: span.parentSpanContext?.spanId,
-    spanType: attributes['mlflow.spanType'] as string | undefined,
-    inputs: attributes['mlflow.spanInputs'],
-    outputs: attributes['mlflow.spanOutputs'],
+    spanType: attributes[SpanAttributeKey.SPAN_TYPE] as string | undefined,
+    inputs: attributes[SpanAttributeKey.INPUTS],
+    outputs: attributes[SpanAttributeKey.OUTPUTS],
     attributes,
     status: (['UNSET', 'OK', 'ERROR'] as const)[span.status.code] ?? 'UNSET',
     statusMessage: span.status.message,
@@ -76,7 +75,17 @@ export async function startHarness(options: LoupeOptions = {}): Promise<Harness>
   const server = await startTestServer();
   const experimentId = await server.experiment('integration');
   const memory = new InMemorySpanExporter();
-  const loupe = testLoupe(server.url, experimentId, { ...options, spanExporters: [memory, ...(options.spanExporters ?? [])] });
+  // Export in 5 ms batches with short retries, so `spans()` returns promptly; no exit hook, no environment.
+  const loupe = createLoupe(
+    {
+      trackingUri: server.url,
+      experimentId,
+      ...options,
+      spanExporters: [memory, ...(options.spanExporters ?? [])],
+      export: { scheduleDelayMs: 5, initialBackoffMs: 5, maxBackoffMs: 50, flushTimeoutMs: 10_000, flushOnExit: false, ...options.export },
+    },
+    {},
+  );
   return {
     loupe,
     server,

@@ -3,7 +3,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useIntegrationSuite, type CapturedSpan, type FakeProvider, type Harness } from '@loupe/fake-providers';
-import { chatTurn, installOpenAI, openaiError, responsesTurn } from '../../testing/src/openai.js';
+import { chatTurn, installOpenAI, openaiError, responsesTurn } from '@loupe/fake-providers/openai';
 import { loupeTelemetry, wrapAISDK } from './index.js';
 
 let fake: FakeProvider;

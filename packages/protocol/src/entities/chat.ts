@@ -6,12 +6,6 @@
  * parts, LangChain messages, ...) are converted to it, so the UI renders any conversation the same way.
  */
 
-/** Span attributes of the chat format (JSON-encoded values, as every `mlflow.*` attribute). */
-export const CHAT_ATTRIBUTES = {
-  MESSAGES: 'mlflow.chat.messages',
-  TOOLS: 'mlflow.chat.tools',
-} as const;
-
 /** One part of a multi-part message: text, or an image by URL (a `data:` URL for inline bytes). */
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 

@@ -1,3 +1,4 @@
+import { TraceTagKey } from '../attributes/mlflow-keys.js';
 import type { Assessment } from './assessments.js';
 
 /** Trace states (spec §4.1). */
@@ -32,13 +33,16 @@ export interface TraceInfoV3 {
   assessments?: Assessment[];
 }
 
-/** Server-added trace tags (spec §4.3). */
+/**
+ * Server-added trace tags (spec §4.3), by the names the server's code uses.
+ *
+ * @deprecated Use {@link TraceTagKey}, where these keys are defined.
+ */
 export const TRACE_TAGS = {
-  artifactLocation: 'mlflow.artifactLocation',
-  spansLocation: 'mlflow.trace.spansLocation',
-  traceName: 'mlflow.traceName',
-  /** JSON list of `{name, version}`: the prompt versions a trace used (`prompt = 'name/version'` searches it). */
-  linkedPrompts: 'mlflow.linkedPrompts',
+  artifactLocation: TraceTagKey.ARTIFACT_LOCATION,
+  spansLocation: TraceTagKey.SPANS_LOCATION,
+  traceName: TraceTagKey.TRACE_NAME,
+  linkedPrompts: TraceTagKey.LINKED_PROMPTS,
 } as const;
 
 /** Legacy (v2) trace statuses; `TRACE_STATUS_UNSPECIFIED` is v3's `STATE_UNSPECIFIED`. */

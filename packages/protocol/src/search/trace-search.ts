@@ -1,3 +1,4 @@
+import { TraceMetadataKey, TraceTagKey } from '../attributes/mlflow-keys.js';
 import type { Filter, FilterValue, OrderBy } from './ast.js';
 import { NUMERIC_OPS, REGEX_STRING_OPS } from './comparators.js';
 import type { FieldRule, FilterField, Namespace, OrderField, SearchGrammar } from './grammar.js';
@@ -18,14 +19,14 @@ export type TraceFilterEntity = 'attribute' | 'tag' | 'metadata' | 'span' | 'spa
  * @example
  * parseTraceFilter("name = 'chat'")[0]?.key === TRACE_NAME_TAG; // true
  */
-export const TRACE_NAME_TAG = 'mlflow.traceName';
+export const TRACE_NAME_TAG = TraceTagKey.TRACE_NAME;
 /**
  * Metadata holding a trace's source run; `trace.run_id` resolves to it (MLflow's SEARCH_KEY_TO_METADATA).
  *
  * @example
  * parseTraceFilter("run_id = 'r1'")[0]?.key === TRACE_SOURCE_RUN_METADATA; // true
  */
-export const TRACE_SOURCE_RUN_METADATA = 'mlflow.sourceRun';
+export const TRACE_SOURCE_RUN_METADATA = TraceMetadataKey.SOURCE_RUN;
 
 const PROMPT_VALUE_RE = /^[^/]+\/[^/]+$/;
 

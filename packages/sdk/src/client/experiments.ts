@@ -1,7 +1,6 @@
 import type { Experiment, ViewType } from '@loupe/protocol';
 import { LoupeApiError } from './api-error.js';
 import type { RestClient } from './rest-client.js';
-import { getOrCreateExperimentId } from '../export/experiment-resolver.js';
 
 /** A page of results and the token of the next one (absent on the last page). */
 export interface Page<T> {
@@ -17,6 +16,29 @@ export interface Page<T> {
  */
 export function toPage<T>(items: T[] | undefined, nextPageToken: string | undefined): Page<T> {
   return { items: items ?? [], ...(nextPageToken ? { nextPageToken } : {}) };
+}
+
+/**
+ * The id of the experiment named `name`, creating it if there is none.
+ *
+ * @example
+ * const id = await getOrCreateExperimentId(rest, 'agent');
+ */
+export async function getOrCreateExperimentId(rest: RestClient, name: string): Promise<string> {
+  const byName = async () =>
+    (await rest.get<{ experiment: { experiment_id: string } }>('/api/2.0/mlflow/experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
+  try {
+    return await byName();
+  } catch (err) {
+    if (!(err instanceof LoupeApiError && err.isNotFound)) throw err;
+  }
+  try {
+    return (await rest.post<{ experiment_id: string }>('/api/2.0/mlflow/experiments/create', { name })).experiment_id;
+  } catch (err) {
+    // Another process created it meanwhile.
+    if (err instanceof LoupeApiError && (err.errorCode === 'RESOURCE_ALREADY_EXISTS' || err.status === 409)) return byName();
+    throw err;
+  }
 }
 
 /** Search arguments shared by every `search*` method. */

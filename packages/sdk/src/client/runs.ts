@@ -1,4 +1,5 @@
 import type { Run, RunInfo, RunStatus, ViewType } from '@loupe/protocol';
+import { RunTagKey } from '@loupe/protocol/attributes';
 import { toPage, type Page, type SearchOptions } from './experiments.js';
 import type { RestClient } from './rest-client.js';
 
@@ -57,7 +58,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 /** Implementation of {@link RunMethods}, mixed into {@link LoupeClient}. */
 export const runMethods: RunMethods & ThisType<Self> = {
   async startRun(options) {
-    const tags = { ...options.tags, ...(options.parentRunId ? { 'mlflow.parentRunId': options.parentRunId } : {}) };
+    const tags = { ...options.tags, ...(options.parentRunId ? { [RunTagKey.PARENT_RUN_ID]: options.parentRunId } : {}) };
     const res = await this.rest.post<{ run: Run }>(api('runs/create'), {
       experiment_id: options.experimentId,
       start_time: options.startTime ?? this.now(),

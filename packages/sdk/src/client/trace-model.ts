@@ -1,4 +1,5 @@
 import type { Assessment, TraceInfoV3 } from '@loupe/protocol';
+import { SpanAttributeKey, TRACE_ID_PREFIX, TraceMetadataKey, TraceTagKey } from '@loupe/protocol/attributes';
 import { decodeJson } from '../tracing/json-encoding.js';
 
 /** One span of a trace read back from the server, attributes decoded. */
@@ -115,19 +116,19 @@ export function parseSpan(s: WireSpan): TraceSpan {
   const end = s.end_time_unix_nano !== undefined && BigInt(s.end_time_unix_nano) > 0n ? BigInt(s.end_time_unix_nano) : null;
   const code = (s.status?.code ?? 'STATUS_CODE_UNSET').replace('STATUS_CODE_', '');
   return {
-    traceId: `tr-${hex(s.trace_id) ?? ''}`,
+    traceId: `${TRACE_ID_PREFIX}${hex(s.trace_id) ?? ''}`,
     spanId: hex(s.span_id) ?? '',
     parentId: hex(s.parent_span_id),
     name: s.name,
-    spanType: typeof attrs['mlflow.spanType'] === 'string' ? (attrs['mlflow.spanType'] as string) : 'UNKNOWN',
+    spanType: typeof attrs[SpanAttributeKey.SPAN_TYPE] === 'string' ? (attrs[SpanAttributeKey.SPAN_TYPE] as string) : 'UNKNOWN',
     status: code === 'OK' || code === 'ERROR' ? code : 'UNSET',
     statusMessage: s.status?.message ?? '',
     startTimeNs: start,
     endTimeNs: end,
     startTimeMs: Number(start / 1_000_000n),
     durationMs: end === null ? null : Number(end - start) / 1e6,
-    inputs: attrs['mlflow.spanInputs'],
-    outputs: attrs['mlflow.spanOutputs'],
+    inputs: attrs[SpanAttributeKey.INPUTS],
+    outputs: attrs[SpanAttributeKey.OUTPUTS],
     attributes: attrs,
     events: (s.events ?? []).map((e) => ({ name: e.name, timeNs: BigInt(e.time_unix_nano ?? 0), attributes: attributes(e.attributes) })),
   };
@@ -181,19 +182,19 @@ export function traceRows(traces: readonly (Trace | TraceInfoV3)[]): TraceRow[] 
   return traces.map((t) => {
     const info = 'info' in t ? t.info : t;
     const meta = info.trace_metadata ?? {};
-    const usage = meta['mlflow.trace.tokenUsage'] ? (decodeJson(meta['mlflow.trace.tokenUsage']) as { total_tokens?: number }) : undefined;
+    const usage = meta[TraceMetadataKey.TOKEN_USAGE] ? (decodeJson(meta[TraceMetadataKey.TOKEN_USAGE]) as { total_tokens?: number }) : undefined;
     const current: Record<string, unknown> = {};
     for (const a of info.assessments ?? []) if (a.valid !== false) current[a.assessment_name] = assessmentValue(a);
     return {
       traceId: info.trace_id,
-      name: info.tags?.['mlflow.traceName'],
+      name: info.tags?.[TraceTagKey.TRACE_NAME],
       state: info.state,
       requestTime: Date.parse(info.request_time),
       durationMs: durationMs(info.execution_duration),
       request: info.request_preview,
       response: info.response_preview,
-      sessionId: meta['mlflow.trace.session'],
-      userId: meta['mlflow.trace.user'],
+      sessionId: meta[TraceMetadataKey.SESSION],
+      userId: meta[TraceMetadataKey.USER],
       clientRequestId: info.client_request_id,
       spanCount: 'spans' in t ? t.spans.length : 0,
       totalTokens: typeof usage?.total_tokens === 'number' ? usage.total_tokens : undefined,

@@ -1,4 +1,4 @@
-import { LoupeApiError } from '../client/api-error.js';
+import { getOrCreateExperimentId } from '../client/experiments.js';
 import type { RestClient } from '../client/rest-client.js';
 
 /**
@@ -23,27 +23,4 @@ export function experimentResolver(rest: RestClient, target: { experimentId?: st
     });
     return cached;
   };
-}
-
-/**
- * The id of the experiment named `name`, creating it if there is none.
- *
- * @example
- * const id = await getOrCreateExperimentId(rest, 'agent');
- */
-export async function getOrCreateExperimentId(rest: RestClient, name: string): Promise<string> {
-  const byName = async () =>
-    (await rest.get<{ experiment: { experiment_id: string } }>('/api/2.0/mlflow/experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
-  try {
-    return await byName();
-  } catch (err) {
-    if (!(err instanceof LoupeApiError && err.isNotFound)) throw err;
-  }
-  try {
-    return (await rest.post<{ experiment_id: string }>('/api/2.0/mlflow/experiments/create', { name })).experiment_id;
-  } catch (err) {
-    // Another process created it meanwhile.
-    if (err instanceof LoupeApiError && (err.errorCode === 'RESOURCE_ALREADY_EXISTS' || err.status === 409)) return byName();
-    throw err;
-  }
 }

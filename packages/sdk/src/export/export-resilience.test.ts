@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Loupe } from '../instance/loupe.js';
-import { startFaultProxy, startTestServer, type FaultProxy, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
+import { startFaultProxy, type FaultProxy } from '../testing/fault-proxy.js';
 import { testLoupe } from '../testing/test-loupe.js';
 
 describe('export to a real Loupe server through failures', () => {

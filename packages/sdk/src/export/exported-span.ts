@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { SpanAttributeKey, TRACE_ID_PREFIX } from '../tracing/attribute-keys.js';
+import { SpanAttributeKey, TRACE_ID_PREFIX } from '@loupe/protocol/attributes';
 import type { Redactor } from './redaction.js';
 
 /**

@@ -1,6 +1,6 @@
 import { SpanStatusCode, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { SpanAttributeKey, TRACE_ID_PREFIX } from '../tracing/attribute-keys.js';
+import { SpanAttributeKey, TRACE_ID_PREFIX } from '@loupe/protocol/attributes';
 import { guard, type Diagnostics } from '../tracing/diagnostics.js';
 import type { RunningTrace, TraceRegistry } from '../tracing/trace-registry.js';
 import type { ExportQueue, ExportQueueStats } from './export-queue.js';

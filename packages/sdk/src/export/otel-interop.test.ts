@@ -5,7 +5,7 @@ import { BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-tra
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectTraceContext, withTraceContext } from '../tracing/propagation.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
 import { testLoupe, testLoupePool } from '../testing/test-loupe.js';
 
 describe('Loupe on OpenTelemetry: several instances, propagation, your own provider, dual export', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Loupe } from '../instance/loupe.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
 import { testLoupe } from '../testing/test-loupe.js';
 import { Redactor } from './redaction.js';
 

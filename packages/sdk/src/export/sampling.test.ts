@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Loupe } from '../instance/loupe.js';
 import { headSamplePoint } from '../tracing/sampler.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
 import { testLoupePool } from '../testing/test-loupe.js';
 import { decideTail, tailSamplePoint } from './tail-sampling.js';
 

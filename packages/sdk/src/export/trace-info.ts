@@ -1,7 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { TraceInfoV3 } from '@loupe/protocol';
+import { SpanAttributeKey, TRACE_ID_PREFIX, TraceMetadataKey, TraceTagKey } from '@loupe/protocol/attributes';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { SpanAttributeKey, TRACE_ID_PREFIX, TraceMetadataKey, TraceTagKey } from '../tracing/attribute-keys.js';
 import type { TraceAnnotations } from '../tracing/trace-registry.js';
 import type { Redactor } from './redaction.js';
 

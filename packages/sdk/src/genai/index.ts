@@ -37,4 +37,5 @@ export {
 export { anthropicRequestMessages, anthropicAnswerMessage, anthropicTools, anthropicUsage, AnthropicMessageAccumulator } from './anthropic-chat-format.js';
 export { decodeJson } from '../tracing/json-encoding.js';
 export { PriceCatalog, normalizeModelName, type ModelPrice, type PricingOptions } from './pricing/pricing.js';
-export { CHAT_ATTRIBUTES, type ChatMessage, type ChatToolCall, type ChatTool, type ChatContentPart } from '@loupe/protocol';
+export type { ChatMessage, ChatToolCall, ChatTool, ChatContentPart } from '@loupe/protocol';
+export { CHAT_ATTRIBUTES } from '@loupe/protocol/attributes';

@@ -2,7 +2,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Loupe } from '../instance/loupe.js';
 import { testLoupe } from '../testing/test-loupe.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
 import { observeStream, originalOf, patchMethod, recordLlm, traceCall } from './kit.js';
 
 let server: TestServer;

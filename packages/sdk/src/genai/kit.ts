@@ -1,6 +1,6 @@
 import { context as otelContext, trace as otelTrace } from '@opentelemetry/api';
 import type { ChatMessage, ChatTool } from '@loupe/protocol';
-import { SpanAttributeKey } from '../tracing/attribute-keys.js';
+import { SpanAttributeKey } from '@loupe/protocol/attributes';
 import { getLoupe } from '../instance/default-instance.js';
 import type { Loupe } from '../instance/loupe.js';
 import type { LoupeSpan, TokenUsage } from '../tracing/loupe-span.js';

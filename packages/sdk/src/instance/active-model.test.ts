@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Loupe } from './loupe.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
 import { testLoupe } from '../testing/test-loupe.js';
 
 describe('version tracking: setActiveModel', () => {

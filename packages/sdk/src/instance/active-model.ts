@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { LoggedModel } from '@loupe/protocol';
+import { RunTagKey } from '@loupe/protocol/attributes';
 import type { LoupeClient } from '../client/loupe-client.js';
 import { readGitInfo } from './git-info.js';
 
@@ -13,14 +14,6 @@ import { readGitInfo } from './git-info.js';
  * await setActiveModel({ name: 'support-agent', autoVersion: 'git' });
  */
 export type ActiveModelTarget = { modelId: string } | { name?: string; autoVersion?: 'git'; tags?: Record<string, string>; cwd?: string };
-
-/** Git tags on auto-versioned models (MLflow's source tags). */
-const GIT_TAGS = {
-  commit: 'mlflow.source.git.commit',
-  branch: 'mlflow.source.git.branch',
-  dirty: 'mlflow.source.git.dirty',
-  repoUrl: 'mlflow.source.git.repoURL',
-} as const;
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -41,10 +34,10 @@ export async function resolveActiveModel(client: LoupeClient, experimentId: stri
     const git = await readGitInfo(cwd);
     if (!git) throw new Error(`autoVersion 'git': ${cwd} is not a git working copy (or git is not installed)`);
     name = `${name ?? path.basename(cwd)}-${git.commit.slice(0, 7)}${git.dirty ? '-dirty' : ''}`;
-    tags[GIT_TAGS.commit] = git.commit;
-    tags[GIT_TAGS.dirty] = String(git.dirty);
-    if (git.branch) tags[GIT_TAGS.branch] = git.branch;
-    if (git.repoUrl) tags[GIT_TAGS.repoUrl] = git.repoUrl;
+    tags[RunTagKey.GIT_COMMIT] = git.commit;
+    tags[RunTagKey.GIT_DIRTY] = String(git.dirty);
+    if (git.branch) tags[RunTagKey.GIT_BRANCH] = git.branch;
+    if (git.repoUrl) tags[RunTagKey.GIT_REPO_URL] = git.repoUrl;
   }
   if (!name) throw new Error('setActiveModel needs a name, a modelId, or autoVersion: "git"');
   const found = await client.searchLoggedModels({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, startTestServer, type FaultProxy, type TestServer } from '../testing/test-server.js';
+import { startTestServer, type TestServer } from '@loupe/server/testing';
+import { startFaultProxy, type FaultProxy } from '../testing/fault-proxy.js';
 import { flushTraces, getClient, getLastActiveTraceId, getLoupe, init, startSpan, trace, updateCurrentTrace, withSpan } from './default-instance.js';
 
 describe('the top-level API (init + trace, withSpan, ...)', () => {

@@ -3,12 +3,12 @@ import { trace as otelTrace, type Tracer, type TracerProvider } from '@opentelem
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { LoggedModel } from '@loupe/protocol';
+import { TraceMetadataKey } from '@loupe/protocol/attributes';
 import { clientTransport, LoupeClient } from '../client/loupe-client.js';
 import { RestClient } from '../client/rest-client.js';
 import { resolveConfig, type LoupeConfig, type LoupeOptions } from '../config/config.js';
 import { experimentResolver } from '../export/experiment-resolver.js';
 import type { LoupeSpanProcessor, ProcessorStats } from '../export/loupe-span-processor.js';
-import { TraceMetadataKey } from '../tracing/attribute-keys.js';
 import { ensureContextManager } from '../tracing/context-manager.js';
 import type { LoupeSpan } from '../tracing/loupe-span.js';
 import { LoupeSampler } from '../tracing/sampler.js';

@@ -1,5 +1,5 @@
 import { SpanStatusCode, type AttributeValue, type Span as OtelSpan } from '@opentelemetry/api';
-import { SpanAttributeKey, TRACE_ID_PREFIX } from './attribute-keys.js';
+import { SpanAttributeKey, TRACE_ID_PREFIX } from '@loupe/protocol/attributes';
 import { guard, type Diagnostics } from './diagnostics.js';
 import { encodeJson } from './json-encoding.js';
 import { spanClock } from './span-clock.js';

@@ -1,5 +1,5 @@
 import { context as otelContext, trace as otelTrace, type Attributes, type Context, type HrTime, type Tracer } from '@opentelemetry/api';
-import { SpanAttributeKey } from './attribute-keys.js';
+import { SpanAttributeKey } from '@loupe/protocol/attributes';
 import { guard, type Diagnostics } from './diagnostics.js';
 import { encodeJson } from './json-encoding.js';
 import { LoupeSpan } from './loupe-span.js';

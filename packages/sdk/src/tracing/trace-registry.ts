@@ -1,4 +1,4 @@
-import { TraceMetadataKey } from './attribute-keys.js';
+import { TraceMetadataKey } from '@loupe/protocol/attributes';
 
 /** What a trace carries besides its spans, gathered while it runs (`updateCurrentTrace`). */
 export interface TraceAnnotations {

@@ -1,5 +1,5 @@
 import { context as otelContext, INVALID_SPAN_CONTEXT, trace as otelTrace, type Context, type SpanContext } from '@opentelemetry/api';
-import { TRACE_ID_PREFIX } from './attribute-keys.js';
+import { TRACE_ID_PREFIX } from '@loupe/protocol/attributes';
 import { guard } from './diagnostics.js';
 import { LoupeSpan } from './loupe-span.js';
 import { endError, endOk, endWhenSettled, isThenable, openSpan, startAttributes, type SpanOptions, type TracingEnv } from './span-factory.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { ApiError, type Comparison, type Filter, type OrderBy, type RunFilterEntity, type ViewType } from '@loupe/protocol';
+import { ApiError, DATASET_CONTEXT_TAG, type Comparison, type Filter, type OrderBy, type RunFilterEntity, type ViewType } from '@loupe/protocol';
 import { compileComparison } from './compile-comparison.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, RunsTable } from './schema.js';
@@ -177,7 +177,7 @@ function applyClause(
 function datasetExists(dialect: SqlDialect, c: Comparison<RunFilterEntity>): RawBuilder<unknown> {
   if (c.key === 'context') {
     return sql`exists (select 1 from run_inputs ri join input_tags it on it.run_uuid = ri.run_uuid and it.dataset_uuid = ri.dataset_uuid
-      and it.key = 'mlflow.data.context' where ri.run_uuid = r.run_uuid and ${compileComparison(dialect, sql.ref('it.value'), c.op, c.value)})`;
+      and it.key = ${sql.lit(DATASET_CONTEXT_TAG)} where ri.run_uuid = r.run_uuid and ${compileComparison(dialect, sql.ref('it.value'), c.op, c.value)})`;
   }
   if (c.key !== 'name' && c.key !== 'digest') throw ApiError.invalid(`Invalid dataset key '${c.key}'. Valid keys are 'name', 'digest', 'context'.`);
   return sql`exists (select 1 from run_inputs ri join datasets d on d.dataset_uuid = ri.dataset_uuid

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { TRACE_TAGS } from '@loupe/protocol';
+import { TraceTagKey } from '@loupe/protocol';
 import type { TraceLinkStore, TraceLinkType } from '../trace-link-store.js';
 import type { Database } from './schema.js';
 import { syncPromptLinks } from './prompt-link-sync.js';
@@ -36,7 +36,7 @@ export class SqlTraceLinkStore implements TraceLinkStore {
     return this.db.transaction().execute(async (tx) => {
       const trace = await tx.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId).executeTakeFirst();
       if (!trace) return false;
-      await upsertKeyValues(tx, 'trace_tags', [{ trace_key: Number(trace.trace_key), key: TRACE_TAGS.linkedPrompts, value: linkedPromptsTag }], true);
+      await upsertKeyValues(tx, 'trace_tags', [{ trace_key: Number(trace.trace_key), key: TraceTagKey.LINKED_PROMPTS, value: linkedPromptsTag }], true);
       await syncPromptLinks(tx, traceId, linkedPromptsTag);
       return true;
     });

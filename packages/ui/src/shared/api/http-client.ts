@@ -2,6 +2,7 @@
  * The UI's one door to the server: JSON over `/ajax-api/...` (as MLflow's UI calls it) and Loupe's read
  * endpoints. Errors come back as {@link ApiRequestError} carrying MLflow's `error_code` and message.
  */
+import { parseApiErrorBody } from '@loupe/protocol';
 
 /**
  * A failed API call: HTTP status plus MLflow's `{error_code, message}` when the server sent one.
@@ -49,13 +50,9 @@ export function apiUrl(path: string, query?: QueryParams): string {
 
 async function errorOf(res: Response): Promise<ApiRequestError> {
   const text = await res.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as { error_code?: string; message?: string };
-    if (body.message) return new ApiRequestError(res.status, body.error_code ?? 'UNKNOWN', body.message);
-  } catch {
-    // Not JSON: a bare 404 or a proxy's page.
-  }
-  return new ApiRequestError(res.status, res.status === 404 ? 'ENDPOINT_NOT_FOUND' : 'HTTP_ERROR', text.slice(0, 300) || `HTTP ${res.status}`);
+  const { errorCode, message } = parseApiErrorBody(res.status, text);
+  // Without an MLflow message (a bare 404, a proxy's page) the start of the text says what happened.
+  return new ApiRequestError(res.status, errorCode, message ?? (text.slice(0, 300) || `HTTP ${res.status}`));
 }
 
 /**

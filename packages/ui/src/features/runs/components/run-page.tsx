@@ -1,4 +1,4 @@
-import type { Run } from '@loupe/protocol';
+import { RunTagKey, type Run } from '@loupe/protocol';
 import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { CopyButton } from '../../../shared/components/copy-button';
@@ -51,13 +51,13 @@ function Overview({ run }: { run: Run }) {
     ['Ended', run.info.end_time ? formatTimestamp(run.info.end_time) : '—'],
     ['Duration', formatDuration(runDuration(run, Date.now()))],
     ['User', run.info.user_id || '—'],
-    ['Source', tag('mlflow.source.name') ?? '—'],
-    ['Git commit', tag('mlflow.source.git.commit') ?? '—'],
-    ['Parent run', tag('mlflow.parentRunId') ?? '—'],
+    ['Source', tag(RunTagKey.SOURCE_NAME) ?? '—'],
+    ['Git commit', tag(RunTagKey.GIT_COMMIT) ?? '—'],
+    ['Parent run', tag(RunTagKey.PARENT_RUN_ID) ?? '—'],
     ['Artifact URI', <span className="font-mono text-xs">{run.info.artifact_uri}</span>],
     ['Lifecycle', run.info.lifecycle_stage],
   ];
-  const description = tag('mlflow.note.content');
+  const description = tag(RunTagKey.NOTE);
   const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   return (
     <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">

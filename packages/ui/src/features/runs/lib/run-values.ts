@@ -1,4 +1,4 @@
-import type { Metric, Run } from '@loupe/protocol';
+import { MLFLOW_KEY_PREFIX, type Metric, type Run } from '@loupe/protocol';
 
 /**
  * Reading runs for tables and comparisons: the metric, param and tag keys in use, one value of a
@@ -11,7 +11,7 @@ import type { Metric, Run } from '@loupe/protocol';
  * @example
  * isSystemTag('mlflow.runName'); // true
  */
-export const isSystemTag = (key: string) => key.startsWith('mlflow.');
+export const isSystemTag = (key: string) => key.startsWith(MLFLOW_KEY_PREFIX);
 
 /** The metric, param and user tag keys of some runs, sorted. */
 export interface RunKeys {

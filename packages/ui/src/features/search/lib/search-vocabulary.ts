@@ -1,3 +1,4 @@
+import { SpanAttributeKey } from '@loupe/protocol';
 import { keyWithName, type FilterField } from './filter-autocomplete';
 
 const STRING_OPS = ['=', '!=', 'LIKE', 'ILIKE', 'RLIKE'] as const;
@@ -52,7 +53,7 @@ export function traceFilterFields(seen: TraceKeysSeen): FilterField[] {
     { key: 'span.name', type: 'string', ops: STRING_OPS, detail: 'any span' },
     { key: 'span.type', type: 'string', ops: STRING_OPS, values: SPAN_TYPES, detail: 'any span' },
     { key: 'span.status', type: 'string', ops: STRING_OPS, values: ['OK', 'ERROR', 'UNSET'], detail: 'any span' },
-    { key: 'span.attributes.`mlflow.llm.model`', type: 'string', ops: ['LIKE', 'ILIKE', 'RLIKE'], detail: 'span attribute' },
+    { key: `span.attributes.\`${SpanAttributeKey.LLM_MODEL}\``, type: 'string', ops: ['LIKE', 'ILIKE', 'RLIKE'], detail: 'span attribute' },
     { key: 'prompt', type: 'string', ops: ['='], detail: "'name/version'" },
   ];
   for (const [key, values] of [...seen.tags].sort(([a], [b]) => a.localeCompare(b))) {

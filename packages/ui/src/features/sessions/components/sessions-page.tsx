@@ -1,3 +1,4 @@
+import { TraceMetadataKey } from '@loupe/protocol';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
@@ -7,7 +8,7 @@ import { useTraceSearch } from '../../traces/hooks/use-traces';
 import { groupSessions } from '../lib/sessions';
 
 /** Traces that belong to a session. */
-const IN_A_SESSION = 'metadata.`mlflow.trace.session` IS NOT NULL';
+const IN_A_SESSION = `metadata.\`${TraceMetadataKey.SESSION}\` IS NOT NULL`;
 
 /**
  * An experiment's Sessions tab: the sessions of its most recent traces (more load on demand), each

@@ -1,4 +1,4 @@
-import type { TraceInfoV3 } from '@loupe/protocol';
+import { TraceMetadataKey, type TraceInfoV3 } from '@loupe/protocol';
 import { previewText, summarizeTrace } from '../../traces/lib/trace-info';
 
 /**
@@ -101,5 +101,5 @@ export function conversation(traces: readonly TraceInfoV3[]): ConversationTurn[]
  * sessionFilter("s-1"); // "metadata.`mlflow.trace.session` = 's-1'"
  */
 export function sessionFilter(sessionId: string): string {
-  return `metadata.\`mlflow.trace.session\` = '${sessionId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `metadata.\`${TraceMetadataKey.SESSION}\` = '${sessionId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -1,3 +1,4 @@
+import { SpanAttributeKey } from '@loupe/protocol';
 import { useState } from 'react';
 import { ButtonTabs } from '../../../shared/components/tab-links';
 import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
@@ -27,7 +28,7 @@ function Metric({ label, value }: { label: string; value: string }) {
 }
 
 function Attributes({ attributes }: { attributes: Record<string, unknown> }) {
-  const entries = Object.entries(attributes).filter(([k]) => k !== 'mlflow.spanInputs' && k !== 'mlflow.spanOutputs');
+  const entries = Object.entries(attributes).filter(([k]) => k !== SpanAttributeKey.INPUTS && k !== SpanAttributeKey.OUTPUTS);
   if (!entries.length) return <p className="text-xs text-zinc-400 italic">No attributes</p>;
   return (
     <table className="w-full text-xs">
@@ -99,7 +100,7 @@ export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; 
   const span = detail.data;
   if (!span) return <p className="p-4 text-sm text-zinc-500">This span is not in the trace.</p>;
   // The conversation view is for model calls; other spans show their inputs and outputs as JSON.
-  const chat = CHAT_TYPES.has(span.type) || span.attributes['mlflow.chat.messages'] ? extractChat(span.inputs, span.outputs, span.attributes) : null;
+  const chat = CHAT_TYPES.has(span.type) || span.attributes[SpanAttributeKey.CHAT_MESSAGES] ? extractChat(span.inputs, span.outputs, span.attributes) : null;
   const exceptions = spanExceptions(span).length;
   const tabs: { id: Tab; label: string }[] = [
     ...(chat ? [{ id: 'chat' as const, label: 'Chat' }] : []),

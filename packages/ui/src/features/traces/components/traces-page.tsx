@@ -1,4 +1,4 @@
-import { ApiError, parseTraceFilter } from '@loupe/protocol';
+import { ApiError, parseTraceFilter, TraceTagKey } from '@loupe/protocol';
 import { useCallback, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
@@ -128,7 +128,7 @@ export function TracesPage() {
     const assessments = new Set<string>();
     for (const t of traces) {
       for (const [k, v] of Object.entries(t.tags ?? {})) {
-        if (k.startsWith('mlflow.artifact') || k === 'mlflow.trace.spansLocation') continue;
+        if (k === TraceTagKey.ARTIFACT_LOCATION || k === TraceTagKey.SPANS_LOCATION) continue;
         if (!tags.has(k)) tags.set(k, new Set());
         if (v.length < 100) tags.get(k)!.add(v);
       }

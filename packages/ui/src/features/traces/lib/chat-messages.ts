@@ -3,6 +3,7 @@
  * (messages, tool_calls, tool results, choices), Anthropic (content blocks, tool_use, tool_result),
  * OpenTelemetry GenAI (`parts`), and MLflow's `mlflow.chat.messages`.
  */
+import { SpanAttributeKey } from '@loupe/protocol';
 
 /** A tool call an assistant made. */
 export interface ChatToolCall {
@@ -100,7 +101,7 @@ function messagesOf(v: unknown): unknown[] | undefined {
  * // [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]
  */
 export function extractChat(inputs: unknown, outputs: unknown, attributes: Record<string, unknown> = {}): ChatMessage[] | null {
-  const recorded = messagesOf(attributes['mlflow.chat.messages']);
+  const recorded = messagesOf(attributes[SpanAttributeKey.CHAT_MESSAGES]);
   if (recorded) return recorded.flatMap(readMessage);
   const input = messagesOf(inputs);
   if (!input) return null;

@@ -3,6 +3,7 @@
  * FULL view return them: base64 ids, nanosecond times, attribute values JSON-encoded as MLflow stores
  * them), read into what the span details show.
  */
+import { SpanAttributeKey } from '@loupe/protocol';
 
 /** An OTel `AnyValue` in proto JSON. */
 type AnyValue = {
@@ -132,20 +133,20 @@ function numberOr(v: unknown): number | undefined {
  */
 export function parseOtelSpan(span: OtelSpanJson): SpanDetail {
   const attributes = attributeMap(span.attributes);
-  const usage = attributes['mlflow.chat.tokenUsage'];
-  const cost = attributes['mlflow.llm.cost'];
+  const usage = attributes[SpanAttributeKey.TOKEN_USAGE];
+  const cost = attributes[SpanAttributeKey.LLM_COST];
   const code = (span.status?.code ?? '').replace('STATUS_CODE_', '');
   const detail: SpanDetail = {
     spanId: idToHex(span.span_id) ?? '',
     name: span.name,
     kind: (span.kind ?? 'SPAN_KIND_INTERNAL').replace('SPAN_KIND_', ''),
-    type: typeof attributes['mlflow.spanType'] === 'string' ? (attributes['mlflow.spanType'] as string) : 'UNKNOWN',
+    type: typeof attributes[SpanAttributeKey.SPAN_TYPE] === 'string' ? (attributes[SpanAttributeKey.SPAN_TYPE] as string) : 'UNKNOWN',
     status: code === 'ERROR' ? 'ERROR' : code === 'OK' ? 'OK' : 'UNSET',
     statusMessage: span.status?.message ?? '',
     startUs: nanosToMicros(span.start_time_unix_nano) ?? 0,
     attributes,
-    inputs: attributes['mlflow.spanInputs'],
-    outputs: attributes['mlflow.spanOutputs'],
+    inputs: attributes[SpanAttributeKey.INPUTS],
+    outputs: attributes[SpanAttributeKey.OUTPUTS],
     events: (span.events ?? []).map((e) => ({ name: e.name, timeUs: nanosToMicros(e.time_unix_nano) ?? 0, attributes: attributeMap(e.attributes) })),
   };
   const parent = idToHex(span.parent_span_id);
@@ -165,7 +166,7 @@ export function parseOtelSpan(span: OtelSpanJson): SpanDetail {
     const total = numberOr((cost as Record<string, unknown>).total_cost);
     if (total !== undefined) detail.costUsd = total;
   }
-  const model = attributes['mlflow.llm.model'] ?? attributes['gen_ai.response.model'] ?? attributes['gen_ai.request.model'];
+  const model = attributes[SpanAttributeKey.LLM_MODEL] ?? attributes['gen_ai.response.model'] ?? attributes['gen_ai.request.model'];
   if (typeof model === 'string') detail.model = model;
   return detail;
 }

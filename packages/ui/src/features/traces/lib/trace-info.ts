@@ -1,25 +1,10 @@
-import type { Assessment, TraceInfoV3 } from '@loupe/protocol';
+import { MLFLOW_KEY_PREFIX, TraceMetadataKey, TraceTagKey, type Assessment, type TraceInfoV3 } from '@loupe/protocol';
 import { parseProtoDuration } from '../../../shared/lib/format';
 
 /**
  * What the traces table and trace header read from a TraceInfoV3: name, latency, token usage, cost,
  * session, user, the user's own tags, assessments.
  */
-
-/**
- * Metadata keys MLflow uses for trace aggregates and identities (spec §4.1).
- *
- * @example
- * info.trace_metadata[TRACE_METADATA.session]; // 's-1'
- */
-export const TRACE_METADATA = {
-  tokenUsage: 'mlflow.trace.tokenUsage',
-  cost: 'mlflow.trace.cost',
-  session: 'mlflow.trace.session',
-  user: 'mlflow.trace.user',
-  sizeStats: 'mlflow.trace.sizeStats',
-  sourceRun: 'mlflow.sourceRun',
-} as const;
 
 function parseJson(text: string | undefined): Record<string, unknown> | undefined {
   if (!text) return undefined;
@@ -62,13 +47,13 @@ const num = (v: unknown) =>
  * summarizeTrace(info).latencyMs; // 532
  */
 export function summarizeTrace(info: TraceInfoV3): TraceSummary {
-  const usage = parseJson(info.trace_metadata?.[TRACE_METADATA.tokenUsage]);
-  const cost = parseJson(info.trace_metadata?.[TRACE_METADATA.cost]);
-  const size = parseJson(info.trace_metadata?.[TRACE_METADATA.sizeStats]);
-  const tags = Object.fromEntries(Object.entries(info.tags ?? {}).filter(([k]) => !k.startsWith('mlflow.')));
+  const usage = parseJson(info.trace_metadata?.[TraceMetadataKey.TOKEN_USAGE]);
+  const cost = parseJson(info.trace_metadata?.[TraceMetadataKey.COST]);
+  const size = parseJson(info.trace_metadata?.[TraceMetadataKey.SIZE_STATS]);
+  const tags = Object.fromEntries(Object.entries(info.tags ?? {}).filter(([k]) => !k.startsWith(MLFLOW_KEY_PREFIX)));
   const summary: TraceSummary = {
     id: info.trace_id,
-    name: info.tags?.['mlflow.traceName'] ?? '',
+    name: info.tags?.[TraceTagKey.TRACE_NAME] ?? '',
     requestTimeMs: Date.parse(info.request_time),
     state: info.state,
     tags,
@@ -91,8 +76,8 @@ export function summarizeTrace(info: TraceInfoV3): TraceSummary {
         : undefined),
   );
   put('costUsd', num(cost?.total_cost));
-  put('session', info.trace_metadata?.[TRACE_METADATA.session] || undefined);
-  put('user', info.trace_metadata?.[TRACE_METADATA.user] || undefined);
+  put('session', info.trace_metadata?.[TraceMetadataKey.SESSION] || undefined);
+  put('user', info.trace_metadata?.[TraceMetadataKey.USER] || undefined);
   put('spanCount', num(size?.num_spans));
   return summary;
 }

@@ -1,54 +1,5 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { resolveServerConfig } from '../../../server/src/config/config.js';
-import { startServer, type RunningServer } from '../../../server/src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../../../server/src/testing/backends.js';
-
-/** A real Loupe server in this process, on SQLite in a temporary folder. */
-export interface TestServer {
-  url: string;
-  server: RunningServer;
-  /** Creates an experiment with a unique name; returns its id. */
-  experiment(prefix?: string): Promise<string>;
-  close(): Promise<void>;
-}
-
-let counter = 0;
-
-/**
- * Starts Loupe (the real server, real HTTP on a free port) for SDK tests.
- *
- * @example
- * const loupeServer = await startTestServer();
- * const exp = await loupeServer.experiment();
- */
-export async function startTestServer(): Promise<TestServer> {
-  const database: TestDatabase = await createSqliteDatabase();
-  const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-sdk-artifacts-'));
-  const server = await startServer(
-    resolveServerConfig({ port: 0, backendStoreUri: database.uri, artifactsDestination: artifacts, otlpDecodeThreads: 0, shutdownGraceMs: 1000 }, {}),
-  );
-  return {
-    url: server.url,
-    server,
-    async experiment(prefix = 'sdk') {
-      const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/create`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `${prefix}-${process.pid}-${++counter}-${Date.now()}` }),
-      });
-      return ((await res.json()) as { experiment_id: string }).experiment_id;
-    },
-    async close() {
-      await server.close();
-      await database.drop();
-      fs.rmSync(artifacts, { recursive: true, force: true });
-    },
-  };
-}
 
 /** How the fault proxy treats requests. */
 export type FaultMode = 'pass' | 'error500' | 'down' | 'slow' | 'hold';

@@ -1,0 +1,1 @@
+export declare function checkPackageBoundaries(root?: string): string[];
