@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from './server-config.js';
 
 /** How a setting's text (a flag's or an environment variable's value) becomes its value. */
 export interface Codec<T> {

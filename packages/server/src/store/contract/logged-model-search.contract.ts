@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Filter, LoggedModelFilterEntity } from '@loupe/protocol';
 import type { DatasetFilter, LoggedModelOrderBy } from '../logged-model-store.js';
 import type { MetricRecord } from '../tracking-store.js';
-import type { LoggedModelStores, LoggedModelStoresFactory } from './logged-model-store.contract.js';
+import type { LoggedModelStores, LoggedModelStoresFactory } from './tracking-contract.js';
 
 const NOW = 1_700_000_000_000;
 let seq = 0;

@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LoggedModelRecord, LoggedModelStore } from '../logged-model-store.js';
+import type { LoggedModelRecord } from '../logged-model-store.js';
 import type { MetricRecord } from '../tracking-store.js';
 import { loggedModelSearchContract } from './logged-model-search.contract.js';
-import type { TrackingStores } from './tracking-contract.js';
+import type { LoggedModelStores, LoggedModelStoresFactory } from './tracking-contract.js';
 
-/** The stores the logged-model contract needs, on one fresh database. */
-export interface LoggedModelStores extends TrackingStores {
-  loggedModels: LoggedModelStore;
-}
-
-/** Makes fresh stores for each test. */
-export type LoggedModelStoresFactory = () => Promise<LoggedModelStores>;
+export type { LoggedModelStores, LoggedModelStoresFactory } from './tracking-contract.js';
 
 const NOW = 1_700_000_000_000;
 let seq = 0;
