@@ -10,9 +10,6 @@ import { TRACKING_LIMITS, trackingKey, trackingKeyProblem } from './tracking-fie
 
 const INVALID = { loupe: 'invalid' } satisfies WireIssue;
 
-/** The tag a run's name is mirrored in. */
-export const RUN_NAME_TAG = 'mlflow.runName';
-
 /** `run_id`, or the legacy `run_uuid` older MLflow clients send (spec §1.2); {@link resolveRunId} requires one. */
 export const runIdFields = { run_id: str().optional(), run_uuid: str().optional() };
 

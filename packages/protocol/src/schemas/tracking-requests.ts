@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunTagKey } from '../attributes/mlflow-keys.js';
 import { RUN_STATUSES, VIEW_TYPES } from '../entities/tracking.js';
 import { int64, keyValueList, maxChars, protoEnum, repeated, requiredList, requiredStr, str, wireCheck, type WireIssue } from './fields.js';
 import {
@@ -12,7 +13,6 @@ import {
   paramFields,
   paramList,
   resolveRunId,
-  RUN_NAME_TAG,
   runIdFields,
   runTagFields,
   runTagList,
@@ -55,11 +55,11 @@ export const CreateRun = z
     tags: runTagList(),
   })
   .superRefine((req, ctx) => {
-    const nameTag = req.tags.filter((t) => t.key === RUN_NAME_TAG).at(-1)?.value;
+    const nameTag = req.tags.filter((t) => t.key === RunTagKey.RUN_NAME).at(-1)?.value;
     if (req.run_name && nameTag !== undefined && req.run_name !== nameTag) {
       ctx.addIssue({
         code: 'custom',
-        message: `Both 'run_name' argument and '${RUN_NAME_TAG}' tag are specified, but with different values (run_name='${req.run_name}', ${RUN_NAME_TAG}='${nameTag}').`,
+        message: `Both 'run_name' argument and '${RunTagKey.RUN_NAME}' tag are specified, but with different values (run_name='${req.run_name}', ${RunTagKey.RUN_NAME}='${nameTag}').`,
         params: { loupe: 'invalid' } satisfies WireIssue,
       });
     }

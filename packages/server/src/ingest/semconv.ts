@@ -1,3 +1,4 @@
+import { SpanAttributeKey } from '@loupe/protocol';
 import type { IngestSpan } from './ingest-span.js';
 
 /**
@@ -8,12 +9,12 @@ import type { IngestSpan } from './ingest-span.js';
  * `gen_ai.prompt.N.*`). Attributes the producer set are kept; `mlflow.*` values it set win.
  */
 
-const SPAN_TYPE = 'mlflow.spanType';
-const INPUTS = 'mlflow.spanInputs';
-const OUTPUTS = 'mlflow.spanOutputs';
-const MODEL = 'mlflow.llm.model';
-const PROVIDER = 'mlflow.llm.provider';
-const USAGE = 'mlflow.chat.tokenUsage';
+const SPAN_TYPE = SpanAttributeKey.SPAN_TYPE;
+const INPUTS = SpanAttributeKey.INPUTS;
+const OUTPUTS = SpanAttributeKey.OUTPUTS;
+const MODEL = SpanAttributeKey.LLM_MODEL;
+const PROVIDER = SpanAttributeKey.LLM_PROVIDER;
+const USAGE = SpanAttributeKey.TOKEN_USAGE;
 
 /** `openinference.span.kind` values that are MLflow span types as they are. */
 const OPENINFERENCE_KINDS = new Set(['LLM', 'CHAIN', 'TOOL', 'RETRIEVER', 'EMBEDDING', 'AGENT', 'RERANKER', 'GUARDRAIL', 'EVALUATOR']);

@@ -1,3 +1,4 @@
+import { SpanAttributeKey, TraceMetadataKey, TraceTagKey, TRACE_ID_PREFIX } from '@loupe/protocol';
 import type { RootSpanSummary, SpanBatch, SpanRecord, TraceState } from '../store/trace-store.js';
 import type { IngestSpan } from './ingest-span.js';
 import { withMlflowAttributes } from './semconv.js';
@@ -15,15 +16,15 @@ export type DecodedSpanBatch = Omit<SpanBatch, 'experimentId'>;
 const PREVIEW_LENGTH = 1000;
 /** Characters a JSON text can start with (after optional whitespace). */
 const JSON_START = /^\s*[{["\d-]|^\s*(?:true|false|null)\s*$/;
-const TRACE_TAG_PREFIX = 'mlflow.traceTag.';
+const TRACE_TAG_PREFIX = SpanAttributeKey.TRACE_TAG_PREFIX;
 /** OpenTelemetry semantic-convention attributes that become trace metadata (spec §4.7). */
 const METADATA_FROM_ATTRIBUTES: Record<string, string> = {
-  'session.id': 'mlflow.trace.session',
-  'user.id': 'mlflow.trace.user',
-  'mlflow.trace.session': 'mlflow.trace.session',
-  'mlflow.trace.user': 'mlflow.trace.user',
+  'session.id': TraceMetadataKey.SESSION,
+  'user.id': TraceMetadataKey.USER,
+  [TraceMetadataKey.SESSION]: TraceMetadataKey.SESSION,
+  [TraceMetadataKey.USER]: TraceMetadataKey.USER,
   // OpenTelemetry GenAI semantic conventions: a conversation is a session.
-  'gen_ai.conversation.id': 'mlflow.trace.session',
+  'gen_ai.conversation.id': TraceMetadataKey.SESSION,
 };
 
 /**
@@ -117,7 +118,7 @@ function rawInteger(decimal: string): string {
  */
 export function toSpanRecord(span: IngestSpan): SpanRecord {
   const a = span.attributes;
-  const type = decodeMlflowValue(a['mlflow.spanType']);
+  const type = decodeMlflowValue(a[SpanAttributeKey.SPAN_TYPE]);
   const end = nanosToMicros(span.endTimeUnixNano);
   const record: SpanRecord = {
     spanId: span.spanId,
@@ -130,17 +131,17 @@ export function toSpanRecord(span: IngestSpan): SpanRecord {
     content: spanContent(span),
   };
   // Most spans carry none of these: one lookup each, no parsing.
-  if (a['mlflow.chat.tokenUsage'] !== undefined) {
-    const usage = tokenUsageOf(a['mlflow.chat.tokenUsage']);
+  if (a[SpanAttributeKey.TOKEN_USAGE] !== undefined) {
+    const usage = tokenUsageOf(a[SpanAttributeKey.TOKEN_USAGE]);
     if (usage) record.usage = usage;
   }
-  if (a['mlflow.llm.cost'] !== undefined) {
-    const cost = llmCostOf(a['mlflow.llm.cost']);
+  if (a[SpanAttributeKey.LLM_COST] !== undefined) {
+    const cost = llmCostOf(a[SpanAttributeKey.LLM_COST]);
     if (cost) record.cost = cost;
   }
-  const model = a['mlflow.llm.model'] === undefined ? undefined : decodeMlflowValue(a['mlflow.llm.model']);
+  const model = a[SpanAttributeKey.LLM_MODEL] === undefined ? undefined : decodeMlflowValue(a[SpanAttributeKey.LLM_MODEL]);
   if (typeof model === 'string' && model !== '') record.modelName = model;
-  const provider = a['mlflow.llm.provider'] === undefined ? undefined : decodeMlflowValue(a['mlflow.llm.provider']);
+  const provider = a[SpanAttributeKey.LLM_PROVIDER] === undefined ? undefined : decodeMlflowValue(a[SpanAttributeKey.LLM_PROVIDER]);
   if (typeof provider === 'string' && provider !== '') record.modelProvider = provider;
   return record;
 }
@@ -155,8 +156,8 @@ export function rootSummary(span: IngestSpan): RootSpanSummary {
   const state: TraceState = span.status.code === 'STATUS_CODE_ERROR' ? 'ERROR' : 'OK';
   const durationUs = nanosToMicros(span.endTimeUnixNano) - nanosToMicros(span.startTimeUnixNano);
   const summary: RootSpanSummary = { spanId: span.spanId, name: span.name, state, executionDurationMs: Math.max(0, Math.round(durationUs / 1000)) };
-  const inputs = span.attributes['mlflow.spanInputs'];
-  const outputs = span.attributes['mlflow.spanOutputs'];
+  const inputs = span.attributes[SpanAttributeKey.INPUTS];
+  const outputs = span.attributes[SpanAttributeKey.OUTPUTS];
   if (inputs !== undefined) summary.requestPreview = asText(decodeMlflowValue(inputs)).slice(0, PREVIEW_LENGTH);
   if (outputs !== undefined) summary.responsePreview = asText(decodeMlflowValue(outputs)).slice(0, PREVIEW_LENGTH);
   return summary;
@@ -180,7 +181,7 @@ export function toSpanBatches(spans: readonly IngestSpan[]): DecodedSpanBatch[] 
   }
   return [...byTrace].map(([otelTraceId, list]) => {
     // Spans stored here: readers use /traces/get, and writers that finish later skip traces.json.
-    const tags: Record<string, string> = { 'mlflow.trace.spansLocation': 'TRACKING_STORE' };
+    const tags: Record<string, string> = { [TraceTagKey.SPANS_LOCATION]: 'TRACKING_STORE' };
     const metadata: Record<string, string> = {};
     let root: RootSpanSummary | undefined;
     let earliestUs = Infinity;
@@ -195,7 +196,7 @@ export function toSpanBatches(spans: readonly IngestSpan[]): DecodedSpanBatch[] 
       }
     }
     return {
-      traceId: `tr-${otelTraceId}`,
+      traceId: `${TRACE_ID_PREFIX}${otelTraceId}`,
       spans: list.map(toSpanRecord),
       earliestStartMs: Math.floor(earliestUs / 1000),
       ...(root ? { root } : {}),

@@ -1,4 +1,4 @@
-import { ApiError, parseRunFilter, parseRunOrderBy, RUN_NAME_TAG, TRACKING_LIMITS, type KeyValue, type RunStatus, type ViewType } from '@loupe/protocol';
+import { ApiError, type KeyValue, parseRunFilter, parseRunOrderBy, type RunStatus, RunTagKey, TRACKING_LIMITS, type ViewType } from '@loupe/protocol';
 import type { DatasetInputRecord, DatasetSummaryRecord, MetricRecord, RunInfoRecord, RunMetricRecord, RunRecord, RunStore } from '../store/tracking-store.js';
 import type { Clock, IdGenerator } from './clock.js';
 import { DEFAULT_EXPERIMENT_ID, type ExperimentService } from './experiment-service.js';
@@ -7,7 +7,7 @@ import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { generateRunName } from './run-names.js';
 import { appendToUri } from './validation.js';
 
-const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+const LOGGED_MODELS_TAG = RunTagKey.LOGGED_MODELS;
 
 /** Creates a run; the edge has checked the tags and that `runName` agrees with an `mlflow.runName` tag (spec §2.3). */
 export interface CreateRunCommand {
@@ -85,7 +85,7 @@ export class RunService {
 
   async create(command: CreateRunCommand): Promise<RunRecord> {
     const experiment = await this.experiments.getActive(command.experimentId || DEFAULT_EXPERIMENT_ID);
-    const nameTag = command.tags.filter((t) => t.key === RUN_NAME_TAG).at(-1)?.value;
+    const nameTag = command.tags.filter((t) => t.key === RunTagKey.RUN_NAME).at(-1)?.value;
     const name = command.runName || nameTag || generateRunName();
     const runId = this.ids.hex32();
     return this.store.createRun({
@@ -95,7 +95,7 @@ export class RunService {
       userId: command.userId ?? '',
       startTime: command.startTime ?? this.clock.now(),
       artifactUri: appendToUri(experiment.artifactLocation, runId, 'artifacts'),
-      tags: [...command.tags.filter((t) => t.key !== RUN_NAME_TAG), { key: RUN_NAME_TAG, value: name }],
+      tags: [...command.tags.filter((t) => t.key !== RunTagKey.RUN_NAME), { key: RunTagKey.RUN_NAME, value: name }],
     });
   }
 
@@ -153,7 +153,7 @@ export class RunService {
   async setTag(runId: string, tag: KeyValue): Promise<void> {
     const info = await this.getActiveInfo(runId);
     await this.store.logBatch(info.runId, { metrics: [], params: [], tags: [tag] });
-    if (tag.key === RUN_NAME_TAG) await this.store.updateRunInfo(info.runId, { runName: tag.value });
+    if (tag.key === RunTagKey.RUN_NAME) await this.store.updateRunInfo(info.runId, { runName: tag.value });
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
@@ -167,7 +167,7 @@ export class RunService {
     const { metrics, params, tags } = command;
     await this.store.logBatch(info.runId, { metrics, params, tags });
     if (metrics.some((m) => m.modelId)) await this.onModelMetrics?.(info, metrics);
-    const nameTag = tags.filter((tag) => tag.key === RUN_NAME_TAG).at(-1);
+    const nameTag = tags.filter((tag) => tag.key === RunTagKey.RUN_NAME).at(-1);
     if (nameTag) await this.store.updateRunInfo(info.runId, { runName: nameTag.value });
   }
 

@@ -1,5 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ApiError, type Filter, type KeyValue, type LifecycleStage, type OrderBy, type RunFilterEntity, type RunStatus, type ViewType } from '@loupe/protocol';
+import {
+  ApiError,
+  DATASET_CONTEXT_TAG,
+  type Filter,
+  type KeyValue,
+  type LifecycleStage,
+  type OrderBy,
+  type RunFilterEntity,
+  type RunStatus,
+  RunTagKey,
+  type ViewType,
+} from '@loupe/protocol';
 import { randomUUID } from 'node:crypto';
 import type {
   DatasetInputRecord,
@@ -121,7 +132,7 @@ export class SqlRunStore implements RunStore {
       if (patch.endTime !== undefined) set.end_time = patch.endTime;
       if (patch.runName !== undefined) set.name = patch.runName;
       if (Object.keys(set).length > 0) await tx.updateTable('runs').set(set).where('run_uuid', '=', runId).execute();
-      if (patch.runName !== undefined) await this.upsertTags(tx, runId, [{ key: 'mlflow.runName', value: patch.runName }]);
+      if (patch.runName !== undefined) await this.upsertTags(tx, runId, [{ key: RunTagKey.RUN_NAME, value: patch.runName }]);
     });
     const info = await this.getRunInfo(runId);
     if (!info) throw ApiError.notFound(`Run with id=${runId} not found`);
@@ -265,7 +276,7 @@ export class SqlRunStore implements RunStore {
       .selectFrom('run_inputs as ri')
       .innerJoin('datasets as d', 'd.dataset_uuid', 'ri.dataset_uuid')
       .leftJoin('input_tags as it', (j) =>
-        j.onRef('it.run_uuid', '=', 'ri.run_uuid').onRef('it.dataset_uuid', '=', 'ri.dataset_uuid').on('it.key', '=', 'mlflow.data.context'),
+        j.onRef('it.run_uuid', '=', 'ri.run_uuid').onRef('it.dataset_uuid', '=', 'ri.dataset_uuid').on('it.key', '=', DATASET_CONTEXT_TAG),
       )
       .select(['d.experiment_id', 'd.name', 'd.digest', 'it.value as context'])
       .distinct()

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import { ApiError, TRACE_TAGS } from '@loupe/protocol';
+import { ApiError, TraceTagKey } from '@loupe/protocol';
 import type { LlmCost, TokenUsage, TraceInfoInput } from '../trace-store.js';
 import { syncPromptLinks } from './prompt-link-sync.js';
 import type { Database, TracesTable } from './schema.js';
@@ -79,6 +79,6 @@ export async function upsertTraceInfo(db: Kysely<Database>, info: TraceInfoInput
     const key = await ownedTraceKey(tx, info.traceId, experimentId);
     await upsertTraceKeyValues(tx, 'trace_tags', key, info.tags, true);
     await upsertTraceKeyValues(tx, 'trace_metadata', key, info.metadata, true);
-    if (TRACE_TAGS.linkedPrompts in info.tags) await syncPromptLinks(tx, info.traceId, info.tags[TRACE_TAGS.linkedPrompts]);
+    if (TraceTagKey.LINKED_PROMPTS in info.tags) await syncPromptLinks(tx, info.traceId, info.tags[TraceTagKey.LINKED_PROMPTS]);
   });
 }

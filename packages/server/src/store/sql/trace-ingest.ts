@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { ApiError, TRACE_TAGS } from '@loupe/protocol';
+import { ApiError, TraceTagKey } from '@loupe/protocol';
 import type { SpanBatch, SpanRecord } from '../trace-store.js';
 import type { BulkColumnType, SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, SpansTable } from './schema.js';
@@ -7,7 +7,7 @@ import { chunks } from './sql-batches.js';
 import { syncPromptLinks } from './prompt-link-sync.js';
 import { upsertKeyValues, type KeyValueRow } from './trace-key-values.js';
 
-const TRACE_NAME_TAG = 'mlflow.traceName';
+const TRACE_NAME_TAG = TraceTagKey.TRACE_NAME;
 
 /** The `spans` columns, in bulk-insert order: {@link spanValues} lists a span's values in this order. */
 const SPAN_COLUMNS = [
@@ -273,7 +273,7 @@ async function addTraceTags(tx: Transaction<Database>, batches: SpanBatch[], tra
     if (b.root && !traces.finalized.has(b.traceId)) names.push({ trace_key: key, key: TRACE_NAME_TAG, value: b.root.name });
     for (const [name, value] of Object.entries(b.tags)) tags.push({ trace_key: key, key: name, value });
     for (const [name, value] of Object.entries(b.metadata)) metadata.push({ trace_key: key, key: name, value });
-    if (TRACE_TAGS.linkedPrompts in b.tags) linkedPrompts.add(b.traceId);
+    if (TraceTagKey.LINKED_PROMPTS in b.tags) linkedPrompts.add(b.traceId);
   }
   await upsertKeyValues(tx, 'trace_tags', names, true);
   await upsertKeyValues(tx, 'trace_tags', tags, false);
@@ -285,7 +285,7 @@ async function addTraceTags(tx: Transaction<Database>, batches: SpanBatch[], tra
       .selectFrom('trace_tags')
       .select('value')
       .where('trace_key', '=', traces.keyOf.get(traceId) as number)
-      .where('key', '=', TRACE_TAGS.linkedPrompts)
+      .where('key', '=', TraceTagKey.LINKED_PROMPTS)
       .executeTakeFirst();
     await syncPromptLinks(tx, traceId, row?.value);
   }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { TRACE_TAGS } from '@loupe/protocol';
+import { TraceTagKey } from '@loupe/protocol';
 import { syncPromptLinks } from './prompt-link-sync.js';
 import type { Database } from './schema.js';
 import { upsertTraceKeyValues } from './trace-key-values.js';
@@ -15,7 +15,7 @@ export function setTraceTag(db: Kysely<Database>, traceId: string, key: string, 
     const trace = await tx.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId).executeTakeFirst();
     if (!trace) return false;
     await upsertTraceKeyValues(tx, 'trace_tags', Number(trace.trace_key), { [key]: value }, true);
-    if (key === TRACE_TAGS.linkedPrompts) await syncPromptLinks(tx, traceId, value);
+    if (key === TraceTagKey.LINKED_PROMPTS) await syncPromptLinks(tx, traceId, value);
     return true;
   });
 }
@@ -33,7 +33,7 @@ export function deleteTraceTag(db: Kysely<Database>, traceId: string, key: strin
       .where('trace_key', '=', (eb) => eb.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId))
       .where('key', '=', key)
       .executeTakeFirst();
-    if (key === TRACE_TAGS.linkedPrompts) await syncPromptLinks(tx, traceId, undefined);
+    if (key === TraceTagKey.LINKED_PROMPTS) await syncPromptLinks(tx, traceId, undefined);
     return Number(result.numDeletedRows) > 0;
   });
 }
