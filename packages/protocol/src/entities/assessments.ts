@@ -1,15 +1,43 @@
+import { z } from 'zod';
+
 /** Who or what produced an assessment (spec §5). */
 export const ASSESSMENT_SOURCE_TYPES = ['SOURCE_TYPE_UNSPECIFIED', 'HUMAN', 'LLM_JUDGE', 'CODE'] as const;
 /** One assessment source type. */
 export type AssessmentSourceType = (typeof ASSESSMENT_SOURCE_TYPES)[number];
 
 /** An error recorded instead of (or with) a feedback value. */
-export interface AssessmentError {
-  error_code?: string;
-  error_message?: string;
-  stack_trace?: string;
-}
+export const AssessmentErrorJson = z.strictObject({
+  error_code: z.string().optional(),
+  error_message: z.string().optional(),
+  stack_trace: z.string().optional(),
+});
+/** An error recorded instead of (or with) a feedback value. */
+export type AssessmentError = z.infer<typeof AssessmentErrorJson>;
 
+/**
+ * An assessment as exchanged (spec §5): feedback or an expectation on a trace (or one of its spans),
+ * timestamps as RFC 3339 strings, values as plain JSON.
+ */
+export const AssessmentJson = z.strictObject({
+  assessment_id: z.string(),
+  assessment_name: z.string(),
+  trace_id: z.string(),
+  span_id: z.string().optional(),
+  source: z.strictObject({ source_type: z.enum(ASSESSMENT_SOURCE_TYPES), source_id: z.string() }),
+  create_time: z.string(),
+  last_update_time: z.string(),
+  feedback: z.strictObject({ value: z.unknown().optional(), error: AssessmentErrorJson.optional() }).optional(),
+  expectation: z
+    .strictObject({
+      value: z.unknown().optional(),
+      serialized_value: z.strictObject({ serialization_format: z.string(), value: z.string() }).optional(),
+    })
+    .optional(),
+  rationale: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  overrides: z.string().optional(),
+  valid: z.boolean(),
+});
 /**
  * An assessment as exchanged (spec §5): feedback or an expectation on a trace (or one of its spans),
  * timestamps as RFC 3339 strings, values as plain JSON.
@@ -19,18 +47,4 @@ export interface AssessmentError {
  *   source: { source_type: 'HUMAN', source_id: 'alice' }, create_time: '2025-06-15T14:07:41.282Z',
  *   last_update_time: '2025-06-15T14:07:41.282Z', feedback: { value: true }, valid: true };
  */
-export interface Assessment {
-  assessment_id: string;
-  assessment_name: string;
-  trace_id: string;
-  span_id?: string;
-  source: { source_type: AssessmentSourceType; source_id: string };
-  create_time: string;
-  last_update_time: string;
-  feedback?: { value?: unknown; error?: AssessmentError };
-  expectation?: { value?: unknown; serialized_value?: { serialization_format: string; value: string } };
-  rationale?: string;
-  metadata?: Record<string, string>;
-  overrides?: string;
-  valid: boolean;
-}
+export type Assessment = z.infer<typeof AssessmentJson>;

@@ -1,21 +1,33 @@
 import { z } from 'zod';
-import { bool, int64, protoEnum, str } from './fields.js';
+import { bool, int64, protoEnum, requiredStr, str } from './fields.js';
+import { invalidIssue, pageSize, spanIdField, TRACE_LIMITS } from './trace-fields.js';
 
 /** How much of each span a span page returns. */
 export const SPAN_VIEWS = ['FULL', 'SUMMARY'] as const;
 
 /**
  * Loupe's huge-trace API, `GET /api/3.0/loupe/traces/{trace_id}/spans`: one keyset page of a trace's
- * spans: all of them, one span's children, the roots, or a subtree, narrowed by span filters.
+ * spans: all of them, one span's children, the roots, or a subtree, narrowed by span filters. Span ids
+ * arrive as hex or base64 and are decoded to hex; at most one scope is given.
  */
-export const SearchTraceSpans = z.object({
-  trace_id: str().optional(),
-  parent_span_id: str().optional(),
-  roots_only: bool().optional(),
-  subtree_span_id: str().optional(),
-  max_depth: int64().optional(),
-  filter: str().optional(),
-  view: protoEnum(SPAN_VIEWS).optional(),
-  max_results: int64().optional(),
-  page_token: str().optional(),
-});
+export const SearchTraceSpans = z
+  .object({
+    trace_id: requiredStr(),
+    parent_span_id: spanIdField('parent_span_id').optional(),
+    roots_only: bool().default(false),
+    subtree_span_id: spanIdField('subtree_span_id').optional(),
+    max_depth: int64().optional(),
+    filter: str().optional(),
+    view: protoEnum(SPAN_VIEWS).default('FULL'),
+    max_results: pageSize(100, 1000),
+    page_token: str().optional(),
+  })
+  .transform((req, ctx) => {
+    const scopes = [req.parent_span_id !== undefined, req.roots_only, req.subtree_span_id !== undefined].filter(Boolean).length;
+    if (scopes > 1) invalidIssue(ctx, "At most one of 'parent_span_id', 'roots_only' and 'subtree_span_id' may be given.");
+    else if (req.max_depth !== undefined && req.subtree_span_id === undefined) invalidIssue(ctx, "'max_depth' can only be given with 'subtree_span_id'.");
+    else if (req.max_depth !== undefined && (req.max_depth < 0 || req.max_depth > TRACE_LIMITS.spanSubtreeDepth)) {
+      invalidIssue(ctx, `Invalid value ${req.max_depth} for parameter 'max_depth' supplied: it must be between 0 and ${TRACE_LIMITS.spanSubtreeDepth}.`);
+    }
+    return req;
+  });

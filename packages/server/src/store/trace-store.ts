@@ -1,7 +1,7 @@
-import type { Filter, OrderBy, TraceFilterEntity, TraceState } from '@loupe/protocol';
+import type { AggregationType, Filter, MetricFilter, MetricView, OrderBy, TraceFilterEntity, TraceState } from '@loupe/protocol';
 import type { AssessmentRecord } from './assessment-store.js';
 
-export type { TraceState };
+export type { MetricFilter, MetricView, TraceState };
 
 /** A trace's info as stored (times in epoch milliseconds). */
 export interface TraceRecord {
@@ -142,26 +142,15 @@ export interface SpanPageItem extends SpanRecord {
   childCount?: number;
 }
 
-/** What QueryTraceMetrics aggregates over: traces, spans, or (current) assessments. */
-export type MetricView = 'TRACES' | 'SPANS' | 'ASSESSMENTS';
-
 /** One aggregation of a metrics query; `label` is its key in each point's values (`AVG`, `P95.0`). */
 export interface MetricAggregationSpec {
-  type: 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX' | 'PERCENTILE';
+  type: AggregationType;
   /** 0 to 100, for PERCENTILE. */
   percentile?: number;
   label: string;
 }
 
-/** An exact-match filter of a metrics query (`trace.status = 'OK'`, `trace.tag.env = 'prod'`, `span.type = 'LLM'`, ...). */
-export interface MetricFilter {
-  on: 'trace' | 'span' | 'assessment';
-  field: 'status' | 'tag' | 'metadata' | 'name' | 'type';
-  key?: string;
-  value: string;
-}
-
-/** A QueryTraceMetrics query, validated (names checked against the view). */
+/** A QueryTraceMetrics query, validated: metric and dimension names are those of the view in `TRACE_METRIC_VIEWS` (protocol). */
 export interface TraceMetricsQuery {
   experimentIds: string[];
   view: MetricView;

@@ -1,18 +1,44 @@
-import { LegacyTraceRequests as L } from '@loupe/protocol';
+import { LegacyTraceRequests as L, LegacyTraceResponses as W } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
+import { traceInfoV2Json } from '../wire/trace-info-json.js';
 
 /**
  * The legacy v2 trace RPCs still called by clients (spec §4.2). They live under `/api/2.0` only, so
  * `POST /mlflow/traces` here is StartTrace while the same path under `/api/3.0` is StartTraceV3.
  */
 export const legacyTraceRoutes = [
-  rpc({ method: 'POST', path: '/mlflow/traces', versions: [2], request: L.StartTrace, handle: (req, { services }) => services.legacyTraces.startTrace(req) }),
+  rpc({
+    method: 'POST',
+    path: '/mlflow/traces',
+    versions: [2],
+    request: L.StartTrace,
+    response: W.StartTrace,
+    handle: async (req, { services }) => {
+      const record = await services.legacyTraces.startTrace({
+        experimentId: req.experiment_id,
+        timestampMs: req.timestamp_ms,
+        metadata: req.request_metadata,
+        tags: req.tags,
+      });
+      return { trace_info: traceInfoV2Json(record) };
+    },
+  }),
   rpc({
     method: 'GET',
     path: '/mlflow/traces',
     versions: [2],
     request: L.SearchTraces,
-    handle: (req, { services }) => services.legacyTraces.searchTraces(req),
+    response: W.SearchTraces,
+    handle: async (req, { services }) => {
+      const { traces, nextPageToken } = await services.legacyTraces.searchTraces({
+        experimentIds: req.experiment_ids,
+        filter: req.filter,
+        orderBy: req.order_by,
+        limit: req.max_results,
+        pageToken: req.page_token,
+      });
+      return { traces: traces.map(traceInfoV2Json), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+    },
   }),
   // Literal siblings of `/traces/:request_id` are POST-only, so no GET/PATCH path variable shadows them.
   rpc({
@@ -20,27 +46,41 @@ export const legacyTraceRoutes = [
     path: '/mlflow/traces/link-to-run',
     versions: [2],
     request: L.LinkTracesToRun,
-    handle: (req, { services }) => services.traceLinks.linkTracesToRun(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.traceLinks.linkTracesToRun(req.trace_ids, req.run_id),
   }),
   rpc({
     method: 'POST',
     path: '/mlflow/traces/link-prompts',
     versions: [2],
     request: L.LinkPromptsToTrace,
-    handle: (req, { services }) => services.traceLinks.linkPromptsToTrace(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.traceLinks.linkPromptsToTrace(req.trace_id, req.prompt_versions),
   }),
   rpc({
     method: 'PATCH',
     path: '/mlflow/traces/:request_id',
     versions: [2],
     request: L.EndTrace,
-    handle: (req, { services }) => services.legacyTraces.endTrace(req),
+    response: W.EndTrace,
+    handle: async (req, { services }) => {
+      const record = await services.legacyTraces.endTrace({
+        traceId: req.request_id,
+        timestampMs: req.timestamp_ms,
+        // v2's TRACE_STATUS_UNSPECIFIED is v3's STATE_UNSPECIFIED.
+        state: req.status === 'TRACE_STATUS_UNSPECIFIED' ? 'STATE_UNSPECIFIED' : req.status,
+        metadata: req.request_metadata,
+        tags: req.tags,
+      });
+      return { trace_info: traceInfoV2Json(record) };
+    },
   }),
   rpc({
     method: 'GET',
     path: '/mlflow/traces/:request_id/info',
     versions: [2],
     request: L.GetTraceInfo,
-    handle: (req, { services }) => services.legacyTraces.getTraceInfo(req.request_id),
+    response: W.GetTraceInfo,
+    handle: async (req, { services }) => ({ trace_info: traceInfoV2Json(await services.legacyTraces.getTraceInfo(req.request_id)) }),
   }),
 ];

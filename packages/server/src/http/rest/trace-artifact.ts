@@ -2,10 +2,10 @@ import type { Hono } from 'hono';
 import { ApiError, LegacyTraceRequests as L } from '@loupe/protocol';
 import type { Services } from '../../services/services.js';
 import { TRACE_DATA_FILE } from '../../services/traces/artifact-span-import.js';
-import { traceJsonDocument } from '../../services/traces/trace-json.js';
 import { attachmentDisposition } from '../artifacts/file-response.js';
 import { decodeRequest, queryToObject } from '../request-decoding.js';
 import { streamOf } from '../rpc.js';
+import { traceJsonDocument } from '../wire/traces-json-document.js';
 
 /**
  * The UI's `GET /ajax-api/2.0/mlflow/get-trace-artifact?request_id=` (spec §1.8): the trace's span

@@ -1,25 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseMetricFilter } from '../../services/traces/trace-metrics.js';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
 
 const METRICS = '/api/3.0/mlflow/traces/metrics';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 5, 15, 14);
-
-describe('parseMetricFilter', () => {
-  it("reads MLflow's trace-metrics filters, single or double quoted", () => {
-    expect(parseMetricFilter('trace.status = "ERROR"')).toEqual({ on: 'trace', field: 'status', value: 'ERROR' });
-    expect(parseMetricFilter("trace.tag.env = 'prod'")).toEqual({ on: 'trace', field: 'tag', key: 'env', value: 'prod' });
-    expect(parseMetricFilter("trace.metadata.`mlflow.trace.session` = 'it''s'")).toEqual({
-      on: 'trace',
-      field: 'metadata',
-      key: 'mlflow.trace.session',
-      value: "it's",
-    });
-    expect(parseMetricFilter('span.type="LLM"')).toEqual({ on: 'span', field: 'type', value: 'LLM' });
-    expect(parseMetricFilter("assessment.name = 'helpful'")).toEqual({ on: 'assessment', field: 'name', value: 'helpful' });
-  });
-});
 
 describe('QueryTraceMetrics REST (POST /api/3.0/mlflow/traces/metrics)', () => {
   let loupe: TestLoupe;

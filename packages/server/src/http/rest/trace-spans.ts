@@ -1,6 +1,6 @@
-import { SpanRequests } from '@loupe/protocol';
-import { RawJson, toProtoJson } from '../json-response.js';
+import { SpanRequests, SpanResponses } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
+import { spanPageJson } from '../wire/span-page-json.js';
 
 /**
  * Loupe's huge-trace API (not an MLflow RPC): a trace's spans a page at a time, by parent, subtree or
@@ -12,11 +12,19 @@ export const traceSpanRoutes = [
     path: '/loupe/traces/:trace_id/spans',
     versions: [3],
     request: SpanRequests.SearchTraceSpans,
+    response: SpanResponses.SearchTraceSpans,
     handle: async (req, { services }) => {
-      const page = await services.traces.spanPage(req);
-      const token = page.nextPageToken !== undefined ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : '';
-      const spans = page.view === 'FULL' ? page.spans.join(',') : page.spans.map((s) => toProtoJson(s)).join(',');
-      return new RawJson(`{"spans":[${spans}]${token},"trace_span_count":${page.traceSpanCount}}`);
+      const page = await services.traces.spanPage({
+        traceId: req.trace_id,
+        parentSpanId: req.parent_span_id,
+        rootsOnly: req.roots_only,
+        subtree: req.subtree_span_id !== undefined ? { spanId: req.subtree_span_id, maxDepth: req.max_depth } : undefined,
+        filter: req.filter,
+        withChildCount: req.view === 'SUMMARY',
+        limit: req.max_results,
+        pageToken: req.page_token,
+      });
+      return spanPageJson(page, req.view);
     },
   }),
 ];

@@ -1,6 +1,9 @@
-import { ApiError, TraceRequests as R } from '@loupe/protocol';
+import { ApiError, TraceRequests as R, TraceResponses as W } from '@loupe/protocol';
+import type { TraceWithSpans } from '../../services/trace-service.js';
 import { StreamedJson, toProtoJson } from '../json-response.js';
 import { rpc } from '../rpc.js';
+import { traceInfoJson } from '../wire/trace-info-json.js';
+import { traceMetricsJson } from '../wire/trace-metrics-json.js';
 
 /**
  * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win): a GET of one of them
@@ -23,6 +26,13 @@ async function* joined(documents: AsyncIterable<string>): AsyncGenerator<string>
   if (piece) yield piece;
 }
 
+/** `{"trace_info": ..., "spans": [...]}` between `before` and `after`, the stored span documents spliced in as they are read. */
+async function* traceWithSpansJson(t: TraceWithSpans, before: string, after: string): AsyncGenerator<string> {
+  yield `${before}{"trace_info":${toProtoJson(traceInfoJson(t.record))},"spans":[`;
+  yield* joined(t.spans);
+  yield `]}${after}`;
+}
+
 /** Trace RPCs (spec §4.2). */
 export const traceRoutes = [
   rpc({
@@ -30,37 +40,75 @@ export const traceRoutes = [
     path: '/mlflow/traces',
     versions: [3],
     request: R.StartTraceV3,
-    handle: (req, { services }) => services.traces.startTraceV3(req),
+    response: W.StartTraceV3,
+    handle: async (req, { services }) => {
+      const info = req.trace.trace_info;
+      const record = await services.traces.startTraceV3({
+        traceId: info.trace_id,
+        experimentId: info.trace_location.mlflow_experiment.experiment_id,
+        clientRequestId: info.client_request_id,
+        requestTimeMs: info.request_time,
+        executionDurationMs: info.execution_duration,
+        state: info.state,
+        requestPreview: info.request_preview,
+        responsePreview: info.response_preview,
+        tags: info.tags,
+        metadata: info.trace_metadata,
+      });
+      return { trace: { trace_info: traceInfoJson(record) } };
+    },
   }),
   rpc({
     method: 'POST',
     path: '/mlflow/traces/metrics',
     versions: [3],
     request: R.QueryTraceMetrics,
-    handle: (req, { services }) => services.traces.metrics(req),
+    response: W.QueryTraceMetrics,
+    handle: async (req, { services }) => {
+      const page = await services.traces.metrics({
+        experimentIds: req.experiment_ids,
+        view: req.view_type,
+        metric: req.metric_name,
+        aggregations: req.aggregations.map((a) => ({ type: a.aggregation_type, percentile: a.percentile_value })),
+        dimensions: req.dimensions,
+        filters: req.filters,
+        bucketMs: req.time_interval_seconds !== undefined ? req.time_interval_seconds * 1000 : undefined,
+        range: { startMs: req.start_time_ms, endMs: req.end_time_ms },
+        limit: req.max_results,
+        pageToken: req.page_token,
+      });
+      return traceMetricsJson(req.metric_name, page);
+    },
   }),
   rpc({
     method: 'POST',
     path: '/mlflow/traces/search',
     versions: [3],
     request: R.SearchTracesV3,
-    handle: (req, { services }) => services.traces.searchTracesV3(req),
+    response: W.SearchTracesV3,
+    handle: async (req, { services }) => {
+      const { traces, nextPageToken } = await services.traces.searchTraces({
+        experimentIds: req.experiment_ids,
+        filter: req.filter,
+        orderBy: req.order_by,
+        limit: req.max_results,
+        pageToken: req.page_token,
+      });
+      return { traces: traces.map(traceInfoJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+    },
   }),
   rpc({
     method: 'GET',
     path: '/mlflow/traces/batchGet',
     versions: [3],
     request: R.BatchGetTraces,
+    response: W.BatchGetTraces,
     handle: async (req, { services }) => {
       const traces = await services.traces.batchGetWithSpans(req.trace_ids);
       return new StreamedJson(
         (async function* () {
           yield '{"traces":[';
-          for (const [i, t] of traces.entries()) {
-            yield `${i ? ',' : ''}{"trace_info":${toProtoJson(t.info)},"spans":[`;
-            yield* joined(t.spans);
-            yield ']}';
-          }
+          for (const [i, t] of traces.entries()) yield* traceWithSpansJson(t, i ? ',' : '', '');
           yield ']}';
         })(),
       );
@@ -71,14 +119,21 @@ export const traceRoutes = [
     path: '/mlflow/traces/batchGetInfos',
     versions: [3],
     request: R.BatchGetTraceInfos,
-    handle: (req, { services }) => services.traces.batchGetInfos(req.trace_ids, req.experiment_ids),
+    response: W.BatchGetTraceInfos,
+    handle: async (req, { services }) => ({ trace_infos: (await services.traces.batchGetInfos(req.trace_ids, req.experiment_ids)).map(traceInfoJson) }),
   }),
   rpc({
     method: 'POST',
     path: '/mlflow/traces/delete-traces',
     versions: [2, 3],
     request: R.DeleteTraces,
-    handle: (req, { services }) => services.traces.deleteTraces(req),
+    response: W.DeleteTraces,
+    handle: async (req, { services }) => ({
+      traces_deleted: await services.traces.deleteTraces(
+        req.experiment_id,
+        req.max_timestamp_millis !== undefined ? { maxTimestampMs: req.max_timestamp_millis, maxTraces: req.max_traces } : { traceIds: req.request_ids },
+      ),
+    }),
   }),
   // The Python client always uses the v2 tag routes (`request_id`); the v3 ones take `trace_id`.
   rpc({
@@ -86,28 +141,32 @@ export const traceRoutes = [
     path: '/mlflow/traces/:request_id/tags',
     versions: [2],
     request: R.SetTraceTag,
-    handle: (req, { services }) => services.traces.setTag(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.traces.setTag(req.trace_id, req.key, req.value),
   }),
   rpc({
     method: 'DELETE',
     path: '/mlflow/traces/:request_id/tags',
     versions: [2],
     request: R.DeleteTraceTag,
-    handle: (req, { services }) => services.traces.deleteTag(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.traces.deleteTag(req.trace_id, req.key),
   }),
   rpc({
     method: 'PATCH',
     path: '/mlflow/traces/:trace_id/tags',
     versions: [3],
     request: R.SetTraceTag,
-    handle: (req, { services }) => services.traces.setTag(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.traces.setTag(req.trace_id, req.key, req.value),
   }),
   rpc({
     method: 'DELETE',
     path: '/mlflow/traces/:trace_id/tags',
     versions: [3],
     request: R.DeleteTraceTag,
-    handle: (req, { services }) => services.traces.deleteTag(req),
+    response: W.Empty,
+    handle: (req, { services }) => services.traces.deleteTag(req.trace_id, req.key),
   }),
   // Declared before `/traces/:trace_id`, so the literal route wins.
   rpc({
@@ -115,13 +174,12 @@ export const traceRoutes = [
     path: '/mlflow/traces/get',
     versions: [3],
     request: R.GetTrace,
+    response: W.GetTrace,
     handle: async (req, { services }) => {
-      const { info, spans } = await services.traces.getTraceWithSpans(req.trace_id, req.allow_partial ?? false);
+      const trace = await services.traces.getTraceWithSpans(req.trace_id, req.allow_partial);
       return new StreamedJson(
         (async function* () {
-          yield `{"trace":{"trace_info":${toProtoJson(info)},"spans":[`;
-          yield* joined(spans);
-          yield ']}}';
+          yield* traceWithSpansJson(trace, '{"trace":', '}');
         })(),
       );
     },
@@ -131,9 +189,10 @@ export const traceRoutes = [
     path: '/mlflow/traces/:trace_id',
     versions: [3],
     request: R.GetTraceInfoV3,
-    handle: (req, { services }) => {
-      if (req.trace_id && RESERVED_TRACE_SEGMENTS.has(req.trace_id)) throw new ApiError('ENDPOINT_NOT_FOUND', `No handler for /traces/${req.trace_id}.`);
-      return services.traces.getTraceInfo(req.trace_id);
+    response: W.GetTraceInfoV3,
+    handle: async (req, { services }) => {
+      if (RESERVED_TRACE_SEGMENTS.has(req.trace_id)) throw new ApiError('ENDPOINT_NOT_FOUND', `No handler for /traces/${req.trace_id}.`);
+      return { trace: { trace_info: traceInfoJson(await services.traces.getTraceInfo(req.trace_id)) } };
     },
   }),
 ];

@@ -1,35 +1,32 @@
-import { ApiError, parseTraceFilter, type RequestOf, type SpanRequests, type SpanSummary } from '@loupe/protocol';
+import { ApiError, parseTraceFilter } from '@loupe/protocol';
 import type { SpanCursor, SpanPageItem, SpanQuery, TraceStore } from '../../store/trace-store.js';
-import { maxResults } from '../pagination.js';
-
-type SearchTraceSpans = RequestOf<typeof SpanRequests.SearchTraceSpans>;
 
 /** Filter entities that describe a single span; the others describe whole traces. */
 const SPAN_FILTER_ENTITIES = new Set(['span', 'span_attribute', 'text']);
-/** Deepest subtree walk a request may ask for. */
-export const MAX_SUBTREE_DEPTH = 100;
 
-/** One page: full spans as stored OTel proto JSON texts, or summaries. */
-export type SpanPage = ({ view: 'FULL'; spans: string[] } | { view: 'SUMMARY'; spans: SpanSummary[] }) & {
+/** Which page of a trace's spans to read (span ids as stored hex; at most one of parent, roots, subtree). */
+export interface SpanPageQuery {
+  traceId: string;
+  /** Only the children of this span. */
+  parentSpanId?: string;
+  /** Only spans without a parent in the trace. */
+  rootsOnly?: boolean;
+  /** Only this span and its descendants, down to `maxDepth` levels below it when given. */
+  subtree?: { spanId: string; maxDepth?: number };
+  /** A trace search filter on span.name, span.type, span.status, span.attributes.<key> or trace.text. */
+  filter?: string;
+  /** Also count each span's direct children (summaries of a lazily expanded tree). */
+  withChildCount: boolean;
+  limit: number;
+  pageToken?: string;
+}
+
+/** One page of spans, with the token of the next and the trace's span count. */
+export interface SpanPage {
+  spans: SpanPageItem[];
   nextPageToken?: string;
   /** How many spans the trace holds in all (a huge trace's viewer shows it before reading them). */
   traceSpanCount: number;
-};
-
-/**
- * A span id as clients hold it: 16 hex digits (Loupe, OTLP/JSON) or the base64 of the 8 bytes (the OTel
- * proto JSON spans of `traces/get`). Returns the stored hex form.
- *
- * @example
- * spanIdParam('parent_span_id', 'AAAAAAAAAAE='); // '0000000000000001'
- */
-export function spanIdParam(field: string, value: string): string {
-  if (/^[0-9a-fA-F]{16}$/.test(value)) return value.toLowerCase();
-  if (/^[A-Za-z0-9+/_-]{11}=?$/.test(value)) {
-    const bytes = Buffer.from(value, 'base64');
-    if (bytes.length === 8) return bytes.toString('hex');
-  }
-  throw ApiError.invalid(`Invalid value '${value.slice(0, 100)}' for parameter '${field}' supplied: expected a span id as 16 hex digits or base64 of 8 bytes.`);
 }
 
 function encodeCursor(c: SpanCursor): string {
@@ -49,29 +46,15 @@ function decodeCursor(token: string): SpanCursor {
   throw ApiError.invalid(`Invalid page token '${token.slice(0, 100)}'.`);
 }
 
-function summary(s: SpanPageItem): SpanSummary {
-  const out: SpanSummary = { span_id: s.spanId, name: s.name, type: s.type, status: s.status, start_time_us: s.startTimeUs, child_count: s.childCount ?? 0 };
-  if (s.parentSpanId) out.parent_span_id = s.parentSpanId;
-  if (s.endTimeUs !== null) out.end_time_us = s.endTimeUs;
-  return out;
-}
-
 /**
  * Serves a page of one trace's spans (Loupe's huge-trace API) without loading the trace: the request
  * becomes one keyset query; only the page is read.
  *
  * @example
- * await spanPage(store, { trace_id: 'tr-…', roots_only: true, view: 'SUMMARY' });
+ * await spanPage(store, { traceId: 'tr-…', rootsOnly: true, withChildCount: true, limit: 100 });
  */
-export async function spanPage(store: TraceStore, req: SearchTraceSpans): Promise<SpanPage> {
-  if (!req.trace_id) throw ApiError.missing('trace_id');
-  const scopes = [req.parent_span_id !== undefined, req.roots_only === true, req.subtree_span_id !== undefined].filter(Boolean).length;
-  if (scopes > 1) throw ApiError.invalid("At most one of 'parent_span_id', 'roots_only' and 'subtree_span_id' may be given.");
-  if (req.max_depth !== undefined && req.subtree_span_id === undefined) throw ApiError.invalid("'max_depth' can only be given with 'subtree_span_id'.");
-  if (req.max_depth !== undefined && (req.max_depth < 0 || req.max_depth > MAX_SUBTREE_DEPTH)) {
-    throw ApiError.invalid(`Invalid value ${req.max_depth} for parameter 'max_depth' supplied: it must be between 0 and ${MAX_SUBTREE_DEPTH}.`);
-  }
-  const filter = parseTraceFilter(req.filter);
+export async function spanPage(store: TraceStore, q: SpanPageQuery): Promise<SpanPage> {
+  const filter = parseTraceFilter(q.filter);
   for (const c of filter) {
     if (!SPAN_FILTER_ENTITIES.has(c.entity)) {
       throw ApiError.invalid(
@@ -79,20 +62,16 @@ export async function spanPage(store: TraceStore, req: SearchTraceSpans): Promis
       );
     }
   }
-  const view = req.view ?? 'FULL';
-  const query: SpanQuery = { traceId: req.trace_id, filter, limit: maxResults(req.max_results, 100, 1000), withChildCount: view === 'SUMMARY' };
-  if (req.parent_span_id !== undefined) query.parentSpanId = spanIdParam('parent_span_id', req.parent_span_id);
-  if (req.roots_only) query.parentSpanId = null;
-  if (req.subtree_span_id !== undefined) {
-    query.subtree = { spanId: spanIdParam('subtree_span_id', req.subtree_span_id), ...(req.max_depth !== undefined ? { maxDepth: req.max_depth } : {}) };
-  }
-  if (req.page_token) query.after = decodeCursor(req.page_token);
-  const trace = await store.getTrace(req.trace_id);
-  if (!trace) throw ApiError.notFound(`Trace with ID ${req.trace_id} is not found.`);
+  const query: SpanQuery = { traceId: q.traceId, filter, limit: q.limit, withChildCount: q.withChildCount };
+  if (q.parentSpanId !== undefined) query.parentSpanId = q.parentSpanId;
+  if (q.rootsOnly) query.parentSpanId = null;
+  if (q.subtree) query.subtree = q.subtree;
+  if (q.pageToken) query.after = decodeCursor(q.pageToken);
+  const trace = await store.getTrace(q.traceId);
+  if (!trace) throw ApiError.notFound(`Trace with ID ${q.traceId} is not found.`);
 
   const page = await store.findSpans(query);
   const last = page.items.at(-1);
   const nextPageToken = page.hasMore && last ? encodeCursor({ startTimeUs: last.startTimeUs, spanId: last.spanId }) : undefined;
-  const rest = { traceSpanCount: trace.spanCount, ...(nextPageToken !== undefined ? { nextPageToken } : {}) };
-  return view === 'SUMMARY' ? { view, spans: page.items.map(summary), ...rest } : { view, spans: page.items.map((s) => s.content), ...rest };
+  return { spans: page.items, traceSpanCount: trace.spanCount, ...(nextPageToken !== undefined ? { nextPageToken } : {}) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toSpanRecord } from '../../ingest/span-batches.js';
-import { parseTraceJson, traceJsonSpan } from './trace-json.js';
+import { parseTraceJson } from './trace-json.js';
 import { CHILD_HEX, OTEL_TRACE_HEX, ROOT_HEX, T, TRACE_JSON_DIALECTS } from './trace-json-samples.js';
 
 describe('traces.json dialects', () => {
@@ -42,22 +42,5 @@ describe('traces.json dialects', () => {
     expect(() => parseTraceJson(`{"spans": [{"trace_id": "${OTEL_TRACE_HEX}", "span_id": "${ROOT_HEX}", "start_time_unix_nano": -5}]}`)).toThrow(
       /spans\[0\]\.start_time_unix_nano/,
     );
-  });
-
-  it('writes stored spans back as MLflow 3 span dicts, times exact and attributes as a map', () => {
-    const [root] = parseTraceJson(TRACE_JSON_DIALECTS['current Python'] as string);
-    const text = traceJsonSpan(toSpanRecord(root as NonNullable<typeof root>).content);
-    expect(text).toContain(`"start_time_unix_nano":${T.rootStart},"end_time_unix_nano":${T.rootEnd}`);
-    expect(text).toContain(`"time_unix_nano":${T.event}`);
-    const dict = JSON.parse(text) as Record<string, unknown>;
-    expect(dict).toMatchObject({
-      trace_id: Buffer.from(OTEL_TRACE_HEX, 'hex').toString('base64'),
-      span_id: Buffer.from(ROOT_HEX, 'hex').toString('base64'),
-      parent_span_id: '',
-      name: 'predict',
-      status: { code: 'STATUS_CODE_OK', message: '' },
-      attributes: { 'mlflow.spanType': '"CHAIN"', 'mlflow.spanInputs': '{"q": "hi"}' },
-      events: [{ name: 'retry', attributes: { attempt: '"1"' } }],
-    });
   });
 });

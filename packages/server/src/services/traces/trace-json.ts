@@ -13,13 +13,19 @@ type Dict = Record<string, unknown>;
 const TIME_KEYS = 'start_time_unix_nano|end_time_unix_nano|time_unix_nano|start_time|end_time|timestamp';
 const BIG_TIME_IN = new RegExp(`"(${TIME_KEYS})"(\\s*):(\\s*)(-?\\d{16,})(?=\\s*[,}\\]])`, 'g');
 
-/** JSON.parse with nanosecond times (16+ digit integers under the time keys) kept exact, as strings. */
-function parseExact(text: string): unknown {
+/**
+ * JSON.parse with nanosecond times (16+ digit integers under the time keys) kept exact, as strings.
+ *
+ * @example
+ * parseExact('{"start_time_unix_nano": 1749996461282000123}'); // { start_time_unix_nano: '1749996461282000123' }
+ */
+export function parseExact(text: string): unknown {
   // Inside a JSON string a quote is escaped, so `"key":` can only match real keys.
   return JSON.parse(text.replace(BIG_TIME_IN, '"$1"$2:$3"$4"'));
 }
 
-function isDict(v: unknown): v is Dict {
+/** True for a JSON object (not an array or null). */
+export function isDict(v: unknown): v is Dict {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -58,8 +64,13 @@ function statusCode(value: unknown): OtlpStatusCode {
   return 'STATUS_CODE_UNSET';
 }
 
-/** An OTel `AnyValue` in proto JSON (snake or camel case) as a plain value. */
-function anyValue(v: unknown): unknown {
+/**
+ * An OTel `AnyValue` in proto JSON (snake or camel case) as a plain value.
+ *
+ * @example
+ * anyValue({ string_value: '"CHAIN"' }); // '"CHAIN"'
+ */
+export function anyValue(v: unknown): unknown {
   if (!isDict(v)) return v;
   for (const [k, x] of Object.entries(v)) {
     if (k === 'string_value' || k === 'stringValue' || k === 'bool_value' || k === 'boolValue' || k === 'double_value' || k === 'doubleValue') return x;
@@ -131,49 +142,4 @@ export function parseTraceJson(text: string): IngestSpan[] {
   }
   if (!isDict(doc) || !Array.isArray(doc.spans)) throw ApiError.invalid("Invalid traces.json: expected an object with a 'spans' list.");
   return doc.spans.map(toIngestSpan);
-}
-
-function attributeMap(list: unknown): Record<string, unknown> {
-  return Array.isArray(list) ? Object.fromEntries(list.filter(isDict).map((kv) => [String(kv.key), anyValue(kv.value)])) : {};
-}
-
-/**
- * A stored span (OTel proto JSON text, spec §4.6a) as a `traces.json` span dict in the dialect MLflow
- * 3's `Span.to_dict` writes and every reader accepts: base64 ids, `STATUS_CODE_*`, attributes as a map
- * of MLflow's JSON-encoded values, nanosecond times exact.
- *
- * @example
- * traceJsonSpan(storedContent); // '{"trace_id":"q83v…","span_id":"…","parent_span_id":"",...}'
- */
-export function traceJsonSpan(content: string): string {
-  const s = parseExact(content) as Dict;
-  const status = isDict(s.status) ? s.status : {};
-  const head = JSON.stringify({ trace_id: s.trace_id, span_id: s.span_id, parent_span_id: s.parent_span_id ?? '', name: s.name });
-  const events = (Array.isArray(s.events) ? s.events.filter(isDict) : []).map(
-    (e) => `{"name":${JSON.stringify(e.name ?? '')},"time_unix_nano":${integer(e.time_unix_nano)},"attributes":${JSON.stringify(attributeMap(e.attributes))}}`,
-  );
-  const tail = JSON.stringify({ status: { code: status.code ?? 'STATUS_CODE_UNSET', message: status.message ?? '' }, attributes: attributeMap(s.attributes) });
-  // Times written as raw integer literals, so nanoseconds survive exactly.
-  return `${head.slice(0, -1)},"start_time_unix_nano":${integer(s.start_time_unix_nano)},"end_time_unix_nano":${integer(s.end_time_unix_nano)},"events":[${events.join(',')}],${tail.slice(1)}`;
-}
-
-function integer(v: unknown): string {
-  const text = String(v ?? '0');
-  return /^\d+$/.test(text) ? text : '0';
-}
-
-/**
- * The whole `traces.json` document for a trace's stored spans, in pieces.
- *
- * @example
- * for await (const piece of traceJsonDocument(spans)) response.write(piece);
- */
-export async function* traceJsonDocument(spans: AsyncIterable<string>): AsyncGenerator<string> {
-  yield '{"spans":[';
-  let first = true;
-  for await (const content of spans) {
-    yield `${first ? '' : ','}${traceJsonSpan(content)}`;
-    first = false;
-  }
-  yield ']}';
 }

@@ -1,13 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { TraceMetricDimension, TraceMetricName } from '@loupe/protocol';
 import type { MetricAggregationSpec, MetricFilter, MetricView, TraceMetricsQuery } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
+
+type MetricSql = { value: RawBuilder<unknown>; count?: 'rows' | 'distinct'; needs?: string };
+type DimensionSql = { expr: RawBuilder<unknown>; needs?: string };
 
 /**
  * A view's rows: the FROM clause, the time column (epoch ms; every view is placed in time by its
  * trace's request time, so the (experiment, time) index bounds every query) and what its filters and
- * dimensions name.
+ * dimensions name: exactly the metrics and dimensions the protocol's `TRACE_METRIC_VIEWS` gives the view.
  */
-interface ViewShape {
+interface ViewShape<M extends string = string, D extends string = string> {
   from: RawBuilder<unknown>;
   /** Joins a metric or dimension may need, added only when one does. */
   joins?: Record<string, RawBuilder<unknown>>;
@@ -15,15 +19,23 @@ interface ViewShape {
   /** Predicates every row of the view satisfies besides the experiment scope. */
   where: RawBuilder<unknown>[];
   /** Metric name to its value expression; `count` metrics count rows (`distinct`: distinct values). */
-  metrics: Record<string, { value: RawBuilder<unknown>; count?: 'rows' | 'distinct'; needs?: string }>;
-  dimensions: Record<string, { expr: RawBuilder<unknown>; needs?: string }>;
+  metrics: Record<M, MetricSql>;
+  dimensions: Record<D, DimensionSql>;
 }
 
 const TOKEN_METRICS = ['input_tokens', 'output_tokens', 'total_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const;
 const COST_METRICS = ['input_cost', 'output_cost', 'total_cost'] as const;
 
-/** The metrics and dimensions of each view (MLflow's TraceMetricKey, SpanMetricKey, AssessmentMetricKey and their dimension keys). */
-export const VIEWS: Record<MetricView, ViewShape> = {
+/** The token and cost metrics, read from the same-named columns of `table` (`t` or `s`). */
+function usageColumns(table: 't' | 's'): Record<(typeof TOKEN_METRICS)[number] | (typeof COST_METRICS)[number], MetricSql> {
+  return Object.fromEntries([...TOKEN_METRICS, ...COST_METRICS].map((m) => [m, { value: sql`${sql.ref(`${table}.${m}`)}` }])) as Record<
+    (typeof TOKEN_METRICS)[number] | (typeof COST_METRICS)[number],
+    MetricSql
+  >;
+}
+
+/** The SQL of each view's metrics and dimensions (MLflow's TraceMetricKey, SpanMetricKey, AssessmentMetricKey and their dimension keys). */
+const VIEWS: { [V in MetricView]: ViewShape<TraceMetricName<V>, TraceMetricDimension<V>> } = {
   TRACES: {
     from: sql`traces t`,
     joins: {
@@ -36,8 +48,7 @@ export const VIEWS: Record<MetricView, ViewShape> = {
       trace_count: { value: sql`1`, count: 'rows' },
       session_count: { value: sql`ts.value`, count: 'distinct', needs: 'session' },
       latency: { value: sql`t.execution_duration_ms` },
-      ...Object.fromEntries(TOKEN_METRICS.map((m) => [m, { value: sql`${sql.ref(`t.${m}`)}` }])),
-      ...Object.fromEntries(COST_METRICS.map((m) => [m, { value: sql`${sql.ref(`t.${m}`)}` }])),
+      ...usageColumns('t'),
     },
     dimensions: { trace_name: { expr: sql`tn.value`, needs: 'name' }, trace_status: { expr: sql`t.state` } },
   },
@@ -49,8 +60,7 @@ export const VIEWS: Record<MetricView, ViewShape> = {
     metrics: {
       span_count: { value: sql`1`, count: 'rows' },
       latency: { value: sql`((s.end_time_us - s.start_time_us) / 1000.0)` },
-      ...Object.fromEntries(TOKEN_METRICS.map((m) => [m, { value: sql`${sql.ref(`s.${m}`)}` }])),
-      ...Object.fromEntries(COST_METRICS.map((m) => [m, { value: sql`${sql.ref(`s.${m}`)}` }])),
+      ...usageColumns('s'),
     },
     dimensions: {
       span_name: { expr: sql`s.name` },
@@ -91,7 +101,7 @@ function filterClause(view: MetricView, f: MetricFilter): RawBuilder<unknown> {
   return sql`exists (select 1 from assessments a2 where a2.trace_id = t.trace_id and a2.valid = 1 and ${sql.ref(`a2.${column}`)} = ${f.value})`;
 }
 
-function aggregate(dialect: SqlDialect, metric: ViewShape['metrics'][string], a: MetricAggregationSpec): RawBuilder<unknown> {
+function aggregate(dialect: SqlDialect, metric: MetricSql, a: MetricAggregationSpec): RawBuilder<unknown> {
   switch (a.type) {
     case 'COUNT':
       if (metric.count === 'rows') return sql`count(*)`;
@@ -113,13 +123,13 @@ function aggregate(dialect: SqlDialect, metric: ViewShape['metrics'][string], a:
 /**
  * A QueryTraceMetrics query as one GROUP BY: the view's rows in the experiments (and time range),
  * narrowed by the filters, grouped by time bucket and dimensions in that order, one aggregate column
- * per aggregation. Metric and dimension names must have been checked against {@link VIEWS}.
+ * per aggregation. Metric and dimension names must have been checked against the view (the request schema does).
  *
  * @example
  * const { rows } = await compileTraceMetrics(dialect, query, [1, 2]).execute(db);
  */
 export function compileTraceMetrics(dialect: SqlDialect, query: TraceMetricsQuery, experimentIds: number[]): RawBuilder<Record<string, unknown>> {
-  const view = VIEWS[query.view];
+  const view: ViewShape = VIEWS[query.view];
   const metric = view.metrics[query.metric];
   if (!metric) throw new Error(`unchecked metric ${query.metric}`);
   const where = [sql`t.experiment_id in (${sql.join(experimentIds)})`, ...view.where];

@@ -5,9 +5,9 @@ import type { AssessmentRecord } from '../../store/assessment-store.js';
  * A stored assessment as MLflow's protobuf-JSON Assessment (spec §5).
  *
  * @example
- * toAssessmentJson(record).feedback; // { value: 4 }
+ * assessmentJson(record).feedback; // { value: 4 }
  */
-export function toAssessmentJson(r: AssessmentRecord): Assessment {
+export function assessmentJson(r: AssessmentRecord): Assessment {
   const out: Assessment = {
     assessment_id: r.assessmentId,
     assessment_name: r.name,
