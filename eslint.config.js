@@ -2,6 +2,55 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The import zones of the house plan (docs/adr/0010-layering.md): each zone lists what its files must not
+ * import. Imports point inward (http -> services -> store interfaces); only the composition root
+ * (packages/server/src/main.ts) and tests pick implementations.
+ */
+const zone = (files, forbidden, ignores = []) => ({
+  files,
+  ignores: ['**/*.test.ts', '**/*.test.tsx', '**/testing/**', '**/contract/**', ...ignores],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map(([regex, message]) => ({ regex, message })) }],
+  },
+});
+const zones = [
+  zone(
+    ['packages/server/src/services/**/*.ts'],
+    [
+      ['(^|/)(store/sql|store/artifacts/local)/', 'Services see store interfaces only; main.ts picks the SQL and local-folder implementations.'],
+      ['(^|/)(otlp|http)/', 'Services know nothing of HTTP or OTLP: the edge decodes and passes typed commands.'],
+    ],
+  ),
+  zone(
+    ['packages/server/src/store/**/*.ts'],
+    [['(^|/)(services|http|otlp)/', 'Stores are the innermost layer: they import protocol and their own interfaces only.']],
+  ),
+  zone(['packages/server/src/http/**/*.ts'], [['(^|/)(store/sql|store/artifacts/local)/', 'HTTP routes reach storage through services.']]),
+  zone(['packages/server/src/ingest/**/*.ts'], [['(^|/)(services|http|store/sql)/', 'Ingest is a pure pipeline: bytes in, span batches out.']]),
+  zone(
+    ['packages/protocol/src/**/*.ts'],
+    [['^(?!zod$|\\.)', 'protocol imports nothing but zod: it is the wire contract and runs in browsers.']],
+    ['packages/protocol/src/attributes/**', 'packages/protocol/src/errors/**'],
+  ),
+  zone(
+    ['packages/protocol/src/attributes/**/*.ts', 'packages/protocol/src/errors/**/*.ts'],
+    [['^(?!\\./)', 'The plain entries @loupe/protocol/attributes and /errors import nothing outside their folder, zod included: the SDK loads them.']],
+  ),
+  zone(
+    ['packages/ui/src/**/*.{ts,tsx}'],
+    [
+      ['^@loupe/(?!protocol$)', 'The UI talks to the server over HTTP; it shares only @loupe/protocol.'],
+      ['^(node:|kysely$|hono|better-sqlite3$|pg$)', 'The UI runs in browsers: no Node or server modules.'],
+      ['(^|/)(server|sdk)/src/', 'The UI talks to the server over HTTP; it shares only @loupe/protocol.'],
+    ],
+  ),
+  zone(
+    ['packages/sdk/src/tracing/**/*.ts'],
+    [['(^|/)(export|client|genai)/', 'tracing/ is the core: export, client and genai build on it, never the reverse.']],
+  ),
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'loupe-data/**', '.loupe-test/**', 'test-artifacts/**'] },
   js.configs.recommended,
@@ -53,11 +102,6 @@ export default tseslint.config(
     },
   },
   {
-    // The plain entries @loupe/protocol/attributes and /errors stay plain: no zod, nothing from the rest of the protocol.
-    files: ['packages/protocol/src/attributes/**/*.ts', 'packages/protocol/src/errors/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['zod'], patterns: ['../*'] }] },
-  },
-  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {
@@ -73,9 +117,9 @@ export default tseslint.config(
     },
   },
   {
-    // Services and stores take time from the injected Clock (services/clock.ts), so tests never sleep.
+    // Services and stores take time from the injected Clock (src/clock.ts), so tests never sleep.
     files: ['packages/server/src/services/**/*.ts', 'packages/server/src/store/**/*.ts'],
-    ignores: ['**/*.test.ts', 'packages/server/src/services/clock.ts', 'packages/server/src/store/sql/migrations/**'],
+    ignores: ['**/*.test.ts', 'packages/server/src/store/sql/migrations/**'],
     rules: {
       'no-restricted-properties': [
         'error',
@@ -89,4 +133,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...zones,
 );

@@ -8,7 +8,7 @@ import type { ServerConfig } from './config/config.js';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './http/app.js';
 import { loadUiAssets, mountUiRoutes } from './http/ui/ui-routes.js';
-import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock.js';
+import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.js';
 import { ArtifactService } from './services/artifact-service.js';
 import { ExperimentService } from './services/experiment-service.js';
 import { LoggedModelService } from './services/logged-model-service.js';

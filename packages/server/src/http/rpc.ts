@@ -27,7 +27,7 @@ export interface RpcRoute<S extends z.ZodType = z.ZodType, R extends z.ZodType =
    * empty lists omitted). Apps built with `checkResponses` (every in-process test) parse each reply with
    * it, so a wire shape cannot drift unnoticed.
    */
-  response?: R;
+  response: R;
   /** One service call; the reply is wire JSON made here, at the edge (`void` for an empty reply). */
   handle(req: z.output<S>, ctx: RpcContext): Promise<z.input<R> | RawJson | StreamedJson | void>;
   /** Mount only under `/ajax-api` (UI-only routes). */
@@ -126,8 +126,8 @@ async function checkedReply(route: RpcRoute, result: object): Promise<string> {
   } else {
     text = result instanceof RawJson ? result.text : toProtoJson(result);
   }
-  const checked = route.response?.safeParse(JSON.parse(text));
-  if (checked && !checked.success) {
+  const checked = route.response.safeParse(JSON.parse(text));
+  if (!checked.success) {
     const where = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(`The reply of ${route.method} ${route.path} does not match its response schema: ${where}`);
   }

@@ -1,6 +1,6 @@
 import { ApiError, parseExperimentFilter, parseExperimentOrderBy, type KeyValue, type ViewType } from '@loupe/protocol';
 import type { ExperimentRecord, ExperimentStore } from '../store/tracking-store.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { appendToUri } from './validation.js';
 

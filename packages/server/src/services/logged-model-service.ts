@@ -1,7 +1,7 @@
 import { ApiError, parseLoggedModelFilter, parseLoggedModelOrderByField, type KeyValue, type LoggedModelStatus } from '@loupe/protocol';
 import type { DatasetFilter, LoggedModelOrderBy, LoggedModelRecord, LoggedModelStore } from '../store/logged-model-store.js';
 import type { MetricRecord, RunInfoRecord } from '../store/tracking-store.js';
-import type { Clock, IdGenerator } from './clock.js';
+import type { Clock, IdGenerator } from '../clock.js';
 import type { ExperimentService } from './experiment-service.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';
 import { generateRunName } from './run-names.js';

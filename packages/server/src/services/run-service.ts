@@ -1,6 +1,6 @@
 import { ApiError, type KeyValue, parseRunFilter, parseRunOrderBy, type RunStatus, RunTagKey, TRACKING_LIMITS, type ViewType } from '@loupe/protocol';
 import type { DatasetInputRecord, DatasetSummaryRecord, MetricRecord, RunInfoRecord, RunMetricRecord, RunRecord, RunStore } from '../store/tracking-store.js';
-import type { Clock, IdGenerator } from './clock.js';
+import type { Clock, IdGenerator } from '../clock.js';
 import { DEFAULT_EXPERIMENT_ID, type ExperimentService } from './experiment-service.js';
 import { sampleMetricHistories } from './metric-sampling.js';
 import { maxResults, nextPageToken, pageRequest } from './pagination.js';

@@ -2,7 +2,7 @@ import { ApiError, parseTraceFilter, parseTraceOrderBy, TRACE_LIMITS, TRACE_TAGS
 import type { DecodedSpanBatch } from '../ingest/span-batches.js';
 import { llmCostOf, tokenUsageOf } from '../ingest/span-usage.js';
 import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { ExperimentService } from './experiment-service.js';
 import { queryTraceMetrics, type TraceMetricsPage, type TraceMetricsRequest } from './traces/trace-metrics.js';
 import { spanPage, type SpanPage, type SpanPageQuery } from './traces/span-pages.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sleep } from '../services/clock.js';
+import { sleep } from '../clock.js';
 import { TestClock } from './test-clock.js';
 
 describe('TestClock', () => {

@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../services/clock.js';
+import type { Clock, Timer } from '../clock.js';
 
 interface Scheduled {
   /** Monotonic time it is due at. */

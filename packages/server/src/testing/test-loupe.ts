@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveServerConfig, type ServerOptions } from '../config/config.js';
 import { createLoupe, type Loupe } from '../main.js';
-import type { IdGenerator } from '../services/clock.js';
+import type { IdGenerator } from '../clock.js';
 import { createSqliteDatabase, type TestDatabase } from './backends.js';
 import { TestClock } from './test-clock.js';
 

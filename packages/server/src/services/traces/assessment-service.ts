@@ -1,6 +1,6 @@
 import { ApiError, TRACE_LIMITS, type AssessmentError, type AssessmentSourceType } from '@loupe/protocol';
 import type { AssessmentPatch, AssessmentRecord, AssessmentStore } from '../../store/assessment-store.js';
-import type { Clock, IdGenerator } from '../clock.js';
+import type { Clock, IdGenerator } from '../../clock.js';
 
 /** Metadata naming the run an assessment came from (filled into its `run_id`). */
 const SOURCE_RUN_METADATA = 'mlflow.assessment.sourceRunId';

@@ -1,6 +1,6 @@
 import { ApiError, TRACE_TAGS, type TraceState } from '@loupe/protocol';
 import type { TraceRecord, TraceStore } from '../../store/trace-store.js';
-import type { Clock, IdGenerator } from '../clock.js';
+import type { Clock, IdGenerator } from '../../clock.js';
 import type { ExperimentService } from '../experiment-service.js';
 import type { TraceSearchRequest, TraceService } from '../trace-service.js';
 import { appendToUri } from '../validation.js';

@@ -1,5 +1,5 @@
 import type { TraceStore } from '../../store/trace-store.js';
-import { sleep, type Clock } from '../clock.js';
+import { sleep, type Clock } from '../../clock.js';
 
 /** How the background text indexer runs. */
 export interface SpanTextIndexingOptions {

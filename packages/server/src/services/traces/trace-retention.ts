@@ -1,7 +1,7 @@
 import { parseRetentionDays, TRACE_RETENTION_TAG } from '@loupe/protocol';
 import type { TraceStore } from '../../store/trace-store.js';
 import type { ExperimentRecord, ExperimentStore } from '../../store/tracking-store.js';
-import { sleep, type Clock, type Timer } from '../clock.js';
+import { sleep, type Clock, type Timer } from '../../clock.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { PostgresDialect } from './postgres/postgres-dialect.js';
-import type { Clock } from '../../../services/clock.js';
+import type { Clock } from '../../../clock.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { SqliteDialect } from './sqlite/sqlite-dialect.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { systemClock, type Clock, type Timer } from '../../../../services/clock.js';
+import { systemClock, type Clock, type Timer } from '../../../../clock.js';
 
 /** Options of {@link SqliteCheckpointer}; the defaults suit the server. */
 export interface SqliteCheckpointerOptions {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ApiError } from '@loupe/protocol';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
-import { systemClock, type Clock } from '../../../../services/clock.js';
+import { systemClock, type Clock } from '../../../../clock.js';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
