@@ -1,4 +1,4 @@
-import { ApiError, parseTraceFilter, parseTraceOrderBy, TRACE_LIMITS, TRACE_TAGS, type TraceState } from '@loupe/protocol';
+import { ApiError, parseTraceFilter, parseTraceOrderBy, TRACE_LIMITS, TraceMetadataKey, TraceTagKey, type TraceState } from '@loupe/protocol';
 import type { DecodedSpanBatch } from '../ingest/span-batches.js';
 import { llmCostOf, tokenUsageOf } from '../ingest/span-usage.js';
 import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.js';
@@ -12,12 +12,10 @@ import { appendToUri } from './validation.js';
 const SPAN_PAGE = 1000;
 /** Traces one DeleteTraces transaction removes. */
 const DELETE_BATCH = 1000;
-const USAGE_METADATA = 'mlflow.trace.tokenUsage';
 /** A trace's `traces.json` under an experiment's artifact root: `<...>/traces/<trace_id>/artifacts/traces.json`. */
 const UPLOADED_TRACE_JSON = /(?:^|\/)traces\/([A-Za-z0-9][\w.:-]{0,127})\/artifacts\/traces\.json$/;
 /** How long OTLP ingest trusts that an experiment it found active still is. */
 const ACTIVE_EXPERIMENT_TTL_MS = 1000;
-const COST_METADATA = 'mlflow.trace.cost';
 
 /** The authoritative info of a trace (StartTraceV3, spec §4.1), checked at the edge. */
 export interface TraceInfoUpdate {
@@ -50,7 +48,7 @@ export interface TraceWithSpans {
 
 /** The span count the client recorded in `mlflow.trace.sizeStats`, or 0 when unknown. */
 function expectedSpanCount(r: TraceRecord): number {
-  const stats = r.metadata['mlflow.trace.sizeStats'];
+  const stats = r.metadata[TraceMetadataKey.SIZE_STATS];
   if (!stats) return 0;
   try {
     const n = (JSON.parse(stats) as { num_spans?: unknown }).num_spans;
@@ -86,10 +84,10 @@ export class TraceService {
    */
   async startTraceV3(info: TraceInfoUpdate): Promise<TraceRecord> {
     const experiment = await this.experiments.getActive(info.experimentId);
-    const tags = { ...info.tags, [TRACE_TAGS.artifactLocation]: appendToUri(experiment.artifactLocation, 'traces', info.traceId, 'artifacts') };
+    const tags = { ...info.tags, [TraceTagKey.ARTIFACT_LOCATION]: appendToUri(experiment.artifactLocation, 'traces', info.traceId, 'artifacts') };
     const metadata = info.metadata;
-    const usage = metadata[USAGE_METADATA] !== undefined ? tokenUsageOf(metadata[USAGE_METADATA]) : undefined;
-    const cost = metadata[COST_METADATA] !== undefined ? llmCostOf(metadata[COST_METADATA]) : undefined;
+    const usage = metadata[TraceMetadataKey.TOKEN_USAGE] !== undefined ? tokenUsageOf(metadata[TraceMetadataKey.TOKEN_USAGE]) : undefined;
+    const cost = metadata[TraceMetadataKey.COST] !== undefined ? llmCostOf(metadata[TraceMetadataKey.COST]) : undefined;
     return this.store.upsertTraceInfo({
       traceId: info.traceId,
       experimentId: experiment.experimentId,

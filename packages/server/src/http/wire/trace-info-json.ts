@@ -1,16 +1,13 @@
-import { msToDuration, msToTimestamp, type TraceInfoV2, type TraceInfoV3 } from '@loupe/protocol';
+import { msToDuration, msToTimestamp, TraceMetadataKey, type TraceInfoV2, type TraceInfoV3 } from '@loupe/protocol';
 import { llmCostJson, tokenUsageJson } from '../../ingest/span-usage.js';
 import type { TraceRecord } from '../../store/trace-store.js';
 import { assessmentJson } from './assessment-json.js';
 
-const USAGE_METADATA = 'mlflow.trace.tokenUsage';
-const COST_METADATA = 'mlflow.trace.cost';
-
 /** A trace's metadata with the totals summed from its spans added as MLflow's server reports them, unless the client wrote its own. */
 function reportedMetadata(r: TraceRecord): Record<string, string> {
   let metadata = r.metadata;
-  if (r.usage && metadata[USAGE_METADATA] === undefined) metadata = { ...metadata, [USAGE_METADATA]: tokenUsageJson(r.usage) };
-  if (r.cost && metadata[COST_METADATA] === undefined) metadata = { ...metadata, [COST_METADATA]: llmCostJson(r.cost) };
+  if (r.usage && metadata[TraceMetadataKey.TOKEN_USAGE] === undefined) metadata = { ...metadata, [TraceMetadataKey.TOKEN_USAGE]: tokenUsageJson(r.usage) };
+  if (r.cost && metadata[TraceMetadataKey.COST] === undefined) metadata = { ...metadata, [TraceMetadataKey.COST]: llmCostJson(r.cost) };
   return metadata;
 }
 

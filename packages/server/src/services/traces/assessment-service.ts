@@ -1,9 +1,6 @@
-import { ApiError, TRACE_LIMITS, type AssessmentError, type AssessmentSourceType } from '@loupe/protocol';
+import { ApiError, ASSESSMENT_SOURCE_RUN_METADATA, TRACE_LIMITS, type AssessmentError, type AssessmentSourceType } from '@loupe/protocol';
 import type { AssessmentPatch, AssessmentRecord, AssessmentStore } from '../../store/assessment-store.js';
 import type { Clock, IdGenerator } from '../../clock.js';
-
-/** Metadata naming the run an assessment came from (filled into its `run_id`). */
-const SOURCE_RUN_METADATA = 'mlflow.assessment.sourceRunId';
 
 /** What a feedback says: a value, an error saying why there is none, or both. */
 export interface FeedbackValue {
@@ -99,7 +96,7 @@ export class AssessmentService {
     if (input.spanId) record.spanId = input.spanId;
     if (input.rationale !== undefined) record.rationale = input.rationale;
     if (input.overrides) record.overrides = input.overrides;
-    const runId = input.metadata[SOURCE_RUN_METADATA];
+    const runId = input.metadata[ASSESSMENT_SOURCE_RUN_METADATA];
     if (runId) record.runId = runId;
     const outcome = await this.store.createAssessment(record);
     if (!outcome.ok) {
@@ -137,7 +134,7 @@ export class AssessmentService {
     if (changes.rationale !== undefined) patch.rationale = changes.rationale;
     if (changes.metadata) {
       patch.metadata = { ...current.metadata, ...changes.metadata };
-      const runId = patch.metadata[SOURCE_RUN_METADATA];
+      const runId = patch.metadata[ASSESSMENT_SOURCE_RUN_METADATA];
       if (runId) patch.runId = runId;
     }
     if (changes.valid !== undefined) patch.valid = changes.valid;

@@ -1,4 +1,4 @@
-import { ApiError, TRACE_TAGS, type TraceState } from '@loupe/protocol';
+import { ApiError, TraceTagKey, type TraceState } from '@loupe/protocol';
 import type { TraceRecord, TraceStore } from '../../store/trace-store.js';
 import type { Clock, IdGenerator } from '../../clock.js';
 import type { ExperimentService } from '../experiment-service.js';
@@ -44,7 +44,7 @@ export class LegacyTraceService {
     const experiment = await this.experiments.getActive(start.experimentId);
     const traceId = `tr-${this.ids.hex32()}`;
     // Spans of v2 traces arrive as a traces.json artifact (spec §4.3): the client needs its location.
-    const tags = { ...start.tags, [TRACE_TAGS.artifactLocation]: appendToUri(experiment.artifactLocation, 'traces', traceId, 'artifacts') };
+    const tags = { ...start.tags, [TraceTagKey.ARTIFACT_LOCATION]: appendToUri(experiment.artifactLocation, 'traces', traceId, 'artifacts') };
     return this.store.upsertTraceInfo({
       traceId,
       experimentId: experiment.experimentId,
