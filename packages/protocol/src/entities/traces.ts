@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { TraceTagKey } from '../attributes/mlflow-keys.js';
 import { AssessmentJson } from './assessments.js';
 
 /**
@@ -48,18 +47,6 @@ export type TraceInfoV3 = z.infer<typeof TraceInfoV3Json>;
  * checked loosely: its ids and name, whatever else it carries.
  */
 export const SpanJson = z.looseObject({ trace_id: z.string(), span_id: z.string(), name: z.string() });
-
-/**
- * Server-added trace tags (spec §4.3), by the names the server's code uses.
- *
- * @deprecated Use {@link TraceTagKey}, where these keys are defined.
- */
-export const TRACE_TAGS = {
-  artifactLocation: TraceTagKey.ARTIFACT_LOCATION,
-  spansLocation: TraceTagKey.SPANS_LOCATION,
-  traceName: TraceTagKey.TRACE_NAME,
-  linkedPrompts: TraceTagKey.LINKED_PROMPTS,
-} as const;
 
 /** Legacy (v2) trace statuses; `TRACE_STATUS_UNSPECIFIED` is v3's `STATE_UNSPECIFIED`. */
 export const TRACE_STATUSES = ['TRACE_STATUS_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'] as const;

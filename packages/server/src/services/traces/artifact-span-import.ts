@@ -1,4 +1,4 @@
-import { ApiError, TRACE_TAGS } from '@loupe/protocol';
+import { ApiError, TraceTagKey } from '@loupe/protocol';
 import type { SpanBatch, TraceRecord, TraceStore } from '../../store/trace-store.js';
 import type { ArtifactDownload } from '../artifact-service.js';
 import type { IngestSpan } from '../../ingest/ingest-span.js';
@@ -66,8 +66,8 @@ export class ArtifactSpanImporter {
    * trace is then served without spans, as MLflow's clients drop span data they cannot read).
    */
   async ensureSpans(record: TraceRecord): Promise<TraceRecord> {
-    if (record.spanCount > 0 || record.tags[TRACE_TAGS.spansLocation] === 'TRACKING_STORE') return record;
-    const location = record.tags[TRACE_TAGS.artifactLocation];
+    if (record.spanCount > 0 || record.tags[TraceTagKey.SPANS_LOCATION] === 'TRACKING_STORE') return record;
+    const location = record.tags[TraceTagKey.ARTIFACT_LOCATION];
     if (!location) return record;
     const text = await this.readTraceJson(location);
     if (text === undefined) return record;

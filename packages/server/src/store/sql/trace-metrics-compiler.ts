@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { TraceMetricDimension, TraceMetricName } from '@loupe/protocol';
+import { TraceMetadataKey, TraceTagKey, type TraceMetricDimension, type TraceMetricName } from '@loupe/protocol';
 import type { MetricAggregationSpec, MetricFilter, MetricView, TraceMetricsQuery } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 
@@ -39,8 +39,8 @@ const VIEWS: { [V in MetricView]: ViewShape<TraceMetricName<V>, TraceMetricDimen
   TRACES: {
     from: sql`traces t`,
     joins: {
-      name: sql`left join trace_tags tn on tn.trace_key = t.trace_key and tn.key = 'mlflow.traceName'`,
-      session: sql`left join trace_metadata ts on ts.trace_key = t.trace_key and ts.key = 'mlflow.trace.session'`,
+      name: sql`left join trace_tags tn on tn.trace_key = t.trace_key and tn.key = ${sql.lit(TraceTagKey.TRACE_NAME)}`,
+      session: sql`left join trace_metadata ts on ts.trace_key = t.trace_key and ts.key = ${sql.lit(TraceMetadataKey.SESSION)}`,
     },
     time: sql`t.request_time_ms`,
     where: [],
