@@ -1,4 +1,4 @@
-import { ApiError, parseTraceFilter, parseTraceOrderBy, TRACE_LIMITS, TraceMetadataKey, TraceTagKey, type TraceState } from '@loupe/protocol';
+import { ApiError, parseTraceFilter, parseTraceOrderBy, TRACE_LIMITS, TraceMetadataKey, TraceTagKey } from '@loupe/protocol';
 import type { DecodedSpanBatch } from '../ingest/span-batches.js';
 import { llmCostOf, tokenUsageOf } from '../ingest/span-usage.js';
 import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.js';
@@ -17,19 +17,20 @@ const UPLOADED_TRACE_JSON = /(?:^|\/)traces\/([A-Za-z0-9][\w.:-]{0,127})\/artifa
 /** How long OTLP ingest trusts that an experiment it found active still is. */
 const ACTIVE_EXPERIMENT_TTL_MS = 1000;
 
-/** The authoritative info of a trace (StartTraceV3, spec §4.1), checked at the edge. */
-export interface TraceInfoUpdate {
-  traceId: string;
-  experimentId: string;
-  clientRequestId?: string;
-  requestTimeMs: number;
-  executionDurationMs?: number;
-  state: TraceState;
-  requestPreview?: string;
-  responsePreview?: string;
-  tags: Record<string, string>;
-  metadata: Record<string, string>;
-}
+/** The authoritative info of a trace (StartTraceV3, spec §4.1), checked at the edge: the stored info's client-given fields. */
+export type TraceInfoUpdate = Pick<
+  TraceRecord,
+  | 'traceId'
+  | 'experimentId'
+  | 'clientRequestId'
+  | 'requestTimeMs'
+  | 'executionDurationMs'
+  | 'state'
+  | 'requestPreview'
+  | 'responsePreview'
+  | 'tags'
+  | 'metadata'
+>;
 
 /** A trace search over experiments (spec §4.2, §9.5): MLflow's filter and order_by strings, a page size and token. */
 export interface TraceSearchRequest {
