@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRACE_STATUSES } from '../entities/traces.js';
-import { int64, protoEnum, repeated, requiredStr, str } from './fields.js';
-import { invalidIssue, missingIssue, nonEmptyList, pageSize, TRACE_LIMITS, traceKeyValueMap } from './trace-fields.js';
+import { int64, protoEnum, repeated, requiredList, requiredStr, str } from './fields.js';
+import { boundedList, invalidIssue, missingIssue, pageSize, TRACE_LIMITS, traceKeyValueMap } from './trace-fields.js';
 
 /**
  * Request schemas of the legacy v2 trace RPCs and the trace link RPCs (spec §4.2), checked with
@@ -27,7 +27,7 @@ export const EndTrace = z.object({
 export const GetTraceInfo = z.object({ request_id: requiredStr() });
 /** SearchTraces (v2): `GET /api/2.0/mlflow/traces?experiment_ids=..` (spec §4.4). */
 export const SearchTraces = z.object({
-  experiment_ids: nonEmptyList(str()),
+  experiment_ids: requiredList(str()),
   filter: str().optional(),
   max_results: pageSize(100, 500),
   order_by: repeated(str()),
@@ -36,7 +36,7 @@ export const SearchTraces = z.object({
 /** LinkTracesToRun: `POST /api/2.0/mlflow/traces/link-to-run` (at most 100 trace ids; `run_uuid` is the old name of `run_id`). */
 export const LinkTracesToRun = z
   .object({
-    trace_ids: nonEmptyList(str(), {
+    trace_ids: boundedList(str(), {
       count: TRACE_LIMITS.linkTracesToRun,
       message: (n) => `Cannot link more than ${TRACE_LIMITS.linkTracesToRun} traces to a run in a single request ('trace_ids' has ${n}).`,
     }),
@@ -53,7 +53,7 @@ export const LinkTracesToRun = z
 export const LinkPromptsToTrace = z
   .object({
     trace_id: requiredStr(),
-    prompt_versions: nonEmptyList(z.object({ name: str().optional(), version: str().optional() })),
+    prompt_versions: requiredList(z.object({ name: str().optional(), version: str().optional() })),
   })
   .transform((req, ctx) => {
     const refs: { name: string; version: string }[] = [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationToMs, timestampToMs } from './well-known-types.js';
-import { int64, keyValueList, repeated, str, type WireIssue } from './fields.js';
+import { int64, keyValueList, requiredList, str, type WireIssue } from './fields.js';
 
 /** Trace limits (spec §2.7 and MLflow's trace handlers), as the server enforces them. */
 export const TRACE_LIMITS = {
@@ -161,16 +161,15 @@ export function traceKeyValueMap(field: string) {
 }
 
 /**
- * A repeated field that must name at least one item (missing otherwise) and, when `max` is given, at
- * most `max.count` (`max.message` says so with the count it got).
+ * A repeated field that must name at least one item ({@link requiredList}) and at most `max.count`
+ * (`max.message` says so with the count it got).
  *
  * @example
- * z.object({ trace_ids: nonEmptyList(str(), { count: 100, message: (n) => `at most 100, got ${n}` }) });
+ * z.object({ trace_ids: boundedList(str(), { count: 100, message: (n) => `at most 100, got ${n}` }) });
  */
-export function nonEmptyList<T extends z.ZodType>(item: T, max?: { count: number; message: (got: number) => string }) {
-  return repeated(item).superRefine((list, ctx) => {
-    if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'empty list', params: { loupe: 'missing' } satisfies WireIssue });
-    else if (max && list.length > max.count) invalidIssue(ctx, max.message(list.length));
+export function boundedList<T extends z.ZodType>(item: T, max: { count: number; message: (got: number) => string }) {
+  return requiredList(item).superRefine((list, ctx) => {
+    if (list.length > max.count) invalidIssue(ctx, max.message(list.length));
   });
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { TRACE_STATES } from '../entities/traces.js';
 import { ApiError } from '../errors/api-error.js';
-import { bool, double, int64, maxChars, protoEnum, repeated, requiredStr, str } from './fields.js';
-import { clientTraceId, durationMs, invalidIssue, missingIssue, nonEmptyList, pageSize, timestampMs, TRACE_LIMITS, traceMap } from './trace-fields.js';
+import { bool, double, int64, maxChars, protoEnum, repeated, requiredList, requiredStr, str } from './fields.js';
+import { boundedList, clientTraceId, durationMs, invalidIssue, missingIssue, pageSize, timestampMs, TRACE_LIMITS, traceMap } from './trace-fields.js';
 import { AGGREGATION_TYPES, dimensionsOf, METRIC_VIEW_TYPES, metricsOf, parseMetricFilter, type MetricFilter } from './trace-metric-views.js';
 
 export { AGGREGATION_TYPES, METRIC_VIEW_TYPES } from './trace-metric-views.js';
@@ -81,7 +81,7 @@ export const DeleteTraceTag = z
 
 /** BatchGetTraces (OSS): `GET /api/3.0/mlflow/traces/batchGet?trace_ids=..`. */
 export const BatchGetTraces = z.object({
-  trace_ids: nonEmptyList(str(), {
+  trace_ids: boundedList(str(), {
     count: TRACE_LIMITS.batchGetTraces,
     message: (n) => `'trace_ids' may name at most ${TRACE_LIMITS.batchGetTraces} traces, got ${n}.`,
   }),
@@ -89,7 +89,7 @@ export const BatchGetTraces = z.object({
 });
 /** BatchGetTraceInfos: `POST /api/3.0/mlflow/traces/batchGetInfos` (`experiment_ids` narrows the scope). */
 export const BatchGetTraceInfos = z.object({
-  trace_ids: nonEmptyList(str(), {
+  trace_ids: boundedList(str(), {
     count: TRACE_LIMITS.batchGetTraceInfos,
     message: (n) => `'trace_ids' may name at most ${TRACE_LIMITS.batchGetTraceInfos} traces, got ${n}.`,
   }),
@@ -167,10 +167,10 @@ function metricFilters(filters: string[], ctx: z.RefinementCtx): MetricFilter[] 
  */
 export const QueryTraceMetrics = z
   .object({
-    experiment_ids: nonEmptyList(str()),
+    experiment_ids: requiredList(str()),
     view_type: z.enum(METRIC_VIEW_TYPES),
     metric_name: requiredStr(),
-    aggregations: nonEmptyList(AggregationInput),
+    aggregations: requiredList(AggregationInput),
     dimensions: repeated(str()),
     filters: repeated(str()),
     time_interval_seconds: int64().optional(),

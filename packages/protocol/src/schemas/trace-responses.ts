@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SpanJson, TraceInfoV3Json } from '../entities/traces.js';
+import { wireDouble } from './fields.js';
 
 export { Empty } from './tracking-responses.js';
 
@@ -18,15 +19,13 @@ export const BatchGetTraces = z.strictObject({ traces: z.array(TraceWithSpans).o
 export const BatchGetTraceInfos = z.strictObject({ trace_infos: z.array(TraceInfoV3Json).optional() });
 export const DeleteTraces = z.strictObject({ traces_deleted: z.number().int() });
 
-/** A double as protobuf-JSON writes it: a number, or a string for the non-finite ones. */
-const double = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
 export const QueryTraceMetrics = z.strictObject({
   data_points: z
     .array(
       z.strictObject({
         metric_name: z.string(),
         dimensions: z.record(z.string(), z.string()),
-        values: z.record(z.string(), double),
+        values: z.record(z.string(), wireDouble()),
       }),
     )
     .optional(),
