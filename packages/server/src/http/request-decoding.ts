@@ -139,9 +139,44 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
-function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+const DESCRIBE_CHARS = 200;
+const DESCRIBE_DEPTH = 8;
+
+/**
+ * A value as JSON for an error message, cut at 200 characters. It walks at most 8 levels and stops once
+ * it has enough text, so a hostile value (an array nested 10,000 deep, a huge object) costs little and
+ * cannot overflow the stack, as `JSON.stringify` of the whole value would.
+ *
+ * @example
+ * describeValue([[[1]]]); // '[[[1]]]'
+ */
+export function describeValue(value: unknown): string {
+  let text = '';
+  const write = (v: unknown, depth: number): void => {
+    if (text.length > DESCRIBE_CHARS) return;
+    if (v === null || typeof v !== 'object') {
+      text += typeof v === 'string' ? JSON.stringify(v.length > DESCRIBE_CHARS ? v.slice(0, DESCRIBE_CHARS) : v) : String(v);
+      return;
+    }
+    if (depth >= DESCRIBE_DEPTH) {
+      text += Array.isArray(v) ? '[...]' : '{...}';
+      return;
+    }
+    const list = Array.isArray(v);
+    text += list ? '[' : '{';
+    let first = true;
+    // for...in stops early: a value with 100,000 entries is not copied to describe its first few.
+    for (const key in v) {
+      if (!first) text += ',';
+      first = false;
+      if (!list) text += `${JSON.stringify(key)}:`;
+      write((v as Record<string, unknown>)[key], depth + 1);
+      if (text.length > DESCRIBE_CHARS) break;
+    }
+    text += list ? ']' : '}';
+  };
+  write(value, 0);
+  return text.length > DESCRIBE_CHARS ? `${text.slice(0, DESCRIBE_CHARS)}...` : text;
 }
 
 /**
@@ -163,5 +198,5 @@ export function decodeRequest<S extends z.ZodType>(schema: S, input: Record<stri
   if (wire?.loupe === 'missing') throw ApiError.missing(wire.field ?? name);
   const value = valueAt(input, path);
   if (value === undefined) throw ApiError.missing(name);
-  throw ApiError.invalid(`Invalid value ${describe(value)} for parameter '${name}' supplied: ${issue?.message ?? 'invalid value'}.`);
+  throw ApiError.invalid(`Invalid value ${describeValue(value)} for parameter '${name}' supplied: ${issue?.message ?? 'invalid value'}.`);
 }

@@ -44,8 +44,18 @@ export function decodeMlflowValue(value: unknown): unknown {
   }
 }
 
-function asText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/**
+ * An attribute as text (previews, trace tags and metadata): the decoded string, or the value as JSON. A
+ * value too deeply nested for `JSON.stringify` (a hostile `[[[...]]]` 100,000 deep) keeps its text as sent.
+ */
+function textOf(raw: unknown): string {
+  const value = decodeMlflowValue(raw);
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return typeof raw === 'string' ? raw : String(raw);
+  }
 }
 
 /** Nanosecond decimal string to epoch microseconds (exact up to the microsecond). */
@@ -158,8 +168,8 @@ export function rootSummary(span: IngestSpan): RootSpanSummary {
   const summary: RootSpanSummary = { spanId: span.spanId, name: span.name, state, executionDurationMs: Math.max(0, Math.round(durationUs / 1000)) };
   const inputs = span.attributes[SpanAttributeKey.INPUTS];
   const outputs = span.attributes[SpanAttributeKey.OUTPUTS];
-  if (inputs !== undefined) summary.requestPreview = asText(decodeMlflowValue(inputs)).slice(0, PREVIEW_LENGTH);
-  if (outputs !== undefined) summary.responsePreview = asText(decodeMlflowValue(outputs)).slice(0, PREVIEW_LENGTH);
+  if (inputs !== undefined) summary.requestPreview = textOf(inputs).slice(0, PREVIEW_LENGTH);
+  if (outputs !== undefined) summary.responsePreview = textOf(outputs).slice(0, PREVIEW_LENGTH);
   return summary;
 }
 
@@ -189,10 +199,9 @@ export function toSpanBatches(spans: readonly IngestSpan[]): DecodedSpanBatch[] 
       earliestUs = Math.min(earliestUs, nanosToMicros(s.startTimeUnixNano));
       if (s.parentSpanId === null) root = rootSummary(s);
       for (const [key, value] of Object.entries(s.attributes)) {
-        if (key.startsWith(TRACE_TAG_PREFIX) && key.length > TRACE_TAG_PREFIX.length)
-          tags[key.slice(TRACE_TAG_PREFIX.length)] = asText(decodeMlflowValue(value));
+        if (key.startsWith(TRACE_TAG_PREFIX) && key.length > TRACE_TAG_PREFIX.length) tags[key.slice(TRACE_TAG_PREFIX.length)] = textOf(value);
         const metaKey = METADATA_FROM_ATTRIBUTES[key];
-        if (metaKey) metadata[metaKey] = asText(decodeMlflowValue(value));
+        if (metaKey) metadata[metaKey] = textOf(value);
       }
     }
     return {

@@ -85,6 +85,19 @@ describe('OTLP ingest: bad input over HTTP', () => {
     await stillServing();
   });
 
+  it('stores inputs, outputs and trace tags holding JSON text nested 100,000 deep, previews cut from the text as sent', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const attributes = ['mlflow.spanInputs', 'mlflow.spanOutputs', 'mlflow.traceTag.deep'].map((key) => ({ key, value: { stringValue: deep } }));
+    const res = await post(spanWith({ traceId: 'ef'.repeat(16), attributes }));
+    expect(res.status, res.text).toBe(200);
+    const info = await fetch(`${server.url}/api/3.0/mlflow/traces/tr-${'ef'.repeat(16)}`);
+    const { trace } = (await info.json()) as { trace: { trace_info: { request_preview: string; response_preview: string; tags: Record<string, string> } } };
+    expect(trace.trace_info.request_preview).toBe('['.repeat(1000));
+    expect(trace.trace_info.response_preview).toBe('['.repeat(1000));
+    expect(trace.trace_info.tags.deep).toBe(deep);
+    await stillServing();
+  });
+
   it('refuses malformed JSON, a wrong content type, an unknown encoding and truncated protobuf', async () => {
     const json = await post('{"resourceSpans": [');
     expect(json.status).toBe(400);
