@@ -57,6 +57,16 @@ describe('LocalArtifactStore on the real filesystem', () => {
     expect(fs.readdirSync(path.join(root, 'big'))).toEqual(['file.bin']);
   });
 
+  it('answers 400 for a name longer than the filesystem allows, on every operation, leaving nothing behind', async () => {
+    const long = 'a'.repeat(300);
+    const invalid = expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('too long') });
+    await expect(store.write(`d/${long}`, Readable.from([Buffer.from('x')]))).rejects.toEqual(invalid);
+    await expect(store.write(`${long}/f.txt`, Readable.from([Buffer.from('x')]))).rejects.toEqual(invalid);
+    await expect(store.delete(`d/${long}`)).rejects.toEqual(invalid);
+    await expect(store.read(`d/${long}`)).rejects.toEqual(invalid);
+    expect(fs.readdirSync(path.join(root, 'd'))).toEqual([]);
+  });
+
   it('creates its root on first write and lists nothing before', async () => {
     const lazy = new LocalArtifactStore(path.join(base, 'not-yet'));
     expect(await lazy.list('')).toEqual([]);

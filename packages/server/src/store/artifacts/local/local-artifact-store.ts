@@ -58,7 +58,8 @@ export class LocalArtifactStore implements ArtifactStore {
     const name = segments.pop() ?? rel;
     const { realRoot, dir } = await withClientErrors(rel, () => this.prepareFolder(segments, rel));
     const target = path.join(dir, name);
-    await this.refuseUnsafeTarget(realRoot, target, rel);
+    // A name past the filesystem's limit (255 bytes) fails here first, as ENAMETOOLONG: the client's path, a 400.
+    await withClientErrors(rel, () => this.refuseUnsafeTarget(realRoot, target, rel));
     const temp = path.join(dir, `${UPLOAD_TEMP_PREFIX}${randomUUID()}`);
     const file = await fs.open(temp, 'wx', 0o644);
     let size = 0;
@@ -127,7 +128,7 @@ export class LocalArtifactStore implements ArtifactStore {
     if (parent === null) return false;
     if (!isInside(realRoot, parent)) throw escapesRoot(rel);
     const target = path.join(parent, name);
-    if ((await lstatOrNull(target)) === null) return false;
+    if ((await withClientErrors(rel, () => lstatOrNull(target))) === null) return false;
     // rm never follows links: a link is removed, not what it points to.
     await fs.rm(target, { recursive: true, force: true });
     return true;
