@@ -248,6 +248,30 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         expect(await search("trace.text LIKE '%nowhere%'")).toEqual([]);
       });
 
+      it('runs the regular expressions MLflow users write alike on every backend: a search anywhere, anchors, (?i), classes, \\d, \\w, |, .*', async () => {
+        expect(await search("span.name RLIKE 'Open'")).toEqual(['tr-a']);
+        expect(await search("span.name RLIKE '^Chat'")).toEqual(['tr-a']);
+        expect(await search("span.name RLIKE 'AI$'")).toEqual(['tr-a']);
+        expect(await search("span.name RLIKE '^Open'")).toEqual([]);
+        expect(await search("span.name RLIKE '^retriever$'")).toEqual([]);
+        expect(await search("span.name RLIKE '(?i)^retriever$'")).toEqual(['tr-b']);
+        expect(await search("span.name RLIKE '^[A-Z][a-z]+$'")).toEqual(['tr-b']);
+        expect(await search("span.name RLIKE '^[[:lower:]]+$'")).toEqual(['tr-a']);
+        expect(await search("span.attributes.`mlflow.llm.model` RLIKE 'gpt-\\d[a-z]'")).toEqual(['tr-a']);
+        expect(await search('span.attributes.`mlflow.llm.model` RLIKE \'^"\\w+-\\w+-\\d"$\'')).toEqual(['tr-b']);
+        expect(await search("span.name RLIKE '^(agent|Retriever)$'")).toEqual(['tr-a', 'tr-b']);
+        expect(await search("span.name RLIKE '^C.*I$'")).toEqual(['tr-a']);
+        expect(await search("span.type RLIKE '^(CHAT_MODEL|LLM)$' AND span.name RLIKE '.*'")).toEqual(['tr-a']);
+      });
+
+      it('answers a catastrophic-backtracking pattern with its matches, on every backend', async () => {
+        await ingest('tr-c', [span('c0', null, 0, { name: `${'a'.repeat(30)}!` })]);
+        await ingest('tr-d', [span('d0', null, 0, { name: 'a'.repeat(30) })]);
+        expect(await search("span.name RLIKE '^(a+)+$'")).toEqual(['tr-d']);
+        const page = await s.traces.findSpans({ traceId: 'tr-c', filter: parseTraceFilter("span.name RLIKE '^(a|aa)+$'"), limit: 10 });
+        expect(page.items).toEqual([]);
+      });
+
       it('refuses a regular expression the database cannot compile with an ApiError (a 400), in trace searches and span pages', async () => {
         for (const filter of ["span.name RLIKE 'Chat('", "span.attributes.`mlflow.llm.model` RLIKE '[a'"]) {
           await expect(search(filter), filter).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/Invalid pattern/) });

@@ -111,7 +111,12 @@ export interface SqlDialect {
   rowsFromJson(rows: readonly Record<string, unknown>[], columns: readonly { name: string; type: BulkColumnType }[]): RawBuilder<unknown>;
   /** Case-insensitive LIKE. */
   ilike(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
-  /** Regular-expression match (RLIKE); a pattern the dialect can tell is invalid is refused here, with a 400. */
+  /**
+   * Regular-expression match (RLIKE): true when `pattern` matches anywhere in the value (a search, as
+   * Python's `re.search`), in time linear in the value's length. A pattern the dialect can tell is
+   * invalid is refused here, with a 400; the filter parser has already refused backtracking-only
+   * constructs and oversized patterns (`regexPatternProblem`).
+   */
   regexp(lhs: Expression<unknown>, pattern: string): Expression<SqlBool>;
   /**
    * The client's mistake behind a database error, when it is one: a filter pattern the database

@@ -62,7 +62,10 @@ export class PostgresDialect implements SqlDialect {
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`${lhs} ilike ${pattern}`;
 
-  // PostgreSQL's own regular expressions (POSIX ARE): an invalid one fails as it runs (inputError).
+  // PostgreSQL's own regular expressions (POSIX ARE, as MLflow's PostgreSQL store runs RLIKE), in the
+  // database's process, not on the server's thread. The filter parser has refused what SQLite's RE2
+  // cannot run (backreferences, lookaround, ...) so both backends refuse the same patterns; one ARE
+  // finds invalid fails as it runs (inputError).
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
 
   percentile: SqlDialect['percentile'] = (value, fraction) => sql`percentile_cont(cast(${fraction} as double precision)) within group (order by ${value})`;

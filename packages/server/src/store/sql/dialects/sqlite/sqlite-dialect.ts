@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { ApiError } from '@loupe/protocol';
+import type { ApiError } from '@loupe/protocol';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { systemClock, type Clock } from '../../../../clock.js';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { SqliteRegexps } from './sqlite-regexp.js';
 import { SqliteSpanTextIndex } from './sqlite-span-text.js';
 
 /**
@@ -79,7 +80,7 @@ export function managedConnection(db: BetterSqlite3.Database, options: { cacheSi
 
 /**
  * SQLite through better-sqlite3: WAL, a busy timeout, foreign keys on, case-sensitive LIKE (MLflow's
- * semantics) and a REGEXP function.
+ * semantics) and a REGEXP function on RE2 (`SqliteRegexps`).
  *
  * @example
  * const dialect = new SqliteDialect('sqlite:///./loupe-data/loupe.db');
@@ -99,15 +100,6 @@ export function percentileCont(values: number[], fraction: number): number | nul
   const hi = Math.ceil(position);
   const low = sorted[lo] as number;
   return low + ((sorted[hi] as number) - low) * (position - lo);
-}
-
-/** `pattern` as a RegExp, or a 400 naming what is wrong with it. */
-function compileRegexpOrThrow(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch (err) {
-    throw ApiError.invalid(`Invalid pattern in the filter: ${(err as Error).message}.`);
-  }
 }
 
 export class SqliteDialect implements SqlDialect {
@@ -134,19 +126,9 @@ export class SqliteDialect implements SqlDialect {
     db.pragma('wal_autocheckpoint = 20000');
     const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(path.resolve(file), { clock: this.options.clock });
     db.pragma('case_sensitive_like = ON');
-    const cache = new Map<string, RegExp>();
-    db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
-      if (typeof pattern !== 'string') return 0;
-      let re = cache.get(pattern);
-      if (!re) {
-        // Thrown through SQLite to the caller as it is: a 400, not a 500.
-        re = compileRegexpOrThrow(pattern);
-        if (cache.size > 256) cache.clear();
-        cache.set(pattern, re);
-      }
-      if (value === null || value === undefined) return 0;
-      return re.test(String(value)) ? 1 : 0;
-    });
+    // RE2, linear in the text: a user's pattern cannot stall the server. A refused pattern's ApiError
+    // is thrown through SQLite to the caller as it is: a 400, not a 500.
+    db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => this.regexps.matches(pattern, value));
     // percentile_cont as PostgreSQL computes it: linear interpolation between the closest ranks.
     type PercentileState = { values: number[]; fraction: number };
     const percentileAggregate = {
@@ -206,9 +188,11 @@ export class SqliteDialect implements SqlDialect {
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`lower(${lhs}) like lower(${pattern})`;
 
-  // The REGEXP function is JavaScript's RegExp: compiling the pattern here tells exactly whether it is valid.
+  private readonly regexps = new SqliteRegexps();
+
+  // The REGEXP function compiles with the same cache: compiling the pattern here tells exactly whether it is valid.
   regexp: SqlDialect['regexp'] = (lhs, pattern) => {
-    compileRegexpOrThrow(pattern);
+    this.regexps.compileOrThrow(pattern);
     return sql<boolean>`${lhs} regexp ${pattern}`;
   };
 
