@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, parseCommand, resolveServerConfigFromProcess } from './config/config.js';
 import { indexSpanText, loupeVersion, startServer, upgradeDatabase } from './main.js';
+import { StartupError } from './startup-error.js';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
@@ -48,7 +49,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`loupe: ${err instanceof ConfigError ? err.message : ((err as Error)?.message ?? String(err))}\n`);
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    // A usage error (2) or a start-up failure worded for the user (a StartupError's own code): one line.
+    // Anything else is unexpected: its message, and exit 1.
+    process.stderr.write(`loupe: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = err instanceof ConfigError ? 2 : err instanceof StartupError ? err.exitCode : 1;
   },
 );

@@ -161,9 +161,20 @@ describe('parseCommand', () => {
     expect(parseCommand(['--version']).kind).toBe('version');
   });
 
-  it('rejects unknown commands, unknown flags and contradictions', () => {
-    expect(() => parseCommand(['serve'])).toThrow(/Unknown command 'serve'/);
-    expect(() => parseCommand(['server', '--bogus'])).toThrow(ConfigError);
+  it('rejects unknown commands, unknown flags and contradictions, in one line that points to the help', () => {
+    expect(() => parseCommand(['serve'])).toThrow(
+      new ConfigError("unknown command 'serve': the commands are 'server', 'db upgrade' and 'db index-text' (see 'loupe --help')"),
+    );
+    expect(() => parseCommand(['server', '--bogus'])).toThrow(new ConfigError("unknown option '--bogus': see 'loupe --help' for the options"));
+    expect(() => parseCommand(['server', '--prot', '80'])).toThrow(
+      new ConfigError("unknown option '--prot' (did you mean '--port'?): see 'loupe --help' for the options"),
+    );
+    expect(() => parseCommand(['server', '--backend_store_uri', 'x'])).toThrow(/did you mean '--backend-store-uri'\?/);
+    expect(() => parseCommand(['server', '--port'])).toThrow(new ConfigError("option '--port' needs a value (see 'loupe --help')"));
+    expect(() => parseCommand(['server', '--serve-artifacts=no'])).toThrow(new ConfigError("option '--serve-artifacts' takes no value (see 'loupe --help')"));
+    expect(() => parseCommand(['--port', '8080'])).toThrow(
+      new ConfigError("no command given: to start the server, run 'loupe server --port 8080' (see 'loupe --help')"),
+    );
     expect(() => parseCommand(['server', '--port', 'x'])).toThrow(/--port/);
     expect(() => parseCommand(['server', '--trace-retention-days', '-1'])).toThrow(/--trace-retention-days/);
     expect(() => parseCommand(['server', '--serve-artifacts', '--no-serve-artifacts'])).toThrow(/mutually exclusive/);

@@ -71,6 +71,8 @@ export function createApp(options: AppOptions): Hono {
   app.notFound(() => new Response(null, { status: 404 }));
   app.onError((err, c) => {
     if (ApiError.is(err)) {
+      // A body over the limit is left unread: the connection closes after the answer (http/node-server.ts drops the rest).
+      if (err.status === 413) c.header('Connection', 'close');
       return c.json(err.toJSON(), err.status as 400);
     }
     (options.onInternalError ?? ((e) => console.error('Loupe internal error:', e)))(err);

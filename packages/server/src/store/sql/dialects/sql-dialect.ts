@@ -85,6 +85,8 @@ export interface SpanTextIndex {
  */
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgresql';
+  /** Where the database is, for start-up messages: a SQLite file's absolute path, PostgreSQL's `host:port/database`; never a password. */
+  readonly location: string;
   /** Opens the connection(s). */
   createKysely(): Kysely<Database>;
   /** Column type of an auto-increment integer primary key. */

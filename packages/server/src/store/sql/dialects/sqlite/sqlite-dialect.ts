@@ -1,9 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { ApiError } from '@loupe/protocol';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { systemClock, type Clock } from '../../../../clock.js';
+import { ensureWritableFolder } from '../../../writable-folder.js';
+import { BackendStoreUriError } from '../backend-store-uri-error.js';
 import type { Database } from '../../schema.js';
 import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -20,7 +21,8 @@ import { SqliteSpanTextIndex } from './sqlite-span-text.js';
 export function sqliteFilePath(uri: string): string {
   const rest = uri.replace(/^sqlite:\/\//, '');
   if (rest === '' || rest === '/' || rest === '/:memory:' || rest === ':memory:') return ':memory:';
-  if (!rest.startsWith('/')) throw new Error(`Invalid SQLite URI '${uri}': expected sqlite:///relative/path.db or sqlite:////absolute/path.db`);
+  if (!rest.startsWith('/'))
+    throw new BackendStoreUriError(`the SQLite URI '${uri}' is malformed: use sqlite:///relative/path.db or sqlite:////absolute/path.db`);
   return rest.slice(1);
 }
 
@@ -104,16 +106,24 @@ export function percentileCont(values: number[], fraction: number): number | nul
 
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite';
+  /** The database file's absolute path, or `:memory:`. */
+  readonly location: string;
+  private readonly file: string;
 
+  /** Throws {@link BackendStoreUriError} for a malformed `sqlite:` URI. */
   constructor(
-    private readonly uri: string,
+    uri: string,
     /** `clock` times the connection's upkeep (statistics refresh, WAL checks). */
     private readonly options: { clock?: Clock } = {},
-  ) {}
+  ) {
+    this.file = sqliteFilePath(uri);
+    this.location = this.file === ':memory:' ? this.file : path.resolve(this.file);
+  }
 
+  /** Creates the database's folder when missing; fails with the file system's error when it cannot be written (SQLite writes its WAL beside the file). */
   createKysely(): Kysely<Database> {
-    const file = sqliteFilePath(this.uri);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const file = this.file;
+    if (file !== ':memory:') ensureWritableFolder(path.dirname(this.location));
     const db = new BetterSqlite3(file);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
