@@ -64,6 +64,10 @@ describe('loupe CLI (built), over real HTTP', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${server.url}/health`)).text()).toBe('OK');
     expect(fs.existsSync(path.join(dir, 'loupe-data', 'loupe.db'))).toBe(true);
+    // On loopback: which Host names it answers and how to change them, no warning.
+    await server.waitForOutput('Change with --allowed-hosts');
+    expect(server.output()).toContain('Allowed hosts: localhost, 127.0.0.1, [::1] (any port unless one is given).\nChange with --allowed-hosts');
+    expect(server.output()).not.toContain('WARNING');
   });
 
   it('logs a run end to end like the MLflow Python client', async () => {
@@ -122,6 +126,32 @@ describe('loupe CLI (built), over real HTTP', () => {
     );
     expect(code).toBe(0);
     expect(server.output()).toContain('Loupe stopped.');
+  });
+
+  it('says at start-up, bound beyond loopback, that there is no authentication and exactly which Host names it answers', async () => {
+    const wide = await startCli(dir, ['server', '--port', '0', '--host', '0.0.0.0', '--backend-store-uri', `sqlite:///${path.join(dir, 'wide.db')}`]);
+    try {
+      await wide.waitForOutput('Allowed hosts:');
+      expect(wide.output()).toContain('WARNING: Loupe has no authentication yet. Listening on 0.0.0.0');
+      expect(wide.output()).toContain('Allowed hosts: localhost, 127.0.0.1, [::1], 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7');
+      expect(wide.output()).toContain("--allowed-hosts 'loupe.example.com,");
+      const port = new URL(wide.url).port;
+      const status = (host: string) =>
+        new Promise<number>((resolve, reject) =>
+          http
+            .get({ host: '127.0.0.1', port, path: '/ajax-api/2.0/mlflow/experiments/search?max_results=1', headers: { host } }, (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            })
+            .on('error', reject),
+        );
+      expect(await status(`127.0.0.1:${port}`)).toBe(200);
+      expect(await status(`192.168.1.20:${port}`)).toBe(200);
+      expect(await status(`evil.example:${port}`)).toBe(403);
+    } finally {
+      wide.child.kill('SIGTERM');
+      await new Promise((resolve) => (wide.child.exitCode !== null ? resolve(null) : wide.child.once('exit', resolve)));
+    }
   });
 
   it('migrates with `loupe db upgrade` and reports an up-to-date database after', async () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, parseCommand, resolveServerConfigFromProcess } from './config/config.js';
+import { securityNotice } from './config/security-notice.js';
 import { indexSpanText, loupeVersion, startServer, upgradeDatabase } from './main.js';
 import { StartupError } from './startup-error.js';
 
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       const config = resolveServerConfigFromProcess(command.options);
       const server = await startServer(config);
       process.stdout.write(`Loupe ${loupeVersion()} listening on ${server.url}\n`);
+      for (const line of securityNotice(config, Number(new URL(server.url).port))) process.stdout.write(`${line}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           process.stdout.write(`Received ${signal}, finishing in-flight requests...\n`);

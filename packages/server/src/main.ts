@@ -109,12 +109,16 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
+  const security = config.disableSecurityMiddleware
+    ? null
+    : { allowedHosts: config.allowedHosts, corsAllowedOrigins: config.corsAllowedOrigins, frameOptions: config.xFrameOptions };
   const app = createApp({
     services,
     loupeVersion: loupeVersion(),
     maxJsonBodyBytes: config.maxJsonBodyBytes,
+    security,
     checkResponses: deps.checkResponses ?? false,
-    extraRoutes: ui ? [(a) => mountUiRoutes(a, ui)] : [],
+    extraRoutes: ui ? [(a) => mountUiRoutes(a, ui, { frameOptions: security?.frameOptions ?? 'NONE' })] : [],
     ...(decodePool ? { decodeOtlp: (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) } : {}),
   });
   return {

@@ -67,9 +67,26 @@ describe('resolveServerConfig', () => {
   });
 
   it('applies options > LOUPE_* > MLFLOW_* > defaults to every setting in the table', () => {
+    /** Settings whose text is neither a number, a switch nor a path. */
+    const special: Partial<Record<SettingKey, [[string, unknown], [string, unknown]]>> = {
+      allowedHosts: [
+        ['loupe.internal', ['loupe.internal']],
+        ['a.example, b.example:8080', ['a.example', 'b.example:8080']],
+      ],
+      corsAllowedOrigins: [
+        ['https://app.example.com', ['https://app.example.com']],
+        ['*', ['*']],
+      ],
+      xFrameOptions: [
+        ['deny', 'DENY'],
+        ['None', 'NONE'],
+      ],
+    };
     /** Two valid texts of a setting and the values they read as. */
     const samples = (key: SettingKey): [[string, unknown], [string, unknown]] => {
       const { codec } = SERVER_SETTINGS[key];
+      const given = special[key];
+      if (given) return given;
       if (codec.isSwitch)
         return [
           ['no', false],
@@ -124,6 +141,70 @@ describe('resolveServerConfig', () => {
     );
     expect(warnings).toEqual([expect.stringMatching(/otlp-decode-threads/)]);
     expect(parseCommand(['server', '--otlp-decode-threads', '2'])).toEqual({ kind: 'server', options: { otlpDecodeThreads: 2 } });
+  });
+});
+
+describe('the security settings', () => {
+  it('answer the loopback names when bound to loopback, and add private ranges and the address when bound elsewhere', () => {
+    expect(resolveServerConfig({}, {}).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(resolveServerConfig({}, { LOUPE_HOST: '0.0.0.0' }).allowedHosts).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      'fc00::/7',
+    ]);
+    expect(resolveServerConfig({ host: '203.0.113.7' }, {}).allowedHosts).toContain('203.0.113.7');
+    expect(resolveServerConfig({ host: '0.0.0.0' }, { MLFLOW_SERVER_ALLOWED_HOSTS: 'mlflow.company.com, 10.0.0.100:5000,' }).allowedHosts).toEqual([
+      'mlflow.company.com',
+      '10.0.0.100:5000',
+    ]);
+  });
+
+  it("default to no extra origins, SAMEORIGIN framing and the middleware on, as MLflow's", () => {
+    expect(resolveServerConfig({}, {})).toMatchObject({ corsAllowedOrigins: [], xFrameOptions: 'SAMEORIGIN', disableSecurityMiddleware: false });
+    expect(resolveServerConfig({}, { MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE: 'true' }).disableSecurityMiddleware).toBe(true);
+  });
+
+  it('refuse a bad entry with a message naming the flag and the entry, or warn about a bad variable and keep the default', () => {
+    expect(() => parseCommand(['server', '--allowed-hosts', 'loupe.internal,fd00::1'])).toThrow(
+      "--allowed-hosts must be a comma-separated list of host names, addresses or ranges, got 'loupe.internal,fd00::1' ('fd00::1' is not a host name: write IPv6 addresses in brackets ([::1]) and ranges as fc00::/7)",
+    );
+    expect(() => parseCommand(['server', '--allowed-hosts', ' , '])).toThrow(/the list is empty/);
+    expect(() => parseCommand(['server', '--cors-allowed-origins', 'app.example.com'])).toThrow(
+      /--cors-allowed-origins must be a comma-separated list of origins, got 'app.example.com' \('app.example.com' is not an origin/,
+    );
+    expect(() => parseCommand(['server', '--x-frame-options', 'ALLOW-FROM x'])).toThrow(
+      "--x-frame-options must be SAMEORIGIN, DENY or NONE, got 'ALLOW-FROM x'",
+    );
+    const warnings: string[] = [];
+    expect(resolveServerConfig({}, { LOUPE_ALLOWED_HOSTS: 'a b' }, (m) => warnings.push(m)).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(warnings).toEqual([expect.stringMatching(/^ignoring LOUPE_ALLOWED_HOSTS: allowed-hosts must be .* \('a b' is not a host name/)]);
+  });
+
+  it('parse from flags', () => {
+    expect(
+      parseCommand([
+        'server',
+        '--allowed-hosts',
+        'loupe.example.com,*.corp.example',
+        '--cors-allowed-origins',
+        'https://app.example.com',
+        '--x-frame-options',
+        'deny',
+        '--disable-security-middleware',
+      ]),
+    ).toEqual({
+      kind: 'server',
+      options: {
+        allowedHosts: ['loupe.example.com', '*.corp.example'],
+        corsAllowedOrigins: ['https://app.example.com'],
+        xFrameOptions: 'DENY',
+        disableSecurityMiddleware: true,
+      },
+    });
   });
 });
 
@@ -218,8 +299,12 @@ describe('parseCommand and the settings table', () => {
   it('refuses a bad flag value with an error naming the flag', () => {
     for (const key of SETTING_KEYS) {
       const { name, flag, codec } = SERVER_SETTINGS[key];
-      if (!flag || codec.isSwitch || codec.expected === 'a string') continue;
-      expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(new ConfigError(`--${name} must be ${codec.expected}, got 'lots'`));
+      // 'lots' is a valid text for some settings (a host name, a path).
+      if (!flag || codec.isSwitch || codec.schema.safeParse('lots').success) continue;
+      // A list's message goes on with the bad entries, in parentheses.
+      const message = `--${name} must be ${codec.expected}, got 'lots'`;
+      expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(ConfigError);
+      expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($| \\()`));
     }
     expect(() => parseCommand(['server', '-p', '65536'])).toThrow("--port must be an integer in [0, 65535], got '65536'");
   });

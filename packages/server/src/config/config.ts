@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 import type { ServerConfig } from './server-config.js';
 import { SERVER_SETTINGS, SETTING_KEYS, type Setting, type SettingKey, type SettingLookup } from './server-settings.js';
 
@@ -12,9 +13,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** `${label} must be ${expected}, got '${raw}'`: the message for text a setting cannot take. */
-function invalidText(label: string, expected: string, raw: string): string {
-  return `${label} must be ${expected}, got '${raw}'`;
+/**
+ * `${label} must be ${expected}, got '${raw}'`: the message for text a setting cannot take, followed
+ * by the codec's own reasons (a list's bad entries) when it gives them.
+ */
+function invalidText(label: string, expected: string, raw: string, error?: z.ZodError): string {
+  const reasons = (error?.issues ?? []).filter((issue) => issue.code === 'custom').map((issue) => issue.message);
+  return `${label} must be ${expected}, got '${raw}'${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`;
 }
 
 /**
@@ -28,7 +33,7 @@ function fromEnv<T>(setting: Setting<T>, env: NodeJS.ProcessEnv, warn: (message:
     if (raw === undefined || raw === '') continue;
     const parsed = setting.codec.schema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    warn(`ignoring ${name}: ${invalidText(setting.name, setting.codec.expected, raw)}`);
+    warn(`ignoring ${name}: ${invalidText(setting.name, setting.codec.expected, raw, parsed.error)}`);
   }
   return undefined;
 }
@@ -154,7 +159,7 @@ export function parseCommand(argv: string[]): Command {
       if (off) options[key] = false;
     } else if (typeof raw === 'string') {
       const decoded = setting.codec.schema.safeParse(raw);
-      if (!decoded.success) throw new ConfigError(invalidText(`--${setting.name}`, setting.codec.expected, raw));
+      if (!decoded.success) throw new ConfigError(invalidText(`--${setting.name}`, setting.codec.expected, raw, decoded.error));
       options[key] = decoded.data;
     }
   }

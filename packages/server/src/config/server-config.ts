@@ -20,6 +20,17 @@ export interface ServerConfig {
   /** Worker threads that decode OTLP bodies; 0 decodes on the request thread. */
   otlpDecodeThreads: number;
   /**
+   * `Host` headers the server answers (DNS-rebinding protection): names with `*` wildcards and
+   * optional ports, IP addresses, address ranges; `['*']` answers any. Default: from `host`.
+   */
+  allowedHosts: string[];
+  /** Web origins, besides the server's own and loopback pages, that may send writes and read replies (CORS); `['*']`: any. */
+  corsAllowedOrigins: string[];
+  /** `X-Frame-Options`, and the UI's CSP `frame-ancestors`: who may show the UI in a frame. */
+  xFrameOptions: 'SAMEORIGIN' | 'DENY' | 'NONE';
+  /** Turns off the Host check, the cross-origin write check, CORS and framing headers (MLflow's flag). */
+  disableSecurityMiddleware: boolean;
+  /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.
    */

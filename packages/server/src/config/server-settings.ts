@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultAllowedHosts, parseHostPattern } from '../http/security/host-allowlist.js';
+import { parseOriginPattern } from '../http/security/origin-allowlist.js';
 import type { ServerConfig } from './server-config.js';
 
 /** How a setting's text (a flag's or an environment variable's value) becomes its value. */
@@ -24,6 +26,40 @@ const onOff: Codec<boolean> = {
     .transform((raw) => /^(1|true|yes|on)$/i.test(raw)),
   expected: 'true or false',
   isSwitch: true,
+};
+
+/**
+ * A comma-separated list (entries trimmed, empty ones dropped) of at least one entry; `check` returns
+ * why an entry is not valid, which the error message quotes.
+ */
+function commaList(expected: string, check: (entry: string) => string | null): Codec<string[]> {
+  return {
+    schema: z.string().transform((raw, ctx) => {
+      const entries = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'the list is empty' });
+      for (const entry of entries) {
+        const problem = check(entry);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }
+      return entries;
+    }),
+    expected,
+  };
+}
+
+/** The message a `parse*Pattern` function returned, or null when it parsed the entry. */
+const problemOf = (parsed: unknown): string | null => (typeof parsed === 'string' ? parsed : null);
+
+/** `--x-frame-options`: MLflow's three values, any case. */
+const frameOptions: Codec<ServerConfig['xFrameOptions']> = {
+  schema: z
+    .string()
+    .transform((raw) => raw.trim().toUpperCase())
+    .pipe(z.enum(['SAMEORIGIN', 'DENY', 'NONE'])),
+  expected: 'SAMEORIGIN, DENY or NONE',
 };
 
 /** A whole number in `[min, max]`, read as JavaScript's `Number()` reads it. */
@@ -142,6 +178,49 @@ default: keep forever). Checked every 15 minutes
     default: () => Math.max(0, Math.min(4, os.availableParallelism() - 1)),
     description: `Worker threads decoding OTLP trace bodies; 0 decodes on the request
 thread (env LOUPE_OTLP_DECODE_THREADS; default: cores - 1, at most 4)`,
+  },
+  allowedHosts: {
+    name: 'allowed-hosts',
+    flag: { metavar: 'LIST' },
+    env: ['LOUPE_ALLOWED_HOSTS', 'MLFLOW_SERVER_ALLOWED_HOSTS'],
+    codec: commaList('a comma-separated list of host names, addresses or ranges', (entry) => problemOf(parseHostPattern(entry))),
+    default: (get) => defaultAllowedHosts(get('host')),
+    description: `Host headers to answer, against DNS rebinding: names (* wildcards,
+optional :port), addresses, ranges (10.0.0.0/8); '*' answers any
+(env LOUPE_ALLOWED_HOSTS / MLFLOW_SERVER_ALLOWED_HOSTS; default
+localhost, 127.0.0.1, [::1]; bound to another address, private
+address ranges and that address too)`,
+  },
+  corsAllowedOrigins: {
+    name: 'cors-allowed-origins',
+    flag: { metavar: 'LIST' },
+    env: ['LOUPE_CORS_ALLOWED_ORIGINS', 'MLFLOW_SERVER_CORS_ALLOWED_ORIGINS'],
+    codec: commaList('a comma-separated list of origins', (entry) => problemOf(parseOriginPattern(entry))),
+    default: () => [],
+    description: `Web origins (https://app.example.com, * wildcards) whose pages may
+change data and read replies; '*' allows any (env
+LOUPE_CORS_ALLOWED_ORIGINS / MLFLOW_SERVER_CORS_ALLOWED_ORIGINS;
+default: none besides the server's own and loopback pages)`,
+  },
+  xFrameOptions: {
+    name: 'x-frame-options',
+    flag: { metavar: 'VALUE' },
+    env: ['LOUPE_X_FRAME_OPTIONS', 'MLFLOW_SERVER_X_FRAME_OPTIONS'],
+    codec: frameOptions,
+    default: () => 'SAMEORIGIN',
+    description: `Who may show the UI in a frame: SAMEORIGIN, DENY or NONE (anyone)
+(env LOUPE_X_FRAME_OPTIONS / MLFLOW_SERVER_X_FRAME_OPTIONS;
+default SAMEORIGIN)`,
+  },
+  disableSecurityMiddleware: {
+    name: 'disable-security-middleware',
+    flag: {},
+    env: ['LOUPE_DISABLE_SECURITY_MIDDLEWARE', 'MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE'],
+    codec: onOff,
+    default: () => false,
+    description: `DANGEROUS: no Host check, cross-origin check, CORS or framing
+headers (env LOUPE_DISABLE_SECURITY_MIDDLEWARE /
+MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE; default off)`,
   },
   maxJsonBodyBytes: {
     name: 'max-json-body-bytes',

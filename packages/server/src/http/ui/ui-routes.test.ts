@@ -42,6 +42,18 @@ describe('UI static routes', () => {
     expect(await again.text()).toBe('');
   });
 
+  it('serves its pages under a Content-Security-Policy with no inline script and frame-ancestors, and X-Frame-Options', async () => {
+    for (const p of ['/', '/index.html', '/experiments/1/traces']) {
+      const res = await loupe.app.request(p);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, p).toBe(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+      );
+      expect(res.headers.get('x-frame-options'), p).toBe('SAMEORIGIN');
+      expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
+    }
+  });
+
   it('answers HEAD with the headers and no body', async () => {
     const res = await loupe.app.request('/assets/index-4f2a9c.js', { method: 'HEAD' });
     expect(res.status).toBe(200);

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Context, Hono } from 'hono';
 import { guessMimeType } from '../artifacts/file-response.js';
+import { uiContentSecurityPolicy } from '../security/content-security-policy.js';
+import type { FrameOptions } from '../security/security-middleware.js';
 
 /**
  * The web UI's static files (packages/ui, built by Vite), served at `/`. Hashed files under `assets/`
@@ -58,7 +60,7 @@ function walk(root: string, dir: string, out: Map<string, UiFile>): void {
  *
  * @example
  * const assets = loadUiAssets('/opt/loupe/dist/ui');
- * if (assets) mountUiRoutes(app, assets);
+ * if (assets) mountUiRoutes(app, assets, { frameOptions: 'SAMEORIGIN' });
  */
 export function loadUiAssets(root: string): UiAssets | null {
   if (!fs.existsSync(path.join(root, 'index.html'))) return null;
@@ -71,7 +73,7 @@ function acceptsGzip(c: Context): boolean {
   return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
 }
 
-function fileResponse(c: Context, file: UiFile, cacheControl: string): Response {
+function fileResponse(c: Context, file: UiFile, cacheControl: string, contentSecurityPolicy: string): Response {
   const gzip = acceptsGzip(c) && COMPRESSIBLE.test(file.contentType) && file.body.length > 1024;
   const etag = gzip ? `${file.etag.slice(0, -1)}-gz"` : file.etag;
   const headers: Record<string, string> = {
@@ -81,6 +83,7 @@ function fileResponse(c: Context, file: UiFile, cacheControl: string): Response 
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',
   };
+  if (file.contentType.startsWith('text/html')) headers['content-security-policy'] = contentSecurityPolicy;
   const match = c.req.header('if-none-match');
   if (match !== undefined && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) return new Response(null, { status: 304, headers });
   let body = file.body;
@@ -96,21 +99,23 @@ function fileResponse(c: Context, file: UiFile, cacheControl: string): Response 
 /**
  * Mounts the UI (call it after every API route): `/` and the UI's own routes answer `index.html`
  * (revalidated), `assets/*` answer their hashed file (immutable), other files of the build (favicon)
- * are revalidated. Anything else falls through to the app's bare 404.
+ * are revalidated. Anything else falls through to the app's bare 404. Pages carry the UI's
+ * Content-Security-Policy, with `frame-ancestors` as `frameOptions` (`--x-frame-options`) says.
  *
  * @example
- * mountUiRoutes(app, loadUiAssets(uiRoot)!);
+ * mountUiRoutes(app, loadUiAssets(uiRoot)!, { frameOptions: 'SAMEORIGIN' });
  */
-export function mountUiRoutes(app: Hono, assets: UiAssets): void {
+export function mountUiRoutes(app: Hono, assets: UiAssets, options: { frameOptions: FrameOptions }): void {
   const index = assets.files.get('index.html');
   if (!index) throw new Error('UI build has no index.html');
+  const csp = uiContentSecurityPolicy(options.frameOptions);
   app.get('*', async (c, next) => {
     const rel = c.req.path.replace(/^\/+/, '');
-    if (rel === '' || rel === 'index.html') return fileResponse(c, index, REVALIDATE);
+    if (rel === '' || rel === 'index.html') return fileResponse(c, index, REVALIDATE, csp);
     const file = assets.files.get(rel);
-    if (file) return fileResponse(c, file, rel.startsWith('assets/') ? IMMUTABLE : REVALIDATE);
+    if (file) return fileResponse(c, file, rel.startsWith('assets/') ? IMMUTABLE : REVALIDATE, csp);
     const first = rel.split('/', 1)[0] ?? '';
-    if (UI_ROUTE_PREFIXES.includes(first)) return fileResponse(c, index, REVALIDATE);
+    if (UI_ROUTE_PREFIXES.includes(first)) return fileResponse(c, index, REVALIDATE, csp);
     await next();
   });
 }
