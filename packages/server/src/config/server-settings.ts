@@ -11,10 +11,12 @@ export interface Codec<T> {
   expected: string;
   /** On the command line an on/off pair (`--x`, `--no-x`) rather than a flag that takes a value. */
   isSwitch?: boolean;
+  /** Every text is a value (a name, a path): nothing is refused. */
+  acceptsAnyText?: boolean;
 }
 
 /** Any text. */
-const text: Codec<string> = { schema: z.string(), expected: 'a string' };
+const text: Codec<string> = { schema: z.string(), expected: 'a string', acceptsAnyText: true };
 
 /** `1/true/yes/on` or `0/false/no/off`, any case. */
 const onOff: Codec<boolean> = {
@@ -24,6 +26,13 @@ const onOff: Codec<boolean> = {
     .transform((raw) => /^(1|true|yes|on)$/i.test(raw)),
   expected: 'true or false',
   isSwitch: true,
+};
+
+/** `false` (also `0/no/off`), or any other text as it is (a path). */
+const falseOrText: Codec<string | false> = {
+  schema: z.string().transform((raw) => (/^(0|false|no|off)$/i.test(raw) ? false : raw)),
+  expected: 'false or a path',
+  acceptsAnyText: true,
 };
 
 /** A whole number in `[min, max]`, read as JavaScript's `Number()` reads it. */
@@ -142,6 +151,16 @@ default: keep forever). Checked every 15 minutes
     default: () => Math.max(0, Math.min(4, os.availableParallelism() - 1)),
     description: `Worker threads decoding OTLP trace bodies; 0 decodes on the request
 thread (env LOUPE_OTLP_DECODE_THREADS; default: cores - 1, at most 4)`,
+  },
+  pricing: {
+    name: 'pricing',
+    flag: { metavar: 'FILE' },
+    env: ['LOUPE_PRICING'],
+    codec: falseOrText,
+    default: () => undefined,
+    description: `Prices spans that report a model and tokens but no cost: a JSON price file
+merged over the built-in catalog, or false for no server-side cost
+(env LOUPE_PRICING; default: the built-in catalog)`,
   },
   maxJsonBodyBytes: {
     name: 'max-json-body-bytes',
