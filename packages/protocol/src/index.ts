@@ -2,7 +2,8 @@
  * `@loupe/protocol`: Loupe's wire contract with MLflow clients. Entity types, request field codecs,
  * error codes with their HTTP statuses, and the search-filter grammar. Runs in Node and browsers.
  * Code that must load fast (the SDK) takes the plain constants and error helpers from the entries
- * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas.
+ * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas; the model price
+ * catalog is the entry `@loupe/protocol/pricing`.
  */
 export * from './errors/index.js';
 export * from './attributes/mlflow-keys.js';
@@ -30,3 +31,4 @@ export * as SpanResponses from './schemas/span-responses.js';
 export * as AssessmentRequests from './schemas/assessment-requests.js';
 export * as AssessmentResponses from './schemas/assessment-responses.js';
 export * from './search/index.js';
+export { completeTokenUsage, type TokenUsage } from './pricing/token-usage.js';

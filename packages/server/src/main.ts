@@ -21,6 +21,9 @@ import { TraceService } from './services/trace-service.js';
 import { AssessmentService } from './services/traces/assessment-service.js';
 import { TraceRetention } from './services/traces/trace-retention.js';
 import { OtlpDecodePool } from './ingest/otlp/otlp-decode-pool.js';
+import { inlineOtlpDecoder } from './ingest/otlp/decode-otlp.js';
+import { PriceCatalog } from '@loupe/protocol/pricing';
+import { pricingFromSetting } from './config/price-file.js';
 import { SpanTextIndexing } from './services/traces/span-text-indexing.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
@@ -96,8 +99,11 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
   const textIndexing = new SpanTextIndexing(traceStore, clock, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
-  const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads) : undefined;
-  const traces = new TraceService(traceStore, experiments, clock, new ArtifactSpanImporter(traceStore, artifacts), () => textIndexing.noteIngest());
+  // Spans that report a model and tokens but no cost are priced at ingest (OTLP on the decode threads, traces.json on import).
+  const pricingOptions = pricingFromSetting(config.pricing);
+  const pricing = pricingOptions === false ? undefined : PriceCatalog.withDefaults(pricingOptions);
+  const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads, pricingOptions) : undefined;
+  const traces = new TraceService(traceStore, experiments, clock, new ArtifactSpanImporter(traceStore, artifacts, pricing), () => textIndexing.noteIngest());
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
   const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {
@@ -119,7 +125,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     security,
     checkResponses: deps.checkResponses ?? false,
     extraRoutes: ui ? [(a) => mountUiRoutes(a, ui, { frameOptions: security?.frameOptions ?? 'NONE' })] : [],
-    ...(decodePool ? { decodeOtlp: (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) } : {}),
+    decodeOtlp: decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : inlineOtlpDecoder(pricing),
   });
   return {
     app,

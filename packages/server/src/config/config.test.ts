@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCommand, resolveServerConfig, USAGE, type ServerOptions } from './config.js';
+import { pricingFromSetting } from './price-file.js';
 import { SERVER_SETTINGS, SETTING_KEYS, type SettingKey } from './server-settings.js';
 
 describe('resolveServerConfig', () => {
@@ -300,7 +301,7 @@ describe('parseCommand and the settings table', () => {
     for (const key of SETTING_KEYS) {
       const { name, flag, codec } = SERVER_SETTINGS[key];
       // 'lots' is a valid text for some settings (a host name, a path).
-      if (!flag || codec.isSwitch || codec.schema.safeParse('lots').success) continue;
+      if (!flag || codec.isSwitch || codec.acceptsAnyText || codec.schema.safeParse('lots').success) continue;
       // A list's message goes on with the bad entries, in parentheses.
       const message = `--${name} must be ${codec.expected}, got 'lots'`;
       expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(ConfigError);
@@ -312,5 +313,31 @@ describe('parseCommand and the settings table', () => {
   it('takes no flag for a setting read only from the environment', () => {
     expect(() => parseCommand(['server', '--max-json-body-bytes', '2048'])).toThrow(ConfigError);
     expect(() => parseCommand(['server', '--shutdown-grace-ms', '0'])).toThrow(ConfigError);
+  });
+});
+
+describe('pricing', () => {
+  it('is the built-in catalog unless a price file or false is given; a bad file stops the server naming it', () => {
+    expect(pricingFromSetting(resolveServerConfig({}, {}).pricing)).toEqual({});
+    expect(resolveServerConfig({}, { LOUPE_PRICING: 'false' }).pricing).toBe(false);
+    expect(pricingFromSetting(false)).toBe(false);
+    expect(parseCommand(['server', '--pricing', 'off'])).toEqual({ kind: 'server', options: { pricing: false } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-prices-'));
+    try {
+      const file = path.join(dir, 'prices.json');
+      fs.writeFileSync(file, JSON.stringify({ models: { 'house-model': { input: 4, output: 8 } }, replaceDefaults: true }));
+      expect(pricingFromSetting(resolveServerConfig({}, { LOUPE_PRICING: file }).pricing)).toEqual({
+        models: { 'house-model': { input: 4, output: 8 } },
+        replaceDefaults: true,
+      });
+      fs.writeFileSync(file, '[1, 2]');
+      expect(() => pricingFromSetting(file)).toThrow(
+        new ConfigError(`--pricing: the price file '${file}' is not a price file: expected {"models": {"<model>": {"input": ..., "output": ...}}}`),
+      );
+      const missing = path.join(dir, 'missing.json');
+      expect(() => pricingFromSetting(missing)).toThrow(/^--pricing: cannot read the price file '.*missing\.json' \(ENOENT/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,6 +31,12 @@ export interface ServerConfig {
   /** Turns off the Host check, the cross-origin write check, CORS and framing headers (MLflow's flag). */
   disableSecurityMiddleware: boolean;
   /**
+   * Where span costs come from at ingest: unset, the built-in catalog (`@loupe/protocol/pricing`);
+   * the path of a JSON price file merged over it (`config/price-file.ts` reads it); false: no
+   * server-side cost (spans keep only what their producer sent).
+   */
+  pricing?: string | false;
+  /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.
    */

@@ -13,10 +13,12 @@ export interface Codec<T> {
   expected: string;
   /** On the command line an on/off pair (`--x`, `--no-x`) rather than a flag that takes a value. */
   isSwitch?: boolean;
+  /** Every text is a value (a name, a path): nothing is refused. */
+  acceptsAnyText?: boolean;
 }
 
 /** Any text. */
-const text: Codec<string> = { schema: z.string(), expected: 'a string' };
+const text: Codec<string> = { schema: z.string(), expected: 'a string', acceptsAnyText: true };
 
 /** `1/true/yes/on` or `0/false/no/off`, any case. */
 const onOff: Codec<boolean> = {
@@ -60,6 +62,13 @@ const frameOptions: Codec<ServerConfig['xFrameOptions']> = {
     .transform((raw) => raw.trim().toUpperCase())
     .pipe(z.enum(['SAMEORIGIN', 'DENY', 'NONE'])),
   expected: 'SAMEORIGIN, DENY or NONE',
+};
+
+/** `false` (also `0/no/off`), or any other text as it is (a path). */
+const falseOrText: Codec<string | false> = {
+  schema: z.string().transform((raw) => (/^(0|false|no|off)$/i.test(raw) ? false : raw)),
+  expected: 'false or a path',
+  acceptsAnyText: true,
 };
 
 /** A whole number in `[min, max]`, read as JavaScript's `Number()` reads it. */
@@ -221,6 +230,16 @@ default SAMEORIGIN)`,
     description: `DANGEROUS: no Host check, cross-origin check, CORS or framing
 headers (env LOUPE_DISABLE_SECURITY_MIDDLEWARE /
 MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE; default off)`,
+  },
+  pricing: {
+    name: 'pricing',
+    flag: { metavar: 'FILE' },
+    env: ['LOUPE_PRICING'],
+    codec: falseOrText,
+    default: () => undefined,
+    description: `Prices spans that report a model and tokens but no cost: a JSON price file
+merged over the built-in catalog, or false for no server-side cost
+(env LOUPE_PRICING; default: the built-in catalog)`,
   },
   maxJsonBodyBytes: {
     name: 'max-json-body-bytes',

@@ -231,6 +231,20 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         expect(await search("span.type = 'CHAT_MODEL' AND span.status = 'OK'")).toEqual(['tr-a']);
       });
 
+      it("keeps span types exact, as MLflow does: 'LLM' is not 'CHAT_MODEL'; IN names both", async () => {
+        await ingest('tr-c', [span('c0', null, 0, { name: 'complete', type: 'LLM' })]);
+        expect(await search("span.type = 'LLM'")).toEqual(['tr-c']);
+        expect(await search("span.type = 'CHAT_MODEL'")).toEqual(['tr-a']);
+        expect(await search("span.type IN ('LLM', 'CHAT_MODEL')")).toEqual(['tr-a', 'tr-c']);
+        expect(await search("span.type IN ('llm')")).toEqual([]);
+        // Any span whose type is not listed: tr-a's agent span, tr-b's retriever.
+        expect(await search("span.type NOT IN ('LLM', 'CHAT_MODEL')")).toEqual(['tr-a', 'tr-b']);
+        expect(await search("span.name IN ('Retriever', 'complete') AND span.status IN ('OK')")).toEqual(['tr-c']);
+        expect(await s.traces.findSpans({ traceId: 'tr-a', filter: parseTraceFilter("span.type IN ('CHAT_MODEL', 'TOOL')"), limit: 10 })).toMatchObject({
+          items: [{ spanId: 'a1' }],
+        });
+      });
+
       it('matches span attributes on their JSON-encoded values, by key', async () => {
         expect(await search("span.attributes.`mlflow.llm.model` LIKE '%gpt-4o%'")).toEqual(['tr-a']);
         expect(await search("span.attributes.`mlflow.llm.model` ILIKE '%GPT%'")).toEqual(['tr-a']);

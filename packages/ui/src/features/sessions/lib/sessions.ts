@@ -1,4 +1,5 @@
 import { TraceMetadataKey, type TraceInfoV3 } from '@loupe/protocol';
+import { sumKnown } from '../../../shared/lib/format';
 import { previewText, summarizeTrace } from '../../traces/lib/trace-info';
 
 /**
@@ -13,8 +14,9 @@ export interface SessionSummary {
   firstMs: number;
   lastMs: number;
   users: string[];
-  totalTokens: number;
-  costUsd: number;
+  /** Summed over the session's traces that report them; undefined when none does (unknown, not 0). */
+  totalTokens?: number;
+  costUsd?: number;
   errors: number;
   firstRequest: string;
 }
@@ -38,8 +40,6 @@ export function groupSessions(traces: readonly TraceInfoV3[]): SessionSummary[] 
         firstMs: t.requestTimeMs,
         lastMs: t.requestTimeMs,
         users: [],
-        totalTokens: 0,
-        costUsd: 0,
         errors: 0,
         firstRequest: previewText(t.requestPreview),
       };
@@ -52,8 +52,10 @@ export function groupSessions(traces: readonly TraceInfoV3[]): SessionSummary[] 
     }
     s.lastMs = Math.max(s.lastMs, t.requestTimeMs);
     if (t.user && !s.users.includes(t.user)) s.users.push(t.user);
-    s.totalTokens += t.totalTokens ?? 0;
-    s.costUsd += t.costUsd ?? 0;
+    const tokens = sumKnown([s.totalTokens, t.totalTokens]);
+    const cost = sumKnown([s.costUsd, t.costUsd]);
+    if (tokens !== undefined) s.totalTokens = tokens;
+    if (cost !== undefined) s.costUsd = cost;
     if (t.state === 'ERROR') s.errors++;
   }
   return [...byId.values()].sort((a, b) => b.lastMs - a.lastMs);

@@ -4,7 +4,7 @@ import { ButtonTabs } from '../../../shared/components/tab-links';
 import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { StatusBadge } from '../../../shared/components/status-badge';
 import { CopyButton } from '../../../shared/components/copy-button';
-import { formatCost, formatCount, formatDuration, formatTimestamp } from '../../../shared/lib/format';
+import { formatCost, formatDuration, formatTimestamp, formatTokens, formatTokenSplit } from '../../../shared/lib/format';
 import { useSpanDetail } from '../hooks/use-span-detail';
 import { extractChat } from '../lib/chat-messages';
 import { spanExceptions, type SpanDetail } from '../lib/otel-span';
@@ -127,22 +127,11 @@ export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; 
         <dl className="mt-2.5 grid grid-cols-3 gap-3 sm:grid-cols-5">
           <Metric label="Latency" value={duration === undefined ? 'running' : formatDuration(duration)} />
           <Metric label="Started" value={formatTimestamp(span.startUs / 1000, true).slice(11)} />
-          <Metric
-            label="Tokens"
-            value={
-              span.tokenUsage
-                ? `${formatCount(span.tokenUsage.total_tokens ?? (span.tokenUsage.input_tokens ?? 0) + (span.tokenUsage.output_tokens ?? 0))}`
-                : '—'
-            }
-          />
+          <Metric label="Tokens" value={formatTokens(span.tokens)} />
           <Metric label="Cost" value={formatCost(span.costUsd)} />
           <Metric label="Model" value={span.model ?? '—'} />
         </dl>
-        {span.tokenUsage ? (
-          <p className="mt-1 text-[11px] text-zinc-500">
-            {formatCount(span.tokenUsage.input_tokens)} input · {formatCount(span.tokenUsage.output_tokens)} output tokens
-          </p>
-        ) : null}
+        {span.tokens?.inputTokens !== undefined ? <p className="mt-1 text-[11px] text-zinc-500">Tokens: {formatTokenSplit(span.tokens)}</p> : null}
       </header>
       <div className="shrink-0 px-4 pt-2">
         <ButtonTabs label="Span views" tabs={tabs} value={shown} onChange={setTab} />

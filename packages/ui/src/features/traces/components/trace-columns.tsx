@@ -1,7 +1,7 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { StatusBadge } from '../../../shared/components/status-badge';
-import { formatCost, formatCount, formatDuration, formatRelative, formatTimestamp, truncate } from '../../../shared/lib/format';
+import { formatCost, formatDuration, formatRelative, formatTimestamp, formatTokens, formatTokenSplit, truncate } from '../../../shared/lib/format';
 import { assessmentSentiment, assessmentValueText, previewText, type TraceSummary } from '../lib/trace-info';
 
 const col = createColumnHelper<TraceSummary>();
@@ -65,8 +65,8 @@ export function traceColumns(experimentId: string) {
       header: 'Tokens',
       size: 70,
       cell: (c) => (
-        <span className="tabular-nums" title={`${formatCount(c.row.original.inputTokens)} in / ${formatCount(c.row.original.outputTokens)} out`}>
-          {formatCount(c.getValue())}
+        <span className="tabular-nums" title={formatTokenSplit(c.row.original)}>
+          {formatTokens(c.row.original)}
         </span>
       ),
     }),

@@ -1,5 +1,5 @@
 import { MLFLOW_KEY_PREFIX, TraceMetadataKey, TraceTagKey, type Assessment, type TraceInfoV3 } from '@loupe/protocol';
-import { parseProtoDuration } from '../../../shared/lib/format';
+import { parseProtoDuration, tokenCounts } from '../../../shared/lib/format';
 
 /**
  * What the traces table and trace header read from a TraceInfoV3: name, latency, token usage, cost,
@@ -66,15 +66,11 @@ export function summarizeTrace(info: TraceInfoV3): TraceSummary {
   const put = <K extends keyof TraceSummary>(key: K, v: TraceSummary[K] | undefined) => {
     if (v !== undefined) summary[key] = v;
   };
-  put('inputTokens', num(usage?.input_tokens));
-  put('outputTokens', num(usage?.output_tokens));
-  put(
-    'totalTokens',
-    num(usage?.total_tokens) ??
-      (num(usage?.input_tokens) !== undefined || num(usage?.output_tokens) !== undefined
-        ? (num(usage?.input_tokens) ?? 0) + (num(usage?.output_tokens) ?? 0)
-        : undefined),
-  );
+  // Completed as the server completes them: the total is always input + output.
+  const tokens = tokenCounts(usage);
+  put('inputTokens', tokens?.inputTokens);
+  put('outputTokens', tokens?.outputTokens);
+  put('totalTokens', tokens?.totalTokens);
   put('costUsd', num(cost?.total_cost));
   put('session', info.trace_metadata?.[TraceMetadataKey.SESSION] || undefined);
   put('user', info.trace_metadata?.[TraceMetadataKey.USER] || undefined);
