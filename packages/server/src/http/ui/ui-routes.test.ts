@@ -92,15 +92,37 @@ describe('UI static routes', () => {
     expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
   });
 
-  it('keeps bare 404s for unknown API routes, missing assets and other paths', async () => {
+  it('answers other page paths with the UI (status 404, never 304), whose router shows its not-found page', async () => {
+    for (const p of ['/nope', '/nope/deeper/', '/runs', '/Experiments', '/apis']) {
+      const res = await loupe.app.request(p);
+      expect(res.status, p).toBe(404);
+      expect(res.headers.get('content-type'), p).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control'), p).toBe('no-cache');
+      expect(await res.text(), p).toBe(INDEX);
+    }
+    const etag = (await loupe.app.request('/')).headers.get('etag')!;
+    const again = await loupe.app.request('/nope', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(404);
+    expect(await again.text()).toBe(INDEX);
+    const head = await loupe.app.request('/nope', { method: 'HEAD' });
+    expect(head.status).toBe(404);
+    expect(await head.text()).toBe('');
+  });
+
+  it('keeps bare 404s for unknown API routes, paths the server owns and missing files', async () => {
     for (const p of [
       '/api/2.0/mlflow/nope',
       '/ajax-api/2.0/mlflow/nope',
       '/api/2.0/mlflow/experiments/nope/deeper',
+      '/api',
       '/assets/missing-1234.js',
-      '/nope',
       '/v1/nope',
       '/static-files/x',
+      '/get-artifact/x',
+      '/model-versions/get-artifact/x',
+      '/health/x',
+      '/favicon.ico',
+      '/nope/robots.txt',
     ]) {
       const res = await loupe.app.request(p);
       expect(res.status, p).toBe(404);

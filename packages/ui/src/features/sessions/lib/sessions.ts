@@ -1,6 +1,7 @@
 import { TraceMetadataKey, type TraceInfoV3 } from '@loupe/protocol';
 import { sumKnown } from '../../../shared/lib/format';
-import { previewText, summarizeTrace } from '../../traces/lib/trace-info';
+import { replyText, requestText } from '../../traces/lib/preview-text';
+import { summarizeTrace } from '../../traces/lib/trace-info';
 
 /**
  * Sessions are the traces sharing one `mlflow.trace.session` (metadata): a chat's turns. These group
@@ -41,14 +42,14 @@ export function groupSessions(traces: readonly TraceInfoV3[]): SessionSummary[] 
         lastMs: t.requestTimeMs,
         users: [],
         errors: 0,
-        firstRequest: previewText(t.requestPreview),
+        firstRequest: requestText(t.requestPreview),
       };
       byId.set(t.session, s);
     }
     s.traceCount++;
     if (t.requestTimeMs < s.firstMs) {
       s.firstMs = t.requestTimeMs;
-      s.firstRequest = previewText(t.requestPreview);
+      s.firstRequest = requestText(t.requestPreview);
     }
     s.lastMs = Math.max(s.lastMs, t.requestTimeMs);
     if (t.user && !s.users.includes(t.user)) s.users.push(t.user);
@@ -85,8 +86,8 @@ export function conversation(traces: readonly TraceInfoV3[]): ConversationTurn[]
       const turn: ConversationTurn = {
         traceId: t.id,
         timeMs: t.requestTimeMs,
-        request: previewText(t.requestPreview),
-        response: previewText(t.responsePreview),
+        request: requestText(t.requestPreview),
+        response: replyText(t.responsePreview),
         state: t.state,
       };
       if (t.latencyMs !== undefined) turn.latencyMs = t.latencyMs;

@@ -110,30 +110,3 @@ export function assessmentSentiment(a: Pick<Assessment, 'feedback'>): 'positive'
   if (v === false || (typeof v === 'string' && /^(no|false|fail|bad|incorrect|thumbs_down|👎)$/i.test(v))) return 'negative';
   return 'neutral';
 }
-
-/**
- * The text of a request or response preview: the last user message of a chat request, a single
- * string field, or the JSON as it is.
- *
- * @example
- * previewText('{"messages":[{"role":"user","content":"hi"}]}'); // 'hi'
- */
-export function previewText(preview: string): string {
-  const parsed = parseJson(preview);
-  if (!parsed) return preview;
-  const messages = parsed.messages ?? (parsed.inputs as Record<string, unknown> | undefined)?.messages;
-  if (Array.isArray(messages)) {
-    for (let i = messages.length - 1; i >= 0; i--) {
-      const m = messages[i] as { role?: string; content?: unknown };
-      if (m?.role === 'user' && typeof m.content === 'string') return m.content;
-    }
-  }
-  const choices = parsed.choices;
-  if (Array.isArray(choices)) {
-    const content = (choices[0] as { message?: { content?: unknown } })?.message?.content;
-    if (typeof content === 'string') return content;
-  }
-  const strings = Object.values(parsed).filter((v): v is string => typeof v === 'string');
-  if (strings.length === 1) return strings[0]!;
-  return preview;
-}

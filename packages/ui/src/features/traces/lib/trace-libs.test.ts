@@ -1,7 +1,8 @@
 import type { TraceInfoV3 } from '@loupe/protocol';
 import { describe, expect, it } from 'vitest';
 import { decodeAttribute, idToHex, parseOtelSpan, spanExceptions } from './otel-span';
-import { assessmentSentiment, assessmentValueText, previewText, summarizeTrace } from './trace-info';
+import { requestText, replyText } from './preview-text';
+import { assessmentSentiment, assessmentValueText, summarizeTrace } from './trace-info';
 
 describe('parseOtelSpan', () => {
   it('reads ids, times, MLflow attributes, usage, cost, events', () => {
@@ -89,9 +90,9 @@ describe('summarizeTrace', () => {
       outputTokens: 0,
       totalTokens: 1325,
     });
-    expect(previewText(info.request_preview!)).toBe('Where is my order?');
-    expect(previewText(info.response_preview!)).toBe('Shipped.');
-    expect(previewText('not json')).toBe('not json');
+    expect(requestText(info.request_preview!)).toBe('Where is my order?');
+    expect(replyText(info.response_preview!)).toBe('Shipped.');
+    expect(requestText('not json')).toBe('not json');
   });
 
   it('describes assessments', () => {
