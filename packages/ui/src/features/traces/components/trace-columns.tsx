@@ -1,7 +1,7 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { StatusBadge } from '../../../shared/components/status-badge';
-import { formatCost, formatCount, formatDuration, formatRelative, formatTimestamp, formatTokens, formatTokenSplit, truncate } from '../../../shared/lib/format';
+import { formatCost, formatDuration, formatRelative, formatTimestamp, formatTokens, formatTokenSplit, truncate } from '../../../shared/lib/format';
 import { assessmentChipText, shownAssessments, tagChipText, type TraceColumnWidths } from '../lib/trace-column-widths';
 import { requestText } from '../lib/preview-text';
 import { assessmentSentiment, assessmentValueText, type TraceSummary } from '../lib/trace-info';
