@@ -29,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       const config = resolveServerConfigFromProcess(command.options);
       const server = await startServer(config);
       process.stdout.write(`Loupe ${loupeVersion()} listening on ${server.url}\n`);
+      for (const notice of server.loupe.notices) process.stdout.write(`${notice}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           process.stdout.write(`Received ${signal}, finishing in-flight requests...\n`);
