@@ -172,9 +172,17 @@ for (const backend of await testBackends()) {
       // Unknown enum names are a 400 too (MLflow answers ENTITY_UNSPECIFIED with a 500).
       expect((await create({ events: [{ entity: 'NOPE', action: 'CREATED' }] })).status).toBe(400);
       expect((await create({ status: 'PAUSED' })).status).toBe(400);
-      // Lowercase names and proto numbers are accepted.
-      const loose = await create({ events: [{ entity: 'model_version_tag', action: 4 }], status: 2 });
+      // Lowercase names and proto numbers are accepted; a repeated subscription counts once.
+      const loose = await create({
+        events: [
+          { entity: 'model_version_tag', action: 4 },
+          { entity: 'MODEL_VERSION_TAG', action: 'SET' },
+        ],
+        status: 2,
+      });
       expect(loose.body.webhook).toMatchObject({ events: [{ entity: 'MODEL_VERSION_TAG', action: 'SET' }], status: 'DISABLED' });
+      const id = (loose.body.webhook as { webhook_id: string }).webhook_id;
+      expect((await loupe.call('GET', `${API}/${id}`)).body.webhook).toEqual(loose.body.webhook);
       expect(await loupe.call('GET', `${API}?max_results=1001`)).toMatchObject({ status: 400, body: { message: 'max_results must be between 1 and 1000.' } });
       expect(await loupe.call('GET', `${API}?page_token=bm9wZQ`)).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
       expect(await loupe.call('PATCH', `${API}/nope`, { name: 'x' })).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });

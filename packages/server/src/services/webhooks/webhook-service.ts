@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { DeliveryCursor, WebhookDeliveryRecord, WebhookRecord, WebhookStore } from '../../store/webhook-store.js';
 import type { SecretCipher } from './secret-cipher.js';
 import { deliveryBody, examplePayload, sign, WEBHOOK_HEADERS } from './webhook-payload.js';
-import { WebhookTransportError, type WebhookTransport } from './webhook-transport.js';
+import type { WebhookTransport } from './webhook-transport.js';
 import type { WebhookUrlPolicy } from './webhook-url-policy.js';
 
 /** A new webhook (checked at the edge; the URL is checked here, against configuration and DNS). */
@@ -42,6 +42,17 @@ export interface WebhookPage {
 export interface DeliveryPage {
   deliveries: WebhookDeliveryRecord[];
   nextPageToken?: string;
+}
+
+/** Each subscription once, in the order first given. */
+function distinct(events: WebhookEvent[]): WebhookEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const key = `${e.entity}.${e.action}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function notFound(webhookId: string): ApiError {
@@ -89,7 +100,7 @@ export class WebhookService {
       webhookId: this.deps.newId(),
       name: command.name,
       url: command.url,
-      events: command.events,
+      events: distinct(command.events),
       status: command.status ?? 'ACTIVE',
       secretCiphertext: command.secret ? this.encrypt(command.secret) : null,
       creationTimestamp: now,
@@ -123,7 +134,7 @@ export class WebhookService {
       ...(command.name !== undefined ? { name: command.name } : {}),
       ...(command.description !== undefined ? { description: command.description } : {}),
       ...(command.url !== undefined ? { url: command.url } : {}),
-      ...(command.events !== undefined ? { events: command.events } : {}),
+      ...(command.events !== undefined ? { events: distinct(command.events) } : {}),
       ...(command.status !== undefined ? { status: command.status } : {}),
       ...(command.secret !== undefined ? { secretCiphertext: this.encrypt(command.secret) } : {}),
       lastUpdatedTimestamp: this.deps.clock.now(),
@@ -157,7 +168,8 @@ export class WebhookService {
       const answer = await this.deps.transport.post({ url: webhook.url, body, headers, timeoutMs: this.deps.timeoutMs });
       return { success: answer.status < 400, response_status: answer.status, response_body: answer.body };
     } catch (err) {
-      if (err instanceof WebhookTransportError || err instanceof Error) return { success: false, error_message: `Failed to test webhook: ${err.message}` };
+      // A refused address, a network error, a timeout, or a secret this server cannot read.
+      if (err instanceof Error) return { success: false, error_message: `Failed to test webhook: ${err.message}` };
       throw err;
     }
   }
