@@ -26,7 +26,12 @@ export interface JobRunnerOptions {
   onError?: (err: unknown) => void;
 }
 
-/** The delay before attempt `attempt + 1`: base * 2^(attempt-1), capped, plus jitter. */
+/**
+ * The delay before attempt `attempt + 1`: base * 2^(attempt-1), capped, plus jitter.
+ *
+ * @example
+ * backoffDelay(3, { backoffBaseMs: 1000, backoffMaxMs: 60_000, jitterMs: 1000 }, () => 0); // 4000
+ */
 export function backoffDelay(attempt: number, options: Pick<JobRunnerOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'jitterMs'>, random: () => number): number {
   const exponential = options.backoffBaseMs * 2 ** Math.max(0, attempt - 1);
   return Math.min(options.backoffMaxMs, exponential) + Math.floor(random() * options.jitterMs);

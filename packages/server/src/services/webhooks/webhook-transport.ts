@@ -20,6 +20,9 @@ export type WebhookFailureKind = 'refused' | 'network' | 'timeout' | 'aborted';
 /**
  * A POST that got no answer: `refused` when the address is not allowed (never retried: the delivery
  * fails closed), `network` and `timeout` when the receiver could not be reached in time (retried).
+ *
+ * @example
+ * throw new WebhookTransportError('timeout', 'No answer within 30000 ms');
  */
 export class WebhookTransportError extends Error {
   override readonly name = 'WebhookTransportError';

@@ -32,6 +32,38 @@ interface EventRow {
   created_at: number;
 }
 
+/**
+ * The webhooks an event goes to: subscribed to its entity and action (stored by proto name, logged
+ * lowercase) and created by the time it happened (the fan-out may run a little later).
+ */
+function subscribers(event: EventRow, subscriptions: readonly { webhook_id: string; creation_timestamp: number; entity: string; action: string }[]): string[] {
+  const at = Number(event.created_at);
+  return subscriptions
+    .filter((s) => s.entity.toLowerCase() === event.entity && s.action.toLowerCase() === event.action && Number(s.creation_timestamp) <= at)
+    .map((s) => s.webhook_id);
+}
+
+/** A delivery row, pending and due now. */
+function newDelivery(deliveryId: string, webhookId: string, event: EventRow, now: number): Selectable<WebhookDeliveriesTable> {
+  return {
+    delivery_id: deliveryId,
+    webhook_id: webhookId,
+    event_seq: Number(event.seq),
+    entity: event.entity,
+    action: event.action,
+    payload: event.payload,
+    event_time: Number(event.created_at),
+    status: 'PENDING',
+    attempts: 0,
+    last_response_status: null,
+    last_error: null,
+    created_at: now,
+    last_attempt_at: null,
+    next_attempt_at: now,
+    completed_at: null,
+  };
+}
+
 function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRecord {
   const record: WebhookDeliveryRecord = {
     deliveryId: row.delivery_id,
@@ -176,28 +208,7 @@ export class SqlWebhookStore implements WebhookStore {
           for (let missing = lastSeq + 1; missing < seq && missing <= lastSeq + MAX_NEW_GAPS; missing++) gaps.set(missing, options.now);
           lastSeq = seq;
         }
-        const createdAt = Number(event.created_at);
-        for (const sub of subscriptions) {
-          // A webhook gets the events that happened while it existed (the fan-out may run a little later).
-          if (sub.entity.toLowerCase() !== event.entity || sub.action.toLowerCase() !== event.action || Number(sub.creation_timestamp) > createdAt) continue;
-          deliveries.push({
-            delivery_id: options.newDeliveryId(),
-            webhook_id: sub.webhook_id,
-            event_seq: seq,
-            entity: event.entity,
-            action: event.action,
-            payload: event.payload,
-            event_time: createdAt,
-            status: 'PENDING',
-            attempts: 0,
-            last_response_status: null,
-            last_error: null,
-            created_at: options.now,
-            last_attempt_at: null,
-            next_attempt_at: options.now,
-            completed_at: null,
-          });
-        }
+        for (const webhookId of subscribers(event, subscriptions)) deliveries.push(newDelivery(options.newDeliveryId(), webhookId, event, options.now));
       }
       for (let i = 0; i < deliveries.length; i += 200)
         await tx
