@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
       const server = await startServer(config);
       process.stdout.write(`Loupe ${loupeVersion()} listening on ${server.url}\n`);
       for (const line of securityNotice(config, Number(new URL(server.url).port))) process.stdout.write(`${line}\n`);
+      for (const notice of server.loupe.notices) process.stdout.write(`${notice}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           process.stdout.write(`Received ${signal}, finishing in-flight requests...\n`);

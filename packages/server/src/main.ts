@@ -38,6 +38,20 @@ import { SqlLoggedModelStore } from './store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from './store/sql/sql-run-store.js';
 import { SqlTraceStore } from './store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
+import { randomUUID } from 'node:crypto';
+import { SqlJobStore } from './store/sql/sql-job-store.js';
+import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
+import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
+import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
+import { SecretCipher } from './services/webhooks/secret-cipher.js';
+import { WebhookDeliveryHandler } from './services/webhooks/webhook-delivery-handler.js';
+import { WebhookDispatcher } from './services/webhooks/webhook-dispatcher.js';
+import { WebhookService } from './services/webhooks/webhook-service.js';
+import { WebhookUrlPolicy } from './services/webhooks/webhook-url-policy.js';
+import { GuardedHttpTransport } from './outbound/guarded-http-transport.js';
+import type { HostResolver } from './net/public-address.js';
+import { systemResolver } from './net/system-resolver.js';
+import { chooseSecretKey } from './secrets/secret-key.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -56,6 +70,10 @@ export interface Dependencies {
   ids?: IdGenerator;
   /** Check every RPC reply against its response schema (tests). */
   checkResponses?: boolean;
+  /** How webhook hosts are resolved (tests give names the answers they need). */
+  resolveHost?: HostResolver;
+  /** Numbers in [0, 1) for retry jitter. */
+  random?: () => number;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -67,6 +85,15 @@ export interface Loupe {
   retention: TraceRetention;
   /** Fills the span text index behind ingest; `startServer` runs it in the background. */
   textIndexing: SpanTextIndexing;
+  /** Runs background jobs (webhook deliveries, ...); `startServer` starts it. */
+  jobs: JobRunner;
+  /**
+   * Turns registry events into webhook deliveries; `startServer` starts it. The registry calls
+   * `webhookDispatcher.wake()` after committing events, so they go out at once.
+   */
+  webhookDispatcher: WebhookDispatcher;
+  /** Lines for the start-up output (where the webhook secret key came from). */
+  notices: string[];
   /** Stops the background work and closes the database. */
   close(): Promise<void>;
 }
@@ -112,7 +139,8 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     pauseMs: 5,
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks };
+  const { webhooks, jobs, webhookDispatcher, notices } = createWebhooks(config, db, dialect, clock, deps);
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware
@@ -133,13 +161,55 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     db,
     retention,
     textIndexing,
+    jobs,
+    webhookDispatcher,
+    notices,
     close: async () => {
+      await webhookDispatcher.stop();
+      await jobs.stop();
       await retention.stop();
       await textIndexing.stop();
       await decodePool?.close();
       await db.destroy();
     },
   };
+}
+
+/** The job runner and the webhook pieces: service, fan-out and the delivery handler. */
+function createWebhooks(config: ServerConfig, db: Kysely<Database>, dialect: SqlDialect, clock: Clock, deps: Dependencies) {
+  const random = deps.random ?? Math.random;
+  const backoff = { backoffBaseMs: 1000, backoffMaxMs: 60_000, jitterMs: 1000 };
+  const jobs = new JobRunner(new SqlJobStore(db, dialect), clock, {
+    concurrency: config.jobConcurrency,
+    pollIntervalMs: config.jobPollIntervalMs,
+    leaseMs: 60_000,
+    random,
+    ...backoff,
+  });
+  const store = new SqlWebhookStore(db, dialect);
+  const secretKey = chooseSecretKey(config.secretKey, dialect.name === 'sqlite' ? sqliteFilePath(config.backendStoreUri) : undefined);
+  const cipher = secretKey.key === undefined ? null : new SecretCipher(secretKey.key);
+  const resolve = deps.resolveHost ?? systemResolver;
+  const transport = new GuardedHttpTransport({ allowPrivateIps: config.webhookAllowPrivateIps, resolve, clock });
+  const timeoutMs = config.webhookRequestTimeout * 1000;
+  const urls = new WebhookUrlPolicy({ allowedSchemes: config.webhookAllowedSchemes, allowPrivateIps: config.webhookAllowPrivateIps }, resolve);
+  const webhooks = new WebhookService({ store, clock, newId: randomUUID, urls, cipher, transport, timeoutMs });
+  jobs.register(
+    new WebhookDeliveryHandler(store, transport, cipher, clock, {
+      timeoutMs,
+      backoff: (attempt) => backoffDelay(attempt, backoff, random),
+      maxRetryAfterMs: 3_600_000,
+    }),
+  );
+  const webhookDispatcher = new WebhookDispatcher(store, clock, {
+    pollIntervalMs: config.jobPollIntervalMs,
+    batchSize: 500,
+    gapTtlMs: 60_000,
+    maxAttempts: config.webhookMaxRetries + 1,
+    newDeliveryId: randomUUID,
+    onDeliveries: () => jobs.wake(),
+  });
+  return { webhooks, jobs, webhookDispatcher, notices: secretKey.notice ? [secretKey.notice] : [] };
 }
 
 /**
@@ -219,6 +289,8 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
   }
   loupe.retention.start(config.traceRetentionIntervalMs);
   loupe.textIndexing.start();
+  loupe.jobs.start();
+  loupe.webhookDispatcher.start();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= server.close(config.shutdownGraceMs).then(() => loupe.close()));

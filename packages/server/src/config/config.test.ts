@@ -99,6 +99,16 @@ describe('resolveServerConfig', () => {
           [range[1] as string, Number(range[1])],
           [range[2] as string, Number(range[2])],
         ];
+      if (codec.expected === 'at least 32 characters')
+        return [
+          ['k'.repeat(32), 'k'.repeat(32)],
+          ['s'.repeat(40), 's'.repeat(40)],
+        ];
+      if (codec.expected === 'a comma-separated list of URL schemes')
+        return [
+          ['http', ['http']],
+          ['HTTPS, http', ['https', 'http']],
+        ];
       return [
         ['/first', '/first'],
         ['/second', '/second'],

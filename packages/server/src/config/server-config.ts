@@ -37,6 +37,23 @@ export interface ServerConfig {
    */
   pricing?: string | false;
   /**
+   * Key material (32+ characters) for encrypting webhook secrets at rest. Unset on SQLite: a key file
+   * beside the database; unset on PostgreSQL: webhooks with secrets are refused (servers must share a key).
+   */
+  secretKey?: string;
+  /** Webhook URLs may resolve to private, loopback or link-local addresses (`MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS`). */
+  webhookAllowPrivateIps: boolean;
+  /** URL schemes a webhook may use (`MLFLOW_WEBHOOK_ALLOWED_SCHEMES`; MLflow's default is https only). */
+  webhookAllowedSchemes: string[];
+  /** Seconds one delivery attempt may take (`MLFLOW_WEBHOOK_REQUEST_TIMEOUT`). */
+  webhookRequestTimeout: number;
+  /** Retries of a delivery after its first attempt (`MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES`). */
+  webhookMaxRetries: number;
+  /** Background jobs (webhook deliveries, ...) one server runs at once. */
+  jobConcurrency: number;
+  /** Milliseconds between looks at the job queue and the registry event log for work other servers queued. */
+  jobPollIntervalMs: number;
+  /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.
    */

@@ -79,6 +79,23 @@ function integer(min: number, max: number): Codec<number> {
   };
 }
 
+/** Comma-separated names, trimmed and lowercased, at least one. */
+const nameList: Codec<string[]> = {
+  schema: z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s !== ''),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9+.-]*$/)).min(1)),
+  expected: 'a comma-separated list of URL schemes',
+};
+
+/** A key of at least 32 characters. */
+const keyText: Codec<string> = { schema: z.string().min(32), expected: 'at least 32 characters' };
+
 /** Settings read from flags and the environment (`uiRoot` is a code option only). */
 export type SettingKey = Exclude<keyof ServerConfig, 'uiRoot'>;
 
@@ -264,6 +281,65 @@ merged over the built-in catalog, or false for no server-side cost
     codec: integer(1000, 86_400_000),
     default: () => 15 * 60_000,
     description: 'Milliseconds between trace retention passes (default 900000, 15 minutes).',
+  },
+  secretKey: {
+    name: 'secret-key',
+    flag: { metavar: 'KEY' },
+    env: ['LOUPE_SECRET_KEY', 'MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY'],
+    codec: keyText,
+    default: () => undefined,
+    description: `Key (32+ characters) encrypting webhook secrets at rest (env LOUPE_SECRET_KEY /
+MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY; default on SQLite: a key file beside
+the database; PostgreSQL servers must all be given the same key)`,
+  },
+  webhookAllowPrivateIps: {
+    name: 'webhook-allow-private-ips',
+    flag: {},
+    env: ['LOUPE_WEBHOOK_ALLOW_PRIVATE_IPS', 'MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS'],
+    codec: onOff,
+    default: () => false,
+    description: `Let webhook URLs reach private, loopback and link-local addresses
+(env LOUPE_WEBHOOK_ALLOW_PRIVATE_IPS / MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS; default off)`,
+  },
+  webhookAllowedSchemes: {
+    name: 'webhook-allowed-schemes',
+    flag: false,
+    env: ['LOUPE_WEBHOOK_ALLOWED_SCHEMES', 'MLFLOW_WEBHOOK_ALLOWED_SCHEMES'],
+    codec: nameList,
+    default: () => ['https'],
+    description: 'URL schemes webhooks may use, comma-separated (default https).',
+  },
+  webhookRequestTimeout: {
+    name: 'webhook-request-timeout',
+    flag: false,
+    env: ['LOUPE_WEBHOOK_REQUEST_TIMEOUT', 'MLFLOW_WEBHOOK_REQUEST_TIMEOUT'],
+    codec: integer(1, 600),
+    default: () => 30,
+    description: 'Seconds one webhook delivery attempt may take (default 30).',
+  },
+  webhookMaxRetries: {
+    name: 'webhook-max-retries',
+    flag: false,
+    env: ['LOUPE_WEBHOOK_REQUEST_MAX_RETRIES', 'MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES'],
+    codec: integer(0, 20),
+    default: () => 3,
+    description: 'Retries of a webhook delivery after its first attempt (default 3).',
+  },
+  jobConcurrency: {
+    name: 'job-concurrency',
+    flag: false,
+    env: ['LOUPE_JOB_CONCURRENCY'],
+    codec: integer(1, 256),
+    default: () => 10,
+    description: 'Background jobs (webhook deliveries, ...) one server runs at once (default 10).',
+  },
+  jobPollIntervalMs: {
+    name: 'job-poll-interval-ms',
+    flag: false,
+    env: ['LOUPE_JOB_POLL_INTERVAL_MS'],
+    codec: integer(50, 600_000),
+    default: () => 1000,
+    description: 'Milliseconds between looks for background work queued by other servers (default 1000).',
   },
 };
 

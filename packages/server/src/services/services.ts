@@ -6,6 +6,7 @@ import type { TraceService } from './trace-service.js';
 import type { AssessmentService } from './traces/assessment-service.js';
 import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 import type { TraceLinkService } from './traces/trace-link-service.js';
+import type { WebhookService } from './webhooks/webhook-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -19,4 +20,6 @@ export interface Services {
   legacyTraces: LegacyTraceService;
   /** Trace links to runs and prompt versions. */
   traceLinks: TraceLinkService;
+  /** Webhooks (CRUD, test, delivery log). */
+  webhooks: WebhookService;
 }

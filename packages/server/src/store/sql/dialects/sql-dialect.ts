@@ -146,4 +146,21 @@ export interface SqlDialect {
   percentile(value: Expression<unknown>, fraction: number): RawBuilder<unknown>;
   /** The span text index, where this database has one that is filled behind ingest. */
   readonly spanTextIndex?: SpanTextIndex;
+  /** How a read-then-write keeps other servers out (job claims, the webhook fan-out cursor). */
+  readonly locking: RowLocking;
+}
+
+/**
+ * Exclusive access for a read-then-write that several servers run against one database: PostgreSQL
+ * locks the rows read (`for update`, or `for update skip locked` to pass over rows another server
+ * holds); SQLite has no row locks but one writer, so its transaction takes the write lock before its
+ * first read (`begin immediate`) and the row-lock clauses are empty.
+ */
+export interface RowLocking {
+  /** Runs `fn` in a transaction that holds the write lock from its first statement where the database needs that (SQLite). */
+  writeTransaction<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Appended to a SELECT: lock the rows read until commit. */
+  readonly forUpdate: RawBuilder<unknown>;
+  /** Appended to a SELECT: lock the rows read, skipping rows another transaction holds. */
+  readonly forUpdateSkipLocked: RawBuilder<unknown>;
 }

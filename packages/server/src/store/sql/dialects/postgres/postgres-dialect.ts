@@ -3,7 +3,7 @@ import pg from 'pg';
 import { ApiError } from '@loupe/protocol';
 import type { Database } from '../../schema.js';
 import { BackendStoreUriError, redactUri } from '../backend-store-uri-error.js';
-import { conflictClause, quoteIdentifier, type BulkColumnType, type SqlDialect } from '../sql-dialect.js';
+import { conflictClause, quoteIdentifier, type BulkColumnType, type RowLocking, type SqlDialect } from '../sql-dialect.js';
 import { PostgresSpanTextIndex } from './postgres-span-text.js';
 
 const INT8_OID = 20;
@@ -119,4 +119,10 @@ export class PostgresDialect implements SqlDialect {
   readonly ingestWriters = 2;
 
   readonly spanTextIndex = new PostgresSpanTextIndex();
+
+  readonly locking: RowLocking = {
+    writeTransaction: (db, fn) => db.transaction().execute(fn),
+    forUpdate: sql`for update`,
+    forUpdateSkipLocked: sql`for update skip locked`,
+  };
 }

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../../../../clock.js';
 import { ensureWritableFolder } from '../../../writable-folder.js';
 import { BackendStoreUriError } from '../backend-store-uri-error.js';
 import type { Database } from '../../schema.js';
-import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
+import { conflictClause, quoteIdentifier, type BulkInsert, type RowLocking, type SqlDialect } from '../sql-dialect.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteRegexps } from './sqlite-regexp.js';
 import { SqliteSpanTextIndex } from './sqlite-span-text.js';
@@ -229,4 +229,23 @@ export class SqliteDialect implements SqlDialect {
   }
 
   readonly ingestWriters = 1;
+
+  readonly locking: RowLocking = {
+    // A deferred transaction that reads first and then writes fails with SQLITE_BUSY (no wait) when
+    // another process wrote in between; taking the write lock up front makes it wait its turn instead.
+    writeTransaction: (db, fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+      }),
+    forUpdate: sql``,
+    forUpdateSkipLocked: sql``,
+  };
 }
