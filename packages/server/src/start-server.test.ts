@@ -87,7 +87,7 @@ describe('startServer: a body over the limit, over real sockets', () => {
       for (const framing of ['content-length', 'chunked'] as const) {
         const conn = await RawConnection.open(server.url);
         const framed = framing === 'content-length' ? `Content-Length: ${HUGE}` : 'Transfer-Encoding: chunked';
-        await conn.write(`POST ${route} HTTP/1.1\r\nHost: loupe\r\nContent-Type: ${contentType}\r\n${framed}\r\n\r\n`);
+        await conn.write(`POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\n${framed}\r\n\r\n`);
         for (let sent = 0; sent < HUGE; sent += MiB.byteLength) {
           expect(await conn.write(framing === 'chunked' ? Buffer.concat([Buffer.from('100000\r\n'), MiB, Buffer.from('\r\n')]) : MiB)).toBe(true);
         }
@@ -100,12 +100,12 @@ describe('startServer: a body over the limit, over real sockets', () => {
 
     it(`${what}: answers before the body has come, at once for a Content-Length over the limit, as soon as the limit passes when chunked`, async () => {
       const declared = await RawConnection.open(server.url);
-      await declared.write(`POST ${route} HTTP/1.1\r\nHost: loupe\r\nContent-Type: ${contentType}\r\nContent-Length: ${HUGE}\r\n\r\n`);
+      await declared.write(`POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\nContent-Length: ${HUGE}\r\n\r\n`);
       expect413(await declared.response());
       declared.close();
 
       const chunked = await RawConnection.open(server.url);
-      await chunked.write(`POST ${route} HTTP/1.1\r\nHost: loupe\r\nContent-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      await chunked.write(`POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\nTransfer-Encoding: chunked\r\n\r\n`);
       // 2 MiB of a body that never ends: the answer cannot wait for the end.
       for (let i = 0; i < 2; i++) await chunked.write(Buffer.concat([Buffer.from('100000\r\n'), MiB, Buffer.from('\r\n')]));
       expect413(await chunked.response());
@@ -129,20 +129,20 @@ describe('startServer: shutdown, over real sockets', () => {
     const { server, stop } = await startTestServer();
     try {
       const kept = await RawConnection.open(server.url);
-      await kept.write('GET /health HTTP/1.1\r\nHost: loupe\r\n\r\n');
+      await kept.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       expect(await kept.response()).toMatchObject({ status: 200, headers: { connection: 'keep-alive' } });
 
       // In flight for sure: the server has answered 100 Continue, and the body is still to come.
       const body = JSON.stringify({ name: 'created-during-shutdown' });
       const busy = await RawConnection.open(server.url);
       await busy.write(
-        `POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: loupe\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+        `POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
       );
       expect((await busy.response()).status).toBe(100);
       await busy.write(body.slice(0, 5));
 
       const closing = server.close();
-      await kept.write('GET /health HTTP/1.1\r\nHost: loupe\r\n\r\n');
+      await kept.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       const refused = await kept.response();
       expect(refused).toMatchObject({ status: 503, headers: { connection: 'close', 'retry-after': '1' } });
       expect(JSON.parse(refused.body)).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE' });
