@@ -9,6 +9,48 @@ import { createSeeder, type Seeder } from './seed.js';
 
 const SPANS = 100_000;
 
+/** The first frame in which the span tree shows any row: the tree's visible rect, and the linked row's (null if absent). */
+interface Frame {
+  view: { top: number; bottom: number };
+  row: { top: number; bottom: number; height: number; text: string } | null;
+  selected: string | null | undefined;
+  level: string | null | undefined;
+}
+
+/** The browser globals the probe uses (this package's types have no DOM). */
+interface ProbeElement {
+  clientTop: number;
+  clientHeight: number;
+  innerText: string;
+  getBoundingClientRect(): { top: number; bottom: number; height: number };
+  querySelectorAll(selector: string): { length: number };
+  getAttribute(name: string): string | null;
+}
+interface ProbeGlobals {
+  document: { querySelector(selector: string): ProbeElement | null; getElementById(id: string): ProbeElement | null };
+  requestAnimationFrame(callback: () => void): number;
+  __firstFrame?: Frame;
+}
+
+/** Runs in the page from its start (addInitScript): every animation frame until the tree shows a row, then notes that frame. */
+function firstFrameProbe(spanId: string): void {
+  const g = globalThis as unknown as ProbeGlobals;
+  const tick = () => {
+    const tree = g.document.querySelector('[role="tree"]');
+    if (!tree || tree.querySelectorAll('[role="treeitem"]').length === 0) return void g.requestAnimationFrame(tick);
+    const top = tree.getBoundingClientRect().top + tree.clientTop;
+    const row = g.document.getElementById(`span-row-${spanId}`);
+    const r = row?.getBoundingClientRect();
+    g.__firstFrame = {
+      view: { top, bottom: top + tree.clientHeight },
+      row: r ? { top: r.top, bottom: r.bottom, height: r.height, text: row?.innerText ?? '' } : null,
+      selected: row?.getAttribute('aria-selected'),
+      level: row?.getAttribute('aria-level'),
+    };
+  };
+  g.requestAnimationFrame(tick);
+}
+
 /** The tree's visible rect and the rows inside it (spans by their label, `more` for rows still loading), top first. */
 async function onScreen(tree: Locator) {
   return tree.evaluate((el) => {
@@ -86,36 +128,10 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
     const linked = await browser.newPage();
     // In the page, every animation frame until the tree shows its first row: that frame is what the
     // user sees first, so the linked row must already be there, inside the tree's viewport and centred.
-    await linked.addInitScript((spanId: string) => {
-      const w = window as unknown as { __firstFrame?: unknown };
-      const tick = () => {
-        const tree = document.querySelector('[role="tree"]');
-        const rows = tree?.querySelectorAll('[role="treeitem"]').length ?? 0;
-        if (!tree || rows === 0) return void requestAnimationFrame(tick);
-        const box = tree.getBoundingClientRect();
-        const top = box.top + tree.clientTop;
-        const row = document.getElementById(`span-row-${spanId}`);
-        const r = row?.getBoundingClientRect();
-        w.__firstFrame = {
-          at: performance.now(),
-          view: { top, bottom: top + tree.clientHeight },
-          row: r ? { top: r.top, bottom: r.bottom, height: r.height, text: row?.innerText ?? '' } : null,
-          selected: row?.getAttribute('aria-selected'),
-          level: row?.getAttribute('aria-level'),
-        };
-      };
-      requestAnimationFrame(tick);
-    }, deep);
+    await linked.addInitScript(firstFrameProbe, deep);
     await linked.goto(`${url}?span=${deep}`);
-    await linked.waitForFunction(() => (window as unknown as { __firstFrame?: unknown }).__firstFrame !== undefined, null, { timeout: 30_000 });
-    type Frame = {
-      at: number;
-      view: { top: number; bottom: number };
-      row: { top: number; bottom: number; height: number; text: string } | null;
-      selected: string | null;
-      level: string | null;
-    };
-    const first = await linked.evaluate(() => (window as unknown as { __firstFrame: Frame }).__firstFrame);
+    await linked.waitForFunction(() => (globalThis as unknown as ProbeGlobals).__firstFrame !== undefined, null, { timeout: 30_000 });
+    const first = (await linked.evaluate(() => (globalThis as unknown as ProbeGlobals).__firstFrame))!;
     await screenshot(linked, 'huge-trace-deep-link');
     // The row is there in the first frame, selected, at depth 4 (agent > llm-7 > tool-777 > its row): every ancestor open.
     expect(first.row, 'the linked row is in the first frame that shows the tree').not.toBeNull();
