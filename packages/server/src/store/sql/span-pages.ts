@@ -73,15 +73,17 @@ export async function getSpanPath(db: Kysely<Database>, traceId: string, spanId:
   const trace = await db.selectFrom('traces').select('trace_key').where('trace_id', '=', traceId).executeTakeFirst();
   if (!trace) return [];
   const key = Number(trace.trace_key);
-  // The depth column keeps a cyclic chain from looping forever; the walk below stops at its first repeat.
-  const { rows } = await sql<SpanPageRow & { depth: number | string }>`with recursive up(span_id, parent_span_id, depth) as (
-      select span_id, parent_span_id, 0 from spans where trace_key = ${key} and span_id = ${spanId}
+  // Whole rows travel up the walk: joining `spans` again afterwards made SQLite build a Bloom filter
+  // over the whole trace (70 ms on 100,000 spans) for four rows. The depth column keeps a cyclic chain
+  // from looping forever; the walk below stops at its first repeat.
+  const { rows } = await sql<SpanPageRow & { depth: number | string }>`with recursive up as (
+      select s.*, 0 as depth from spans s where s.trace_key = ${key} and s.span_id = ${spanId}
       union all
-      select p.span_id, p.parent_span_id, up.depth + 1 from up join spans p on p.trace_key = ${key} and p.span_id = up.parent_span_id
+      select p.*, up.depth + 1 from up join spans p on p.trace_key = ${key} and p.span_id = up.parent_span_id
       where up.depth < ${SPAN_PATH_DEPTH}
     )
-    select s.*, up.depth, (select count(*) from spans c where c.trace_key = s.trace_key and c.parent_span_id = s.span_id) as child_count
-    from up join spans s on s.trace_key = ${key} and s.span_id = up.span_id order by up.depth`.execute(db);
+    select up.*, (select count(*) from spans c where c.trace_key = up.trace_key and c.parent_span_id = up.span_id) as child_count
+    from up order by up.depth`.execute(db);
   const path: SpanPageItem[] = [];
   const seen = new Set<string>();
   for (const row of rows) {

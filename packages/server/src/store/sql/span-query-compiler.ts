@@ -50,8 +50,12 @@ export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery, traceKey: nu
     where.push(sql`s.span_id in (select span_id from sub)`);
   }
   for (const c of q.filter) where.push(sql`${spanPredicate(dialect, c)}`);
-  if (q.after) where.push(sql`(s.start_time_us, s.span_id) > (${q.after.startTimeUs}, ${q.after.spanId})`);
-  if (q.before) where.push(sql`(s.start_time_us, s.span_id) < (${q.before.startTimeUs}, ${q.before.spanId})`);
+  // For the roots, unary `+` keeps a page position from being pushed into the orphans' half as a range
+  // on the (trace, start) index: SQLite then walked every span after the position (130 ms on 100,000
+  // spans) instead of looking the few orphans up by parent.
+  const start = q.parentSpanId === null ? sql`+s.start_time_us` : sql`s.start_time_us`;
+  if (q.after) where.push(sql`(${start}, s.span_id) > (${q.after.startTimeUs}, ${q.after.spanId})`);
+  if (q.before) where.push(sql`(${start}, s.span_id) < (${q.before.startTimeUs}, ${q.before.spanId})`);
   const childCount = q.withChildCount
     ? sql`, (select count(*) from spans c where c.trace_key = s.trace_key and c.parent_span_id = s.span_id) as child_count`
     : sql``;
