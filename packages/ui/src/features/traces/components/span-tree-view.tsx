@@ -3,7 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { formatDuration } from '../../../shared/lib/format';
 import type { SpanTreeState } from '../hooks/use-span-tree';
 import { useTreeScroll } from '../hooks/use-tree-scroll';
-import { ROOT_ID, rowKey, type SpanTreeRow } from '../lib/span-tree';
+import { ROOT_ID, type SpanTreeRow } from '../lib/span-tree';
 import { TREE_KEYS, treeKeyAction } from '../lib/tree-keys';
 import { centredOffset, TREE_ROW_HEIGHT } from '../lib/tree-scroll';
 import { SpanTypeIcon, spanTypeBarClass } from './span-type-icon';
@@ -162,7 +162,6 @@ export function SpanTreeView({
     enabled: viewport !== undefined,
     ...(viewport ? { initialRect: viewport } : {}),
     initialOffset: () => (viewport && selectedIndex >= 0 ? centredOffset(selectedIndex, viewport.height, rows.length) : 0),
-    getItemKey: (i) => rowKey(rows[i]!),
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;

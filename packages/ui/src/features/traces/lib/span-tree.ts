@@ -322,16 +322,17 @@ export class SpanTree {
     const seen = new Set<string>();
     // Iterative walk: a deep chain of spans must not overflow the call stack.
     const stack: Item[] = [];
+    // Pushed last to first, so they pop in order: the more row before each run where children are missing.
     const pushChildren = (id: string, depth: number) => {
       const node = this.nodes.get(id) as SpanTreeNode;
-      const gaps = new Set(gapsOf(node, id));
-      const items: Item[] = [];
-      node.runs.forEach((run, i) => {
-        if (gaps.has(i)) items.push({ more: id, gap: i, depth });
-        for (const c of run.ids) items.push({ id: c, depth });
-      });
-      if (gaps.has(node.runs.length)) items.push({ more: id, gap: node.runs.length, depth });
-      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
+      const { runs } = node;
+      const reads = readsChildren(node, id);
+      if (reads && (runs.length === 0 || !runs[runs.length - 1]!.atEnd)) stack.push({ more: id, gap: runs.length, depth });
+      for (let i = runs.length - 1; i >= 0; i--) {
+        const run = runs[i]!;
+        for (let j = run.ids.length - 1; j >= 0; j--) stack.push({ id: run.ids[j]!, depth });
+        if (reads && (i > 0 || !run.atStart)) stack.push({ more: id, gap: i, depth });
+      }
     };
     pushChildren(ROOT_ID, 0);
     while (stack.length) {
@@ -352,7 +353,7 @@ export class SpanTree {
       seen.add(item.id);
       const node = this.nodes.get(item.id);
       if (!node?.span) continue;
-      const hasChildren = node.span.child_count > 0 || node.runs.some((r) => r.ids.length > 0);
+      const hasChildren = node.span.child_count > 0 || hasReadChildren(node);
       out.push({ kind: 'span', id: item.id, depth: item.depth, span: node.span, hasChildren, expanded: node.expanded });
       if (hasChildren && node.expanded) pushChildren(item.id, item.depth + 1);
     }
@@ -380,11 +381,20 @@ export class SpanTree {
   }
 }
 
+function hasReadChildren(node: SpanTreeNode): boolean {
+  for (const run of node.runs) if (run.ids.length) return true;
+  return false;
+}
+
+/** Whether a node can have children to read: a span that counts none (and none were read) has not. */
+function readsChildren(node: SpanTreeNode, id: string): boolean {
+  return id === ROOT_ID || (node.span?.child_count ?? 0) > 0 || hasReadChildren(node);
+}
+
 /** The gaps of a node where children remain to be read: `i` is the gap before run `i`, `runs.length` the one after the last. */
 function gapsOf(node: SpanTreeNode, id: string): number[] {
   const { runs } = node;
-  // A span that counts no children (and none were read) has nothing to read.
-  if (id !== ROOT_ID && (node.span?.child_count ?? 0) === 0 && !runs.some((r) => r.ids.length)) return [];
+  if (!readsChildren(node, id)) return [];
   if (runs.length === 0) return [0];
   const gaps: number[] = [];
   runs.forEach((run, i) => {
