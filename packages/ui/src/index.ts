@@ -5,6 +5,7 @@
 export * from './shared/lib/format';
 export * from './features/traces/lib/span-tree';
 export * from './features/traces/lib/tree-keys';
+export * from './features/traces/lib/tree-scroll';
 export * from './features/traces/lib/otel-span';
 export * from './features/traces/lib/trace-info';
 export * from './features/traces/lib/chat-messages';

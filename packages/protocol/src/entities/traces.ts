@@ -99,3 +99,20 @@ export interface SpanPageResponse<S = SpanSummary> {
   /** How many spans the trace holds in all. */
   trace_span_count: number;
 }
+
+/** A window of one span's children (of the roots when `parent_span_id` is absent), with tokens to read on before and after it. */
+export interface SpanWindow {
+  parent_span_id?: string;
+  /** Absent when empty (proto JSON). */
+  spans?: SpanSummary[];
+  /** Reads the page just before the window (absent: the window starts with the first child). */
+  prev_page_token?: string;
+  /** Reads the page after the window (absent: the window ends with the last child). */
+  next_page_token?: string;
+}
+
+/** The answer of `GET /api/3.0/loupe/traces/{id}/spans/around`: the roots' window first, then one per span on the way down. */
+export interface SpansAroundResponse {
+  levels: SpanWindow[];
+  trace_span_count: number;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bool, int64, protoEnum, requiredStr, str } from './fields.js';
-import { invalidIssue, pageSize, spanIdField, TRACE_LIMITS } from './trace-fields.js';
+import { invalidIssue, missingIssue, pageSize, spanIdField, TRACE_LIMITS } from './trace-fields.js';
 
 /** How much of each span a span page returns. */
 export const SPAN_VIEWS = ['FULL', 'SUMMARY'] as const;
@@ -30,4 +30,24 @@ export const SearchTraceSpans = z
       invalidIssue(ctx, `Invalid value ${req.max_depth} for parameter 'max_depth' supplied: it must be between 0 and ${TRACE_LIMITS.spanSubtreeDepth}.`);
     }
     return req;
+  });
+
+/**
+ * Loupe's huge-trace API, `GET /api/3.0/loupe/traces/{trace_id}/spans/around`: the way down to one
+ * span (its ancestors, root first) with a window of each level's children around the way, as
+ * summaries, so a link to a span deep in a huge trace opens on it in one request. `max_results` is
+ * the window of each level (the span on the way has up to half of them before it).
+ */
+export const GetSpansAround = z
+  .object({
+    trace_id: requiredStr(),
+    span_id: spanIdField('span_id').optional(),
+    max_results: pageSize(100, 1000),
+  })
+  .transform((req, ctx) => {
+    if (req.span_id === undefined) {
+      missingIssue(ctx, 'span_id');
+      return z.NEVER;
+    }
+    return { ...req, span_id: req.span_id };
   });

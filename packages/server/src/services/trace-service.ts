@@ -5,7 +5,7 @@ import type { SpanCursor, TraceRecord, TraceStore } from '../store/trace-store.j
 import type { Clock } from '../clock.js';
 import type { ExperimentService } from './experiment-service.js';
 import { queryTraceMetrics, type TraceMetricsPage, type TraceMetricsRequest } from './traces/trace-metrics.js';
-import { spanPage, type SpanPage, type SpanPageQuery } from './traces/span-pages.js';
+import { spanPage, spansAround, type SpanPage, type SpanPageQuery, type SpansAround } from './traces/span-pages.js';
 import { tracePageRequest, tracePageToken } from './traces/trace-page-token.js';
 import { appendToUri } from './validation.js';
 
@@ -256,5 +256,10 @@ export class TraceService {
   /** A page of one trace's spans (Loupe's huge-trace API; see `traces/span-pages.ts`). */
   spanPage(query: SpanPageQuery): Promise<SpanPage> {
     return spanPage(this.store, query);
+  }
+
+  /** The way down to one span with a window of each level around it (see `traces/span-pages.ts`). */
+  spansAround(query: { traceId: string; spanId: string; limit: number }): Promise<SpansAround> {
+    return spansAround(this.store, query);
   }
 }

@@ -131,11 +131,20 @@ export interface SpanQuery {
   subtree?: { spanId: string; maxDepth?: number };
   /** Span-level comparisons (`span.*`, `span.attributes.*`, `trace.text`), all of which must hold. */
   filter: Filter<TraceFilterEntity>;
+  /** Only spans strictly after this position. */
   after?: SpanCursor;
+  /**
+   * Only spans strictly before this position: the `limit` nearest to it (still returned in order),
+   * `hasMore` telling whether earlier ones remain. Not with `after`.
+   */
+  before?: SpanCursor;
   limit: number;
   /** Also count each span's direct children (for lazily expanded trees). */
   withChildCount?: boolean;
 }
+
+/** How many levels above a span `getSpanPath` looks for its ancestors. */
+export const SPAN_PATH_DEPTH = 1000;
 
 /** A span in a page, with its child count when asked for. */
 export interface SpanPageItem extends SpanRecord {
@@ -200,6 +209,12 @@ export interface TraceStore {
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }>;
   /** One keyset page of a trace's spans (see {@link SpanQuery}). */
   findSpans(query: SpanQuery): Promise<{ items: SpanPageItem[]; hasMore: boolean }>;
+  /**
+   * A span and its ancestors, root first, each with its child count: the way down to it. Empty when
+   * the trace has no such span. A cyclic parent chain (a broken producer) stops before it repeats a
+   * span; the walk goes at most {@link SPAN_PATH_DEPTH} levels up.
+   */
+  getSpanPath(traceId: string, spanId: string): Promise<SpanPageItem[]>;
   /**
    * Adds up to `max` new or changed spans to the text index that `trace.text` searches start from
    * (ADR 0004); returns how many (0: caught up, or a backend without such an index).

@@ -21,10 +21,10 @@ import { Layout, NotFoundPage } from './layout';
  * createBrowserRouter(createRoutes(queryClient));
  */
 export function createRoutes(queryClient: QueryClient): RouteObject[] {
-  const prefetchTrace = ({ params }: { params: { traceId?: string } }) => {
+  const prefetchTrace = ({ params, request }: { params: { traceId?: string }; request: Request }) => {
     if (params.traceId) {
       void queryClient.prefetchQuery(traceInfoQuery(params.traceId));
-      prefetchSpanTreeStart(queryClient, params.traceId).catch(() => {
+      prefetchSpanTreeStart(queryClient, params.traceId, new URL(request.url).searchParams.get('span') ?? undefined).catch(() => {
         // The page shows the error when it reads the same query.
       });
     }

@@ -148,6 +148,70 @@ describe('huge-trace span pages (GET /api/3.0/loupe/traces/{trace_id}/spans)', (
     expect(batch.traces.map((t) => t.spans.length)).toEqual([2000]);
   });
 
+  it('opens on one span: its ancestors with a window of each level around the way, and tokens to read on both sides', async () => {
+    type Level = { parent_span_id?: string; spans?: Summary[]; prev_page_token?: string; next_page_token?: string };
+    const around = async (query: string) => {
+      const res = await loupe.call('GET', `${SPANS}/around?${query}`);
+      expect(res.status).toBe(200);
+      return res.body as { levels: Level[]; trace_span_count: number };
+    };
+    // step-500 is child 490 of step-2's 990: the way is step-1 > step-2 > step-500.
+    const body = await around(`span_id=${hex(500)}&max_results=9`);
+    expect(body.trace_span_count).toBe(1000);
+    expect(body.levels.map((l) => [l.parent_span_id, l.spans?.map((s) => s.name), !!l.prev_page_token, !!l.next_page_token])).toEqual([
+      [undefined, ['step-1'], false, false],
+      [hex(1), ['step-2', 'step-3', 'step-4', 'step-5', 'step-6', 'step-7', 'step-8', 'step-9', 'step-10'], false, false],
+      [hex(2), ['step-496', 'step-497', 'step-498', 'step-499', 'step-500', 'step-501', 'step-502', 'step-503', 'step-504'], true, true],
+    ]);
+    const [, middle, window] = body.levels as [Level, Level, Level];
+    expect(middle.spans?.[0]).toMatchObject({ child_count: 990, parent_span_id: hex(1) });
+    // The tokens go on with the ordinary span pages of the same parent: backwards from the window, then forwards after it.
+    const back = await get<Summary>(`parent_span_id=${hex(2)}&view=SUMMARY&max_results=3&page_token=${window.prev_page_token}`);
+    expect(back.spans.map((s) => s.name)).toEqual(['step-493', 'step-494', 'step-495']);
+    const further = await get<Summary>(`parent_span_id=${hex(2)}&view=SUMMARY&max_results=500&page_token=${back.token}`);
+    expect(further.spans.map((s) => s.name)).toEqual(Array.from({ length: 482 }, (_, i) => `step-${i + 11}`));
+    expect(further.token).toBeUndefined();
+    const on = await get<Summary>(`parent_span_id=${hex(2)}&view=SUMMARY&max_results=2&page_token=${window.next_page_token}`);
+    expect(on.spans.map((s) => s.name)).toEqual(['step-505', 'step-506']);
+
+    // A span near the start of its level: the window starts with the first child, the rest comes after it.
+    const near = await around(`span_id=${hex(12)}&max_results=9`);
+    expect(near.levels[2]?.spans?.map((s) => s.name)).toEqual([
+      'step-11',
+      'step-12',
+      'step-13',
+      'step-14',
+      'step-15',
+      'step-16',
+      'step-17',
+      'step-18',
+      'step-19',
+    ]);
+    expect(near.levels[2]?.prev_page_token).toBeUndefined();
+    // A span with children: the first page of them comes last, so the rows under it are there too.
+    const parent = await around(`span_id=${hex(2)}&max_results=4`);
+    expect(parent.levels.map((l) => [l.parent_span_id, l.spans?.map((s) => s.name), !!l.prev_page_token, !!l.next_page_token])).toEqual([
+      [undefined, ['step-1'], false, false],
+      [hex(1), ['step-2', 'step-3', 'step-4', 'step-5'], false, true],
+      [hex(2), ['step-11', 'step-12', 'step-13', 'step-14'], false, true],
+    ]);
+    // Base64 span ids work as well as hex, on /ajax-api too.
+    const base64 = encodeURIComponent(Buffer.from(hex(500), 'hex').toString('base64'));
+    const viaAjax = await loupe.call('GET', `/ajax-api/3.0/loupe/traces/${TRACE_ID}/spans/around?span_id=${base64}&max_results=9`);
+    expect(viaAjax.body).toEqual(body);
+
+    const unknownSpan = await loupe.call('GET', `${SPANS}/around?span_id=${hex(5000)}`);
+    expect(unknownSpan).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: expect.stringContaining(hex(5000)) } });
+    const unknownTrace = await loupe.call('GET', `/api/3.0/loupe/traces/tr-${'0'.repeat(32)}/spans/around?span_id=${hex(1)}`);
+    expect(unknownTrace).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    const missing = await loupe.call('GET', `${SPANS}/around`);
+    expect(missing).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'span_id'") } });
+    const bad = await loupe.call('GET', `${SPANS}/around?span_id=xyz`);
+    expect(bad).toMatchObject({ status: 400, body: { message: expect.stringContaining('span_id') } });
+    const tooMany = await loupe.call('GET', `${SPANS}/around?span_id=${hex(1)}&max_results=1001`);
+    expect(tooMany).toMatchObject({ status: 400, body: { message: expect.stringContaining('max_results') } });
+  });
+
   it('answers bad requests with a 400 naming the parameter, and unknown traces with a 404', async () => {
     const bad = async (query: string, message: RegExp) => {
       const res = await loupe.call('GET', `${SPANS}?${query}`);

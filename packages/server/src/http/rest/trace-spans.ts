@@ -1,10 +1,11 @@
 import { SpanRequests, SpanResponses } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
-import { spanPageJson } from '../wire/span-page-json.js';
+import { spanPageJson, spansAroundJson } from '../wire/span-page-json.js';
 
 /**
  * Loupe's huge-trace API (not an MLflow RPC): a trace's spans a page at a time, by parent, subtree or
- * filter, so neither server nor client ever holds a 100,000-span trace whole.
+ * filter, so neither server nor client ever holds a 100,000-span trace whole; and the tree around one
+ * span, so a link to it opens there.
  */
 export const traceSpanRoutes = [
   rpc({
@@ -25,6 +26,17 @@ export const traceSpanRoutes = [
         pageToken: req.page_token,
       });
       return spanPageJson(page, req.view);
+    },
+  }),
+  rpc({
+    method: 'GET',
+    path: '/loupe/traces/:trace_id/spans/around',
+    versions: [3],
+    request: SpanRequests.GetSpansAround,
+    response: SpanResponses.GetSpansAround,
+    handle: async (req, { services }) => {
+      const around = await services.traces.spansAround({ traceId: req.trace_id, spanId: req.span_id, limit: req.max_results });
+      return spansAroundJson(around);
     },
   }),
 ];

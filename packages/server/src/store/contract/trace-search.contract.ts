@@ -381,6 +381,39 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         expect(await ids({ filter: parseTraceFilter("span.type = 'TOOL'"), parentSpanId: 'c1', limit: 1 })).toEqual(['g1']);
       });
 
+      it('reads backwards from a position, nearest page first, each page in order', async () => {
+        const c3 = { startTimeUs: T0_US + 30, spanId: 'c3' };
+        const before = await page({ before: c3, limit: 3 });
+        expect(before.items.map((x) => x.spanId)).toEqual(['g1', 'g2', 'c2']);
+        expect(before.hasMore).toBe(true);
+        const first = before.items[0] as SpanRecord;
+        const earlier = await page({ before: { startTimeUs: first.startTimeUs, spanId: first.spanId }, limit: 3 });
+        expect(earlier.items.map((x) => x.spanId)).toEqual(['r', 'c1']);
+        expect(earlier.hasMore).toBe(false);
+        // Scoped to one parent, with child counts: the siblings before c3.
+        const siblings = await page({ parentSpanId: 'r', before: c3, limit: 1, withChildCount: true });
+        expect(siblings.items.map((x) => [x.spanId, x.childCount])).toEqual([['c2', 0]]);
+        expect(siblings.hasMore).toBe(true);
+        expect(await ids({ parentSpanId: null, before: { startTimeUs: T0_US + 40, spanId: 'o' } })).toEqual(['r']);
+      });
+
+      it('walks up from a span to its root, with child counts', async () => {
+        expect((await s.traces.getSpanPath('tr-big', 'gg')).map((x) => [x.spanId, x.childCount])).toEqual([
+          ['r', 3],
+          ['c3', 1],
+          ['g3', 1],
+          ['gg', 0],
+        ]);
+        expect((await s.traces.getSpanPath('tr-big', 'r')).map((x) => x.spanId)).toEqual(['r']);
+        // An orphan is the top of its own way (its parent never arrived).
+        expect((await s.traces.getSpanPath('tr-big', 'o')).map((x) => x.spanId)).toEqual(['o']);
+        expect(await s.traces.getSpanPath('tr-big', 'nope')).toEqual([]);
+        expect(await s.traces.getSpanPath('tr-none', 'r')).toEqual([]);
+        await ingest('tr-loop', [span('x', 'y', 0), span('y', 'x', 1), span('z', 'y', 2)]);
+        // A cyclic chain stops before it repeats a span.
+        expect((await s.traces.getSpanPath('tr-loop', 'z')).map((x) => x.spanId)).toEqual(['x', 'y', 'z']);
+      });
+
       it('returns nothing for another trace id', async () => {
         expect((await s.traces.findSpans({ traceId: 'tr-none', filter: [], limit: 10 })).items).toEqual([]);
       });

@@ -9,7 +9,7 @@ export type SpanPageRow = SpansTable & { child_count?: number | string };
 
 /**
  * Compiles one page of the spans of the trace with key `traceKey`: the (trace, start, span id) index gives every page in key
- * order, the roots and children come from the (trace, parent) index, a subtree from a recursive walk
+ * order (backwards for a page before a position), the roots and children come from the (trace, parent) index, a subtree from a recursive walk
  * that never revisits a span (so a cyclic parent chain from a broken producer still ends), and page
  * positions are row-value comparisons, so page 1,000 costs what page 1 does.
  *
@@ -50,14 +50,21 @@ export function compileSpanQuery(dialect: SqlDialect, q: SpanQuery, traceKey: nu
     where.push(sql`s.span_id in (select span_id from sub)`);
   }
   for (const c of q.filter) where.push(sql`${spanPredicate(dialect, c)}`);
-  if (q.after) where.push(sql`(s.start_time_us, s.span_id) > (${q.after.startTimeUs}, ${q.after.spanId})`);
+  // For the roots, unary `+` keeps a page position from being pushed into the orphans' half as a range
+  // on the (trace, start) index: SQLite then walked every span after the position (130 ms on 100,000
+  // spans) instead of looking the few orphans up by parent.
+  const start = q.parentSpanId === null ? sql`+s.start_time_us` : sql`s.start_time_us`;
+  if (q.after) where.push(sql`(${start}, s.span_id) > (${q.after.startTimeUs}, ${q.after.spanId})`);
+  if (q.before) where.push(sql`(${start}, s.span_id) < (${q.before.startTimeUs}, ${q.before.spanId})`);
   const childCount = q.withChildCount
     ? sql`, (select count(*) from spans c where c.trace_key = s.trace_key and c.parent_span_id = s.span_id) as child_count`
     : sql``;
   // For roots and children, unary `+` keeps the (trace, start) index from being chosen just to avoid a
   // sort: without fresh statistics SQLite would walk the whole trace in time order instead of looking the
   // parent up, and sorting one span's children is the cheaper side by far.
-  const order = q.parentSpanId !== undefined ? sql`+s.start_time_us, s.span_id` : sql`s.start_time_us, s.span_id`;
+  // A page before a position reads backwards from it (the caller puts the rows back in order).
+  const dir = q.before ? sql` desc` : sql``;
+  const order = q.parentSpanId !== undefined ? sql`+s.start_time_us${dir}, s.span_id${dir}` : sql`s.start_time_us${dir}, s.span_id${dir}`;
   return sql<SpanPageRow>`${subtree}select s.*${childCount} from ${source} s where ${sql.join(where, sql` and `)}
     order by ${order} limit ${q.limit}`;
 }

@@ -15,7 +15,7 @@ import type {
 } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { Database } from './schema.js';
-import { findSpans, getSpans } from './span-pages.js';
+import { findSpans, getSpanPath, getSpans } from './span-pages.js';
 import { toDbId } from './sql-ids.js';
 import { deleteTraces, type TraceDeletion } from './trace-deletion.js';
 import { hydrateTraces } from './trace-hydration.js';
@@ -100,6 +100,10 @@ export class SqlTraceStore implements TraceStore {
 
   findSpans(query: SpanQuery): Promise<{ items: SpanPageItem[]; hasMore: boolean }> {
     return translateInputErrors(this.dialect, () => findSpans(this.db, this.dialect, query));
+  }
+
+  getSpanPath(traceId: string, spanId: string): Promise<SpanPageItem[]> {
+    return getSpanPath(this.db, traceId, spanId);
   }
 
   queryTraceMetrics(query: TraceMetricsQuery): Promise<{ points: MetricPoint[]; hasMore: boolean }> {

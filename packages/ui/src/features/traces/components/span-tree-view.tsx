@@ -1,12 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatDuration } from '../../../shared/lib/format';
 import type { SpanTreeState } from '../hooks/use-span-tree';
+import { useTreeScroll } from '../hooks/use-tree-scroll';
 import { ROOT_ID, type SpanTreeRow } from '../lib/span-tree';
 import { TREE_KEYS, treeKeyAction } from '../lib/tree-keys';
+import { centredOffset, TREE_ROW_HEIGHT } from '../lib/tree-scroll';
 import { SpanTypeIcon, spanTypeBarClass } from './span-type-icon';
-
-const ROW_HEIGHT = 28;
 
 /**
  * Row id for aria-activedescendant and tests.
@@ -126,8 +126,10 @@ function SpanRow({
 
 /**
  * The span tree and its timeline (waterfall) side by side, one virtualized list, so a 100,000-span
- * trace renders only the rows on screen; children are read as their rows scroll into view. Keyboard:
- * arrows move and open/close, Home/End jump.
+ * trace renders only the rows on screen; children are read as their rows scroll into view. A span
+ * selected from outside (a link, a search hit) is centred in the first frame that shows the list and
+ * held there while pages settle, until the user scrolls; rows read above what is on screen do not move
+ * it (see `useTreeScroll`). Keyboard: arrows move and open/close, Home/End jump.
  *
  * @example
  * <SpanTreeView state={tree} selectedId={spanId} onSelect={select} range={range} />
@@ -145,32 +147,51 @@ export function SpanTreeView({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const { rows, loadChildren, setExpanded, tree, failed, retry } = state;
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const selectedIndex = selectedId ? rows.findIndex((r) => r.kind === 'span' && r.id === selectedId) : -1;
+  // Measured in a layout effect, before the first paint, so the list's first frame is scrolled where it should be.
+  const [viewport, setViewport] = useState<{ width: number; height: number }>();
+  useLayoutEffect(() => {
+    const el = scroller.current!;
+    setViewport({ width: el.clientWidth, height: el.clientHeight });
+  }, []);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => TREE_ROW_HEIGHT,
+    overscan: 12,
+    enabled: viewport !== undefined,
+    ...(viewport ? { initialRect: viewport } : {}),
+    initialOffset: () => (viewport && selectedIndex >= 0 ? centredOffset(selectedIndex, viewport.height, rows.length) : 0),
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
+  const scrollTo = useCallback((offset: number) => virtualizer.scrollToOffset(offset), [virtualizer]);
+  const { release, selectFromTree } = useTreeScroll({ scroller, rows, selectedId, selectedIndex, ready: viewport !== undefined, scrollTo });
 
   // Children still to read, on screen or close to it: ask for them.
   useEffect(() => {
     for (let i = first; i <= last; i++) {
       const row = rows[i];
-      if (row?.kind === 'more') loadChildren(row.parentId);
+      if (row?.kind === 'more') loadChildren(row.parentId, row.gap);
     }
   }, [first, last, rows, loadChildren]);
 
-  const selectedIndex = selectedId ? rows.findIndex((r) => r.kind === 'span' && r.id === selectedId) : -1;
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
+  const select = (id: string) => {
+    selectFromTree(id);
+    onSelect(id);
+  };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
+    // Any key may scroll (Page Down, Space): the user takes over.
+    release();
     if (!TREE_KEYS.has(e.key)) return;
     e.preventDefault();
     const action = treeKeyAction(rows, selectedIndex, e.key, (id) => {
       const parent = tree.parentOf(id);
       return parent === ROOT_ID ? undefined : parent;
     });
-    if (action && 'select' in action) onSelect(action.select);
+    if (action && 'select' in action) select(action.select);
     else if (action) setExpanded(action.expand, action.open);
   };
 
@@ -187,15 +208,21 @@ export function SpanTreeView({
         tabIndex={0}
         aria-activedescendant={selectedId && selectedIndex >= 0 ? spanRowId(selectedId) : undefined}
         onKeyDown={onKeyDown}
-        className="min-h-0 flex-1 overflow-auto focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500/40 focus-visible:ring-inset"
+        onWheel={release}
+        onTouchStart={release}
+        onPointerDown={release}
+        className="min-h-0 flex-1 overflow-auto [overflow-anchor:none] focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500/40 focus-visible:ring-inset"
       >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows[item.index]!;
             return (
-              <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+              <div
+                key={item.key}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: TREE_ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+              >
                 {row.kind === 'span' ? (
-                  <SpanRow row={row} selected={row.id === selectedId} range={range} onSelect={onSelect} onToggle={setExpanded} />
+                  <SpanRow row={row} selected={row.id === selectedId} range={range} onSelect={select} onToggle={setExpanded} />
                 ) : failed.has(row.parentId) ? (
                   <div
                     role="alert"
@@ -205,7 +232,7 @@ export function SpanTreeView({
                     These spans could not be loaded.
                     <button
                       type="button"
-                      onClick={() => retry(row.parentId)}
+                      onClick={() => retry(row.parentId, row.gap)}
                       className="rounded px-1.5 py-0.5 font-medium text-indigo-600 hover:bg-indigo-50 dark:text-indigo-400 dark:hover:bg-indigo-500/10"
                     >
                       Retry

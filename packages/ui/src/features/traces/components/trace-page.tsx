@@ -36,12 +36,13 @@ export function TracePage() {
   const [params, setParams] = useSearchParams();
   const info = useTraceInfo(traceId);
   const inProgress = info.data?.state === 'IN_PROGRESS';
-  const tree = useSpanTree(traceId, inProgress);
+  const panel = params.get('panel') === 'assessments' ? 'assessments' : 'span';
+  const spanParam = params.get('span') ?? undefined;
+  // A link to a span opens the tree around it (read first, in place of the trace's top).
+  const tree = useSpanTree(traceId, inProgress, spanParam);
   const [query, setQuery] = useState('');
   const [mode, setMode] = useState<SpanSearchMode>('name');
   const debounced = useDebounced(query.trim(), 250);
-  const panel = params.get('panel') === 'assessments' ? 'assessments' : 'span';
-  const spanParam = params.get('span') ?? undefined;
   // The selection answers key presses at once; the URL follows it (and back/forward lead it).
   const [selectedLocal, setSelectedLocal] = useState(spanParam);
   const [lastParam, setLastParam] = useState(spanParam);

@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
 import { parseOtelSpan, type OtelSpanJson } from '../lib/otel-span';
-import type { SpanSummary } from '../lib/span-tree';
 
 /**
  * The span-page API of one trace.
@@ -31,15 +30,4 @@ export function useSpanDetail(traceId: string, spanId: string | undefined, inPro
     },
     refetchInterval: inProgress ? 3000 : false,
   });
-}
-
-/**
- * One span's summary (its parent and child count), to walk up from a search hit to the tree.
- *
- * @example
- * const summary = await fetchSpanSummary('tr-…', '8b2f…');
- */
-export async function fetchSpanSummary(traceId: string, spanId: string): Promise<SpanSummary | undefined> {
-  const res = await apiRequest<{ spans?: SpanSummary[] }>('GET', spansPath(traceId), { query: { subtree_span_id: spanId, max_depth: 0, view: 'SUMMARY' } });
-  return res.spans?.[0];
 }

@@ -1,9 +1,9 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { apiRequest } from '../../../shared/api/http-client';
-import type { SpanPageResponse } from '@loupe/protocol';
-import { ROOT_ID, SpanTree, type SpanSummary } from '../lib/span-tree';
-import { fetchSpanSummary, spansPath } from './use-span-detail';
+import { ApiRequestError, apiRequest } from '../../../shared/api/http-client';
+import type { SpanPageResponse, SpansAroundResponse } from '@loupe/protocol';
+import { ROOT_ID, SpanTree } from '../lib/span-tree';
+import { spansPath } from './use-span-detail';
 
 /**
  * A trace whose spans fit one page is read whole; a bigger one is read by parent, as it is viewed.
@@ -13,31 +13,58 @@ import { fetchSpanSummary, spansPath } from './use-span-detail';
  */
 export const WHOLE_TRACE_PAGE = 1000;
 const CHILD_PAGE = 500;
+/** Siblings read around each span on the way to a linked one: several screens of rows around it. */
+const AROUND_WINDOW = 200;
 /** Span-page requests at once: enough to fill the screen quickly, few enough to share the server. */
 const MAX_IN_FLIGHT = 4;
 
 type SpanPage = SpanPageResponse;
 
+/** The first reads of a trace view (see {@link prefetchSpanTreeStart}). */
+export interface SpanTreeStart {
+  whole: SpanPage;
+  /** The roots, when no span was linked (or the linked one is not in the trace). */
+  roots?: SpanPage;
+  /** The tree around the linked span. */
+  around?: SpansAroundResponse;
+}
+
+function readAround(traceId: string, spanId: string, window: number): Promise<SpansAroundResponse> {
+  return apiRequest<SpansAroundResponse>('GET', `${spansPath(traceId)}/around`, { query: { span_id: spanId, max_results: window } });
+}
+
 /**
- * The first reads of a trace view, through the query cache: the first page of all spans and the
- * roots, side by side (a small trace needs only the first, a huge one only the second; asking both
- * at once saves a round trip). The router starts it as soon as a trace URL is opened, before the
- * page renders.
+ * The first reads of a trace view, through the query cache, side by side: the first page of all spans
+ * (a small trace needs only that) and, for a huge trace, either its roots or, when the URL names a
+ * span, the tree around that span (its ancestors and a window of each level), so a link deep into a
+ * 100,000-span trace opens on its span without paging down to it. The router starts it as soon as a
+ * trace URL is opened, before the page renders.
  *
  * @example
- * void prefetchSpanTreeStart(queryClient, 'tr-…');
+ * void prefetchSpanTreeStart(queryClient, 'tr-…', new URLSearchParams(location.search).get('span') ?? undefined);
  */
-export function prefetchSpanTreeStart(client: QueryClient, traceId: string): Promise<{ whole: SpanPage; roots: SpanPage }> {
+export function prefetchSpanTreeStart(client: QueryClient, traceId: string, spanId?: string): Promise<SpanTreeStart> {
   return client.fetchQuery({
-    queryKey: ['span-tree-start', traceId],
+    queryKey: ['span-tree-start', traceId, spanId ?? null],
     staleTime: 5000,
     gcTime: 30_000,
-    queryFn: async () => {
-      const [whole, roots] = await Promise.all([
+    queryFn: async (): Promise<SpanTreeStart> => {
+      const roots = () => apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', roots_only: true, max_results: WHOLE_TRACE_PAGE } });
+      const rest: Promise<Omit<SpanTreeStart, 'whole'>> = spanId
+        ? readAround(traceId, spanId, AROUND_WINDOW).then(
+            (around) => ({ around }),
+            // A link to a span the trace does not hold opens the trace at its top.
+            async (e: unknown) => {
+              if (e instanceof ApiRequestError && e.status === 404) return { roots: await roots() };
+              throw e;
+            },
+          )
+        : roots().then((r) => ({ roots: r }));
+      const [whole, other] = await Promise.all([
         apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', max_results: WHOLE_TRACE_PAGE } }),
-        apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', roots_only: true, max_results: WHOLE_TRACE_PAGE } }),
+        rest,
       ]);
-      return { whole, roots };
+      return { whole, ...other };
     },
   });
 }
@@ -54,26 +81,29 @@ export interface SpanTreeState {
   mode: 'whole' | 'paged' | undefined;
   /** How many spans the trace holds in all, as the server counts them (before they are all read). */
   spanCount: number | undefined;
-  /** Reads the next page of a span's children (ROOT_ID: of the roots), unless one is on its way or the last attempt failed. */
-  loadChildren(parentId: string): void;
+  /**
+   * Reads the next page of a span's children (ROOT_ID: of the roots) in one gap (a `more` row's `gap`),
+   * unless one of its pages is on its way or the last attempt failed.
+   */
+  loadChildren(parentId: string, gap: number): void;
   /** Spans whose children could not be read (not asked again until `retry`). */
   failed: ReadonlySet<string>;
-  retry(parentId: string): void;
-  /** Places a span found by search (and its ancestors) in the tree, expanded to it. */
+  retry(parentId: string, gap: number): void;
+  /** Places a span found by search (with its ancestors and the spans around it) in the tree, opened down to it. */
   reveal(spanId: string): Promise<void>;
   setExpanded(spanId: string, expanded: boolean): void;
 }
 
 /**
  * The span tree of a trace, read through Loupe's span-page API: the whole trace in one request when it
- * is small, otherwise its roots, then each span's children a page at a time as their rows are shown
- * (the view calls `loadChildren` for the `more` rows it renders). In-progress traces re-read every few
- * seconds.
+ * is small; otherwise its roots, or the tree around the span the URL links to, then each span's
+ * children a page at a time as their rows are shown (the view calls `loadChildren` for the `more` rows
+ * it renders). In-progress traces re-read every few seconds.
  *
  * @example
- * const { rows, loadChildren } = useSpanTree('tr-…', false);
+ * const { rows, loadChildren } = useSpanTree('tr-…', false, searchParams.get('span') ?? undefined);
  */
-export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState {
+export function useSpanTree(traceId: string, inProgress: boolean, linkedSpanId?: string): SpanTreeState {
   const [tree, setTree] = useState(() => new SpanTree());
   const [version, setVersion] = useState(0);
   const [status, setStatus] = useState<SpanTreeState['status']>('loading');
@@ -83,37 +113,44 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   const inFlight = useRef(new Set<string>());
   // A page that failed is not asked again by scrolling (that would hammer a struggling server); the row offers a retry.
   const [failed, setFailed] = useState<ReadonlySet<string>>(new Set());
-  const queued = useRef<string[]>([]);
+  const queued = useRef<{ parentId: string; gap: number }[]>([]);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
   const queryClient = useQueryClient();
+  // The span the trace was opened on: later changes of the selection do not read the start again.
+  const opensOn = useRef(linkedSpanId);
 
   const fetchChildren = useCallback(
-    async (t: SpanTree, parentId: string) => {
-      const node = t.nodes.get(parentId);
-      if (!node || !t.needsChildren(parentId)) return;
+    async (t: SpanTree, parentId: string, gap: number) => {
+      const read = t.gapRead(parentId, gap);
+      if (!read) return;
       const page = await apiRequest<SpanPage>('GET', spansPath(traceId), {
         query: {
           view: 'SUMMARY',
           max_results: parentId === ROOT_ID ? WHOLE_TRACE_PAGE : CHILD_PAGE,
           ...(parentId === ROOT_ID ? { roots_only: true } : { parent_span_id: parentId }),
-          ...(node.nextToken ? { page_token: node.nextToken } : {}),
+          ...(read.from !== 'start' ? { page_token: read.token } : {}),
         },
       });
-      t.addChildrenPage(parentId, page.spans ?? [], page.next_page_token);
+      t.addChildrenPage(parentId, page.spans ?? [], page.next_page_token, read);
     },
     [traceId],
   );
 
+  // One read per span at a time (its gaps are read one after another), a few spans at once.
   const pump = useCallback(
     (t: SpanTree) => {
-      while (inFlight.current.size < MAX_IN_FLIGHT && queued.current.length) {
-        const id = queued.current.shift()!;
-        if (inFlight.current.has(id)) continue;
-        inFlight.current.add(id);
-        fetchChildren(t, id)
-          .catch(() => setFailed((f) => new Set([...f, id])))
+      for (let i = 0; inFlight.current.size < MAX_IN_FLIGHT && i < queued.current.length;) {
+        const next = queued.current[i]!;
+        if (inFlight.current.has(next.parentId)) {
+          i++;
+          continue;
+        }
+        queued.current.splice(i, 1);
+        inFlight.current.add(next.parentId);
+        fetchChildren(t, next.parentId, next.gap)
+          .catch(() => setFailed((f) => new Set([...f, next.parentId])))
           .finally(() => {
-            inFlight.current.delete(id);
+            inFlight.current.delete(next.parentId);
             bump();
             pump(t);
           });
@@ -123,17 +160,19 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
   );
 
   const loadChildren = useCallback(
-    (parentId: string) => {
-      if (inFlight.current.has(parentId) || queued.current.includes(parentId) || failed.has(parentId)) return;
-      queued.current.push(parentId);
+    (parentId: string, gap: number) => {
+      if (failed.has(parentId) || queued.current.some((q) => q.parentId === parentId && q.gap === gap)) return;
+      // A row shown again while its page is on its way is asked for once the page is in (if it still shows).
+      if (inFlight.current.has(parentId)) return;
+      queued.current.push({ parentId, gap });
       pump(tree);
     },
     [tree, pump, failed],
   );
   const retry = useCallback(
-    (parentId: string) => {
+    (parentId: string, gap: number) => {
       setFailed((f) => new Set([...f].filter((id) => id !== parentId)));
-      queued.current.push(parentId);
+      queued.current.push({ parentId, gap });
       pump(tree);
     },
     [tree, pump],
@@ -147,7 +186,8 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
     setStatus('loading');
     setError(undefined);
     (async () => {
-      const { whole: first, roots: page } = await prefetchSpanTreeStart(queryClient, traceId);
+      const linked = opensOn.current;
+      const { whole: first, roots, around } = await prefetchSpanTreeStart(queryClient, traceId, linked);
       if (cancelled) return;
       setSpanCount(first.trace_span_count);
       if (!first.next_page_token) {
@@ -155,7 +195,8 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
         setMode('whole');
       } else {
         const t = new SpanTree();
-        t.addChildrenPage(ROOT_ID, page.spans ?? [], page.next_page_token);
+        if (around && linked) t.addAround(around.levels, linked);
+        if (roots) t.addChildrenPage(ROOT_ID, roots.spans ?? [], roots.next_page_token);
         setTree(t);
         setMode('paged');
       }
@@ -180,12 +221,10 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
       for (const id of tree.collapsedIds()) next.setExpanded(id, false);
       setTree(next);
     } else {
+      // The first page of roots again: new roots join the tree, known ones get their new child counts.
       const page = await apiRequest<SpanPage>('GET', spansPath(traceId), { query: { view: 'SUMMARY', roots_only: true, max_results: WHOLE_TRACE_PAGE } });
       setSpanCount(page.trace_span_count);
-      const spans = page.spans ?? [];
-      tree.updateSpans(spans);
-      const fresh = spans.filter((s) => !tree.span(s.span_id));
-      if (fresh.length) tree.reveal(fresh);
+      tree.addChildrenPage(ROOT_ID, page.spans ?? [], page.next_page_token);
     }
     bump();
   }, [mode, traceId, tree, bump]);
@@ -206,17 +245,15 @@ export function useSpanTree(traceId: string, inProgress: boolean): SpanTreeState
 
   const reveal = useCallback(
     async (spanId: string) => {
-      const path: SpanSummary[] = [];
-      let cur: string | undefined = spanId;
-      while (cur && !tree.span(cur) && path.length < 256) {
-        const s = await fetchSpanSummary(traceId, cur);
-        if (!s) break;
-        path.unshift(s);
-        cur = s.parent_span_id;
+      if (tree.span(spanId)) {
+        // Known already: open every ancestor.
+        for (let id = tree.parentOf(spanId); id && id !== ROOT_ID; id = tree.parentOf(id)) tree.setExpanded(id, true);
+      } else {
+        // A span the trace does not hold (or a failed read) leaves the tree as it is.
+        const around = await readAround(traceId, spanId, AROUND_WINDOW).catch(() => undefined);
+        if (!around) return;
+        tree.addAround(around.levels, spanId);
       }
-      if (path.length) tree.reveal(path);
-      // Open every ancestor already in the tree.
-      for (let id = tree.parentOf(path[0]?.span_id ?? spanId); id && id !== ROOT_ID; id = tree.parentOf(id)) tree.setExpanded(id, true);
       bump();
     },
     [traceId, tree, bump],

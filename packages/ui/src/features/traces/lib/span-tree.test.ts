@@ -59,27 +59,17 @@ describe('SpanTree filled page by page', () => {
     tree.addChildrenPage(ROOT_ID, [span('r', undefined, 0, 3, 1000)], undefined);
     expect(shape(tree)).toEqual(['r', '  …r']);
     expect(tree.needsChildren('r')).toBe(true);
+    expect(tree.gapRead('r', 0)).toEqual({ from: 'start' });
     tree.addChildrenPage('r', [span('c1', 'r', 1), span('c2', 'r', 2, 2)], 'token-1');
     expect(shape(tree)).toEqual(['r', '  c1', '  c2', '    …c2', '  …r']);
     const more = tree.rows().at(-1);
-    expect(more).toMatchObject({ kind: 'more', parentId: 'r', loaded: 2, total: 3 });
-    expect(tree.nodes.get('r')?.nextToken).toBe('token-1');
-    tree.addChildrenPage('r', [span('c3', 'r', 3)], undefined);
+    expect(more).toMatchObject({ kind: 'more', parentId: 'r', gap: 1, loaded: 2, total: 3 });
+    const read = tree.gapRead('r', 1);
+    expect(read).toEqual({ from: 'after', token: 'token-1', lastId: 'c2' });
+    tree.addChildrenPage('r', [span('c3', 'r', 3)], undefined, read);
     expect(tree.needsChildren('r')).toBe(false);
     tree.setExpanded('c2', false);
     expect(shape(tree)).toEqual(['r', '  c1', '  c2', '  c3']);
-  });
-
-  it('places a revealed span (and its ancestors) before paging reaches it, then merges it when it does', () => {
-    const tree = new SpanTree();
-    tree.addChildrenPage(ROOT_ID, [span('r', undefined, 0, 4)], undefined);
-    tree.addChildrenPage('r', [span('c1', 'r', 1)], 't1');
-    tree.reveal([span('c3', 'r', 3, 1), span('g', 'c3', 4)]);
-    expect(shape(tree)).toEqual(['r', '  c1', '  …r', '  c3', '    g']);
-    tree.addChildrenPage('r', [span('c2', 'r', 2), span('c3', 'r', 3, 1)], 't2');
-    expect(shape(tree)).toEqual(['r', '  c1', '  c2', '  c3', '    g', '  …r']);
-    tree.addChildrenPage('r', [span('c4', 'r', 5)], undefined);
-    expect(shape(tree)).toEqual(['r', '  c1', '  c2', '  c3', '    g', '  c4']);
   });
 
   it('re-reads a complete list when a refresh says more children arrived, without duplicates', () => {
@@ -89,8 +79,10 @@ describe('SpanTree filled page by page', () => {
     expect(tree.needsChildren('r')).toBe(false);
     tree.updateSpans([span('r', undefined, 0, 2)]);
     expect(tree.needsChildren('r')).toBe(true);
-    expect(tree.nodes.get('r')?.nextToken).toBeUndefined();
-    tree.addChildrenPage('r', [span('c1', 'r', 1), span('c2', 'r', 2)], undefined);
+    expect(shape(tree)).toEqual(['r', '  c1', '  …r']);
+    const read = tree.gapRead('r', 1);
+    expect(read).toEqual({ from: 'start' });
+    tree.addChildrenPage('r', [span('c1', 'r', 1), span('c2', 'r', 2)], undefined, read);
     expect(shape(tree)).toEqual(['r', '  c1', '  c2']);
   });
 
@@ -116,5 +108,83 @@ describe('SpanTree filled page by page', () => {
     const rows = tree.rows();
     expect(rows).toHaveLength(1 + 100 + 99_900);
     expect(rows.every((r) => r.kind === 'span')).toBe(true);
+  });
+});
+
+describe('SpanTree opened on one span (spans/around)', () => {
+  // root r ─ c1 … c9 (c5 on the way) ─ g1 … g9 under c5 (g5 linked); windows of three around the way.
+  const cs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => span(`c${from + i}`, 'r', from + i, from + i === 5 ? 9 : 1));
+  const gs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => span(`g${from + i}`, 'c5', 100 + from + i));
+  const opened = () => {
+    const tree = new SpanTree();
+    tree.addAround(
+      [
+        { spans: [span('r', undefined, 0, 9)] },
+        { parent_span_id: 'r', spans: cs(4, 6), prev_page_token: 'before-c4', next_page_token: 'after-c6' },
+        { parent_span_id: 'c5', spans: gs(4, 6), prev_page_token: 'before-g4', next_page_token: 'after-g6' },
+      ],
+      'g5',
+    );
+    return tree;
+  };
+
+  it('shows the way down to the span with its neighbours, and a more row on each side of each window', () => {
+    const tree = opened();
+    expect(shape(tree)).toEqual(['r', '  …r', '  c4', '    …c4', '  c5', '    …c5', '    g4', '    g5', '    g6', '    …c5', '  c6', '    …c6', '  …r']);
+    expect(tree.parentOf('g5')).toBe('c5');
+    expect(tree.rows().find((r) => r.kind === 'span' && r.id === 'g5')).toMatchObject({ depth: 2 });
+    // The rows before a window are read backwards from it (nearest first), those after it onwards.
+    expect(tree.gapRead('c5', 0)).toEqual({ from: 'before', token: 'before-g4', firstId: 'g4' });
+    expect(tree.gapRead('c5', 1)).toEqual({ from: 'after', token: 'after-g6', lastId: 'g6' });
+    expect(tree.gapRead('c5', 2)).toBeUndefined();
+  });
+
+  it('fills the gaps from both sides until the level is whole, without duplicates', () => {
+    const tree = opened();
+    const before = tree.gapRead('c5', 0)!;
+    tree.addChildrenPage('c5', gs(2, 3), 'before-g2', before);
+    expect(tree.childIds('c5')).toEqual(['g2', 'g3', 'g4', 'g5', 'g6']);
+    expect(tree.gapRead('c5', 0)).toEqual({ from: 'before', token: 'before-g2', firstId: 'g2' });
+    tree.addChildrenPage('c5', gs(1, 1), undefined, tree.gapRead('c5', 0)!);
+    expect(shape(tree).slice(5, 12)).toEqual(['    g1', '    g2', '    g3', '    g4', '    g5', '    g6', '    …c5']);
+    tree.addChildrenPage('c5', gs(7, 9), undefined, tree.gapRead('c5', 1)!);
+    // All nine children the span counts are known: no more rows under it.
+    expect(tree.needsChildren('c5')).toBe(false);
+    expect(tree.childIds('c5')).toEqual(['g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8', 'g9']);
+  });
+
+  it('joins a window and pages read from the start where they meet or overlap', () => {
+    const tree = opened();
+    // The roots' level read from the start (a refresh) and r's children from the start, up to past the window.
+    tree.addChildrenPage(ROOT_ID, [span('r', undefined, 0, 9)], undefined);
+    tree.addChildrenPage('r', cs(1, 5), 'after-c5');
+    expect(tree.childIds('r')).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
+    expect(shape(tree).filter((l) => l.startsWith('  …'))).toEqual(['  …r']);
+    // The run keeps the token that reads furthest on: after c6, the window's.
+    expect(tree.gapRead('r', 1)).toEqual({ from: 'after', token: 'after-c6', lastId: 'c6' });
+  });
+
+  it('places a second span found by search beside what is known, opening the way to it', () => {
+    const tree = opened();
+    tree.setExpanded('c6', false);
+    tree.addAround(
+      [
+        { spans: [span('r', undefined, 0, 9)] },
+        { parent_span_id: 'r', spans: cs(5, 7), prev_page_token: 'before-c5', next_page_token: 'after-c7' },
+        { parent_span_id: 'c6', spans: [span('h1', 'c6', 200)] },
+      ],
+      'h1',
+    );
+    expect(tree.childIds('r')).toEqual(['c4', 'c5', 'c6', 'c7']);
+    expect(shape(tree).slice(-5)).toEqual(['  c6', '    h1', '  c7', '    …c7', '  …r']);
+  });
+
+  it('keeps the linked span open or closed as it was, and opens its ancestors', () => {
+    const tree = opened();
+    tree.setExpanded('c5', false);
+    tree.setExpanded('g5', false);
+    tree.addAround([{ parent_span_id: 'c5', spans: gs(5, 5), prev_page_token: 'p', next_page_token: 'n' }], 'g5');
+    expect(tree.nodes.get('c5')?.expanded).toBe(true);
+    expect(tree.nodes.get('g5')?.expanded).toBe(false);
   });
 });

@@ -54,7 +54,7 @@ describe('treeKeyAction', () => {
     const paged = new SpanTree();
     paged.addChildrenPage(ROOT_ID, [span('r', undefined, 0, 3)], undefined);
     paged.addChildrenPage('r', [span('c1', 'r', 1)], 'next');
-    paged.reveal([span('c3', 'r', 5)]);
+    paged.addAround([{ parent_span_id: 'r', spans: [span('c3', 'r', 5)], prev_page_token: 'before-c3' }], 'c3');
     const pagedRows = paged.rows();
     expect(pagedRows.map((r) => r.kind)).toEqual(['span', 'span', 'more', 'span']);
     expect(treeKeyAction(pagedRows, 1, 'ArrowDown', () => undefined)).toEqual({ select: 'c3' });
