@@ -32,6 +32,8 @@ import { SqlLoggedModelStore } from './store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from './store/sql/sql-run-store.js';
 import { SqlTraceStore } from './store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
+import { SqlRegistryStore } from './store/sql/sql-registry-store.js';
+import { RegistryService } from './services/registry/registry-service.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -50,6 +52,8 @@ export interface Dependencies {
   ids?: IdGenerator;
   /** Check every RPC reply against its response schema (tests). */
   checkResponses?: boolean;
+  /** Called after a registry write committed webhook events (`registry_events` rows). */
+  onRegistryEvents?: () => void;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -102,7 +106,15 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     pauseMs: 5,
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks };
+  // Seam 1 of issue 16: registry writes store their webhook events in `registry_events` with the change;
+  // this listener hears of each commit that stored some (the webhook dispatcher wakes on it).
+  const registry = new RegistryService(new SqlRegistryStore(db, dialect), clock, {
+    runs,
+    loggedModels,
+    sourceValidationRegex: config.modelVersionSourceRegex === undefined ? undefined : new RegExp(config.modelVersionSourceRegex),
+    onRegistryEvents: () => deps.onRegistryEvents?.(),
+  });
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, registry };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const app = createApp({

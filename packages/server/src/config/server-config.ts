@@ -19,6 +19,8 @@ export interface ServerConfig {
   traceRetentionIntervalMs: number;
   /** Worker threads that decode OTLP bodies; 0 decodes on the request thread. */
   otlpDecodeThreads: number;
+  /** A regular expression every new model version's `source` must match (MLflow's MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX); undefined: any. */
+  modelVersionSourceRegex?: string;
   /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.

@@ -12,6 +12,7 @@ import { traceRoutes } from './rest/traces.js';
 import { assessmentRoutes } from './rest/assessments.js';
 import { legacyTraceRoutes } from './rest/legacy-traces.js';
 import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
+import { registryRoutes } from './rest/registry.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
@@ -44,6 +45,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...legacyTraceRoutes,
   ...traceSpanRoutes,
   ...assessmentRoutes,
+  ...registryRoutes,
 ] as readonly RpcRoute[];
 
 /**

@@ -8,6 +8,7 @@ import * as m0005 from './0005-trace-usage.js';
 import * as m0006 from './0006-span-text.js';
 import * as m0007 from './0007-trace-keys.js';
 import * as m0008 from './0008-span-text-postgres.js';
+import * as m0009 from './0009-model-registry.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0006-span-text': m0006,
   '0007-trace-keys': m0007,
   '0008-span-text-postgres': m0008,
+  '0009-model-registry': m0009,
 };
