@@ -31,12 +31,13 @@ export interface TestLoupe extends Loupe {
  * const loupe = await createTestLoupe();
  * const res = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
  */
-export async function createTestLoupe(options: ServerOptions & { database?: TestDatabase } = {}): Promise<TestLoupe> {
-  const database = options.database ?? (await createSqliteDatabase());
+export async function createTestLoupe(options: ServerOptions & { database?: TestDatabase; onRegistryEvents?: () => void } = {}): Promise<TestLoupe> {
+  const { onRegistryEvents, database: given, ...serverOptions } = options;
+  const database = given ?? (await createSqliteDatabase());
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-artifacts-'));
   const clock = new TestClock();
-  const config = resolveServerConfig({ artifactsDestination: artifactsDir, ...options, backendStoreUri: database.uri }, {});
-  const loupe = await createLoupe(config, { clock, ids: new SequentialIds(), checkResponses: true });
+  const config = resolveServerConfig({ artifactsDestination: artifactsDir, ...serverOptions, backendStoreUri: database.uri }, {});
+  const loupe = await createLoupe(config, { clock, ids: new SequentialIds(), checkResponses: true, ...(onRegistryEvents ? { onRegistryEvents } : {}) });
   return {
     ...loupe,
     clock,
