@@ -7,6 +7,7 @@
 //   and drops it afterwards.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { URLSearchParams } from 'node:url';
@@ -200,6 +201,7 @@ export async function run() {
     }
   } finally {
     await pgDb?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

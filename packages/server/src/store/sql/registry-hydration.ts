@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { KeyValue, ModelVersionStage, ModelVersionStatus } from '@loupe/protocol';
 import { DELETED_STAGE, type AliasRecord, type ModelVersionRecord, type RegisteredModelRecord } from '../registry-store.js';
 import type { Database, ModelVersionsTable, RegisteredModelsTable } from './schema.js';
@@ -14,24 +14,20 @@ export type RegisteredModelRow = Omit<RegisteredModelsTable, 'model_key'> & { mo
 
 const pairKey = (modelKey: number, version: number) => `${modelKey}/${version}`;
 
+/** `(model_key, version) in (values ...)`: exactly these pairs (row values; the primary key is probed for each). */
+function pairsIn(pairs: readonly { modelKey: number; version: number }[]) {
+  const values = pairs.map((p) => sql`(cast(${p.modelKey} as bigint), cast(${p.version} as integer))`);
+  return sql<boolean>`(model_key, version) in (values ${sql.join(values)})`;
+}
+
 /** The tags of each (model, version), sorted by key. */
 async function versionTags(db: Db, rows: readonly ModelVersionRow[]): Promise<Map<string, KeyValue[]>> {
-  const wanted = new Set(rows.map((r) => pairKey(Number(r.model_key), Number(r.version))));
   const out = new Map<string, KeyValue[]>();
-  // Chunks of (model, version) pairs: model keys and versions each in an IN list, exact pairs kept below.
   for (const part of chunks([...rows], 500)) {
-    const keys = [...new Set(part.map((r) => Number(r.model_key)))];
-    const versions = [...new Set(part.map((r) => Number(r.version)))];
-    const tags = await db
-      .selectFrom('model_version_tags')
-      .select(['model_key', 'version', 'key', 'value'])
-      .where('model_key', 'in', keys)
-      .where('version', 'in', versions)
-      .orderBy('key')
-      .execute();
+    const pairs = part.map((r) => ({ modelKey: Number(r.model_key), version: Number(r.version) }));
+    const tags = await db.selectFrom('model_version_tags').select(['model_key', 'version', 'key', 'value']).where(pairsIn(pairs)).orderBy('key').execute();
     for (const t of tags) {
       const k = pairKey(Number(t.model_key), Number(t.version));
-      if (!wanted.has(k)) continue;
       let list = out.get(k);
       if (!list) out.set(k, (list = []));
       list.push({ key: t.key, value: t.value });
@@ -119,25 +115,14 @@ export async function latestVersions(
   const names = new Map(models.map((m) => [Number(m.model_key), m.name]));
   const rows: ModelVersionRow[] = [];
   for (const part of chunks([...names.keys()])) {
-    let newest = db
-      .selectFrom('model_versions')
-      .select((eb) => ['model_key', 'current_stage', eb.fn.max('version').as('version')])
-      .where('model_key', 'in', part)
-      .where('current_stage', '<>', DELETED_STAGE)
-      .groupBy(['model_key', 'current_stage']);
-    if (stages.length > 0) newest = newest.where('current_stage', 'in', [...stages]);
-    const picked = await newest.execute();
-    if (picked.length === 0) continue;
-    const found = await db
-      .selectFrom('model_versions')
-      .selectAll()
-      .where('model_key', 'in', [...new Set(picked.map((p) => Number(p.model_key)))])
-      .where('version', 'in', [...new Set(picked.map((p) => Number(p.version)))])
-      .execute();
-    const exact = new Set(picked.map((p) => pairKey(Number(p.model_key), Number(p.version))));
-    for (const f of found) {
-      if (exact.has(pairKey(Number(f.model_key), Number(f.version)))) rows.push({ ...f, name: names.get(Number(f.model_key)) ?? '' });
-    }
+    const stageFilter = stages.length > 0 ? sql`and current_stage in (${sql.join([...stages])})` : sql``;
+    // The newest version of each (model, stage), then those rows only: one statement, no per-model query.
+    const { rows: found } = await sql<ModelVersionsTable>`select mv.* from model_versions mv
+      join (select model_key, current_stage, max(version) as version from model_versions
+            where model_key in (${sql.join(part)}) and current_stage <> ${DELETED_STAGE} ${stageFilter}
+            group by model_key, current_stage) l
+        on l.model_key = mv.model_key and l.version = mv.version`.execute(db);
+    for (const f of found) rows.push({ ...f, name: names.get(Number(f.model_key)) ?? '' });
   }
   rows.sort((a, b) => Number(b.version) - Number(a.version));
   const records = await hydrateModelVersions(db, rows, aliases);
