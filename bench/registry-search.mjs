@@ -4,7 +4,8 @@
 // HTTP with GETs as MLflow's clients send them.
 // Usage: node bench/registry-search.mjs [--models 10000] [--versions 10] [--iterations 50] [--backend sqlite|postgresql]
 //   --backend postgresql makes a fresh database on LOUPE_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
-//   and drops it afterwards.
+//   and drops it afterwards. --keep DIR keeps (or reuses) the seeded SQLite database in DIR;
+//   --backend-store-uri postgresql://... uses (and keeps) that database, seeding it when it holds no registered model.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -142,6 +143,19 @@ async function createPostgresDatabase() {
   return { uri: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
+/** How many registered models a PostgreSQL database holds (0 when it has no registry yet). */
+async function countModels(uri) {
+  const pg = require('pg');
+  const client = new pg.Client({ connectionString: uri });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select count(*)::int as n from registered_models`).catch(() => ({ rows: [{ n: 0 }] }));
+    return rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Times a GET: 3 unmeasured calls, then `ITERATIONS` measured ones; `list` names the result array. */
 async function timeGet(url, list) {
   const once = async () => {
@@ -164,15 +178,24 @@ async function timeGet(url, list) {
 }
 
 export async function run() {
-  const dir = tempDir();
-  const pgDb = BACKEND === 'postgresql' ? await createPostgresDatabase() : undefined;
-  const uri = pgDb ? pgDb.uri : `sqlite:///${path.join(dir, 'bench.db')}`;
+  const keep = opts.keep ? path.resolve(String(opts.keep)) : undefined;
+  const dir = keep ?? tempDir();
+  const given = opts['backend-store-uri'] ? String(opts['backend-store-uri']) : undefined;
+  const pgDb = given ? { uri: given, drop: async () => {} } : BACKEND === 'postgresql' ? await createPostgresDatabase() : undefined;
+  const dbFile = path.join(dir, 'bench.db');
+  const uri = pgDb ? pgDb.uri : `sqlite:///${dbFile}`;
   try {
-    execFileSync(process.execPath, [CLI, 'db', 'upgrade', '--backend-store-uri', uri], { stdio: 'ignore' });
-    const seedStart = performance.now();
-    if (pgDb) await seedPostgres(uri);
-    else seedSqlite(path.join(dir, 'bench.db'));
-    console.log(`seeded ${MODELS} models, ${MODELS * VERSIONS} versions on ${BACKEND} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    const reuse = pgDb ? given !== undefined && (await countModels(given)) > 0 : keep !== undefined && fs.existsSync(dbFile);
+    if (!reuse) {
+      fs.mkdirSync(dir, { recursive: true });
+      execFileSync(process.execPath, [CLI, 'db', 'upgrade', '--backend-store-uri', uri], { stdio: 'ignore' });
+      const seedStart = performance.now();
+      if (pgDb) await seedPostgres(uri);
+      else seedSqlite(dbFile);
+      console.log(
+        `seeded ${MODELS} models, ${MODELS * VERSIONS} versions on ${pgDb ? 'postgresql' : 'sqlite'} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+      );
+    }
     const server = await startServer(['--backend-store-uri', uri], { cwd: dir });
     try {
       const search = (params) => `${server.url}/api/2.0/mlflow/registered-models/search?${new URLSearchParams(params)}`;
@@ -201,7 +224,7 @@ export async function run() {
     }
   } finally {
     await pgDb?.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

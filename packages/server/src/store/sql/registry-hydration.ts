@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { KeyValue, ModelVersionStage, ModelVersionStatus } from '@loupe/protocol';
 import { DELETED_STAGE, type AliasRecord, type ModelVersionRecord, type RegisteredModelRecord } from '../registry-store.js';
+import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { Database, ModelVersionsTable, RegisteredModelsTable } from './schema.js';
 import { chunks } from './sql-batches.js';
 
@@ -14,22 +15,53 @@ export type RegisteredModelRow = Omit<RegisteredModelsTable, 'model_key'> & { mo
 
 const pairKey = (modelKey: number, version: number) => `${modelKey}/${version}`;
 
-/** `(model_key, version) in (values ...)`: exactly these pairs (row values; the primary key is probed for each). */
-function pairsIn(pairs: readonly { modelKey: number; version: number }[]) {
-  const values = pairs.map((p) => sql`(cast(${p.modelKey} as bigint), cast(${p.version} as integer))`);
-  return sql<boolean>`(model_key, version) in (values ${sql.join(values)})`;
+const PAIR_COLUMNS = [
+  { name: 'model_key', type: 'bigint' },
+  { name: 'version', type: 'integer' },
+] as const;
+
+/**
+ * `(model_key, version) in (...)` over exactly these pairs, passed as one JSON parameter: the statement
+ * text is the same whatever the count (PostgreSQL plans it in no time; SQLite reuses its statement),
+ * and each pair probes the primary key.
+ */
+function pairsIn(dialect: SqlDialect, pairs: readonly { model_key: number; version: number }[]) {
+  return sql<boolean>`(model_key, version) in (select p.model_key, p.version from ${dialect.rowsFromJson(pairs, PAIR_COLUMNS)} p)`;
+}
+
+/** Groups `{model_key, version, key, value}` rows by (model, version), in their order. */
+function groupVersionTags(rows: readonly { model_key: unknown; version: unknown; key: string; value: string }[], into = new Map<string, KeyValue[]>()) {
+  for (const t of rows) {
+    const k = pairKey(Number(t.model_key), Number(t.version));
+    let list = into.get(k);
+    if (!list) into.set(k, (list = []));
+    list.push({ key: t.key, value: t.value });
+  }
+  return into;
 }
 
 /** The tags of each (model, version), sorted by key. */
-async function versionTags(db: Db, rows: readonly ModelVersionRow[]): Promise<Map<string, KeyValue[]>> {
+async function versionTags(db: Db, dialect: SqlDialect, rows: readonly ModelVersionRow[]): Promise<Map<string, KeyValue[]>> {
   const out = new Map<string, KeyValue[]>();
-  for (const part of chunks([...rows], 500)) {
-    const pairs = part.map((r) => ({ modelKey: Number(r.model_key), version: Number(r.version) }));
-    const tags = await db.selectFrom('model_version_tags').select(['model_key', 'version', 'key', 'value']).where(pairsIn(pairs)).orderBy('key').execute();
-    for (const t of tags) {
-      const k = pairKey(Number(t.model_key), Number(t.version));
-      let list = out.get(k);
-      if (!list) out.set(k, (list = []));
+  for (const part of chunks([...rows], 5000)) {
+    const pairs = part.map((r) => ({ model_key: Number(r.model_key), version: Number(r.version) }));
+    groupVersionTags(
+      await db.selectFrom('model_version_tags').select(['model_key', 'version', 'key', 'value']).where(pairsIn(dialect, pairs)).orderBy('key').execute(),
+      out,
+    );
+  }
+  return out;
+}
+
+/** The tags of each model, sorted by key. */
+async function modelTags(db: Db, modelKeys: readonly number[]): Promise<Map<number, KeyValue[]>> {
+  const out = new Map<number, KeyValue[]>();
+  for (const part of chunks([...new Set(modelKeys)])) {
+    const found = await db.selectFrom('registered_model_tags').select(['model_key', 'key', 'value']).where('model_key', 'in', part).orderBy('key').execute();
+    for (const t of found) {
+      const key = Number(t.model_key);
+      let list = out.get(key);
+      if (!list) out.set(key, (list = []));
       list.push({ key: t.key, value: t.value });
     }
   }
@@ -61,17 +93,28 @@ export async function modelAliases(db: Db, modelKeys: readonly number[]): Promis
  * `aliases` may be given when the caller has them already.
  *
  * @example
- * const [version] = await hydrateModelVersions(db, [row]);
+ * const [version] = await hydrateModelVersions(db, dialect, [row]);
  */
-export async function hydrateModelVersions(db: Db, rows: readonly ModelVersionRow[], aliases?: Map<number, AliasRecord[]>): Promise<ModelVersionRecord[]> {
+export async function hydrateModelVersions(
+  db: Db,
+  dialect: SqlDialect,
+  rows: readonly ModelVersionRow[],
+  aliases?: Map<number, AliasRecord[]>,
+): Promise<ModelVersionRecord[]> {
   if (rows.length === 0) return [];
-  const tags = await versionTags(db, rows);
-  const aliasesByModel =
+  const [tags, aliasesByModel] = await Promise.all([
+    versionTags(db, dialect, rows),
     aliases ??
-    (await modelAliases(
-      db,
-      rows.map((r) => Number(r.model_key)),
-    ));
+      modelAliases(
+        db,
+        rows.map((r) => Number(r.model_key)),
+      ),
+  ]);
+  return toVersionRecords(rows, tags, aliasesByModel);
+}
+
+/** Version rows and their tags and model aliases as records, in the rows' order. */
+function toVersionRecords(rows: readonly ModelVersionRow[], tags: Map<string, KeyValue[]>, aliasesByModel: Map<number, AliasRecord[]>): ModelVersionRecord[] {
   return rows.map((r) => {
     const modelKey = Number(r.model_key);
     const version = Number(r.version);
@@ -99,34 +142,40 @@ export async function hydrateModelVersions(db: Db, rows: readonly ModelVersionRo
 
 /**
  * The newest live version of each stage of these models (of `stages` only, when given), with tags and
- * aliases, newest first per model.
+ * aliases (`aliases` when the caller has them), newest first per model. The versions and their tags are
+ * read at once, each by joining the same grouped subquery, so a page costs one round trip here.
  *
  * @example
- * const latest = await latestVersions(db, [{ model_key: 1, name: 'clf' }]);
+ * const latest = await latestVersions(db, dialect, [{ model_key: 1, name: 'clf' }]);
  */
 export async function latestVersions(
   db: Db,
+  dialect: SqlDialect,
   models: readonly { model_key: number; name: string }[],
   stages: readonly ModelVersionStage[] = [],
-  aliases?: Map<number, AliasRecord[]>,
+  aliases?: Promise<Map<number, AliasRecord[]>> | Map<number, AliasRecord[]>,
 ): Promise<Map<number, ModelVersionRecord[]>> {
   const out = new Map<number, ModelVersionRecord[]>();
   if (models.length === 0) return out;
   const names = new Map(models.map((m) => [Number(m.model_key), m.name]));
-  const rows: ModelVersionRow[] = [];
-  for (const part of chunks([...names.keys()])) {
+  const parts = chunks([...names.keys()]).map(async (part) => {
     const stageFilter = stages.length > 0 ? sql`and current_stage in (${sql.join([...stages])})` : sql``;
-    // The newest version of each (model, stage), then those rows only: one statement, no per-model query.
-    const { rows: found } = await sql<ModelVersionsTable>`select mv.* from model_versions mv
-      join (select model_key, current_stage, max(version) as version from model_versions
-            where model_key in (${sql.join(part)}) and current_stage <> ${DELETED_STAGE} ${stageFilter}
-            group by model_key, current_stage) l
-        on l.model_key = mv.model_key and l.version = mv.version`.execute(db);
-    for (const f of found) rows.push({ ...f, name: names.get(Number(f.model_key)) ?? '' });
-  }
+    // The newest version of each (model, stage): a grouped subquery both reads join.
+    const newest = sql`(select model_key, current_stage, max(version) as version from model_versions
+      where model_key in (${sql.join(part)}) and current_stage <> ${DELETED_STAGE} ${stageFilter}
+      group by model_key, current_stage)`;
+    const [versions, tags] = await Promise.all([
+      sql<ModelVersionsTable>`select mv.* from model_versions mv join ${newest} l on l.model_key = mv.model_key and l.version = mv.version`.execute(db),
+      sql<{ model_key: number; version: number; key: string; value: string }>`select t.model_key, t.version, t.key, t.value from model_version_tags t
+        join ${newest} l on l.model_key = t.model_key and l.version = t.version order by t.key`.execute(db),
+    ]);
+    return { versions: versions.rows, tags: groupVersionTags(tags.rows) };
+  });
+  const [found, aliasesByModel] = await Promise.all([Promise.all(parts), aliases ?? modelAliases(db, [...names.keys()])]);
+  const rows: ModelVersionRow[] = found.flatMap((f) => f.versions.map((v) => ({ ...v, name: names.get(Number(v.model_key)) ?? '' })));
+  const tags = new Map(found.flatMap((f) => [...f.tags]));
   rows.sort((a, b) => Number(b.version) - Number(a.version));
-  const records = await hydrateModelVersions(db, rows, aliases);
-  records.forEach((record, i) => {
+  toVersionRecords(rows, tags, aliasesByModel).forEach((record, i) => {
     const key = Number(rows[i]?.model_key);
     let list = out.get(key);
     if (!list) out.set(key, (list = []));
@@ -139,28 +188,24 @@ export async function latestVersions(
  * Registered model rows as records, with their tags, aliases and latest version per stage, in the rows' order.
  *
  * @example
- * const [model] = await hydrateRegisteredModels(db, [row]);
+ * const [model] = await hydrateRegisteredModels(db, dialect, [row]);
  */
-export async function hydrateRegisteredModels(db: Db, rows: readonly RegisteredModelRow[]): Promise<RegisteredModelRecord[]> {
+export async function hydrateRegisteredModels(db: Db, dialect: SqlDialect, rows: readonly RegisteredModelRow[]): Promise<RegisteredModelRecord[]> {
   if (rows.length === 0) return [];
   const keys = rows.map((r) => Number(r.model_key));
-  const tags = new Map<number, KeyValue[]>();
-  for (const part of chunks(keys)) {
-    const found = await db.selectFrom('registered_model_tags').select(['model_key', 'key', 'value']).where('model_key', 'in', part).orderBy('key').execute();
-    for (const t of found) {
-      const key = Number(t.model_key);
-      let list = tags.get(key);
-      if (!list) tags.set(key, (list = []));
-      list.push({ key: t.key, value: t.value });
-    }
-  }
-  const aliases = await modelAliases(db, keys);
-  const latest = await latestVersions(
-    db,
-    rows.map((r) => ({ model_key: Number(r.model_key), name: r.name })),
-    [],
-    aliases,
-  );
+  // Tags, aliases and latest versions are independent reads: on PostgreSQL they travel at once.
+  const aliasesRead = modelAliases(db, keys);
+  const [tags, aliases, latest] = await Promise.all([
+    modelTags(db, keys),
+    aliasesRead,
+    latestVersions(
+      db,
+      dialect,
+      rows.map((r) => ({ model_key: Number(r.model_key), name: r.name })),
+      [],
+      aliasesRead,
+    ),
+  ]);
   return rows.map((r) => {
     const key = Number(r.model_key);
     const record: RegisteredModelRecord = {

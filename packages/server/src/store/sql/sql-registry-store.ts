@@ -104,7 +104,7 @@ export class SqlRegistryStore implements RegistryStore {
   async getRegisteredModel(name: string): Promise<RegisteredModelRecord | undefined> {
     const row = await this.db.selectFrom('registered_models').selectAll().where('name', '=', name).executeTakeFirst();
     if (!row) return undefined;
-    return (await hydrateRegisteredModels(this.db, [{ ...row, model_key: Number(row.model_key) }]))[0];
+    return (await hydrateRegisteredModels(this.db, this.dialect, [{ ...row, model_key: Number(row.model_key) }]))[0];
   }
 
   async renameRegisteredModel(name: string, newName: string, now: number): Promise<RenameResult> {
@@ -141,7 +141,7 @@ export class SqlRegistryStore implements RegistryStore {
   async searchRegisteredModels(query: RegisteredModelSearchQuery): Promise<Page<RegisteredModelRecord>> {
     const { rows } = await translateInputErrors(this.dialect, () => compileRegisteredModelSearch(this.dialect, query).execute(this.db));
     const page = rows.slice(0, query.page.limit).map((r) => ({ ...r, model_key: Number(r.model_key) }));
-    return { items: await hydrateRegisteredModels(this.db, page), hasMore: rows.length > query.page.limit };
+    return { items: await hydrateRegisteredModels(this.db, this.dialect, page), hasMore: rows.length > query.page.limit };
   }
 
   async setRegisteredModelTag(name: string, tag: KeyValue, events: RegistryEvents): Promise<boolean> {
@@ -219,7 +219,7 @@ export class SqlRegistryStore implements RegistryStore {
       .where('mv.version', '=', version)
       .where('mv.current_stage', '<>', DELETED_STAGE)
       .executeTakeFirst();
-    return row ? (await hydrateModelVersions(this.db, [row as ModelVersionRow]))[0] : undefined;
+    return row ? (await hydrateModelVersions(this.db, this.dialect, [row as ModelVersionRow]))[0] : undefined;
   }
 
   async updateModelVersion(name: string, version: number, description: string | undefined, now: number): Promise<ModelVersionRecord | undefined> {
@@ -292,13 +292,13 @@ export class SqlRegistryStore implements RegistryStore {
 
   async searchModelVersions(query: ModelVersionSearchQuery): Promise<Page<ModelVersionRecord>> {
     const { rows } = await translateInputErrors(this.dialect, () => compileModelVersionSearch(this.dialect, query).execute(this.db));
-    return { items: await hydrateModelVersions(this.db, rows.slice(0, query.page.limit)), hasMore: rows.length > query.page.limit };
+    return { items: await hydrateModelVersions(this.db, this.dialect, rows.slice(0, query.page.limit)), hasMore: rows.length > query.page.limit };
   }
 
   async getLatestVersions(name: string, stages: readonly ModelVersionStage[]): Promise<ModelVersionRecord[] | undefined> {
     const modelKey = await modelKeyOf(this.db, name);
     if (modelKey === undefined) return undefined;
-    const latest = await latestVersions(this.db, [{ model_key: modelKey, name }], stages);
+    const latest = await latestVersions(this.db, this.dialect, [{ model_key: modelKey, name }], stages);
     return latest.get(modelKey) ?? [];
   }
 
