@@ -217,7 +217,7 @@ export async function run() {
       ];
       const out = [];
       for (const [name, url, list] of queries)
-        out.push(report(`${BACKEND} ${MODELS} models / ${MODELS * VERSIONS} versions: ${name}`, await timeGet(url, list)));
+        out.push(report(`${pgDb ? 'postgresql' : 'sqlite'} ${MODELS} models / ${MODELS * VERSIONS} versions: ${name}`, await timeGet(url, list)));
       return out;
     } finally {
       await server.stop();

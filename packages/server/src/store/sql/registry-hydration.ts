@@ -53,19 +53,33 @@ async function versionTags(db: Db, dialect: SqlDialect, rows: readonly ModelVers
   return out;
 }
 
-/** The tags of each model, sorted by key. */
-async function modelTags(db: Db, modelKeys: readonly number[]): Promise<Map<number, KeyValue[]>> {
-  const out = new Map<number, KeyValue[]>();
+/**
+ * The tags and the aliases of each model (sorted by key and by alias), in one statement: the two
+ * tables read side by side (`union all`), a round trip less on PostgreSQL.
+ */
+async function modelTagsAndAliases(db: Db, modelKeys: readonly number[]): Promise<{ tags: Map<number, KeyValue[]>; aliases: Map<number, AliasRecord[]> }> {
+  const tags = new Map<number, KeyValue[]>();
+  const aliases = new Map<number, AliasRecord[]>();
   for (const part of chunks([...new Set(modelKeys)])) {
-    const found = await db.selectFrom('registered_model_tags').select(['model_key', 'key', 'value']).where('model_key', 'in', part).orderBy('key').execute();
-    for (const t of found) {
-      const key = Number(t.model_key);
-      let list = out.get(key);
-      if (!list) out.set(key, (list = []));
-      list.push({ key: t.key, value: t.value });
+    const { rows } = await sql<{ kind: string; model_key: number; version: number; key: string; value: string }>`
+      select 't' as kind, model_key, 0 as version, key, value from registered_model_tags where model_key in (${sql.join(part)})
+      union all
+      select 'a' as kind, model_key, version, alias as key, '' as value from registered_model_aliases where model_key in (${sql.join(part)})
+      order by key`.execute(db);
+    for (const r of rows) {
+      const key = Number(r.model_key);
+      if (r.kind === 't') {
+        let list = tags.get(key);
+        if (!list) tags.set(key, (list = []));
+        list.push({ key: r.key, value: r.value });
+      } else {
+        let list = aliases.get(key);
+        if (!list) aliases.set(key, (list = []));
+        list.push({ alias: r.key, version: Number(r.version) });
+      }
     }
   }
-  return out;
+  return { tags, aliases };
 }
 
 /** The aliases of each model, sorted by alias. */
@@ -193,17 +207,16 @@ export async function latestVersions(
 export async function hydrateRegisteredModels(db: Db, dialect: SqlDialect, rows: readonly RegisteredModelRow[]): Promise<RegisteredModelRecord[]> {
   if (rows.length === 0) return [];
   const keys = rows.map((r) => Number(r.model_key));
-  // Tags, aliases and latest versions are independent reads: on PostgreSQL they travel at once.
-  const aliasesRead = modelAliases(db, keys);
-  const [tags, aliases, latest] = await Promise.all([
-    modelTags(db, keys),
-    aliasesRead,
+  // Tags with aliases, and the latest versions, are independent reads: on PostgreSQL they travel at once.
+  const tagsAndAliases = modelTagsAndAliases(db, keys);
+  const [{ tags, aliases }, latest] = await Promise.all([
+    tagsAndAliases,
     latestVersions(
       db,
       dialect,
       rows.map((r) => ({ model_key: Number(r.model_key), name: r.name })),
       [],
-      aliasesRead,
+      tagsAndAliases.then((r) => r.aliases),
     ),
   ]);
   return rows.map((r) => {
