@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   ApiError,
   hasPromptTag,
@@ -13,13 +12,11 @@ import {
   type ModelVersionStage,
 } from '@loupe/protocol';
 import type { Clock } from '../../clock.js';
-import { localPathOfUri } from '../../store/artifacts/artifact-uri.js';
 import type { LoggedModelRecord } from '../../store/logged-model-store.js';
 import type { ModelVersionRecord, NewRegistryEvent, RegisteredModelRecord, RegistryStore, WriteFacts } from '../../store/registry-store.js';
 import type { RunInfoRecord } from '../../store/tracking-store.js';
 import { maxResults, nextPageToken, pageRequest } from '../pagination.js';
-import { appendToUri } from '../validation.js';
-import { checkSourceTraversal, isLocalSource, parseModelsUri, parseRunsUri, parseUri } from './model-version-source.js';
+import { ModelVersionSources } from './model-version-sources.js';
 import { aliasChanged, modelVersionCreated, modelVersionTagChanged, registeredModelCreated, registeredModelTagChanged } from './registry-events.js';
 
 /** Stages whose versions `archive_existing_versions` may archive (MLflow's active stages). */
@@ -80,11 +77,15 @@ export interface RegistryServiceOptions {
  * const model = await registry.createRegisteredModel({ name: 'clf', tags: [] });
  */
 export class RegistryService {
+  private readonly sources: ModelVersionSources;
+
   constructor(
     private readonly store: RegistryStore,
     private readonly clock: Clock,
     private readonly options: RegistryServiceOptions,
-  ) {}
+  ) {
+    this.sources = new ModelVersionSources({ ...options, versions: this });
+  }
 
   async createRegisteredModel(command: CreateRegisteredModelCommand): Promise<RegisteredModelRecord> {
     const now = this.clock.now();
@@ -175,14 +176,9 @@ export class RegistryService {
    */
   async createModelVersion(command: CreateModelVersionCommand): Promise<ModelVersionRecord> {
     const isPromptRequest = hasPromptTag(command.tags);
-    const regex = this.options.sourceValidationRegex;
-    if (regex && !regex.test(command.source)) throw ApiError.invalid(`Invalid model version source: '${command.source}'.`);
     const loggedModel = command.modelId ? await this.options.loggedModels.get(command.modelId, true) : undefined;
-    if (isPromptRequest) this.checkPromptSource(command.source);
-    else if (loggedModel) this.checkLocalSource(command.source, loggedModel.artifactUri, 'model_id');
-    else await this.checkRunSource(command.source, command.runId);
-
-    const resolved = await this.resolveSource(command.source);
+    await this.sources.check(command.source, { isPrompt: isPromptRequest, runId: command.runId, loggedModel });
+    const resolved = await this.sources.resolve(command.source);
     const runId = command.runId || resolved.runId || loggedModel?.sourceRunId;
     const now = this.clock.now();
     const created = await this.withEvents(
@@ -318,77 +314,6 @@ export class RegistryService {
     });
     if (stored) this.options.onRegistryEvents?.();
     return result;
-  }
-
-  private checkPromptSource(source: string): void {
-    const { scheme } = parseUri(source);
-    if (scheme === 'file' || (scheme === '' && source.startsWith('/'))) {
-      throw ApiError.invalid(`Invalid prompt source: '${source}'. Local source paths are not allowed for prompts.`);
-    }
-    if (scheme !== '') checkSourceTraversal(source);
-  }
-
-  /** A local source must lie in `artifactUri` (itself local); any other source must not climb out of its path. */
-  private checkLocalSource(source: string, artifactUri: string | undefined, idParam: 'run_id' | 'model_id'): void {
-    if (!isLocalSource(source)) {
-      checkSourceTraversal(source);
-      return;
-    }
-    const sourcePath = localPathOfUri(source);
-    const root = artifactUri === undefined ? null : localPathOfUri(artifactUri);
-    if (sourcePath !== null && root !== null) {
-      const rel = path.relative(root, sourcePath);
-      if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return;
-    }
-    const entity = idParam === 'run_id' ? 'run specified by the run_id' : 'run specified by the model_id';
-    throw ApiError.invalid(
-      `Invalid model version source: '${sourcePath ?? source}'. To use a local path as a model version source, the ${idParam} request parameter has to be specified and the local path has to be contained within the artifact directory of the ${entity}.`,
-    );
-  }
-
-  private async checkRunSource(source: string, runId: string | undefined): Promise<void> {
-    const run = runId && isLocalSource(source) ? await this.options.runs.getInfo(runId) : undefined;
-    this.checkLocalSource(source, run?.artifactUri, 'run_id');
-  }
-
-  /**
-   * Where a source's files are: a logged model's artifact location (`models:/m-...`), another version's
-   * (`models:/name/3`, `@alias`, `/latest`, `/<stage>`), a run's artifact folder (`runs:/id/path`, when
-   * the run exists); nothing for other sources (the source itself is the location).
-   */
-  private async resolveSource(source: string): Promise<{ storageLocation?: string; runId?: string }> {
-    const runs = parseRunsUri(source);
-    if (runs) {
-      const run = await this.options.runs.getInfo(runs.runId).catch((err: unknown) => {
-        if (ApiError.is(err) && err.status === 404) return undefined;
-        throw err;
-      });
-      return run ? { storageLocation: runs.path ? appendToUri(run.artifactUri, runs.path) : run.artifactUri } : {};
-    }
-    const uri = parseModelsUri(source);
-    if (!uri) return {};
-    const unable = (err: unknown) => {
-      const reason = ApiError.is(err) ? err.message : String(err);
-      return ApiError.notFound(`Unable to fetch model from model URI source artifact location '${source}'. Error: ${reason}`);
-    };
-    try {
-      if (uri.kind === 'logged-model') {
-        const model = await this.options.loggedModels.get(uri.modelId, true);
-        return { storageLocation: model.artifactUri, ...(model.sourceRunId ? { runId: model.sourceRunId } : {}) };
-      }
-      let version: ModelVersionRecord | undefined;
-      if (uri.kind === 'version') version = await this.getModelVersion(uri.name, uri.version);
-      else if (uri.kind === 'alias') version = await this.getModelVersionByAlias(uri.name, uri.alias);
-      else if (uri.kind === 'latest') version = await this.getModelVersionByAlias(uri.name, 'latest');
-      else {
-        const stage = uri.stage.toLowerCase();
-        version = (await this.getLatestVersions(uri.name, [])).find((v) => v.currentStage.toLowerCase() === stage);
-        if (!version) throw ApiError.notFound(`No versions of model with name '${uri.name}' and stage '${uri.stage}' found`);
-      }
-      return { storageLocation: version.storageLocation ?? version.source, ...(version.runId ? { runId: version.runId } : {}) };
-    } catch (err) {
-      throw unable(err);
-    }
   }
 
   /** Adds `{name, version}` to the logged model's `mlflow.modelVersions` list (once), as MLflow's server does. */
