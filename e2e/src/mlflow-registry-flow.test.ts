@@ -227,6 +227,8 @@ for (const backend of await testBackends()) {
         ['GET', `registered-models/search?${q({ filter: "name = 'a' OR 1=1" })}`, undefined, 400, 'INVALID_PARAMETER_VALUE'],
         ['GET', `registered-models/search?${q({ filter: "tags.x RLIKE '('" })}`, undefined, 400, 'INVALID_PARAMETER_VALUE'],
         ['GET', `model-versions/search?${q({ max_results: 200_001 })}`, undefined, 400, 'INVALID_PARAMETER_VALUE'],
+        ['GET', `registered-models/search?${q({ filter: "name = 'a\u0000b'" })}`, undefined, 400, 'INVALID_PARAMETER_VALUE'],
+        ['GET', `model-versions/search?${q({ filter: "tags.k = '\u0000'" })}`, undefined, 400, 'INVALID_PARAMETER_VALUE'],
       ];
       for (const [method, path, body, status, code] of cases) {
         const res = await call(method, api(path), body);

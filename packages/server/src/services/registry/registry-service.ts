@@ -22,6 +22,13 @@ import { aliasChanged, modelVersionCreated, modelVersionTagChanged, registeredMo
 /** Stages whose versions `archive_existing_versions` may archive (MLflow's active stages). */
 const ACTIVE_STAGES: readonly ModelVersionStage[] = ['Staging', 'Production'];
 
+/** A filter holding NUL can match nothing and PostgreSQL cannot take it as a parameter: refused up front. */
+function filterOf(filter: string | undefined): string | undefined {
+  if (filter?.includes('\u0000'))
+    throw ApiError.invalid(`Invalid filter '${filter.split('\u0000').join('\\u0000').slice(0, 200)}': NUL characters are not allowed.`);
+  return filter;
+}
+
 const modelNotFound = (name: string) => ApiError.notFound(`Registered Model with name=${name} not found`);
 const versionNotFound = (name: string, version: number) => ApiError.notFound(`Model Version (name=${name}, version=${version}) not found`);
 
@@ -136,7 +143,7 @@ export class RegistryService {
   async searchRegisteredModels(command: RegistrySearchCommand): Promise<{ models: RegisteredModelRecord[]; nextPageToken?: string }> {
     const limit = maxResults(command.maxResults, REGISTRY_LIMITS.searchModelsDefault, REGISTRY_LIMITS.searchModelsMax);
     const page = pageRequest(command.pageToken, limit);
-    const scope = promptScope(parseRegisteredModelFilter(command.filter));
+    const scope = promptScope(parseRegisteredModelFilter(filterOf(command.filter)));
     const result = await this.store.searchRegisteredModels({ ...scope, orderBy: parseRegisteredModelOrderBy(command.orderBy), page });
     const token = nextPageToken(page, result.hasMore);
     return token ? { models: result.items, nextPageToken: token } : { models: result.items };
@@ -236,7 +243,7 @@ export class RegistryService {
   async searchModelVersions(command: RegistrySearchCommand): Promise<{ versions: ModelVersionRecord[]; nextPageToken?: string }> {
     const limit = maxResults(command.maxResults, REGISTRY_LIMITS.searchVersionsDefault, REGISTRY_LIMITS.searchVersionsMax);
     const page = pageRequest(command.pageToken, limit);
-    const scope = promptScope(parseModelVersionFilter(command.filter));
+    const scope = promptScope(parseModelVersionFilter(filterOf(command.filter)));
     const result = await this.store.searchModelVersions({ ...scope, orderBy: parseModelVersionOrderBy(command.orderBy), page });
     const token = nextPageToken(page, result.hasMore);
     return token ? { versions: result.items, nextPageToken: token } : { versions: result.items };
