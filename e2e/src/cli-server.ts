@@ -14,8 +14,11 @@ export interface CliServer {
   databaseUri: string;
   /** `fetch` a path of the server, JSON in and out. */
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** SIGTERM, wait for the exit, drop the database and the working folder. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM (SIGKILL with `kill: true`, for a server whose event loop may be stuck), wait for the
+   * exit, drop the database and the working folder.
+   */
+  stop(options?: { kill?: boolean }): Promise<void>;
 }
 
 function waitForUrl(child: ChildProcess): Promise<string> {
@@ -67,10 +70,10 @@ export async function startCliServer(backend: TestBackend, prefix: string): Prom
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },
-    async stop() {
-      if (child.exitCode === null) {
+    async stop(options = {}) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+        child.kill(options.kill ? 'SIGKILL' : 'SIGTERM');
         await exited;
       }
       await database.drop();

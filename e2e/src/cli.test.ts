@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,10 @@ describe('loupe CLI (built), over real HTTP', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${server.url}/health`)).text()).toBe('OK');
     expect(fs.existsSync(path.join(dir, 'loupe-data', 'loupe.db'))).toBe(true);
+    // On loopback: which Host names it answers and how to change them, no warning.
+    await server.waitForOutput('Change with --allowed-hosts');
+    expect(server.output()).toContain('Allowed hosts: localhost, 127.0.0.1, [::1] (any port unless one is given).\nChange with --allowed-hosts');
+    expect(server.output()).not.toContain('WARNING');
   });
 
   it('logs a run end to end like the MLflow Python client', async () => {
@@ -123,11 +128,190 @@ describe('loupe CLI (built), over real HTTP', () => {
     expect(server.output()).toContain('Loupe stopped.');
   });
 
+  it('says at start-up, bound beyond loopback, that there is no authentication and exactly which Host names it answers', async () => {
+    const wide = await startCli(dir, ['server', '--port', '0', '--host', '0.0.0.0', '--backend-store-uri', `sqlite:///${path.join(dir, 'wide.db')}`]);
+    try {
+      await wide.waitForOutput('Allowed hosts:');
+      expect(wide.output()).toContain('WARNING: Loupe has no authentication yet. Listening on 0.0.0.0');
+      expect(wide.output()).toContain('Allowed hosts: localhost, 127.0.0.1, [::1], 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7');
+      expect(wide.output()).toContain("--allowed-hosts 'loupe.example.com,");
+      const port = new URL(wide.url).port;
+      const status = (host: string) =>
+        new Promise<number>((resolve, reject) =>
+          http
+            .get({ host: '127.0.0.1', port, path: '/ajax-api/2.0/mlflow/experiments/search?max_results=1', headers: { host } }, (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            })
+            .on('error', reject),
+        );
+      expect(await status(`127.0.0.1:${port}`)).toBe(200);
+      expect(await status(`192.168.1.20:${port}`)).toBe(200);
+      expect(await status(`evil.example:${port}`)).toBe(403);
+    } finally {
+      wide.child.kill('SIGTERM');
+      await new Promise((resolve) => (wide.child.exitCode !== null ? resolve(null) : wide.child.once('exit', resolve)));
+    }
+  });
+
   it('migrates with `loupe db upgrade` and reports an up-to-date database after', async () => {
     const run = (args: string[]) => runCli(args, dir);
     const uri = `sqlite:///${path.join(dir, 'fresh.db')}`;
     expect(await run(['db', 'upgrade', '--backend-store-uri', uri])).toMatchObject({ code: 0, out: expect.stringContaining('Applied migrations: 0001') });
     expect(await run(['db', 'upgrade', '--backend-store-uri', uri])).toMatchObject({ code: 0, out: expect.stringContaining('up to date') });
     expect(await run(['server', '--bogus'])).toMatchObject({ code: 2 });
+  });
+});
+
+/**
+ * Runs the built CLI until it exits, or until it says it listens (then it is killed: the case failed).
+ * `out` holds stdout and stderr; `listened` says whether it got as far as listening.
+ */
+function runToFailure(args: string[], cwd: string, ms = 20_000): Promise<{ code: number | null; out: string; listened: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, LOUPE_PORT: '', MLFLOW_PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let listened = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (!listened && out.includes('listening on')) {
+        listened = true;
+        child.kill('SIGKILL');
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, listened });
+    });
+  });
+}
+
+/**
+ * A folder this process cannot write to, by its permission bits; undefined where permission bits do not
+ * stop writes (tests running as root: root writes through 0500).
+ */
+function readOnlyFolder(parent: string): string | undefined {
+  const dir = fs.mkdtempSync(path.join(parent, 'read-only-'));
+  fs.chmodSync(dir, 0o500);
+  try {
+    fs.writeFileSync(path.join(dir, 'probe'), '');
+  } catch {
+    return dir;
+  }
+  fs.chmodSync(dir, 0o700);
+  return undefined;
+}
+
+describe('loupe CLI (built): start-up errors name the fix, in one line, and nothing listens', () => {
+  let dir: string;
+  /** A regular file: a path under it cannot be created by anyone, root included (ENOTDIR). */
+  let file: string;
+  let readOnly: string | undefined;
+
+  beforeAll(() => {
+    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-e2e-errors-'));
+    file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'not a folder');
+    readOnly = readOnlyFolder(dir);
+  });
+  afterAll(() => {
+    if (readOnly) fs.chmodSync(readOnly, 0o700);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * Runs `loupe server --port 0 <args>` in a fresh folder; expects the exit code and one line of output
+   * matching every pattern, and no database left in the folder (the embedded default was not opened).
+   */
+  async function expectRefusal(args: string[], code: number, ...patterns: (string | RegExp)[]): Promise<string> {
+    const cwd = fs.mkdtempSync(path.join(dir, 'cwd-'));
+    const res = await runToFailure(['server', '--port', '0', ...args], cwd);
+    expect(fs.existsSync(path.join(cwd, 'loupe-data', 'loupe.db'))).toBe(false);
+    expect(res.listened, res.out).toBe(false);
+    expect(res.code, res.out).toBe(code);
+    const lines = res.out.trim().split('\n');
+    expect(lines, res.out).toHaveLength(1);
+    for (const p of patterns) expect(lines[0]).toMatch(p);
+    return lines[0] as string;
+  }
+
+  it('an unknown flag: exit 2, pointing to --help', async () => {
+    await expectRefusal(['--bogus'], 2, "loupe: unknown option '--bogus'", "see 'loupe --help'");
+    await expectRefusal(['--backend-store', 'sqlite:///x.db'], 2, "did you mean '--backend-store-uri'?");
+  });
+
+  it('a port in use: says so and suggests --port', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const res = await runToFailure(['server', '--port', String(port)], dir);
+      expect(res.listened).toBe(false);
+      expect(res.code).toBe(1);
+      expect(res.out.trim()).toMatch(new RegExp(`^loupe: port ${port} on 127\\.0\\.0\\.1 is already in use .*--port`));
+      expect(res.out.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('a SQLite folder that cannot be created (under a regular file): the path, and --backend-store-uri', async () => {
+    const db = path.join(file, 'data', 'loupe.db');
+    await expectRefusal(['--backend-store-uri', `sqlite:///${db}`], 1, `cannot open the SQLite database ${db}`, 'not a folder', '--backend-store-uri');
+  });
+
+  it('a SQLite folder without write permission (skipped where permission bits do not stop writes, as for root)', async (ctx) => {
+    if (!readOnly) return ctx.skip('this process writes through 0500 folders (root): the file-in-the-way case above covers the check');
+    const db = path.join(readOnly, 'loupe.db');
+    await expectRefusal(['--backend-store-uri', `sqlite:///${db}`], 1, `cannot open the SQLite database ${db}`, 'permission denied', '--backend-store-uri');
+  });
+
+  it('an artifact folder that cannot be created (under a regular file): checked at start-up, with the path and --artifacts-destination', async () => {
+    const artifacts = path.join(file, 'artifacts');
+    await expectRefusal(['--artifacts-destination', artifacts], 1, `cannot write to the artifact folder ${artifacts}`, '--artifacts-destination');
+  });
+
+  it('an artifact folder without write permission (skipped where permission bits do not stop writes, as for root)', async (ctx) => {
+    if (!readOnly) return ctx.skip('this process writes through 0500 folders (root): the file-in-the-way case above covers the check');
+    await expectRefusal(
+      ['--artifacts-destination', readOnly],
+      1,
+      `cannot write to the artifact folder ${readOnly}: permission denied`,
+      '--artifacts-destination',
+    );
+  });
+
+  it('an unreachable PostgreSQL: a connection failure naming where, not a failed migration', async () => {
+    const line = await expectRefusal(
+      ['--backend-store-uri', 'postgresql://postgres:hunter2@127.0.0.1:1/x'],
+      1,
+      'cannot connect to PostgreSQL at 127.0.0.1:1/x: connect ECONNREFUSED',
+      '--backend-store-uri',
+    );
+    expect(line).not.toMatch(/migration|hunter2/i);
+  });
+
+  it('a malformed --backend-store-uri: exit 2, with the forms Loupe takes', async () => {
+    await expectRefusal(
+      ['--backend-store-uri', 'foo://bar'],
+      2,
+      "the backend store URI 'foo://bar' has the scheme 'foo'",
+      'postgresql://user:password@host:5432/database',
+      '(--backend-store-uri)',
+    );
+    await expectRefusal(
+      ['--backend-store-uri', 'postgresql://'],
+      2,
+      "the PostgreSQL URI 'postgresql://' names no host and no database",
+      '(--backend-store-uri)',
+    );
+    const garbage = await expectRefusal(['--backend-store-uri', 'postgresql://loupe:p@ss@:port/db'], 2, 'does not parse', '(--backend-store-uri)');
+    expect(garbage).not.toContain('p@ss');
+    await expectRefusal(['--backend-store-uri', 'sqlite:loupe.db'], 2, "the SQLite URI 'sqlite:loupe.db' is malformed", 'sqlite:////absolute/path.db');
   });
 });

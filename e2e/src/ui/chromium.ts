@@ -48,27 +48,36 @@ export function describeWithChromium(title: string, fn: () => void): void {
 
 /** A headless Chromium with a fresh profile, and the errors its pages logged. */
 export interface TestBrowser {
-  /** A new page whose console errors and uncaught exceptions land in `errors`. */
+  /** A new page whose console errors, uncaught exceptions and Content-Security-Policy violations land in `errors`. */
   newPage(options?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
-  /** Console errors and page errors seen so far, with the page URL. */
+  /** Console errors, page errors and CSP violations seen so far, with the page URL. */
   errors: string[];
   close(): Promise<void>;
 }
 
 /**
  * Launches Debian's Chromium through playwright-core (never a downloaded browser) with a fresh
- * user-data-dir.
+ * user-data-dir; `args` adds command-line switches (`--host-resolver-rules=MAP evil.example 127.0.0.1`).
  *
  * @example
  * const b = await launchTestBrowser();
  * const page = await b.newPage();
  */
-export async function launchTestBrowser(): Promise<TestBrowser> {
+export async function launchTestBrowser(options: { args?: string[] } = {}): Promise<TestBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      ...(options.args ?? []),
+    ],
     viewport: { width: 1440, height: 900 },
   });
   const errors: string[] = [];
@@ -86,6 +95,12 @@ export async function launchTestBrowser(): Promise<TestBrowser> {
         if (msg.type() === 'error') errors.push(`${page.url()}: console.error: ${msg.text()}`);
       });
       page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+      // Every CSP violation, whether or not the browser also logs it: the UI must run under its policy.
+      await page.exposeFunction('__loupeCspViolation', (text: string) => errors.push(`${page.url()}: CSP violation: ${text}`));
+      await page.addInitScript({
+        content: `document.addEventListener('securitypolicyviolation', (e) =>
+          window.__loupeCspViolation(e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));`,
+      });
       return page;
     },
     async close() {

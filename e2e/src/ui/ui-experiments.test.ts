@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSqliteDatabase } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
+import { supportAgentTrace } from './agent-traces.js';
 import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
 import { createSeeder, type Seeder } from './seed.js';
 
@@ -57,10 +58,11 @@ describeWithChromium('UI: serving and the experiments list (built CLI, Chromium)
     await page.getByRole('button', { name: 'New experiment' }).click();
     await page.getByLabel('Experiment name').fill('created-in-ui');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.waitForURL(/\/experiments\/\d+\/overview$/);
+    // A new experiment has nothing to show yet: it says how to fill it, on no tab in particular.
+    await page.waitForURL(/\/experiments\/\d+$/);
     await page.getByRole('heading', { name: /created-in-ui/ }).waitFor();
-    await page.getByText(/No traces in this time range/).waitFor();
-    await screenshot(page, 'overview-empty');
+    await page.getByRole('region', { name: 'This experiment is empty' }).waitFor();
+    await screenshot(page, 'experiment-empty');
 
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: 'Rename rag-eval' }).click();
@@ -84,5 +86,100 @@ describeWithChromium('UI: serving and the experiments list (built CLI, Chromium)
     await screenshot(page, 'experiments-list-dark');
     await page.getByRole('button', { name: 'Switch to light mode' }).click();
     expect(browser.errors).toEqual([]);
+  });
+
+  it('opens an experiment where its data is: runs, traces, the experiment kind tag, or how to start', async () => {
+    const tabOf = async (experimentId: string) => {
+      await page.goto(`${server.url}/experiments/${experimentId}`);
+      await page.getByRole('navigation', { name: 'Experiment views' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      return new URL(page.url()).pathname.slice(`/experiments/${experimentId}`.length);
+    };
+    const setKind = (experimentId: string, kind: string) =>
+      seed.post('/api/2.0/mlflow/experiments/set-experiment-tag', { experiment_id: experimentId, key: 'mlflow.experimentKind', value: kind });
+    const trace = (experimentId: string) => seed.sendTrace(experimentId, supportAgentTrace(0), { startMs: Date.now() });
+
+    // The README's quickstart: runs and no traces open on Runs, as MLflow opens ML experiments.
+    const quickstart = await seed.createExperiment('quickstart');
+    await seed.post('/api/2.0/mlflow/runs/create', { experiment_id: quickstart, run_name: 'first' });
+    expect(await tabOf(quickstart)).toBe('/runs');
+    await page.getByRole('link', { name: 'Runs' }).and(page.locator('[aria-current="page"]')).waitFor();
+    await page.getByRole('table', { name: 'Runs' }).getByText('first').waitFor();
+    await screenshot(page, 'experiment-landing-runs');
+
+    // Traces (with or without runs) open on the overview, as MLflow does for GenAI experiments.
+    const agent = await seed.createExperiment('agent');
+    await trace(agent);
+    expect(await tabOf(agent)).toBe('/overview');
+    const both = await seed.createExperiment('agent-with-training');
+    await trace(both);
+    await seed.createRun(both, 'fine-tune', { metrics: { loss: [0.5] } });
+    expect(await tabOf(both)).toBe('/overview');
+
+    // The experiment kind tag, when set, decides: ML experiments open on Runs even with traces,
+    // GenAI ones on Traces even before the first trace.
+    await setKind(both, 'custom_model_development');
+    expect(await tabOf(both)).toBe('/runs');
+    const genai = await seed.createExperiment('genai-to-be');
+    await seed.createRun(genai, 'eval-0', {});
+    await setKind(genai, 'genai_development');
+    expect(await tabOf(genai)).toBe('/traces');
+
+    // Nothing yet: a page saying how to send traces or log runs, with this experiment's id in it.
+    const empty = await seed.createExperiment('empty');
+    expect(await tabOf(empty)).toBe('');
+    const start = page.getByRole('region', { name: 'This experiment is empty' });
+    await start.getByText(`x-mlflow-experiment-id: ${empty}`).waitFor();
+    await start.getByText(/mlflow\.set_experiment\("empty"\)/).waitFor();
+    await screenshot(page, 'experiment-landing-empty');
+
+    // A tab in the URL always wins, and the landing leaves no extra history entry behind.
+    for (const tab of ['/traces', '/overview', '/sessions']) {
+      await page.goto(`${server.url}/experiments/${quickstart}${tab}`);
+      await page.waitForLoadState('networkidle');
+      expect(new URL(page.url()).pathname).toBe(`/experiments/${quickstart}${tab}`);
+    }
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'quickstart', exact: true }).click();
+    await page.waitForURL(/\/runs$/);
+    await page.goBack();
+    await page.waitForURL(`${server.url}/`);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it("shows the app's not-found page for unknown paths outside the API, and keeps bare 404s inside it", async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    for (const p of ['/nope', '/nope/deeper', '/runs']) {
+      const res = await fetch(`${server.url}${p}`);
+      expect(res.status, p).toBe(404);
+      expect(res.headers.get('content-type'), p).toMatch(/^text\/html/);
+      expect(await res.text(), p).toBe(html);
+    }
+    for (const p of [
+      '/api/2.0/mlflow/nope',
+      '/ajax-api/2.0/mlflow/nope',
+      '/ajax-api/3.0/mlflow/traces/tr-1/nope',
+      '/assets/missing-0000.js',
+      '/v1/nope',
+      '/favicon.ico',
+    ]) {
+      const res = await fetch(`${server.url}${p}`);
+      expect(res.status, p).toBe(404);
+      expect(await res.text(), p).toBe('');
+    }
+    await page.goto(`${server.url}/nope`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await screenshot(page, 'not-found');
+    // MLflow's UI routes after a '#': its links open the same page here, and unknown ones say so.
+    await page.goto(`${server.url}/#/nope`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/nope');
+    const experiment = await seed.createExperiment('hash-link');
+    await page.goto(`${server.url}/#/experiments/${experiment}/runs`);
+    await page.waitForURL(`${server.url}/experiments/${experiment}/runs`);
+    await page.getByRole('heading', { name: /hash-link/ }).waitFor();
+    await page.getByRole('link', { name: 'Go to experiments' }).waitFor({ state: 'detached' });
+    expect(browser.errors.filter((e) => !/404 \(Not Found\)/.test(e))).toEqual([]);
+    browser.errors.length = 0;
   });
 });

@@ -2,7 +2,8 @@
  * `@loupe/protocol`: Loupe's wire contract with MLflow clients. Entity types, request field codecs,
  * error codes with their HTTP statuses, and the search-filter grammar. Runs in Node and browsers.
  * Code that must load fast (the SDK) takes the plain constants and error helpers from the entries
- * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas.
+ * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas; the model price
+ * catalog is the entry `@loupe/protocol/pricing`.
  */
 export * from './errors/index.js';
 export * from './attributes/mlflow-keys.js';
@@ -11,6 +12,7 @@ export * from './entities/traces.js';
 export * from './entities/assessments.js';
 export * from './entities/chat.js';
 export * from './entities/registry.js';
+export * from './entities/webhooks.js';
 export * from './schemas/fields.js';
 export * from './schemas/well-known-types.js';
 export * from './schemas/tracking-fields.js';
@@ -34,4 +36,8 @@ export * as AssessmentResponses from './schemas/assessment-responses.js';
 export * as RegistryRequests from './schemas/registry-requests.js';
 export * as RegistryResponses from './schemas/registry-responses.js';
 export { canonicalStage } from './schemas/registry-requests.js';
+export * as WebhookRequests from './schemas/webhook-requests.js';
+export * as WebhookResponses from './schemas/webhook-responses.js';
+export { webhookNameProblem, WEBHOOK_LIMITS } from './schemas/webhook-requests.js';
 export * from './search/index.js';
+export { completeTokenUsage, type TokenUsage } from './pricing/token-usage.js';

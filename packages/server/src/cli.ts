@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError, parseCommand, resolveServerConfigFromProcess } from './config/config.js';
+import { securityNotice } from './config/security-notice.js';
 import { indexSpanText, loupeVersion, startServer, upgradeDatabase } from './main.js';
+import { StartupError } from './startup-error.js';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       const config = resolveServerConfigFromProcess(command.options);
       const server = await startServer(config);
       process.stdout.write(`Loupe ${loupeVersion()} listening on ${server.url}\n`);
+      for (const line of securityNotice(config, Number(new URL(server.url).port))) process.stdout.write(`${line}\n`);
+      for (const notice of server.loupe.notices) process.stdout.write(`${notice}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           process.stdout.write(`Received ${signal}, finishing in-flight requests...\n`);
@@ -48,7 +52,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`loupe: ${err instanceof ConfigError ? err.message : ((err as Error)?.message ?? String(err))}\n`);
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    // A usage error (2) or a start-up failure worded for the user (a StartupError's own code): one line.
+    // Anything else is unexpected: its message, and exit 1.
+    process.stderr.write(`loupe: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = err instanceof ConfigError ? 2 : err instanceof StartupError ? err.exitCode : 1;
   },
 );

@@ -4,3 +4,4 @@
 export { resolveServerConfig, parseCommand, type ServerConfig, type ServerOptions } from './config/config.js';
 export { createLoupe, startServer, upgradeDatabase, indexSpanText, loupeVersion, type Loupe, type RunningServer, type Dependencies } from './main.js';
 export { createApp, MLFLOW_API_VERSION } from './http/app.js';
+export { StartupError } from './startup-error.js';

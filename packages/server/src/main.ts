@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ServerConfig } from './config/config.js';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './http/app.js';
+import { createNodeServer } from './http/node-server.js';
+import { describeCause, StartupError } from './startup-error.js';
 import { loadUiAssets, mountUiRoutes } from './http/ui/ui-routes.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.js';
 import { ArtifactService } from './services/artifact-service.js';
@@ -21,10 +21,16 @@ import { TraceService } from './services/trace-service.js';
 import { AssessmentService } from './services/traces/assessment-service.js';
 import { TraceRetention } from './services/traces/trace-retention.js';
 import { OtlpDecodePool } from './ingest/otlp/otlp-decode-pool.js';
+import { inlineOtlpDecoder } from './ingest/otlp/decode-otlp.js';
+import { PriceCatalog } from '@loupe/protocol/pricing';
+import { pricingFromSetting } from './config/price-file.js';
 import { SpanTextIndexing } from './services/traces/span-text-indexing.js';
 import type { Services } from './services/services.js';
 import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
+import type { LocalArtifactStore } from './store/artifacts/local/local-artifact-store.js';
+import { BackendStoreUriError } from './store/sql/dialects/backend-store-uri-error.js';
 import { createDialect } from './store/sql/dialects/create-dialect.js';
+import type { SqlDialect } from './store/sql/dialects/sql-dialect.js';
 import { migrateToLatest } from './store/sql/migrate.js';
 import type { Database } from './store/sql/schema.js';
 import { SqlExperimentStore } from './store/sql/sql-experiment-store.js';
@@ -34,6 +40,20 @@ import { SqlTraceStore } from './store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
 import { SqlRegistryStore } from './store/sql/sql-registry-store.js';
 import { RegistryService } from './services/registry/registry-service.js';
+import { randomUUID } from 'node:crypto';
+import { SqlJobStore } from './store/sql/sql-job-store.js';
+import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
+import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
+import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
+import { SecretCipher } from './services/webhooks/secret-cipher.js';
+import { WebhookDeliveryHandler } from './services/webhooks/webhook-delivery-handler.js';
+import { WebhookDispatcher } from './services/webhooks/webhook-dispatcher.js';
+import { WebhookService } from './services/webhooks/webhook-service.js';
+import { WebhookUrlPolicy } from './services/webhooks/webhook-url-policy.js';
+import { GuardedHttpTransport } from './outbound/guarded-http-transport.js';
+import type { HostResolver } from './net/public-address.js';
+import { systemResolver } from './net/system-resolver.js';
+import { chooseSecretKey } from './secrets/secret-key.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -54,6 +74,10 @@ export interface Dependencies {
   checkResponses?: boolean;
   /** Called after a registry write committed webhook events (`registry_events` rows). */
   onRegistryEvents?: () => void;
+  /** How webhook hosts are resolved (tests give names the answers they need). */
+  resolveHost?: HostResolver;
+  /** Numbers in [0, 1) for retry jitter. */
+  random?: () => number;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -65,6 +89,15 @@ export interface Loupe {
   retention: TraceRetention;
   /** Fills the span text index behind ingest; `startServer` runs it in the background. */
   textIndexing: SpanTextIndexing;
+  /** Runs background jobs (webhook deliveries, ...); `startServer` starts it. */
+  jobs: JobRunner;
+  /**
+   * Turns registry events into webhook deliveries; `startServer` starts it. The registry calls
+   * `webhookDispatcher.wake()` after committing events, so they go out at once.
+   */
+  webhookDispatcher: WebhookDispatcher;
+  /** Lines for the start-up output (where the webhook secret key came from). */
+  notices: string[];
   /** Stops the background work and closes the database. */
   close(): Promise<void>;
 }
@@ -80,8 +113,10 @@ export interface Loupe {
 export async function createLoupe(config: ServerConfig, deps: Dependencies = {}): Promise<Loupe> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
-  const dialect = createDialect(config.backendStoreUri, { clock });
-  const db = dialect.createKysely();
+  const dialect = chooseDialect(config.backendStoreUri, clock);
+  const { destination, localRoots } = createLocalArtifactRoots(config);
+  if (config.serveArtifacts) checkArtifactFolder(destination);
+  const db = await openDatabase(dialect);
   try {
     await migrateToLatest(db, dialect);
   } catch (err) {
@@ -92,12 +127,14 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const experiments = new ExperimentService(experimentStore, clock, config.defaultArtifactRoot);
   const loggedModels = new LoggedModelService(new SqlLoggedModelStore(db, dialect), experiments, clock, ids);
   const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids, (run, metrics) => loggedModels.logRunMetrics(run, metrics));
-  const { destination, localRoots } = createLocalArtifactRoots(config);
   const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
   const traceStore = new SqlTraceStore(db, dialect);
   const textIndexing = new SpanTextIndexing(traceStore, clock, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
-  const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads) : undefined;
-  const traces = new TraceService(traceStore, experiments, clock, new ArtifactSpanImporter(traceStore, artifacts), () => textIndexing.noteIngest());
+  // Spans that report a model and tokens but no cost are priced at ingest (OTLP on the decode threads, traces.json on import).
+  const pricingOptions = pricingFromSetting(config.pricing);
+  const pricing = pricingOptions === false ? undefined : PriceCatalog.withDefaults(pricingOptions);
+  const decodePool = config.otlpDecodeThreads > 0 ? new OtlpDecodePool(config.otlpDecodeThreads, pricingOptions) : undefined;
+  const traces = new TraceService(traceStore, experiments, clock, new ArtifactSpanImporter(traceStore, artifacts, pricing), () => textIndexing.noteIngest());
   const legacyTraces = new LegacyTraceService(traceStore, traces, experiments, clock, ids);
   const traceLinks = new TraceLinkService(new SqlTraceLinkStore(db), traceStore, runs);
   const retention = new TraceRetention(traceStore, experimentStore, clock, {
@@ -106,24 +143,32 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     pauseMs: 5,
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
+  const { webhooks, jobs, webhookDispatcher, notices } = createWebhooks(config, db, dialect, clock, deps);
   // Seam 1 of issue 16: registry writes store their webhook events in `registry_events` with the change;
-  // this listener hears of each commit that stored some (the webhook dispatcher wakes on it).
+  // after each commit that stored some, the webhook dispatcher wakes at once (other servers poll).
   const registry = new RegistryService(new SqlRegistryStore(db, dialect), clock, {
     runs,
     loggedModels,
     sourceValidationRegex: config.modelVersionSourceRegex === undefined ? undefined : new RegExp(config.modelVersionSourceRegex),
-    onRegistryEvents: () => deps.onRegistryEvents?.(),
+    onRegistryEvents: () => {
+      webhookDispatcher.wake();
+      deps.onRegistryEvents?.();
+    },
   });
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, registry };
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
+  const security = config.disableSecurityMiddleware
+    ? null
+    : { allowedHosts: config.allowedHosts, corsAllowedOrigins: config.corsAllowedOrigins, frameOptions: config.xFrameOptions };
   const app = createApp({
     services,
     loupeVersion: loupeVersion(),
     maxJsonBodyBytes: config.maxJsonBodyBytes,
+    security,
     checkResponses: deps.checkResponses ?? false,
-    extraRoutes: ui ? [(a) => mountUiRoutes(a, ui)] : [],
-    ...(decodePool ? { decodeOtlp: (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) } : {}),
+    extraRoutes: ui ? [(a) => mountUiRoutes(a, ui, { frameOptions: security?.frameOptions ?? 'NONE' })] : [],
+    decodeOtlp: decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : inlineOtlpDecoder(pricing),
   });
   return {
     app,
@@ -131,13 +176,55 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     db,
     retention,
     textIndexing,
+    jobs,
+    webhookDispatcher,
+    notices,
     close: async () => {
+      await webhookDispatcher.stop();
+      await jobs.stop();
       await retention.stop();
       await textIndexing.stop();
       await decodePool?.close();
       await db.destroy();
     },
   };
+}
+
+/** The job runner and the webhook pieces: service, fan-out and the delivery handler. */
+function createWebhooks(config: ServerConfig, db: Kysely<Database>, dialect: SqlDialect, clock: Clock, deps: Dependencies) {
+  const random = deps.random ?? Math.random;
+  const backoff = { backoffBaseMs: 1000, backoffMaxMs: 60_000, jitterMs: 1000 };
+  const jobs = new JobRunner(new SqlJobStore(db, dialect), clock, {
+    concurrency: config.jobConcurrency,
+    pollIntervalMs: config.jobPollIntervalMs,
+    leaseMs: 60_000,
+    random,
+    ...backoff,
+  });
+  const store = new SqlWebhookStore(db, dialect);
+  const secretKey = chooseSecretKey(config.secretKey, dialect.name === 'sqlite' ? sqliteFilePath(config.backendStoreUri) : undefined);
+  const cipher = secretKey.key === undefined ? null : new SecretCipher(secretKey.key);
+  const resolve = deps.resolveHost ?? systemResolver;
+  const transport = new GuardedHttpTransport({ allowPrivateIps: config.webhookAllowPrivateIps, resolve, clock });
+  const timeoutMs = config.webhookRequestTimeout * 1000;
+  const urls = new WebhookUrlPolicy({ allowedSchemes: config.webhookAllowedSchemes, allowPrivateIps: config.webhookAllowPrivateIps }, resolve);
+  const webhooks = new WebhookService({ store, clock, newId: randomUUID, urls, cipher, transport, timeoutMs });
+  jobs.register(
+    new WebhookDeliveryHandler(store, transport, cipher, clock, {
+      timeoutMs,
+      backoff: (attempt) => backoffDelay(attempt, backoff, random),
+      maxRetryAfterMs: 3_600_000,
+    }),
+  );
+  const webhookDispatcher = new WebhookDispatcher(store, clock, {
+    pollIntervalMs: config.jobPollIntervalMs,
+    batchSize: 500,
+    gapTtlMs: 60_000,
+    maxAttempts: config.webhookMaxRetries + 1,
+    newDeliveryId: randomUUID,
+    onDeliveries: () => jobs.wake(),
+  });
+  return { webhooks, jobs, webhookDispatcher, notices: secretKey.notice ? [secretKey.notice] : [] };
 }
 
 /**
@@ -147,8 +234,8 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
  * const applied = await upgradeDatabase('sqlite:///./loupe-data/loupe.db');
  */
 export async function upgradeDatabase(backendStoreUri: string): Promise<string[]> {
-  const dialect = createDialect(backendStoreUri);
-  const db = dialect.createKysely();
+  const dialect = chooseDialect(backendStoreUri);
+  const db = await openDatabase(dialect);
   try {
     return await migrateToLatest(db, dialect);
   } finally {
@@ -165,8 +252,8 @@ export async function upgradeDatabase(backendStoreUri: string): Promise<string[]
  * const indexed = await indexSpanText('postgresql://postgres@127.0.0.1:5432/loupe');
  */
 export async function indexSpanText(backendStoreUri: string, onProgress?: (indexed: number) => void): Promise<number> {
-  const dialect = createDialect(backendStoreUri);
-  const db = dialect.createKysely();
+  const dialect = chooseDialect(backendStoreUri);
+  const db = await openDatabase(dialect);
   try {
     await migrateToLatest(db, dialect);
     const store = new SqlTraceStore(db, dialect);
@@ -189,12 +276,17 @@ export async function indexSpanText(backendStoreUri: string, onProgress?: (index
 export interface RunningServer {
   url: string;
   loupe: Loupe;
-  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the database. */
+  /**
+   * Stops accepting work and lets in-flight requests finish (up to the grace period), answering
+   * requests that arrive meanwhile with a 503 (`http/node-server.ts`), then closes the database.
+   */
   close(): Promise<void>;
 }
 
 /**
- * Starts Loupe on `config.host:config.port`.
+ * Starts Loupe on `config.host:config.port`. What keeps it from starting (a malformed backend store
+ * URI, a database that does not answer, a folder it cannot write, a port in use) throws a
+ * {@link StartupError} naming the fix, before anything listens.
  *
  * @example
  * const server = await startServer(config);
@@ -202,29 +294,102 @@ export interface RunningServer {
  */
 export async function startServer(config: ServerConfig, deps: Dependencies = {}): Promise<RunningServer> {
   const loupe = await createLoupe(config, deps);
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: loupe.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = createNodeServer({ fetch: loupe.app.fetch, clock: deps.clock ?? systemClock });
+  let address: AddressInfo;
+  try {
+    address = await server.listen(config.port, config.host);
+  } catch (err) {
+    await loupe.close();
+    throw listenFailure(err, config);
+  }
   loupe.retention.start(config.traceRetentionIntervalMs);
   loupe.textIndexing.start();
-  const address = server.address() as AddressInfo;
+  loupe.jobs.start();
+  loupe.webhookDispatcher.start();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= new Promise<void>((resolve) => {
-      const http = server as Server;
-      const force = setTimeout(() => http.closeAllConnections(), config.shutdownGraceMs);
-      // A request that finishes during shutdown leaves a keep-alive connection behind: close it as soon as it idles.
-      const reap = setInterval(() => http.closeIdleConnections(), 50);
-      force.unref();
-      reap.unref();
-      http.close(() => {
-        clearTimeout(force);
-        clearInterval(reap);
-        resolve();
-      });
-      http.closeIdleConnections();
-    }).then(() => loupe.close()));
+  const close = () => (closing ??= server.close(config.shutdownGraceMs).then(() => loupe.close()));
   return { url: `http://${host}:${address.port}`, loupe, close };
+}
+
+/** The dialect of a backend store URI; a URI Loupe cannot use is a usage error naming the flag. */
+function chooseDialect(uri: string, clock?: Clock): SqlDialect {
+  try {
+    return createDialect(uri, clock ? { clock } : {});
+  } catch (err) {
+    if (err instanceof BackendStoreUriError) throw new StartupError(`${err.message} (--backend-store-uri)`, 2, { cause: err });
+    throw err;
+  }
+}
+
+/** What opening each kind of database does, and what to check when it fails, for start-up messages. */
+const OPENING: Readonly<Record<SqlDialect['name'], { action: string; fix: string }>> = {
+  sqlite: { action: 'open the SQLite database', fix: 'point --backend-store-uri at a file in a writable folder (sqlite:////path/to/loupe.db)' },
+  postgresql: {
+    action: 'connect to PostgreSQL at',
+    fix: 'check that PostgreSQL runs there and that the host, port, user, password and database in --backend-store-uri are right',
+  },
+};
+
+/**
+ * Opens the database and runs one query, so a database that cannot be reached or created fails here,
+ * as a connection failure naming where it is (never as a failed migration).
+ */
+async function openDatabase(dialect: SqlDialect): Promise<Kysely<Database>> {
+  let db: Kysely<Database> | undefined;
+  try {
+    db = dialect.createKysely();
+    await sql`select 1`.execute(db);
+    return db;
+  } catch (err) {
+    await db?.destroy().catch(() => {});
+    const { action, fix } = OPENING[dialect.name];
+    throw new StartupError(`cannot ${action} ${dialect.location}: ${describeCause(err)}; ${fix}`, 1, { cause: err });
+  }
+}
+
+/** Fails start-up when the proxied artifact folder cannot be written (else the first upload would fail, as a 500). */
+function checkArtifactFolder(destination: LocalArtifactStore): void {
+  try {
+    destination.ensureWritable();
+  } catch (err) {
+    throw new StartupError(
+      `cannot write to the artifact folder ${destination.rootDir}: ${describeCause(err)}; choose a writable folder with --artifacts-destination PATH`,
+      1,
+      { cause: err },
+    );
+  }
+}
+
+/** A listen error as a {@link StartupError} naming the port or host and the flag that changes it; other errors as they are. */
+function listenFailure(err: unknown, config: ServerConfig): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  const { host, port } = config;
+  const other = port < 65535 ? port + 1 : port - 1;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(
+      `port ${port} on ${host} is already in use (another Loupe or MLflow server?): stop it, or choose another port with --port, e.g. --port ${other}`,
+      1,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (code === 'EACCES') {
+    return new StartupError(
+      `no permission to listen on port ${port} of ${host} (ports below 1024 need privileges): choose another with --port, e.g. --port 5000`,
+      1,
+      { cause: err },
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new StartupError(
+      `cannot listen on host '${host}': it is not an address of this machine; choose another with --host (127.0.0.1: this machine only, 0.0.0.0: every interface)`,
+      1,
+      {
+        cause: err,
+      },
+    );
+  }
+  return err;
 }

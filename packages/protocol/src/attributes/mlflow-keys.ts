@@ -118,6 +118,19 @@ export const RunTagKey = {
 } as const;
 
 /**
+ * Experiment tag keys MLflow's clients and UI set.
+ *
+ * @example
+ * experiment.tags?.find((t) => t.key === ExperimentTagKey.KIND)?.value; // 'genai_development'
+ */
+export const ExperimentTagKey = {
+  /** What the experiment is for: `genai_development` (apps and agents: traces) or `custom_model_development` (training: runs), as MLflow 3's UI sets it. */
+  KIND: 'mlflow.experimentKind',
+  /** The experiment's description (markdown). */
+  NOTE: 'mlflow.note.content',
+} as const;
+
+/**
  * The tag on a run's dataset input saying what it was used for (`training`, `eval`, ...); `dataset.context` searches it.
  *
  * @example

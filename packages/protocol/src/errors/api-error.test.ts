@@ -11,6 +11,7 @@ describe('httpStatusFor', () => {
     ['RESOURCE_DOES_NOT_EXIST', 404],
     ['ENDPOINT_NOT_FOUND', 404],
     ['ALREADY_EXISTS', 409],
+    ['RESOURCE_LIMIT_EXCEEDED', 413],
     ['REQUEST_LIMIT_EXCEEDED', 429],
     ['CANCELLED', 499],
     ['INTERNAL_ERROR', 500],

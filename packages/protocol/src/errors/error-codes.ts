@@ -1,6 +1,9 @@
 /**
  * MLflow's `ErrorCode` names as they travel in `{error_code, message}` bodies, and the one table that
  * maps each to an HTTP status (spec §1.4). Anything not listed maps to 500.
+ * `RESOURCE_LIMIT_EXCEEDED` (a name from MLflow's own `ErrorCode` enum, which MLflow's status table
+ * leaves unmapped) is Loupe's 413 for a request body over the server's limit: MLflow has no code for
+ * it, and every MLflow client reads any name of that enum.
  *
  * @example
  * httpStatusFor('RESOURCE_DOES_NOT_EXIST'); // 404
@@ -29,6 +32,7 @@ export const ERROR_CODES = [
   'DATA_LOSS',
   'RESOURCE_ALREADY_EXISTS',
   'RESOURCE_DOES_NOT_EXIST',
+  'RESOURCE_LIMIT_EXCEEDED',
 ] as const;
 
 /** One of MLflow's error code names. */
@@ -48,6 +52,8 @@ const STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
   ALREADY_EXISTS: 409,
   RESOURCE_CONFLICT: 409,
   ABORTED: 409,
+  // Content Too Large: not 429 (MLflow's RESOURCE_EXHAUSTED), which clients retry; the same body fails again.
+  RESOURCE_LIMIT_EXCEEDED: 413,
   REQUEST_LIMIT_EXCEEDED: 429,
   RESOURCE_EXHAUSTED: 429,
   CANCELLED: 499,

@@ -18,6 +18,7 @@ export {
   parseRegisteredModelOrderBy,
   promptScope,
 } from './registry-search.js';
+export { REGEX_PATTERN_LIMITS, regexPatternProblem, regexPatternSize } from './regex-pattern.js';
 export { RUN_SEARCH_GRAMMAR, parseRunFilter, parseRunOrderBy } from './run-search.js';
 export {
   TRACE_NAME_TAG,

@@ -5,6 +5,7 @@ import { parseFilterSyntax, type RawClause } from './filter-syntax.js';
 import type { SearchGrammar } from './grammar.js';
 import { quotedList } from './messages.js';
 import { parseOrderBySyntax } from './order-by-syntax.js';
+import { regexPatternProblem } from './regex-pattern.js';
 import { resolveFilterField, resolveOrderField, type ResolvedFilterField } from './resolve-field.js';
 
 function typeError(field: ResolvedFilterField<string>, written: string, clause: RawClause): ApiError {
@@ -13,7 +14,7 @@ function typeError(field: ResolvedFilterField<string>, written: string, clause: 
   return ApiError.invalid(`Expected a quoted string value for ${what} (e.g. 'my-value'). Found ${written}.`);
 }
 
-/** Applies a field's rule to a clause: comparator first, then the value's type, then the field's own check. */
+/** Applies a field's rule to a clause: comparator first, then the value's type, then the field's own check and an RLIKE pattern's. */
 function checkClause<E extends string>(field: ResolvedFilterField<E>, clause: RawClause): Comparison<E> {
   const { rule } = field;
   if (!rule.ops.includes(clause.op)) {
@@ -26,6 +27,9 @@ function checkClause<E extends string>(field: ResolvedFilterField<E>, clause: Ra
   if (VALUE_SHAPE[clause.op] === 'scalar' && value.kind !== rule.type) throw typeError(field, clause.valueText, clause);
   const problem = rule.check?.(value);
   if (problem) throw ApiError.invalid(problem);
+  // Every backend refuses the same RLIKE patterns, before any database sees them.
+  const patternProblem = clause.op === 'RLIKE' && value.kind === 'string' ? regexPatternProblem(value.value) : undefined;
+  if (patternProblem) throw ApiError.invalid(`Invalid pattern in the filter for ${field.label} '${clause.ident.key}': the RLIKE pattern ${patternProblem}.`);
   return { entity: field.entity, key: field.key, op: clause.op, value };
 }
 

@@ -123,6 +123,12 @@ describe('parseTraceFilter: tags, metadata, spans, assessments', () => {
     expect(parseTraceFilter(`span.${key} ${op} 'LLM'`)).toEqual([{ entity: 'span', key, op, value: { kind: 'string', value: 'LLM' } }]);
   });
 
+  it.each(['name', 'type', 'status'].flatMap((key) => (['IN', 'NOT IN'] as const).map((op) => [key, op] as const)))('accepts span.%s %s a list', (key, op) => {
+    expect(parseTraceFilter(`span.${key} ${op} ('LLM', 'CHAT_MODEL')`)).toEqual([
+      { entity: 'span', key, op, value: { kind: 'list', values: ['LLM', 'CHAT_MODEL'] } },
+    ]);
+  });
+
   it.each(['LIKE', 'ILIKE', 'RLIKE'] as const)('accepts span.attributes.<key> %s', (op) => {
     expect(parseTraceFilter(`span.attributes.\`mlflow.spanInputs\` ${op} '%question%'`)).toEqual([
       { entity: 'span_attribute', key: 'mlflow.spanInputs', op, value: { kind: 'string', value: '%question%' } },
@@ -150,7 +156,8 @@ describe('parseTraceFilter: tags, metadata, spans, assessments', () => {
     ["span.duration = '1'", "Invalid span key 'duration' specified. Valid keys are 'name', 'status', 'type' and 'attributes.<attribute_name>'."],
     ["span.attributes = 'x'", "Invalid span key 'attributes' specified."],
     ["span.attributes.model = 'gpt'", "Invalid comparator '=' for span 'attributes.model'. Only 'LIKE', 'ILIKE', 'RLIKE' are supported for span attributes."],
-    ["span.name IN ('a')", "Invalid comparator 'IN' for span 'name'."],
+    ["span.name > 'a'", "Invalid comparator '>' for span 'name'. Only '=', '!=', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'NOT IN' are supported for span fields."],
+    ["span.attributes.model IN ('a')", "Invalid comparator 'IN' for span 'attributes.model'."],
     ['feedback.correct = true', "Expected a quoted string value for feedback 'correct' (e.g. 'my-value'). Found true."],
     ['expectation.score > 3', "Invalid comparator '>' for expectation 'score'. Only '=', '!=', 'LIKE', 'ILIKE', 'RLIKE' are supported for assessments."],
     ["feedbacks.x = 'a'", "Invalid entity type 'feedbacks'"],

@@ -47,7 +47,8 @@ const PROMPT: FieldRule = { type: 'string', ops: ['='], label: "'prompt' (value 
 const TEXT: FieldRule = { type: 'string', ops: ['LIKE'], label: "'text' (full-text search with % wildcards)" };
 const TAG: FieldRule = { type: 'string', ops: REGEX_STRING_OPS, label: 'tags' };
 const METADATA: FieldRule = { type: 'string', ops: [...REGEX_STRING_OPS, 'IS NULL', 'IS NOT NULL'], label: 'metadata' };
-const SPAN: FieldRule = { type: 'string', ops: REGEX_STRING_OPS, label: 'span fields' };
+// IN / NOT IN as MLflow's SearchTraceUtils takes them (`span.type IN ('LLM', 'CHAT_MODEL')`).
+const SPAN: FieldRule = { type: 'string', ops: [...REGEX_STRING_OPS, 'IN', 'NOT IN'], label: 'span fields' };
 // Matched as a substring of the JSON-encoded attribute value, hence pattern comparators only.
 const SPAN_ATTRIBUTE: FieldRule = { type: 'string', ops: ['LIKE', 'ILIKE', 'RLIKE'], label: 'span attributes' };
 const ASSESSMENT: FieldRule = { type: 'string', ops: REGEX_STRING_OPS, label: 'assessments' };

@@ -3,7 +3,7 @@ import type { TracerProvider } from '@opentelemetry/api';
 import type { Transport } from '../client/transport.js';
 import type { ExportQueueOptions } from '../export/export-queue.js';
 import type { RedactOptions } from '../export/redaction.js';
-import type { PricingOptions } from '../genai/pricing/pricing.js';
+import type { PricingOptions } from '@loupe/protocol/pricing';
 import type { Scheduler } from '../export/scheduler.js';
 import type { TailSamplingRules } from '../export/tail-sampling.js';
 import type { Diagnostics } from '../tracing/diagnostics.js';

@@ -3,7 +3,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TracerProvider } from '@opentelemetry/api';
 import { DEFAULT_EXPORT_QUEUE_OPTIONS } from '../export/export-queue.js';
 import type { BuiltinRedaction, RedactOptions } from '../export/redaction.js';
-import type { PricingOptions } from '../genai/pricing/pricing.js';
+import { pricingOptionsFromJson, type PricingOptions } from '@loupe/protocol/pricing';
 import type { LoupeOptions, OtlpEndpoint } from './loupe-options.js';
 
 /**
@@ -62,11 +62,9 @@ function unknownRedactions(raw: string): string | undefined {
 const priceFile: EnvParser<PricingOptions | false> = (raw) => {
   if (oneOf(FALSY, raw)) return { value: false };
   try {
-    const parsed = JSON.parse(fs.readFileSync(raw, 'utf8')) as { models?: unknown; replaceDefaults?: unknown };
-    const models = parsed.models ?? parsed;
-    if (typeof models !== 'object' || models === null || Array.isArray(models))
-      throw new Error('expected {"models": {"<model>": {"input": ..., "output": ...}}}');
-    return { value: { models: models as NonNullable<PricingOptions['models']>, replaceDefaults: parsed.replaceDefaults === true } };
+    const options = pricingOptionsFromJson(JSON.parse(fs.readFileSync(raw, 'utf8')) as unknown);
+    if (typeof options === 'string') throw new Error(options);
+    return { value: options };
   } catch (err) {
     return { problem: `is not a readable price file (${(err as Error).message})` };
   }

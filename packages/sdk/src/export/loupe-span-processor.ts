@@ -6,7 +6,7 @@ import type { RunningTrace, TraceRegistry } from '../tracing/trace-registry.js';
 import type { ExportQueue, ExportQueueStats } from './export-queue.js';
 import type { ExportItem } from './loupe-trace-sink.js';
 import { FinishedTrace } from './trace-info.js';
-import type { PriceCatalog } from '../genai/pricing/pricing.js';
+import type { PriceCatalog } from '@loupe/protocol/pricing';
 import type { TokenUsage } from '../tracing/loupe-span.js';
 import { decideTail, type TailSamplingRules } from './tail-sampling.js';
 

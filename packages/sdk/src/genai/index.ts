@@ -36,6 +36,6 @@ export {
 } from './openai-chat-format.js';
 export { anthropicRequestMessages, anthropicAnswerMessage, anthropicTools, anthropicUsage, AnthropicMessageAccumulator } from './anthropic-chat-format.js';
 export { decodeJson } from '../tracing/json-encoding.js';
-export { PriceCatalog, normalizeModelName, type ModelPrice, type PricingOptions } from './pricing/pricing.js';
+export { PriceCatalog, normalizeModelName, type ModelPrice, type PricingOptions } from '@loupe/protocol/pricing';
 export type { ChatMessage, ChatToolCall, ChatTool, ChatContentPart } from '@loupe/protocol';
 export { CHAT_ATTRIBUTES } from '@loupe/protocol/attributes';

@@ -5,7 +5,7 @@ import type { LoupeConfig } from '../config/config.js';
 import { ExportQueue } from '../export/export-queue.js';
 import { LoupeSpanProcessor } from '../export/loupe-span-processor.js';
 import { LoupeTraceSink, type ExportItem } from '../export/loupe-trace-sink.js';
-import { PriceCatalog } from '../genai/pricing/pricing.js';
+import { PriceCatalog } from '@loupe/protocol/pricing';
 import { OtlpSpanSender } from '../export/otlp-sender.js';
 import { createRedactor } from '../export/redaction.js';
 import { systemScheduler } from '../export/scheduler.js';

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCommand, resolveServerConfig, USAGE, type ServerOptions } from './config.js';
+import { pricingFromSetting } from './price-file.js';
 import { SERVER_SETTINGS, SETTING_KEYS, type SettingKey } from './server-settings.js';
 
 describe('resolveServerConfig', () => {
@@ -67,9 +68,26 @@ describe('resolveServerConfig', () => {
   });
 
   it('applies options > LOUPE_* > MLFLOW_* > defaults to every setting in the table', () => {
+    /** Settings whose text is neither a number, a switch nor a path. */
+    const special: Partial<Record<SettingKey, [[string, unknown], [string, unknown]]>> = {
+      allowedHosts: [
+        ['loupe.internal', ['loupe.internal']],
+        ['a.example, b.example:8080', ['a.example', 'b.example:8080']],
+      ],
+      corsAllowedOrigins: [
+        ['https://app.example.com', ['https://app.example.com']],
+        ['*', ['*']],
+      ],
+      xFrameOptions: [
+        ['deny', 'DENY'],
+        ['None', 'NONE'],
+      ],
+    };
     /** Two valid texts of a setting and the values they read as. */
     const samples = (key: SettingKey): [[string, unknown], [string, unknown]] => {
       const { codec } = SERVER_SETTINGS[key];
+      const given = special[key];
+      if (given) return given;
       if (codec.isSwitch)
         return [
           ['no', false],
@@ -80,6 +98,16 @@ describe('resolveServerConfig', () => {
         return [
           [range[1] as string, Number(range[1])],
           [range[2] as string, Number(range[2])],
+        ];
+      if (codec.expected === 'at least 32 characters')
+        return [
+          ['k'.repeat(32), 'k'.repeat(32)],
+          ['s'.repeat(40), 's'.repeat(40)],
+        ];
+      if (codec.expected === 'a comma-separated list of URL schemes')
+        return [
+          ['http', ['http']],
+          ['HTTPS, http', ['https', 'http']],
         ];
       return [
         ['/first', '/first'],
@@ -127,6 +155,70 @@ describe('resolveServerConfig', () => {
   });
 });
 
+describe('the security settings', () => {
+  it('answer the loopback names when bound to loopback, and add private ranges and the address when bound elsewhere', () => {
+    expect(resolveServerConfig({}, {}).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(resolveServerConfig({}, { LOUPE_HOST: '0.0.0.0' }).allowedHosts).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      'fc00::/7',
+    ]);
+    expect(resolveServerConfig({ host: '203.0.113.7' }, {}).allowedHosts).toContain('203.0.113.7');
+    expect(resolveServerConfig({ host: '0.0.0.0' }, { MLFLOW_SERVER_ALLOWED_HOSTS: 'mlflow.company.com, 10.0.0.100:5000,' }).allowedHosts).toEqual([
+      'mlflow.company.com',
+      '10.0.0.100:5000',
+    ]);
+  });
+
+  it("default to no extra origins, SAMEORIGIN framing and the middleware on, as MLflow's", () => {
+    expect(resolveServerConfig({}, {})).toMatchObject({ corsAllowedOrigins: [], xFrameOptions: 'SAMEORIGIN', disableSecurityMiddleware: false });
+    expect(resolveServerConfig({}, { MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE: 'true' }).disableSecurityMiddleware).toBe(true);
+  });
+
+  it('refuse a bad entry with a message naming the flag and the entry, or warn about a bad variable and keep the default', () => {
+    expect(() => parseCommand(['server', '--allowed-hosts', 'loupe.internal,fd00::1'])).toThrow(
+      "--allowed-hosts must be a comma-separated list of host names, addresses or ranges, got 'loupe.internal,fd00::1' ('fd00::1' is not a host name: write IPv6 addresses in brackets ([::1]) and ranges as fc00::/7)",
+    );
+    expect(() => parseCommand(['server', '--allowed-hosts', ' , '])).toThrow(/the list is empty/);
+    expect(() => parseCommand(['server', '--cors-allowed-origins', 'app.example.com'])).toThrow(
+      /--cors-allowed-origins must be a comma-separated list of origins, got 'app.example.com' \('app.example.com' is not an origin/,
+    );
+    expect(() => parseCommand(['server', '--x-frame-options', 'ALLOW-FROM x'])).toThrow(
+      "--x-frame-options must be SAMEORIGIN, DENY or NONE, got 'ALLOW-FROM x'",
+    );
+    const warnings: string[] = [];
+    expect(resolveServerConfig({}, { LOUPE_ALLOWED_HOSTS: 'a b' }, (m) => warnings.push(m)).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(warnings).toEqual([expect.stringMatching(/^ignoring LOUPE_ALLOWED_HOSTS: allowed-hosts must be .* \('a b' is not a host name/)]);
+  });
+
+  it('parse from flags', () => {
+    expect(
+      parseCommand([
+        'server',
+        '--allowed-hosts',
+        'loupe.example.com,*.corp.example',
+        '--cors-allowed-origins',
+        'https://app.example.com',
+        '--x-frame-options',
+        'deny',
+        '--disable-security-middleware',
+      ]),
+    ).toEqual({
+      kind: 'server',
+      options: {
+        allowedHosts: ['loupe.example.com', '*.corp.example'],
+        corsAllowedOrigins: ['https://app.example.com'],
+        xFrameOptions: 'DENY',
+        disableSecurityMiddleware: true,
+      },
+    });
+  });
+});
+
 describe('parseCommand', () => {
   it('parses server flags', () => {
     expect(
@@ -161,9 +253,20 @@ describe('parseCommand', () => {
     expect(parseCommand(['--version']).kind).toBe('version');
   });
 
-  it('rejects unknown commands, unknown flags and contradictions', () => {
-    expect(() => parseCommand(['serve'])).toThrow(/Unknown command 'serve'/);
-    expect(() => parseCommand(['server', '--bogus'])).toThrow(ConfigError);
+  it('rejects unknown commands, unknown flags and contradictions, in one line that points to the help', () => {
+    expect(() => parseCommand(['serve'])).toThrow(
+      new ConfigError("unknown command 'serve': the commands are 'server', 'db upgrade' and 'db index-text' (see 'loupe --help')"),
+    );
+    expect(() => parseCommand(['server', '--bogus'])).toThrow(new ConfigError("unknown option '--bogus': see 'loupe --help' for the options"));
+    expect(() => parseCommand(['server', '--prot', '80'])).toThrow(
+      new ConfigError("unknown option '--prot' (did you mean '--port'?): see 'loupe --help' for the options"),
+    );
+    expect(() => parseCommand(['server', '--backend_store_uri', 'x'])).toThrow(/did you mean '--backend-store-uri'\?/);
+    expect(() => parseCommand(['server', '--port'])).toThrow(new ConfigError("option '--port' needs a value (see 'loupe --help')"));
+    expect(() => parseCommand(['server', '--serve-artifacts=no'])).toThrow(new ConfigError("option '--serve-artifacts' takes no value (see 'loupe --help')"));
+    expect(() => parseCommand(['--port', '8080'])).toThrow(
+      new ConfigError("no command given: to start the server, run 'loupe server --port 8080' (see 'loupe --help')"),
+    );
     expect(() => parseCommand(['server', '--port', 'x'])).toThrow(/--port/);
     expect(() => parseCommand(['server', '--trace-retention-days', '-1'])).toThrow(/--trace-retention-days/);
     expect(() => parseCommand(['server', '--serve-artifacts', '--no-serve-artifacts'])).toThrow(/mutually exclusive/);
@@ -207,8 +310,12 @@ describe('parseCommand and the settings table', () => {
   it('refuses a bad flag value with an error naming the flag', () => {
     for (const key of SETTING_KEYS) {
       const { name, flag, codec } = SERVER_SETTINGS[key];
-      if (!flag || codec.isSwitch || codec.expected === 'a string') continue;
-      expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(new ConfigError(`--${name} must be ${codec.expected}, got 'lots'`));
+      // 'lots' is a valid text for some settings (a host name, a path).
+      if (!flag || codec.isSwitch || codec.acceptsAnyText || codec.schema.safeParse('lots').success) continue;
+      // A list's message goes on with the bad entries, in parentheses.
+      const message = `--${name} must be ${codec.expected}, got 'lots'`;
+      expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(ConfigError);
+      expect(() => parseCommand(['server', `--${name}`, 'lots']), key).toThrow(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($| \\()`));
     }
     expect(() => parseCommand(['server', '-p', '65536'])).toThrow("--port must be an integer in [0, 65535], got '65536'");
   });
@@ -216,5 +323,31 @@ describe('parseCommand and the settings table', () => {
   it('takes no flag for a setting read only from the environment', () => {
     expect(() => parseCommand(['server', '--max-json-body-bytes', '2048'])).toThrow(ConfigError);
     expect(() => parseCommand(['server', '--shutdown-grace-ms', '0'])).toThrow(ConfigError);
+  });
+});
+
+describe('pricing', () => {
+  it('is the built-in catalog unless a price file or false is given; a bad file stops the server naming it', () => {
+    expect(pricingFromSetting(resolveServerConfig({}, {}).pricing)).toEqual({});
+    expect(resolveServerConfig({}, { LOUPE_PRICING: 'false' }).pricing).toBe(false);
+    expect(pricingFromSetting(false)).toBe(false);
+    expect(parseCommand(['server', '--pricing', 'off'])).toEqual({ kind: 'server', options: { pricing: false } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-prices-'));
+    try {
+      const file = path.join(dir, 'prices.json');
+      fs.writeFileSync(file, JSON.stringify({ models: { 'house-model': { input: 4, output: 8 } }, replaceDefaults: true }));
+      expect(pricingFromSetting(resolveServerConfig({}, { LOUPE_PRICING: file }).pricing)).toEqual({
+        models: { 'house-model': { input: 4, output: 8 } },
+        replaceDefaults: true,
+      });
+      fs.writeFileSync(file, '[1, 2]');
+      expect(() => pricingFromSetting(file)).toThrow(
+        new ConfigError(`--pricing: the price file '${file}' is not a price file: expected {"models": {"<model>": {"input": ..., "output": ...}}}`),
+      );
+      const missing = path.join(dir, 'missing.json');
+      expect(() => pricingFromSetting(missing)).toThrow(/^--pricing: cannot read the price file '.*missing\.json' \(ENOENT/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 import type { ServerConfig } from './server-config.js';
 import { SERVER_SETTINGS, SETTING_KEYS, type Setting, type SettingKey, type SettingLookup } from './server-settings.js';
 
@@ -12,9 +13,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** `${label} must be ${expected}, got '${raw}'`: the message for text a setting cannot take. */
-function invalidText(label: string, expected: string, raw: string): string {
-  return `${label} must be ${expected}, got '${raw}'`;
+/**
+ * `${label} must be ${expected}, got '${raw}'`: the message for text a setting cannot take, followed
+ * by the codec's own reasons (a list's bad entries) when it gives them.
+ */
+function invalidText(label: string, expected: string, raw: string, error?: z.ZodError): string {
+  const reasons = (error?.issues ?? []).filter((issue) => issue.code === 'custom').map((issue) => issue.message);
+  return `${label} must be ${expected}, got '${raw}'${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`;
 }
 
 /**
@@ -28,7 +33,7 @@ function fromEnv<T>(setting: Setting<T>, env: NodeJS.ProcessEnv, warn: (message:
     if (raw === undefined || raw === '') continue;
     const parsed = setting.codec.schema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    warn(`ignoring ${name}: ${invalidText(setting.name, setting.codec.expected, raw)}`);
+    warn(`ignoring ${name}: ${invalidText(setting.name, setting.codec.expected, raw, parsed.error)}`);
   }
   return undefined;
 }
@@ -137,11 +142,12 @@ export function parseCommand(argv: string[]): Command {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: flags });
   } catch (err) {
-    throw new ConfigError((err as Error).message);
+    throw usageError(err as Error & { code?: string }, Object.keys(flags));
   }
   const { values, positionals } = parsed;
   if (values.version) return { kind: 'version' };
-  if (values.help || positionals.length === 0) return { kind: 'help', text: USAGE };
+  if (values.help || argv.length === 0) return { kind: 'help', text: USAGE };
+  if (positionals.length === 0) throw new ConfigError(`no command given: to start the server, run 'loupe server ${argv.join(' ')}' (${HELP_HINT})`);
   const options: Record<string, unknown> = {};
   for (const key of flagged) {
     const setting = SERVER_SETTINGS[key] as Setting<unknown>;
@@ -153,7 +159,7 @@ export function parseCommand(argv: string[]): Command {
       if (off) options[key] = false;
     } else if (typeof raw === 'string') {
       const decoded = setting.codec.schema.safeParse(raw);
-      if (!decoded.success) throw new ConfigError(invalidText(`--${setting.name}`, setting.codec.expected, raw));
+      if (!decoded.success) throw new ConfigError(invalidText(`--${setting.name}`, setting.codec.expected, raw, decoded.error));
       options[key] = decoded.data;
     }
   }
@@ -162,5 +168,48 @@ export function parseCommand(argv: string[]): Command {
   if (command === 'server') return { kind: 'server', options };
   if (command === 'db upgrade') return { kind: 'db-upgrade', options };
   if (command === 'db index-text') return { kind: 'db-index-text', options };
-  throw new ConfigError(`Unknown command '${command}'.\n\n${USAGE}`);
+  throw new ConfigError(`unknown command '${command}': the commands are 'server', 'db upgrade' and 'db index-text' (${HELP_HINT})`);
+}
+
+/** Where every usage error points. */
+const HELP_HINT = "see 'loupe --help'";
+
+/** A `parseArgs` error as one line that names the option and points to the help, with the nearest known option for a misspelt one. */
+function usageError(err: Error & { code?: string }, known: string[]): ConfigError {
+  // Node quotes the option: "Unknown option '--bogus'", "Option '-p, --port <value>' argument missing".
+  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+  const option = /--[^\s,=]+/.exec(quoted)?.[0] ?? /-[^\s,=]+/.exec(quoted)?.[0];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    const near = nearestOption(option, known);
+    return new ConfigError(`unknown option '${option}'${near ? ` (did you mean '--${near}'?)` : ''}: ${HELP_HINT} for the options`);
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    const problem = /does not take an argument/.test(err.message) ? 'takes no value' : 'needs a value';
+    return new ConfigError(`option '${option}' ${problem} (${HELP_HINT})`);
+  }
+  return new ConfigError(`${err.message} (${HELP_HINT})`);
+}
+
+/** The known option nearest to a misspelt one (`--backend_store_uri`, `--prot`), if one is close. */
+function nearestOption(given: string, known: string[]): string | undefined {
+  const name = given.replace(/^-+/, '').split('=', 1)[0]?.replace(/_/g, '-').toLowerCase() ?? '';
+  let best: { option: string; distance: number } | undefined;
+  for (const option of known) {
+    const distance = option.startsWith(name) && name.length >= 3 ? 0 : editDistance(name, option);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { option, distance };
+  }
+  return best?.option;
+}
+
+/** Levenshtein distance between two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

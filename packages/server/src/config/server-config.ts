@@ -22,6 +22,40 @@ export interface ServerConfig {
   /** A regular expression every new model version's `source` must match (MLflow's MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX); undefined: any. */
   modelVersionSourceRegex?: string;
   /**
+   * `Host` headers the server answers (DNS-rebinding protection): names with `*` wildcards and
+   * optional ports, IP addresses, address ranges; `['*']` answers any. Default: from `host`.
+   */
+  allowedHosts: string[];
+  /** Web origins, besides the server's own and loopback pages, that may send writes and read replies (CORS); `['*']`: any. */
+  corsAllowedOrigins: string[];
+  /** `X-Frame-Options`, and the UI's CSP `frame-ancestors`: who may show the UI in a frame. */
+  xFrameOptions: 'SAMEORIGIN' | 'DENY' | 'NONE';
+  /** Turns off the Host check, the cross-origin write check, CORS and framing headers (MLflow's flag). */
+  disableSecurityMiddleware: boolean;
+  /**
+   * Where span costs come from at ingest: unset, the built-in catalog (`@loupe/protocol/pricing`);
+   * the path of a JSON price file merged over it (`config/price-file.ts` reads it); false: no
+   * server-side cost (spans keep only what their producer sent).
+   */
+  pricing?: string | false;
+  /**
+   * Key material (32+ characters) for encrypting webhook secrets at rest. Unset on SQLite: a key file
+   * beside the database; unset on PostgreSQL: webhooks with secrets are refused (servers must share a key).
+   */
+  secretKey?: string;
+  /** Webhook URLs may resolve to private, loopback or link-local addresses (`MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS`). */
+  webhookAllowPrivateIps: boolean;
+  /** URL schemes a webhook may use (`MLFLOW_WEBHOOK_ALLOWED_SCHEMES`; MLflow's default is https only). */
+  webhookAllowedSchemes: string[];
+  /** Seconds one delivery attempt may take (`MLFLOW_WEBHOOK_REQUEST_TIMEOUT`). */
+  webhookRequestTimeout: number;
+  /** Retries of a delivery after its first attempt (`MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES`). */
+  webhookMaxRetries: number;
+  /** Background jobs (webhook deliveries, ...) one server runs at once. */
+  jobConcurrency: number;
+  /** Milliseconds between looks at the job queue and the registry event log for work other servers queued. */
+  jobPollIntervalMs: number;
+  /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.
    */

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultAllowedHosts, parseHostPattern } from '../http/security/host-allowlist.js';
+import { parseOriginPattern } from '../http/security/origin-allowlist.js';
 import type { ServerConfig } from './server-config.js';
 
 /** How a setting's text (a flag's or an environment variable's value) becomes its value. */
@@ -11,10 +13,12 @@ export interface Codec<T> {
   expected: string;
   /** On the command line an on/off pair (`--x`, `--no-x`) rather than a flag that takes a value. */
   isSwitch?: boolean;
+  /** Every text is a value (a name, a path): nothing is refused. */
+  acceptsAnyText?: boolean;
 }
 
 /** Any text. */
-const text: Codec<string> = { schema: z.string(), expected: 'a string' };
+const text: Codec<string> = { schema: z.string(), expected: 'a string', acceptsAnyText: true };
 
 /** A regular expression (JavaScript syntax, which MLflow's Python patterns mostly share). */
 const regex: Codec<string> = {
@@ -39,6 +43,47 @@ const onOff: Codec<boolean> = {
   isSwitch: true,
 };
 
+/**
+ * A comma-separated list (entries trimmed, empty ones dropped) of at least one entry; `check` returns
+ * why an entry is not valid, which the error message quotes.
+ */
+function commaList(expected: string, check: (entry: string) => string | null): Codec<string[]> {
+  return {
+    schema: z.string().transform((raw, ctx) => {
+      const entries = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'the list is empty' });
+      for (const entry of entries) {
+        const problem = check(entry);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }
+      return entries;
+    }),
+    expected,
+  };
+}
+
+/** The message a `parse*Pattern` function returned, or null when it parsed the entry. */
+const problemOf = (parsed: unknown): string | null => (typeof parsed === 'string' ? parsed : null);
+
+/** `--x-frame-options`: MLflow's three values, any case. */
+const frameOptions: Codec<ServerConfig['xFrameOptions']> = {
+  schema: z
+    .string()
+    .transform((raw) => raw.trim().toUpperCase())
+    .pipe(z.enum(['SAMEORIGIN', 'DENY', 'NONE'])),
+  expected: 'SAMEORIGIN, DENY or NONE',
+};
+
+/** `false` (also `0/no/off`), or any other text as it is (a path). */
+const falseOrText: Codec<string | false> = {
+  schema: z.string().transform((raw) => (/^(0|false|no|off)$/i.test(raw) ? false : raw)),
+  expected: 'false or a path',
+  acceptsAnyText: true,
+};
+
 /** A whole number in `[min, max]`, read as JavaScript's `Number()` reads it. */
 function integer(min: number, max: number): Codec<number> {
   return {
@@ -46,6 +91,23 @@ function integer(min: number, max: number): Codec<number> {
     expected: `an integer in [${min}, ${max}]`,
   };
 }
+
+/** Comma-separated names, trimmed and lowercased, at least one. */
+const nameList: Codec<string[]> = {
+  schema: z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s !== ''),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9+.-]*$/)).min(1)),
+  expected: 'a comma-separated list of URL schemes',
+};
+
+/** A key of at least 32 characters. */
+const keyText: Codec<string> = { schema: z.string().min(32), expected: 'at least 32 characters' };
 
 /** Settings read from flags and the environment (`uiRoot` is a code option only). */
 export type SettingKey = Exclude<keyof ServerConfig, 'uiRoot'>;
@@ -156,6 +218,59 @@ default: keep forever). Checked every 15 minutes
     description: `Worker threads decoding OTLP trace bodies; 0 decodes on the request
 thread (env LOUPE_OTLP_DECODE_THREADS; default: cores - 1, at most 4)`,
   },
+  allowedHosts: {
+    name: 'allowed-hosts',
+    flag: { metavar: 'LIST' },
+    env: ['LOUPE_ALLOWED_HOSTS', 'MLFLOW_SERVER_ALLOWED_HOSTS'],
+    codec: commaList('a comma-separated list of host names, addresses or ranges', (entry) => problemOf(parseHostPattern(entry))),
+    default: (get) => defaultAllowedHosts(get('host')),
+    description: `Host headers to answer, against DNS rebinding: names (* wildcards,
+optional :port), addresses, ranges (10.0.0.0/8); '*' answers any
+(env LOUPE_ALLOWED_HOSTS / MLFLOW_SERVER_ALLOWED_HOSTS; default
+localhost, 127.0.0.1, [::1]; bound to another address, private
+address ranges and that address too)`,
+  },
+  corsAllowedOrigins: {
+    name: 'cors-allowed-origins',
+    flag: { metavar: 'LIST' },
+    env: ['LOUPE_CORS_ALLOWED_ORIGINS', 'MLFLOW_SERVER_CORS_ALLOWED_ORIGINS'],
+    codec: commaList('a comma-separated list of origins', (entry) => problemOf(parseOriginPattern(entry))),
+    default: () => [],
+    description: `Web origins (https://app.example.com, * wildcards) whose pages may
+change data and read replies; '*' allows any (env
+LOUPE_CORS_ALLOWED_ORIGINS / MLFLOW_SERVER_CORS_ALLOWED_ORIGINS;
+default: none besides the server's own and loopback pages)`,
+  },
+  xFrameOptions: {
+    name: 'x-frame-options',
+    flag: { metavar: 'VALUE' },
+    env: ['LOUPE_X_FRAME_OPTIONS', 'MLFLOW_SERVER_X_FRAME_OPTIONS'],
+    codec: frameOptions,
+    default: () => 'SAMEORIGIN',
+    description: `Who may show the UI in a frame: SAMEORIGIN, DENY or NONE (anyone)
+(env LOUPE_X_FRAME_OPTIONS / MLFLOW_SERVER_X_FRAME_OPTIONS;
+default SAMEORIGIN)`,
+  },
+  disableSecurityMiddleware: {
+    name: 'disable-security-middleware',
+    flag: {},
+    env: ['LOUPE_DISABLE_SECURITY_MIDDLEWARE', 'MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE'],
+    codec: onOff,
+    default: () => false,
+    description: `DANGEROUS: no Host check, cross-origin check, CORS or framing
+headers (env LOUPE_DISABLE_SECURITY_MIDDLEWARE /
+MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE; default off)`,
+  },
+  pricing: {
+    name: 'pricing',
+    flag: { metavar: 'FILE' },
+    env: ['LOUPE_PRICING'],
+    codec: falseOrText,
+    default: () => undefined,
+    description: `Prices spans that report a model and tokens but no cost: a JSON price file
+merged over the built-in catalog, or false for no server-side cost
+(env LOUPE_PRICING; default: the built-in catalog)`,
+  },
   maxJsonBodyBytes: {
     name: 'max-json-body-bytes',
     flag: false,
@@ -187,6 +302,65 @@ thread (env LOUPE_OTLP_DECODE_THREADS; default: cores - 1, at most 4)`,
     codec: regex,
     default: () => undefined,
     description: 'A pattern every new model version source must match (default: any source).',
+  },
+  secretKey: {
+    name: 'secret-key',
+    flag: { metavar: 'KEY' },
+    env: ['LOUPE_SECRET_KEY', 'MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY'],
+    codec: keyText,
+    default: () => undefined,
+    description: `Key (32+ characters) encrypting webhook secrets at rest (env LOUPE_SECRET_KEY /
+MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY; default on SQLite: a key file beside
+the database; PostgreSQL servers must all be given the same key)`,
+  },
+  webhookAllowPrivateIps: {
+    name: 'webhook-allow-private-ips',
+    flag: {},
+    env: ['LOUPE_WEBHOOK_ALLOW_PRIVATE_IPS', 'MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS'],
+    codec: onOff,
+    default: () => false,
+    description: `Let webhook URLs reach private, loopback and link-local addresses
+(env LOUPE_WEBHOOK_ALLOW_PRIVATE_IPS / MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS; default off)`,
+  },
+  webhookAllowedSchemes: {
+    name: 'webhook-allowed-schemes',
+    flag: false,
+    env: ['LOUPE_WEBHOOK_ALLOWED_SCHEMES', 'MLFLOW_WEBHOOK_ALLOWED_SCHEMES'],
+    codec: nameList,
+    default: () => ['https'],
+    description: 'URL schemes webhooks may use, comma-separated (default https).',
+  },
+  webhookRequestTimeout: {
+    name: 'webhook-request-timeout',
+    flag: false,
+    env: ['LOUPE_WEBHOOK_REQUEST_TIMEOUT', 'MLFLOW_WEBHOOK_REQUEST_TIMEOUT'],
+    codec: integer(1, 600),
+    default: () => 30,
+    description: 'Seconds one webhook delivery attempt may take (default 30).',
+  },
+  webhookMaxRetries: {
+    name: 'webhook-max-retries',
+    flag: false,
+    env: ['LOUPE_WEBHOOK_REQUEST_MAX_RETRIES', 'MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES'],
+    codec: integer(0, 20),
+    default: () => 3,
+    description: 'Retries of a webhook delivery after its first attempt (default 3).',
+  },
+  jobConcurrency: {
+    name: 'job-concurrency',
+    flag: false,
+    env: ['LOUPE_JOB_CONCURRENCY'],
+    codec: integer(1, 256),
+    default: () => 10,
+    description: 'Background jobs (webhook deliveries, ...) one server runs at once (default 10).',
+  },
+  jobPollIntervalMs: {
+    name: 'job-poll-interval-ms',
+    flag: false,
+    env: ['LOUPE_JOB_POLL_INTERVAL_MS'],
+    codec: integer(50, 600_000),
+    default: () => 1000,
+    description: 'Milliseconds between looks for background work queued by other servers (default 1000).',
   },
 };
 

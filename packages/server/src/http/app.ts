@@ -13,7 +13,9 @@ import { assessmentRoutes } from './rest/assessments.js';
 import { legacyTraceRoutes } from './rest/legacy-traces.js';
 import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { registryRoutes } from './rest/registry.js';
+import { webhookRoutes } from './rest/webhooks.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
+import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
 export const MLFLOW_API_VERSION = '3.5.0';
@@ -24,6 +26,11 @@ export interface AppOptions {
   /** Loupe's own version, sent in the `X-Loupe-Version` header. */
   loupeVersion: string;
   maxJsonBodyBytes: number;
+  /**
+   * The Host check, cross-origin write check, CORS and framing headers (`--allowed-hosts`,
+   * `--cors-allowed-origins`, `--x-frame-options`); null: none of them (`--disable-security-middleware`).
+   */
+  security: SecurityOptions | null;
   /** Check every RPC reply against its route's response schema (tests; a mismatch answers 500). */
   checkResponses?: boolean;
   /** Extra route groups (artifacts, ...), mounted after the RPCs. */
@@ -46,14 +53,17 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...traceSpanRoutes,
   ...assessmentRoutes,
   ...registryRoutes,
+  ...webhookRoutes,
 ] as readonly RpcRoute[];
 
 /**
- * Builds the HTTP application: RPCs under `/api` and `/ajax-api`, `/health`, `/version`, one error
- * writer (`{error_code, message}` with the status of the code), and a bare 404 for unknown routes.
+ * Builds the HTTP application: the security checks before any route, RPCs under `/api` and
+ * `/ajax-api`, `/health`, `/version`, one error writer (`{error_code, message}` with the status of the
+ * code), and a bare 404 for unknown routes.
  *
  * @example
- * const app = createApp({ services, loupeVersion: '0.1.0', maxJsonBodyBytes: 16 << 20 });
+ * const security = { allowedHosts: ['localhost', '127.0.0.1', '[::1]'], corsAllowedOrigins: [], frameOptions: 'SAMEORIGIN' } as const;
+ * const app = createApp({ services, loupeVersion: '0.1.0', maxJsonBodyBytes: 16 << 20, security });
  * const res = await app.request('/health');
  */
 export function createApp(options: AppOptions): Hono {
@@ -62,6 +72,9 @@ export function createApp(options: AppOptions): Hono {
     await next();
     c.header('X-Loupe-Version', options.loupeVersion);
   });
+  app.use('*', securityHeaders(options.security?.frameOptions ?? 'NONE'));
+  // First, so a refused Host or cross-site write reaches no route.
+  if (options.security) app.use('*', securityMiddleware(options.security));
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
   mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes, checkResponses: options.checkResponses ?? false });
@@ -73,6 +86,8 @@ export function createApp(options: AppOptions): Hono {
   app.notFound(() => new Response(null, { status: 404 }));
   app.onError((err, c) => {
     if (ApiError.is(err)) {
+      // A body over the limit is left unread: the connection closes after the answer (http/node-server.ts drops the rest).
+      if (err.status === 413) c.header('Connection', 'close');
       return c.json(err.toJSON(), err.status as 400);
     }
     (options.onInternalError ?? ((e) => console.error('Loupe internal error:', e)))(err);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
 import { ApiError, type WireIssue } from '@loupe/protocol';
 import type { z } from 'zod';
 
@@ -20,7 +21,8 @@ export function queryToObject(params: URLSearchParams): Record<string, string | 
 
 /**
  * Reads a request body up to `maxBytes`, failing fast on a larger Content-Length and stopping the
- * stream as soon as the limit is passed (never buffering an oversize body).
+ * stream as soon as the limit is passed (never buffering an oversize body). The error is a 413
+ * (`RESOURCE_LIMIT_EXCEEDED`).
  *
  * @example
  * const bytes = await readBodyLimited(request, 16 * 1024 * 1024);
@@ -30,59 +32,84 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
-  return collectLimited(
-    {
-      next: async () => {
-        const { done, value } = await reader.read();
-        return done ? undefined : value;
-      },
-      stop: () => reader.cancel().catch(() => {}),
-    },
-    maxBytes,
-  );
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    total += next.value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw bodyTooLarge(maxBytes);
+    }
+    parts.push(next.value);
+  }
+  return joined(parts, total);
 }
 
 /**
- * {@link readBodyLimited} straight from Node's request stream, for the hottest route (OTLP ingest):
- * no web stream in between. The stream is destroyed when the limit is passed.
+ * {@link readBodyLimited} straight from Node's request stream (every request a served Loupe gets; no
+ * web stream in between). Past the limit it stops listening and leaves the stream paused, never
+ * destroyed: destroying it would reset the connection before the 413 reaches the client. The rest of
+ * the body is then discarded while the connection closes (`http/node-server.ts`).
  *
  * @example
  * const bytes = await readNodeBodyLimited(c.env.incoming, 16 * 1024 * 1024);
  */
-export async function readNodeBodyLimited(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+export function readNodeBodyLimited(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(incoming.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
-  const chunks = incoming[Symbol.asyncIterator]();
-  return collectLimited(
-    {
-      next: async () => {
-        const { done, value } = await chunks.next();
-        return done ? undefined : (value as Uint8Array);
-      },
-      stop: async () => {
-        incoming.destroy();
-      },
-    },
-    maxBytes,
-  );
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(bodyTooLarge(maxBytes));
+  if (incoming.readableEnded) return Promise.resolve(new Uint8Array());
+  return new Promise((resolve, reject) => {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    const stop = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onAbort);
+      incoming.off('close', onAbort);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total <= maxBytes) {
+        parts.push(chunk);
+        return;
+      }
+      stop();
+      incoming.pause();
+      reject(bodyTooLarge(maxBytes));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(joined(parts, total));
+    };
+    const onAbort = (err?: Error) => {
+      stop();
+      reject(new ApiError('BAD_REQUEST', `The request body could not be read to its end: ${err?.message ?? 'the client closed the connection'}.`));
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onAbort);
+    incoming.on('close', onAbort);
+  });
+}
+
+/**
+ * The request's body up to `maxBytes`: from Node's stream when Node serves the request (`c.env.incoming`),
+ * else from the web Request (`app.request()` in tests).
+ *
+ * @example
+ * const bytes = await readRequestBody(c, options.maxBodyBytes);
+ */
+export function readRequestBody(c: Context, maxBytes: number): Promise<Uint8Array> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming ? readNodeBodyLimited(incoming, maxBytes) : readBodyLimited(c.req.raw, maxBytes);
 }
 
 function bodyTooLarge(maxBytes: number): ApiError {
-  return ApiError.invalid(`Request body is too large: the limit is ${maxBytes} bytes.`);
+  return new ApiError('RESOURCE_LIMIT_EXCEEDED', `Request body is too large: the limit is ${maxBytes} bytes.`);
 }
 
-/** Collects chunks into one buffer that owns its memory, stopping the source past `maxBytes`. */
-async function collectLimited(source: { next(): Promise<Uint8Array | undefined>; stop(): Promise<unknown> }, maxBytes: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (let chunk = await source.next(); chunk !== undefined; chunk = await source.next()) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      await source.stop();
-      throw bodyTooLarge(maxBytes);
-    }
-    parts.push(chunk);
-  }
+/** The parts in one buffer that owns its memory (it may be transferred to a worker thread). */
+function joined(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let offset = 0;
   for (const p of parts) {

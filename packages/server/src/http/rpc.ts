@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { ApiError } from '@loupe/protocol';
 import type { z } from 'zod';
 import type { Services } from '../services/services.js';
-import { checkJsonContentType, decodeRequest, parseJsonBody, queryToObject, readBodyLimited } from './request-decoding.js';
+import { checkJsonContentType, decodeRequest, parseJsonBody, queryToObject, readRequestBody } from './request-decoding.js';
 import { RawJson, StreamedJson, toProtoJson } from './json-response.js';
 
 /** What an RPC handler gets besides its decoded request. */
@@ -54,7 +54,7 @@ async function decode(c: Context, route: RpcRoute, maxJsonBodyBytes: number): Pr
   let bytes = 0;
   if (route.method !== 'GET') {
     checkJsonContentType(route.method, request.headers.get('content-type'));
-    const body = await readBodyLimited(request, maxJsonBodyBytes);
+    const body = await readRequestBody(c, maxJsonBodyBytes);
     bytes = body.byteLength;
     Object.assign(input, parseJsonBody(new TextDecoder().decode(body)));
   }

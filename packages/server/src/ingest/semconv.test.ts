@@ -147,4 +147,45 @@ describe('withMlflowAttributes', () => {
       'mlflow.llm.model': 'm',
     });
   });
+
+  it('gives an embeddings call that reports input tokens only 0 output tokens, so its total is its input', () => {
+    expect(mapped({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.usage.input_tokens': 12 })).toMatchObject({
+      'mlflow.spanType': 'EMBEDDING',
+      'mlflow.chat.tokenUsage': { input_tokens: 12, output_tokens: 0, total_tokens: 12 },
+    });
+    // OpenTelemetry's newer cache keys are read too.
+    expect(
+      mapped({ 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 2, 'gen_ai.usage.cache_read.input_tokens': 6 })[
+        'mlflow.chat.tokenUsage'
+      ],
+    ).toEqual({ input_tokens: 10, output_tokens: 2, total_tokens: 12, cache_read_input_tokens: 6 });
+  });
+
+  it("keeps a producer's own cost as mlflow.llm.cost: OpenInference llm.cost.*, OpenLIT gen_ai.usage.cost, Pydantic AI operation.cost", () => {
+    expect(
+      mapped({ 'openinference.span.kind': 'LLM', 'llm.cost.prompt': 0.25, 'llm.cost.completion': 0.5, 'llm.cost.total': 0.75 })['mlflow.llm.cost'],
+    ).toEqual({
+      input_cost: 0.25,
+      output_cost: 0.5,
+      total_cost: 0.75,
+    });
+    expect(mapped({ 'openinference.span.kind': 'LLM', 'llm.cost.prompt': 0.25, 'llm.cost.completion': 0.5 })['mlflow.llm.cost']).toEqual({
+      input_cost: 0.25,
+      output_cost: 0.5,
+      total_cost: 0.75,
+    });
+    expect(mapped({ 'gen_ai.operation.name': 'chat', 'gen_ai.usage.cost': 0.125 })['mlflow.llm.cost']).toEqual({ total_cost: 0.125 });
+    expect(mapped({ 'gen_ai.operation.name': 'chat', 'operation.cost': 0.001 })['mlflow.llm.cost']).toEqual({ total_cost: 0.001 });
+    expect(mapped({ 'operation.cost': 0.001 })).toEqual({ 'operation.cost': 0.001, 'mlflow.llm.cost': { total_cost: 0.001 } });
+  });
+
+  it("maps no usage or cost onto AGENT and CHAIN spans, whose counts roll up their model calls'", () => {
+    // Pydantic AI puts the run's totals on invoke_agent; the chat spans under it carry their own.
+    const agent = mapped({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 9, 'operation.cost': 0.01 });
+    expect(agent['mlflow.spanType']).toBe('AGENT');
+    expect(agent['mlflow.chat.tokenUsage']).toBeUndefined();
+    expect(agent['mlflow.llm.cost']).toBeUndefined();
+    const chain = mapped({ 'mlflow.spanType': '"CHAIN"', 'llm.token_count.prompt': 5, 'llm.token_count.completion': 1 });
+    expect(chain['mlflow.chat.tokenUsage']).toBeUndefined();
+  });
 });

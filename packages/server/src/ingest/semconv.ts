@@ -1,4 +1,5 @@
 import { SpanAttributeKey } from '@loupe/protocol';
+import { completeTokenUsage } from '@loupe/protocol/pricing';
 import type { IngestSpan } from './ingest-span.js';
 
 /**
@@ -7,6 +8,11 @@ import type { IngestSpan } from './ingest-span.js';
  * OpenTelemetry GenAI semantic conventions (`gen_ai.*`), OpenInference (`openinference.span.kind`,
  * `input.value`, `llm.*`) and OpenLLMetry / Traceloop (`traceloop.*`, `llm.request.type`,
  * `gen_ai.prompt.N.*`). Attributes the producer set are kept; `mlflow.*` values it set win.
+ * A cost the producer computed (OpenInference `llm.cost.*`, OpenLIT `gen_ai.usage.cost`, Pydantic
+ * AI / Logfire `operation.cost`) becomes `mlflow.llm.cost`, so the price catalog never replaces it.
+ * Usage and cost are mapped onto model calls only, not onto AGENT or CHAIN spans: producers that put
+ * counts there (Pydantic AI's `invoke_agent`, some OpenInference agents) roll up their children's,
+ * which the trace total already sums.
  */
 
 const SPAN_TYPE = SpanAttributeKey.SPAN_TYPE;
@@ -15,6 +21,9 @@ const OUTPUTS = SpanAttributeKey.OUTPUTS;
 const MODEL = SpanAttributeKey.LLM_MODEL;
 const PROVIDER = SpanAttributeKey.LLM_PROVIDER;
 const USAGE = SpanAttributeKey.TOKEN_USAGE;
+const COST = SpanAttributeKey.LLM_COST;
+/** Span types whose token counts and cost, when a producer gives them, total their children's. */
+const ROLLUP_TYPES = new Set(['AGENT', 'CHAIN']);
 
 /** `openinference.span.kind` values that are MLflow span types as they are. */
 const OPENINFERENCE_KINDS = new Set(['LLM', 'CHAIN', 'TOOL', 'RETRIEVER', 'EMBEDDING', 'AGENT', 'RERANKER', 'GUARDRAIL', 'EVALUATOR']);
@@ -38,7 +47,7 @@ function isThirdParty(key: string): boolean {
     case 108: // l
       return key.startsWith('llm.');
     case 111: // o
-      return key.startsWith('openinference.') || key.startsWith('output.');
+      return key.startsWith('openinference.') || key.startsWith('output.') || key === 'operation.cost';
     case 105: // i
       return key.startsWith('input.');
     case 116: // t
@@ -131,21 +140,40 @@ function tokenUsage(a: Record<string, unknown>): Record<string, number> | undefi
     num(a['gen_ai.usage.completion_tokens']) ??
     num(a['llm.token_count.completion']) ??
     num(a['llm.usage.completion_tokens']);
+  const total = num(a['llm.token_count.total']) ?? num(a['llm.usage.total_tokens']) ?? num(a['gen_ai.usage.total_tokens']);
+  const cacheRead =
+    num(a['gen_ai.usage.cache_read.input_tokens']) ?? num(a['gen_ai.usage.cache_read_input_tokens']) ?? num(a['llm.token_count.prompt_details.cache_read']);
+  const cacheCreation =
+    num(a['gen_ai.usage.cache_creation.input_tokens']) ??
+    num(a['gen_ai.usage.cache_creation_input_tokens']) ??
+    num(a['llm.token_count.prompt_details.cache_write']);
+  // Completed as the server's totals are (an embeddings call's output is 0), so the attribute and the trace totals agree.
+  const usage = completeTokenUsage({
+    input_tokens: input,
+    output_tokens: output,
+    total_tokens: total,
+    cache_read_input_tokens: cacheRead,
+    cache_creation_input_tokens: cacheCreation,
+  });
+  return usage as Record<string, number> | undefined;
+}
+
+/** A cost the producer computed, in USD, as `mlflow.llm.cost` writes it. */
+function producerCost(a: Record<string, unknown>): Record<string, number> | undefined {
+  const input = num(a['llm.cost.prompt']);
+  const output = num(a['llm.cost.completion']);
   const total =
-    num(a['llm.token_count.total']) ??
-    num(a['llm.usage.total_tokens']) ??
-    num(a['gen_ai.usage.total_tokens']) ??
+    num(a['llm.cost.total']) ??
+    num(a['gen_ai.usage.cost']) ??
+    num(a['operation.cost']) ??
     (input !== undefined && output !== undefined ? input + output : undefined);
-  const cacheRead = num(a['gen_ai.usage.cache_read_input_tokens']) ?? num(a['llm.token_count.prompt_details.cache_read']);
-  const cacheCreation = num(a['gen_ai.usage.cache_creation_input_tokens']) ?? num(a['llm.token_count.prompt_details.cache_write']);
-  if (input === undefined && output === undefined && total === undefined) return undefined;
-  const usage: Record<string, number> = {};
-  if (input !== undefined) usage.input_tokens = input;
-  if (output !== undefined) usage.output_tokens = output;
-  if (total !== undefined) usage.total_tokens = total;
-  if (cacheRead !== undefined) usage.cache_read_input_tokens = cacheRead;
-  if (cacheCreation !== undefined) usage.cache_creation_input_tokens = cacheCreation;
-  return usage;
+  if (total === undefined) return undefined;
+  return { ...(input !== undefined ? { input_cost: input } : {}), ...(output !== undefined ? { output_cost: output } : {}), total_cost: total };
+}
+
+/** A span type as MLflow's clients write it (JSON-encoded by the Python SDK) or as mapped. */
+function typeName(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.replace(/^"(.*)"$/, '$1') : undefined;
 }
 
 /**
@@ -170,11 +198,15 @@ export function withMlflowAttributes(span: IngestSpan): IngestSpan {
   const add = (key: string, value: unknown) => {
     if (value !== undefined && a[key] === undefined) added[key] = value;
   };
-  add(SPAN_TYPE, spanType(a));
+  const type = spanType(a);
+  add(SPAN_TYPE, type);
   add(INPUTS, inputs(a));
   add(OUTPUTS, outputs(a));
   add(MODEL, text(a['gen_ai.response.model']) ?? text(a['gen_ai.request.model']) ?? text(a['llm.model_name']));
   add(PROVIDER, text(a['gen_ai.provider.name']) ?? text(a['gen_ai.system']) ?? text(a['llm.provider']) ?? text(a['llm.system']));
-  add(USAGE, tokenUsage(a));
+  if (!ROLLUP_TYPES.has(typeName(a[SPAN_TYPE]) ?? type ?? '')) {
+    add(USAGE, tokenUsage(a));
+    add(COST, producerCost(a));
+  }
   return Object.keys(added).length === 0 ? span : { ...span, attributes: { ...a, ...added } };
 }

@@ -1,7 +1,9 @@
 import { SpanAttributeKey, TraceMetadataKey, TraceTagKey, TRACE_ID_PREFIX } from '@loupe/protocol';
 import type { RootSpanSummary, SpanBatch, SpanRecord, TraceState } from '../store/trace-store.js';
+import type { PriceCatalog } from '@loupe/protocol/pricing';
 import type { IngestSpan } from './ingest-span.js';
 import { withMlflowAttributes } from './semconv.js';
+import { withLlmCost } from './span-cost.js';
 import { llmCostOf, tokenUsageOf } from './span-usage.js';
 
 /**
@@ -175,16 +177,17 @@ export function rootSummary(span: IngestSpan): RootSpanSummary {
 
 /**
  * Groups decoded spans by trace into batches: rows, the root summary when the root is present, and the
- * trace tags / metadata the spans carry. Third-party GenAI conventions are mapped first (`semconv.ts`).
+ * trace tags / metadata the spans carry. Third-party GenAI conventions are mapped first (`semconv.ts`),
+ * then spans with a model and token usage but no cost are priced with `pricing` (`span-cost.ts`).
  *
  * @example
- * await store.ingestSpans(toSpanBatches(spans).map((b) => ({ ...b, experimentId: '1' })));
+ * await store.ingestSpans(toSpanBatches(spans, PriceCatalog.withDefaults()).map((b) => ({ ...b, experimentId: '1' })));
  */
-export function toSpanBatches(spans: readonly IngestSpan[]): DecodedSpanBatch[] {
+export function toSpanBatches(spans: readonly IngestSpan[], pricing?: PriceCatalog): DecodedSpanBatch[] {
   const byTrace = new Map<string, IngestSpan[]>();
   for (const raw of spans) {
-    // Third-party GenAI conventions first, so rows, previews and metadata all see MLflow's attributes.
-    const s = withMlflowAttributes(raw);
+    // Third-party GenAI conventions first, so rows, previews, metadata and prices all see MLflow's attributes.
+    const s = withLlmCost(withMlflowAttributes(raw), pricing);
     const list = byTrace.get(s.traceId);
     if (list) list.push(s);
     else byTrace.set(s.traceId, [s]);

@@ -1,3 +1,4 @@
+import { completeTokenUsage } from '@loupe/protocol/pricing';
 import type { LlmCost, TokenUsage } from '../store/trace-store.js';
 
 /** A finite, non-negative number, or undefined. */
@@ -20,26 +21,24 @@ function object(value: unknown): Record<string, unknown> | undefined {
 
 /**
  * Token usage from a `mlflow.chat.tokenUsage` attribute or `mlflow.trace.tokenUsage` metadata value
- * (an object, or its JSON text); `total_tokens` defaults to input + output. Undefined when there is none.
+ * (an object, or its JSON text), made consistent by protocol's `completeTokenUsage`: the total is
+ * input + output, and a usage with input tokens only (an embeddings call) has 0 output tokens. So the
+ * trace totals summed from spans always add up. Undefined when there is none.
  *
  * @example
  * tokenUsageOf('{"input_tokens": 12, "output_tokens": 7}'); // { inputTokens: 12, outputTokens: 7, totalTokens: 19 }
+ * tokenUsageOf({ input_tokens: 25 }); // { inputTokens: 25, outputTokens: 0, totalTokens: 25 }
  */
 export function tokenUsageOf(value: unknown): TokenUsage | undefined {
-  const o = object(value);
+  const o = completeTokenUsage(object(value));
   if (!o) return undefined;
   const usage: TokenUsage = {};
-  const input = count(o.input_tokens);
-  const output = count(o.output_tokens);
-  const total = count(o.total_tokens) ?? (input !== undefined && output !== undefined ? input + output : undefined);
-  const cacheRead = count(o.cache_read_input_tokens);
-  const cacheCreation = count(o.cache_creation_input_tokens);
-  if (input !== undefined) usage.inputTokens = input;
-  if (output !== undefined) usage.outputTokens = output;
-  if (total !== undefined) usage.totalTokens = total;
-  if (cacheRead !== undefined) usage.cacheReadInputTokens = cacheRead;
-  if (cacheCreation !== undefined) usage.cacheCreationInputTokens = cacheCreation;
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  if (o.input_tokens !== undefined) usage.inputTokens = o.input_tokens;
+  if (o.output_tokens !== undefined) usage.outputTokens = o.output_tokens;
+  if (o.total_tokens !== undefined) usage.totalTokens = o.total_tokens;
+  if (o.cache_read_input_tokens !== undefined) usage.cacheReadInputTokens = o.cache_read_input_tokens;
+  if (o.cache_creation_input_tokens !== undefined) usage.cacheCreationInputTokens = o.cache_creation_input_tokens;
+  return usage;
 }
 
 /**

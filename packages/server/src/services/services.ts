@@ -7,6 +7,7 @@ import type { TraceService } from './trace-service.js';
 import type { AssessmentService } from './traces/assessment-service.js';
 import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 import type { TraceLinkService } from './traces/trace-link-service.js';
+import type { WebhookService } from './webhooks/webhook-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -22,4 +23,6 @@ export interface Services {
   traceLinks: TraceLinkService;
   /** The model and prompt registry. */
   registry: RegistryService;
+  /** Webhooks (CRUD, test, delivery log). */
+  webhooks: WebhookService;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveServerConfig, type ServerOptions } from '../config/config.js';
-import { createLoupe, type Loupe } from '../main.js';
+import { createLoupe, type Dependencies, type Loupe } from '../main.js';
 import type { IdGenerator } from '../clock.js';
 import { createSqliteDatabase, type TestDatabase } from './backends.js';
 import { TestClock } from './test-clock.js';
@@ -31,13 +31,15 @@ export interface TestLoupe extends Loupe {
  * const loupe = await createTestLoupe();
  * const res = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
  */
-export async function createTestLoupe(options: ServerOptions & { database?: TestDatabase; onRegistryEvents?: () => void } = {}): Promise<TestLoupe> {
-  const { onRegistryEvents, database: given, ...serverOptions } = options;
-  const database = given ?? (await createSqliteDatabase());
+export async function createTestLoupe(
+  options: ServerOptions & { database?: TestDatabase; deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents'> } = {},
+): Promise<TestLoupe> {
+  const database = options.database ?? (await createSqliteDatabase());
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-artifacts-'));
   const clock = new TestClock();
-  const config = resolveServerConfig({ artifactsDestination: artifactsDir, ...serverOptions, backendStoreUri: database.uri }, {});
-  const loupe = await createLoupe(config, { clock, ids: new SequentialIds(), checkResponses: true, ...(onRegistryEvents ? { onRegistryEvents } : {}) });
+  const { deps, database: _database, ...settings } = options;
+  const config = resolveServerConfig({ artifactsDestination: artifactsDir, ...settings, backendStoreUri: database.uri }, {});
+  const loupe = await createLoupe(config, { clock, ids: new SequentialIds(), checkResponses: true, ...deps });
   return {
     ...loupe,
     clock,

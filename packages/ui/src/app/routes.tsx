@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { Navigate, type RouteObject } from 'react-router';
+import { ExperimentLanding } from '../features/experiments/components/experiment-landing';
 import { ExperimentListPage } from '../features/experiments/components/experiment-list-page';
 import { ExperimentPage } from '../features/experiments/components/experiment-page';
 import { SessionPage } from '../features/sessions/components/session-page';
@@ -12,7 +13,8 @@ import { Layout, NotFoundPage } from './layout';
 
 /**
  * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
- * (packages/server/src/http/ui/ui-routes.ts), so each of these can be opened directly. Opening a
+ * (packages/server/src/http/ui/ui-routes.ts), so each of these can be opened directly; other paths
+ * outside the API get index.html with a 404 status, and the catch-all route shows the not-found page. Opening a
  * trace starts its first reads at once (into the query cache), while the page renders.
  *
  * @example
@@ -38,7 +40,8 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
           path: '/experiments/:experimentId',
           element: <ExperimentPage />,
           children: [
-            { index: true, element: <Navigate to="overview" replace /> },
+            // No tab in the URL: open where the data is (runs, traces), or say how to start.
+            { index: true, element: <ExperimentLanding /> },
             { path: 'overview', lazy: async () => ({ Component: (await import('../features/overview/components/overview-page')).OverviewPage }) },
             { path: 'traces', element: <TracesPage /> },
             { path: 'traces/:traceId', element: <TracePage />, loader: prefetchTrace },

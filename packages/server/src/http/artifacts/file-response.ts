@@ -1,4 +1,5 @@
 import type { ArtifactDownload } from '../../services/artifact-service.js';
+import { DOWNLOAD_CONTENT_SECURITY_POLICY } from '../security/content-security-policy.js';
 
 const TEXT = 'text/plain';
 
@@ -77,8 +78,8 @@ export function attachmentDisposition(fileName: string): string {
 }
 
 /**
- * The streamed response for a download: always an attachment and never sniffed, so an artifact can
- * never render as a page on the server's origin.
+ * The streamed response for a download: always an attachment, never sniffed, and under a policy that
+ * lets nothing in it load or run, so an artifact can never act as a page on the server's origin.
  *
  * @example
  * return fileResponse(await services.artifacts.openProxied(path));
@@ -91,6 +92,7 @@ export function fileResponse(file: ArtifactDownload): Response {
       'content-length': String(file.size),
       'content-disposition': attachmentDisposition(file.fileName),
       'x-content-type-options': 'nosniff',
+      'content-security-policy': DOWNLOAD_CONTENT_SECURITY_POLICY,
     },
   });
 }

@@ -52,10 +52,10 @@ describe('OTLP ingest: bad input over HTTP', () => {
     expect(ok.status).toBe(200);
   };
 
-  it('refuses a 50 MB body without reading it whole', async () => {
+  it('refuses a 50 MB body without reading it whole, as a 413', async () => {
     const res = await post(new Uint8Array(50 * 1024 * 1024), { 'content-type': 'application/x-protobuf' });
-    expect(res.status).toBe(400);
-    expect(JSON.parse(res.text)).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/body.*(exceeds|larger|limit)/i) });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.text)).toMatchObject({ error_code: 'RESOURCE_LIMIT_EXCEEDED', message: expect.stringMatching(/body.*(exceeds|larger|limit)/i) });
     await stillServing();
   });
 
@@ -63,7 +63,7 @@ describe('OTLP ingest: bad input over HTTP', () => {
     const bomb = gzipSync(Buffer.alloc(80 * 1024 * 1024, 0x20));
     expect(bomb.byteLength).toBeLessThan(1024 * 1024);
     const res = await post(bomb, { 'content-encoding': 'gzip' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(res.text).toMatch(/MiB|limit|exceeds/i);
     await stillServing();
   });

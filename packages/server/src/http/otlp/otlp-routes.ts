@@ -1,9 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import type { Hono } from 'hono';
 import { ApiError } from '@loupe/protocol';
 import type { OtlpDecoder } from '../../ingest/otlp/decode-otlp.js';
 import type { Services } from '../../services/services.js';
-import { readBodyLimited, readNodeBodyLimited } from '../request-decoding.js';
+import { readRequestBody } from '../request-decoding.js';
 
 /** The header naming the experiment OTLP spans go to (MLflow's OTLP endpoint, spec §4.5). */
 const EXPERIMENT_HEADER = 'x-mlflow-experiment-id';
@@ -21,9 +20,7 @@ const EXPERIMENT_HEADER = 'x-mlflow-experiment-id';
 export function mountOtlpRoutes(app: Hono, services: Services, options: { maxBodyBytes: number; decode: OtlpDecoder }): void {
   app.post('/v1/traces', async (c) => {
     const contentType = c.req.header('content-type') ?? '';
-    // Served by Node (not `app.request()`), the body is read from Node's own stream: no web stream.
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const body = incoming ? await readNodeBodyLimited(incoming, options.maxBodyBytes) : await readBodyLimited(c.req.raw, options.maxBodyBytes);
+    const body = await readRequestBody(c, options.maxBodyBytes);
     const batches = await options.decode(body, contentType, c.req.header('content-encoding'));
     const experimentId = c.req.header(EXPERIMENT_HEADER);
     if (!experimentId) throw ApiError.invalid(`Missing header '${EXPERIMENT_HEADER}': OTLP trace ingest needs the experiment the spans belong to.`);

@@ -173,7 +173,7 @@ describe('request decoding and errors', () => {
       expect(res.body.message, body).toMatch(message);
     }
     const huge = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', JSON.stringify({ name: 'x'.repeat(17 * 1024 * 1024) }));
-    expect(huge).toMatchObject({ status: 400, body: { message: expect.stringContaining('too large') } });
+    expect(huge).toMatchObject({ status: 413, body: { error_code: 'RESOURCE_LIMIT_EXCEEDED', message: expect.stringContaining('too large') } });
     const deep = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', `{"name":"deep","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
     expect(deep.status).toBeLessThan(500);
   });

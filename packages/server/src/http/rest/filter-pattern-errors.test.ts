@@ -65,6 +65,38 @@ for (const backend of await testBackends()) {
       expect((ok.body.traces as unknown[]).length).toBe(1);
     });
 
+    it('refuses what only a backtracking engine runs with a 400 naming the field and the construct, in searches and span pages', async () => {
+      const spans = (filter: string) =>
+        loupe.call('GET', `/api/3.0/loupe/traces/tr-0102030405060708090a0b0c0d0e0f10/spans?filter=${encodeURIComponent(filter)}`);
+      const cases: [string, RegExp][] = [
+        ["span.name RLIKE '(o)\\1'", /for span 'name': the RLIKE pattern uses a backreference \('\\1'\)/],
+        ["trace.name RLIKE 'look(?=up)'", /for attribute 'name': the RLIKE pattern uses a lookahead \('\(\?='\)/],
+        ["tag.`mlflow.traceName` RLIKE 'look(?!out)'", /uses a negative lookahead \('\(\?!'\)/],
+        ["span.attributes.x RLIKE '(?<=a)b'", /for span 'attributes.x': the RLIKE pattern uses a lookbehind/],
+        ["span.name RLIKE '(?<!a)b'", /uses a negative lookbehind/],
+        ["span.name RLIKE 'lo*+kup'", /uses a possessive quantifier \('\*\+'\)/],
+        ["span.name RLIKE '(?>lo+)kup'", /uses an atomic group/],
+        [`span.name RLIKE '${'x'.repeat(501)}'`, /for span 'name': the RLIKE pattern is 501 characters long; RLIKE patterns are limited to 500/],
+        ["span.name RLIKE 'x{500}y{500}'", /expands to more than 1000 steps/],
+      ];
+      for (const [filter, message] of cases) {
+        for (const res of [await search(filter), await spans(filter)]) {
+          expect(res.status, filter).toBe(400);
+          expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+          expect(String(res.body.message), filter).toMatch(/^Invalid pattern in the filter for /);
+          expect(String(res.body.message), filter).toMatch(message);
+        }
+      }
+      // The same patterns without the construct run on both backends, (?i) included.
+      for (const filter of ["span.name RLIKE '(o)o'", "span.name RLIKE '(?i)^LOOKUP$'", "span.name RLIKE 'lo+kup'"]) {
+        const res = await search(filter);
+        expect(res.status, filter).toBe(200);
+        expect((res.body.traces as unknown[]).length, filter).toBe(1);
+        const page = await spans(filter);
+        expect((page.body.spans as unknown[]).length, filter).toBe(1);
+      }
+    });
+
     it('answers a trailing LIKE escape in run and logged-model searches the same way', async () => {
       const API = '/api/2.0/mlflow';
       expect((await loupe.call('POST', `${API}/runs/create`, { experiment_id: experimentId, run_name: 'lookup' })).status).toBe(200);

@@ -15,14 +15,16 @@ describe('prompt registry REST', () => {
     eventCounts = [];
     loupe = await createTestLoupe({
       // The listener runs after the commit: a read started in it sees the write's events.
-      onRegistryEvents: () => {
-        eventCounts.push(
-          loupe.db
-            .selectFrom('registry_events')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-            .then((r) => Number(r.n)),
-        );
+      deps: {
+        onRegistryEvents: () => {
+          eventCounts.push(
+            loupe.db
+              .selectFrom('registry_events')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+              .then((r) => Number(r.n)),
+          );
+        },
       },
     });
   });

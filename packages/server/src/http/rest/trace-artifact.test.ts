@@ -127,6 +127,10 @@ describe('traces.json artifact mode (older clients) and get-trace-artifact', () 
     const res = await loupe.app.request(`/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${TRACE_ID}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    // A download, never a page: span inputs are text anyone could send.
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="traces.json"');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     const text = await res.text();
     expect(text).toContain(`"end_time_unix_nano":${T.rootEnd}`);
     expect(JSON.parse(text)).toMatchObject({

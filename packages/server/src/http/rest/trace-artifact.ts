@@ -3,6 +3,7 @@ import { ApiError, LegacyTraceRequests as L } from '@loupe/protocol';
 import type { Services } from '../../services/services.js';
 import { TRACE_DATA_FILE } from '../../services/traces/artifact-span-import.js';
 import { attachmentDisposition } from '../artifacts/file-response.js';
+import { DOWNLOAD_CONTENT_SECURITY_POLICY } from '../security/content-security-policy.js';
 import { decodeRequest, queryToObject } from '../request-decoding.js';
 import { streamOf } from '../rpc.js';
 import { traceJsonDocument } from '../wire/traces-json-document.js';
@@ -23,7 +24,12 @@ export function mountTraceArtifactRoute(app: Hono, services: Services): void {
     const { spans } = await services.traces.getTraceWithSpans(req.request_id, true);
     return new Response(streamOf(traceJsonDocument(spans)), {
       status: 200,
-      headers: { 'content-type': 'application/octet-stream', 'content-disposition': attachmentDisposition(TRACE_DATA_FILE) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-disposition': attachmentDisposition(TRACE_DATA_FILE),
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': DOWNLOAD_CONTENT_SECURITY_POLICY,
+      },
     });
   });
 }

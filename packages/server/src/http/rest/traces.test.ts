@@ -78,6 +78,31 @@ describe('trace info REST (StartTraceV3, GetTraceInfoV3)', () => {
     expect(await (await loupe.app.request(url)).text()).toBe(spans);
   });
 
+  it("prices an older Python client's traces.json spans as they are imported (the model named only by the call's inputs)", async () => {
+    const otelHex = 'ab'.repeat(16);
+    const res = await loupe.call('POST', V3, tsSdkBody());
+    const location = (res.body.trace as { trace_info: { tags: Record<string, string> } }).trace_info.tags['mlflow.artifactLocation'] as string;
+    const attrs = {
+      'mlflow.spanType': '"CHAT_MODEL"',
+      'mlflow.spanInputs': JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      'mlflow.chat.tokenUsage': JSON.stringify({ input_tokens: 1000, output_tokens: 200, total_tokens: 1200 }),
+    };
+    const span = { trace_id: TRACE_ID, otel_trace_id: otelHex, span_id: 'b7ad6b7169203331', parent_span_id: null, name: 'Completions', status: { code: 'OK' } };
+    const doc = JSON.stringify({ spans: [{ ...span, start_time_unix_nano: 1749996461282000000, end_time_unix_nano: 1749996461814000000, attributes: attrs }] });
+    const url = `/api/2.0/mlflow-artifacts/artifacts/${location.replace('mlflow-artifacts:/', '')}/traces.json`;
+    expect((await loupe.app.request(url, { method: 'PUT', body: doc, headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const full = await loupe.call('GET', `${V3}/get?trace_id=${TRACE_ID}`);
+    const [stored] = (full.body.trace as { spans: { attributes: { key: string; value: { string_value: string } }[] }[] }).spans;
+    const byKey = Object.fromEntries((stored?.attributes ?? []).map((a) => [a.key, JSON.parse(a.value.string_value) as unknown]));
+    expect(byKey).toMatchObject({ 'mlflow.llm.model': 'gpt-4o-mini', 'mlflow.llm.cost': { input_cost: 0.00015, output_cost: 0.00012, total_cost: 0.00027 } });
+    const info = (await loupe.call('GET', `${V3}/${TRACE_ID}`)).body.trace as { trace_info: { trace_metadata: Record<string, string> } };
+    expect(JSON.parse(info.trace_info.trace_metadata['mlflow.trace.cost'] as string)).toEqual({
+      input_cost: 0.00015,
+      output_cost: 0.00012,
+      total_cost: 0.00027,
+    });
+  });
+
   it('answers unknown traces with 404 and unserved literal routes with ENDPOINT_NOT_FOUND', async () => {
     expect(await loupe.call('GET', `${V3}/tr-${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
     expect(await loupe.call('GET', `${V3}/metrics`)).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });

@@ -42,6 +42,18 @@ describe('UI static routes', () => {
     expect(await again.text()).toBe('');
   });
 
+  it('serves its pages under a Content-Security-Policy with no inline script and frame-ancestors, and X-Frame-Options', async () => {
+    for (const p of ['/', '/index.html', '/experiments/1/traces']) {
+      const res = await loupe.app.request(p);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, p).toBe(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+      );
+      expect(res.headers.get('x-frame-options'), p).toBe('SAMEORIGIN');
+      expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
+    }
+  });
+
   it('answers HEAD with the headers and no body', async () => {
     const res = await loupe.app.request('/assets/index-4f2a9c.js', { method: 'HEAD' });
     expect(res.status).toBe(200);
@@ -80,15 +92,37 @@ describe('UI static routes', () => {
     expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
   });
 
-  it('keeps bare 404s for unknown API routes, missing assets and other paths', async () => {
+  it('answers other page paths with the UI (status 404, never 304), whose router shows its not-found page', async () => {
+    for (const p of ['/nope', '/nope/deeper/', '/runs', '/Experiments', '/apis']) {
+      const res = await loupe.app.request(p);
+      expect(res.status, p).toBe(404);
+      expect(res.headers.get('content-type'), p).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control'), p).toBe('no-cache');
+      expect(await res.text(), p).toBe(INDEX);
+    }
+    const etag = (await loupe.app.request('/')).headers.get('etag')!;
+    const again = await loupe.app.request('/nope', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(404);
+    expect(await again.text()).toBe(INDEX);
+    const head = await loupe.app.request('/nope', { method: 'HEAD' });
+    expect(head.status).toBe(404);
+    expect(await head.text()).toBe('');
+  });
+
+  it('keeps bare 404s for unknown API routes, paths the server owns and missing files', async () => {
     for (const p of [
       '/api/2.0/mlflow/nope',
       '/ajax-api/2.0/mlflow/nope',
       '/api/2.0/mlflow/experiments/nope/deeper',
+      '/api',
       '/assets/missing-1234.js',
-      '/nope',
       '/v1/nope',
       '/static-files/x',
+      '/get-artifact/x',
+      '/model-versions/get-artifact/x',
+      '/health/x',
+      '/favicon.ico',
+      '/nope/robots.txt',
     ]) {
       const res = await loupe.app.request(p);
       expect(res.status, p).toBe(404);

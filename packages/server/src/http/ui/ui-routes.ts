@@ -4,6 +4,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Context, Hono } from 'hono';
 import { guessMimeType } from '../artifacts/file-response.js';
+import { uiContentSecurityPolicy } from '../security/content-security-policy.js';
+import type { FrameOptions } from '../security/security-middleware.js';
 
 /**
  * The web UI's static files (packages/ui, built by Vite), served at `/`. Hashed files under `assets/`
@@ -13,12 +15,32 @@ import { guessMimeType } from '../artifacts/file-response.js';
 
 /**
  * First path segments that belong to the UI's router: these paths answer `index.html` (the single-page
- * app routes them in the browser). Every other unknown path keeps the bare 404 MLflow clients rely on.
+ * app routes them in the browser). Other unknown paths: see {@link SERVER_PATH_PREFIXES}.
  *
  * @example
  * UI_ROUTE_PREFIXES.includes('experiments'); // true: /experiments/1/traces answers index.html
  */
 export const UI_ROUTE_PREFIXES: readonly string[] = ['experiments'];
+
+/**
+ * First path segments the server itself answers (the REST API, OTLP, artifacts, the build's assets,
+ * MLflow's static files): an unknown path under them keeps the bare 404 clients rely on. Every other
+ * unknown path is a page a person asked for, and gets the UI's not-found page (status 404).
+ *
+ * @example
+ * SERVER_PATH_PREFIXES.includes('ajax-api'); // true: /ajax-api/2.0/mlflow/nope answers a bare 404
+ */
+export const SERVER_PATH_PREFIXES: readonly string[] = [
+  'api',
+  'ajax-api',
+  'v1',
+  'assets',
+  'static-files',
+  'get-artifact',
+  'model-versions',
+  'health',
+  'version',
+];
 
 /** One file of the built UI, held in memory (the whole UI is a few hundred kilobytes). */
 interface UiFile {
@@ -58,7 +80,7 @@ function walk(root: string, dir: string, out: Map<string, UiFile>): void {
  *
  * @example
  * const assets = loadUiAssets('/opt/loupe/dist/ui');
- * if (assets) mountUiRoutes(app, assets);
+ * if (assets) mountUiRoutes(app, assets, { frameOptions: 'SAMEORIGIN' });
  */
 export function loadUiAssets(root: string): UiAssets | null {
   if (!fs.existsSync(path.join(root, 'index.html'))) return null;
@@ -71,7 +93,7 @@ function acceptsGzip(c: Context): boolean {
   return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
 }
 
-function fileResponse(c: Context, file: UiFile, cacheControl: string): Response {
+function fileResponse(c: Context, file: UiFile, cacheControl: string, contentSecurityPolicy: string, status: 200 | 404 = 200): Response {
   const gzip = acceptsGzip(c) && COMPRESSIBLE.test(file.contentType) && file.body.length > 1024;
   const etag = gzip ? `${file.etag.slice(0, -1)}-gz"` : file.etag;
   const headers: Record<string, string> = {
@@ -81,8 +103,11 @@ function fileResponse(c: Context, file: UiFile, cacheControl: string): Response 
     vary: 'Accept-Encoding',
     'x-content-type-options': 'nosniff',
   };
+  if (file.contentType.startsWith('text/html')) headers['content-security-policy'] = contentSecurityPolicy;
   const match = c.req.header('if-none-match');
-  if (match !== undefined && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) return new Response(null, { status: 304, headers });
+  // A not-found page is never "not modified": its status must reach the browser.
+  if (status === 200 && match !== undefined && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`))
+    return new Response(null, { status: 304, headers });
   let body = file.body;
   if (gzip) {
     file.gzipped ??= gzipSync(file.body);
@@ -90,27 +115,33 @@ function fileResponse(c: Context, file: UiFile, cacheControl: string): Response 
     headers['content-encoding'] = 'gzip';
   }
   headers['content-length'] = String(body.length);
-  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
+  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers });
 }
 
 /**
  * Mounts the UI (call it after every API route): `/` and the UI's own routes answer `index.html`
  * (revalidated), `assets/*` answer their hashed file (immutable), other files of the build (favicon)
- * are revalidated. Anything else falls through to the app's bare 404.
+ * are revalidated. Other page paths answer `index.html` with status 404, so the browser shows the
+ * UI's not-found page; paths the server owns ({@link SERVER_PATH_PREFIXES}) and missing files (a
+ * name with an extension) fall through to the app's bare 404. Pages carry the UI's
+ * Content-Security-Policy, with `frame-ancestors` as `frameOptions` (`--x-frame-options`) says.
  *
  * @example
- * mountUiRoutes(app, loadUiAssets(uiRoot)!);
+ * mountUiRoutes(app, loadUiAssets(uiRoot)!, { frameOptions: 'SAMEORIGIN' });
  */
-export function mountUiRoutes(app: Hono, assets: UiAssets): void {
+export function mountUiRoutes(app: Hono, assets: UiAssets, options: { frameOptions: FrameOptions }): void {
   const index = assets.files.get('index.html');
   if (!index) throw new Error('UI build has no index.html');
+  const csp = uiContentSecurityPolicy(options.frameOptions);
   app.get('*', async (c, next) => {
     const rel = c.req.path.replace(/^\/+/, '');
-    if (rel === '' || rel === 'index.html') return fileResponse(c, index, REVALIDATE);
+    if (rel === '' || rel === 'index.html') return fileResponse(c, index, REVALIDATE, csp);
     const file = assets.files.get(rel);
-    if (file) return fileResponse(c, file, rel.startsWith('assets/') ? IMMUTABLE : REVALIDATE);
+    if (file) return fileResponse(c, file, rel.startsWith('assets/') ? IMMUTABLE : REVALIDATE, csp);
     const first = rel.split('/', 1)[0] ?? '';
-    if (UI_ROUTE_PREFIXES.includes(first)) return fileResponse(c, index, REVALIDATE);
+    if (UI_ROUTE_PREFIXES.includes(first)) return fileResponse(c, index, REVALIDATE, csp);
+    const last = rel.slice(rel.lastIndexOf('/') + 1);
+    if (!SERVER_PATH_PREFIXES.includes(first) && !/\.[A-Za-z0-9]+$/.test(last)) return fileResponse(c, index, REVALIDATE, csp, 404);
     await next();
   });
 }

@@ -34,13 +34,14 @@ describe('decodeOtlpTraces rejects malformed input with ApiError', () => {
     expect(catchApiError(() => decodeOtlpTraces(validProto(), PROTO, 'gzip')).code).toBe('MALFORMED_REQUEST');
   });
 
-  it('stops inflating a decompression bomb at maxDecodedBytes', () => {
+  it('stops inflating a decompression bomb at maxDecodedBytes, as a 413', () => {
     const bomb = gzipSync(new Uint8Array(16 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(64 * 1024);
     const err = catchApiError(() => decodeOtlpTraces(bomb, PROTO, 'gzip', { maxDecodedBytes: 1024 * 1024 }));
-    expect(err.code).toBe('INVALID_PARAMETER_VALUE');
+    expect([err.code, err.status]).toEqual(['RESOURCE_LIMIT_EXCEEDED', 413]);
     expect(err.message).toMatch(/too large: the limit is 1048576 bytes after decompression/);
     const plain = catchApiError(() => decodeOtlpTraces(new Uint8Array(2048), PROTO, 'identity', { maxDecodedBytes: 1024 }));
+    expect([plain.code, plain.status]).toEqual(['RESOURCE_LIMIT_EXCEEDED', 413]);
     expect(plain.message).toMatch(/too large/);
   });
 

@@ -1,3 +1,4 @@
+import type { PriceCatalog } from '@loupe/protocol/pricing';
 import type { IngestSpan } from '../ingest-span.js';
 import { toSpanBatches, type DecodedSpanBatch } from '../span-batches.js';
 import { normalizeOtlpRequest } from './normalize-otlp.js';
@@ -34,29 +35,40 @@ export function decodeOtlpTraces(
 
 /**
  * The whole pipeline short of the store: an OTLP/HTTP body decoded ({@link decodeOtlpTraces}), mapped
- * to MLflow's attributes and grouped into one batch per trace (`toSpanBatches`).
+ * to MLflow's attributes, priced with `pricing` when given, and grouped into one batch per trace
+ * (`toSpanBatches`).
  *
  * @example
- * const batches = decodeOtlpBatches(body, 'application/x-protobuf', 'gzip');
+ * const batches = decodeOtlpBatches(body, 'application/x-protobuf', 'gzip', PriceCatalog.withDefaults());
  * batches[0].traceId; // 'tr-0af7651916cd43dd8448eb211c80319c'
  */
-export function decodeOtlpBatches(body: Uint8Array, contentType: string, contentEncoding: string | undefined): DecodedSpanBatch[] {
-  return toSpanBatches(decodeOtlpTraces(body, contentType, contentEncoding));
+export function decodeOtlpBatches(body: Uint8Array, contentType: string, contentEncoding: string | undefined, pricing?: PriceCatalog): DecodedSpanBatch[] {
+  return toSpanBatches(decodeOtlpTraces(body, contentType, contentEncoding), pricing);
 }
 
 /**
- * Turns an OTLP/HTTP body into span batches: {@link decodeOtlpInline} on the calling thread, or an
+ * Turns an OTLP/HTTP body into span batches: {@link inlineOtlpDecoder}'s on the calling thread, or an
  * `OtlpDecodePool`'s `decode` on worker threads. Bad bodies reject with the same `ApiError` either way.
  *
  * @example
- * const decode: OtlpDecoder = pool ? (body, type, encoding) => pool.decode(body, type, encoding) : decodeOtlpInline;
+ * const decode: OtlpDecoder = pool ? (body, type, encoding) => pool.decode(body, type, encoding) : inlineOtlpDecoder(catalog);
  */
 export type OtlpDecoder = (body: Uint8Array, contentType: string, contentEncoding: string | undefined) => Promise<DecodedSpanBatch[]>;
 
 /**
- * {@link OtlpDecoder} on the calling thread.
+ * An {@link OtlpDecoder} on the calling thread, pricing spans with `pricing` when given.
+ *
+ * @example
+ * const batches = await inlineOtlpDecoder(PriceCatalog.withDefaults())(body, 'application/json', undefined);
+ */
+export function inlineOtlpDecoder(pricing?: PriceCatalog): OtlpDecoder {
+  return async (body, contentType, contentEncoding) => decodeOtlpBatches(body, contentType, contentEncoding, pricing);
+}
+
+/**
+ * {@link OtlpDecoder} on the calling thread, without pricing.
  *
  * @example
  * const batches = await decodeOtlpInline(body, 'application/json', undefined);
  */
-export const decodeOtlpInline: OtlpDecoder = async (body, contentType, contentEncoding) => decodeOtlpBatches(body, contentType, contentEncoding);
+export const decodeOtlpInline: OtlpDecoder = inlineOtlpDecoder();

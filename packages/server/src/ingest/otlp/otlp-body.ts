@@ -45,7 +45,7 @@ function hasZlibHeader(body: Uint8Array): boolean {
  */
 export function decodeContentEncoding(body: Uint8Array, contentEncoding: string | undefined, maxBytes: number): Uint8Array {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
-  const tooLarge = () => ApiError.invalid(`OTLP request body is too large: the limit is ${maxBytes} bytes after decompression.`);
+  const tooLarge = () => new ApiError('RESOURCE_LIMIT_EXCEEDED', `OTLP request body is too large: the limit is ${maxBytes} bytes after decompression.`);
   if (encoding === '' || encoding === 'identity') {
     if (body.byteLength > maxBytes) throw tooLarge();
     return body;

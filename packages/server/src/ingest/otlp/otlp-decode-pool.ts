@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ApiError, type ErrorCode } from '@loupe/protocol';
+import type { PricingOptions } from '@loupe/protocol/pricing';
 import type { DecodedSpanBatch } from '../span-batches.js';
 
 /** One body for a decode worker. */
@@ -10,6 +11,11 @@ export interface DecodeTask {
   body: Uint8Array;
   contentType: string;
   contentEncoding: string | undefined;
+}
+
+/** What every decode worker starts with (`workerData`): the price catalog it prices spans with, or false for none. */
+export interface DecodeWorkerData {
+  pricing: PricingOptions | false;
 }
 
 /** A decode worker's answer: span batches (not yet placed in an experiment), or the error the body is. */
@@ -45,7 +51,7 @@ interface PoolWorker {
  * replaced. Bad bodies fail with the same {@link ApiError} decoding on the request thread gives.
  *
  * @example
- * const pool = new OtlpDecodePool(1);
+ * const pool = new OtlpDecodePool(1, {});
  * const batches = await pool.decode(body, 'application/x-protobuf', undefined);
  * await pool.close();
  */
@@ -55,7 +61,11 @@ export class OtlpDecodePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly threads: number) {
+  /** `pricing`: the catalog options each worker builds its price catalog from (false: spans are not priced). */
+  constructor(
+    readonly threads: number,
+    private readonly pricing: PricingOptions | false = false,
+  ) {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`OtlpDecodePool needs at least one thread, got ${threads}`);
   }
 
@@ -66,7 +76,8 @@ export class OtlpDecodePool {
   }
 
   private spawn(): PoolWorker {
-    const entry: PoolWorker = { worker: new Worker(this.script), pending: new Map() };
+    const workerData: DecodeWorkerData = { pricing: this.pricing };
+    const entry: PoolWorker = { worker: new Worker(this.script, { workerData }), pending: new Map() };
     // Idle workers never keep the process alive; in-flight requests do that.
     entry.worker.unref();
     entry.worker.on('message', (reply: DecodeReply) => {

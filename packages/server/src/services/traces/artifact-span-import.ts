@@ -1,8 +1,10 @@
 import { ApiError, TraceTagKey } from '@loupe/protocol';
+import type { PriceCatalog } from '@loupe/protocol/pricing';
 import type { SpanBatch, TraceRecord, TraceStore } from '../../store/trace-store.js';
 import type { ArtifactDownload } from '../artifact-service.js';
 import type { IngestSpan } from '../../ingest/ingest-span.js';
 import { rootSummary, toSpanRecord } from '../../ingest/span-batches.js';
+import { withLlmCost } from '../../ingest/span-cost.js';
 import { parseTraceJson } from './trace-json.js';
 
 /** The name clients upload span data under, in the trace's `mlflow.artifactLocation` (spec §4.3). */
@@ -26,8 +28,11 @@ async function readText(file: ArtifactDownload): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The spans of a `traces.json` as one store batch of `record`'s trace (its id, not the spans' OTel id: v2 ids differ). */
-function batchOf(record: TraceRecord, spans: IngestSpan[]): SpanBatch {
+/**
+ * The spans of a `traces.json` as one store batch of `record`'s trace (its id, not the spans' OTel id:
+ * v2 ids differ), priced as OTLP spans are.
+ */
+function batchOf(record: TraceRecord, spans: IngestSpan[], pricing: PriceCatalog | undefined): SpanBatch {
   const root = spans.find((s) => s.parentSpanId === null);
   const earliestNs = spans.reduce(
     (min, s) => (BigInt(s.startTimeUnixNano) < min ? BigInt(s.startTimeUnixNano) : min),
@@ -36,7 +41,7 @@ function batchOf(record: TraceRecord, spans: IngestSpan[]): SpanBatch {
   return {
     traceId: record.traceId,
     experimentId: record.experimentId,
-    spans: spans.map(toSpanRecord),
+    spans: spans.map((s) => toSpanRecord(withLlmCost(s, pricing))),
     earliestStartMs: Number(earliestNs / 1_000_000n),
     ...(root ? { root: rootSummary(root) } : {}),
     tags: {},
@@ -58,6 +63,8 @@ export class ArtifactSpanImporter {
   constructor(
     private readonly store: TraceStore,
     private readonly artifacts: TraceArtifactReader,
+    /** Prices spans with a model and tokens but no cost, as OTLP ingest does (none: not priced). */
+    private readonly pricing?: PriceCatalog,
   ) {}
 
   /**
@@ -79,7 +86,7 @@ export class ArtifactSpanImporter {
       throw err;
     }
     if (spans.length === 0) return record;
-    await this.store.ingestSpans(batchOf(record, spans));
+    await this.store.ingestSpans(batchOf(record, spans, this.pricing));
     return (await this.store.getTrace(record.traceId)) ?? record;
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AssessmentStore } from '../assessment-store.js';
-import type { MetricAggregationSpec, SpanBatch, SpanRecord, TraceMetricsQuery, TraceStore } from '../trace-store.js';
+import type { MetricAggregationSpec, SpanBatch, SpanRecord, TraceMetricsQuery, TraceRecord, TraceStore } from '../trace-store.js';
 import type { ExperimentStore } from '../tracking-store.js';
 
 /** The stores the metrics contract needs, on one fresh database. */
@@ -102,18 +102,21 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
       const t = await s.traces.getTrace(`tr-${'3'.padStart(32, '0')}`);
       expect(t?.usage).toEqual({ inputTokens: 90, outputTokens: 6, totalTokens: 96 });
       expect(t?.cost).toEqual({ inputCost: 0.01, outputCost: 0.02, totalCost: 0.03 });
-      // The client's own totals win, for good.
-      await s.traces.upsertTraceInfo({
-        traceId: t?.traceId as string,
-        experimentId: exp,
-        requestTimeMs: T0,
-        state: 'OK',
-        tags: {},
-        metadata: {},
-        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
-      });
+      // The client's own totals win, for good: its token counts, and its cost on its own, so a client
+      // that counts tokens but prices nothing keeps the cost its spans were priced at.
+      const finish = (over: Partial<TraceRecord>) =>
+        s.traces.upsertTraceInfo({ traceId: t?.traceId as string, experimentId: exp, requestTimeMs: T0, state: 'OK', tags: {}, metadata: {}, ...over });
+      await finish({ usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 } });
       await s.traces.ingestSpans(trace(3, T0 + HOUR + 3000));
-      expect((await s.traces.getTrace(t?.traceId as string))?.usage).toEqual({ inputTokens: 1, outputTokens: 2, totalTokens: 3 });
+      expect(await s.traces.getTrace(t?.traceId as string)).toMatchObject({
+        usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+        cost: { inputCost: 0.01, outputCost: 0.02, totalCost: 0.03 },
+      });
+      await finish({ cost: { totalCost: 0.5 } });
+      await s.traces.ingestSpans(trace(3, T0 + HOUR + 3000));
+      const final = await s.traces.getTrace(t?.traceId as string);
+      expect(final?.usage).toEqual({ inputTokens: 1, outputTokens: 2, totalTokens: 3 });
+      expect(final?.cost).toEqual({ totalCost: 0.5 });
     });
 
     it('counts, sums, averages and takes percentiles, by time bucket and dimension', async () => {

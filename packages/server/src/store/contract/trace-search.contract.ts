@@ -231,6 +231,20 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         expect(await search("span.type = 'CHAT_MODEL' AND span.status = 'OK'")).toEqual(['tr-a']);
       });
 
+      it("keeps span types exact, as MLflow does: 'LLM' is not 'CHAT_MODEL'; IN names both", async () => {
+        await ingest('tr-c', [span('c0', null, 0, { name: 'complete', type: 'LLM' })]);
+        expect(await search("span.type = 'LLM'")).toEqual(['tr-c']);
+        expect(await search("span.type = 'CHAT_MODEL'")).toEqual(['tr-a']);
+        expect(await search("span.type IN ('LLM', 'CHAT_MODEL')")).toEqual(['tr-a', 'tr-c']);
+        expect(await search("span.type IN ('llm')")).toEqual([]);
+        // Any span whose type is not listed: tr-a's agent span, tr-b's retriever.
+        expect(await search("span.type NOT IN ('LLM', 'CHAT_MODEL')")).toEqual(['tr-a', 'tr-b']);
+        expect(await search("span.name IN ('Retriever', 'complete') AND span.status IN ('OK')")).toEqual(['tr-c']);
+        expect(await s.traces.findSpans({ traceId: 'tr-a', filter: parseTraceFilter("span.type IN ('CHAT_MODEL', 'TOOL')"), limit: 10 })).toMatchObject({
+          items: [{ spanId: 'a1' }],
+        });
+      });
+
       it('matches span attributes on their JSON-encoded values, by key', async () => {
         expect(await search("span.attributes.`mlflow.llm.model` LIKE '%gpt-4o%'")).toEqual(['tr-a']);
         expect(await search("span.attributes.`mlflow.llm.model` ILIKE '%GPT%'")).toEqual(['tr-a']);
@@ -246,6 +260,30 @@ export function traceSearchContract(factory: () => Promise<TraceStores>): void {
         expect(await search("trace.text LIKE '%order?%'")).toEqual(['tr-a']);
         expect(await search("trace.text LIKE '%embedding%'")).toEqual(['tr-b']);
         expect(await search("trace.text LIKE '%nowhere%'")).toEqual([]);
+      });
+
+      it('runs the regular expressions MLflow users write alike on every backend: a search anywhere, anchors, (?i), classes, \\d, \\w, |, .*', async () => {
+        expect(await search("span.name RLIKE 'Open'")).toEqual(['tr-a']);
+        expect(await search("span.name RLIKE '^Chat'")).toEqual(['tr-a']);
+        expect(await search("span.name RLIKE 'AI$'")).toEqual(['tr-a']);
+        expect(await search("span.name RLIKE '^Open'")).toEqual([]);
+        expect(await search("span.name RLIKE '^retriever$'")).toEqual([]);
+        expect(await search("span.name RLIKE '(?i)^retriever$'")).toEqual(['tr-b']);
+        expect(await search("span.name RLIKE '^[A-Z][a-z]+$'")).toEqual(['tr-b']);
+        expect(await search("span.name RLIKE '^[[:lower:]]+$'")).toEqual(['tr-a']);
+        expect(await search("span.attributes.`mlflow.llm.model` RLIKE 'gpt-\\d[a-z]'")).toEqual(['tr-a']);
+        expect(await search('span.attributes.`mlflow.llm.model` RLIKE \'^"\\w+-\\w+-\\d"$\'')).toEqual(['tr-b']);
+        expect(await search("span.name RLIKE '^(agent|Retriever)$'")).toEqual(['tr-a', 'tr-b']);
+        expect(await search("span.name RLIKE '^C.*I$'")).toEqual(['tr-a']);
+        expect(await search("span.type RLIKE '^(CHAT_MODEL|LLM)$' AND span.name RLIKE '.*'")).toEqual(['tr-a']);
+      });
+
+      it('answers a catastrophic-backtracking pattern with its matches, on every backend', async () => {
+        await ingest('tr-c', [span('c0', null, 0, { name: `${'a'.repeat(30)}!` })]);
+        await ingest('tr-d', [span('d0', null, 0, { name: 'a'.repeat(30) })]);
+        expect(await search("span.name RLIKE '^(a+)+$'")).toEqual(['tr-d']);
+        const page = await s.traces.findSpans({ traceId: 'tr-c', filter: parseTraceFilter("span.name RLIKE '^(a|aa)+$'"), limit: 10 });
+        expect(page.items).toEqual([]);
       });
 
       it('refuses a regular expression the database cannot compile with an ApiError (a 400), in trace searches and span pages', async () => {

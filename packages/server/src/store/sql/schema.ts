@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+import type { JobTables } from './job-schema.js';
+import type { WebhookTables } from './webhook-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
 export interface ExperimentsTable {
@@ -269,7 +271,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database {
+export interface Database extends JobTables, WebhookTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

@@ -5,18 +5,28 @@ import { syncPromptLinks } from './prompt-link-sync.js';
 import type { Database, TracesTable } from './schema.js';
 import { upsertTraceKeyValues } from './trace-key-values.js';
 
-/** The trace columns for client-given usage and cost totals, or undefined when neither was given. */
+/**
+ * `traces.usage_final` bits: set once StartTraceV3 brought the client's own token totals
+ * (`mlflow.trace.tokenUsage`) or cost (`mlflow.trace.cost`); spans no longer change those columns.
+ * Kept apart so a client that counts tokens but prices nothing still gets the cost summed from its
+ * spans (priced at ingest). Rows written before the split hold 1: their tokens stay final.
+ */
+export const USAGE_FINAL = { tokens: 1, cost: 2 } as const;
+
+/** The trace columns for client-given token and cost totals (each only when given), or undefined when neither was. */
 function usageColumns(usage: TokenUsage | undefined, cost: LlmCost | undefined): Partial<Insertable<TracesTable>> | undefined {
   if (!usage && !cost) return undefined;
   return {
-    input_tokens: usage?.inputTokens ?? null,
-    output_tokens: usage?.outputTokens ?? null,
-    total_tokens: usage?.totalTokens ?? null,
-    cache_read_input_tokens: usage?.cacheReadInputTokens ?? null,
-    cache_creation_input_tokens: usage?.cacheCreationInputTokens ?? null,
-    input_cost: cost?.inputCost ?? null,
-    output_cost: cost?.outputCost ?? null,
-    total_cost: cost?.totalCost ?? null,
+    ...(usage
+      ? {
+          input_tokens: usage.inputTokens ?? null,
+          output_tokens: usage.outputTokens ?? null,
+          total_tokens: usage.totalTokens ?? null,
+          cache_read_input_tokens: usage.cacheReadInputTokens ?? null,
+          cache_creation_input_tokens: usage.cacheCreationInputTokens ?? null,
+        }
+      : {}),
+    ...(cost ? { input_cost: cost.inputCost ?? null, output_cost: cost.outputCost ?? null, total_cost: cost.totalCost ?? null } : {}),
   };
 }
 
@@ -38,7 +48,7 @@ async function ownedTraceKey(tx: Transaction<Database>, traceId: string, experim
  * Writes the authoritative info of StartTraceV3 (ADR 0002): creates the trace row or merges into the one
  * spans created (client values win, absent ones keep what spans set), marks it finalized, and sets its
  * tags and metadata (overwriting) in one transaction. Client totals, when given, replace the sums over
- * spans for good.
+ * spans for good: token totals and cost each on their own ({@link USAGE_FINAL}).
  *
  * @example
  * await upsertTraceInfo(db, info, 1);
@@ -59,13 +69,14 @@ export async function upsertTraceInfo(db: Kysely<Database>, info: TraceInfoInput
       finalized: 1,
     };
     const totals = usageColumns(info.usage, info.cost);
-    if (totals) Object.assign(values, totals, { usage_final: 1 });
+    const final = (info.usage ? USAGE_FINAL.tokens : 0) | (info.cost ? USAGE_FINAL.cost : 0);
+    if (totals) Object.assign(values, totals, { usage_final: final });
     await tx
       .insertInto('traces')
       .values(values)
       .onConflict((oc) =>
         oc.column('trace_id').doUpdateSet({
-          ...(totals ? { ...excludedColumns(Object.keys(totals)), usage_final: 1 } : {}),
+          ...(totals ? { ...excludedColumns(Object.keys(totals)), usage_final: sql`traces.usage_final | ${final}` } : {}),
           client_request_id: sql`coalesce(excluded.client_request_id, traces.client_request_id)`,
           request_time_ms: sql`excluded.request_time_ms`,
           execution_duration_ms: sql`coalesce(excluded.execution_duration_ms, traces.execution_duration_ms)`,

@@ -6,6 +6,7 @@ import type { Database, SpansTable } from './schema.js';
 import { chunks } from './sql-batches.js';
 import { syncPromptLinks } from './prompt-link-sync.js';
 import { upsertKeyValues, type KeyValueRow } from './trace-key-values.js';
+import { USAGE_FINAL } from './trace-info-upsert.js';
 
 const TRACE_NAME_TAG = TraceTagKey.TRACE_NAME;
 
@@ -241,10 +242,10 @@ async function updateTraceSummaries(tx: Transaction<Database>, dialect: SqlDiale
     const keys = values.map((v) => v.trace_key);
     const totals = sql`select s.trace_key, count(*) as n, ${sql.join(USAGE_COLUMNS.map((c) => sql`sum(${sql.ref(`s.${c}`)}) as ${sql.ref(c)}`))}
       from spans s where s.trace_key in (${sql.join(keys)}) group by s.trace_key`;
-    const usage = USAGE_COLUMNS.map(
-      (column) =>
-        sql`${sql.ref(column)} = case when v.has_usage = 1 and traces.usage_final = 0 then ${sql.ref(`u.${column}`)} else ${sql.ref(`traces.${column}`)} end`,
-    );
+    const usage = USAGE_COLUMNS.map((column) => {
+      const final = column.endsWith('_cost') ? USAGE_FINAL.cost : USAGE_FINAL.tokens;
+      return sql`${sql.ref(column)} = case when v.has_usage = 1 and (traces.usage_final & ${sql.lit(final)}) = 0 then ${sql.ref(`u.${column}`)} else ${sql.ref(`traces.${column}`)} end`;
+    });
     await sql`update traces set
         span_count = u.n,
         request_time_ms = case when v.earliest is not null and v.earliest < traces.request_time_ms then v.earliest else traces.request_time_ms end,

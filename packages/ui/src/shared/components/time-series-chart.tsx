@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTheme } from '../hooks/use-theme';
+import { INTEGER_INCREMENTS, spreadRange } from '../lib/chart-range';
 
 /** One line of a chart. */
 export interface ChartSeries {
@@ -39,6 +40,7 @@ export function TimeSeriesChart({
   xKind = 'time',
   yFormat = (v) => String(v),
   xLabel,
+  xIntegers = false,
 }: {
   title: string;
   x: number[];
@@ -48,6 +50,8 @@ export function TimeSeriesChart({
   yFormat?: (v: number) => string;
   /** The x value's name in the legend (default: Time or Step). */
   xLabel?: string;
+  /** The x values are whole numbers (steps): ticks never fall between them. */
+  xIntegers?: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [theme] = useTheme();
@@ -64,9 +68,17 @@ export function TimeSeriesChart({
         x: {
           time: xKind === 'time',
           // Bars are centred on their bucket: leave half a bucket on each side so the edge ones show whole.
-          ...(hasBars && x.length > 1
-            ? { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min - (x[1]! - x[0]!) / 2, max + (x[1]! - x[0]!) / 2] }
-            : {}),
+          // A lone point gets a window around it instead of a range spanning years (chart-range.ts).
+          range:
+            hasBars && x.length > 1
+              ? (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min - (x[1]! - x[0]!) / 2, max + (x[1]! - x[0]!) / 2]
+              : (_u: uPlot, min: number, max: number): uPlot.Range.MinMax =>
+                  // uPlot widens a lone x itself before asking (by 1,000 days on a time axis): read the data instead.
+                  x.length > 0 && x.every((v) => v === x[0]) ? spreadRange(xKind, x[0]!, x[0]!)! : [min, max],
+        },
+        y: {
+          range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax =>
+            min === max ? (spreadRange('y', min, max) ?? [min, max]) : uPlot.rangeNum(min, max, 0.1, true),
         },
       },
       legend: { show: series.length > 1 },
@@ -85,7 +97,10 @@ export function TimeSeriesChart({
           ...(s.bars ? { paths: uPlot.paths.bars?.({ size: [0.7, 40] }) } : {}),
         })),
       ],
-      axes: [{ ...axis }, { ...axis, size: 56, values: (_u, vals) => vals.map((v) => yFormat(v)) }],
+      axes: [
+        { ...axis, ...(xIntegers ? { incrs: INTEGER_INCREMENTS } : {}) },
+        { ...axis, size: 56, values: (_u, vals) => vals.map((v) => yFormat(v)) },
+      ],
     };
     const plot = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
@@ -94,7 +109,7 @@ export function TimeSeriesChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [x, series, height, xKind, yFormat, theme, xLabel]);
+  }, [x, series, height, xKind, yFormat, theme, xLabel, xIntegers]);
   return (
     <figure className="min-w-0 rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
       <figcaption className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">{title}</figcaption>

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCost, formatCount, formatDuration, formatMetric, formatRelative, formatTimestamp, parseProtoDuration, truncate } from './format';
+import {
+  formatBytes,
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatMetric,
+  formatRelative,
+  formatTimestamp,
+  formatTokens,
+  formatTokenSplit,
+  parseProtoDuration,
+  sumKnown,
+  tokenCounts,
+  truncate,
+} from './format';
 
 describe('format', () => {
   it('formats durations at a precision fitting their size', () => {
@@ -57,5 +71,28 @@ describe('format', () => {
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
     expect(truncate('hello world', 8)).toBe('hello w…');
+  });
+
+  it("shows unknown cost and tokens as '—' and a known zero as '$0' / '0'", () => {
+    expect(formatCost(undefined)).toBe('—');
+    expect(formatCost(null)).toBe('—');
+    expect(formatCost(0)).toBe('$0');
+    expect(formatTokens(undefined)).toBe('—');
+    expect(formatTokenSplit(undefined)).toBe('—');
+    expect(formatTokenSplit({ totalTokens: 7 })).toBe('—');
+    expect(sumKnown([undefined, null])).toBeUndefined();
+    expect(sumKnown([undefined, 0])).toBe(0);
+    expect(sumKnown([0.5, undefined, 0.25])).toBe(0.75);
+  });
+
+  it('reads token usage JSON with the server rule: total = input + output, input alone means 0 output', () => {
+    // An embeddings call next to a call whose producer gave a total that disagreed: 1,313 vs 1,325 in was the bug.
+    expect(tokenCounts('{"input_tokens": 1325}')).toEqual({ inputTokens: 1325, outputTokens: 0, totalTokens: 1325 });
+    expect(tokenCounts({ input_tokens: 1325, output_tokens: 0, total_tokens: 1313 })).toEqual({ inputTokens: 1325, outputTokens: 0, totalTokens: 1325 });
+    expect(tokenCounts({ total_tokens: 9 })).toEqual({ totalTokens: 9 });
+    expect(tokenCounts('not json')).toBeUndefined();
+    expect(tokenCounts(undefined)).toBeUndefined();
+    const c = tokenCounts({ input_tokens: 1325 });
+    expect(`${formatTokens(c)} (${formatTokenSplit(c)})`).toBe('1,325 (1,325 in / 0 out)');
   });
 });

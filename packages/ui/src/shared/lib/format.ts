@@ -1,6 +1,9 @@
+import { completeTokenUsage } from '@loupe/protocol';
+
 /**
  * Formatting shared by every page: durations, times, counts, tokens and money, always short and
- * stable in width so tables stay readable.
+ * stable in width so tables stay readable. Cost and tokens are shown through these functions only, so
+ * "—" (unknown) and "$0" (known zero) mean the same on every page.
  */
 
 /**
@@ -97,11 +100,15 @@ export function formatCount(n: number | null | undefined, compact = false): stri
 }
 
 /**
- * US dollars with as many decimals as small amounts need (LLM calls cost fractions of a cent).
+ * US dollars with as many decimals as small amounts need (LLM calls cost fractions of a cent). The
+ * one rule for cost everywhere: an unknown cost (no price known, nothing summed) is '—', a known zero
+ * is '$0'.
  *
  * @example
  * formatCost(0.000123); // '$0.000123'
  * formatCost(1.5); // '$1.50'
+ * formatCost(0); // '$0'
+ * formatCost(undefined); // '—'
  */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return '—';
@@ -109,6 +116,73 @@ export function formatCost(usd: number | null | undefined): string {
   if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
   if (Math.abs(usd) >= 0.01) return `$${usd.toFixed(3)}`;
   return `$${Number(usd.toPrecision(3))}`;
+}
+
+/** Token counts of a call, a trace or a group of traces; absent: unknown. */
+export interface TokenCounts {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/**
+ * Token counts from MLflow's usage JSON (`mlflow.chat.tokenUsage`, `mlflow.trace.tokenUsage`: an
+ * object or its text), completed by the server's rule (`completeTokenUsage`): the total is input +
+ * output, and input tokens alone (an embeddings call) mean 0 output. Undefined when nothing is known.
+ *
+ * @example
+ * tokenCounts('{"input_tokens": 1325}'); // { inputTokens: 1325, outputTokens: 0, totalTokens: 1325 }
+ */
+export function tokenCounts(usage: unknown): TokenCounts | undefined {
+  let value = usage;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const u = completeTokenUsage(typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+  if (!u) return undefined;
+  const counts: TokenCounts = {};
+  if (u.input_tokens !== undefined) counts.inputTokens = u.input_tokens;
+  if (u.output_tokens !== undefined) counts.outputTokens = u.output_tokens;
+  if (u.total_tokens !== undefined) counts.totalTokens = u.total_tokens;
+  return counts;
+}
+
+/**
+ * A token total: '—' when unknown.
+ *
+ * @example
+ * formatTokens({ inputTokens: 1325, outputTokens: 0, totalTokens: 1325 }); // '1,325'
+ */
+export function formatTokens(counts: TokenCounts | undefined, compact = false): string {
+  return formatCount(counts?.totalTokens, compact);
+}
+
+/**
+ * Input and output tokens, `1,325 in / 0 out`: '—' when neither is known.
+ *
+ * @example
+ * formatTokenSplit({ inputTokens: 1325, outputTokens: 0, totalTokens: 1325 }); // '1,325 in / 0 out'
+ */
+export function formatTokenSplit(counts: TokenCounts | undefined, compact = false): string {
+  if (counts?.inputTokens === undefined && counts?.outputTokens === undefined) return '—';
+  return `${formatCount(counts.inputTokens ?? 0, compact)} in / ${formatCount(counts.outputTokens ?? 0, compact)} out`;
+}
+
+/**
+ * A sum that stays unknown when every part is: cost or tokens over traces some of which have none.
+ *
+ * @example
+ * sumKnown([0.5, undefined, 0.25]); // 0.75
+ * sumKnown([undefined, null]); // undefined
+ */
+export function sumKnown(values: Iterable<number | null | undefined>): number | undefined {
+  let sum: number | undefined;
+  for (const v of values) if (typeof v === 'number' && Number.isFinite(v)) sum = (sum ?? 0) + v;
+  return sum;
 }
 
 /**

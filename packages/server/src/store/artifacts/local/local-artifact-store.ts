@@ -4,6 +4,7 @@ import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ApiError } from '@loupe/protocol';
+import { ensureWritableFolder } from '../../writable-folder.js';
 import { bodyChunks } from '../artifact-body.js';
 import { checkArtifactPath } from '../artifact-path.js';
 import type { ArtifactBody, ArtifactEntry, ArtifactReadable, ArtifactStore } from '../artifact-store.js';
@@ -50,6 +51,15 @@ export class LocalArtifactStore implements ArtifactStore {
 
   constructor(rootDir: string) {
     this.rootDir = path.resolve(rootDir);
+  }
+
+  /**
+   * Creates the root folder when missing and checks that files can be written in it; throws the file
+   * system's error otherwise. The server runs it at start-up, so a folder it cannot write stops it
+   * there, with the path, instead of failing the first upload.
+   */
+  ensureWritable(): void {
+    ensureWritableFolder(this.rootDir);
   }
 
   async write(relPath: string, body: ArtifactBody): Promise<{ size: number }> {

@@ -85,6 +85,8 @@ export interface SpanTextIndex {
  */
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgresql';
+  /** Where the database is, for start-up messages: a SQLite file's absolute path, PostgreSQL's `host:port/database`; never a password. */
+  readonly location: string;
   /** Opens the connection(s). */
   createKysely(): Kysely<Database>;
   /** Column type of an auto-increment integer primary key. */
@@ -111,7 +113,12 @@ export interface SqlDialect {
   rowsFromJson(rows: readonly Record<string, unknown>[], columns: readonly { name: string; type: BulkColumnType }[]): RawBuilder<unknown>;
   /** Case-insensitive LIKE. */
   ilike(lhs: Expression<unknown>, pattern: Expression<unknown>): Expression<SqlBool>;
-  /** Regular-expression match (RLIKE); a pattern the dialect can tell is invalid is refused here, with a 400. */
+  /**
+   * Regular-expression match (RLIKE): true when `pattern` matches anywhere in the value (a search, as
+   * Python's `re.search`), in time linear in the value's length. A pattern the dialect can tell is
+   * invalid is refused here, with a 400; the filter parser has already refused backtracking-only
+   * constructs and oversized patterns (`regexPatternProblem`).
+   */
   regexp(lhs: Expression<unknown>, pattern: string): Expression<SqlBool>;
   /**
    * The client's mistake behind a database error, when it is one: a filter pattern the database
@@ -139,4 +146,21 @@ export interface SqlDialect {
   percentile(value: Expression<unknown>, fraction: number): RawBuilder<unknown>;
   /** The span text index, where this database has one that is filled behind ingest. */
   readonly spanTextIndex?: SpanTextIndex;
+  /** How a read-then-write keeps other servers out (job claims, the webhook fan-out cursor). */
+  readonly locking: RowLocking;
+}
+
+/**
+ * Exclusive access for a read-then-write that several servers run against one database: PostgreSQL
+ * locks the rows read (`for update`, or `for update skip locked` to pass over rows another server
+ * holds); SQLite has no row locks but one writer, so its transaction takes the write lock before its
+ * first read (`begin immediate`) and the row-lock clauses are empty.
+ */
+export interface RowLocking {
+  /** Runs `fn` in a transaction that holds the write lock from its first statement where the database needs that (SQLite). */
+  writeTransaction<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Appended to a SELECT: lock the rows read until commit. */
+  readonly forUpdate: RawBuilder<unknown>;
+  /** Appended to a SELECT: lock the rows read, skipping rows another transaction holds. */
+  readonly forUpdateSkipLocked: RawBuilder<unknown>;
 }

@@ -74,8 +74,10 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addPrimaryKeyConstraint('registered_model_aliases_pk', ['model_key', 'alias'])
     .execute();
 
+  // Migration 0011 (webhooks) makes the same table where this one has not run; either may come first.
   await db.schema
     .createTable('registry_events')
+    .ifNotExists()
     .addColumn('seq', dialect.idColumnType, (c) => dialect.idColumn(c))
     .addColumn('entity', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())

@@ -9,6 +9,8 @@ import * as m0006 from './0006-span-text.js';
 import * as m0007 from './0007-trace-keys.js';
 import * as m0008 from './0008-span-text-postgres.js';
 import * as m0009 from './0009-model-registry.js';
+import * as m0010 from './0010-jobs.js';
+import * as m0011 from './0011-webhooks.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -26,4 +28,6 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0007-trace-keys': m0007,
   '0008-span-text-postgres': m0008,
   '0009-model-registry': m0009,
+  '0010-jobs': m0010,
+  '0011-webhooks': m0011,
 };

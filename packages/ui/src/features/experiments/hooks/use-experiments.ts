@@ -1,4 +1,4 @@
-import type { Experiment, ViewType } from '@loupe/protocol';
+import type { Experiment, Run, TraceInfoV3, ViewType } from '@loupe/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
 
@@ -12,6 +12,7 @@ export const experimentKeys = {
   all: ['experiments'] as const,
   list: (search: string, viewType: ViewType) => ['experiments', 'list', search, viewType] as const,
   one: (id: string) => ['experiments', 'one', id] as const,
+  contents: (id: string) => ['experiments', 'contents', id] as const,
 };
 
 /**
@@ -57,6 +58,31 @@ export function useExperiment(id: string) {
     queryKey: experimentKeys.one(id),
     queryFn: async ({ signal }) =>
       (await apiRequest<{ experiment: Experiment }>('GET', '2.0/mlflow/experiments/get', { query: { experiment_id: id }, signal })).experiment,
+  });
+}
+
+/**
+ * Whether an experiment holds any trace and any run (one search of each, a single row asked), to
+ * choose the tab it opens on.
+ *
+ * @example
+ * const { data } = useExperimentContents('1'); // { hasTraces: false, hasRuns: true }
+ */
+export function useExperimentContents(id: string) {
+  return useQuery({
+    queryKey: experimentKeys.contents(id),
+    queryFn: async ({ signal }) => {
+      const [traces, runs] = await Promise.all([
+        apiRequest<{ traces?: TraceInfoV3[] }>('POST', '3.0/mlflow/traces/search', {
+          body: { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: id } }], max_results: 1 },
+          signal,
+        }),
+        apiRequest<{ runs?: Run[] }>('POST', '2.0/mlflow/runs/search', { body: { experiment_ids: [id], max_results: 1 }, signal }),
+      ]);
+      return { hasTraces: (traces.traces ?? []).length > 0, hasRuns: (runs.runs ?? []).length > 0 };
+    },
+    // Asked afresh each time the experiment is opened: a run or trace may have arrived since.
+    staleTime: 0,
   });
 }
 

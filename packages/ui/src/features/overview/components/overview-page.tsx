@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { CHART_COLORS, TimeSeriesChart } from '../../../shared/components/time-series-chart';
-import { formatCost, formatCount, formatDuration } from '../../../shared/lib/format';
+import { formatCost, formatCount, formatDuration, formatTokens, formatTokenSplit, sumKnown, tokenCounts } from '../../../shared/lib/format';
 import { useTraceMetric, type TraceMetricQuery } from '../hooks/use-trace-metrics';
 import { OVERVIEW_RANGES, bucketStarts, ratioSeries, seriesFor, sumSeries, type OverviewRange } from '../lib/metric-series';
 
@@ -61,6 +61,12 @@ function useOverviewData(experimentId: string, range: OverviewRange, now: number
       inputTokens: seriesFor(inputTokens.data ?? [], buckets, 'SUM', 0),
       outputTokens: seriesFor(outputTokens.data ?? [], buckets, 'SUM', 0),
       cost: seriesFor(cost.data ?? [], buckets, 'SUM', 0),
+      // The tiles' totals stay unknown ('—') when no trace in the range reports any, rather than 0.
+      totalCost: sumKnown((cost.data ?? []).map((p) => p.values.SUM)),
+      tokens: tokenCounts({
+        input_tokens: sumKnown((inputTokens.data ?? []).map((p) => p.values.SUM)),
+        output_tokens: sumKnown((outputTokens.data ?? []).map((p) => p.values.SUM)),
+      }),
     };
   }, [buckets, traces.data, errors.data, latency.data, latencyAll.data, inputTokens.data, outputTokens.data, cost.data]);
   return { ...data, error, loaded: traces.data !== undefined };
@@ -135,12 +141,8 @@ function OverviewCharts({ experimentId, range }: { experimentId: string; range: 
         <Stat label="Traces" value={formatCount(totalTraces)} />
         <Stat label="Error rate" value={totalTraces ? fmtPct((100 * totalErrors) / totalTraces) : '—'} hint={`${formatCount(totalErrors)} errors`} />
         <Stat label="Latency p50 / p95" value={`${formatDuration(d.overallP50)} / ${formatDuration(d.overallP95)}`} />
-        <Stat
-          label="Tokens"
-          value={formatCount(sumSeries(d.inputTokens) + sumSeries(d.outputTokens), true)}
-          hint={`${formatCount(sumSeries(d.inputTokens), true)} in · ${formatCount(sumSeries(d.outputTokens), true)} out`}
-        />
-        <Stat label="Cost" value={formatCost(sumSeries(d.cost))} />
+        <Stat label="Tokens" value={formatTokens(d.tokens, true)} hint={formatTokenSplit(d.tokens, true)} />
+        <Stat label="Cost" value={formatCost(d.totalCost)} />
       </div>
       {!d.error && d.loaded && totalTraces === 0 ? (
         <p className="rounded-md border border-dashed border-zinc-300 px-3 py-2 text-sm text-zinc-500 dark:border-zinc-700">

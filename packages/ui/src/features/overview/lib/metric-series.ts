@@ -3,11 +3,11 @@
  * included, so a quiet hour shows as zero, not as a line drawn across it).
  */
 
-/** One data point as QueryTraceMetrics returns it. */
+/** One data point as QueryTraceMetrics returns it (a SUM over values that are all unknown is null). */
 export interface MetricDataPoint {
   metric_name: string;
   dimensions?: Record<string, string>;
-  values: Record<string, number>;
+  values: Record<string, number | null>;
 }
 
 /** A time range the overview offers, with its bucket size. */
@@ -53,7 +53,7 @@ export function bucketStarts(range: OverviewRange, now: number): number[] {
  * seriesFor([{ metric_name: 'trace_count', dimensions: { time_bucket: '2025-01-01T00:00:00+00:00' }, values: { COUNT: 3 } }], [Date.UTC(2025, 0, 1)], 'COUNT', 0); // [3]
  */
 export function seriesFor(points: readonly MetricDataPoint[], buckets: readonly number[], valueKey: string, fill: number | null): (number | null)[] {
-  const byTime = new Map<number, number>();
+  const byTime = new Map<number, number | null>();
   for (const p of points) {
     const bucket = p.dimensions?.time_bucket;
     const v = p.values[valueKey];

@@ -1,11 +1,13 @@
 import type { FileInfo } from '@loupe/protocol';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { artifactUrl } from '../../../shared/api/http-client';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { formatBytes } from '../../../shared/lib/format';
 import { JsonView } from '../../traces/components/json-view';
 import { useArtifactList, useArtifactText } from '../hooks/use-runs';
 import { artifactKind } from '../lib/artifact-kind';
+import { artifactAncestors, artifactFolder } from '../lib/artifact-paths';
 
 function Folder({
   runId,
@@ -13,15 +15,18 @@ function Folder({
   depth,
   selected,
   onSelect,
+  open,
+  onToggle,
 }: {
   runId: string;
   path: string;
   depth: number;
   selected: string | undefined;
-  onSelect: (f: FileInfo) => void;
+  onSelect: (path: string) => void;
+  open: ReadonlySet<string>;
+  onToggle: (path: string) => void;
 }) {
   const list = useArtifactList(runId, path);
-  const [open, setOpen] = useState<Set<string>>(new Set());
   if (list.isPending)
     return (
       <div style={{ paddingLeft: 8 + depth * 14 }} className="py-1">
@@ -40,8 +45,8 @@ function Folder({
             <button
               type="button"
               onClick={() => {
-                if (f.is_dir) setOpen((o) => (o.has(f.path) ? new Set([...o].filter((p) => p !== f.path)) : new Set([...o, f.path])));
-                else onSelect(f);
+                if (f.is_dir) onToggle(f.path);
+                else onSelect(f.path);
               }}
               style={{ paddingLeft: 8 + depth * 14 }}
               className={`flex w-full items-center gap-1.5 py-1 pr-2 text-left text-[13px] ${selected === f.path ? 'bg-indigo-50 dark:bg-indigo-500/15' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/50'}`}
@@ -55,7 +60,9 @@ function Folder({
               <span className="truncate">{name}</span>
               {!f.is_dir ? <span className="ml-auto shrink-0 text-xs text-zinc-400">{formatBytes(f.file_size)}</span> : null}
             </button>
-            {f.is_dir && isOpen ? <Folder runId={runId} path={f.path} depth={depth + 1} selected={selected} onSelect={onSelect} /> : null}
+            {f.is_dir && isOpen ? (
+              <Folder runId={runId} path={f.path} depth={depth + 1} selected={selected} onSelect={onSelect} open={open} onToggle={onToggle} />
+            ) : null}
           </li>
         );
       })}
@@ -104,25 +111,52 @@ function Preview({ runId, file }: { runId: string; file: FileInfo }) {
   );
 }
 
+/** The chosen file, found in its folder's listing (the one the tree reads too). */
+function SelectedFile({ runId, path }: { runId: string; path: string }) {
+  const folder = useArtifactList(runId, artifactFolder(path));
+  if (folder.isPending) return <Spinner label="Loading file" />;
+  if (folder.error) return <ErrorBanner error={folder.error} title="Artifacts could not be listed" />;
+  const file = folder.data?.find((f) => f.path === path && !f.is_dir);
+  if (!file) return <p className="text-sm text-zinc-500">{path} is not among this run's artifacts.</p>;
+  return <Preview runId={runId} file={file} />;
+}
+
 /**
  * A run's artifacts: folders opened as needed on the left, the chosen file previewed on the right
- * (images, JSON, text), with a download link.
+ * (images, JSON, text), with a download link. The chosen file is in the URL (`?artifact=`), so it can
+ * be linked to and Back returns to the one before; the folders leading to it open by themselves.
  *
  * @example
  * <ArtifactBrowser runId={run.info.run_id} />
  */
 export function ArtifactBrowser({ runId }: { runId: string }) {
   const root = useArtifactList(runId, '');
-  const [file, setFile] = useState<FileInfo | undefined>();
+  const [params, setParams] = useSearchParams();
+  const selected = params.get('artifact') || undefined;
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set(artifactAncestors(selected)));
+  // A file chosen through the URL (a link, Back, Forward) shows inside its opened folders.
+  const [shownPath, setShownPath] = useState(selected);
+  if (selected !== shownPath) {
+    setShownPath(selected);
+    const missing = artifactAncestors(selected).filter((p) => !open.has(p));
+    if (missing.length) setOpen(new Set([...open, ...missing]));
+  }
+  const toggle = (path: string) => setOpen((o) => (o.has(path) ? new Set([...o].filter((p) => p !== path)) : new Set([...o, path])));
+  // Each choice is a history entry: Back returns to the file before.
+  const select = (path: string) =>
+    setParams((p) => {
+      p.set('artifact', path);
+      return p;
+    });
   if (!root.isPending && !root.error && (root.data ?? []).length === 0)
     return <EmptyState title="No artifacts" hint="Log files with mlflow.log_artifact() or log_text()." />;
   return (
     <div className="grid min-h-[24rem] grid-cols-[18rem_minmax(0,1fr)] gap-4">
       <div className="overflow-auto rounded-lg border border-zinc-200 bg-white py-1 dark:border-zinc-800 dark:bg-zinc-900">
-        <Folder runId={runId} path="" depth={0} selected={file?.path} onSelect={setFile} />
+        <Folder runId={runId} path="" depth={0} selected={selected} onSelect={select} open={open} onToggle={toggle} />
       </div>
       <div className="min-w-0 rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
-        {file ? <Preview runId={runId} file={file} /> : <p className="text-sm text-zinc-500">Choose a file to preview it.</p>}
+        {selected ? <SelectedFile runId={runId} path={selected} /> : <p className="text-sm text-zinc-500">Choose a file to preview it.</p>}
       </div>
     </div>
   );

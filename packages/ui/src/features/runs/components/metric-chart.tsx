@@ -59,6 +59,7 @@ export function MetricChart({
       series={series}
       xKind={axis === 'time' ? 'time' : 'number'}
       xLabel={X_AXES.find((a) => a.id === axis)?.label}
+      xIntegers={axis === 'step'}
       yFormat={yFormat}
     />
   );

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { StatusBadge } from '../../../shared/components/status-badge';
 import { formatDuration, formatMetric, formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { keyWithName } from '../../search/lib/filter-autocomplete';
-import { runDuration, runValue, type RunKeys } from '../lib/run-values';
+import { RUN_USER_SORT_KEY, runDuration, runUser, runValue, type RunKeys } from '../lib/run-values';
 
 const col = createColumnHelper<Run>();
 
@@ -82,7 +82,22 @@ export function runColumns({
       cell: (c) => <span className="tabular-nums">{formatDuration(runDuration(c.row.original, now))}</span>,
       meta: meta('Run'),
     }),
-    col.accessor((r) => r.info.user_id, { id: 'user', header: 'User', size: 100, meta: meta('Run', 'attributes.user_id') }) as ColumnDef<Run, unknown>,
+    col.accessor((r) => runUser(r), {
+      id: 'user',
+      header: 'User',
+      size: 120,
+      cell: (c) => {
+        const user = c.getValue() as string | undefined;
+        return user ? (
+          <span className="truncate" title={user}>
+            {user}
+          </span>
+        ) : (
+          <span className="text-zinc-400">—</span>
+        );
+      },
+      meta: meta('Run', RUN_USER_SORT_KEY),
+    }) as ColumnDef<Run, unknown>,
   ];
   for (const k of keys.metrics)
     cols.push(

@@ -8,7 +8,7 @@ import { ButtonTabs } from '../../../shared/components/tab-links';
 import { TextInput } from '../../../shared/components/text-input';
 import { formatDuration, formatMetric, formatTimestamp } from '../../../shared/lib/format';
 import { useMetricHistory, useRun } from '../hooks/use-runs';
-import { isSystemTag, runDuration, type MetricXAxis } from '../lib/run-values';
+import { isSystemTag, runDuration, runUser, type MetricXAxis } from '../lib/run-values';
 import { ArtifactBrowser } from './artifact-browser';
 import { MetricChart, X_AXES } from './metric-chart';
 import { RunTags } from './run-tags';
@@ -50,7 +50,7 @@ function Overview({ run }: { run: Run }) {
     ['Started', formatTimestamp(run.info.start_time)],
     ['Ended', run.info.end_time ? formatTimestamp(run.info.end_time) : '—'],
     ['Duration', formatDuration(runDuration(run, Date.now()))],
-    ['User', run.info.user_id || '—'],
+    ['User', runUser(run) ?? '—'],
     ['Source', tag(RunTagKey.SOURCE_NAME) ?? '—'],
     ['Git commit', tag(RunTagKey.GIT_COMMIT) ?? '—'],
     ['Parent run', tag(RunTagKey.PARENT_RUN_ID) ?? '—'],

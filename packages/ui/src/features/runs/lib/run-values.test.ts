@@ -1,6 +1,6 @@
 import type { Run } from '@loupe/protocol';
 import { describe, expect, it } from 'vitest';
-import { alignHistories, paramDiff, runDuration, runKeys, runValue } from './run-values';
+import { alignHistories, paramDiff, runDuration, runKeys, runUser, runValue } from './run-values';
 
 const run = (id: string, params: Record<string, string>, metrics: Record<string, number>, tags: Record<string, string> = {}): Run => ({
   info: {
@@ -68,5 +68,16 @@ describe('run values', () => {
   it('measures duration', () => {
     expect(runDuration(a, 0)).toBe(3000);
     expect(runDuration({ ...a, info: { ...a.info, status: 'RUNNING', end_time: undefined } } as Run, 6000)).toBe(5000);
+  });
+});
+
+describe('runUser', () => {
+  it('reads the mlflow.user tag first, then user_id, and nothing from empty values', () => {
+    const tagged = run('t', {}, {}, { 'mlflow.user': 'alice' });
+    expect(runUser({ ...tagged, info: { ...tagged.info, user_id: '' } })).toBe('alice');
+    expect(runUser({ ...tagged, info: { ...tagged.info, user_id: 'unknown' } })).toBe('alice');
+    expect(runUser(run('u', {}, {}))).toBe('u');
+    const nobody = run('n', {}, {}, { 'mlflow.user': '' });
+    expect(runUser({ ...nobody, info: { ...nobody.info, user_id: '' } })).toBeUndefined();
   });
 });

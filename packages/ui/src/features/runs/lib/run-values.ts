@@ -1,4 +1,4 @@
-import { MLFLOW_KEY_PREFIX, type Metric, type Run } from '@loupe/protocol';
+import { MLFLOW_KEY_PREFIX, RunTagKey, type Metric, type Run } from '@loupe/protocol';
 
 /**
  * Reading runs for tables and comparisons: the metric, param and tag keys in use, one value of a
@@ -50,6 +50,25 @@ export function runValue(run: Run, kind: 'metrics' | 'params' | 'tags', key: str
     { key: string; value: number | string }[] | undefined;
   return list?.find((x) => x.key === key)?.value;
 }
+
+/**
+ * Who ran it: the `mlflow.user` tag MLflow's clients set, else the (deprecated) `user_id` attribute;
+ * undefined when neither says.
+ *
+ * @example
+ * runUser(run); // 'alice'
+ */
+export function runUser(run: Run): string | undefined {
+  return (run.data.tags ?? []).find((t) => t.key === RunTagKey.USER)?.value || run.info.user_id || undefined;
+}
+
+/**
+ * The `order_by` key of the runs' User column: MLflow's UI sorts it by the `mlflow.user` tag too.
+ *
+ * @example
+ * `${RUN_USER_SORT_KEY} DESC`; // 'tags.`mlflow.user` DESC'
+ */
+export const RUN_USER_SORT_KEY = `tags.\`${RunTagKey.USER}\``;
 
 /** One row of a param comparison. */
 export interface ParamDiffRow {

@@ -62,6 +62,7 @@ export function FilterInput({
   label,
   placeholder,
   validate,
+  onFocus,
 }: {
   value: string;
   onApply: (filter: string) => void;
@@ -70,6 +71,8 @@ export function FilterInput({
   placeholder?: string;
   /** Returns an error message for an invalid filter, or null. */
   validate: (filter: string) => string | null;
+  /** Called when the box takes the focus (to load what its suggestions need). */
+  onFocus?: () => void;
 }) {
   const [draft, setDraft] = useState(value);
   const [cursor, setCursor] = useState(0);
@@ -144,7 +147,10 @@ export function FilterInput({
             setTriedApply(false);
           }}
           onSelect={(e) => setCursor(e.currentTarget.selectionStart ?? 0)}
-          onFocus={() => setOpen(true)}
+          onFocus={() => {
+            setOpen(true);
+            onFocus?.();
+          }}
           onBlur={() => setTimeout(() => setOpen(false), 120)}
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown' && suggestions.length) {

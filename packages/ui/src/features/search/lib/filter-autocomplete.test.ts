@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applySuggestion, completeFilter, keyWithName } from './filter-autocomplete';
-import { runFilterFields, traceFilterFields } from './search-vocabulary';
+import { runFilterFields, spanTypeValues, traceFilterFields } from './search-vocabulary';
 
 const fields = traceFilterFields({
   tags: new Map([
@@ -22,7 +22,7 @@ describe('completeFilter', () => {
   });
 
   it('suggests the comparators of the key, then its values, quoted', () => {
-    expect(inserts('span.type ')).toEqual(['=', '!=', 'LIKE', 'ILIKE', 'RLIKE']);
+    expect(inserts('span.type ')).toEqual(['=', '!=', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'NOT IN']);
     expect(inserts('trace.execution_time_ms ')).toEqual(['=', '!=', '>', '>=', '<', '<=']);
     expect(inserts('span.type = ')).toContain("'TOOL'");
     expect(inserts("span.type = 'TO")).toEqual(["'TOOL'", "'EVALUATOR'"]);
@@ -60,5 +60,30 @@ describe('completeFilter', () => {
     expect(completeFilter('metrics.acc ', 12, runFields).suggestions.map((s) => s.insert)).toContain('>');
     expect(completeFilter('params.lr = ', 12, runFields).suggestions.map((s) => s.insert)).toEqual(["'0.01'"]);
     expect(completeFilter('attributes.st', 13, runFields).suggestions.map((s) => s.insert)).toEqual(['attributes.status', 'attributes.start_time']);
+  });
+
+  it("offers the span types recent traces really have first, with their counts, and in IN lists: CHAT_MODEL before an absent 'LLM'", () => {
+    const present = traceFilterFields({
+      tags: new Map(),
+      metadata: new Set(),
+      assessments: new Set(),
+      spanTypes: new Map([
+        ['TOOL', 3],
+        ['CHAT_MODEL', 12],
+        ['my_type', 1],
+      ]),
+    });
+    const values = (input: string) => completeFilter(input, input.length, present).suggestions.map((s) => [s.label, s.detail]);
+    expect(values('span.type = ').slice(0, 4)).toEqual([
+      ['CHAT_MODEL', '12 spans recently'],
+      ['TOOL', '3 spans recently'],
+      ['my_type', '1 span recently'],
+      ['LLM', 'none recently'],
+    ]);
+    expect(values("span.type IN ('CHAT_MODEL', ").slice(0, 1)).toEqual([['CHAT_MODEL', '12 spans recently']]);
+    expect(values("span.type = 'LL")).toEqual([['LLM', 'none recently']]);
+    // Before the counts arrive (or without them), MLflow's types, LLM first.
+    expect(spanTypeValues(undefined).values?.slice(0, 2)).toEqual(['LLM', 'CHAT_MODEL']);
+    expect(spanTypeValues(new Map()).valueDetails?.LLM).toBe('none recently');
   });
 });

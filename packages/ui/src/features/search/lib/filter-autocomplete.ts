@@ -10,8 +10,10 @@ export interface FilterField {
   key: string;
   type: 'string' | 'number';
   ops: readonly string[];
-  /** Known values (statuses, span types, tag values seen). */
+  /** Known values (statuses, span types, tag values seen), in the order they are offered. */
   values?: readonly string[];
+  /** What a value's suggestion says beside it (how many spans have that type). */
+  valueDetails?: Readonly<Record<string, string>>;
   detail?: string;
 }
 
@@ -163,7 +165,10 @@ export function completeFilter(input: string, cursor: number, fields: readonly F
   if (state === 'value' && field) {
     const bare = typed.replace(/^['"]/, '').replace(/['"]$/, '');
     const values = (field.values ?? []).filter((v) => matches(v, bare));
-    const suggestions: Suggestion[] = values.map((v) => ({ label: v, insert: quoteValue(v, field.type), kind: 'value' }));
+    const suggestions: Suggestion[] = values.map((v) => {
+      const detail = field.valueDetails?.[v];
+      return { label: v, insert: quoteValue(v, field.type), kind: 'value', ...(detail ? { detail } : {}) };
+    });
     if (field.type === 'string' && /LIKE$/.test(opSoFar) && !typed) suggestions.unshift({ label: "'%…%'", insert: "'%%'", kind: 'value', detail: 'pattern' });
     return result(suggestions);
   }

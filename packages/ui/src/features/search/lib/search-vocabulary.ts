@@ -3,6 +3,7 @@ import { keyWithName, type FilterField } from './filter-autocomplete';
 
 const STRING_OPS = ['=', '!=', 'LIKE', 'ILIKE', 'RLIKE'] as const;
 const NUMBER_OPS = ['=', '!=', '>', '>=', '<', '<='] as const;
+const SPAN_OPS = [...STRING_OPS, 'IN', 'NOT IN'] as const;
 
 /**
  * MLflow's span types (spec §4.5).
@@ -31,6 +32,25 @@ export interface TraceKeysSeen {
   tags: ReadonlyMap<string, ReadonlySet<string>>;
   metadata: ReadonlySet<string>;
   assessments: ReadonlySet<string>;
+  /** Span types in the experiment's recent traces and their span counts (`useSpanTypes`), once known. */
+  spanTypes?: ReadonlyMap<string, number>;
+}
+
+/**
+ * The values `span.type` offers: the types recent traces really have, most spans first (a producer's
+ * own types too), then MLflow's other types; each says how many spans have it, or that none recently does.
+ *
+ * @example
+ * spanTypeValues(new Map([['CHAT_MODEL', 12]])).values.slice(0, 2); // ['CHAT_MODEL', 'LLM']
+ */
+export function spanTypeValues(present: ReadonlyMap<string, number> | undefined): Pick<FilterField, 'values' | 'valueDetails'> {
+  if (!present) return { values: SPAN_TYPES };
+  const seen = [...present].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  const details: Record<string, string> = {};
+  for (const [type, n] of seen) details[type] = `${n.toLocaleString('en-US')} span${n === 1 ? '' : 's'} recently`;
+  const others = SPAN_TYPES.filter((t) => !present.has(t));
+  for (const type of others) details[type] = 'none recently';
+  return { values: [...seen.map(([type]) => type), ...others], valueDetails: details };
 }
 
 /**
@@ -50,9 +70,9 @@ export function traceFilterFields(seen: TraceKeysSeen): FilterField[] {
     { key: 'trace.run_id', type: 'string', ops: ['=', 'IN'], detail: 'source or linked run' },
     { key: 'trace.client_request_id', type: 'string', ops: STRING_OPS },
     { key: 'trace.request_id', type: 'string', ops: ['=', '!=', 'IN', 'NOT IN'] },
-    { key: 'span.name', type: 'string', ops: STRING_OPS, detail: 'any span' },
-    { key: 'span.type', type: 'string', ops: STRING_OPS, values: SPAN_TYPES, detail: 'any span' },
-    { key: 'span.status', type: 'string', ops: STRING_OPS, values: ['OK', 'ERROR', 'UNSET'], detail: 'any span' },
+    { key: 'span.name', type: 'string', ops: SPAN_OPS, detail: 'any span' },
+    { key: 'span.type', type: 'string', ops: SPAN_OPS, ...spanTypeValues(seen.spanTypes), detail: 'any span' },
+    { key: 'span.status', type: 'string', ops: SPAN_OPS, values: ['OK', 'ERROR', 'UNSET'], detail: 'any span' },
     { key: `span.attributes.\`${SpanAttributeKey.LLM_MODEL}\``, type: 'string', ops: ['LIKE', 'ILIKE', 'RLIKE'], detail: 'span attribute' },
     { key: 'prompt', type: 'string', ops: ['='], detail: "'name/version'" },
   ];

@@ -48,6 +48,18 @@ describe('sessions', () => {
       },
     ]);
   });
+  it('sums tokens and cost over the traces that report them, and leaves them unknown when none does (not 0)', () => {
+    const bare = (id: string, session: string, usage: Record<string, string>) =>
+      trace(id, session, 1, { trace_metadata: { 'mlflow.trace.session': session, ...usage } });
+    const [priced, unpriced] = groupSessions([
+      bare('p1', 'priced', { 'mlflow.trace.cost': '{"total_cost":0}', 'mlflow.trace.tokenUsage': '{"input_tokens":12}' }),
+      bare('p2', 'priced', {}),
+      bare('u1', 'unpriced', {}),
+    ]).sort((a, b) => a.id.localeCompare(b.id));
+    expect(priced).toMatchObject({ costUsd: 0, totalTokens: 12 });
+    expect(unpriced).not.toHaveProperty('costUsd');
+    expect(unpriced).not.toHaveProperty('totalTokens');
+  });
   it('reads a session as a conversation, oldest turn first', () => {
     expect(conversation([traces[0]!, traces[2]!]).map((t) => [t.traceId, t.request, t.response, t.state, t.latencyMs])).toEqual([
       ['c', 'question c', 'answer c', 'ERROR', 1500],

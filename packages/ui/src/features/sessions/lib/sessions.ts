@@ -1,5 +1,7 @@
 import { TraceMetadataKey, type TraceInfoV3 } from '@loupe/protocol';
-import { previewText, summarizeTrace } from '../../traces/lib/trace-info';
+import { sumKnown } from '../../../shared/lib/format';
+import { replyText, requestText } from '../../traces/lib/preview-text';
+import { summarizeTrace } from '../../traces/lib/trace-info';
 
 /**
  * Sessions are the traces sharing one `mlflow.trace.session` (metadata): a chat's turns. These group
@@ -13,8 +15,9 @@ export interface SessionSummary {
   firstMs: number;
   lastMs: number;
   users: string[];
-  totalTokens: number;
-  costUsd: number;
+  /** Summed over the session's traces that report them; undefined when none does (unknown, not 0). */
+  totalTokens?: number;
+  costUsd?: number;
   errors: number;
   firstRequest: string;
 }
@@ -38,22 +41,22 @@ export function groupSessions(traces: readonly TraceInfoV3[]): SessionSummary[] 
         firstMs: t.requestTimeMs,
         lastMs: t.requestTimeMs,
         users: [],
-        totalTokens: 0,
-        costUsd: 0,
         errors: 0,
-        firstRequest: previewText(t.requestPreview),
+        firstRequest: requestText(t.requestPreview),
       };
       byId.set(t.session, s);
     }
     s.traceCount++;
     if (t.requestTimeMs < s.firstMs) {
       s.firstMs = t.requestTimeMs;
-      s.firstRequest = previewText(t.requestPreview);
+      s.firstRequest = requestText(t.requestPreview);
     }
     s.lastMs = Math.max(s.lastMs, t.requestTimeMs);
     if (t.user && !s.users.includes(t.user)) s.users.push(t.user);
-    s.totalTokens += t.totalTokens ?? 0;
-    s.costUsd += t.costUsd ?? 0;
+    const tokens = sumKnown([s.totalTokens, t.totalTokens]);
+    const cost = sumKnown([s.costUsd, t.costUsd]);
+    if (tokens !== undefined) s.totalTokens = tokens;
+    if (cost !== undefined) s.costUsd = cost;
     if (t.state === 'ERROR') s.errors++;
   }
   return [...byId.values()].sort((a, b) => b.lastMs - a.lastMs);
@@ -83,8 +86,8 @@ export function conversation(traces: readonly TraceInfoV3[]): ConversationTurn[]
       const turn: ConversationTurn = {
         traceId: t.id,
         timeMs: t.requestTimeMs,
-        request: previewText(t.requestPreview),
-        response: previewText(t.responsePreview),
+        request: requestText(t.requestPreview),
+        response: replyText(t.responsePreview),
         state: t.state,
       };
       if (t.latencyMs !== undefined) turn.latencyMs = t.latencyMs;

@@ -4,15 +4,16 @@ import { ButtonTabs } from '../../../shared/components/tab-links';
 import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { StatusBadge } from '../../../shared/components/status-badge';
 import { CopyButton } from '../../../shared/components/copy-button';
-import { formatCost, formatCount, formatDuration, formatTimestamp } from '../../../shared/lib/format';
+import { formatCost, formatDuration, formatTimestamp, formatTokens, formatTokenSplit } from '../../../shared/lib/format';
 import { useSpanDetail } from '../hooks/use-span-detail';
 import { extractChat } from '../lib/chat-messages';
 import { spanExceptions, type SpanDetail } from '../lib/otel-span';
+import { extractDocuments, retrieverQuery } from '../lib/retriever-documents';
+import { hasTabContent, shownSpanTab, type SpanContent, type SpanTab } from '../lib/span-tabs';
 import { ChatView } from './chat-view';
+import { DocumentsView } from './documents-view';
 import { JsonView } from './json-view';
 import { SpanTypeIcon } from './span-type-icon';
-
-type Tab = 'io' | 'chat' | 'attributes' | 'events';
 
 const CHAT_TYPES = new Set(['LLM', 'CHAT_MODEL']);
 
@@ -27,8 +28,12 @@ function Metric({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** The attributes the Attributes view lists: all but inputs and outputs (which have their own view). */
+const attributeEntries = (attributes: Record<string, unknown>) =>
+  Object.entries(attributes).filter(([k]) => k !== SpanAttributeKey.INPUTS && k !== SpanAttributeKey.OUTPUTS);
+
 function Attributes({ attributes }: { attributes: Record<string, unknown> }) {
-  const entries = Object.entries(attributes).filter(([k]) => k !== SpanAttributeKey.INPUTS && k !== SpanAttributeKey.OUTPUTS);
+  const entries = attributeEntries(attributes);
   if (!entries.length) return <p className="text-xs text-zinc-400 italic">No attributes</p>;
   return (
     <table className="w-full text-xs">
@@ -76,14 +81,16 @@ function Events({ span }: { span: SpanDetail }) {
 
 /**
  * The selected span: name, type, status, latency, tokens, cost; then its inputs and outputs as JSON,
- * the conversation of an LLM span, its attributes, and its events and exceptions.
+ * the conversation of an LLM span, a retriever's documents, its attributes, and its events and
+ * exceptions. A picked view stays from span to span while it has something to show (span-tabs.ts).
  *
  * @example
  * <SpanDetails traceId={traceId} spanId={spanId} inProgress={false} />
  */
 export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; spanId: string | undefined; inProgress: boolean }) {
   const detail = useSpanDetail(traceId, spanId, inProgress);
-  const [tab, setTab] = useState<Tab | null>(null);
+  const [picked, setPicked] = useState<SpanTab | null>(null);
+  const [seenSpan, setSeenSpan] = useState<string | undefined>();
   if (!spanId) return <p className="p-4 text-sm text-zinc-500">Select a span to see its details.</p>;
   if (detail.isPending)
     return (
@@ -101,15 +108,29 @@ export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; 
   if (!span) return <p className="p-4 text-sm text-zinc-500">This span is not in the trace.</p>;
   // The conversation view is for model calls; other spans show their inputs and outputs as JSON.
   const chat = CHAT_TYPES.has(span.type) || span.attributes[SpanAttributeKey.CHAT_MESSAGES] ? extractChat(span.inputs, span.outputs, span.attributes) : null;
+  const documents = extractDocuments(span.outputs);
   const exceptions = spanExceptions(span).length;
-  const tabs: { id: Tab; label: string }[] = [
+  const attributeCount = attributeEntries(span.attributes).length;
+  const content: SpanContent = {
+    chat: chat !== null,
+    documents: documents !== null,
+    io: (span.inputs !== undefined && span.inputs !== null) || (span.outputs !== undefined && span.outputs !== null),
+    attributes: attributeCount,
+    events: span.events.length,
+  };
+  // Another span: a pick with nothing to show here is dropped, so the next spans open on their default.
+  if (span.spanId !== seenSpan) {
+    setSeenSpan(span.spanId);
+    if (picked && !hasTabContent(picked, content)) setPicked(null);
+  }
+  const tabs: { id: SpanTab; label: string }[] = [
     ...(chat ? [{ id: 'chat' as const, label: 'Chat' }] : []),
+    ...(documents ? [{ id: 'documents' as const, label: `Documents (${documents.length})` }] : []),
     { id: 'io', label: 'Inputs / Outputs' },
-    { id: 'attributes', label: `Attributes (${Object.keys(span.attributes).length})` },
+    { id: 'attributes', label: `Attributes (${attributeCount})` },
     { id: 'events', label: `Events (${span.events.length})${exceptions ? ' ⚠' : ''}` },
   ];
-  // An LLM span opens on its conversation; a tab picked stays picked from span to span where it exists.
-  const shown: Tab = tab && (tab !== 'chat' || chat) ? tab : chat ? 'chat' : 'io';
+  const shown = shownSpanTab(picked, content);
   const duration = span.endUs !== undefined ? (span.endUs - span.startUs) / 1000 : undefined;
   return (
     <section aria-label="Span details" className="flex h-full min-h-0 flex-col">
@@ -127,28 +148,18 @@ export function SpanDetails({ traceId, spanId, inProgress }: { traceId: string; 
         <dl className="mt-2.5 grid grid-cols-3 gap-3 sm:grid-cols-5">
           <Metric label="Latency" value={duration === undefined ? 'running' : formatDuration(duration)} />
           <Metric label="Started" value={formatTimestamp(span.startUs / 1000, true).slice(11)} />
-          <Metric
-            label="Tokens"
-            value={
-              span.tokenUsage
-                ? `${formatCount(span.tokenUsage.total_tokens ?? (span.tokenUsage.input_tokens ?? 0) + (span.tokenUsage.output_tokens ?? 0))}`
-                : '—'
-            }
-          />
+          <Metric label="Tokens" value={formatTokens(span.tokens)} />
           <Metric label="Cost" value={formatCost(span.costUsd)} />
           <Metric label="Model" value={span.model ?? '—'} />
         </dl>
-        {span.tokenUsage ? (
-          <p className="mt-1 text-[11px] text-zinc-500">
-            {formatCount(span.tokenUsage.input_tokens)} input · {formatCount(span.tokenUsage.output_tokens)} output tokens
-          </p>
-        ) : null}
+        {span.tokens?.inputTokens !== undefined ? <p className="mt-1 text-[11px] text-zinc-500">Tokens: {formatTokenSplit(span.tokens)}</p> : null}
       </header>
       <div className="shrink-0 px-4 pt-2">
-        <ButtonTabs label="Span views" tabs={tabs} value={shown} onChange={setTab} />
+        <ButtonTabs label="Span views" tabs={tabs} value={shown} onChange={setPicked} />
       </div>
       <div className="min-h-0 flex-1 overflow-auto px-4 py-3">
         {shown === 'chat' && chat ? <ChatView messages={chat} /> : null}
+        {shown === 'documents' && documents ? <DocumentsView query={retrieverQuery(span.inputs)} documents={documents} /> : null}
         {shown === 'io' ? (
           <div className="flex flex-col gap-3">
             <div>

@@ -1,10 +1,15 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { StatusBadge } from '../../../shared/components/status-badge';
-import { formatCost, formatCount, formatDuration, formatRelative, formatTimestamp, truncate } from '../../../shared/lib/format';
-import { assessmentSentiment, assessmentValueText, previewText, type TraceSummary } from '../lib/trace-info';
+import { formatCost, formatDuration, formatRelative, formatTimestamp, formatTokens, formatTokenSplit, truncate } from '../../../shared/lib/format';
+import { assessmentChipText, shownAssessments, tagChipText, type TraceColumnWidths } from '../lib/trace-column-widths';
+import { requestText } from '../lib/preview-text';
+import { assessmentSentiment, assessmentValueText, type TraceSummary } from '../lib/trace-info';
 
 const col = createColumnHelper<TraceSummary>();
+
+/** `meta` of the columns sized to their content: they take their `size` when there is room, down to `minSize` when not. */
+export const FIT = { fit: true } as const;
 
 /**
  * Columns the server can sort traces by, and their `order_by` keys.
@@ -16,13 +21,15 @@ export const TRACE_SORT_KEYS: Readonly<Record<string, string>> = { time: 'timest
 
 /**
  * The traces table's columns: time, name, request, status, latency, tokens, cost, tags, session,
- * user, assessments (links go to the trace and the session).
+ * user, assessments (links go to the trace and the session). Tags, session, user and assessments
+ * take the width ranges given (sized to the traces in view, marked {@link FIT}); assessments is left
+ * out when its range is null.
  *
  * @example
- * useReactTable({ data: summaries, columns: traceColumns('1'), getCoreRowModel: getCoreRowModel() });
+ * useReactTable({ data: summaries, columns: traceColumns('1', traceColumnWidths(summaries, measureText)), getCoreRowModel: getCoreRowModel() });
  */
-export function traceColumns(experimentId: string) {
-  return [
+export function traceColumns(experimentId: string, widths: TraceColumnWidths) {
+  const columns = [
     col.accessor('requestTimeMs', {
       id: 'time',
       header: 'Time',
@@ -46,10 +53,11 @@ export function traceColumns(experimentId: string) {
     col.accessor('requestPreview', {
       id: 'request',
       header: 'Request',
-      size: 220,
+      // The flexible column: at least this, and whatever room the others leave.
+      size: 180,
       cell: (c) => (
         <span className="truncate text-zinc-600 dark:text-zinc-300" title={c.getValue()}>
-          {truncate(previewText(c.getValue()), 200)}
+          {truncate(requestText(c.getValue()), 200)}
         </span>
       ),
     }),
@@ -65,8 +73,8 @@ export function traceColumns(experimentId: string) {
       header: 'Tokens',
       size: 70,
       cell: (c) => (
-        <span className="tabular-nums" title={`${formatCount(c.row.original.inputTokens)} in / ${formatCount(c.row.original.outputTokens)} out`}>
-          {formatCount(c.getValue())}
+        <span className="tabular-nums" title={formatTokenSplit(c.row.original)}>
+          {formatTokens(c.row.original)}
         </span>
       ),
     }),
@@ -74,12 +82,14 @@ export function traceColumns(experimentId: string) {
     col.accessor('tags', {
       id: 'tags',
       header: 'Tags',
-      size: 150,
+      size: widths.tags.max,
+      minSize: widths.tags.min,
+      meta: FIT,
       cell: (c) => (
         <span className="flex min-w-0 gap-1 overflow-hidden">
           {Object.entries(c.getValue()).map(([k, v]) => (
             <span key={k} className="shrink-0 rounded bg-zinc-100 px-1.5 py-0.5 text-[11px] dark:bg-zinc-800" title={`${k}: ${v}`}>
-              {k}: {truncate(v, 24)}
+              {tagChipText(k, v)}
             </span>
           ))}
         </span>
@@ -88,12 +98,15 @@ export function traceColumns(experimentId: string) {
     col.accessor('session', {
       id: 'session',
       header: 'Session',
-      size: 110,
+      size: widths.session.max,
+      minSize: widths.session.min,
+      meta: FIT,
       cell: (c) =>
         c.getValue() ? (
           <Link
             to={`/experiments/${experimentId}/sessions/${encodeURIComponent(c.getValue()!)}`}
             className="truncate text-indigo-600 hover:underline dark:text-indigo-400"
+            title={c.getValue()}
           >
             {c.getValue()}
           </Link>
@@ -104,32 +117,38 @@ export function traceColumns(experimentId: string) {
     col.accessor('user', {
       id: 'user',
       header: 'User',
-      size: 90,
-      cell: (c) => <span className="truncate">{c.getValue() ?? <span className="text-zinc-400">—</span>}</span>,
+      size: widths.user.max,
+      minSize: widths.user.min,
+      meta: FIT,
+      cell: (c) => (
+        <span className="truncate" title={c.getValue()}>
+          {c.getValue() ?? <span className="text-zinc-400">—</span>}
+        </span>
+      ),
     }),
     col.accessor('assessments', {
       id: 'assessments',
       header: 'Assessments',
-      size: 170,
+      size: widths.assessments?.max ?? 0,
+      minSize: widths.assessments?.min ?? 0,
+      meta: FIT,
       cell: (c) => (
         <span className="flex min-w-0 gap-1 overflow-hidden">
-          {c
-            .getValue()
-            .filter((a) => a.valid)
-            .map((a) => {
-              const s = assessmentSentiment(a);
-              return (
-                <span
-                  key={a.assessment_id}
-                  title={`${a.assessment_name}: ${assessmentValueText(a)} (${a.source.source_type})${a.rationale ? `\n${a.rationale}` : ''}`}
-                  className={`shrink-0 rounded px-1.5 py-0.5 text-[11px] ${s === 'positive' ? 'bg-emerald-50 text-emerald-700 dark:bg-emerald-500/15 dark:text-emerald-300' : s === 'negative' ? 'bg-red-50 text-red-700 dark:bg-red-500/15 dark:text-red-300' : 'bg-zinc-100 dark:bg-zinc-800'}`}
-                >
-                  {a.assessment_name}: {truncate(assessmentValueText(a), 16)}
-                </span>
-              );
-            })}
+          {shownAssessments(c.row.original).map((a) => {
+            const s = assessmentSentiment(a);
+            return (
+              <span
+                key={a.assessment_id}
+                title={`${a.assessment_name}: ${assessmentValueText(a)} (${a.source.source_type})${a.rationale ? `\n${a.rationale}` : ''}`}
+                className={`shrink-0 rounded px-1.5 py-0.5 text-[11px] ${s === 'positive' ? 'bg-emerald-50 text-emerald-700 dark:bg-emerald-500/15 dark:text-emerald-300' : s === 'negative' ? 'bg-red-50 text-red-700 dark:bg-red-500/15 dark:text-red-300' : 'bg-zinc-100 dark:bg-zinc-800'}`}
+              >
+                {assessmentChipText(a)}
+              </span>
+            );
+          })}
         </span>
       ),
     }),
   ];
+  return widths.assessments === null ? columns.filter((c) => c.id !== 'assessments') : columns;
 }

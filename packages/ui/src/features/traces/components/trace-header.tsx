@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { CopyButton } from '../../../shared/components/copy-button';
 import { Spinner } from '../../../shared/components/feedback-states';
 import { StatusBadge } from '../../../shared/components/status-badge';
-import { formatCost, formatCount, formatDuration, formatTimestamp } from '../../../shared/lib/format';
+import { formatCost, formatDuration, formatTimestamp, formatTokens, formatTokenSplit } from '../../../shared/lib/format';
 import type { TraceSummary } from '../lib/trace-info';
 import { TraceTags } from './trace-tags';
 
@@ -57,9 +57,13 @@ export function TraceHeader({
             <Fact label="Latency">{inProgress ? `running ${formatDuration(now - summary.requestTimeMs)}` : formatDuration(summary.latencyMs)}</Fact>
             <Fact label="Spans">{spanCount}</Fact>
             <Fact label="Tokens">
-              {summary.totalTokens !== undefined
-                ? `${formatCount(summary.totalTokens)} (${formatCount(summary.inputTokens)} in / ${formatCount(summary.outputTokens)} out)`
-                : '—'}
+              {formatTokens(summary)}
+              {summary.inputTokens !== undefined ? (
+                <span className="font-normal text-zinc-500" title={formatTokenSplit(summary)}>
+                  {' '}
+                  ({formatTokenSplit(summary, true)})
+                </span>
+              ) : null}
             </Fact>
             <Fact label="Cost">{formatCost(summary.costUsd)}</Fact>
             <Fact label="Session">

@@ -5,7 +5,9 @@ import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/fee
 import { TextInput } from '../../../shared/components/text-input';
 import { FilterInput } from '../../search/components/filter-input';
 import type { FilterField } from '../../search/lib/filter-autocomplete';
+import { useSpanTypes } from '../../search/hooks/use-span-types';
 import { traceFilterFields } from '../../search/lib/search-vocabulary';
+import { spanTypeHint } from '../../search/lib/span-type-hint';
 import { useTraceSearch } from '../hooks/use-traces';
 import { TRACE_TIME_RANGES, composeTraceFilter, type TraceFilterState } from '../lib/trace-filters';
 import { TracesTable } from './traces-table';
@@ -122,6 +124,10 @@ export function TracesPage() {
       },
       { replace: true },
     );
+  // The span types recent traces really have, for autocompletion and the no-result hint: loaded once
+  // the filter box is used or the filter names a span type.
+  const [filterUsed, setFilterUsed] = useState(false);
+  const spanTypes = useSpanTypes(experimentId, filterUsed || /span\.type/i.test(state.filter)).data;
   const fields = useMemo(() => {
     const tags = new Map<string, Set<string>>();
     const metadata = new Set<string>();
@@ -135,8 +141,8 @@ export function TracesPage() {
       for (const k of Object.keys(t.trace_metadata ?? {})) metadata.add(k);
       for (const a of t.assessments ?? []) assessments.add(a.assessment_name);
     }
-    return traceFilterFields({ tags, metadata, assessments });
-  }, [traces]);
+    return traceFilterFields({ tags, metadata, assessments, ...(spanTypes ? { spanTypes } : {}) });
+  }, [traces, spanTypes]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = search;
   const onEndReached = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
@@ -148,11 +154,12 @@ export function TracesPage() {
       <div className="flex flex-wrap items-start gap-2">
         <FilterInput
           label="Filter traces"
-          placeholder="span.type = 'LLM' AND tag.env = 'prod'   (Tab completes, Enter applies)"
+          placeholder="span.type IN ('LLM', 'CHAT_MODEL') AND tag.env = 'prod'   (Tab completes, Enter applies)"
           value={state.filter}
           fields={fields}
           validate={checkTraceFilter}
           onApply={(f) => set('filter', f)}
+          onFocus={() => setFilterUsed(true)}
         />
         <form
           role="search"
@@ -196,7 +203,7 @@ export function TracesPage() {
           title={filtered ? 'No trace matches these filters' : 'No traces yet'}
           hint={
             filtered
-              ? 'Loosen a filter or clear them.'
+              ? (spanTypeHint(state.filter, spanTypes) ?? 'Loosen a filter or clear them.')
               : 'Send OpenTelemetry spans to /v1/traces with the header x-mlflow-experiment-id, or trace with MLflow’s clients.'
           }
         />

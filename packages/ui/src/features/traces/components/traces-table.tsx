@@ -3,14 +3,17 @@ import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-tabl
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
+import { measureText } from '../../../shared/lib/text-width';
+import { traceColumnWidths } from '../lib/trace-column-widths';
 import { summarizeTrace } from '../lib/trace-info';
-import { TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
+import { FIT, TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
 
 const ROW_HEIGHT = 40;
 
 /**
  * The virtualized traces table: time, name, request, status, latency, tokens, cost, tags, session,
- * user, assessments. Sorting is the server's (`order_by`); more pages load as the end scrolls near.
+ * user, assessments (when any trace in view has one), the last four sized to their content. Sorting
+ * is the server's (`order_by`); more pages load as the end scrolls near.
  *
  * @example
  * <TracesTable experimentId="1" traces={infos} orderBy="timestamp_ms DESC" onOrderBy={setOrder} onEndReached={next} />
@@ -32,16 +35,19 @@ export function TracesTable({
 }) {
   const rows = useMemo(() => traces.map(summarizeTrace), [traces]);
   const navigate = useNavigate();
-  const columns = useMemo(() => traceColumns(experimentId), [experimentId]);
+  const widths = useMemo(() => traceColumnWidths(rows, measureText), [rows]);
+  const columns = useMemo(() => traceColumns(experimentId, widths), [experimentId, widths]);
   const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true });
-  const template = table
-    .getVisibleLeafColumns()
-    .map((c) => (c.id === 'request' ? `minmax(${c.getSize()}px, 1fr)` : `${c.getSize()}px`))
+  const leaves = table.getVisibleLeafColumns();
+  const fits = (c: (typeof leaves)[number]) => c.columnDef.meta === FIT;
+  // Fitted columns grow to their content's width when there is room, then the request takes the rest.
+  const template = leaves
+    .map((c) => (c.id === 'request' ? `minmax(${c.getSize()}px, 1fr)` : fits(c) ? `minmax(${c.columnDef.minSize}px, ${c.getSize()}px)` : `${c.getSize()}px`))
     .join(' ');
-  // Every row is exactly as wide as the table (or the columns' sum, if wider), so the request
-  // column's 1fr resolves the same in the header and in each row; sized by their own content
-  // (max-content), rows with a long request would push their later cells out of line.
-  const minWidth = table.getVisibleLeafColumns().reduce((sum, c) => sum + c.getSize(), 0);
+  // Every row is exactly as wide as the table (or the columns' least sum, if wider), so the tracks
+  // resolve the same in the header and in each row: fixed ranges, never sized by a row's own content
+  // (max-content), which would push a long request's later cells out of line.
+  const minWidth = leaves.reduce((sum, c) => sum + (fits(c) ? (c.columnDef.minSize ?? c.getSize()) : c.getSize()), 0);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();

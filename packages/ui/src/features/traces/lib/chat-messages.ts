@@ -69,7 +69,7 @@ function readMessage(m: unknown): ChatMessage[] {
   if (!isDict(m)) return [];
   const role = text(m.role ?? m.type ?? 'user')
     .replace(/^human$/, 'user')
-    .replace(/^ai$/, 'assistant');
+    .replace(/^(ai|model)$/, 'assistant');
   const msg: ChatMessage = { role, content: '' };
   const extra: ChatMessage[] = [];
   readContent(m.content ?? m.parts, msg, extra);
@@ -93,6 +93,43 @@ function messagesOf(v: unknown): unknown[] | undefined {
 }
 
 /**
+ * The message(s) a model call or chat app returned, in the shapes providers return them: OpenAI chat
+ * (`choices`), OpenAI Responses (`output`), Anthropic (a message with content blocks), Gemini
+ * (`candidates`), `{messages}`, a list of messages, a plain string.
+ *
+ * @example
+ * responseMessages({ content: [{ type: 'text', text: 'hello' }], role: 'assistant' }); // [{ role: 'assistant', content: 'hello' }]
+ */
+export function responseMessages(outputs: unknown): ChatMessage[] {
+  if (typeof outputs === 'string') return [{ role: 'assistant', content: outputs }];
+  if (Array.isArray(outputs)) return outputs.flatMap(readMessage);
+  if (!isDict(outputs)) return [];
+  if (Array.isArray(outputs.choices)) return outputs.choices.flatMap((c) => (isDict(c) && c.message ? readMessage(c.message) : []));
+  if (Array.isArray(outputs.candidates))
+    return outputs.candidates.flatMap((c) => (isDict(c) && isDict(c.content) ? readMessage({ role: 'assistant', ...c.content }) : []));
+  if (Array.isArray(outputs.output)) {
+    const messages = outputs.output.filter((o) => isDict(o) && (o.type === 'message' || o.role !== undefined));
+    if (messages.length) return messages.flatMap((m) => readMessage({ role: 'assistant', ...(m as Dict) }));
+  }
+  if (typeof outputs.output_text === 'string') return [{ role: 'assistant', content: outputs.output_text }];
+  if (outputs.role || outputs.content !== undefined) return readMessage({ role: 'assistant', ...outputs });
+  if (Array.isArray(outputs.messages)) return outputs.messages.flatMap(readMessage);
+  return [];
+}
+
+/**
+ * The messages of a chat request (`{messages}`, a list of messages, `{inputs: {messages}}`); null
+ * when the value is not one.
+ *
+ * @example
+ * requestMessages({ messages: [{ role: 'user', content: 'hi' }] }); // [{ role: 'user', content: 'hi' }]
+ */
+export function requestMessages(inputs: unknown): ChatMessage[] | null {
+  const input = messagesOf(inputs) ?? (isDict(inputs) ? messagesOf(inputs.inputs) : undefined);
+  return input ? input.flatMap(readMessage) : null;
+}
+
+/**
  * The conversation of an LLM span: the request's messages (a system prompt included) followed by the
  * response's message(s). Null when the inputs are not a chat.
  *
@@ -111,13 +148,6 @@ export function extractChat(inputs: unknown, outputs: unknown, attributes: Recor
     readContent(inputs.system, system, []);
     out.push(system);
   }
-  out.push(...input.flatMap(readMessage));
-  if (isDict(outputs)) {
-    if (Array.isArray(outputs.choices)) {
-      for (const c of outputs.choices) if (isDict(c) && c.message) out.push(...readMessage(c.message));
-    } else if (outputs.role || outputs.content !== undefined) out.push(...readMessage({ role: 'assistant', ...outputs }));
-    else if (Array.isArray(outputs.messages)) out.push(...outputs.messages.flatMap(readMessage));
-  } else if (Array.isArray(outputs)) out.push(...outputs.flatMap(readMessage));
-  else if (typeof outputs === 'string') out.push({ role: 'assistant', content: outputs });
+  out.push(...input.flatMap(readMessage), ...responseMessages(outputs));
   return out;
 }

@@ -4,6 +4,7 @@
  * them), read into what the span details show.
  */
 import { SpanAttributeKey } from '@loupe/protocol';
+import { tokenCounts, type TokenCounts } from '../../../shared/lib/format';
 
 /** An OTel `AnyValue` in proto JSON. */
 type AnyValue = {
@@ -30,13 +31,6 @@ export interface OtelSpanJson {
   status?: { code?: string; message?: string };
 }
 
-/** Token counts of an LLM call (MLflow's `mlflow.chat.tokenUsage`). */
-export interface TokenUsage {
-  input_tokens?: number;
-  output_tokens?: number;
-  total_tokens?: number;
-}
-
 /** A span event (an exception is one named `exception`). */
 export interface SpanEvent {
   name: string;
@@ -59,7 +53,8 @@ export interface SpanDetail {
   inputs: unknown;
   outputs: unknown;
   events: SpanEvent[];
-  tokenUsage?: TokenUsage;
+  /** From `mlflow.chat.tokenUsage`, completed as the server completes it (total = input + output). */
+  tokens?: TokenCounts;
   costUsd?: number;
   model?: string;
 }
@@ -153,15 +148,8 @@ export function parseOtelSpan(span: OtelSpanJson): SpanDetail {
   if (parent) detail.parentSpanId = parent;
   const end = nanosToMicros(span.end_time_unix_nano);
   if (end !== undefined) detail.endUs = end;
-  if (usage && typeof usage === 'object') {
-    const u = usage as Record<string, unknown>;
-    const tokenUsage: TokenUsage = {};
-    for (const k of ['input_tokens', 'output_tokens', 'total_tokens'] as const) {
-      const n = numberOr(u[k]);
-      if (n !== undefined) tokenUsage[k] = n;
-    }
-    detail.tokenUsage = tokenUsage;
-  }
+  const tokens = tokenCounts(usage);
+  if (tokens) detail.tokens = tokens;
   if (cost && typeof cost === 'object') {
     const total = numberOr((cost as Record<string, unknown>).total_cost);
     if (total !== undefined) detail.costUsd = total;

@@ -1,5 +1,5 @@
 import { MLFLOW_KEY_PREFIX, TraceMetadataKey, TraceTagKey, type Assessment, type TraceInfoV3 } from '@loupe/protocol';
-import { parseProtoDuration } from '../../../shared/lib/format';
+import { parseProtoDuration, tokenCounts } from '../../../shared/lib/format';
 
 /**
  * What the traces table and trace header read from a TraceInfoV3: name, latency, token usage, cost,
@@ -66,15 +66,11 @@ export function summarizeTrace(info: TraceInfoV3): TraceSummary {
   const put = <K extends keyof TraceSummary>(key: K, v: TraceSummary[K] | undefined) => {
     if (v !== undefined) summary[key] = v;
   };
-  put('inputTokens', num(usage?.input_tokens));
-  put('outputTokens', num(usage?.output_tokens));
-  put(
-    'totalTokens',
-    num(usage?.total_tokens) ??
-      (num(usage?.input_tokens) !== undefined || num(usage?.output_tokens) !== undefined
-        ? (num(usage?.input_tokens) ?? 0) + (num(usage?.output_tokens) ?? 0)
-        : undefined),
-  );
+  // Completed as the server completes them: the total is always input + output.
+  const tokens = tokenCounts(usage);
+  put('inputTokens', tokens?.inputTokens);
+  put('outputTokens', tokens?.outputTokens);
+  put('totalTokens', tokens?.totalTokens);
   put('costUsd', num(cost?.total_cost));
   put('session', info.trace_metadata?.[TraceMetadataKey.SESSION] || undefined);
   put('user', info.trace_metadata?.[TraceMetadataKey.USER] || undefined);
@@ -113,31 +109,4 @@ export function assessmentSentiment(a: Pick<Assessment, 'feedback'>): 'positive'
   if (v === true || (typeof v === 'string' && /^(yes|true|pass|good|correct|thumbs_up|👍)$/i.test(v))) return 'positive';
   if (v === false || (typeof v === 'string' && /^(no|false|fail|bad|incorrect|thumbs_down|👎)$/i.test(v))) return 'negative';
   return 'neutral';
-}
-
-/**
- * The text of a request or response preview: the last user message of a chat request, a single
- * string field, or the JSON as it is.
- *
- * @example
- * previewText('{"messages":[{"role":"user","content":"hi"}]}'); // 'hi'
- */
-export function previewText(preview: string): string {
-  const parsed = parseJson(preview);
-  if (!parsed) return preview;
-  const messages = parsed.messages ?? (parsed.inputs as Record<string, unknown> | undefined)?.messages;
-  if (Array.isArray(messages)) {
-    for (let i = messages.length - 1; i >= 0; i--) {
-      const m = messages[i] as { role?: string; content?: unknown };
-      if (m?.role === 'user' && typeof m.content === 'string') return m.content;
-    }
-  }
-  const choices = parsed.choices;
-  if (Array.isArray(choices)) {
-    const content = (choices[0] as { message?: { content?: unknown } })?.message?.content;
-    if (typeof content === 'string') return content;
-  }
-  const strings = Object.values(parsed).filter((v): v is string => typeof v === 'string');
-  if (strings.length === 1) return strings[0]!;
-  return preview;
 }

@@ -1,7 +1,8 @@
 import type { TraceInfoV3 } from '@loupe/protocol';
 import { describe, expect, it } from 'vitest';
 import { decodeAttribute, idToHex, parseOtelSpan, spanExceptions } from './otel-span';
-import { assessmentSentiment, assessmentValueText, previewText, summarizeTrace } from './trace-info';
+import { requestText, replyText } from './preview-text';
+import { assessmentSentiment, assessmentValueText, summarizeTrace } from './trace-info';
 
 describe('parseOtelSpan', () => {
   it('reads ids, times, MLflow attributes, usage, cost, events', () => {
@@ -34,7 +35,7 @@ describe('parseOtelSpan', () => {
       costUsd: 0.00042,
     });
     expect(d.endUs! - d.startUs).toBe(532_000);
-    expect(d.tokenUsage).toEqual({ input_tokens: 12, output_tokens: 30, total_tokens: 42 });
+    expect(d.tokens).toEqual({ inputTokens: 12, outputTokens: 30, totalTokens: 42 });
     expect(d.inputs).toEqual({ messages: [{ role: 'user', content: 'hi' }] });
     expect(d.attributes.retries).toBe(2);
     expect(spanExceptions(d)).toEqual([{ type: 'Exception', message: 'boom', stacktrace: '' }]);
@@ -81,10 +82,17 @@ describe('summarizeTrace', () => {
       spanCount: 4,
     });
     expect(summarizeTrace({ ...info, state: 'IN_PROGRESS' }).latencyMs).toBeUndefined();
-    expect(summarizeTrace({ ...info, trace_metadata: {} }).totalTokens).toBeUndefined();
-    expect(previewText(info.request_preview!)).toBe('Where is my order?');
-    expect(previewText(info.response_preview!)).toBe('Shipped.');
-    expect(previewText('not json')).toBe('not json');
+    expect(summarizeTrace({ ...info, trace_metadata: {} })).not.toHaveProperty('totalTokens');
+    expect(summarizeTrace({ ...info, trace_metadata: {} })).not.toHaveProperty('costUsd');
+    // Input tokens only (an embeddings call): 0 out, and the total is the input, whatever total a client wrote.
+    expect(summarizeTrace({ ...info, trace_metadata: { 'mlflow.trace.tokenUsage': '{"input_tokens":1325,"total_tokens":1313}' } })).toMatchObject({
+      inputTokens: 1325,
+      outputTokens: 0,
+      totalTokens: 1325,
+    });
+    expect(requestText(info.request_preview!)).toBe('Where is my order?');
+    expect(replyText(info.response_preview!)).toBe('Shipped.');
+    expect(requestText('not json')).toBe('not json');
   });
 
   it('describes assessments', () => {

@@ -2,13 +2,31 @@ import { CompiledQuery, Kysely, PostgresDialect as KyselyPostgresDialect, sql } 
 import pg from 'pg';
 import { ApiError } from '@loupe/protocol';
 import type { Database } from '../../schema.js';
-import { conflictClause, quoteIdentifier, type BulkColumnType, type SqlDialect } from '../sql-dialect.js';
+import { BackendStoreUriError, redactUri } from '../backend-store-uri-error.js';
+import { conflictClause, quoteIdentifier, type BulkColumnType, type RowLocking, type SqlDialect } from '../sql-dialect.js';
 import { PostgresSpanTextIndex } from './postgres-span-text.js';
 
 const INT8_OID = 20;
 const ARRAY_TYPES: Record<BulkColumnType, string> = { text: 'text[]', double: 'float8[]', bigint: 'int8[]', integer: 'int4[]' };
 const NUMERIC_OID = 1700;
 const SCALAR_TYPES: Record<BulkColumnType, string> = { text: 'text', double: 'double precision', bigint: 'bigint', integer: 'integer' };
+
+const POSTGRES_FORM = 'postgresql://user:password@host:5432/database';
+
+/** `host:port/database` of a PostgreSQL URI, after checking that it parses and names a database. */
+function postgresLocation(connectionString: string, uri: string): string {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    throw new BackendStoreUriError(`the PostgreSQL URI '${redactUri(uri)}' does not parse: use ${POSTGRES_FORM} (percent-encode @, : and / in the password)`);
+  }
+  const database = url.pathname.replace(/^\//, '');
+  const host = url.hostname || url.searchParams.get('host') || '';
+  const missing = [host ? '' : 'host', database ? '' : 'database'].filter(Boolean).join(' and no ');
+  if (missing) throw new BackendStoreUriError(`the PostgreSQL URI '${redactUri(uri)}' names no ${missing}: use ${POSTGRES_FORM}`);
+  return `${host}:${url.port || '5432'}/${database}`;
+}
 
 /**
  * PostgreSQL through `pg`. int8 columns (epoch-ms times) are read as JS numbers: they stay below 2^53.
@@ -18,15 +36,23 @@ const SCALAR_TYPES: Record<BulkColumnType, string> = { text: 'text', double: 'do
  */
 export class PostgresDialect implements SqlDialect {
   readonly name = 'postgresql';
+  /** `host:port/database`, for messages (never the user or password). */
+  readonly location: string;
+  private readonly connectionString: string;
 
+  /** Throws {@link BackendStoreUriError} for a URI that does not parse or names no database. */
   constructor(
-    private readonly uri: string,
+    uri: string,
     private readonly poolSize = 10,
-  ) {}
+  ) {
+    // MLflow's SQLAlchemy URIs may name a driver (postgresql+psycopg2://); pg takes the plain scheme.
+    this.connectionString = uri.replace(/^postgres(ql)?(\+\w+)?:/i, 'postgresql:');
+    this.location = postgresLocation(this.connectionString, uri);
+  }
 
   createKysely(): Kysely<Database> {
     const pool = new pg.Pool({
-      connectionString: this.uri.replace(/^postgresql\+\w+:/, 'postgresql:'),
+      connectionString: this.connectionString,
       max: this.poolSize,
       // No JIT: Loupe's statements are short, and compiling one whose estimate crosses jit_above_cost
       // (a search over a large, churning table) cost 450 ms to save nothing (ADR 0006).
@@ -62,7 +88,10 @@ export class PostgresDialect implements SqlDialect {
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`${lhs} ilike ${pattern}`;
 
-  // PostgreSQL's own regular expressions (POSIX ARE): an invalid one fails as it runs (inputError).
+  // PostgreSQL's own regular expressions (POSIX ARE, as MLflow's PostgreSQL store runs RLIKE), in the
+  // database's process, not on the server's thread. The filter parser has refused what SQLite's RE2
+  // cannot run (backreferences, lookaround, ...) so both backends refuse the same patterns; one ARE
+  // finds invalid fails as it runs (inputError).
   regexp: SqlDialect['regexp'] = (lhs, pattern) => sql<boolean>`${lhs} ~ ${pattern}`;
 
   percentile: SqlDialect['percentile'] = (value, fraction) => sql`percentile_cont(cast(${fraction} as double precision)) within group (order by ${value})`;
@@ -90,4 +119,10 @@ export class PostgresDialect implements SqlDialect {
   readonly ingestWriters = 2;
 
   readonly spanTextIndex = new PostgresSpanTextIndex();
+
+  readonly locking: RowLocking = {
+    writeTransaction: (db, fn) => db.transaction().execute(fn),
+    forUpdate: sql`for update`,
+    forUpdateSkipLocked: sql`for update skip locked`,
+  };
 }

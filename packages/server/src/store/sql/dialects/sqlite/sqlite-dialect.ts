@@ -1,12 +1,14 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { ApiError } from '@loupe/protocol';
+import type { ApiError } from '@loupe/protocol';
 import { CompiledQuery, Kysely, SqliteDialect as KyselySqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { systemClock, type Clock } from '../../../../clock.js';
+import { ensureWritableFolder } from '../../../writable-folder.js';
+import { BackendStoreUriError } from '../backend-store-uri-error.js';
 import type { Database } from '../../schema.js';
-import { conflictClause, quoteIdentifier, type BulkInsert, type SqlDialect } from '../sql-dialect.js';
+import { conflictClause, quoteIdentifier, type BulkInsert, type RowLocking, type SqlDialect } from '../sql-dialect.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { SqliteRegexps } from './sqlite-regexp.js';
 import { SqliteSpanTextIndex } from './sqlite-span-text.js';
 
 /**
@@ -19,7 +21,8 @@ import { SqliteSpanTextIndex } from './sqlite-span-text.js';
 export function sqliteFilePath(uri: string): string {
   const rest = uri.replace(/^sqlite:\/\//, '');
   if (rest === '' || rest === '/' || rest === '/:memory:' || rest === ':memory:') return ':memory:';
-  if (!rest.startsWith('/')) throw new Error(`Invalid SQLite URI '${uri}': expected sqlite:///relative/path.db or sqlite:////absolute/path.db`);
+  if (!rest.startsWith('/'))
+    throw new BackendStoreUriError(`the SQLite URI '${uri}' is malformed: use sqlite:///relative/path.db or sqlite:////absolute/path.db`);
   return rest.slice(1);
 }
 
@@ -79,7 +82,7 @@ export function managedConnection(db: BetterSqlite3.Database, options: { cacheSi
 
 /**
  * SQLite through better-sqlite3: WAL, a busy timeout, foreign keys on, case-sensitive LIKE (MLflow's
- * semantics) and a REGEXP function.
+ * semantics) and a REGEXP function on RE2 (`SqliteRegexps`).
  *
  * @example
  * const dialect = new SqliteDialect('sqlite:///./loupe-data/loupe.db');
@@ -101,27 +104,26 @@ export function percentileCont(values: number[], fraction: number): number | nul
   return low + ((sorted[hi] as number) - low) * (position - lo);
 }
 
-/** `pattern` as a RegExp, or a 400 naming what is wrong with it. */
-function compileRegexpOrThrow(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch (err) {
-    throw ApiError.invalid(`Invalid pattern in the filter: ${(err as Error).message}.`);
-  }
-}
-
 export class SqliteDialect implements SqlDialect {
   readonly name = 'sqlite';
+  /** The database file's absolute path, or `:memory:`. */
+  readonly location: string;
+  private readonly file: string;
 
+  /** Throws {@link BackendStoreUriError} for a malformed `sqlite:` URI. */
   constructor(
-    private readonly uri: string,
+    uri: string,
     /** `clock` times the connection's upkeep (statistics refresh, WAL checks). */
     private readonly options: { clock?: Clock } = {},
-  ) {}
+  ) {
+    this.file = sqliteFilePath(uri);
+    this.location = this.file === ':memory:' ? this.file : path.resolve(this.file);
+  }
 
+  /** Creates the database's folder when missing; fails with the file system's error when it cannot be written (SQLite writes its WAL beside the file). */
   createKysely(): Kysely<Database> {
-    const file = sqliteFilePath(this.uri);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const file = this.file;
+    if (file !== ':memory:') ensureWritableFolder(path.dirname(this.location));
     const db = new BetterSqlite3(file);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
@@ -134,19 +136,9 @@ export class SqliteDialect implements SqlDialect {
     db.pragma('wal_autocheckpoint = 20000');
     const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(path.resolve(file), { clock: this.options.clock });
     db.pragma('case_sensitive_like = ON');
-    const cache = new Map<string, RegExp>();
-    db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
-      if (typeof pattern !== 'string') return 0;
-      let re = cache.get(pattern);
-      if (!re) {
-        // Thrown through SQLite to the caller as it is: a 400, not a 500.
-        re = compileRegexpOrThrow(pattern);
-        if (cache.size > 256) cache.clear();
-        cache.set(pattern, re);
-      }
-      if (value === null || value === undefined) return 0;
-      return re.test(String(value)) ? 1 : 0;
-    });
+    // RE2, linear in the text: a user's pattern cannot stall the server. A refused pattern's ApiError
+    // is thrown through SQLite to the caller as it is: a 400, not a 500.
+    db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => this.regexps.matches(pattern, value));
     // percentile_cont as PostgreSQL computes it: linear interpolation between the closest ranks.
     type PercentileState = { values: number[]; fraction: number };
     const percentileAggregate = {
@@ -206,9 +198,11 @@ export class SqliteDialect implements SqlDialect {
 
   ilike: SqlDialect['ilike'] = (lhs, pattern) => sql<boolean>`lower(${lhs}) like lower(${pattern})`;
 
-  // The REGEXP function is JavaScript's RegExp: compiling the pattern here tells exactly whether it is valid.
+  private readonly regexps = new SqliteRegexps();
+
+  // The REGEXP function compiles with the same cache: compiling the pattern here tells exactly whether it is valid.
   regexp: SqlDialect['regexp'] = (lhs, pattern) => {
-    compileRegexpOrThrow(pattern);
+    this.regexps.compileOrThrow(pattern);
     return sql<boolean>`${lhs} regexp ${pattern}`;
   };
 
@@ -235,4 +229,23 @@ export class SqliteDialect implements SqlDialect {
   }
 
   readonly ingestWriters = 1;
+
+  readonly locking: RowLocking = {
+    // A deferred transaction that reads first and then writes fails with SQLITE_BUSY (no wait) when
+    // another process wrote in between; taking the write lock up front makes it wait its turn instead.
+    writeTransaction: (db, fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+      }),
+    forUpdate: sql``,
+    forUpdateSkipLocked: sql``,
+  };
 }

@@ -1,7 +1,30 @@
 import defaultPrices from './model-prices.json' with { type: 'json' };
-import type { LlmCost, TokenUsage } from '../../tracing/loupe-span.js';
+import type { TokenUsage } from './token-usage.js';
 
-/** Prices of one model in US dollars per 1,000,000 tokens. */
+/*
+ * The model price catalog the SDK prices its LLM spans with and the server prices spans from other
+ * producers with (ingest), so both give one call the same cost. Plain data and functions: the
+ * `@loupe/protocol/pricing` entry loads neither zod nor the rest of the protocol.
+ */
+
+/**
+ * The cost of one model call in US dollars, as MLflow writes it in `mlflow.llm.cost`.
+ *
+ * @example
+ * const cost: LlmCost = { input_cost: 0.00015, output_cost: 0.00012, total_cost: 0.00027 };
+ */
+export interface LlmCost {
+  input_cost: number;
+  output_cost: number;
+  total_cost: number;
+}
+
+/**
+ * Prices of one model in US dollars per 1,000,000 tokens.
+ *
+ * @example
+ * const price: ModelPrice = { input: 0.15, cache_read: 0.075, output: 0.6 };
+ */
 export interface ModelPrice {
   /** Input tokens not read from or written to a prompt cache. */
   input: number;
@@ -13,8 +36,9 @@ export interface ModelPrice {
 }
 
 /**
- * How `init({ pricing })` changes the price catalog: `models` adds or replaces entries (keys as in
- * model-prices.json); `replaceDefaults: true` drops Loupe's defaults. `pricing: false` turns cost off.
+ * How a catalog changes Loupe's default prices (the SDK's `init({ pricing })` and `LOUPE_PRICING`,
+ * the server's `--pricing`): `models` adds or replaces entries (keys as in model-prices.json);
+ * `replaceDefaults: true` drops the defaults.
  *
  * @example
  * init({ pricing: { models: { 'my-finetune': { input: 3, output: 12 } } } });
@@ -55,6 +79,26 @@ function isPrice(value: unknown): value is ModelPrice {
 
 function round(value: number): number {
   return Number(value.toPrecision(12));
+}
+
+/** When the catalog's default prices were last checked against the providers' price pages. */
+export const DEFAULT_PRICES_AS_OF: string = defaultPrices.as_of;
+
+/**
+ * A price file's content (`{"models": {...}, "replaceDefaults"?: true}`, or the models object alone)
+ * as catalog options; a message saying what is wrong when it is not one. Entries with a bad price
+ * are skipped later, by the catalog.
+ *
+ * @example
+ * pricingOptionsFromJson({ models: { 'house-model': { input: 4, output: 8 } } }); // { models: {...}, replaceDefaults: false }
+ * pricingOptionsFromJson([1, 2]); // 'expected {"models": {"<model>": {"input": ..., "output": ...}}}'
+ */
+export function pricingOptionsFromJson(parsed: unknown): PricingOptions | string {
+  const file =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { models?: unknown; replaceDefaults?: unknown }) : undefined;
+  const models = file?.models ?? file;
+  if (typeof models !== 'object' || models === null || Array.isArray(models)) return 'expected {"models": {"<model>": {"input": ..., "output": ...}}}';
+  return { models: models as Record<string, ModelPrice>, replaceDefaults: file?.replaceDefaults === true };
 }
 
 /**
@@ -105,7 +149,7 @@ export class PriceCatalog {
     return price;
   }
 
-  /** The cost of a call in USD, or undefined for an unknown model. */
+  /** The cost of a call in USD, or undefined for an unknown model (never a made-up 0). */
   cost(model: string, usage: TokenUsage): LlmCost | undefined {
     const price = this.lookup(model);
     if (!price) return undefined;

@@ -1,9 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../config/config.js';
-import { normalizeModelName, PriceCatalog } from './pricing.js';
+import { normalizeModelName, PriceCatalog, pricingOptionsFromJson } from './pricing.js';
 
 describe('normalizeModelName', () => {
   it.each([
@@ -53,18 +49,15 @@ describe('PriceCatalog', () => {
     expect(custom.lookup('broken')).toBeUndefined();
     expect(PriceCatalog.withDefaults({ replaceDefaults: true, models: { a: { input: 1, output: 1 } } }).lookup('gpt-4o')).toBeUndefined();
   });
+});
 
-  it('is configured by init({ pricing }) and LOUPE_PRICING (false, or a price file)', () => {
-    expect(resolveConfig({}, {}).pricing).toEqual({});
-    expect(resolveConfig({ pricing: false }, {}).pricing).toBe(false);
-    expect(resolveConfig({}, { LOUPE_PRICING: 'false' }).pricing).toBe(false);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-prices-'));
-    const file = path.join(dir, 'prices.json');
-    fs.writeFileSync(file, JSON.stringify({ models: { 'house-model': { input: 4, output: 8 } } }));
-    expect(resolveConfig({}, { LOUPE_PRICING: file }).pricing).toEqual({ models: { 'house-model': { input: 4, output: 8 } }, replaceDefaults: false });
-    const warnings: string[] = [];
-    expect(resolveConfig({ diagnostics: { warn: (m) => warnings.push(m) } }, { LOUPE_PRICING: path.join(dir, 'missing.json') }).pricing).toEqual({});
-    expect(warnings[0]).toContain('LOUPE_PRICING');
-    fs.rmSync(dir, { recursive: true, force: true });
+describe('pricingOptionsFromJson', () => {
+  it('reads a price file with or without the models wrapper, and names the expected shape otherwise', () => {
+    expect(pricingOptionsFromJson({ models: { m: { input: 1, output: 2 } }, replaceDefaults: true })).toEqual({
+      models: { m: { input: 1, output: 2 } },
+      replaceDefaults: true,
+    });
+    expect(pricingOptionsFromJson({ m: { input: 1, output: 2 } })).toEqual({ models: { m: { input: 1, output: 2 } }, replaceDefaults: false });
+    for (const bad of [[1, 2], 'x', null, { models: [1] }]) expect(pricingOptionsFromJson(bad)).toMatch(/^expected \{"models"/);
   });
 });
