@@ -38,6 +38,8 @@ import { SqlLoggedModelStore } from './store/sql/sql-logged-model-store.js';
 import { SqlRunStore } from './store/sql/sql-run-store.js';
 import { SqlTraceStore } from './store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
+import { SqlRegistryStore } from './store/sql/sql-registry-store.js';
+import { RegistryService } from './services/registry/registry-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
@@ -70,6 +72,8 @@ export interface Dependencies {
   ids?: IdGenerator;
   /** Check every RPC reply against its response schema (tests). */
   checkResponses?: boolean;
+  /** Called after a registry write committed webhook events (`registry_events` rows). */
+  onRegistryEvents?: () => void;
   /** How webhook hosts are resolved (tests give names the answers they need). */
   resolveHost?: HostResolver;
   /** Numbers in [0, 1) for retry jitter. */
@@ -140,7 +144,18 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
   const { webhooks, jobs, webhookDispatcher, notices } = createWebhooks(config, db, dialect, clock, deps);
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks };
+  // Seam 1 of issue 16: registry writes store their webhook events in `registry_events` with the change;
+  // after each commit that stored some, the webhook dispatcher wakes at once (other servers poll).
+  const registry = new RegistryService(new SqlRegistryStore(db, dialect), clock, {
+    runs,
+    loggedModels,
+    sourceValidationRegex: config.modelVersionSourceRegex === undefined ? undefined : new RegExp(config.modelVersionSourceRegex),
+    onRegistryEvents: () => {
+      webhookDispatcher.wake();
+      deps.onRegistryEvents?.();
+    },
+  });
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware

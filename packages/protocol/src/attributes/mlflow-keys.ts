@@ -145,3 +145,39 @@ export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
  * assessment.metadata?.[ASSESSMENT_SOURCE_RUN_METADATA]; // the run id
  */
 export const ASSESSMENT_SOURCE_RUN_METADATA = 'mlflow.assessment.sourceRunId';
+
+/**
+ * Tag keys of MLflow's prompt registry (spec §7): a prompt is a registered model tagged
+ * `mlflow.prompt.is_prompt = true`, each prompt version a model version carrying its template and type.
+ * The underscore keys are spelled that way because Unity Catalog tags cannot contain dots.
+ *
+ * @example
+ * version.tags.find((t) => t.key === PromptTagKey.TEXT)?.value; // 'Hello {{name}}'
+ */
+export const PromptTagKey = {
+  /** `true` on a prompt and on each of its versions. */
+  IS_PROMPT: 'mlflow.prompt.is_prompt',
+  /** The template: text with `{{ variables }}`, or a JSON list of chat messages. */
+  TEXT: 'mlflow.prompt.text',
+  /** `text` or `chat`. */
+  TYPE: '_mlflow_prompt_type',
+  /** JSON schema of the expected response. */
+  RESPONSE_FORMAT: '_mlflow_prompt_response_format',
+  /** JSON model settings (`{provider, model_name, temperature, ...}`). */
+  MODEL_CONFIG: '_mlflow_prompt_model_config',
+  /** The experiments a prompt was used in, comma-wrapped: `,1,2,` (searched with `LIKE '%,<id>,%'`). */
+  EXPERIMENT_IDS: '_mlflow_experiment_ids',
+  /** Runs a prompt version was used in (older clients). */
+  ASSOCIATED_RUN_IDS: 'mlflow.prompt.associatedRunIds',
+} as const;
+
+/**
+ * Logged-model tag keys the server writes.
+ *
+ * @example
+ * JSON.parse(model.info.tags.find((t) => t.key === LoggedModelTagKey.MODEL_VERSIONS)?.value ?? '[]'); // [{ name: 'clf', version: '1' }]
+ */
+export const LoggedModelTagKey = {
+  /** JSON list of `{name, version}`: the registered model versions made from the logged model. */
+  MODEL_VERSIONS: 'mlflow.modelVersions',
+} as const;

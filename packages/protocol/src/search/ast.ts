@@ -48,3 +48,7 @@ export type RunFilterEntity = 'metric' | 'param' | 'tag' | 'attribute' | 'datase
 export type ExperimentFilterEntity = 'attribute' | 'tag';
 /** Entities of a logged-model filter (§9.6). */
 export type LoggedModelFilterEntity = 'metric' | 'param' | 'tag' | 'attribute';
+/** Entities of a registered-model filter (§9.3). */
+export type RegisteredModelFilterEntity = 'attribute' | 'tag';
+/** Entities of a model-version filter (§9.4). */
+export type ModelVersionFilterEntity = 'attribute' | 'tag';

@@ -9,6 +9,15 @@ export type { FieldRule, FilterField, KeySpace, Namespace, OrderField, SearchGra
 export { parseFilterWithGrammar, parseOrderByWithGrammar } from './parse-with-grammar.js';
 export { EXPERIMENT_SEARCH_GRAMMAR, parseExperimentFilter, parseExperimentOrderBy } from './experiment-search.js';
 export { LOGGED_MODEL_SEARCH_GRAMMAR, parseLoggedModelFilter, parseLoggedModelOrderByField, type LoggedModelOrderField } from './logged-model-search.js';
+export {
+  MODEL_VERSION_SEARCH_GRAMMAR,
+  REGISTERED_MODEL_SEARCH_GRAMMAR,
+  parseModelVersionFilter,
+  parseModelVersionOrderBy,
+  parseRegisteredModelFilter,
+  parseRegisteredModelOrderBy,
+  promptScope,
+} from './registry-search.js';
 export { REGEX_PATTERN_LIMITS, regexPatternProblem, regexPatternSize } from './regex-pattern.js';
 export { RUN_SEARCH_GRAMMAR, parseRunFilter, parseRunOrderBy } from './run-search.js';
 export {

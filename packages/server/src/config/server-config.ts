@@ -19,6 +19,8 @@ export interface ServerConfig {
   traceRetentionIntervalMs: number;
   /** Worker threads that decode OTLP bodies; 0 decodes on the request thread. */
   otlpDecodeThreads: number;
+  /** A regular expression every new model version's `source` must match (MLflow's MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX); undefined: any. */
+  modelVersionSourceRegex?: string;
   /**
    * `Host` headers the server answers (DNS-rebinding protection): names with `*` wildcards and
    * optional ports, IP addresses, address ranges; `['*']` answers any. Default: from `host`.

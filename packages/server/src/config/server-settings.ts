@@ -20,6 +20,19 @@ export interface Codec<T> {
 /** Any text. */
 const text: Codec<string> = { schema: z.string(), expected: 'a string', acceptsAnyText: true };
 
+/** A regular expression (JavaScript syntax, which MLflow's Python patterns mostly share). */
+const regex: Codec<string> = {
+  schema: z.string().refine((raw) => {
+    try {
+      new RegExp(raw);
+      return true;
+    } catch {
+      return false;
+    }
+  }),
+  expected: 'a regular expression',
+};
+
 /** `1/true/yes/on` or `0/false/no/off`, any case. */
 const onOff: Codec<boolean> = {
   schema: z
@@ -281,6 +294,14 @@ merged over the built-in catalog, or false for no server-side cost
     codec: integer(1000, 86_400_000),
     default: () => 15 * 60_000,
     description: 'Milliseconds between trace retention passes (default 900000, 15 minutes).',
+  },
+  modelVersionSourceRegex: {
+    name: 'model-version-source-regex',
+    flag: false,
+    env: ['LOUPE_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX', 'MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX'],
+    codec: regex,
+    default: () => undefined,
+    description: 'A pattern every new model version source must match (default: any source).',
   },
   secretKey: {
     name: 'secret-key',

@@ -12,6 +12,7 @@ import { traceRoutes } from './rest/traces.js';
 import { assessmentRoutes } from './rest/assessments.js';
 import { legacyTraceRoutes } from './rest/legacy-traces.js';
 import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
+import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
@@ -51,6 +52,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...legacyTraceRoutes,
   ...traceSpanRoutes,
   ...assessmentRoutes,
+  ...registryRoutes,
   ...webhookRoutes,
 ] as readonly RpcRoute[];
 

@@ -2,6 +2,7 @@ import type { ArtifactService } from './artifact-service.js';
 import type { ExperimentService } from './experiment-service.js';
 import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
+import type { RegistryService } from './registry/registry-service.js';
 import type { TraceService } from './trace-service.js';
 import type { AssessmentService } from './traces/assessment-service.js';
 import type { LegacyTraceService } from './traces/legacy-trace-service.js';
@@ -20,6 +21,8 @@ export interface Services {
   legacyTraces: LegacyTraceService;
   /** Trace links to runs and prompt versions. */
   traceLinks: TraceLinkService;
+  /** The model and prompt registry. */
+  registry: RegistryService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
 }

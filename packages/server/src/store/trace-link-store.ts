@@ -1,3 +1,5 @@
+import type { PageRequest } from './tracking-store.js';
+
 /** What a trace can be linked to (MLflow's trace entity associations, spec §4.3). */
 export type TraceLinkType = 'run' | 'prompt_version';
 
@@ -23,4 +25,6 @@ export interface TraceLinkStore {
   linkPromptsToTrace(traceId: string, linkedPromptsTag: string): Promise<boolean>;
   /** The targets a trace is linked to, of one type, sorted. */
   listLinks(traceId: string, type: TraceLinkType): Promise<string[]>;
+  /** One page of the traces linked to a target, newest first (request time, then trace id). */
+  listLinkedTraces(type: TraceLinkType, targetId: string, page: PageRequest): Promise<{ traceIds: string[]; hasMore: boolean }>;
 }

@@ -3,6 +3,7 @@ import type { LoggedModelStore } from '../store/logged-model-store.js';
 import type { TraceStore } from '../store/trace-store.js';
 import type { AssessmentStore } from '../store/assessment-store.js';
 import type { TraceLinkStore } from '../store/trace-link-store.js';
+import type { RegistryStore } from '../store/registry-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
@@ -11,6 +12,7 @@ import { SqlRunStore } from '../store/sql/sql-run-store.js';
 import { SqlTraceStore } from '../store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from '../store/sql/sql-assessment-store.js';
 import { SqlTraceLinkStore } from '../store/sql/sql-trace-link-store.js';
+import { SqlRegistryStore } from '../store/sql/sql-registry-store.js';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../store/sql/dialects/sql-dialect.js';
 import type { Database } from '../store/sql/schema.js';
@@ -24,6 +26,7 @@ export interface SqlTestStores {
   traces: TraceStore;
   assessments: AssessmentStore;
   traceLinks: TraceLinkStore;
+  registry: RegistryStore;
   dispose(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     traces: new SqlTraceStore(db, dialect),
     assessments: new SqlAssessmentStore(db),
     traceLinks: new SqlTraceLinkStore(db),
+    registry: new SqlRegistryStore(db, dialect),
     dispose: async () => {
       await db.destroy();
       await database.drop();

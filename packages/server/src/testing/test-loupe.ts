@@ -32,7 +32,7 @@ export interface TestLoupe extends Loupe {
  * const res = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
  */
 export async function createTestLoupe(
-  options: ServerOptions & { database?: TestDatabase; deps?: Pick<Dependencies, 'resolveHost' | 'random'> } = {},
+  options: ServerOptions & { database?: TestDatabase; deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents'> } = {},
 ): Promise<TestLoupe> {
   const database = options.database ?? (await createSqliteDatabase());
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-artifacts-'));

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { Services } from '../../services/services.js';
 import { mountLoggedModelArtifactRoutes } from './logged-model-artifact-routes.js';
+import { mountModelVersionArtifactRoutes } from './model-version-artifact-routes.js';
 import { mountProxiedArtifactRoutes } from './proxied-artifact-routes.js';
 import { mountRunArtifactRoutes } from './run-artifact-routes.js';
 
@@ -9,7 +10,7 @@ export { loggedModelArtifactRpcRoutes } from './logged-model-artifact-routes.js'
 
 /**
  * Mounts every streamed artifact route: the proxied `mlflow-artifacts` service and the run artifact
- * download/upload routes, and the logged-model file download. (`ListArtifacts` is an RPC: see `artifactRpcRoutes`.)
+ * download/upload routes, the logged-model file download and the model-version file download. (`ListArtifacts` is an RPC: see `artifactRpcRoutes`.)
  *
  * @example
  * mountArtifactRoutes(app, services);
@@ -19,4 +20,5 @@ export function mountArtifactRoutes(app: Hono, services: Services): void {
   mountProxiedArtifactRoutes(app, services.artifacts, (path) => services.traces.spansUploaded(path));
   mountRunArtifactRoutes(app, services.artifacts);
   mountLoggedModelArtifactRoutes(app, services);
+  mountModelVersionArtifactRoutes(app, services);
 }

@@ -1,7 +1,8 @@
 import { ApiError, TraceTagKey } from '@loupe/protocol';
 import type { TraceLinkStore } from '../../store/trace-link-store.js';
-import type { TraceStore } from '../../store/trace-store.js';
+import type { TraceRecord, TraceStore } from '../../store/trace-store.js';
 import type { RunInfoRecord } from '../../store/tracking-store.js';
+import { maxResults, nextPageToken, pageRequest } from '../pagination.js';
 
 /** The trace tag listing linked prompt versions as JSON `[{name, version}]` (spec §4.7). */
 export const LINKED_PROMPTS_TAG = TraceTagKey.LINKED_PROMPTS;
@@ -73,5 +74,23 @@ export class TraceLinkService {
     if (!(await this.links.linkPromptsToTrace(traceId, tag))) {
       throw ApiError.notFound(`Trace with ID ${traceId} is not found.`);
     }
+  }
+
+  /**
+   * The traces that used a prompt version (linked with `link-prompts` or listed in their
+   * `mlflow.linkedPrompts` tag), newest first: the other side of a trace's linked prompts. A version
+   * nothing links to has no traces, whether or not it is registered.
+   */
+  async tracesOfPromptVersion(
+    name: string,
+    version: number,
+    page: { maxResults?: number | undefined; pageToken?: string | undefined },
+  ): Promise<{ traces: TraceRecord[]; nextPageToken?: string }> {
+    const request = pageRequest(page.pageToken, maxResults(page.maxResults, 100, 1000));
+    const { traceIds, hasMore } = await this.links.listLinkedTraces('prompt_version', `${name}/${version}`, request);
+    const byId = new Map((await this.traces.getTraces(traceIds)).map((t) => [t.traceId, t]));
+    const traces = traceIds.flatMap((id) => byId.get(id) ?? []);
+    const token = nextPageToken(request, hasMore);
+    return token ? { traces, nextPageToken: token } : { traces };
   }
 }

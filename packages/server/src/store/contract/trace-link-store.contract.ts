@@ -126,6 +126,18 @@ export function traceLinkStoreContract(factory: () => Promise<TraceLinkStores>):
       expect(await search("prompt = 'qa/1'")).toEqual([]);
     });
 
+    it('lists the traces linked to a prompt version, newest first, a page at a time', async () => {
+      const [t0, t1, t2, t3] = ids as [string, string, string, string];
+      for (const t of [t0, t2, t3]) await s.traceLinks.linkPromptsToTrace(t, prompts(['qa', '1']));
+      await s.traceLinks.linkPromptsToTrace(t1, prompts(['qa', '2']));
+      expect(await s.traceLinks.listLinkedTraces('prompt_version', 'qa/1', { offset: 0, limit: 10 })).toEqual({ traceIds: [t3, t2, t0], hasMore: false });
+      expect(await s.traceLinks.listLinkedTraces('prompt_version', 'qa/1', { offset: 0, limit: 2 })).toEqual({ traceIds: [t3, t2], hasMore: true });
+      expect(await s.traceLinks.listLinkedTraces('prompt_version', 'qa/1', { offset: 2, limit: 2 })).toEqual({ traceIds: [t0], hasMore: false });
+      expect(await s.traceLinks.listLinkedTraces('prompt_version', 'qa/9', { offset: 0, limit: 2 })).toEqual({ traceIds: [], hasMore: false });
+      await s.traces.deleteTraces(exp, { traceIds: [t3] });
+      expect((await s.traceLinks.listLinkedTraces('prompt_version', 'qa/1', { offset: 0, limit: 10 })).traceIds).toEqual([t2, t0]);
+    });
+
     it('links go with their trace', async () => {
       const [t0, t1] = ids as [string, string];
       await s.traceLinks.linkTracesToRun([t0, t1], 'run-z');

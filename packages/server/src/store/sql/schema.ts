@@ -210,6 +210,66 @@ export interface TraceLinksTable {
   target_id: string;
 }
 
+/** Registered models (migration 0009); `model_key` is what the other registry tables refer to. */
+export interface RegisteredModelsTable {
+  model_key: Generated<number>;
+  name: string;
+  creation_time: number;
+  last_updated_time: number;
+  description: string | null;
+}
+
+export interface RegisteredModelTagsTable {
+  model_key: number;
+  key: string;
+  value: string;
+}
+
+export interface ModelVersionsTable {
+  model_key: number;
+  version: number;
+  creation_time: number;
+  last_updated_time: number;
+  description: string | null;
+  user_id: string | null;
+  /** A stage (`None`, `Staging`, `Production`, `Archived`) or `Deleted_Internal` for a deleted version. */
+  current_stage: string;
+  source: string;
+  /** Where the files are (`get-download-uri`): the resolved location of a `models:/` or `runs:/` source. */
+  storage_location: string | null;
+  run_id: string | null;
+  run_link: string | null;
+  status: string;
+  status_message: string | null;
+  model_id: string | null;
+}
+
+export interface ModelVersionTagsTable {
+  model_key: number;
+  version: number;
+  key: string;
+  value: string;
+}
+
+export interface RegisteredModelAliasesTable {
+  model_key: number;
+  alias: string;
+  version: number;
+}
+
+/** The registry's event outbox (seam 1 of issue 16): one row per change MLflow turns into a webhook event. */
+export interface RegistryEventsTable {
+  seq: Generated<number>;
+  /** MLflow's lowercase webhook entity: `registered_model`, `model_version_tag`, `prompt_alias`, ... */
+  entity: string;
+  /** `created`, `set` or `deleted`. */
+  action: string;
+  /** JSON of MLflow's event `data`. */
+  payload: string;
+  /** Epoch milliseconds. */
+  created_at: number;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database extends JobTables, WebhookTables {
   experiments: ExperimentsTable;
@@ -234,4 +294,10 @@ export interface Database extends JobTables, WebhookTables {
   spans: SpansTable;
   assessments: AssessmentsTable;
   trace_links: TraceLinksTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_versions: ModelVersionsTable;
+  model_version_tags: ModelVersionTagsTable;
+  registered_model_aliases: RegisteredModelAliasesTable;
+  registry_events: RegistryEventsTable;
 }

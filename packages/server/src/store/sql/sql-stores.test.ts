@@ -8,6 +8,7 @@ import { traceSearchContract } from '../contract/trace-search.contract.js';
 import { traceStoreContract } from '../contract/trace-store.contract.js';
 import { traceMetricsContract } from '../contract/trace-metrics.contract.js';
 import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js';
+import { registryStoreContract } from '../contract/registry-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -20,5 +21,6 @@ for (const backend of await testBackends()) {
     assessmentStoreContract(open);
     traceMetricsContract(open);
     traceLinkStoreContract(open);
+    registryStoreContract(open);
   });
 }

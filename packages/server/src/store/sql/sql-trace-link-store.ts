@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { TraceTagKey } from '@loupe/protocol';
 import type { TraceLinkStore, TraceLinkType } from '../trace-link-store.js';
+import type { PageRequest } from '../tracking-store.js';
 import type { Database } from './schema.js';
 import { syncPromptLinks } from './prompt-link-sync.js';
 import { upsertKeyValues } from './trace-key-values.js';
@@ -51,5 +52,20 @@ export class SqlTraceLinkStore implements TraceLinkStore {
       .orderBy('target_id')
       .execute();
     return rows.map((r) => r.target_id);
+  }
+
+  async listLinkedTraces(type: TraceLinkType, targetId: string, page: PageRequest): Promise<{ traceIds: string[]; hasMore: boolean }> {
+    const rows = await this.db
+      .selectFrom('trace_links as l')
+      .innerJoin('traces as t', 't.trace_id', 'l.trace_id')
+      .select('l.trace_id')
+      .where('l.link_type', '=', type)
+      .where('l.target_id', '=', targetId)
+      .orderBy('t.request_time_ms', 'desc')
+      .orderBy('t.trace_id')
+      .limit(page.limit + 1)
+      .offset(page.offset)
+      .execute();
+    return { traceIds: rows.slice(0, page.limit).map((r) => r.trace_id), hasMore: rows.length > page.limit };
   }
 }

@@ -8,6 +8,7 @@ import * as m0005 from './0005-trace-usage.js';
 import * as m0006 from './0006-span-text.js';
 import * as m0007 from './0007-trace-keys.js';
 import * as m0008 from './0008-span-text-postgres.js';
+import * as m0009 from './0009-model-registry.js';
 import * as m0010 from './0010-jobs.js';
 import * as m0011 from './0011-webhooks.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0006-span-text': m0006,
   '0007-trace-keys': m0007,
   '0008-span-text-postgres': m0008,
+  '0009-model-registry': m0009,
   '0010-jobs': m0010,
   '0011-webhooks': m0011,
 };
