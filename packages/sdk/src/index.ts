@@ -15,8 +15,25 @@ export {
   setActiveModel,
   getClient,
   exportStats,
+  registerPrompt,
+  loadPrompt,
+  setPromptAlias,
+  deletePromptAlias,
+  searchPrompts,
 } from './instance/default-instance.js';
-export { Loupe, createLoupe } from './instance/loupe.js';
+export { Loupe, createLoupe, type LoadPromptOptions } from './instance/loupe.js';
+export {
+  PromptVersion,
+  PromptFormatError,
+  PromptTagKey,
+  parsePromptUri,
+  type PromptTemplate,
+  type ChatPromptMessage,
+  type PromptVariables,
+  type PromptRef,
+} from './prompts/prompt-version.js';
+export { PromptCache, DEFAULT_PROMPT_CACHE_TTL_MS, type PromptCacheOptions } from './prompts/prompt-cache.js';
+export type { RegisterPromptOptions, Prompt } from './client/prompts.js';
 export type { ActiveModelTarget } from './instance/active-model.js';
 export { resolveConfig, type LoupeOptions, type LoupeConfig, type ExportOptions, type OtlpEndpoint } from './config/config.js';
 

@@ -2,6 +2,7 @@ import { artifactMethods, type ArtifactMethods } from './artifacts.js';
 import { assessmentMethods, type AssessmentMethods } from './assessments.js';
 import { experimentMethods, type ExperimentMethods } from './experiments.js';
 import { loggedModelMethods, type LoggedModelMethods } from './logged-models.js';
+import { promptMethods, type PromptMethods } from './prompts.js';
 import { RestClient } from './rest-client.js';
 import { runMethods, type RunMethods } from './runs.js';
 import { traceMethods, type TraceMethods } from './traces.js';
@@ -23,8 +24,8 @@ export interface ClientOptions {
 }
 
 /**
- * The tracking client: experiments, runs (metrics, params, tags, artifacts), logged models, traces
- * and assessments, over MLflow's REST API; it works against Loupe and MLflow servers alike. Entities
+ * The tracking client: experiments, runs (metrics, params, tags, artifacts), logged models, traces,
+ * assessments and prompts, over MLflow's REST API; it works against Loupe and MLflow servers alike. Entities
  * are MLflow's JSON (`run.info.run_id`); traces come back typed, spans decoded. Errors are
  * {@link LoupeApiError}s.
  *
@@ -46,8 +47,8 @@ export class LoupeClient {
 // One interface per resource, mixed into one flat client as MLflow's MlflowClient is; the
 // declaration merge is what gives the class those methods' types.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface LoupeClient extends ExperimentMethods, RunMethods, ArtifactMethods, LoggedModelMethods, TraceMethods, AssessmentMethods {}
-Object.assign(LoupeClient.prototype, experimentMethods, runMethods, artifactMethods, loggedModelMethods, traceMethods, assessmentMethods);
+export interface LoupeClient extends ExperimentMethods, RunMethods, ArtifactMethods, LoggedModelMethods, TraceMethods, AssessmentMethods, PromptMethods {}
+Object.assign(LoupeClient.prototype, experimentMethods, runMethods, artifactMethods, loggedModelMethods, traceMethods, assessmentMethods, promptMethods);
 
 /**
  * The transport a client or exporter uses: HTTP to the tracking URI (or the one given), with auth

@@ -76,6 +76,7 @@ export function resolveConfig(options: LoupeOptions, env: Env): LoupeConfig {
     spanExporters: value(SETTINGS.spanExporters),
     tracerProvider: value(SETTINGS.tracerProvider),
     serviceName: value(SETTINGS.serviceName),
+    promptCacheTtlMs: value(SETTINGS.promptCacheTtlMs),
     pricing: value(SETTINGS.pricing),
     diagnostics,
   };

@@ -70,6 +70,8 @@ export interface LoupeOptions {
   tracerProvider?: 'own' | 'global' | TracerProvider;
   /** `service.name` of Loupe's own provider (`LOUPE_SERVICE_NAME`, `OTEL_SERVICE_NAME`). */
   serviceName?: string;
+  /** How long `loadPrompt` serves an alias (`@production`, `@latest`) from memory, in ms (`LOUPE_PROMPT_CACHE_TTL_MS`; default 60,000). Pinned versions are kept for good. */
+  promptCacheTtlMs?: number;
   /**
    * The model price catalog that gives LLM spans their cost (`mlflow.llm.cost`): Loupe's defaults,
    * extended or replaced here; `false` for no cost (`LOUPE_PRICING`: `false`, or the path of a JSON
@@ -105,6 +107,7 @@ export interface LoupeConfig {
   spanExporters: SpanExporter[];
   tracerProvider: 'own' | 'global' | TracerProvider;
   serviceName: string;
+  promptCacheTtlMs: number;
   pricing: PricingOptions | false;
   diagnostics: Diagnostics;
   transport?: Transport;

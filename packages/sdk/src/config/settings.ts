@@ -158,6 +158,12 @@ export const SETTINGS = {
   }),
   spanExporters: setting<SpanExporter[]>({ option: (o) => o.spanExporters, env: [], default: [] }),
   tracerProvider: setting<'own' | 'global' | TracerProvider>({ option: (o) => o.tracerProvider, env: [], default: 'own' }),
+  promptCacheTtlMs: setting<number>({
+    option: (o) => o.promptCacheTtlMs,
+    env: ['LOUPE_PROMPT_CACHE_TTL_MS'],
+    fromEnv: numberIn(0, 86_400_000),
+    default: 60_000,
+  }),
   serviceName: setting<string>({ option: (o) => o.serviceName, env: ['LOUPE_SERVICE_NAME', 'OTEL_SERVICE_NAME'], fromEnv: text, default: 'loupe-app' }),
   pricing: setting<PricingOptions | false>({ option: (o) => o.pricing, env: ['LOUPE_PRICING'], fromEnv: priceFile, default: {} }),
   /** Whether SDK problems are printed when no `diagnostics` option is given. */

@@ -7,7 +7,10 @@ import type { AnyFunction, TraceOptions } from '../tracing/traced-function.js';
 import type { TraceUpdate } from '../tracing/trace-registry.js';
 import type { StartSpanOptions } from '../tracing/tracing.js';
 import type { ActiveModelTarget } from './active-model.js';
-import { createLoupe, type Loupe } from './loupe.js';
+import { createLoupe, type LoadPromptOptions, type Loupe } from './loupe.js';
+import type { Page } from '../client/experiments.js';
+import type { Prompt, RegisterPromptOptions } from '../client/prompts.js';
+import type { PromptTemplate, PromptVersion } from '../prompts/prompt-version.js';
 
 // The instance behind the top-level functions, as `console.log` has one console. Explicit instances
 // (`createLoupe`) need none of it.
@@ -165,4 +168,59 @@ export function getClient(): LoupeClient {
  */
 export function exportStats(): ProcessorStats {
   return current().exportStats();
+}
+
+/**
+ * Registers a new version of a prompt, creating the prompt on its first version (MLflow's
+ * `mlflow.genai.register_prompt`): a text template with `{{ variables }}` or chat messages.
+ *
+ * @example
+ * const v = await registerPrompt({ name: 'support-qa', template: 'Answer {{ question }} politely.', commitMessage: 'first' });
+ * v.uri; // 'prompts:/support-qa/1'
+ */
+export function registerPrompt<T extends PromptTemplate>(options: RegisterPromptOptions<T>): Promise<PromptVersion<T>> {
+  return current().registerPrompt(options);
+}
+
+/**
+ * Loads a prompt version: `prompts:/name/3`, `prompts:/name@alias`, `prompts:/name@latest`, or a name
+ * with `{ version }`. Cached (aliases for `promptCacheTtlMs`, versions for good; the last good
+ * version is served when the server is down), and linked to the trace running here, if any.
+ *
+ * @example
+ * const prompt = await loadPrompt('prompts:/support-qa@production');
+ * const text = prompt.format({ question });
+ */
+export function loadPrompt(nameOrUri: string, options?: LoadPromptOptions): Promise<PromptVersion> {
+  return current().loadPrompt(nameOrUri, options);
+}
+
+/**
+ * Points an alias at a prompt version.
+ *
+ * @example
+ * await setPromptAlias('support-qa', 'production', 2);
+ */
+export function setPromptAlias(name: string, alias: string, version: number): Promise<void> {
+  return current().setPromptAlias(name, alias, version);
+}
+
+/**
+ * Removes a prompt alias.
+ *
+ * @example
+ * await deletePromptAlias('support-qa', 'staging');
+ */
+export function deletePromptAlias(name: string, alias: string): Promise<void> {
+  return current().deletePromptAlias(name, alias);
+}
+
+/**
+ * Prompts matching an MLflow registry filter (models never show up).
+ *
+ * @example
+ * const { items } = await searchPrompts({ filter: "name LIKE 'support%'" });
+ */
+export function searchPrompts(options?: { filter?: string; maxResults?: number; pageToken?: string }): Promise<Page<Prompt>> {
+  return current().searchPrompts(options);
 }

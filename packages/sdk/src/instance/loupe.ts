@@ -18,6 +18,11 @@ import { TraceRegistry, type TraceUpdate } from '../tracing/trace-registry.js';
 import { Tracing, type StartSpanOptions } from '../tracing/tracing.js';
 import { resolveActiveModel, type ActiveModelTarget } from './active-model.js';
 import { createSpanProcessor } from './export-wiring.js';
+import type { Prompt, RegisterPromptOptions } from '../client/prompts.js';
+import type { Page } from '../client/experiments.js';
+import { PromptCache } from '../prompts/prompt-cache.js';
+import { parsePromptUri, type PromptTemplate, type PromptVersion } from '../prompts/prompt-version.js';
+import { systemScheduler } from '../export/scheduler.js';
 
 const SDK_NAME = '@loupe/sdk';
 const SDK_VERSION = '0.1.0';
@@ -45,6 +50,7 @@ export class Loupe {
   private readonly tracing: Tracing;
   private readonly resolveExperimentId: () => Promise<string>;
   private readonly onBeforeExit: (() => void) | undefined;
+  private readonly prompts: PromptCache;
   private enabled: boolean;
   private closed = false;
 
@@ -86,6 +92,12 @@ export class Loupe {
       diagnostics,
     };
     this.tracing = new Tracing(env, this.registry);
+    this.prompts = new PromptCache({
+      fetch: (ref) => this.client.getPromptVersion(ref),
+      now: (config.scheduler ?? systemScheduler).now,
+      ttlMs: config.promptCacheTtlMs,
+      diagnostics,
+    });
     const script = process.argv[1];
     if (script) this.registry.setDefaultMetadata(TraceMetadataKey.SOURCE_NAME, path.basename(script));
     this.registry.setDefaultMetadata(TraceMetadataKey.SOURCE_TYPE, 'LOCAL');
@@ -157,6 +169,37 @@ export class Loupe {
     this.registry.setDefaultMetadata(TraceMetadataKey.MODEL_ID, undefined);
   }
 
+  /** Registers a new version of a prompt (see the package's `registerPrompt`). */
+  registerPrompt<T extends PromptTemplate>(options: RegisterPromptOptions<T>): Promise<PromptVersion<T>> {
+    return this.client.registerPrompt(options);
+  }
+
+  /** Loads a prompt version through the cache and links it to the current trace (see the package's `loadPrompt`). */
+  async loadPrompt(nameOrUri: string, options: LoadPromptOptions = {}): Promise<PromptVersion> {
+    const ref = options.version !== undefined ? { name: nameOrUri, version: options.version } : parsePromptUri(nameOrUri);
+    const prompt = await this.prompts.get(ref, options.cacheTtlMs);
+    // Only bookkeeping on the running trace: the link travels with the trace when it ends.
+    this.tracing.linkPromptToCurrentTrace(prompt.name, String(prompt.version));
+    return prompt;
+  }
+
+  /** Points an alias at a prompt version; this instance's cached aliases of the prompt are dropped. */
+  async setPromptAlias(name: string, alias: string, version: number): Promise<void> {
+    await this.client.setPromptAlias(name, alias, version);
+    this.prompts.invalidate(name);
+  }
+
+  /** Removes a prompt alias; this instance's cached aliases of the prompt are dropped. */
+  async deletePromptAlias(name: string, alias: string): Promise<void> {
+    await this.client.deletePromptAlias(name, alias);
+    this.prompts.invalidate(name);
+  }
+
+  /** Prompts matching an MLflow filter (see the package's `searchPrompts`). */
+  searchPrompts(options?: { filter?: string; maxResults?: number; pageToken?: string }): Promise<Page<Prompt>> {
+    return this.client.searchPrompts(options);
+  }
+
   /** Sends every finished span and trace now; resolves when delivered or after `flushTimeoutMs`. Never rejects. */
   async flushTraces(): Promise<void> {
     try {
@@ -193,6 +236,14 @@ export class Loupe {
       this.config.diagnostics.warn('exit flush failed', err);
     }
   }
+}
+
+/** Options of `loadPrompt`. */
+export interface LoadPromptOptions {
+  /** A version number, when the first argument is a bare name. */
+  version?: number;
+  /** How long an alias answer may be served from memory for this call (ms; default the instance's `promptCacheTtlMs`). */
+  cacheTtlMs?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { TraceMetadataKey } from '@loupe/protocol/attributes';
+import { TraceMetadataKey, TraceTagKey } from '@loupe/protocol/attributes';
 
 /** What a trace carries besides its spans, gathered while it runs (`updateCurrentTrace`). */
 export interface TraceAnnotations {
@@ -91,6 +91,28 @@ export class TraceRegistry {
     if (update.userId !== undefined) t.metadata[TraceMetadataKey.USER] = String(update.userId);
     if (update.clientRequestId !== undefined) t.clientRequestId = String(update.clientRequestId);
     return true;
+  }
+
+  /**
+   * Adds a prompt version to the running trace's `mlflow.linkedPrompts` tag (a JSON list of
+   * `{name, version}`, as MLflow's trace manager keeps it); false when the trace is not running here.
+   */
+  linkPrompt(traceId: string, name: string, version: string): boolean {
+    const entry = this.traces.get(traceId);
+    if (!entry) return false;
+    const current = isAnnotations(entry.annotations) ? entry.annotations.tags[TraceTagKey.LINKED_PROMPTS] : undefined;
+    let linked: { name: string; version: string }[] = [];
+    if (current !== undefined) {
+      try {
+        const parsed = JSON.parse(current) as unknown;
+        if (Array.isArray(parsed)) linked = parsed as { name: string; version: string }[];
+      } catch {
+        // A tag the user wrote that is not JSON: replaced by the links.
+      }
+    }
+    if (linked.some((p) => p.name === name && String(p.version) === version)) return true;
+    linked.push({ name, version });
+    return this.update(traceId, { tags: { [TraceTagKey.LINKED_PROMPTS]: JSON.stringify(linked) } });
   }
 
   /** Removes a trace whose local root ended and returns what was gathered for it. */

@@ -123,6 +123,16 @@ export class Tracing {
     }
   }
 
+  /**
+   * Links a prompt version to the trace running in this context (its `mlflow.linkedPrompts` tag,
+   * sent when the trace ends); false, silently, when none of this instance's traces runs here.
+   */
+  linkPromptToCurrentTrace(name: string, version: string): boolean {
+    const span = otelTrace.getActiveSpan();
+    if (!span?.isRecording()) return false;
+    return this.registry.linkPrompt(span.spanContext().traceId, name, version);
+  }
+
   /** The id (`tr-...`) of the trace whose root span ended last, if any. */
   getLastActiveTraceId(): string | undefined {
     return this.registry.lastActiveTraceId;
