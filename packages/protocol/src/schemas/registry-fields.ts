@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PromptTagKey } from '../attributes/mlflow-keys.js';
 import { keyValueList, maxChars, requiredStr, str, wireCheck, type WireIssue } from './fields.js';
-import { trackingKey } from './tracking-fields.js';
+import { normpath, trackingKey } from './tracking-fields.js';
 
 /**
  * Field checks of the model and prompt registry RPCs (spec §6, §7) with MLflow 3.11's wording: names,
@@ -32,20 +32,6 @@ export const REGISTRY_LIMITS = {
 } as const;
 
 const INVALID = { loupe: 'invalid' } satisfies WireIssue;
-
-/** Python's `posixpath.normpath` for the names MLflow treats as possible file names. */
-function normpath(p: string): string {
-  if (p === '') return '.';
-  const absolute = p.startsWith('/');
-  const parts: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
-    else if (part !== '..' || !absolute) parts.push(part);
-  }
-  const joined = parts.join('/');
-  return absolute ? `/${joined}` : joined || '.';
-}
 
 /** MLflow's `path_not_unique`: a name that would resolve to another one if used as a file name. */
 function pathNotUnique(name: string): boolean {

@@ -25,8 +25,14 @@ export const TRACKING_LIMITS = {
 // Word characters (any script, as Python's \w), '/', '.', '-', ' ', ':'.
 const VALID_KEY = /^[\p{L}\p{N}_/.\- :]*$/u;
 
-/** Python's `posixpath.normpath` (which MLflow applies to keys), without Node's `path` (protocol runs in browsers). */
-function normpath(p: string): string {
+/**
+ * Python's `posixpath.normpath` (which MLflow applies to keys and to names that may become file
+ * names), without Node's `path` (protocol runs in browsers).
+ *
+ * @example
+ * normpath('a/./b/../c'); // 'a/c'
+ */
+export function normpath(p: string): string {
   if (p === '') return '.';
   const absolute = p.startsWith('/');
   const parts: string[] = [];
