@@ -13,7 +13,7 @@ import { Layout, NotFoundPage } from './layout';
 
 /**
  * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
- * (packages/server/src/http/ui/ui-routes.ts), so each of these can be opened directly; other paths
+ * (packages/server/src/http/ui/ui-routes.ts), and likewise `/models/...` and `/prompts/...`, so each of these can be opened directly; other paths
  * outside the API get index.html with a 404 status, and the catch-all route shows the not-found page. Opening a
  * trace starts its first reads at once (into the query cache), while the page renders.
  *
@@ -53,6 +53,11 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'runs/:runId', lazy: async () => ({ Component: (await import('../features/runs/components/run-page')).RunPage }) },
           ],
         },
+        // The registries load when first opened, keeping the first script small.
+        { path: '/models', lazy: async () => ({ Component: (await import('../features/models/components/models-page')).ModelsPage }) },
+        { path: '/models/:name', lazy: async () => ({ Component: (await import('../features/models/components/model-page')).ModelPage }) },
+        { path: '/prompts', lazy: async () => ({ Component: (await import('../features/prompts/components/prompts-page')).PromptsPage }) },
+        { path: '/prompts/:name', lazy: async () => ({ Component: (await import('../features/prompts/components/prompt-page')).PromptPage }) },
         { path: '*', element: <NotFoundPage /> },
       ],
     },
