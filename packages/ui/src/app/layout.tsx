@@ -49,6 +49,9 @@ export function Layout() {
           <Link to="/prompts" className="hover:text-zinc-900 dark:hover:text-white">
             Prompts
           </Link>
+          <Link to="/webhooks" className="hover:text-zinc-900 dark:hover:text-white">
+            Webhooks
+          </Link>
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <ThemeToggle />
