@@ -43,6 +43,15 @@ export function Layout() {
           <Link to="/" className="hover:text-zinc-900 dark:hover:text-white">
             Experiments
           </Link>
+          <Link to="/models" className="hover:text-zinc-900 dark:hover:text-white">
+            Models
+          </Link>
+          <Link to="/prompts" className="hover:text-zinc-900 dark:hover:text-white">
+            Prompts
+          </Link>
+          <Link to="/webhooks" className="hover:text-zinc-900 dark:hover:text-white">
+            Webhooks
+          </Link>
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <ThemeToggle />

@@ -13,7 +13,7 @@ import { Layout, NotFoundPage } from './layout';
 
 /**
  * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
- * (packages/server/src/http/ui/ui-routes.ts), so each of these can be opened directly; other paths
+ * (packages/server/src/http/ui/ui-routes.ts), and likewise `/models/...`, `/prompts/...` and `/webhooks/...`, so each of these can be opened directly; other paths
  * outside the API get index.html with a 404 status, and the catch-all route shows the not-found page. Opening a
  * trace starts its first reads at once (into the query cache), while the page renders.
  *
@@ -52,6 +52,16 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'runs/compare', lazy: async () => ({ Component: (await import('../features/runs/components/runs-compare-page')).RunsComparePage }) },
             { path: 'runs/:runId', lazy: async () => ({ Component: (await import('../features/runs/components/run-page')).RunPage }) },
           ],
+        },
+        // The registries load when first opened, keeping the first script small.
+        { path: '/models', lazy: async () => ({ Component: (await import('../features/models/components/models-page')).ModelsPage }) },
+        { path: '/models/:name', lazy: async () => ({ Component: (await import('../features/models/components/model-page')).ModelPage }) },
+        { path: '/prompts', lazy: async () => ({ Component: (await import('../features/prompts/components/prompts-page')).PromptsPage }) },
+        { path: '/prompts/:name', lazy: async () => ({ Component: (await import('../features/prompts/components/prompt-page')).PromptPage }) },
+        { path: '/webhooks', lazy: async () => ({ Component: (await import('../features/webhooks/components/webhooks-page')).WebhooksPage }) },
+        {
+          path: '/webhooks/:webhookId',
+          lazy: async () => ({ Component: (await import('../features/webhooks/components/webhook-page')).WebhookPage }),
         },
         { path: '*', element: <NotFoundPage /> },
       ],

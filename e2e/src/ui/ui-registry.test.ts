@@ -1,0 +1,211 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createSqliteDatabase } from '@loupe/server/testing';
+import { startCliServer, type CliServer } from '../cli-server.js';
+import { supportAgentTrace } from './agent-traces.js';
+import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
+import { createSeeder, type Seeder } from './seed.js';
+
+const IS_PROMPT = { key: 'mlflow.prompt.is_prompt', value: 'true' };
+
+describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', () => {
+  let server: CliServer;
+  let seed: Seeder;
+  let browser: TestBrowser;
+  let page: Page;
+  let runId: string;
+  let experimentId: string;
+  let loggedModelId: string;
+  let traceId: string;
+
+  /** A prompt version as MLflow's register_prompt writes it. */
+  const promptVersion = (name: string, template: string | { role: string; content: string }[], commitMessage: string) =>
+    seed.post('/api/2.0/mlflow/model-versions/create', {
+      name,
+      source: 'dummy-source',
+      description: commitMessage,
+      tags: [
+        IS_PROMPT,
+        { key: '_mlflow_prompt_type', value: typeof template === 'string' ? 'text' : 'chat' },
+        { key: 'mlflow.prompt.text', value: typeof template === 'string' ? template : JSON.stringify(template) },
+      ],
+    });
+
+  beforeAll(async () => {
+    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-registry-');
+    seed = createSeeder(server.url);
+    experimentId = await seed.createExperiment('fraud');
+    runId = await seed.createRun(experimentId, 'train-fraud', { metrics: { auc: [0.91] } });
+    // mlflow.register_model('runs:/<id>/model', 'fraud-detector'), then a version from a logged model.
+    await seed.post('/api/2.0/mlflow/registered-models/create', {
+      name: 'fraud-detector',
+      description: 'Flags card fraud.',
+      tags: [{ key: 'team', value: 'risk' }],
+    });
+    await seed.post('/api/2.0/mlflow/model-versions/create', { name: 'fraud-detector', source: `runs:/${runId}/model`, run_id: runId });
+    const logged = await seed.post<{ model: { info: { model_id: string } } }>('/api/2.0/mlflow/logged-models', {
+      experiment_id: experimentId,
+      name: 'fraud-model',
+      source_run_id: runId,
+    });
+    loggedModelId = logged.model.info.model_id;
+    await seed.post('/api/2.0/mlflow/model-versions/create', { name: 'fraud-detector', source: `models:/${loggedModelId}`, model_id: loggedModelId });
+    await seed.post('/api/2.0/mlflow/registered-models/alias', { name: 'fraud-detector', alias: 'champion', version: '2' });
+    await seed.post('/api/2.0/mlflow/model-versions/transition-stage', {
+      name: 'fraud-detector',
+      version: '1',
+      stage: 'Archived',
+      archive_existing_versions: false,
+    });
+    // 30 more models, for paging (25 a page), and prompts, which the model list leaves out.
+    for (let i = 0; i < 30; i++) await seed.post('/api/2.0/mlflow/registered-models/create', { name: `m-${String(i).padStart(2, '0')}` });
+
+    await seed.post('/api/2.0/mlflow/registered-models/create', { name: 'qa-prompt', tags: [IS_PROMPT, { key: 'team', value: 'support' }] });
+    await promptVersion('qa-prompt', 'Answer the question.\nQuestion: {{ question }}', 'first draft');
+    await promptVersion('qa-prompt', 'Answer the question briefly.\nQuestion: {{ question }}\nCite sources.', 'shorter answers');
+    await seed.post('/api/2.0/mlflow/registered-models/alias', { name: 'qa-prompt', alias: 'production', version: '1' });
+    await seed.post('/api/2.0/mlflow/registered-models/create', { name: 'chat-prompt', tags: [IS_PROMPT] });
+    await promptVersion('chat-prompt', [{ role: 'system', content: 'You are a {{ persona }}.' }], 'system only');
+    await promptVersion(
+      'chat-prompt',
+      [
+        { role: 'system', content: 'You are a helpful {{ persona }}.' },
+        { role: 'user', content: '{{ question }}' },
+      ],
+      'add the user turn',
+    );
+    const trace = await seed.sendTrace(experimentId, supportAgentTrace(0), { startMs: Date.now() });
+    traceId = trace.traceId;
+    await seed.post('/api/2.0/mlflow/traces/link-prompts', { trace_id: traceId, prompt_versions: [{ name: 'qa-prompt', version: '2' }] });
+
+    browser = await launchTestBrowser();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await seed?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lists models without prompts, searches and pages them, and shows a model with its versions and sources', async () => {
+    const deep = await fetch(`${server.url}/models/fraud-detector`);
+    expect(deep.status).toBe(200);
+    await page.goto(`${server.url}/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+    const table = page.getByRole('table', { name: 'Registered models' });
+    await table.getByRole('link', { name: 'fraud-detector' }).waitFor();
+    expect(await table.getByRole('link', { name: 'qa-prompt' }).count()).toBe(0);
+    // 31 models by name: fraud-detector and m-00..m-23 on the first page, m-24..m-29 on the second.
+    expect(await table.getByRole('row').count()).toBe(26);
+    await screenshot(page, 'models-list');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await table.getByRole('link', { name: 'm-29' }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(7);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await table.getByRole('link', { name: 'm-00' }).waitFor();
+
+    await page.getByLabel('Search models').fill('fraud');
+    await table.getByRole('link', { name: 'm-00' }).waitFor({ state: 'detached' });
+    expect(await table.getByRole('link').count()).toBe(1);
+    await table.getByRole('link', { name: 'fraud-detector' }).click();
+
+    await page.getByRole('heading', { name: 'fraud-detector' }).waitFor();
+    await page.getByText('Flags card fraud.').waitFor();
+    await page.getByRole('region', { name: 'Tags' }).getByText('risk').waitFor();
+    await page.getByRole('region', { name: 'Aliases' }).getByText('@champion').waitFor();
+    const versions = page.getByRole('table', { name: 'Model versions' });
+    const v1 = versions.getByRole('row', { name: /Version 1/ });
+    await v1.getByText('Archived').waitFor();
+    const runLink = v1.getByRole('link', { name: `runs:/${runId}/model` });
+    await runLink.waitFor();
+    expect(await runLink.getAttribute('href')).toBe(`/experiments/${experimentId}/runs/${runId}`);
+    const v2 = versions.getByRole('row', { name: /Version 2/ });
+    await v2.getByText('@champion').waitFor();
+    const loggedLink = v2.getByRole('link', { name: `models:/${loggedModelId}` });
+    await loggedLink.waitFor();
+    expect(await loggedLink.getAttribute('href')).toBe(`/experiments/${experimentId}/runs/${runId}`);
+    await screenshot(page, 'model-page');
+    await runLink.click();
+    await page.waitForURL(new RegExp(`/runs/${runId}$`));
+    await page.getByText('train-fraud').first().waitFor();
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows a prompt: versions, templates, one-click alias moves, diffs in the URL, new versions and the traces of each version', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).click();
+    const list = page.getByRole('table', { name: 'Prompts' });
+    await list.getByRole('link', { name: 'chat-prompt' }).waitFor();
+    expect(await list.getByRole('link', { name: 'fraud-detector' }).count()).toBe(0);
+    await page.getByLabel('Search prompts').fill('qa');
+    await list.getByRole('link', { name: 'chat-prompt' }).waitFor({ state: 'detached' });
+    await screenshot(page, 'prompts-list');
+    await list.getByRole('link', { name: 'qa-prompt' }).click();
+
+    // The newest version opens first, with its template and the trace that used it.
+    await page.getByRole('heading', { name: 'qa-prompt' }).waitFor();
+    await page.getByRole('region', { name: 'Version 2' }).getByText('Cite sources.').waitFor();
+    const traces = page.getByRole('region', { name: 'Traces using this version' });
+    const traceLink = traces.getByRole('link', { name: traceId });
+    await traceLink.waitFor();
+    expect(await traceLink.getAttribute('href')).toBe(`/experiments/${experimentId}/traces/${traceId}`);
+
+    // One click moves @production from version 1 to version 2, on the server too.
+    await page.getByRole('button', { name: 'Move @production to version 2' }).click();
+    await page.getByRole('region', { name: 'Aliases' }).getByText('on this version').waitFor();
+    const alias = await fetch(`${server.url}/api/2.0/mlflow/registered-models/alias?name=qa-prompt&alias=production`);
+    expect(((await alias.json()) as { model_version: { version: string } }).model_version.version).toBe('2');
+
+    // Version 1 has no traces; selecting it is in the URL.
+    await page
+      .getByRole('navigation', { name: 'Versions' })
+      .getByRole('button', { name: /Version 1/ })
+      .click();
+    await page.waitForURL(/[?&]v=1/);
+    await page.getByRole('region', { name: 'Version 1' }).getByText('first draft').waitFor();
+    await traces.getByText('No trace has used this version yet.').waitFor();
+
+    // The diff pair is in the URL: opening it shows the same comparison.
+    await page.getByRole('button', { name: 'Compare versions' }).click();
+    await page.waitForURL(/[?&]diff=1%2C2|[?&]diff=1,2/);
+    const diff = page.getByRole('table', { name: 'Diff of Version 1 and Version 2' });
+    await diff.locator('[data-diff="changed"]').getByText('Answer the question briefly.').waitFor();
+    await diff.locator('[data-diff="added"]').getByText('Cite sources.').waitFor();
+    expect(await diff.locator('[data-diff="same"]').count()).toBe(1);
+    await screenshot(page, 'prompt-diff');
+    await page.goto(page.url());
+    await page.getByRole('table', { name: 'Diff of Version 1 and Version 2' }).waitFor();
+
+    // A new version from the UI, stored as MLflow's register_prompt stores it.
+    await page.getByRole('button', { name: 'New version' }).click();
+    await page.getByLabel('Template text').fill('Answer in one sentence: {{ question }}');
+    await page.getByLabel('Commit message').fill('one sentence');
+    await page.getByRole('button', { name: 'Create version' }).click();
+    await page.waitForURL(/[?&]v=3/);
+    await page.getByRole('region', { name: 'Version 3' }).getByText('Answer in one sentence: {{ question }}').waitFor();
+    const v3 = await fetch(`${server.url}/api/2.0/mlflow/model-versions/get?name=qa-prompt&version=3`);
+    const mv = ((await v3.json()) as { model_version: { description: string; tags: { key: string; value: string }[] } }).model_version;
+    expect(mv.description).toBe('one sentence');
+    expect(Object.fromEntries(mv.tags.map((t) => [t.key, t.value]))).toEqual({
+      'mlflow.prompt.is_prompt': 'true',
+      _mlflow_prompt_type: 'text',
+      'mlflow.prompt.text': 'Answer in one sentence: {{ question }}',
+    });
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows chat templates as messages and compares them message by message', async () => {
+    await page.goto(`${server.url}/prompts/chat-prompt?diff=1,2`);
+    const messages = page.getByRole('list', { name: 'Template messages' });
+    await messages.getByRole('listitem', { name: 'user message' }).getByText('{{ question }}').waitFor();
+    const diff = page.getByRole('table', { name: 'Diff of Version 1 and Version 2' });
+    await diff.locator('[data-diff="changed"]').getByText('You are a helpful {{ persona }}.').waitFor();
+    await diff.locator('[data-diff="added"]').getByText('{{ question }}').waitFor();
+    await screenshot(page, 'prompt-chat-diff');
+    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+    await screenshot(page, 'prompt-chat-diff-dark');
+    await page.getByRole('button', { name: 'Switch to light mode' }).click();
+    expect(browser.errors).toEqual([]);
+  });
+});

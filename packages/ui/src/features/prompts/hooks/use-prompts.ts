@@ -1,0 +1,75 @@
+import type { RegisteredModel, TraceInfoV3 } from '@loupe/protocol';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from '../../../shared/api/http-client';
+import { registryNameClause } from '../../models/hooks/use-models';
+import { promptVersionTags, type PromptTemplate } from '../lib/prompt-template';
+
+const IS_PROMPT = "tags.`mlflow.prompt.is_prompt` = 'true'";
+
+/**
+ * Prompts (registered models tagged `mlflow.prompt.is_prompt`) matching a name search, by name.
+ *
+ * @example
+ * const { data } = usePrompts('qa');
+ */
+export function usePrompts(search: string) {
+  return useQuery({
+    queryKey: ['registered-models', 'prompts', search],
+    queryFn: async ({ signal }) => {
+      const name = registryNameClause(search);
+      const res = await apiRequest<{ registered_models?: RegisteredModel[] }>('GET', '2.0/mlflow/registered-models/search', {
+        query: { filter: name ? `${name} AND ${IS_PROMPT}` : IS_PROMPT, max_results: 1000, order_by: ['name ASC'] },
+        signal,
+      });
+      return res.registered_models ?? [];
+    },
+    placeholderData: (prev) => prev,
+  });
+}
+
+/**
+ * The traces linked to one prompt version (Loupe's reverse of `mlflow.linkedPrompts`), newest first.
+ *
+ * @example
+ * const { data: traces } = usePromptVersionTraces('qa', '2');
+ */
+export function usePromptVersionTraces(name: string, version: string | undefined) {
+  return useQuery({
+    queryKey: ['prompt-version-traces', name, version],
+    queryFn: async ({ signal }) =>
+      (
+        await apiRequest<{ traces?: TraceInfoV3[] }>('GET', '2.0/loupe/prompt-versions/traces', {
+          query: { name, version, max_results: 50 },
+          signal,
+        })
+      ).traces ?? [],
+    enabled: Boolean(version),
+  });
+}
+
+/**
+ * Moving an alias to a version, and registering a new version, each refreshing the prompt.
+ *
+ * @example
+ * const { setAlias } = usePromptMutations('qa');
+ * setAlias.mutate({ alias: 'production', version: '3' });
+ */
+export function usePromptMutations(name: string) {
+  const qc = useQueryClient();
+  const onSuccess = () => qc.invalidateQueries({ queryKey: ['registered-models'] });
+  return {
+    setAlias: useMutation({
+      mutationFn: ({ alias, version }: { alias: string; version: string }) =>
+        apiRequest('POST', '2.0/mlflow/registered-models/alias', { body: { name, alias, version } }),
+      onSuccess,
+    }),
+    createVersion: useMutation({
+      // As the SDK's registerPrompt and MLflow's register_prompt: the commit message is the description.
+      mutationFn: ({ template, commitMessage }: { template: PromptTemplate; commitMessage: string }) =>
+        apiRequest<{ model_version: { version: string } }>('POST', '2.0/mlflow/model-versions/create', {
+          body: { name, source: 'dummy-source', tags: promptVersionTags(template), ...(commitMessage ? { description: commitMessage } : {}) },
+        }),
+      onSuccess,
+    }),
+  };
+}
