@@ -4,6 +4,7 @@ import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
+import type { RegisteredModel } from '@loupe/protocol';
 import { useRegisteredModels } from '../hooks/use-models';
 
 const PAGE_SIZE = 25;
@@ -71,29 +72,9 @@ export function ModelsPage() {
                 </tr>
               </thead>
               <tbody>
-                {models.data?.models.map((m) => {
-                  const latest = (m.latest_versions ?? []).reduce((max, v) => Math.max(max, Number(v.version)), 0);
-                  return (
-                    <tr key={m.name} className="border-b border-zinc-100 last:border-0 hover:bg-zinc-50 dark:border-zinc-800/60 dark:hover:bg-zinc-800/40">
-                      <td className="px-4 py-2.5">
-                        <Link to={`/models/${encodeURIComponent(m.name)}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-                          {m.name}
-                        </Link>
-                      </td>
-                      <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{latest ? `Version ${latest}` : '—'}</td>
-                      <td className="px-4 py-2.5">
-                        <span className="flex flex-wrap gap-1">
-                          {(m.aliases ?? []).map((a) => (
-                            <AliasChip key={a.alias} alias={a.alias} version={a.version} />
-                          ))}
-                        </span>
-                      </td>
-                      <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400" title={formatTimestamp(m.last_updated_timestamp ?? m.creation_timestamp)}>
-                        {formatRelative(m.last_updated_timestamp ?? m.creation_timestamp)}
-                      </td>
-                    </tr>
-                  );
-                })}
+                {models.data?.models.map((m) => (
+                  <RegisteredModelRow key={m.name} model={m} href={`/models/${encodeURIComponent(m.name)}`} />
+                ))}
               </tbody>
             </table>
           </div>
@@ -138,5 +119,37 @@ export function AliasChip({ alias, version }: { alias: string; version?: string 
       @{alias}
       {version ? <span className="ml-1 text-indigo-500/80">→ v{version}</span> : null}
     </span>
+  );
+}
+
+/**
+ * One registered model (or prompt) in a list: its name linking to `href`, its newest version, its
+ * aliases and when it last changed.
+ *
+ * @example
+ * <RegisteredModelRow model={model} href="/models/fraud-detector" />
+ */
+export function RegisteredModelRow({ model, href }: { model: RegisteredModel; href: string }) {
+  const latest = (model.latest_versions ?? []).reduce((max, v) => Math.max(max, Number(v.version)), 0);
+  const changed = model.last_updated_timestamp ?? model.creation_timestamp;
+  return (
+    <tr className="border-b border-zinc-100 last:border-0 hover:bg-zinc-50 dark:border-zinc-800/60 dark:hover:bg-zinc-800/40">
+      <td className="px-4 py-2.5">
+        <Link to={href} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          {model.name}
+        </Link>
+      </td>
+      <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{latest ? `Version ${latest}` : '—'}</td>
+      <td className="px-4 py-2.5">
+        <span className="flex flex-wrap gap-1">
+          {(model.aliases ?? []).map((a) => (
+            <AliasChip key={a.alias} alias={a.alias} version={a.version} />
+          ))}
+        </span>
+      </td>
+      <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400" title={formatTimestamp(changed)}>
+        {formatRelative(changed)}
+      </td>
+    </tr>
   );
 }

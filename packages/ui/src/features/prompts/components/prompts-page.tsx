@@ -1,8 +1,7 @@
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
-import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
-import { AliasChip } from '../../models/components/models-page';
+import { RegisteredModelRow } from '../../models/components/models-page';
 import { usePrompts } from '../hooks/use-prompts';
 
 /**
@@ -50,29 +49,9 @@ export function PromptsPage() {
               </tr>
             </thead>
             <tbody>
-              {prompts.data?.map((p) => {
-                const latest = (p.latest_versions ?? []).reduce((max, v) => Math.max(max, Number(v.version)), 0);
-                return (
-                  <tr key={p.name} className="border-b border-zinc-100 last:border-0 hover:bg-zinc-50 dark:border-zinc-800/60 dark:hover:bg-zinc-800/40">
-                    <td className="px-4 py-2.5">
-                      <Link to={`/prompts/${encodeURIComponent(p.name)}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-                        {p.name}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{latest ? `Version ${latest}` : '—'}</td>
-                    <td className="px-4 py-2.5">
-                      <span className="flex flex-wrap gap-1">
-                        {(p.aliases ?? []).map((a) => (
-                          <AliasChip key={a.alias} alias={a.alias} version={a.version} />
-                        ))}
-                      </span>
-                    </td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400" title={formatTimestamp(p.last_updated_timestamp ?? p.creation_timestamp)}>
-                      {formatRelative(p.last_updated_timestamp ?? p.creation_timestamp)}
-                    </td>
-                  </tr>
-                );
-              })}
+              {prompts.data?.map((p) => (
+                <RegisteredModelRow key={p.name} model={p} href={`/prompts/${encodeURIComponent(p.name)}`} />
+              ))}
             </tbody>
           </table>
         </div>
