@@ -209,3 +209,59 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
     expect(browser.errors).toEqual([]);
   });
 });
+
+describeWithChromium('UI: prompts list paging (built CLI, Chromium)', () => {
+  let server: CliServer;
+  let seed: Seeder;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-prompt-paging-');
+    seed = createSeeder(server.url);
+    // 30 prompts (25 a page) and a model, which the prompt list leaves out.
+    for (let i = 0; i < 30; i++) await seed.post('/api/2.0/mlflow/registered-models/create', { name: `p-${String(i).padStart(2, '0')}`, tags: [IS_PROMPT] });
+    await seed.post('/api/2.0/mlflow/registered-models/create', { name: 'not-a-prompt' });
+    browser = await launchTestBrowser();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await seed?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('pages prompts with the page token in the URL, and a search starts again from the first page', async () => {
+    await page.goto(`${server.url}/prompts`);
+    const table = page.getByRole('table', { name: 'Prompts' });
+    await table.getByRole('link', { name: 'p-00' }).waitFor();
+    // p-00..p-24, and the header row.
+    expect(await table.getByRole('row').count()).toBe(26);
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await table.getByRole('link', { name: 'p-29' }).waitFor();
+    await page.waitForURL(/[?&]page=/);
+    expect(await table.getByRole('row').count()).toBe(6);
+    expect(await table.getByRole('link', { name: 'not-a-prompt' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    await screenshot(page, 'prompts-list-page-2');
+
+    // The page is in the URL: reloading shows it again, and Previous still leads to the first page.
+    await page.goto(page.url());
+    await table.getByRole('link', { name: 'p-25' }).waitFor();
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await table.getByRole('link', { name: 'p-00' }).waitFor();
+    expect(new URL(page.url()).searchParams.has('page')).toBe(false);
+
+    // A search from the second page drops the page token.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await table.getByRole('link', { name: 'p-29' }).waitFor();
+    await page.getByLabel('Search prompts').fill('p-2');
+    await table.getByRole('link', { name: 'p-20' }).waitFor();
+    expect(await table.getByRole('link').count()).toBe(10);
+    expect(new URL(page.url()).searchParams.has('page')).toBe(false);
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    expect(browser.errors).toEqual([]);
+  });
+});

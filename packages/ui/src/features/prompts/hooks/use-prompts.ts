@@ -1,27 +1,27 @@
 import type { RegisteredModel, TraceInfoV3 } from '@loupe/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
-import { registryNameClause } from '../../models/hooks/use-models';
+import { registryNameClause, type ModelPage } from '../../models/hooks/use-models';
 import { promptVersionTags, type PromptTemplate } from '../lib/prompt-template';
 
 const IS_PROMPT = "tags.`mlflow.prompt.is_prompt` = 'true'";
 
 /**
- * Prompts (registered models tagged `mlflow.prompt.is_prompt`) matching a name search, by name.
+ * One page of prompts (registered models tagged `mlflow.prompt.is_prompt`) matching a name search, by name.
  *
  * @example
- * const { data } = usePrompts('qa');
+ * const { data } = usePrompts('qa', undefined, 25);
  */
-export function usePrompts(search: string) {
+export function usePrompts(search: string, pageToken: string | undefined, pageSize: number) {
   return useQuery({
-    queryKey: ['registered-models', 'prompts', search],
-    queryFn: async ({ signal }) => {
+    queryKey: ['registered-models', 'prompts', search, pageToken ?? '', pageSize],
+    queryFn: async ({ signal }): Promise<ModelPage> => {
       const name = registryNameClause(search);
-      const res = await apiRequest<{ registered_models?: RegisteredModel[] }>('GET', '2.0/mlflow/registered-models/search', {
-        query: { filter: name ? `${name} AND ${IS_PROMPT}` : IS_PROMPT, max_results: 1000, order_by: ['name ASC'] },
+      const res = await apiRequest<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('GET', '2.0/mlflow/registered-models/search', {
+        query: { filter: name ? `${name} AND ${IS_PROMPT}` : IS_PROMPT, max_results: pageSize, order_by: ['name ASC'], page_token: pageToken },
         signal,
       });
-      return res.registered_models ?? [];
+      return { models: res.registered_models ?? [], ...(res.next_page_token ? { nextPageToken: res.next_page_token } : {}) };
     },
     placeholderData: (prev) => prev,
   });
