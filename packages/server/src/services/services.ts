@@ -2,6 +2,7 @@ import type { ArtifactService } from './artifact-service.js';
 import type { ExperimentService } from './experiment-service.js';
 import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
+import type { ModelVersionTraceService } from './registry/model-version-trace-service.js';
 import type { RegistryService } from './registry/registry-service.js';
 import type { TraceService } from './trace-service.js';
 import type { AssessmentService } from './traces/assessment-service.js';
@@ -23,6 +24,8 @@ export interface Services {
   traceLinks: TraceLinkService;
   /** The model and prompt registry. */
   registry: RegistryService;
+  /** The traces made with a model version. */
+  modelVersionTraces: ModelVersionTraceService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
 }

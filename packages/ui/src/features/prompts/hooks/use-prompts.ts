@@ -2,6 +2,7 @@ import type { RegisteredModel, TraceInfoV3 } from '@loupe/protocol';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
 import { registryNameClause, type ModelPage } from '../../models/hooks/use-models';
+import { useRegistryMutations } from '../../models/hooks/use-registry-mutations';
 import { promptVersionTags, type PromptTemplate } from '../lib/prompt-template';
 
 const IS_PROMPT = "tags.`mlflow.prompt.is_prompt` = 'true'";
@@ -48,7 +49,8 @@ export function usePromptVersionTraces(name: string, version: string | undefined
 }
 
 /**
- * Moving an alias to a version, and registering a new version, each refreshing the prompt.
+ * Moving an alias to a version (the registry's own mutation) and registering a new version, each
+ * refreshing the prompt.
  *
  * @example
  * const { setAlias } = usePromptMutations('qa');
@@ -56,20 +58,16 @@ export function usePromptVersionTraces(name: string, version: string | undefined
  */
 export function usePromptMutations(name: string) {
   const qc = useQueryClient();
-  const onSuccess = () => qc.invalidateQueries({ queryKey: ['registered-models'] });
+  const { setAlias } = useRegistryMutations(name);
   return {
-    setAlias: useMutation({
-      mutationFn: ({ alias, version }: { alias: string; version: string }) =>
-        apiRequest('POST', '2.0/mlflow/registered-models/alias', { body: { name, alias, version } }),
-      onSuccess,
-    }),
+    setAlias,
     createVersion: useMutation({
       // As the SDK's registerPrompt and MLflow's register_prompt: the commit message is the description.
       mutationFn: ({ template, commitMessage }: { template: PromptTemplate; commitMessage: string }) =>
         apiRequest<{ model_version: { version: string } }>('POST', '2.0/mlflow/model-versions/create', {
           body: { name, source: 'dummy-source', tags: promptVersionTags(template), ...(commitMessage ? { description: commitMessage } : {}) },
         }),
-      onSuccess,
+      onSuccess: () => qc.invalidateQueries({ queryKey: ['registered-models'] }),
     }),
   };
 }
