@@ -43,6 +43,9 @@ import { RegistryService } from './services/registry/registry-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
+import { SqlReviewStore } from './store/sql/sql-review-store.js';
+import { LabelSchemaService } from './services/review/label-schema-service.js';
+import { ReviewQueueService } from './services/review/review-queue-service.js';
 import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
 import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
 import { SecretCipher } from './services/webhooks/secret-cipher.js';
@@ -155,7 +158,10 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       deps.onRegistryEvents?.();
     },
   });
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry };
+  const reviewStore = new SqlReviewStore(db, dialect);
+  const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
+  const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry, labelSchemas, reviewQueues };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware
@@ -188,6 +194,11 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       await db.destroy();
     },
   };
+}
+
+/** 32 hex digits as a UUID string (label schema ids, 36 characters as MLflow's column). */
+function uuidOf(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The job runner and the webhook pieces: service, fan-out and the delivery handler. */
