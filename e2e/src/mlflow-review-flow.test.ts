@@ -51,7 +51,14 @@ for (const backend of await testBackends()) {
         ['tone', 'FEEDBACK', { categorical: { options: ['formal', 'casual', 'rude'] } }],
         ['expected_answer', 'EXPECTATION', { text: { max_length: 2000 } }],
       ] as const) {
-        const body = await ok('POST', api('label-schemas/create'), { experiment_id: exp, name, type, input, instruction: `About ${name}`, enable_comment: true });
+        const body = await ok('POST', api('label-schemas/create'), {
+          experiment_id: exp,
+          name,
+          type,
+          input,
+          instruction: `About ${name}`,
+          enable_comment: true,
+        });
         expect(body.label_schema).toMatchObject({ experiment_id: exp, name, type, input, enable_comment: true });
         created[name] = body.label_schema;
       }
@@ -86,25 +93,43 @@ for (const backend of await testBackends()) {
       await ok('POST', api(`traces/${first}/assessments`), {
         assessment: { trace_id: first, assessment_name: 'correct', source: human, feedback: { value: true }, rationale: 'Matches the docs' },
       });
-      await ok('POST', api(`traces/${first}/assessments`), { assessment: { trace_id: first, assessment_name: 'helpfulness', source: human, feedback: { value: 4 } } });
+      await ok('POST', api(`traces/${first}/assessments`), {
+        assessment: { trace_id: first, assessment_name: 'helpfulness', source: human, feedback: { value: 4 } },
+      });
       await ok('POST', api(`traces/${first}/assessments`), {
         assessment: { trace_id: first, assessment_name: 'expected_answer', source: human, expectation: { value: 'Paris' } },
       });
       // Writing assessments does not move the item; set-status does.
       expect((await ok('GET', `${api('review-queues/items/list')}?queue_id=${queue.queue_id}&status=PENDING`)).items).toHaveLength(3);
-      const done = await ok('POST', api('review-queues/items/set-status'), { queue_id: queue.queue_id, item_id: first, status: 'COMPLETE', completed_by: 'alice@example.com' });
+      const done = await ok('POST', api('review-queues/items/set-status'), {
+        queue_id: queue.queue_id,
+        item_id: first,
+        status: 'COMPLETE',
+        completed_by: 'alice@example.com',
+      });
       expect(done.item).toMatchObject({ item_id: first, status: 'COMPLETE', completed_by: 'alice@example.com' });
-      await ok('POST', api('review-queues/items/set-status'), { queue_id: queue.queue_id, item_id: items.items[1].item_id, status: 'DECLINED', completed_by: 'bob@example.com' });
+      await ok('POST', api('review-queues/items/set-status'), {
+        queue_id: queue.queue_id,
+        item_id: items.items[1].item_id,
+        status: 'DECLINED',
+        completed_by: 'bob@example.com',
+      });
 
       // The answers are on the trace, as every assessment is.
       const trace = await ok('GET', api(`traces/${first}`));
-      const answers = (trace.trace.trace_info.assessments as { assessment_name: string; source: { source_type: string } }[]).map((a) => [a.assessment_name, a.source.source_type]);
+      const answers = (trace.trace.trace_info.assessments as { assessment_name: string; source: { source_type: string } }[]).map((a) => [
+        a.assessment_name,
+        a.source.source_type,
+      ]);
       expect(answers).toEqual([
         ['correct', 'HUMAN'],
         ['helpfulness', 'HUMAN'],
         ['expected_answer', 'HUMAN'],
       ]);
-      const found = await ok('POST', api('traces/search'), { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter: "feedback.correct = 'true'" });
+      const found = await ok('POST', api('traces/search'), {
+        locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
+        filter: "feedback.correct = 'true'",
+      });
       expect(found.traces.map((t: { trace_id: string }) => t.trace_id)).toEqual([first]);
 
       // Progress for the review UI (Loupe).
@@ -115,9 +140,9 @@ for (const backend of await testBackends()) {
       ]);
 
       // Bad input answers the codes the client reads.
-      expect((await server.call('POST', api('label-schemas/create'), { experiment_id: exp, name: 'tone', type: 'FEEDBACK', input: { text: {} } })).body.error_code).toBe(
-        'RESOURCE_ALREADY_EXISTS',
-      );
+      expect(
+        (await server.call('POST', api('label-schemas/create'), { experiment_id: exp, name: 'tone', type: 'FEEDBACK', input: { text: {} } })).body.error_code,
+      ).toBe('RESOURCE_ALREADY_EXISTS');
       expect((await server.call('POST', api('label-schemas/create'), { experiment_id: exp, name: 'x', type: 'FEEDBACK', input: {} })).status).toBe(400);
       expect((await server.call('GET', `${api('review-queues/get')}?queue_id=rq-missing`)).status).toBe(404);
 

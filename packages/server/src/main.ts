@@ -161,7 +161,20 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const reviewStore = new SqlReviewStore(db, dialect);
   const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
   const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry, labelSchemas, reviewQueues };
+  const services: Services = {
+    experiments,
+    runs,
+    artifacts,
+    loggedModels,
+    traces,
+    assessments,
+    legacyTraces,
+    traceLinks,
+    webhooks,
+    registry,
+    labelSchemas,
+    reviewQueues,
+  };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware

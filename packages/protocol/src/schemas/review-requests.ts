@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CATEGORICAL_POLARITIES, LABEL_SCHEMA_TYPES, REVIEW_ITEM_TYPES, REVIEW_QUEUE_TYPES, REVIEW_STATUSES, type LabelSchemaInput } from '../entities/review.js';
+import {
+  CATEGORICAL_POLARITIES,
+  LABEL_SCHEMA_TYPES,
+  REVIEW_ITEM_TYPES,
+  REVIEW_QUEUE_TYPES,
+  REVIEW_STATUSES,
+  type LabelSchemaInput,
+} from '../entities/review.js';
 import { bool, double, int64, protoEnum, repeated, required, requiredStr, str, wireCheck, type WireIssue } from './fields.js';
 
 /**
@@ -42,7 +49,10 @@ const CATEGORICAL = z.object({
   options: repeated(str()),
   multi_select: bool().optional(),
   // The older protos' polarity hint: kept when sent, its zero value read as unset.
-  semantic_polarity: z.preprocess((v) => (v === 0 || v === '0' || v === 'CATEGORICAL_SEMANTIC_POLARITY_UNSPECIFIED' ? undefined : v), protoEnum(CATEGORICAL_POLARITIES, 1).optional()),
+  semantic_polarity: z.preprocess(
+    (v) => (v === 0 || v === '0' || v === 'CATEGORICAL_SEMANTIC_POLARITY_UNSPECIFIED' ? undefined : v),
+    protoEnum(CATEGORICAL_POLARITIES, 1).optional(),
+  ),
 });
 const NUMERIC = z.object({ min_value: double().optional(), max_value: double().optional() });
 const TEXT = z.object({ max_length: int64().optional() });

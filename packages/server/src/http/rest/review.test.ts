@@ -79,7 +79,8 @@ describe('label schemas and review queues REST', () => {
   });
 
   it('refuses bad label schemas, naming the field', async () => {
-    const create = (body: Record<string, unknown>) => loupe.call('POST', `${API}/label-schemas/create`, { experiment_id: exp, name: 'q', type: 'FEEDBACK', input: PASS_FAIL, ...body });
+    const create = (body: Record<string, unknown>) =>
+      loupe.call('POST', `${API}/label-schemas/create`, { experiment_id: exp, name: 'q', type: 'FEEDBACK', input: PASS_FAIL, ...body });
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ name: '' }, /Missing value for required parameter 'name'/],
       [{ name: 'x'.repeat(251) }, /`name` must be at most 250 characters/],
@@ -105,7 +106,13 @@ describe('label schemas and review queues REST', () => {
       expect(res.body, JSON.stringify(body)).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(message) });
     }
     await schema('q');
-    await fails('POST', `${API}/label-schemas/create`, { experiment_id: exp, name: 'q', type: 'EXPECTATION', input: { text: {} } }, 400, 'RESOURCE_ALREADY_EXISTS');
+    await fails(
+      'POST',
+      `${API}/label-schemas/create`,
+      { experiment_id: exp, name: 'q', type: 'EXPECTATION', input: { text: {} } },
+      400,
+      'RESOURCE_ALREADY_EXISTS',
+    );
     await fails('POST', `${API}/label-schemas/create`, { experiment_id: '999', name: 'q', type: 'FEEDBACK', input: PASS_FAIL }, 404, 'RESOURCE_DOES_NOT_EXIST');
     await fails('GET', `${API}/label-schemas/get-by-name?experiment_id=${exp}&name=nope`, undefined, 404, 'RESOURCE_DOES_NOT_EXIST');
     await fails('PATCH', `${API}/label-schemas/update`, { schema_id: 'nope', name: 'x' }, 404, 'RESOURCE_DOES_NOT_EXIST');
@@ -141,8 +148,9 @@ describe('label schemas and review queues REST', () => {
       ['tr-2', 'PENDING', expect.anything()],
     ]);
     loupe.clock.advance(10);
-    const done = (await ok('POST', `${API}/review-queues/items/set-status`, { queue_id: queue.queue_id, item_id: 'tr-1', status: 'COMPLETE', completed_by: 'Bob@x.com' }))
-      .item;
+    const done = (
+      await ok('POST', `${API}/review-queues/items/set-status`, { queue_id: queue.queue_id, item_id: 'tr-1', status: 'COMPLETE', completed_by: 'Bob@x.com' })
+    ).item;
     expect(done).toMatchObject({ status: 'COMPLETE', completed_by: 'bob@x.com', completed_time_ms: now + 10, last_update_time_ms: now + 10 });
     // Re-attaching keeps the status; newest attached first.
     await ok('POST', `${API}/review-queues/items/add`, { queue_id: queue.queue_id, item_ids: ['tr-3', 'tr-1'] });
@@ -157,8 +165,9 @@ describe('label schemas and review queues REST', () => {
     expect(reopened.completed_by).toBeUndefined();
     expect(reopened.completed_time_ms).toBeUndefined();
     await ok('POST', `${API}/review-queues/items/remove`, { queue_id: queue.queue_id, item_ids: ['tr-2', 'tr-9'] });
-    const updated = (await ok('POST', `${API}/review-queues/update`, { queue_id: queue.queue_id, update_users: true, users: ['carol@x.com'], schema_ids: ['ignored'] }))
-      .review_queue;
+    const updated = (
+      await ok('POST', `${API}/review-queues/update`, { queue_id: queue.queue_id, update_users: true, users: ['carol@x.com'], schema_ids: ['ignored'] })
+    ).review_queue;
     expect(updated).toMatchObject({ users: ['carol@x.com'], schema_ids: [correct] });
     expect((await ok('GET', `${API}/review-queues/list?experiment_id=${exp}&user=CAROL@x.com`)).review_queues).toHaveLength(1);
     expect(await ok('GET', `${API}/review-queues/list?experiment_id=${exp}&user=bob@x.com`)).toEqual({});
@@ -176,24 +185,72 @@ describe('label schemas and review queues REST', () => {
     expect((await ok('POST', `${API}/review-queues/get-or-create-user`, { experiment_id: exp, user: ' alice@x.com' })).review_queue).toEqual(a);
     const q = (extra: Record<string, unknown>) => ({ experiment_id: exp, name: 'team', queue_type: 'CUSTOM', ...extra });
     await fails('POST', `${API}/review-queues/create`, q({ name: 'Default' }), 400, 'INVALID_PARAMETER_VALUE', /reserved queue name/);
-    await fails('POST', `${API}/review-queues/create`, q({ queue_type: 'USER', name: 'bob', users: ['carol'] }), 400, 'INVALID_PARAMETER_VALUE', /exactly one assigned user/);
-    await fails('POST', `${API}/review-queues/create`, q({ queue_type: 'USER', name: 'bob', schema_ids: ['s'] }), 400, 'INVALID_PARAMETER_VALUE', /explicitly-attached/);
+    await fails(
+      'POST',
+      `${API}/review-queues/create`,
+      q({ queue_type: 'USER', name: 'bob', users: ['carol'] }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /exactly one assigned user/,
+    );
+    await fails(
+      'POST',
+      `${API}/review-queues/create`,
+      q({ queue_type: 'USER', name: 'bob', schema_ids: ['s'] }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /explicitly-attached/,
+    );
     await fails('POST', `${API}/review-queues/create`, q({ queue_type: 'QUEUE' }), 400, 'INVALID_PARAMETER_VALUE', /queue_type/);
-    await fails('POST', `${API}/review-queues/create`, q({ users: Array.from({ length: 11 }, (_, i) => `u${i}`) }), 400, 'INVALID_PARAMETER_VALUE', /at most 10/);
+    await fails(
+      'POST',
+      `${API}/review-queues/create`,
+      q({ users: Array.from({ length: 11 }, (_, i) => `u${i}`) }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /at most 10/,
+    );
     await fails('POST', `${API}/review-queues/create`, q({ schema_ids: ['nope'] }), 404, 'RESOURCE_DOES_NOT_EXIST', /'nope'/);
     await fails('POST', `${API}/review-queues/create`, q({ name: 'ALICE@x.com' }), 400, 'RESOURCE_ALREADY_EXISTS');
     await fails('POST', `${API}/review-queues/create`, q({ experiment_id: '999' }), 404, 'RESOURCE_DOES_NOT_EXIST');
     await fails('POST', `${API}/review-queues/update`, { queue_id: a.queue_id, update_users: true, users: [] }, 400, 'INVALID_PARAMETER_VALUE', /user queue/);
     await fails('GET', `${API}/review-queues/get?queue_id=rq-nope`, undefined, 404, 'RESOURCE_DOES_NOT_EXIST');
     await fails('POST', `${API}/review-queues/items/add`, { queue_id: 'rq-nope', item_ids: ['tr-1'] }, 404, 'RESOURCE_DOES_NOT_EXIST');
-    await fails('POST', `${API}/review-queues/items/add`, { queue_id: a.queue_id, item_ids: [] }, 400, 'INVALID_PARAMETER_VALUE', /`item_ids` must be a non-empty list/);
-    await fails('POST', `${API}/review-queues/items/add`, { queue_id: a.queue_id, item_ids: ['x'.repeat(51)] }, 400, 'INVALID_PARAMETER_VALUE', /`item_id` must be at most 50/);
+    await fails(
+      'POST',
+      `${API}/review-queues/items/add`,
+      { queue_id: a.queue_id, item_ids: [] },
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /`item_ids` must be a non-empty list/,
+    );
+    await fails(
+      'POST',
+      `${API}/review-queues/items/add`,
+      { queue_id: a.queue_id, item_ids: ['x'.repeat(51)] },
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /`item_id` must be at most 50/,
+    );
     await ok('POST', `${API}/review-queues/items/add`, { queue_id: a.queue_id, item_ids: ['tr-1'] });
     const status = (body: Record<string, unknown>) => ({ queue_id: a.queue_id, item_id: 'tr-1', ...body });
     await fails('POST', `${API}/review-queues/items/set-status`, status({ status: 'COMPLETE' }), 400, 'INVALID_PARAMETER_VALUE', /`completed_by` is required/);
-    await fails('POST', `${API}/review-queues/items/set-status`, status({ status: 'PENDING', completed_by: 'a' }), 400, 'INVALID_PARAMETER_VALUE', /must be absent/);
+    await fails(
+      'POST',
+      `${API}/review-queues/items/set-status`,
+      status({ status: 'PENDING', completed_by: 'a' }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /must be absent/,
+    );
     await fails('POST', `${API}/review-queues/items/set-status`, status({ status: 'REVIEW_STATUS_UNSPECIFIED' }), 400, 'INVALID_PARAMETER_VALUE', /'status'/);
-    await fails('POST', `${API}/review-queues/items/set-status`, status({ item_id: 'tr-2', status: 'DECLINED', completed_by: 'a' }), 404, 'RESOURCE_DOES_NOT_EXIST');
+    await fails(
+      'POST',
+      `${API}/review-queues/items/set-status`,
+      status({ item_id: 'tr-2', status: 'DECLINED', completed_by: 'a' }),
+      404,
+      'RESOURCE_DOES_NOT_EXIST',
+    );
     await fails('GET', `/api/3.0/loupe/review-queues/progress?queue_ids=rq-nope`, undefined, 404, 'RESOURCE_DOES_NOT_EXIST');
     await fails('GET', `/api/3.0/loupe/review-queues/progress`, undefined, 400, 'INVALID_PARAMETER_VALUE', /queue_ids/);
   });

@@ -126,7 +126,16 @@ export function reviewStoreContract(factory: ReviewStoresFactory): void {
         ['t2', 'PENDING'],
       ]);
       const done = await s.review.setReviewItemStatus(q.queueId, 't1', { status: 'COMPLETE', completedBy: 'alice', now: NOW + 5 });
-      expect(done).toEqual({ queueId: q.queueId, itemType: 'TRACE', itemId: 't1', status: 'COMPLETE', completedBy: 'alice', completedTime: NOW + 5, creationTime: NOW, lastUpdateTime: NOW + 5 });
+      expect(done).toEqual({
+        queueId: q.queueId,
+        itemType: 'TRACE',
+        itemId: 't1',
+        status: 'COMPLETE',
+        completedBy: 'alice',
+        completedTime: NOW + 5,
+        creationTime: NOW,
+        lastUpdateTime: NOW + 5,
+      });
       const again = await s.review.addReviewItems(q.queueId, 'TRACE', ['t3', 't1'], NOW + 10);
       expect(again).toEqual([expect.objectContaining({ itemId: 't3', status: 'PENDING', creationTime: NOW + 10 }), done]);
       expect((await s.review.listReviewItems(q.queueId, undefined, PAGE)).items.map((i) => i.itemId)).toEqual(['t3', 't1', 't2']);

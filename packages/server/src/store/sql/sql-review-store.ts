@@ -186,11 +186,20 @@ export class SqlReviewStore implements ReviewStore {
     const { locking } = this.dialect;
     return locking.writeTransaction(this.db, async (tx) => {
       await tx.selectFrom('review_queues').select('queue_id').where('queue_id', '=', queueId).modifyEnd(locking.forUpdate).execute();
-      const existing = await tx.selectFrom('review_queue_items').selectAll().where('queue_id', '=', queueId).where('item_id', 'in', [...itemIds]).execute();
+      const existing = await tx
+        .selectFrom('review_queue_items')
+        .selectAll()
+        .where('queue_id', '=', queueId)
+        .where('item_id', 'in', [...itemIds])
+        .execute();
       const byId = new Map(existing.map((row) => [row.item_id, toReviewItem(row)]));
       const fresh = itemIds.filter((id) => !byId.has(id));
       if (fresh.length > 0) {
-        const top = await tx.selectFrom('review_queue_items').select((eb) => eb.fn.max('seq').as('seq')).where('queue_id', '=', queueId).executeTakeFirst();
+        const top = await tx
+          .selectFrom('review_queue_items')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .where('queue_id', '=', queueId)
+          .executeTakeFirst();
         const base = Number(top?.seq ?? 0);
         // Newest-attached first; within one call, in request order (the first requested gets the highest number).
         const rows = fresh.map((itemId, i) => ({
@@ -213,7 +222,11 @@ export class SqlReviewStore implements ReviewStore {
 
   async removeReviewItems(queueId: string, itemIds: readonly string[]): Promise<void> {
     if (itemIds.length === 0) return;
-    await this.db.deleteFrom('review_queue_items').where('queue_id', '=', queueId).where('item_id', 'in', [...itemIds]).execute();
+    await this.db
+      .deleteFrom('review_queue_items')
+      .where('queue_id', '=', queueId)
+      .where('item_id', 'in', [...itemIds])
+      .execute();
   }
 
   async listReviewItems(queueId: string, status: ReviewStatus | undefined, page: PageRequest): Promise<Page<ReviewItemRecord>> {
@@ -247,7 +260,11 @@ export class SqlReviewStore implements ReviewStore {
 
   async reviewProgress(queueIds: readonly string[]): Promise<ReviewProgressRecord[]> {
     if (queueIds.length === 0) return [];
-    const queues = await this.db.selectFrom('review_queues').select('queue_id').where('queue_id', 'in', [...queueIds]).execute();
+    const queues = await this.db
+      .selectFrom('review_queues')
+      .select('queue_id')
+      .where('queue_id', 'in', [...queueIds])
+      .execute();
     const counts = await this.db
       .selectFrom('review_queue_items')
       .select(['queue_id', 'status', (eb) => eb.fn.countAll().as('n')])
