@@ -9,6 +9,8 @@ import type { AssessmentService } from './traces/assessment-service.js';
 import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
+import type { LabelSchemaService } from './review/label-schema-service.js';
+import type { ReviewQueueService } from './review/review-queue-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -28,4 +30,8 @@ export interface Services {
   modelVersionTraces: ModelVersionTraceService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
+  /** Human review: the questions (label schemas) of an experiment. */
+  labelSchemas: LabelSchemaService;
+  /** Human review: queues of traces to review, with a status per item. */
+  reviewQueues: ReviewQueueService;
 }

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { JobTables } from './job-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
+import type { ReviewTables } from './review-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
 export interface ExperimentsTable {
@@ -271,7 +272,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;
