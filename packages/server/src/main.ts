@@ -40,6 +40,8 @@ import { SqlTraceStore } from './store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
 import { SqlRegistryStore } from './store/sql/sql-registry-store.js';
 import { RegistryService } from './services/registry/registry-service.js';
+import { SqlDatasetStore } from './store/sql/sql-dataset-store.js';
+import { DatasetService } from './services/datasets/dataset-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
@@ -155,7 +157,8 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       deps.onRegistryEvents?.();
     },
   });
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry };
+  const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
+  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry, datasets };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware

@@ -14,6 +14,7 @@ import { legacyTraceRoutes } from './rest/legacy-traces.js';
 import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
+import { datasetRoutes } from './rest/datasets.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 
@@ -54,6 +55,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...assessmentRoutes,
   ...registryRoutes,
   ...webhookRoutes,
+  ...datasetRoutes,
 ] as readonly RpcRoute[];
 
 /**

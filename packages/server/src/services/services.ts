@@ -1,4 +1,5 @@
 import type { ArtifactService } from './artifact-service.js';
+import type { DatasetService } from './datasets/dataset-service.js';
 import type { ExperimentService } from './experiment-service.js';
 import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
@@ -25,4 +26,6 @@ export interface Services {
   registry: RegistryService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
+  /** Evaluation datasets and their records. */
+  datasets: DatasetService;
 }

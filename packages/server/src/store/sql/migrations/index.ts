@@ -11,6 +11,7 @@ import * as m0008 from './0008-span-text-postgres.js';
 import * as m0009 from './0009-model-registry.js';
 import * as m0010 from './0010-jobs.js';
 import * as m0011 from './0011-webhooks.js';
+import * as m0012 from './0012-evaluation-datasets.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -30,4 +31,5 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0009-model-registry': m0009,
   '0010-jobs': m0010,
   '0011-webhooks': m0011,
+  '0012-evaluation-datasets': m0012,
 };
