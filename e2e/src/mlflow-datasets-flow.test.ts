@@ -54,7 +54,12 @@ for (const backend of await testBackends()) {
       // dataset.merge_records([{inputs, expectations}, {inputs}])
       await ok('GET', v3(`datasets/${id}`));
       const first = [
-        { inputs: { question: 'What is MLflow?' }, expectations: { expected_facts: ['tracking'] }, source: { source_type: 'HUMAN', source_data: {} }, tags: { 'mlflow.user': 'alice' } },
+        {
+          inputs: { question: 'What is MLflow?' },
+          expectations: { expected_facts: ['tracking'] },
+          source: { source_type: 'HUMAN', source_data: {} },
+          tags: { 'mlflow.user': 'alice' },
+        },
         { inputs: { question: 'What is Loupe?' }, source: { source_type: 'CODE', source_data: {} }, tags: { 'mlflow.user': 'alice' } },
       ];
       expect(await ok('POST', v3(`datasets/${id}/records`), { records: JSON.stringify(first) })).toEqual({ inserted_count: 2, updated_count: 0 });
@@ -62,8 +67,18 @@ for (const backend of await testBackends()) {
       // Merging again: same inputs (other key order inside) update, new inputs insert.
       await ok('GET', v3(`datasets/${id}`));
       const second = [
-        { inputs: { question: 'What is MLflow?' }, expectations: { expected_response: 'A platform' }, source: { source_type: 'HUMAN', source_data: {} }, tags: { 'mlflow.user': 'bob' } },
-        { inputs: { question: 'Why TypeScript?' }, expectations: { expected_response: 'Types' }, source: { source_type: 'HUMAN', source_data: {} }, tags: { 'mlflow.user': 'bob' } },
+        {
+          inputs: { question: 'What is MLflow?' },
+          expectations: { expected_response: 'A platform' },
+          source: { source_type: 'HUMAN', source_data: {} },
+          tags: { 'mlflow.user': 'bob' },
+        },
+        {
+          inputs: { question: 'Why TypeScript?' },
+          expectations: { expected_response: 'Types' },
+          source: { source_type: 'HUMAN', source_data: {} },
+          tags: { 'mlflow.user': 'bob' },
+        },
       ];
       expect(await ok('POST', v3(`datasets/${id}/records`), { records: JSON.stringify(second) })).toEqual({ inserted_count: 1, updated_count: 1 });
 
@@ -91,7 +106,11 @@ for (const backend of await testBackends()) {
       });
       expect(found.datasets.map((d: { dataset_id: string }) => d.dataset_id)).toEqual([id]);
       expect(JSON.parse(found.datasets[0].profile as string)).toEqual({ num_records: 3 });
-      const byDefault = await ok('POST', v3('datasets/search'), { filter_string: `created_time >= ${Date.now() - 7 * 24 * 3600 * 1000}`, max_results: 50, order_by: ['created_time DESC'] });
+      const byDefault = await ok('POST', v3('datasets/search'), {
+        filter_string: `created_time >= ${Date.now() - 7 * 24 * 3600 * 1000}`,
+        max_results: 50,
+        order_by: ['created_time DESC'],
+      });
       expect(byDefault.datasets.map((d: { name: string }) => d.name)).toEqual(['qa_scratch', 'qa_golden']);
 
       // set_dataset_tags / delete_dataset_tag
@@ -126,8 +145,13 @@ for (const backend of await testBackends()) {
         });
       }
       // mlflow.search_traces(...) then dataset.merge_records(traces_df)
-      const searched = await ok('POST', v3('traces/search'), { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], max_results: 100 });
-      const selected = (searched.traces as { trace_id: string; request_preview: string; response_preview: string }[]).sort((a, b) => a.trace_id.localeCompare(b.trace_id));
+      const searched = await ok('POST', v3('traces/search'), {
+        locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }],
+        max_results: 100,
+      });
+      const selected = (searched.traces as { trace_id: string; request_preview: string; response_preview: string }[]).sort((a, b) =>
+        a.trace_id.localeCompare(b.trace_id),
+      );
       expect(selected.map((t) => t.trace_id)).toEqual(traceIds);
       const dataset = (await ok('POST', v3('datasets/create'), { name: 'from_traces', experiment_ids: [exp] })).dataset;
       const records = selected.map((t) => ({
@@ -137,7 +161,10 @@ for (const backend of await testBackends()) {
         source: { source_type: 'TRACE', source_data: { trace_id: t.trace_id, session_id: 'sess-1' } },
       }));
       await ok('GET', v3(`datasets/${dataset.dataset_id}`));
-      expect(await ok('POST', v3(`datasets/${dataset.dataset_id}/records`), { records: JSON.stringify(records) })).toEqual({ inserted_count: 2, updated_count: 0 });
+      expect(await ok('POST', v3(`datasets/${dataset.dataset_id}/records`), { records: JSON.stringify(records) })).toEqual({
+        inserted_count: 2,
+        updated_count: 0,
+      });
       // Records made in one call share a creation time; they come in record-id order.
       const df = (await toDf(dataset.dataset_id as string)).sort((a, b) => String(a.source_id).localeCompare(String(b.source_id)));
       expect(df.map((r) => [r.source_type, r.source_id, r.outputs])).toEqual([

@@ -32,7 +32,8 @@ function sourceOf(value: unknown, where: string): DatasetRecordSource | string {
   if (typeof value.source_type !== 'string') return `${where}: 'source.source_type' must be a string.`;
   const type = value.source_type.toUpperCase();
   // MLflow's DatasetRecordSourceType._parse wording.
-  if (!(DATASET_RECORD_SOURCE_TYPES as readonly string[]).includes(type)) return `Invalid dataset record source type: ${type}. Valid source types: ${VALID_TYPES}`;
+  if (!(DATASET_RECORD_SOURCE_TYPES as readonly string[]).includes(type))
+    return `Invalid dataset record source type: ${type}. Valid source types: ${VALID_TYPES}`;
   const data = value.source_data ?? {};
   if (!isObject(data)) return `${where}: 'source.source_data' must be a JSON object.`;
   return { source_type: type as DatasetRecordSourceType, source_data: data };

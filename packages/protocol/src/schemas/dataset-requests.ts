@@ -52,7 +52,8 @@ function tagMap(field: string) {
       }
       const text = tagValue(value);
       // PostgreSQL cannot store NUL in text.
-      if (key.includes('\u0000') || text.includes('\u0000')) return fail(`Invalid value for parameter '${field}': tags cannot contain NUL characters (\\u0000).`);
+      if (key.includes('\u0000') || text.includes('\u0000'))
+        return fail(`Invalid value for parameter '${field}': tags cannot contain NUL characters (\\u0000).`);
       if (text.length > DATASET_LIMITS.tagValueLength) {
         return fail(`Value of tag '${key}' exceeds the maximum length of ${DATASET_LIMITS.tagValueLength} characters (got ${text.length}).`);
       }
@@ -82,11 +83,11 @@ export const SearchDatasets = z.object({
   order_by: repeated(str()),
   page_token: str().optional(),
 });
-export const SetDatasetTags = z.object({ ...datasetId, tags: z.preprocess((v) => (v === '' ? undefined : v), tagMap('tags').optional()) }).superRefine(
-  (req, ctx) => {
+export const SetDatasetTags = z
+  .object({ ...datasetId, tags: z.preprocess((v) => (v === '' ? undefined : v), tagMap('tags').optional()) })
+  .superRefine((req, ctx) => {
     if (req.tags === undefined) ctx.addIssue({ code: 'custom', path: ['tags'], message: 'missing', params: { loupe: 'missing' } satisfies WireIssue });
-  },
-);
+  });
 export const DeleteDatasetTag = z.object({ ...datasetId, key: requiredStr() });
 export const UpsertDatasetRecords = z.object({
   ...datasetId,

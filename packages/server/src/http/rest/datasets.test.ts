@@ -20,6 +20,7 @@ describe('evaluation datasets REST', () => {
     expect(res.status, `${method} ${url}: ${res.text}`).toBe(200);
     return res.body;
   };
+  const dataset = async (method: string, url: string, body?: unknown) => (await ok(method, url, body)).dataset as Row;
   const create = async (body: Row) => (await ok('POST', `${API}/datasets/create`, body)).dataset as Row & { dataset_id: string };
   const records = async (id: string, query = '') => JSON.parse((await ok('GET', `${API}/datasets/${id}/records${query}`)).records as string) as Row[];
   const refused = async (method: string, url: string, body: unknown, status: number, code: string, message?: RegExp) => {
@@ -94,14 +95,21 @@ describe('evaluation datasets REST', () => {
     const exp = (await ok('POST', '/api/2.0/mlflow/experiments/create', { name: 'e' })).experiment_id as string;
     const d = await create({ name: 'tags', tags: '{"a": "1"}' });
     expect(await ok('PATCH', `${API}/datasets/${d.dataset_id}/tags`, { tags: JSON.stringify({ b: '2', a: 'one', gone: null }) })).toEqual({});
-    expect(JSON.parse((await ok('GET', `${API}/datasets/${d.dataset_id}`)).dataset.tags as string)).toEqual({ a: 'one', b: '2' });
+    expect(JSON.parse((await dataset('GET', `${API}/datasets/${d.dataset_id}`)).tags as string)).toEqual({ a: 'one', b: '2' });
     await ok('DELETE', `${API}/datasets/${d.dataset_id}/tags/a`);
     await ok('DELETE', `${API}/datasets/${d.dataset_id}/tags/a`);
-    expect(JSON.parse((await ok('GET', `${API}/datasets/${d.dataset_id}`)).dataset.tags as string)).toEqual({ b: '2' });
-    expect((await ok('POST', `${API}/datasets/${d.dataset_id}/add-experiments`, { experiment_ids: [exp, '0'] })).dataset.experiment_ids).toEqual(['0', exp]);
+    expect(JSON.parse((await dataset('GET', `${API}/datasets/${d.dataset_id}`)).tags as string)).toEqual({ b: '2' });
+    expect((await dataset('POST', `${API}/datasets/${d.dataset_id}/add-experiments`, { experiment_ids: [exp, '0'] })).experiment_ids).toEqual(['0', exp]);
     expect(await ok('GET', `${API}/datasets/${d.dataset_id}/experiment-ids`)).toEqual({ experiment_ids: ['0', exp] });
-    await refused('POST', `${API}/datasets/${d.dataset_id}/add-experiments`, { experiment_ids: ['424242'] }, 404, 'RESOURCE_DOES_NOT_EXIST', /Experiment '424242' not found/);
-    expect((await ok('POST', `${API}/datasets/${d.dataset_id}/remove-experiments`, { experiment_ids: ['0', '77'] })).dataset.experiment_ids).toEqual([exp]);
+    await refused(
+      'POST',
+      `${API}/datasets/${d.dataset_id}/add-experiments`,
+      { experiment_ids: ['424242'] },
+      404,
+      'RESOURCE_DOES_NOT_EXIST',
+      /Experiment '424242' not found/,
+    );
+    expect((await dataset('POST', `${API}/datasets/${d.dataset_id}/remove-experiments`, { experiment_ids: ['0', '77'] })).experiment_ids).toEqual([exp]);
     await ok('POST', `${API}/datasets/${d.dataset_id}/records`, { records: '[{"inputs": {"q": 1}}]' });
     await ok('DELETE', `${API}/datasets/${d.dataset_id}`);
     await refused('GET', `${API}/datasets/${d.dataset_id}`, undefined, 404, 'RESOURCE_DOES_NOT_EXIST');
@@ -123,7 +131,9 @@ describe('evaluation datasets REST', () => {
     expect(names(await ok('GET', `${API}/datasets/search?filter_string=${encodeURIComponent("created_by = 'alice'")}`))).toEqual(['qa_one']);
     const first = await ok('POST', `${API}/datasets/search`, { max_results: 2, order_by: ['created_time ASC'] });
     expect(names(first)).toEqual(['qa_one', 'qa_two']);
-    expect(names(await ok('POST', `${API}/datasets/search`, { max_results: 2, order_by: ['created_time ASC'], page_token: first.next_page_token }))).toEqual(['other']);
+    expect(names(await ok('POST', `${API}/datasets/search`, { max_results: 2, order_by: ['created_time ASC'], page_token: first.next_page_token }))).toEqual([
+      'other',
+    ]);
   });
 
   it('refuses bad input with MLflow error codes, naming the field and the record', async () => {
@@ -138,10 +148,24 @@ describe('evaluation datasets REST', () => {
     await refused('POST', url, { records: 'nope' }, 400, 'INVALID_PARAMETER_VALUE', /'records': not valid JSON/);
     await refused('POST', url, { records: '{"inputs": {}}' }, 400, 'INVALID_PARAMETER_VALUE', /JSON list/);
     await refused('POST', url, { records: '[{"inputs": {"a": 1}}, 3]' }, 400, 'INVALID_PARAMETER_VALUE', /record 1 is not a JSON object/);
-    await refused('POST', url, { records: '[{"inputs": {"a": 1}}, {"inputs": {}}]' }, 400, 'INVALID_PARAMETER_VALUE', /record 1 needs a non-empty 'inputs' object/);
+    await refused(
+      'POST',
+      url,
+      { records: '[{"inputs": {"a": 1}}, {"inputs": {}}]' },
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /record 1 needs a non-empty 'inputs' object/,
+    );
     await refused('POST', url, { records: '[{"expectations": {"a": 1}}]' }, 400, 'INVALID_PARAMETER_VALUE', /record 0 needs a non-empty 'inputs'/);
     await refused('POST', url, { records: '[{"inputs": {"a": 1}, "expectations": [1]}]' }, 400, 'INVALID_PARAMETER_VALUE', /record 0: 'expectations'/);
-    await refused('POST', url, { records: '[{"inputs": {"a": 1}, "source": {"source_type": "EMAIL"}}]' }, 400, 'INVALID_PARAMETER_VALUE', /Invalid dataset record source type: EMAIL/);
+    await refused(
+      'POST',
+      url,
+      { records: '[{"inputs": {"a": 1}, "source": {"source_type": "EMAIL"}}]' },
+      400,
+      'INVALID_PARAMETER_VALUE',
+      /Invalid dataset record source type: EMAIL/,
+    );
     await refused('PATCH', `${API}/datasets/${d.dataset_id}/tags`, {}, 400, 'INVALID_PARAMETER_VALUE', /tags/);
     await refused('POST', `${API}/datasets/search`, { filter_string: "schema = 'x'" }, 400, 'INVALID_PARAMETER_VALUE');
     await refused('POST', `${API}/datasets/search`, { order_by: ['tags.env'] }, 400, 'INVALID_PARAMETER_VALUE');

@@ -39,10 +39,16 @@ export function datasetStoreContract(factory: DatasetStoresFactory): void {
 
     const create = (name: string, tags: Record<string, string> = {}, experimentIds: string[] = [], now = NOW) =>
       s.datasets.createDataset({ datasetId: id('d'), name, tags, experimentIds, now });
-    const upsert = (datasetId: string, json: unknown[], now = NOW) => s.datasets.upsertRecords({ datasetId, records: records(json), newRecordId: () => id('dr'), now });
+    const upsert = (datasetId: string, json: unknown[], now = NOW) =>
+      s.datasets.upsertRecords({ datasetId, records: records(json), newRecordId: () => id('dr'), now });
     const all = async (datasetId: string) => (await s.datasets.listRecords(datasetId, { offset: 0, limit: 100_000 }))?.items ?? [];
     const search = async (filter = '', orderBy: string[] = [], experimentIds: string[] = [], limit = 100, offset = 0) => {
-      const page = await s.datasets.searchDatasets({ experimentIds, filter: parseDatasetFilter(filter), orderBy: parseDatasetOrderBy(orderBy), page: { limit, offset } });
+      const page = await s.datasets.searchDatasets({
+        experimentIds,
+        filter: parseDatasetFilter(filter),
+        orderBy: parseDatasetOrderBy(orderBy),
+        page: { limit, offset },
+      });
       return { names: page.items.map((d) => d.name), hasMore: page.hasMore };
     };
 
@@ -57,17 +63,31 @@ export function datasetStoreContract(factory: DatasetStoresFactory): void {
 
     it('merges records by inputs whatever their key order, in one batch and across batches', async () => {
       const d = await create('merge');
-      expect(await upsert(d.datasetId, [{ inputs: { a: 1, b: { y: 2, x: 1 } }, expectations: { e1: 1 } }, { inputs: { b: { x: 1, y: 2 }, a: 1 }, tags: { t: '1' } }])).toEqual({
+      expect(
+        await upsert(d.datasetId, [
+          { inputs: { a: 1, b: { y: 2, x: 1 } }, expectations: { e1: 1 } },
+          { inputs: { b: { x: 1, y: 2 }, a: 1 }, tags: { t: '1' } },
+        ]),
+      ).toEqual({
         inserted: 1,
         updated: 1,
       });
-      expect(await upsert(d.datasetId, [{ inputs: { a: 1, b: { x: 1, y: 2 } }, outputs: 'out', expectations: { e2: 2 }, tags: { 'mlflow.user': 'bob' } }], NOW + 10)).toEqual({
+      expect(
+        await upsert(d.datasetId, [{ inputs: { a: 1, b: { x: 1, y: 2 } }, outputs: 'out', expectations: { e2: 2 }, tags: { 'mlflow.user': 'bob' } }], NOW + 10),
+      ).toEqual({
         inserted: 0,
         updated: 1,
       });
       const [only, ...rest] = await all(d.datasetId);
       expect(rest).toEqual([]);
-      expect(only).toMatchObject({ outputs: { value: 'out' }, expectations: { e1: 1, e2: 2 }, tags: { t: '1', 'mlflow.user': 'bob' }, lastUpdatedBy: 'bob', createdTime: NOW, lastUpdateTime: NOW + 10 });
+      expect(only).toMatchObject({
+        outputs: { value: 'out' },
+        expectations: { e1: 1, e2: 2 },
+        tags: { t: '1', 'mlflow.user': 'bob' },
+        lastUpdatedBy: 'bob',
+        createdTime: NOW,
+        lastUpdateTime: NOW + 10,
+      });
       expect(only?.createdBy).toBeUndefined();
       await upsert(d.datasetId, [{ inputs: { a: 1, b: { x: 1, y: 2 } }, outputs: null }], NOW + 20);
       expect((await all(d.datasetId))[0]?.outputs).toBeUndefined();

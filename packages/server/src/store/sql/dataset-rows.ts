@@ -8,9 +8,15 @@ import { chunks } from './sql-batches.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** A dataset row as read (bigints come back as strings from PostgreSQL). */
-export type DatasetRow = Omit<EvaluationDatasetsTable, 'created_time' | 'last_update_time'> & { created_time: number | string; last_update_time: number | string };
+export type DatasetRow = Omit<EvaluationDatasetsTable, 'created_time' | 'last_update_time'> & {
+  created_time: number | string;
+  last_update_time: number | string;
+};
 /** A record row as read. */
-export type EntryRow = Omit<EvaluationDatasetRecordsTable, 'created_time' | 'last_update_time'> & { created_time: number | string; last_update_time: number | string };
+export type EntryRow = Omit<EvaluationDatasetRecordsTable, 'created_time' | 'last_update_time'> & {
+  created_time: number | string;
+  last_update_time: number | string;
+};
 
 /**
  * Datasets from their rows, with tags and experiment links read in one query each.

@@ -172,7 +172,10 @@ export class SqlDatasetStore implements DatasetStore {
       else changed.set(hash, merged);
       counts.updated++;
     });
-    for (const part of chunks([...fresh].map(([hash, e]) => entryToRow(e, hash)), RECORD_CHUNK)) {
+    for (const part of chunks(
+      [...fresh].map(([hash, e]) => entryToRow(e, hash)),
+      RECORD_CHUNK,
+    )) {
       await tx.insertInto('evaluation_dataset_records').values(part).execute();
     }
     for (const e of changed.values()) {
@@ -219,7 +222,11 @@ export class SqlDatasetStore implements DatasetStore {
       if (!dataset) return undefined;
       let deleted = 0;
       for (const part of chunks([...new Set(recordIds)])) {
-        const result = await tx.deleteFrom('evaluation_dataset_records').where('dataset_id', '=', datasetId).where('dataset_record_id', 'in', part).executeTakeFirst();
+        const result = await tx
+          .deleteFrom('evaluation_dataset_records')
+          .where('dataset_id', '=', datasetId)
+          .where('dataset_record_id', 'in', part)
+          .executeTakeFirst();
         deleted += Number(result.numDeletedRows);
       }
       if (deleted > 0) {
@@ -248,7 +255,11 @@ export class SqlDatasetStore implements DatasetStore {
       if (!(await exists(tx, datasetId))) return false;
       let removed = 0;
       for (const part of chunks([...new Set(experimentIds)])) {
-        const result = await tx.deleteFrom('evaluation_dataset_experiments').where('dataset_id', '=', datasetId).where('experiment_id', 'in', part).executeTakeFirst();
+        const result = await tx
+          .deleteFrom('evaluation_dataset_experiments')
+          .where('dataset_id', '=', datasetId)
+          .where('experiment_id', 'in', part)
+          .executeTakeFirst();
         removed += Number(result.numDeletedRows);
       }
       if (removed > 0) await tx.updateTable('evaluation_datasets').set({ last_update_time: now }).where('dataset_id', '=', datasetId).execute();
