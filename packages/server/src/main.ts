@@ -41,6 +41,8 @@ import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
 import { SqlRegistryStore } from './store/sql/sql-registry-store.js';
 import { RegistryService } from './services/registry/registry-service.js';
 import { ModelVersionTraceService } from './services/registry/model-version-trace-service.js';
+import { SqlDatasetStore } from './store/sql/sql-dataset-store.js';
+import { DatasetService } from './services/datasets/dataset-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
@@ -163,6 +165,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const reviewStore = new SqlReviewStore(db, dialect);
   const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
   const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
+  const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
   const services: Services = {
     experiments,
     runs,
@@ -177,6 +180,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     modelVersionTraces,
     labelSchemas,
     reviewQueues,
+    datasets,
   };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);

@@ -52,3 +52,5 @@ export type LoggedModelFilterEntity = 'metric' | 'param' | 'tag' | 'attribute';
 export type RegisteredModelFilterEntity = 'attribute' | 'tag';
 /** Entities of a model-version filter (§9.4). */
 export type ModelVersionFilterEntity = 'attribute' | 'tag';
+/** Entities of an evaluation-dataset filter (spec §9.7). */
+export type DatasetFilterEntity = 'attribute' | 'tag';

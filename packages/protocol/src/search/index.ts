@@ -7,6 +7,7 @@ export * from './ast.js';
 export * from './comparators.js';
 export type { FieldRule, FilterField, KeySpace, Namespace, OrderField, SearchGrammar, ValueType } from './grammar.js';
 export { parseFilterWithGrammar, parseOrderByWithGrammar } from './parse-with-grammar.js';
+export { DATASET_SEARCH_GRAMMAR, parseDatasetFilter, parseDatasetOrderBy } from './dataset-search.js';
 export { EXPERIMENT_SEARCH_GRAMMAR, parseExperimentFilter, parseExperimentOrderBy } from './experiment-search.js';
 export { LOGGED_MODEL_SEARCH_GRAMMAR, parseLoggedModelFilter, parseLoggedModelOrderByField, type LoggedModelOrderField } from './logged-model-search.js';
 export {

@@ -1,4 +1,5 @@
 import type { ArtifactService } from './artifact-service.js';
+import type { DatasetService } from './datasets/dataset-service.js';
 import type { ExperimentService } from './experiment-service.js';
 import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
@@ -34,4 +35,6 @@ export interface Services {
   labelSchemas: LabelSchemaService;
   /** Human review: queues of traces to review, with a status per item. */
   reviewQueues: ReviewQueueService;
+  /** Evaluation datasets and their records. */
+  datasets: DatasetService;
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { DatasetTables } from './dataset-schema.js';
 import type { JobTables } from './job-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
 import type { ReviewTables } from './review-schema.js';
@@ -272,7 +273,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, ReviewTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;
