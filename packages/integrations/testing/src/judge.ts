@@ -34,10 +34,7 @@ export interface FakeJudgeRequest {
 }
 
 /** What the fake judge answers: a verdict, raw text (garbage), or a tool call (agent turns). */
-export type FakeJudgeAnswer =
-  | { result: unknown; rationale?: string }
-  | { raw: string }
-  | { toolCall: { name: string; arguments: Record<string, unknown> } };
+export type FakeJudgeAnswer = { result: unknown; rationale?: string } | { raw: string } | { toolCall: { name: string; arguments: Record<string, unknown> } };
 
 /** A failure to inject. */
 export type FakeJudgeFault = 'rate_limit' | 'server_error' | 'garbage';
@@ -111,7 +108,7 @@ export function readJudgeRequest(protocol: FakeJudgeProtocol, raw: FakeRequest):
   const toolResults: string[] = [];
   let schema: unknown;
   let tools: string[] = [];
-  let model = '';
+  let model: string;
   if (protocol === 'openai') {
     model = String(body.model ?? '');
     for (const m of (body.messages as { role: string; content?: unknown }[] | undefined) ?? []) {
@@ -119,7 +116,8 @@ export function readJudgeRequest(protocol: FakeJudgeProtocol, raw: FakeRequest):
       else if (m.role === 'user') prompt.push(textOf(m.content));
       else if (m.role === 'tool') toolResults.push(textOf(m.content));
     }
-    schema = ((body.response_format as { json_schema?: { schema?: { properties?: { result?: unknown } } } } | undefined)?.json_schema?.schema?.properties ?? {}).result;
+    schema = ((body.response_format as { json_schema?: { schema?: { properties?: { result?: unknown } } } } | undefined)?.json_schema?.schema?.properties ?? {})
+      .result;
     tools = ((body.tools as { function?: { name?: string } }[] | undefined) ?? []).map((t) => t.function?.name ?? '');
   } else if (protocol === 'anthropic') {
     model = String(body.model ?? '');
@@ -181,7 +179,8 @@ function defaultAgentStep(request: FakeJudgeRequest, query: string): { name: str
 const GARBAGE = 'Well, it depends on how you look at it. I would lean towards maybe.';
 
 function answerReply(protocol: FakeJudgeProtocol, raw: FakeRequest, answer: FakeJudgeAnswer): FakeReply {
-  const text = 'raw' in answer ? answer.raw : 'result' in answer ? JSON.stringify({ rationale: answer.rationale ?? 'Fake rationale.', result: answer.result }) : undefined;
+  const text =
+    'raw' in answer ? answer.raw : 'result' in answer ? JSON.stringify({ rationale: answer.rationale ?? 'Fake rationale.', result: answer.result }) : undefined;
   const call = 'toolCall' in answer ? answer.toolCall : undefined;
   switch (protocol) {
     case 'openai':

@@ -41,7 +41,12 @@ function install(options: FakeJudgeOptions = {}) {
 const openai = (): JudgeOptions => ({ model: judgeModel('openai:/gpt-4o-mini', fakeModelOptions(`${fake.url}/v1`)) });
 const anthropic = (): JudgeOptions => ({ model: judgeModel('anthropic:/claude-sonnet-4-5', fakeModelOptions(fake.url)) });
 const one = (f: ScorerFeedback | ScorerFeedback[]) => (Array.isArray(f) ? f[0]! : f);
-const row = (fields: Partial<ScorerInput>): ScorerInput => ({ inputs: { question: 'What is the capital of France?' }, outputs: 'Paris.', expectations: {}, ...fields });
+const row = (fields: Partial<ScorerInput>): ScorerInput => ({
+  inputs: { question: 'What is the capital of France?' },
+  outputs: 'Paris.',
+  expectations: {},
+  ...fields,
+});
 const says = (value: 'yes' | 'no'): FakeJudgeOptions => ({ verdict: () => ({ result: value, rationale: `because ${value}` }) });
 
 const ragTrace = trace([
@@ -98,7 +103,10 @@ describe('built-in judges: what they send and what they return', () => {
     await Correctness(openai()).score(row({ expectations: { expected_response: 'The capital is Paris.' } }));
     expect(seen[0]!.prompt).toContain('<expected_response>\nThe capital is Paris.\n</expected_response>');
     const missing = one(await Correctness(openai()).score(row({})));
-    expect(missing.error).toEqual({ code: 'JUDGE_MISSING_INPUT', message: expect.stringContaining('expectations.expected_response or expectations.expected_facts') });
+    expect(missing.error).toEqual({
+      code: 'JUDGE_MISSING_INPUT',
+      message: expect.stringContaining('expectations.expected_response or expectations.expected_facts'),
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -140,7 +148,9 @@ describe('built-in judges: what they send and what they return', () => {
       ['retrieval_relevance', 'no', '1'],
     ]);
 
-    const sufficiency = (await RetrievalSufficiency(openai()).score(row({ trace: ragTrace, expectations: { expected_facts: ['MLflow is open source'] } }))) as ScorerFeedback[];
+    const sufficiency = (await RetrievalSufficiency(openai()).score(
+      row({ trace: ragTrace, expectations: { expected_facts: ['MLflow is open source'] } }),
+    )) as ScorerFeedback[];
     expect(sufficiency).toHaveLength(1);
     expect(seen.at(-1)!.prompt).toContain('<expected_facts>\n- MLflow is open source');
 
@@ -151,7 +161,11 @@ describe('built-in judges: what they send and what they return', () => {
   });
 
   it('tool call judges read TOOL spans and the offered tools', async () => {
-    const correct = one(await ToolCallCorrectness(openai()).score(row({ inputs: {}, trace: toolTrace, expectations: { expected_tool_calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] } })));
+    const correct = one(
+      await ToolCallCorrectness(openai()).score(
+        row({ inputs: {}, trace: toolTrace, expectations: { expected_tool_calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] } }),
+      ),
+    );
     expect(correct.name).toBe('tool_call_correctness');
     expect(seen[0]!.prompt).toContain('<request>\nWeather in Paris?\n</request>');
     expect(seen[0]!.prompt).toContain('- get_weather: Current weather of a city');
@@ -173,7 +187,9 @@ describe('built-in judges: what they send and what they return', () => {
       expect(judge).toMatchObject({ name, level: 'session' });
       const feedback = one(await judge.score({ inputs: {}, outputs: undefined, expectations: {}, conversation }));
       expect(feedback.name).toBe(name);
-      expect(seen.at(-1)!.prompt).toContain('user: My name is Ada. Book a table for two.\nassistant: Done, Ada: a table for two at 8pm.\n\nuser: Move it to 9pm please.');
+      expect(seen.at(-1)!.prompt).toContain(
+        'user: My name is Ada. Book a table for two.\nassistant: Done, Ada: a table for two at 8pm.\n\nuser: Move it to 9pm please.',
+      );
       expect(one(await judge.score({ inputs: {}, outputs: undefined, expectations: {} })).error?.message).toMatch(/missing: conversation/);
     }
   });
@@ -188,7 +204,10 @@ describe('built-in judges: what they send and what they return', () => {
 describe('parsing, repair and errors', () => {
   it('reads fenced, chatty and loosely typed answers', async () => {
     install({ verdict: () => ({ raw: 'Sure! Here is my verdict:\n```json\n{"rationale": "Matches {the} facts.", "result": "Yes"}\n```\nHope that helps.' }) });
-    expect(one(await Correctness(openai()).score(row({ expectations: { expected_response: 'Paris' } })))).toMatchObject({ value: 'yes', rationale: 'Matches {the} facts.' });
+    expect(one(await Correctness(openai()).score(row({ expectations: { expected_response: 'Paris' } })))).toMatchObject({
+      value: 'yes',
+      rationale: 'Matches {the} facts.',
+    });
   });
 
   it('asks once more after garbage, then gives JUDGE_PARSE_ERROR without throwing', async () => {
@@ -208,7 +227,9 @@ describe('parsing, repair and errors', () => {
 
   it('reports an unreachable or misconfigured model as JUDGE_MODEL_ERROR', async () => {
     install({ fault: () => 'server_error' });
-    const down = one(await Safety({ model: judgeModel('openai:/gpt-4o-mini', fakeModelOptions(`${fake.url}/v1`, { retry: { maxRetries: 1 } })) }).score(row({})));
+    const down = one(
+      await Safety({ model: judgeModel('openai:/gpt-4o-mini', fakeModelOptions(`${fake.url}/v1`, { retry: { maxRetries: 1 } })) }).score(row({})),
+    );
     expect(down.error).toEqual({ code: 'JUDGE_MODEL_ERROR', message: expect.stringContaining('500') });
     const noKey = one(await Safety({ model: 'anthropic:/claude-sonnet-4-5', modelOptions: { env: {} } }).score(row({})));
     expect(noKey.error).toEqual({ code: 'JUDGE_MODEL_ERROR', message: expect.stringContaining('ANTHROPIC_API_KEY') });

@@ -14,5 +14,15 @@ export { JudgeModelError, DEFAULT_RETRY_POLICY, type RetryPolicy, type HttpDeps 
 export type { RateLimitOptions } from './model/rate-limiter.js';
 export type { ProviderOptions, Env } from './model/provider-settings.js';
 export type { AwsCredentials } from './model/sigv4.js';
-export type { JudgeModel, JudgeProvider, JudgeChatRequest, JudgeChatResponse, JudgeMessage, JudgeTool, JudgeToolCall, JudgeCallUsage, JsonSchema } from './model/types.js';
+export type {
+  JudgeModel,
+  JudgeProvider,
+  JudgeChatRequest,
+  JudgeChatResponse,
+  JudgeMessage,
+  JudgeTool,
+  JudgeToolCall,
+  JudgeCallUsage,
+  JsonSchema,
+} from './model/types.js';
 export { DEFAULT_TRACE_TOOL_LIMITS, type TraceToolLimits } from './trace-tools.js';

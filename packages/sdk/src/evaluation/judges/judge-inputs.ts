@@ -139,7 +139,10 @@ export function retrievals(input: ScorerInput): Retrieval[] {
 export function documentsText(documents: RetrievedDocument[]): string {
   if (documents.length === 0) return '(the retriever returned no documents)';
   return documents
-    .map((d, i) => `[${i + 1}] ${promptText(d.content, 8_000)}${d.metadata && Object.keys(d.metadata).length ? `\n    metadata: ${JSON.stringify(d.metadata)}` : ''}`)
+    .map(
+      (d, i) =>
+        `[${i + 1}] ${promptText(d.content, 8_000)}${d.metadata && Object.keys(d.metadata).length ? `\n    metadata: ${JSON.stringify(d.metadata)}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -179,7 +182,9 @@ export function availableTools(input: ScorerInput): { name: string; description?
 export function toolCallsText(calls: ToolCallRecord[]): string {
   if (calls.length === 0) return '(the agent called no tools)';
   return calls
-    .map((c, i) => `${i + 1}. ${c.name}(${promptText(c.arguments, 2_000)})${c.status === 'ERROR' ? ' [failed]' : ''}\n   returned: ${promptText(c.result, 2_000)}`)
+    .map(
+      (c, i) => `${i + 1}. ${c.name}(${promptText(c.arguments, 2_000)})${c.status === 'ERROR' ? ' [failed]' : ''}\n   returned: ${promptText(c.result, 2_000)}`,
+    )
     .join('\n');
 }
 

@@ -100,7 +100,10 @@ export class VerdictConversation {
       parsed = parseVerdict(retry.text, type);
       if ('problem' in parsed)
         return {
-          error: { code: JudgeErrorCode.PARSE, message: `the judge model's answer is not a verdict (${parsed.problem}): ${JSON.stringify(retry.text.slice(0, 200))}` },
+          error: {
+            code: JudgeErrorCode.PARSE,
+            message: `the judge model's answer is not a verdict (${parsed.problem}): ${JSON.stringify(retry.text.slice(0, 200))}`,
+          },
           usage: this.meter.usage(),
         };
     }

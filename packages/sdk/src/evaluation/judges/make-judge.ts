@@ -54,9 +54,11 @@ export function templateVariables(instructions: string): TemplateVariable[] {
     } else if (!unknown.includes(name)) unknown.push(name);
   }
   const allowed = TEMPLATE_VARIABLES.map((v) => `{{ ${v} }}`).join(', ');
-  if (unknown.length) throw new Error(`makeJudge: unknown template variable${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{{ ${u} }}`).join(', ')}; use ${allowed}`);
+  if (unknown.length)
+    throw new Error(`makeJudge: unknown template variable${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{{ ${u} }}`).join(', ')}; use ${allowed}`);
   if (used.length === 0) throw new Error(`makeJudge: the instructions use no template variable; use at least one of ${allowed}`);
-  if (used.includes('conversation') && used.includes('trace')) throw new Error('makeJudge: {{ conversation }} (a session) and {{ trace }} (one trace) cannot be used together');
+  if (used.includes('conversation') && used.includes('trace'))
+    throw new Error('makeJudge: {{ conversation }} (a session) and {{ trace }} (one trace) cannot be used together');
   return used;
 }
 
@@ -83,7 +85,8 @@ function material(variable: Exclude<TemplateVariable, 'trace'>, input: ScorerInp
     case 'outputs':
       return section('outputs', responseText(input));
     case 'expectations':
-      if (!input.expectations || Object.keys(input.expectations).length === 0) throw new MissingJudgeInput('expectations', 'needs expectations, and the row has none');
+      if (!input.expectations || Object.keys(input.expectations).length === 0)
+        throw new MissingJudgeInput('expectations', 'needs expectations, and the row has none');
       return section('expectations', promptText(input.expectations));
     case 'conversation':
       return section('conversation', conversationText(conversationTurns(input)));
@@ -94,13 +97,21 @@ const AGENT_GUIDE = `The trace of the application's run is not shown to you. Ins
 spans, search_trace finds spans mentioning a text, get_span shows one span's inputs and outputs. Look at what you need
 to reach a verdict, then give it.`;
 
-async function agentVerdict(ctx: JudgeContext, input: ScorerInput, system: string, content: string, type: VerdictType, options: MakeJudgeOptions): Promise<ScorerFeedback> {
+async function agentVerdict(
+  ctx: JudgeContext,
+  input: ScorerInput,
+  system: string,
+  content: string,
+  type: VerdictType,
+  options: MakeJudgeOptions,
+): Promise<ScorerFeedback> {
   const trace = input.trace!;
   const conversation = await ctx.conversation();
-  if (!conversation.model.supportsTools)
-    return ctx.ask({ instructions: system, content: `${content}\n\n${section('trace', traceSummary(trace))}` }, type);
+  if (!conversation.model.supportsTools) return ctx.ask({ instructions: system, content: `${content}\n\n${section('trace', traceSummary(trace))}` }, type);
   const toolbox = new TraceToolbox(trace, { ...DEFAULT_TRACE_TOOL_LIMITS, ...options.traceToolLimits });
-  const messages: JudgeMessage[] = [{ role: 'user', content: `${content}\n\n${section('trace', `id ${trace.info.trace_id}, ${trace.spans.length} spans (use the tools)`)}` }];
+  const messages: JudgeMessage[] = [
+    { role: 'user', content: `${content}\n\n${section('trace', `id ${trace.info.trace_id}, ${trace.spans.length} spans (use the tools)`)}` },
+  ];
   const base: Omit<JudgeChatRequest, 'messages'> = {
     system: `${system}\n\n${AGENT_GUIDE}\n\n${verdictInstructions(type)}`,
     tools: TRACE_TOOLS,
@@ -114,7 +125,8 @@ async function agentVerdict(ctx: JudgeContext, input: ScorerInput, system: strin
       const answer = await conversation.chat(request);
       if (answer.toolCalls.length === 0 || last) return { name: ctx.name, ...(await conversation.readVerdict(request, answer, type)) };
       messages.push({ role: 'assistant', content: answer.text, toolCalls: answer.toolCalls });
-      for (const call of answer.toolCalls) messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: toolbox.run(call.name, call.arguments) });
+      for (const call of answer.toolCalls)
+        messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: toolbox.run(call.name, call.arguments) });
     }
   } catch (err) {
     if ((err as Error)?.name !== 'JudgeModelError') throw err;
@@ -134,7 +146,8 @@ async function agentVerdict(ctx: JudgeContext, input: ScorerInput, system: strin
  * const quality = makeJudge({ name: 'tool_use', instructions: 'Rate 1-5 how well the agent used its tools in {{ trace }}.', feedbackValueType: 'number', range: [1, 5] });
  */
 export function makeJudge(options: MakeJudgeOptions): Scorer {
-  if (!options?.name || !/^[\w-]+(\/[\w-]+)*$/.test(options.name)) throw new Error(`makeJudge: name must be letters, digits, '_' or '-', got ${JSON.stringify(options?.name)}`);
+  if (!options?.name || !/^[\w-]+(\/[\w-]+)*$/.test(options.name))
+    throw new Error(`makeJudge: name must be letters, digits, '_' or '-', got ${JSON.stringify(options?.name)}`);
   const variables = templateVariables(options.instructions ?? '');
   const type = verdictType(options);
   const instructions = options.instructions.replace(VARIABLE, (_m, v: string) => `{{ ${v} }}`);

@@ -72,7 +72,8 @@ export function RelevanceToQuery(options?: JudgeOptions): Scorer {
     name: 'relevance_to_query',
     level: 'trace',
     options,
-    run: (ctx, input) => ctx.ask({ instructions: RELEVANCE, content: [section('request', requestText(input)), section('response', responseText(input))].join('\n\n') }),
+    run: (ctx, input) =>
+      ctx.ask({ instructions: RELEVANCE, content: [section('request', requestText(input)), section('response', responseText(input))].join('\n\n') }),
   });
 }
 

@@ -74,7 +74,10 @@ export function RetrievalRelevance(options?: JudgeOptions): Scorer {
         found.map(async (r) => {
           const chunks = await Promise.all(
             r.documents.map(async (d, i) => {
-              const feedback = await ctx.ask({ instructions: RELEVANCE, content: [section('request', request), section('document', promptText(d.content))].join('\n\n') });
+              const feedback = await ctx.ask({
+                instructions: RELEVANCE,
+                content: [section('request', request), section('document', promptText(d.content))].join('\n\n'),
+              });
               return { ...onSpan(feedback, r.spanId), metadata: { [SPAN_ID_METADATA]: r.spanId, document_index: String(i) } };
             }),
           );

@@ -11,7 +11,9 @@ import { section } from './response-judges.js';
 
 function availableText(tools: ReturnType<typeof availableTools>): string {
   if (tools.length === 0) return '(not recorded in the trace)';
-  return tools.map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}${t.parameters ? `\n  parameters: ${JSON.stringify(t.parameters)}` : ''}`).join('\n');
+  return tools
+    .map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}${t.parameters ? `\n  parameters: ${JSON.stringify(t.parameters)}` : ''}`)
+    .join('\n');
 }
 
 const CORRECTNESS = `You review the tool calls an AI agent made while handling a user's request.

@@ -36,12 +36,16 @@ export const TRACE_TOOLS: JudgeTool[] = [
   },
   {
     name: 'get_span',
-    description: "Gets one span by id: its name, type, status, timing, inputs, outputs and attributes (long values are cut).",
-    parameters: { type: 'object', properties: { span_id: { type: 'string', description: 'The span id from list_spans or search_trace.' } }, required: ['span_id'] },
+    description: 'Gets one span by id: its name, type, status, timing, inputs, outputs and attributes (long values are cut).',
+    parameters: {
+      type: 'object',
+      properties: { span_id: { type: 'string', description: 'The span id from list_spans or search_trace.' } },
+      required: ['span_id'],
+    },
   },
   {
     name: 'search_trace',
-    description: "Finds spans whose name, inputs or outputs contain a text (case-insensitive). Returns span ids and where the text was found.",
+    description: 'Finds spans whose name, inputs or outputs contain a text (case-insensitive). Returns span ids and where the text was found.',
     parameters: {
       type: 'object',
       properties: { query: { type: 'string', description: 'The text to look for.' } },
@@ -50,7 +54,8 @@ export const TRACE_TOOLS: JudgeTool[] = [
   },
 ];
 
-const toInt = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.max(0, Math.floor(v)) : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : fallback);
+const toInt = (v: unknown, fallback: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.max(0, Math.floor(v)) : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : fallback;
 
 function summary(s: TraceSpan) {
   return { span_id: s.spanId, parent_id: s.parentId, name: s.name, span_type: s.spanType, status: s.status, duration_ms: s.durationMs };
@@ -143,7 +148,9 @@ export function traceSummary(trace: Trace, maxSpans = 200): string {
     root ? `root inputs: ${promptText(root.inputs ?? null, 4_000)}` : '',
     root ? `root outputs: ${promptText(root.outputs ?? null, 4_000)}` : '',
     'spans (id, parent, type, name, status, duration ms):',
-    ...trace.spans.slice(0, maxSpans).map((s) => `- ${s.spanId} ${s.parentId ?? '-'} ${s.spanType} ${JSON.stringify(s.name)} ${s.status} ${s.durationMs ?? '?'}`),
+    ...trace.spans
+      .slice(0, maxSpans)
+      .map((s) => `- ${s.spanId} ${s.parentId ?? '-'} ${s.spanType} ${JSON.stringify(s.name)} ${s.status} ${s.durationMs ?? '?'}`),
   ];
   if (trace.spans.length > maxSpans) lines.push(`... and ${trace.spans.length - maxSpans} more spans not shown`);
   return lines.filter((l) => l !== '').join('\n');

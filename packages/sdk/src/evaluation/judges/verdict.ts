@@ -118,11 +118,14 @@ function readValue(raw: unknown, type: VerdictType): { value: FeedbackValue } | 
       return { value: n };
     }
     case 'string': {
-      if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return { problem: `"result" must be a string, got ${JSON.stringify(raw)}` };
+      if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean')
+        return { problem: `"result" must be a string, got ${JSON.stringify(raw)}` };
       const s = String(raw).trim();
       if (!type.options?.length) return { value: s };
       const match = type.options.find((o) => o.toLowerCase() === s.toLowerCase());
-      return match !== undefined ? { value: match } : { problem: `"result" must be one of ${type.options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(raw)}` };
+      return match !== undefined
+        ? { value: match }
+        : { problem: `"result" must be one of ${type.options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(raw)}` };
     }
   }
 }

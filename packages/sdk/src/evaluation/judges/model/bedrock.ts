@@ -8,7 +8,8 @@ import type { JudgeChatRequest, JudgeChatResponse, JudgeMessage } from './types.
 
 function textOf(m: JudgeMessage): string {
   if (m.role === 'tool') return `Result of ${m.name}: ${m.content}`;
-  if (m.role === 'assistant' && m.toolCalls?.length) return `${m.content}\n${m.toolCalls.map((c) => `Called ${c.name}(${JSON.stringify(c.arguments)})`).join('\n')}`;
+  if (m.role === 'assistant' && m.toolCalls?.length)
+    return `${m.content}\n${m.toolCalls.map((c) => `Called ${c.name}(${JSON.stringify(c.arguments)})`).join('\n')}`;
   return m.content;
 }
 

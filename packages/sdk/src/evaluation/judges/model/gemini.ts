@@ -30,7 +30,8 @@ export function geminiSchema(schema: JsonSchema): JsonSchema {
 
 function textOf(m: JudgeMessage): string {
   if (m.role === 'tool') return `Result of ${m.name}: ${m.content}`;
-  if (m.role === 'assistant' && m.toolCalls?.length) return `${m.content}\n${m.toolCalls.map((c) => `Called ${c.name}(${JSON.stringify(c.arguments)})`).join('\n')}`;
+  if (m.role === 'assistant' && m.toolCalls?.length)
+    return `${m.content}\n${m.toolCalls.map((c) => `Called ${c.name}(${JSON.stringify(c.arguments)})`).join('\n')}`;
   return m.content;
 }
 

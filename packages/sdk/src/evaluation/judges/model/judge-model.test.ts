@@ -13,8 +13,8 @@ import { signAwsRequest } from './sigv4.js';
 /** The hash constructor AWS's signer takes, over node:crypto. */
 class NodeSha256 {
   private readonly h: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: unknown) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
   }
   update(data: string | Uint8Array) {
     this.h.update(data);
@@ -40,7 +40,10 @@ beforeEach(() => {
 describe('model URIs and provider settings', () => {
   it('reads MLflow-style URIs and refuses malformed ones', () => {
     expect(parseModelUri('openai:/gpt-4o-mini')).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
-    expect(parseModelUri('bedrock:/anthropic.claude-3-5-haiku-20241022-v1:0')).toEqual({ provider: 'bedrock', model: 'anthropic.claude-3-5-haiku-20241022-v1:0' });
+    expect(parseModelUri('bedrock:/anthropic.claude-3-5-haiku-20241022-v1:0')).toEqual({
+      provider: 'bedrock',
+      model: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+    });
     expect(parseModelUri('anthropic/claude-sonnet-4-5')).toEqual({ provider: 'anthropic', model: 'claude-sonnet-4-5' });
     expect(() => parseModelUri('gpt-4o')).toThrow(/not a model URI/);
   });
@@ -53,7 +56,11 @@ describe('model URIs and provider settings', () => {
       baseUrl: 'https://bedrock-runtime.eu-west-1.amazonaws.com',
       region: 'eu-west-1',
     });
-    expect(resolveProviderSettings('groq', {}, { GROQ_API_KEY: 'g' })).toMatchObject({ protocol: 'openai', baseUrl: 'https://api.groq.com/openai/v1', apiKey: 'g' });
+    expect(resolveProviderSettings('groq', {}, { GROQ_API_KEY: 'g' })).toMatchObject({
+      protocol: 'openai',
+      baseUrl: 'https://api.groq.com/openai/v1',
+      apiKey: 'g',
+    });
     expect(resolveProviderSettings('vllm', { baseUrl: 'http://gpu:8000/v1/' }, {})).toMatchObject({ protocol: 'openai', baseUrl: 'http://gpu:8000/v1' });
     expect(() => resolveProviderSettings('vllm', {}, {})).toThrow(/baseUrl/);
   });
@@ -101,7 +108,10 @@ describe('providers over HTTP', () => {
 
   it('Gemini: generateContent with a responseSchema in Gemini form', async () => {
     const model = judgeModel('gemini:/gemini-2.5-flash', fakeModelOptions(fake.url));
-    const answer = await model.chat({ ...ask, responseSchema: { type: 'object', properties: { result: { type: 'boolean' } }, required: ['result'], additionalProperties: false } });
+    const answer = await model.chat({
+      ...ask,
+      responseSchema: { type: 'object', properties: { result: { type: 'boolean' } }, required: ['result'], additionalProperties: false },
+    });
     const sent = fake.requests[0]!;
     expect(sent.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(sent.headers['x-goog-api-key']).toBe('test-key');
@@ -128,7 +138,9 @@ describe('providers over HTTP', () => {
     const sent = fake.requests[0]!;
     expect(sent.path).toBe('/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse');
     expect(sent.json).toMatchObject({ system: [{ text: 'You judge.' }], messages: [{ role: 'user', content: [{ text: 'Is the sky blue?' }] }] });
-    expect(String(sent.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261201\/us-west-2\/bedrock\/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+    expect(String(sent.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261201\/us-west-2\/bedrock\/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+    );
     expect(answer.usage.outputTokens).toBeGreaterThan(0);
 
     // The same request signed by AWS's own signer gives the same signature.
@@ -144,7 +156,10 @@ describe('providers over HTTP', () => {
   });
 
   it('Bedrock API keys go as a bearer token', async () => {
-    const model = judgeModel('bedrock:/amazon.nova-lite-v1:0', fakeModelOptions(fake.url, { env: { AWS_BEARER_TOKEN_BEDROCK: 'bedrock-key' }, apiKey: undefined }));
+    const model = judgeModel(
+      'bedrock:/amazon.nova-lite-v1:0',
+      fakeModelOptions(fake.url, { env: { AWS_BEARER_TOKEN_BEDROCK: 'bedrock-key' }, apiKey: undefined }),
+    );
     await model.chat(ask);
     expect(fake.requests[0]!.headers.authorization).toBe('Bearer bedrock-key');
   });
@@ -154,7 +169,10 @@ describe('retries', () => {
   it('retries a 429 after the Retry-After the server asked for, and a 500 with backoff', async () => {
     judge = installFakeJudge(fake, { fault: (n) => (n === 1 ? 'rate_limit' : n === 2 ? 'server_error' : undefined), retryAfterSeconds: 2 });
     const { sleeps, sleep } = recordedSleeps();
-    const model = judgeModel('openai:/gpt-4o-mini', fakeModelOptions(`${fake.url}/v1`, { deps: { sleep, random: () => 0.5 }, retry: { initialBackoffMs: 100 } }));
+    const model = judgeModel(
+      'openai:/gpt-4o-mini',
+      fakeModelOptions(`${fake.url}/v1`, { deps: { sleep, random: () => 0.5 }, retry: { initialBackoffMs: 100 } }),
+    );
     const answer = await model.chat(ask);
     expect(answer.text).toContain('result');
     expect(judge.faults).toMatchObject({ rate_limit: 1, server_error: 1 });

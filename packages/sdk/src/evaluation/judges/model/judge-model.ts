@@ -49,7 +49,11 @@ function post(settings: ProviderSettings, model: string, body: Record<string, un
     case 'anthropic':
       return { url: `${baseUrl}/v1/messages`, headers: { 'x-api-key': apiKey ?? '', 'anthropic-version': '2023-06-01', ...headers }, body: text };
     case 'gemini':
-      return { url: `${baseUrl}/v1beta/models/${encodeURIComponent(model)}:generateContent`, headers: { 'x-goog-api-key': apiKey ?? '', ...headers }, body: text };
+      return {
+        url: `${baseUrl}/v1beta/models/${encodeURIComponent(model)}:generateContent`,
+        headers: { 'x-goog-api-key': apiKey ?? '', ...headers },
+        body: text,
+      };
     case 'bedrock': {
       const url = `${baseUrl}/model/${encodeURIComponent(model)}/converse`;
       if (apiKey) return { url, headers: { authorization: `Bearer ${apiKey}`, ...headers }, body: text };

@@ -94,7 +94,9 @@ export function resolveProviderSettings(provider: string, options: ProviderOptio
       const known = OPENAI_COMPATIBLE[provider];
       const baseUrl = options.baseUrl ?? known?.baseUrl;
       if (!baseUrl)
-        throw missing(`unknown provider '${provider}': use openai, anthropic, gemini, bedrock, ${Object.keys(OPENAI_COMPATIBLE).join(', ')}, or pass the baseUrl of an OpenAI-compatible server`);
+        throw missing(
+          `unknown provider '${provider}': use openai, anthropic, gemini, bedrock, ${Object.keys(OPENAI_COMPATIBLE).join(', ')}, or pass the baseUrl of an OpenAI-compatible server`,
+        );
       const apiKey = options.apiKey ?? (known?.keyEnv ? env[known.keyEnv] : undefined);
       return { protocol: 'openai', baseUrl: trimSlash(baseUrl), apiKey, headers };
     }

@@ -33,7 +33,10 @@ export function signAwsRequest(args: {
   now: Date;
 }): Record<string, string> {
   const url = new URL(args.url);
-  const amzDate = args.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = args.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const dateStamp = amzDate.slice(0, 8);
   const headers: Record<string, string> = { host: url.host, 'x-amz-date': amzDate };
   if (args.credentials.sessionToken) headers['x-amz-security-token'] = args.credentials.sessionToken;
