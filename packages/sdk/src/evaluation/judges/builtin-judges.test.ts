@@ -124,7 +124,7 @@ describe('built-in judges: what they send and what they return', () => {
     const tone = one(await Guidelines({ ...openai(), name: 'tone', guidelines: ['Be polite.', 'Answer in English.'] }).score(row({})));
     expect(tone).toMatchObject({ name: 'tone', value: 'no' });
     expect(seen[2]!.prompt).toContain('<guidelines>\n1. Be polite.\n2. Answer in English.\n</guidelines>');
-    expect(() => Guidelines({ guidelines: [] })).toThrow(/guidelines/);
+    expect(() => Guidelines({ guidelines: [] })).toThrow(/Guidelines: pass \{ guidelines \}/);
 
     const rowGuidelines = one(await ExpectationsGuidelines(openai()).score(row({ expectations: { guidelines: 'Mention the Eiffel Tower.' } })));
     expect(rowGuidelines).toMatchObject({ name: 'expectations_guidelines', value: 'no' });

@@ -127,7 +127,12 @@ export interface GuidelinesOptions extends JudgeOptions {
  * Guidelines({ name: 'tone', guidelines: ['Be polite.', 'No jargon.'] });
  */
 export function Guidelines(options: GuidelinesOptions): Scorer {
-  const guidelines = guidelineList(options?.guidelines, 'guidelines');
+  let guidelines: string[];
+  try {
+    guidelines = guidelineList(options?.guidelines, 'guidelines');
+  } catch {
+    throw new Error('Guidelines: pass { guidelines }, a guideline or a list of guidelines (non-empty strings)');
+  }
   return createLlmJudge({
     name: 'guidelines',
     level: 'trace',

@@ -155,6 +155,11 @@ describe('providers over HTTP', () => {
     expect(ours.authorization!.split('Signature=')[1]).toBe(String(signed.headers.authorization).split('Signature=')[1]);
   });
 
+  it('sends no temperature to OpenAI reasoning models', async () => {
+    await judgeModel('openai:/o4-mini', fakeModelOptions(`${fake.url}/v1`)).chat(ask);
+    expect(fake.requests[0]!.json).not.toHaveProperty('temperature');
+  });
+
   it('Bedrock API keys go as a bearer token', async () => {
     const model = judgeModel(
       'bedrock:/amazon.nova-lite-v1:0',

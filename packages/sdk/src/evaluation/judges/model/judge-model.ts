@@ -13,7 +13,7 @@ import type { JudgeChatRequest, JudgeChatResponse, JudgeModel } from './types.js
 export interface JudgeModelOptions extends ProviderOptions {
   /** OpenAI-compatible servers: how the verdict's JSON shape is asked for (default `json_schema`). */
   structuredOutput?: OpenAIStructuredOutput;
-  /** Sampling temperature of every call (default 0: judges should be repeatable). */
+  /** Sampling temperature of every call (default 0, so verdicts repeat; none for OpenAI's reasoning models). */
   temperature?: number;
   retry?: Partial<RetryPolicy>;
   /** Concurrency and tokens-per-interval limits of this model instance. */
@@ -85,7 +85,8 @@ export function judgeModel(uri: string, options: JudgeModelOptions = {}): JudgeM
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const limiter = createRateLimiter(options.rateLimit ?? {}, { now, sleep: deps.sleep });
   const structured = options.structuredOutput ?? 'json_schema';
-  const temperature = options.temperature ?? 0;
+  // OpenAI's reasoning models (o1, o3, o4-mini, gpt-5) refuse any temperature but their default.
+  const temperature = options.temperature ?? (settings.protocol === 'openai' && /^(o\d|gpt-5)/.test(model) ? undefined : 0);
 
   const bodyOf = (request: JudgeChatRequest): Record<string, unknown> => {
     switch (settings.protocol) {
@@ -118,7 +119,7 @@ export function judgeModel(uri: string, options: JudgeModelOptions = {}): JudgeM
     model,
     supportsTools: settings.protocol === 'openai' || settings.protocol === 'anthropic',
     async chat(request, signal) {
-      const body = bodyOf({ temperature, ...request });
+      const body = bodyOf(temperature === undefined ? request : { temperature, ...request });
       const json = await limiter.run(() => postJson(post(settings, model, body, now), policy, deps, signal), signal);
       return answerOf(json);
     },
