@@ -1,6 +1,6 @@
 import type { Scorer, ScorerFeedback, ScorerInput } from '../scorer-types.js';
 import { conversationText, conversationTurns, MissingJudgeInput, promptText, requestText, responseText } from './judge-inputs.js';
-import { createLlmJudge, type JudgeContext, type JudgeOptions } from './llm-judge.js';
+import { createLlmJudge, JudgeErrorCode, type JudgeContext, type JudgeOptions } from './llm-judge.js';
 import type { JudgeChatRequest, JudgeMessage } from './model/types.js';
 import { section } from './response-judges.js';
 import { DEFAULT_TRACE_TOOL_LIMITS, TRACE_TOOLS, TraceToolbox, traceSummary, type TraceToolLimits } from './trace-tools.js';
@@ -130,7 +130,7 @@ async function agentVerdict(
     }
   } catch (err) {
     if ((err as Error)?.name !== 'JudgeModelError') throw err;
-    return { name: ctx.name, error: { code: 'JUDGE_MODEL_ERROR', message: (err as Error).message }, usage: conversation.meter.usage() };
+    return { name: ctx.name, error: { code: JudgeErrorCode.MODEL, message: (err as Error).message }, usage: conversation.meter.usage() };
   }
 }
 
