@@ -87,3 +87,29 @@ export type {
   ChatTool,
   ChatContentPart,
 } from '@loupe/protocol';
+
+export * as judges from './evaluation/judges/index.js';
+export {
+  Correctness,
+  RelevanceToQuery,
+  Safety,
+  Guidelines,
+  ExpectationsGuidelines,
+  RetrievalGroundedness,
+  RetrievalRelevance,
+  RetrievalSufficiency,
+  ToolCallCorrectness,
+  ToolCallEfficiency,
+  UserFrustration,
+  ConversationCompleteness,
+  KnowledgeRetention,
+  makeJudge,
+  judgeModel,
+  JudgeErrorCode,
+  JudgeModelError,
+  type JudgeOptions,
+  type GuidelinesOptions,
+  type MakeJudgeOptions,
+  type JudgeModel,
+  type JudgeModelOptions,
+} from './evaluation/judges/index.js';
