@@ -186,13 +186,7 @@ export async function evaluate(host: EvaluationHost, options: EvaluateOptions): 
   if (signal?.aborted) throw abortError(signal);
   const { client } = host;
   const items = await loadItems(client, options);
-  const ownExperiment = await host.experimentId();
-  const experimentId = options.experimentId ?? ownExperiment;
-  if (experimentId !== ownExperiment && items.some((i) => !i.trace)) {
-    throw new EvaluationInputError(
-      `evaluate() makes traces in this instance's experiment (${ownExperiment}), not in experiment ${experimentId}: use an instance for that experiment`,
-    );
-  }
+  const experimentId = await evaluationExperiment(host, options, items);
   const runId = await openRun(client, experimentId, options);
   const warnings: string[] = [];
   const ctx: RowContext = {
@@ -205,37 +199,14 @@ export async function evaluate(host: EvaluationHost, options: EvaluateOptions): 
     warn: (m) => warnings.push(m),
   };
   try {
-    const outcomes: RowOutcome[] = new Array<RowOutcome>(items.length);
-    const progress = new EvaluationProgress(items.length, stream(options.progress, process.stderr));
-    await forEachBounded(
-      items,
-      concurrency,
-      async (item, i) => {
-        outcomes[i] = await evaluateRow(ctx, item);
-        progress.tick();
-      },
-      signal,
-    );
-    progress.done();
-    if (signal?.aborted) throw abortError(signal);
-    const done = outcomes.filter(Boolean);
-    const sessionScorers = scorers.filter((s) => s.level === 'session');
-    if (sessionScorers.length > 0) await forEachBounded(groupSessions(done), concurrency, (g) => scoreSession(ctx, g, sessionScorers).then(() => {}), signal);
-    if (signal?.aborted) throw abortError(signal);
-    const traceIds = [...new Set(done.flatMap((o) => (o.trace ? [o.trace.info.trace_id] : [])))];
-    try {
-      await client.linkTracesToRun(traceIds, runId);
-    } catch (err) {
-      warnings.push(`could not link the traces to run ${runId}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const allFeedback = done.flatMap((o) => o.feedback.map((f) => ({ name: f.name, value: f.feedback.value, error: f.feedback.error })));
-    const metrics = aggregateMetrics(allFeedback);
-    if (Object.keys(metrics).length > 0) await client.logMetrics(runId, metrics);
+    const outcomes = await scoreAll(ctx, items, scorers, concurrency, options);
+    const feedback = outcomes.flatMap((o) => o.feedback.map((f) => ({ name: f.name, value: f.feedback.value, error: f.feedback.error })));
+    const metrics = await recordOnRun(ctx, outcomes, feedback);
     if (options.runId === undefined) await client.endRun(runId, 'FINISHED');
-    const rows = done.map(rowResult);
+    const rows = outcomes.map(rowResult);
     const out = stream(options.summary, process.stdout);
     if (out) {
-      out.write(summaryTable(runId, rows.length, rows.filter((r) => r.error).length, allFeedback));
+      out.write(summaryTable(runId, rows.length, rows.filter((r) => r.error).length, feedback));
       for (const w of warnings) out.write(`warning: ${w}\n`);
     }
     return { runId, experimentId, metrics, rows };
@@ -243,4 +214,60 @@ export async function evaluate(host: EvaluationHost, options: EvaluateOptions): 
     if (options.runId === undefined) await client.endRun(runId, 'FAILED').catch(() => {});
     throw err;
   }
+}
+
+/** The experiment of the run: the instance's unless given; new traces can only be made in the instance's. */
+async function evaluationExperiment(host: EvaluationHost, options: EvaluateOptions, items: readonly EvalItem[]): Promise<string> {
+  const own = await host.experimentId();
+  const experimentId = options.experimentId ?? own;
+  if (experimentId !== own && items.some((i) => !i.trace)) {
+    throw new EvaluationInputError(
+      `evaluate() makes traces in this instance's experiment (${own}), not in experiment ${experimentId}: use an instance for that experiment`,
+    );
+  }
+  return experimentId;
+}
+
+/** Every row (at most `concurrency` in flight, with progress), then the session-level scorers per session. */
+async function scoreAll(
+  ctx: RowContext,
+  items: readonly EvalItem[],
+  scorers: readonly Scorer[],
+  concurrency: number,
+  options: EvaluateOptions,
+): Promise<RowOutcome[]> {
+  const { signal } = options;
+  const outcomes: RowOutcome[] = new Array<RowOutcome>(items.length);
+  const progress = new EvaluationProgress(items.length, stream(options.progress, process.stderr));
+  const scoreRow = async (item: EvalItem, i: number) => {
+    outcomes[i] = await evaluateRow(ctx, item);
+    progress.tick();
+  };
+  await forEachBounded(items, concurrency, scoreRow, signal);
+  progress.done();
+  if (signal?.aborted) throw abortError(signal);
+  const sessionScorers = scorers.filter((s) => s.level === 'session');
+  if (sessionScorers.length > 0) {
+    await forEachBounded(groupSessions(outcomes), concurrency, async (g) => void (await scoreSession(ctx, g, sessionScorers)), signal);
+    if (signal?.aborted) throw abortError(signal);
+  }
+  return outcomes;
+}
+
+/** Links every row's trace to the run (a failure is a warning: older servers lack link-to-run) and logs the metrics. */
+async function recordOnRun(
+  ctx: RowContext,
+  outcomes: readonly RowOutcome[],
+  feedback: Parameters<typeof aggregateMetrics>[0],
+): Promise<Record<string, number>> {
+  const { client } = ctx.host;
+  const traceIds = [...new Set(outcomes.flatMap((o) => (o.trace ? [o.trace.info.trace_id] : [])))];
+  try {
+    await client.linkTracesToRun(traceIds, ctx.runId);
+  } catch (err) {
+    ctx.warn(`could not link the traces to run ${ctx.runId}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const metrics = aggregateMetrics(feedback);
+  if (Object.keys(metrics).length > 0) await client.logMetrics(ctx.runId, metrics);
+  return metrics;
 }
