@@ -122,7 +122,8 @@ describe('evaluate()', () => {
     app('two');
     await loupe.flushTraces();
     const stored = (await loupe.client.searchTraces({ experimentIds: [exp] })).items;
-    await loupe.client.logExpectation({ traceId: stored[0]!.info.trace_id, name: 'expected_response', value: 'echo two' });
+    const two = stored.find((t) => (t.spans[0]?.inputs as { question?: string }).question === 'two')!;
+    await loupe.client.logExpectation({ traceId: two.info.trace_id, name: 'expected_response', value: 'echo two' });
     const traces = (await loupe.client.searchTraces({ experimentIds: [exp] })).items;
     let calls = 0;
     const result = await loupe.evaluate({
@@ -134,11 +135,12 @@ describe('evaluate()', () => {
     expect(calls).toBe(0);
     expect(result.rows.map((r) => r.traceId)).toEqual(traces.map((t) => t.info.trace_id));
     expect(result.rows.map((r) => r.feedback.echoes?.value)).toEqual([true, true]);
-    expect(result.rows[0]).toMatchObject({ expectations: { expected_response: 'echo two' }, feedback: { exact_match: { value: true } } });
+    const twoRow = result.rows.find((r) => r.traceId === two.info.trace_id)!;
+    expect(twoRow).toMatchObject({ inputs: { question: 'two' }, expectations: { expected_response: 'echo two' }, feedback: { exact_match: { value: true } } });
     // No new traces: the stored ones are linked to the run instead.
     expect((await loupe.client.searchTraces({ experimentIds: [exp], includeSpans: false })).items).toHaveLength(2);
     expect(await runTraces(loupe, exp, result.runId)).toEqual(traces.map((t) => t.info.trace_id).sort());
-    const onFirst = await assessments(loupe, traces[0]!.info.trace_id);
+    const onFirst = await assessments(loupe, two.info.trace_id);
     expect(onFirst.filter((a) => a.assessment_name === 'expected_response')).toHaveLength(1);
     expect(onFirst.find((a) => a.assessment_name === 'echoes')?.metadata).toMatchObject({ 'mlflow.assessment.sourceRunId': result.runId });
   });
@@ -320,6 +322,23 @@ describe('evaluate()', () => {
     expect(() => scorer(() => 1, { name: 'has.dot' })).toThrow("Invalid scorer name 'has.dot'");
     expect(() => scorer(() => 1)).toThrow('A scorer needs a name');
     expect((await loupe.client.searchRuns({ experimentIds: [exp] })).items).toEqual([]);
+  });
+
+  it('still scores with tracing disabled, saying on each row that there is no trace to store the verdicts on', async () => {
+    const { loupe } = await fresh('eval-no-tracing');
+    loupe.setTracingEnabled(false);
+    const result = await loupe.evaluate({ ...quiet, data: [{ inputs: { q: 1 }, outputs: 'abc' }], predict: () => 'four', scorers: [length] });
+    expect(result.rows).toEqual([
+      {
+        traceId: undefined,
+        inputs: { q: 1 },
+        outputs: 'four',
+        expectations: {},
+        feedback: { answer_length: { value: 4 } },
+        error: expect.stringContaining('tracing is disabled'),
+      },
+    ]);
+    expect((await loupe.client.getRun(result.runId)).data.metrics?.map((m) => [m.key, m.value])).toEqual([['answer_length/mean', 4]]);
   });
 
   it('evaluates into a given run and leaves it running', async () => {

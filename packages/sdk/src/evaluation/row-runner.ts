@@ -116,7 +116,10 @@ async function traceFor(ctx: RowContext, item: EvalItem): Promise<{ trace?: Trac
     : await inNewTrace(ctx, item, 'root_span', () => item.outputs);
   const error = made.error !== undefined ? `predict failed: ${message(made.error)}` : undefined;
   const outputs = predict ? made.outputs : item.outputs;
-  if (!made.traceId) return { outputs, ...(error ? { error } : {}) };
+  if (!made.traceId) {
+    // Tracing is off on this instance: the row is scored, but there is no trace to store the verdicts on.
+    return { outputs, error: [error, 'no trace: tracing is disabled on this Loupe instance'].filter(Boolean).join('; ') };
+  }
   const trace = await readBack(ctx, made.traceId);
   const missing = trace ? undefined : `trace ${made.traceId} was not stored (tracing disabled, sampled out or export failed)`;
   const problems = [error, missing].filter(Boolean).join('; ');
