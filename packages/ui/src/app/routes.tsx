@@ -51,6 +51,19 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'runs', lazy: async () => ({ Component: (await import('../features/runs/components/runs-page')).RunsPage }) },
             { path: 'runs/compare', lazy: async () => ({ Component: (await import('../features/runs/components/runs-compare-page')).RunsComparePage }) },
             { path: 'runs/:runId', lazy: async () => ({ Component: (await import('../features/runs/components/run-page')).RunPage }) },
+            // Evaluation runs (mlflow.genai.evaluate) load when first opened, like the runs pages.
+            {
+              path: 'evaluations',
+              lazy: async () => ({ Component: (await import('../features/evaluations/components/evaluations-page')).EvaluationsPage }),
+            },
+            {
+              path: 'evaluations/compare',
+              lazy: async () => ({ Component: (await import('../features/evaluations/components/evaluation-compare-page')).EvaluationComparePage }),
+            },
+            {
+              path: 'evaluations/:runId',
+              lazy: async () => ({ Component: (await import('../features/evaluations/components/evaluation-run-page')).EvaluationRunPage }),
+            },
           ],
         },
         // The registries load when first opened, keeping the first script small.

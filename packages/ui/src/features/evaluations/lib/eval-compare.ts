@@ -88,11 +88,7 @@ function groups(rows: readonly EvalRow[], by: MatchBy): Map<string, EvalRow[]> {
  * const { rows, by } = compareRuns(baselineRows, candidateRows, ['correctness']);
  * rows.filter((r) => r.regressions > 0);
  */
-export function compareRuns(
-  before: readonly EvalRow[],
-  after: readonly EvalRow[],
-  scorers: readonly string[],
-): { rows: ComparedRow[]; by: MatchBy } {
+export function compareRuns(before: readonly EvalRow[], after: readonly EvalRow[], scorers: readonly string[]): { rows: ComparedRow[]; by: MatchBy } {
   const by = matchBy(before, after);
   const afterGroups = groups(after, by);
   const rows: ComparedRow[] = [];

@@ -72,7 +72,8 @@ describe('filtering and sorting rows', () => {
     expect(scorerNames(rows)).toEqual(['correctness', 'relevance']);
   });
   it('filters by pass, fail, error and missing', () => {
-    const ids = (value: 'pass' | 'fail' | 'error' | 'missing') => rows.filter((r) => matchesScoreFilter(r, { scorer: 'correctness', value })).map((r) => r.traceId);
+    const ids = (value: 'pass' | 'fail' | 'error' | 'missing') =>
+      rows.filter((r) => matchesScoreFilter(r, { scorer: 'correctness', value })).map((r) => r.traceId);
     expect([ids('pass'), ids('fail'), ids('error'), ids('missing')]).toEqual([['a'], ['b'], ['c'], ['d']]);
   });
   it('sorts by a scorer either way, rows without a comparable verdict last', () => {
