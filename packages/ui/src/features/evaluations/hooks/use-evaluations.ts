@@ -61,23 +61,24 @@ export interface EvaluationTraces {
 }
 
 /**
- * The traces of one evaluation run with their assessments: `traces/search` with `run_id` (the
- * `mlflow.sourceRun` metadata or a link-to-run), 500 a page, in the order they were made.
+ * The query of one evaluation run's traces with their assessments: `traces/search` with `run_id` (the
+ * `mlflow.sourceRun` metadata or a link-to-run), 500 a page, in the order they were made. Shared by
+ * {@link useEvaluationTraces} and the router, which starts it as soon as the URL matches.
  *
  * @example
- * const { data } = useEvaluationTraces('1', 'abc');
+ * void queryClient.prefetchQuery(evaluationTracesQuery('1', 'abc'));
  */
-export function useEvaluationTraces(experimentId: string, runId: string | undefined) {
-  return useQuery({
-    queryKey: evaluationKeys.traces(experimentId, runId ?? ''),
-    queryFn: async ({ signal }): Promise<EvaluationTraces> => {
+export function evaluationTracesQuery(experimentId: string, runId: string) {
+  return {
+    queryKey: evaluationKeys.traces(experimentId, runId),
+    queryFn: async ({ signal }: { signal: AbortSignal }): Promise<EvaluationTraces> => {
       const traces: TraceInfoV3[] = [];
       let token: string | undefined;
       do {
         const page = await apiRequest<{ traces?: TraceInfoV3[]; next_page_token?: string }>('POST', '3.0/mlflow/traces/search', {
           body: {
             locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
-            filter: runTracesFilter(runId!),
+            filter: runTracesFilter(runId),
             order_by: ['timestamp_ms ASC'],
             max_results: TRACE_PAGE,
             ...(token ? { page_token: token } : {}),
@@ -89,8 +90,17 @@ export function useEvaluationTraces(experimentId: string, runId: string | undefi
       } while (token && traces.length < MAX_EVAL_ROWS);
       return { traces, truncated: Boolean(token) };
     },
-    enabled: Boolean(runId),
-  });
+  };
+}
+
+/**
+ * The traces of one evaluation run with their assessments (see {@link evaluationTracesQuery}).
+ *
+ * @example
+ * const { data } = useEvaluationTraces('1', 'abc');
+ */
+export function useEvaluationTraces(experimentId: string, runId: string | undefined) {
+  return useQuery({ ...evaluationTracesQuery(experimentId, runId ?? ''), enabled: Boolean(runId) });
 }
 
 /**
