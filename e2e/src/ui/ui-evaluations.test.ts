@@ -278,6 +278,13 @@ describeWithChromium('UI: evaluations (built CLI, Chromium)', () => {
     await page.getByLabel('Regressions only').check();
     await expect.poll(() => table.getByRole('row').count()).toBe(3);
     expect(await table.getByRole('row').filter({ hasText: 'What is Spark?' }).count()).toBe(0);
+
+    const dark = await browser.newPage({ colorScheme: 'dark' });
+    await dark.goto(`${server.url}/experiments/${experimentId}/evaluations/${candidateId}?scorer=correctness&value=fail`);
+    await dark.getByRole('table', { name: 'Evaluation rows' }).getByRole('row').nth(1).getByRole('cell').first().click();
+    await dark.getByRole('complementary', { name: 'Row details' }).waitFor();
+    await screenshot(dark, 'evaluation-run-dark');
+    await dark.close();
     expect(browser.errors).toEqual([]);
   });
 });

@@ -82,14 +82,14 @@ export function EvalRowDetails({
           </dl>
         </section>
       ) : null}
-      <section aria-label="Request">
+      <div>
         <h3 className={H}>Request</h3>
         <JsonView label="Request" value={row.request} />
-      </section>
-      <section aria-label="Response">
+      </div>
+      <div>
         <h3 className={H}>Response</h3>
         <JsonView label="Response" value={row.response} />
-      </section>
+      </div>
     </aside>
   );
 }
