@@ -304,8 +304,8 @@ for (const backend of await testBackends()) {
       const runId = run.info.run_id as string;
       // _log_dataset_input(mlflow_dataset, run_id): client.log_inputs(run_id, [DatasetInput(dataset)])
       await ok('POST', api2('runs/log-inputs'), { run_id: runId, datasets: [{ dataset: options.dataset }] });
-      // MlflowClient().set_tag(run_id, MLFLOW_RUN_IS_EVALUATION, "true")
-      await ok('POST', api2('runs/set-tag'), { run_id: runId, run_uuid: runId, key: 'mlflow.run.isEval', value: 'true' });
+      // MlflowClient().set_tag(run_id, MLFLOW_RUN_TYPE, MLFLOW_RUN_TYPE_GENAI_EVALUATE) (MLflow 3.5+; 3.0-3.4 set mlflow.run.isEval = true)
+      await ok('POST', api2('runs/set-tag'), { run_id: runId, run_uuid: runId, key: 'mlflow.runType', value: 'genai_evaluate' });
 
       const evalStart = Date.now();
       const traceIds: string[] = [];
@@ -452,7 +452,7 @@ for (const backend of await testBackends()) {
     async function expectEvaluationRun(result: EvalResult, dataset: Json, metricKeys: string[]) {
       const run = (await ok('GET', api2(`runs/get?run_id=${result.runId}`))).run as Json;
       expect(run.info).toMatchObject({ status: 'FINISHED', end_time: expect.any(Number) });
-      expect(run.data.tags).toEqual(expect.arrayContaining([{ key: 'mlflow.run.isEval', value: 'true' }]));
+      expect(run.data.tags).toEqual(expect.arrayContaining([{ key: 'mlflow.runType', value: 'genai_evaluate' }]));
       expect(run.inputs.dataset_inputs).toEqual([{ dataset }]);
       const metrics = Object.fromEntries((run.data.metrics as { key: string; value: number }[]).map((m) => [m.key, m.value]));
       expect(Object.keys(metrics).sort()).toEqual([...metricKeys].sort());

@@ -252,8 +252,9 @@ describe('evaluate()', () => {
     const run = await loupe.client.getRun(result.runId);
     expect(Object.fromEntries((run.data.metrics ?? []).map((m) => [m.key, m.value]))).toEqual(result.metrics);
     const rel = (await assessments(loupe, result.rows[0]!.traceId!)).find((a) => a.assessment_name === 'relevance');
+    // As MLflow's judges: the source of a judge's verdict is the model that gave it.
     expect(rel).toMatchObject({
-      source: { source_type: 'LLM_JUDGE', source_id: 'relevance' },
+      source: { source_type: 'LLM_JUDGE', source_id: 'gpt-4o-mini' },
       rationale: 'looked at it',
       metadata: { 'mlflow.assessment.judgeInputTokens': '12', 'mlflow.assessment.judgeOutputTokens': '3', 'mlflow.assessment.judgeCost': '0.0001' },
     });

@@ -158,8 +158,8 @@ function usageMetadata(feedback: ScorerFeedback): Record<string, string> {
 }
 
 /**
- * Stores one feedback on a trace as MLflow's harness does (`_log_assessments`): on the root span,
- * source `CODE` or `LLM_JUDGE` with the scorer's name, metadata `mlflow.assessment.sourceRunId` and the
+ * Stores one feedback on a trace as MLflow's harness does (`_log_assessments`): on the span the
+ * feedback names or else the root span, source `CODE` with the scorer's name or `LLM_JUDGE` with the judge's model, metadata `mlflow.assessment.sourceRunId` and the
  * judge's usage; an error as `{error_code, error_message, stack_trace}`. A failure is warned, not thrown.
  */
 export async function logFeedback(ctx: RowContext, trace: Trace, named: NamedFeedback, extraMetadata: Record<string, string> = {}): Promise<void> {
@@ -171,8 +171,12 @@ export async function logFeedback(ctx: RowContext, trace: Trace, named: NamedFee
     await ctx.host.client.logFeedback({
       traceId: trace.info.trace_id,
       name: named.name,
-      source: { sourceType: named.scorer.sourceType, sourceId: named.scorer.name },
-      ...(root ? { spanId: root.spanId } : {}),
+      // MLflow's judges name their model as the source (`openai:/gpt-4o-mini`); code scorers their name.
+      source: {
+        sourceType: named.scorer.sourceType,
+        sourceId: named.scorer.sourceType === 'LLM_JUDGE' && feedback.usage?.model ? feedback.usage.model : named.scorer.name,
+      },
+      ...(feedback.spanId ? { spanId: feedback.spanId } : root ? { spanId: root.spanId } : {}),
       ...(error
         ? { error: { error_code: error.code, error_message: error.message, ...(error.stack ? { stack_trace: error.stack } : {}) } }
         : { value: feedback.value }),

@@ -47,6 +47,8 @@ export interface ScorerFeedback {
   value?: FeedbackValue;
   rationale?: string;
   error?: { code: string; message: string; stack?: string };
+  /** The span the verdict is about (retrieval judges: a RETRIEVER span); the trace's root span when absent. */
+  spanId?: string;
   metadata?: Record<string, string>;
   /** Judges only: the model call(s) behind this verdict. */
   usage?: JudgeUsage;

@@ -136,7 +136,7 @@ describe('built-in judges: what they send and what they return', () => {
   it('retrieval judges read RETRIEVER spans and answer per span; relevance per document with a precision', async () => {
     install({ verdict: (r) => ({ result: r.prompt.includes('Bananas') ? 'no' : 'yes' }) });
     const grounded = (await RetrievalGroundedness(openai()).score(row({ inputs: {}, outputs: undefined, trace: ragTrace }))) as ScorerFeedback[];
-    expect(grounded).toEqual([expect.objectContaining({ name: 'retrieval_groundedness', value: 'no', metadata: { span_id: 'b'.repeat(16) } })]);
+    expect(grounded).toEqual([expect.objectContaining({ name: 'retrieval_groundedness', value: 'no', spanId: 'b'.repeat(16) })]);
     expect(seen[0]!.prompt).toContain('<request>\nWhat is MLflow?\n</request>');
     expect(seen[0]!.prompt).toContain('[1] MLflow is an open source platform for the ML lifecycle.\n    metadata: {"doc_uri":"docs/intro.md"}');
     expect(seen[0]!.prompt).toContain('<response>\nAn open source platform.\n</response>');

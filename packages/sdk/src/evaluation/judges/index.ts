@@ -3,7 +3,7 @@
  * and `judgeModel` for the model behind them. Every judge is a `Scorer` of source type `LLM_JUDGE`.
  */
 export { Correctness, RelevanceToQuery, Safety, Guidelines, ExpectationsGuidelines, type GuidelinesOptions } from './response-judges.js';
-export { RetrievalGroundedness, RetrievalRelevance, RetrievalSufficiency, SPAN_ID_METADATA } from './retrieval-judges.js';
+export { RetrievalGroundedness, RetrievalRelevance, RetrievalSufficiency } from './retrieval-judges.js';
 export { ToolCallCorrectness, ToolCallEfficiency } from './tool-call-judges.js';
 export { UserFrustration, ConversationCompleteness, KnowledgeRetention } from './session-judges.js';
 export { makeJudge, templateVariables, TEMPLATE_VARIABLES, type MakeJudgeOptions, type TemplateVariable } from './make-judge.js';

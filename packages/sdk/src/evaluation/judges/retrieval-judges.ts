@@ -5,15 +5,12 @@ import { groundTruthText, section } from './response-judges.js';
 
 /**
  * Judges of retrieval-augmented answers. They read the documents of the trace's RETRIEVER spans
- * (outputs `[{page_content, metadata}]`) and give one feedback per RETRIEVER span, its span id in
- * `metadata.span_id`. A row without a trace, or a trace without a RETRIEVER span, gets an error
+ * (outputs `[{page_content, metadata}]`) and give one feedback per RETRIEVER span, on that span
+ * (`spanId`, as MLflow's feedback carries `span_id`). A row without a trace, or a trace without a RETRIEVER span, gets an error
  * feedback naming the trace.
  */
 
-/** Metadata key of the span a feedback is about (MLflow's `Feedback.span_id`). */
-export const SPAN_ID_METADATA = 'span_id';
-
-const onSpan = (feedback: ScorerFeedback, spanId: string): ScorerFeedback => ({ ...feedback, metadata: { ...feedback.metadata, [SPAN_ID_METADATA]: spanId } });
+const onSpan = (feedback: ScorerFeedback, spanId: string): ScorerFeedback => ({ ...feedback, spanId });
 
 const GROUNDEDNESS = `You check an AI application's answer for claims that its retrieved documents do not support.
 Split the answer into its factual claims. A claim is supported when the documents state it or it follows directly from
@@ -78,7 +75,7 @@ export function RetrievalRelevance(options?: JudgeOptions): Scorer {
                 instructions: RELEVANCE,
                 content: [section('request', request), section('document', promptText(d.content))].join('\n\n'),
               });
-              return { ...onSpan(feedback, r.spanId), metadata: { [SPAN_ID_METADATA]: r.spanId, document_index: String(i) } };
+              return { ...onSpan(feedback, r.spanId), metadata: { ...feedback.metadata, document_index: String(i) } };
             }),
           );
           if (chunks.length === 0) return [];

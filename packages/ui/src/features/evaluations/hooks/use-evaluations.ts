@@ -1,7 +1,7 @@
 import type { Run, TraceInfoV3 } from '@loupe/protocol';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
-import { EVALUATION_RUNS_FILTER, runTracesFilter, sourceRunMetricFilter } from '../lib/eval-keys';
+import { EVALUATION_RUNS_FILTERS, mergeEvaluationRuns, runTracesFilter, sourceRunMetricFilter } from '../lib/eval-keys';
 
 /** `traces/search` answers at most 500 traces a page (spec §4.2). */
 const TRACE_PAGE = 500;
@@ -22,7 +22,8 @@ export const evaluationKeys = {
 };
 
 /**
- * The evaluation runs of an experiment (tag `mlflow.runType` = `genai_evaluate`), newest first,
+ * The evaluation runs of an experiment (tag `mlflow.runType` = `genai_evaluate`, or `mlflow.run.isEval`
+ * from older clients), newest first,
  * following page tokens.
  *
  * @example
@@ -32,23 +33,26 @@ export function useEvaluationRuns(experimentId: string) {
   return useQuery({
     queryKey: evaluationKeys.runs(experimentId),
     queryFn: async ({ signal }) => {
-      const runs: Run[] = [];
-      let token: string | undefined;
-      do {
-        const page = await apiRequest<{ runs?: Run[]; next_page_token?: string }>('POST', '2.0/mlflow/runs/search', {
-          body: {
-            experiment_ids: [experimentId],
-            filter: EVALUATION_RUNS_FILTER,
-            order_by: ['attributes.start_time DESC'],
-            max_results: 1000,
-            ...(token ? { page_token: token } : {}),
-          },
-          signal,
-        });
-        runs.push(...(page.runs ?? []));
-        token = page.next_page_token;
-      } while (token && runs.length < 5000);
-      return runs;
+      const search = async (filter: string) => {
+        const runs: Run[] = [];
+        let token: string | undefined;
+        do {
+          const page = await apiRequest<{ runs?: Run[]; next_page_token?: string }>('POST', '2.0/mlflow/runs/search', {
+            body: {
+              experiment_ids: [experimentId],
+              filter,
+              order_by: ['attributes.start_time DESC'],
+              max_results: 1000,
+              ...(token ? { page_token: token } : {}),
+            },
+            signal,
+          });
+          runs.push(...(page.runs ?? []));
+          token = page.next_page_token;
+        } while (token && runs.length < 5000);
+        return runs;
+      };
+      return mergeEvaluationRuns(await Promise.all(EVALUATION_RUNS_FILTERS.map(search)));
     },
     refetchInterval: (q) => (q.state.data?.some((r) => r.info.status === 'RUNNING') ? 5000 : false),
   });

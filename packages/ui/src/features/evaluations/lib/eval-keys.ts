@@ -10,6 +10,8 @@ export const EvalKey = {
   /** Run tag saying what a run is; evaluation runs carry `genai_evaluate`. */
   RUN_TYPE_TAG: 'mlflow.runType',
   GENAI_EVALUATE: 'genai_evaluate',
+  /** Run tag MLflow 3.0-3.4's `evaluate()` set instead of the run type (`mlflow.run.isEval = true`). */
+  LEGACY_IS_EVAL_TAG: 'mlflow.run.isEval',
   /** Trace tag: the evaluation row (dataset record id, or a hash of the row's inputs) a trace was made for. */
   EVAL_REQUEST_ID_TAG: 'mlflow.eval.requestId',
   /** Trace metadata: the run that produced the trace. */
@@ -19,12 +21,28 @@ export const EvalKey = {
 } as const;
 
 /**
- * The `runs/search` filter of evaluation runs.
+ * The `runs/search` filters of evaluation runs: MLflow 3.5+ tags them with the run type, earlier 3.x
+ * clients with `mlflow.run.isEval`. The grammar has no OR, so the list runs one search per filter.
  *
  * @example
- * body: { experiment_ids: ['1'], filter: EVALUATION_RUNS_FILTER }
+ * EVALUATION_RUNS_FILTERS.map((filter) => ({ experiment_ids: ['1'], filter }));
  */
-export const EVALUATION_RUNS_FILTER = `tags.\`${EvalKey.RUN_TYPE_TAG}\` = '${EvalKey.GENAI_EVALUATE}'`;
+export const EVALUATION_RUNS_FILTERS = [
+  `tags.\`${EvalKey.RUN_TYPE_TAG}\` = '${EvalKey.GENAI_EVALUATE}'`,
+  `tags.\`${EvalKey.LEGACY_IS_EVAL_TAG}\` = 'true'`,
+] as const;
+
+/**
+ * Evaluation runs found by several searches as one list: each run once, newest first.
+ *
+ * @example
+ * mergeEvaluationRuns([[b, a], [c, a]]); // [c, b, a] when c started last
+ */
+export function mergeEvaluationRuns<R extends { info: { run_id: string; start_time?: number | string | undefined } }>(lists: R[][]): R[] {
+  const byId = new Map<string, R>();
+  for (const list of lists) for (const run of list) if (!byId.has(run.info.run_id)) byId.set(run.info.run_id, run);
+  return [...byId.values()].sort((a, b) => Number(b.info.start_time ?? 0) - Number(a.info.start_time ?? 0));
+}
 
 const quoted = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
