@@ -51,6 +51,9 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'runs', lazy: async () => ({ Component: (await import('../features/runs/components/runs-page')).RunsPage }) },
             { path: 'runs/compare', lazy: async () => ({ Component: (await import('../features/runs/components/runs-compare-page')).RunsComparePage }) },
             { path: 'runs/:runId', lazy: async () => ({ Component: (await import('../features/runs/components/run-page')).RunPage }) },
+            // Human review: label schemas and queues, and a queue's labeling view.
+            { path: 'review', lazy: async () => ({ Component: (await import('../features/review/components/review-page')).ReviewPage }) },
+            { path: 'review/:queueId', lazy: async () => ({ Component: (await import('../features/review/components/labeling-page')).LabelingPage }) },
           ],
         },
         // The registries load when first opened, keeping the first script small.

@@ -95,10 +95,13 @@ describe('planLabels', () => {
   it('logs answered questions only, keeps comments of schemas that take them, and reports invalid answers', () => {
     const plan = planLabels(
       [correct, score, topic, answer],
-      drafts({ 's-correct': { kind: 'pass_fail', value: true }, 's-score': { kind: 'numeric', value: '9' }, 's-topic': { kind: 'categorical', value: [] } }, {
-        's-correct': 'good',
-        's-score': 'ignored',
-      }),
+      drafts(
+        { 's-correct': { kind: 'pass_fail', value: true }, 's-score': { kind: 'numeric', value: '9' }, 's-topic': { kind: 'categorical', value: [] } },
+        {
+          's-correct': 'good',
+          's-score': 'ignored',
+        },
+      ),
       [],
       { traceId: 'tr-1', reviewer: 'alice' },
     );

@@ -48,8 +48,7 @@ export function labelKind(schema: Pick<LabelSchema, 'input'>): LabelKind {
  */
 export function emptyDraft(schema: Pick<LabelSchema, 'input'>): QuestionDraft {
   const kind = labelKind(schema);
-  const answer: LabelDraft =
-    kind === 'pass_fail' ? { kind, value: null } : kind === 'categorical' ? { kind, value: [] } : { kind, value: '' };
+  const answer: LabelDraft = kind === 'pass_fail' ? { kind, value: null } : kind === 'categorical' ? { kind, value: [] } : { kind, value: '' };
   return { answer, comment: '' };
 }
 
