@@ -81,21 +81,30 @@ function AddForm({ experimentId, traceIds, onAdded, onClose }: { experimentId: s
 
 /**
  * "Add to review queue" for the traces selected in the traces table: pick one of the experiment's
- * queues; re-adding a trace keeps its status there. `onAdded` runs once they are in (to clear the
- * selection).
+ * queues; re-adding a trace keeps its status there. `onAdded` runs when the dialog closes after
+ * they are in (to clear the selection).
  *
  * @example
  * <AddToReviewQueueButton experimentId="1" traceIds={selectedIds} onAdded={() => setSelection({})} />
  */
 export function AddToReviewQueueButton({ experimentId, traceIds, onAdded }: { experimentId: string; traceIds: string[]; onAdded: () => void }) {
   const [open, setOpen] = useState(false);
+  const [added, setAdded] = useState(false);
+  // The selection is cleared once the dialog closes, so the confirmation stays until then.
+  const close = () => {
+    setOpen(false);
+    if (added) {
+      setAdded(false);
+      onAdded();
+    }
+  };
   return (
     <>
       <Button size="sm" disabled={traceIds.length === 0} onClick={() => setOpen(true)}>
         Add to review queue
       </Button>
-      <Dialog open={open} title="Add to review queue" onClose={() => setOpen(false)}>
-        {open ? <AddForm experimentId={experimentId} traceIds={traceIds} onAdded={onAdded} onClose={() => setOpen(false)} /> : null}
+      <Dialog open={open} title="Add to review queue" onClose={close}>
+        {open ? <AddForm experimentId={experimentId} traceIds={traceIds} onAdded={() => setAdded(true)} onClose={close} /> : null}
       </Dialog>
     </>
   );

@@ -1,6 +1,7 @@
 import type { Assessment, LabelSchema, ReviewQueueItem, TraceInfoV3 } from '@loupe/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { apiRequest } from '../../../shared/api/http-client';
 import { Button } from '../../../shared/components/button';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
@@ -145,7 +146,10 @@ export function ItemLabeler({
         const d = draftOf(action.question);
         // A number starts afresh; text goes on from what is there.
         const value = d.answer.kind === 'text' ? d.answer.value + action.text : action.text;
-        change(schema(action.question).schema_id, { ...d, answer: d.answer.kind === 'text' ? { kind: 'text', value } : { kind: 'numeric', value } });
+        // In the box before it has the focus, so the next keys go on after this one.
+        flushSync(() =>
+          change(schema(action.question).schema_id, { ...d, answer: d.answer.kind === 'text' ? { kind: 'text', value } : { kind: 'numeric', value } }),
+        );
         return focusById(questionIds(action.question).input);
       }
       case 'comment':
