@@ -213,18 +213,24 @@ describeWithChromium('UI: human review, label schemas, queues and keyboard label
     await page.keyboard.press('Enter');
     await expect.poll(shownTrace).not.toBe(first);
 
-    // Item 2: declined.
-    const declined = await shownTrace();
-    await page.keyboard.press('d');
-    await expect.poll(shownTrace).not.toBe(declined);
+    // Item 2: skipped (it stays pending), so item 3 comes next.
+    const skipped = await shownTrace();
+    await page.keyboard.press('s');
+    await expect.poll(shownTrace).not.toBe(skipped);
 
     // Item 3: fail, 2, other, no expected answer.
     const third = await shownTrace();
+    expect(third).not.toBe(first);
     await page.keyboard.press('n');
     await page.keyboard.press('2');
     await page.keyboard.press('Tab');
     await page.keyboard.press('3');
     await page.keyboard.press('Enter');
+
+    // Only the skipped item is left: back to it, and declined.
+    await expect.poll(shownTrace).toBe(skipped);
+    const declined = skipped;
+    await page.keyboard.press('d');
     await page.getByText('All done').waitFor();
     await page.locator('[aria-valuetext="3/3 done"]').waitFor();
     await screenshot(page, 'review-all-done');
@@ -278,6 +284,13 @@ describeWithChromium('UI: human review, label schemas, queues and keyboard label
     expect(await page.getByLabel('answer value').inputValue()).toBe('Order shipped.');
     await page.getByText('by alice').waitFor();
     await screenshot(page, 'review-prefilled');
+    // The span tree opens on demand; its arrow keys stay its own.
+    await page.getByText('Span tree', { exact: true }).click();
+    const tree = page.getByRole('tree', { name: 'Span tree' });
+    await tree.getByRole('treeitem', { name: /^support_agent/ }).click();
+    await page.keyboard.press('ArrowDown');
+    expect(await shownTrace()).toBe(first);
+    await screenshot(page, 'review-span-tree');
     await page.getByRole('link', { name: '← Review' }).click();
     await page.getByRole('region', { name: 'Review queues' }).locator('[aria-valuetext="3/3 done"]').waitFor();
     await screenshot(page, 'review-queues-done');
