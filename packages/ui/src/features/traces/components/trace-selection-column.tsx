@@ -4,6 +4,22 @@ import type { TraceSummary } from '../lib/trace-info';
 
 const col = createColumnHelper<TraceSummary>();
 
+/**
+ * The selection column's id: its cells take less padding than the others.
+ *
+ * @example
+ * const pad = column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3';
+ */
+export const SELECT_COLUMN = 'select';
+
+/**
+ * The selection column's width: a 14 px box and 6 px either side.
+ *
+ * @example
+ * const requestLeast = 180 - SELECT_COLUMN_WIDTH;
+ */
+export const SELECT_COLUMN_WIDTH = 26;
+
 function Checkbox({
   checked,
   indeterminate = false,
@@ -31,8 +47,8 @@ function Checkbox({
  */
 export function traceSelectionColumn() {
   return col.display({
-    id: 'select',
-    size: 36,
+    id: SELECT_COLUMN,
+    size: SELECT_COLUMN_WIDTH,
     header: ({ table }) => (
       <Checkbox
         label="Select all traces"

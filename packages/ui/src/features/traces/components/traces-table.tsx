@@ -7,7 +7,7 @@ import { measureText } from '../../../shared/lib/text-width';
 import { traceColumnWidths } from '../lib/trace-column-widths';
 import { summarizeTrace } from '../lib/trace-info';
 import { FIT, TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
-import { traceSelectionColumn } from './trace-selection-column';
+import { SELECT_COLUMN, SELECT_COLUMN_WIDTH, traceSelectionColumn } from './trace-selection-column';
 
 const ROW_HEIGHT = 40;
 
@@ -63,14 +63,16 @@ export function TracesTable({
   });
   const leaves = table.getVisibleLeafColumns();
   const fits = (c: (typeof leaves)[number]) => c.columnDef.meta === FIT;
+  // The checkboxes take their width from the request's least, not from the columns sized to their content.
+  const least = (c: (typeof leaves)[number]) => (c.id === 'request' && selectable ? c.getSize() - SELECT_COLUMN_WIDTH : c.getSize());
   // Fitted columns grow to their content's width when there is room, then the request takes the rest.
   const template = leaves
-    .map((c) => (c.id === 'request' ? `minmax(${c.getSize()}px, 1fr)` : fits(c) ? `minmax(${c.columnDef.minSize}px, ${c.getSize()}px)` : `${c.getSize()}px`))
+    .map((c) => (c.id === 'request' ? `minmax(${least(c)}px, 1fr)` : fits(c) ? `minmax(${c.columnDef.minSize}px, ${c.getSize()}px)` : `${c.getSize()}px`))
     .join(' ');
   // Every row is exactly as wide as the table (or the columns' least sum, if wider), so the tracks
   // resolve the same in the header and in each row: fixed ranges, never sized by a row's own content
   // (max-content), which would push a long request's later cells out of line.
-  const minWidth = leaves.reduce((sum, c) => sum + (fits(c) ? (c.columnDef.minSize ?? c.getSize()) : c.getSize()), 0);
+  const minWidth = leaves.reduce((sum, c) => sum + (fits(c) ? (c.columnDef.minSize ?? c.getSize()) : least(c)), 0);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
@@ -100,7 +102,7 @@ export function TracesTable({
                   role="columnheader"
                   key={h.id}
                   aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined}
-                  className="px-3 py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400"
+                  className={`${h.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400`}
                 >
                   {key ? (
                     <button
@@ -138,7 +140,11 @@ export function TracesTable({
               style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
             >
               {row.getVisibleCells().map((cell) => (
-                <div role="cell" key={cell.id} className="flex min-w-0 items-center overflow-hidden px-3 whitespace-nowrap">
+                <div
+                  role="cell"
+                  key={cell.id}
+                  className={`flex min-w-0 items-center overflow-hidden ${cell.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} whitespace-nowrap`}
+                >
                   {flexRender(cell.column.columnDef.cell, cell.getContext())}
                 </div>
               ))}
