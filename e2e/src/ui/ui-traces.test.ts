@@ -102,7 +102,9 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     const table = page.getByRole('table', { name: 'Traces' });
     await expect.poll(() => rowCount(page)).toBe(3);
     const header = await table.getByRole('columnheader', { name: /status/i }).boundingBox();
-    const statusCells = table.getByRole('row').locator('[role="cell"]:nth-child(4)');
+    // The status column wherever it stands (a selection checkbox column comes first).
+    const statusColumn = (await table.getByRole('columnheader').allTextContents()).findIndex((t) => /status/i.test(t)) + 1;
+    const statusCells = table.getByRole('row').locator(`[role="cell"]:nth-child(${statusColumn})`);
     const lefts = await statusCells.evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().left));
     expect(lefts).toHaveLength(2);
     for (const left of lefts) expect(left).toBeCloseTo(header!.x, 0);

@@ -73,6 +73,9 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
               loader: prefetchEvaluation,
               lazy: async () => ({ Component: (await import('../features/evaluations/components/evaluation-run-page')).EvaluationRunPage }),
             },
+            // Human review: label schemas and queues, and a queue's labeling view.
+            { path: 'review', lazy: async () => ({ Component: (await import('../features/review/components/review-page')).ReviewPage }) },
+            { path: 'review/:queueId', lazy: async () => ({ Component: (await import('../features/review/components/labeling-page')).LabelingPage }) },
           ],
         },
         // The registries load when first opened, keeping the first script small.

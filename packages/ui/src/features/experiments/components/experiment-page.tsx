@@ -35,6 +35,7 @@ export function ExperimentPage() {
             { label: 'Sessions', to: `${base}/sessions` },
             { label: 'Evaluations', to: `${base}/evaluations` },
             { label: 'Runs', to: `${base}/runs` },
+            { label: 'Review', to: `${base}/review` },
           ]}
         />
       </div>

@@ -1,8 +1,11 @@
 import { ApiError, parseTraceFilter, TraceTagKey } from '@loupe/protocol';
+import type { RowSelectionState } from '@tanstack/react-table';
 import { useCallback, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
+import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
+import { AddToReviewQueueButton } from '../../review/components/add-to-review-queue-button';
 import { FilterInput } from '../../search/components/filter-input';
 import type { FilterField } from '../../search/lib/filter-autocomplete';
 import { useSpanTypes } from '../../search/hooks/use-span-types';
@@ -148,6 +151,9 @@ export function TracesPage() {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const filtered = Boolean(filter);
+  // The rows picked for actions on several traces (by trace id); kept while filters change.
+  const [selection, setSelection] = useState<RowSelectionState>({});
+  const selectedIds = useMemo(() => Object.keys(selection).filter((id) => selection[id]), [selection]);
 
   return (
     <div className="flex h-full min-h-0 flex-col gap-3 p-4">
@@ -195,6 +201,15 @@ export function TracesPage() {
             : `${traces.length.toLocaleString('en-US')}${hasNextPage ? '+' : ''} trace${traces.length === 1 ? '' : 's'}`}
         </span>
       </div>
+      {selectedIds.length ? (
+        <div role="toolbar" aria-label="Selected traces" className="flex items-center gap-2 text-sm">
+          <span className="text-xs text-zinc-600 dark:text-zinc-300">{selectedIds.length} selected</span>
+          <AddToReviewQueueButton experimentId={experimentId} traceIds={selectedIds} onAdded={() => setSelection({})} />
+          <Button size="sm" variant="ghost" onClick={() => setSelection({})}>
+            Clear selection
+          </Button>
+        </div>
+      ) : null}
       {search.error ? <ErrorBanner error={search.error} title="Search failed" /> : null}
       {search.isPending ? (
         <Spinner label="Loading traces" />
@@ -215,6 +230,7 @@ export function TracesPage() {
           onOrderBy={(o) => set('order', o)}
           onEndReached={onEndReached}
           loadingMore={isFetchingNextPage}
+          selection={{ selected: selection, onChange: setSelection }}
         />
       )}
     </div>

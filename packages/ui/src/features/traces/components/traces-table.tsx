@@ -1,5 +1,5 @@
 import type { TraceInfoV3 } from '@loupe/protocol';
-import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
@@ -7,13 +7,21 @@ import { measureText } from '../../../shared/lib/text-width';
 import { traceColumnWidths } from '../lib/trace-column-widths';
 import { summarizeTrace } from '../lib/trace-info';
 import { FIT, TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
+import { SELECT_COLUMN, SELECT_COLUMN_WIDTH, traceSelectionColumn } from './trace-selection-column';
 
 const ROW_HEIGHT = 40;
+
+/** Rows picked for an action (by trace id), held by the table's owner. */
+export interface TraceSelection {
+  selected: RowSelectionState;
+  onChange: (selected: RowSelectionState) => void;
+}
 
 /**
  * The virtualized traces table: time, name, request, status, latency, tokens, cost, tags, session,
  * user, assessments (when any trace in view has one), the last four sized to their content. Sorting
- * is the server's (`order_by`); more pages load as the end scrolls near.
+ * is the server's (`order_by`); more pages load as the end scrolls near. Given a `selection`, rows
+ * have checkboxes (selected by trace id).
  *
  * @example
  * <TracesTable experimentId="1" traces={infos} orderBy="timestamp_ms DESC" onOrderBy={setOrder} onEndReached={next} />
@@ -25,6 +33,7 @@ export function TracesTable({
   onOrderBy,
   onEndReached,
   loadingMore,
+  selection,
 }: {
   experimentId: string;
   traces: TraceInfoV3[];
@@ -32,22 +41,38 @@ export function TracesTable({
   onOrderBy: (orderBy: string) => void;
   onEndReached: () => void;
   loadingMore: boolean;
+  selection?: TraceSelection | undefined;
 }) {
   const rows = useMemo(() => traces.map(summarizeTrace), [traces]);
   const navigate = useNavigate();
   const widths = useMemo(() => traceColumnWidths(rows, measureText), [rows]);
-  const columns = useMemo(() => traceColumns(experimentId, widths), [experimentId, widths]);
-  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true });
+  const selectable = selection !== undefined;
+  const columns = useMemo(
+    () => (selectable ? [traceSelectionColumn(), ...traceColumns(experimentId, widths)] : traceColumns(experimentId, widths)),
+    [experimentId, widths, selectable],
+  );
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    manualSorting: true,
+    getRowId: (r) => r.id,
+    enableRowSelection: selectable,
+    state: { rowSelection: selection?.selected ?? {} },
+    onRowSelectionChange: (updater) => selection?.onChange(typeof updater === 'function' ? updater(selection.selected) : updater),
+  });
   const leaves = table.getVisibleLeafColumns();
   const fits = (c: (typeof leaves)[number]) => c.columnDef.meta === FIT;
+  // The checkboxes take their width from the request's least, not from the columns sized to their content.
+  const least = (c: (typeof leaves)[number]) => (c.id === 'request' && selectable ? c.getSize() - SELECT_COLUMN_WIDTH : c.getSize());
   // Fitted columns grow to their content's width when there is room, then the request takes the rest.
   const template = leaves
-    .map((c) => (c.id === 'request' ? `minmax(${c.getSize()}px, 1fr)` : fits(c) ? `minmax(${c.columnDef.minSize}px, ${c.getSize()}px)` : `${c.getSize()}px`))
+    .map((c) => (c.id === 'request' ? `minmax(${least(c)}px, 1fr)` : fits(c) ? `minmax(${c.columnDef.minSize}px, ${c.getSize()}px)` : `${c.getSize()}px`))
     .join(' ');
   // Every row is exactly as wide as the table (or the columns' least sum, if wider), so the tracks
   // resolve the same in the header and in each row: fixed ranges, never sized by a row's own content
   // (max-content), which would push a long request's later cells out of line.
-  const minWidth = leaves.reduce((sum, c) => sum + (fits(c) ? (c.columnDef.minSize ?? c.getSize()) : c.getSize()), 0);
+  const minWidth = leaves.reduce((sum, c) => sum + (fits(c) ? (c.columnDef.minSize ?? c.getSize()) : least(c)), 0);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const items = virtualizer.getVirtualItems();
@@ -77,7 +102,7 @@ export function TracesTable({
                   role="columnheader"
                   key={h.id}
                   aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined}
-                  className="px-3 py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400"
+                  className={`${h.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400`}
                 >
                   {key ? (
                     <button
@@ -107,15 +132,19 @@ export function TracesTable({
               role="row"
               key={row.id}
               aria-rowindex={item.index + 2}
-              // The whole row opens the trace; its links (name, session) keep their own targets.
+              // The whole row opens the trace; its links (name, session) and checkbox keep their own targets.
               onClick={(e) => {
-                if (!(e.target as HTMLElement).closest('a,button')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
+                if (!(e.target as HTMLElement).closest('a,button,input')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
               }}
               className="absolute right-0 left-0 grid cursor-pointer items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
               style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
             >
               {row.getVisibleCells().map((cell) => (
-                <div role="cell" key={cell.id} className="flex min-w-0 items-center overflow-hidden px-3 whitespace-nowrap">
+                <div
+                  role="cell"
+                  key={cell.id}
+                  className={`flex min-w-0 items-center overflow-hidden ${cell.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} whitespace-nowrap`}
+                >
                   {flexRender(cell.column.columnDef.cell, cell.getContext())}
                 </div>
               ))}
