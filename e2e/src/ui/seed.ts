@@ -32,6 +32,8 @@ export interface TraceOptions {
   tags?: Record<string, string>;
   /** Leave the root span open: the trace stays IN_PROGRESS until `finish()` ends it. */
   leaveOpen?: boolean;
+  /** The logged model the trace is made with: metadata `mlflow.modelId`, as `setActiveModel` sets it. */
+  modelId?: string;
 }
 
 /** A JSON-over-HTTP client of one server, with the seeding calls the UI tests need. */
@@ -121,7 +123,12 @@ export function createSeeder(url: string): Seeder {
         if (spec.error) span.recordException(Object.assign(new Error(spec.error), { name: 'ToolError' }));
         span.end({ ...(spec.outputs !== undefined ? { outputs: spec.outputs } : {}), endTime: options.startMs + spec.end });
       };
-      make(rootSpec, undefined);
+      if (options.modelId) await loupe.setActiveModel({ modelId: options.modelId });
+      try {
+        make(rootSpec, undefined);
+      } finally {
+        if (options.modelId) loupe.clearActiveModel();
+      }
       await loupe.flushTraces();
       const traceId = root!.traceId;
       return {

@@ -17,6 +17,8 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
   let experimentId: string;
   let loggedModelId: string;
   let traceId: string;
+  /** Traces made with version 2's logged model (metadata `mlflow.modelId`), oldest first. */
+  let modelTraceIds: string[];
 
   /** A prompt version as MLflow's register_prompt writes it. */
   const promptVersion = (name: string, template: string | { role: string; content: string }[], commitMessage: string) =>
@@ -77,6 +79,12 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
     const trace = await seed.sendTrace(experimentId, supportAgentTrace(0), { startMs: Date.now() });
     traceId = trace.traceId;
     await seed.post('/api/2.0/mlflow/traces/link-prompts', { trace_id: traceId, prompt_versions: [{ name: 'qa-prompt', version: '2' }] });
+    // Traces made with version 2's logged model, as an app with `setActiveModel({ modelId })` sends them.
+    modelTraceIds = [];
+    for (const n of [1, 2]) {
+      const made = await seed.sendTrace(experimentId, supportAgentTrace(n), { startMs: Date.now() - (3 - n) * 60_000, modelId: loggedModelId });
+      modelTraceIds.push(made.traceId);
+    }
 
     browser = await launchTestBrowser();
     page = await browser.newPage();
@@ -116,7 +124,7 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
     await page.getByRole('region', { name: 'Aliases' }).getByText('@champion').waitFor();
     const versions = page.getByRole('table', { name: 'Model versions' });
     const v1 = versions.getByRole('row', { name: /Version 1/ });
-    await v1.getByText('Archived').waitFor();
+    expect(await v1.getByLabel('Stage of version 1').inputValue()).toBe('Archived');
     const runLink = v1.getByRole('link', { name: `runs:/${runId}/model` });
     await runLink.waitFor();
     expect(await runLink.getAttribute('href')).toBe(`/experiments/${experimentId}/runs/${runId}`);
@@ -129,6 +137,88 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
     await runLink.click();
     await page.waitForURL(new RegExp(`/runs/${runId}$`));
     await page.getByText('train-fraud').first().waitFor();
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('edits a model: description, tags, aliases and stages, saved on the server; lists the traces made with each version', async () => {
+    const api = async <T>(path: string): Promise<T> => (await (await fetch(`${server.url}/api/2.0/mlflow/${path}`)).json()) as T;
+    const registered = () =>
+      api<{ registered_model: { description?: string; tags?: { key: string; value: string }[] } }>('registered-models/get?name=fraud-detector');
+    await page.goto(`${server.url}/models/fraud-detector`);
+    await page.getByRole('heading', { name: 'fraud-detector' }).waitFor();
+
+    // Description, edited in place and stored.
+    await page.getByRole('button', { name: 'Edit description' }).click();
+    await page.getByLabel('Description text').fill('Flags card fraud in real time.');
+    await page.getByRole('button', { name: 'Save description' }).click();
+    await page.getByRole('region', { name: 'Description' }).getByText('Flags card fraud in real time.').waitFor();
+    expect((await registered()).registered_model.description).toBe('Flags card fraud in real time.');
+
+    // A tag added, another removed.
+    const tags = page.getByRole('region', { name: 'Tags' });
+    await tags.getByLabel('Tag key').fill('owner');
+    await tags.getByLabel('Tag value').fill('ana');
+    await tags.getByRole('button', { name: 'Add tag' }).click();
+    await tags.getByText('ana').waitFor();
+    await tags.getByRole('button', { name: 'Remove tag team' }).click();
+    await tags.getByText('risk').waitFor({ state: 'detached' });
+    expect((await registered()).registered_model.tags).toEqual([{ key: 'owner', value: 'ana' }]);
+
+    // An alias set on a version picked from the list, then another removed.
+    const aliases = page.getByRole('region', { name: 'Aliases' });
+    await aliases.getByLabel('Alias name').fill('challenger');
+    await aliases.getByLabel('Alias version').selectOption('1');
+    await aliases.getByRole('button', { name: 'Set alias' }).click();
+    const versions = page.getByRole('table', { name: 'Model versions' });
+    await versions
+      .getByRole('row', { name: /Version 1/ })
+      .getByText('@challenger')
+      .waitFor();
+    const challenger = await api<{ model_version: { version: string } }>('registered-models/alias?name=fraud-detector&alias=challenger');
+    expect(challenger.model_version.version).toBe('1');
+    await aliases.getByRole('button', { name: 'Remove alias @champion' }).click();
+    await versions
+      .getByRole('row', { name: /Version 2/ })
+      .getByText('@champion')
+      .waitFor({ state: 'detached' });
+    // MLflow answers a missing alias with INVALID_PARAMETER_VALUE (400), not 404.
+    expect((await fetch(`${server.url}/api/2.0/mlflow/registered-models/alias?name=fraud-detector&alias=champion`)).status).toBe(400);
+
+    // A stage change leaves the other versions where they were.
+    await page.getByLabel('Stage of version 2').selectOption('Staging');
+    const stageOf = async (v: string) =>
+      (await api<{ model_version: { current_stage: string } }>(`model-versions/get?name=fraud-detector&version=${v}`)).model_version.current_stage;
+    await expect.poll(() => stageOf('2')).toBe('Staging');
+    expect(await stageOf('1')).toBe('Archived');
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Stage of version 2').inputValue()).toBe('Staging');
+
+    // Version 1 came from a run that made no traces; version 2's logged model made two.
+    await page.getByRole('button', { name: 'Traces of version 1' }).click();
+    await page.waitForURL(/[?&]v=1/);
+    const v1Traces = page.getByRole('region', { name: 'Traces made with version 1' });
+    await v1Traces.getByText('No traces were made with this version yet.').waitFor();
+    await v1Traces.getByText(`run_id = '${runId}'`).waitFor();
+    await page.getByRole('button', { name: 'Traces of version 2' }).click();
+    await page.waitForURL(/[?&]v=2/);
+    const v2Traces = page.getByRole('region', { name: 'Traces made with version 2' });
+    const links = v2Traces.getByRole('listitem').getByRole('link');
+    await expect.poll(() => links.allTextContents()).toEqual([...modelTraceIds].reverse());
+    const filter = "metadata.`mlflow.modelId` = '" + loggedModelId + "'";
+    const open = v2Traces.getByRole('link', { name: 'Open in traces view' });
+    expect(await open.getAttribute('href')).toBe(`/experiments/${experimentId}/traces?filter=${encodeURIComponent(filter)}`);
+    await screenshot(page, 'model-page-edited');
+
+    const newest = modelTraceIds[1]!;
+    await v2Traces.getByRole('link', { name: newest }).click();
+    await page.waitForURL(new RegExp(`/experiments/${experimentId}/traces/${newest}$`));
+    await page.getByText('support_agent').first().waitFor();
+    await page.goBack();
+    await page.getByRole('region', { name: 'Traces made with version 2' }).getByRole('link', { name: 'Open in traces view' }).click();
+    await page.waitForURL(/\/traces\?filter=/);
+    expect(await page.getByRole('combobox', { name: 'Filter traces' }).inputValue()).toBe(filter);
+    // The header row and the two traces made with the model (not the experiment's other trace).
+    await expect.poll(() => page.getByRole('table', { name: 'Traces' }).getByRole('row').count()).toBe(3);
     expect(browser.errors).toEqual([]);
   });
 
@@ -206,6 +296,62 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
     await page.getByRole('button', { name: 'Switch to dark mode' }).click();
     await screenshot(page, 'prompt-chat-diff-dark');
     await page.getByRole('button', { name: 'Switch to light mode' }).click();
+    expect(browser.errors).toEqual([]);
+  });
+});
+
+describeWithChromium('UI: prompts list paging (built CLI, Chromium)', () => {
+  let server: CliServer;
+  let seed: Seeder;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-prompt-paging-');
+    seed = createSeeder(server.url);
+    // 30 prompts (25 a page) and a model, which the prompt list leaves out.
+    for (let i = 0; i < 30; i++) await seed.post('/api/2.0/mlflow/registered-models/create', { name: `p-${String(i).padStart(2, '0')}`, tags: [IS_PROMPT] });
+    await seed.post('/api/2.0/mlflow/registered-models/create', { name: 'not-a-prompt' });
+    browser = await launchTestBrowser();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await seed?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('pages prompts with the page token in the URL, and a search starts again from the first page', async () => {
+    await page.goto(`${server.url}/prompts`);
+    const table = page.getByRole('table', { name: 'Prompts' });
+    await table.getByRole('link', { name: 'p-00' }).waitFor();
+    // p-00..p-24, and the header row.
+    expect(await table.getByRole('row').count()).toBe(26);
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await table.getByRole('link', { name: 'p-29' }).waitFor();
+    await page.waitForURL(/[?&]page=/);
+    expect(await table.getByRole('row').count()).toBe(6);
+    expect(await table.getByRole('link', { name: 'not-a-prompt' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    await screenshot(page, 'prompts-list-page-2');
+
+    // The page is in the URL: reloading shows it again, and Previous still leads to the first page.
+    await page.goto(page.url());
+    await table.getByRole('link', { name: 'p-25' }).waitFor();
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await table.getByRole('link', { name: 'p-00' }).waitFor();
+    expect(new URL(page.url()).searchParams.has('page')).toBe(false);
+
+    // A search from the second page drops the page token.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await table.getByRole('link', { name: 'p-29' }).waitFor();
+    await page.getByLabel('Search prompts').fill('p-2');
+    await table.getByRole('link', { name: 'p-20' }).waitFor();
+    expect(await table.getByRole('link').count()).toBe(10);
+    expect(new URL(page.url()).searchParams.has('page')).toBe(false);
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
     expect(browser.errors).toEqual([]);
   });
 });

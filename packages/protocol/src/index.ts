@@ -14,6 +14,7 @@ export * from './entities/chat.js';
 export * from './entities/registry.js';
 export * from './entities/webhooks.js';
 export * from './entities/datasets.js';
+export * from './entities/review.js';
 export * from './schemas/fields.js';
 export * from './schemas/well-known-types.js';
 export * from './schemas/tracking-fields.js';
@@ -43,5 +44,8 @@ export { parseDatasetRecords, type DatasetRecordInput } from './schemas/dataset-
 export * as WebhookRequests from './schemas/webhook-requests.js';
 export * as WebhookResponses from './schemas/webhook-responses.js';
 export { webhookNameProblem, WEBHOOK_LIMITS } from './schemas/webhook-requests.js';
+export * as ReviewRequests from './schemas/review-requests.js';
+export * as ReviewResponses from './schemas/review-responses.js';
+export { LABEL_SCHEMA_LIMITS, REVIEW_QUEUE_LIMITS } from './schemas/review-requests.js';
 export * from './search/index.js';
 export { completeTokenUsage, type TokenUsage } from './pricing/token-usage.js';

@@ -42,9 +42,13 @@ import { SqlRegistryStore } from './store/sql/sql-registry-store.js';
 import { RegistryService } from './services/registry/registry-service.js';
 import { SqlDatasetStore } from './store/sql/sql-dataset-store.js';
 import { DatasetService } from './services/datasets/dataset-service.js';
+import { ModelVersionTraceService } from './services/registry/model-version-trace-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
+import { SqlReviewStore } from './store/sql/sql-review-store.js';
+import { LabelSchemaService } from './services/review/label-schema-service.js';
+import { ReviewQueueService } from './services/review/review-queue-service.js';
 import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
 import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
 import { SecretCipher } from './services/webhooks/secret-cipher.js';
@@ -158,7 +162,26 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     },
   });
   const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
-  const services: Services = { experiments, runs, artifacts, loggedModels, traces, assessments, legacyTraces, traceLinks, webhooks, registry, datasets };
+  const modelVersionTraces = new ModelVersionTraceService({ registry, loggedModels, runs, traces });
+  const reviewStore = new SqlReviewStore(db, dialect);
+  const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
+  const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
+  const services: Services = {
+    experiments,
+    runs,
+    artifacts,
+    loggedModels,
+    traces,
+    assessments,
+    legacyTraces,
+    traceLinks,
+    webhooks,
+    registry,
+    modelVersionTraces,
+    labelSchemas,
+    reviewQueues,
+    datasets,
+  };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware
@@ -191,6 +214,11 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       await db.destroy();
     },
   };
+}
+
+/** 32 hex digits as a UUID string (label schema ids, 36 characters as MLflow's column). */
+function uuidOf(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The job runner and the webhook pieces: service, fan-out and the delivery handler. */

@@ -107,3 +107,10 @@ export const SearchPromptVersionTraces = z.object({
   max_results: int64().optional(),
   page_token: str().optional(),
 });
+
+/** Loupe's `GET /ajax-api/2.0/loupe/model-versions/traces`: the traces made with one model version, newest first. */
+export const SearchModelVersionTraces = z.object({
+  ...nameAndVersion,
+  max_results: int64().optional(),
+  page_token: str().optional(),
+});

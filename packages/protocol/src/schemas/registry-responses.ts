@@ -17,3 +17,13 @@ export const SearchModelVersions = z.strictObject({ model_versions: z.array(Mode
 export const GetModelVersionDownloadUri = z.strictObject({ artifact_uri: z.string() });
 /** Loupe's prompt-version traces: trace infos (v3), newest first. */
 export const SearchPromptVersionTraces = z.strictObject({ traces: z.array(TraceInfoV3Json).optional(), next_page_token: z.string().optional() });
+/**
+ * Loupe's model-version traces: trace infos (v3), newest first, with the experiment searched and the
+ * trace filter used there (absent when the version has neither a logged model nor a run).
+ */
+export const SearchModelVersionTraces = z.strictObject({
+  traces: z.array(TraceInfoV3Json).optional(),
+  next_page_token: z.string().optional(),
+  experiment_id: z.string().optional(),
+  filter: z.string().optional(),
+});

@@ -15,6 +15,7 @@ import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
 import { datasetRoutes } from './rest/datasets.js';
+import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 
@@ -56,6 +57,8 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...registryRoutes,
   ...webhookRoutes,
   ...datasetRoutes,
+  ...labelSchemaRoutes,
+  ...reviewQueueRoutes,
 ] as readonly RpcRoute[];
 
 /**

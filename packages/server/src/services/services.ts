@@ -3,12 +3,15 @@ import type { DatasetService } from './datasets/dataset-service.js';
 import type { ExperimentService } from './experiment-service.js';
 import type { LoggedModelService } from './logged-model-service.js';
 import type { RunService } from './run-service.js';
+import type { ModelVersionTraceService } from './registry/model-version-trace-service.js';
 import type { RegistryService } from './registry/registry-service.js';
 import type { TraceService } from './trace-service.js';
 import type { AssessmentService } from './traces/assessment-service.js';
 import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
+import type { LabelSchemaService } from './review/label-schema-service.js';
+import type { ReviewQueueService } from './review/review-queue-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -24,8 +27,14 @@ export interface Services {
   traceLinks: TraceLinkService;
   /** The model and prompt registry. */
   registry: RegistryService;
+  /** The traces made with a model version. */
+  modelVersionTraces: ModelVersionTraceService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
   /** Evaluation datasets and their records. */
   datasets: DatasetService;
+  /** Human review: the questions (label schemas) of an experiment. */
+  labelSchemas: LabelSchemaService;
+  /** Human review: queues of traces to review, with a status per item. */
+  reviewQueues: ReviewQueueService;
 }

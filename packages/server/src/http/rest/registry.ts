@@ -234,4 +234,20 @@ export const registryRoutes = [
       return { traces: traces.map(traceInfoJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
     },
   }),
+  rpc({
+    method: 'GET',
+    path: '/loupe/model-versions/traces',
+    versions: [2],
+    request: R.SearchModelVersionTraces,
+    response: W.SearchModelVersionTraces,
+    handle: async (req, { services }) => {
+      const found = await services.modelVersionTraces.list(req.name, req.version, { maxResults: req.max_results, pageToken: req.page_token });
+      return {
+        traces: found.traces.map(traceInfoJson),
+        ...(found.nextPageToken ? { next_page_token: found.nextPageToken } : {}),
+        ...(found.experimentId !== undefined ? { experiment_id: found.experimentId } : {}),
+        ...(found.filter !== undefined ? { filter: found.filter } : {}),
+      };
+    },
+  }),
 ];

@@ -1,6 +1,6 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { SqlDialect } from './dialects/sql-dialect.js';
-import { MIGRATIONS } from './migrations/index.js';
+import { MIGRATIONS, type SqlMigration } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 /**
@@ -22,16 +22,31 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect)
  * await migrateThrough(db, dialect, '0006-span-text');
  */
 export async function migrateThrough(db: Kysely<Database>, dialect: SqlDialect, last?: string): Promise<string[]> {
-  const migrations: Record<string, Migration> = {};
+  const chosen: Record<string, SqlMigration> = {};
   for (const [name, m] of Object.entries(MIGRATIONS)) {
-    if (last !== undefined && name > last) continue;
-    migrations[name] = { up: (kdb) => m.up(kdb, dialect) };
+    if (last === undefined || name <= last) chosen[name] = m;
   }
+  return runMigrations(db, dialect, chosen);
+}
+
+/**
+ * Applies the given migrations that have not run yet, in name order. Migrations are numbered on
+ * parallel branches, so a database may have run a later number before an earlier one is merged
+ * (0013 before 0012): such a migration still runs, after the ones already applied (Kysely's
+ * `allowUnorderedMigrations`). Migrations therefore never depend on a lower number merged later.
+ *
+ * @example
+ * await runMigrations(db, dialect, MIGRATIONS);
+ */
+export async function runMigrations(db: Kysely<Database>, dialect: SqlDialect, chosen: Readonly<Record<string, SqlMigration>>): Promise<string[]> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(chosen)) migrations[name] = { up: (kdb) => m.up(kdb, dialect) };
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'loupe_migrations',
     migrationLockTableName: 'loupe_migrations_lock',
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

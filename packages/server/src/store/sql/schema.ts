@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { DatasetTables } from './dataset-schema.js';
 import type { JobTables } from './job-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
+import type { ReviewTables } from './review-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
 export interface ExperimentsTable {
@@ -272,7 +273,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, DatasetTables {
+export interface Database extends JobTables, WebhookTables, DatasetTables, ReviewTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

@@ -10,6 +10,7 @@ import { traceMetricsContract } from '../contract/trace-metrics.contract.js';
 import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js';
 import { registryStoreContract } from '../contract/registry-store.contract.js';
 import { datasetStoreContract } from '../contract/dataset-store.contract.js';
+import { reviewStoreContract } from '../contract/review-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -24,5 +25,6 @@ for (const backend of await testBackends()) {
     traceLinkStoreContract(open);
     registryStoreContract(open);
     datasetStoreContract(open);
+    reviewStoreContract(open);
   });
 }

@@ -1,10 +1,17 @@
-import type { ModelVersion } from '@loupe/protocol';
-import { Link, useParams } from 'react-router';
+import type { ModelVersion, ModelVersionStage } from '@loupe/protocol';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
+import { INPUT_CLASS } from '../../../shared/components/text-input';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useLoggedModel, useModelVersions, useRegisteredModel, useRunInfo } from '../hooks/use-models';
+import { MODEL_STAGES, useRegistryMutations } from '../hooks/use-registry-mutations';
 import { parseModelSource } from '../lib/model-source';
+import { AliasEditor } from './alias-editor';
+import { DescriptionEditor } from './description-editor';
 import { AliasChip } from './models-page';
+import { TagEditor } from './tag-editor';
+import { VersionTracesPanel } from './version-traces-panel';
 
 function RunLink({ runId, label }: { runId: string; label: string }) {
   const run = useRunInfo(runId);
@@ -42,8 +49,100 @@ function SourceCell({ version }: { version: ModelVersion }) {
   return <span className="font-mono text-xs text-zinc-500">{source || '—'}</span>;
 }
 
+function StageSelect({ version, disabled, onChange }: { version: ModelVersion; disabled: boolean; onChange: (stage: ModelVersionStage) => void }) {
+  return (
+    <select
+      aria-label={`Stage of version ${version.version}`}
+      className={`${INPUT_CLASS} h-7 text-xs`}
+      value={version.current_stage ?? 'None'}
+      disabled={disabled}
+      onChange={(e) => onChange(e.target.value as ModelVersionStage)}
+    >
+      {MODEL_STAGES.map((s) => (
+        <option key={s} value={s}>
+          {s}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function VersionsTable({
+  name,
+  versions,
+  selected,
+  onSelect,
+}: {
+  name: string;
+  versions: ModelVersion[];
+  selected: string | undefined;
+  onSelect: (version: string) => void;
+}) {
+  const { transitionStage } = useRegistryMutations(name);
+  return (
+    <>
+      {transitionStage.error ? <ErrorBanner error={transitionStage.error} title="Stage not changed" /> : null}
+      <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <table className="w-full text-sm" aria-label="Model versions">
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-medium text-zinc-500 uppercase dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
+            <tr>
+              <th className="px-4 py-2 font-medium">Version</th>
+              <th className="px-4 py-2 font-medium">Stage</th>
+              <th className="px-4 py-2 font-medium">Aliases</th>
+              <th className="px-4 py-2 font-medium">Created</th>
+              <th className="px-4 py-2 font-medium">Source</th>
+              <th className="px-4 py-2 font-medium">Status</th>
+              <th className="px-4 py-2 font-medium">Traces</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr
+                key={v.version}
+                className={`border-b border-zinc-100 last:border-0 dark:border-zinc-800/60 ${v.version === selected ? 'bg-indigo-50/60 dark:bg-indigo-500/10' : ''}`}
+              >
+                <td className="px-4 py-2.5 font-medium">Version {v.version}</td>
+                <td className="px-4 py-1.5">
+                  <StageSelect version={v} disabled={transitionStage.isPending} onChange={(stage) => transitionStage.mutate({ version: v.version, stage })} />
+                </td>
+                <td className="px-4 py-2.5">
+                  <span className="flex flex-wrap gap-1">
+                    {(v.aliases ?? []).map((a) => (
+                      <AliasChip key={a} alias={a} />
+                    ))}
+                  </span>
+                </td>
+                <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400" title={formatTimestamp(v.creation_timestamp)}>
+                  {formatRelative(v.creation_timestamp)}
+                </td>
+                <td className="max-w-sm truncate px-4 py-2.5">
+                  <SourceCell version={v} />
+                </td>
+                <td className="px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400">{v.status ?? 'READY'}</td>
+                <td className="px-4 py-1.5">
+                  <Button
+                    size="sm"
+                    variant={v.version === selected ? 'primary' : 'secondary'}
+                    aria-label={`Traces of version ${v.version}`}
+                    aria-pressed={v.version === selected}
+                    onClick={() => onSelect(v.version)}
+                  >
+                    Traces
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 /**
- * One registered model: description, tags, aliases and every version with its source.
+ * One registered model, editable as MLflow's model page: description, tags, aliases (set on a version
+ * picked from the list, or removed), each version's legacy stage, and the traces made with the
+ * selected version (`v` in the URL, the newest by default).
  *
  * @example
  * { path: '/models/:name', element: <ModelPage /> }
@@ -52,6 +151,7 @@ export function ModelPage() {
   const name = useParams().name ?? '';
   const model = useRegisteredModel(name);
   const versions = useModelVersions(name);
+  const [params, setParams] = useSearchParams();
   if (model.error)
     return (
       <div className="mx-auto max-w-6xl p-6">
@@ -65,7 +165,16 @@ export function ModelPage() {
       </div>
     );
   const m = model.data;
-  const tags = m.tags ?? [];
+  const list = versions.data ?? [];
+  const selected = (list.find((v) => v.version === params.get('v')) ?? list[0])?.version;
+  const select = (version: string) =>
+    setParams(
+      (p) => {
+        p.set('v', version);
+        return p;
+      },
+      { replace: true },
+    );
   return (
     <div className="mx-auto flex max-w-6xl flex-col gap-5 p-6">
       <div>
@@ -83,85 +192,23 @@ export function ModelPage() {
           ) : null}
         </p>
       </div>
-      <section aria-label="Description">
-        <h2 className="mb-1 text-sm font-semibold">Description</h2>
-        <p className="text-sm whitespace-pre-wrap text-zinc-700 dark:text-zinc-300">{m.description || <span className="text-zinc-400">No description</span>}</p>
-      </section>
+      <DescriptionEditor name={m.name} description={m.description} />
       <div className="grid gap-5 md:grid-cols-2">
-        <section aria-label="Aliases">
-          <h2 className="mb-1 text-sm font-semibold">Aliases</h2>
-          {(m.aliases ?? []).length ? (
-            <div className="flex flex-wrap gap-1.5">
-              {(m.aliases ?? []).map((a) => (
-                <AliasChip key={a.alias} alias={a.alias} version={a.version} />
-              ))}
-            </div>
-          ) : (
-            <p className="text-sm text-zinc-400">No aliases</p>
-          )}
-        </section>
-        <section aria-label="Tags">
-          <h2 className="mb-1 text-sm font-semibold">Tags</h2>
-          {tags.length ? (
-            <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 text-sm">
-              {tags.map((t) => (
-                <div key={t.key} className="contents">
-                  <dt className="font-mono text-xs text-zinc-500">{t.key}</dt>
-                  <dd className="font-mono text-xs break-all">{t.value}</dd>
-                </div>
-              ))}
-            </dl>
-          ) : (
-            <p className="text-sm text-zinc-400">No tags</p>
-          )}
-        </section>
+        <AliasEditor name={m.name} aliases={m.aliases ?? []} versions={list} />
+        <TagEditor name={m.name} tags={m.tags ?? []} />
       </div>
-      <section aria-label="Versions">
-        <h2 className="mb-2 text-sm font-semibold">Versions</h2>
+      <section aria-label="Versions" className="flex flex-col gap-2">
+        <h2 className="text-sm font-semibold">Versions</h2>
         {versions.error ? <ErrorBanner error={versions.error} /> : null}
         {versions.isPending ? (
           <Spinner label="Loading versions" />
-        ) : versions.data && versions.data.length === 0 ? (
+        ) : list.length === 0 ? (
           <EmptyState title="No versions yet" hint="Register a run's model: mlflow.register_model('runs:/<run_id>/model', name)." />
         ) : (
-          <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-            <table className="w-full text-sm" aria-label="Model versions">
-              <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-medium text-zinc-500 uppercase dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Version</th>
-                  <th className="px-4 py-2 font-medium">Stage</th>
-                  <th className="px-4 py-2 font-medium">Aliases</th>
-                  <th className="px-4 py-2 font-medium">Created</th>
-                  <th className="px-4 py-2 font-medium">Source</th>
-                  <th className="px-4 py-2 font-medium">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {versions.data?.map((v) => (
-                  <tr key={v.version} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800/60">
-                    <td className="px-4 py-2.5 font-medium">Version {v.version}</td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{v.current_stage ?? 'None'}</td>
-                    <td className="px-4 py-2.5">
-                      <span className="flex flex-wrap gap-1">
-                        {(v.aliases ?? []).map((a) => (
-                          <AliasChip key={a} alias={a} />
-                        ))}
-                      </span>
-                    </td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400" title={formatTimestamp(v.creation_timestamp)}>
-                      {formatRelative(v.creation_timestamp)}
-                    </td>
-                    <td className="max-w-sm truncate px-4 py-2.5">
-                      <SourceCell version={v} />
-                    </td>
-                    <td className="px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400">{v.status ?? 'READY'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <VersionsTable name={m.name} versions={list} selected={selected} onSelect={select} />
         )}
       </section>
+      {selected ? <VersionTracesPanel name={m.name} version={selected} /> : null}
     </div>
   );
 }

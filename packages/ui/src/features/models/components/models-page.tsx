@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
+import { Pager } from '../../../shared/components/pager';
 import { TextInput } from '../../../shared/components/text-input';
+import { usePageToken } from '../../../shared/hooks/use-page-token';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import type { RegisteredModel } from '@loupe/protocol';
 import { useRegisteredModels } from '../hooks/use-models';
@@ -18,21 +18,8 @@ const PAGE_SIZE = 25;
 export function ModelsPage() {
   const [params, setParams] = useSearchParams();
   const search = params.get('q') ?? '';
-  // The tokens of the pages before this one, for "Previous"; the current page's token is in the URL.
-  const [previous, setPrevious] = useState<string[]>([]);
-  const pageToken = params.get('page') ?? undefined;
-  const models = useRegisteredModels(search, pageToken, PAGE_SIZE);
-  const go = (q: string, page: string | undefined) =>
-    setParams(
-      () => {
-        const p = new URLSearchParams();
-        if (q) p.set('q', q);
-        if (page) p.set('page', page);
-        return p;
-      },
-      { replace: true },
-    );
-
+  const paging = usePageToken();
+  const models = useRegisteredModels(search, paging.pageToken, PAGE_SIZE);
   return (
     <div className="mx-auto max-w-6xl p-6">
       <div className="mb-4 flex items-center gap-3">
@@ -44,8 +31,8 @@ export function ModelsPage() {
             aria-label="Search models"
             value={search}
             onChange={(e) => {
-              setPrevious([]);
-              go(e.target.value, undefined);
+              setParams(e.target.value ? { q: e.target.value } : {}, { replace: true });
+              paging.reset();
             }}
             className="w-64"
           />
@@ -78,29 +65,7 @@ export function ModelsPage() {
               </tbody>
             </table>
           </div>
-          <div className="mt-3 flex justify-end gap-2">
-            <Button
-              size="sm"
-              disabled={!pageToken}
-              onClick={() => {
-                const prev = previous.at(-1);
-                setPrevious(previous.slice(0, -1));
-                go(search, prev || undefined);
-              }}
-            >
-              Previous
-            </Button>
-            <Button
-              size="sm"
-              disabled={!models.data?.nextPageToken}
-              onClick={() => {
-                setPrevious([...previous, pageToken ?? '']);
-                go(search, models.data?.nextPageToken);
-              }}
-            >
-              Next
-            </Button>
-          </div>
+          <Pager paging={paging} nextPageToken={models.data?.nextPageToken} />
         </>
       )}
     </div>

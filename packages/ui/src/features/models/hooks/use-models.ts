@@ -1,4 +1,4 @@
-import type { LoggedModel, ModelVersion, RegisteredModel, Run } from '@loupe/protocol';
+import type { LoggedModel, ModelVersion, RegisteredModel, Run, TraceInfoV3 } from '@loupe/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { apiRequest } from '../../../shared/api/http-client';
 
@@ -119,5 +119,39 @@ export function useLoggedModel(modelId: string | undefined) {
       (await apiRequest<{ model: LoggedModel }>('GET', `2.0/mlflow/logged-models/${encodeURIComponent(modelId ?? '')}`, { signal })).model,
     enabled: Boolean(modelId),
     staleTime: Infinity,
+  });
+}
+
+/** The traces made with one model version, and the experiment and trace filter that found them. */
+export interface ModelVersionTraces {
+  traces: TraceInfoV3[];
+  /** Absent when the version has neither a logged model nor a run to find traces by. */
+  experimentId?: string;
+  filter?: string;
+}
+
+/**
+ * The newest traces made with a model version (traces whose metadata `mlflow.modelId` names its logged
+ * model, else its run's), from Loupe's `loupe/model-versions/traces`.
+ *
+ * @example
+ * const { data } = useModelVersionTraces('fraud-detector', '2');
+ * data?.filter; // "metadata.`mlflow.modelId` = 'm-…'"
+ */
+export function useModelVersionTraces(name: string, version: string | undefined) {
+  return useQuery({
+    queryKey: ['model-version-traces', name, version],
+    queryFn: async ({ signal }): Promise<ModelVersionTraces> => {
+      const res = await apiRequest<{ traces?: TraceInfoV3[]; experiment_id?: string; filter?: string }>('GET', '2.0/loupe/model-versions/traces', {
+        query: { name, version, max_results: 50 },
+        signal,
+      });
+      return {
+        traces: res.traces ?? [],
+        ...(res.experiment_id !== undefined ? { experimentId: res.experiment_id } : {}),
+        ...(res.filter !== undefined ? { filter: res.filter } : {}),
+      };
+    },
+    enabled: Boolean(version),
   });
 }

@@ -9,6 +9,7 @@ import { AliasChip } from '../../models/components/models-page';
 import { useModelVersions, useRegisteredModel } from '../../models/hooks/use-models';
 import { usePromptMutations, usePromptVersionTraces } from '../hooks/use-prompts';
 import { promptTemplate } from '../lib/prompt-template';
+import { TraceLinkList } from '../../traces/components/trace-link-list';
 import { NewVersionForm } from './new-version-form';
 import { TemplateDiff, TemplateView } from './template-view';
 
@@ -69,29 +70,7 @@ function TracesPanel({ name, version }: { name: string; version: string }) {
       ) : traces.data && traces.data.length === 0 ? (
         <p className="text-sm text-zinc-400">No trace has used this version yet.</p>
       ) : (
-        <ul className="flex flex-col divide-y divide-zinc-100 rounded-md border border-zinc-200 text-sm dark:divide-zinc-800 dark:border-zinc-800">
-          {traces.data?.map((t) => {
-            const experimentId = t.trace_location.mlflow_experiment?.experiment_id;
-            return (
-              <li key={t.trace_id} className="flex items-center gap-3 px-3 py-1.5">
-                {experimentId ? (
-                  <Link
-                    to={`/experiments/${experimentId}/traces/${t.trace_id}`}
-                    className="font-mono text-xs text-indigo-600 hover:underline dark:text-indigo-400"
-                  >
-                    {t.trace_id}
-                  </Link>
-                ) : (
-                  <span className="font-mono text-xs">{t.trace_id}</span>
-                )}
-                <span className="text-xs text-zinc-500">{t.state}</span>
-                <span className="ml-auto text-xs text-zinc-500" title={formatTimestamp(t.request_time)}>
-                  {formatRelative(t.request_time)}
-                </span>
-              </li>
-            );
-          })}
-        </ul>
+        <TraceLinkList traces={traces.data ?? []} />
       )}
     </section>
   );

@@ -1,8 +1,15 @@
-import { Link, useParams } from 'react-router';
+import type { Webhook } from '@loupe/protocol';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Button } from '../../../shared/components/button';
+import { Dialog } from '../../../shared/components/dialog';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
-import { useWebhook, useWebhookDeliveries } from '../hooks/use-webhooks';
-import { eventName } from './webhooks-page';
+import { useDeleteWebhook, useUpdateWebhook, useWebhook, useWebhookDeliveries } from '../hooks/use-webhooks';
+import { eventName, formValuesOf, webhookChanges } from '../lib/webhook-events';
+import { WebhookForm } from './webhook-form';
+import { WebhookTestPanel } from './webhook-test-panel';
+import { WebhookStatusBadge, WebhookToggleButton } from './webhook-toggle-button';
 
 const STATUS_STYLE: Record<string, string> = {
   SUCCEEDED: 'text-emerald-700 dark:text-emerald-400',
@@ -21,8 +28,59 @@ function subject(data: Record<string, unknown>): string {
   return `${name}${version}${alias}${key}`;
 }
 
+/** The create form again, filled in; only what changed is sent (MLflow's UpdateWebhook). */
+function EditWebhookDialog({ webhook, onClose }: { webhook: Webhook; onClose: () => void }) {
+  const update = useUpdateWebhook();
+  return (
+    <Dialog open title={`Edit ${webhook.name}`} onClose={onClose}>
+      <WebhookForm
+        initial={formValuesOf(webhook)}
+        submitLabel="Save changes"
+        pendingLabel="Saving…"
+        pending={update.isPending}
+        error={update.error}
+        errorTitle="Not saved"
+        onSubmit={(values) => {
+          const changes = webhookChanges(webhook, values);
+          if (Object.keys(changes).length === 0) onClose();
+          else update.mutate({ id: webhook.webhook_id, changes }, { onSuccess: onClose });
+        }}
+        onCancel={onClose}
+      />
+    </Dialog>
+  );
+}
+
+/** "Delete webhook?", then back to the list. */
+function DeleteWebhookDialog({ webhook, onClose }: { webhook: Webhook; onClose: () => void }) {
+  const remove = useDeleteWebhook();
+  const navigate = useNavigate();
+  return (
+    <Dialog open title="Delete webhook" onClose={onClose}>
+      <div className="flex flex-col gap-3 text-sm">
+        <p>
+          Delete <span className="font-semibold">{webhook.name}</span>? Nothing more is sent to{' '}
+          <span className="font-mono text-xs break-all">{webhook.url}</span>, and its delivery log goes with it.
+        </p>
+        {remove.error ? <ErrorBanner error={remove.error} title="Not deleted" /> : null}
+        <div className="flex justify-end gap-2">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            variant="danger"
+            disabled={remove.isPending}
+            onClick={() => remove.mutate(webhook.webhook_id, { onSuccess: () => navigate('/webhooks', { replace: true }) })}
+          >
+            {remove.isPending ? 'Deleting…' : 'Delete webhook'}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
 /**
- * One webhook: its settings and its delivery log (status, attempts, last answer or error).
+ * One webhook: its settings (edited, enabled or disabled, deleted here), a test delivery, and its
+ * delivery log (status, attempts, last answer or error).
  *
  * @example
  * { path: '/webhooks/:webhookId', element: <WebhookPage /> }
@@ -31,6 +89,8 @@ export function WebhookPage() {
   const id = useParams().webhookId ?? '';
   const webhook = useWebhook(id);
   const deliveries = useWebhookDeliveries(id);
+  const update = useUpdateWebhook();
+  const [dialog, setDialog] = useState<'edit' | 'delete' | undefined>();
   if (webhook.error)
     return (
       <div className="mx-auto max-w-6xl p-6">
@@ -46,23 +106,38 @@ export function WebhookPage() {
   const w = webhook.data;
   return (
     <div className="mx-auto flex max-w-6xl flex-col gap-5 p-6">
-      <div>
-        <Link to="/webhooks" className="text-sm text-zinc-500 hover:underline">
-          Webhooks
-        </Link>
-        <h1 className="text-xl font-semibold tracking-tight">{w.name}</h1>
-        {w.description ? <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{w.description}</p> : null}
+      <div className="flex flex-wrap items-start gap-3">
+        <div className="mr-auto">
+          <Link to="/webhooks" className="text-sm text-zinc-500 hover:underline">
+            Webhooks
+          </Link>
+          <h1 className="text-xl font-semibold tracking-tight">{w.name}</h1>
+          {w.description ? <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{w.description}</p> : null}
+        </div>
+        <div className="flex gap-2 pt-5">
+          <Button onClick={() => setDialog('edit')}>Edit</Button>
+          <WebhookToggleButton webhook={w} update={update} />
+          <Button variant="danger" onClick={() => setDialog('delete')}>
+            Delete
+          </Button>
+        </div>
       </div>
+      {update.error ? <ErrorBanner error={update.error} title="Status not changed" /> : null}
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="text-zinc-500">URL</dt>
         <dd className="font-mono text-xs break-all">{w.url}</dd>
         <dt className="text-zinc-500">Events</dt>
         <dd className="font-mono text-xs">{w.events.map(eventName).join(', ')}</dd>
         <dt className="text-zinc-500">Status</dt>
-        <dd>{w.status}</dd>
+        <dd>
+          <WebhookStatusBadge status={w.status} />
+        </dd>
         <dt className="text-zinc-500">Created</dt>
         <dd title={formatTimestamp(w.creation_timestamp)}>{formatRelative(w.creation_timestamp)}</dd>
+        <dt className="text-zinc-500">Last changed</dt>
+        <dd title={formatTimestamp(w.last_updated_timestamp)}>{formatRelative(w.last_updated_timestamp)}</dd>
       </dl>
+      <WebhookTestPanel key={w.webhook_id} webhook={w} />
       <section aria-label="Deliveries">
         <h2 className="mb-2 text-sm font-semibold">Deliveries</h2>
         {deliveries.error ? <ErrorBanner error={deliveries.error} /> : null}
@@ -106,6 +181,8 @@ export function WebhookPage() {
           </div>
         )}
       </section>
+      {dialog === 'edit' ? <EditWebhookDialog webhook={w} onClose={() => setDialog(undefined)} /> : null}
+      {dialog === 'delete' ? <DeleteWebhookDialog webhook={w} onClose={() => setDialog(undefined)} /> : null}
     </div>
   );
 }
