@@ -96,7 +96,10 @@ describe('record draft', () => {
       ok: false,
       errors: { inputs: 'Inputs are required: a JSON object like {"question": "…"}.' },
     });
-    expect(buildRecordDraft({ inputs: '{}', expectations: '', outputs: '', tags: '' })).toEqual({ ok: false, errors: { inputs: 'Inputs need at least one key.' } });
+    expect(buildRecordDraft({ inputs: '{}', expectations: '', outputs: '', tags: '' })).toEqual({
+      ok: false,
+      errors: { inputs: 'Inputs need at least one key.' },
+    });
     const bad = buildRecordDraft({ inputs: '["q"]', expectations: '{"a": ', outputs: '{x}', tags: '"t"' });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;

@@ -34,6 +34,7 @@ export function ExperimentPage() {
             { label: 'Traces', to: `${base}/traces` },
             { label: 'Sessions', to: `${base}/sessions` },
             { label: 'Runs', to: `${base}/runs` },
+            { label: 'Datasets', to: `${base}/datasets` },
           ]}
         />
       </div>

@@ -1,6 +1,7 @@
 import { ApiError, parseTraceFilter, TraceTagKey } from '@loupe/protocol';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
+import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
 import { FilterInput } from '../../search/components/filter-input';
@@ -10,7 +11,10 @@ import { traceFilterFields } from '../../search/lib/search-vocabulary';
 import { spanTypeHint } from '../../search/lib/span-type-hint';
 import { useTraceSearch } from '../hooks/use-traces';
 import { TRACE_TIME_RANGES, composeTraceFilter, type TraceFilterState } from '../lib/trace-filters';
-import { TracesTable } from './traces-table';
+import { TracesTable, type TraceSelection } from './traces-table';
+
+// The datasets code loads when traces are first added to one, keeping the first script small.
+const AddToDatasetDialog = lazy(async () => ({ default: (await import('../../datasets/components/add-to-dataset-dialog')).AddToDatasetDialog }));
 
 const SELECT = 'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
 
@@ -93,7 +97,8 @@ export function QuickFilters({
 
 /**
  * An experiment's Traces tab: the search grammar with autocompletion, quick filters (status, time
- * range, tag, full text) and the virtualized table. Every filter lives in the URL.
+ * range, tag, full text) and the virtualized table. Every filter lives in the URL. Traces selected in
+ * the table can be added to an evaluation dataset.
  *
  * @example
  * { path: 'traces', element: <TracesPage /> }
@@ -148,6 +153,9 @@ export function TracesPage() {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const filtered = Boolean(filter);
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const selection = useMemo<TraceSelection>(() => ({ selected, onChange: setSelected }), [selected]);
+  const [adding, setAdding] = useState(false);
 
   return (
     <div className="flex h-full min-h-0 flex-col gap-3 p-4">
@@ -189,7 +197,20 @@ export function TracesPage() {
             set(key, value);
           }}
         />
-        <span className="ml-auto text-xs text-zinc-500" aria-live="polite">
+        <span className="ml-auto flex items-center gap-2">
+          {selected.size ? (
+            <>
+              <span className="text-xs text-zinc-500">{selected.size} selected</span>
+              <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+                Clear
+              </Button>
+            </>
+          ) : null}
+          <Button size="sm" disabled={selected.size === 0} title={selected.size ? undefined : 'Select traces first'} onClick={() => setAdding(true)}>
+            Add to dataset
+          </Button>
+        </span>
+        <span className="text-xs text-zinc-500" aria-live="polite">
           {search.isFetching && !isFetchingNextPage
             ? 'Loading…'
             : `${traces.length.toLocaleString('en-US')}${hasNextPage ? '+' : ''} trace${traces.length === 1 ? '' : 's'}`}
@@ -215,8 +236,14 @@ export function TracesPage() {
           onOrderBy={(o) => set('order', o)}
           onEndReached={onEndReached}
           loadingMore={isFetchingNextPage}
+          selection={selection}
         />
       )}
+      {adding ? (
+        <Suspense fallback={null}>
+          <AddToDatasetDialog experimentId={experimentId} traceIds={[...selected]} onClose={() => setAdding(false)} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -1,19 +1,55 @@
 import type { TraceInfoV3 } from '@loupe/protocol';
-import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import { measureText } from '../../../shared/lib/text-width';
 import { traceColumnWidths } from '../lib/trace-column-widths';
-import { summarizeTrace } from '../lib/trace-info';
+import { summarizeTrace, type TraceSummary } from '../lib/trace-info';
 import { FIT, TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
 
 const ROW_HEIGHT = 40;
 
+/** Row selection of the traces table: the ids of the selected traces, kept by the page. */
+export interface TraceSelection {
+  selected: ReadonlySet<string>;
+  onChange: (selected: Set<string>) => void;
+}
+
+/** The checkbox column: one box per trace, and one in the header for every trace loaded. */
+function selectColumn(selection: TraceSelection, rows: TraceSummary[]): ColumnDef<TraceSummary> {
+  const { selected, onChange } = selection;
+  const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  return {
+    id: 'select',
+    size: 36,
+    header: () => (
+      <input type="checkbox" aria-label="Select all loaded traces" checked={all} onChange={() => onChange(all ? new Set() : new Set(rows.map((r) => r.id)))} />
+    ),
+    cell: (c) => {
+      const id = c.row.original.id;
+      return (
+        <input
+          type="checkbox"
+          aria-label={`Select trace ${id}`}
+          checked={selected.has(id)}
+          onChange={() => {
+            const next = new Set(selected);
+            if (next.has(id)) next.delete(id);
+            else next.add(id);
+            onChange(next);
+          }}
+        />
+      );
+    },
+  };
+}
+
 /**
  * The virtualized traces table: time, name, request, status, latency, tokens, cost, tags, session,
  * user, assessments (when any trace in view has one), the last four sized to their content. Sorting
- * is the server's (`order_by`); more pages load as the end scrolls near.
+ * is the server's (`order_by`); more pages load as the end scrolls near. With `selection`, a first
+ * column of checkboxes selects traces (the header's selects every trace loaded).
  *
  * @example
  * <TracesTable experimentId="1" traces={infos} orderBy="timestamp_ms DESC" onOrderBy={setOrder} onEndReached={next} />
@@ -25,6 +61,7 @@ export function TracesTable({
   onOrderBy,
   onEndReached,
   loadingMore,
+  selection,
 }: {
   experimentId: string;
   traces: TraceInfoV3[];
@@ -32,11 +69,15 @@ export function TracesTable({
   onOrderBy: (orderBy: string) => void;
   onEndReached: () => void;
   loadingMore: boolean;
+  selection?: TraceSelection;
 }) {
   const rows = useMemo(() => traces.map(summarizeTrace), [traces]);
   const navigate = useNavigate();
   const widths = useMemo(() => traceColumnWidths(rows, measureText), [rows]);
-  const columns = useMemo(() => traceColumns(experimentId, widths), [experimentId, widths]);
+  const columns = useMemo(() => {
+    const base = traceColumns(experimentId, widths) as ColumnDef<TraceSummary>[];
+    return selection ? [selectColumn(selection, rows), ...base] : base;
+  }, [experimentId, widths, selection, rows]);
   const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true });
   const leaves = table.getVisibleLeafColumns();
   const fits = (c: (typeof leaves)[number]) => c.columnDef.meta === FIT;
@@ -107,9 +148,9 @@ export function TracesTable({
               role="row"
               key={row.id}
               aria-rowindex={item.index + 2}
-              // The whole row opens the trace; its links (name, session) keep their own targets.
+              // The whole row opens the trace; its links (name, session) and checkbox keep their own roles.
               onClick={(e) => {
-                if (!(e.target as HTMLElement).closest('a,button')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
+                if (!(e.target as HTMLElement).closest('a,button,input,label')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
               }}
               className="absolute right-0 left-0 grid cursor-pointer items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
               style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
