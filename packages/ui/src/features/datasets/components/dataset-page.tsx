@@ -55,9 +55,10 @@ function DatasetFields({ dataset }: { dataset: DatasetSummary }) {
       <dd className="font-mono text-xs">{dataset.digest ?? '—'}</dd>
       <dt className="text-zinc-500">Records</dt>
       <dd className="tabular-nums">{dataset.recordCount?.toLocaleString('en-US') ?? '—'}</dd>
-      <dt className="text-zinc-500">Created by</dt>
+      <dt className="text-zinc-500">Created</dt>
       <dd>
-        {dataset.createdBy ?? '—'} <span className="text-zinc-500">({formatTimestamp(dataset.createdTime)})</span>
+        {formatTimestamp(dataset.createdTime)}
+        {dataset.createdBy ? <span className="text-zinc-500"> by {dataset.createdBy}</span> : null}
       </dd>
       <dt className="text-zinc-500">Last updated</dt>
       <dd title={formatTimestamp(dataset.lastUpdateTime)}>

@@ -5,13 +5,13 @@ import { formatRelative, formatTimestamp, truncate } from '../../../shared/lib/f
 import { compactJson } from '../lib/dataset-wire';
 
 /** A JSON value in one cell: compact, cut short, whole on hover. */
-function JsonCell({ value }: { value: unknown }) {
+function JsonCell({ value, width = 'max-w-[13rem]' }: { value: unknown; width?: string }) {
   const text = compactJson(value);
   const empty = !text || text === '{}' || text === 'null';
   return empty ? (
     <span className="text-zinc-400">—</span>
   ) : (
-    <span className="block max-w-[18rem] truncate font-mono text-xs" title={typeof value === 'string' ? value : JSON.stringify(value, null, 2)}>
+    <span className={`block ${width} truncate font-mono text-xs`} title={typeof value === 'string' ? value : JSON.stringify(value, null, 2)}>
       {truncate(text, 300)}
     </span>
   );
@@ -84,8 +84,10 @@ export function RecordsTable({
             <th className="px-3 py-2 font-medium">Outputs</th>
             <th className="px-3 py-2 font-medium">Source</th>
             <th className="px-3 py-2 font-medium">Tags</th>
-            <th className="px-3 py-2 font-medium">Last updated</th>
-            <th className="px-3 py-2" />
+            <th className="px-3 py-2 font-medium whitespace-nowrap">Last updated</th>
+            <th className="w-px px-3 py-2">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -116,7 +118,7 @@ export function RecordsTable({
                 <SourceCell record={r} experimentId={experimentId} />
               </td>
               <td className="px-3 py-2.5">
-                <JsonCell value={r.tags} />
+                <JsonCell value={r.tags} width="max-w-[9rem]" />
               </td>
               <td className="px-3 py-2.5 text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={formatTimestamp(r.last_update_time)}>
                 {formatRelative(r.last_update_time)}

@@ -150,9 +150,10 @@ export function useDatasetLifecycle(experimentId: string) {
     }),
     remove: useMutation({
       mutationFn: (id: string) => apiRequest('DELETE', datasetPath(id)),
-      onSuccess: async (_, id) => {
-        qc.removeQueries({ queryKey: datasetKeys.one(id) });
-        await refresh();
+      // Only the lists: reading the deleted dataset again (its page is still open) would answer 404.
+      onSuccess: async () => {
+        await qc.invalidateQueries({ queryKey: ['datasets', 'list'] });
+        await qc.invalidateQueries({ queryKey: ['datasets', 'choices'] });
       },
     }),
   };
