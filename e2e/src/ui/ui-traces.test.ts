@@ -102,7 +102,8 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
     const table = page.getByRole('table', { name: 'Traces' });
     await expect.poll(() => rowCount(page)).toBe(3);
     const header = await table.getByRole('columnheader', { name: /status/i }).boundingBox();
-    const statusCells = table.getByRole('row').locator('[role="cell"]:nth-child(4)');
+    // Status is the fifth cell: after the checkbox, time, name and request.
+    const statusCells = table.getByRole('row').locator('[role="cell"]:nth-child(5)');
     const lefts = await statusCells.evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().left));
     expect(lefts).toHaveLength(2);
     for (const left of lefts) expect(left).toBeCloseTo(header!.x, 0);

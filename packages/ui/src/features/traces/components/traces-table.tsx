@@ -9,6 +9,7 @@ import { summarizeTrace, type TraceSummary } from '../lib/trace-info';
 import { FIT, TRACE_SORT_KEYS as SORTABLE, traceColumns } from './trace-columns';
 
 const ROW_HEIGHT = 40;
+const SELECT_WIDTH = 36;
 
 /** Row selection of the traces table: the ids of the selected traces, kept by the page. */
 export interface TraceSelection {
@@ -22,7 +23,7 @@ function selectColumn(selection: TraceSelection, rows: TraceSummary[]): ColumnDe
   const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
   return {
     id: 'select',
-    size: 36,
+    size: SELECT_WIDTH,
     header: () => (
       <input type="checkbox" aria-label="Select all loaded traces" checked={all} onChange={() => onChange(all ? new Set() : new Set(rows.map((r) => r.id)))} />
     ),
@@ -76,7 +77,10 @@ export function TracesTable({
   const widths = useMemo(() => traceColumnWidths(rows, measureText), [rows]);
   const columns = useMemo(() => {
     const base = traceColumns(experimentId, widths) as ColumnDef<TraceSummary>[];
-    return selection ? [selectColumn(selection, rows), ...base] : base;
+    if (!selection) return base;
+    // The checkboxes take their room from the request's least width, so the fitted columns keep theirs.
+    const narrower = base.map((c) => (c.id === 'request' ? { ...c, size: (c.size ?? 0) - SELECT_WIDTH } : c));
+    return [selectColumn(selection, rows), ...narrower];
   }, [experimentId, widths, selection, rows]);
   const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true });
   const leaves = table.getVisibleLeafColumns();
