@@ -1,9 +1,7 @@
-import { context, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnBackend, testBackends } from '@loupe/server/testing';
 import { runCli, startCliServer, type CliServer } from './cli-server.js';
+import { exportPythonTrace } from './python-trace-export.js';
 
 type Attr = { key: string; value: { string_value: string } };
 type WireSpan = { name: string; span_id: string; parent_span_id: string; start_time_unix_nano: number; attributes: Attr[] };
@@ -23,59 +21,35 @@ for (const backend of await testBackends()) {
 
     /** One `@mlflow.trace`-decorated call with a nested LLM call; returns the MLflow trace id. */
     async function tracedCall(exp: string, question: string, startMs: number): Promise<string> {
-      const exporter = new OTLPTraceExporter({ url: `${server.url}/v1/traces`, headers: { 'x-mlflow-experiment-id': exp } });
-      const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-      const tracer = provider.getTracer('mlflow');
-      const root = tracer.startSpan('predict', { startTime: startMs });
-      const traceId = `tr-${root.spanContext().traceId}`;
-      root.setAttributes({
-        'mlflow.traceRequestId': JSON.stringify(traceId),
-        'mlflow.spanType': JSON.stringify('CHAIN'),
-        'mlflow.spanInputs': JSON.stringify({ question }),
-        'mlflow.spanFunctionName': JSON.stringify('predict'),
-      });
-      const llm = tracer.startSpan('ChatOpenAI', { startTime: startMs + 5 }, trace.setSpan(context.active(), root));
-      llm.setAttributes({
-        'mlflow.traceRequestId': JSON.stringify(traceId),
-        'mlflow.spanType': JSON.stringify('CHAT_MODEL'),
-        'mlflow.spanInputs': JSON.stringify({ messages: [{ role: 'user', content: question }] }),
-        'mlflow.spanOutputs': JSON.stringify({ choices: [{ message: { role: 'assistant', content: `answer to ${question}` } }] }),
-        'mlflow.chat.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }),
-      });
-      llm.end(startMs + 300);
-      root.setAttribute('mlflow.spanOutputs', JSON.stringify(`answer to ${question}`));
-      root.end(startMs + 320);
-      await provider.forceFlush();
-      await provider.shutdown();
-
-      // Root ended: the exporter logs the TraceInfo with StartTraceV3.
-      const started = await server.call('POST', '/api/3.0/mlflow/traces', {
-        trace: {
-          trace_info: {
-            trace_id: traceId,
-            trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } },
-            request_time: new Date(startMs).toISOString(),
-            execution_duration: '0.320s',
-            state: 'OK',
-            request_preview: JSON.stringify({ question }),
-            response_preview: JSON.stringify(`answer to ${question}`),
-            trace_metadata: {
-              'mlflow.trace_schema.version': '3',
-              'mlflow.user': 'ann',
-              'mlflow.source.name': 'agent.py',
-              'mlflow.source.type': 'LOCAL',
-              'mlflow.trace.sizeStats': JSON.stringify({ total_size_bytes: 2048, num_spans: 2, max: 1200, p25: 800, p50: 1000, p75: 1200 }),
-              'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }),
+      const { traceId } = await exportPythonTrace(server, {
+        experimentId: exp,
+        root: {
+          name: 'predict',
+          type: 'CHAIN',
+          inputs: { question },
+          outputs: `answer to ${question}`,
+          attributes: { 'mlflow.spanFunctionName': 'predict' },
+          startMs,
+          endMs: startMs + 320,
+          children: [
+            {
+              name: 'ChatOpenAI',
+              type: 'CHAT_MODEL',
+              inputs: { messages: [{ role: 'user', content: question }] },
+              outputs: { choices: [{ message: { role: 'assistant', content: `answer to ${question}` } }] },
+              attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 12, output_tokens: 7, total_tokens: 19 } },
+              startMs: startMs + 5,
+              endMs: startMs + 300,
             },
-            tags: { 'mlflow.traceName': 'predict' },
-          },
+          ],
         },
-      });
-      expect(started.status).toBe(200);
-      // Spans are stored server-side, so the client skips the traces.json upload.
-      expect(started.body.trace.trace_info.tags).toMatchObject({
-        'mlflow.trace.spansLocation': 'TRACKING_STORE',
-        'mlflow.artifactLocation': expect.stringMatching(/^mlflow-artifacts:\//),
+        metadata: {
+          'mlflow.user': 'ann',
+          'mlflow.source.name': 'agent.py',
+          'mlflow.source.type': 'LOCAL',
+          'mlflow.trace.sizeStats': JSON.stringify({ total_size_bytes: 2048, num_spans: 2, max: 1200, p25: 800, p50: 1000, p75: 1200 }),
+          'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: 12, output_tokens: 7, total_tokens: 19 }),
+        },
       });
       return traceId;
     }

@@ -20,6 +20,7 @@ export {
   setPromptAlias,
   deletePromptAlias,
   searchPrompts,
+  evaluate,
 } from './instance/default-instance.js';
 export { Loupe, createLoupe, type LoadPromptOptions } from './instance/loupe.js';
 export {
@@ -68,11 +69,13 @@ export {
   type Query,
   type RequestBody,
 } from './client/transport.js';
-export { traceRows, type Trace, type TraceSpan, type TraceRow } from './client/trace-model.js';
+export { traceRows, traceExpectations, type Trace, type TraceSpan, type TraceRow } from './client/trace-model.js';
 export type { Page, SearchOptions } from './client/experiments.js';
 export type { StartRunOptions, MetricOptions } from './client/runs.js';
 export type { CreateLoggedModelOptions } from './client/logged-models.js';
 export type { SearchTracesOptions } from './client/traces.js';
+export type { DatasetMethods, EvaluationDataset, DatasetRecord, DatasetRecordInput, DatasetRecordSourceType, CreateDatasetOptions } from './client/datasets.js';
+export { traceToDatasetRecord } from './client/datasets.js';
 export type { FeedbackInput, ExpectationInput, AssessmentUpdate, AssessmentSource } from './client/assessments.js';
 export type {
   Experiment,
@@ -87,3 +90,35 @@ export type {
   ChatTool,
   ChatContentPart,
 } from '@loupe/protocol';
+
+export * as judges from './evaluation/judges/index.js';
+export {
+  Correctness,
+  RelevanceToQuery,
+  Safety,
+  Guidelines,
+  ExpectationsGuidelines,
+  RetrievalGroundedness,
+  RetrievalRelevance,
+  RetrievalSufficiency,
+  ToolCallCorrectness,
+  ToolCallEfficiency,
+  UserFrustration,
+  ConversationCompleteness,
+  KnowledgeRetention,
+  makeJudge,
+  judgeModel,
+  JudgeErrorCode,
+  JudgeModelError,
+  type JudgeOptions,
+  type GuidelinesOptions,
+  type MakeJudgeOptions,
+  type JudgeModel,
+  type JudgeModelOptions,
+} from './evaluation/judges/index.js';
+export { scorer, validateScorerName, type CodeScorerFunction, type CodeScorerOptions, type CodeScorerResult } from './evaluation/code-scorer.js';
+export type { Scorer, ScorerInput, ScorerFeedback, FeedbackValue, ConversationTurn, JudgeUsage } from './evaluation/scorer-types.js';
+export type { EvaluateOptions, EvaluationResult, EvaluationRowResult, FeedbackResult } from './evaluation/evaluate.js';
+export { EvaluationInputError, type EvaluationRow, type EvaluationData } from './evaluation/evaluation-data.js';
+export { EvaluationKey } from './evaluation/evaluation-keys.js';
+export type { ReportStream } from './evaluation/evaluation-report.js';

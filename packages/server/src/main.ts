@@ -40,9 +40,9 @@ import { SqlTraceStore } from './store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from './store/sql/sql-assessment-store.js';
 import { SqlRegistryStore } from './store/sql/sql-registry-store.js';
 import { RegistryService } from './services/registry/registry-service.js';
+import { ModelVersionTraceService } from './services/registry/model-version-trace-service.js';
 import { SqlDatasetStore } from './store/sql/sql-dataset-store.js';
 import { DatasetService } from './services/datasets/dataset-service.js';
-import { ModelVersionTraceService } from './services/registry/model-version-trace-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
@@ -161,11 +161,11 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       deps.onRegistryEvents?.();
     },
   });
-  const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
   const modelVersionTraces = new ModelVersionTraceService({ registry, loggedModels, runs, traces });
   const reviewStore = new SqlReviewStore(db, dialect);
   const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
   const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
+  const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
   const services: Services = {
     experiments,
     runs,

@@ -5,3 +5,16 @@
 export { startFakeProvider, fakeId, roughTokens, type FakeProvider, type FakeReply, type FakeRequest, type FakeHandler, type SseEvent } from './fake-server.js';
 export { startHarness, type Harness, type CapturedSpan } from './harness.js';
 export { useIntegrationSuite, type IntegrationSuite } from './suite.js';
+export {
+  installFakeJudge,
+  readJudgeRequest,
+  hashVerdict,
+  everyNth,
+  fnv1a,
+  type FakeJudge,
+  type FakeJudgeOptions,
+  type FakeJudgeRequest,
+  type FakeJudgeAnswer,
+  type FakeJudgeFault,
+  type FakeJudgeProtocol,
+} from './judge.js';

@@ -1,5 +1,6 @@
 import { artifactMethods, type ArtifactMethods } from './artifacts.js';
 import { assessmentMethods, type AssessmentMethods } from './assessments.js';
+import { datasetMethods, type DatasetMethods } from './datasets.js';
 import { experimentMethods, type ExperimentMethods } from './experiments.js';
 import { loggedModelMethods, type LoggedModelMethods } from './logged-models.js';
 import { promptMethods, type PromptMethods } from './prompts.js';
@@ -25,7 +26,7 @@ export interface ClientOptions {
 
 /**
  * The tracking client: experiments, runs (metrics, params, tags, artifacts), logged models, traces,
- * assessments and prompts, over MLflow's REST API; it works against Loupe and MLflow servers alike. Entities
+ * assessments, prompts and evaluation datasets, over MLflow's REST API; it works against Loupe and MLflow servers alike. Entities
  * are MLflow's JSON (`run.info.run_id`); traces come back typed, spans decoded. Errors are
  * {@link LoupeApiError}s.
  *
@@ -47,8 +48,19 @@ export class LoupeClient {
 // One interface per resource, mixed into one flat client as MLflow's MlflowClient is; the
 // declaration merge is what gives the class those methods' types.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface LoupeClient extends ExperimentMethods, RunMethods, ArtifactMethods, LoggedModelMethods, TraceMethods, AssessmentMethods, PromptMethods {}
-Object.assign(LoupeClient.prototype, experimentMethods, runMethods, artifactMethods, loggedModelMethods, traceMethods, assessmentMethods, promptMethods);
+export interface LoupeClient
+  extends ExperimentMethods, RunMethods, ArtifactMethods, LoggedModelMethods, TraceMethods, AssessmentMethods, PromptMethods, DatasetMethods {}
+Object.assign(
+  LoupeClient.prototype,
+  experimentMethods,
+  runMethods,
+  artifactMethods,
+  loggedModelMethods,
+  traceMethods,
+  assessmentMethods,
+  promptMethods,
+  datasetMethods,
+);
 
 /**
  * The transport a client or exporter uses: HTTP to the tracking URI (or the one given), with auth

@@ -172,6 +172,23 @@ function assessmentValue(a: Assessment): unknown {
 }
 
 /**
+ * A trace's current (valid) expectations by name, serialized values decoded: the ground truth an
+ * evaluation row or a dataset record takes from a trace (MLflow's `_extract_expectations_from_trace`).
+ *
+ * @example
+ * traceExpectations(trace); // { expected_response: 'Shipped on Monday' }
+ */
+export function traceExpectations(trace: Trace): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of trace.info.assessments ?? []) {
+    if (!a.expectation || a.valid === false) continue;
+    const e = a.expectation;
+    out[a.assessment_name] = e.value !== undefined ? e.value : e.serialized_value ? decodeJson(e.serialized_value.value) : undefined;
+  }
+  return out;
+}
+
+/**
  * Flat rows for a table: one per trace, with name, state, timing, previews, session, user, tokens
  * and current assessment values.
  *

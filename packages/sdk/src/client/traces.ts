@@ -27,6 +27,8 @@ export interface TraceMethods {
   /** A trace's info (tags, metadata, assessments) without spans. */
   getTraceInfo(traceId: string): Promise<TraceInfoV3>;
   setTraceTag(traceId: string, key: string, value: string): Promise<void>;
+  /** Links traces to a run (MLflow's `link-to-run`, sent in batches of 100): `run_id = '...'` searches then find them. */
+  linkTracesToRun(traceIds: string[], runId: string): Promise<void>;
   deleteTraceTag(traceId: string, key: string): Promise<void>;
   /** Deletes traces by id, or those requested at or before a time (oldest first, at most `maxTraces`); returns how many. */
   deleteTraces(
@@ -38,6 +40,8 @@ type Self = { rest: RestClient };
 const v3 = (p: string) => `/api/3.0/mlflow/${p}`;
 /** `batchGet` answers at most this many traces per request. */
 const BATCH_GET_LIMIT = 100;
+/** `link-to-run` takes at most this many trace ids per request (MLflow's limit). */
+const LINK_BATCH = 100;
 
 /** Implementation of {@link TraceMethods}, mixed into {@link LoupeClient}. */
 export const traceMethods: TraceMethods & ThisType<Self> = {
@@ -78,6 +82,11 @@ export const traceMethods: TraceMethods & ThisType<Self> = {
   },
   async setTraceTag(traceId, key, value) {
     await this.rest.patch(v3(`traces/${encodeURIComponent(traceId)}/tags`), { key, value });
+  },
+  async linkTracesToRun(traceIds, runId) {
+    for (let i = 0; i < traceIds.length; i += LINK_BATCH) {
+      await this.rest.post('/api/2.0/mlflow/traces/link-to-run', { trace_ids: traceIds.slice(i, i + LINK_BATCH), run_id: runId });
+    }
   },
   async deleteTraceTag(traceId, key) {
     await this.rest.delete(v3(`traces/${encodeURIComponent(traceId)}/tags`), { key });

@@ -11,6 +11,7 @@ import { createLoupe, type LoadPromptOptions, type Loupe } from './loupe.js';
 import type { Page } from '../client/experiments.js';
 import type { Prompt, RegisterPromptOptions } from '../client/prompts.js';
 import type { PromptTemplate, PromptVersion } from '../prompts/prompt-version.js';
+import type { EvaluateOptions, EvaluationResult } from '../evaluation/evaluate.js';
 
 // The instance behind the top-level functions, as `console.log` has one console. Explicit instances
 // (`createLoupe`) need none of it.
@@ -223,4 +224,14 @@ export function deletePromptAlias(name: string, alias: string): Promise<void> {
  */
 export function searchPrompts(options?: { filter?: string; maxResults?: number; pageToken?: string }): Promise<Page<Prompt>> {
   return current().searchPrompts(options);
+}
+
+/**
+ * Evaluates an app with scorers on the default instance (see `Loupe.evaluate`).
+ *
+ * @example
+ * const { metrics } = await evaluate({ data: rows, predict: answer, scorers: [exactMatch] });
+ */
+export function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+  return current().evaluate(options);
 }

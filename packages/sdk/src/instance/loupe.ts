@@ -23,6 +23,7 @@ import type { Page } from '../client/experiments.js';
 import { PromptCache } from '../prompts/prompt-cache.js';
 import { parsePromptUri, type PromptTemplate, type PromptVersion } from '../prompts/prompt-version.js';
 import { systemScheduler } from '../export/scheduler.js';
+import { evaluate, type EvaluateOptions, type EvaluationResult } from '../evaluation/evaluate.js';
 
 const SDK_NAME = '@loupe/sdk';
 const SDK_VERSION = '0.1.0';
@@ -198,6 +199,23 @@ export class Loupe {
   /** Prompts matching an MLflow filter (see the package's `searchPrompts`). */
   searchPrompts(options?: { filter?: string; maxResults?: number; pageToken?: string }): Promise<Page<Prompt>> {
     return this.client.searchPrompts(options);
+  }
+
+  /**
+   * Evaluates an app (or stored outputs or traces) with code scorers and LLM judges, as MLflow's
+   * `mlflow.genai.evaluate`: one run of this instance's experiment, one trace per row with the scorers'
+   * feedback on it, `<name>/mean` run metrics. Bad input throws before the run starts; a failing app or
+   * scorer is recorded on its row, never thrown.
+   *
+   * @example
+   * const result = await loupe.evaluate({
+   *   data: [{ inputs: { question: 'Where is A1001?' }, expectations: { expected_response: 'shipped' } }],
+   *   predict: ({ question }) => agent.ask(String(question)),
+   *   scorers: [scorer(({ outputs, expectations }) => JSON.stringify(outputs).includes(String(expectations.expected_response)), { name: 'mentions' })],
+   * });
+   */
+  evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+    return evaluate(this, options);
   }
 
   /** Sends every finished span and trace now; resolves when delivered or after `flushTimeoutMs`. Never rejects. */

@@ -14,8 +14,8 @@ import { legacyTraceRoutes } from './rest/legacy-traces.js';
 import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
-import { datasetRoutes } from './rest/datasets.js';
 import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
+import { datasetRoutes } from './rest/datasets.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 
@@ -56,9 +56,9 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...assessmentRoutes,
   ...registryRoutes,
   ...webhookRoutes,
-  ...datasetRoutes,
   ...labelSchemaRoutes,
   ...reviewQueueRoutes,
+  ...datasetRoutes,
 ] as readonly RpcRoute[];
 
 /**

@@ -31,10 +31,10 @@ export interface Services {
   modelVersionTraces: ModelVersionTraceService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
-  /** Evaluation datasets and their records. */
-  datasets: DatasetService;
   /** Human review: the questions (label schemas) of an experiment. */
   labelSchemas: LabelSchemaService;
   /** Human review: queues of traces to review, with a status per item. */
   reviewQueues: ReviewQueueService;
+  /** Evaluation datasets and their records. */
+  datasets: DatasetService;
 }

@@ -4,8 +4,8 @@ import type { TraceStore } from '../store/trace-store.js';
 import type { AssessmentStore } from '../store/assessment-store.js';
 import type { TraceLinkStore } from '../store/trace-link-store.js';
 import type { RegistryStore } from '../store/registry-store.js';
-import type { DatasetStore } from '../store/dataset-store.js';
 import type { ReviewStore } from '../store/review-store.js';
+import type { DatasetStore } from '../store/dataset-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
@@ -15,8 +15,8 @@ import { SqlTraceStore } from '../store/sql/sql-trace-store.js';
 import { SqlAssessmentStore } from '../store/sql/sql-assessment-store.js';
 import { SqlTraceLinkStore } from '../store/sql/sql-trace-link-store.js';
 import { SqlRegistryStore } from '../store/sql/sql-registry-store.js';
-import { SqlDatasetStore } from '../store/sql/sql-dataset-store.js';
 import { SqlReviewStore } from '../store/sql/sql-review-store.js';
+import { SqlDatasetStore } from '../store/sql/sql-dataset-store.js';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../store/sql/dialects/sql-dialect.js';
 import type { Database } from '../store/sql/schema.js';
@@ -31,8 +31,8 @@ export interface SqlTestStores {
   assessments: AssessmentStore;
   traceLinks: TraceLinkStore;
   registry: RegistryStore;
-  datasets: DatasetStore;
   review: ReviewStore;
+  datasets: DatasetStore;
   dispose(): Promise<void>;
 }
 
@@ -55,8 +55,8 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     assessments: new SqlAssessmentStore(db),
     traceLinks: new SqlTraceLinkStore(db),
     registry: new SqlRegistryStore(db, dialect),
-    datasets: new SqlDatasetStore(db, dialect),
     review: new SqlReviewStore(db, dialect),
+    datasets: new SqlDatasetStore(db, dialect),
     dispose: async () => {
       await db.destroy();
       await database.drop();

@@ -3,6 +3,7 @@ import { Navigate, type RouteObject } from 'react-router';
 import { ExperimentLanding } from '../features/experiments/components/experiment-landing';
 import { ExperimentListPage } from '../features/experiments/components/experiment-list-page';
 import { ExperimentPage } from '../features/experiments/components/experiment-page';
+import { evaluationTracesQuery } from '../features/evaluations/hooks/use-evaluations';
 import { SessionPage } from '../features/sessions/components/session-page';
 import { SessionsPage } from '../features/sessions/components/sessions-page';
 import { TracePage } from '../features/traces/components/trace-page';
@@ -15,7 +16,7 @@ import { Layout, NotFoundPage } from './layout';
  * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
  * (packages/server/src/http/ui/ui-routes.ts), and likewise `/models/...`, `/prompts/...` and `/webhooks/...`, so each of these can be opened directly; other paths
  * outside the API get index.html with a 404 status, and the catch-all route shows the not-found page. Opening a
- * trace starts its first reads at once (into the query cache), while the page renders.
+ * trace or an evaluation starts its first reads at once (into the query cache), while the page renders.
  *
  * @example
  * createBrowserRouter(createRoutes(queryClient));
@@ -28,6 +29,12 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
         // The page shows the error when it reads the same query.
       });
     }
+    return null;
+  };
+  // An evaluation's rows are its traces: reading them starts with the route, while its script loads.
+  const prefetchEvaluation = ({ params, request }: { params: { experimentId?: string; runId?: string }; request: Request }) => {
+    const runIds = params.runId ? [params.runId] : (new URL(request.url).searchParams.get('runs') ?? '').split(',').filter(Boolean).slice(0, 2);
+    for (const runId of runIds) void queryClient.prefetchQuery(evaluationTracesQuery(params.experimentId ?? '', runId));
     return null;
   };
   return [
@@ -54,6 +61,21 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'runs', lazy: async () => ({ Component: (await import('../features/runs/components/runs-page')).RunsPage }) },
             { path: 'runs/compare', lazy: async () => ({ Component: (await import('../features/runs/components/runs-compare-page')).RunsComparePage }) },
             { path: 'runs/:runId', lazy: async () => ({ Component: (await import('../features/runs/components/run-page')).RunPage }) },
+            // Evaluation runs (mlflow.genai.evaluate) load when first opened, like the runs pages.
+            {
+              path: 'evaluations',
+              lazy: async () => ({ Component: (await import('../features/evaluations/components/evaluations-page')).EvaluationsPage }),
+            },
+            {
+              path: 'evaluations/compare',
+              loader: prefetchEvaluation,
+              lazy: async () => ({ Component: (await import('../features/evaluations/components/evaluation-compare-page')).EvaluationComparePage }),
+            },
+            {
+              path: 'evaluations/:runId',
+              loader: prefetchEvaluation,
+              lazy: async () => ({ Component: (await import('../features/evaluations/components/evaluation-run-page')).EvaluationRunPage }),
+            },
           ],
         },
         // The registries load when first opened, keeping the first script small.

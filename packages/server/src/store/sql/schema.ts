@@ -273,7 +273,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, DatasetTables, ReviewTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

@@ -9,8 +9,8 @@ import { traceStoreContract } from '../contract/trace-store.contract.js';
 import { traceMetricsContract } from '../contract/trace-metrics.contract.js';
 import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js';
 import { registryStoreContract } from '../contract/registry-store.contract.js';
-import { datasetStoreContract } from '../contract/dataset-store.contract.js';
 import { reviewStoreContract } from '../contract/review-store.contract.js';
+import { datasetStoreContract } from '../contract/dataset-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -24,7 +24,7 @@ for (const backend of await testBackends()) {
     traceMetricsContract(open);
     traceLinkStoreContract(open);
     registryStoreContract(open);
-    datasetStoreContract(open);
     reviewStoreContract(open);
+    datasetStoreContract(open);
   });
 }

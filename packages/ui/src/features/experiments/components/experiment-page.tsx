@@ -4,7 +4,7 @@ import { TabLinks } from '../../../shared/components/tab-links';
 import { useExperiment } from '../hooks/use-experiments';
 
 /**
- * An experiment: its name and tabs (Overview, Traces, Sessions, Runs), each a route of its own.
+ * An experiment: its name and tabs (Overview, Traces, Sessions, Evaluations, Runs), each a route of its own.
  *
  * @example
  * { path: '/experiments/:experimentId', element: <ExperimentPage />, children: [...] }
@@ -33,6 +33,7 @@ export function ExperimentPage() {
             { label: 'Overview', to: `${base}/overview` },
             { label: 'Traces', to: `${base}/traces` },
             { label: 'Sessions', to: `${base}/sessions` },
+            { label: 'Evaluations', to: `${base}/evaluations` },
             { label: 'Runs', to: `${base}/runs` },
             { label: 'Datasets', to: `${base}/datasets` },
           ]}
