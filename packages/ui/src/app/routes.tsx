@@ -54,6 +54,9 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             { path: 'traces/:traceId', element: <TracePage />, loader: prefetchTrace },
             { path: 'sessions', element: <SessionsPage /> },
             { path: 'sessions/:sessionId', element: <SessionPage /> },
+            // Evaluation datasets load when first opened.
+            { path: 'datasets', lazy: async () => ({ Component: (await import('../features/datasets/components/datasets-page')).DatasetsPage }) },
+            { path: 'datasets/:datasetId', lazy: async () => ({ Component: (await import('../features/datasets/components/dataset-page')).DatasetPage }) },
             // Charts (uPlot) and the runs pages load when first opened, keeping the first script small.
             { path: 'runs', lazy: async () => ({ Component: (await import('../features/runs/components/runs-page')).RunsPage }) },
             { path: 'runs/compare', lazy: async () => ({ Component: (await import('../features/runs/components/runs-compare-page')).RunsComparePage }) },

@@ -4,7 +4,7 @@ import { TabLinks } from '../../../shared/components/tab-links';
 import { useExperiment } from '../hooks/use-experiments';
 
 /**
- * An experiment: its name and tabs (Overview, Traces, Sessions, Evaluations, Runs), each a route of its own.
+ * An experiment: its name and tabs (Overview, Traces, Sessions, Evaluations, Runs, Datasets), each a route of its own.
  *
  * @example
  * { path: '/experiments/:experimentId', element: <ExperimentPage />, children: [...] }
@@ -36,6 +36,7 @@ export function ExperimentPage() {
             { label: 'Evaluations', to: `${base}/evaluations` },
             { label: 'Runs', to: `${base}/runs` },
             { label: 'Review', to: `${base}/review` },
+            { label: 'Datasets', to: `${base}/datasets` },
           ]}
         />
       </div>

@@ -1,6 +1,6 @@
 import { ApiError, parseTraceFilter, TraceTagKey } from '@loupe/protocol';
 import type { RowSelectionState } from '@tanstack/react-table';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
@@ -14,6 +14,9 @@ import { spanTypeHint } from '../../search/lib/span-type-hint';
 import { useTraceSearch } from '../hooks/use-traces';
 import { TRACE_TIME_RANGES, composeTraceFilter, type TraceFilterState } from '../lib/trace-filters';
 import { TracesTable } from './traces-table';
+
+// The datasets code loads when traces are first added to one, keeping the first script small.
+const AddToDatasetDialog = lazy(async () => ({ default: (await import('../../datasets/components/add-to-dataset-dialog')).AddToDatasetDialog }));
 
 const SELECT = 'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
 
@@ -96,7 +99,8 @@ export function QuickFilters({
 
 /**
  * An experiment's Traces tab: the search grammar with autocompletion, quick filters (status, time
- * range, tag, full text) and the virtualized table. Every filter lives in the URL.
+ * range, tag, full text) and the virtualized table. Every filter lives in the URL. Traces selected in
+ * the table can be added to an evaluation dataset.
  *
  * @example
  * { path: 'traces', element: <TracesPage /> }
@@ -154,6 +158,7 @@ export function TracesPage() {
   // The rows picked for actions on several traces (by trace id); kept while filters change.
   const [selection, setSelection] = useState<RowSelectionState>({});
   const selectedIds = useMemo(() => Object.keys(selection).filter((id) => selection[id]), [selection]);
+  const [adding, setAdding] = useState(false);
 
   return (
     <div className="flex h-full min-h-0 flex-col gap-3 p-4">
@@ -205,8 +210,11 @@ export function TracesPage() {
         <div role="toolbar" aria-label="Selected traces" className="flex items-center gap-2 text-sm">
           <span className="text-xs text-zinc-600 dark:text-zinc-300">{selectedIds.length} selected</span>
           <AddToReviewQueueButton experimentId={experimentId} traceIds={selectedIds} onAdded={() => setSelection({})} />
+          <Button size="sm" onClick={() => setAdding(true)}>
+            Add to dataset
+          </Button>
           <Button size="sm" variant="ghost" onClick={() => setSelection({})}>
-            Clear selection
+            Clear
           </Button>
         </div>
       ) : null}
@@ -233,6 +241,11 @@ export function TracesPage() {
           selection={{ selected: selection, onChange: setSelection }}
         />
       )}
+      {adding ? (
+        <Suspense fallback={null}>
+          <AddToDatasetDialog experimentId={experimentId} traceIds={selectedIds} onClose={() => setAdding(false)} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }
