@@ -35,10 +35,15 @@ describeWithChromium('UI: human review, label schemas, queues and keyboard label
     (await api<{ trace: { trace_info: { assessments?: Assessment[] } } }>(`mlflow/traces/${traceId}`)).trace.trace_info.assessments?.filter(
       (a) => a.source.source_type === 'HUMAN',
     ) ?? [];
-  /** The trace the labeling view shows, from its "Open full trace" link. */
+  /**
+   * The trace the labeling view shows, from its "Open full trace" link, once its questions take keys:
+   * the form mounts after the item's labels are read, and keys pressed before that reach no question.
+   */
   const shownTrace = async () => {
-    const href = await page.getByRole('link', { name: /Open full trace/ }).getAttribute('href');
-    return decodeURIComponent(href!.split('/traces/')[1]!);
+    const read = async () => decodeURIComponent((await page.getByRole('link', { name: /Open full trace/ }).getAttribute('href'))!.split('/traces/')[1]!);
+    const id = await read();
+    await page.getByRole('form', { name: 'Labels' }).waitFor();
+    return (await read()) === id ? id : '';
   };
   const pressed = (question: string, name: string) =>
     page
