@@ -10,3 +10,4 @@ export { resolveOidcConfig, DEFAULT_OIDC_SCOPES, type OidcConfig, type OidcConfi
 export { mapClaimsToIdentity, type ClaimMapping, type OidcIdentity } from './identity.js';
 export { safeReturnTo } from './return-to.js';
 export type { ProviderMetadata } from './discovery.js';
+export { createOidcLoginHandlers, type OidcLoginHandlers, type OidcLoginHandlersOptions } from './login-handlers.js';

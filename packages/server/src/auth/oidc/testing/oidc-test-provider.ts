@@ -102,7 +102,12 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
     { client_id: 'loupe-public', token_endpoint_auth_method: 'none' },
     { client_id: 'other-app', client_secret: 'other-secret-0123456789', token_endpoint_auth_method: 'client_secret_basic' },
   ];
-  const clients = registered.map((c) => ({ ...c, redirect_uris: [options.redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }));
+  const clients = registered.map((c): ClientMetadata => ({
+    ...c,
+    redirect_uris: [options.redirectUri],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+  }));
 
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
