@@ -119,6 +119,12 @@ export {
 export { scorer, validateScorerName, type CodeScorerFunction, type CodeScorerOptions, type CodeScorerResult } from './evaluation/code-scorer.js';
 export type { Scorer, ScorerInput, ScorerFeedback, FeedbackValue, ConversationTurn, JudgeUsage } from './evaluation/scorer-types.js';
 export type { EvaluateOptions, EvaluationResult, EvaluationRowResult, FeedbackResult } from './evaluation/evaluate.js';
-export { EvaluationInputError, type EvaluationRow, type EvaluationData } from './evaluation/evaluation-data.js';
+export {
+  EvaluationInputError,
+  datasetRunInput,
+  EVALUATION_DATASET_SOURCE_TYPE,
+  type EvaluationRow,
+  type EvaluationData,
+} from './evaluation/evaluation-data.js';
 export { EvaluationKey } from './evaluation/evaluation-keys.js';
 export type { ReportStream } from './evaluation/evaluation-report.js';

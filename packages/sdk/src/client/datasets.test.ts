@@ -89,37 +89,44 @@ describe('evaluation dataset requests', () => {
   });
 });
 
-// Against a real server once it has MLflow's dataset routes (`/api/3.0/mlflow/datasets/*` is being added
-// to the server in parallel): until then the server answers a bare 404 and these tests skip themselves.
+// Against a real Loupe server (`/api/3.0/mlflow/datasets/*`, docs/api.md).
 describe('evaluation datasets against the Loupe server', () => {
   let server: TestServer;
   let loupe: Loupe;
   let exp: string;
-  let hasRoutes = false;
-  const NO_ROUTES = 'the server has no /api/3.0/mlflow/datasets routes yet (being added in parallel); these run once it does';
 
   beforeAll(async () => {
     server = await startTestServer();
     exp = await server.experiment('datasets');
     loupe = testLoupe(server.url, exp);
-    const probe = await fetch(`${server.url}/api/3.0/mlflow/datasets/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    hasRoutes = probe.status !== 404;
   });
   afterAll(async () => {
     await loupe?.shutdown();
     await server?.close();
   });
 
-  it('creates a dataset, merges rows and traces (same inputs update), reads the records back', async (ctx) => {
-    if (!hasRoutes) ctx.skip(NO_ROUTES);
+  /** The traces of the experiment the app made, as `searchTraces` returns them (spans included). */
+  async function tracedAnswers(questions: string[], sessionId: string) {
+    const app = loupe.trace(
+      (question: string) => {
+        loupe.updateCurrentTrace({ sessionId });
+        return `answer to ${question}`;
+      },
+      { name: 'app' },
+    );
+    for (const q of questions) app(q);
+    await loupe.flushTraces();
+    const traces = (await loupe.client.searchTraces({ experimentIds: [exp], filter: `metadata.\`mlflow.trace.session\` = '${sessionId}'` })).items;
+    expect(traces).toHaveLength(questions.length);
+    return traces;
+  }
+
+  it('creates a dataset, merges rows and traces from searchTraces (same inputs update), reads the records back', async () => {
     const ds = await loupe.client.createDataset(`golden-${Date.now()}`, { experimentIds: [exp], tags: { team: 'support' } });
     expect(ds).toMatchObject({ dataset_id: expect.stringMatching(/^d-/), tags: { team: 'support' }, experiment_ids: [exp] });
     expect((await loupe.client.getDataset(ds.dataset_id)).name).toBe(ds.name);
     expect((await loupe.client.getDataset(ds.name)).dataset_id).toBe(ds.dataset_id);
-    const app = loupe.trace((question: string) => `answer to ${question}`, { name: 'app' });
-    app('traced');
-    await loupe.flushTraces();
-    const traces = (await loupe.client.searchTraces({ experimentIds: [exp] })).items;
+    const traces = await tracedAnswers(['traced'], 'merge-session');
     expect(await loupe.client.mergeRecords(ds.dataset_id, [{ inputs: { question: 'a' }, expectations: { expected_response: 'A' } }])).toEqual({
       inserted: 1,
       updated: 0,
@@ -127,18 +134,18 @@ describe('evaluation datasets against the Loupe server', () => {
     expect(await loupe.client.mergeRecords(ds.dataset_id, traces)).toEqual({ inserted: 1, updated: 0 });
     expect(await loupe.client.mergeRecords(ds.dataset_id, [{ inputs: { question: 'a' }, expectations: { extra: 1 } }])).toEqual({ inserted: 0, updated: 1 });
     const records = (await loupe.client.getDatasetRecords(ds.dataset_id)).items;
-    expect(records.map((r) => [r.inputs, r.expectations]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
-      [{ question: 'a' }, { expected_response: 'A', extra: 1 }],
-      [{ question: 'traced' }, {}],
+    expect(records.map((r) => [r.inputs, r.outputs, r.expectations]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      [{ question: 'a' }, {}, { expected_response: 'A', extra: 1 }],
+      [{ question: 'traced' }, 'answer to traced', {}],
     ]);
-    expect(records.find((r) => r.inputs.question === 'traced')?.source).toMatchObject({
+    expect(records.find((r) => r.inputs.question === 'traced')).toMatchObject({
       source_type: 'TRACE',
-      source_data: { trace_id: traces[0]!.info.trace_id },
+      source_id: traces[0]!.info.trace_id,
+      source: { source_type: 'TRACE', source_data: { trace_id: traces[0]!.info.trace_id, session_id: 'merge-session' } },
     });
   });
 
-  it('evaluate({ dataset }) takes the records as rows, by name', async (ctx) => {
-    if (!hasRoutes) ctx.skip(NO_ROUTES);
+  it('evaluate({ dataset }) reads the records as rows and logs the dataset as the run input, as MLflow does', async () => {
     const ds = await loupe.client.createDataset(`eval-${Date.now()}`, { experimentIds: [exp] });
     await loupe.client.mergeRecords(ds.dataset_id, [
       { inputs: { question: 'x' }, expectations: { expected_response: 'answer to x' } },
@@ -152,5 +159,61 @@ describe('evaluation datasets against the Loupe server', () => {
       summary: false,
     });
     expect(result.metrics).toEqual({ 'exact/mean': 0.5 });
+    // Records of one merge share a creation time and come in record-id order: compare them sorted.
+    const byQuestion = [...result.rows].sort((a, b) => String(a.inputs.question).localeCompare(String(b.inputs.question)));
+    expect(byQuestion.map((r) => [r.inputs, r.outputs, r.expectations, r.feedback.exact?.value])).toEqual([
+      [{ question: 'x' }, 'answer to x', { expected_response: 'answer to x' }, true],
+      [{ question: 'y' }, 'answer to y', { expected_response: 'nope' }, false],
+    ]);
+
+    // `_log_dataset_input(EvaluationDataset)`: `_to_mlflow_entity()` of the dataset as read (after the merge).
+    const current = await loupe.client.getDataset(ds.dataset_id);
+    expect(current.digest).toMatch(/\S/);
+    expect(JSON.parse(current.profile!)).toEqual({ num_records: 2 });
+    const run = await loupe.client.getRun(result.runId);
+    expect(run.inputs.dataset_inputs).toEqual([
+      {
+        dataset: {
+          name: ds.name,
+          digest: current.digest,
+          source_type: 'mlflow_evaluation_dataset',
+          source: `{"dataset_id": "${ds.dataset_id}"}`,
+          schema: current.schema,
+          profile: current.profile,
+        },
+      },
+    ]);
+    expect(run.data.tags).toEqual(expect.arrayContaining([{ key: 'mlflow.runType', value: 'genai_evaluate' }]));
+    // Each row's trace carries its record's expectations, as HUMAN expectations of the run.
+    const stored = (await loupe.client.getTrace(byQuestion[0]!.traceId!))!;
+    expect(stored.info.assessments?.filter((a) => a.expectation).map((a) => [a.assessment_name, a.source?.source_type, a.expectation?.value])).toEqual([
+      ['expected_response', 'HUMAN', 'answer to x'],
+    ]);
+  });
+
+  it('evaluate({ dataset }) over records merged from searchTraces: their outputs are scored, their sessions kept', async () => {
+    const traces = await tracedAnswers(['p', 'q'], `eval-session-${Date.now()}`);
+    const ds = await loupe.client.createDataset(`from-traces-${Date.now()}`, { experimentIds: [exp] });
+    expect(await loupe.client.mergeRecords(ds.dataset_id, traces)).toEqual({ inserted: 2, updated: 0 });
+    const result = await loupe.evaluate({
+      dataset: ds.dataset_id,
+      scorers: [
+        scorer(({ inputs, outputs }) => outputs === `answer to ${String(inputs.question)}`, { name: 'answered' }),
+        scorer(({ conversation }) => conversation?.length ?? 0, { name: 'turns', level: 'session' }),
+      ],
+      progress: false,
+      summary: false,
+    });
+    expect(result.metrics).toEqual({ 'answered/mean': 1, 'turns/mean': 2 });
+    expect(result.rows.map((r) => r.outputs).sort()).toEqual(['answer to p', 'answer to q']);
+    const session = traces[0]!.info.trace_metadata?.['mlflow.trace.session'];
+    for (const row of result.rows) {
+      const made = (await loupe.client.getTrace(row.traceId!))!;
+      // A new trace of the run per record (the stored traces are the records' source, not the rows).
+      expect(traces.map((t) => t.info.trace_id)).not.toContain(row.traceId);
+      expect(made.info.trace_metadata?.['mlflow.trace.session']).toBe(session);
+    }
+    const run = await loupe.client.getRun(result.runId);
+    expect(run.inputs.dataset_inputs?.map((i) => i.dataset.source)).toEqual([`{"dataset_id": "${ds.dataset_id}"}`]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Run, RunInfo, RunStatus, ViewType } from '@loupe/protocol';
+import type { DatasetInput, Run, RunInfo, RunStatus, ViewType } from '@loupe/protocol';
 import { RunTagKey } from '@loupe/protocol/attributes';
 import { toPage, type Page, type SearchOptions } from './experiments.js';
 import type { RestClient } from './rest-client.js';
@@ -42,6 +42,11 @@ export interface RunMethods {
   setTag(runId: string, key: string, value: string): Promise<void>;
   setTags(runId: string, tags: Record<string, string>): Promise<void>;
   deleteTag(runId: string, key: string): Promise<void>;
+  /**
+   * Logs datasets (and logged models) as inputs of the run (`runs/log-inputs`), as MLflow's
+   * `MlflowClient.log_inputs` does: `{ dataset: { name, digest, source_type, source, schema?, profile? }, tags? }`.
+   */
+  logInputs(runId: string, datasets: readonly DatasetInput[], modelIds?: readonly string[]): Promise<void>;
   /** Runs of experiments matching a filter (`metrics.acc > 0.9`, `params.lr = '0.01'`, `tags.team = 'core'`). */
   searchRuns(options: SearchOptions & { experimentIds: string[]; viewType?: ViewType }): Promise<Page<Run>>;
 }
@@ -100,6 +105,13 @@ export const runMethods: RunMethods & ThisType<Self> = {
   },
   async deleteTag(runId, key) {
     await this.rest.post(api('runs/delete-tag'), { run_id: runId, key });
+  },
+  async logInputs(runId, datasets, modelIds = []) {
+    await this.rest.post(api('runs/log-inputs'), {
+      run_id: runId,
+      datasets,
+      ...(modelIds.length ? { models: modelIds.map((model_id) => ({ model_id })) } : {}),
+    });
   },
   async searchRuns(options) {
     const res = await this.rest.post<{ runs?: Run[]; next_page_token?: string }>(api('runs/search'), {

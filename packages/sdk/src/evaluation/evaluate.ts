@@ -1,10 +1,10 @@
 import os from 'node:os';
 import type { LoupeClient } from '../client/loupe-client.js';
-import type { DatasetRecord } from '../client/datasets.js';
+import type { DatasetRecord, EvaluationDataset } from '../client/datasets.js';
 import { LoupeApiError } from '../client/api-error.js';
 import { aggregateMetrics } from './aggregate.js';
 import { forEachBounded } from './bounded-pool.js';
-import { checkScorers, evalItems, EvaluationInputError, rowsFromRecords, type EvalItem, type EvaluationData } from './evaluation-data.js';
+import { checkScorers, datasetRunInput, evalItems, EvaluationInputError, rowsFromRecords, type EvalItem, type EvaluationData } from './evaluation-data.js';
 import { EvaluationKey } from './evaluation-keys.js';
 import { EvaluationProgress, summaryTable, type ReportStream } from './evaluation-report.js';
 import { evaluateRow, type EvaluationHost, type PredictFunction, type RowContext, type RowOutcome } from './row-runner.js';
@@ -15,7 +15,10 @@ import type { FeedbackValue, Scorer } from './scorer-types.js';
 export interface EvaluateOptions {
   /** Rows (`{ inputs, outputs?, expectations?, trace?, tags? }`) and/or Traces from `client.searchTraces`. */
   data?: EvaluationData;
-  /** Instead of `data`: an evaluation dataset's id (`d-...`) or name; its records are the rows. */
+  /**
+   * Instead of `data`: an evaluation dataset's id (`d-...`) or name; its records (every page) are the
+   * rows, and the dataset is logged as the run's input as MLflow logs it ({@link datasetRunInput}).
+   */
   dataset?: string;
   /**
    * The app: called with each row's inputs, inside a new trace of the run (rows with a stored trace are
@@ -91,23 +94,23 @@ async function allRecords(client: LoupeClient, datasetId: string): Promise<Datas
   return records;
 }
 
-/** The rows of the evaluation, checked: from `data`, or from the dataset's records. */
-async function loadItems(client: LoupeClient, options: EvaluateOptions): Promise<EvalItem[]> {
+/** The rows of the evaluation, checked: from `data`, or from the records of the dataset (returned too). */
+async function loadItems(client: LoupeClient, options: EvaluateOptions): Promise<{ items: EvalItem[]; dataset?: EvaluationDataset }> {
   if (options.data !== undefined && options.dataset !== undefined) throw new EvaluationInputError('Give evaluate() data or a dataset, not both');
   if (options.dataset === undefined) {
     if (options.data === undefined) throw new EvaluationInputError('Give evaluate() data (rows or traces) or a dataset');
-    return evalItems(options.data);
+    return { items: evalItems(options.data) };
   }
-  let datasetId: string;
+  let dataset: EvaluationDataset;
   try {
-    datasetId = (await client.getDataset(options.dataset)).dataset_id;
+    dataset = await client.getDataset(options.dataset);
   } catch (err) {
     if (err instanceof LoupeApiError && err.isNotFound) throw new EvaluationInputError(`Unknown dataset '${options.dataset}'`);
     throw err;
   }
-  const records = await allRecords(client, datasetId);
+  const records = await allRecords(client, dataset.dataset_id);
   if (records.length === 0) throw new EvaluationInputError(`The dataset '${options.dataset}' has no records`);
-  return evalItems(rowsFromRecords(records));
+  return { items: evalItems(rowsFromRecords(records)), dataset };
 }
 
 function checkOptions(options: EvaluateOptions): { scorers: Scorer[]; concurrency: number } {
@@ -164,13 +167,13 @@ function abortError(signal: AbortSignal): unknown {
 
 /**
  * Evaluates an app or stored outputs with scorers, as MLflow's `mlflow.genai.evaluate` does (spec
- * §10.4): starts a run tagged `mlflow.runType = genai_evaluate`; per row, with at most `concurrency` in
- * flight, calls `predict` in a new trace of the run (or makes a one-span trace for static rows, or
- * takes a stored trace as it is), runs the trace-level scorers on it and stores each verdict as a
- * feedback assessment and the row's expectations as HUMAN expectations; then runs session-level scorers
- * once per session, links every trace to the run, logs `<name>/mean` metrics and ends the run.
- * A failing app or scorer is recorded, never thrown; bad input throws {@link EvaluationInputError}
- * before any run starts.
+ * §10.4): starts a run tagged `mlflow.runType = genai_evaluate` (a managed `dataset` logged as its
+ * input); per row, with at most `concurrency` in flight, calls `predict` in a new trace of the run
+ * (or makes a one-span trace for static rows, or takes a stored trace as it is), runs the trace-level
+ * scorers on it and stores each verdict as a feedback assessment and the row's expectations as HUMAN
+ * expectations; then runs session-level scorers once per session, links every trace to the run, logs
+ * `<name>/mean` metrics and ends the run. A failing app or scorer is recorded, never thrown; bad input
+ * throws {@link EvaluationInputError} before any run starts.
  *
  * @example
  * const result = await evaluate(loupe, {
@@ -185,7 +188,7 @@ export async function evaluate(host: EvaluationHost, options: EvaluateOptions): 
   const { signal } = options;
   if (signal?.aborted) throw abortError(signal);
   const { client } = host;
-  const items = await loadItems(client, options);
+  const { items, dataset } = await loadItems(client, options);
   const experimentId = await evaluationExperiment(host, options, items);
   const runId = await openRun(client, experimentId, options);
   const warnings: string[] = [];
@@ -199,6 +202,8 @@ export async function evaluate(host: EvaluationHost, options: EvaluateOptions): 
     warn: (m) => warnings.push(m),
   };
   try {
+    // `_log_dataset_input`: a managed dataset is the run's input, as MLflow logs it before scoring.
+    if (dataset) await client.logInputs(runId, [datasetRunInput(dataset)]);
     const outcomes = await scoreAll(ctx, items, scorers, concurrency, options);
     const feedback = outcomes.flatMap((o) => o.feedback.map((f) => ({ name: f.name, value: f.feedback.value, error: f.feedback.error })));
     const metrics = await recordOnRun(ctx, outcomes, feedback);

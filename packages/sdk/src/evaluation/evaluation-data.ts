@@ -1,5 +1,6 @@
 import { TraceMetadataKey } from '@loupe/protocol/attributes';
-import type { DatasetRecord } from '../client/datasets.js';
+import type { DatasetInput } from '@loupe/protocol';
+import type { DatasetRecord, EvaluationDataset } from '../client/datasets.js';
 import { traceExpectations, type Trace } from '../client/trace-model.js';
 import { validateScorerName } from './code-scorer.js';
 import type { Scorer } from './scorer-types.js';
@@ -127,6 +128,31 @@ export function rowsFromRecords(records: readonly DatasetRecord[]): EvaluationRo
     if (typeof session === 'string' && session) row.sessionId = session;
     return row;
   });
+}
+
+/** The `source_type` of a managed evaluation dataset logged as a run input (MLflow's `EvaluationDatasetSource`). */
+export const EVALUATION_DATASET_SOURCE_TYPE = 'mlflow_evaluation_dataset';
+
+/**
+ * A managed dataset as the run input `mlflow.genai.evaluate(data=dataset)` logs for it
+ * (`EvaluationDataset._to_mlflow_entity()`): its name, digest, schema and profile, source type
+ * `mlflow_evaluation_dataset`, and as source the JSON of `{dataset_id}` spelled as Python's
+ * `json.dumps` spells it, so the run reads the same whichever client evaluated.
+ *
+ * @example
+ * await client.logInputs(runId, [datasetRunInput(await client.getDataset('golden'))]);
+ */
+export function datasetRunInput(dataset: EvaluationDataset): DatasetInput {
+  return {
+    dataset: {
+      name: dataset.name,
+      digest: dataset.digest ?? '',
+      source_type: EVALUATION_DATASET_SOURCE_TYPE,
+      source: `{"dataset_id": ${JSON.stringify(dataset.dataset_id)}}`,
+      ...(dataset.schema ? { schema: dataset.schema } : {}),
+      ...(dataset.profile ? { profile: dataset.profile } : {}),
+    },
+  };
 }
 
 /**
