@@ -4,9 +4,20 @@
  * Waiters are served in arrival order.
  */
 
+/**
+ * Default calls in flight per model: 64. With 8, three judges sharing one model under `evaluate({
+ * concurrency: 16 })` (48 calls wanted) waited on each other: 1,000 rows took 23-28 s instead of 10
+ * (bench/evaluate-judges.mjs --shared-model).
+ */
+export const DEFAULT_MAX_CONCURRENCY = 64;
+
 /** Limits of one judge model. */
 export interface RateLimitOptions {
-  /** Calls in flight at once (default 8). */
+  /**
+   * Calls in flight at once (default {@link DEFAULT_MAX_CONCURRENCY}: above what `evaluate()` asks of a
+   * model shared by several judges, so its `concurrency` is what bounds an evaluation; lower it for a
+   * provider's limits).
+   */
   maxConcurrency?: number;
   /** Calls allowed per interval (default: unlimited). */
   tokensPerInterval?: number;
@@ -35,7 +46,7 @@ export interface LimiterDeps {
  * const answer = await limiter.run(() => callModel(), signal);
  */
 export function createRateLimiter(options: RateLimitOptions, deps: LimiterDeps): RateLimiter {
-  const maxConcurrency = Math.max(1, options.maxConcurrency ?? 8);
+  const maxConcurrency = Math.max(1, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
   const capacity = options.tokensPerInterval;
   const intervalMs = options.intervalMs ?? 60_000;
   let tokens = capacity ?? 0;
