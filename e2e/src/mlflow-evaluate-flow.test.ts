@@ -715,6 +715,97 @@ for (const backend of await testBackends()) {
       for (const id of [first, second]) expect((await getTrace(id)).info.trace_metadata[SOURCE_RUN]).toBeUndefined();
     });
 
+    it('evaluates a managed dataset: create_dataset, merge_records, the records read as to_df pages them, the dataset logged as the run input', async () => {
+      const exp = await createExperiment('eval-dataset');
+      // mlflow.genai.datasets.create_dataset(name=..., experiment_id=exp, tags={"team": "support"}): the client adds mlflow.user.
+      const created = (
+        await ok('POST', api3('datasets/create'), {
+          name: 'support_golden',
+          experiment_ids: [exp],
+          tags: JSON.stringify({ team: 'support', 'mlflow.user': USER }),
+        })
+      ).dataset as Json;
+      const datasetId = created.dataset_id as string;
+      expect(created).toMatchObject({ name: 'support_golden', digest: expect.any(String), experiment_ids: [exp] });
+
+      // dataset.merge_records([...]): GET the dataset, then the records as one JSON string, sources
+      // inferred (HUMAN with expectations, CODE without) and `mlflow.user` added to each record's tags.
+      const records = [
+        { inputs: { question: 'What is MLflow?' }, expectations: { expected_response: 'An ML platform' } },
+        { inputs: { question: 'What is Spark?' }, expectations: { expected_response: 'A distributed data engine' } },
+        { inputs: { question: 'What is Loupe?' } },
+      ].map((r) => ({
+        ...r,
+        source: { source_type: r.expectations ? 'HUMAN' : 'CODE', source_data: {} },
+        tags: { 'mlflow.user': USER },
+      }));
+      await ok('GET', api3(`datasets/${datasetId}`));
+      expect(await ok('POST', api3(`datasets/${datasetId}/records`), { records: JSON.stringify(records) })).toEqual({ inserted_count: 3, updated_count: 0 });
+
+      // mlflow.genai.evaluate(data=dataset, predict_fn=qa_agent, scorers=...): `data.to_df()` loads the
+      // records (`_load_dataset_records(max_results=None)`: pages of 1000 until no token; to_df() again
+      // in `_evaluate_oss` reads the cached records).
+      const df: Json[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const query = new URLSearchParams({ max_results: '1000', ...(token ? { page_token: token } : {}) });
+        const page = await ok('GET', api3(`datasets/${datasetId}/records?${query.toString()}`));
+        df.push(...(JSON.parse(page.records as string) as Json[]));
+        token = page.next_page_token as string | undefined;
+        pages++;
+      } while (token);
+      expect(pages).toBe(1);
+      expect(df.map((r) => (r.inputs as Json).question as string).sort()).toEqual(['What is Loupe?', 'What is MLflow?', 'What is Spark?']);
+      for (const r of df) expect(r).toMatchObject({ dataset_id: datasetId, dataset_record_id: expect.stringMatching(/^dr-/), tags: { 'mlflow.user': USER } });
+
+      // `EvalItem.from_dataset_row`: inputs, expectations and tags of each record (outputs come from predict_fn).
+      const data: EvalRow[] = df.map((r) => ({
+        inputs: r.inputs as Json,
+        expectations: r.expectations as Record<string, unknown>,
+        tags: r.tags as Record<string, string>,
+      }));
+      const answers: Record<string, string> = { 'What is MLflow?': 'An ML platform', 'What is Spark?': 'A data engine', 'What is Loupe?': 'A tracking server' };
+      const qaAgent = (inputs: Json, startMs: number): PythonSpan => ({
+        name: 'qa_agent',
+        type: 'UNKNOWN',
+        inputs,
+        outputs: answers[inputs.question as string] ?? 'no idea',
+        attributes: { 'mlflow.spanFunctionName': 'qa_agent' },
+        startMs,
+        endMs: startMs + 20,
+      });
+      // `_log_dataset_input(data)`: `EvaluationDataset._to_mlflow_entity()` of the object create_dataset
+      // returned: its name and digest, source type mlflow_evaluation_dataset, source
+      // `EvaluationDatasetSource.to_json()` (Python's json.dumps spacing), its schema and profile (none yet).
+      const dataset: Json = {
+        name: 'support_golden',
+        digest: created.digest,
+        source_type: 'mlflow_evaluation_dataset',
+        source: `{"dataset_id": "${datasetId}"}`,
+        ...(created.schema ? { schema: created.schema } : {}),
+        ...(created.profile ? { profile: created.profile } : {}),
+      };
+      const scorers: Scorer[] = [
+        { name: 'exact_match', run: ({ outputs, expectations }) => outputs === expectations.expected_response },
+        { name: 'word_count', run: ({ outputs }) => String(outputs).split(' ').length },
+      ];
+      const result = await evaluate(exp, data, { runName: 'dataset-eval', dataset, predictFn: qaAgent, scorers });
+      expect(result.metrics).toEqual({ 'exact_match/mean': 1 / 3, 'word_count/mean': 3 });
+      await expectEvaluationRun(result, dataset, ['exact_match/mean', 'word_count/mean']);
+
+      // Each row's trace carries its record's tags and, where the record had them, its expectations.
+      for (const [i, traceId] of result.traceIds.entries()) {
+        const trace = await getTrace(traceId);
+        expect(trace.info.tags).toMatchObject({ 'mlflow.user': USER, [EVAL_REQUEST_ID]: expect.any(String) });
+        const expected = ((trace.info.assessments ?? []) as Json[]).filter((a) => a.expectation).map((a) => a.expectation.value as string);
+        expect(expected).toEqual(Object.values(data[i]!.expectations ?? {}));
+      }
+      // The dataset is still there, with its three records, after the evaluation (nothing wrote to it).
+      const after = (await ok('GET', api3(`datasets/${datasetId}`))).dataset as Json;
+      expect(JSON.parse(after.profile as string)).toEqual({ num_records: 3 });
+    });
+
     it('links the traces of a large evaluation to the run 100 at a time, and the run search pages through them', async () => {
       const exp = await createExperiment('eval-large');
       const data: EvalRow[] = Array.from({ length: 101 }, (_, i) => ({ inputs: { question: `q${i}` }, outputs: i % 3 === 0 ? 'yes' : 'no', expectations: {} }));
