@@ -1,4 +1,5 @@
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '@loupe/fake-providers/fake-server';
+import { installFakeJudge } from '@loupe/fake-providers/judge';
 import { chatCompletionReply, installOpenAI, type FakeTurn } from '@loupe/fake-providers/openai';
 
 interface WireMessage {
@@ -77,5 +78,19 @@ export async function startOfflineModel(): Promise<FakeProvider> {
   const fake = await startFakeProvider();
   installOpenAI(fake);
   fake.route('POST', '/v1/chat/completions', (request) => chatCompletionReply(request, decideTurn(request)));
+  return fake;
+}
+
+/**
+ * Starts the offline judge: a local OpenAI-compatible server answering judge requests with a
+ * deterministic verdict and rationale (`installFakeJudge`), for evaluating without an API key.
+ *
+ * @example
+ * const judge = await startOfflineJudge();
+ * const scorers = supportJudgeScorers({ model: 'openai:/gpt-4.1-mini', modelOptions: { baseUrl: `${judge.url}/v1`, apiKey: 'offline' } });
+ */
+export async function startOfflineJudge(): Promise<FakeProvider> {
+  const fake = await startFakeProvider();
+  installFakeJudge(fake);
   return fake;
 }

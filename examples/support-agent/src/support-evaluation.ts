@@ -1,4 +1,16 @@
-import { scorer, type EvaluateOptions, type EvaluationResult, type EvaluationRow, type Loupe } from '@loupe/sdk';
+import {
+  Correctness,
+  makeJudge,
+  RelevanceToQuery,
+  scorer,
+  type EvaluateOptions,
+  type EvaluationResult,
+  type EvaluationRow,
+  type JudgeModel,
+  type JudgeModelOptions,
+  type Loupe,
+  type Scorer,
+} from '@loupe/sdk';
 import type { createSupportAgent } from './support-agent.js';
 
 type SupportAgent = ReturnType<typeof createSupportAgent>;
@@ -85,4 +97,53 @@ export function evaluateSupportAgent(loupe: Loupe, agent: SupportAgent, options:
     runName: 'support-agent-eval',
     ...options,
   });
+}
+
+/**
+ * The model behind the support agent's judges: a URI such as `openai:/gpt-4.1-mini` (keys and an
+ * OpenAI-compatible base URL from the environment: `OPENAI_API_KEY`, `OPENAI_BASE_URL`) or a model
+ * from `judgeModel()`, with options for a URI (`baseUrl`, `apiKey`).
+ */
+export interface SupportJudgeModel {
+  model: string | JudgeModel;
+  modelOptions?: JudgeModelOptions;
+}
+
+/** A judge of our own (`makeJudge`): does the answer speak to the customer as support should? */
+export function supportTone(judge: SupportJudgeModel): Scorer {
+  return makeJudge({
+    name: 'support_tone',
+    instructions:
+      'A customer wrote {{ inputs }} and the support agent answered {{ outputs }}. Is the answer polite, ' +
+      'specific to what the customer asked, and free of internal jargon? Answer yes or no.',
+    ...judge,
+  });
+}
+
+/**
+ * The scorers of the evaluation with LLM judges: the code scorer `used_expected_tool`, the built-in
+ * judges `correctness` (against `expected_facts`) and `relevance_to_query`, and `support_tone`.
+ *
+ * @example
+ * const scorers = supportJudgeScorers({ model: 'openai:/gpt-4.1-mini' });
+ */
+export function supportJudgeScorers(judge: SupportJudgeModel): Scorer[] {
+  return [usedExpectedTool, Correctness(judge), RelevanceToQuery(judge), supportTone(judge)];
+}
+
+/**
+ * Evaluates the support agent on {@link SUPPORT_EVAL_DATA} with a code scorer and three LLM judges
+ * ({@link supportJudgeScorers}): each verdict lands on the question's trace with the judge's
+ * rationale, its model as source and its token usage (and cost) in the metadata.
+ *
+ * @example
+ * const result = await evaluateSupportAgentWithJudges(loupe, agent, { model: 'openai:/gpt-4.1-mini' });
+ */
+export function evaluateSupportAgentWithJudges(
+  loupe: Loupe,
+  agent: SupportAgent,
+  judge: SupportJudgeModel,
+  options: Partial<EvaluateOptions> = {},
+): Promise<EvaluationResult> {
+  return evaluateSupportAgent(loupe, agent, { scorers: supportJudgeScorers(judge), runName: 'support-agent-judges', ...options });
 }

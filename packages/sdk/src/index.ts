@@ -108,6 +108,7 @@ export {
   KnowledgeRetention,
   makeJudge,
   judgeModel,
+  DEFAULT_JUDGE_MODEL,
   JudgeErrorCode,
   JudgeModelError,
   type JudgeOptions,
