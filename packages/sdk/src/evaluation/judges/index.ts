@@ -11,7 +11,7 @@ export { createLlmJudge, JudgeErrorCode, type JudgeOptions, type JudgeContext, t
 export { parseVerdict, verdictSchema, type VerdictType, type Verdict } from './verdict.js';
 export { judgeModel, parseModelUri, DEFAULT_JUDGE_MODEL, type JudgeModelOptions } from './model/judge-model.js';
 export { JudgeModelError, DEFAULT_RETRY_POLICY, type RetryPolicy, type HttpDeps } from './model/http.js';
-export type { RateLimitOptions } from './model/rate-limiter.js';
+export { DEFAULT_MAX_CONCURRENCY, type RateLimitOptions } from './model/rate-limiter.js';
 export type { ProviderOptions, Env } from './model/provider-settings.js';
 export type { AwsCredentials } from './model/sigv4.js';
 export type {
