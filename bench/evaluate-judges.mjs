@@ -5,12 +5,12 @@
 // from a model URI with an OpenAI-compatible base URL. Reports the wall time of the evaluate() call,
 // rows/s, judge calls, and per row (read back from the server: the row's trace start to its last
 // assessment) p50 and p95. Target: <= 15 s for the 1,000 rows.
-// The fake provider is TypeScript source, loaded through tsx; it runs in this process (its cost, a JSON
-// answer per call, is counted in the wall time).
+// The fake judge runs in a process of its own (TypeScript source, loaded through tsx), so this process's
+// CPU time is the SDK's: evaluate(), the judges' HTTP calls, trace export and assessment writes.
 // `--shared-model`: the three judges share one `judgeModel()` instance (and so its concurrency limit).
 //   node bench/evaluate-judges.mjs [--rows 1000] [--concurrency 16] [--latency 50] [--shared-model]
+import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { tsImport } from 'tsx/esm/api';
 import { Correctness, RelevanceToQuery, Safety, createLoupe, judgeModel } from '@loupe/sdk';
 import { cpuSeconds, flags, percentile, postJson, report, startServer } from './lib.mjs';
 
@@ -21,8 +21,29 @@ const LATENCY_MS = Number(opts.latency ?? 50);
 const SHARED_MODEL = opts['shared-model'] === true;
 const MODEL = 'openai:/gpt-4.1-mini';
 
-const { startFakeProvider } = await tsImport('@loupe/fake-providers/fake-server', import.meta.url);
-const { installFakeJudge } = await tsImport('@loupe/fake-providers/judge', import.meta.url);
+// The fake judge's process: prints its URL, answers judge requests after LATENCY_MS, and counts them at GET /count.
+const FAKE_JUDGE = `
+  import { startFakeProvider } from '@loupe/fake-providers/fake-server';
+  import { installFakeJudge } from '@loupe/fake-providers/judge';
+  const fake = await startFakeProvider();
+  const judge = installFakeJudge(fake, { latencyMs: ${LATENCY_MS} });
+  fake.route('GET', '/count', () => ({ json: { requests: judge.requests.length } }));
+  console.log('fake judge on ' + fake.url);
+`;
+
+/** Starts the fake judge in a child process; resolves with its URL, pid and stop(). */
+function startFakeJudge() {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', FAKE_JUDGE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      const m = /fake judge on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1], pid: child.pid, stop: () => new Promise((res) => (child.once('exit', res), child.kill('SIGTERM'))) });
+    });
+    child.once('exit', (code) => reject(new Error(`fake judge exited with ${code}: ${out}`)));
+  });
+}
 
 /** Static rows of a support assistant, each answer and ground truth a little different. */
 function rows(n) {
@@ -54,9 +75,8 @@ async function runTraces(url, experimentId, runId) {
 
 export async function run() {
   const server = await startServer();
-  const fake = await startFakeProvider();
+  const fake = await startFakeJudge();
   try {
-    const judge = installFakeJudge(fake, { latencyMs: LATENCY_MS });
     const experimentId = (await postJson(`${server.url}/api/2.0/mlflow/experiments/create`, { name: 'evaluate-judges' })).body.experiment_id;
     const loupe = createLoupe({ trackingUri: server.url, experimentId, export: { flushOnExit: false } }, {});
     const modelOptions = {
@@ -69,12 +89,14 @@ export async function run() {
     const scorers = [Correctness(judgeOptions), RelevanceToQuery(judgeOptions), Safety(judgeOptions)];
     const load = os.loadavg();
 
-    const cpu0 = { client: process.cpuUsage(), server: cpuSeconds(server.pid).total };
+    const cpu0 = { client: process.cpuUsage(), server: cpuSeconds(server.pid).total, judge: cpuSeconds(fake.pid).total };
     const t0 = performance.now();
     const result = await loupe.evaluate({ data: rows(ROWS), scorers, concurrency: CONCURRENCY, progress: false, summary: false });
     const wallS = (performance.now() - t0) / 1000;
     const clientCpu = process.cpuUsage(cpu0.client);
     const serverCpuS = cpuSeconds(server.pid).total - cpu0.server;
+    const judgeCpuS = cpuSeconds(fake.pid).total - cpu0.judge;
+    const judgeCalls = (await (await fetch(`${fake.url}/count`)).json()).requests;
 
     const errors = result.rows.flatMap((r) => Object.values(r.feedback).filter((f) => f.error)).length;
     const traces = await runTraces(server.url, experimentId, result.runId);
@@ -88,19 +110,20 @@ export async function run() {
       judge_latency_ms: LATENCY_MS,
       wall_s: wallS,
       rows_per_s: ROWS / wallS,
-      judge_calls: judge.requests.length,
+      judge_calls: judgeCalls,
       judge_errors: errors,
       traces: traces.length,
       row_p50_ms: percentile(perRow, 50),
       row_p95_ms: percentile(perRow, 95),
-      // This process (SDK and fake judge) and the server, during the evaluate() call.
-      client_cpu_s: (clientCpu.user + clientCpu.system) / 1e6,
+      // CPU seconds during the evaluate() call: this process (the SDK), the server, the fake judge.
+      sdk_cpu_s: (clientCpu.user + clientCpu.system) / 1e6,
       server_cpu_s: serverCpuS,
+      fake_judge_cpu_s: judgeCpuS,
       load_1m_before: load[0],
       target: wallS <= 15 ? 'met (<= 15 s)' : 'MISSED (> 15 s)',
     });
   } finally {
-    await fake.close();
+    await fake.stop();
     await server.stop();
   }
 }
