@@ -236,9 +236,21 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
  * by the generation row, the authenticator chain (HTTP Basic today) and the one authorizer. Adds the
  * user service to `services`, and the admin's one-time password to `notices`.
  */
-async function createAuth(config: ServerConfig, db: Kysely<Database>, dialect: SqlDialect, services: Services, clock: Clock, deps: Dependencies, notices: string[]): Promise<AppAuth> {
+async function createAuth(
+  config: ServerConfig,
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  services: Services,
+  clock: Clock,
+  deps: Dependencies,
+  notices: string[],
+): Promise<AppAuth> {
   const store = new SqlAuthStore(db, dialect);
-  const admin = await ensureAdmin(store, { username: config.authAdminUsername, ...(config.authAdminPassword !== undefined ? { password: config.authAdminPassword } : {}) }, deps.scryptCost);
+  const admin = await ensureAdmin(
+    store,
+    { username: config.authAdminUsername, ...(config.authAdminPassword !== undefined ? { password: config.authAdminPassword } : {}) },
+    deps.scryptCost,
+  );
   if (admin) notices.push(admin);
   const freshness = new AuthFreshness(() => store.generation(), clock, config.authCacheTtlMs);
   services.users = new UserService(store, freshness, deps.scryptCost);

@@ -1,4 +1,3 @@
-
 /**
  * A resource a request touches, named as the request names it. The authorizer resolves it to the
  * resource that holds the permission (its experiment or registered model, docs/adr/0013-auth.md §3).

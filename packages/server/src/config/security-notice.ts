@@ -1,7 +1,8 @@
 import { isLoopbackAddress } from '../http/security/host-allowlist.js';
 import type { ServerConfig } from './server-config.js';
 
-type SecuritySettings = Pick<ServerConfig, 'host' | 'allowedHosts' | 'corsAllowedOrigins' | 'disableSecurityMiddleware'> & Partial<Pick<ServerConfig, 'appName'>>;
+type SecuritySettings = Pick<ServerConfig, 'host' | 'allowedHosts' | 'corsAllowedOrigins' | 'disableSecurityMiddleware'> &
+  Partial<Pick<ServerConfig, 'appName'>>;
 
 /**
  * What `loupe server` prints after it starts listening: which Host headers it answers and how to

@@ -14,7 +14,9 @@ export function basic(username: string, password: string): Record<string, string
 }
 
 /** An in-process Loupe with `--app-name basic-auth` and the test admin. */
-export function createAuthLoupe(options: { database?: TestDatabase; defaultPermission?: 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS'; cacheTtlMs?: number } = {}): Promise<TestLoupe> {
+export function createAuthLoupe(
+  options: { database?: TestDatabase; defaultPermission?: 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS'; cacheTtlMs?: number } = {},
+): Promise<TestLoupe> {
   return createTestLoupe({
     appName: 'basic-auth',
     authAdminUsername: ADMIN.username,
@@ -69,20 +71,28 @@ export async function seedWorld(loupe: TestLoupe): Promise<AuthWorld> {
     assessment: { assessment_name: 'ok', trace_id: TRACE_ID, source: { source_type: 'HUMAN', source_id: 'admin' }, feedback: { value: true } },
   });
   const assessmentId = (assessment.assessment as { assessment_id: string }).assessment_id;
-  const loggedModelId = ((await ok('POST', '/api/2.0/mlflow/logged-models', { experiment_id: experimentId, name: 'lm' })).model as { info: { model_id: string } }).info.model_id;
-  const datasetId = ((await ok('POST', '/api/3.0/mlflow/datasets/create', { name: 'ds', experiment_ids: [experimentId] })).dataset as { dataset_id: string }).dataset_id;
+  const loggedModelId = (
+    (await ok('POST', '/api/2.0/mlflow/logged-models', { experiment_id: experimentId, name: 'lm' })).model as { info: { model_id: string } }
+  ).info.model_id;
+  const datasetId = ((await ok('POST', '/api/3.0/mlflow/datasets/create', { name: 'ds', experiment_ids: [experimentId] })).dataset as { dataset_id: string })
+    .dataset_id;
   const modelName = 'secret-model';
   await ok('POST', '/api/2.0/mlflow/registered-models/create', { name: modelName });
   await ok('POST', '/api/2.0/mlflow/model-versions/create', { name: modelName, source: `runs:/${runId}/model`, run_id: runId });
   const schemaId = (
-    (await ok('POST', '/api/3.0/mlflow/label-schemas/create', {
-      experiment_id: experimentId,
-      name: 'q',
-      type: 'FEEDBACK',
-      input: { pass_fail: { positive_label: 'Yes', negative_label: 'No' } },
-    })).label_schema as { schema_id: string }
+    (
+      await ok('POST', '/api/3.0/mlflow/label-schemas/create', {
+        experiment_id: experimentId,
+        name: 'q',
+        type: 'FEEDBACK',
+        input: { pass_fail: { positive_label: 'Yes', negative_label: 'No' } },
+      })
+    ).label_schema as { schema_id: string }
   ).schema_id;
-  const queueId = ((await ok('POST', '/api/3.0/mlflow/review-queues/create', { experiment_id: experimentId, name: 'queue', queue_type: 'CUSTOM' })).review_queue as { queue_id: string })
-    .queue_id;
+  const queueId = (
+    (await ok('POST', '/api/3.0/mlflow/review-queues/create', { experiment_id: experimentId, name: 'queue', queue_type: 'CUSTOM' })).review_queue as {
+      queue_id: string;
+    }
+  ).queue_id;
   return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId };
 }

@@ -48,7 +48,9 @@ for (const backend of await testBackends()) {
       const write = await call(bob, 'POST', `${API}/runs/create`, { experiment_id: exp });
       expect(write.status).toBe(403);
       expect(write.body).toEqual({ error_code: 'PERMISSION_DENIED', message: 'Permission denied' });
-      expect((await call(bob, 'POST', `${API}/experiments/permissions/create`, { experiment_id: exp, username: 'bob', permission: 'MANAGE' })).status).toBe(403);
+      expect((await call(bob, 'POST', `${API}/experiments/permissions/create`, { experiment_id: exp, username: 'bob', permission: 'MANAGE' })).status).toBe(
+        403,
+      );
 
       // The creator manages it: grants bob EDIT.
       await okAs(loupe, alice, 'POST', `${API}/experiments/permissions/create`, { experiment_id: exp, username: 'bob', permission: 'EDIT' });
@@ -76,7 +78,11 @@ for (const backend of await testBackends()) {
         ['GET', `/api/3.0/mlflow/traces/${TRACE_ID}`],
         ['GET', `/api/3.0/mlflow/traces/get?trace_id=${TRACE_ID}`],
         ['POST', '/api/3.0/mlflow/traces/search', { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }] }],
-        ['POST', `/api/3.0/mlflow/traces/${TRACE_ID}/assessments`, { assessment: { assessment_name: 'x', source: { source_type: 'HUMAN', source_id: 'bob' }, feedback: { value: 1 } } }],
+        [
+          'POST',
+          `/api/3.0/mlflow/traces/${TRACE_ID}/assessments`,
+          { assessment: { assessment_name: 'x', source: { source_type: 'HUMAN', source_id: 'bob' }, feedback: { value: 1 } } },
+        ],
         ['POST', `${API}/runs/search`, { experiment_ids: ['0', exp] }],
       ] as const) {
         const res = await call(bob, method, url, body);
@@ -94,7 +100,9 @@ for (const backend of await testBackends()) {
       });
       expect((await call(bob, 'POST', `${API}/registered-models/set-tag`, { name: 'm1', key: 'k', value: 'v' })).status).toBe(403);
       await okAs(loupe, alice, 'POST', `${API}/registered-models/rename`, { name: 'm1', new_name: 'm2' });
-      expect((await okAs(loupe, alice, 'GET', `${API}/registered-models/permissions/get?name=m2&username=alice`)).registered_model_permission).toMatchObject({ name: 'm2' });
+      expect((await okAs(loupe, alice, 'GET', `${API}/registered-models/permissions/get?name=m2&username=alice`)).registered_model_permission).toMatchObject({
+        name: 'm2',
+      });
       await okAs(loupe, alice, 'DELETE', `${API}/registered-models/delete`, { name: 'm2' });
       // Bob creates a model of that name: alice's old MANAGE does not carry over.
       await okAs(loupe, bob, 'POST', `${API}/registered-models/create`, { name: 'm2' });
@@ -103,7 +111,14 @@ for (const backend of await testBackends()) {
 
     it('lets users read themselves and change their own password, but not manage users or make themselves admin', async () => {
       const me = await okAs(loupe, alice, 'GET', `${API}/users/get?username=alice`);
-      expect(me.user).toEqual({ id: expect.any(Number), username: 'alice', is_admin: false, experiment_permissions: [], registered_model_permissions: [], scorer_permissions: [] });
+      expect(me.user).toEqual({
+        id: expect.any(Number),
+        username: 'alice',
+        is_admin: false,
+        experiment_permissions: [],
+        registered_model_permissions: [],
+        scorer_permissions: [],
+      });
       for (const [method, url, body] of [
         ['GET', `${API}/users/get?username=bob`],
         ['POST', `${API}/users/create`, { username: 'eve', password: 'eve-password-12' }],

@@ -27,8 +27,16 @@ beforeAll(async () => {
   world = await seedWorld(loupe);
   const admin = basic(ADMIN.username, ADMIN.password);
   await okAs(loupe, admin, 'POST', '/api/2.0/mlflow/users/create', MALLORY);
-  await okAs(loupe, admin, 'POST', '/api/2.0/mlflow/experiments/permissions/create', { experiment_id: world.experimentId, username: 'mallory', permission: 'NO_PERMISSIONS' });
-  await okAs(loupe, admin, 'POST', '/api/2.0/mlflow/registered-models/permissions/create', { name: world.modelName, username: 'mallory', permission: 'NO_PERMISSIONS' });
+  await okAs(loupe, admin, 'POST', '/api/2.0/mlflow/experiments/permissions/create', {
+    experiment_id: world.experimentId,
+    username: 'mallory',
+    permission: 'NO_PERMISSIONS',
+  });
+  await okAs(loupe, admin, 'POST', '/api/2.0/mlflow/registered-models/permissions/create', {
+    name: world.modelName,
+    username: 'mallory',
+    permission: 'NO_PERMISSIONS',
+  });
 });
 afterAll(async () => {
   await loupe.dispose();
@@ -197,7 +205,9 @@ function nonRpcRequest(method: string, path: string): { url: string; init: Reque
     'GET /get-artifact': { url: `/get-artifact?run_id=${w.runId}&path=model.txt` },
     'POST /ajax-api/2.0/mlflow/upload-artifact': { url: `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${w.runId}&path=x.txt`, init: { body: 'x' } },
     'GET /model-versions/get-artifact': { url: `/model-versions/get-artifact?name=${w.modelName}&version=1&path=x` },
-    'GET /ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files': { url: `/ajax-api/2.0/mlflow/logged-models/${w.loggedModelId}/artifacts/files?artifact_file_path=x` },
+    'GET /ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files': {
+      url: `/ajax-api/2.0/mlflow/logged-models/${w.loggedModelId}/artifacts/files?artifact_file_path=x`,
+    },
     'GET /ajax-api/2.0/mlflow/get-trace-artifact': { url: `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${w.traceId}` },
   };
   for (const prefix of ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts']) {
@@ -214,17 +224,20 @@ function nonRpcRequest(method: string, path: string): { url: string; init: Reque
 describe('every non-RPC route', () => {
   const guarded = NON_RPC_ROUTES.filter((r) => r.access.kind !== 'public' && r.access.kind !== 'authenticated');
 
-  it.each(guarded.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: 401 without credentials, 403 for a user with NO_PERMISSIONS', async (_name, route) => {
-    const request = nonRpcRequest(route.method, route.path);
-    expect(request, `no sample request for ${route.method} ${route.path}`).toBeDefined();
-    const anonymous = await loupe.app.request(request!.url, request!.init);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
-    const init = request!.init;
-    const refused = await loupe.app.request(request!.url, { ...init, headers: { ...(init.headers as Record<string, string>), ...mallory } });
-    expect(refused.status, await refused.clone().text()).toBe(403);
-    expect(((await refused.json()) as { error_code: string }).error_code).toBe('PERMISSION_DENIED');
-  });
+  it.each(guarded.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: 401 without credentials, 403 for a user with NO_PERMISSIONS',
+    async (_name, route) => {
+      const request = nonRpcRequest(route.method, route.path);
+      expect(request, `no sample request for ${route.method} ${route.path}`).toBeDefined();
+      const anonymous = await loupe.app.request(request!.url, request!.init);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+      const init = request!.init;
+      const refused = await loupe.app.request(request!.url, { ...init, headers: { ...(init.headers as Record<string, string>), ...mallory } });
+      expect(refused.status, await refused.clone().text()).toBe(403);
+      expect(((await refused.json()) as { error_code: string }).error_code).toBe('PERMISSION_DENIED');
+    },
+  );
 
   it('answers the probes without credentials, and the UI only to a signed-in user', async () => {
     expect((await loupe.app.request('/health')).status).toBe(200);

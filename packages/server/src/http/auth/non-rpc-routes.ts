@@ -41,7 +41,11 @@ export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
   { method: 'GET', path: '/get-artifact', access: { read: (c) => some(query(c, 'run_id') ?? query(c, 'run_uuid'), ref.run) } },
   { method: 'POST', path: '/ajax-api/2.0/mlflow/upload-artifact', access: { edit: (c) => some(query(c, 'run_uuid') ?? query(c, 'run_id'), ref.run) } },
   { method: 'GET', path: '/model-versions/get-artifact', access: { read: (c) => some(query(c, 'name'), ref.registeredModel) } },
-  { method: 'GET', path: '/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files', access: { read: (c) => some(c.req.param('model_id'), ref.loggedModel) } },
+  {
+    method: 'GET',
+    path: '/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files',
+    access: { read: (c) => some(c.req.param('model_id'), ref.loggedModel) },
+  },
   { method: 'GET', path: '/ajax-api/2.0/mlflow/get-trace-artifact', access: { read: (c) => some(query(c, 'request_id'), ref.trace) } },
   ...PROXIED_ARTIFACT_PREFIXES.flatMap((prefix): NonRpcRoute[] => [
     { method: 'GET', path: `${prefix}/artifacts`, access: { read: (c) => proxiedArtifactOwner(query(c, 'path')) } },
@@ -49,9 +53,11 @@ export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
     { method: 'PUT', path: `${prefix}/artifacts/:path{.+}`, access: { edit: (c) => proxiedArtifactOwner(c.req.param('path')) } },
     // MLflow: deleting a proxied artifact needs MANAGE on the experiment.
     { method: 'DELETE', path: `${prefix}/artifacts/:path{.+}`, access: { manage: (c) => proxiedArtifactOwner(c.req.param('path')) } },
-    ...['create', 'complete', 'abort'].map(
-      (step): NonRpcRoute => ({ method: 'POST', path: `${prefix}/mpu/${step}/:path{.+}`, access: { edit: (c) => proxiedArtifactOwner(c.req.param('path')) } }),
-    ),
+    ...['create', 'complete', 'abort'].map((step): NonRpcRoute => ({
+      method: 'POST',
+      path: `${prefix}/mpu/${step}/:path{.+}`,
+      access: { edit: (c) => proxiedArtifactOwner(c.req.param('path')) },
+    })),
   ]),
   // The UI shell and its assets: any signed-in user (the 401 makes a browser ask for credentials).
   { method: 'GET', path: '*', access: { kind: 'authenticated' } },

@@ -50,7 +50,13 @@ export const experimentRoutes = [
         // Only experiments the caller may read (MLflow's filter_search_experiments), pages refilled.
         const { items, nextPageToken } = await visiblePage(
           async (limit, pageToken) => {
-            const page = await services.experiments.search({ filter: req.filter, orderBy: req.order_by, viewType: req.view_type, maxResults: limit, pageToken });
+            const page = await services.experiments.search({
+              filter: req.filter,
+              orderBy: req.order_by,
+              viewType: req.view_type,
+              maxResults: limit,
+              pageToken,
+            });
             return { items: page.experiments, nextPageToken: page.nextPageToken };
           },
           req.page_token,

@@ -146,7 +146,10 @@ export const registryRoutes = [
     versions: [2],
     request: R.CreateModelVersion,
     response: W.GetModelVersion,
-    access: { edit: (req) => ref.registeredModel(req.name), read: (req) => [...(req.run_id ? [ref.run(req.run_id)] : []), ...(req.model_id ? [ref.loggedModel(req.model_id)] : [])] },
+    access: {
+      edit: (req) => ref.registeredModel(req.name),
+      read: (req) => [...(req.run_id ? [ref.run(req.run_id)] : []), ...(req.model_id ? [ref.loggedModel(req.model_id)] : [])],
+    },
     handle: async (req, { services }) => ({
       model_version: modelVersionJson(
         await services.registry.createModelVersion({
@@ -263,7 +266,10 @@ export const registryRoutes = [
         pageToken: req.page_token,
       });
       // Traces of experiments the caller cannot read are left out (pages may come back short).
-      return { traces: traces.filter((t) => visible.experiment(t.experimentId)).map(traceInfoJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+      return {
+        traces: traces.filter((t) => visible.experiment(t.experimentId)).map(traceInfoJson),
+        ...(nextPageToken ? { next_page_token: nextPageToken } : {}),
+      };
     },
   }),
   rpc({

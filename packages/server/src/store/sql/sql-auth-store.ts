@@ -29,7 +29,12 @@ export class SqlAuthStore implements AuthStore {
   private async write(fn: (tx: Tx) => Promise<boolean>): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const changed = await fn(tx);
-      if (changed) await tx.updateTable('auth_generation').set({ generation: sql<number>`generation + 1` }).where('id', '=', 1).execute();
+      if (changed)
+        await tx
+          .updateTable('auth_generation')
+          .set({ generation: sql<number>`generation + 1` })
+          .where('id', '=', 1)
+          .execute();
       return changed;
     });
   }
@@ -50,7 +55,10 @@ export class SqlAuthStore implements AuthStore {
 
   async createUser(username: string, passwordHash: string, isAdmin: boolean): Promise<UserRecord | 'taken'> {
     const outcome = await this.insert(async (tx) => {
-      await tx.insertInto('users').values({ username, password_hash: passwordHash, is_admin: isAdmin ? 1 : 0 }).execute();
+      await tx
+        .insertInto('users')
+        .values({ username, password_hash: passwordHash, is_admin: isAdmin ? 1 : 0 })
+        .execute();
     });
     if (outcome === 'taken') return 'taken';
     return (await this.getUser(username)) as UserRecord;
@@ -67,11 +75,21 @@ export class SqlAuthStore implements AuthStore {
   }
 
   updatePassword(username: string, passwordHash: string): Promise<boolean> {
-    return this.write(async (tx) => changed(await tx.updateTable('users').set({ password_hash: passwordHash }).where('username', '=', username).executeTakeFirst()));
+    return this.write(async (tx) =>
+      changed(await tx.updateTable('users').set({ password_hash: passwordHash }).where('username', '=', username).executeTakeFirst()),
+    );
   }
 
   updateAdmin(username: string, isAdmin: boolean): Promise<boolean> {
-    return this.write(async (tx) => changed(await tx.updateTable('users').set({ is_admin: isAdmin ? 1 : 0 }).where('username', '=', username).executeTakeFirst()));
+    return this.write(async (tx) =>
+      changed(
+        await tx
+          .updateTable('users')
+          .set({ is_admin: isAdmin ? 1 : 0 })
+          .where('username', '=', username)
+          .executeTakeFirst(),
+      ),
+    );
   }
 
   deleteUser(username: string): Promise<boolean> {
@@ -103,7 +121,12 @@ export class SqlAuthStore implements AuthStore {
   }
 
   async getExperimentPermission(experimentId: string, userId: number): Promise<ExperimentPermissionRecord | undefined> {
-    const r = await this.db.selectFrom('experiment_permissions').selectAll().where('experiment_id', '=', experimentId).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('experiment_permissions')
+      .selectAll()
+      .where('experiment_id', '=', experimentId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return r && { experimentId: r.experiment_id, userId: Number(r.user_id), permission: r.permission as PermissionName };
   }
 
