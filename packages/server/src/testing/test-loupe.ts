@@ -20,7 +20,12 @@ export interface TestLoupe extends Loupe {
   clock: TestClock;
   artifactsDir: string;
   /** POST/PATCH/DELETE a JSON body (or GET with query) and parse the JSON answer; `headers` adds to the request's (credentials). */
-  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }>;
+  call(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }>;
   dispose(): Promise<void>;
 }
 
