@@ -13,12 +13,7 @@ export interface CliServer {
   /** The database the server runs on (for CLI commands beside it, such as `db index-text`). */
   databaseUri: string;
   /** `fetch` a path of the server, JSON in and out; `headers` adds to the request's (credentials). */
-  call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; body: Record<string, any>; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** What the server printed so far (stdout and stderr). */
   output(): string;
   /**
@@ -91,7 +86,7 @@ export async function startCliServer(
       } catch {
         parsed = { text };
       }
-      return { status: res.status, body: parsed, headers: res.headers };
+      return { status: res.status, body: parsed };
     },
     output: () => log.join(''),
     async stop(options = {}) {
