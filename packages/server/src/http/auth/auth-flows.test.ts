@@ -183,5 +183,37 @@ for (const backend of await testBackends()) {
         await other.dispose();
       }
     });
+
+    it('fills experiments/search pages with readable experiments only, across pages', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push((await okAs(loupe, admin, 'POST', `${API}/experiments/create`, { name: `e${i}` })).experiment_id as string);
+      const hidden = new Set([ids[0], ids[2], ids[3], ids[5]]);
+      for (const id of hidden)
+        await okAs(loupe, admin, 'POST', `${API}/experiments/permissions/create`, { experiment_id: id, username: 'bob', permission: 'NO_PERMISSIONS' });
+      const seen: string[] = [];
+      const sizes: number[] = [];
+      let token: string | undefined;
+      do {
+        const page = await okAs(loupe, bob, 'GET', `${API}/experiments/search?max_results=2${token ? `&page_token=${encodeURIComponent(token)}` : ''}`);
+        const got = ((page.experiments ?? []) as { experiment_id: string }[]).map((e) => e.experiment_id);
+        seen.push(...got);
+        sizes.push(got.length);
+        token = page.next_page_token as string | undefined;
+      } while (token);
+      expect(seen.filter((id) => hidden.has(id))).toEqual([]);
+      expect(new Set(seen)).toEqual(new Set(['0', ...ids.filter((id) => !hidden.has(id))]));
+      expect(sizes.slice(0, -1).every((n) => n === 2)).toBe(true);
+    });
+
+    it('records the signed-in user as the creator of a review queue, whatever the client claims', async () => {
+      const exp = (await okAs(loupe, alice, 'POST', `${API}/experiments/create`, { name: 'reviews' })).experiment_id as string;
+      const queue = await okAs(loupe, alice, 'POST', '/api/3.0/mlflow/review-queues/create', {
+        experiment_id: exp,
+        name: 'q',
+        queue_type: 'CUSTOM',
+        created_by: 'bob',
+      });
+      expect(queue.review_queue).toMatchObject({ created_by: 'alice' });
+    });
   });
 }

@@ -2,6 +2,15 @@ import { ReviewRequests as R, ReviewResponses as W, TrackingResponses } from '@l
 import { rpc } from '../rpc.js';
 import { labelSchemaJson, reviewItemJson, reviewProgressJson, reviewQueueJson } from '../wire/review-json.js';
 import { ref } from '../../auth/access.js';
+import type { Principal } from '../../auth/principal.js';
+
+/**
+ * Who created a queue: with auth on, the signed-in user (a client cannot name someone else, MLflow's
+ * queue ownership rests on it); without auth, what the client says (MLflow's `created_by`).
+ */
+function creator(principal: Principal, claimed: string | undefined): string | undefined {
+  return principal.via === 'none' ? claimed : principal.username;
+}
 
 const SCHEMAS = '/mlflow/label-schemas';
 const QUEUES = '/mlflow/review-queues';
@@ -102,18 +111,21 @@ export const reviewQueueRoutes = [
     request: R.CreateReviewQueue,
     response: W.GetReviewQueue,
     access: { edit: (req) => ref.experiment(req.experiment_id) },
-    handle: async (req, { services }) => ({
-      review_queue: reviewQueueJson(
-        await services.reviewQueues.create({
-          experimentId: req.experiment_id,
-          name: req.name,
-          queueType: req.queue_type,
-          users: req.users,
-          schemaIds: req.schema_ids,
-          ...(req.created_by ? { createdBy: req.created_by } : {}),
-        }),
-      ),
-    }),
+    handle: async (req, { services, principal }) => {
+      const createdBy = creator(principal, req.created_by);
+      return {
+        review_queue: reviewQueueJson(
+          await services.reviewQueues.create({
+            experimentId: req.experiment_id,
+            name: req.name,
+            queueType: req.queue_type,
+            users: req.users,
+            schemaIds: req.schema_ids,
+            ...(createdBy ? { createdBy } : {}),
+          }),
+        ),
+      };
+    },
   }),
   rpc({
     method: 'POST',
@@ -122,8 +134,8 @@ export const reviewQueueRoutes = [
     request: R.GetOrCreateUserQueue,
     response: W.GetReviewQueue,
     access: { edit: (req) => ref.experiment(req.experiment_id) },
-    handle: async (req, { services }) => ({
-      review_queue: reviewQueueJson(await services.reviewQueues.getOrCreateUserQueue(req.experiment_id, req.user, req.created_by)),
+    handle: async (req, { services, principal }) => ({
+      review_queue: reviewQueueJson(await services.reviewQueues.getOrCreateUserQueue(req.experiment_id, req.user, creator(principal, req.created_by))),
     }),
   }),
   rpc({
