@@ -1,5 +1,7 @@
 import type { Context, Hono } from 'hono';
+import { LegacyTraceRequests, RegistryRequests, TrackingRequests } from '@loupe/protocol';
 import { ref, type Access, type ResourceRef } from '../../auth/access.js';
+import { decodeRequest, queryToObject } from '../request-decoding.js';
 import type { Authorizer } from '../../auth/authorizer.js';
 import { PROXIED_ARTIFACT_PREFIXES } from '../artifacts/proxied-artifact-routes.js';
 
@@ -38,15 +40,28 @@ export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
   { method: 'GET', path: '/version', access: { kind: 'public' } },
   // OTLP ingest writes spans into the experiment the header names (spec §4.5).
   { method: 'POST', path: '/v1/traces', access: { edit: (c) => some(c.req.header('x-mlflow-experiment-id'), ref.experiment) } },
-  { method: 'GET', path: '/get-artifact', access: { read: (c) => some(query(c, 'run_id') ?? query(c, 'run_uuid'), ref.run) } },
-  { method: 'POST', path: '/ajax-api/2.0/mlflow/upload-artifact', access: { edit: (c) => some(query(c, 'run_uuid') ?? query(c, 'run_id'), ref.run) } },
-  { method: 'GET', path: '/model-versions/get-artifact', access: { read: (c) => some(query(c, 'name'), ref.registeredModel) } },
+  // These decode the query as their handlers do (same schema, same precedence of run_id and run_uuid).
+  { method: 'GET', path: '/get-artifact', access: { read: (c) => ref.run(decodeRequest(TrackingRequests.GetArtifact, c.req.query()).run_id) } },
+  {
+    method: 'POST',
+    path: '/ajax-api/2.0/mlflow/upload-artifact',
+    access: { edit: (c) => ref.run(decodeRequest(TrackingRequests.UploadArtifact, c.req.query()).run_id) },
+  },
+  {
+    method: 'GET',
+    path: '/model-versions/get-artifact',
+    access: { read: (c) => ref.registeredModel(decodeRequest(RegistryRequests.GetModelVersionArtifact, c.req.query()).name) },
+  },
   {
     method: 'GET',
     path: '/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files',
     access: { read: (c) => some(c.req.param('model_id'), ref.loggedModel) },
   },
-  { method: 'GET', path: '/ajax-api/2.0/mlflow/get-trace-artifact', access: { read: (c) => some(query(c, 'request_id'), ref.trace) } },
+  {
+    method: 'GET',
+    path: '/ajax-api/2.0/mlflow/get-trace-artifact',
+    access: { read: (c) => some(decodeRequest(LegacyTraceRequests.GetTraceArtifact, queryToObject(new URL(c.req.url).searchParams)).request_id, ref.trace) },
+  },
   ...PROXIED_ARTIFACT_PREFIXES.flatMap((prefix): NonRpcRoute[] => [
     { method: 'GET', path: `${prefix}/artifacts`, access: { read: (c) => proxiedArtifactOwner(query(c, 'path')) } },
     { method: 'GET', path: `${prefix}/artifacts/:path{.+}`, access: { read: (c) => proxiedArtifactOwner(c.req.param('path')) } },
