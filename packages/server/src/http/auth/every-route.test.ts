@@ -236,6 +236,11 @@ describe('every non-RPC route', () => {
       const refused = await loupe.app.request(request!.url, { ...init, headers: { ...(init.headers as Record<string, string>), ...mallory } });
       expect(refused.status, await refused.clone().text()).toBe(403);
       expect(((await refused.json()) as { error_code: string }).error_code).toBe('PERMISSION_DENIED');
+      if (route.method === 'GET') {
+        // HEAD is answered by GET routes: it is checked the same way.
+        const head = await loupe.app.request(request!.url, { method: 'HEAD', headers: mallory });
+        expect(head.status).toBe(403);
+      }
     },
   );
 
