@@ -12,8 +12,10 @@ export interface CliServer {
   url: string;
   /** The database the server runs on (for CLI commands beside it, such as `db index-text`). */
   databaseUri: string;
-  /** `fetch` a path of the server, JSON in and out. */
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** `fetch` a path of the server, JSON in and out; `headers` adds to the request's (credentials). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** What the server printed so far (stdout and stderr). */
+  output(): string;
   /**
    * SIGTERM (SIGKILL with `kill: true`, for a server whose event loop may be stuck), wait for the
    * exit, drop the database and the working folder.
@@ -21,12 +23,13 @@ export interface CliServer {
   stop(options?: { kill?: boolean }): Promise<void>;
 }
 
-function waitForUrl(child: ChildProcess): Promise<string> {
+function waitForUrl(child: ChildProcess, log: string[]): Promise<string> {
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`CLI did not start:\n${out}`)), 20_000);
     const onData = (d: Buffer) => {
       out += d.toString();
+      log.push(d.toString());
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match?.[1]) {
         clearTimeout(timer);
@@ -47,14 +50,23 @@ function waitForUrl(child: ChildProcess): Promise<string> {
  * const server = await startCliServer(backend, 'loupe-e2e-');
  * const { body } = await server.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
  */
-export async function startCliServer(backend: TestBackend, prefix: string): Promise<CliServer> {
+export async function startCliServer(
+  backend: TestBackend,
+  prefix: string,
+  options: { args?: readonly string[]; env?: Record<string, string> } = {},
+): Promise<CliServer> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const database: TestDatabase = await backend.create();
-  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--backend-store-uri', database.uri], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', '--backend-store-uri', database.uri, ...(options.args ?? [])], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
+  const log: string[] = [];
   let url: string;
   try {
-    url = await waitForUrl(child);
+    url = await waitForUrl(child, log);
   } catch (err) {
     await database.drop();
     throw err;
@@ -62,14 +74,21 @@ export async function startCliServer(backend: TestBackend, prefix: string): Prom
   return {
     url,
     databaseUri: database.uri,
-    async call(method, p, body) {
+    async call(method, p, body, headers = {}) {
       const res = await fetch(
         `${url}${p}`,
-        body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        body === undefined ? { method, headers } : { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) },
       );
       const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      } catch {
+        parsed = { text };
+      }
+      return { status: res.status, body: parsed };
     },
+    output: () => log.join(''),
     async stop(options = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -133,7 +133,7 @@ describe('loupe CLI (built), over real HTTP', () => {
     try {
       // The banner comes in several writes: wait for its last line before reading any of it.
       await wide.waitForOutput("--allowed-hosts '");
-      expect(wide.output()).toContain('WARNING: Loupe has no authentication yet. Listening on 0.0.0.0');
+      expect(wide.output()).toContain('WARNING: authentication is off. Listening on 0.0.0.0');
       expect(wide.output()).toContain('Allowed hosts: localhost, 127.0.0.1, [::1], 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7');
       expect(wide.output()).toContain("--allowed-hosts 'loupe.example.com,");
       const port = new URL(wide.url).port;

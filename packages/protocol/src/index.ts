@@ -44,6 +44,9 @@ export { parseDatasetRecords, type DatasetRecordInput } from './schemas/dataset-
 export * as WebhookRequests from './schemas/webhook-requests.js';
 export * as WebhookResponses from './schemas/webhook-responses.js';
 export { webhookNameProblem, WEBHOOK_LIMITS } from './schemas/webhook-requests.js';
+export * as AuthRequests from './schemas/auth-requests.js';
+export * as AuthResponses from './schemas/auth-responses.js';
+export { PERMISSION_NAMES, type PermissionName } from './schemas/auth-requests.js';
 export * as ReviewRequests from './schemas/review-requests.js';
 export * as ReviewResponses from './schemas/review-responses.js';
 export { LABEL_SCHEMA_LIMITS, REVIEW_QUEUE_LIMITS } from './schemas/review-requests.js';

@@ -60,6 +60,17 @@ import { GuardedHttpTransport } from './outbound/guarded-http-transport.js';
 import type { HostResolver } from './net/public-address.js';
 import { systemResolver } from './net/system-resolver.js';
 import { chooseSecretKey } from './secrets/secret-key.js';
+import type { AppAuth } from './http/app.js';
+import { SqlAuthStore } from './store/sql/sql-auth-store.js';
+import { AuthFreshness } from './auth/auth-freshness.js';
+import { CachedPermissions } from './auth/cached-permissions.js';
+import { PermissionAuthorizer } from './auth/authorizer.js';
+import { ServiceParents } from './auth/service-parents.js';
+import { AuthenticatorChain, BasicAuthenticator, dummyPassword } from './auth/authenticator.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { hashPassword, type ScryptCost } from './auth/password.js';
+import { ensureAdmin } from './auth/admin-bootstrap.js';
+import { UserService } from './auth/user-service.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -84,6 +95,8 @@ export interface Dependencies {
   resolveHost?: HostResolver;
   /** Numbers in [0, 1) for retry jitter. */
   random?: () => number;
+  /** scrypt cost for passwords (tests use a cheap one). */
+  scryptCost?: ScryptCost;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -182,6 +195,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     reviewQueues,
     datasets,
   };
+  const auth = config.appName === 'basic-auth' ? await createAuth(config, db, dialect, services, clock, deps, notices) : undefined;
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware
@@ -195,6 +209,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     checkResponses: deps.checkResponses ?? false,
     extraRoutes: ui ? [(a) => mountUiRoutes(a, ui, { frameOptions: security?.frameOptions ?? 'NONE' })] : [],
     decodeOtlp: decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : inlineOtlpDecoder(pricing),
+    ...(auth ? { auth } : {}),
   });
   return {
     app,
@@ -213,6 +228,37 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       await decodePool?.close();
       await db.destroy();
     },
+  };
+}
+
+/**
+ * The basic-auth app (docs/adr/0013-auth.md): the users store, the first admin, the caches kept fresh
+ * by the generation row, the authenticator chain (HTTP Basic today) and the one authorizer. Adds the
+ * user service to `services`, and the admin's one-time password to `notices`.
+ */
+async function createAuth(
+  config: ServerConfig,
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  services: Services,
+  clock: Clock,
+  deps: Dependencies,
+  notices: string[],
+): Promise<AppAuth> {
+  const store = new SqlAuthStore(db, dialect);
+  const admin = await ensureAdmin(
+    store,
+    { username: config.authAdminUsername, ...(config.authAdminPassword !== undefined ? { password: config.authAdminPassword } : {}) },
+    deps.scryptCost,
+  );
+  if (admin) notices.push(admin);
+  const freshness = new AuthFreshness(() => store.generation(), clock, config.authCacheTtlMs);
+  services.users = new UserService(store, freshness, deps.scryptCost);
+  const basic = new BasicAuthenticator(store, freshness, new LoginThrottle(clock), await hashPassword(dummyPassword(), deps.scryptCost));
+  return {
+    authenticator: new AuthenticatorChain([basic]),
+    freshness,
+    authorizer: new PermissionAuthorizer(new CachedPermissions(store, freshness), new ServiceParents(services), config.authDefaultPermission),
   };
 }
 

@@ -82,6 +82,18 @@ describe('resolveServerConfig', () => {
         ['deny', 'DENY'],
         ['None', 'NONE'],
       ],
+      appName: [
+        ['basic-auth', 'basic-auth'],
+        [' basic-auth', 'basic-auth'],
+      ],
+      authDefaultPermission: [
+        ['edit', 'EDIT'],
+        ['NO_PERMISSIONS', 'NO_PERMISSIONS'],
+      ],
+      authAdminPassword: [
+        ['first secret', 'first secret'],
+        ['second secret', 'second secret'],
+      ],
     };
     /** Two valid texts of a setting and the values they read as. */
     const samples = (key: SettingKey): [[string, unknown], [string, unknown]] => {

@@ -1,20 +1,24 @@
 import { isLoopbackAddress } from '../http/security/host-allowlist.js';
 import type { ServerConfig } from './server-config.js';
 
-type SecuritySettings = Pick<ServerConfig, 'host' | 'allowedHosts' | 'corsAllowedOrigins' | 'disableSecurityMiddleware'>;
+type SecuritySettings = Pick<ServerConfig, 'host' | 'allowedHosts' | 'corsAllowedOrigins' | 'disableSecurityMiddleware'> &
+  Partial<Pick<ServerConfig, 'appName'>>;
 
 /**
  * What `loupe server` prints after it starts listening: which Host headers it answers and how to
- * change that, and, when it listens beyond loopback, that it has no authentication yet.
+ * change that, and, when it listens beyond loopback without `--app-name basic-auth`, that nothing
+ * asks who is calling.
  *
  * @example
  * securityNotice(config, 5000).forEach((line) => process.stdout.write(`${line}\n`));
  */
 export function securityNotice(config: SecuritySettings, port: number): string[] {
   const lines: string[] = [];
-  if (!isLoopbackAddress(config.host)) {
+  if (config.appName === 'basic-auth') {
+    lines.push('Authentication: on (--app-name basic-auth): HTTP Basic users and per-experiment / per-model permissions.');
+  } else if (!isLoopbackAddress(config.host)) {
     lines.push(
-      `WARNING: Loupe has no authentication yet. Listening on ${config.host}, it lets anyone who can reach port ${port} read and change every experiment, run, trace and artifact. Keep it on a trusted network or behind an authenticating proxy.`,
+      `WARNING: authentication is off. Listening on ${config.host}, Loupe lets anyone who can reach port ${port} read and change every experiment, run, trace and artifact. Turn it on with --app-name basic-auth (see the README), or keep the server on loopback for a single user.`,
     );
   }
   if (config.disableSecurityMiddleware) {

@@ -55,6 +55,16 @@ export interface ServerConfig {
   jobConcurrency: number;
   /** Milliseconds between looks at the job queue and the registry event log for work other servers queued. */
   jobPollIntervalMs: number;
+  /** `basic-auth`: users, passwords and permissions (docs/adr/0013-auth.md); undefined: no auth (one user, loopback). */
+  appName?: 'basic-auth';
+  /** The first admin's username, created at the first start with auth on. */
+  authAdminUsername: string;
+  /** The first admin's password; undefined: a random one, printed once. */
+  authAdminPassword?: string;
+  /** The permission of a user on an experiment or registered model without an explicit one (MLflow's `default_permission`). */
+  authDefaultPermission: 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
+  /** Milliseconds between looks at whether another server changed users or permissions (0: every request). */
+  authCacheTtlMs: number;
   /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.

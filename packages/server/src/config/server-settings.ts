@@ -106,6 +106,21 @@ const nameList: Codec<string[]> = {
   expected: 'a comma-separated list of URL schemes',
 };
 
+/** `--app-name`: the one app Loupe has, MLflow's name for it. */
+const appName: Codec<'basic-auth'> = { schema: z.string().trim().pipe(z.literal('basic-auth')), expected: 'basic-auth' };
+
+/** A permission name, any case. */
+const permission: Codec<ServerConfig['authDefaultPermission']> = {
+  schema: z
+    .string()
+    .transform((raw) => raw.trim().toUpperCase())
+    .pipe(z.enum(['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'])),
+  expected: 'READ, EDIT, MANAGE or NO_PERMISSIONS',
+};
+
+/** Any non-empty text (a password: never logged). */
+const secretText: Codec<string> = { schema: z.string().min(1), expected: 'a non-empty string' };
+
 /** A key of at least 32 characters. */
 const keyText: Codec<string> = { schema: z.string().min(32), expected: 'at least 32 characters' };
 
@@ -270,6 +285,49 @@ MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE; default off)`,
     description: `Prices spans that report a model and tokens but no cost: a JSON price file
 merged over the built-in catalog, or false for no server-side cost
 (env LOUPE_PRICING; default: the built-in catalog)`,
+  },
+  appName: {
+    name: 'app-name',
+    flag: { metavar: 'NAME' },
+    env: ['LOUPE_APP_NAME'],
+    codec: appName,
+    default: () => undefined,
+    description: `basic-auth: users, passwords and permissions (MLflow's basic-auth app;
+env LOUPE_APP_NAME; default: no auth, for one user on loopback). First
+admin from LOUPE_AUTH_ADMIN_USERNAME / LOUPE_AUTH_ADMIN_PASSWORD, else
+'admin' with a random password printed once`,
+  },
+  authAdminUsername: {
+    name: 'auth-admin-username',
+    flag: false,
+    env: ['LOUPE_AUTH_ADMIN_USERNAME', 'MLFLOW_AUTH_ADMIN_USERNAME'],
+    codec: text,
+    default: () => 'admin',
+    description: 'The first admin, created at the first start with auth on (default admin).',
+  },
+  authAdminPassword: {
+    name: 'auth-admin-password',
+    flag: false,
+    env: ['LOUPE_AUTH_ADMIN_PASSWORD', 'MLFLOW_AUTH_ADMIN_PASSWORD'],
+    codec: secretText,
+    default: () => undefined,
+    description: "The first admin's password (default: random, printed once at the first start).",
+  },
+  authDefaultPermission: {
+    name: 'auth-default-permission',
+    flag: false,
+    env: ['LOUPE_AUTH_DEFAULT_PERMISSION'],
+    codec: permission,
+    default: () => 'READ',
+    description: 'Permission on experiments and registered models without an explicit one (default READ).',
+  },
+  authCacheTtlMs: {
+    name: 'auth-cache-ttl-ms',
+    flag: false,
+    env: ['LOUPE_AUTH_CACHE_TTL_MS'],
+    codec: integer(0, 60_000),
+    default: () => 1000,
+    description: 'Milliseconds other servers may go on using a changed password or permission (default 1000).',
   },
   maxJsonBodyBytes: {
     name: 'max-json-body-bytes',

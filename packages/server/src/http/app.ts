@@ -18,6 +18,12 @@ import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
 import { datasetRoutes } from './rest/datasets.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
+import { userRoutes } from './rest/users.js';
+import { authentication } from './auth/authentication.js';
+import { guardNonRpcRoutes } from './auth/non-rpc-routes.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { AuthFreshness } from '../auth/auth-freshness.js';
+import type { Authorizer } from '../auth/authorizer.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
 export const MLFLOW_API_VERSION = '3.5.0';
@@ -41,7 +47,19 @@ export interface AppOptions {
   onInternalError?: (err: unknown) => void;
   /** Decodes OTLP request bodies (`POST /v1/traces`): on the request thread unless given another decoder (a worker pool's). */
   decodeOtlp?: OtlpDecoder;
+  /** Authentication and authorization (`--app-name basic-auth`); unset: off, every request is the local operator. */
+  auth?: AppAuth;
 }
+
+/** The pieces of auth the app is built with (docs/adr/0013-auth.md). */
+export interface AppAuth {
+  authenticator: Authenticator;
+  freshness: AuthFreshness;
+  authorizer: Authorizer;
+}
+
+/** Paths answered without credentials: load-balancer probes. */
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/version']);
 
 /** Every RPC route group. */
 export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
@@ -80,9 +98,17 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', securityHeaders(options.security?.frameOptions ?? 'NONE'));
   // First, so a refused Host or cross-site write reaches no route.
   if (options.security) app.use('*', securityMiddleware(options.security));
+  // Then who is asking: a principal for every request but the probes, or 401 (docs/adr/0013-auth.md §1).
+  const auth = options.auth;
+  app.use('*', authentication(auth ? { authenticator: auth.authenticator, freshness: auth.freshness, publicPaths: PUBLIC_PATHS } : null));
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
-  mountRpcs(app, ALL_RPC_ROUTES, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes, checkResponses: options.checkResponses ?? false });
+  mountRpcs(app, auth ? [...ALL_RPC_ROUTES, ...(userRoutes as readonly RpcRoute[])] : ALL_RPC_ROUTES, options.services, {
+    maxJsonBodyBytes: options.maxJsonBodyBytes,
+    checkResponses: options.checkResponses ?? false,
+    ...(auth ? { authorizer: auth.authorizer } : {}),
+  });
+  if (auth) guardNonRpcRoutes(app, auth.authorizer);
   mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes, decode: options.decodeOtlp ?? decodeOtlpInline });
   mountArtifactRoutes(app, options.services);
   mountTraceArtifactRoute(app, options.services);

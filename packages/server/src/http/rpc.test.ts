@@ -11,6 +11,7 @@ const route = (reply: object) =>
     versions: [2],
     request: z.object({}),
     response: z.strictObject({ count: z.number() }),
+    access: { kind: 'authenticated' },
     handle: async () => reply as { count: number },
   });
 
@@ -61,6 +62,7 @@ describe('route body limits', () => {
       bodyLimit: { bytes: 12, message: (bytes) => `at most 12 bytes, got ${bytes}` },
       request: z.object({ name: z.string().max(1) }),
       response: z.strictObject({}),
+      access: { kind: 'authenticated' },
       handle: async () => ({}),
     });
     mountRpcs(app, [limited], {} as Services, { maxJsonBodyBytes: 1024, checkResponses: true });
@@ -68,5 +70,12 @@ describe('route body limits', () => {
     const post = (body: string) => app.request('/api/2.0/test/small', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(await (await post('{"name":"much too long"}')).json()).toEqual({ message: 'at most 12 bytes, got 24' });
     expect((await post('{"name":""}')).status).toBe(200);
+  });
+});
+
+describe('access declarations', () => {
+  it('are required: mounting a route without one fails (TypeScript refuses it too)', () => {
+    const undeclared = { ...route({ count: 1 }), access: undefined } as unknown as Parameters<typeof mountRpcs>[1][number];
+    expect(() => mountRpcs(new Hono(), [undeclared], {} as Services, { maxJsonBodyBytes: 1024 })).toThrow(/GET \/test\/echo declares no access/);
   });
 });

@@ -4,10 +4,17 @@ import type { z } from 'zod';
 import type { Services } from '../services/services.js';
 import { checkJsonContentType, decodeRequest, parseJsonBody, queryToObject, readRequestBody } from './request-decoding.js';
 import { RawJson, StreamedJson, toProtoJson } from './json-response.js';
+import type { Access, Visibility } from '../auth/access.js';
+import { OPEN_AUTHORIZER, type Authorizer } from '../auth/authorizer.js';
+import { LOCAL_OPERATOR, type Principal } from '../auth/principal.js';
 
 /** What an RPC handler gets besides its decoded request. */
 export interface RpcContext {
   services: Services;
+  /** Who sent the request ({@link LOCAL_OPERATOR} when auth is off). */
+  principal: Principal;
+  /** What a `filtered` route may show its caller (everything, for other routes). */
+  visible: Visibility;
 }
 
 /**
@@ -32,6 +39,11 @@ export interface RpcRoute<S extends z.ZodType = z.ZodType, R extends z.ZodType =
   handle(req: z.output<S>, ctx: RpcContext): Promise<z.input<R> | RawJson | StreamedJson | void>;
   /** Mount only under `/ajax-api` (UI-only routes). */
   ajaxOnly?: boolean;
+  /**
+   * Who may call it (docs/adr/0013-auth.md §2): required, so a route cannot be added without saying.
+   * Checked by the one authorizer after the request is decoded, before `handle`.
+   */
+  access: Access<z.output<S>, z.input<R>>;
 }
 
 /**
@@ -41,6 +53,7 @@ export interface RpcRoute<S extends z.ZodType = z.ZodType, R extends z.ZodType =
  * export const getExperiment = rpc({
  *   method: 'GET', path: '/mlflow/experiments/get', versions: [2],
  *   request: TrackingRequests.GetExperiment, response: TrackingResponses.GetExperiment,
+ *   access: read((req) => ref.experiment(req.experiment_id)),
  *   handle: async (req, { services }) => ({ experiment: experimentJson(await services.experiments.get(req.experiment_id)) }),
  * });
  */
@@ -89,6 +102,8 @@ export interface RpcMountOptions {
   maxJsonBodyBytes: number;
   /** Parse every reply with its route's response schema; a mismatch is an internal error (tests turn this on). */
   checkResponses?: boolean;
+  /** The one authorization point; unset: {@link OPEN_AUTHORIZER} (auth off). */
+  authorizer?: Authorizer;
 }
 
 /**
@@ -98,12 +113,20 @@ export interface RpcMountOptions {
  * mountRpcs(app, [...experimentRoutes], services, { maxJsonBodyBytes: 16 << 20 });
  */
 export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Services, options: RpcMountOptions): void {
+  const authorizer = options.authorizer ?? OPEN_AUTHORIZER;
   for (const route of routes) {
+    // Checked here too, for routes built where the type does not reach (docs/adr/0013-auth.md §2).
+    if (!route.access) throw new Error(`${route.method} ${route.path} declares no access: every route says who may call it`);
+    const access = route.access as Access<unknown, unknown>;
     const handler = async (c: Context) => {
       const { input, bytes } = await decode(c, route, options.maxJsonBodyBytes);
       if (route.bodyLimit && bytes > route.bodyLimit.bytes) throw ApiError.invalid(route.bodyLimit.message(bytes));
       const req = decodeRequest(route.request, input);
-      const result = (await route.handle(req, { services })) ?? {};
+      const principal = c.get('principal') as Principal | undefined;
+      // The one authorization point, on the request the handler gets (docs/adr/0013-auth.md §3).
+      const visible = await authorizer.authorize(principal, access as Access<unknown, never>, req);
+      const result = (await route.handle(req, { services, principal: principal ?? LOCAL_OPERATOR, visible })) ?? {};
+      if (access.effects) await authorizer.applyEffects(principal, access.effects(req, result));
       if (options.checkResponses) return c.body(await checkedReply(route, result), 200, JSON_HEADERS);
       if (result instanceof StreamedJson) return new Response(streamOf(result.pieces), { status: 200, headers: JSON_HEADERS });
       return c.body(result instanceof RawJson ? result.text : toProtoJson(result), 200, JSON_HEADERS);

@@ -12,6 +12,7 @@ import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
+import type { UserService } from '../auth/user-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
 export interface Services {
@@ -37,4 +38,6 @@ export interface Services {
   reviewQueues: ReviewQueueService;
   /** Evaluation datasets and their records. */
   datasets: DatasetService;
+  /** Users and permissions (`--app-name basic-auth`); absent when auth is off. */
+  users?: UserService;
 }

@@ -6,6 +6,8 @@ import type { TraceLinkStore } from '../store/trace-link-store.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import type { ReviewStore } from '../store/review-store.js';
 import type { DatasetStore } from '../store/dataset-store.js';
+import type { AuthStore } from '../store/auth-store.js';
+import { SqlAuthStore } from '../store/sql/sql-auth-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
@@ -33,6 +35,7 @@ export interface SqlTestStores {
   registry: RegistryStore;
   review: ReviewStore;
   datasets: DatasetStore;
+  auth: AuthStore;
   dispose(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     registry: new SqlRegistryStore(db, dialect),
     review: new SqlReviewStore(db, dialect),
     datasets: new SqlDatasetStore(db, dialect),
+    auth: new SqlAuthStore(db, dialect),
     dispose: async () => {
       await db.destroy();
       await database.drop();

@@ -19,8 +19,13 @@ export class SequentialIds implements IdGenerator {
 export interface TestLoupe extends Loupe {
   clock: TestClock;
   artifactsDir: string;
-  /** POST/PATCH/DELETE a JSON body (or GET with query) and parse the JSON answer. */
-  call(method: string, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }>;
+  /** POST/PATCH/DELETE a JSON body (or GET with query) and parse the JSON answer; `headers` adds to the request's (credentials). */
+  call(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }>;
   dispose(): Promise<void>;
 }
 
@@ -32,7 +37,7 @@ export interface TestLoupe extends Loupe {
  * const res = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
  */
 export async function createTestLoupe(
-  options: ServerOptions & { database?: TestDatabase; deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents'> } = {},
+  options: ServerOptions & { database?: TestDatabase; deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents' | 'scryptCost'> } = {},
 ): Promise<TestLoupe> {
   const database = options.database ?? (await createSqliteDatabase());
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-artifacts-'));
@@ -44,11 +49,11 @@ export async function createTestLoupe(
     ...loupe,
     clock,
     artifactsDir,
-    async call(method, url, body) {
-      const init: RequestInit = { method };
+    async call(method, url, body, headers = {}) {
+      const init: RequestInit = { method, headers };
       if (body !== undefined) {
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        init.headers = { 'content-type': 'application/json' };
+        init.headers = { 'content-type': 'application/json', ...headers };
       }
       const res = await loupe.app.request(url, init);
       const text = await res.text();

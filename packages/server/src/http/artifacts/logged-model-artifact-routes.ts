@@ -4,6 +4,7 @@ import type { Services } from '../../services/services.js';
 import { rpc } from '../rpc.js';
 import { fileInfoJson } from '../wire/tracking-json.js';
 import { fileResponse } from './file-response.js';
+import { ref } from '../../auth/access.js';
 
 /**
  * `ListLoggedModelArtifacts` (spec §3): the files under a logged model's artifact root, as
@@ -16,6 +17,7 @@ export const loggedModelArtifactRpcRoutes = [
     versions: [2],
     request: R.ListLoggedModelArtifacts,
     response: W.ListArtifacts,
+    access: { read: (req) => ref.loggedModel(req.model_id) },
     handle: async (req, { services }) => {
       const model = await services.loggedModels.get(req.model_id);
       const files = await services.artifacts.listUnderUri(model.artifactUri, req.artifact_directory_path);

@@ -5,6 +5,7 @@ import { decodeRequest } from '../request-decoding.js';
 import { rpc } from '../rpc.js';
 import { fileInfoJson } from '../wire/tracking-json.js';
 import { fileResponse } from './file-response.js';
+import { ref } from '../../auth/access.js';
 
 /** `ListArtifacts` (spec §2.6): a declared RPC, mounted under `/api/2.0` and `/ajax-api/2.0`. */
 export const artifactRpcRoutes = [
@@ -14,6 +15,7 @@ export const artifactRpcRoutes = [
     versions: [2],
     request: R.ListArtifacts,
     response: W.ListArtifacts,
+    access: { read: (req) => ref.run(req.run_id) },
     handle: async (req, { services }) => {
       const { rootUri, files } = await services.artifacts.listRunArtifacts(req.run_id, req.path);
       return { root_uri: rootUri, files: files.map(fileInfoJson) };

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AssessmentChanges, AssessmentValue, ExpectationValue, FeedbackValue } from '../../services/traces/assessment-service.js';
 import { rpc } from '../rpc.js';
 import { assessmentJson } from '../wire/assessment-json.js';
+import { ref } from '../../auth/access.js';
 
 type AssessmentInput = z.output<typeof R.AssessmentInput>;
 
@@ -44,6 +45,7 @@ export const assessmentRoutes = [
     versions: [3],
     request: R.CreateAssessment,
     response: W.CreateAssessment,
+    access: { edit: (req) => ref.trace(req.trace_id) },
     handle: async (req, { services }) => {
       const a = req.assessment;
       const record = await services.assessments.create({
@@ -66,6 +68,7 @@ export const assessmentRoutes = [
     versions: [3],
     request: R.AssessmentRef,
     response: W.GetAssessment,
+    access: { read: (req) => ref.trace(req.trace_id) },
     handle: async (req, { services }) => ({ assessment: assessmentJson(await services.assessments.get(req.trace_id, req.assessment_id)) }),
   }),
   rpc({
@@ -74,6 +77,7 @@ export const assessmentRoutes = [
     versions: [3],
     request: R.UpdateAssessment,
     response: W.UpdateAssessment,
+    access: { edit: (req) => ref.trace(req.trace_id) },
     handle: async (req, { services }) => {
       const record = await services.assessments.update(req.trace_id, req.assessment_id, changesOf(req.assessment, req.update_mask));
       return { assessment: assessmentJson(record) };
@@ -85,6 +89,7 @@ export const assessmentRoutes = [
     versions: [3],
     request: R.AssessmentRef,
     response: W.Empty,
+    access: { edit: (req) => ref.trace(req.trace_id) },
     handle: (req, { services }) => services.assessments.delete(req.trace_id, req.assessment_id),
   }),
 ];

@@ -1,6 +1,7 @@
 import { DatasetRequests as R, DatasetResponses as W, TrackingResponses } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
 import { datasetJson, recordJson } from '../wire/dataset-json.js';
+import { ref } from '../../auth/access.js';
 
 const DATASETS = '/mlflow/datasets';
 
@@ -11,6 +12,7 @@ const search = (method: 'GET' | 'POST') =>
     versions: [3],
     request: R.SearchDatasets,
     response: W.SearchDatasets,
+    access: { read: (req) => ref.experiments(req.experiment_ids) },
     handle: async (req, { services }) => {
       const { datasets, nextPageToken } = await services.datasets.search({
         experimentIds: req.experiment_ids,
@@ -36,6 +38,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.CreateDataset,
     response: W.GetDataset,
+    access: { edit: (req) => ref.experiments(req.experiment_ids) },
     handle: async (req, { services }) => ({
       dataset: datasetJson(await services.datasets.create({ name: req.name, tags: req.tags ?? {}, experimentIds: req.experiment_ids })),
     }),
@@ -48,6 +51,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.DatasetIdOnly,
     response: W.GetDataset,
+    access: { read: (req) => ref.dataset(req.dataset_id) },
     handle: async (req, { services }) => ({ dataset: datasetJson(await services.datasets.get(req.dataset_id)) }),
   }),
   rpc({
@@ -56,6 +60,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.DatasetIdOnly,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.dataset(req.dataset_id) },
     handle: (req, { services }) => services.datasets.delete(req.dataset_id),
   }),
   rpc({
@@ -64,6 +69,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.SetDatasetTags,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.dataset(req.dataset_id) },
     handle: (req, { services }) => services.datasets.setTags(req.dataset_id, req.tags ?? {}),
   }),
   rpc({
@@ -72,6 +78,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.DeleteDatasetTag,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.dataset(req.dataset_id) },
     handle: (req, { services }) => services.datasets.deleteTag(req.dataset_id, req.key),
   }),
   rpc({
@@ -80,6 +87,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.UpsertDatasetRecords,
     response: W.UpsertDatasetRecords,
+    access: { edit: (req) => ref.dataset(req.dataset_id) },
     handle: async (req, { services }) => {
       const { inserted, updated } = await services.datasets.upsertRecords(req.dataset_id, req.records);
       return { inserted_count: inserted, updated_count: updated };
@@ -91,6 +99,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.GetDatasetRecords,
     response: W.GetDatasetRecords,
+    access: { read: (req) => ref.dataset(req.dataset_id) },
     handle: async (req, { services }) => {
       const { records, nextPageToken } = await services.datasets.listRecords(req.dataset_id, req.max_results, req.page_token);
       // MLflow always sends the list, `"[]"` on an empty page.
@@ -103,6 +112,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.DeleteDatasetRecords,
     response: W.DeleteDatasetRecords,
+    access: { edit: (req) => ref.dataset(req.dataset_id) },
     handle: async (req, { services }) => ({ deleted_count: await services.datasets.deleteRecords(req.dataset_id, req.dataset_record_ids) }),
   }),
   rpc({
@@ -111,6 +121,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.DatasetIdOnly,
     response: W.GetDatasetExperimentIds,
+    access: { read: (req) => ref.dataset(req.dataset_id) },
     handle: async (req, { services }) => ({ experiment_ids: await services.datasets.experimentIds(req.dataset_id) }),
   }),
   rpc({
@@ -119,6 +130,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.DatasetExperiments,
     response: W.GetDataset,
+    access: { edit: (req) => [ref.dataset(req.dataset_id), ...ref.experiments(req.experiment_ids)] },
     handle: async (req, { services }) => ({ dataset: datasetJson(await services.datasets.addExperiments(req.dataset_id, req.experiment_ids)) }),
   }),
   rpc({
@@ -127,6 +139,7 @@ export const datasetRoutes = [
     versions: [3],
     request: R.DatasetExperiments,
     response: W.GetDataset,
+    access: { edit: (req) => ref.dataset(req.dataset_id) },
     handle: async (req, { services }) => ({ dataset: datasetJson(await services.datasets.removeExperiments(req.dataset_id, req.experiment_ids)) }),
   }),
 ];

@@ -1,6 +1,7 @@
 import { LegacyTraceRequests as L, LegacyTraceResponses as W } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
 import { traceInfoV2Json } from '../wire/trace-info-json.js';
+import { ref } from '../../auth/access.js';
 
 /**
  * The legacy v2 trace RPCs still called by clients (spec §4.2). They live under `/api/2.0` only, so
@@ -13,6 +14,7 @@ export const legacyTraceRoutes = [
     versions: [2],
     request: L.StartTrace,
     response: W.StartTrace,
+    access: { edit: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => {
       const record = await services.legacyTraces.startTrace({
         experimentId: req.experiment_id,
@@ -29,6 +31,7 @@ export const legacyTraceRoutes = [
     versions: [2],
     request: L.SearchTraces,
     response: W.SearchTraces,
+    access: { read: (req) => ref.experiments(req.experiment_ids) },
     handle: async (req, { services }) => {
       const { traces, nextPageToken } = await services.legacyTraces.searchTraces({
         experimentIds: req.experiment_ids,
@@ -47,6 +50,7 @@ export const legacyTraceRoutes = [
     versions: [2],
     request: L.LinkTracesToRun,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id), read: (req) => ref.traces(req.trace_ids) },
     handle: (req, { services }) => services.traceLinks.linkTracesToRun(req.trace_ids, req.run_id),
   }),
   rpc({
@@ -55,6 +59,7 @@ export const legacyTraceRoutes = [
     versions: [2],
     request: L.LinkPromptsToTrace,
     response: W.Empty,
+    access: { edit: (req) => ref.trace(req.trace_id), read: (req) => req.prompt_versions.map((p) => ref.registeredModel(p.name)) },
     handle: (req, { services }) => services.traceLinks.linkPromptsToTrace(req.trace_id, req.prompt_versions),
   }),
   rpc({
@@ -63,6 +68,7 @@ export const legacyTraceRoutes = [
     versions: [2],
     request: L.EndTrace,
     response: W.EndTrace,
+    access: { edit: (req) => ref.trace(req.request_id) },
     handle: async (req, { services }) => {
       const record = await services.legacyTraces.endTrace({
         traceId: req.request_id,
@@ -81,6 +87,7 @@ export const legacyTraceRoutes = [
     versions: [2],
     request: L.GetTraceInfo,
     response: W.GetTraceInfo,
+    access: { read: (req) => ref.trace(req.request_id) },
     handle: async (req, { services }) => ({ trace_info: traceInfoV2Json(await services.legacyTraces.getTraceInfo(req.request_id)) }),
   }),
 ];

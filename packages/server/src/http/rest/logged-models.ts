@@ -1,6 +1,7 @@
 import { LoggedModelRequests as R, LoggedModelResponses as W, TrackingResponses } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
 import { loggedModelJson } from '../wire/logged-model-json.js';
+import { ref } from '../../auth/access.js';
 
 const BASE = '/mlflow/logged-models';
 
@@ -16,6 +17,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.SearchLoggedModels,
     response: W.SearchLoggedModels,
+    access: { read: (req) => ref.experiments(req.experiment_ids) },
     handle: async (req, { services }) => {
       const { models, nextPageToken } = await services.loggedModels.search({
         experimentIds: req.experiment_ids,
@@ -36,6 +38,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.CreateLoggedModel,
     response: W.GetLoggedModel,
+    access: { edit: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => {
       const model = await services.loggedModels.create({
         experimentId: req.experiment_id,
@@ -54,6 +57,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.GetLoggedModel,
     response: W.GetLoggedModel,
+    access: { read: (req) => ref.loggedModel(req.model_id) },
     handle: async (req, { services }) => ({ model: loggedModelJson(await services.loggedModels.get(req.model_id, req.allow_deleted ?? false)) }),
   }),
   rpc({
@@ -62,6 +66,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.FinalizeLoggedModel,
     response: W.GetLoggedModel,
+    access: { edit: (req) => ref.loggedModel(req.model_id) },
     handle: async (req, { services }) => ({ model: loggedModelJson(await services.loggedModels.finalize(req.model_id, req.status)) }),
   }),
   rpc({
@@ -70,6 +75,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.LoggedModelIdOnly,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.loggedModel(req.model_id) },
     handle: (req, { services }) => services.loggedModels.delete(req.model_id),
   }),
   rpc({
@@ -78,6 +84,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.SetLoggedModelTags,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.loggedModel(req.model_id) },
     handle: (req, { services }) => services.loggedModels.setTags(req.model_id, req.tags),
   }),
   rpc({
@@ -86,6 +93,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.DeleteLoggedModelTag,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.loggedModel(req.model_id) },
     handle: (req, { services }) => services.loggedModels.deleteTag(req.model_id, req.tag_key),
   }),
   rpc({
@@ -94,6 +102,7 @@ export const loggedModelRoutes = [
     versions: [2],
     request: R.LogLoggedModelParams,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.loggedModel(req.model_id) },
     handle: (req, { services }) => services.loggedModels.logParams(req.model_id, req.params),
   }),
 ];

@@ -1,7 +1,9 @@
-import { RegistryRequests as R, RegistryResponses as W, TrackingResponses } from '@loupe/protocol';
+import { REGISTRY_LIMITS, RegistryRequests as R, RegistryResponses as W, TrackingResponses } from '@loupe/protocol';
+import { visiblePage } from '../auth/visible-pages.js';
 import { rpc } from '../rpc.js';
 import { modelVersionJson, registeredModelJson } from '../wire/registry-json.js';
 import { traceInfoJson } from '../wire/trace-info-json.js';
+import { grantCreator, ref } from '../../auth/access.js';
 
 const MODELS = '/mlflow/registered-models';
 const VERSIONS = '/mlflow/model-versions';
@@ -13,6 +15,7 @@ const getLatestVersions = (method: 'GET' | 'POST') =>
     versions: [2],
     request: R.GetLatestVersions,
     response: W.GetLatestVersions,
+    access: { read: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({ model_versions: (await services.registry.getLatestVersions(req.name, req.stages)).map(modelVersionJson) }),
   });
 
@@ -28,6 +31,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.CreateRegisteredModel,
     response: W.GetRegisteredModel,
+    access: { kind: 'authenticated', effects: (_req, reply) => [grantCreator({ type: 'registered-model', name: reply.registered_model.name })] },
     handle: async (req, { services }) => ({
       registered_model: registeredModelJson(await services.registry.createRegisteredModel({ name: req.name, tags: req.tags, description: req.description })),
     }),
@@ -38,6 +42,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.RegisteredModelNameOnly,
     response: W.GetRegisteredModel,
+    access: { read: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({ registered_model: registeredModelJson(await services.registry.getRegisteredModel(req.name)) }),
   }),
   rpc({
@@ -46,6 +51,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.RenameRegisteredModel,
     response: W.GetRegisteredModel,
+    access: { edit: (req) => ref.registeredModel(req.name), effects: (req) => [{ type: 'rename-model', from: req.name, to: req.new_name }] },
     handle: async (req, { services }) => ({ registered_model: registeredModelJson(await services.registry.renameRegisteredModel(req.name, req.new_name)) }),
   }),
   rpc({
@@ -54,6 +60,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.UpdateRegisteredModel,
     response: W.GetRegisteredModel,
+    access: { edit: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({ registered_model: registeredModelJson(await services.registry.updateRegisteredModel(req.name, req.description)) }),
   }),
   rpc({
@@ -62,6 +69,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.RegisteredModelNameOnly,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.registeredModel(req.name), effects: (req) => [{ type: 'forget-model', name: req.name }] },
     handle: (req, { services }) => services.registry.deleteRegisteredModel(req.name),
   }),
   rpc({
@@ -70,14 +78,19 @@ export const registryRoutes = [
     versions: [2],
     request: R.SearchRegisteredModels,
     response: W.SearchRegisteredModels,
-    handle: async (req, { services }) => {
-      const { models, nextPageToken } = await services.registry.searchRegisteredModels({
-        filter: req.filter,
-        orderBy: req.order_by,
-        maxResults: req.max_results,
-        pageToken: req.page_token,
-      });
-      return { registered_models: models.map(registeredModelJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+    access: { kind: 'filtered', holder: 'registered-model' },
+    handle: async (req, { services, visible }) => {
+      // Only models (and prompts) the caller may read, as MLflow's filter_search_registered_models.
+      const { items, nextPageToken } = await visiblePage(
+        async (limit, pageToken) => {
+          const page = await services.registry.searchRegisteredModels({ filter: req.filter, orderBy: req.order_by, maxResults: limit, pageToken });
+          return { items: page.models, nextPageToken: page.nextPageToken };
+        },
+        req.page_token,
+        req.max_results || REGISTRY_LIMITS.searchModelsDefault,
+        (m) => visible.registeredModel(m.name),
+      );
+      return { registered_models: items.map(registeredModelJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
     },
   }),
   getLatestVersions('POST'),
@@ -88,6 +101,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.SetRegisteredModelTag,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.registeredModel(req.name) },
     handle: (req, { services }) => services.registry.setRegisteredModelTag(req.name, { key: req.key, value: req.value }),
   }),
   rpc({
@@ -96,6 +110,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.DeleteRegisteredModelTag,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.registeredModel(req.name) },
     handle: (req, { services }) => services.registry.deleteRegisteredModelTag(req.name, req.key),
   }),
   rpc({
@@ -104,6 +119,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.SetRegisteredModelAlias,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.registeredModel(req.name) },
     handle: (req, { services }) => services.registry.setAlias(req.name, req.alias, req.version),
   }),
   rpc({
@@ -112,6 +128,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.RegisteredModelAlias,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.registeredModel(req.name) },
     handle: (req, { services }) => services.registry.deleteAlias(req.name, req.alias),
   }),
   rpc({
@@ -120,6 +137,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.RegisteredModelAlias,
     response: W.GetModelVersion,
+    access: { read: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({ model_version: modelVersionJson(await services.registry.getModelVersionByAlias(req.name, req.alias)) }),
   }),
   rpc({
@@ -128,6 +146,10 @@ export const registryRoutes = [
     versions: [2],
     request: R.CreateModelVersion,
     response: W.GetModelVersion,
+    access: {
+      edit: (req) => ref.registeredModel(req.name),
+      read: (req) => [...(req.run_id ? [ref.run(req.run_id)] : []), ...(req.model_id ? [ref.loggedModel(req.model_id)] : [])],
+    },
     handle: async (req, { services }) => ({
       model_version: modelVersionJson(
         await services.registry.createModelVersion({
@@ -148,6 +170,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.ModelVersionOnly,
     response: W.GetModelVersion,
+    access: { read: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({ model_version: modelVersionJson(await services.registry.getModelVersion(req.name, req.version)) }),
   }),
   rpc({
@@ -156,6 +179,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.UpdateModelVersion,
     response: W.GetModelVersion,
+    access: { edit: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({
       model_version: modelVersionJson(await services.registry.updateModelVersion(req.name, req.version, req.description)),
     }),
@@ -166,6 +190,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.TransitionModelVersionStage,
     response: W.GetModelVersion,
+    access: { edit: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({
       model_version: modelVersionJson(
         await services.registry.transitionModelVersionStage(req.name, req.version, req.stage, req.archive_existing_versions ?? false),
@@ -178,6 +203,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.ModelVersionOnly,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.registeredModel(req.name) },
     handle: (req, { services }) => services.registry.deleteModelVersion(req.name, req.version),
   }),
   rpc({
@@ -186,14 +212,18 @@ export const registryRoutes = [
     versions: [2],
     request: R.SearchModelVersions,
     response: W.SearchModelVersions,
-    handle: async (req, { services }) => {
-      const { versions, nextPageToken } = await services.registry.searchModelVersions({
-        filter: req.filter,
-        orderBy: req.order_by,
-        maxResults: req.max_results,
-        pageToken: req.page_token,
-      });
-      return { model_versions: versions.map(modelVersionJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+    access: { kind: 'filtered', holder: 'registered-model' },
+    handle: async (req, { services, visible }) => {
+      const { items, nextPageToken } = await visiblePage(
+        async (limit, pageToken) => {
+          const page = await services.registry.searchModelVersions({ filter: req.filter, orderBy: req.order_by, maxResults: limit, pageToken });
+          return { items: page.versions, nextPageToken: page.nextPageToken };
+        },
+        req.page_token,
+        req.max_results || REGISTRY_LIMITS.searchVersionsDefault,
+        (v) => visible.registeredModel(v.name),
+      );
+      return { model_versions: items.map(modelVersionJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
     },
   }),
   rpc({
@@ -202,6 +232,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.ModelVersionOnly,
     response: W.GetModelVersionDownloadUri,
+    access: { read: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services }) => ({ artifact_uri: await services.registry.getModelVersionDownloadUri(req.name, req.version) }),
   }),
   rpc({
@@ -210,6 +241,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.SetModelVersionTag,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.registeredModel(req.name) },
     handle: (req, { services }) => services.registry.setModelVersionTag(req.name, req.version, { key: req.key, value: req.value }),
   }),
   rpc({
@@ -218,6 +250,7 @@ export const registryRoutes = [
     versions: [2],
     request: R.DeleteModelVersionTag,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.registeredModel(req.name) },
     handle: (req, { services }) => services.registry.deleteModelVersionTag(req.name, req.version, req.key),
   }),
   rpc({
@@ -226,12 +259,17 @@ export const registryRoutes = [
     versions: [2],
     request: R.SearchPromptVersionTraces,
     response: W.SearchPromptVersionTraces,
-    handle: async (req, { services }) => {
+    access: { read: (req) => ref.registeredModel(req.name), filter: 'experiment' },
+    handle: async (req, { services, visible }) => {
       const { traces, nextPageToken } = await services.traceLinks.tracesOfPromptVersion(req.name, req.version, {
         maxResults: req.max_results,
         pageToken: req.page_token,
       });
-      return { traces: traces.map(traceInfoJson), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+      // Traces of experiments the caller cannot read are left out (pages may come back short).
+      return {
+        traces: traces.filter((t) => visible.experiment(t.experimentId)).map(traceInfoJson),
+        ...(nextPageToken ? { next_page_token: nextPageToken } : {}),
+      };
     },
   }),
   rpc({
@@ -240,10 +278,12 @@ export const registryRoutes = [
     versions: [2],
     request: R.SearchModelVersionTraces,
     response: W.SearchModelVersionTraces,
-    handle: async (req, { services }) => {
+    access: { read: (req) => ref.registeredModel(req.name), filter: 'experiment' },
+    handle: async (req, { services, visible }) => {
       const found = await services.modelVersionTraces.list(req.name, req.version, { maxResults: req.max_results, pageToken: req.page_token });
       return {
-        traces: found.traces.map(traceInfoJson),
+        // Traces of experiments the caller cannot read are left out (pages may come back short).
+        traces: found.traces.filter((t) => visible.experiment(t.experimentId)).map(traceInfoJson),
         ...(found.nextPageToken ? { next_page_token: found.nextPageToken } : {}),
         ...(found.experimentId !== undefined ? { experiment_id: found.experimentId } : {}),
         ...(found.filter !== undefined ? { filter: found.filter } : {}),

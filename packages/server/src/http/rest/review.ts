@@ -1,6 +1,16 @@
 import { ReviewRequests as R, ReviewResponses as W, TrackingResponses } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
 import { labelSchemaJson, reviewItemJson, reviewProgressJson, reviewQueueJson } from '../wire/review-json.js';
+import { ref } from '../../auth/access.js';
+import type { Principal } from '../../auth/principal.js';
+
+/**
+ * Who created a queue: with auth on, the signed-in user (a client cannot name someone else, MLflow's
+ * queue ownership rests on it); without auth, what the client says (MLflow's `created_by`).
+ */
+function creator(principal: Principal, claimed: string | undefined): string | undefined {
+  return principal.via === 'none' ? claimed : principal.username;
+}
 
 const SCHEMAS = '/mlflow/label-schemas';
 const QUEUES = '/mlflow/review-queues';
@@ -13,6 +23,7 @@ export const labelSchemaRoutes = [
     versions: [3],
     request: R.CreateLabelSchema,
     response: W.GetLabelSchema,
+    access: { manage: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => ({
       label_schema: labelSchemaJson(
         await services.labelSchemas.create({
@@ -33,6 +44,7 @@ export const labelSchemaRoutes = [
     versions: [3],
     request: R.SchemaIdOnly,
     response: W.GetLabelSchema,
+    access: { read: (req) => ref.labelSchema(req.schema_id) },
     handle: async (req, { services }) => ({ label_schema: labelSchemaJson(await services.labelSchemas.get(req.schema_id)) }),
   }),
   rpc({
@@ -41,6 +53,7 @@ export const labelSchemaRoutes = [
     versions: [3],
     request: R.GetLabelSchemaByName,
     response: W.GetLabelSchema,
+    access: { read: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => ({ label_schema: labelSchemaJson(await services.labelSchemas.getByName(req.experiment_id, req.name)) }),
   }),
   rpc({
@@ -49,6 +62,7 @@ export const labelSchemaRoutes = [
     versions: [3],
     request: R.ListLabelSchemas,
     response: W.ListLabelSchemas,
+    access: { read: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => {
       const page = await services.labelSchemas.list(req.experiment_id, req.max_results, req.page_token);
       return { label_schemas: page.schemas.map(labelSchemaJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
@@ -60,6 +74,7 @@ export const labelSchemaRoutes = [
     versions: [3],
     request: R.UpdateLabelSchema,
     response: W.GetLabelSchema,
+    access: { manage: (req) => ref.labelSchema(req.schema_id) },
     handle: async (req, { services }) => ({
       label_schema: labelSchemaJson(
         await services.labelSchemas.update(req.schema_id, {
@@ -79,6 +94,7 @@ export const labelSchemaRoutes = [
     versions: [3],
     request: R.SchemaIdOnly,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.labelSchema(req.schema_id) },
     handle: (req, { services }) => services.labelSchemas.delete(req.schema_id),
   }),
 ];
@@ -94,18 +110,22 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.CreateReviewQueue,
     response: W.GetReviewQueue,
-    handle: async (req, { services }) => ({
-      review_queue: reviewQueueJson(
-        await services.reviewQueues.create({
-          experimentId: req.experiment_id,
-          name: req.name,
-          queueType: req.queue_type,
-          users: req.users,
-          schemaIds: req.schema_ids,
-          ...(req.created_by ? { createdBy: req.created_by } : {}),
-        }),
-      ),
-    }),
+    access: { edit: (req) => ref.experiment(req.experiment_id) },
+    handle: async (req, { services, principal }) => {
+      const createdBy = creator(principal, req.created_by);
+      return {
+        review_queue: reviewQueueJson(
+          await services.reviewQueues.create({
+            experimentId: req.experiment_id,
+            name: req.name,
+            queueType: req.queue_type,
+            users: req.users,
+            schemaIds: req.schema_ids,
+            ...(createdBy ? { createdBy } : {}),
+          }),
+        ),
+      };
+    },
   }),
   rpc({
     method: 'POST',
@@ -113,8 +133,9 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.GetOrCreateUserQueue,
     response: W.GetReviewQueue,
-    handle: async (req, { services }) => ({
-      review_queue: reviewQueueJson(await services.reviewQueues.getOrCreateUserQueue(req.experiment_id, req.user, req.created_by)),
+    access: { edit: (req) => ref.experiment(req.experiment_id) },
+    handle: async (req, { services, principal }) => ({
+      review_queue: reviewQueueJson(await services.reviewQueues.getOrCreateUserQueue(req.experiment_id, req.user, creator(principal, req.created_by))),
     }),
   }),
   rpc({
@@ -123,6 +144,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.QueueIdOnly,
     response: W.GetReviewQueue,
+    access: { read: (req) => ref.reviewQueue(req.queue_id) },
     handle: async (req, { services }) => ({ review_queue: reviewQueueJson(await services.reviewQueues.get(req.queue_id)) }),
   }),
   rpc({
@@ -131,6 +153,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.GetReviewQueueByName,
     response: W.GetReviewQueue,
+    access: { read: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => ({ review_queue: reviewQueueJson(await services.reviewQueues.getByName(req.experiment_id, req.name)) }),
   }),
   rpc({
@@ -139,6 +162,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.ListReviewQueues,
     response: W.ListReviewQueues,
+    access: { read: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => {
       const page = await services.reviewQueues.list(req.experiment_id, req.user, req.max_results, req.page_token);
       return { review_queues: page.items.map(reviewQueueJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
@@ -150,6 +174,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.UpdateReviewQueue,
     response: W.GetReviewQueue,
+    access: { edit: (req) => ref.reviewQueue(req.queue_id) },
     handle: async (req, { services }) => ({
       review_queue: reviewQueueJson(
         await services.reviewQueues.update(req.queue_id, {
@@ -165,6 +190,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.QueueIdOnly,
     response: TrackingResponses.Empty,
+    access: { manage: (req) => ref.reviewQueue(req.queue_id) },
     handle: (req, { services }) => services.reviewQueues.delete(req.queue_id),
   }),
   rpc({
@@ -173,6 +199,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.AddItemsToReviewQueue,
     response: W.AddItemsToReviewQueue,
+    access: { edit: (req) => ref.reviewQueue(req.queue_id) },
     handle: async (req, { services }) => ({ items: (await services.reviewQueues.addItems(req.queue_id, req.item_type, req.item_ids)).map(reviewItemJson) }),
   }),
   rpc({
@@ -181,6 +208,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.RemoveItemsFromReviewQueue,
     response: TrackingResponses.Empty,
+    access: { edit: (req) => ref.reviewQueue(req.queue_id) },
     handle: (req, { services }) => services.reviewQueues.removeItems(req.queue_id, req.item_ids),
   }),
   rpc({
@@ -189,6 +217,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.ListReviewQueueItems,
     response: W.ListReviewQueueItems,
+    access: { read: (req) => ref.reviewQueue(req.queue_id) },
     handle: async (req, { services }) => {
       const page = await services.reviewQueues.listItems(req.queue_id, req.status, req.max_results, req.page_token);
       return { items: page.items.map(reviewItemJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
@@ -200,6 +229,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.SetReviewQueueItemStatus,
     response: W.SetReviewQueueItemStatus,
+    access: { edit: (req) => ref.reviewQueue(req.queue_id) },
     handle: async (req, { services }) => ({
       item: reviewItemJson(await services.reviewQueues.setItemStatus(req.queue_id, req.item_id, req.status, req.completed_by)),
     }),
@@ -210,6 +240,7 @@ export const reviewQueueRoutes = [
     versions: [3],
     request: R.GetReviewQueueProgress,
     response: W.GetReviewQueueProgress,
+    access: { read: (req) => req.queue_ids.map((id) => ref.reviewQueue(id)) },
     handle: async (req, { services }) => ({ progress: (await services.reviewQueues.progress(req.queue_ids)).map(reviewProgressJson) }),
   }),
 ];

@@ -2,6 +2,8 @@ import { TrackingRequests as R, TrackingResponses as W, TRACKING_LIMITS, type Me
 import type { MetricRecord } from '../../store/tracking-store.js';
 import { rpc } from '../rpc.js';
 import { metricJson, runInfoJson, runJson } from '../wire/tracking-json.js';
+import { ref } from '../../auth/access.js';
+import { DEFAULT_EXPERIMENT_ID } from '../../services/experiment-service.js';
 
 /** A checked metric point of a request as a record (the step 0 when absent, empty model and dataset fields unset). */
 function metricRecord(m: MetricWire): MetricRecord {
@@ -20,6 +22,8 @@ export const runRoutes = [
     versions: [2],
     request: R.CreateRun,
     response: W.GetRun,
+    // No experiment id: the run goes to the Default experiment ('0'), as the service does.
+    access: { edit: (req) => ref.experiment(req.experiment_id || DEFAULT_EXPERIMENT_ID) },
     handle: async (req, { services }) => ({
       run: runJson(
         await services.runs.create({ experimentId: req.experiment_id, userId: req.user_id, runName: req.run_name, startTime: req.start_time, tags: req.tags }),
@@ -32,6 +36,7 @@ export const runRoutes = [
     versions: [2],
     request: R.UpdateRun,
     response: W.UpdateRun,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: async (req, { services }) => ({
       run_info: runInfoJson(await services.runs.update({ runId: req.run_id, status: req.status, endTime: req.end_time, runName: req.run_name })),
     }),
@@ -42,6 +47,7 @@ export const runRoutes = [
     versions: [2],
     request: R.RunIdOnly,
     response: W.Empty,
+    access: { manage: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.delete(req.run_id),
   }),
   rpc({
@@ -50,6 +56,7 @@ export const runRoutes = [
     versions: [2],
     request: R.RunIdOnly,
     response: W.Empty,
+    access: { manage: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.restore(req.run_id),
   }),
   rpc({
@@ -58,6 +65,7 @@ export const runRoutes = [
     versions: [2],
     request: R.RunIdOnly,
     response: W.GetRun,
+    access: { read: (req) => ref.run(req.run_id) },
     handle: async (req, { services }) => ({ run: runJson(await services.runs.get(req.run_id)) }),
   }),
   rpc({
@@ -66,6 +74,7 @@ export const runRoutes = [
     versions: [2],
     request: R.SearchRuns,
     response: W.SearchRuns,
+    access: { read: (req) => ref.experiments(req.experiment_ids) },
     handle: async (req, { services }) => {
       const { runs, nextPageToken } = await services.runs.search({
         experimentIds: req.experiment_ids,
@@ -84,6 +93,7 @@ export const runRoutes = [
     versions: [2],
     request: R.LogMetric,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.logMetric(req.run_id, metricRecord(req)),
   }),
   rpc({
@@ -92,6 +102,7 @@ export const runRoutes = [
     versions: [2],
     request: R.LogParam,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.logParam(req.run_id, { key: req.key, value: req.value }),
   }),
   rpc({
@@ -100,6 +111,7 @@ export const runRoutes = [
     versions: [2],
     request: R.SetTag,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.setTag(req.run_id, { key: req.key, value: req.value }),
   }),
   rpc({
@@ -108,6 +120,7 @@ export const runRoutes = [
     versions: [2],
     request: R.DeleteTag,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.deleteTag(req.run_id, req.key),
   }),
   rpc({
@@ -121,6 +134,7 @@ export const runRoutes = [
     },
     request: R.LogBatch,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.logBatch({ runId: req.run_id, metrics: req.metrics.map(metricRecord), params: req.params, tags: req.tags }),
   }),
   rpc({
@@ -129,6 +143,7 @@ export const runRoutes = [
     versions: [2],
     request: R.LogModel,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) => services.runs.logModel(req.run_id, req.model_json),
   }),
   rpc({
@@ -137,6 +152,7 @@ export const runRoutes = [
     versions: [2],
     request: R.LogInputs,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) =>
       services.runs.logInputs(
         req.run_id,
@@ -150,6 +166,7 @@ export const runRoutes = [
     versions: [2],
     request: R.LogOutputs,
     response: W.Empty,
+    access: { edit: (req) => ref.run(req.run_id) },
     handle: (req, { services }) =>
       services.runs.logOutputs(
         req.run_id,
@@ -162,6 +179,7 @@ export const runRoutes = [
     versions: [2],
     request: R.GetMetricHistory,
     response: W.GetMetricHistory,
+    access: { read: (req) => ref.run(req.run_id) },
     handle: async (req, { services }) => {
       const { metrics, nextPageToken } = await services.runs.metricHistory({
         runId: req.run_id,
@@ -178,6 +196,7 @@ export const runRoutes = [
     versions: [2],
     request: R.GetMetricHistoryBulkInterval,
     response: W.GetMetricHistory,
+    access: { read: (req) => ref.runs(req.run_ids) },
     handle: async (req, { services }) => {
       const steps = req.start_step !== undefined && req.end_step !== undefined ? { startStep: req.start_step, endStep: req.end_step } : undefined;
       const points = await services.runs.metricHistoryBulkInterval({ runIds: req.run_ids, metricKey: req.metric_key, steps, maxResults: req.max_results });
@@ -191,6 +210,7 @@ export const runRoutes = [
     ajaxOnly: true,
     request: R.GetMetricHistoryBulk,
     response: W.GetMetricHistory,
+    access: { read: (req) => ref.runs(req.run_id) },
     handle: async (req, { services }) => ({
       metrics: (await services.runs.metricHistoryBulk({ runIds: req.run_id, metricKey: req.metric_key, maxResults: req.max_results })).map(metricJson),
     }),

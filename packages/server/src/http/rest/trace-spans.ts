@@ -1,6 +1,7 @@
 import { SpanRequests, SpanResponses } from '@loupe/protocol';
 import { rpc } from '../rpc.js';
 import { spanPageJson, spansAroundJson } from '../wire/span-page-json.js';
+import { ref } from '../../auth/access.js';
 
 /**
  * Loupe's huge-trace API (not an MLflow RPC): a trace's spans a page at a time, by parent, subtree or
@@ -14,6 +15,7 @@ export const traceSpanRoutes = [
     versions: [3],
     request: SpanRequests.SearchTraceSpans,
     response: SpanResponses.SearchTraceSpans,
+    access: { read: (req) => ref.trace(req.trace_id) },
     handle: async (req, { services }) => {
       const page = await services.traces.spanPage({
         traceId: req.trace_id,
@@ -34,6 +36,7 @@ export const traceSpanRoutes = [
     versions: [3],
     request: SpanRequests.GetSpansAround,
     response: SpanResponses.GetSpansAround,
+    access: { read: (req) => ref.trace(req.trace_id) },
     handle: async (req, { services }) => {
       const around = await services.traces.spansAround({ traceId: req.trace_id, spanId: req.span_id, limit: req.max_results });
       return spansAroundJson(around);

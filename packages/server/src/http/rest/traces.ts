@@ -4,6 +4,7 @@ import { StreamedJson, toProtoJson } from '../json-response.js';
 import { rpc } from '../rpc.js';
 import { traceInfoJson } from '../wire/trace-info-json.js';
 import { traceMetricsJson } from '../wire/trace-metrics-json.js';
+import { ref } from '../../auth/access.js';
 
 /**
  * Literal siblings of `/traces/{trace_id}` (spec §1.1: literal segments must win): a GET of one of them
@@ -41,6 +42,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.StartTraceV3,
     response: W.StartTraceV3,
+    access: { edit: (req) => ref.experiment(req.trace.trace_info.trace_location.mlflow_experiment.experiment_id) },
     handle: async (req, { services }) => {
       const info = req.trace.trace_info;
       const record = await services.traces.startTraceV3({
@@ -64,6 +66,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.QueryTraceMetrics,
     response: W.QueryTraceMetrics,
+    access: { read: (req) => ref.experiments(req.experiment_ids) },
     handle: async (req, { services }) => {
       const page = await services.traces.metrics({
         experimentIds: req.experiment_ids,
@@ -86,6 +89,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.SearchTracesV3,
     response: W.SearchTracesV3,
+    access: { read: (req) => ref.experiments(req.experiment_ids) },
     handle: async (req, { services }) => {
       const { traces, nextPageToken } = await services.traces.searchTraces({
         experimentIds: req.experiment_ids,
@@ -103,6 +107,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.BatchGetTraces,
     response: W.BatchGetTraces,
+    access: { read: (req) => ref.traces(req.trace_ids) },
     handle: async (req, { services }) => {
       const traces = await services.traces.batchGetWithSpans(req.trace_ids);
       return new StreamedJson(
@@ -120,6 +125,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.BatchGetTraceInfos,
     response: W.BatchGetTraceInfos,
+    access: { read: (req) => ref.traces(req.trace_ids) },
     handle: async (req, { services }) => ({ trace_infos: (await services.traces.batchGetInfos(req.trace_ids, req.experiment_ids)).map(traceInfoJson) }),
   }),
   rpc({
@@ -128,6 +134,7 @@ export const traceRoutes = [
     versions: [2, 3],
     request: R.DeleteTraces,
     response: W.DeleteTraces,
+    access: { manage: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services }) => ({
       traces_deleted: await services.traces.deleteTraces(
         req.experiment_id,
@@ -142,6 +149,7 @@ export const traceRoutes = [
     versions: [2],
     request: R.SetTraceTag,
     response: W.Empty,
+    access: { edit: (req) => ref.trace(req.trace_id) },
     handle: (req, { services }) => services.traces.setTag(req.trace_id, req.key, req.value),
   }),
   rpc({
@@ -150,6 +158,7 @@ export const traceRoutes = [
     versions: [2],
     request: R.DeleteTraceTag,
     response: W.Empty,
+    access: { edit: (req) => ref.trace(req.trace_id) },
     handle: (req, { services }) => services.traces.deleteTag(req.trace_id, req.key),
   }),
   rpc({
@@ -158,6 +167,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.SetTraceTag,
     response: W.Empty,
+    access: { edit: (req) => ref.trace(req.trace_id) },
     handle: (req, { services }) => services.traces.setTag(req.trace_id, req.key, req.value),
   }),
   rpc({
@@ -166,6 +176,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.DeleteTraceTag,
     response: W.Empty,
+    access: { edit: (req) => ref.trace(req.trace_id) },
     handle: (req, { services }) => services.traces.deleteTag(req.trace_id, req.key),
   }),
   // Declared before `/traces/:trace_id`, so the literal route wins.
@@ -175,6 +186,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.GetTrace,
     response: W.GetTrace,
+    access: { read: (req) => ref.trace(req.trace_id) },
     handle: async (req, { services }) => {
       const trace = await services.traces.getTraceWithSpans(req.trace_id, req.allow_partial);
       return new StreamedJson(
@@ -190,6 +202,7 @@ export const traceRoutes = [
     versions: [3],
     request: R.GetTraceInfoV3,
     response: W.GetTraceInfoV3,
+    access: { read: (req) => ref.trace(req.trace_id) },
     handle: async (req, { services }) => {
       if (RESERVED_TRACE_SEGMENTS.has(req.trace_id)) throw new ApiError('ENDPOINT_NOT_FOUND', `No handler for /traces/${req.trace_id}.`);
       return { trace: { trace_info: traceInfoJson(await services.traces.getTraceInfo(req.trace_id)) } };

@@ -15,6 +15,7 @@ export const webhookRoutes = [
     versions: [2],
     request: R.CreateWebhook,
     response: W.GetWebhook,
+    access: { kind: 'admin' },
     handle: async (req, { services }) => ({ webhook: webhookJson(await services.webhooks.create(req)) }),
   }),
   rpc({
@@ -23,6 +24,7 @@ export const webhookRoutes = [
     versions: [2],
     request: R.ListWebhooks,
     response: W.ListWebhooks,
+    access: { kind: 'admin' },
     handle: async (req, { services }) => {
       const page = await services.webhooks.list(req.max_results, req.page_token);
       return { webhooks: page.webhooks.map(webhookJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
@@ -34,6 +36,7 @@ export const webhookRoutes = [
     versions: [2],
     request: R.WebhookIdOnly,
     response: W.GetWebhook,
+    access: { kind: 'admin' },
     handle: async (req, { services }) => ({ webhook: webhookJson(await services.webhooks.get(req.webhook_id)) }),
   }),
   rpc({
@@ -42,6 +45,7 @@ export const webhookRoutes = [
     versions: [2],
     request: R.UpdateWebhook,
     response: W.GetWebhook,
+    access: { kind: 'admin' },
     handle: async ({ webhook_id, ...changes }, { services }) => ({ webhook: webhookJson(await services.webhooks.update(webhook_id, changes)) }),
   }),
   rpc({
@@ -50,6 +54,7 @@ export const webhookRoutes = [
     versions: [2],
     request: R.WebhookIdOnly,
     response: TrackingResponses.Empty,
+    access: { kind: 'admin' },
     handle: (req, { services }) => services.webhooks.delete(req.webhook_id),
   }),
   rpc({
@@ -58,6 +63,7 @@ export const webhookRoutes = [
     versions: [2],
     request: R.TestWebhook,
     response: W.TestWebhook,
+    access: { kind: 'admin' },
     handle: async (req, { services }) => ({ result: await services.webhooks.test(req.webhook_id, req.event) }),
   }),
   rpc({
@@ -66,6 +72,7 @@ export const webhookRoutes = [
     versions: [2],
     request: R.ListWebhookDeliveries,
     response: W.ListWebhookDeliveries,
+    access: { kind: 'admin' },
     handle: async (req, { services }) => {
       const page = await services.webhooks.listDeliveries(req.webhook_id, req.max_results, req.page_token);
       return { deliveries: page.deliveries.map(webhookDeliveryJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };

@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { DatasetTables } from './dataset-schema.js';
 import type { JobTables } from './job-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
+import type { AuthTables } from './auth-schema.js';
 import type { ReviewTables } from './review-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
@@ -273,7 +274,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

@@ -11,6 +11,7 @@ import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js
 import { registryStoreContract } from '../contract/registry-store.contract.js';
 import { reviewStoreContract } from '../contract/review-store.contract.js';
 import { datasetStoreContract } from '../contract/dataset-store.contract.js';
+import { authStoreContract } from '../contract/auth-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -26,5 +27,6 @@ for (const backend of await testBackends()) {
     registryStoreContract(open);
     reviewStoreContract(open);
     datasetStoreContract(open);
+    authStoreContract(open);
   });
 }

@@ -1,0 +1,68 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { ApiError } from '@loupe/protocol';
+import type { AuthFreshness } from '../../auth/auth-freshness.js';
+import type { Authenticator } from '../../auth/authenticator.js';
+import { LOCAL_OPERATOR, type Principal } from '../../auth/principal.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Who sent the request, set by {@link authentication} before any route runs. */
+    principal: Principal;
+  }
+}
+
+/** What {@link authentication} needs when auth is on. */
+export interface AuthenticationOptions {
+  authenticator: Authenticator;
+  freshness: AuthFreshness;
+  /** Paths answered without credentials (load-balancer probes). */
+  publicPaths: ReadonlySet<string>;
+}
+
+/** The realm browsers show when they ask for credentials. */
+const CHALLENGE = 'Basic realm="loupe", charset="UTF-8"';
+
+/** The peer address of a request served by Node (`local` for in-process `app.request` calls). */
+function clientAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'local';
+}
+
+/**
+ * Authenticates every request before any route (docs/adr/0013-auth.md §1): the principal goes to the
+ * context; without one, 401 with `WWW-Authenticate: Basic` and `{error_code: UNAUTHENTICATED}`; after
+ * too many failures, 429 with `Retry-After`. With auth off (`null`), every request is the local operator.
+ *
+ * @example
+ * app.use('*', authentication({ authenticator, freshness, publicPaths: new Set(['/health', '/version']) }));
+ */
+export function authentication(options: AuthenticationOptions | null): MiddlewareHandler {
+  if (options === null) {
+    return async (c, next) => {
+      c.set('principal', LOCAL_OPERATOR);
+      await next();
+    };
+  }
+  const { authenticator, freshness, publicPaths } = options;
+  return async (c, next) => {
+    if (publicPaths.has(c.req.path)) return next();
+    await freshness.ensureFresh();
+    const result = await authenticator.authenticate({ header: (name) => c.req.header(name), clientAddress: clientAddress(c) });
+    if (result.outcome === 'proven') {
+      c.set('principal', result.principal);
+      return next();
+    }
+    if (result.outcome === 'throttled') {
+      const seconds = Math.ceil(result.retryAfterMs / 1000);
+      const error = new ApiError('REQUEST_LIMIT_EXCEEDED', `Too many failed sign-in attempts: try again in ${seconds} seconds.`);
+      return c.json(error.toJSON(), 429, { 'Retry-After': String(seconds) });
+    }
+    const error = new ApiError(
+      'UNAUTHENTICATED',
+      result.outcome === 'refused'
+        ? 'Invalid credentials: check MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.'
+        : 'You are not authenticated: send HTTP Basic credentials (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).',
+    );
+    return c.json(error.toJSON(), 401, { 'WWW-Authenticate': CHALLENGE });
+  };
+}
