@@ -77,6 +77,7 @@ export class BrowserSessions {
       method: principal.method,
       issuer: principal.issuer,
       subject: principal.subject,
+      userStamp: principal.userStamp,
       idHash: hashId(id),
       csrfToken: randomToken(),
       createdAt: now,

@@ -7,6 +7,11 @@ export interface SessionPrincipal {
   /** The OpenID Connect issuer and subject, for an `oidc` session. */
   issuer?: string | undefined;
   subject?: string | undefined;
+  /**
+   * What the user's row was when the session began (a digest of its id and password hash): a session
+   * whose user was deleted, or whose password changed since, no longer matches and is refused.
+   */
+  userStamp?: string | undefined;
 }
 
 /** One browser session as stored (README.md beside this file has the SQL table). */
