@@ -71,6 +71,17 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { hashPassword, type ScryptCost } from './auth/password.js';
 import { ensureAdmin } from './auth/admin-bootstrap.js';
 import { UserService } from './auth/user-service.js';
+import type { AuthStore } from './store/auth-store.js';
+import { SqlSessionStore } from './store/sql/sql-session-store.js';
+import { SqlUserIdentityStore } from './store/sql/sql-user-identity-store.js';
+import { BrowserSessions } from './auth/session/browser-sessions.js';
+import { PendingLoginCookie } from './auth/session/pending-login-cookie.js';
+import { SessionCookieAuthenticator } from './auth/session-cookie-authenticator.js';
+import { BrowserLogin } from './auth/browser-login.js';
+import { OidcClient } from './auth/oidc/oidc-client.js';
+import { resolveOidcConfig, type OidcConfig } from './auth/oidc/oidc-config.js';
+import { createOidcLoginHandlers } from './auth/oidc/login-handlers.js';
+import type { BrowserAuth } from './http/auth/browser-auth-routes.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -162,7 +173,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     pauseMs: 5,
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
-  const { webhooks, jobs, webhookDispatcher, notices } = createWebhooks(config, db, dialect, clock, deps);
+  const { webhooks, jobs, webhookDispatcher, notices, secretKey } = createWebhooks(config, db, dialect, clock, deps);
   // Seam 1 of issue 16: registry writes store their webhook events in `registry_events` with the change;
   // after each commit that stored some, the webhook dispatcher wakes at once (other servers poll).
   const registry = new RegistryService(new SqlRegistryStore(db, dialect), clock, {
@@ -195,7 +206,15 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     reviewQueues,
     datasets,
   };
-  const auth = config.appName === 'basic-auth' ? await createAuth(config, db, dialect, services, clock, deps, notices) : undefined;
+  let auth: AppAuth | undefined;
+  try {
+    checkOidcNeedsAuth(config);
+    auth = config.appName === 'basic-auth' ? await createAuth(config, db, dialect, services, clock, deps, notices, secretKey) : undefined;
+  } catch (err) {
+    await decodePool?.close();
+    await db.destroy();
+    throw err;
+  }
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware
@@ -244,6 +263,7 @@ async function createAuth(
   clock: Clock,
   deps: Dependencies,
   notices: string[],
+  secretKey: string | undefined,
 ): Promise<AppAuth> {
   const store = new SqlAuthStore(db, dialect);
   const admin = await ensureAdmin(
@@ -254,11 +274,97 @@ async function createAuth(
   if (admin) notices.push(admin);
   const freshness = new AuthFreshness(() => store.generation(), clock, config.authCacheTtlMs);
   services.users = new UserService(store, freshness, deps.scryptCost);
-  const basic = new BasicAuthenticator(store, freshness, new LoginThrottle(clock), await hashPassword(dummyPassword(), deps.scryptCost));
+  const throttle = new LoginThrottle(clock);
+  const dummyHash = await hashPassword(dummyPassword(), deps.scryptCost);
+  const basic = new BasicAuthenticator(store, freshness, throttle, dummyHash);
+  const browser = await createBrowserAuth(config, db, dialect, { store, freshness, throttle, dummyHash, clock, secretKey });
   return {
-    authenticator: new AuthenticatorChain([basic]),
+    // Browser sessions last: a request with an Authorization header is never a cookie's.
+    authenticator: new AuthenticatorChain([basic, browser.authenticator]),
+    browser,
     freshness,
     authorizer: new PermissionAuthorizer(new CachedPermissions(store, freshness), new ServiceParents(services), config.authDefaultPermission),
+  };
+}
+
+/** OpenID Connect signs people in to Loupe's users: without `--app-name basic-auth` there are none. */
+function checkOidcNeedsAuth(config: ServerConfig): void {
+  if (config.oidcIssuer !== undefined && config.appName !== 'basic-auth') {
+    throw new StartupError('--oidc-issuer (LOUPE_OIDC_ISSUER) signs people in to Loupe users: start the server with --app-name basic-auth too', 2);
+  }
+}
+
+/** The OpenID Connect settings checked together, or a start-up error naming every flag at fault. */
+function oidcConfigOf(config: ServerConfig & { oidcIssuer: string }): OidcConfig {
+  try {
+    return resolveOidcConfig({
+      issuer: config.oidcIssuer,
+      clientId: config.oidcClientId ?? '',
+      clientSecret: config.oidcClientSecret,
+      redirectUrl: config.oidcRedirectUrl ?? '',
+      scopes: config.oidcScopes,
+      usernameClaim: config.oidcUsernameClaim,
+      groupsClaim: config.oidcGroupsClaim,
+      adminGroup: config.oidcAdminGroup,
+      tokenEndpointAuthMethod: config.oidcTokenAuthMethod,
+      fetchUserinfo: config.oidcUserinfo,
+    });
+  } catch (err) {
+    const missing = [
+      config.oidcClientId === undefined ? '--oidc-client-id (LOUPE_OIDC_CLIENT_ID) is required' : undefined,
+      config.oidcRedirectUrl === undefined ? '--oidc-redirect-url (LOUPE_OIDC_REDIRECT_URL) is required' : undefined,
+    ].filter((m) => m !== undefined);
+    throw new StartupError(`${(err as Error).message}${missing.length > 0 ? `; ${missing.join('; ')}` : ''}`, 2, { cause: err });
+  }
+}
+
+/**
+ * The UI's sign-in (docs/adr/0013-auth.md §7): browser sessions in the database, the password form,
+ * and with `--oidc-issuer` the OpenID Connect login, its provider discovered now, so a wrong issuer
+ * or an unreachable provider stops the start with a message naming it.
+ */
+async function createBrowserAuth(
+  config: ServerConfig,
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  core: { store: AuthStore; freshness: AuthFreshness; throttle: LoginThrottle; dummyHash: string; clock: Clock; secretKey: string | undefined },
+): Promise<BrowserAuth> {
+  const { store, freshness, clock } = core;
+  const secure = config.sessionCookieSecure;
+  const sessions = new BrowserSessions({ store: new SqlSessionStore(db), clock, secure });
+  const authenticator = new SessionCookieAuthenticator(sessions, store, freshness);
+  const oidcConfig = config.oidcIssuer === undefined ? undefined : oidcConfigOf({ ...config, oidcIssuer: config.oidcIssuer });
+  const login = new BrowserLogin({
+    store,
+    identities: new SqlUserIdentityStore(db, dialect),
+    freshness,
+    throttle: core.throttle,
+    dummyHash: core.dummyHash,
+    adminFromProvider: oidcConfig?.adminGroup !== undefined,
+  });
+  if (!oidcConfig) return { sessions, authenticator, login, oidc: undefined, csrf: {} };
+  if (core.secretKey === undefined) {
+    throw new StartupError('--oidc-issuer needs --secret-key (LOUPE_SECRET_KEY) on PostgreSQL: it seals the login cookie, and every server must share it', 2);
+  }
+  let oidc: OidcClient;
+  try {
+    oidc = await OidcClient.discover(oidcConfig, { clock });
+  } catch (err) {
+    throw new StartupError(
+      `cannot use the OpenID Connect provider ${oidcConfig.issuer}: ${describeCause(err)}; check --oidc-issuer (LOUPE_OIDC_ISSUER) and that the provider is reachable from this server`,
+      1,
+      { cause: err },
+    );
+  }
+  const loginCookie = new PendingLoginCookie({ secretKey: core.secretKey, clock, secure });
+  const handlers = createOidcLoginHandlers({ oidc, sessions, loginCookie, onLogin: (identity) => login.oidc(identity) });
+  return {
+    sessions,
+    authenticator,
+    login,
+    oidc: handlers,
+    csrf: {},
+    onLoginFailure: (err) => console.warn(`loupe: sign-in refused: ${err.message}${err.cause ? ` (${describeCause(err.cause)})` : ''}`),
   };
 }
 
@@ -301,7 +407,7 @@ function createWebhooks(config: ServerConfig, db: Kysely<Database>, dialect: Sql
     newDeliveryId: randomUUID,
     onDeliveries: () => jobs.wake(),
   });
-  return { webhooks, jobs, webhookDispatcher, notices: secretKey.notice ? [secretKey.notice] : [] };
+  return { webhooks, jobs, webhookDispatcher, notices: secretKey.notice ? [secretKey.notice] : [], secretKey: secretKey.key };
 }
 
 /**

@@ -10,6 +10,9 @@ export interface AuthRequest {
   header(name: string): string | undefined;
   /** The peer's address (`local` for in-process requests). */
   clientAddress: string;
+  /** The request's method and URL, for the checks that need them (CSRF); absent: treated as a write. */
+  method?: string;
+  url?: string;
 }
 
 /** An authenticator's answer (docs/adr/0013-auth.md §1). */
@@ -17,13 +20,17 @@ export type AuthOutcome =
   /** No credentials of this authenticator's kind: ask the next one. */
   | { outcome: 'not-mine' }
   | { outcome: 'proven'; principal: Principal }
-  /** Credentials of this kind, wrong: 401, the next authenticator is not asked. */
-  | { outcome: 'refused' }
+  /**
+   * Credentials of this kind, wrong: 401, the next authenticator is not asked. `browser`: they were a
+   * browser session's, so the 401 carries no Basic challenge (it would open the browser's password
+   * prompt over Loupe's login page) and sets `setCookie` (which clears the dead cookie).
+   */
+  | { outcome: 'refused'; browser?: { setCookie: string } }
   /** Too many failures: 429 with `Retry-After`. */
   | { outcome: 'throttled'; retryAfterMs: number };
 
 /**
- * Proves who sent a request: HTTP Basic now, bearer tokens and session cookies later, each one class.
+ * Proves who sent a request: HTTP Basic, bearer tokens, browser session cookies, each one class.
  *
  * @example
  * const chain = new AuthenticatorChain([basic, bearer, session]);

@@ -94,6 +94,14 @@ describe('resolveServerConfig', () => {
         ['first secret', 'first secret'],
         ['second secret', 'second secret'],
       ],
+      oidcScopes: [
+        ['openid', ['openid']],
+        ['openid, groups', ['openid', 'groups']],
+      ],
+      oidcTokenAuthMethod: [
+        ['none', 'none'],
+        ['Client_Secret_Post', 'client_secret_post'],
+      ],
     };
     /** Two valid texts of a setting and the values they read as. */
     const samples = (key: SettingKey): [[string, unknown], [string, unknown]] => {

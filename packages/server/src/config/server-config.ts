@@ -65,6 +65,28 @@ export interface ServerConfig {
   authDefaultPermission: 'READ' | 'EDIT' | 'MANAGE' | 'NO_PERMISSIONS';
   /** Milliseconds between looks at whether another server changed users or permissions (0: every request). */
   authCacheTtlMs: number;
+  /** OpenID Connect issuer for the UI's "Sign in with SSO" (auth/oidc/README.md); undefined: off. */
+  oidcIssuer?: string;
+  /** The client id registered for Loupe at the provider. */
+  oidcClientId?: string;
+  /** The client secret; undefined for a public client (PKCE only). */
+  oidcClientSecret?: string;
+  /** Loupe's callback as browsers reach it (`https://loupe.example.com/auth/callback`), registered at the provider. */
+  oidcRedirectUrl?: string;
+  /** Scopes asked for (`openid` is always sent); undefined: `openid profile email`. */
+  oidcScopes?: string[];
+  /** The claim that becomes the Loupe user name; undefined: `preferred_username`, then a verified `email`. */
+  oidcUsernameClaim?: string;
+  /** The claim listing the user's groups (a dotted path reaches into objects); undefined: `groups`. */
+  oidcGroupsClaim?: string;
+  /** Members of this group are admins (decided at each login); undefined: admins are managed in Loupe. */
+  oidcAdminGroup?: string;
+  /** How Loupe authenticates at the token endpoint; undefined: `client_secret_basic` with a secret, `none` without. */
+  oidcTokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /** Also read the provider's userinfo endpoint. */
+  oidcUserinfo: boolean;
+  /** Session cookies are `Secure` and `__Host-` (Loupe is reached over HTTPS). Default: the OIDC redirect URL is https. */
+  sessionCookieSecure: boolean;
   /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.

@@ -124,6 +124,18 @@ const secretText: Codec<string> = { schema: z.string().min(1), expected: 'a non-
 /** A key of at least 32 characters. */
 const keyText: Codec<string> = { schema: z.string().min(32), expected: 'at least 32 characters' };
 
+/** `--oidc-token-auth-method`: the token endpoint authentication methods Loupe speaks. */
+const tokenAuthMethod: Codec<NonNullable<ServerConfig['oidcTokenAuthMethod']>> = {
+  schema: z
+    .string()
+    .transform((raw) => raw.trim().toLowerCase())
+    .pipe(z.enum(['client_secret_basic', 'client_secret_post', 'none'])),
+  expected: 'client_secret_basic, client_secret_post or none',
+};
+
+/** Comma-separated OAuth scopes, at least one. */
+const scopeList = commaList('a comma-separated list of scopes', (entry) => (/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(entry) ? null : `'${entry}' is not a scope`));
+
 /** Settings read from flags and the environment (`uiRoot` is a code option only). */
 export type SettingKey = Exclude<keyof ServerConfig, 'uiRoot'>;
 
@@ -328,6 +340,102 @@ admin from LOUPE_AUTH_ADMIN_USERNAME / LOUPE_AUTH_ADMIN_PASSWORD, else
     codec: integer(0, 60_000),
     default: () => 1000,
     description: 'Milliseconds other servers may go on using a changed password or permission (default 1000).',
+  },
+  oidcIssuer: {
+    name: 'oidc-issuer',
+    flag: { metavar: 'URL' },
+    env: ['LOUPE_OIDC_ISSUER'],
+    codec: text,
+    default: () => undefined,
+    description: `OpenID Connect issuer: turns on "Sign in with SSO" in the UI (needs
+--app-name basic-auth; env LOUPE_OIDC_ISSUER; default off)`,
+  },
+  oidcClientId: {
+    name: 'oidc-client-id',
+    flag: { metavar: 'ID' },
+    env: ['LOUPE_OIDC_CLIENT_ID'],
+    codec: text,
+    default: () => undefined,
+    description: 'Client id registered for Loupe at the provider (env LOUPE_OIDC_CLIENT_ID)',
+  },
+  oidcClientSecret: {
+    name: 'oidc-client-secret',
+    flag: { metavar: 'SECRET' },
+    env: ['LOUPE_OIDC_CLIENT_SECRET'],
+    codec: secretText,
+    default: () => undefined,
+    description: `Client secret; leave out for a public client (prefer the env
+LOUPE_OIDC_CLIENT_SECRET: flags show in process lists)`,
+  },
+  oidcRedirectUrl: {
+    name: 'oidc-redirect-url',
+    flag: { metavar: 'URL' },
+    env: ['LOUPE_OIDC_REDIRECT_URL'],
+    codec: text,
+    default: () => undefined,
+    description: `Loupe's callback as browsers reach it, registered at the provider:
+https://loupe.example.com/auth/callback (env LOUPE_OIDC_REDIRECT_URL)`,
+  },
+  oidcScopes: {
+    name: 'oidc-scopes',
+    flag: { metavar: 'LIST' },
+    env: ['LOUPE_OIDC_SCOPES'],
+    codec: scopeList,
+    default: () => undefined,
+    description: 'Scopes, comma-separated (env LOUPE_OIDC_SCOPES; default openid,profile,email)',
+  },
+  oidcUsernameClaim: {
+    name: 'oidc-username-claim',
+    flag: { metavar: 'CLAIM' },
+    env: ['LOUPE_OIDC_USERNAME_CLAIM'],
+    codec: text,
+    default: () => undefined,
+    description: `Claim that names the Loupe user (env LOUPE_OIDC_USERNAME_CLAIM;
+default preferred_username, then a verified email)`,
+  },
+  oidcGroupsClaim: {
+    name: 'oidc-groups-claim',
+    flag: { metavar: 'CLAIM' },
+    env: ['LOUPE_OIDC_GROUPS_CLAIM'],
+    codec: text,
+    default: () => undefined,
+    description: `Claim listing the user's groups; a dotted path reaches into objects
+(realm_access.roles) (env LOUPE_OIDC_GROUPS_CLAIM; default groups)`,
+  },
+  oidcAdminGroup: {
+    name: 'oidc-admin-group',
+    flag: { metavar: 'GROUP' },
+    env: ['LOUPE_OIDC_ADMIN_GROUP'],
+    codec: text,
+    default: () => undefined,
+    description: `Members of this group are Loupe admins, decided at each SSO login
+(env LOUPE_OIDC_ADMIN_GROUP; default: admins are managed in Loupe)`,
+  },
+  oidcTokenAuthMethod: {
+    name: 'oidc-token-auth-method',
+    flag: { metavar: 'NAME' },
+    env: ['LOUPE_OIDC_TOKEN_AUTH_METHOD'],
+    codec: tokenAuthMethod,
+    default: () => undefined,
+    description: `client_secret_basic, client_secret_post or none (env
+LOUPE_OIDC_TOKEN_AUTH_METHOD; default client_secret_basic with a secret)`,
+  },
+  oidcUserinfo: {
+    name: 'oidc-userinfo',
+    flag: {},
+    env: ['LOUPE_OIDC_USERINFO'],
+    codec: onOff,
+    default: () => true,
+    description: `Also read the provider's userinfo endpoint (env LOUPE_OIDC_USERINFO;
+default on)`,
+  },
+  sessionCookieSecure: {
+    name: 'session-cookie-secure',
+    flag: false,
+    env: ['LOUPE_SESSION_COOKIE_SECURE'],
+    codec: onOff,
+    default: (get) => get('oidcRedirectUrl')?.startsWith('https:') ?? false,
+    description: 'Browser session cookies are Secure and __Host- named (default: on when the OIDC redirect URL is https).',
   },
   maxJsonBodyBytes: {
     name: 'max-json-body-bytes',

@@ -24,6 +24,8 @@ import { guardNonRpcRoutes } from './auth/non-rpc-routes.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { AuthFreshness } from '../auth/auth-freshness.js';
 import type { Authorizer } from '../auth/authorizer.js';
+import { mountBrowserAuthRoutes, type BrowserAuth } from './auth/browser-auth-routes.js';
+import { isUiShellRequest } from './ui/ui-routes.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
 export const MLFLOW_API_VERSION = '3.5.0';
@@ -56,10 +58,21 @@ export interface AppAuth {
   authenticator: Authenticator;
   freshness: AuthFreshness;
   authorizer: Authorizer;
+  /** The UI's sign-in (login page, sessions, OpenID Connect); unset: none (API clients only). */
+  browser?: BrowserAuth;
 }
 
 /** Paths answered without credentials: load-balancer probes. */
 const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/version']);
+
+/**
+ * Requests that need no principal (docs/adr/0013-auth.md §1): the probes, the sign-in routes under
+ * `/auth/` (each checks the session it needs, and none may answer with a Basic challenge), and the UI
+ * shell, which must load for its login page to show.
+ */
+function isPublicRequest(method: string, path: string): boolean {
+  return PUBLIC_PATHS.has(path) || path.startsWith('/auth/') || isUiShellRequest(method, path);
+}
 
 /** Every RPC route group. */
 export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
@@ -100,9 +113,12 @@ export function createApp(options: AppOptions): Hono {
   if (options.security) app.use('*', securityMiddleware(options.security));
   // Then who is asking: a principal for every request but the probes, or 401 (docs/adr/0013-auth.md §1).
   const auth = options.auth;
-  app.use('*', authentication(auth ? { authenticator: auth.authenticator, freshness: auth.freshness, publicPaths: PUBLIC_PATHS } : null));
+  app.use('*', authentication(auth ? { authenticator: auth.authenticator, freshness: auth.freshness, isPublic: isPublicRequest } : null));
   app.get('/health', (c) => c.text('OK'));
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
+  // Without auth the UI is told so (`{auth: "none"}`); with it, the sign-in routes.
+  if (!auth) mountBrowserAuthRoutes(app, null);
+  else if (auth.browser) mountBrowserAuthRoutes(app, auth.browser);
   mountRpcs(app, auth ? [...ALL_RPC_ROUTES, ...(userRoutes as readonly RpcRoute[])] : ALL_RPC_ROUTES, options.services, {
     maxJsonBodyBytes: options.maxJsonBodyBytes,
     checkResponses: options.checkResponses ?? false,

@@ -37,12 +37,16 @@ export interface TestLoupe extends Loupe {
  * const res = await loupe.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
  */
 export async function createTestLoupe(
-  options: ServerOptions & { database?: TestDatabase; deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents' | 'scryptCost'> } = {},
+  options: ServerOptions & {
+    database?: TestDatabase;
+    deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents' | 'scryptCost'>;
+    /** The clock (default: a TestClock at 2023-11-14); OpenID Connect tests start it at the real time, as the provider's. */
+    clock?: TestClock;
+  } = {},
 ): Promise<TestLoupe> {
   const database = options.database ?? (await createSqliteDatabase());
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-artifacts-'));
-  const clock = new TestClock();
-  const { deps, database: _database, ...settings } = options;
+  const { deps, database: _database, clock = new TestClock(), ...settings } = options;
   const config = resolveServerConfig({ artifactsDestination: artifactsDir, ...settings, backendStoreUri: database.uri }, {});
   const loupe = await createLoupe(config, { clock, ids: new SequentialIds(), checkResponses: true, ...deps });
   return {

@@ -8,7 +8,7 @@
  * if (session) checkCsrf(request, session.csrfToken);
  */
 export { BrowserSessions, DEFAULT_ABSOLUTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, type BrowserSessionsOptions, type IssuedSession } from './browser-sessions.js';
-export { checkCsrf, CSRF_HEADER, type CsrfOptions } from './csrf.js';
+export { checkCsrf, checkFromOwnPages, CSRF_HEADER, type CsrfOptions, type CsrfRequest } from './csrf.js';
 export { createSessionAuthenticator } from './session-authenticator.js';
 export { PendingLoginCookie, type PendingLoginCookieOptions } from './pending-login-cookie.js';
 export { MemorySessionStore } from './memory-session-store.js';

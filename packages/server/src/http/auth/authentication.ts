@@ -15,15 +15,20 @@ declare module 'hono' {
 export interface AuthenticationOptions {
   authenticator: Authenticator;
   freshness: AuthFreshness;
-  /** Paths answered without credentials (load-balancer probes). */
-  publicPaths: ReadonlySet<string>;
+  /** Requests answered without credentials (load-balancer probes, the sign-in routes, the UI shell). */
+  isPublic: (method: string, path: string) => boolean;
 }
 
 /** The realm browsers show when they ask for credentials. */
 const CHALLENGE = 'Basic realm="loupe", charset="UTF-8"';
 
-/** The peer address of a request served by Node (`local` for in-process `app.request` calls). */
-function clientAddress(c: Context): string {
+/**
+ * The peer address of a request served by Node (`local` for in-process `app.request` calls).
+ *
+ * @example
+ * throttle.retryAfterMs(username, clientAddress(c));
+ */
+export function clientAddress(c: Context): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? 'local';
 }
@@ -34,7 +39,7 @@ function clientAddress(c: Context): string {
  * too many failures, 429 with `Retry-After`. With auth off (`null`), every request is the local operator.
  *
  * @example
- * app.use('*', authentication({ authenticator, freshness, publicPaths: new Set(['/health', '/version']) }));
+ * app.use('*', authentication({ authenticator, freshness, isPublic: (_method, path) => path === '/health' }));
  */
 export function authentication(options: AuthenticationOptions | null): MiddlewareHandler {
   if (options === null) {
@@ -43,11 +48,16 @@ export function authentication(options: AuthenticationOptions | null): Middlewar
       await next();
     };
   }
-  const { authenticator, freshness, publicPaths } = options;
+  const { authenticator, freshness, isPublic } = options;
   return async (c, next) => {
-    if (publicPaths.has(c.req.path)) return next();
+    if (isPublic(c.req.method, c.req.path)) return next();
     await freshness.ensureFresh();
-    const result = await authenticator.authenticate({ header: (name) => c.req.header(name), clientAddress: clientAddress(c) });
+    const result = await authenticator.authenticate({
+      header: (name) => c.req.header(name),
+      clientAddress: clientAddress(c),
+      method: c.req.method,
+      url: c.req.url,
+    });
     if (result.outcome === 'proven') {
       c.set('principal', result.principal);
       return next();
@@ -56,6 +66,11 @@ export function authentication(options: AuthenticationOptions | null): Middlewar
       const seconds = Math.ceil(result.retryAfterMs / 1000);
       const error = new ApiError('REQUEST_LIMIT_EXCEEDED', `Too many failed sign-in attempts: try again in ${seconds} seconds.`);
       return c.json(error.toJSON(), 429, { 'Retry-After': String(seconds) });
+    }
+    if (result.outcome === 'refused' && result.browser) {
+      // A browser's dead session: no challenge (the browser would prompt for a password over Loupe's login page).
+      const error = new ApiError('UNAUTHENTICATED', 'Your session has ended: sign in again.');
+      return c.json(error.toJSON(), 401, { 'Set-Cookie': result.browser.setCookie });
     }
     const error = new ApiError(
       'UNAUTHENTICATED',

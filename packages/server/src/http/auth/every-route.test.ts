@@ -244,11 +244,30 @@ describe('every non-RPC route', () => {
     },
   );
 
-  it('answers the probes without credentials, and the UI only to a signed-in user', async () => {
+  it('answers the probes, the sign-in routes and the UI shell without credentials; server paths need them', async () => {
     expect((await loupe.app.request('/health')).status).toBe(200);
     expect((await loupe.app.request('/version')).status).toBe(200);
-    expect((await loupe.app.request('/')).status).toBe(401);
-    expect((await loupe.app.request('/', { headers: mallory })).status).not.toBe(401);
+    // The UI shell carries the login page (no data: what it calls is checked).
+    for (const path of ['/', '/experiments/1', '/assets/index.js', '/favicon.svg']) expect((await loupe.app.request(path)).status, path).not.toBe(401);
+    for (const path of ['/static-files/x.js', '/get-artifact', '/ajax-api/2.0/mlflow/experiments/search', '/model-versions/get-artifact']) {
+      const res = await loupe.app.request(path);
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get('www-authenticate'), path).toMatch(/^Basic /);
+    }
+    // Under /auth/, never a Basic challenge (the browser would prompt over Loupe's login page).
+    const sign = NON_RPC_ROUTES.filter((r) => r.path.startsWith('/auth/'));
+    expect(sign.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'GET /auth/callback',
+      'GET /auth/login',
+      'GET /auth/session',
+      'POST /auth/login/password',
+      'POST /auth/logout',
+    ]);
+    for (const route of sign) {
+      const res = await loupe.app.request(route.path, { method: route.method });
+      expect(res.headers.get('www-authenticate'), route.path).toBeNull();
+      expect(route.access.kind, route.path).toBe('public');
+    }
   });
 
   it('refuses proxied artifact paths that climb out of the experiment they name, or name none, to non-admins', async () => {

@@ -38,6 +38,13 @@ const some = (value: string | undefined, make: (v: string) => ResourceRef): Reso
 export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
   { method: 'GET', path: '/health', access: { kind: 'public' } },
   { method: 'GET', path: '/version', access: { kind: 'public' } },
+  // The UI's sign-in (docs/adr/0013-auth.md §7): public, since they are how one gets a session; each
+  // checks what it needs itself (the logout its session's CSRF token, the password form its origin).
+  { method: 'GET', path: '/auth/session', access: { kind: 'public' } },
+  { method: 'POST', path: '/auth/login/password', access: { kind: 'public' } },
+  { method: 'GET', path: '/auth/login', access: { kind: 'public' } },
+  { method: 'GET', path: '/auth/callback', access: { kind: 'public' } },
+  { method: 'POST', path: '/auth/logout', access: { kind: 'public' } },
   // OTLP ingest writes spans into the experiment the header names (spec §4.5).
   { method: 'POST', path: '/v1/traces', access: { edit: (c) => some(c.req.header('x-mlflow-experiment-id'), ref.experiment) } },
   // These decode the query as their handlers do (same schema, same precedence of run_id and run_uuid).
@@ -74,8 +81,8 @@ export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
       access: { edit: (c) => proxiedArtifactOwner(c.req.param('path')) },
     })),
   ]),
-  // The UI shell and its assets: any signed-in user (the 401 makes a browser ask for credentials).
-  { method: 'GET', path: '*', access: { kind: 'authenticated' } },
+  // The UI shell and its assets: anyone, so its login page can show (no data in it; the API it calls is checked).
+  { method: 'GET', path: '*', access: { kind: 'public' } },
 ];
 
 /**

@@ -40,7 +40,24 @@ export const SERVER_PATH_PREFIXES: readonly string[] = [
   'model-versions',
   'health',
   'version',
+  'auth',
 ];
+
+/**
+ * Whether a request is for the UI shell or its files (`index.html`, `assets/*`, the favicon, page
+ * paths), which anyone may load when auth is on: the bundle holds no data, and it carries Loupe's
+ * login page (docs/adr/0013-auth.md §1). Everything under {@link SERVER_PATH_PREFIXES} but `assets`
+ * still needs credentials.
+ *
+ * @example
+ * isUiShellRequest('GET', '/experiments/1'); // true
+ * isUiShellRequest('GET', '/ajax-api/2.0/mlflow/experiments/search'); // false
+ */
+export function isUiShellRequest(method: string, path: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const first = path.replace(/^\/+/, '').split('/', 1)[0] ?? '';
+  return first === 'assets' || !SERVER_PATH_PREFIXES.includes(first);
+}
 
 /** One file of the built UI, held in memory (the whole UI is a few hundred kilobytes). */
 interface UiFile {
