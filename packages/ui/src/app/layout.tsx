@@ -1,4 +1,5 @@
 import { Link, Outlet } from 'react-router';
+import { UserMenu } from '../features/auth/components/user-menu';
 import { useTheme } from '../shared/hooks/use-theme';
 
 function ThemeToggle() {
@@ -26,7 +27,7 @@ function ThemeToggle() {
 }
 
 /**
- * The frame of every page: the top bar (home, theme) and the page below it.
+ * The frame of every page: the top bar (home, theme, the signed-in user) and the page below it.
  *
  * @example
  * { element: <Layout />, children: [...] }
@@ -55,6 +56,7 @@ export function Layout() {
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <ThemeToggle />
+          <UserMenu />
         </div>
       </header>
       <main className="min-h-0 flex-1 overflow-auto">

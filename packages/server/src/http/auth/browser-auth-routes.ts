@@ -66,7 +66,8 @@ export function mountBrowserAuthRoutes(app: Hono, auth: BrowserAuth | null): voi
   const signedOut = (c: Context) => {
     // A dead cookie is cleared, so the browser stops sending it.
     if (readCookie(c.req.header('cookie'), sessions.cookieName) !== undefined) c.header('set-cookie', sessions.clearCookie());
-    return c.json(new ApiError('UNAUTHENTICATED', 'Not signed in.').toJSON(), 401, NO_STORE);
+    // `auth` and `sso` tell the login page what to offer (an addition to the error body).
+    return c.json({ ...new ApiError('UNAUTHENTICATED', 'Not signed in.').toJSON(), auth: 'basic-auth', sso }, 401, NO_STORE);
   };
 
   app.get('/auth/session', async (c) => {

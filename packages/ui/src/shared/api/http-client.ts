@@ -4,6 +4,28 @@
  */
 import { parseApiErrorBody } from '@loupe/protocol';
 
+/** The signed-in browser session's CSRF token, sent with every write (`X-CSRF-Token`); empty without auth. */
+let csrfToken = '';
+/** Called when the server says the session has ended (a 401), so the app can show its login page. */
+let onSignedOut: (() => void) | undefined;
+
+/**
+ * Sets what the client sends and does for a browser session: its CSRF token, and what to do when a
+ * call answers 401 (the session ended). The session bootstrap calls it after `GET /auth/session`.
+ *
+ * @example
+ * configureSession({ csrfToken: session.csrf_token, onSignedOut: () => void refetchSession() });
+ */
+export function configureSession(options: { csrfToken: string; onSignedOut?: () => void }): void {
+  csrfToken = options.csrfToken;
+  onSignedOut = options.onSignedOut;
+}
+
+/** Headers a request of `method` carries: the CSRF token on writes (cookie-authenticated writes need it). */
+export function sessionHeaders(method: string): Record<string, string> {
+  return csrfToken !== '' && !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) ? { 'x-csrf-token': csrfToken } : {};
+}
+
 /**
  * A failed API call: HTTP status plus MLflow's `{error_code, message}` when the server sent one.
  *
@@ -49,6 +71,7 @@ export function apiUrl(path: string, query?: QueryParams): string {
 }
 
 async function errorOf(res: Response): Promise<ApiRequestError> {
+  if (res.status === 401) onSignedOut?.();
   const text = await res.text().catch(() => '');
   const { errorCode, message } = parseApiErrorBody(res.status, text);
   // Without an MLflow message (a bare 404, a proxy's page) the start of the text says what happened.
@@ -62,10 +85,10 @@ async function errorOf(res: Response): Promise<ApiRequestError> {
  * const { experiments } = await apiRequest<{ experiments?: Experiment[] }>('POST', '2.0/mlflow/experiments/search', { body: { max_results: 100 } });
  */
 export async function apiRequest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
-  const init: RequestInit = { method, ...(options.signal ? { signal: options.signal } : {}) };
+  const init: RequestInit = { method, headers: sessionHeaders(method), ...(options.signal ? { signal: options.signal } : {}) };
   if (options.body !== undefined) {
     init.body = JSON.stringify(options.body);
-    init.headers = { 'content-type': 'application/json' };
+    init.headers = { ...sessionHeaders(method), 'content-type': 'application/json' };
   }
   const res = await fetch(apiUrl(path, options.query), init);
   if (!res.ok) throw await errorOf(res);
