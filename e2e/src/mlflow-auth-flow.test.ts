@@ -66,7 +66,7 @@ for (const backend of await testBackends()) {
           ['POST', '/v1/traces'],
           ['GET', '/api/2.0/mlflow-artifacts/artifacts?path=0'],
           ['GET', `/ajax-api/3.0/loupe/traces/${TRACE_ID}/spans`],
-          ['GET', '/'],
+          ['GET', '/get-artifact?run_id=r&path=p'],
         ]) {
           const res = await raw(who, p!, { method });
           expect(res.status, `${method} ${p}`).toBe(401);
@@ -75,6 +75,11 @@ for (const backend of await testBackends()) {
       }
       expect((await raw({}, '/health')).status).toBe(200);
       expect(await (await raw({}, '/version')).text()).toMatch(/^\d+\.\d+/);
+      // The UI shell carries Loupe's login page; its sign-in routes never challenge (no browser prompt).
+      expect((await raw({}, '/')).status).toBe(200);
+      const session = await raw({}, '/auth/session');
+      expect(session.status).toBe(401);
+      expect(session.headers.get('www-authenticate')).toBeNull();
     });
 
     it('admin creates users (AuthServiceClient.create_user / get_user)', async () => {
