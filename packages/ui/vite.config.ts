@@ -37,6 +37,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
   },
   server: {
-    proxy: { '/ajax-api': 'http://127.0.0.1:5000', '/api': 'http://127.0.0.1:5000', '/get-artifact': 'http://127.0.0.1:5000', '/auth': 'http://127.0.0.1:5000' },
+    proxy: {
+      '/ajax-api': 'http://127.0.0.1:5000',
+      '/api': 'http://127.0.0.1:5000',
+      '/get-artifact': 'http://127.0.0.1:5000',
+      '/auth': 'http://127.0.0.1:5000',
+    },
   },
 });

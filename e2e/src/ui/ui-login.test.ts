@@ -140,6 +140,9 @@ describeWithChromium('UI sign-in: SSO through an OpenID Provider, password, sign
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Loupe' }).waitFor();
     expect((await page.context().cookies(server.url)).some((c) => c.name === 'loupe-session')).toBe(false);
+    // A failed SSO round trip comes back with a code; the page says a fixed sentence for it.
+    await page.goto(`${server.url}/?login_error=PERMISSION_DENIED`);
+    await page.getByRole('alert').filter({ hasText: 'its user name belongs to another Loupe user' }).waitFor();
 
     await page.getByLabel('User name').fill('admin');
     await page.getByLabel('Password').fill('not-the-password');

@@ -59,6 +59,8 @@ function suite(backend: TestBackend) {
     expect((await loupe.app.request('/')).status).not.toBe(401);
     expect((await loupe.app.request('/auth/login')).status).toBe(404); // no OpenID Connect configured
     expect((await loupe.app.request('/auth/login/password', { method: 'POST', body: 'x', headers: JSON_HEADERS })).status).toBe(400);
+    const huge = await loupe.app.request('/auth/login/password', { method: 'POST', body: 'x'.repeat(100_000), headers: JSON_HEADERS });
+    expect(huge.status).toBe(413);
   });
 
   it('checks CSRF on cookie-authenticated writes: X-CSRF-Token must match, and the request must come from the same origin', async () => {

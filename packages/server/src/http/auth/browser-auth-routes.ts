@@ -7,6 +7,7 @@ import type { SessionCookieAuthenticator } from '../../auth/session-cookie-authe
 import type { BrowserSessions } from '../../auth/session/browser-sessions.js';
 import { readCookie } from '../../auth/session/cookies.js';
 import { checkCsrf, checkFromOwnPages, type CsrfOptions } from '../../auth/session/csrf.js';
+import { readRequestBody } from '../request-decoding.js';
 import { clientAddress } from './authentication.js';
 
 /** The UI's sign-in, when auth is on (docs/adr/0013-auth.md §7). */
@@ -27,11 +28,11 @@ const PasswordLogin = z.object({ username: z.string().min(1).max(256), password:
 const MAX_LOGIN_BODY = 8 * 1024;
 
 async function readPasswordLogin(c: Context): Promise<z.infer<typeof PasswordLogin>> {
-  const text = await c.req.text();
-  if (text.length > MAX_LOGIN_BODY) throw ApiError.invalid('The login request is too large.');
+  // Read up to the limit only: anyone may post here.
+  const bytes = await readRequestBody(c, MAX_LOGIN_BODY);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw ApiError.invalid('The login request must be JSON: {"username": ..., "password": ...}.');
   }
