@@ -364,6 +364,7 @@ async function createBrowserAuth(
     login,
     oidc: handlers,
     csrf: {},
+    clearLoginCookie: () => loginCookie.clear(),
     onLoginFailure: (err) => console.warn(`loupe: sign-in refused: ${err.message}${err.cause ? ` (${describeCause(err.cause)})` : ''}`),
   };
 }

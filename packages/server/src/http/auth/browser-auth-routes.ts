@@ -18,6 +18,8 @@ export interface BrowserAuth {
   /** OpenID Connect login; undefined when no issuer is configured. */
   oidc: OidcLoginHandlers | undefined;
   csrf: CsrfOptions;
+  /** The Set-Cookie that removes a started OpenID Connect login (sent when its callback fails). */
+  clearLoginCookie?: () => string;
   /** Where failures of the detailed kind go (the browser is told only a code). */
   onLoginFailure?: (err: ApiError) => void;
 }
@@ -112,7 +114,9 @@ export function mountBrowserAuthRoutes(app: Hono, auth: BrowserAuth | null): voi
       // The details are for the operator's log; the page gets a code it turns into a fixed sentence
       // (a message in the URL would let anyone put words on Loupe's login page).
       auth.onLoginFailure?.(err);
-      return new Response(null, { status: 303, headers: { location: `/?login_error=${encodeURIComponent(err.code)}`, ...NO_STORE } });
+      const headers = new Headers({ location: `/?login_error=${encodeURIComponent(err.code)}`, ...NO_STORE });
+      if (auth.clearLoginCookie) headers.append('set-cookie', auth.clearLoginCookie());
+      return new Response(null, { status: 303, headers });
     }
   });
 }

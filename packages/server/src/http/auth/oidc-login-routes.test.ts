@@ -84,6 +84,7 @@ it("refuses an account whose name belongs to a password user not linked to it, a
   expect(callback.status).toBe(303);
   expect(callback.headers.get('location')).toBe('/?login_error=PERMISSION_DENIED');
   expect(cookie).toBeUndefined();
+  expect(callback.headers.getSetCookie()).toEqual([expect.stringMatching(/^loupe-login=; Path=\/; Max-Age=0/)]);
 
   // A callback without the login cookie (another browser's code): refused, no session.
   const start = await loupe.app.request('http://localhost/auth/login');
