@@ -114,11 +114,12 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
     await expect.poll(async () => tree.getByRole('treeitem').count(), { timeout: 15_000 }).toBeGreaterThan(20);
     const scrolledTo = await tree.evaluate((el) => Math.round(el.scrollTop / 28));
     expect(scrolledTo).toBeGreaterThan(1000);
-    const names = await tree.getByRole('treeitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const names = () => tree.getByRole('treeitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     // Over a thousand rows down, the rows are grandchildren of the root's children (spans 10,101 and up),
     // read page by page on the way. (Where exactly depends on when pages come in: a page read for rows
-    // that were scrolled past goes in above the screen without moving it.)
-    expect(names.some((n) => /^\w+-\d{5}, /.test(n))).toBe(true);
+    // that were scrolled past goes in above the screen without moving it; on a busy machine the page
+    // for the rows on screen may still be on its way, so this waits for it.)
+    await expect.poll(async () => (await names()).some((n) => /^\w+-\d{5}, /.test(n)), { timeout: 15_000 }).toBe(true);
     await screenshot(page, 'huge-trace-scrolled');
     expect(browser.errors).toEqual([]);
   });
