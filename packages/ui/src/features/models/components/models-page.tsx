@@ -1,13 +1,16 @@
-import { Link, useSearchParams } from 'react-router';
-import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
-import { Pager } from '../../../shared/components/pager';
-import { TextInput } from '../../../shared/components/text-input';
-import { usePageToken } from '../../../shared/hooks/use-page-token';
+import { Link } from 'react-router';
+import { EmptyState } from '../../../shared/components/feedback-states';
+import { ListSearchInput } from '../../../shared/components/list-search-input';
+import { LIST_ROW, ListTable, type ListColumn } from '../../../shared/components/list-table';
+import { useListSearch } from '../../../shared/hooks/use-list-search';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import type { RegisteredModel } from '@loupe/protocol';
 import { useRegisteredModels } from '../hooks/use-models';
 
 const PAGE_SIZE = 25;
+
+/** The columns of a registry list (models, prompts), as `RegisteredModelRow` fills them. */
+export const REGISTRY_COLUMNS: readonly ListColumn[] = [{ label: 'Name' }, { label: 'Latest version' }, { label: 'Aliases' }, { label: 'Last updated' }];
 
 /**
  * The model registry: registered models (prompts left out, as MLflow's UI does), searchable by name, a page at a time.
@@ -16,58 +19,35 @@ const PAGE_SIZE = 25;
  * { path: '/models', element: <ModelsPage /> }
  */
 export function ModelsPage() {
-  const [params, setParams] = useSearchParams();
-  const search = params.get('q') ?? '';
-  const paging = usePageToken();
-  const models = useRegisteredModels(search, paging.pageToken, PAGE_SIZE);
+  const list = useListSearch();
+  const models = useRegisteredModels(list.search, list.paging.pageToken, PAGE_SIZE);
   return (
     <div className="mx-auto max-w-6xl p-6">
       <div className="mb-4 flex items-center gap-3">
         <h1 className="text-xl font-semibold tracking-tight">Models</h1>
         <div className="ml-auto">
-          <TextInput
-            type="search"
-            placeholder="Search by name"
-            aria-label="Search models"
-            value={search}
-            onChange={(e) => {
-              setParams(e.target.value ? { q: e.target.value } : {}, { replace: true });
-              paging.reset();
-            }}
-            className="w-64"
-          />
+          <ListSearchInput label="Search models" list={list} />
         </div>
       </div>
-      {models.error ? <ErrorBanner error={models.error} /> : null}
-      {models.isPending ? (
-        <Spinner label="Loading models" />
-      ) : models.data && models.data.models.length === 0 ? (
-        <EmptyState
-          title={search ? 'No model matches' : 'No registered models yet'}
-          hint="Register one with MLflow's client: mlflow.register_model('runs:/<run_id>/model', 'name')."
-        />
-      ) : (
-        <>
-          <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-            <table className="w-full text-sm" aria-label="Registered models">
-              <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-medium text-zinc-500 uppercase dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Name</th>
-                  <th className="px-4 py-2 font-medium">Latest version</th>
-                  <th className="px-4 py-2 font-medium">Aliases</th>
-                  <th className="px-4 py-2 font-medium">Last updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {models.data?.models.map((m) => (
-                  <RegisteredModelRow key={m.name} model={m} href={`/models/${encodeURIComponent(m.name)}`} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager paging={paging} nextPageToken={models.data?.nextPageToken} />
-        </>
-      )}
+      <ListTable
+        label="Registered models"
+        columns={REGISTRY_COLUMNS}
+        query={models}
+        loadingLabel="Loading models"
+        isEmpty={models.data?.models.length === 0}
+        empty={
+          <EmptyState
+            title={list.search ? 'No model matches' : 'No registered models yet'}
+            hint="Register one with MLflow's client: mlflow.register_model('runs:/<run_id>/model', 'name')."
+          />
+        }
+        paging={list.paging}
+        nextPageToken={models.data?.nextPageToken}
+      >
+        {models.data?.models.map((m) => (
+          <RegisteredModelRow key={m.name} model={m} href={`/models/${encodeURIComponent(m.name)}`} />
+        ))}
+      </ListTable>
     </div>
   );
 }
@@ -98,7 +78,7 @@ export function RegisteredModelRow({ model, href }: { model: RegisteredModel; hr
   const latest = (model.latest_versions ?? []).reduce((max, v) => Math.max(max, Number(v.version)), 0);
   const changed = model.last_updated_timestamp ?? model.creation_timestamp;
   return (
-    <tr className="border-b border-zinc-100 last:border-0 hover:bg-zinc-50 dark:border-zinc-800/60 dark:hover:bg-zinc-800/40">
+    <tr className={LIST_ROW}>
       <td className="px-4 py-2.5">
         <Link to={href} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
           {model.name}
