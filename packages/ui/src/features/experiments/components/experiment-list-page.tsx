@@ -6,6 +6,7 @@ import { Dialog } from '../../../shared/components/dialog';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
+import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { useExperimentMutations, useExperiments } from '../hooks/use-experiments';
 
 function NameDialog({
@@ -120,22 +121,15 @@ function ExperimentRow({ experiment, deleted }: { experiment: Experiment; delete
  * { path: '/', element: <ExperimentListPage /> }
  */
 export function ExperimentListPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const search = params.get('q') ?? '';
   const viewType: ViewType = params.get('deleted') === '1' ? 'DELETED_ONLY' : 'ACTIVE_ONLY';
   const experiments = useExperiments(search, viewType);
   const { create } = useExperimentMutations();
   const [creating, setCreating] = useState(false);
   const navigate = useNavigate();
-  const update = (key: string, value: string | null) =>
-    setParams(
-      (p) => {
-        if (value) p.set(key, value);
-        else p.delete(key);
-        return p;
-      },
-      { replace: true },
-    );
+  const patch = useSearchParamsPatch();
+  const update = (key: string, value: string | null) => patch({ [key]: value });
 
   return (
     <div className="mx-auto max-w-6xl p-6">
