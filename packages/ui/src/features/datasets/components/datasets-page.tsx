@@ -6,6 +6,7 @@ import { EmptyState, ErrorBanner } from '../../../shared/components/feedback-sta
 import { ListSearchInput } from '../../../shared/components/list-search-input';
 import { LIST_ROW, ListTable, type ListColumn } from '../../../shared/components/list-table';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { useListSearch } from '../../../shared/hooks/use-list-search';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useDatasetLifecycle, useDatasets } from '../hooks/use-datasets';
@@ -62,12 +63,13 @@ export function CreateDatasetDialog({ experimentId, onClose }: { experimentId: s
           </span>
         </label>
         {create.error ? <ErrorBanner error={create.error} title="Dataset not created" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" disabled={!name.trim() || 'error' in tags || create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create dataset'}
-          </Button>
-        </div>
+        <DialogActions
+          onCancel={onClose}
+          submitLabel="Create dataset"
+          pendingLabel="Creating…"
+          pending={create.isPending}
+          disabled={!name.trim() || 'error' in tags}
+        />
       </form>
     </Dialog>
   );

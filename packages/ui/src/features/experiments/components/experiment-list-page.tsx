@@ -5,6 +5,7 @@ import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { useExperimentMutations, useExperiments } from '../hooks/use-experiments';
@@ -41,12 +42,7 @@ function NameDialog({
           <TextInput autoFocus value={name} onChange={(e) => setName(e.target.value)} aria-label="Experiment name" />
         </label>
         {error ? <ErrorBanner error={error} title="Not saved" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" disabled={pending || !name.trim()}>
-            {pending ? 'Saving…' : 'Save'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Save" pendingLabel="Saving…" pending={pending} disabled={!name.trim()} />
       </form>
     </Dialog>
   );
