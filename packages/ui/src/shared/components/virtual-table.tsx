@@ -4,9 +4,6 @@ import { useEffect, useRef, type HTMLAttributes } from 'react';
 /** How near the end (in rows) the last rendered row must come before `onEndReached` asks for more. */
 const END_REACHED_ROWS = 20;
 
-/** The class of a plain column header of a `VirtualTable` (a sortable one wraps its label in a button). */
-export const VIRTUAL_HEADER_CELL = 'truncate px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
-
 /**
  * A scrolling ARIA table that renders only the rows in view (TanStack Virtual): a sticky header
  * rowgroup, then `rowCount` rows of `rowHeight` pixels drawn by `renderRow` (a `VirtualRow` each), and
@@ -16,7 +13,7 @@ export const VIRTUAL_HEADER_CELL = 'truncate px-3 py-2 text-left text-xs font-me
  *
  * @example
  * <VirtualTable label="Rows" rowCount={rows.length} rowHeight={44} minWidth={600}
- *   header={<div role="row" className="grid" style={{ gridTemplateColumns: template }}>…</div>}
+ *   header={<VirtualHeaderRow template={template}><VirtualHeaderCell>Inputs</VirtualHeaderCell>…</VirtualHeaderRow>}
  *   renderRow={(item) => <VirtualRow key={rows[item.index].id} item={item} template={template} height={44}>…</VirtualRow>} />
  */
 export function VirtualTable({
@@ -89,4 +86,28 @@ export function VirtualRow({
       {...props}
     />
   );
+}
+
+/**
+ * The header row of a `VirtualTable`, on the rows' grid `template`.
+ *
+ * @example
+ * <VirtualHeaderRow template="1fr 120px"><VirtualHeaderCell>Inputs</VirtualHeaderCell><VirtualHeaderCell>Change</VirtualHeaderCell></VirtualHeaderRow>
+ */
+export function VirtualHeaderRow({ template, children }: { template: string; children: React.ReactNode }) {
+  return (
+    <div role="row" className="grid" style={{ gridTemplateColumns: template }}>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A plain column header of a `VirtualHeaderRow` (a sortable one wraps its label in a button and sets `aria-sort`).
+ *
+ * @example
+ * <VirtualHeaderCell title="correctness: baseline → candidate">correctness</VirtualHeaderCell>
+ */
+export function VirtualHeaderCell(props: HTMLAttributes<HTMLDivElement>) {
+  return <div role="columnheader" className="truncate px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400" {...props} />;
 }

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { Badge } from '../../../shared/components/status-badge';
-import { VIRTUAL_HEADER_CELL, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
+import { VirtualHeaderCell, VirtualHeaderRow, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
 import type { ComparedRow } from '../lib/eval-compare';
 import { ChangeMark, ScoreChip } from './score-chip';
 
@@ -46,22 +46,16 @@ export function CompareRowsTable({ experimentId, rows, scorers }: { experimentId
       rowHeight={ROW_HEIGHT}
       minWidth={minWidth}
       header={
-        <div role="row" className="grid" style={{ gridTemplateColumns: template }}>
-          <div role="columnheader" className={VIRTUAL_HEADER_CELL}>
-            Inputs
-          </div>
-          <div role="columnheader" className={VIRTUAL_HEADER_CELL}>
-            Change
-          </div>
+        <VirtualHeaderRow template={template}>
+          <VirtualHeaderCell>Inputs</VirtualHeaderCell>
+          <VirtualHeaderCell>Change</VirtualHeaderCell>
           {scorers.map((s) => (
-            <div role="columnheader" key={s} className={VIRTUAL_HEADER_CELL} title={`${s}: baseline → candidate`}>
+            <VirtualHeaderCell key={s} title={`${s}: baseline → candidate`}>
               {s}
-            </div>
+            </VirtualHeaderCell>
           ))}
-          <div role="columnheader" className={VIRTUAL_HEADER_CELL}>
-            Traces
-          </div>
-        </div>
+          <VirtualHeaderCell>Traces</VirtualHeaderCell>
+        </VirtualHeaderRow>
       }
       renderRow={(item) => {
         const row = rows[item.index]!;

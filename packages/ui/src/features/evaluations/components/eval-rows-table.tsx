@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { VIRTUAL_HEADER_CELL, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
+import { VirtualHeaderCell, VirtualHeaderRow, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
 import type { EvalRow, ScoreSort } from '../lib/eval-rows';
 import { ScoreChip } from './score-chip';
 
@@ -50,20 +50,14 @@ export function EvalRowsTable({
       rowHeight={ROW_HEIGHT}
       minWidth={minWidth}
       header={
-        <div role="row" className="grid" style={{ gridTemplateColumns: template }}>
-          <div role="columnheader" className={VIRTUAL_HEADER_CELL}>
-            Inputs
-          </div>
-          <div role="columnheader" className={VIRTUAL_HEADER_CELL}>
-            Outputs
-          </div>
-          <div role="columnheader" className={VIRTUAL_HEADER_CELL}>
-            Expectations
-          </div>
+        <VirtualHeaderRow template={template}>
+          <VirtualHeaderCell>Inputs</VirtualHeaderCell>
+          <VirtualHeaderCell>Outputs</VirtualHeaderCell>
+          <VirtualHeaderCell>Expectations</VirtualHeaderCell>
           {scorers.map((s) => {
             const active = sort?.scorer === s;
             return (
-              <div role="columnheader" key={s} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : undefined} className={VIRTUAL_HEADER_CELL}>
+              <VirtualHeaderCell key={s} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : undefined}>
                 <button
                   type="button"
                   title={`Sort by ${s}`}
@@ -75,13 +69,11 @@ export function EvalRowsTable({
                     {active && sort.descending ? '▼' : '▲'}
                   </span>
                 </button>
-              </div>
+              </VirtualHeaderCell>
             );
           })}
-          <div role="columnheader" className={VIRTUAL_HEADER_CELL}>
-            Trace
-          </div>
-        </div>
+          <VirtualHeaderCell>Trace</VirtualHeaderCell>
+        </VirtualHeaderRow>
       }
       renderRow={(item) => {
         const row = rows[item.index]!;

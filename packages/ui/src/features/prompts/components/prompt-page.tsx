@@ -6,7 +6,7 @@ import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/fee
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
-import { AliasChip } from '../../models/components/models-page';
+import { AliasChip } from '../../models/components/alias-chip';
 import { useModelVersions, useRegisteredModel } from '../../models/hooks/use-models';
 import { usePromptMutations, usePromptVersionTraces } from '../hooks/use-prompts';
 import { promptTemplate } from '../lib/prompt-template';

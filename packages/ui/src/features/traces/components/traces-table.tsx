@@ -2,7 +2,7 @@ import type { TraceInfoV3 } from '@loupe/protocol';
 import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
-import { VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
+import { VirtualHeaderRow, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
 import { measureText } from '../../../shared/lib/text-width';
 import { traceColumnWidths } from '../lib/trace-column-widths';
 import { summarizeTrace } from '../lib/trace-info';
@@ -84,7 +84,7 @@ export function TracesTable({
       minWidth={minWidth}
       onEndReached={onEndReached}
       header={table.getHeaderGroups().map((g) => (
-        <div role="row" key={g.id} className="grid" style={{ gridTemplateColumns: template }}>
+        <VirtualHeaderRow key={g.id} template={template}>
           {g.headers.map((h) => {
             const key = SORTABLE[h.column.id];
             const active = key === sortKey;
@@ -112,7 +112,7 @@ export function TracesTable({
               </div>
             );
           })}
-        </div>
+        </VirtualHeaderRow>
       ))}
       renderRow={(item) => {
         const row = tableRows[item.index]!;
