@@ -2,6 +2,7 @@ import type { TraceInfoV3 } from '@loupe/protocol';
 import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
+import { OrderByButton, orderBySort } from '../../../shared/components/order-by-button';
 import { VirtualHeaderRow, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
 import { measureText } from '../../../shared/lib/text-width';
 import { traceColumnWidths } from '../lib/trace-column-widths';
@@ -73,7 +74,6 @@ export function TracesTable({
   // resolve the same in the header and in each row: fixed ranges, never sized by a row's own content
   // (max-content), which would push a long request's later cells out of line.
   const minWidth = leaves.reduce((sum, c) => sum + (fits(c) ? (c.columnDef.minSize ?? c.getSize()) : least(c)), 0);
-  const [sortKey, sortDir] = orderBy.split(' ');
   const tableRows = table.getRowModel().rows;
 
   return (
@@ -87,25 +87,17 @@ export function TracesTable({
         <VirtualHeaderRow key={g.id} template={template}>
           {g.headers.map((h) => {
             const key = SORTABLE[h.column.id];
-            const active = key === sortKey;
             return (
               <div
                 role="columnheader"
                 key={h.id}
-                aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined}
+                aria-sort={orderBySort(orderBy, key)}
                 className={`${h.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400`}
               >
                 {key ? (
-                  <button
-                    type="button"
-                    onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)}
-                    className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white"
-                  >
+                  <OrderByButton orderKey={key} orderBy={orderBy} onOrderBy={onOrderBy} className="uppercase">
                     {flexRender(h.column.columnDef.header, h.getContext())}
-                    <span aria-hidden className={active ? '' : 'opacity-30'}>
-                      {active && sortDir === 'ASC' ? '▲' : '▼'}
-                    </span>
-                  </button>
+                  </OrderByButton>
                 ) : (
                   flexRender(h.column.columnDef.header, h.getContext())
                 )}
