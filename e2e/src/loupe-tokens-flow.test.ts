@@ -42,7 +42,10 @@ for (const backend of await testBackends()) {
       expect(secret).toMatch(/^lpt_/);
 
       // The SDK, configured only by the environment an application would set.
-      const sdk = createLoupe({ experimentName: 'token-e2e', flushOnExit: false }, { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: secret });
+      const sdk = createLoupe(
+        { experimentName: 'token-e2e', export: { flushOnExit: false } },
+        { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: secret },
+      );
       try {
         const experimentId = await sdk.experimentId();
         const run = await sdk.client.startRun({ experimentId, runName: 'with-token' });
@@ -56,10 +59,12 @@ for (const backend of await testBackends()) {
         expect(traces.items).toHaveLength(1);
         expect(traces.items[0]?.spans.map((s) => s.name)).toEqual(['answer']);
         const fetched = await ok(alice, 'GET', `/api/2.0/mlflow/runs/get?run_id=${run.info.run_id}`);
-        expect((fetched.run as { data: { metrics: { key: string; value: number }[] } }).data.metrics).toEqual([expect.objectContaining({ key: 'loss', value: 0.5 })]);
+        expect((fetched.run as { data: { metrics: { key: string; value: number }[] } }).data.metrics).toEqual([
+          expect.objectContaining({ key: 'loss', value: 0.5 }),
+        ]);
 
         // LOUPE_TRACKING_TOKEN works the same; MLflow's Python client sends MLFLOW_TRACKING_TOKEN as a bearer header.
-        const viaLoupeEnv = createLoupe({ flushOnExit: false }, { LOUPE_TRACKING_URI: server.url, LOUPE_TRACKING_TOKEN: secret });
+        const viaLoupeEnv = createLoupe({ export: { flushOnExit: false } }, { LOUPE_TRACKING_URI: server.url, LOUPE_TRACKING_TOKEN: secret });
         expect((await viaLoupeEnv.client.getExperiment(experimentId)).name).toBe('token-e2e');
         await viaLoupeEnv.shutdown();
         await ok({ ...MLFLOW_CLIENT, authorization: `Bearer ${secret}` }, 'GET', `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`);
@@ -102,7 +107,11 @@ for (const backend of await testBackends()) {
       const asToken = { ...MLFLOW_CLIENT, authorization: `Bearer ${secret}` };
       const exp = (await ok(asToken, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'to-delete' })).experiment_id as string;
       await ok(asToken, 'POST', '/api/2.0/mlflow/experiments/delete', { experiment_id: exp });
-      const events = (await ok(admin, 'GET', '/api/2.0/loupe/audit/search?action=experiment.delete')).events as { actor: string; via: string; resource_id: string }[];
+      const events = (await ok(admin, 'GET', '/api/2.0/loupe/audit/search?action=experiment.delete')).events as {
+        actor: string;
+        via: string;
+        resource_id: string;
+      }[];
       expect(events).toEqual([expect.objectContaining({ actor: 'alice', via: 'bearer', resource_id: exp })]);
       expect((await server.call('GET', '/api/2.0/loupe/audit/search', undefined, alice)).status).toBe(403);
       expect((await server.call('GET', '/api/2.0/loupe/users/list', undefined, alice)).status).toBe(403);

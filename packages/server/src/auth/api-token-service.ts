@@ -99,7 +99,12 @@ export class ApiTokenService {
     if (!token) throw ApiError.notFound(`API token '${tokenId}' not found`);
     if (!actor.isAdmin && token.userId !== actor.userId) throw permissionDenied();
     if (token.revokedAt !== undefined) return;
-    const audit = this.audit.entry(actor, { action: 'token.revoke', resourceType: 'token', resourceId: tokenId, detail: { name: token.name, username: token.username } });
+    const audit = this.audit.entry(actor, {
+      action: 'token.revoke',
+      resourceType: 'token',
+      resourceId: tokenId,
+      detail: { name: token.name, username: token.username },
+    });
     await this.tokens.revokeToken(tokenId, this.clock.now(), audit);
     this.freshness.changed();
   }

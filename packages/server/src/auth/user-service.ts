@@ -89,7 +89,9 @@ export class UserService {
 
   async createExperimentPermission(actor: Principal, experimentId: string, username: string, permission: PermissionName): Promise<ExperimentPermissionRecord> {
     const row = { experimentId, userId: (await this.userOrThrow(username)).id, permission };
-    if ((await this.store.createExperimentPermission(row, this.permissionAudit(actor, 'create', 'experiment', experimentId, username, permission))) === 'taken') {
+    if (
+      (await this.store.createExperimentPermission(row, this.permissionAudit(actor, 'create', 'experiment', experimentId, username, permission))) === 'taken'
+    ) {
       throw ApiError.alreadyExists(`Experiment permission (experiment_id=${experimentId}, username=${username}) already exists`);
     }
     this.freshness.changed();
@@ -116,9 +118,16 @@ export class UserService {
     this.freshness.changed();
   }
 
-  async createRegisteredModelPermission(actor: Principal, name: string, username: string, permission: PermissionName): Promise<RegisteredModelPermissionRecord> {
+  async createRegisteredModelPermission(
+    actor: Principal,
+    name: string,
+    username: string,
+    permission: PermissionName,
+  ): Promise<RegisteredModelPermissionRecord> {
     const row = { name, userId: (await this.userOrThrow(username)).id, permission };
-    if ((await this.store.createRegisteredModelPermission(row, this.permissionAudit(actor, 'create', 'registered_model', name, username, permission))) === 'taken') {
+    if (
+      (await this.store.createRegisteredModelPermission(row, this.permissionAudit(actor, 'create', 'registered_model', name, username, permission))) === 'taken'
+    ) {
       throw ApiError.alreadyExists(`Registered model permission (name=${name}, username=${username}) already exists`);
     }
     this.freshness.changed();

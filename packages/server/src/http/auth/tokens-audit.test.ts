@@ -53,8 +53,8 @@ for (const backend of await testBackends()) {
     const createToken = async (who: Record<string, string>, body: Record<string, unknown> = { name: 'ci' }) =>
       (await okAs(loupe, who, 'POST', `${LOUPE}/tokens/create`, body)) as { token: TokenInfo; secret: string };
     const tokensOf = async (who: Record<string, string>, username?: string) =>
-      ((await okAs(loupe, who, 'GET', `${LOUPE}/tokens/list${username ? `?username=${username}` : ''}`)).tokens as TokenInfo[]);
-    const audit = async (query = '') => ((await okAs(loupe, admin, 'GET', `${LOUPE}/audit/search?max_results=1000${query}`)).events as AuditEvent[]);
+      (await okAs(loupe, who, 'GET', `${LOUPE}/tokens/list${username ? `?username=${username}` : ''}`)).tokens as TokenInfo[];
+    const audit = async (query = '') => (await okAs(loupe, admin, 'GET', `${LOUPE}/audit/search?max_results=1000${query}`)).events as AuditEvent[];
     const whoAmI = async (who: Record<string, string>) => call(who, 'GET', `${LOUPE}/tokens/list`);
 
     it('creates a token whose secret is shown once and authenticates as its user', async () => {
@@ -183,8 +183,9 @@ for (const backend of await testBackends()) {
       const bob2 = basic('bob', 'bob-new-password-1');
       const run = ((await okAs(loupe, asToken, 'POST', `${API}/runs/create`, { experiment_id: exp })).run as { info: { run_id: string } }).info.run_id;
       await okAs(loupe, asToken, 'POST', `${API}/runs/delete`, { run_id: run });
-      const ds = ((await okAs(loupe, asToken, 'POST', '/api/3.0/mlflow/datasets/create', { name: 'ds', experiment_ids: [exp] })).dataset as { dataset_id: string })
-        .dataset_id;
+      const ds = (
+        (await okAs(loupe, asToken, 'POST', '/api/3.0/mlflow/datasets/create', { name: 'ds', experiment_ids: [exp] })).dataset as { dataset_id: string }
+      ).dataset_id;
       await okAs(loupe, asToken, 'DELETE', `/api/3.0/mlflow/datasets/${ds}`);
       await okAs(loupe, asToken, 'POST', '/api/3.0/mlflow/traces/delete-traces', { experiment_id: exp, max_timestamp_millis: 1, max_traces: 10 });
       await okAs(loupe, admin, 'POST', `${API}/model-versions/create`, { name: 'm', source: 'mlflow-artifacts:/x' });

@@ -115,7 +115,8 @@ export const loupeAuthRoutes = [
     request: R.ListUsers,
     response: W.ListUsers,
     access: { kind: 'admin' },
-    handle: async (_req, { services }) => json({ users: (await users(services).listUsers()).map((u) => ({ id: u.id, username: u.username, is_admin: u.isAdmin })) }),
+    handle: async (_req, { services }) =>
+      json({ users: (await users(services).listUsers()).map((u) => ({ id: u.id, username: u.username, is_admin: u.isAdmin })) }),
   }),
   rpc({
     method: 'GET',

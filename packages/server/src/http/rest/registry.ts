@@ -205,7 +205,12 @@ export const registryRoutes = [
     request: R.ModelVersionOnly,
     response: TrackingResponses.Empty,
     access: { manage: (req) => ref.registeredModel(req.name) },
-    audit: (req) => ({ action: 'model_version.delete', resourceType: 'model_version', resourceId: `${req.name}/${req.version}`, detail: { name: req.name, version: req.version } }),
+    audit: (req) => ({
+      action: 'model_version.delete',
+      resourceType: 'model_version',
+      resourceId: `${req.name}/${req.version}`,
+      detail: { name: req.name, version: req.version },
+    }),
     handle: (req, { services }) => services.registry.deleteModelVersion(req.name, req.version),
   }),
   rpc({

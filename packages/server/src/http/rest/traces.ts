@@ -141,7 +141,9 @@ export const traceRoutes = [
       resourceType: 'experiment',
       resourceId: req.experiment_id,
       detail: {
-        ...(req.max_timestamp_millis !== undefined ? { max_timestamp_millis: req.max_timestamp_millis, max_traces: req.max_traces } : { request_ids: req.request_ids }),
+        ...(req.max_timestamp_millis !== undefined
+          ? { max_timestamp_millis: req.max_timestamp_millis, max_traces: req.max_traces }
+          : { request_ids: req.request_ids }),
         traces_deleted: reply.traces_deleted,
       },
     }),

@@ -94,7 +94,9 @@ export const userRoutes = [
     response: W.GetExperimentPermission,
     access: { manage: (req) => ref.experiment(req.experiment_id) },
     handle: async (req, { services, principal }) => ({
-      experiment_permission: experimentPermissionJson(await users(services).createExperimentPermission(principal, req.experiment_id, req.username, req.permission)),
+      experiment_permission: experimentPermissionJson(
+        await users(services).createExperimentPermission(principal, req.experiment_id, req.username, req.permission),
+      ),
     }),
   }),
   rpc({
@@ -134,7 +136,9 @@ export const userRoutes = [
     response: W.GetRegisteredModelPermission,
     access: { manage: (req) => ref.registeredModel(req.name) },
     handle: async (req, { services, principal }) => ({
-      registered_model_permission: modelPermissionJson(await users(services).createRegisteredModelPermission(principal, req.name, req.username, req.permission)),
+      registered_model_permission: modelPermissionJson(
+        await users(services).createRegisteredModelPermission(principal, req.name, req.username, req.permission),
+      ),
     }),
   }),
   rpc({

@@ -122,7 +122,15 @@ export function apiTokenAuditContract(factory: () => Promise<TokenAuditStores>):
     });
 
     it('searches the log newest first in pages, narrowed by actor, action and resource type', async () => {
-      for (let i = 1; i <= 5; i++) await s.audit.record(entry(i % 2 ? 'experiment.delete' : 'run.delete', 100 * i, { actor: i <= 2 ? 'bob' : 'admin', resourceType: i % 2 ? 'experiment' : 'run', resourceId: String(i), via: 'bearer' }));
+      for (let i = 1; i <= 5; i++)
+        await s.audit.record(
+          entry(i % 2 ? 'experiment.delete' : 'run.delete', 100 * i, {
+            actor: i <= 2 ? 'bob' : 'admin',
+            resourceType: i % 2 ? 'experiment' : 'run',
+            resourceId: String(i),
+            via: 'bearer',
+          }),
+        );
       // Two events at the same time are ordered by insertion, newest first, and never split or repeated across pages.
       await s.audit.record(entry('run.delete', 500, { resourceType: 'run', resourceId: '6' }));
       const seen: string[] = [];
@@ -134,7 +142,16 @@ export function apiTokenAuditContract(factory: () => Promise<TokenAuditStores>):
       } while (pageToken);
       expect(seen).toEqual(['6', '5', '4', '3', '2', '1']);
       const first = (await s.audit.search({ maxResults: 1 })).events[0];
-      expect(first).toEqual({ id: expect.any(String), time: 500, actor: 'admin', via: 'basic', action: 'run.delete', resourceType: 'run', resourceId: '6', detail: '{}' });
+      expect(first).toEqual({
+        id: expect.any(String),
+        time: 500,
+        actor: 'admin',
+        via: 'basic',
+        action: 'run.delete',
+        resourceType: 'run',
+        resourceId: '6',
+        detail: '{}',
+      });
       expect((await s.audit.search({ maxResults: 10, actor: 'bob' })).events.map((e) => e.resourceId)).toEqual(['2', '1']);
       expect((await s.audit.search({ maxResults: 10, action: 'experiment.delete' })).events.map((e) => e.resourceId)).toEqual(['5', '3', '1']);
       expect((await s.audit.search({ maxResults: 10, resourceType: 'run', actor: 'admin' })).events.map((e) => e.resourceId)).toEqual(['6', '4']);

@@ -36,11 +36,7 @@ export class SqlApiTokenStore implements ApiTokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   private selectTokens() {
-    return this.db
-      .selectFrom('api_tokens')
-      .innerJoin('users', 'users.id', 'api_tokens.user_id')
-      .selectAll('api_tokens')
-      .select(['users.username']);
+    return this.db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id').selectAll('api_tokens').select(['users.username']);
   }
 
   async createToken(token: NewApiToken, audit: AuditEntry): Promise<ApiTokenRecord> {
@@ -74,10 +70,7 @@ export class SqlApiTokenStore implements ApiTokenStore {
   }
 
   async tokenBySecretHash(secretHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
-    const row = await this.selectTokens()
-      .select(['users.password_hash', 'users.is_admin'])
-      .where('api_tokens.secret_hash', '=', secretHash)
-      .executeTakeFirst();
+    const row = await this.selectTokens().select(['users.password_hash', 'users.is_admin']).where('api_tokens.secret_hash', '=', secretHash).executeTakeFirst();
     if (!row) return undefined;
     const token = toToken(row as TokenRow);
     return {

@@ -49,18 +49,16 @@ export class SqlAuditStore implements AuditStore {
       .limit(query.maxResults + 1)
       .execute();
     const page = rows.slice(0, query.maxResults);
-    const events = page.map(
-      (r): AuditEvent => ({
-        id: String(r.id),
-        time: Number(r.time),
-        actor: r.actor,
-        via: r.via as AuditEvent['via'],
-        action: r.action,
-        resourceType: r.resource_type,
-        resourceId: r.resource_id,
-        detail: r.detail,
-      }),
-    );
+    const events = page.map((r): AuditEvent => ({
+      id: String(r.id),
+      time: Number(r.time),
+      actor: r.actor,
+      via: r.via as AuditEvent['via'],
+      action: r.action,
+      resourceType: r.resource_type,
+      resourceId: r.resource_id,
+      detail: r.detail,
+    }));
     const last = page[page.length - 1];
     return rows.length > query.maxResults && last ? { events, nextPageToken: encodePageToken(Number(last.time), Number(last.id)) } : { events };
   }

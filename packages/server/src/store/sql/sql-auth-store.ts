@@ -79,14 +79,15 @@ export class SqlAuthStore implements AuthStore {
   }
 
   updateAdmin(username: string, isAdmin: boolean, audit?: AuditEntry): Promise<boolean> {
-    return this.write(async (tx) =>
-      changed(
-        await tx
-          .updateTable('users')
-          .set({ is_admin: isAdmin ? 1 : 0 })
-          .where('username', '=', username)
-          .executeTakeFirst(),
-      ),
+    return this.write(
+      async (tx) =>
+        changed(
+          await tx
+            .updateTable('users')
+            .set({ is_admin: isAdmin ? 1 : 0 })
+            .where('username', '=', username)
+            .executeTakeFirst(),
+        ),
       audit,
     );
   }
@@ -142,15 +143,16 @@ export class SqlAuthStore implements AuthStore {
   }
 
   updateExperimentPermission(row: ExperimentPermissionRecord, audit?: AuditEntry): Promise<boolean> {
-    return this.write(async (tx) =>
-      changed(
-        await tx
-          .updateTable('experiment_permissions')
-          .set({ permission: row.permission })
-          .where('experiment_id', '=', row.experimentId)
-          .where('user_id', '=', row.userId)
-          .executeTakeFirst(),
-      ),
+    return this.write(
+      async (tx) =>
+        changed(
+          await tx
+            .updateTable('experiment_permissions')
+            .set({ permission: row.permission })
+            .where('experiment_id', '=', row.experimentId)
+            .where('user_id', '=', row.userId)
+            .executeTakeFirst(),
+        ),
       audit,
     );
   }
@@ -197,15 +199,16 @@ export class SqlAuthStore implements AuthStore {
   }
 
   updateRegisteredModelPermission(row: RegisteredModelPermissionRecord, audit?: AuditEntry): Promise<boolean> {
-    return this.write(async (tx) =>
-      changed(
-        await tx
-          .updateTable('registered_model_permissions')
-          .set({ permission: row.permission })
-          .where('name', '=', row.name)
-          .where('user_id', '=', row.userId)
-          .executeTakeFirst(),
-      ),
+    return this.write(
+      async (tx) =>
+        changed(
+          await tx
+            .updateTable('registered_model_permissions')
+            .set({ permission: row.permission })
+            .where('name', '=', row.name)
+            .where('user_id', '=', row.userId)
+            .executeTakeFirst(),
+        ),
       audit,
     );
   }
