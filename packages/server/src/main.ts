@@ -71,6 +71,12 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { hashPassword, type ScryptCost } from './auth/password.js';
 import { ensureAdmin } from './auth/admin-bootstrap.js';
 import { UserService } from './auth/user-service.js';
+import { ApiTokenService } from './auth/api-token-service.js';
+import { AuditLog } from './auth/audit-log.js';
+import { BearerAuthenticator } from './auth/bearer-authenticator.js';
+import { LOCAL_OPERATOR } from './auth/principal.js';
+import { SqlApiTokenStore } from './store/sql/sql-api-token-store.js';
+import { SqlAuditStore } from './store/sql/sql-audit-store.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -246,17 +252,23 @@ async function createAuth(
   notices: string[],
 ): Promise<AppAuth> {
   const store = new SqlAuthStore(db, dialect);
+  const tokenStore = new SqlApiTokenStore(db);
+  const audit = new AuditLog(new SqlAuditStore(db), clock);
   const admin = await ensureAdmin(
     store,
     { username: config.authAdminUsername, ...(config.authAdminPassword !== undefined ? { password: config.authAdminPassword } : {}) },
     deps.scryptCost,
+    audit.entry(LOCAL_OPERATOR, { action: 'user.create', resourceType: 'user', resourceId: config.authAdminUsername, detail: { is_admin: true } }),
   );
   if (admin) notices.push(admin);
   const freshness = new AuthFreshness(() => store.generation(), clock, config.authCacheTtlMs);
-  services.users = new UserService(store, freshness, deps.scryptCost);
+  services.users = new UserService(store, freshness, audit, deps.scryptCost);
+  services.apiTokens = new ApiTokenService(tokenStore, store, freshness, audit, clock, deps.ids ?? randomIds);
+  services.audit = audit;
   const basic = new BasicAuthenticator(store, freshness, new LoginThrottle(clock), await hashPassword(dummyPassword(), deps.scryptCost));
+  const bearer = new BearerAuthenticator(tokenStore, freshness, clock, audit);
   return {
-    authenticator: new AuthenticatorChain([basic]),
+    authenticator: new AuthenticatorChain([basic, bearer]),
     freshness,
     authorizer: new PermissionAuthorizer(new CachedPermissions(store, freshness), new ServiceParents(services), config.authDefaultPermission),
   };
