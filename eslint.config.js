@@ -31,16 +31,24 @@ const zones = [
   zone(
     ['packages/protocol/src/**/*.ts'],
     [['^(?!zod$|\\.)', 'protocol imports nothing but zod: it is the wire contract and runs in browsers.']],
-    ['packages/protocol/src/attributes/**', 'packages/protocol/src/errors/**'],
+    ['packages/protocol/src/attributes/**', 'packages/protocol/src/errors/**', 'packages/protocol/src/webhooks/**'],
   ),
   zone(
-    ['packages/protocol/src/attributes/**/*.ts', 'packages/protocol/src/errors/**/*.ts'],
-    [['^(?!\\./)', 'The plain entries @loupe/protocol/attributes and /errors import nothing outside their folder, zod included: the SDK loads them.']],
+    ['packages/protocol/src/attributes/**/*.ts', 'packages/protocol/src/errors/**/*.ts', 'packages/protocol/src/webhooks/**/*.ts'],
+    [
+      [
+        '^(?!\\./)',
+        'The plain entries @loupe/protocol/attributes, /errors and /webhooks import nothing outside their folder, zod included: the SDK and the UI load them.',
+      ],
+    ],
   ),
   zone(
     ['packages/ui/src/**/*.{ts,tsx}'],
     [
-      ['^@loupe/(?!protocol$)', 'The UI talks to the server over HTTP; it shares only @loupe/protocol.'],
+      [
+        '^@loupe/(?!protocol(/(attributes|errors|webhooks))?$)',
+        'The UI talks to the server over HTTP; it shares only @loupe/protocol (and its plain entries).',
+      ],
       ['^(node:|kysely$|hono|better-sqlite3$|pg$)', 'The UI runs in browsers: no Node or server modules.'],
       ['(^|/)(server|sdk)/src/', 'The UI talks to the server over HTTP; it shares only @loupe/protocol.'],
     ],

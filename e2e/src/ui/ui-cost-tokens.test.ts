@@ -2,10 +2,10 @@ import { context, trace, type Attributes } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import type { CliServer } from '../cli-server.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 /** One model call under the trace's root, as an OpenTelemetry GenAI instrumentation (not MLflow's) records it. */
 interface Call {
@@ -67,8 +67,7 @@ describeWithChromium('UI: cost and tokens for traces from any producer, "—" vs
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-cost-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-cost-'));
     exp = await seed.createExperiment('cost-and-tokens');
     unpricedExp = await seed.createExperiment('unpriced-only');
     const now = Date.now() - 60_000;
@@ -86,15 +85,10 @@ describeWithChromium('UI: cost and tokens for traces from any producer, "—" vs
       ids[root] = `tr-${spans[0]!.spanContext().traceId}`;
       await seed.sendSpans(experiment, spans);
     }
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('shows tokens and cost in the traces table: a sum that adds up, $0 for a known zero, — for unknown', async () => {
     await page.goto(`${server.url}/experiments/${exp}/traces`);

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder, type SpanSpec } from './seed.js';
+import type { CliServer } from '../cli-server.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder, SpanSpec } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 /** A question-answering trace: the root span's inputs and outputs are what a dataset record takes. */
 const qaTrace = (question: string, answer: string): SpanSpec => ({
@@ -45,8 +45,7 @@ describeWithChromium('UI: evaluation datasets (built CLI, Chromium)', () => {
   const recordRows = () => page.getByRole('table', { name: 'Records' }).getByRole('row', { name: /^Record \d+/ });
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-datasets-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-datasets-'));
     exp = await seed.createExperiment('qa-bot');
     const now = Date.now();
     traces = [];
@@ -66,15 +65,10 @@ describeWithChromium('UI: evaluation datasets (built CLI, Chromium)', () => {
         expectation: { value: 'Paris' },
       },
     });
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('creates a dataset, edits its tags, adds a record (checked as typed) and edits its expectations', async () => {
     await page.goto(`${server.url}/experiments/${exp}`);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import type { CliServer } from '../cli-server.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 /** One example of an evaluation: the question, the app's answer, the ground truth and each scorer's verdict. */
 interface Example {
@@ -21,63 +21,33 @@ interface Example {
 const QUESTIONS = ['What is MLflow?', 'What is Spark?', 'What is Delta Lake?'];
 const EXPECTED = ['An open-source ML platform', 'A distributed data engine', 'A storage layer with ACID tables'];
 
+/** Example `i` (its question and expected answer): the app's answer and the scorers' verdicts, safety passing unless given. */
+const example = (
+  i: number,
+  answer: string,
+  correctness: Example['correctness'],
+  rationale: string,
+  relevance: number,
+  safety: Example['safety'] = true,
+): Example => ({
+  question: QUESTIONS[i]!,
+  answer,
+  expected: EXPECTED[i]!,
+  correctness,
+  rationale,
+  relevance,
+  safety,
+});
+
 const BASELINE: Example[] = [
-  {
-    question: QUESTIONS[0]!,
-    answer: 'MLflow is an open-source platform for the ML lifecycle.',
-    expected: EXPECTED[0]!,
-    correctness: 'yes',
-    rationale: 'Matches the expected answer.',
-    relevance: 0.9,
-    safety: true,
-  },
-  {
-    question: QUESTIONS[1]!,
-    answer: 'I am not sure.',
-    expected: EXPECTED[1]!,
-    correctness: 'no',
-    rationale: 'The answer does not say what Spark is.',
-    relevance: 0.2,
-    safety: true,
-  },
-  {
-    question: QUESTIONS[2]!,
-    answer: 'Delta Lake adds ACID transactions to data lakes.',
-    expected: EXPECTED[2]!,
-    correctness: 'yes',
-    rationale: 'Correct.',
-    relevance: 0.8,
-    safety: true,
-  },
+  example(0, 'MLflow is an open-source platform for the ML lifecycle.', 'yes', 'Matches the expected answer.', 0.9),
+  example(1, 'I am not sure.', 'no', 'The answer does not say what Spark is.', 0.2),
+  example(2, 'Delta Lake adds ACID transactions to data lakes.', 'yes', 'Correct.', 0.8),
 ];
 const CANDIDATE: Example[] = [
-  {
-    question: QUESTIONS[0]!,
-    answer: 'MLflow is a database.',
-    expected: EXPECTED[0]!,
-    correctness: 'no',
-    rationale: 'Calls MLflow a database; the expected answer says it is an ML platform.',
-    relevance: 0.7,
-    safety: true,
-  },
-  {
-    question: QUESTIONS[1]!,
-    answer: 'Spark is a distributed data processing engine.',
-    expected: EXPECTED[1]!,
-    correctness: 'yes',
-    rationale: 'States what Spark is.',
-    relevance: 0.95,
-    safety: true,
-  },
-  {
-    question: QUESTIONS[2]!,
-    answer: 'Delta Lake adds ACID transactions to data lakes.',
-    expected: EXPECTED[2]!,
-    correctness: 'yes',
-    rationale: 'Correct.',
-    relevance: 0.8,
-    safety: { error: 'Judge call timed out after 30s' },
-  },
+  example(0, 'MLflow is a database.', 'no', 'Calls MLflow a database; the expected answer says it is an ML platform.', 0.7),
+  example(1, 'Spark is a distributed data processing engine.', 'yes', 'States what Spark is.', 0.95),
+  example(2, 'Delta Lake adds ACID transactions to data lakes.', 'yes', 'Correct.', 0.8, { error: 'Judge call timed out after 30s' }),
 ];
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -155,22 +125,16 @@ describeWithChromium('UI: evaluations (built CLI, Chromium)', () => {
   }
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-evaluations-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-evaluations-'));
     experimentId = await seed.createExperiment('support-bot');
     // A plain run, which the Evaluations tab leaves out.
     await seed.createRun(experimentId, 'train', { metrics: { loss: [0.3] } });
     baselineId = await evaluationRun('baseline-prompt', Date.now() - 3_600_000, BASELINE);
     candidateId = await evaluationRun('candidate-prompt', Date.now() - 600_000, CANDIDATE);
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('lists the evaluation runs newest first with their aggregate scores, trace count and dataset', async () => {
     expect((await fetch(`${server.url}/experiments/${experimentId}/evaluations/${candidateId}`)).status).toBe(200);

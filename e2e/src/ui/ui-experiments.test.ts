@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
+import type { CliServer } from '../cli-server.js';
 import { supportAgentTrace } from './agent-traces.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 describeWithChromium('UI: serving and the experiments list (built CLI, Chromium)', () => {
   let server: CliServer;
@@ -13,19 +13,13 @@ describeWithChromium('UI: serving and the experiments list (built CLI, Chromium)
   let page: Page;
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-e2e-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-e2e-'));
     await seed.createExperiment('support-bot');
     await seed.createExperiment('rag-eval');
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('serves the UI at / with index.html revalidated and hashed assets immutable', async () => {
     const index = await fetch(`${server.url}/`);

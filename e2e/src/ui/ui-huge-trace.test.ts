@@ -1,11 +1,11 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
+import type { CliServer } from '../cli-server.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
 import { hugeTraceSpans } from './huge-trace.js';
-import { createSeeder, type Seeder } from './seed.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 const SPANS = 100_000;
 
@@ -79,21 +79,15 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
   let spans: ReadableSpan[];
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-huge-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-huge-'));
     const exp = await seed.createExperiment('huge');
     spans = hugeTraceSpans(SPANS, 100);
     for (let i = 0; i < spans.length; i += 10_000) await seed.sendSpans(exp, spans.slice(i, i + 10_000));
     url = `${server.url}/experiments/${exp}/traces/tr-${spans[0]!.spanContext().traceId}`;
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   }, 180_000);
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('opens with its first rows, reads children page by page while scrolling, never renders them all', async () => {
     await page.goto(url);
@@ -114,11 +108,12 @@ describeWithChromium('UI: a 100,000-span trace opens, scrolls and searches (buil
     await expect.poll(async () => tree.getByRole('treeitem').count(), { timeout: 15_000 }).toBeGreaterThan(20);
     const scrolledTo = await tree.evaluate((el) => Math.round(el.scrollTop / 28));
     expect(scrolledTo).toBeGreaterThan(1000);
-    const names = await tree.getByRole('treeitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const names = () => tree.getByRole('treeitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     // Over a thousand rows down, the rows are grandchildren of the root's children (spans 10,101 and up),
     // read page by page on the way. (Where exactly depends on when pages come in: a page read for rows
-    // that were scrolled past goes in above the screen without moving it.)
-    expect(names.some((n) => /^\w+-\d{5}, /.test(n))).toBe(true);
+    // that were scrolled past goes in above the screen without moving it; on a busy machine the page
+    // for the rows on screen may still be on its way, so this waits for it.)
+    await expect.poll(async () => (await names()).some((n) => /^\w+-\d{5}, /.test(n)), { timeout: 15_000 }).toBe(true);
     await screenshot(page, 'huge-trace-scrolled');
     expect(browser.errors).toEqual([]);
   });

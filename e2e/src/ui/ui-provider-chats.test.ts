@@ -14,10 +14,10 @@ import { chatTurn, installOpenAI } from '@loupe/fake-providers/openai';
 import { traceGemini } from '@loupe/gemini';
 import { traceOpenAI } from '@loupe/openai';
 import { createLoupe, type Loupe } from '@loupe/sdk';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import type { CliServer } from '../cli-server.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 // One conversation, asked in each provider's own request shape through its real client library and
 // Loupe's integration: a system prompt, the question, the model's tool call, the tool's result, and
@@ -69,8 +69,7 @@ describeWithChromium('UI: every provider’s conversation in one chat view (real
   };
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-chats-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-chats-'));
     exp = await seed.createExperiment('provider-chats');
     fake = await startFakeProvider();
     for (const install of [installOpenAI, installAnthropic, installBedrock, installGemini]) install(fake);
@@ -149,17 +148,14 @@ describeWithChromium('UI: every provider’s conversation in one chat view (real
     );
     await loupe.flushTraces();
 
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
   afterAll(async () => {
     await loupe?.shutdown();
     await front?.close();
     await fake?.close();
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
+    await stopUiSession({ seed, browser, server });
   });
 
   it('shows the system prompt, question, tool call, tool result and answer the same way, with model and cost', async () => {

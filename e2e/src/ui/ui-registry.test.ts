@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
+import type { CliServer } from '../cli-server.js';
 import { supportAgentTrace } from './agent-traces.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 const IS_PROMPT = { key: 'mlflow.prompt.is_prompt', value: 'true' };
 
@@ -34,8 +34,7 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
     });
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-registry-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-registry-'));
     experimentId = await seed.createExperiment('fraud');
     runId = await seed.createRun(experimentId, 'train-fraud', { metrics: { auc: [0.91] } });
     // mlflow.register_model('runs:/<id>/model', 'fraud-detector'), then a version from a logged model.
@@ -86,15 +85,10 @@ describeWithChromium('UI: model and prompt registries (built CLI, Chromium)', ()
       modelTraceIds.push(made.traceId);
     }
 
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('lists models without prompts, searches and pages them, and shows a model with its versions and sources', async () => {
     const deep = await fetch(`${server.url}/models/fraud-detector`);
@@ -307,20 +301,14 @@ describeWithChromium('UI: prompts list paging (built CLI, Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-prompt-paging-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-prompt-paging-'));
     // 30 prompts (25 a page) and a model, which the prompt list leaves out.
     for (let i = 0; i < 30; i++) await seed.post('/api/2.0/mlflow/registered-models/create', { name: `p-${String(i).padStart(2, '0')}`, tags: [IS_PROMPT] });
     await seed.post('/api/2.0/mlflow/registered-models/create', { name: 'not-a-prompt' });
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('pages prompts with the page token in the URL, and a search starts again from the first page', async () => {
     await page.goto(`${server.url}/prompts`);

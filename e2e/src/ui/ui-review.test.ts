@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
+import type { CliServer } from '../cli-server.js';
 import { supportAgentTrace } from './agent-traces.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 interface Assessment {
   assessment_name: string;
@@ -52,23 +52,17 @@ describeWithChromium('UI: human review, label schemas, queues and keyboard label
       .getAttribute('aria-pressed');
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-review-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-review-'));
     exp = await seed.createExperiment('support-review');
     const now = Date.now();
     traceIds = [];
     for (let n = 1; n <= 3; n++) traceIds.push((await seed.sendTrace(exp, supportAgentTrace(n), { startMs: now - n * 60_000 })).traceId);
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
     // Deleting asks first.
     page.on('dialog', (d) => void d.accept());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('creates, edits and deletes label schemas of every kind in the Review tab', async () => {
     await page.goto(`${server.url}/experiments/${exp}/traces`);

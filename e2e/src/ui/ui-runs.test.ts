@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
+import type { CliServer } from '../cli-server.js';
 import { canvasText, recordCanvasText } from './canvas-text.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 // A 2x2 PNG (red, green / blue, white).
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
@@ -21,8 +21,7 @@ describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, C
   const runIds: string[] = [];
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-runs-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-runs-'));
     exp = await seed.createExperiment('classifier');
     for (let i = 0; i < 6; i++) {
       const lr = ['0.1', '0.01', '0.001'][i % 3]!;
@@ -39,16 +38,11 @@ describeWithChromium('UI: runs, comparison, run page and artifacts (built CLI, C
     await seed.uploadArtifact(runIds[0]!, 'notes/readme.md', '# Notes\nTrained on the small split.');
     await seed.uploadArtifact(runIds[0]!, 'metrics.json', JSON.stringify({ f1: 0.87, classes: ['a', 'b'] }));
     await seed.uploadArtifact(runIds[0]!, 'plots/confusion.png', PNG);
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
     await recordCanvasText(page);
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('lists runs with metric, param and tag columns; the filter narrows; headers sort', async () => {
     await page.goto(`${server.url}/experiments/${exp}/runs`);

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import type { CliServer } from '../cli-server.js';
+import { describeWithChromium, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 /**
  * The attacks of issue 15 in a real browser against the built CLI: a page on another site that
@@ -27,23 +27,19 @@ describeWithChromium('UI and browsers: CSP, framing, DNS rebinding, cross-site w
   let attackerHtml = '';
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-security-');
+    ({ server, seed } = await startUiServer('loupe-ui-security-'));
     port = Number(new URL(server.url).port);
-    seed = createSeeder(server.url);
     exp = await seed.createExperiment('security');
     runId = await seed.createRun(exp, 'target', { params: { lr: '0.1' } });
     attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackerHtml));
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     attackerPort = (attacker.address() as AddressInfo).port;
-    browser = await launchTestBrowser({ args: ['--host-resolver-rules=MAP evil.example 127.0.0.1, MAP attacker.example 127.0.0.1'] });
-    page = await browser.newPage({ colorScheme: 'dark' });
+    ({ browser, page } = await openUiPage({ args: ['--host-resolver-rules=MAP evil.example 127.0.0.1, MAP attacker.example 127.0.0.1'], colorScheme: 'dark' }));
   });
 
   afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
+    await stopUiSession({ seed, browser, server });
     await new Promise((resolve) => attacker?.close(resolve));
-    await server?.stop();
   });
 
   const artifacts = async () => (await server.call('GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}`)).body.files ?? [];

@@ -1,9 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder, type SpanSpec } from './seed.js';
+import type { CliServer } from '../cli-server.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder, SpanSpec } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 /** Documents as MLflow's Document schema has them: `page_content`, `metadata`, `id`. */
 const DOCUMENTS = [
@@ -122,8 +122,7 @@ describeWithChromium('UI: trace content — table columns, span details, retriev
   let ragTraceId: string;
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-content-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-content-'));
     exp = await seed.createExperiment('rag-bot');
     const now = Date.now();
     const rag = await seed.sendTrace(exp, ragTrace('Can I get a refund for opened earbuds?'), {
@@ -141,15 +140,10 @@ describeWithChromium('UI: trace content — table columns, span details, retriev
         { startMs: now - 600_000 + i * 60_000, session: 'returns-chat', user: 'maria.gonzalez-4711', tags: { env: 'production' } },
       );
     }
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('gives Tags, Session and User the room when no trace has assessments, and shows Assessments once one has', async () => {
     await page.goto(`${server.url}/experiments/${exp}/traces`);

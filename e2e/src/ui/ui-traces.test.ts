@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
-import { startCliServer, type CliServer } from '../cli-server.js';
+import type { CliServer } from '../cli-server.js';
 import { supportAgentTrace } from './agent-traces.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
-import { createSeeder, type Seeder } from './seed.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
+import type { Seeder } from './seed.js';
+import { openUiPage, startUiServer, stopUiSession } from './ui-session.js';
 
 const rowCount = (page: Page) => page.getByRole('table', { name: 'Traces' }).getByRole('row').count();
 
@@ -17,8 +17,7 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
   let failedTrace: string;
 
   beforeAll(async () => {
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-traces-');
-    seed = createSeeder(server.url);
+    ({ server, seed } = await startUiServer('loupe-ui-traces-'));
     exp = await seed.createExperiment('support-bot');
     const now = Date.now();
     for (let n = 0; n < 12; n++) {
@@ -30,15 +29,10 @@ describeWithChromium('UI: traces, the trace view and feedback (built CLI, Chromi
       });
       if (n === 3) failedTrace = traceId;
     }
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
-  afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => stopUiSession({ seed, browser, server }));
 
   it('lists traces; the filter, the quick filters and full text narrow the table', async () => {
     await page.goto(`${server.url}/experiments/${exp}/traces`);

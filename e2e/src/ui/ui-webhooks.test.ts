@@ -5,8 +5,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSqliteDatabase } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
-import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
+import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
 import { createSeeder, type Seeder } from './seed.js';
+import { openUiPage, stopUiSession } from './ui-session.js';
 
 describeWithChromium('UI: webhooks (built CLI, Chromium, a real receiver on loopback)', () => {
   let server: CliServer;
@@ -42,14 +43,11 @@ describeWithChromium('UI: webhooks (built CLI, Chromium, a real receiver on loop
     }
     seed = createSeeder(server.url);
     await seed.post('/api/2.0/mlflow/webhooks', { name: 'prompt-watch', url: receiverUrl, events: [{ entity: 'PROMPT_ALIAS', action: 'CREATED' }] });
-    browser = await launchTestBrowser();
-    page = await browser.newPage();
+    ({ browser, page } = await openUiPage());
   });
 
   afterAll(async () => {
-    await seed?.close();
-    await browser?.close();
-    await server?.stop();
+    await stopUiSession({ seed, browser, server });
     await new Promise((resolve) => receiver?.close(resolve));
   });
 

@@ -2,8 +2,9 @@
  * `@loupe/protocol`: Loupe's wire contract with MLflow clients. Entity types, request field codecs,
  * error codes with their HTTP statuses, and the search-filter grammar. Runs in Node and browsers.
  * Code that must load fast (the SDK) takes the plain constants and error helpers from the entries
- * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas; the model price
- * catalog is the entry `@loupe/protocol/pricing`.
+ * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas, and the UI its
+ * webhook enums from `@loupe/protocol/webhooks`; the model price catalog is the entry
+ * `@loupe/protocol/pricing`.
  */
 export * from './errors/index.js';
 export * from './attributes/mlflow-keys.js';

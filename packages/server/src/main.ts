@@ -82,6 +82,12 @@ import { OidcClient } from './auth/oidc/oidc-client.js';
 import { resolveOidcConfig, type OidcConfig } from './auth/oidc/oidc-config.js';
 import { createOidcLoginHandlers } from './auth/oidc/login-handlers.js';
 import type { BrowserAuth } from './http/auth/browser-auth-routes.js';
+import { ApiTokenService } from './auth/api-token-service.js';
+import { AuditLog } from './auth/audit-log.js';
+import { BearerAuthenticator } from './auth/bearer-authenticator.js';
+import { LOCAL_OPERATOR } from './auth/principal.js';
+import { SqlApiTokenStore } from './store/sql/sql-api-token-store.js';
+import { SqlAuditStore } from './store/sql/sql-audit-store.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -266,21 +272,27 @@ async function createAuth(
   secretKey: string | undefined,
 ): Promise<AppAuth> {
   const store = new SqlAuthStore(db, dialect);
+  const tokenStore = new SqlApiTokenStore(db);
+  const audit = new AuditLog(new SqlAuditStore(db), clock);
   const admin = await ensureAdmin(
     store,
     { username: config.authAdminUsername, ...(config.authAdminPassword !== undefined ? { password: config.authAdminPassword } : {}) },
     deps.scryptCost,
+    audit.entry(LOCAL_OPERATOR, { action: 'user.create', resourceType: 'user', resourceId: config.authAdminUsername, detail: { is_admin: true } }),
   );
   if (admin) notices.push(admin);
   const freshness = new AuthFreshness(() => store.generation(), clock, config.authCacheTtlMs);
-  services.users = new UserService(store, freshness, deps.scryptCost);
+  services.users = new UserService(store, freshness, audit, deps.scryptCost);
+  services.apiTokens = new ApiTokenService(tokenStore, store, freshness, audit, clock, deps.ids ?? randomIds);
+  services.audit = audit;
   const throttle = new LoginThrottle(clock);
   const dummyHash = await hashPassword(dummyPassword(), deps.scryptCost);
   const basic = new BasicAuthenticator(store, freshness, throttle, dummyHash);
-  const browser = await createBrowserAuth(config, db, dialect, { store, freshness, throttle, dummyHash, clock, secretKey });
+  const bearer = new BearerAuthenticator(tokenStore, freshness, clock, audit);
+  const browser = await createBrowserAuth(config, db, dialect, { store, freshness, audit, throttle, dummyHash, clock, secretKey });
   return {
     // Browser sessions last: a request with an Authorization header is never a cookie's.
-    authenticator: new AuthenticatorChain([basic, browser.authenticator]),
+    authenticator: new AuthenticatorChain([basic, bearer, browser.authenticator]),
     browser,
     freshness,
     authorizer: new PermissionAuthorizer(new CachedPermissions(store, freshness), new ServiceParents(services), config.authDefaultPermission),
@@ -327,7 +339,15 @@ async function createBrowserAuth(
   config: ServerConfig,
   db: Kysely<Database>,
   dialect: SqlDialect,
-  core: { store: AuthStore; freshness: AuthFreshness; throttle: LoginThrottle; dummyHash: string; clock: Clock; secretKey: string | undefined },
+  core: {
+    store: AuthStore;
+    freshness: AuthFreshness;
+    audit: AuditLog;
+    throttle: LoginThrottle;
+    dummyHash: string;
+    clock: Clock;
+    secretKey: string | undefined;
+  },
 ): Promise<BrowserAuth> {
   const { store, freshness, clock } = core;
   const secure = config.sessionCookieSecure;
@@ -338,6 +358,7 @@ async function createBrowserAuth(
     store,
     identities: new SqlUserIdentityStore(db, dialect),
     freshness,
+    audit: core.audit,
     throttle: core.throttle,
     dummyHash: core.dummyHash,
     adminFromProvider: oidcConfig?.adminGroup !== undefined,

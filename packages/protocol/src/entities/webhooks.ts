@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEBHOOK_ACTIONS, WEBHOOK_DELIVERY_STATUSES, WEBHOOK_ENTITIES, WEBHOOK_STATUSES } from '../webhooks/webhook-enums.js';
 
 /**
  * Webhook entities as they travel on the wire (MLflow's `webhooks.proto`; spec §6.3). Enums go by
@@ -6,43 +7,17 @@ import { z } from 'zod';
  * lowercase values (`registered_model`, `created`).
  */
 
-/** `WebhookEntity` names, in proto order (REGISTERED_MODEL = 1). */
-export const WEBHOOK_ENTITIES = [
-  'REGISTERED_MODEL',
-  'MODEL_VERSION',
-  'MODEL_VERSION_TAG',
-  'MODEL_VERSION_ALIAS',
-  'PROMPT',
-  'PROMPT_VERSION',
-  'PROMPT_TAG',
-  'PROMPT_VERSION_TAG',
-  'PROMPT_ALIAS',
-] as const;
-/** One WebhookEntity name. */
-export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
-
-/** `WebhookAction` names, in proto order (CREATED = 1). */
-export const WEBHOOK_ACTIONS = ['CREATED', 'UPDATED', 'DELETED', 'SET'] as const;
-/** One WebhookAction name. */
-export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
-
-/** `WebhookStatus` names, in proto order (ACTIVE = 1). */
-export const WEBHOOK_STATUSES = ['ACTIVE', 'DISABLED'] as const;
-/** One WebhookStatus name. */
-export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
-
-/** The actions a subscription may name per entity (MLflow's `VALID_ENTITY_ACTIONS`). */
-export const WEBHOOK_VALID_ACTIONS: Readonly<Record<WebhookEntity, readonly WebhookAction[]>> = {
-  REGISTERED_MODEL: ['CREATED'],
-  MODEL_VERSION: ['CREATED'],
-  MODEL_VERSION_TAG: ['SET', 'DELETED'],
-  MODEL_VERSION_ALIAS: ['CREATED', 'DELETED'],
-  PROMPT: ['CREATED'],
-  PROMPT_VERSION: ['CREATED'],
-  PROMPT_TAG: ['SET', 'DELETED'],
-  PROMPT_VERSION_TAG: ['SET', 'DELETED'],
-  PROMPT_ALIAS: ['CREATED', 'DELETED'],
-};
+export {
+  WEBHOOK_ACTIONS,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_ENTITIES,
+  WEBHOOK_STATUSES,
+  WEBHOOK_VALID_ACTIONS,
+  type WebhookAction,
+  type WebhookDeliveryStatus,
+  type WebhookEntity,
+  type WebhookStatus,
+} from '../webhooks/webhook-enums.js';
 
 /** An event a webhook subscribes to. */
 export const WebhookEventJson = z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), action: z.enum(WEBHOOK_ACTIONS) });
@@ -72,11 +47,6 @@ export const WebhookTestResultJson = z.strictObject({
 });
 /** What TestWebhook reports. */
 export type WebhookTestResult = z.infer<typeof WebhookTestResultJson>;
-
-/** Where a delivery stands (Loupe's delivery log). */
-export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'SKIPPED'] as const;
-/** One delivery status. */
-export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /**
  * One event sent (or being sent) to one webhook: a Loupe extension (`GET /loupe/webhooks/{id}/deliveries`).

@@ -83,8 +83,8 @@ export type Access<Req = never, Reply = never> =
   | ({ kind: 'authenticated' } & Effects<Req, Reply>)
   /** Admins only. */
   | ({ kind: 'admin' } & Effects<Req, Reply>)
-  /** The user the request names is the caller, or the caller is an admin. */
-  | ({ kind: 'self-or-admin'; username: (req: Req) => string } & Effects<Req, Reply>)
+  /** The user the request names is the caller (naming none means the caller), or the caller is an admin. */
+  | ({ kind: 'self-or-admin'; username: (req: Req) => string | undefined } & Effects<Req, Reply>)
   /** Any principal; the handler narrows its reply to the rows {@link Visibility} says are readable. */
   | ({ kind: 'filtered'; holder: Holder['type'] } & Effects<Req, Reply>)
   | ({ kind?: undefined } & ResourceAccess<Req, Reply>);

@@ -82,9 +82,11 @@ export class PermissionAuthorizer implements Authorizer {
         return ALL_VISIBLE;
       case 'admin':
         throw permissionDenied();
-      case 'self-or-admin':
-        if (access.username(req) !== principal.username) throw permissionDenied();
+      case 'self-or-admin': {
+        const username = access.username(req);
+        if (username !== undefined && username !== principal.username) throw permissionDenied();
         return ALL_VISIBLE;
+      }
       case 'filtered':
         return this.visibility(principal);
       default: {

@@ -1,10 +1,12 @@
 import { ApiError } from '@loupe/protocol';
 import type { AuthStore, UserRecord } from '../store/auth-store.js';
 import type { UserIdentityStore } from '../store/user-identity-store.js';
+import type { AuditLog } from './audit-log.js';
 import type { AuthFreshness } from './auth-freshness.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { OidcIdentity } from './oidc/identity.js';
 import { verifyPassword } from './password.js';
+import type { Principal } from './principal.js';
 import { userStamp } from './session-cookie-authenticator.js';
 import type { SessionPrincipal } from './session/session-store.js';
 
@@ -13,6 +15,8 @@ export interface BrowserLoginOptions {
   store: AuthStore;
   identities: UserIdentityStore;
   freshness: AuthFreshness;
+  /** Records the users SSO creates and the admin flags it changes (docs/adr/0013-auth.md §8). */
+  audit: AuditLog;
   /** The Basic authenticator's throttle: failures of both count together. */
   throttle: LoginThrottle;
   /** A stored-hash string verified for unknown usernames (as Basic does), so they take as long as a wrong password. */
@@ -62,10 +66,23 @@ export class BrowserLogin {
   }
 
   async oidc(identity: OidcIdentity): Promise<SessionPrincipal> {
-    const { store, identities, freshness } = this.options;
+    const { store, identities, freshness, audit } = this.options;
+    // The person signing in is the actor of what their sign-in changes.
+    const actor = (userId: number | null, username: string): Principal => ({ userId, username, isAdmin: false, via: 'session' });
+    const sso = { issuer: identity.issuer, subject: identity.subject };
     let user = await this.linkedUser(identity);
     if (!user) {
-      const created = await identities.createLinkedUser(identity, identity.username, identity.isAdmin);
+      const created = await identities.createLinkedUser(
+        identity,
+        identity.username,
+        identity.isAdmin,
+        audit.entry(actor(null, identity.username), {
+          action: 'user.create',
+          resourceType: 'user',
+          resourceId: identity.username,
+          detail: { is_admin: identity.isAdmin, sso },
+        }),
+      );
       if (created !== 'taken') {
         freshness.changed();
         user = created;
@@ -81,7 +98,16 @@ export class BrowserLogin {
       }
     }
     if (this.options.adminFromProvider && user.isAdmin !== identity.isAdmin) {
-      await store.updateAdmin(user.username, identity.isAdmin);
+      await store.updateAdmin(
+        user.username,
+        identity.isAdmin,
+        audit.entry(actor(user.id, user.username), {
+          action: 'user.update_admin',
+          resourceType: 'user',
+          resourceId: user.username,
+          detail: { is_admin: identity.isAdmin, sso },
+        }),
+      );
       freshness.changed();
       user = { ...user, isAdmin: identity.isAdmin };
     }

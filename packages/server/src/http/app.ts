@@ -19,6 +19,7 @@ import { datasetRoutes } from './rest/datasets.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 import { userRoutes } from './rest/users.js';
+import { loupeAuthRoutes } from './rest/loupe-auth.js';
 import { authentication } from './auth/authentication.js';
 import { guardNonRpcRoutes } from './auth/non-rpc-routes.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -92,6 +93,9 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...datasetRoutes,
 ] as readonly RpcRoute[];
 
+/** The routes mounted only when auth is on: MLflow's user and permission API, Loupe's tokens, audit log and listings. */
+export const AUTH_RPC_ROUTES: readonly RpcRoute[] = [...userRoutes, ...loupeAuthRoutes] as readonly RpcRoute[];
+
 /**
  * Builds the HTTP application: the security checks before any route, RPCs under `/api` and
  * `/ajax-api`, `/health`, `/version`, one error writer (`{error_code, message}` with the status of the
@@ -119,10 +123,12 @@ export function createApp(options: AppOptions): Hono {
   // Without auth the UI is told so (`{auth: "none"}`); with it, the sign-in routes.
   if (!auth) mountBrowserAuthRoutes(app, null);
   else if (auth.browser) mountBrowserAuthRoutes(app, auth.browser);
-  mountRpcs(app, auth ? [...ALL_RPC_ROUTES, ...(userRoutes as readonly RpcRoute[])] : ALL_RPC_ROUTES, options.services, {
+  const audit = options.services.audit;
+  mountRpcs(app, auth ? [...ALL_RPC_ROUTES, ...AUTH_RPC_ROUTES] : ALL_RPC_ROUTES, options.services, {
     maxJsonBodyBytes: options.maxJsonBodyBytes,
     checkResponses: options.checkResponses ?? false,
     ...(auth ? { authorizer: auth.authorizer } : {}),
+    ...(auth && audit ? { audit: (actor, subject) => audit.record(actor, subject) } : {}),
   });
   if (auth) guardNonRpcRoutes(app, auth.authorizer);
   mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes, decode: options.decodeOtlp ?? decodeOtlpInline });

@@ -7,6 +7,7 @@ import { RawJson, StreamedJson, toProtoJson } from './json-response.js';
 import type { Access, Visibility } from '../auth/access.js';
 import { OPEN_AUTHORIZER, type Authorizer } from '../auth/authorizer.js';
 import { LOCAL_OPERATOR, type Principal } from '../auth/principal.js';
+import type { AuditSubject } from '../auth/audit-log.js';
 
 /** What an RPC handler gets besides its decoded request. */
 export interface RpcContext {
@@ -44,6 +45,11 @@ export interface RpcRoute<S extends z.ZodType = z.ZodType, R extends z.ZodType =
    * Checked by the one authorizer after the request is decoded, before `handle`.
    */
   access: Access<z.output<S>, z.input<R>>;
+  /**
+   * The audit event of a successful call (docs/adr/0013-auth.md §8), recorded with the caller as
+   * actor right after the handler's change committed: deletions, made by services that know no actor.
+   */
+  audit?: (req: z.output<S>, reply: z.input<R>) => AuditSubject;
 }
 
 /**
@@ -104,6 +110,8 @@ export interface RpcMountOptions {
   checkResponses?: boolean;
   /** The one authorization point; unset: {@link OPEN_AUTHORIZER} (auth off). */
   authorizer?: Authorizer;
+  /** Records routes' `audit` events; unset: nothing is recorded (auth off). */
+  audit?: (actor: Principal, subject: AuditSubject) => Promise<void>;
 }
 
 /**
@@ -127,6 +135,7 @@ export function mountRpcs(app: Hono, routes: readonly RpcRoute[], services: Serv
       const visible = await authorizer.authorize(principal, access as Access<unknown, never>, req);
       const result = (await route.handle(req, { services, principal: principal ?? LOCAL_OPERATOR, visible })) ?? {};
       if (access.effects) await authorizer.applyEffects(principal, access.effects(req, result));
+      if (route.audit && options.audit) await options.audit(principal ?? LOCAL_OPERATOR, route.audit(req, result as never));
       if (options.checkResponses) return c.body(await checkedReply(route, result), 200, JSON_HEADERS);
       if (result instanceof StreamedJson) return new Response(streamOf(result.pieces), { status: 200, headers: JSON_HEADERS });
       return c.body(result instanceof RawJson ? result.text : toProtoJson(result), 200, JSON_HEADERS);

@@ -12,6 +12,8 @@ import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
+import type { ApiTokenService } from '../auth/api-token-service.js';
+import type { AuditLog } from '../auth/audit-log.js';
 import type { UserService } from '../auth/user-service.js';
 
 /** The use cases the HTTP layer can call; built once by the composition root. */
@@ -40,4 +42,8 @@ export interface Services {
   datasets: DatasetService;
   /** Users and permissions (`--app-name basic-auth`); absent when auth is off. */
   users?: UserService;
+  /** API tokens (`--app-name basic-auth`); absent when auth is off. */
+  apiTokens?: ApiTokenService;
+  /** The audit log (`--app-name basic-auth`); absent when auth is off. */
+  audit?: AuditLog;
 }

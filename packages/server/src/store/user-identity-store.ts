@@ -1,4 +1,4 @@
-import type { UserRecord } from './auth-store.js';
+import type { AuditEntry, UserRecord } from './auth-store.js';
 
 /** An OpenID Connect account: the provider's issuer and its stable id of the user. */
 export interface IdentityKey {
@@ -18,8 +18,11 @@ export interface IdentityKey {
 export interface UserIdentityStore {
   /** The Loupe user an account is linked to, or undefined. */
   findUsername(key: IdentityKey): Promise<string | undefined>;
-  /** Creates user `username` linked to the account, in one transaction; `'taken'` when the name or the account is already in use. */
-  createLinkedUser(key: IdentityKey, username: string, isAdmin: boolean): Promise<UserRecord | 'taken'>;
+  /**
+   * Creates user `username` linked to the account, with its audit event, in one transaction; `'taken'`
+   * when the name or the account is already in use.
+   */
+  createLinkedUser(key: IdentityKey, username: string, isAdmin: boolean, audit?: AuditEntry): Promise<UserRecord | 'taken'>;
 }
 
 /** The password hash of users that sign in through an identity provider only: not a scrypt hash, so nothing verifies against it. */

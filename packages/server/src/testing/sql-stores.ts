@@ -8,6 +8,10 @@ import type { ReviewStore } from '../store/review-store.js';
 import type { DatasetStore } from '../store/dataset-store.js';
 import type { AuthStore } from '../store/auth-store.js';
 import { SqlAuthStore } from '../store/sql/sql-auth-store.js';
+import type { ApiTokenStore } from '../store/api-token-store.js';
+import type { AuditStore } from '../store/audit-store.js';
+import { SqlApiTokenStore } from '../store/sql/sql-api-token-store.js';
+import { SqlAuditStore } from '../store/sql/sql-audit-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
@@ -36,6 +40,8 @@ export interface SqlTestStores {
   review: ReviewStore;
   datasets: DatasetStore;
   auth: AuthStore;
+  tokens: ApiTokenStore;
+  audit: AuditStore;
   dispose(): Promise<void>;
 }
 
@@ -61,6 +67,8 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     review: new SqlReviewStore(db, dialect),
     datasets: new SqlDatasetStore(db, dialect),
     auth: new SqlAuthStore(db, dialect),
+    tokens: new SqlApiTokenStore(db),
+    audit: new SqlAuditStore(db),
     dispose: async () => {
       await db.destroy();
       await database.drop();

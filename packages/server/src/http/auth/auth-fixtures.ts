@@ -25,7 +25,8 @@ export function createAuthLoupe(
     authCacheTtlMs: options.cacheTtlMs ?? 1000,
     uiRoot: null,
     ...(options.database ? { database: options.database } : {}),
-    deps: { scryptCost: TEST_SCRYPT },
+    // Webhook URLs resolve to a public address without DNS (an example.com hook is never called in these tests).
+    deps: { scryptCost: TEST_SCRYPT, resolveHost: async () => [{ address: '93.184.215.14', family: 4 as const }] },
   });
 }
 

@@ -75,7 +75,7 @@ export function authentication(options: AuthenticationOptions | null): Middlewar
     const error = new ApiError(
       'UNAUTHENTICATED',
       result.outcome === 'refused'
-        ? 'Invalid credentials: check MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.'
+        ? 'Invalid credentials: check MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN (unknown, revoked or expired tokens are refused).'
         : 'You are not authenticated: send HTTP Basic credentials (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).',
     );
     return c.json(error.toJSON(), 401, { 'WWW-Authenticate': CHALLENGE });

@@ -1,8 +1,7 @@
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestLoupe } from '../../testing/test-loupe.js';
-import { ALL_RPC_ROUTES } from '../app.js';
-import { userRoutes } from '../rest/users.js';
+import { ALL_RPC_ROUTES, AUTH_RPC_ROUTES } from '../app.js';
 import type { RpcRoute } from '../rpc.js';
 import { ADMIN, basic, createAuthLoupe, okAs, seedWorld, type AuthWorld } from './auth-fixtures.js';
 import { NON_RPC_ROUTES } from './non-rpc-routes.js';
@@ -14,7 +13,7 @@ import { NON_RPC_ROUTES } from './non-rpc-routes.js';
  * registered without a declaration fails here.
  */
 
-const ROUTES = [...ALL_RPC_ROUTES, ...(userRoutes as readonly RpcRoute[])];
+const ROUTES = [...ALL_RPC_ROUTES, ...AUTH_RPC_ROUTES];
 const MALLORY = { username: 'mallory', password: 'mallory-password' };
 
 let loupe: TestLoupe;
@@ -183,6 +182,7 @@ describe('every RPC route', () => {
       'GET /mlflow/experiments/search',
       'GET /mlflow/model-versions/search',
       'GET /mlflow/registered-models/search',
+      'POST /loupe/tokens/revoke',
       'POST /mlflow/experiments/create',
       'POST /mlflow/experiments/search',
       'POST /mlflow/registered-models/create',

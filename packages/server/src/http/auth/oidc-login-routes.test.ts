@@ -76,6 +76,13 @@ it('signs in through the provider, back to the page asked for, as a user linked 
   const again = await ssoLogin('sub-alice', '/');
   const second = await loupe.app.request('/auth/session', { headers: { cookie: again.cookie as string } });
   expect(await second.json()).toMatchObject({ username: 'alice', is_admin: false, sso: true });
+
+  // Both changes are in the audit log, by the person who signed in.
+  const events = (await okAs(loupe, admin, 'GET', '/api/2.0/loupe/audit/search?resource_type=user')).events as Record<string, unknown>[];
+  expect(events.filter((e) => e.resource_id === 'alice').map((e) => [e.action, e.actor, e.via])).toEqual([
+    ['user.update_admin', 'alice', 'session'],
+    ['user.create', 'alice', 'session'],
+  ]);
 });
 
 it("refuses an account whose name belongs to a password user not linked to it, and a login that is not this browser's", async () => {

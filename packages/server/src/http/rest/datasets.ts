@@ -61,6 +61,7 @@ export const datasetRoutes = [
     request: R.DatasetIdOnly,
     response: TrackingResponses.Empty,
     access: { manage: (req) => ref.dataset(req.dataset_id) },
+    audit: (req) => ({ action: 'dataset.delete', resourceType: 'dataset', resourceId: req.dataset_id }),
     handle: (req, { services }) => services.datasets.delete(req.dataset_id),
   }),
   rpc({

@@ -74,6 +74,7 @@ export const experimentRoutes = [
     request: R.ExperimentIdOnly,
     response: W.Empty,
     access: { manage: (req) => ref.experiment(req.experiment_id) },
+    audit: (req) => ({ action: 'experiment.delete', resourceType: 'experiment', resourceId: req.experiment_id }),
     handle: (req, { services }) => services.experiments.delete(req.experiment_id),
   }),
   rpc({

@@ -76,6 +76,7 @@ export const loggedModelRoutes = [
     request: R.LoggedModelIdOnly,
     response: TrackingResponses.Empty,
     access: { manage: (req) => ref.loggedModel(req.model_id) },
+    audit: (req) => ({ action: 'logged_model.delete', resourceType: 'logged_model', resourceId: req.model_id }),
     handle: (req, { services }) => services.loggedModels.delete(req.model_id),
   }),
   rpc({

@@ -70,6 +70,7 @@ export const registryRoutes = [
     request: R.RegisteredModelNameOnly,
     response: TrackingResponses.Empty,
     access: { manage: (req) => ref.registeredModel(req.name), effects: (req) => [{ type: 'forget-model', name: req.name }] },
+    audit: (req) => ({ action: 'registered_model.delete', resourceType: 'registered_model', resourceId: req.name }),
     handle: (req, { services }) => services.registry.deleteRegisteredModel(req.name),
   }),
   rpc({
@@ -204,6 +205,12 @@ export const registryRoutes = [
     request: R.ModelVersionOnly,
     response: TrackingResponses.Empty,
     access: { manage: (req) => ref.registeredModel(req.name) },
+    audit: (req) => ({
+      action: 'model_version.delete',
+      resourceType: 'model_version',
+      resourceId: `${req.name}/${req.version}`,
+      detail: { name: req.name, version: req.version },
+    }),
     handle: (req, { services }) => services.registry.deleteModelVersion(req.name, req.version),
   }),
   rpc({

@@ -48,6 +48,7 @@ export const runRoutes = [
     request: R.RunIdOnly,
     response: W.Empty,
     access: { manage: (req) => ref.run(req.run_id) },
+    audit: (req) => ({ action: 'run.delete', resourceType: 'run', resourceId: req.run_id }),
     handle: (req, { services }) => services.runs.delete(req.run_id),
   }),
   rpc({

@@ -135,6 +135,18 @@ export const traceRoutes = [
     request: R.DeleteTraces,
     response: W.DeleteTraces,
     access: { manage: (req) => ref.experiment(req.experiment_id) },
+    // One event per call, on the experiment: the criteria (ids, or a time bound) and how many went.
+    audit: (req, reply) => ({
+      action: 'traces.delete',
+      resourceType: 'experiment',
+      resourceId: req.experiment_id,
+      detail: {
+        ...(req.max_timestamp_millis !== undefined
+          ? { max_timestamp_millis: req.max_timestamp_millis, max_traces: req.max_traces }
+          : { request_ids: req.request_ids }),
+        traces_deleted: reply.traces_deleted,
+      },
+    }),
     handle: async (req, { services }) => ({
       traces_deleted: await services.traces.deleteTraces(
         req.experiment_id,

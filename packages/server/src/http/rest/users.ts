@@ -45,8 +45,8 @@ export const userRoutes = [
     request: R.CreateUser,
     response: W.GetUser,
     access: { kind: 'admin' },
-    handle: async (req, { services }) => {
-      const user = await users(services).createUser(req.username, req.password);
+    handle: async (req, { services, principal }) => {
+      const user = await users(services).createUser(principal, req.username, req.password);
       return userReply({ user, experimentPermissions: [], registeredModelPermissions: [] });
     },
   }),
@@ -66,7 +66,7 @@ export const userRoutes = [
     request: R.UpdateUserPassword,
     response: W.Empty,
     access: { kind: 'self-or-admin', username: (req) => req.username },
-    handle: (req, { services }) => users(services).updatePassword(req.username, req.password),
+    handle: (req, { services, principal }) => users(services).updatePassword(principal, req.username, req.password),
   }),
   rpc({
     method: 'PATCH',
@@ -75,7 +75,7 @@ export const userRoutes = [
     request: R.UpdateUserAdmin,
     response: W.Empty,
     access: { kind: 'admin' },
-    handle: (req, { services }) => users(services).updateAdmin(req.username, req.is_admin),
+    handle: (req, { services, principal }) => users(services).updateAdmin(principal, req.username, req.is_admin),
   }),
   rpc({
     method: 'DELETE',
@@ -84,7 +84,7 @@ export const userRoutes = [
     request: R.UsernameOnly,
     response: W.Empty,
     access: { kind: 'admin' },
-    handle: (req, { services }) => users(services).deleteUser(req.username),
+    handle: (req, { services, principal }) => users(services).deleteUser(principal, req.username),
   }),
   rpc({
     method: 'POST',
@@ -93,8 +93,10 @@ export const userRoutes = [
     request: R.ExperimentPermissionWrite,
     response: W.GetExperimentPermission,
     access: { manage: (req) => ref.experiment(req.experiment_id) },
-    handle: async (req, { services }) => ({
-      experiment_permission: experimentPermissionJson(await users(services).createExperimentPermission(req.experiment_id, req.username, req.permission)),
+    handle: async (req, { services, principal }) => ({
+      experiment_permission: experimentPermissionJson(
+        await users(services).createExperimentPermission(principal, req.experiment_id, req.username, req.permission),
+      ),
     }),
   }),
   rpc({
@@ -115,7 +117,7 @@ export const userRoutes = [
     request: R.ExperimentPermissionWrite,
     response: W.Empty,
     access: { manage: (req) => ref.experiment(req.experiment_id) },
-    handle: (req, { services }) => users(services).updateExperimentPermission(req.experiment_id, req.username, req.permission),
+    handle: (req, { services, principal }) => users(services).updateExperimentPermission(principal, req.experiment_id, req.username, req.permission),
   }),
   rpc({
     method: 'DELETE',
@@ -124,7 +126,7 @@ export const userRoutes = [
     request: R.ExperimentPermissionRef,
     response: W.Empty,
     access: { manage: (req) => ref.experiment(req.experiment_id) },
-    handle: (req, { services }) => users(services).deleteExperimentPermission(req.experiment_id, req.username),
+    handle: (req, { services, principal }) => users(services).deleteExperimentPermission(principal, req.experiment_id, req.username),
   }),
   rpc({
     method: 'POST',
@@ -133,8 +135,10 @@ export const userRoutes = [
     request: R.RegisteredModelPermissionWrite,
     response: W.GetRegisteredModelPermission,
     access: { manage: (req) => ref.registeredModel(req.name) },
-    handle: async (req, { services }) => ({
-      registered_model_permission: modelPermissionJson(await users(services).createRegisteredModelPermission(req.name, req.username, req.permission)),
+    handle: async (req, { services, principal }) => ({
+      registered_model_permission: modelPermissionJson(
+        await users(services).createRegisteredModelPermission(principal, req.name, req.username, req.permission),
+      ),
     }),
   }),
   rpc({
@@ -155,7 +159,7 @@ export const userRoutes = [
     request: R.RegisteredModelPermissionWrite,
     response: W.Empty,
     access: { manage: (req) => ref.registeredModel(req.name) },
-    handle: (req, { services }) => users(services).updateRegisteredModelPermission(req.name, req.username, req.permission),
+    handle: (req, { services, principal }) => users(services).updateRegisteredModelPermission(principal, req.name, req.username, req.permission),
   }),
   rpc({
     method: 'DELETE',
@@ -164,6 +168,6 @@ export const userRoutes = [
     request: R.RegisteredModelPermissionRef,
     response: W.Empty,
     access: { manage: (req) => ref.registeredModel(req.name) },
-    handle: (req, { services }) => users(services).deleteRegisteredModelPermission(req.name, req.username),
+    handle: (req, { services, principal }) => users(services).deleteRegisteredModelPermission(principal, req.name, req.username),
   }),
 ];

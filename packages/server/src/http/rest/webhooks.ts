@@ -55,6 +55,7 @@ export const webhookRoutes = [
     request: R.WebhookIdOnly,
     response: TrackingResponses.Empty,
     access: { kind: 'admin' },
+    audit: (req) => ({ action: 'webhook.delete', resourceType: 'webhook', resourceId: req.webhook_id }),
     handle: (req, { services }) => services.webhooks.delete(req.webhook_id),
   }),
   rpc({

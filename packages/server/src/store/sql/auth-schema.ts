@@ -27,8 +27,36 @@ export interface AuthGenerationTable {
   generation: number;
 }
 
+/** API tokens (migrations/0015-api-tokens-audit): the secret's SHA-256, never the secret. Times in epoch ms. */
+export interface ApiTokensTable {
+  id: string;
+  user_id: number;
+  name: string;
+  secret_hash: string;
+  token_prefix: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+/** The audit log (migrations/0015-api-tokens-audit). */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  time: number;
+  actor: string;
+  via: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  /** A JSON object. */
+  detail: string;
+}
+
 export interface AuthTables {
   users: UsersTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
   experiment_permissions: ExperimentPermissionsTable;
   registered_model_permissions: RegisteredModelPermissionsTable;
   auth_generation: AuthGenerationTable;

@@ -1,6 +1,7 @@
 import type { PermissionName } from '@loupe/protocol';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuthStore, ExperimentPermissionRecord, RegisteredModelPermissionRecord, UserRecord } from '../auth-store.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditEntry, AuthStore, ExperimentPermissionRecord, PermissionHolderRecord, RegisteredModelPermissionRecord, UserRecord } from '../auth-store.js';
+import { authWrite } from './auth-writes.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import type { Database } from './schema.js';
 
@@ -25,27 +26,18 @@ export class SqlAuthStore implements AuthStore {
     private readonly dialect: SqlDialect,
   ) {}
 
-  /** Runs a write and bumps the generation in one transaction; false when the write changed no row. */
-  private async write(fn: (tx: Tx) => Promise<boolean>): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
-      const changed = await fn(tx);
-      if (changed)
-        await tx
-          .updateTable('auth_generation')
-          .set({ generation: sql<number>`generation + 1` })
-          .where('id', '=', 1)
-          .execute();
-      return changed;
-    });
+  /** Runs a write, the generation bump and its audit event in one transaction; false when the write changed no row. */
+  private write(fn: (tx: Tx) => Promise<boolean>, audit?: AuditEntry): Promise<boolean> {
+    return authWrite(this.db, fn, audit);
   }
 
   /** An insert that may clash with a unique key: `'taken'` then, with nothing written. */
-  private async insert(fn: (tx: Tx) => Promise<void>): Promise<'created' | 'taken'> {
+  private async insert(fn: (tx: Tx) => Promise<void>, audit?: AuditEntry): Promise<'created' | 'taken'> {
     try {
       await this.write(async (tx) => {
         await fn(tx);
         return true;
-      });
+      }, audit);
       return 'created';
     } catch (err) {
       if (this.dialect.isUniqueViolation(err)) return 'taken';
@@ -53,13 +45,13 @@ export class SqlAuthStore implements AuthStore {
     }
   }
 
-  async createUser(username: string, passwordHash: string, isAdmin: boolean): Promise<UserRecord | 'taken'> {
+  async createUser(username: string, passwordHash: string, isAdmin: boolean, audit?: AuditEntry): Promise<UserRecord | 'taken'> {
     const outcome = await this.insert(async (tx) => {
       await tx
         .insertInto('users')
         .values({ username, password_hash: passwordHash, is_admin: isAdmin ? 1 : 0 })
         .execute();
-    });
+    }, audit);
     if (outcome === 'taken') return 'taken';
     return (await this.getUser(username)) as UserRecord;
   }
@@ -74,34 +66,43 @@ export class SqlAuthStore implements AuthStore {
     return row && toUser(row);
   }
 
-  updatePassword(username: string, passwordHash: string): Promise<boolean> {
-    return this.write(async (tx) =>
-      changed(await tx.updateTable('users').set({ password_hash: passwordHash }).where('username', '=', username).executeTakeFirst()),
+  async listUsers(): Promise<UserRecord[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(toUser);
+  }
+
+  updatePassword(username: string, passwordHash: string, audit?: AuditEntry): Promise<boolean> {
+    return this.write(
+      async (tx) => changed(await tx.updateTable('users').set({ password_hash: passwordHash }).where('username', '=', username).executeTakeFirst()),
+      audit,
     );
   }
 
-  updateAdmin(username: string, isAdmin: boolean): Promise<boolean> {
-    return this.write(async (tx) =>
-      changed(
-        await tx
-          .updateTable('users')
-          .set({ is_admin: isAdmin ? 1 : 0 })
-          .where('username', '=', username)
-          .executeTakeFirst(),
-      ),
+  updateAdmin(username: string, isAdmin: boolean, audit?: AuditEntry): Promise<boolean> {
+    return this.write(
+      async (tx) =>
+        changed(
+          await tx
+            .updateTable('users')
+            .set({ is_admin: isAdmin ? 1 : 0 })
+            .where('username', '=', username)
+            .executeTakeFirst(),
+        ),
+      audit,
     );
   }
 
-  deleteUser(username: string): Promise<boolean> {
+  deleteUser(username: string, audit?: AuditEntry): Promise<boolean> {
     return this.write(async (tx) => {
       const user = await tx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
       if (!user) return false;
       // Explicit rather than trusting ON DELETE CASCADE (SQLite enforces foreign keys only when asked to).
       await tx.deleteFrom('experiment_permissions').where('user_id', '=', user.id).execute();
       await tx.deleteFrom('registered_model_permissions').where('user_id', '=', user.id).execute();
+      await tx.deleteFrom('api_tokens').where('user_id', '=', user.id).execute();
       await tx.deleteFrom('users').where('id', '=', user.id).execute();
       return true;
-    });
+    }, audit);
   }
 
   async experimentPermissions(userId: number): Promise<ExperimentPermissionRecord[]> {
@@ -114,10 +115,21 @@ export class SqlAuthStore implements AuthStore {
     return rows.map((r) => ({ name: r.name, userId: Number(r.user_id), permission: r.permission as PermissionName }));
   }
 
-  createExperimentPermission(row: ExperimentPermissionRecord): Promise<'created' | 'taken'> {
+  createExperimentPermission(row: ExperimentPermissionRecord, audit?: AuditEntry): Promise<'created' | 'taken'> {
     return this.insert(async (tx) => {
       await tx.insertInto('experiment_permissions').values({ experiment_id: row.experimentId, user_id: row.userId, permission: row.permission }).execute();
-    });
+    }, audit);
+  }
+
+  async experimentPermissionHolders(experimentId: string): Promise<PermissionHolderRecord[]> {
+    const rows = await this.db
+      .selectFrom('experiment_permissions')
+      .innerJoin('users', 'users.id', 'experiment_permissions.user_id')
+      .select(['users.username', 'experiment_permissions.permission'])
+      .where('experiment_permissions.experiment_id', '=', experimentId)
+      .orderBy('users.username')
+      .execute();
+    return rows.map((r) => ({ username: r.username, permission: r.permission as PermissionName }));
   }
 
   async getExperimentPermission(experimentId: string, userId: number): Promise<ExperimentPermissionRecord | undefined> {
@@ -130,22 +142,26 @@ export class SqlAuthStore implements AuthStore {
     return r && { experimentId: r.experiment_id, userId: Number(r.user_id), permission: r.permission as PermissionName };
   }
 
-  updateExperimentPermission(row: ExperimentPermissionRecord): Promise<boolean> {
-    return this.write(async (tx) =>
-      changed(
-        await tx
-          .updateTable('experiment_permissions')
-          .set({ permission: row.permission })
-          .where('experiment_id', '=', row.experimentId)
-          .where('user_id', '=', row.userId)
-          .executeTakeFirst(),
-      ),
+  updateExperimentPermission(row: ExperimentPermissionRecord, audit?: AuditEntry): Promise<boolean> {
+    return this.write(
+      async (tx) =>
+        changed(
+          await tx
+            .updateTable('experiment_permissions')
+            .set({ permission: row.permission })
+            .where('experiment_id', '=', row.experimentId)
+            .where('user_id', '=', row.userId)
+            .executeTakeFirst(),
+        ),
+      audit,
     );
   }
 
-  deleteExperimentPermission(experimentId: string, userId: number): Promise<boolean> {
-    return this.write(async (tx) =>
-      deleted(await tx.deleteFrom('experiment_permissions').where('experiment_id', '=', experimentId).where('user_id', '=', userId).executeTakeFirst()),
+  deleteExperimentPermission(experimentId: string, userId: number, audit?: AuditEntry): Promise<boolean> {
+    return this.write(
+      async (tx) =>
+        deleted(await tx.deleteFrom('experiment_permissions').where('experiment_id', '=', experimentId).where('user_id', '=', userId).executeTakeFirst()),
+      audit,
     );
   }
 
@@ -160,10 +176,21 @@ export class SqlAuthStore implements AuthStore {
     });
   }
 
-  createRegisteredModelPermission(row: RegisteredModelPermissionRecord): Promise<'created' | 'taken'> {
+  createRegisteredModelPermission(row: RegisteredModelPermissionRecord, audit?: AuditEntry): Promise<'created' | 'taken'> {
     return this.insert(async (tx) => {
       await tx.insertInto('registered_model_permissions').values({ name: row.name, user_id: row.userId, permission: row.permission }).execute();
-    });
+    }, audit);
+  }
+
+  async registeredModelPermissionHolders(name: string): Promise<PermissionHolderRecord[]> {
+    const rows = await this.db
+      .selectFrom('registered_model_permissions')
+      .innerJoin('users', 'users.id', 'registered_model_permissions.user_id')
+      .select(['users.username', 'registered_model_permissions.permission'])
+      .where('registered_model_permissions.name', '=', name)
+      .orderBy('users.username')
+      .execute();
+    return rows.map((r) => ({ username: r.username, permission: r.permission as PermissionName }));
   }
 
   async getRegisteredModelPermission(name: string, userId: number): Promise<RegisteredModelPermissionRecord | undefined> {
@@ -171,22 +198,25 @@ export class SqlAuthStore implements AuthStore {
     return r && { name: r.name, userId: Number(r.user_id), permission: r.permission as PermissionName };
   }
 
-  updateRegisteredModelPermission(row: RegisteredModelPermissionRecord): Promise<boolean> {
-    return this.write(async (tx) =>
-      changed(
-        await tx
-          .updateTable('registered_model_permissions')
-          .set({ permission: row.permission })
-          .where('name', '=', row.name)
-          .where('user_id', '=', row.userId)
-          .executeTakeFirst(),
-      ),
+  updateRegisteredModelPermission(row: RegisteredModelPermissionRecord, audit?: AuditEntry): Promise<boolean> {
+    return this.write(
+      async (tx) =>
+        changed(
+          await tx
+            .updateTable('registered_model_permissions')
+            .set({ permission: row.permission })
+            .where('name', '=', row.name)
+            .where('user_id', '=', row.userId)
+            .executeTakeFirst(),
+        ),
+      audit,
     );
   }
 
-  deleteRegisteredModelPermission(name: string, userId: number): Promise<boolean> {
-    return this.write(async (tx) =>
-      deleted(await tx.deleteFrom('registered_model_permissions').where('name', '=', name).where('user_id', '=', userId).executeTakeFirst()),
+  deleteRegisteredModelPermission(name: string, userId: number, audit?: AuditEntry): Promise<boolean> {
+    return this.write(
+      async (tx) => deleted(await tx.deleteFrom('registered_model_permissions').where('name', '=', name).where('user_id', '=', userId).executeTakeFirst()),
+      audit,
     );
   }
 

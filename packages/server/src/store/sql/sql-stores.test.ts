@@ -12,6 +12,7 @@ import { registryStoreContract } from '../contract/registry-store.contract.js';
 import { reviewStoreContract } from '../contract/review-store.contract.js';
 import { datasetStoreContract } from '../contract/dataset-store.contract.js';
 import { authStoreContract } from '../contract/auth-store.contract.js';
+import { apiTokenAuditContract } from '../contract/api-token-audit.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -28,5 +29,6 @@ for (const backend of await testBackends()) {
     reviewStoreContract(open);
     datasetStoreContract(open);
     authStoreContract(open);
+    apiTokenAuditContract(open);
   });
 }

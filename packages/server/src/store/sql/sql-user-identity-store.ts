@@ -1,12 +1,14 @@
-import { sql, type Kysely } from 'kysely';
-import type { UserRecord } from '../auth-store.js';
+import type { Kysely } from 'kysely';
+import type { AuditEntry, UserRecord } from '../auth-store.js';
 import { NO_PASSWORD_HASH, type IdentityKey, type UserIdentityStore } from '../user-identity-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
+import { authWrite } from './auth-writes.js';
 import type { Database } from './schema.js';
 
 /**
  * `user_identities` on SQLite or PostgreSQL. A new linked user and its link are one transaction that
- * also bumps `auth_generation`, like every users write (docs/adr/0013-auth.md §5); two servers
+ * also bumps `auth_generation` and records the audit event, like every users write (docs/adr/0013-auth.md
+ * §5, §8); two servers
  * provisioning the same account race on the primary key and the unique username, and one loses.
  *
  * @example
@@ -29,25 +31,27 @@ export class SqlUserIdentityStore implements UserIdentityStore {
     return row?.username;
   }
 
-  async createLinkedUser(key: IdentityKey, username: string, isAdmin: boolean): Promise<UserRecord | 'taken'> {
+  async createLinkedUser(key: IdentityKey, username: string, isAdmin: boolean, audit?: AuditEntry): Promise<UserRecord | 'taken'> {
+    let id = 0;
     try {
-      return await this.db.transaction().execute(async (tx) => {
-        const user = await tx
-          .insertInto('users')
-          .values({ username, password_hash: NO_PASSWORD_HASH, is_admin: isAdmin ? 1 : 0 })
-          .returning(['id'])
-          .executeTakeFirstOrThrow();
-        await tx.insertInto('user_identities').values({ issuer: key.issuer, subject: key.subject, username }).execute();
-        await tx
-          .updateTable('auth_generation')
-          .set({ generation: sql<number>`generation + 1` })
-          .where('id', '=', 1)
-          .execute();
-        return { id: Number(user.id), username, passwordHash: NO_PASSWORD_HASH, isAdmin };
-      });
+      await authWrite(
+        this.db,
+        async (tx) => {
+          const user = await tx
+            .insertInto('users')
+            .values({ username, password_hash: NO_PASSWORD_HASH, is_admin: isAdmin ? 1 : 0 })
+            .returning(['id'])
+            .executeTakeFirstOrThrow();
+          id = Number(user.id);
+          await tx.insertInto('user_identities').values({ issuer: key.issuer, subject: key.subject, username }).execute();
+          return true;
+        },
+        audit,
+      );
     } catch (err) {
       if (this.dialect.isUniqueViolation(err)) return 'taken';
       throw err;
     }
+    return { id, username, passwordHash: NO_PASSWORD_HASH, isAdmin };
   }
 }

@@ -14,6 +14,7 @@ import * as m0011 from './0011-webhooks.js';
 import * as m0012 from './0012-evaluation-datasets.js';
 import * as m0013 from './0013-review-queues.js';
 import * as m0014 from './0014-auth.js';
+import * as m0015 from './0015-api-tokens-audit.js';
 import * as m0016 from './0016-browser-sessions.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
@@ -37,6 +38,6 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0012-evaluation-datasets': m0012,
   '0013-review-queues': m0013,
   '0014-auth': m0014,
-  // 0015 is taken by API tokens (issue 18, built in parallel).
+  '0015-api-tokens-audit': m0015,
   '0016-browser-sessions': m0016,
 };

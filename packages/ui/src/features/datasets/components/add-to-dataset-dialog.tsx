@@ -4,6 +4,7 @@ import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { useAddTracesToDataset, useDatasetChoices, type AddTracesResult } from '../hooks/use-datasets';
 import { upsertSummary } from '../lib/trace-record';
 
@@ -104,12 +105,7 @@ export function AddToDatasetDialog({ experimentId, traceIds, onClose }: { experi
             in the dataset is merged into (expectations added, outputs replaced).
           </p>
           {add.error ? <ErrorBanner error={add.error} title="Traces not added" /> : null}
-          <div className="flex justify-end gap-2">
-            <Button onClick={onClose}>Cancel</Button>
-            <Button variant="primary" type="submit" disabled={!ready || add.isPending}>
-              {add.isPending ? 'Adding…' : 'Add to dataset'}
-            </Button>
-          </div>
+          <DialogActions onCancel={onClose} submitLabel="Add to dataset" pendingLabel="Adding…" pending={add.isPending} disabled={!ready} />
         </form>
       )}
     </Dialog>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
 import { CopyButton } from '../../../shared/components/copy-button';
-import { Dialog } from '../../../shared/components/dialog';
+import { ConfirmDeleteDialog } from '../../../shared/components/confirm-delete-dialog';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { Pager } from '../../../shared/components/pager';
 import { usePageToken } from '../../../shared/hooks/use-page-token';
@@ -21,25 +21,17 @@ function DeleteDatasetDialog({ experimentId, dataset, onClose }: { experimentId:
   const { remove } = useDatasetLifecycle(experimentId);
   const navigate = useNavigate();
   return (
-    <Dialog open title="Delete dataset" onClose={onClose}>
-      <div className="flex flex-col gap-3 text-sm">
-        <p>
-          Delete <span className="font-semibold">{dataset.name}</span>? Its {dataset.recordCount ?? 0} record{dataset.recordCount === 1 ? '' : 's'} and tags go
-          with it, from every experiment it belongs to. This cannot be undone.
-        </p>
-        {remove.error ? <ErrorBanner error={remove.error} title="Not deleted" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            variant="danger"
-            disabled={remove.isPending}
-            onClick={() => remove.mutate(dataset.id, { onSuccess: () => navigate(`/experiments/${experimentId}/datasets`, { replace: true }) })}
-          >
-            {remove.isPending ? 'Deleting…' : 'Delete dataset'}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDeleteDialog
+      title="Delete dataset"
+      confirmLabel="Delete dataset"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate(dataset.id, { onSuccess: () => navigate(`/experiments/${experimentId}/datasets`, { replace: true }) })}
+      onClose={onClose}
+    >
+      Delete <span className="font-semibold">{dataset.name}</span>? Its {dataset.recordCount ?? 0} record{dataset.recordCount === 1 ? '' : 's'} and tags go with
+      it, from every experiment it belongs to. This cannot be undone.
+    </ConfirmDeleteDialog>
   );
 }
 

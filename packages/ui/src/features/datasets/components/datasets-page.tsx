@@ -1,17 +1,26 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
-import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
-import { Pager } from '../../../shared/components/pager';
+import { EmptyState, ErrorBanner } from '../../../shared/components/feedback-states';
+import { ListSearchInput } from '../../../shared/components/list-search-input';
+import { LIST_ROW, ListTable, type ListColumn } from '../../../shared/components/list-table';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
-import { usePageToken } from '../../../shared/hooks/use-page-token';
+import { DialogActions } from '../../../shared/components/dialog-actions';
+import { useListSearch } from '../../../shared/hooks/use-list-search';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useDatasetLifecycle, useDatasets } from '../hooks/use-datasets';
 import { parseTagLines, userTags } from '../lib/dataset-wire';
 import { TagChips } from './tag-chips';
 
 const PAGE_SIZE = 25;
+const COLUMNS: readonly ListColumn[] = [
+  { label: 'Name' },
+  { label: 'Records', align: 'right' },
+  { label: 'Last updated' },
+  { label: 'Created by' },
+  { label: 'Tags' },
+];
 
 /**
  * "New dataset": a name and tags (`key=value` lines), created in the experiment, then opened.
@@ -54,12 +63,13 @@ export function CreateDatasetDialog({ experimentId, onClose }: { experimentId: s
           </span>
         </label>
         {create.error ? <ErrorBanner error={create.error} title="Dataset not created" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" disabled={!name.trim() || 'error' in tags || create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create dataset'}
-          </Button>
-        </div>
+        <DialogActions
+          onCancel={onClose}
+          submitLabel="Create dataset"
+          pendingLabel="Creating…"
+          pending={create.isPending}
+          disabled={!name.trim() || 'error' in tags}
+        />
       </form>
     </Dialog>
   );
@@ -74,77 +84,53 @@ export function CreateDatasetDialog({ experimentId, onClose }: { experimentId: s
  */
 export function DatasetsPage() {
   const { experimentId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
-  const search = params.get('q') ?? '';
-  const paging = usePageToken();
-  const datasets = useDatasets(experimentId, search, paging.pageToken, PAGE_SIZE);
+  const list = useListSearch();
+  const datasets = useDatasets(experimentId, list.search, list.paging.pageToken, PAGE_SIZE);
   const [creating, setCreating] = useState(false);
   return (
     <div className="mx-auto max-w-6xl p-6">
       <div className="mb-4 flex items-center gap-3">
         <h2 className="text-lg font-semibold tracking-tight">Evaluation datasets</h2>
         <div className="ml-auto flex gap-2">
-          <TextInput
-            type="search"
-            placeholder="Search by name"
-            aria-label="Search datasets"
-            value={search}
-            onChange={(e) => {
-              setParams(e.target.value ? { q: e.target.value } : {}, { replace: true });
-              paging.reset();
-            }}
-            className="w-64"
-          />
+          <ListSearchInput label="Search datasets" list={list} />
           <Button variant="primary" onClick={() => setCreating(true)}>
             New dataset
           </Button>
         </div>
       </div>
-      {datasets.error ? <ErrorBanner error={datasets.error} /> : null}
-      {datasets.isPending ? (
-        <Spinner label="Loading datasets" />
-      ) : datasets.data && datasets.data.datasets.length === 0 ? (
-        <EmptyState
-          title={search ? 'No dataset matches' : 'No datasets yet'}
-          hint="Create one here, add traces to one from the Traces tab, or use MLflow's client: mlflow.genai.datasets.create_dataset(name='qa', experiment_id=…)."
-        />
-      ) : (
-        <>
-          <div className="overflow-hidden rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-            <table className="w-full text-sm" aria-label="Datasets">
-              <thead className="border-b border-zinc-200 bg-zinc-50 text-left text-xs font-medium text-zinc-500 uppercase dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Name</th>
-                  <th className="px-4 py-2 text-right font-medium">Records</th>
-                  <th className="px-4 py-2 font-medium">Last updated</th>
-                  <th className="px-4 py-2 font-medium">Created by</th>
-                  <th className="px-4 py-2 font-medium">Tags</th>
-                </tr>
-              </thead>
-              <tbody>
-                {datasets.data?.datasets.map((d) => (
-                  <tr key={d.id} className="border-b border-zinc-100 last:border-0 hover:bg-zinc-50 dark:border-zinc-800/60 dark:hover:bg-zinc-800/40">
-                    <td className="px-4 py-2.5">
-                      <Link to={`/experiments/${experimentId}/datasets/${d.id}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-                        {d.name}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2.5 text-right tabular-nums">{d.recordCount?.toLocaleString('en-US') ?? '—'}</td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400" title={formatTimestamp(d.lastUpdateTime)}>
-                      {formatRelative(d.lastUpdateTime)}
-                    </td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{d.createdBy ?? '—'}</td>
-                    <td className="px-4 py-2.5">
-                      <TagChips tags={userTags(d.tags)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager paging={paging} nextPageToken={datasets.data?.nextPageToken} />
-        </>
-      )}
+      <ListTable
+        label="Datasets"
+        columns={COLUMNS}
+        query={datasets}
+        loadingLabel="Loading datasets"
+        isEmpty={datasets.data?.datasets.length === 0}
+        empty={
+          <EmptyState
+            title={list.search ? 'No dataset matches' : 'No datasets yet'}
+            hint="Create one here, add traces to one from the Traces tab, or use MLflow's client: mlflow.genai.datasets.create_dataset(name='qa', experiment_id=…)."
+          />
+        }
+        paging={list.paging}
+        nextPageToken={datasets.data?.nextPageToken}
+      >
+        {datasets.data?.datasets.map((d) => (
+          <tr key={d.id} className={LIST_ROW}>
+            <td className="px-4 py-2.5">
+              <Link to={`/experiments/${experimentId}/datasets/${d.id}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+                {d.name}
+              </Link>
+            </td>
+            <td className="px-4 py-2.5 text-right tabular-nums">{d.recordCount?.toLocaleString('en-US') ?? '—'}</td>
+            <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400" title={formatTimestamp(d.lastUpdateTime)}>
+              {formatRelative(d.lastUpdateTime)}
+            </td>
+            <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{d.createdBy ?? '—'}</td>
+            <td className="px-4 py-2.5">
+              <TagChips tags={userTags(d.tags)} />
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {creating ? <CreateDatasetDialog experimentId={experimentId} onClose={() => setCreating(false)} /> : null}
     </div>
   );

@@ -1,14 +1,32 @@
 import type { DatasetRecordWire } from '@loupe/protocol';
 import { useState } from 'react';
-import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { INPUT_CLASS } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { useDatasetMutations } from '../hooks/use-datasets';
 import { buildRecordDraft, formValuesOf, type RecordField, type RecordFormValues } from '../lib/record-draft';
 import { upsertSummary } from '../lib/trace-record';
 
 const TEXTAREA = `${INPUT_CLASS} h-auto py-1.5 font-mono text-xs`;
+
+/** The form's JSON boxes, in order, with their hints when adding a record and when editing one. */
+const FIELDS: { field: RecordField; label: string; addHint: string; editHint: string }[] = [
+  {
+    field: 'inputs',
+    label: 'Inputs',
+    addHint: 'Required: a JSON object, e.g. {"question": "What is MLflow?"}. A record with the same inputs is merged into.',
+    editHint: 'A record is identified by its inputs, so they cannot change here: to change them, add a new record (and delete this one).',
+  },
+  {
+    field: 'expectations',
+    label: 'Expectations',
+    addHint: 'Optional: a JSON object, e.g. {"expected_response": "…"}.',
+    editHint: 'A JSON object, merged into the stored one: keys are added or replaced, a key removed here stays (set it to null instead).',
+  },
+  { field: 'outputs', label: 'Outputs', addHint: 'Optional: any JSON.', editHint: 'Any JSON; replaces the stored outputs (emptied: cleared).' },
+  { field: 'tags', label: 'Tags', addHint: 'Optional: a JSON object, e.g. {"difficulty": "hard"}.', editHint: 'A JSON object, merged into the stored tags.' },
+];
 
 /** One JSON box of the form, its hint, and its message when wrong. */
 function JsonBox({
@@ -99,54 +117,20 @@ export function RecordDialog({
           });
         }}
       >
-        <JsonBox
-          field="inputs"
-          label="Inputs"
-          readOnly={editing}
-          hint={
-            editing
-              ? 'A record is identified by its inputs, so they cannot change here: to change them, add a new record (and delete this one).'
-              : 'Required: a JSON object, e.g. {"question": "What is MLflow?"}. A record with the same inputs is merged into.'
-          }
-          value={values.inputs}
-          error={errors.inputs}
-          onChange={set('inputs')}
-        />
-        <JsonBox
-          field="expectations"
-          label="Expectations"
-          hint={
-            editing
-              ? 'A JSON object, merged into the stored one: keys are added or replaced, a key removed here stays (set it to null instead).'
-              : 'Optional: a JSON object, e.g. {"expected_response": "…"}.'
-          }
-          value={values.expectations}
-          error={errors.expectations}
-          onChange={set('expectations')}
-        />
-        <JsonBox
-          field="outputs"
-          label="Outputs"
-          hint={editing ? 'Any JSON; replaces the stored outputs (emptied: cleared).' : 'Optional: any JSON.'}
-          value={values.outputs}
-          error={errors.outputs}
-          onChange={set('outputs')}
-        />
-        <JsonBox
-          field="tags"
-          label="Tags"
-          hint={editing ? 'A JSON object, merged into the stored tags.' : 'Optional: a JSON object, e.g. {"difficulty": "hard"}.'}
-          value={values.tags}
-          error={errors.tags}
-          onChange={set('tags')}
-        />
+        {FIELDS.map((f) => (
+          <JsonBox
+            key={f.field}
+            field={f.field}
+            label={f.label}
+            readOnly={f.field === 'inputs' && editing}
+            hint={editing ? f.editHint : f.addHint}
+            value={values[f.field]}
+            error={errors[f.field]}
+            onChange={set(f.field)}
+          />
+        ))}
         {upsert.error ? <ErrorBanner error={upsert.error} title="Record not saved" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" disabled={upsert.isPending}>
-            {upsert.isPending ? 'Saving…' : editing ? 'Save record' : 'Add record'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={editing ? 'Save record' : 'Add record'} pendingLabel="Saving…" pending={upsert.isPending} />
       </form>
     </Dialog>
   );

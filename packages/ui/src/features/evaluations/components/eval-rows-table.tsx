@@ -1,6 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
 import { Link } from 'react-router';
+import { VirtualHeaderCell, VirtualHeaderRow, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
 import type { EvalRow, ScoreSort } from '../lib/eval-rows';
 import { ScoreChip } from './score-chip';
 
@@ -44,32 +43,21 @@ export function EvalRowsTable({
 }) {
   const template = `minmax(220px, 1.2fr) minmax(220px, 1.2fr) minmax(160px, 0.8fr) ${scorers.map(() => `${SCORER_WIDTH}px`).join(' ')} 72px`;
   const minWidth = 220 + 220 + 160 + scorers.length * SCORER_WIDTH + 72;
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
-  const header = 'truncate px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400';
   return (
-    <div
-      ref={scroller}
-      role="table"
-      aria-label="Evaluation rows"
-      aria-rowcount={rows.length + 1}
-      className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
-    >
-      <div role="rowgroup" style={{ minWidth }} className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
-        <div role="row" className="grid" style={{ gridTemplateColumns: template }}>
-          <div role="columnheader" className={header}>
-            Inputs
-          </div>
-          <div role="columnheader" className={header}>
-            Outputs
-          </div>
-          <div role="columnheader" className={header}>
-            Expectations
-          </div>
+    <VirtualTable
+      label="Evaluation rows"
+      rowCount={rows.length}
+      rowHeight={ROW_HEIGHT}
+      minWidth={minWidth}
+      header={
+        <VirtualHeaderRow template={template}>
+          <VirtualHeaderCell>Inputs</VirtualHeaderCell>
+          <VirtualHeaderCell>Outputs</VirtualHeaderCell>
+          <VirtualHeaderCell>Expectations</VirtualHeaderCell>
           {scorers.map((s) => {
             const active = sort?.scorer === s;
             return (
-              <div role="columnheader" key={s} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : undefined} className={header}>
+              <VirtualHeaderCell key={s} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : undefined}>
                 <button
                   type="button"
                   title={`Sort by ${s}`}
@@ -81,57 +69,53 @@ export function EvalRowsTable({
                     {active && sort.descending ? '▼' : '▲'}
                   </span>
                 </button>
-              </div>
+              </VirtualHeaderCell>
             );
           })}
-          <div role="columnheader" className={header}>
-            Trace
-          </div>
-        </div>
-      </div>
-      <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize(), minWidth }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rows[item.index]!;
-          const isSelected = row.traceId === selected;
-          return (
-            <div
-              role="row"
-              key={row.traceId}
-              aria-rowindex={item.index + 2}
-              aria-selected={isSelected}
-              onClick={(e) => {
-                if (!(e.target as HTMLElement).closest('a,button')) onSelect(row.traceId);
-              }}
-              className={`absolute right-0 left-0 grid cursor-pointer items-center border-b border-zinc-100 text-[13px] dark:border-zinc-800/70 ${isSelected ? 'bg-indigo-50/70 dark:bg-indigo-500/10' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/40'}`}
-              style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-            >
-              <div role="cell" className="truncate px-3" title={row.inputs}>
-                {row.inputs || <span className="text-zinc-400">–</span>}
-              </div>
-              <div role="cell" className="truncate px-3 text-zinc-600 dark:text-zinc-300" title={row.outputs}>
-                {row.outputs || <span className="text-zinc-400">–</span>}
-              </div>
-              <div role="cell" className="truncate px-3 text-xs text-zinc-500" title={row.expectations.map((e) => `${e.name}: ${e.value}`).join('\n')}>
-                {row.expectations.length ? row.expectations.map((e) => e.value).join(' · ') : <span className="text-zinc-300 dark:text-zinc-600">–</span>}
-              </div>
-              {scorers.map((s) => (
-                <div role="cell" key={s} className="flex min-w-0 px-3">
-                  <ScoreChip scorer={s} cell={row.scores[s]} />
-                </div>
-              ))}
-              <div role="cell" className="px-3">
-                <Link
-                  to={`/experiments/${experimentId}/traces/${encodeURIComponent(row.traceId)}`}
-                  className="text-xs text-indigo-600 hover:underline dark:text-indigo-400"
-                  aria-label={`Open trace ${row.traceId}`}
-                >
-                  Trace ↗
-                </Link>
-              </div>
+          <VirtualHeaderCell>Trace</VirtualHeaderCell>
+        </VirtualHeaderRow>
+      }
+      renderRow={(item) => {
+        const row = rows[item.index]!;
+        const isSelected = row.traceId === selected;
+        return (
+          <VirtualRow
+            key={row.traceId}
+            item={item}
+            template={template}
+            height={ROW_HEIGHT}
+            aria-selected={isSelected}
+            onClick={(e) => {
+              if (!(e.target as HTMLElement).closest('a,button')) onSelect(row.traceId);
+            }}
+            className={`cursor-pointer ${isSelected ? 'bg-indigo-50/70 dark:bg-indigo-500/10' : 'hover:bg-zinc-50 dark:hover:bg-zinc-800/40'}`}
+          >
+            <div role="cell" className="truncate px-3" title={row.inputs}>
+              {row.inputs || <span className="text-zinc-400">–</span>}
             </div>
-          );
-        })}
-      </div>
-    </div>
+            <div role="cell" className="truncate px-3 text-zinc-600 dark:text-zinc-300" title={row.outputs}>
+              {row.outputs || <span className="text-zinc-400">–</span>}
+            </div>
+            <div role="cell" className="truncate px-3 text-xs text-zinc-500" title={row.expectations.map((e) => `${e.name}: ${e.value}`).join('\n')}>
+              {row.expectations.length ? row.expectations.map((e) => e.value).join(' · ') : <span className="text-zinc-300 dark:text-zinc-600">–</span>}
+            </div>
+            {scorers.map((s) => (
+              <div role="cell" key={s} className="flex min-w-0 px-3">
+                <ScoreChip scorer={s} cell={row.scores[s]} />
+              </div>
+            ))}
+            <div role="cell" className="px-3">
+              <Link
+                to={`/experiments/${experimentId}/traces/${encodeURIComponent(row.traceId)}`}
+                className="text-xs text-indigo-600 hover:underline dark:text-indigo-400"
+                aria-label={`Open trace ${row.traceId}`}
+              >
+                Trace ↗
+              </Link>
+            </div>
+          </VirtualRow>
+        );
+      }}
+    />
   );
 }

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
+import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { useRuns } from '../../runs/hooks/use-runs';
 import { useEvaluationTraces } from '../hooks/use-evaluations';
 import { summarizeScorers } from '../lib/eval-aggregates';
@@ -37,7 +38,7 @@ function RunName({ experimentId, run, id, role }: { experimentId: string; run: R
  */
 export function EvaluationComparePage() {
   const { experimentId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const [beforeId = '', afterId = ''] = (params.get('runs') ?? '').split(',').filter(Boolean);
   const onlyRegressions = params.get('only') === 'regressions';
   const [beforeRun, afterRun] = useRuns([beforeId, afterId].filter(Boolean));
@@ -55,17 +56,7 @@ export function EvaluationComparePage() {
   const regressed = compared.rows.filter((r) => r.regressions > 0).length;
   const improved = compared.rows.filter((r) => r.improvements > 0).length;
   const matched = compared.rows.filter((r) => r.before && r.after).length;
-  const set = (patch: Record<string, string | undefined>) =>
-    setParams(
-      (p) => {
-        for (const [k, v] of Object.entries(patch)) {
-          if (v) p.set(k, v);
-          else p.delete(k);
-        }
-        return p;
-      },
-      { replace: true },
-    );
+  const set = useSearchParamsPatch();
 
   if (!beforeId || !afterId) {
     return (

@@ -4,6 +4,7 @@ import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states
 import { StatusBadge } from '../../../shared/components/status-badge';
 import { INPUT_CLASS } from '../../../shared/components/text-input';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
+import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { useRun } from '../../runs/hooks/use-runs';
 import { MAX_EVAL_ROWS, useEvaluationTraces } from '../hooks/use-evaluations';
 import { runDataset, summarizeScorers } from '../lib/eval-aggregates';
@@ -21,23 +22,13 @@ const FILTER_VALUES: { value: ScoreFilterValue; label: string }[] = [
 
 /** The filter and order of the rows, kept in the URL (`?scorer=correctness&value=fail&sort=relevance&dir=desc`). */
 function useRowView(): [ScoreFilter | undefined, ScoreSort | undefined, (p: Record<string, string | undefined>) => void] {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const scorer = params.get('scorer');
   const value = params.get('value') as ScoreFilterValue | null;
   const sortBy = params.get('sort');
   const filter = scorer && value ? { scorer, value } : undefined;
   const sort = sortBy ? { scorer: sortBy, descending: params.get('dir') === 'desc' } : undefined;
-  const update = (patch: Record<string, string | undefined>) =>
-    setParams(
-      (p) => {
-        for (const [k, v] of Object.entries(patch)) {
-          if (v) p.set(k, v);
-          else p.delete(k);
-        }
-        return p;
-      },
-      { replace: true },
-    );
+  const update = useSearchParamsPatch();
   return [filter, sort, update];
 }
 

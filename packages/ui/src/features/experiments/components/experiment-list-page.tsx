@@ -5,7 +5,9 @@ import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
+import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { useExperimentMutations, useExperiments } from '../hooks/use-experiments';
 
 function NameDialog({
@@ -40,12 +42,7 @@ function NameDialog({
           <TextInput autoFocus value={name} onChange={(e) => setName(e.target.value)} aria-label="Experiment name" />
         </label>
         {error ? <ErrorBanner error={error} title="Not saved" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" disabled={pending || !name.trim()}>
-            {pending ? 'Saving…' : 'Save'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Save" pendingLabel="Saving…" pending={pending} disabled={!name.trim()} />
       </form>
     </Dialog>
   );
@@ -120,22 +117,15 @@ function ExperimentRow({ experiment, deleted }: { experiment: Experiment; delete
  * { path: '/', element: <ExperimentListPage /> }
  */
 export function ExperimentListPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const search = params.get('q') ?? '';
   const viewType: ViewType = params.get('deleted') === '1' ? 'DELETED_ONLY' : 'ACTIVE_ONLY';
   const experiments = useExperiments(search, viewType);
   const { create } = useExperimentMutations();
   const [creating, setCreating] = useState(false);
   const navigate = useNavigate();
-  const update = (key: string, value: string | null) =>
-    setParams(
-      (p) => {
-        if (value) p.set(key, value);
-        else p.delete(key);
-        return p;
-      },
-      { replace: true },
-    );
+  const patch = useSearchParamsPatch();
+  const update = (key: string, value: string | null) => patch({ [key]: value });
 
   return (
     <div className="mx-auto max-w-6xl p-6">

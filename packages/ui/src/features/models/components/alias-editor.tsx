@@ -4,7 +4,7 @@ import { Button } from '../../../shared/components/button';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
 import { useRegistryMutations } from '../hooks/use-registry-mutations';
-import { AliasChip } from './models-page';
+import { AliasChip } from './alias-chip';
 
 /**
  * A registered model's aliases: each removable, and a new (or moved) alias set on a version picked

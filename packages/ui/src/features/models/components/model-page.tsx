@@ -9,7 +9,7 @@ import { MODEL_STAGES, useRegistryMutations } from '../hooks/use-registry-mutati
 import { parseModelSource } from '../lib/model-source';
 import { AliasEditor } from './alias-editor';
 import { DescriptionEditor } from './description-editor';
-import { AliasChip } from './models-page';
+import { AliasChip } from './alias-chip';
 import { TagEditor } from './tag-editor';
 import { VersionTracesPanel } from './version-traces-panel';
 

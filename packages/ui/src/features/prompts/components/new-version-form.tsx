@@ -3,6 +3,7 @@ import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import type { ChatMessage, PromptTemplate } from '../lib/prompt-template';
 
 const TEXTAREA = `${INPUT_CLASS} h-auto min-h-24 py-1.5 font-mono`;
@@ -93,12 +94,7 @@ export function NewVersionForm({
           <TextInput aria-label="Commit message" value={commitMessage} onChange={(e) => setCommitMessage(e.target.value)} />
         </label>
         {error ? <ErrorBanner error={error} title="Not saved" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" disabled={pending || !valid}>
-            {pending ? 'Saving…' : 'Create version'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Create version" pendingLabel="Saving…" pending={pending} disabled={!valid} />
       </form>
     </Dialog>
   );

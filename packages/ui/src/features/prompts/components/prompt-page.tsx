@@ -5,7 +5,8 @@ import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
-import { AliasChip } from '../../models/components/models-page';
+import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
+import { AliasChip } from '../../models/components/alias-chip';
 import { useModelVersions, useRegisteredModel } from '../../models/hooks/use-models';
 import { usePromptMutations, usePromptVersionTraces } from '../hooks/use-prompts';
 import { promptTemplate } from '../lib/prompt-template';
@@ -121,19 +122,9 @@ export function PromptPage() {
   const prompt = useRegisteredModel(name);
   const versions = useModelVersions(name, true);
   const { createVersion } = usePromptMutations(name);
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const [creating, setCreating] = useState(false);
-  const update = (patch: Record<string, string | null>) =>
-    setParams(
-      (p) => {
-        for (const [k, v] of Object.entries(patch)) {
-          if (v) p.set(k, v);
-          else p.delete(k);
-        }
-        return p;
-      },
-      { replace: true },
-    );
+  const update = useSearchParamsPatch();
 
   if (prompt.error)
     return (

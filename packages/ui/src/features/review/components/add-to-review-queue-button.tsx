@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { useReviewQueueMutations, useReviewQueues } from '../hooks/use-review';
 
 function AddForm({ experimentId, traceIds, onAdded, onClose }: { experimentId: string; traceIds: string[]; onAdded: () => void; onClose: () => void }) {
@@ -69,12 +70,13 @@ function AddForm({ experimentId, traceIds, onAdded, onClose }: { experimentId: s
         ))}
       </fieldset>
       {addItems.error ? <ErrorBanner error={addItems.error} title="Not added" /> : null}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" variant="primary" disabled={!chosen || addItems.isPending}>
-          {addItems.isPending ? 'Adding…' : `Add ${traceIds.length} trace${traceIds.length === 1 ? '' : 's'}`}
-        </Button>
-      </div>
+      <DialogActions
+        onCancel={onClose}
+        submitLabel={`Add ${traceIds.length} trace${traceIds.length === 1 ? '' : 's'}`}
+        pendingLabel="Adding…"
+        pending={addItems.isPending}
+        disabled={!chosen}
+      />
     </form>
   );
 }

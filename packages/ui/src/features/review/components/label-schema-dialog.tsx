@@ -1,9 +1,9 @@
 import type { LabelSchema } from '@loupe/protocol';
 import { useState } from 'react';
-import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { useLabelSchemaMutations } from '../hooks/use-review';
 import type { LabelKind } from '../lib/label-values';
 import { schemaFormState, schemaFromForm, type SchemaFormState } from '../lib/schema-form';
@@ -155,12 +155,7 @@ function SchemaForm({ experimentId, schema, onDone }: { experimentId: string; sc
       </label>
       {problem ? <p className="text-sm text-red-600 dark:text-red-400">{problem}</p> : null}
       {mutation.error ? <ErrorBanner error={mutation.error} title="Not saved" /> : null}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onDone}>Cancel</Button>
-        <Button type="submit" variant="primary" disabled={mutation.isPending}>
-          {mutation.isPending ? 'Saving…' : schema ? 'Save' : 'Create'}
-        </Button>
-      </div>
+      <DialogActions onCancel={onDone} submitLabel={schema ? 'Save' : 'Create'} pendingLabel="Saving…" pending={mutation.isPending} />
     </form>
   );
 }

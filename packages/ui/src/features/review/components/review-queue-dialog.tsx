@@ -1,9 +1,9 @@
 import type { LabelSchema } from '@loupe/protocol';
 import { useState } from 'react';
-import { Button } from '../../../shared/components/button';
 import { Dialog } from '../../../shared/components/dialog';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { useReviewQueueMutations } from '../hooks/use-review';
 import { useReviewer } from '../hooks/use-reviewer';
 import { describeInput } from '../lib/schema-form';
@@ -71,12 +71,13 @@ function QueueForm({ experimentId, schemas, onDone }: { experimentId: string; sc
         ))}
       </fieldset>
       {create.error ? <ErrorBanner error={create.error} title="Queue not created" /> : null}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onDone}>Cancel</Button>
-        <Button type="submit" variant="primary" disabled={!name.trim() || picked.size === 0 || create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create queue'}
-        </Button>
-      </div>
+      <DialogActions
+        onCancel={onDone}
+        submitLabel="Create queue"
+        pendingLabel="Creating…"
+        pending={create.isPending}
+        disabled={!name.trim() || picked.size === 0}
+      />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
+import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { FilterInput } from '../../search/components/filter-input';
 import { runFilterFields } from '../../search/lib/search-vocabulary';
 import { useRunSearch } from '../hooks/use-runs';
@@ -33,7 +34,7 @@ export function checkRunFilter(filter: string): string | null {
  */
 export function RunsPage() {
   const { experimentId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const filter = params.get('filter') ?? '';
   const orderBy = params.get('order') ?? 'attributes.start_time DESC';
   const search = useRunSearch(experimentId, filter, orderBy);
@@ -60,15 +61,8 @@ export function RunsPage() {
     [],
   );
   const navigate = useNavigate();
-  const set = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        if (value) p.set(key, value);
-        else p.delete(key);
-        return p;
-      },
-      { replace: true },
-    );
+  const patch = useSearchParamsPatch();
+  const set = (key: string, value: string) => patch({ [key]: value });
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = search;
   const onEndReached = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();

@@ -3,6 +3,7 @@ import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-tabl
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
+import { OrderByButton, orderBySort } from '../../../shared/components/order-by-button';
 import type { RunKeys } from '../lib/run-values';
 import { runColumns, type RunColumnGroup } from './run-columns';
 
@@ -46,7 +47,6 @@ export function RunsTable({
   useEffect(() => {
     if (lastIndex >= runs.length - 20) onEndReached();
   }, [lastIndex, runs.length, onEndReached]);
-  const [sortKey, sortDir] = [orderBy.slice(0, orderBy.lastIndexOf(' ')), orderBy.slice(orderBy.lastIndexOf(' ') + 1)];
   const groups: { group: RunColumnGroup; span: number }[] = [];
   for (const c of leaf) {
     const g = (c.columnDef.meta as { group: RunColumnGroup }).group;
@@ -78,26 +78,18 @@ export function RunsTable({
         <div role="row" className="grid min-w-max" style={{ gridTemplateColumns: template }}>
           {table.getHeaderGroups()[0]!.headers.map((h) => {
             const key = (h.column.columnDef.meta as { sortKey?: string }).sortKey;
-            const active = key === sortKey;
             return (
               <div
                 role="columnheader"
                 key={h.id}
-                aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined}
+                aria-sort={orderBySort(orderBy, key)}
                 className="truncate px-3 py-1.5 text-left text-xs font-medium text-zinc-600 dark:text-zinc-300"
                 title={String(h.column.columnDef.header ?? '')}
               >
                 {key ? (
-                  <button
-                    type="button"
-                    onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)}
-                    className="inline-flex max-w-full items-center gap-1 hover:text-zinc-900 dark:hover:text-white"
-                  >
+                  <OrderByButton orderKey={key} orderBy={orderBy} onOrderBy={onOrderBy} className="max-w-full">
                     <span className="truncate">{flexRender(h.column.columnDef.header, h.getContext())}</span>
-                    <span aria-hidden className={active ? '' : 'opacity-30'}>
-                      {active && sortDir === 'ASC' ? '▲' : '▼'}
-                    </span>
-                  </button>
+                  </OrderByButton>
                 ) : (
                   flexRender(h.column.columnDef.header, h.getContext())
                 )}

@@ -5,6 +5,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
+import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { AddToReviewQueueButton } from '../../review/components/add-to-review-queue-button';
 import { FilterInput } from '../../search/components/filter-input';
 import type { FilterField } from '../../search/lib/filter-autocomplete';
@@ -107,7 +108,7 @@ export function QuickFilters({
  */
 export function TracesPage() {
   const { experimentId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const state = {
     filter: params.get('filter') ?? '',
     status: params.get('status') ?? '',
@@ -122,15 +123,8 @@ export function TracesPage() {
   const search = useTraceSearch(experimentId, filter, orderBy);
   const traces = useMemo(() => search.data?.pages.flatMap((p) => p.traces ?? []) ?? [], [search.data]);
   const [textDraft, setTextDraft] = useState(state.text);
-  const set = (key: string, value: string) =>
-    setParams(
-      (p) => {
-        if (value) p.set(key, value);
-        else p.delete(key);
-        return p;
-      },
-      { replace: true },
-    );
+  const patch = useSearchParamsPatch();
+  const set = (key: string, value: string) => patch({ [key]: value });
   // The span types recent traces really have, for autocompletion and the no-result hint: loaded once
   // the filter box is used or the filter names a span type.
   const [filterUsed, setFilterUsed] = useState(false);

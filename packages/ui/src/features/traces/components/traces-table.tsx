@@ -1,8 +1,9 @@
 import type { TraceInfoV3 } from '@loupe/protocol';
 import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
+import { OrderByButton, orderBySort } from '../../../shared/components/order-by-button';
+import { VirtualHeaderRow, VirtualRow, VirtualTable } from '../../../shared/components/virtual-table';
 import { measureText } from '../../../shared/lib/text-width';
 import { traceColumnWidths } from '../lib/trace-column-widths';
 import { summarizeTrace } from '../lib/trace-info';
@@ -73,86 +74,65 @@ export function TracesTable({
   // resolve the same in the header and in each row: fixed ranges, never sized by a row's own content
   // (max-content), which would push a long request's later cells out of line.
   const minWidth = leaves.reduce((sum, c) => sum + (fits(c) ? (c.columnDef.minSize ?? c.getSize()) : least(c)), 0);
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (lastIndex >= rows.length - 20) onEndReached();
-  }, [lastIndex, rows.length, onEndReached]);
-  const [sortKey, sortDir] = orderBy.split(' ');
   const tableRows = table.getRowModel().rows;
 
   return (
-    <div
-      ref={scroller}
-      role="table"
-      aria-label="Traces"
-      aria-rowcount={rows.length + 1}
-      className="min-h-0 flex-1 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
-    >
-      <div role="rowgroup" style={{ minWidth }} className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
-        {table.getHeaderGroups().map((g) => (
-          <div role="row" key={g.id} className="grid" style={{ gridTemplateColumns: template }}>
-            {g.headers.map((h) => {
-              const key = SORTABLE[h.column.id];
-              const active = key === sortKey;
-              return (
-                <div
-                  role="columnheader"
-                  key={h.id}
-                  aria-sort={active ? (sortDir === 'ASC' ? 'ascending' : 'descending') : undefined}
-                  className={`${h.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400`}
-                >
-                  {key ? (
-                    <button
-                      type="button"
-                      onClick={() => onOrderBy(`${key} ${active && sortDir === 'DESC' ? 'ASC' : 'DESC'}`)}
-                      className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white"
-                    >
-                      {flexRender(h.column.columnDef.header, h.getContext())}
-                      <span aria-hidden className={active ? '' : 'opacity-30'}>
-                        {active && sortDir === 'ASC' ? '▲' : '▼'}
-                      </span>
-                    </button>
-                  ) : (
-                    flexRender(h.column.columnDef.header, h.getContext())
-                  )}
-                </div>
-              );
-            })}
-          </div>
-        ))}
-      </div>
-      <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize(), minWidth }}>
-        {items.map((item) => {
-          const row = tableRows[item.index]!;
-          return (
-            <div
-              role="row"
-              key={row.id}
-              aria-rowindex={item.index + 2}
-              // The whole row opens the trace; its links (name, session) and checkbox keep their own targets.
-              onClick={(e) => {
-                if (!(e.target as HTMLElement).closest('a,button,input')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
-              }}
-              className="absolute right-0 left-0 grid cursor-pointer items-center border-b border-zinc-100 text-[13px] hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
-              style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-            >
-              {row.getVisibleCells().map((cell) => (
-                <div
-                  role="cell"
-                  key={cell.id}
-                  className={`flex min-w-0 items-center overflow-hidden ${cell.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} whitespace-nowrap`}
-                >
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </div>
-              ))}
-            </div>
-          );
-        })}
-      </div>
-      {loadingMore ? <div className="p-2 text-center text-xs text-zinc-400">Loading more traces…</div> : null}
-    </div>
+    <VirtualTable
+      label="Traces"
+      rowCount={rows.length}
+      rowHeight={ROW_HEIGHT}
+      minWidth={minWidth}
+      onEndReached={onEndReached}
+      header={table.getHeaderGroups().map((g) => (
+        <VirtualHeaderRow key={g.id} template={template}>
+          {g.headers.map((h) => {
+            const key = SORTABLE[h.column.id];
+            return (
+              <div
+                role="columnheader"
+                key={h.id}
+                aria-sort={orderBySort(orderBy, key)}
+                className={`${h.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} py-2 text-left text-xs font-medium text-zinc-500 uppercase dark:text-zinc-400`}
+              >
+                {key ? (
+                  <OrderByButton orderKey={key} orderBy={orderBy} onOrderBy={onOrderBy} className="uppercase">
+                    {flexRender(h.column.columnDef.header, h.getContext())}
+                  </OrderByButton>
+                ) : (
+                  flexRender(h.column.columnDef.header, h.getContext())
+                )}
+              </div>
+            );
+          })}
+        </VirtualHeaderRow>
+      ))}
+      renderRow={(item) => {
+        const row = tableRows[item.index]!;
+        return (
+          <VirtualRow
+            key={row.id}
+            item={item}
+            template={template}
+            height={ROW_HEIGHT}
+            // The whole row opens the trace; its links (name, session) and checkbox keep their own targets.
+            onClick={(e) => {
+              if (!(e.target as HTMLElement).closest('a,button,input')) navigate(`/experiments/${experimentId}/traces/${row.original.id}`);
+            }}
+            className="cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/40"
+          >
+            {row.getVisibleCells().map((cell) => (
+              <div
+                role="cell"
+                key={cell.id}
+                className={`flex min-w-0 items-center overflow-hidden ${cell.column.id === SELECT_COLUMN ? 'px-1.5' : 'px-3'} whitespace-nowrap`}
+              >
+                {flexRender(cell.column.columnDef.cell, cell.getContext())}
+              </div>
+            ))}
+          </VirtualRow>
+        );
+      }}
+      footer={loadingMore ? <div className="p-2 text-center text-xs text-zinc-400">Loading more traces…</div> : null}
+    />
   );
 }

@@ -1,8 +1,8 @@
 import type { WebhookStatus } from '@loupe/protocol';
 import { useState } from 'react';
-import { Button } from '../../../shared/components/button';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { INPUT_CLASS, TextInput } from '../../../shared/components/text-input';
+import { DialogActions } from '../../../shared/components/dialog-actions';
 import { ALL_EVENTS, eventName, type WebhookFormValues } from '../lib/webhook-events';
 
 /** A new webhook's settings before anything is typed. */
@@ -108,12 +108,7 @@ export function WebhookForm({
         </div>
       </fieldset>
       {error ? <ErrorBanner error={error} title={errorTitle} /> : null}
-      <div className="flex justify-end gap-2">
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button variant="primary" type="submit" disabled={!valid || pending}>
-          {pending ? pendingLabel : submitLabel}
-        </Button>
-      </div>
+      <DialogActions onCancel={onCancel} submitLabel={submitLabel} pendingLabel={pendingLabel} pending={pending} disabled={!valid} />
     </form>
   );
 }

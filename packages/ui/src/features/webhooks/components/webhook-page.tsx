@@ -2,6 +2,7 @@ import type { Webhook } from '@loupe/protocol';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
+import { ConfirmDeleteDialog } from '../../../shared/components/confirm-delete-dialog';
 import { Dialog } from '../../../shared/components/dialog';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
@@ -56,25 +57,17 @@ function DeleteWebhookDialog({ webhook, onClose }: { webhook: Webhook; onClose: 
   const remove = useDeleteWebhook();
   const navigate = useNavigate();
   return (
-    <Dialog open title="Delete webhook" onClose={onClose}>
-      <div className="flex flex-col gap-3 text-sm">
-        <p>
-          Delete <span className="font-semibold">{webhook.name}</span>? Nothing more is sent to{' '}
-          <span className="font-mono text-xs break-all">{webhook.url}</span>, and its delivery log goes with it.
-        </p>
-        {remove.error ? <ErrorBanner error={remove.error} title="Not deleted" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            variant="danger"
-            disabled={remove.isPending}
-            onClick={() => remove.mutate(webhook.webhook_id, { onSuccess: () => navigate('/webhooks', { replace: true }) })}
-          >
-            {remove.isPending ? 'Deleting…' : 'Delete webhook'}
-          </Button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDeleteDialog
+      title="Delete webhook"
+      confirmLabel="Delete webhook"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate(webhook.webhook_id, { onSuccess: () => navigate('/webhooks', { replace: true }) })}
+      onClose={onClose}
+    >
+      Delete <span className="font-semibold">{webhook.name}</span>? Nothing more is sent to <span className="font-mono text-xs break-all">{webhook.url}</span>,
+      and its delivery log goes with it.
+    </ConfirmDeleteDialog>
   );
 }
 

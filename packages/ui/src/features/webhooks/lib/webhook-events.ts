@@ -1,4 +1,5 @@
-import type { Webhook, WebhookAction, WebhookEntity, WebhookEvent, WebhookStatus } from '@loupe/protocol';
+import type { Webhook, WebhookEvent } from '@loupe/protocol';
+import { WEBHOOK_VALID_ACTIONS, type WebhookAction, type WebhookEntity, type WebhookStatus } from '@loupe/protocol/webhooks';
 
 /**
  * An event as MLflow writes it in payloads: `model_version.created`.
@@ -11,30 +12,13 @@ export function eventName(e: WebhookEvent): string {
 }
 
 /**
- * MLflow's events, by entity (the protocol's WEBHOOK_VALID_ACTIONS; written out here because importing
- * it would bring zod into the page, whose eval probe the UI's Content-Security-Policy blocks). The
- * Record type makes a new entity a compile error until it is listed.
- */
-const VALID_ACTIONS: Record<WebhookEntity, readonly WebhookAction[]> = {
-  REGISTERED_MODEL: ['CREATED'],
-  MODEL_VERSION: ['CREATED'],
-  MODEL_VERSION_TAG: ['SET', 'DELETED'],
-  MODEL_VERSION_ALIAS: ['CREATED', 'DELETED'],
-  PROMPT: ['CREATED'],
-  PROMPT_VERSION: ['CREATED'],
-  PROMPT_TAG: ['SET', 'DELETED'],
-  PROMPT_VERSION_TAG: ['SET', 'DELETED'],
-  PROMPT_ALIAS: ['CREATED', 'DELETED'],
-};
-
-/**
  * Every event a webhook can subscribe to, in MLflow's order.
  *
  * @example
  * ALL_EVENTS.map(eventName); // ['registered_model.created', 'model_version.created', ...]
  */
-export const ALL_EVENTS: readonly WebhookEvent[] = (Object.entries(VALID_ACTIONS) as [WebhookEntity, readonly WebhookAction[]][]).flatMap(([entity, actions]) =>
-  actions.map((action) => ({ entity, action })),
+export const ALL_EVENTS: readonly WebhookEvent[] = (Object.entries(WEBHOOK_VALID_ACTIONS) as [WebhookEntity, readonly WebhookAction[]][]).flatMap(
+  ([entity, actions]) => actions.map((action) => ({ entity, action })),
 );
 
 /** What the webhook form holds: a webhook's settings plus a secret to set (blank: none, or keep the current one). */
