@@ -8,7 +8,7 @@ import { useAuthSession } from '../hooks/use-auth-session';
 import { usePermissionList, usePermissionMutations } from '../hooks/use-permissions';
 import { useUsers } from '../hooks/use-users';
 import type { SignedInSession } from '../lib/auth-session';
-import { canShare, grantableUsers, grantCall, PERMISSION_CHOICES, PERMISSION_HINTS, shareLines, type ShareTarget } from '../lib/permissions';
+import { canShare, grantableUsers, grantCall, permissionApi, PERMISSION_CHOICES, PERMISSION_HINTS, shareLines, type ShareTarget } from '../lib/permissions';
 import { MissingRouteNote } from './missing-route-note';
 
 const label = (p: PermissionName) => (p === 'NO_PERMISSIONS' ? 'No access' : p[0] + p.slice(1).toLowerCase());
@@ -41,7 +41,7 @@ function ShareDialog({ target, session, onClose }: { target: ShareTarget; sessio
       <div className="flex flex-col gap-3">
         {list.isPending ? <Spinner label="Loading permissions" /> : null}
         {list.error ? <ErrorBanner error={list.error} title="Permissions not loaded" /> : null}
-        {list.data?.state === 'missing' ? <MissingRouteNote route="GET /api/2.0/loupe/…/permissions/list" what="Listing who has access" /> : null}
+        {list.data?.state === 'missing' ? <MissingRouteNote route={`GET /api/${permissionApi(target).list}`} what="Listing who has access" /> : null}
         {list.data?.state === 'allowed' ? (
           lines.length === 0 ? (
             <p className="text-sm text-zinc-500">Nobody has a permission of its own here yet; everyone else gets the server&apos;s default.</p>
@@ -113,6 +113,11 @@ function ShareDialog({ target, session, onClose }: { target: ShareTarget; sessio
           </Button>
         </form>
         <p className="text-xs text-zinc-500">{PERMISSION_HINTS[permission]}</p>
+        {grant.isSuccess && !grant.isPending ? (
+          <p role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
+            {grant.variables.username}: {label(grant.variables.permission)}, saved.
+          </p>
+        ) : null}
         {error ? <ErrorBanner error={error} title="Not changed" /> : null}
         <div className="flex justify-end">
           <Button onClick={onClose}>Close</Button>

@@ -9,7 +9,7 @@ import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useTokenMutations, useTokens } from '../hooks/use-tokens';
 import { useUsers } from '../hooks/use-users';
 import { isMissingRoute, type SignedInSession } from '../lib/auth-session';
-import { createTokenBody, EXPIRY_CHOICES, sortTokens, tokenNameProblem, tokenState, type TokenInfo } from '../lib/tokens';
+import { createTokenBody, EXPIRY_CHOICES, expiresIn, sortTokens, tokenNameProblem, tokenState, type TokenInfo } from '../lib/tokens';
 import { MissingRouteNote } from './missing-route-note';
 
 function NewTokenDialog({ forUser, self, onClose }: { forUser: string | undefined; self: string | undefined; onClose: () => void }) {
@@ -104,8 +104,9 @@ const STATE_STYLE = {
   revoked: 'bg-red-50 text-red-700 dark:bg-red-500/10 dark:text-red-300',
 };
 
-function when(ms: number | undefined, none: string) {
-  return ms === undefined ? <span className="text-zinc-400">{none}</span> : <span title={formatTimestamp(ms)}>{formatRelative(ms)}</span>;
+function when(ms: number | undefined, none: string, now: number) {
+  if (ms === undefined) return <span className="text-zinc-400">{none}</span>;
+  return <span title={formatTimestamp(ms)}>{expiresIn(ms, now) ?? formatRelative(ms, now)}</span>;
 }
 
 /**
@@ -199,9 +200,9 @@ export function TokensPage() {
                     <td className="px-4 py-2.5">
                       <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATE_STYLE[state]}`}>{state}</span>
                     </td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{when(t.created_at, '')}</td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{when(t.last_used_at, 'never')}</td>
-                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{when(t.expires_at, 'never')}</td>
+                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{when(t.created_at, '', now)}</td>
+                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{when(t.last_used_at, 'never', now)}</td>
+                    <td className="px-4 py-2.5 text-zinc-600 dark:text-zinc-400">{when(t.expires_at, 'never', now)}</td>
                     <td className="px-4 py-2.5 text-right">
                       {state === 'active' ? (
                         <Button size="sm" variant="ghost" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>

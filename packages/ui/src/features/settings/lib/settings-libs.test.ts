@@ -3,7 +3,7 @@ import { ApiRequestError } from '../../../shared/api/http-client';
 import { auditDetail, auditFiltersFrom, auditQuery } from './audit';
 import { isMissingRoute, sessionFromUserProbe, sessionFromWire, settingsAccess, settingsHome, type AuthSession } from './auth-session';
 import { canShare, grantableUsers, grantCall, permissionApi, shareLines } from './permissions';
-import { createTokenBody, sortTokens, tokenNameProblem, tokenState, type TokenInfo } from './tokens';
+import { createTokenBody, expiresIn, sortTokens, tokenNameProblem, tokenState, type TokenInfo } from './tokens';
 import { newUserProblem, passwordProblem, userLines } from './users';
 
 const admin: AuthSession = { auth: 'on', username: 'root', isAdmin: true, csrfToken: 'c' };
@@ -166,6 +166,15 @@ describe('tokens', () => {
       100,
     );
     expect(sorted.map((t) => t.token_id)).toEqual(['new', 'old', 'revoked', 'expired']);
+  });
+
+  it('says how far ahead a token expires, nothing once it has', () => {
+    const day = 86_400_000;
+    expect(expiresIn(31 * day, day)).toBe('in 30d');
+    expect(expiresIn(5 * 3_600_000 + 10, 0)).toBe('in 5h');
+    expect(expiresIn(60_000, 0)).toBe('in <1h');
+    expect(expiresIn(0, 0)).toBeUndefined();
+    expect(expiresIn(0, 1)).toBeUndefined();
   });
 
   it('checks the name and builds the create body (the user only when it is someone else)', () => {

@@ -72,3 +72,18 @@ export function createTokenBody(name: string, days: number | undefined, forUser:
     ...(forUser && forUser !== self ? { username: forUser } : {}),
   };
 }
+
+/**
+ * When a token expires, from `now`: `in 30d`, `in 5h`, `in <1h` ahead; undefined once it has passed
+ * (the caller shows the past time as any other).
+ *
+ * @example
+ * expiresIn(Date.UTC(2026, 0, 31), Date.UTC(2026, 0, 1)); // 'in 30d'
+ */
+export function expiresIn(expiresAt: number, now: number): string | undefined {
+  const ms = expiresAt - now;
+  if (ms <= 0) return undefined;
+  const hours = Math.floor(ms / 3_600_000);
+  if (hours >= 24) return `in ${Math.floor(hours / 24)}d`;
+  return hours >= 1 ? `in ${hours}h` : 'in <1h';
+}
