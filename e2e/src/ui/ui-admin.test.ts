@@ -163,6 +163,35 @@ describeWithChromium('UI: users, sharing, API tokens and the audit log (built CL
     expect(unexpectedErrors()).toEqual([]);
   });
 
+  it('shares a registered model and a prompt from their pages', async () => {
+    const permissionOf = async (name: string) =>
+      (await asAdmin('GET', `/api/2.0/mlflow/registered-models/permissions/get?name=${name}&username=${USER.username}`)).body.registered_model_permission
+        ?.permission;
+    expect((await asAdmin('POST', '/api/2.0/mlflow/registered-models/create', { name: 'fraud-detector' })).status).toBe(200);
+    const prompt = await asAdmin('POST', '/api/2.0/mlflow/registered-models/create', {
+      name: 'support-prompt',
+      tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+    });
+    expect(prompt.status).toBe(200);
+    for (const [path, title, name] of [
+      ['/models/fraud-detector', 'Share model fraud-detector', 'fraud-detector'],
+      ['/prompts/support-prompt', 'Share prompt support-prompt', 'support-prompt'],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { name }).waitFor();
+      await page.getByRole('button', { name: 'Share' }).click();
+      const dialog = page.getByRole('dialog', { name: title });
+      await chooseOrType(dialog.getByLabel('User to share with'), USER.username);
+      await dialog.getByLabel('Permission to grant').selectOption('READ');
+      await dialog.getByRole('button', { name: 'Share', exact: true }).click();
+      await dialog.getByText('bo: Read, saved.').waitFor();
+      expect(await permissionOf(name)).toBe('READ');
+      expect((await asUser('GET', `/api/2.0/mlflow/registered-models/get?name=${name}`)).status).toBe(200);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+    }
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
   it('hides Share and the admin pages from a user without MANAGE', async () => {
     const userBrowser = await launchTestBrowser({ httpCredentials: USER });
     try {
