@@ -57,13 +57,15 @@ export interface TestBrowser {
 
 /**
  * Launches Debian's Chromium through playwright-core (never a downloaded browser) with a fresh
- * user-data-dir; `args` adds command-line switches (`--host-resolver-rules=MAP evil.example 127.0.0.1`).
+ * user-data-dir; `args` adds command-line switches (`--host-resolver-rules=MAP evil.example 127.0.0.1`),
+ * `httpCredentials` a user the browser signs in as with HTTP Basic on every request (a server started
+ * with `--app-name basic-auth`, no login page needed).
  *
  * @example
- * const b = await launchTestBrowser();
+ * const b = await launchTestBrowser({ httpCredentials: { username: 'root', password: 'a-long-password' } });
  * const page = await b.newPage();
  */
-export async function launchTestBrowser(options: { args?: string[] } = {}): Promise<TestBrowser> {
+export async function launchTestBrowser(options: { args?: string[]; httpCredentials?: { username: string; password: string } } = {}): Promise<TestBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -79,6 +81,7 @@ export async function launchTestBrowser(options: { args?: string[] } = {}): Prom
       ...(options.args ?? []),
     ],
     viewport: { width: 1440, height: 900 },
+    ...(options.httpCredentials ? { httpCredentials: { ...options.httpCredentials, send: 'always' as const } } : {}),
   });
   const errors: string[] = [];
   const pages: Page[] = [];

@@ -1,5 +1,6 @@
 import { Link, Outlet } from 'react-router';
 import { UserMenu } from '../features/auth/components/user-menu';
+import { SettingsLink } from '../features/settings/components/settings-link';
 import { useTheme } from '../shared/hooks/use-theme';
 
 function ThemeToggle() {
@@ -53,6 +54,7 @@ export function Layout() {
           <Link to="/webhooks" className="hover:text-zinc-900 dark:hover:text-white">
             Webhooks
           </Link>
+          <SettingsLink />
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <ThemeToggle />

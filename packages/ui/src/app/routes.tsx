@@ -14,7 +14,7 @@ import { Layout, NotFoundPage } from './layout';
 
 /**
  * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
- * (packages/server/src/http/ui/ui-routes.ts), and likewise `/models/...`, `/prompts/...` and `/webhooks/...`, so each of these can be opened directly; other paths
+ * (packages/server/src/http/ui/ui-routes.ts), and likewise `/models/...`, `/prompts/...`, `/webhooks/...` and `/settings/...`, so each of these can be opened directly; other paths
  * outside the API get index.html with a 404 status, and the catch-all route shows the not-found page. Opening a
  * trace or an evaluation starts its first reads at once (into the query cache), while the page renders.
  *
@@ -90,6 +90,16 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
         {
           path: '/webhooks/:webhookId',
           lazy: async () => ({ Component: (await import('../features/webhooks/components/webhook-page')).WebhookPage }),
+        },
+        // Users, API tokens and the audit log (auth on); the frame says so when auth is off.
+        {
+          path: '/settings',
+          lazy: async () => ({ Component: (await import('../features/settings/components/settings-layout')).SettingsLayout }),
+          children: [
+            { path: 'users', lazy: async () => ({ Component: (await import('../features/settings/components/users-page')).UsersPage }) },
+            { path: 'tokens', lazy: async () => ({ Component: (await import('../features/settings/components/tokens-page')).TokensPage }) },
+            { path: 'audit', lazy: async () => ({ Component: (await import('../features/settings/components/audit-page')).AuditPage }) },
+          ],
         },
         { path: '*', element: <NotFoundPage /> },
       ],

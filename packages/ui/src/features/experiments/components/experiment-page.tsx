@@ -1,6 +1,7 @@
 import { Link, Outlet, useParams } from 'react-router';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { TabLinks } from '../../../shared/components/tab-links';
+import { ShareButton } from '../../settings/components/share-dialog';
 import { useExperiment } from '../hooks/use-experiments';
 
 /**
@@ -22,11 +23,16 @@ export function ExperimentPage() {
           </Link>
           <span className="mx-1.5">/</span>
         </div>
-        <h1 className="mb-2 flex items-baseline gap-3 text-lg font-semibold tracking-tight">
-          {experiment.data?.name ?? (experiment.isPending ? '…' : `Experiment ${experimentId}`)}
-          <span className="font-mono text-xs font-normal text-zinc-400">ID {experimentId}</span>
-          {experiment.data?.lifecycle_stage === 'deleted' ? <span className="text-xs font-normal text-red-600">deleted</span> : null}
-        </h1>
+        <div className="mb-2 flex items-center gap-3">
+          <h1 className="flex items-baseline gap-3 text-lg font-semibold tracking-tight">
+            {experiment.data?.name ?? (experiment.isPending ? '…' : `Experiment ${experimentId}`)}
+            <span className="font-mono text-xs font-normal text-zinc-400">ID {experimentId}</span>
+            {experiment.data?.lifecycle_stage === 'deleted' ? <span className="text-xs font-normal text-red-600">deleted</span> : null}
+          </h1>
+          <span className="ml-auto">
+            <ShareButton target={{ kind: 'experiment', experimentId }} />
+          </span>
+        </div>
         <TabLinks
           label="Experiment views"
           tabs={[

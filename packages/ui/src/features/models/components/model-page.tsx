@@ -7,6 +7,7 @@ import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
 import { useLoggedModel, useModelVersions, useRegisteredModel, useRunInfo } from '../hooks/use-models';
 import { MODEL_STAGES, useRegistryMutations } from '../hooks/use-registry-mutations';
 import { parseModelSource } from '../lib/model-source';
+import { ShareButton } from '../../settings/components/share-dialog';
 import { AliasEditor } from './alias-editor';
 import { DescriptionEditor } from './description-editor';
 import { AliasChip } from './alias-chip';
@@ -181,7 +182,12 @@ export function ModelPage() {
         <Link to="/models" className="text-sm text-zinc-500 hover:underline">
           Models
         </Link>
-        <h1 className="text-xl font-semibold tracking-tight">{m.name}</h1>
+        <div className="flex items-center gap-3">
+          <h1 className="text-xl font-semibold tracking-tight">{m.name}</h1>
+          <span className="ml-auto">
+            <ShareButton target={{ kind: 'registered-model', name: m.name }} />
+          </span>
+        </div>
         <p className="mt-1 text-sm text-zinc-500">
           Created <span title={formatTimestamp(m.creation_timestamp)}>{formatRelative(m.creation_timestamp)}</span>
           {m.last_updated_timestamp ? (

@@ -10,6 +10,7 @@ import { AliasChip } from '../../models/components/alias-chip';
 import { useModelVersions, useRegisteredModel } from '../../models/hooks/use-models';
 import { usePromptMutations, usePromptVersionTraces } from '../hooks/use-prompts';
 import { promptTemplate } from '../lib/prompt-template';
+import { ShareButton } from '../../settings/components/share-dialog';
 import { TraceLinkList } from '../../traces/components/trace-link-list';
 import { NewVersionForm } from './new-version-form';
 import { TemplateDiff, TemplateView } from './template-view';
@@ -164,6 +165,7 @@ export function PromptPage() {
           ) : null}
         </div>
         <div className="ml-auto flex gap-2">
+          <ShareButton target={{ kind: 'registered-model', name: prompt.data.name, label: 'prompt' }} />
           {list.length >= 2 && !diffPair ? <Button onClick={() => update({ diff: `${list[1]!.version},${list[0]!.version}` })}>Compare versions</Button> : null}
           <Button variant="primary" onClick={() => setCreating(true)}>
             New version
