@@ -1,5 +1,5 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
+import { EmptyState } from '../../../shared/components/feedback-states';
 import { TabLinks } from '../../../shared/components/tab-links';
 import { useAuthSession } from '../hooks/use-auth-session';
 import { settingsAccess, settingsHome, type SettingsAccess } from '../lib/auth-session';
@@ -21,28 +21,14 @@ const PAGES: { label: string; to: string; allowed: (a: SettingsAccess) => boolea
 export function SettingsLayout() {
   const session = useAuthSession();
   const { pathname } = useLocation();
-  if (session.isPending) {
-    return (
-      <div className="mx-auto max-w-6xl p-6">
-        <Spinner label="Loading settings" />
-      </div>
-    );
-  }
-  if (session.error) {
-    return (
-      <div className="mx-auto max-w-6xl p-6">
-        <ErrorBanner error={session.error} title="Could not tell who is signed in" />
-      </div>
-    );
-  }
-  const access = settingsAccess(session.data);
+  const access = settingsAccess(session);
   if (!access.settings) {
     return (
       <div className="mx-auto max-w-6xl p-6">
         <EmptyState
-          title={session.data.auth === 'none' ? 'Authentication is off' : 'Not signed in'}
+          title={session.auth === 'none' ? 'Authentication is off' : 'Not signed in'}
           hint={
-            session.data.auth === 'none'
+            session.auth === 'none'
               ? 'Users, API tokens and the audit log exist when the server runs with --app-name basic-auth.'
               : 'Sign in to see your settings.'
           }
@@ -50,7 +36,7 @@ export function SettingsLayout() {
       </div>
     );
   }
-  const home = settingsHome(session.data);
+  const home = settingsHome(session);
   if (pathname.replace(/\/$/, '') === '/settings' && home) return <Navigate to={home} replace />;
   const page = PAGES.find((p) => pathname.startsWith(p.to));
   return (
@@ -58,11 +44,7 @@ export function SettingsLayout() {
       <h1 className="mb-3 text-xl font-semibold tracking-tight">Settings</h1>
       <TabLinks label="Settings pages" tabs={PAGES.filter((p) => p.allowed(access)).map(({ label, to }) => ({ label, to }))} />
       <div className="mt-4">
-        {page && !page.allowed(access) ? (
-          <EmptyState title="Admins only" hint={`${page.label} can be seen by admins only.`} />
-        ) : (
-          <Outlet context={session.data} />
-        )}
+        {page && !page.allowed(access) ? <EmptyState title="Admins only" hint={`${page.label} can be seen by admins only.`} /> : <Outlet context={session} />}
       </div>
     </div>
   );

@@ -11,7 +11,7 @@ import { settingsHome } from '../lib/auth-session';
  */
 export function SettingsLink() {
   const session = useAuthSession();
-  const to = settingsHome(session.data);
+  const to = settingsHome(session);
   if (!to) return null;
   return (
     <Link to={to} className="hover:text-zinc-900 dark:hover:text-white">

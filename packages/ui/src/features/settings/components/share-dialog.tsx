@@ -137,7 +137,7 @@ function ShareDialog({ target, session, onClose }: { target: ShareTarget; sessio
  */
 export function ShareButton({ target }: { target: ShareTarget }) {
   const session = useAuthSession();
-  const signedIn = session.data?.auth === 'on' ? session.data : undefined;
+  const signedIn = session.auth === 'on' ? session : undefined;
   // Non-admins see the button only when they may manage the resource: the list needs MANAGE.
   const list = usePermissionList(target, Boolean(signedIn && !signedIn.isAdmin));
   const [open, setOpen] = useState(false);

@@ -1,9 +1,9 @@
+import type { SignedIn } from '../../auth/lib/session-api';
 import { ApiRequestError } from '../../../shared/api/http-client';
 
 /**
- * Who is signed in, as the UI needs it: whether auth is on at all, the user's name and whether it is an
- * admin. Read from `GET /auth/session` (the browser-session route, which the login page uses too); servers
- * without that route are probed through MLflow's `users/get` (see {@link sessionFromUserProbe}).
+ * Who is signed in, as the settings pages need it: whether auth is on at all, the user's name and
+ * whether it is an admin, from the session the session gate read.
  */
 
 /** The signed-in principal, or auth being off. */
@@ -11,56 +11,25 @@ export type AuthSession =
   | { auth: 'none' }
   | {
       auth: 'on';
-      /** Unknown only on a server without `/auth/session` (the probe cannot tell the name). */
-      username: string | undefined;
+      username: string;
       isAdmin: boolean;
-      csrfToken: string | undefined;
+      csrfToken: string;
     }
-  /** Auth is on and nobody is signed in (`/auth/session` answered 401). */
+  /** Nobody is signed in (outside the session gate). */
   | { auth: 'signed-out' };
 
-/** `GET /auth/session`'s 200 answer. */
-export interface SessionWire {
-  username?: string;
-  is_admin?: boolean;
-  csrf_token?: string;
-  auth?: string;
-  sso?: boolean;
-}
-
 /**
- * The session from the answer of `GET /auth/session`: null when the server has no such route (a 404),
- * so the caller probes instead.
+ * The settings pages' view of the session the session gate read (`GET /auth/session`): auth off, or a
+ * signed-in user (the gate shows the login page to everyone else, so undefined means outside the gate).
  *
  * @example
- * sessionFromWire(200, { auth: 'none' }); // { auth: 'none' }
- * sessionFromWire(200, { auth: 'basic-auth', username: 'ana', is_admin: false, csrf_token: 't' });
- * // { auth: 'on', username: 'ana', isAdmin: false, csrfToken: 't' }
+ * authSessionOf({ state: 'signed-in', auth: 'none', username: '', isAdmin: true, csrfToken: '', sso: false }); // { auth: 'none' }
+ * authSessionOf(undefined); // { auth: 'signed-out' }
  */
-export function sessionFromWire(status: number, body: SessionWire | undefined): AuthSession | null {
-  if (status === 401) return { auth: 'signed-out' };
-  if (status === 404) return null;
-  if (status !== 200 || !body) throw new Error(`GET /auth/session answered ${status}`);
-  if (body.auth === 'none') return { auth: 'none' };
-  return { auth: 'on', username: body.username, isAdmin: body.is_admin === true, csrfToken: body.csrf_token };
-}
-
-/**
- * The session told from MLflow's `GET users/get?username=<a name nobody has>`, for servers without
- * `/auth/session`: with auth off the user routes are not mounted (a bare 404 without `error_code`); with
- * auth on an admin passes the self-or-admin check and gets the store's 404 (or the user), anyone else 403.
- *
- * @example
- * sessionFromUserProbe(404, {}); // { auth: 'none' }
- * sessionFromUserProbe(404, { error_code: 'RESOURCE_DOES_NOT_EXIST' }); // admin
- * sessionFromUserProbe(403, { error_code: 'PERMISSION_DENIED' }); // signed in, not an admin
- */
-export function sessionFromUserProbe(status: number, body: { error_code?: unknown } | undefined): AuthSession {
-  const signedIn = (isAdmin: boolean): AuthSession => ({ auth: 'on', username: undefined, isAdmin, csrfToken: undefined });
-  if (status === 401) return { auth: 'signed-out' };
-  if (status === 403) return signedIn(false);
-  if (status === 200 || (status === 404 && typeof body?.error_code === 'string')) return signedIn(true);
-  return { auth: 'none' };
+export function authSessionOf(session: SignedIn | undefined): AuthSession {
+  if (!session) return { auth: 'signed-out' };
+  if (session.auth === 'none') return { auth: 'none' };
+  return { auth: 'on', username: session.username, isAdmin: session.isAdmin, csrfToken: session.csrfToken };
 }
 
 /** What the signed-in user may open in the settings pages and dialogs. */
@@ -81,7 +50,7 @@ export interface SettingsAccess {
  *
  * @example
  * settingsAccess({ auth: 'none' }).settings; // false
- * settingsAccess({ auth: 'on', username: 'ana', isAdmin: false, csrfToken: undefined }).users; // false
+ * settingsAccess({ auth: 'on', username: 'ana', isAdmin: false, csrfToken: '' }).users; // false
  */
 export function settingsAccess(session: AuthSession | undefined): SettingsAccess {
   const on = session?.auth === 'on';
@@ -94,7 +63,7 @@ export function settingsAccess(session: AuthSession | undefined): SettingsAccess
  * undefined when there are no settings to show (auth off, signed out, not known yet).
  *
  * @example
- * settingsHome({ auth: 'on', username: 'root', isAdmin: true, csrfToken: undefined }); // '/settings/users'
+ * settingsHome({ auth: 'on', username: 'root', isAdmin: true, csrfToken: '' }); // '/settings/users'
  */
 export function settingsHome(session: AuthSession | undefined): string | undefined {
   const access = settingsAccess(session);

@@ -99,7 +99,7 @@ export function grantableUsers(users: readonly UserRow[], rows: readonly Permiss
  *
  * @example
  * canShare({ auth: 'none' }, undefined); // false
- * canShare({ auth: 'on', username: 'bo', isAdmin: false, csrfToken: undefined }, 'allowed'); // true
+ * canShare({ auth: 'on', username: 'bo', isAdmin: false, csrfToken: '' }, 'allowed'); // true
  */
 export function canShare(session: AuthSession | undefined, listAnswer: 'allowed' | 'denied' | 'missing' | undefined): boolean {
   if (session?.auth !== 'on') return false;

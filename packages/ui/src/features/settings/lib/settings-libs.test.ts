@@ -1,31 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../../shared/api/http-client';
 import { auditDetail, auditFiltersFrom, auditQuery } from './audit';
-import { isMissingRoute, sessionFromUserProbe, sessionFromWire, settingsAccess, settingsHome, type AuthSession } from './auth-session';
+import { authSessionOf, isMissingRoute, settingsAccess, settingsHome, type AuthSession } from './auth-session';
 import { canShare, grantableUsers, grantCall, permissionApi, shareLines } from './permissions';
 import { createTokenBody, expiresIn, sortTokens, tokenNameProblem, tokenState, type TokenInfo } from './tokens';
 import { newUserProblem, passwordProblem, userLines } from './users';
 
 const admin: AuthSession = { auth: 'on', username: 'root', isAdmin: true, csrfToken: 'c' };
-const bo: AuthSession = { auth: 'on', username: 'bo', isAdmin: false, csrfToken: undefined };
+const bo: AuthSession = { auth: 'on', username: 'bo', isAdmin: false, csrfToken: '' };
 
 describe('auth session', () => {
-  it('reads /auth/session: auth off, signed in, signed out, and no such route', () => {
-    expect(sessionFromWire(200, { auth: 'none' })).toEqual({ auth: 'none' });
-    expect(sessionFromWire(200, { auth: 'basic-auth', username: 'root', is_admin: true, csrf_token: 'c', sso: false })).toEqual(admin);
-    expect(sessionFromWire(200, { auth: 'basic-auth', username: 'bo' })).toEqual({ ...bo, csrfToken: undefined });
-    expect(sessionFromWire(401, undefined)).toEqual({ auth: 'signed-out' });
-    expect(sessionFromWire(404, undefined)).toBeNull();
-    expect(() => sessionFromWire(500, undefined)).toThrow('500');
-  });
-
-  it("tells auth and admin from users/get's answer on servers without /auth/session", () => {
-    expect(sessionFromUserProbe(404, undefined)).toEqual({ auth: 'none' });
-    expect(sessionFromUserProbe(404, {})).toEqual({ auth: 'none' });
-    expect(sessionFromUserProbe(404, { error_code: 'RESOURCE_DOES_NOT_EXIST' })).toMatchObject({ auth: 'on', isAdmin: true, username: undefined });
-    expect(sessionFromUserProbe(200, {})).toMatchObject({ auth: 'on', isAdmin: true });
-    expect(sessionFromUserProbe(403, { error_code: 'PERMISSION_DENIED' })).toMatchObject({ auth: 'on', isAdmin: false });
-    expect(sessionFromUserProbe(401, { error_code: 'UNAUTHENTICATED' })).toEqual({ auth: 'signed-out' });
+  it("reads the session gate's session: auth off, signed in, outside the gate", () => {
+    const signedIn = { state: 'signed-in' as const, username: 'root', isAdmin: true, csrfToken: 'c', sso: false };
+    expect(authSessionOf({ ...signedIn, auth: 'none' })).toEqual({ auth: 'none' });
+    expect(authSessionOf({ ...signedIn, auth: 'basic-auth' })).toEqual(admin);
+    expect(authSessionOf({ ...signedIn, auth: 'basic-auth', username: 'bo', isAdmin: false, csrfToken: '' })).toEqual(bo);
+    expect(authSessionOf(undefined)).toEqual({ auth: 'signed-out' });
   });
 
   it('opens settings to signed-in users only, users and audit to admins only', () => {
