@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSqliteDatabase } from '@loupe/server/testing';
-// The test provider is a development tool of the server's tests, not part of its published package.
-import { startOidcTestProvider, type OidcTestProvider } from '../../../packages/server/src/auth/oidc/testing/oidc-test-provider.js';
+import { startOidcTestProvider, type OidcTestProvider } from '@loupe/server/testing/oidc';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
 

@@ -8,7 +8,7 @@ import { createSessionAuthenticator } from '../session/session-authenticator.js'
 import { createOidcLoginHandlers, type OidcLoginHandlersOptions } from './login-handlers.js';
 import { OidcClient } from './oidc-client.js';
 import { resolveOidcConfig } from './oidc-config.js';
-import { startOidcTestProvider, type OidcTestProvider } from './testing/oidc-test-provider.js';
+import { startOidcTestProvider, type OidcTestProvider } from '../../testing/oidc-test-provider.js';
 
 const LOUPE = 'http://127.0.0.1:5999';
 const SECRET_KEY = 'the-secret-key-every-loupe-server-shares';

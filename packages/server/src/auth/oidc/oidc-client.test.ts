@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../../testing/test-clock.js';
 import { OidcClient, type PendingLogin } from './oidc-client.js';
 import { resolveOidcConfig, type OidcConfigInput } from './oidc-config.js';
-import { startOidcTestProvider, type OidcTestProvider, type TestClient } from './testing/oidc-test-provider.js';
+import { startOidcTestProvider, type OidcTestProvider, type TestClient } from '../../testing/oidc-test-provider.js';
 
 const REDIRECT = 'http://127.0.0.1:5999/auth/callback';
 const ACCOUNTS = {

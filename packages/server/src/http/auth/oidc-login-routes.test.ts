@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startOidcTestProvider, type OidcTestProvider, type TestAccount } from '../../auth/oidc/testing/oidc-test-provider.js';
+import { startOidcTestProvider, type OidcTestProvider, type TestAccount } from '../../testing/oidc-test-provider.js';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
 import { TestClock } from '../../testing/test-clock.js';
 import { ADMIN, basic, okAs, TEST_SCRYPT } from './auth-fixtures.js';
