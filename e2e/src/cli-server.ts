@@ -16,6 +16,8 @@ export interface CliServer {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** What the server printed so far (stdout and stderr). */
   output(): string;
+  /** Resolves once the server's output matches `pattern` (rejects if the server exits first). */
+  waitForOutput(pattern: RegExp): Promise<void>;
   /**
    * SIGTERM (SIGKILL with `kill: true`, for a server whose event loop may be stuck), wait for the
    * exit, drop the database and the working folder.
@@ -89,6 +91,27 @@ export async function startCliServer(
       return { status: res.status, body: parsed };
     },
     output: () => log.join(''),
+    waitForOutput: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(log.join(''))) return;
+          stopWatching();
+          resolve();
+        };
+        const exited = () => {
+          stopWatching();
+          reject(new Error(`CLI exited before printing ${String(pattern)}:\n${log.join('')}`));
+        };
+        const stopWatching = () => {
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          child.off('exit', exited);
+        };
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        child.once('exit', exited);
+        check();
+      }),
     async stop(options = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

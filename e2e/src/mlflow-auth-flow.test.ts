@@ -223,7 +223,7 @@ for (const backend of await testBackends()) {
     it("creates 'admin' with a random password printed once (never MLflow's password1234)", async () => {
       const pattern = /created the admin user 'admin' with the password (\S+)/;
       // The notice follows the "listening" line the start-up waited for.
-      for (let i = 0; i < 100 && !pattern.test(server.output()); i++) await new Promise((r) => setTimeout(r, 50));
+      await server.waitForOutput(pattern);
       const printed = pattern.exec(server.output());
       expect(printed, server.output()).not.toBeNull();
       const password = printed![1]!;

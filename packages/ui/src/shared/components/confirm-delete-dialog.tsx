@@ -18,9 +18,14 @@ export function ConfirmDeleteDialog({
   onConfirm,
   onClose,
   children,
+  pendingLabel = 'Deleting…',
+  errorTitle = 'Not deleted',
 }: {
   title: string;
   confirmLabel: string;
+  /** What the button says while the action runs, and the title of its error (a revocation says so). */
+  pendingLabel?: string;
+  errorTitle?: string;
   pending: boolean;
   error: unknown;
   onConfirm: () => void;
@@ -31,11 +36,11 @@ export function ConfirmDeleteDialog({
     <Dialog open title={title} onClose={onClose}>
       <div className="flex flex-col gap-3 text-sm">
         <p>{children}</p>
-        {error ? <ErrorBanner error={error} title="Not deleted" /> : null}
+        {error ? <ErrorBanner error={error} title={errorTitle} /> : null}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
           <Button variant="danger" disabled={pending} onClick={onConfirm}>
-            {pending ? 'Deleting…' : confirmLabel}
+            {pending ? pendingLabel : confirmLabel}
           </Button>
         </div>
       </div>

@@ -233,7 +233,8 @@ describe('rate limiter', () => {
     let peak = 0;
     const task = async () => {
       peak = Math.max(peak, limiter.active);
-      await new Promise((r) => setTimeout(r, 5));
+      // Stay in flight past this turn of the event loop (no wall time: the limiter's clock is `now`).
+      await new Promise((r) => setImmediate(r));
       return now;
     };
     const started = await Promise.all([1, 2, 3, 4].map(() => limiter.run(task)));

@@ -1,3 +1,5 @@
+import { DialogActions } from '../../../shared/components/dialog-actions';
+import { ConfirmDeleteDialog } from '../../../shared/components/confirm-delete-dialog';
 import { useState } from 'react';
 import { useOutletContext, useSearchParams } from 'react-router';
 import { Button } from '../../../shared/components/button';
@@ -67,12 +69,7 @@ function NewTokenDialog({ forUser, self, onClose }: { forUser: string | undefine
         </label>
         {tried && problem ? <p className="text-sm text-red-600 dark:text-red-400">{problem}</p> : null}
         {create.error ? <ErrorBanner error={create.error} title="Not created" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create token'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Create token" pendingLabel="Creating…" pending={create.isPending} />
       </form>
     </Dialog>
   );
@@ -81,20 +78,18 @@ function NewTokenDialog({ forUser, self, onClose }: { forUser: string | undefine
 function RevokeTokenDialog({ token, onClose }: { token: TokenInfo; onClose: () => void }) {
   const { revoke } = useTokenMutations();
   return (
-    <Dialog open title={`Revoke ${token.name}?`} onClose={onClose}>
-      <p className="text-sm text-zinc-600 dark:text-zinc-300">Anything using this token is refused from now on. This cannot be undone.</p>
-      {revoke.error ? (
-        <div className="mt-3">
-          <ErrorBanner error={revoke.error} title="Not revoked" />
-        </div>
-      ) : null}
-      <div className="mt-4 flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate(token.token_id, { onSuccess: onClose })}>
-          {revoke.isPending ? 'Revoking…' : 'Revoke token'}
-        </Button>
-      </div>
-    </Dialog>
+    <ConfirmDeleteDialog
+      title={`Revoke ${token.name}?`}
+      confirmLabel="Revoke token"
+      pendingLabel="Revoking…"
+      errorTitle="Not revoked"
+      pending={revoke.isPending}
+      error={revoke.error}
+      onConfirm={() => revoke.mutate(token.token_id, { onSuccess: onClose })}
+      onClose={onClose}
+    >
+      Anything using this token is refused from now on. This cannot be undone.
+    </ConfirmDeleteDialog>
   );
 }
 

@@ -1,3 +1,5 @@
+import { DialogActions } from '../../../shared/components/dialog-actions';
+import { ConfirmDeleteDialog } from '../../../shared/components/confirm-delete-dialog';
 import { useState } from 'react';
 import { useOutletContext } from 'react-router';
 import { Button } from '../../../shared/components/button';
@@ -36,12 +38,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
         </label>
         {tried && problem ? <p className="text-sm text-red-600 dark:text-red-400">{problem}</p> : null}
         {create.error ? <ErrorBanner error={create.error} title="Not created" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create user'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Create user" pendingLabel="Creating…" pending={create.isPending} />
       </form>
     </Dialog>
   );
@@ -69,12 +66,7 @@ function ResetPasswordDialog({ username, onClose }: { username: string; onClose:
         </label>
         {tried && problem ? <p className="text-sm text-red-600 dark:text-red-400">{problem}</p> : null}
         {setPassword.error ? <ErrorBanner error={setPassword.error} title="Not changed" /> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={setPassword.isPending}>
-            {setPassword.isPending ? 'Saving…' : 'Set password'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Set password" pendingLabel="Saving…" pending={setPassword.isPending} />
       </form>
     </Dialog>
   );
@@ -83,22 +75,16 @@ function ResetPasswordDialog({ username, onClose }: { username: string; onClose:
 function DeleteUserDialog({ username, onClose }: { username: string; onClose: () => void }) {
   const { remove } = useUserMutations();
   return (
-    <Dialog open title={`Delete ${username}?`} onClose={onClose}>
-      <p className="text-sm text-zinc-600 dark:text-zinc-300">
-        {username} can no longer sign in, and its permissions go with it. What it created stays. This cannot be undone.
-      </p>
-      {remove.error ? (
-        <div className="mt-3">
-          <ErrorBanner error={remove.error} title="Not deleted" />
-        </div>
-      ) : null}
-      <div className="mt-4 flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate(username, { onSuccess: onClose })}>
-          {remove.isPending ? 'Deleting…' : 'Delete user'}
-        </Button>
-      </div>
-    </Dialog>
+    <ConfirmDeleteDialog
+      title={`Delete ${username}?`}
+      confirmLabel="Delete user"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate(username, { onSuccess: onClose })}
+      onClose={onClose}
+    >
+      {username} can no longer sign in, and its permissions go with it. What it created stays. This cannot be undone.
+    </ConfirmDeleteDialog>
   );
 }
 
