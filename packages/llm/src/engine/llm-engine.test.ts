@@ -146,6 +146,20 @@ describe('streaming fallback', () => {
     expect(fake.requests.map((r) => r.path)).toEqual([OPENAI]);
     expect((await stream.summary).error).toBe(failure);
   });
+
+  it('applies the time limit to the start of a stream only: a long answer is not cut off', async () => {
+    const clock = new ManualClock();
+    fake.enqueue('POST', OPENAI, (req) => ({ ...(chatTurn({ content: 'A long and slow answer' })(req) as object), delayMs: 5 }) as never);
+    const engine = createLlmEngine({ fetch: globalFetch, clock, timeoutMs: 1000 });
+    const stream = await engine.chatStream(endpointOf(openai('gpt-4o-mini')), ask);
+    let text = '';
+    for await (const chunk of stream.chunks) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      clock.advance(5000);
+    }
+    expect(text).toBe('A long and slow answer');
+    expect((await stream.summary).error).toBeUndefined();
+  });
 });
 
 describe('weighted routing', () => {
