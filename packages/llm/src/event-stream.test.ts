@@ -25,7 +25,7 @@ describe('readEventStream', () => {
 
   it('refuses a message whose checksum does not match', async () => {
     const frame = Buffer.from(encodeEventStreamMessage({ ':message-type': 'event', ':event-type': 'metadata' }, '{"usage":{}}'));
-    frame[frame.length - 6] ^= 0xff; // a payload byte
+    frame.writeUInt8(frame.readUInt8(frame.length - 6) ^ 0xff, frame.length - 6); // a payload byte
     const error = await rejectionOf(collect(readEventStream(pieces(frame, 1000))));
     expect(error).toBeInstanceOf(EventStreamFramingError);
     expect((error as Error).message).toContain('message checksum');
