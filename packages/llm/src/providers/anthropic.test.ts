@@ -147,6 +147,12 @@ describe('anthropic adapter', () => {
     expect((await stream.summary).error).toBe(failure);
   });
 
+  it('refuses n other than 1 without calling the API', async () => {
+    const failure = await rejectionOf<LlmError>(engine().chat(endpoint(), { messages: [{ role: 'user', content: 'x' }], n: 2 }));
+    expect(failure).toMatchObject({ kind: 'client', status: 400, message: expect.stringContaining("'n' must be 1") as unknown });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('passes a 400 through, and classifies 529 as retryable', async () => {
     fake.enqueue('POST', '/v1/messages', anthropicError(400, 'messages: at least one message is required'), anthropicError(529, 'Overloaded'));
     const e400 = await rejectionOf<LlmError>(engine().chat(endpoint(), { messages: [{ role: 'user', content: 'x' }] }));

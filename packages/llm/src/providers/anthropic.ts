@@ -8,6 +8,7 @@ import {
   dataUrl,
   maxOutputTokens,
   parseToolArguments,
+  requireSingleChoice,
   setting,
   stopSequences,
   trimBase,
@@ -106,6 +107,7 @@ export function anthropicBody(request: ChatRequest, modelName: string, stream: b
 }
 
 function chatCall(model: ProviderModel, request: ChatRequest, options: { stream: boolean }): ProviderCall {
+  requireSingleChoice(request, 'anthropic');
   const apiKey = setting(model, 'api_key', 'anthropic_api_key');
   if (!apiKey) throw new LlmError('configuration', `endpoint model ${model.modelName}: no Anthropic API key`, 500, { provider: 'anthropic' });
   return {

@@ -9,6 +9,7 @@ import {
   dataUrl,
   maxOutputTokens,
   parseToolArguments,
+  requireSingleChoice,
   setting,
   stopSequences,
   trimBase,
@@ -102,6 +103,7 @@ export function converseBody(request: ChatRequest): Record<string, unknown> {
 }
 
 function chatCall(model: ProviderModel, request: ChatRequest, options: { stream: boolean; now: number }): ProviderCall {
+  requireSingleChoice(request, 'bedrock');
   const region = regionOf(model);
   const base = trimBase(model.baseUrl ?? `https://bedrock-runtime.${region}.amazonaws.com`);
   const url = `${base}/model/${encodeURIComponent(model.modelName)}/${options.stream ? 'converse-stream' : 'converse'}`;

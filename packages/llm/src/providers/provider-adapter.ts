@@ -1,3 +1,4 @@
+import { LlmError } from '../errors.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatContentPart, ChatRequest, ChatUsage, FinishReason } from '../types.js';
 
 /** The providers the layer speaks. */
@@ -81,6 +82,17 @@ export function parseToolArguments(text: string): Record<string, unknown> {
 export function stopSequences(request: ChatRequest): string[] | undefined {
   if (request.stop === undefined) return undefined;
   return typeof request.stop === 'string' ? [request.stop] : request.stop;
+}
+
+/**
+ * Refuses `n` other than 1 for providers that answer one choice (MLflow's gateway refuses it too).
+ *
+ * @example
+ * requireSingleChoice({ messages, n: 2 }, 'anthropic'); // throws LlmError client 400
+ */
+export function requireSingleChoice(request: ChatRequest, provider: ProviderName): void {
+  if (request.n !== undefined && request.n !== 1)
+    throw new LlmError('client', `'n' must be 1 for the ${provider} provider; got ${request.n}`, 400, { provider });
 }
 
 /** The output token limit of a request (`max_completion_tokens` or `max_tokens`). */
