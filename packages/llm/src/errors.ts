@@ -7,7 +7,8 @@
  * - `timeout`: no answer within the time limit;
  * - `invalid_response`: an answer that could not be read;
  * - `endpoint_rate_limited`: the endpoint's own rate limit, before any provider was called;
- * - `configuration`: the endpoint cannot be called as configured (no model, a missing key).
+ * - `configuration`: the endpoint cannot be called as configured (no model, a missing key, an address
+ *   the outbound transport refuses).
  */
 export type LlmErrorKind = 'client' | 'rate_limited' | 'server' | 'connection' | 'timeout' | 'invalid_response' | 'endpoint_rate_limited' | 'configuration';
 

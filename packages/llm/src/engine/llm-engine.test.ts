@@ -3,6 +3,7 @@ import { anthropicReply, installAnthropic } from '@loupe/fake-providers/anthropi
 import { chatTurn, installOpenAI, openaiError } from '@loupe/fake-providers/openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LlmError } from '../errors.js';
+import type { LlmFetch } from '../transport.js';
 import { assemble } from '../testing/endpoints.js';
 import { collect, globalFetch, rejectionOf, ManualClock, refusedUrl } from '../testing/test-kit.js';
 import { createLlmEngine, LlmInvocationError } from './llm-engine.js';
@@ -65,6 +66,14 @@ describe('fallback', () => {
     const result = await engine.chat(endpointOf(openai('gpt-4o-mini', { baseUrl: `${deadUrl}/v1` }), anthropic('claude-sonnet-4-5')), ask);
     expect(result.completion.choices[0]!.message.content).toBe('still here');
     expect(result.attempts[0]).toMatchObject({ provider: 'openai', ok: false, error: { kind: 'connection', status: 502 } });
+  });
+
+  it('does not fall back when the transport refuses the address (an SSRF guard)', async () => {
+    const refusing: LlmFetch = () => Promise.reject(Object.assign(new Error('Refused to connect to 10.0.0.1: not a public address'), { kind: 'refused' }));
+    const engine = createLlmEngine({ fetch: refusing, clock: new ManualClock() });
+    const failure = await rejectionOf<LlmInvocationError>(engine.chat(endpointOf(openai('gpt-4o-mini'), anthropic('claude-sonnet-4-5')), ask));
+    expect(failure).toMatchObject({ kind: 'configuration', status: 502, message: expect.stringContaining('not a public address') as unknown });
+    expect(failure.attempts).toHaveLength(1);
   });
 
   it('does not fall back on a 400: the client error comes back with the provider status', async () => {

@@ -28,7 +28,10 @@ export function retryAfterOf(headers: LlmFetchResponse['headers']): number | und
 function classify(err: unknown, provider: string, timedOut: boolean, timeoutMs: number): LlmError {
   if (err instanceof LlmError) return err;
   if (timedOut) return new LlmError('timeout', `${provider} did not answer within ${timeoutMs} ms`, 504, { provider, cause: err });
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { kind?: unknown; message?: string; cause?: { code?: string; message?: string } };
+  // A transport's refusal (the server's SSRF guard: `kind: 'refused'`) is the endpoint's configuration, not an outage.
+  if (e.kind === 'refused')
+    return new LlmError('configuration', `${provider}: ${e.message ?? 'refused by the outbound policy'}`, 502, { provider, cause: err });
   const detail = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
   return new LlmError('connection', `could not reach ${provider}: ${detail}`, 502, { provider, cause: err });
 }
