@@ -171,6 +171,22 @@ describe('streaming fallback', () => {
   });
 });
 
+describe('leaving a stream', () => {
+  it.each([
+    ['before reading any chunk', 0],
+    ['after the first chunk', 1],
+  ])('stops the answer and settles the summary when the consumer leaves %s', async (_when, read) => {
+    fake.enqueue('POST', OPENAI, (req) => ({ ...(chatTurn({ content: 'An answer nobody reads to the end' })(req) as object), delayMs: 5 }) as never);
+    const engine = createLlmEngine({ fetch: globalFetch, clock: new ManualClock() });
+    const stream = await engine.chatStream(endpointOf(openai('gpt-4o-mini')), ask);
+    const iterator = stream.chunks[Symbol.asyncIterator]();
+    for (let i = 0; i < read; i++) await iterator.next();
+    await iterator.return?.();
+    expect(await stream.summary).toEqual({ usage: undefined, cost: undefined, error: undefined });
+    expect((await iterator.next()).done).toBe(true);
+  });
+});
+
 describe('weighted routing', () => {
   it('sends the primary chosen by the injected random source', async () => {
     const endpoint = endpointOf(openai('gpt-4o-mini', { weight: 1 }), openai('gpt-4.1-mini', { weight: 3 }));

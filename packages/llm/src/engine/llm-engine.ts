@@ -48,7 +48,11 @@ export interface StreamSummary {
 export interface StreamInvocation {
   servedBy: ServedModel;
   attempts: LlmAttempt[];
-  /** `chat.completion.chunk`s; a failure after the first surfaces here as an LlmError (no fallback then). */
+  /**
+   * `chat.completion.chunk`s; a failure after the first surfaces here as an LlmError (no fallback
+   * then). Read them to the end, or stop with `return()` (a `for await` left early does), so the
+   * provider's answer is stopped and `summary` resolves.
+   */
   chunks: AsyncIterable<ChatCompletionChunk>;
   /** Resolves (never rejects) once the chunks are read to the end, broken off, or left. */
   summary: Promise<StreamSummary>;
@@ -231,7 +235,24 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
           }
         }
       }
-      return { servedBy: servedOf(model), attempts, chunks: chunks(), summary };
+      const generator = chunks();
+      let reading = false;
+      const iterator: AsyncIterableIterator<ChatCompletionChunk> = {
+        next: () => {
+          reading = true;
+          return generator.next();
+        },
+        return: async () => {
+          // A generator never started skips its finally: stop the answer here.
+          if (!reading) {
+            value.cancel();
+            finish();
+          }
+          return generator.return(undefined);
+        },
+        [Symbol.asyncIterator]: () => iterator,
+      };
+      return { servedBy: servedOf(model), attempts, chunks: iterator, summary };
     },
   };
 }
