@@ -17,6 +17,8 @@ export type {
   ChatToolCallDelta,
   ChatToolChoice,
   ChatUsage,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
   FinishReason,
 } from './types.js';
 export { LlmError, errorFromStatus, providerErrorMessage, type LlmErrorKind } from './errors.js';
@@ -35,6 +37,7 @@ export {
   createLlmEngine,
   LlmInvocationError,
   type ChatInvocation,
+  type EmbeddingsInvocation,
   type LlmAttempt,
   type LlmEngine,
   type LlmEngineOptions,

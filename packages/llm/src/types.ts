@@ -127,3 +127,29 @@ export interface ChatCompletionChunk {
   }[];
   usage?: ChatUsage | null;
 }
+
+/**
+ * An embeddings request in OpenAI's shape (`POST /v1/embeddings`); `model` is ignored by the engine.
+ *
+ * @example
+ * const request: EmbeddingsRequest = { input: ['first text', 'second text'], dimensions: 256 };
+ */
+export interface EmbeddingsRequest {
+  input: string | string[];
+  model?: string;
+  dimensions?: number;
+  user?: string;
+}
+
+/**
+ * Embeddings in OpenAI's shape: one float vector per input, in input order.
+ *
+ * @example
+ * response.data[0].embedding; // [0.0123, -0.0456, ...]
+ */
+export interface EmbeddingsResponse {
+  object: 'list';
+  data: { object: 'embedding'; index: number; embedding: number[] }[];
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}

@@ -7,8 +7,8 @@ import { geminiAdapter } from '../providers/gemini.js';
 import { openaiAdapter } from '../providers/openai.js';
 import type { ProviderAdapter, ProviderName } from '../providers/provider-adapter.js';
 import { systemLlmClock, type LlmClock, type LlmFetch } from '../transport.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage } from '../types.js';
-import { callChat, openChatStream, type CallDeps, type OpenedStream } from './provider-call.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage, EmbeddingsRequest, EmbeddingsResponse } from '../types.js';
+import { callChat, callJson, openChatStream, type CallDeps, type OpenedStream } from './provider-call.js';
 import { EndpointRateLimiters } from './rate-limiter.js';
 import { routeOrder, type EndpointModel, type ResolvedEndpoint } from './routing.js';
 
@@ -33,6 +33,15 @@ export interface ChatInvocation {
   servedBy: ServedModel;
   attempts: LlmAttempt[];
   usage: ChatUsage;
+  /** Undefined when the price catalog does not know the model. */
+  cost: LlmCost | undefined;
+}
+
+/** An embeddings call's outcome. */
+export interface EmbeddingsInvocation {
+  response: EmbeddingsResponse;
+  servedBy: ServedModel;
+  attempts: LlmAttempt[];
   /** Undefined when the price catalog does not know the model. */
   cost: LlmCost | undefined;
 }
@@ -109,6 +118,8 @@ export interface LlmEngine {
    * failure ends the stream with an error instead.
    */
   chatStream(endpoint: ResolvedEndpoint, request: ChatRequest, options?: { signal?: AbortSignal }): Promise<StreamInvocation>;
+  /** Embeddings (OpenAI and Gemini models), with the same routing, fallbacks and rate limit as `chat`. */
+  embeddings(endpoint: ResolvedEndpoint, request: EmbeddingsRequest, options?: { signal?: AbortSignal }): Promise<EmbeddingsInvocation>;
 }
 
 const DEFAULT_ADAPTERS: Record<ProviderName, ProviderAdapter> = {
@@ -198,6 +209,26 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
         signal,
       );
       return { completion: value, servedBy: servedOf(model), attempts, usage: value.usage, cost: costOf(prices, model.modelName, value.usage) };
+    },
+
+    async embeddings(endpoint, request, { signal } = {}) {
+      const { value, model, attempts } = await withFallback(
+        endpoint,
+        (adapter, m) => {
+          const { embeddings } = adapter;
+          if (!embeddings) throw new LlmError('configuration', `provider '${m.provider}' has no embeddings`, 400, { provider: m.provider });
+          return callJson(
+            m.provider,
+            () => embeddings.call(m, request),
+            (json) => embeddings.answer(json, m, request),
+            deps,
+            signal,
+          );
+        },
+        signal,
+      );
+      const cost = prices.cost(model.modelName, { input_tokens: value.usage.prompt_tokens, output_tokens: 0 });
+      return { response: value, servedBy: servedOf(model), attempts, cost };
     },
 
     async chatStream(endpoint, request, { signal } = {}) {

@@ -1,5 +1,5 @@
 import { errorFromStatus, LlmError } from '../errors.js';
-import type { AnswerMeta, ProviderAdapter, ProviderModel } from '../providers/provider-adapter.js';
+import type { AnswerMeta, ProviderAdapter, ProviderCall, ProviderModel } from '../providers/provider-adapter.js';
 import type { LlmClock, LlmFetch, LlmFetchResponse } from '../transport.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../types.js';
 
@@ -72,14 +72,40 @@ class Flight {
   }
 }
 
-async function send(adapter: ProviderAdapter, model: ProviderModel, request: ChatRequest, stream: boolean, deps: CallDeps, flight: Flight) {
-  const call = adapter.chatCall(model, request, { stream, now: deps.clock.now() });
+async function send(provider: string, call: ProviderCall, deps: CallDeps, flight: Flight) {
   const res = await deps.fetch(call.url, { method: 'POST', headers: call.headers, body: call.body, signal: flight.controller.signal });
   if (res.status < 200 || res.status >= 300) {
     const text = await res.text().catch(() => '');
-    throw errorFromStatus(adapter.provider, res.status, text, res.status === 429 ? retryAfterOf(res.headers) : undefined);
+    throw errorFromStatus(provider, res.status, text, res.status === 429 ? retryAfterOf(res.headers) : undefined);
   }
   return res;
+}
+
+/**
+ * Sends one provider call and reads its JSON answer with `read`: the result, or an LlmError.
+ * `call` is built inside the attempt, so a request the adapter refuses is an LlmError too.
+ * Aborting `signal` rejects with its reason.
+ *
+ * @example
+ * const answer = await callJson('openai', () => openaiAdapter.embeddingsCall!(model, request), (json) => json, deps);
+ */
+export async function callJson<T>(provider: string, call: () => ProviderCall, read: (json: unknown) => T, deps: CallDeps, signal?: AbortSignal): Promise<T> {
+  const flight = new Flight(deps, signal);
+  try {
+    const res = await send(provider, call(), deps, flight);
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new LlmError('invalid_response', `${provider} answered ${res.status} with a body that is not JSON`, 502, { provider, cause: err });
+    }
+    const result = read(json);
+    flight.end();
+    return result;
+  } catch (err) {
+    throw flight.failure(err, provider);
+  }
 }
 
 /**
@@ -89,7 +115,7 @@ async function send(adapter: ProviderAdapter, model: ProviderModel, request: Cha
  * @example
  * const completion = await callChat(anthropicAdapter, model, request, meta, { fetch, clock, timeoutMs: 60_000 });
  */
-export async function callChat(
+export function callChat(
   adapter: ProviderAdapter,
   model: ProviderModel,
   request: ChatRequest,
@@ -97,25 +123,13 @@ export async function callChat(
   deps: CallDeps,
   signal?: AbortSignal,
 ): Promise<ChatCompletion> {
-  const flight = new Flight(deps, signal);
-  try {
-    const res = await send(adapter, model, request, false, deps, flight);
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new LlmError('invalid_response', `${adapter.provider} answered ${res.status} with a body that is not JSON`, 502, {
-        provider: adapter.provider,
-        cause: err,
-      });
-    }
-    const completion = adapter.chatAnswer(json, model, meta);
-    flight.end();
-    return completion;
-  } catch (err) {
-    throw flight.failure(err, adapter.provider);
-  }
+  return callJson(
+    adapter.provider,
+    () => adapter.chatCall(model, request, { stream: false, now: deps.clock.now() }),
+    (json) => adapter.chatAnswer(json, model, meta),
+    deps,
+    signal,
+  );
 }
 
 /** A stream whose first chunk has arrived: that chunk, then the rest. */
@@ -146,7 +160,7 @@ export async function openChatStream(
   let iterator: AsyncIterator<ChatCompletionChunk>;
   let first: IteratorResult<ChatCompletionChunk>;
   try {
-    const res = await send(adapter, model, request, true, deps, flight);
+    const res = await send(adapter.provider, adapter.chatCall(model, request, { stream: true, now: deps.clock.now() }), deps, flight);
     if (!res.body) throw new LlmError('invalid_response', `${adapter.provider} answered a stream without a body`, 502, { provider: adapter.provider });
     iterator = adapter.chatStream(res.body, model, meta)[Symbol.asyncIterator]();
     first = await iterator.next();

@@ -1,11 +1,21 @@
 import { LlmError } from '../errors.js';
 import { readServerSentEvents } from '../sse.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatContentPart, ChatRequest, ChatToolCall, FinishReason } from '../types.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatContentPart,
+  ChatRequest,
+  ChatToolCall,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  FinishReason,
+} from '../types.js';
 import {
   chatUsage,
   chunkFactory,
   contentText,
   dataUrl,
+  embeddingInputs,
   maxOutputTokens,
   parseToolArguments,
   setting,
@@ -111,16 +121,41 @@ export function geminiBody(request: ChatRequest): Record<string, unknown> {
   return body;
 }
 
-function chatCall(model: ProviderModel, request: ChatRequest, options: { stream: boolean }): ProviderCall {
+function post(model: ProviderModel, method: string, body: Record<string, unknown>): ProviderCall {
   const apiKey = setting(model, 'api_key', 'gemini_api_key');
   if (!apiKey) throw new LlmError('configuration', `endpoint model ${model.modelName}: no Gemini API key`, 500, { provider: 'gemini' });
-  const method = options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
   return {
     url: `${trimBase(model.baseUrl ?? DEFAULT_BASE)}/models/${encodeURIComponent(model.modelName)}:${method}`,
     headers: { 'content-type': 'application/json', 'x-goog-api-key': apiKey },
-    body: JSON.stringify(geminiBody(request)),
+    body: JSON.stringify(body),
   };
 }
+
+function chatCall(model: ProviderModel, request: ChatRequest, options: { stream: boolean }): ProviderCall {
+  return post(model, options.stream ? 'streamGenerateContent?alt=sse' : 'generateContent', geminiBody(request));
+}
+
+const embeddings = {
+  call(model: ProviderModel, request: EmbeddingsRequest): ProviderCall {
+    const requests = embeddingInputs(request).map((text) => ({
+      model: `models/${model.modelName}`,
+      content: { parts: [{ text }] },
+      ...(request.dimensions !== undefined ? { outputDimensionality: request.dimensions } : {}),
+    }));
+    return post(model, 'batchEmbedContents', { requests });
+  },
+  answer(json: unknown, model: ProviderModel): EmbeddingsResponse {
+    const r = (json ?? {}) as { embeddings?: { values?: number[] }[] };
+    if (!Array.isArray(r.embeddings)) throw new LlmError('invalid_response', 'gemini answered without embeddings', 502, { provider: 'gemini' });
+    // batchEmbedContents reports no token counts.
+    return {
+      object: 'list',
+      data: r.embeddings.map((e, index) => ({ object: 'embedding', index, embedding: e.values ?? [] })),
+      model: model.modelName,
+      usage: { prompt_tokens: 0, total_tokens: 0 },
+    };
+  },
+};
 
 const FINISH: Record<string, FinishReason> = {
   STOP: 'stop',
@@ -247,4 +282,4 @@ async function* chatStream(body: AsyncIterable<Uint8Array>, model: ProviderModel
  * @example
  * const call = geminiAdapter.chatCall({ provider: 'gemini', modelName: 'gemini-2.5-flash', credentials: { api_key: key } }, request, { stream: true, now: Date.now() });
  */
-export const geminiAdapter: ProviderAdapter = { provider: 'gemini', chatCall, chatAnswer, chatStream };
+export const geminiAdapter: ProviderAdapter = { provider: 'gemini', chatCall, chatAnswer, chatStream, embeddings };

@@ -1,6 +1,6 @@
 import { LlmError } from '../errors.js';
 import { readServerSentEvents } from '../sse.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage, FinishReason } from '../types.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage, EmbeddingsRequest, EmbeddingsResponse, FinishReason } from '../types.js';
 import { chatUsage, setting, trimBase, type AnswerMeta, type ProviderAdapter, type ProviderCall, type ProviderModel } from './provider-adapter.js';
 
 /**
@@ -33,15 +33,12 @@ function usageOf(u: OpenAIUsage | null | undefined): ChatUsage {
   return chatUsage(u?.prompt_tokens ?? 0, u?.completion_tokens ?? 0, { cacheRead: u?.prompt_tokens_details?.cached_tokens ?? 0 });
 }
 
-function chatCall(model: ProviderModel, request: ChatRequest, options: { stream: boolean }): ProviderCall {
+function post(model: ProviderModel, path: string, body: Record<string, unknown>): ProviderCall {
   const apiKey = setting(model, 'api_key', 'openai_api_key');
   if (!apiKey && !model.baseUrl) throw new LlmError('configuration', `endpoint model ${model.modelName}: no OpenAI API key`, 500, { provider: 'openai' });
   const organization = setting(model, 'organization', 'openai_organization');
-  const { stream: _stream, stream_options: _options, model: _model, ...rest } = request;
-  const body: Record<string, unknown> = { ...rest, model: model.modelName };
-  if (options.stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
   return {
-    url: `${trimBase(model.baseUrl ?? DEFAULT_BASE)}/chat/completions`,
+    url: `${trimBase(model.baseUrl ?? DEFAULT_BASE)}${path}`,
     headers: {
       'content-type': 'application/json',
       ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
@@ -49,6 +46,13 @@ function chatCall(model: ProviderModel, request: ChatRequest, options: { stream:
     },
     body: JSON.stringify(body),
   };
+}
+
+function chatCall(model: ProviderModel, request: ChatRequest, options: { stream: boolean }): ProviderCall {
+  const { stream: _stream, stream_options: _options, model: _model, ...rest } = request;
+  const body: Record<string, unknown> = { ...rest, model: model.modelName };
+  if (options.stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
+  return post(model, '/chat/completions', body);
 }
 
 interface OpenAIAnswer {
@@ -109,10 +113,28 @@ async function* chatStream(body: AsyncIterable<Uint8Array>, model: ProviderModel
   }
 }
 
+const embeddings = {
+  call(model: ProviderModel, request: EmbeddingsRequest): ProviderCall {
+    const { model: _model, ...rest } = request;
+    // Floats, whatever the caller asked: the answer is always OpenAI's float form.
+    return post(model, '/embeddings', { ...rest, model: model.modelName, encoding_format: 'float' });
+  },
+  answer(json: unknown, model: ProviderModel): EmbeddingsResponse {
+    const r = (json ?? {}) as { data?: { index?: number; embedding?: unknown }[]; model?: string; usage?: { prompt_tokens?: number; total_tokens?: number } };
+    if (!Array.isArray(r.data)) throw new LlmError('invalid_response', 'openai answered embeddings without data', 502, { provider: 'openai' });
+    return {
+      object: 'list',
+      data: r.data.map((d, i) => ({ object: 'embedding', index: d.index ?? i, embedding: Array.isArray(d.embedding) ? (d.embedding as number[]) : [] })),
+      model: r.model ?? model.modelName,
+      usage: { prompt_tokens: r.usage?.prompt_tokens ?? 0, total_tokens: r.usage?.total_tokens ?? r.usage?.prompt_tokens ?? 0 },
+    };
+  },
+};
+
 /**
  * The OpenAI adapter (also for OpenAI-compatible servers through `baseUrl`).
  *
  * @example
  * const call = openaiAdapter.chatCall({ provider: 'openai', modelName: 'gpt-4o-mini', credentials: { api_key: key } }, request, { stream: false, now: Date.now() });
  */
-export const openaiAdapter: ProviderAdapter = { provider: 'openai', chatCall, chatAnswer, chatStream };
+export const openaiAdapter: ProviderAdapter = { provider: 'openai', chatCall, chatAnswer, chatStream, embeddings };

@@ -1,5 +1,14 @@
 import { LlmError } from '../errors.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatContentPart, ChatRequest, ChatUsage, FinishReason } from '../types.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatContentPart,
+  ChatRequest,
+  ChatUsage,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  FinishReason,
+} from '../types.js';
 
 /** The providers the layer speaks. */
 export type ProviderName = 'openai' | 'anthropic' | 'bedrock' | 'gemini';
@@ -48,6 +57,16 @@ export interface ProviderAdapter {
   chatCall(model: ProviderModel, request: ChatRequest, options: { stream: boolean; now: number }): ProviderCall;
   chatAnswer(json: unknown, model: ProviderModel, meta: AnswerMeta): ChatCompletion;
   chatStream(body: AsyncIterable<Uint8Array>, model: ProviderModel, meta: AnswerMeta): AsyncIterable<ChatCompletionChunk>;
+  /** Embeddings, for providers that have them. */
+  embeddings?: {
+    call(model: ProviderModel, request: EmbeddingsRequest): ProviderCall;
+    answer(json: unknown, model: ProviderModel, request: EmbeddingsRequest): EmbeddingsResponse;
+  };
+}
+
+/** The inputs of an embeddings request as a list. */
+export function embeddingInputs(request: EmbeddingsRequest): string[] {
+  return typeof request.input === 'string' ? [request.input] : request.input;
 }
 
 /**
