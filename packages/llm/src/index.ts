@@ -26,7 +26,15 @@ export { systemLlmClock, type LlmClock, type LlmFetch, type LlmFetchInit, type L
 export { readServerSentEvents, type ServerSentEvent } from './sse.js';
 export { readEventStream, EventStreamFramingError, type EventStreamMessage } from './event-stream.js';
 export { signAwsRequest, type AwsCredentials } from './sigv4.js';
-export type { AnswerMeta, ProviderAdapter, ProviderCall, ProviderModel, ProviderName } from './providers/provider-adapter.js';
+export {
+  isProviderName,
+  PROVIDER_NAMES,
+  type AnswerMeta,
+  type ProviderAdapter,
+  type ProviderCall,
+  type ProviderModel,
+  type ProviderName,
+} from './providers/provider-adapter.js';
 export { openaiAdapter } from './providers/openai.js';
 export { anthropicAdapter, anthropicBody, anthropicFinishReason, ANTHROPIC_DEFAULT_MAX_TOKENS } from './providers/anthropic.js';
 export { bedrockAdapter, converseBody, converseFinishReason } from './providers/bedrock.js';

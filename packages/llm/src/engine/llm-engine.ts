@@ -11,6 +11,9 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChatUsage, Embed
 import { callChat, callJson, openChatStream, type CallDeps, type OpenedStream } from './provider-call.js';
 import { EndpointRateLimiters } from './rate-limiter.js';
 import { routeOrder, type EndpointModel, type ResolvedEndpoint } from './routing.js';
+import { trackStream, type StreamSummary } from './tracked-stream.js';
+
+export type { StreamSummary } from './tracked-stream.js';
 
 /** The model that answered (or was tried). */
 export interface ServedModel {
@@ -44,13 +47,6 @@ export interface EmbeddingsInvocation {
   attempts: LlmAttempt[];
   /** Undefined when the price catalog does not know the model. */
   cost: LlmCost | undefined;
-}
-
-/** How a stream ended: its usage and cost, or the error that broke it off. */
-export interface StreamSummary {
-  usage: ChatUsage | undefined;
-  cost: LlmCost | undefined;
-  error: LlmError | undefined;
 }
 
 /** A streaming call that has started: the model is chosen, the chunks are to be read once. */
@@ -139,6 +135,58 @@ function costOf(prices: PriceCatalog, modelName: string, usage: ChatUsage | unde
   });
 }
 
+/** What {@link withFallback} routes with. */
+interface RoutingContext {
+  clock: LlmClock;
+  random: () => number;
+  adapters: Partial<Record<string, ProviderAdapter>>;
+  limiters: EndpointRateLimiters;
+}
+
+/** Tries the endpoint's models in route order until one succeeds with `attempt`. */
+async function withFallback<T>(
+  ctx: RoutingContext,
+  endpoint: ResolvedEndpoint,
+  attempt: (adapter: ProviderAdapter, model: EndpointModel) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<{ value: T; model: EndpointModel; attempts: LlmAttempt[] }> {
+  const wait = ctx.limiters.take(endpoint.name, endpoint.rateLimit);
+  if (wait > 0)
+    throw new LlmInvocationError(
+      new LlmError('endpoint_rate_limited', `endpoint ${endpoint.name} is over its rate limit; retry in ${Math.ceil(wait / 1000)} s`, 429, {
+        retryAfterMs: wait,
+      }),
+      [],
+    );
+  const order = routeOrder(endpoint, ctx.random);
+  if (order.length === 0) throw new LlmInvocationError(new LlmError('configuration', `endpoint ${endpoint.name} has no models`, 500), []);
+  const attempts: LlmAttempt[] = [];
+  let last: LlmError | undefined;
+  for (const model of order) {
+    const served: ServedModel = { provider: model.provider, modelName: model.modelName, linkage: model.linkage };
+    const started = ctx.clock.monotonic();
+    try {
+      const adapter = ctx.adapters[model.provider];
+      if (!adapter) throw new LlmError('configuration', `no adapter for provider '${model.provider}'`, 500);
+      const value = await attempt(adapter, model);
+      attempts.push({ ...served, ok: true, durationMs: ctx.clock.monotonic() - started });
+      return { value, model, attempts };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const error = err instanceof LlmError ? err : new LlmError('invalid_response', (err as Error).message ?? String(err), 502, { cause: err });
+      attempts.push({
+        ...served,
+        ok: false,
+        durationMs: ctx.clock.monotonic() - started,
+        error: { kind: error.kind, status: error.status, message: error.message },
+      });
+      last = error;
+      if (!error.retryable) break;
+    }
+  }
+  throw new LlmInvocationError(last!, attempts);
+}
+
 /**
  * An {@link LlmEngine} on the given transport and clock.
  *
@@ -151,51 +199,8 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
   const prices = options.prices ?? PriceCatalog.withDefaults();
   const newId = options.newId ?? (() => `chatcmpl-${randomUUID().replace(/-/g, '')}`);
   const adapters: Partial<Record<string, ProviderAdapter>> = { ...DEFAULT_ADAPTERS, ...options.adapters };
-  const limiters = new EndpointRateLimiters(clock);
+  const ctx: RoutingContext = { clock, random, adapters, limiters: new EndpointRateLimiters(clock) };
   const deps: CallDeps = { fetch: options.fetch, clock, timeoutMs: options.timeoutMs ?? 120_000 };
-
-  /** Tries the endpoint's models in route order until one succeeds with `attempt`. */
-  async function withFallback<T>(
-    endpoint: ResolvedEndpoint,
-    attempt: (adapter: ProviderAdapter, model: EndpointModel) => Promise<T>,
-    signal: AbortSignal | undefined,
-  ): Promise<{ value: T; model: EndpointModel; attempts: LlmAttempt[] }> {
-    const wait = limiters.take(endpoint.name, endpoint.rateLimit);
-    if (wait > 0)
-      throw new LlmInvocationError(
-        new LlmError('endpoint_rate_limited', `endpoint ${endpoint.name} is over its rate limit; retry in ${Math.ceil(wait / 1000)} s`, 429, {
-          retryAfterMs: wait,
-        }),
-        [],
-      );
-    const order = routeOrder(endpoint, random);
-    if (order.length === 0) throw new LlmInvocationError(new LlmError('configuration', `endpoint ${endpoint.name} has no models`, 500), []);
-    const attempts: LlmAttempt[] = [];
-    let last: LlmError | undefined;
-    for (const model of order) {
-      const served: ServedModel = { provider: model.provider, modelName: model.modelName, linkage: model.linkage };
-      const started = clock.monotonic();
-      try {
-        const adapter = adapters[model.provider];
-        if (!adapter) throw new LlmError('configuration', `no adapter for provider '${model.provider}'`, 500);
-        const value = await attempt(adapter, model);
-        attempts.push({ ...served, ok: true, durationMs: clock.monotonic() - started });
-        return { value, model, attempts };
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        const error = err instanceof LlmError ? err : new LlmError('invalid_response', (err as Error).message ?? String(err), 502, { cause: err });
-        attempts.push({
-          ...served,
-          ok: false,
-          durationMs: clock.monotonic() - started,
-          error: { kind: error.kind, status: error.status, message: error.message },
-        });
-        last = error;
-        if (!error.retryable) break;
-      }
-    }
-    throw new LlmInvocationError(last!, attempts);
-  }
 
   const servedOf = (m: EndpointModel): ServedModel => ({ provider: m.provider, modelName: m.modelName, linkage: m.linkage });
   const metaOf = () => ({ id: newId(), created: Math.floor(clock.now() / 1000) });
@@ -204,6 +209,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
     async chat(endpoint, request, { signal } = {}) {
       const meta = metaOf();
       const { value, model, attempts } = await withFallback(
+        ctx,
         endpoint,
         (adapter, m) => callChat(adapter, m, { ...request, stream: false }, meta, deps, signal),
         signal,
@@ -213,6 +219,7 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
 
     async embeddings(endpoint, request, { signal } = {}) {
       const { value, model, attempts } = await withFallback(
+        ctx,
         endpoint,
         (adapter, m) => {
           const { embeddings } = adapter;
@@ -234,56 +241,13 @@ export function createLlmEngine(options: LlmEngineOptions): LlmEngine {
     async chatStream(endpoint, request, { signal } = {}) {
       const meta = metaOf();
       const { value, model, attempts } = await withFallback<OpenedStream>(
+        ctx,
         endpoint,
         (adapter, m) => openChatStream(adapter, m, { ...request, stream: true }, meta, deps, signal),
         signal,
       );
-      let settle!: (summary: StreamSummary) => void;
-      const summary = new Promise<StreamSummary>((resolve) => (settle = resolve));
-      let usage: ChatUsage | undefined;
-      const finish = (error?: LlmError) => settle({ usage, cost: costOf(prices, model.modelName, usage), error });
-      async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
-        let ended = false;
-        try {
-          let next: IteratorResult<ChatCompletionChunk> = { done: false, value: value.first };
-          while (!next.done) {
-            if (next.value.usage) usage = next.value.usage;
-            yield next.value;
-            next = await value.rest.next();
-          }
-          ended = true;
-          finish();
-        } catch (err) {
-          ended = true;
-          const error = err instanceof LlmError ? err : new LlmError('connection', (err as Error).message ?? String(err), 502, { cause: err });
-          finish(error);
-          throw error;
-        } finally {
-          // The consumer left early: stop the provider's answer.
-          if (!ended) {
-            value.cancel();
-            finish();
-          }
-        }
-      }
-      const generator = chunks();
-      let reading = false;
-      const iterator: AsyncIterableIterator<ChatCompletionChunk> = {
-        next: () => {
-          reading = true;
-          return generator.next();
-        },
-        return: async () => {
-          // A generator never started skips its finally: stop the answer here.
-          if (!reading) {
-            value.cancel();
-            finish();
-          }
-          return generator.return(undefined);
-        },
-        [Symbol.asyncIterator]: () => iterator,
-      };
-      return { servedBy: servedOf(model), attempts, chunks: iterator, summary };
+      const { chunks, summary } = trackStream(value, (usage) => costOf(prices, model.modelName, usage));
+      return { servedBy: servedOf(model), attempts, chunks, summary };
     },
   };
 }

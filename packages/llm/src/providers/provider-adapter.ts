@@ -11,7 +11,20 @@ import type {
 } from '../types.js';
 
 /** The providers the layer speaks. */
-export type ProviderName = 'openai' | 'anthropic' | 'bedrock' | 'gemini';
+export const PROVIDER_NAMES = ['openai', 'anthropic', 'bedrock', 'gemini'] as const;
+
+/** One of {@link PROVIDER_NAMES}. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/**
+ * Whether a stored provider name is one the layer speaks.
+ *
+ * @example
+ * isProviderName('anthropic'); // true
+ */
+export function isProviderName(value: string): value is ProviderName {
+  return (PROVIDER_NAMES as readonly string[]).includes(value);
+}
 
 /**
  * One provider model as an endpoint configures it. `credentials` hold secrets (`api_key`;
