@@ -37,7 +37,7 @@ const invalid = { loupe: 'invalid' } satisfies WireIssue;
 
 /** A `map<string, string>` field: an object whose values are strings (numbers are written as strings). */
 function stringMap(field: string, valueLength: number) {
-  return z.record(z.string(), str(), { error: `Invalid value for parameter '${field}': expected an object of strings.` }).superRefine((map, ctx) => {
+  return z.record(z.string(), str(), { error: 'expected an object of strings' }).superRefine((map, ctx) => {
     const entries = Object.entries(map);
     if (entries.length > GATEWAY_LIMITS.mapEntries)
       ctx.addIssue({ code: 'custom', message: `'${field}' has ${entries.length} entries; at most ${GATEWAY_LIMITS.mapEntries} are allowed.`, params: invalid });

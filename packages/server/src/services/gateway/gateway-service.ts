@@ -462,6 +462,7 @@ export class GatewayService {
   /** The whole policy is checked as it will be stored: what the scope needs, the target it names. */
   private async checkedPolicy(fields: BudgetPolicyFields): Promise<Omit<GatewayBudgetPolicyRecord, 'budgetPolicyId' | 'createdAt' | 'lastUpdatedAt'>> {
     if (fields.budgetAmount === undefined) throw ApiError.missing('budget_amount');
+    if (fields.durationUnit === undefined && fields.durationValue === undefined) throw ApiError.missing('duration');
     if (fields.durationUnit === undefined) throw ApiError.missing('duration.unit');
     if (fields.durationValue === undefined) throw ApiError.missing('duration.value');
     const targetScope = fields.targetScope ?? 'GLOBAL';
