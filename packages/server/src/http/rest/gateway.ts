@@ -1,6 +1,6 @@
 import { GatewayRequests as R, GatewayResponses as W, TrackingResponses, type GatewayEndpointModelConfigInput } from '@loupe/protocol';
 import { ADMIN, AUTHENTICATED } from '../../auth/access.js';
-import type { ModelConfig } from '../../services/gateway/gateway-service.js';
+import type { ModelConfig } from '../../services/gateway/gateway-commands.js';
 import { rpc } from '../rpc.js';
 import {
   gatewayBindingJson,

@@ -15,7 +15,7 @@ import type {
   GatewayModelMappingRecord,
   GatewaySecretRecord,
 } from '../../store/gateway-store.js';
-import type { BudgetWindowReport } from '../../services/gateway/gateway-service.js';
+import type { BudgetWindowReport } from '../../services/gateway/gateway-commands.js';
 
 /** Wire JSON of the AI gateway's entities (MLflow's `Gateway*` messages), made at the HTTP edge. */
 
