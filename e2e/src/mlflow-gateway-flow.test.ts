@@ -79,9 +79,14 @@ for (const backend of await testBackends()) {
       expect(endpoint).toMatchObject({
         endpoint_id: expect.stringMatching(/^e-/),
         name: 'chat',
-        usage_tracking: false,
+        // Usage tracking is on unless turned off, in an experiment made for the endpoint.
+        usage_tracking: true,
+        experiment_id: expect.any(String),
         model_mappings: [{ model_definition_id: definition.model_definition_id, linkage_type: 'PRIMARY', weight: 1, model_definition: { name: 'gpt-4o' } }],
       });
+
+      const experiment = (await server.call('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${endpoint.experiment_id}`)).body.experiment;
+      expect(experiment.name).toBe('gateway/chat');
 
       // get_gateway_endpoint(endpoint_id=...) / (name=...), list_gateway_endpoints(), list_secret_infos(), list_gateway_model_definitions()
       expect((await ok('GET', `${api('endpoints/get')}?endpoint_id=${endpoint.endpoint_id}`)).endpoint).toEqual(endpoint);

@@ -205,7 +205,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     ids,
     // Gateway credentials get their own key from the same key material as webhook secrets.
     cipher: secretKey === undefined ? null : new SecretCipher(secretKey, 'gateway-secret-v1'),
-    experimentIdFor: (name) => experimentIdFor(experiments, name),
+    experimentIdFor: (name, endpointId) => gatewayExperimentId(experiments, name, endpointId),
   });
   const services: Services = {
     experiments,
@@ -407,14 +407,21 @@ function uuidOf(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** The id of the experiment of this name, created if there is none (a gateway endpoint's usage tracking). */
-async function experimentIdFor(experiments: ExperimentService, name: string): Promise<string> {
+/**
+ * The experiment of a gateway endpoint's traces: the one of this name, created if there is none, tagged
+ * as the endpoint's as MLflow tags it (`mlflow.experiment.sourceType` GATEWAY, `mlflow.experiment.sourceId`).
+ */
+async function gatewayExperimentId(experiments: ExperimentService, name: string, endpointId: string): Promise<string> {
+  let experimentId: string;
   try {
-    return (await experiments.getByName(name)).experimentId;
+    experimentId = (await experiments.getByName(name)).experimentId;
   } catch (err) {
     if (!(ApiError.is(err) && err.code === 'RESOURCE_DOES_NOT_EXIST')) throw err;
-    return experiments.create({ name, tags: [] });
+    experimentId = await experiments.create({ name, tags: [] });
   }
+  await experiments.setTag(experimentId, { key: 'mlflow.experiment.sourceType', value: 'GATEWAY' });
+  await experiments.setTag(experimentId, { key: 'mlflow.experiment.sourceId', value: endpointId });
+  return experimentId;
 }
 
 /** The job runner and the webhook pieces: service, fan-out and the delivery handler. */

@@ -55,6 +55,15 @@ function stringMap(field: string, valueLength: number) {
 }
 
 const name = (field = 'name') => maxChars(requiredStr({ blankIsMissing: true }), GATEWAY_LIMITS.nameLength, field);
+
+const ENDPOINT_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+/** MLflow's `is_valid_endpoint_name`, in its words. */
+const endpointNameRule = <T extends z.ZodType<string>>(schema: T) =>
+  wireCheck(
+    schema,
+    (n) => ENDPOINT_NAME_RE.test(n),
+    (n) => `Invalid endpoint name '${n}'. Name can only contain letters, numbers, underscores, hyphens, and dots.`,
+  );
 const optionalName = (field = 'name') => z.preprocess((v) => (v === '' ? undefined : v), maxChars(str(), GATEWAY_LIMITS.nameLength, field).optional());
 const provider = maxChars(str(), GATEWAY_LIMITS.providerLength, 'provider');
 const user = maxChars(str(), GATEWAY_LIMITS.userLength, 'user');
@@ -149,7 +158,7 @@ const modelConfigs = wireCheck(
 );
 
 export const CreateGatewayEndpoint = z.object({
-  name: name(),
+  name: endpointNameRule(name()),
   model_configs: modelConfigs,
   created_by: optionalString('created_by', GATEWAY_LIMITS.userLength),
   routing_strategy: enumField(GATEWAY_ROUTING_STRATEGIES),
@@ -167,7 +176,7 @@ export const GetGatewayEndpoint = z.object({
 /** `model_configs`, when given (non-empty), replaces every model of the endpoint. */
 export const UpdateGatewayEndpoint = z.object({
   ...id('endpoint_id'),
-  name: optionalName(),
+  name: z.preprocess((v) => (v === '' ? undefined : v), endpointNameRule(maxChars(str(), GATEWAY_LIMITS.nameLength, 'name')).optional()),
   updated_by: optionalString('updated_by', GATEWAY_LIMITS.userLength),
   model_configs: modelConfigs.optional().transform((list) => (list && list.length > 0 ? list : undefined)),
   routing_strategy: enumField(GATEWAY_ROUTING_STRATEGIES),
@@ -239,13 +248,30 @@ const budgetFields = {
   target_value: optionalString('target_value', GATEWAY_LIMITS.nameLength),
 };
 
-export const CreateGatewayBudgetPolicy = z.object({ ...budgetFields, created_by: optionalString('created_by', GATEWAY_LIMITS.userLength) });
+/**
+ * An earlier MLflow's budget messages had `duration_unit` and `duration_value` beside the others; 3.11
+ * nests them in `duration`. Both are read.
+ */
+function nestDuration(v: unknown): unknown {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+  const { duration_unit: unit, duration_value: value, ...rest } = v as Record<string, unknown>;
+  if ((rest as { duration?: unknown }).duration !== undefined || (unit === undefined && value === undefined)) return rest;
+  return { ...rest, duration: { ...(unit !== undefined ? { unit } : {}), ...(value !== undefined ? { value } : {}) } };
+}
 
-export const UpdateGatewayBudgetPolicy = z.object({
-  ...id('budget_policy_id'),
-  ...budgetFields,
-  updated_by: optionalString('updated_by', GATEWAY_LIMITS.userLength),
-});
+export const CreateGatewayBudgetPolicy = z.preprocess(
+  nestDuration,
+  z.object({ ...budgetFields, created_by: optionalString('created_by', GATEWAY_LIMITS.userLength) }),
+);
+
+export const UpdateGatewayBudgetPolicy = z.preprocess(
+  nestDuration,
+  z.object({
+    ...id('budget_policy_id'),
+    ...budgetFields,
+    updated_by: optionalString('updated_by', GATEWAY_LIMITS.userLength),
+  }),
+);
 
 export const BudgetPolicyIdOnly = z.object(id('budget_policy_id'));
 

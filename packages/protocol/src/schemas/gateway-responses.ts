@@ -13,7 +13,7 @@ import {
 
 export const GatewaySecret = z.strictObject({ secret: GatewaySecretInfoJson });
 export const ListGatewaySecretInfos = z.strictObject({ secrets: z.array(GatewaySecretInfoJson).optional() });
-export const GetSecretsConfig = z.strictObject({ secrets_available: z.boolean().optional() });
+export const GetSecretsConfig = z.strictObject({ secrets_available: z.boolean().optional(), using_default_passphrase: z.boolean().optional() });
 export const GatewayModelDefinition = z.strictObject({ model_definition: GatewayModelDefinitionJson });
 export const ListGatewayModelDefinitions = z.strictObject({ model_definitions: z.array(GatewayModelDefinitionJson).optional() });
 export const GatewayEndpoint = z.strictObject({ endpoint: GatewayEndpointJson });

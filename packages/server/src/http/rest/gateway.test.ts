@@ -36,6 +36,16 @@ for (const backend of await testBackends()) {
       if (message !== undefined) expect(res.body.message).toMatch(message);
     }
 
+    /** A complete budget policy request (MLflow's handler requires every field). */
+    const budget = (over: Record<string, unknown> = {}) => ({
+      budget_unit: 'USD',
+      budget_amount: 5,
+      duration: { unit: 'DAYS', value: 1 },
+      target_scope: 'GLOBAL',
+      budget_action: 'REJECT',
+      ...over,
+    });
+
     /** A secret, a model definition on it and an endpoint using it; their ids. */
     async function world(loupe: TestLoupe) {
       const secret = (await ok(loupe, 'POST', '/secrets/create', { secret_name: 'openai-key', secret_value: { api_key: OPENAI_KEY }, provider: 'openai' }))
@@ -97,7 +107,10 @@ for (const backend of await testBackends()) {
       });
       expect(await loupe.services.gateway.endpointExists('ep')).toBe(true);
       expect(await loupe.services.gateway.endpointExists('nope')).toBe(false);
-      expect(await ok(loupe, 'GET', '/secrets/config')).toEqual({ secrets_available: true });
+      const config = await loupe.call('GET', '/ajax-api/3.0/mlflow/gateway/secrets/config');
+      expect(config.body).toEqual({ secrets_available: true, using_default_passphrase: false });
+      // MLflow serves it to its UI only.
+      expect((await loupe.call('GET', `${API}/secrets/config`)).status).toBe(404);
     });
 
     it('refuses bad types and missing fields with INVALID_PARAMETER_VALUE', async () => {
@@ -124,7 +137,16 @@ for (const backend of await testBackends()) {
         'INVALID_PARAMETER_VALUE',
         /maximum length/,
       );
-      await fails(loupe, 'GET', '/secrets/get', undefined, 400, 'INVALID_PARAMETER_VALUE', 'Exactly one of secret_id or secret_name must be provided');
+      await fails(loupe, 'GET', '/secrets/get', undefined, 400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'secret_id'");
+      await fails(
+        loupe,
+        'GET',
+        '/secrets/get?secret_id=a&secret_name=b',
+        undefined,
+        400,
+        'INVALID_PARAMETER_VALUE',
+        'Exactly one of secret_id or secret_name must be provided',
+      );
       await fails(
         loupe,
         'POST',
@@ -167,7 +189,16 @@ for (const backend of await testBackends()) {
         400,
         'INVALID_PARAMETER_VALUE',
       );
-      await fails(loupe, 'GET', '/endpoints/get', undefined, 400, 'INVALID_PARAMETER_VALUE', 'Exactly one of endpoint_id or name must be provided');
+      await fails(loupe, 'GET', '/endpoints/get', undefined, 400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'endpoint_id'");
+      await fails(
+        loupe,
+        'GET',
+        '/endpoints/get?endpoint_id=e&name=chat',
+        undefined,
+        400,
+        'INVALID_PARAMETER_VALUE',
+        'Exactly one of endpoint_id or name must be provided',
+      );
       await fails(
         loupe,
         'POST',
@@ -177,36 +208,36 @@ for (const backend of await testBackends()) {
         'INVALID_PARAMETER_VALUE',
         "Missing value for required parameter 'key'",
       );
-      await fails(loupe, 'POST', '/budgets/create', { duration: { unit: 'DAYS', value: 1 } }, 400, 'INVALID_PARAMETER_VALUE', /budget_amount/);
-      await fails(loupe, 'POST', '/budgets/create', { budget_amount: -5, duration: { unit: 'DAYS', value: 1 } }, 400, 'INVALID_PARAMETER_VALUE', /positive/);
-      await fails(loupe, 'POST', '/budgets/create', { budget_amount: 5, duration: { unit: 'FORTNIGHTS', value: 1 } }, 400, 'INVALID_PARAMETER_VALUE');
+      for (const field of ['budget_unit', 'budget_amount', 'duration', 'target_scope', 'budget_action']) {
+        const body: Record<string, unknown> = budget();
+        delete body[field];
+        await fails(loupe, 'POST', '/budgets/create', body, 400, 'INVALID_PARAMETER_VALUE', `Missing value for required parameter '${field}'`);
+      }
       await fails(
         loupe,
         'POST',
         '/budgets/create',
-        { budget_amount: 5, duration: { unit: 'DAYS', value: 0 } },
+        budget({ duration: { unit: 'DAYS' } }),
         400,
         'INVALID_PARAMETER_VALUE',
-        /duration.value/,
+        "Missing value for required parameter 'duration.value'",
       );
+      await fails(loupe, 'POST', '/budgets/create', budget({ budget_amount: -5 }), 400, 'INVALID_PARAMETER_VALUE', /positive/);
+      await fails(loupe, 'POST', '/budgets/create', budget({ duration: { unit: 'FORTNIGHTS', value: 1 } }), 400, 'INVALID_PARAMETER_VALUE', /duration.unit/);
+      await fails(loupe, 'POST', '/budgets/create', budget({ duration: { unit: 'DAYS', value: 0 } }), 400, 'INVALID_PARAMETER_VALUE', /duration.value/);
+      await fails(loupe, 'POST', '/budgets/create', budget({ budget_action: 'SHRUG' }), 400, 'INVALID_PARAMETER_VALUE', /budget_action/);
+      await fails(loupe, 'POST', '/budgets/create', budget({ target_scope: 'ENDPOINT' }), 400, 'INVALID_PARAMETER_VALUE', /target_value is required/);
+      await fails(loupe, 'POST', '/budgets/create', budget({ target_value: 'x' }), 400, 'INVALID_PARAMETER_VALUE', /must not be set/);
       await fails(
         loupe,
         'POST',
-        '/budgets/create',
-        { budget_amount: 5, duration: { unit: 'DAYS', value: 1 }, target_scope: 'ENDPOINT' },
+        '/endpoints/create',
+        { name: 'my endpoint!', model_configs: [{ model_definition_id: definitionId }] },
         400,
         'INVALID_PARAMETER_VALUE',
-        /target_value is required/,
+        "Invalid endpoint name 'my endpoint!'. Name can only contain letters, numbers, underscores, hyphens, and dots.",
       );
-      await fails(
-        loupe,
-        'POST',
-        '/budgets/create',
-        { budget_amount: 5, duration: { unit: 'DAYS', value: 1 }, target_scope: 'GLOBAL', target_value: 'x' },
-        400,
-        'INVALID_PARAMETER_VALUE',
-        /must not be set/,
-      );
+      await fails(loupe, 'POST', '/endpoints/update', { endpoint_id: endpointId, name: 'a/b' }, 400, 'INVALID_PARAMETER_VALUE', /Invalid endpoint name 'a\/b'/);
       await fails(loupe, 'GET', '/budgets/list?page_token=%25%25', undefined, 400, 'INVALID_PARAMETER_VALUE', /page token/);
     });
 
@@ -246,7 +277,7 @@ for (const backend of await testBackends()) {
       await missing('GET', '/budgets/get?budget_policy_id=bp-none');
       await missing('POST', '/budgets/update', { budget_policy_id: 'bp-none', budget_amount: 3 });
       await missing('DELETE', '/budgets/delete', { budget_policy_id: 'bp-none' });
-      await missing('POST', '/budgets/create', { budget_amount: 5, duration: { unit: 'DAYS', value: 1 }, target_scope: 'ENDPOINT', target_value: 'e-none' });
+      await missing('POST', '/budgets/create', budget({ target_scope: 'ENDPOINT', target_value: 'e-none' }));
       await expect(loupe.services.gateway.resolveEndpoint('none')).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     });
 
@@ -285,6 +316,23 @@ for (const backend of await testBackends()) {
     it('keeps fallback settings, tags, bindings and usage tracking as MLflow does', async () => {
       const loupe = await loupeOn(backend);
       const { secretId, definitionId, endpointId } = await world(loupe);
+      // Usage tracking is on unless turned off (MLflow's handler), in an experiment made for the endpoint.
+      const created = (await ok(loupe, 'GET', `/endpoints/get?endpoint_id=${endpointId}`)).endpoint as Record<string, unknown>;
+      expect(created).toMatchObject({ usage_tracking: true, experiment_id: expect.any(String) });
+      const tags = (
+        (await loupe.call('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${String(created.experiment_id)}`)).body.experiment as { tags: unknown[] }
+      ).tags;
+      expect(tags).toEqual(
+        expect.arrayContaining([
+          { key: 'mlflow.experiment.sourceType', value: 'GATEWAY' },
+          { key: 'mlflow.experiment.sourceId', value: endpointId },
+        ]),
+      );
+      const untracked = (
+        await ok(loupe, 'POST', '/endpoints/create', { name: 'quiet', model_configs: [{ model_definition_id: definitionId }], usage_tracking: false })
+      ).endpoint as Record<string, unknown>;
+      expect(untracked.usage_tracking).toBe(false);
+      expect(untracked).not.toHaveProperty('experiment_id');
       const backup = (
         await ok(loupe, 'POST', '/model-definitions/create', { name: 'backup', secret_id: secretId, provider: 'openai', model_name: 'gpt-4o-mini' })
       ).model_definition as { model_definition_id: string };
@@ -315,7 +363,10 @@ for (const backend of await testBackends()) {
       expect(off.endpoint).not.toHaveProperty('experiment_id');
       await ok(loupe, 'POST', '/endpoints/set-tag', { endpoint_id: endpointId, key: 'team', value: 'search' });
       const listed = await ok(loupe, 'GET', '/endpoints/list?provider=openai');
-      expect((listed.endpoints as { tags: unknown }[])[0]?.tags).toEqual([{ key: 'team', value: 'search' }]);
+      expect((listed.endpoints as { name: string; tags?: unknown }[]).map((e) => [e.name, e.tags ?? []])).toEqual([
+        ['chat', [{ key: 'team', value: 'search' }]],
+        ['quiet', []],
+      ]);
       expect(await ok(loupe, 'GET', '/endpoints/list?provider=anthropic')).toEqual({});
       await ok(loupe, 'DELETE', '/endpoints/delete-tag', { endpoint_id: endpointId, key: 'team' });
       const resolved = await loupe.services.gateway.resolveEndpoint('chat');
@@ -350,6 +401,7 @@ for (const backend of await testBackends()) {
       });
       const scoped = (
         await ok(loupe, 'POST', '/budgets/create', {
+          budget_unit: 'USD',
           budget_amount: 5.5,
           duration: { unit: 'HOURS', value: 6 },
           target_scope: 'ENDPOINT',
@@ -357,13 +409,19 @@ for (const backend of await testBackends()) {
           budget_action: 'ALERT',
         })
       ).budget_policy as Record<string, unknown>;
-      await ok(loupe, 'POST', '/budgets/create', {
-        budget_amount: 1,
-        duration: { unit: 'MONTHS', value: 1 },
-        target_scope: 'USER',
-        target_value: 'bob',
-        budget_action: 'REJECT',
-      });
+      // An earlier MLflow's flat duration fields are read too.
+      const monthly = (
+        await ok(loupe, 'POST', '/budgets/create', {
+          budget_unit: 'USD',
+          budget_amount: 1,
+          duration_unit: 'MONTHS',
+          duration_value: 1,
+          target_scope: 'USER',
+          target_value: 'bob',
+          budget_action: 'REJECT',
+        })
+      ).budget_policy as Record<string, unknown>;
+      expect(monthly.duration).toEqual({ unit: 'MONTHS', value: 1 });
       const page = await ok(loupe, 'GET', '/budgets/list?max_results=2');
       expect((page.budget_policies as unknown[]).length).toBe(2);
       const rest = await ok(loupe, 'GET', `/budgets/list?max_results=2&page_token=${encodeURIComponent(page.next_page_token as string)}`);
@@ -401,7 +459,10 @@ for (const backend of await testBackends()) {
     if (backend.name === 'postgresql') {
       it('refuses to store a secret without a secret key, with a 400 naming the setting', async () => {
         const loupe = await loupeOn(backend, {});
-        expect(await ok(loupe, 'GET', '/secrets/config')).toEqual({ secrets_available: false });
+        expect((await loupe.call('GET', '/ajax-api/3.0/mlflow/gateway/secrets/config')).body).toEqual({
+          secrets_available: false,
+          using_default_passphrase: false,
+        });
         await fails(loupe, 'POST', '/secrets/create', { secret_name: 'a', secret_value: { api_key: OPENAI_KEY } }, 400, 'BAD_REQUEST', /--secret-key/);
       });
     }

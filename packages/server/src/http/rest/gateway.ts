@@ -127,10 +127,13 @@ const secretRoutes = [
     method: 'GET',
     path: `${BASE}/secrets/config`,
     versions: [3],
+    // MLflow serves it to its UI only.
+    ajaxOnly: true,
     request: R.GetSecretsConfig,
     response: W.GetSecretsConfig,
     access: AUTHENTICATED,
-    handle: async (_req, { services }) => ({ secrets_available: services.gateway.secretsAvailable() }),
+    // Loupe never falls back to a built-in passphrase.
+    handle: async (_req, { services }) => ({ secrets_available: services.gateway.secretsAvailable(), using_default_passphrase: false }),
   }),
 ];
 

@@ -41,8 +41,12 @@ export interface GatewayServiceDeps {
   ids: IdGenerator;
   /** Null: no secret key; storing a secret value is refused. Keyed for gateway secrets (`gateway-secret-v1`). */
   cipher: SecretCipher | null;
-  /** The id of the experiment named so, created if missing (usage tracking without an experiment_id). */
-  experimentIdFor(name: string): Promise<string>;
+  /**
+   * The experiment of an endpoint's traces when usage tracking is on and none was named: the one called
+   * `name`, created if missing, tagged as the endpoint's (MLflow's `mlflow.experiment.sourceType`
+   * GATEWAY and `mlflow.experiment.sourceId`).
+   */
+  experimentIdFor(name: string, endpointId: string): Promise<string>;
   /** What was spent in a budget's window; the data plane records spend (until then: 0). */
   spendOf?(policy: GatewayBudgetPolicyRecord, window: BudgetWindow): Promise<number>;
 }
@@ -59,13 +63,21 @@ function modelDefinitionNotFound(id: string): ApiError {
   return ApiError.notFound(`Gateway model definition with ID '${id}' not found.`);
 }
 
+function endpointNameTaken(name: string): ApiError {
+  return ApiError.alreadyExists(`Endpoint with name '${name}' already exists`);
+}
+
 function budgetNotFound(id: string): ApiError {
   return ApiError.notFound(`Budget policy with ID '${id}' not found.`);
 }
 
-/** MLflow's check for the get RPCs that take an id or a name. */
+/**
+ * The get RPCs take an id or a name. MLflow's handlers require the id (its store takes either), so
+ * neither is MLflow's "missing" for the id; both is its store's "exactly one".
+ */
 function exactlyOne(aName: string, a: string | undefined, bName: string, b: string | undefined): void {
-  if ((a === undefined) === (b === undefined)) throw ApiError.invalid(`Exactly one of ${aName} or ${bName} must be provided`);
+  if (a === undefined && b === undefined) throw ApiError.missing(aName);
+  if (a !== undefined && b !== undefined) throw ApiError.invalid(`Exactly one of ${aName} or ${bName} must be provided`);
 }
 
 /** MLflow's offset page tokens: base64 of `{"offset": n}`. */
@@ -236,12 +248,16 @@ export class GatewayService {
   async createEndpoint(command: CreateEndpointCommand): Promise<GatewayEndpointRecord> {
     if (command.modelConfigs.length === 0) throw ApiError.invalid('Endpoint must have at least one model configuration');
     await this.checkModelDefinitions(command.modelConfigs);
+    // Before an experiment is made for it (the unique constraint still decides a race).
+    if (await this.deps.store.getEndpointByName(command.name)) throw endpointNameTaken(command.name);
     const now = this.deps.clock.now();
-    const usageTracking = command.usageTracking ?? false;
-    // With usage tracking on and no experiment named, traces go to one made for the endpoint.
-    const experimentId = usageTracking ? (command.experimentId ?? (await this.deps.experimentIdFor(`gateway/${command.name}`))) : command.experimentId;
-    const fallbackConfig = this.fallbackOf(command.fallbackConfig, command.modelConfigs);
     const endpointId = this.newId('e');
+    // MLflow's handler: usage tracking is on unless the request turns it off; with it on and no
+    // experiment named, traces go to `gateway/<name>`.
+    const usageTracking = command.usageTracking ?? true;
+    const experimentId =
+      usageTracking && command.experimentId === undefined ? await this.deps.experimentIdFor(`gateway/${command.name}`, endpointId) : command.experimentId;
+    const fallbackConfig = this.fallbackOf(command.fallbackConfig, command.modelConfigs);
     const outcome = await this.deps.store.createEndpoint({
       endpointId,
       name: command.name,
@@ -254,7 +270,7 @@ export class GatewayService {
       ...(command.by !== undefined ? { createdBy: command.by, lastUpdatedBy: command.by } : {}),
       modelMappings: this.mappingsOf(command.modelConfigs, now, command.by),
     });
-    if (outcome === 'taken') throw ApiError.alreadyExists(`Endpoint with name '${command.name}' already exists`);
+    if (outcome === 'taken') throw endpointNameTaken(command.name);
     return this.getEndpoint({ endpointId });
   }
 
@@ -293,13 +309,14 @@ export class GatewayService {
       patch.experimentId = null;
     } else if (command.usageTracking === true) {
       patch.usageTracking = true;
-      patch.experimentId = command.experimentId ?? current.experimentId ?? (await this.deps.experimentIdFor(`gateway/${command.name ?? current.name}`));
+      patch.experimentId =
+        command.experimentId ?? current.experimentId ?? (await this.deps.experimentIdFor(`gateway/${command.name ?? current.name}`, endpointId));
     } else if (command.experimentId !== undefined) {
       patch.experimentId = command.experimentId;
     }
     const outcome = await this.deps.store.updateEndpoint(endpointId, patch);
     if (outcome === undefined) throw endpointNotFound(`with ID '${endpointId}'`);
-    if (outcome === 'taken') throw ApiError.alreadyExists(`Endpoint with name '${command.name}' already exists`);
+    if (outcome === 'taken') throw endpointNameTaken(command.name as string);
     return outcome;
   }
 
@@ -361,23 +378,27 @@ export class GatewayService {
 
   /** The whole policy is checked as it will be stored: what the scope needs, the target it names. */
   private async checkedPolicy(fields: BudgetPolicyFields): Promise<Omit<GatewayBudgetPolicyRecord, 'budgetPolicyId' | 'createdAt' | 'lastUpdatedAt'>> {
+    // Every field is required, in the order MLflow's handler checks them.
+    if (fields.budgetUnit === undefined) throw ApiError.missing('budget_unit');
     if (fields.budgetAmount === undefined) throw ApiError.missing('budget_amount');
     if (fields.durationUnit === undefined && fields.durationValue === undefined) throw ApiError.missing('duration');
     if (fields.durationUnit === undefined) throw ApiError.missing('duration.unit');
     if (fields.durationValue === undefined) throw ApiError.missing('duration.value');
-    const targetScope = fields.targetScope ?? 'GLOBAL';
+    if (fields.targetScope === undefined) throw ApiError.missing('target_scope');
+    if (fields.budgetAction === undefined) throw ApiError.missing('budget_action');
+    const targetScope = fields.targetScope;
     const needsTarget = targetScope === 'ENDPOINT' || targetScope === 'USER';
     if (needsTarget && fields.targetValue === undefined) throw ApiError.invalid(`target_value is required when target_scope is ${targetScope}.`);
     if (!needsTarget && fields.targetValue !== undefined) throw ApiError.invalid(`target_value must not be set when target_scope is ${targetScope}.`);
     if (targetScope === 'ENDPOINT') await this.getEndpoint({ endpointId: fields.targetValue as string });
     return {
-      budgetUnit: fields.budgetUnit ?? 'USD',
+      budgetUnit: fields.budgetUnit,
       budgetAmount: fields.budgetAmount,
       durationUnit: fields.durationUnit,
       durationValue: fields.durationValue,
       targetScope,
       ...(needsTarget ? { targetValue: fields.targetValue as string } : {}),
-      budgetAction: fields.budgetAction ?? 'ALERT',
+      budgetAction: fields.budgetAction,
     };
   }
 
