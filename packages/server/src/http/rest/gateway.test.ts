@@ -1,19 +1,68 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
-import type { ServerOptions } from '../../config/config.js';
+import { resolveServerConfig, type ServerOptions } from '../../config/config.js';
+import { startServer, type Loupe } from '../../main.js';
 import { describeOnBackend, testBackends, type TestBackend } from '../../testing/backends.js';
-import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
+import { TestClock } from '../../testing/test-clock.js';
+import { SequentialIds } from '../../testing/test-loupe.js';
 
 const API = '/api/3.0/mlflow/gateway';
 const KEY = 'k'.repeat(40);
 const OPENAI_KEY = 'sk-proj-THISisAsecretVALUE0123456789wxyz';
 const AWS = { aws_access_key_id: 'AKIAEXAMPLEKEY0001234', aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
+/** A Loupe listening on a real port (replies checked against their schemas), called over HTTP with fetch. */
+interface HttpLoupe extends Pick<Loupe, 'db' | 'services'> {
+  clock: TestClock;
+  call(method: string, url: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string }>;
+  dispose(): Promise<void>;
+}
+
+async function startHttpLoupe(backend: TestBackend, options: ServerOptions): Promise<HttpLoupe> {
+  const database = await backend.create();
+  const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-gateway-'));
+  const clock = new TestClock();
+  const config = resolveServerConfig(
+    { port: 0, host: '127.0.0.1', artifactsDestination: artifacts, otlpDecodeThreads: 0, shutdownGraceMs: 1000, ...options, backendStoreUri: database.uri },
+    {},
+  );
+  const server = await startServer(config, { clock, ids: new SequentialIds(), checkResponses: true });
+  return {
+    db: server.loupe.db,
+    services: server.loupe.services,
+    clock,
+    async call(method, url, body) {
+      const init: RequestInit = { method };
+      if (body !== undefined) {
+        init.body = JSON.stringify(body);
+        init.headers = { 'content-type': 'application/json' };
+      }
+      const res = await fetch(`${server.url}${url}`, init);
+      const text = await res.text();
+      let parsed: Record<string, unknown> = {};
+      try {
+        parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      } catch {
+        // Not JSON (a bare 404): an empty body.
+      }
+      return { status: res.status, body: parsed, text };
+    },
+    async dispose() {
+      await server.close();
+      await database.drop();
+      fs.rmSync(artifacts, { recursive: true, force: true });
+    },
+  };
+}
+
 for (const backend of await testBackends()) {
-  describeOnBackend(backend, 'AI gateway control-plane RPCs', () => {
-    const open: TestLoupe[] = [];
+  describeOnBackend(backend, 'AI gateway control-plane RPCs over HTTP', () => {
+    const open: HttpLoupe[] = [];
     const loupeOn = async (b: TestBackend, options: ServerOptions = { secretKey: KEY }) => {
-      const loupe = await createTestLoupe({ database: await b.create(), ...options });
+      const loupe = await startHttpLoupe(b, options);
       open.push(loupe);
       return loupe;
     };
@@ -22,14 +71,14 @@ for (const backend of await testBackends()) {
     });
 
     /** Calls and expects a 200; the reply's JSON. */
-    async function ok(loupe: TestLoupe, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    async function ok(loupe: HttpLoupe, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
       const res = await loupe.call(method, `${API}${path}`, body);
       expect(res.status, `${method} ${path}: ${res.text}`).toBe(200);
       for (const secret of [OPENAI_KEY, ...Object.values(AWS)]) expect(res.text).not.toContain(secret);
       return res.body;
     }
 
-    async function fails(loupe: TestLoupe, method: string, path: string, body: unknown, status: number, code: string, message?: RegExp | string) {
+    async function fails(loupe: HttpLoupe, method: string, path: string, body: unknown, status: number, code: string, message?: RegExp | string) {
       const res = await loupe.call(method, `${API}${path}`, body);
       expect(res.status, res.text).toBe(status);
       expect(res.body.error_code).toBe(code);
@@ -47,7 +96,7 @@ for (const backend of await testBackends()) {
     });
 
     /** A secret, a model definition on it and an endpoint using it; their ids. */
-    async function world(loupe: TestLoupe) {
+    async function world(loupe: HttpLoupe) {
       const secret = (await ok(loupe, 'POST', '/secrets/create', { secret_name: 'openai-key', secret_value: { api_key: OPENAI_KEY }, provider: 'openai' }))
         .secret as Record<string, unknown>;
       const definition = (
