@@ -16,6 +16,7 @@ export * from './entities/registry.js';
 export * from './entities/webhooks.js';
 export * from './entities/review.js';
 export * from './entities/datasets.js';
+export * from './entities/gateway.js';
 export * from './schemas/fields.js';
 export * from './schemas/well-known-types.js';
 export * from './schemas/tracking-fields.js';
@@ -45,6 +46,9 @@ export { parseDatasetRecords, type DatasetRecordInput } from './schemas/dataset-
 export * as WebhookRequests from './schemas/webhook-requests.js';
 export * as WebhookResponses from './schemas/webhook-responses.js';
 export { webhookNameProblem, WEBHOOK_LIMITS } from './schemas/webhook-requests.js';
+export * as GatewayRequests from './schemas/gateway-requests.js';
+export * as GatewayResponses from './schemas/gateway-responses.js';
+export { GATEWAY_LIMITS, type GatewayEndpointModelConfigInput } from './schemas/gateway-requests.js';
 export * as AuthRequests from './schemas/auth-requests.js';
 export * as AuthResponses from './schemas/auth-responses.js';
 export { PERMISSION_NAMES, type PermissionName } from './schemas/auth-requests.js';

@@ -14,6 +14,7 @@ import { legacyTraceRoutes } from './rest/legacy-traces.js';
 import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
+import { gatewayRoutes } from './rest/gateway.js';
 import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
 import { datasetRoutes } from './rest/datasets.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
@@ -88,6 +89,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...assessmentRoutes,
   ...registryRoutes,
   ...webhookRoutes,
+  ...gatewayRoutes,
   ...labelSchemaRoutes,
   ...reviewQueueRoutes,
   ...datasetRoutes,

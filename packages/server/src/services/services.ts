@@ -10,6 +10,7 @@ import type { AssessmentService } from './traces/assessment-service.js';
 import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
+import type { GatewayService } from './gateway/gateway-service.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
 import type { ApiTokenService } from '../auth/api-token-service.js';
@@ -34,6 +35,8 @@ export interface Services {
   modelVersionTraces: ModelVersionTraceService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
+  /** The AI gateway's control plane (secrets, model definitions, endpoints, budgets) and its lookups for the data plane. */
+  gateway: GatewayService;
   /** Human review: the questions (label schemas) of an experiment. */
   labelSchemas: LabelSchemaService;
   /** Human review: queues of traces to review, with a status per item. */

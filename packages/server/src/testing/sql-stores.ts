@@ -12,6 +12,8 @@ import type { ApiTokenStore } from '../store/api-token-store.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { SqlApiTokenStore } from '../store/sql/sql-api-token-store.js';
 import { SqlAuditStore } from '../store/sql/sql-audit-store.js';
+import type { GatewayStore } from '../store/gateway-store.js';
+import { SqlGatewayStore } from '../store/sql/sql-gateway-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
@@ -42,6 +44,7 @@ export interface SqlTestStores {
   auth: AuthStore;
   tokens: ApiTokenStore;
   audit: AuditStore;
+  gateway: GatewayStore;
   dispose(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     auth: new SqlAuthStore(db, dialect),
     tokens: new SqlApiTokenStore(db),
     audit: new SqlAuditStore(db),
+    gateway: new SqlGatewayStore(db, dialect),
     dispose: async () => {
       await db.destroy();
       await database.drop();
