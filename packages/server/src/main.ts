@@ -49,6 +49,9 @@ import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
 import { SqlReviewStore } from './store/sql/sql-review-store.js';
 import { LabelSchemaService } from './services/review/label-schema-service.js';
 import { ReviewQueueService } from './services/review/review-queue-service.js';
+import { SqlScorerStore } from './store/sql/sql-scorer-store.js';
+import { ScorerService } from './services/scorers/scorer-service.js';
+import { NO_GATEWAY_ENDPOINTS, type GatewayEndpointDirectory } from './services/scorers/gateway-endpoint-directory.js';
 import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
 import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
 import { SecretCipher } from './services/webhooks/secret-cipher.js';
@@ -114,6 +117,11 @@ export interface Dependencies {
   random?: () => number;
   /** scrypt cost for passwords (tests use a cheap one). */
   scryptCost?: ScryptCost;
+  /**
+   * Which AI-gateway endpoints exist, for judges on `gateway:/<endpoint>` models (scorer registration
+   * and online scoring). Unset: {@link NO_GATEWAY_ENDPOINTS}, a server without a gateway.
+   */
+  gatewayEndpoints?: GatewayEndpointDirectory;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -196,6 +204,11 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
   const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
   const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
+  // The gateway's endpoints are not stored on this server yet: until its service is wired here, no endpoint exists.
+  const scorers = new ScorerService(new SqlScorerStore(db, dialect), experiments, deps.gatewayEndpoints ?? NO_GATEWAY_ENDPOINTS, clock, {
+    scorerId: () => uuidOf(ids.hex32()),
+    configId: () => ids.hex32(),
+  });
   const services: Services = {
     experiments,
     runs,
@@ -211,6 +224,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     labelSchemas,
     reviewQueues,
     datasets,
+    scorers,
   };
   let auth: AppAuth | undefined;
   try {

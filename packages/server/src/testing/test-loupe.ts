@@ -39,7 +39,7 @@ export interface TestLoupe extends Loupe {
 export async function createTestLoupe(
   options: ServerOptions & {
     database?: TestDatabase;
-    deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents' | 'scryptCost'>;
+    deps?: Pick<Dependencies, 'resolveHost' | 'random' | 'onRegistryEvents' | 'scryptCost' | 'gatewayEndpoints'>;
     /** The clock (default: a TestClock at 2023-11-14); OpenID Connect tests start it at the real time, as the provider's. */
     clock?: TestClock;
   } = {},

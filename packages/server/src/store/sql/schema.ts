@@ -4,6 +4,7 @@ import type { JobTables } from './job-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
 import type { AuthTables } from './auth-schema.js';
 import type { ReviewTables } from './review-schema.js';
+import type { ScorerTables } from './scorer-schema.js';
 import type { SessionTables } from './session-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
@@ -275,7 +276,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, ScorerTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;
