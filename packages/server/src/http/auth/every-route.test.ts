@@ -120,6 +120,11 @@ function sampleInput(route: RpcRoute): Record<string, unknown> {
     },
     'POST /mlflow/webhooks': { name: 'hook', url: 'https://example.com/hook', events: [{ entity: 'registered_model', action: 'created' }] },
     'PATCH /mlflow/webhooks/:webhook_id': { name: 'hook2' },
+    'POST /mlflow/scorers/register': { name: 'judge', serialized_scorer: '{}' },
+    // One experiment selector only (both is refused before authorization).
+    'GET /mlflow/scorers/list': { experiment_ids: [] },
+    'PUT /mlflow/scorers/online-config': { name: 'judge', sample_rate: 0 },
+    'GET /mlflow/scorers/online-configs': { scorer_ids: [w.scorerId] },
   };
   const key = `${route.method} ${route.path}`;
   return { ...common, ...(special[`${key}@${route.versions[0]}`] ?? special[key] ?? {}) };
