@@ -111,8 +111,8 @@ describe('scorer registry and online-config REST', () => {
     await register('a', '{}');
     await register('x/y', '{}', other);
     await register('z', '{}', other);
-    const names = (body: Record<string, any>) =>
-      (body.scorers ?? []).map((s: { experiment_id: number; scorer_name: string }) => `${s.experiment_id}:${s.scorer_name}`); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const names = (body: { scorers?: { experiment_id: number; scorer_name: string }[] }) =>
+      (body.scorers ?? []).map((s) => `${s.experiment_id}:${s.scorer_name}`);
     expect(names(await ok('GET', `${API}/list?${q({ experiment_ids: [other, exp] })}`))).toEqual([`${exp}:a`, `${exp}:b`, `${other}:x/y`, `${other}:z`]);
     expect(names(await ok('GET', `${API}/list?${q({ experiment_id: exp, scorer_keys: [`${other}/${encodeURIComponent('x/y')}`] })}`))).toEqual([
       `${exp}:a`,
