@@ -173,9 +173,7 @@ export class SqlScorerStore implements ScorerStore {
         const gone = await tx.deleteFrom('scorer_versions').where('scorer_id', '=', scorer.scorer_id).where('scorer_version', '=', version).executeTakeFirst();
         return Number(gone.numDeletedRows) > 0 ? 'deleted' : 'no-version';
       }
-      // Explicit deletes as well as the cascades: SQLite enforces foreign keys only when told to.
-      await tx.deleteFrom('online_scoring_configs').where('scorer_id', '=', scorer.scorer_id).execute();
-      await tx.deleteFrom('scorer_versions').where('scorer_id', '=', scorer.scorer_id).execute();
+      // Its versions and online config go with it (ON DELETE CASCADE).
       await tx.deleteFrom('scorers').where('scorer_id', '=', scorer.scorer_id).execute();
       return 'deleted';
     });
