@@ -21,6 +21,8 @@ describe('Redactor', () => {
     expect(all.redactString(`card ${VISA} or 5500-0000-0000-0004`, 'x')).toBe('card [REDACTED] or [REDACTED]');
     // Not a card: fails the Luhn check (order numbers, timestamps stay).
     expect(all.redactString('order 1234 5678 9012 3456 at 1700000000000', 'x')).toBe('order 1234 5678 9012 3456 at 1700000000000');
+    // Not a card: an epoch-millisecond timestamp that passes the Luhn check (no card number starts with 1).
+    expect(all.redactString('session-1796667213583 at 1796667213583', 'x')).toBe('session-1796667213583 at 1796667213583');
     expect(all.redactValue({ user: 'ann', password: 'hunter2', nested: { api_key: 'plain-looking', tokens: 5 } }, 'inputs')).toEqual({
       user: 'ann',
       password: '[REDACTED]',

@@ -41,8 +41,13 @@ const BUILTIN_PATTERNS: Record<Exclude<BuiltinRedaction, 'secretKeys' | 'cardNum
     /\b(?:sk-(?:ant-|proj-|live-|test-)?[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}|rk_(?:live|test)_[A-Za-z0-9]{16,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})|(?<=\bBearer\s+)[A-Za-z0-9._~+/-]{16,}=*/g,
   emails: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g,
 };
-/** 13 to 19 digits, optionally grouped by spaces or dashes; kept only if the Luhn check passes. */
-const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
+/**
+ * 13 to 19 digits, optionally grouped by spaces or dashes, starting with 2 to 6 (the payment networks'
+ * major industry identifiers: Mastercard, Amex, Diners, JCB, Visa, Discover, UnionPay, Maestro); kept only
+ * if the Luhn check passes. Epoch-millisecond timestamps (13 digits starting with 1 until 2286), one in
+ * ten of which passes the Luhn check, are left alone.
+ */
+const CARD_CANDIDATE = /\b[2-6](?:[ -]?\d){12,18}\b/g;
 /** Object keys whose whole value is a secret, whatever it looks like. */
 const SECRET_KEY =
   /^(?:password|passwd|pwd|secret|client_secret|api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|auth[_-]?token|id[_-]?token|authorization|private[_-]?key|x-api-key)$/i;
