@@ -3,7 +3,7 @@
  * error codes with their HTTP statuses, and the search-filter grammar. Runs in Node and browsers.
  * Code that must load fast (the SDK) takes the plain constants and error helpers from the entries
  * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas, and the UI its
- * webhook enums from `@loupe/protocol/webhooks`; the model price catalog is the entry
+ * webhook enums from `@loupe/protocol/webhooks` and its monitor constants from `@loupe/protocol/monitors`; the model price catalog is the entry
  * `@loupe/protocol/pricing`.
  */
 export * from './errors/index.js';
@@ -16,6 +16,7 @@ export * from './entities/registry.js';
 export * from './entities/webhooks.js';
 export * from './entities/review.js';
 export * from './entities/datasets.js';
+export * from './entities/monitors.js';
 export * from './schemas/fields.js';
 export * from './schemas/well-known-types.js';
 export * from './schemas/tracking-fields.js';
@@ -51,5 +52,8 @@ export { PERMISSION_NAMES, type PermissionName } from './schemas/auth-requests.j
 export * as ReviewRequests from './schemas/review-requests.js';
 export * as ReviewResponses from './schemas/review-responses.js';
 export { LABEL_SCHEMA_LIMITS, REVIEW_QUEUE_LIMITS } from './schemas/review-requests.js';
+export * as MonitorRequests from './schemas/monitor-requests.js';
+export * as MonitorResponses from './schemas/monitor-responses.js';
+export { assessmentNameProblem } from './schemas/monitor-requests.js';
 export * from './search/index.js';
 export { completeTokenUsage, type TokenUsage } from './pricing/token-usage.js';

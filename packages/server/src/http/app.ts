@@ -15,6 +15,7 @@ import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
 import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
+import { monitorRoutes } from './rest/monitors.js';
 import { datasetRoutes } from './rest/datasets.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
@@ -90,6 +91,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...webhookRoutes,
   ...labelSchemaRoutes,
   ...reviewQueueRoutes,
+  ...monitorRoutes,
   ...datasetRoutes,
 ] as readonly RpcRoute[];
 

@@ -12,6 +12,7 @@ import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
+import type { MonitorService } from './monitors/monitor-service.js';
 import type { ApiTokenService } from '../auth/api-token-service.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import type { UserService } from '../auth/user-service.js';
@@ -40,6 +41,8 @@ export interface Services {
   reviewQueues: ReviewQueueService;
   /** Evaluation datasets and their records. */
   datasets: DatasetService;
+  /** Production monitors: threshold rules on trace metrics, evaluated in the background. */
+  monitors: MonitorService;
   /** Users and permissions (`--app-name basic-auth`); absent when auth is off. */
   users?: UserService;
   /** API tokens (`--app-name basic-auth`); absent when auth is off. */

@@ -50,6 +50,7 @@ export interface AuthWorld {
   modelName: string;
   schemaId: string;
   queueId: string;
+  monitorId: string;
 }
 
 /** Creates one of every resource as the admin. */
@@ -95,5 +96,17 @@ export async function seedWorld(loupe: TestLoupe): Promise<AuthWorld> {
       queue_id: string;
     }
   ).queue_id;
-  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId };
+  const monitorId = (
+    (
+      await ok('POST', '/api/2.0/loupe/monitors', {
+        experiment_id: experimentId,
+        name: 'errors',
+        metric: 'error_rate',
+        comparator: '>',
+        threshold: 0.1,
+        window_ms: 300_000,
+      })
+    ).monitor as { monitor_id: string }
+  ).monitor_id;
+  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId, monitorId };
 }

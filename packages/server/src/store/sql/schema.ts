@@ -5,6 +5,7 @@ import type { WebhookTables } from './webhook-schema.js';
 import type { AuthTables } from './auth-schema.js';
 import type { ReviewTables } from './review-schema.js';
 import type { SessionTables } from './session-schema.js';
+import type { MonitorTables } from './monitor-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
 export interface ExperimentsTable {
@@ -275,7 +276,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, MonitorTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

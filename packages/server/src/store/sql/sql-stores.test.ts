@@ -13,6 +13,7 @@ import { reviewStoreContract } from '../contract/review-store.contract.js';
 import { datasetStoreContract } from '../contract/dataset-store.contract.js';
 import { authStoreContract } from '../contract/auth-store.contract.js';
 import { apiTokenAuditContract } from '../contract/api-token-audit.contract.js';
+import { monitorStoreContract } from '../contract/monitor-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -30,5 +31,6 @@ for (const backend of await testBackends()) {
     datasetStoreContract(open);
     authStoreContract(open);
     apiTokenAuditContract(open);
+    monitorStoreContract(open);
   });
 }
