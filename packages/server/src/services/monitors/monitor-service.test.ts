@@ -26,9 +26,20 @@ for (const backend of await testBackends()) {
       const db = await backend.create();
       cleanup.push(() => db.drop());
       const clock = new TestClock(1_700_000_000_000);
+      const opened = await open(db.uri, clock);
+      // Closed by the restart test itself, or else at the end: once either way.
+      let closing: Promise<void> | undefined;
+      const loupe: Loupe = { ...opened, close: () => (closing ??= opened.close()) };
+      cleanup.push(() => loupe.close());
+      const exp = (await callOk(loupe.app, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'prod' })).experiment_id as string;
+      return { loupe, clock, uri: db.uri, exp };
+    }
+
+    /** A server on the database (each call another one, as after a restart or beside the first). */
+    function open(uri: string, clock: TestClock): Promise<Loupe> {
       const config = resolveServerConfig(
         {
-          backendStoreUri: db.uri,
+          backendStoreUri: uri,
           secretKey: 'monitor-test-key-0123456789abcdef',
           webhookAllowPrivateIps: true,
           webhookAllowedSchemes: ['http'],
@@ -37,10 +48,7 @@ for (const backend of await testBackends()) {
         },
         {},
       );
-      const loupe = await createLoupe(config, { clock, checkResponses: true, resolveHost: async () => [{ address: '127.0.0.1', family: 4 }] });
-      cleanup.push(() => loupe.close());
-      const exp = (await callOk(loupe.app, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'prod' })).experiment_id as string;
-      return { loupe, clock, uri: db.uri, exp };
+      return createLoupe(config, { clock, checkResponses: true, resolveHost: async () => [{ address: '127.0.0.1', family: 4 }] });
     }
 
     /** One scheduler round and the jobs it queued, as a server's background loops would run them. */
@@ -196,6 +204,27 @@ for (const backend of await testBackends()) {
       const { rows } = await sql<{ n: number | string }>`select count(*) as n from registry_events where entity = 'monitor'`.execute(loupe.db);
       expect(Number(rows[0]!.n)).toBe(1);
       expect((await callOk(loupe.app, 'GET', `/api/2.0/loupe/monitors/${monitor.monitor_id}`)).monitor).toMatchObject({ state: 'ALERT', last_value: 1 });
+    });
+
+    it('keeps a queued evaluation across a restart: the next server runs it, and does not queue it again', async () => {
+      const { loupe, clock, uri, exp } = await start();
+      await logTraces(loupe.app, exp, [{ at: clock.now() - 1000, state: 'ERROR' }]);
+      const { monitor } = (await callOk(loupe.app, 'POST', '/api/2.0/loupe/monitors', {
+        experiment_id: exp,
+        name: 'errors',
+        metric: 'error_rate',
+        comparator: '>',
+        threshold: 0.5,
+        window_ms: 5 * MINUTE,
+      })) as { monitor: { monitor_id: string } };
+      // The claim commits with its job; the server goes away before running it.
+      expect(await loupe.monitorScheduler.runOnce()).toBe(1);
+      await loupe.close();
+      const next = await open(uri, clock);
+      cleanup.push(() => next.close());
+      expect(await next.monitorScheduler.runOnce()).toBe(0);
+      expect(await next.jobs.runDue()).toBe(1);
+      expect((await callOk(next.app, 'GET', `/api/2.0/loupe/monitors/${monitor.monitor_id}`)).monitor).toMatchObject({ state: 'ALERT', last_value: 1 });
     });
 
     it('skips disabled monitors and picks a re-enabled one up at once', async () => {
