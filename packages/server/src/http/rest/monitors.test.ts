@@ -120,8 +120,8 @@ describe('monitors REST (/api/2.0/loupe/monitors)', () => {
   it('measures latency percentiles, judge scores and pass rates, narrowed by the trace filter', async () => {
     const at = loupe.clock.now() - 1000;
     await logTraces(loupe.app, exp, [
-      { at, durationMs: 100, tags: { env: 'prod' }, scores: { relevance: 0.5, safe: 'yes' } },
-      { at, durationMs: 200, tags: { env: 'prod' }, scores: { relevance: 1, safe: false } },
+      { at, durationMs: 100, tags: { env: 'prod' }, scores: { relevance: 0.5, safe: 'yes' }, usage: { totalTokens: 100, totalCost: 0.25 } },
+      { at, durationMs: 200, tags: { env: 'prod' }, scores: { relevance: 1, safe: false }, usage: { totalTokens: 300, totalCost: 0.5 } },
       { at, durationMs: 300, tags: { env: 'prod' }, scores: { relevance: true, safe: true } },
       { at, durationMs: 5000, tags: { env: 'dev' }, scores: { relevance: 0, safe: false } },
       // Outside the window: never counted.
@@ -135,6 +135,10 @@ describe('monitors REST (/api/2.0/loupe/monitors)', () => {
     expect(await value({ metric: 'latency_p50', ...prod })).toMatchObject({ last_value: 200, last_sample_count: 3 });
     expect(await value({ metric: 'latency_p99', threshold: 1000 })).toMatchObject({ state: 'ALERT', last_sample_count: 4 });
     expect(await value({ metric: 'trace_count', ...prod })).toMatchObject({ last_value: 3 });
+    // Cost and tokens: over the traces that report them.
+    expect(await value({ metric: 'avg_cost' })).toMatchObject({ last_value: 0.375, last_sample_count: 2 });
+    expect(await value({ metric: 'total_cost', threshold: 0.7 })).toMatchObject({ state: 'ALERT', last_value: 0.75, last_sample_count: 2 });
+    expect(await value({ metric: 'avg_tokens', threshold: 1000 })).toMatchObject({ state: 'OK', last_value: 200, last_sample_count: 2 });
     expect(await value({ metric: 'assessment_avg', assessment_name: 'relevance', ...prod })).toMatchObject({ last_value: 2.5 / 3, last_sample_count: 3 });
     expect(await value({ metric: 'assessment_pass_rate', assessment_name: 'safe', comparator: '<', threshold: 0.9 })).toMatchObject({
       state: 'ALERT',

@@ -9,6 +9,8 @@ export interface TestTrace {
   state?: 'OK' | 'ERROR';
   durationMs?: number;
   tags?: Record<string, string>;
+  /** Token totals and cost as the client reports them (`mlflow.trace.tokenUsage`, `mlflow.trace.cost`). */
+  usage?: { totalTokens: number; totalCost: number };
   /** A judge's score on it (assessment name to value). */
   scores?: Record<string, unknown>;
 }
@@ -51,6 +53,14 @@ export async function logTraces(app: Hono, experimentId: string, list: readonly 
           execution_duration: `${(t.durationMs ?? 100) / 1000}s`,
           state: t.state ?? 'OK',
           tags: t.tags ?? {},
+          ...(t.usage
+            ? {
+                trace_metadata: {
+                  'mlflow.trace.tokenUsage': JSON.stringify({ input_tokens: t.usage.totalTokens, output_tokens: 0, total_tokens: t.usage.totalTokens }),
+                  'mlflow.trace.cost': JSON.stringify({ input_cost: t.usage.totalCost, output_cost: 0, total_cost: t.usage.totalCost }),
+                },
+              }
+            : {}),
         },
       },
     });
