@@ -1,3 +1,4 @@
+import { ApiError } from '@loupe/protocol';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
@@ -46,9 +47,13 @@ import { DatasetService } from './services/datasets/dataset-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
+import { SqlGatewayStore } from './store/sql/sql-gateway-store.js';
+import { GatewayService } from './services/gateway/gateway-service.js';
 import { SqlReviewStore } from './store/sql/sql-review-store.js';
 import { LabelSchemaService } from './services/review/label-schema-service.js';
 import { ReviewQueueService } from './services/review/review-queue-service.js';
+import { SqlScorerStore } from './store/sql/sql-scorer-store.js';
+import { ScorerService } from './services/scorers/scorer-service.js';
 import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
 import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
 import { SecretCipher } from './services/webhooks/secret-cipher.js';
@@ -201,6 +206,18 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
   const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
   const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
+  const gateway = new GatewayService({
+    store: new SqlGatewayStore(db, dialect),
+    clock,
+    ids,
+    // Gateway credentials get their own key from the same key material as webhook secrets.
+    cipher: secretKey === undefined ? null : new SecretCipher(secretKey, 'gateway-secret-v1'),
+    experimentIdFor: (name, endpointId) => gatewayExperimentId(experiments, name, endpointId),
+  });
+  const scorers = new ScorerService(new SqlScorerStore(db, dialect), experiments, gateway, clock, {
+    scorerId: () => uuidOf(ids.hex32()),
+    configId: () => ids.hex32(),
+  });
   const { monitors, monitorScheduler } = createMonitors(db, dialect, clock, { experiments, traces, jobs, webhookDispatcher, deps });
   const services: Services = {
     experiments,
@@ -212,11 +229,13 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     legacyTraces,
     traceLinks,
     webhooks,
+    gateway,
     registry,
     modelVersionTraces,
     labelSchemas,
     reviewQueues,
     datasets,
+    scorers,
     monitors,
   };
   let auth: AppAuth | undefined;
@@ -402,6 +421,23 @@ async function createBrowserAuth(
 /** 32 hex digits as a UUID string (label schema ids, 36 characters as MLflow's column). */
 function uuidOf(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The experiment of a gateway endpoint's traces: the one of this name, created if there is none, tagged
+ * as the endpoint's as MLflow tags it (`mlflow.experiment.sourceType` GATEWAY, `mlflow.experiment.sourceId`).
+ */
+async function gatewayExperimentId(experiments: ExperimentService, name: string, endpointId: string): Promise<string> {
+  let experimentId: string;
+  try {
+    experimentId = (await experiments.getByName(name)).experimentId;
+  } catch (err) {
+    if (!(ApiError.is(err) && err.code === 'RESOURCE_DOES_NOT_EXIST')) throw err;
+    experimentId = await experiments.create({ name, tags: [] });
+  }
+  await experiments.setTag(experimentId, { key: 'mlflow.experiment.sourceType', value: 'GATEWAY' });
+  await experiments.setTag(experimentId, { key: 'mlflow.experiment.sourceId', value: endpointId });
+  return experimentId;
 }
 
 /** The job runner and the webhook pieces: service, fan-out and the delivery handler. */

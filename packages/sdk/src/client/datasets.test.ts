@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '@loupe/server/testing';
 import { scorer } from '../evaluation/code-scorer.js';
 import type { Loupe } from '../instance/loupe.js';
@@ -116,8 +116,16 @@ describe('evaluation datasets against the Loupe server', () => {
     );
     for (const q of questions) app(q);
     await loupe.flushTraces();
-    const traces = (await loupe.client.searchTraces({ experimentIds: [exp], filter: `metadata.\`mlflow.trace.session\` = '${sessionId}'` })).items;
-    expect(traces).toHaveLength(questions.length);
+    // flushTraces gives up after its timeout (10 s here) on a loaded machine: wait for the traces themselves.
+    const search = async () => (await loupe.client.searchTraces({ experimentIds: [exp], filter: `metadata.\`mlflow.trace.session\` = '${sessionId}'` })).items;
+    let traces = await search();
+    await vi.waitFor(
+      async () => {
+        if (traces.length < questions.length) traces = await search();
+        expect(traces).toHaveLength(questions.length);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     return traces;
   }
 

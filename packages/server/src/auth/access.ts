@@ -12,6 +12,7 @@ export type ResourceRef =
   | { type: 'registered-model'; name: string }
   | { type: 'label-schema'; id: string }
   | { type: 'review-queue'; id: string }
+  | { type: 'scorer'; id: string }
   | { type: 'monitor'; id: string };
 
 /** What permissions are granted on: an experiment (by id) or a registered model (by name; prompts too). */
@@ -36,6 +37,7 @@ export const ref = {
   registeredModel: (name: string): ResourceRef => ({ type: 'registered-model', name }),
   labelSchema: (id: string): ResourceRef => ({ type: 'label-schema', id }),
   reviewQueue: (id: string): ResourceRef => ({ type: 'review-queue', id }),
+  scorers: (ids: readonly string[]): ResourceRef[] => ids.map((id) => ({ type: 'scorer', id })),
   monitor: (id: string): ResourceRef => ({ type: 'monitor', id }),
 } as const;
 

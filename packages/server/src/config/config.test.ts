@@ -143,8 +143,9 @@ describe('resolveServerConfig', () => {
       expect(resolve({}, { [loupe]: firstText }), key).toEqual(first);
       expect(resolve({ [key]: second }, { [loupe]: firstText }), key).toEqual(second);
       expect(resolve({}, { [loupe]: '' }), key).toEqual(resolve({}, {}));
+      // After the first: MLflow's names, or a Loupe alias (LOUPE_SECRETS_KEY), both below the first.
       for (const mlflow of env.slice(1)) {
-        expect(mlflow, key).toMatch(/^MLFLOW_/);
+        expect(mlflow, key).toMatch(/^(MLFLOW|LOUPE)_/);
         expect(resolve({}, { [mlflow]: secondText }), key).toEqual(second);
         expect(resolve({}, { [loupe]: firstText, [mlflow]: secondText }), key).toEqual(first);
       }

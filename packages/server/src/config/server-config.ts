@@ -39,8 +39,9 @@ export interface ServerConfig {
    */
   pricing?: string | false;
   /**
-   * Key material (32+ characters) for encrypting webhook secrets at rest. Unset on SQLite: a key file
-   * beside the database; unset on PostgreSQL: webhooks with secrets are refused (servers must share a key).
+   * Key material (32+ characters) for encrypting webhook secrets and AI gateway credentials at rest.
+   * Unset on SQLite: a key file beside the database; unset on PostgreSQL: both are refused (servers
+   * must share a key).
    */
   secretKey?: string;
   /** Webhook URLs may resolve to private, loopback or link-local addresses (`MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS`). */

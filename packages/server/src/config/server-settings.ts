@@ -472,12 +472,13 @@ default on)`,
   secretKey: {
     name: 'secret-key',
     flag: { metavar: 'KEY' },
-    env: ['LOUPE_SECRET_KEY', 'MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY'],
+    env: ['LOUPE_SECRET_KEY', 'LOUPE_SECRETS_KEY', 'MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY'],
     codec: keyText,
     default: () => undefined,
-    description: `Key (32+ characters) encrypting webhook secrets at rest (env LOUPE_SECRET_KEY /
-MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY; default on SQLite: a key file beside
-the database; PostgreSQL servers must all be given the same key)`,
+    description: `Key (32+ characters) encrypting webhook secrets and AI gateway credentials at
+rest (env LOUPE_SECRET_KEY / LOUPE_SECRETS_KEY / MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY;
+default on SQLite: a key file beside the database; PostgreSQL servers must
+all be given the same key)`,
   },
   webhookAllowPrivateIps: {
     name: 'webhook-allow-private-ips',

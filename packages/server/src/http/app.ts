@@ -14,9 +14,11 @@ import { legacyTraceRoutes } from './rest/legacy-traces.js';
 import { mountTraceArtifactRoute } from './rest/trace-artifact.js';
 import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
+import { gatewayRoutes } from './rest/gateway.js';
 import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
 import { monitorRoutes } from './rest/monitors.js';
 import { datasetRoutes } from './rest/datasets.js';
+import { scorerRoutes } from './rest/scorers.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 import { userRoutes } from './rest/users.js';
@@ -89,10 +91,12 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...assessmentRoutes,
   ...registryRoutes,
   ...webhookRoutes,
+  ...gatewayRoutes,
   ...labelSchemaRoutes,
   ...reviewQueueRoutes,
   ...monitorRoutes,
   ...datasetRoutes,
+  ...scorerRoutes,
 ] as readonly RpcRoute[];
 
 /** The routes mounted only when auth is on: MLflow's user and permission API, Loupe's tokens, audit log and listings. */

@@ -123,3 +123,68 @@ it('reports a refused connection as a network error, and keeps at most 64 KiB of
   servers.splice(0);
   await expect(post(open(), `http://127.0.0.1:${port}/hook`)).rejects.toMatchObject({ kind: 'network' });
 });
+
+const fetchPost = (transport: GuardedHttpTransport, url: string, signal?: AbortSignal) =>
+  transport.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stream": true}', ...(signal ? { signal } : {}) });
+
+it('fetch: resolves at the headers and streams the body as it arrives', async () => {
+  let release: () => void = () => {};
+  const second = new Promise<void>((resolve) => (release = resolve));
+  let got = '';
+  const s = await started((req, res) => {
+    req.on('data', (c: Buffer) => (got += c.toString()));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'r1' });
+      res.write('data: one\n\n');
+      void second.then(() => res.end('data: two\n\n'));
+    });
+  });
+  const answer = await fetchPost(open(), `${s.url}/v1/chat/completions`);
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('Content-Type')).toBe('text/event-stream');
+  expect(answer.headers.get('x-missing')).toBeNull();
+  expect(got).toBe('{"stream": true}');
+  const reader = answer.body[Symbol.asyncIterator]();
+  // The first piece is readable while the server still holds the second back.
+  expect(Buffer.from((await reader.next()).value as Uint8Array).toString()).toBe('data: one\n\n');
+  release();
+  expect(Buffer.from((await reader.next()).value as Uint8Array).toString()).toBe('data: two\n\n');
+  expect((await reader.next()).done).toBe(true);
+});
+
+it('fetch: refuses private addresses like post, reports a refused connection as a network error', async () => {
+  const s = await started((_req, res) => res.end('ok'));
+  await expect(fetchPost(guarded(), `${s.url}/v1`)).rejects.toMatchObject({ kind: 'refused' });
+  await expect(
+    fetchPost(
+      guarded(async () => [{ address: '10.0.0.8', family: 4 }]),
+      `http://llm.example.com:${s.port}/v1`,
+    ),
+  ).rejects.toMatchObject({
+    kind: 'refused',
+    message: expect.stringContaining('llm.example.com at 10.0.0.8'),
+  });
+  expect(s.connections()).toBe(0);
+  const port = s.port;
+  await s.close();
+  servers.splice(0);
+  await expect(fetchPost(open(), `http://127.0.0.1:${port}/v1`)).rejects.toMatchObject({ kind: 'network' });
+});
+
+it('fetch: aborting stops a body being read; text() keeps at most maxFetchBodyBytes', async () => {
+  const s = await started((req, res) => {
+    if (req.url === '/big') return void res.end('y'.repeat(100_000));
+    res.writeHead(200).write('first piece');
+  });
+  const halt = new AbortController();
+  const answer = await fetchPost(open(), `${s.url}/slow`, halt.signal);
+  const reader = answer.body[Symbol.asyncIterator]();
+  expect(Buffer.from((await reader.next()).value as Uint8Array).toString()).toBe('first piece');
+  const rest = reader.next();
+  halt.abort();
+  await expect(rest).rejects.toBeDefined();
+
+  const capped = new GuardedHttpTransport({ allowPrivateIps: true, resolve: systemResolver, clock: new TestClock(), maxFetchBodyBytes: 1000 });
+  expect((await (await fetchPost(capped, `${s.url}/big`)).text()).length).toBe(1000);
+  expect((await (await fetchPost(open(), `${s.url}/big`)).text()).length).toBe(100_000);
+});

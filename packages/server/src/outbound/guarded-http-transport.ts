@@ -13,9 +13,20 @@ export interface GuardedHttpOptions {
   clock: Clock;
   /** Most bytes of an answer's body kept (the rest is not read). */
   maxBodyBytes?: number;
+  /** Most bytes `fetch(...).text()` keeps (default 32 MiB); a streamed body has no cap. */
+  maxFetchBodyBytes?: number;
+}
+
+/** The answer of {@link GuardedHttpTransport.fetch}: status, headers, and the body as a stream or as text. */
+export interface GuardedFetchResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
 }
 
 const DEFAULT_MAX_BODY = 64 * 1024;
+const DEFAULT_MAX_FETCH_BODY = 32 * 1024 * 1024;
 
 function refused(host: string, address: string): WebhookTransportError {
   return new WebhookTransportError(
@@ -40,12 +51,10 @@ function refused(host: string, address: string): WebhookTransportError {
 export class GuardedHttpTransport implements WebhookTransport {
   constructor(private readonly options: GuardedHttpOptions) {}
 
-  post(request: WebhookPost): Promise<WebhookAnswer> {
-    const url = new URL(request.url);
-    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  /** Node's `lookup` hook: resolves through `resolve` and refuses private answers unless allowed. */
+  private lookup(): LookupFunction {
     const { allowPrivateIps } = this.options;
-    if (!allowPrivateIps && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(refused(host, host));
-    const lookup: LookupFunction = (hostname, opts, callback) => {
+    return (hostname, opts, callback) => {
       this.options.resolve(hostname).then(
         (answers) => {
           const bad = allowPrivateIps ? undefined : answers.find((a) => !isPublicAddress(a.address));
@@ -59,6 +68,14 @@ export class GuardedHttpTransport implements WebhookTransport {
         (err: unknown) => callback(err as NodeJS.ErrnoException, '', 4),
       );
     };
+  }
+
+  post(request: WebhookPost): Promise<WebhookAnswer> {
+    const url = new URL(request.url);
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const { allowPrivateIps } = this.options;
+    if (!allowPrivateIps && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(refused(host, host));
+    const lookup = this.lookup();
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<WebhookAnswer>((resolve, reject) => {
       let settled = false;
@@ -122,6 +139,79 @@ export class GuardedHttpTransport implements WebhookTransport {
         res.on('error', () => finish(undefined, answer()));
       });
       req.end(request.body);
+    });
+  }
+  /**
+   * A POST with the same checks, shaped like `fetch` for clients that stream the answer (the AI
+   * gateway's providers, `@loupe/llm`'s `LlmFetch`): resolves at the answer's headers with its body as
+   * a stream of bytes; rejects with a {@link WebhookTransportError} when there is no answer (`refused`,
+   * `network`, `aborted`). No time limit of its own: the caller aborts through `signal`, which also
+   * stops a body being read. `text()` keeps at most `maxFetchBodyBytes` (default 32 MiB).
+   *
+   * @example
+   * const engine = createLlmEngine({ fetch: (url, init) => transport.fetch(url, init), clock });
+   */
+  fetch(target: string, init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal }): Promise<GuardedFetchResponse> {
+    const url = new URL(target);
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const { allowPrivateIps } = this.options;
+    if (!allowPrivateIps && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(refused(host, host));
+    if (init.signal?.aborted) return Promise.reject(new WebhookTransportError('aborted', 'The request was stopped'));
+    const client = url.protocol === 'https:' ? https : http;
+    const maxText = this.options.maxFetchBodyBytes ?? DEFAULT_MAX_FETCH_BODY;
+    return new Promise<GuardedFetchResponse>((resolve, reject) => {
+      let answered = false;
+      const req = client.request(url, {
+        method: 'POST',
+        headers: { ...init.headers, 'content-length': Buffer.byteLength(init.body).toString() },
+        agent: false,
+        lookup: this.lookup(),
+      });
+      const onAbort = () => req.destroy(new WebhookTransportError('aborted', 'The request was stopped'));
+      init.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('socket', (socket: Socket) => {
+        socket.once('connect', () => {
+          const peer = socket.remoteAddress ?? '';
+          if (!allowPrivateIps && !isPublicAddress(peer)) req.destroy(refused(host, peer));
+        });
+      });
+      req.on('error', (err: Error) => {
+        if (answered) return;
+        init.signal?.removeEventListener('abort', onAbort);
+        reject(
+          err instanceof WebhookTransportError
+            ? err
+            : new WebhookTransportError('network', err.message || (err as NodeJS.ErrnoException).code || 'connection failed'),
+        );
+      });
+      req.on('response', (res) => {
+        answered = true;
+        res.once('close', () => init.signal?.removeEventListener('abort', onAbort));
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: {
+            get: (name: string) => {
+              const value = res.headers[name.toLowerCase()];
+              return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+            },
+          },
+          body: res,
+          text: async () => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            for await (const chunk of res as AsyncIterable<Buffer>) {
+              chunks.push(chunk.subarray(0, Math.max(0, maxText - size)));
+              size += chunk.length;
+              if (size >= maxText) {
+                res.destroy();
+                break;
+              }
+            }
+            return Buffer.concat(chunks).toString('utf8');
+          },
+        });
+      });
+      req.end(init.body);
     });
   }
 }

@@ -19,11 +19,13 @@ it('keeps a key file (mode 0600) beside a SQLite database, made once and then re
   const db = tempDb();
   const first = chooseSecretKey(undefined, db);
   const file = path.join(path.dirname(db), SECRET_KEY_FILE);
-  expect(first.notice).toBe(`Webhook secrets are encrypted with a new key in ${file} (keep it with the database, or set --secret-key).`);
+  expect(first.notice).toBe(
+    `Webhook secrets and AI gateway credentials are encrypted with a new key in ${file} (keep it with the database, or set --secret-key).`,
+  );
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   expect(first.key?.length).toBeGreaterThanOrEqual(32);
   const again = chooseSecretKey(undefined, db);
-  expect(again).toEqual({ key: first.key, notice: `Webhook secrets are encrypted with the key in ${file}.` });
+  expect(again).toEqual({ key: first.key, notice: `Webhook secrets and AI gateway credentials are encrypted with the key in ${file}.` });
   fs.writeFileSync(file, 'short');
   expect(() => chooseSecretKey(undefined, db)).toThrow(/fewer than 32 characters/);
 });
@@ -49,4 +51,15 @@ it('encrypts secrets with AES-256-GCM: fresh IV each time, wrong key or tamperin
   const flipped = `${data[0] === 'A' ? 'B' : 'A'}${data.slice(1)}`;
   expect(() => cipher.decrypt([v, iv, tag, flipped].join('.'))).toThrow(SecretDecryptError);
   expect(() => cipher.decrypt('plain-text-secret')).toThrow(SecretDecryptError);
+});
+
+it('keeps each purpose on its own key and binds a ciphertext to its additional data', () => {
+  const webhooks = new SecretCipher('k'.repeat(40));
+  const gateway = new SecretCipher('k'.repeat(40), 'gateway-secret-v1');
+  const stored = gateway.encrypt('{"api_key":"sk-abc"}', 's-1');
+  expect(gateway.decrypt(stored, 's-1')).toBe('{"api_key":"sk-abc"}');
+  // Copied onto another row, or read without its row's id, or with the webhooks' key: refused.
+  expect(() => gateway.decrypt(stored, 's-2')).toThrow(SecretDecryptError);
+  expect(() => gateway.decrypt(stored)).toThrow(SecretDecryptError);
+  expect(() => webhooks.decrypt(stored, 's-1')).toThrow(SecretDecryptError);
 });

@@ -10,8 +10,10 @@ import type { AssessmentService } from './traces/assessment-service.js';
 import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
+import type { GatewayService } from './gateway/gateway-service.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
+import type { ScorerService } from './scorers/scorer-service.js';
 import type { MonitorService } from './monitors/monitor-service.js';
 import type { ApiTokenService } from '../auth/api-token-service.js';
 import type { AuditLog } from '../auth/audit-log.js';
@@ -35,12 +37,16 @@ export interface Services {
   modelVersionTraces: ModelVersionTraceService;
   /** Webhooks (CRUD, test, delivery log). */
   webhooks: WebhookService;
+  /** The AI gateway's control plane (secrets, model definitions, endpoints, budgets) and its lookups for the data plane. */
+  gateway: GatewayService;
   /** Human review: the questions (label schemas) of an experiment. */
   labelSchemas: LabelSchemaService;
   /** Human review: queues of traces to review, with a status per item. */
   reviewQueues: ReviewQueueService;
   /** Evaluation datasets and their records. */
   datasets: DatasetService;
+  /** The scorer registry and online-scoring configs. */
+  scorers: ScorerService;
   /** Production monitors: threshold rules on trace metrics, evaluated in the background. */
   monitors: MonitorService;
   /** Users and permissions (`--app-name basic-auth`); absent when auth is off. */

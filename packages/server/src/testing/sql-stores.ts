@@ -6,12 +6,16 @@ import type { TraceLinkStore } from '../store/trace-link-store.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import type { ReviewStore } from '../store/review-store.js';
 import type { DatasetStore } from '../store/dataset-store.js';
+import type { ScorerStore } from '../store/scorer-store.js';
+import { SqlScorerStore } from '../store/sql/sql-scorer-store.js';
 import type { AuthStore } from '../store/auth-store.js';
 import { SqlAuthStore } from '../store/sql/sql-auth-store.js';
 import type { ApiTokenStore } from '../store/api-token-store.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { SqlApiTokenStore } from '../store/sql/sql-api-token-store.js';
 import { SqlAuditStore } from '../store/sql/sql-audit-store.js';
+import type { GatewayStore } from '../store/gateway-store.js';
+import { SqlGatewayStore } from '../store/sql/sql-gateway-store.js';
 import { createDialect } from '../store/sql/dialects/create-dialect.js';
 import { migrateToLatest } from '../store/sql/migrate.js';
 import { SqlExperimentStore } from '../store/sql/sql-experiment-store.js';
@@ -43,9 +47,11 @@ export interface SqlTestStores {
   registry: RegistryStore;
   review: ReviewStore;
   datasets: DatasetStore;
+  scorers: ScorerStore;
   auth: AuthStore;
   tokens: ApiTokenStore;
   audit: AuditStore;
+  gateway: GatewayStore;
   monitors: MonitorStore;
   /** Monitors through a second connection pool on PostgreSQL (a second server on the same database); on SQLite the same connection. */
   otherMonitors: MonitorStore;
@@ -81,9 +87,11 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     registry: new SqlRegistryStore(db, dialect),
     review: new SqlReviewStore(db, dialect),
     datasets: new SqlDatasetStore(db, dialect),
+    scorers: new SqlScorerStore(db, dialect),
     auth: new SqlAuthStore(db, dialect),
     tokens: new SqlApiTokenStore(db),
     audit: new SqlAuditStore(db),
+    gateway: new SqlGatewayStore(db, dialect),
     monitors: new SqlMonitorStore(db, dialect),
     otherMonitors: new SqlMonitorStore(otherDb, otherDialect),
     jobs: new SqlJobStore(db, dialect),

@@ -13,7 +13,7 @@ export { judgeModel, parseModelUri, DEFAULT_JUDGE_MODEL, type JudgeModelOptions 
 export { JudgeModelError, DEFAULT_RETRY_POLICY, type RetryPolicy, type HttpDeps } from './model/http.js';
 export { DEFAULT_MAX_CONCURRENCY, type RateLimitOptions } from './model/rate-limiter.js';
 export type { ProviderOptions, Env } from './model/provider-settings.js';
-export type { AwsCredentials } from './model/sigv4.js';
+export type { AwsCredentials } from '@loupe/llm';
 export type {
   JudgeModel,
   JudgeProvider,

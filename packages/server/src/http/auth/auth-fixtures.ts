@@ -50,6 +50,7 @@ export interface AuthWorld {
   modelName: string;
   schemaId: string;
   queueId: string;
+  scorerId: string;
   monitorId: string;
 }
 
@@ -96,6 +97,8 @@ export async function seedWorld(loupe: TestLoupe): Promise<AuthWorld> {
       queue_id: string;
     }
   ).queue_id;
+  const scorerId = (await ok('POST', '/api/3.0/mlflow/scorers/register', { experiment_id: experimentId, name: 'judge', serialized_scorer: '{}' }))
+    .scorer_id as string;
   const monitorId = (
     (
       await ok('POST', '/api/2.0/loupe/monitors', {
@@ -108,5 +111,5 @@ export async function seedWorld(loupe: TestLoupe): Promise<AuthWorld> {
       })
     ).monitor as { monitor_id: string }
   ).monitor_id;
-  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId, monitorId };
+  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId, scorerId, monitorId };
 }

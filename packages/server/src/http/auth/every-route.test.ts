@@ -80,6 +80,12 @@ function sampleInput(route: RpcRoute): Record<string, unknown> {
     item_id: w.traceId,
     max_timestamp_millis: 1,
     model_json: '{}',
+    secret_id: 's-1',
+    model_definition_id: 'd-1',
+    endpoint_id: 'e-1',
+    budget_policy_id: 'bp-1',
+    resource_type: 'scorer',
+    resource_id: 'sc-1',
   };
   const special: Record<string, Record<string, unknown>> = {
     'POST /mlflow/traces@3': {
@@ -120,6 +126,16 @@ function sampleInput(route: RpcRoute): Record<string, unknown> {
     },
     'POST /mlflow/webhooks': { name: 'hook', url: 'https://example.com/hook', events: [{ entity: 'registered_model', action: 'created' }] },
     'PATCH /mlflow/webhooks/:webhook_id': { name: 'hook2' },
+    'POST /mlflow/gateway/secrets/create': { secret_name: 'key', secret_value: { api_key: 'sk-0123456789' } },
+    'POST /mlflow/gateway/model-definitions/create': { secret_id: 's-1', provider: 'openai', model_name: 'gpt-4o' },
+    'POST /mlflow/gateway/endpoints/create': { name: 'chat', model_configs: [{ model_definition_id: 'd-1' }] },
+    'POST /mlflow/gateway/endpoints/models/attach': { model_config: { model_definition_id: 'd-1' } },
+    'POST /mlflow/gateway/budgets/create': { budget_amount: 1, duration: { unit: 'DAYS', value: 1 } },
+    'POST /mlflow/scorers/register': { name: 'judge', serialized_scorer: '{}' },
+    // One experiment selector only (both is refused before authorization).
+    'GET /mlflow/scorers/list': { experiment_ids: [] },
+    'PUT /mlflow/scorers/online-config': { name: 'judge', sample_rate: 0 },
+    'GET /mlflow/scorers/online-configs': { scorer_ids: [w.scorerId] },
     'POST /loupe/monitors': { name: 'errors2', metric: 'error_rate', comparator: '>', threshold: 0.1, window_ms: 300_000 },
     'PATCH /loupe/monitors/:monitor_id': { threshold: 0.2 },
   };
@@ -183,6 +199,10 @@ describe('every RPC route', () => {
     const open = ROUTES.filter((r) => !refusesEveryone(r)).map((r) => `${r.method} ${r.path}`);
     expect(open.sort()).toEqual([
       'GET /mlflow/experiments/search',
+      'GET /mlflow/gateway/endpoints/bindings/list',
+      'GET /mlflow/gateway/endpoints/get',
+      'GET /mlflow/gateway/endpoints/list',
+      'GET /mlflow/gateway/secrets/config',
       'GET /mlflow/model-versions/search',
       'GET /mlflow/registered-models/search',
       'POST /loupe/tokens/revoke',

@@ -4,7 +4,9 @@ import type { JobTables } from './job-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
 import type { AuthTables } from './auth-schema.js';
 import type { ReviewTables } from './review-schema.js';
+import type { ScorerTables } from './scorer-schema.js';
 import type { SessionTables } from './session-schema.js';
+import type { GatewayTables } from './gateway-schema.js';
 import type { MonitorTables } from './monitor-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
@@ -276,7 +278,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, MonitorTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, GatewayTables, ScorerTables, MonitorTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

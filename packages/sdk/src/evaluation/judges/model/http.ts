@@ -1,5 +1,7 @@
+import { nodeFetch, type FetchLike } from '../../../client/node-fetch.js';
+
 /**
- * The one way the judge model layer reaches a provider: a JSON POST over `fetch` with a per-attempt
+ * The one way the judge model layer reaches a provider: a JSON POST over `fetch` (by default the SDK's keep-alive `nodeFetch`) with a per-attempt
  * timeout, the caller's AbortSignal, and retries with exponential backoff and jitter on 408, 409,
  * 429, 5xx (529 included) and network errors, honouring `Retry-After` / `retry-after-ms`.
  */
@@ -28,7 +30,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** What the HTTP layer needs from its surroundings, injected so tests never sleep for real. */
 export interface HttpDeps {
-  fetch: typeof fetch;
+  /** Default: {@link nodeFetch} (keep-alive `node:http`); the global `fetch` works too. */
+  fetch: FetchLike;
   /** Waits `ms` (rejects when `signal` aborts). */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** [0, 1), for jitter. */
@@ -70,7 +73,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-export const DEFAULT_HTTP_DEPS: HttpDeps = { fetch: (input, init) => fetch(input, init), sleep: abortableSleep, random: Math.random };
+export const DEFAULT_HTTP_DEPS: HttpDeps = { fetch: nodeFetch, sleep: abortableSleep, random: Math.random };
 
 const RETRYABLE = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
 

@@ -8,7 +8,7 @@ import { JudgeModelError } from './http.js';
 import { judgeModel, parseModelUri } from './judge-model.js';
 import { resolveProviderSettings } from './provider-settings.js';
 import { createRateLimiter } from './rate-limiter.js';
-import { signAwsRequest } from './sigv4.js';
+import { signAwsRequest } from '@loupe/llm';
 
 /** The hash constructor AWS's signer takes, over node:crypto. */
 class NodeSha256 {

@@ -6,7 +6,7 @@ import { DEFAULT_HTTP_DEPS, DEFAULT_RETRY_POLICY, postJson, type HttpDeps, type 
 import { openAIChatAnswer, openAIChatBody, type OpenAIStructuredOutput } from './openai.js';
 import { resolveProviderSettings, type Env, type ProviderOptions, type ProviderSettings } from './provider-settings.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limiter.js';
-import { signAwsRequest } from './sigv4.js';
+import { signAwsRequest } from '@loupe/llm';
 import type { JudgeChatRequest, JudgeChatResponse, JudgeModel } from './types.js';
 
 /** Options of {@link judgeModel}. */

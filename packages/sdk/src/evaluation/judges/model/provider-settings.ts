@@ -1,4 +1,4 @@
-import type { AwsCredentials } from './sigv4.js';
+import type { AwsCredentials } from '@loupe/llm';
 import type { JudgeProvider } from './types.js';
 
 /**

@@ -16,7 +16,8 @@ import * as m0013 from './0013-review-queues.js';
 import * as m0014 from './0014-auth.js';
 import * as m0015 from './0015-api-tokens-audit.js';
 import * as m0016 from './0016-browser-sessions.js';
-// 0017 and 0018 are taken by work on other branches.
+import * as m0017 from './0017-gateway.js';
+import * as m0018 from './0018-scorers.js';
 import * as m0019 from './0019-monitors.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
@@ -42,5 +43,7 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0014-auth': m0014,
   '0015-api-tokens-audit': m0015,
   '0016-browser-sessions': m0016,
+  '0017-gateway': m0017,
+  '0018-scorers': m0018,
   '0019-monitors': m0019,
 };
