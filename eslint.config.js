@@ -31,14 +31,19 @@ const zones = [
   zone(
     ['packages/protocol/src/**/*.ts'],
     [['^(?!zod$|\\.)', 'protocol imports nothing but zod: it is the wire contract and runs in browsers.']],
-    ['packages/protocol/src/attributes/**', 'packages/protocol/src/errors/**', 'packages/protocol/src/webhooks/**'],
+    ['packages/protocol/src/attributes/**', 'packages/protocol/src/errors/**', 'packages/protocol/src/webhooks/**', 'packages/protocol/src/monitors/**'],
   ),
   zone(
-    ['packages/protocol/src/attributes/**/*.ts', 'packages/protocol/src/errors/**/*.ts', 'packages/protocol/src/webhooks/**/*.ts'],
+    [
+      'packages/protocol/src/attributes/**/*.ts',
+      'packages/protocol/src/errors/**/*.ts',
+      'packages/protocol/src/webhooks/**/*.ts',
+      'packages/protocol/src/monitors/**/*.ts',
+    ],
     [
       [
         '^(?!\\./)',
-        'The plain entries @loupe/protocol/attributes, /errors and /webhooks import nothing outside their folder, zod included: the SDK and the UI load them.',
+        'The plain entries @loupe/protocol/attributes, /errors, /webhooks and /monitors import nothing outside their folder, zod included: the SDK and the UI load them.',
       ],
     ],
   ),
@@ -46,7 +51,7 @@ const zones = [
     ['packages/ui/src/**/*.{ts,tsx}'],
     [
       [
-        '^@loupe/(?!protocol(/(attributes|errors|webhooks))?$)',
+        '^@loupe/(?!protocol(/(attributes|errors|webhooks|monitors))?$)',
         'The UI talks to the server over HTTP; it shares only @loupe/protocol (and its plain entries).',
       ],
       ['^(node:|kysely$|hono|better-sqlite3$|pg$)', 'The UI runs in browsers: no Node or server modules.'],

@@ -3,7 +3,7 @@
  * error codes with their HTTP statuses, and the search-filter grammar. Runs in Node and browsers.
  * Code that must load fast (the SDK) takes the plain constants and error helpers from the entries
  * `@loupe/protocol/attributes` and `@loupe/protocol/errors`, which build no schemas, and the UI its
- * webhook enums from `@loupe/protocol/webhooks`; the model price catalog is the entry
+ * webhook enums from `@loupe/protocol/webhooks` and its monitor constants from `@loupe/protocol/monitors`; the model price catalog is the entry
  * `@loupe/protocol/pricing`.
  */
 export * from './errors/index.js';
@@ -17,6 +17,7 @@ export * from './entities/webhooks.js';
 export * from './entities/review.js';
 export * from './entities/datasets.js';
 export * from './entities/gateway.js';
+export * from './entities/monitors.js';
 export * from './schemas/fields.js';
 export * from './schemas/well-known-types.js';
 export * from './schemas/tracking-fields.js';
@@ -59,5 +60,8 @@ export * as ScorerRequests from './schemas/scorer-requests.js';
 export * as ScorerResponses from './schemas/scorer-responses.js';
 export { scorerKey } from './schemas/scorer-requests.js';
 export type { Scorer, OnlineScoringConfig } from './schemas/scorer-responses.js';
+export * as MonitorRequests from './schemas/monitor-requests.js';
+export * as MonitorResponses from './schemas/monitor-responses.js';
+export { assessmentNameProblem } from './schemas/monitor-requests.js';
 export * from './search/index.js';
 export { completeTokenUsage, type TokenUsage } from './pricing/token-usage.js';

@@ -93,6 +93,9 @@ import { BearerAuthenticator } from './auth/bearer-authenticator.js';
 import { LOCAL_OPERATOR } from './auth/principal.js';
 import { SqlApiTokenStore } from './store/sql/sql-api-token-store.js';
 import { SqlAuditStore } from './store/sql/sql-audit-store.js';
+import { SqlMonitorStore } from './store/sql/sql-monitor-store.js';
+import { MonitorService } from './services/monitors/monitor-service.js';
+import { MonitorEvaluationHandler, MonitorScheduler } from './services/monitors/monitor-scheduler.js';
 
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
@@ -137,6 +140,8 @@ export interface Loupe {
    * `webhookDispatcher.wake()` after committing events, so they go out at once.
    */
   webhookDispatcher: WebhookDispatcher;
+  /** Queues the evaluations of due monitors as jobs; `startServer` starts it. */
+  monitorScheduler: MonitorScheduler;
   /** Lines for the start-up output (where the webhook secret key came from). */
   notices: string[];
   /** Stops the background work and closes the database. */
@@ -213,6 +218,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     scorerId: () => uuidOf(ids.hex32()),
     configId: () => ids.hex32(),
   });
+  const { monitors, monitorScheduler } = createMonitors(db, dialect, clock, { experiments, traces, jobs, webhookDispatcher, deps });
   const services: Services = {
     experiments,
     runs,
@@ -230,6 +236,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     reviewQueues,
     datasets,
     scorers,
+    monitors,
   };
   let auth: AppAuth | undefined;
   try {
@@ -263,8 +270,10 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     textIndexing,
     jobs,
     webhookDispatcher,
+    monitorScheduler,
     notices,
     close: async () => {
+      await monitorScheduler.stop();
       await webhookDispatcher.stop();
       await jobs.stop();
       await retention.stop();
@@ -469,6 +478,33 @@ function createWebhooks(config: ServerConfig, db: Kysely<Database>, dialect: Sql
 }
 
 /**
+ * Monitors (docs/api.md "Monitors"): the service, the evaluation job's handler and the scheduler that
+ * queues due evaluations. A state change's webhook event commits with it; the dispatcher is woken after.
+ */
+function createMonitors(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  clock: Clock,
+  parts: { experiments: ExperimentService; traces: TraceService; jobs: JobRunner; webhookDispatcher: WebhookDispatcher; deps: Dependencies },
+) {
+  const store = new SqlMonitorStore(db, dialect);
+  const monitors = new MonitorService({
+    store,
+    experiments: parts.experiments,
+    traces: parts.traces,
+    clock,
+    newId: randomUUID,
+    onWebhookEvents: () => {
+      parts.webhookDispatcher.wake();
+      parts.deps.onRegistryEvents?.();
+    },
+  });
+  parts.jobs.register(new MonitorEvaluationHandler(monitors, store));
+  const monitorScheduler = new MonitorScheduler(store, clock, { pollIntervalMs: 5_000, batchSize: 100, maxAttempts: 3, onJobs: () => parts.jobs.wake() });
+  return { monitors, monitorScheduler };
+}
+
+/**
  * Applies migrations and exits (`loupe db upgrade`).
  *
  * @example
@@ -547,6 +583,7 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
   loupe.textIndexing.start();
   loupe.jobs.start();
   loupe.webhookDispatcher.start();
+  loupe.monitorScheduler.start();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= server.close(config.shutdownGraceMs).then(() => loupe.close()));

@@ -4,7 +4,7 @@
  * else (no zod), so the UI takes them without the schemas.
  */
 
-/** `WebhookEntity` names, in proto order (REGISTERED_MODEL = 1). */
+/** `WebhookEntity` names, in proto order (REGISTERED_MODEL = 1), then Loupe's own. */
 export const WEBHOOK_ENTITIES = [
   'REGISTERED_MODEL',
   'MODEL_VERSION',
@@ -15,12 +15,14 @@ export const WEBHOOK_ENTITIES = [
   'PROMPT_TAG',
   'PROMPT_VERSION_TAG',
   'PROMPT_ALIAS',
+  // Loupe's own (docs/api.md "Monitors"): a monitor entered or left its ALERT state.
+  'MONITOR',
 ] as const;
 /** One WebhookEntity name. */
 export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
 
-/** `WebhookAction` names, in proto order (CREATED = 1). */
-export const WEBHOOK_ACTIONS = ['CREATED', 'UPDATED', 'DELETED', 'SET'] as const;
+/** `WebhookAction` names, in proto order (CREATED = 1); `ALERTED` and `RESOLVED` are Loupe's (monitors). */
+export const WEBHOOK_ACTIONS = ['CREATED', 'UPDATED', 'DELETED', 'SET', 'ALERTED', 'RESOLVED'] as const;
 /** One WebhookAction name. */
 export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
 
@@ -29,7 +31,7 @@ export const WEBHOOK_STATUSES = ['ACTIVE', 'DISABLED'] as const;
 /** One WebhookStatus name. */
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 
-/** The actions a subscription may name per entity (MLflow's `VALID_ENTITY_ACTIONS`). */
+/** The actions a subscription may name per entity (MLflow's `VALID_ENTITY_ACTIONS`, and Loupe's monitor events). */
 export const WEBHOOK_VALID_ACTIONS: Readonly<Record<WebhookEntity, readonly WebhookAction[]>> = {
   REGISTERED_MODEL: ['CREATED'],
   MODEL_VERSION: ['CREATED'],
@@ -40,6 +42,7 @@ export const WEBHOOK_VALID_ACTIONS: Readonly<Record<WebhookEntity, readonly Webh
   PROMPT_TAG: ['SET', 'DELETED'],
   PROMPT_VERSION_TAG: ['SET', 'DELETED'],
   PROMPT_ALIAS: ['CREATED', 'DELETED'],
+  MONITOR: ['ALERTED', 'RESOLVED'],
 };
 
 /** Where a delivery stands (Loupe's delivery log). */

@@ -8,7 +8,7 @@ const MAX_LINKS = 50_000;
 
 /**
  * The inheritance map of docs/adr/0013-auth.md §3 over the services: runs, traces, logged models,
- * label schemas and review queues to their experiment (links that never change, so they are cached
+ * label schemas, review queues and monitors to their experiment (links that never change, so they are cached
  * without invalidation), datasets to all their experiments (read each time: they change), scorers (by
  * id) to their experiment (read each time: a deleted scorer holds nothing), experiments by name to their id. A resource that does not exist answers the service's 404, as MLflow's
  * validators do (`get_run` raises); a dataset that does not exist has no holders (refused).
@@ -77,6 +77,8 @@ export class ServiceParents implements ResourceParents {
         return (await this.services.labelSchemas.get(resource.id)).experimentId;
       case 'review-queue':
         return (await this.services.reviewQueues.get(resource.id)).experimentId;
+      case 'monitor':
+        return (await this.services.monitors.get(resource.id)).experimentId;
     }
   }
 }

@@ -16,6 +16,7 @@ import { registryRoutes } from './rest/registry.js';
 import { webhookRoutes } from './rest/webhooks.js';
 import { gatewayRoutes } from './rest/gateway.js';
 import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
+import { monitorRoutes } from './rest/monitors.js';
 import { datasetRoutes } from './rest/datasets.js';
 import { scorerRoutes } from './rest/scorers.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
@@ -93,6 +94,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...gatewayRoutes,
   ...labelSchemaRoutes,
   ...reviewQueueRoutes,
+  ...monitorRoutes,
   ...datasetRoutes,
   ...scorerRoutes,
 ] as readonly RpcRoute[];

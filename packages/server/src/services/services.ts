@@ -14,6 +14,7 @@ import type { GatewayService } from './gateway/gateway-service.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
 import type { ScorerService } from './scorers/scorer-service.js';
+import type { MonitorService } from './monitors/monitor-service.js';
 import type { ApiTokenService } from '../auth/api-token-service.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import type { UserService } from '../auth/user-service.js';
@@ -46,6 +47,8 @@ export interface Services {
   datasets: DatasetService;
   /** The scorer registry and online-scoring configs. */
   scorers: ScorerService;
+  /** Production monitors: threshold rules on trace metrics, evaluated in the background. */
+  monitors: MonitorService;
   /** Users and permissions (`--app-name basic-auth`); absent when auth is off. */
   users?: UserService;
   /** API tokens (`--app-name basic-auth`); absent when auth is off. */

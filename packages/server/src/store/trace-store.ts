@@ -167,6 +167,8 @@ export interface TraceMetricsQuery {
   aggregations: MetricAggregationSpec[];
   dimensions: string[];
   filters: MetricFilter[];
+  /** A trace search filter (spec §9.5) the view's traces must also match (Loupe's monitors). */
+  traceFilter?: Filter<TraceFilterEntity>;
   /** Time buckets of this many milliseconds (then `range` is set too). */
   bucketMs?: number;
   range?: { startMs?: number; endMs?: number };

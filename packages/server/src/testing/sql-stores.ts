@@ -27,6 +27,10 @@ import { SqlTraceLinkStore } from '../store/sql/sql-trace-link-store.js';
 import { SqlRegistryStore } from '../store/sql/sql-registry-store.js';
 import { SqlReviewStore } from '../store/sql/sql-review-store.js';
 import { SqlDatasetStore } from '../store/sql/sql-dataset-store.js';
+import type { MonitorStore } from '../store/monitor-store.js';
+import type { JobStore } from '../store/job-store.js';
+import { SqlMonitorStore } from '../store/sql/sql-monitor-store.js';
+import { SqlJobStore } from '../store/sql/sql-job-store.js';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../store/sql/dialects/sql-dialect.js';
 import type { Database } from '../store/sql/schema.js';
@@ -48,6 +52,12 @@ export interface SqlTestStores {
   tokens: ApiTokenStore;
   audit: AuditStore;
   gateway: GatewayStore;
+  monitors: MonitorStore;
+  /** Monitors through a second connection pool on PostgreSQL (a second server on the same database); on SQLite the same connection. */
+  otherMonitors: MonitorStore;
+  jobs: JobStore;
+  /** The webhook events in `registry_events`, oldest first. */
+  registryEvents(): Promise<{ entity: string; action: string; data: Record<string, unknown> }[]>;
   dispose(): Promise<void>;
 }
 
@@ -62,6 +72,11 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
   const dialect = createDialect(database.uri);
   const db = dialect.createKysely();
   await migrateToLatest(db, dialect);
+  // A second pool on PostgreSQL. SQLite's driver is synchronous: a second connection in this process
+  // would block the event loop in its busy wait while the first holds the write lock, so there the
+  // "other server" shares the one connection (its transactions take turns, as separate processes' do).
+  const otherDialect = backend.name === 'postgresql' ? createDialect(database.uri) : dialect;
+  const otherDb = backend.name === 'postgresql' ? otherDialect.createKysely() : db;
   return {
     experiments: new SqlExperimentStore(db, dialect),
     runs: new SqlRunStore(db, dialect),
@@ -77,7 +92,17 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     tokens: new SqlApiTokenStore(db),
     audit: new SqlAuditStore(db),
     gateway: new SqlGatewayStore(db, dialect),
+    monitors: new SqlMonitorStore(db, dialect),
+    otherMonitors: new SqlMonitorStore(otherDb, otherDialect),
+    jobs: new SqlJobStore(db, dialect),
+    registryEvents: async () =>
+      (await db.selectFrom('registry_events').select(['entity', 'action', 'payload']).orderBy('seq').execute()).map((r) => ({
+        entity: r.entity,
+        action: r.action,
+        data: JSON.parse(r.payload) as Record<string, unknown>,
+      })),
     dispose: async () => {
+      if (otherDb !== db) await otherDb.destroy();
       await db.destroy();
       await database.drop();
     },

@@ -78,6 +78,7 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             },
             // Human review: label schemas and queues, and a queue's labeling view.
             { path: 'review', lazy: async () => ({ Component: (await import('../features/review/components/review-page')).ReviewPage }) },
+            { path: 'monitors', lazy: async () => ({ Component: (await import('../features/monitors/components/monitors-page')).MonitorsPage }) },
             { path: 'review/:queueId', lazy: async () => ({ Component: (await import('../features/review/components/labeling-page')).LabelingPage }) },
           ],
         },

@@ -51,6 +51,7 @@ export interface AuthWorld {
   schemaId: string;
   queueId: string;
   scorerId: string;
+  monitorId: string;
 }
 
 /** Creates one of every resource as the admin. */
@@ -98,5 +99,17 @@ export async function seedWorld(loupe: TestLoupe): Promise<AuthWorld> {
   ).queue_id;
   const scorerId = (await ok('POST', '/api/3.0/mlflow/scorers/register', { experiment_id: experimentId, name: 'judge', serialized_scorer: '{}' }))
     .scorer_id as string;
-  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId, scorerId };
+  const monitorId = (
+    (
+      await ok('POST', '/api/2.0/loupe/monitors', {
+        experiment_id: experimentId,
+        name: 'errors',
+        metric: 'error_rate',
+        comparator: '>',
+        threshold: 0.1,
+        window_ms: 300_000,
+      })
+    ).monitor as { monitor_id: string }
+  ).monitor_id;
+  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId, scorerId, monitorId };
 }

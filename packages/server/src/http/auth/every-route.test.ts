@@ -136,6 +136,8 @@ function sampleInput(route: RpcRoute): Record<string, unknown> {
     'GET /mlflow/scorers/list': { experiment_ids: [] },
     'PUT /mlflow/scorers/online-config': { name: 'judge', sample_rate: 0 },
     'GET /mlflow/scorers/online-configs': { scorer_ids: [w.scorerId] },
+    'POST /loupe/monitors': { name: 'errors2', metric: 'error_rate', comparator: '>', threshold: 0.1, window_ms: 300_000 },
+    'PATCH /loupe/monitors/:monitor_id': { threshold: 0.2 },
   };
   const key = `${route.method} ${route.path}`;
   return { ...common, ...(special[`${key}@${route.versions[0]}`] ?? special[key] ?? {}) };
@@ -150,6 +152,7 @@ function urlOf(route: RpcRoute, input: Record<string, unknown>): string {
     dataset_id: world.datasetId,
     assessment_id: world.assessmentId,
     webhook_id: 'wh-1',
+    monitor_id: world.monitorId,
     key: 'k',
     tag_key: 'k',
   };

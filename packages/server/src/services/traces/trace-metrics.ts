@@ -1,4 +1,4 @@
-import { ApiError, type AggregationType, type MetricFilter, type MetricView } from '@loupe/protocol';
+import { ApiError, type AggregationType, type Filter, type MetricFilter, type MetricView, type TraceFilterEntity } from '@loupe/protocol';
 import type { MetricAggregationSpec, MetricPoint, TraceStore } from '../../store/trace-store.js';
 
 /** A QueryTraceMetrics request (spec §4.2), checked against its view's metrics and dimensions. */
@@ -9,6 +9,8 @@ export interface TraceMetricsRequest {
   aggregations: { type: AggregationType; percentile?: number }[];
   dimensions: string[];
   filters: MetricFilter[];
+  /** A parsed trace search filter the traces must also match (monitors; not part of MLflow's request). */
+  traceFilter?: Filter<TraceFilterEntity>;
   /** Time buckets of this many milliseconds (then `range` has both ends). */
   bucketMs?: number;
   range: { startMs?: number; endMs?: number };
@@ -58,6 +60,7 @@ export async function queryTraceMetrics(store: TraceStore, req: TraceMetricsRequ
     aggregations,
     dimensions: req.dimensions,
     filters: req.filters,
+    ...(req.traceFilter ? { traceFilter: req.traceFilter } : {}),
     ...(req.bucketMs !== undefined ? { bucketMs: req.bucketMs } : {}),
     range: req.range,
     page: { offset, limit: req.limit },

@@ -89,9 +89,32 @@ export function examplePayload(entity: WebhookEntity, action: WebhookAction): Re
       return { name: prompt, alias: 'example_alias', version: '1' };
     case 'PROMPT_ALIAS.DELETED':
       return { name: prompt, alias: 'example_alias' };
+    case 'MONITOR.ALERTED':
+    case 'MONITOR.RESOLVED':
+      return exampleMonitorPayload(action === 'ALERTED');
     default:
       return {};
   }
+}
+
+/** Loupe's monitor events (docs/api.md "Monitors"): the shape `monitorEventData` builds. */
+function exampleMonitorPayload(alerted: boolean): Record<string, unknown> {
+  return {
+    monitor_id: 'example-monitor-id',
+    experiment_id: '1',
+    name: 'example_monitor',
+    metric: 'error_rate',
+    comparator: '>',
+    threshold: 0.1,
+    window_ms: 300000,
+    filter_string: null,
+    assessment_name: null,
+    from_state: alerted ? 'OK' : 'ALERT',
+    to_state: alerted ? 'ALERT' : 'OK',
+    value: alerted ? 0.25 : 0.02,
+    sample_count: 40,
+    evaluated_at: 1700000000000,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseTraceFilter } from '@loupe/protocol';
 import type { AssessmentStore } from '../assessment-store.js';
 import type { MetricAggregationSpec, SpanBatch, SpanRecord, TraceMetricsQuery, TraceRecord, TraceStore } from '../trace-store.js';
 import type { ExperimentStore } from '../tracking-store.js';
@@ -207,6 +208,35 @@ export function traceMetricsContract(factory: () => Promise<TraceMetricsStores>)
         { dimensions: { assessment_name: 'score' }, values: { AVG: 4 } },
       ]);
       expect(await count({ view: 'ASSESSMENTS', metric: 'assessment_count', filters: [{ on: 'trace', field: 'status', value: 'ERROR' }] })).toBe(2);
+    });
+
+    it('narrows every view by a trace search filter (monitors)', async () => {
+      await seed();
+      const ids = [0, 1, 2, 3].map((n) => `tr-${String(n).padStart(32, '0')}`);
+      await s.traces.setTraceTag(ids[1] as string, 'env', 'prod');
+      await s.traces.setTraceTag(ids[2] as string, 'env', 'prod');
+      await s.assessments.createAssessment({
+        kind: 'feedback',
+        sourceType: 'LLM_JUDGE',
+        sourceId: 'j',
+        createTimeMs: T0,
+        lastUpdateTimeMs: T0,
+        metadata: {},
+        valid: true,
+        assessmentId: 'a-prod',
+        traceId: ids[2] as string,
+        name: 'helpful',
+        value: 'true',
+      });
+      const prod = parseTraceFilter("tag.env = 'prod'");
+      const value = async (over: Partial<TraceMetricsQuery>, label = 'COUNT') => (await s.traces.queryTraceMetrics(query(over))).points[0]?.values[label];
+      expect(await value({ traceFilter: prod })).toBe(2);
+      expect(await value({ traceFilter: parseTraceFilter("tag.env = 'prod' AND trace.status = 'ERROR'") })).toBe(1);
+      expect(await value({ traceFilter: parseTraceFilter('execution_time_ms > 250') })).toBe(2);
+      expect(await value({ metric: 'latency', aggregations: [agg('MAX')], traceFilter: prod }, 'MAX')).toBe(300);
+      expect(await value({ view: 'SPANS', metric: 'span_count', traceFilter: prod })).toBe(6);
+      expect(await value({ view: 'ASSESSMENTS', metric: 'assessment_count', traceFilter: parseTraceFilter("tag.env = 'dev'") })).toBe(0);
+      expect(await value({ view: 'ASSESSMENTS', metric: 'assessment_count', traceFilter: prod })).toBe(1);
     });
 
     it('pages through groups in order', async () => {

@@ -7,6 +7,7 @@ import type { ReviewTables } from './review-schema.js';
 import type { ScorerTables } from './scorer-schema.js';
 import type { SessionTables } from './session-schema.js';
 import type { GatewayTables } from './gateway-schema.js';
+import type { MonitorTables } from './monitor-schema.js';
 
 /** Kysely table types of Loupe's tracking schema (migrations/0001). Times are epoch milliseconds. */
 export interface ExperimentsTable {
@@ -277,7 +278,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, GatewayTables, ScorerTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, GatewayTables, ScorerTables, MonitorTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

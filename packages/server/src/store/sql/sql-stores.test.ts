@@ -15,6 +15,7 @@ import { scorerStoreContract } from '../contract/scorer-store.contract.js';
 import { authStoreContract } from '../contract/auth-store.contract.js';
 import { apiTokenAuditContract } from '../contract/api-token-audit.contract.js';
 import { gatewayStoreContract } from '../contract/gateway-store.contract.js';
+import { monitorStoreContract } from '../contract/monitor-store.contract.js';
 
 for (const backend of await testBackends()) {
   describeOnBackend(backend, 'SQL stores', () => {
@@ -34,5 +35,6 @@ for (const backend of await testBackends()) {
     authStoreContract(open);
     apiTokenAuditContract(open);
     gatewayStoreContract(open);
+    monitorStoreContract(open);
   });
 }

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { TraceMetadataKey, TraceTagKey, type TraceMetricDimension, type TraceMetricName } from '@loupe/protocol';
 import type { MetricAggregationSpec, MetricFilter, MetricView, TraceMetricsQuery } from '../trace-store.js';
 import type { SqlDialect } from './dialects/sql-dialect.js';
+import { traceFilterClauses } from './trace-search-compiler.js';
 
 type MetricSql = { value: RawBuilder<unknown>; count?: 'rows' | 'distinct'; needs?: string };
 type DimensionSql = { expr: RawBuilder<unknown>; needs?: string };
@@ -136,6 +137,7 @@ export function compileTraceMetrics(dialect: SqlDialect, query: TraceMetricsQuer
   if (query.range?.startMs !== undefined) where.push(sql`${view.time} >= ${query.range.startMs}`);
   if (query.range?.endMs !== undefined) where.push(sql`${view.time} <= ${query.range.endMs}`);
   for (const f of query.filters) where.push(filterClause(query.view, f));
+  if (query.traceFilter) where.push(...traceFilterClauses(dialect, query.traceFilter));
   const groups: RawBuilder<unknown>[] = [];
   const selected: RawBuilder<unknown>[] = [];
   const needs = new Set<string>(metric.needs ? [metric.needs] : []);

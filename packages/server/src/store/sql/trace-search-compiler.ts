@@ -153,6 +153,17 @@ function keyValueClause(dialect: SqlDialect, c: Comparison<TraceFilterEntity>, s
   return sql`exists (select 1 from ${table} x where x.trace_key = t.trace_key and x.key = ${c.key} and ${compileComparison(dialect, sql.ref('x.value'), c.op, c.value)})`;
 }
 
+/**
+ * A parsed trace filter as SQL predicates over `traces t` (one per comparison, ANDed by the caller),
+ * for queries other than the search itself: QueryTraceMetrics narrowed by a monitor's filter.
+ *
+ * @example
+ * const where = traceFilterClauses(dialect, parseTraceFilter("trace.status = 'ERROR'"));
+ */
+export function traceFilterClauses(dialect: SqlDialect, filter: Filter<TraceFilterEntity>): RawBuilder<unknown>[] {
+  return filter.map((c) => clause(dialect, c, new Set()));
+}
+
 /** One key of a search's total order, with what a page position needs to know about it. */
 interface SortKey {
   expr: RawBuilder<unknown>;

@@ -5,7 +5,7 @@ import { ShareButton } from '../../settings/components/share-dialog';
 import { useExperiment } from '../hooks/use-experiments';
 
 /**
- * An experiment: its name and tabs (Overview, Traces, Sessions, Evaluations, Runs, Datasets), each a route of its own.
+ * An experiment: its name and tabs (Overview, Traces, Sessions, Evaluations, Runs, Review, Datasets, Monitors), each a route of its own.
  *
  * @example
  * { path: '/experiments/:experimentId', element: <ExperimentPage />, children: [...] }
@@ -43,6 +43,7 @@ export function ExperimentPage() {
             { label: 'Runs', to: `${base}/runs` },
             { label: 'Review', to: `${base}/review` },
             { label: 'Datasets', to: `${base}/datasets` },
+            { label: 'Monitors', to: `${base}/monitors` },
           ]}
         />
       </div>
