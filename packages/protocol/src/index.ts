@@ -55,5 +55,9 @@ export { PERMISSION_NAMES, type PermissionName } from './schemas/auth-requests.j
 export * as ReviewRequests from './schemas/review-requests.js';
 export * as ReviewResponses from './schemas/review-responses.js';
 export { LABEL_SCHEMA_LIMITS, REVIEW_QUEUE_LIMITS } from './schemas/review-requests.js';
+export * as ScorerRequests from './schemas/scorer-requests.js';
+export * as ScorerResponses from './schemas/scorer-responses.js';
+export { scorerKey } from './schemas/scorer-requests.js';
+export type { Scorer, OnlineScoringConfig } from './schemas/scorer-responses.js';
 export * from './search/index.js';
 export { completeTokenUsage, type TokenUsage } from './pricing/token-usage.js';

@@ -5,3 +5,4 @@ export { resolveServerConfig, parseCommand, type ServerConfig, type ServerOption
 export { createLoupe, startServer, upgradeDatabase, indexSpanText, loupeVersion, type Loupe, type RunningServer, type Dependencies } from './main.js';
 export { createApp, MLFLOW_API_VERSION } from './http/app.js';
 export { StartupError } from './startup-error.js';
+export type { ActiveOnlineScorer } from './services/scorers/scorer-service.js';

@@ -52,6 +52,8 @@ import { GatewayService } from './services/gateway/gateway-service.js';
 import { SqlReviewStore } from './store/sql/sql-review-store.js';
 import { LabelSchemaService } from './services/review/label-schema-service.js';
 import { ReviewQueueService } from './services/review/review-queue-service.js';
+import { SqlScorerStore } from './store/sql/sql-scorer-store.js';
+import { ScorerService } from './services/scorers/scorer-service.js';
 import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
 import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
 import { SecretCipher } from './services/webhooks/secret-cipher.js';
@@ -207,6 +209,10 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     cipher: secretKey === undefined ? null : new SecretCipher(secretKey, 'gateway-secret-v1'),
     experimentIdFor: (name, endpointId) => gatewayExperimentId(experiments, name, endpointId),
   });
+  const scorers = new ScorerService(new SqlScorerStore(db, dialect), experiments, gateway, clock, {
+    scorerId: () => uuidOf(ids.hex32()),
+    configId: () => ids.hex32(),
+  });
   const services: Services = {
     experiments,
     runs,
@@ -223,6 +229,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     labelSchemas,
     reviewQueues,
     datasets,
+    scorers,
   };
   let auth: AppAuth | undefined;
   try {

@@ -11,7 +11,8 @@ export type ResourceRef =
   | { type: 'dataset'; id: string }
   | { type: 'registered-model'; name: string }
   | { type: 'label-schema'; id: string }
-  | { type: 'review-queue'; id: string };
+  | { type: 'review-queue'; id: string }
+  | { type: 'scorer'; id: string };
 
 /** What permissions are granted on: an experiment (by id) or a registered model (by name; prompts too). */
 export type Holder = { type: 'experiment'; id: string } | { type: 'registered-model'; name: string };
@@ -35,6 +36,7 @@ export const ref = {
   registeredModel: (name: string): ResourceRef => ({ type: 'registered-model', name }),
   labelSchema: (id: string): ResourceRef => ({ type: 'label-schema', id }),
   reviewQueue: (id: string): ResourceRef => ({ type: 'review-queue', id }),
+  scorers: (ids: readonly string[]): ResourceRef[] => ids.map((id) => ({ type: 'scorer', id })),
 } as const;
 
 /** A change to permissions that follows a successful request (MLflow's after-request handlers). */

@@ -9,8 +9,8 @@ const MAX_LINKS = 50_000;
 /**
  * The inheritance map of docs/adr/0013-auth.md §3 over the services: runs, traces, logged models,
  * label schemas and review queues to their experiment (links that never change, so they are cached
- * without invalidation), datasets to all their experiments (read each time: they change), experiments
- * by name to their id. A resource that does not exist answers the service's 404, as MLflow's
+ * without invalidation), datasets to all their experiments (read each time: they change), scorers (by
+ * id) to their experiment (read each time: a deleted scorer holds nothing), experiments by name to their id. A resource that does not exist answers the service's 404, as MLflow's
  * validators do (`get_run` raises); a dataset that does not exist has no holders (refused).
  *
  * @example
@@ -31,6 +31,11 @@ export class ServiceParents implements ResourceParents {
         return [{ type: 'experiment', id: (await this.services.experiments.getByName(resource.name)).experimentId }];
       case 'dataset':
         return this.datasetHolders(resource.id);
+      case 'scorer': {
+        // A scorer id that names nothing holds nothing (MLflow skips unknown ids in the online-configs read).
+        const experimentId = await this.services.scorers.experimentOfScorer(resource.id);
+        return experimentId === undefined ? [] : [{ type: 'experiment', id: experimentId }];
+      }
       default:
         return [{ type: 'experiment', id: await this.linkedExperiment(resource) }];
     }
@@ -46,7 +51,9 @@ export class ServiceParents implements ResourceParents {
     }
   }
 
-  private async linkedExperiment(resource: Exclude<ResourceRef, { type: 'experiment' | 'registered-model' | 'experiment-name' | 'dataset' }>): Promise<string> {
+  private async linkedExperiment(
+    resource: Exclude<ResourceRef, { type: 'experiment' | 'registered-model' | 'experiment-name' | 'dataset' | 'scorer' }>,
+  ): Promise<string> {
     const key = `${resource.type}:${resource.id}`;
     const cached = this.experimentOf.get(key);
     if (cached !== undefined) return cached;
@@ -56,7 +63,9 @@ export class ServiceParents implements ResourceParents {
     return experimentId;
   }
 
-  private async lookUp(resource: Exclude<ResourceRef, { type: 'experiment' | 'registered-model' | 'experiment-name' | 'dataset' }>): Promise<string> {
+  private async lookUp(
+    resource: Exclude<ResourceRef, { type: 'experiment' | 'registered-model' | 'experiment-name' | 'dataset' | 'scorer' }>,
+  ): Promise<string> {
     switch (resource.type) {
       case 'run':
         return (await this.services.runs.getInfo(resource.id)).experimentId;

@@ -13,6 +13,7 @@ import type { WebhookService } from './webhooks/webhook-service.js';
 import type { GatewayService } from './gateway/gateway-service.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
+import type { ScorerService } from './scorers/scorer-service.js';
 import type { ApiTokenService } from '../auth/api-token-service.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import type { UserService } from '../auth/user-service.js';
@@ -43,6 +44,8 @@ export interface Services {
   reviewQueues: ReviewQueueService;
   /** Evaluation datasets and their records. */
   datasets: DatasetService;
+  /** The scorer registry and online-scoring configs. */
+  scorers: ScorerService;
   /** Users and permissions (`--app-name basic-auth`); absent when auth is off. */
   users?: UserService;
   /** API tokens (`--app-name basic-auth`); absent when auth is off. */

@@ -6,6 +6,8 @@ import type { TraceLinkStore } from '../store/trace-link-store.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import type { ReviewStore } from '../store/review-store.js';
 import type { DatasetStore } from '../store/dataset-store.js';
+import type { ScorerStore } from '../store/scorer-store.js';
+import { SqlScorerStore } from '../store/sql/sql-scorer-store.js';
 import type { AuthStore } from '../store/auth-store.js';
 import { SqlAuthStore } from '../store/sql/sql-auth-store.js';
 import type { ApiTokenStore } from '../store/api-token-store.js';
@@ -41,6 +43,7 @@ export interface SqlTestStores {
   registry: RegistryStore;
   review: ReviewStore;
   datasets: DatasetStore;
+  scorers: ScorerStore;
   auth: AuthStore;
   tokens: ApiTokenStore;
   audit: AuditStore;
@@ -69,6 +72,7 @@ export async function openSqlStores(backend: TestBackend): Promise<SqlTestStores
     registry: new SqlRegistryStore(db, dialect),
     review: new SqlReviewStore(db, dialect),
     datasets: new SqlDatasetStore(db, dialect),
+    scorers: new SqlScorerStore(db, dialect),
     auth: new SqlAuthStore(db, dialect),
     tokens: new SqlApiTokenStore(db),
     audit: new SqlAuditStore(db),

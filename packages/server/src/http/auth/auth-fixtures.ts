@@ -50,6 +50,7 @@ export interface AuthWorld {
   modelName: string;
   schemaId: string;
   queueId: string;
+  scorerId: string;
 }
 
 /** Creates one of every resource as the admin. */
@@ -95,5 +96,7 @@ export async function seedWorld(loupe: TestLoupe): Promise<AuthWorld> {
       queue_id: string;
     }
   ).queue_id;
-  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId };
+  const scorerId = (await ok('POST', '/api/3.0/mlflow/scorers/register', { experiment_id: experimentId, name: 'judge', serialized_scorer: '{}' }))
+    .scorer_id as string;
+  return { experimentId, runId, traceId: TRACE_ID, assessmentId, loggedModelId, datasetId, modelName, schemaId, queueId, scorerId };
 }

@@ -131,6 +131,11 @@ function sampleInput(route: RpcRoute): Record<string, unknown> {
     'POST /mlflow/gateway/endpoints/create': { name: 'chat', model_configs: [{ model_definition_id: 'd-1' }] },
     'POST /mlflow/gateway/endpoints/models/attach': { model_config: { model_definition_id: 'd-1' } },
     'POST /mlflow/gateway/budgets/create': { budget_amount: 1, duration: { unit: 'DAYS', value: 1 } },
+    'POST /mlflow/scorers/register': { name: 'judge', serialized_scorer: '{}' },
+    // One experiment selector only (both is refused before authorization).
+    'GET /mlflow/scorers/list': { experiment_ids: [] },
+    'PUT /mlflow/scorers/online-config': { name: 'judge', sample_rate: 0 },
+    'GET /mlflow/scorers/online-configs': { scorer_ids: [w.scorerId] },
   };
   const key = `${route.method} ${route.path}`;
   return { ...common, ...(special[`${key}@${route.versions[0]}`] ?? special[key] ?? {}) };

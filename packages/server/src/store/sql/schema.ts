@@ -4,6 +4,7 @@ import type { JobTables } from './job-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
 import type { AuthTables } from './auth-schema.js';
 import type { ReviewTables } from './review-schema.js';
+import type { ScorerTables } from './scorer-schema.js';
 import type { SessionTables } from './session-schema.js';
 import type { GatewayTables } from './gateway-schema.js';
 
@@ -276,7 +277,7 @@ export interface RegistryEventsTable {
 }
 
 /** The whole database as Kysely sees it. */
-export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, GatewayTables {
+export interface Database extends JobTables, WebhookTables, ReviewTables, DatasetTables, AuthTables, SessionTables, GatewayTables, ScorerTables {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
   runs: RunsTable;

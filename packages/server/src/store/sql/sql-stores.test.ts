@@ -11,6 +11,7 @@ import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js
 import { registryStoreContract } from '../contract/registry-store.contract.js';
 import { reviewStoreContract } from '../contract/review-store.contract.js';
 import { datasetStoreContract } from '../contract/dataset-store.contract.js';
+import { scorerStoreContract } from '../contract/scorer-store.contract.js';
 import { authStoreContract } from '../contract/auth-store.contract.js';
 import { apiTokenAuditContract } from '../contract/api-token-audit.contract.js';
 import { gatewayStoreContract } from '../contract/gateway-store.contract.js';
@@ -29,6 +30,7 @@ for (const backend of await testBackends()) {
     registryStoreContract(open);
     reviewStoreContract(open);
     datasetStoreContract(open);
+    scorerStoreContract(open);
     authStoreContract(open);
     apiTokenAuditContract(open);
     gatewayStoreContract(open);

@@ -17,6 +17,7 @@ import * as m0014 from './0014-auth.js';
 import * as m0015 from './0015-api-tokens-audit.js';
 import * as m0016 from './0016-browser-sessions.js';
 import * as m0017 from './0017-gateway.js';
+import * as m0018 from './0018-scorers.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -42,4 +43,5 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0015-api-tokens-audit': m0015,
   '0016-browser-sessions': m0016,
   '0017-gateway': m0017,
+  '0018-scorers': m0018,
 };
