@@ -15,12 +15,13 @@ export const WEBHOOK_ENTITIES = [
   'PROMPT_TAG',
   'PROMPT_VERSION_TAG',
   'PROMPT_ALIAS',
+  'BUDGET_POLICY',
 ] as const;
 /** One WebhookEntity name. */
 export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
 
 /** `WebhookAction` names, in proto order (CREATED = 1). */
-export const WEBHOOK_ACTIONS = ['CREATED', 'UPDATED', 'DELETED', 'SET'] as const;
+export const WEBHOOK_ACTIONS = ['CREATED', 'UPDATED', 'DELETED', 'SET', 'EXCEEDED'] as const;
 /** One WebhookAction name. */
 export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
 
@@ -40,6 +41,8 @@ export const WEBHOOK_VALID_ACTIONS: Readonly<Record<WebhookEntity, readonly Webh
   PROMPT_TAG: ['SET', 'DELETED'],
   PROMPT_VERSION_TAG: ['SET', 'DELETED'],
   PROMPT_ALIAS: ['CREATED', 'DELETED'],
+  // MLflow 3.10+: an AI gateway budget policy's window spend reached its limit (ALERT policies).
+  BUDGET_POLICY: ['EXCEEDED'],
 };
 
 /** Where a delivery stands (Loupe's delivery log). */

@@ -89,6 +89,18 @@ export function examplePayload(entity: WebhookEntity, action: WebhookAction): Re
       return { name: prompt, alias: 'example_alias', version: '1' };
     case 'PROMPT_ALIAS.DELETED':
       return { name: prompt, alias: 'example_alias' };
+    case 'BUDGET_POLICY.EXCEEDED':
+      return {
+        budget_policy_id: 'bp-example',
+        budget_unit: 'USD',
+        budget_amount: 100,
+        current_spend: 105.5,
+        duration_unit: 'DAYS',
+        duration_value: 1,
+        target_scope: 'GLOBAL',
+        workspace: 'default',
+        window_start: 1_700_000_000_000,
+      };
     default:
       return {};
   }

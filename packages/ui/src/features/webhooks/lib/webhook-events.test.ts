@@ -19,7 +19,7 @@ const hook: Webhook = {
 describe('webhook events', () => {
   it('names events as payloads do and lists every valid pair', () => {
     expect(eventName({ entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' })).toBe('model_version_alias.deleted');
-    expect(ALL_EVENTS).toHaveLength(14);
+    expect(ALL_EVENTS).toHaveLength(15);
     expect(ALL_EVENTS.map(eventName)).not.toContain('registered_model.deleted');
   });
 });
