@@ -40,10 +40,12 @@ async function startReceiver(): Promise<{ url: string; bodies: Record<string, un
  * An OpenAI-compatible server that streams a chunk every 20 ms for 10 s, and tells when the
  * connection it streams on was closed before the end (the gateway stopped reading).
  */
-async function startSlowStream(): Promise<{ url: string; closedEarly: Promise<void>; close(): Promise<void> }> {
+async function startSlowStream(): Promise<{ url: string; requests: () => number; closedEarly: Promise<void>; close(): Promise<void> }> {
   let closedEarly!: () => void;
   const closed = new Promise<void>((resolve) => (closedEarly = resolve));
+  let requests = 0;
   const server = http.createServer((req, res) => {
+    requests++;
     req.resume();
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     let n = 0;
@@ -70,6 +72,7 @@ async function startSlowStream(): Promise<{ url: string; closedEarly: Promise<vo
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    requests: () => requests,
     closedEarly: closed,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -277,6 +280,32 @@ for (const backend of await testBackends()) {
           seen += chunk.choices[0]?.delta.content ?? '';
           if (seen.includes('tick 2')) break; // leaving the loop aborts the client's request
         }
+        await slow.closedEarly;
+        await vi.waitFor(async () => expect(await traces(ep.experimentId, "trace.status = 'ERROR'")).toHaveLength(1), { timeout: 5000, interval: 50 });
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it("stops the provider's call when the client of a non-streaming call goes away", async () => {
+      const slow = await startSlowStream();
+      try {
+        secrets.slow2 = (
+          await ok('POST', gw('secrets/create'), {
+            secret_name: 'slow2',
+            secret_value: { api_key: 'k' },
+            provider: 'openai',
+            auth_config: { api_base: slow.url },
+          })
+        ).secret.secret_id as string;
+        const ep = await endpoint([['openai', 'gpt-4o-mini', 'PRIMARY', 'slow2']]);
+        const abort = new AbortController();
+        const pending = client.chat.completions
+          .create({ model: ep.name, messages: [{ role: 'user', content: 'wait' }] }, { signal: abort.signal })
+          .catch((e: unknown) => e);
+        await vi.waitFor(() => expect(slow.requests()).toBe(1), { timeout: 5000, interval: 20 });
+        abort.abort();
+        expect(await pending).toBeInstanceOf(Error);
         await slow.closedEarly;
         await vi.waitFor(async () => expect(await traces(ep.experimentId, "trace.status = 'ERROR'")).toHaveLength(1), { timeout: 5000, interval: 50 });
       } finally {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '@loupe/protocol';
@@ -100,8 +101,22 @@ function sseResponse(stream: GatewayChatStream, abort: AbortController): Respons
   return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
 }
 
+/**
+ * Aborts `abort` when the client's connection closes before the answer was sent (on Node's server; a
+ * stream's cancelled body does the same for a stream already under way).
+ */
+function abortOnDisconnect(c: Context, abort: AbortController): void {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (!outgoing) return;
+  const onClose = () => {
+    if (!outgoing.writableFinished) abort.abort();
+  };
+  outgoing.once('close', onClose);
+}
+
 async function chat(c: Context, services: Services, endpoint: string, request: ChatRequest): Promise<Response> {
   const abort = new AbortController();
+  abortOnDisconnect(c, abort);
   const caller = callerOf(c);
   const options: InvokeOptions = { signal: abort.signal, ...(caller !== undefined ? { caller } : {}) };
   if (request.stream) return sseResponse(await services.gatewayInvoker.chatStream(endpoint, request, options), abort);
@@ -110,8 +125,10 @@ async function chat(c: Context, services: Services, endpoint: string, request: C
 }
 
 async function embeddings(c: Context, services: Services, endpoint: string, request: EmbeddingsRequest): Promise<Response> {
+  const abort = new AbortController();
+  abortOnDisconnect(c, abort);
   const caller = callerOf(c);
-  const { response } = await services.gatewayInvoker.embeddings(endpoint, request, caller !== undefined ? { caller } : {});
+  const { response } = await services.gatewayInvoker.embeddings(endpoint, request, { signal: abort.signal, ...(caller !== undefined ? { caller } : {}) });
   return c.json(response);
 }
 
