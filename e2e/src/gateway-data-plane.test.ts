@@ -209,8 +209,11 @@ for (const backend of await testBackends()) {
       // Usage tracking is on by default: every call traced into the endpoint's experiment.
       const found = await traces(ep.experimentId);
       expect(found).toHaveLength(3);
+      expect(found.map((t) => t.request_preview as string).join(' ')).toContain(`Stream ${provider}`);
       for (const t of found) {
         expect(t.state).toBe('OK');
+        expect(t.tags['mlflow.traceName']).toBe(`gateway/${ep.name}`);
+        expect(t.trace_metadata['mlflow.source.type']).toBe('GATEWAY');
         const usageMeta = JSON.parse(t.trace_metadata['mlflow.trace.tokenUsage'] as string) as Record<string, number>;
         expect(usageMeta.input_tokens).toBeGreaterThan(0);
         expect(usageMeta.output_tokens).toBeGreaterThan(0);

@@ -29,19 +29,24 @@ export interface GatewayCallRecord {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+/** MLflow's name of a gateway trace and its root span. */
+const traceName = (call: GatewayCallRecord) => `gateway/${call.endpointName}`;
 const nanos = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
 
 /**
- * The root span of a gateway call, with the attributes MLflow's clients write on an LLM call's span
- * (JSON-encoded, spec §4.7): type CHAT_MODEL (EMBEDDING for embeddings), inputs and outputs,
- * `mlflow.chat.tokenUsage`, `mlflow.llm.model` / `provider` / `cost`.
+ * The root span of a gateway call, named `gateway/<endpoint>` as MLflow names it, with the attributes
+ * MLflow's clients write on an LLM call's span (JSON-encoded, spec §4.7): type CHAT_MODEL (EMBEDDING
+ * for embeddings), inputs and outputs, `mlflow.chat.tokenUsage`, `mlflow.llm.model` / `provider` /
+ * `cost`. Loupe writes one span where MLflow nests the provider call's span under its root.
  */
 function rootSpan(call: GatewayCallRecord): IngestSpan {
   const attributes: Record<string, unknown> = {
     [SpanAttributeKey.TRACE_ID]: json(`${TRACE_ID_PREFIX}${call.otelTraceId}`),
     [SpanAttributeKey.SPAN_TYPE]: json(call.kind === 'chat' ? 'CHAT_MODEL' : 'EMBEDDING'),
     [SpanAttributeKey.INPUTS]: json(call.request),
-    'mlflow.gateway.endpointId': json(call.endpointId),
+    // MLflow's gateway tracing (`tracing_utils.py`) puts these two on its root span.
+    endpoint_id: json(call.endpointId),
+    endpoint_name: json(call.endpointName),
   };
   if (call.response !== undefined) attributes[SpanAttributeKey.OUTPUTS] = json(call.response);
   if (call.modelName) attributes[SpanAttributeKey.LLM_MODEL] = json(call.modelName);
@@ -58,7 +63,7 @@ function rootSpan(call: GatewayCallRecord): IngestSpan {
     traceId: call.otelTraceId,
     spanId: call.spanId,
     parentSpanId: null,
-    name: call.endpointName,
+    name: traceName(call),
     kind: 'SPAN_KIND_SERVER',
     startTimeUnixNano: nanos(call.startMs),
     endTimeUnixNano: nanos(call.endMs),
@@ -86,7 +91,6 @@ export async function writeGatewayTrace(traces: TraceService, call: GatewayCallR
   const metadata: Record<string, string> = {
     [TraceMetadataKey.SCHEMA_VERSION]: '3',
     [TraceMetadataKey.SOURCE_TYPE]: 'GATEWAY',
-    'mlflow.gateway.endpointId': call.endpointId,
   };
   if (call.caller) metadata[TraceMetadataKey.USER] = call.caller;
   if (call.usage) {
@@ -102,7 +106,7 @@ export async function writeGatewayTrace(traces: TraceService, call: GatewayCallR
     state: call.error ? 'ERROR' : 'OK',
     requestPreview: json(call.request),
     ...(call.response !== undefined ? { responsePreview: json(call.response) } : {}),
-    tags: { [TraceTagKey.TRACE_NAME]: call.endpointName, [TraceTagKey.SPANS_LOCATION]: 'TRACKING_STORE' },
+    tags: { [TraceTagKey.TRACE_NAME]: traceName(call), [TraceTagKey.SPANS_LOCATION]: 'TRACKING_STORE' },
     metadata,
   });
   return traceId;
