@@ -49,6 +49,9 @@ import { SqlJobStore } from './store/sql/sql-job-store.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
 import { SqlGatewayStore } from './store/sql/sql-gateway-store.js';
 import { GatewayService } from './services/gateway/gateway-service.js';
+import { GatewayInvoker } from './services/gateway/gateway-invoker.js';
+import { SqlGatewayUsageStore } from './store/sql/sql-gateway-usage-store.js';
+import { createLlmEngine } from '@loupe/llm';
 import { SqlReviewStore } from './store/sql/sql-review-store.js';
 import { LabelSchemaService } from './services/review/label-schema-service.js';
 import { ReviewQueueService } from './services/review/review-queue-service.js';
@@ -206,6 +209,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const labelSchemas = new LabelSchemaService(reviewStore, experiments, clock, () => uuidOf(ids.hex32()));
   const reviewQueues = new ReviewQueueService(reviewStore, experiments, clock, ids);
   const datasets = new DatasetService(new SqlDatasetStore(db, dialect), clock, ids, { experiments });
+  const gatewayUsage = new SqlGatewayUsageStore(db);
   const gateway = new GatewayService({
     store: new SqlGatewayStore(db, dialect),
     clock,
@@ -213,6 +217,28 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     // Gateway credentials get their own key from the same key material as webhook secrets.
     cipher: secretKey === undefined ? null : new SecretCipher(secretKey, 'gateway-secret-v1'),
     experimentIdFor: (name, endpointId) => gatewayExperimentId(experiments, name, endpointId),
+    spendOf: (policy, window) =>
+      gatewayUsage.spend(
+        { targetScope: policy.targetScope, ...(policy.targetValue !== undefined ? { targetValue: policy.targetValue } : {}) },
+        window.startMs,
+        window.endMs,
+      ),
+  });
+  // Provider calls go through the SSRF-guarded client (its refusals are configuration errors, never a fallback).
+  const gatewayTransport = new GuardedHttpTransport({
+    allowPrivateIps: config.gatewayAllowPrivateIps,
+    resolve: deps.resolveHost ?? systemResolver,
+    clock,
+    privateIpsHint: 'start Loupe with --gateway-allow-private-ips or LOUPE_GATEWAY_ALLOW_PRIVATE_IPS=true to allow private addresses',
+  });
+  const gatewayInvoker = new GatewayInvoker({
+    gateway,
+    engine: createLlmEngine({ fetch: (url, init) => gatewayTransport.fetch(url, init), clock, ...(pricing ? { prices: pricing } : {}) }),
+    usage: gatewayUsage,
+    traces,
+    clock,
+    ids,
+    onBudgetEvents: () => webhookDispatcher.wake(),
   });
   const scorers = new ScorerService(new SqlScorerStore(db, dialect), experiments, gateway, clock, {
     scorerId: () => uuidOf(ids.hex32()),
@@ -230,6 +256,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     traceLinks,
     webhooks,
     gateway,
+    gatewayInvoker,
     registry,
     modelVersionTraces,
     labelSchemas,

@@ -15,14 +15,15 @@ export const WEBHOOK_ENTITIES = [
   'PROMPT_TAG',
   'PROMPT_VERSION_TAG',
   'PROMPT_ALIAS',
+  'BUDGET_POLICY',
   // Loupe's own (docs/api.md "Monitors"): a monitor entered or left its ALERT state.
   'MONITOR',
 ] as const;
 /** One WebhookEntity name. */
 export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
 
-/** `WebhookAction` names, in proto order (CREATED = 1); `ALERTED` and `RESOLVED` are Loupe's (monitors). */
-export const WEBHOOK_ACTIONS = ['CREATED', 'UPDATED', 'DELETED', 'SET', 'ALERTED', 'RESOLVED'] as const;
+/** `WebhookAction` names, in proto order (CREATED = 1; EXCEEDED is MLflow's 5); `ALERTED` and `RESOLVED` are Loupe's (monitors). */
+export const WEBHOOK_ACTIONS = ['CREATED', 'UPDATED', 'DELETED', 'SET', 'EXCEEDED', 'ALERTED', 'RESOLVED'] as const;
 /** One WebhookAction name. */
 export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
 
@@ -42,6 +43,8 @@ export const WEBHOOK_VALID_ACTIONS: Readonly<Record<WebhookEntity, readonly Webh
   PROMPT_TAG: ['SET', 'DELETED'],
   PROMPT_VERSION_TAG: ['SET', 'DELETED'],
   PROMPT_ALIAS: ['CREATED', 'DELETED'],
+  // MLflow 3.10+: an AI gateway budget policy's window spend reached its limit (ALERT policies).
+  BUDGET_POLICY: ['EXCEEDED'],
   MONITOR: ['ALERTED', 'RESOLVED'],
 };
 

@@ -44,6 +44,8 @@ export interface ServerConfig {
    * must share a key).
    */
   secretKey?: string;
+  /** AI gateway provider URLs (a model's `api_base`) may reach private, loopback or link-local addresses (a local Ollama or vLLM). */
+  gatewayAllowPrivateIps: boolean;
   /** Webhook URLs may resolve to private, loopback or link-local addresses (`MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS`). */
   webhookAllowPrivateIps: boolean;
   /** URL schemes a webhook may use (`MLFLOW_WEBHOOK_ALLOWED_SCHEMES`; MLflow's default is https only). */

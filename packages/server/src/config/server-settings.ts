@@ -480,6 +480,15 @@ rest (env LOUPE_SECRET_KEY / LOUPE_SECRETS_KEY / MLFLOW_WEBHOOK_SECRET_ENCRYPTIO
 default on SQLite: a key file beside the database; PostgreSQL servers must
 all be given the same key)`,
   },
+  gatewayAllowPrivateIps: {
+    name: 'gateway-allow-private-ips',
+    flag: {},
+    env: ['LOUPE_GATEWAY_ALLOW_PRIVATE_IPS'],
+    codec: onOff,
+    default: () => false,
+    description: `Let AI gateway models (their api_base) reach private, loopback and link-local
+addresses, such as a local Ollama or vLLM server (env LOUPE_GATEWAY_ALLOW_PRIVATE_IPS; default off)`,
+  },
   webhookAllowPrivateIps: {
     name: 'webhook-allow-private-ips',
     flag: {},

@@ -6,6 +6,7 @@ import { artifactRpcRoutes, loggedModelArtifactRpcRoutes, mountArtifactRoutes } 
 import { experimentRoutes } from './rest/experiments.js';
 import { loggedModelRoutes } from './rest/logged-models.js';
 import { mountOtlpRoutes } from './otlp/otlp-routes.js';
+import { mountGatewayInvocationRoutes } from './gateway/gateway-invocation-routes.js';
 import { runRoutes } from './rest/runs.js';
 import { traceSpanRoutes } from './rest/trace-spans.js';
 import { traceRoutes } from './rest/traces.js';
@@ -138,6 +139,7 @@ export function createApp(options: AppOptions): Hono {
   });
   if (auth) guardNonRpcRoutes(app, auth.authorizer);
   mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes, decode: options.decodeOtlp ?? decodeOtlpInline });
+  mountGatewayInvocationRoutes(app, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
   mountArtifactRoutes(app, options.services);
   mountTraceArtifactRoute(app, options.services);
   for (const add of options.extraRoutes ?? []) add(app);

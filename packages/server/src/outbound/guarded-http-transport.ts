@@ -15,6 +15,8 @@ export interface GuardedHttpOptions {
   maxBodyBytes?: number;
   /** Most bytes `fetch(...).text()` keeps (default 32 MiB); a streamed body has no cap. */
   maxFetchBodyBytes?: number;
+  /** How a refusal says to allow private addresses (default: the webhook setting). */
+  privateIpsHint?: string;
 }
 
 /** The answer of {@link GuardedHttpTransport.fetch}: status, headers, and the body as a stream or as text. */
@@ -28,11 +30,10 @@ export interface GuardedFetchResponse {
 const DEFAULT_MAX_BODY = 64 * 1024;
 const DEFAULT_MAX_FETCH_BODY = 32 * 1024 * 1024;
 
-function refused(host: string, address: string): WebhookTransportError {
-  return new WebhookTransportError(
-    'refused',
-    `Refused to connect to ${host} at ${address}: not a public address (set MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true or --webhook-allow-private-ips to allow private addresses).`,
-  );
+const WEBHOOK_SETTING_HINT = 'set MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true or --webhook-allow-private-ips to allow private addresses';
+
+function refused(host: string, address: string, hint = WEBHOOK_SETTING_HINT): WebhookTransportError {
+  return new WebhookTransportError('refused', `Refused to connect to ${host} at ${address}: not a public address (${hint}).`);
 }
 
 /**
@@ -58,7 +59,7 @@ export class GuardedHttpTransport implements WebhookTransport {
       this.options.resolve(hostname).then(
         (answers) => {
           const bad = allowPrivateIps ? undefined : answers.find((a) => !isPublicAddress(a.address));
-          if (bad) return callback(refused(hostname, bad.address), '', 4);
+          if (bad) return callback(refused(hostname, bad.address, this.options.privateIpsHint), '', 4);
           const wanted = opts.family === 4 || opts.family === 6 ? answers.filter((a) => a.family === opts.family) : answers;
           if (wanted.length === 0) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
           if (opts.all) return (callback as unknown as (err: null, all: { address: string; family: number }[]) => void)(null, wanted);
@@ -74,7 +75,7 @@ export class GuardedHttpTransport implements WebhookTransport {
     const url = new URL(request.url);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const { allowPrivateIps } = this.options;
-    if (!allowPrivateIps && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(refused(host, host));
+    if (!allowPrivateIps && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(refused(host, host, this.options.privateIpsHint));
     const lookup = this.lookup();
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<WebhookAnswer>((resolve, reject) => {
@@ -107,7 +108,7 @@ export class GuardedHttpTransport implements WebhookTransport {
           // The lookup hook already refused private answers; this catches any path around it.
           const peer = socket.remoteAddress ?? '';
           if (!allowPrivateIps && !isPublicAddress(peer)) {
-            finish(refused(host, peer));
+            finish(refused(host, peer, this.options.privateIpsHint));
             req.destroy();
           }
         });
@@ -155,7 +156,7 @@ export class GuardedHttpTransport implements WebhookTransport {
     const url = new URL(target);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const { allowPrivateIps } = this.options;
-    if (!allowPrivateIps && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(refused(host, host));
+    if (!allowPrivateIps && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.reject(refused(host, host, this.options.privateIpsHint));
     if (init.signal?.aborted) return Promise.reject(new WebhookTransportError('aborted', 'The request was stopped'));
     const client = url.protocol === 'https:' ? https : http;
     const maxText = this.options.maxFetchBodyBytes ?? DEFAULT_MAX_FETCH_BODY;
@@ -172,7 +173,7 @@ export class GuardedHttpTransport implements WebhookTransport {
       req.on('socket', (socket: Socket) => {
         socket.once('connect', () => {
           const peer = socket.remoteAddress ?? '';
-          if (!allowPrivateIps && !isPublicAddress(peer)) req.destroy(refused(host, peer));
+          if (!allowPrivateIps && !isPublicAddress(peer)) req.destroy(refused(host, peer, this.options.privateIpsHint));
         });
       });
       req.on('error', (err: Error) => {

@@ -11,6 +11,7 @@ import type { LegacyTraceService } from './traces/legacy-trace-service.js';
 import type { TraceLinkService } from './traces/trace-link-service.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { GatewayService } from './gateway/gateway-service.js';
+import type { GatewayInvoker } from './gateway/gateway-invoker.js';
 import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
 import type { ScorerService } from './scorers/scorer-service.js';
@@ -39,6 +40,8 @@ export interface Services {
   webhooks: WebhookService;
   /** The AI gateway's control plane (secrets, model definitions, endpoints, budgets) and its lookups for the data plane. */
   gateway: GatewayService;
+  /** The AI gateway's data plane: endpoint calls with budgets, spend and usage traces (the `/gateway/...` routes, online judges). */
+  gatewayInvoker: GatewayInvoker;
   /** Human review: the questions (label schemas) of an experiment. */
   labelSchemas: LabelSchemaService;
   /** Human review: queues of traces to review, with a status per item. */

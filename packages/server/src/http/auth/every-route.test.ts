@@ -277,6 +277,18 @@ describe('every non-RPC route', () => {
       expect(res.status, path).toBe(401);
       expect(res.headers.get('www-authenticate'), path).toMatch(/^Basic /);
     }
+    // The gateway's data plane needs a signed-in user (any: no per-endpoint permission yet).
+    for (const path of ['/gateway/chat/mlflow/invocations', '/gateway/mlflow/v1/chat/completions', '/gateway/mlflow/v1/embeddings']) {
+      const res = await loupe.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"chat","input":"x"}' });
+      expect(res.status, path).toBe(401);
+      const signedIn = await loupe.app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...mallory },
+        body: '{"model":"no-such-endpoint","input":"x"}',
+      });
+      expect(signedIn.status, path).not.toBe(401);
+      expect(signedIn.status, path).not.toBe(403);
+    }
     // Under /auth/, never a Basic challenge (the browser would prompt over Loupe's login page).
     const sign = NON_RPC_ROUTES.filter((r) => r.path.startsWith('/auth/'));
     expect(sign.map((r) => `${r.method} ${r.path}`).sort()).toEqual([

@@ -4,6 +4,7 @@ import { ref, type Access, type ResourceRef } from '../../auth/access.js';
 import { decodeRequest, queryToObject } from '../request-decoding.js';
 import type { Authorizer } from '../../auth/authorizer.js';
 import { PROXIED_ARTIFACT_PREFIXES } from '../artifacts/proxied-artifact-routes.js';
+import { GATEWAY_INVOCATION_PATHS } from '../gateway/gateway-invocation-routes.js';
 
 /** A route that is not an RPC, with who may call it (docs/adr/0013-auth.md §2), over the raw request. */
 export interface NonRpcRoute {
@@ -47,6 +48,11 @@ export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
   { method: 'POST', path: '/auth/logout', access: { kind: 'public' } },
   // OTLP ingest writes spans into the experiment the header names (spec §4.5).
   { method: 'POST', path: '/v1/traces', access: { edit: (c) => some(c.req.header('x-mlflow-experiment-id'), ref.experiment) } },
+  // The AI gateway's data plane: any signed-in user may call an endpoint (Loupe has no per-endpoint
+  // permissions yet; MLflow's newer auth app has a USE permission on gateway endpoints).
+  { method: 'POST', path: GATEWAY_INVOCATION_PATHS.invocations, access: { kind: 'authenticated' } },
+  { method: 'POST', path: GATEWAY_INVOCATION_PATHS.chatCompletions, access: { kind: 'authenticated' } },
+  { method: 'POST', path: GATEWAY_INVOCATION_PATHS.embeddings, access: { kind: 'authenticated' } },
   // These decode the query as their handlers do (same schema, same precedence of run_id and run_uuid).
   { method: 'GET', path: '/get-artifact', access: { read: (c) => ref.run(decodeRequest(TrackingRequests.GetArtifact, c.req.query()).run_id) } },
   {

@@ -92,6 +92,18 @@ export function examplePayload(entity: WebhookEntity, action: WebhookAction): Re
     case 'MONITOR.ALERTED':
     case 'MONITOR.RESOLVED':
       return exampleMonitorPayload(action === 'ALERTED');
+    case 'BUDGET_POLICY.EXCEEDED':
+      return {
+        budget_policy_id: 'bp-example',
+        budget_unit: 'USD',
+        budget_amount: 100,
+        current_spend: 105.5,
+        duration_unit: 'DAYS',
+        duration_value: 1,
+        target_scope: 'GLOBAL',
+        workspace: 'default',
+        window_start: 1_700_000_000_000,
+      };
     default:
       return {};
   }

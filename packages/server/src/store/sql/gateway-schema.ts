@@ -83,6 +83,31 @@ export interface GatewayBudgetPoliciesTable {
   last_updated_by: string | null;
 }
 
+/** One invocation of a gateway endpoint (migration 0020). */
+export interface GatewayUsageTable {
+  usage_id: string;
+  endpoint_id: string;
+  endpoint_name: string;
+  username: string | null;
+  provider: string | null;
+  model_name: string | null;
+  /** `OK` or `ERROR`. */
+  status: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_cost: number;
+  trace_id: string | null;
+  created_at: number;
+}
+
+/** An ALERT budget's window whose limit was crossed (its webhook event was written). */
+export interface GatewayBudgetAlertsTable {
+  budget_policy_id: string;
+  window_start: number;
+  spend: number;
+  created_at: number;
+}
+
 /** The gateway tables, part of {@link Database}. */
 export interface GatewayTables {
   gateway_secrets: GatewaySecretsTable;
@@ -92,4 +117,6 @@ export interface GatewayTables {
   gateway_endpoint_tags: GatewayEndpointTagsTable;
   gateway_endpoint_bindings: GatewayEndpointBindingsTable;
   gateway_budget_policies: GatewayBudgetPoliciesTable;
+  gateway_usage: GatewayUsageTable;
+  gateway_budget_alerts: GatewayBudgetAlertsTable;
 }

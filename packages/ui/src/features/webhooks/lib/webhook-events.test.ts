@@ -19,8 +19,8 @@ const hook: Webhook = {
 describe('webhook events', () => {
   it('names events as payloads do and lists every valid pair', () => {
     expect(eventName({ entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' })).toBe('model_version_alias.deleted');
-    // MLflow's 14 and Loupe's monitor.alerted / monitor.resolved.
-    expect(ALL_EVENTS).toHaveLength(16);
+    // MLflow's 15 (budget_policy.exceeded included) and Loupe's monitor.alerted / monitor.resolved.
+    expect(ALL_EVENTS).toHaveLength(17);
     expect(ALL_EVENTS.map(eventName)).not.toContain('registered_model.deleted');
     expect(ALL_EVENTS.map(eventName)).toEqual(expect.arrayContaining(['monitor.alerted', 'monitor.resolved']));
   });
