@@ -18,6 +18,7 @@ import { gatewayRoutes } from './rest/gateway.js';
 import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
 import { datasetRoutes } from './rest/datasets.js';
 import { scorerRoutes } from './rest/scorers.js';
+import { onlineScoringRoutes } from './rest/online-scoring.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 import { userRoutes } from './rest/users.js';
@@ -95,6 +96,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...reviewQueueRoutes,
   ...datasetRoutes,
   ...scorerRoutes,
+  ...onlineScoringRoutes,
 ] as readonly RpcRoute[];
 
 /** The routes mounted only when auth is on: MLflow's user and permission API, Loupe's tokens, audit log and listings. */

@@ -136,6 +136,8 @@ function sampleInput(route: RpcRoute): Record<string, unknown> {
     'GET /mlflow/scorers/list': { experiment_ids: [] },
     'PUT /mlflow/scorers/online-config': { name: 'judge', sample_rate: 0 },
     'GET /mlflow/scorers/online-configs': { scorer_ids: [w.scorerId] },
+    'POST /loupe/scorers/backfill': { name: 'judge', start_time_ms: 0, end_time_ms: 1 },
+    'POST /loupe/scorers/run': { name: 'judge', trace_ids: [w.traceId] },
   };
   const key = `${route.method} ${route.path}`;
   return { ...common, ...(special[`${key}@${route.versions[0]}`] ?? special[key] ?? {}) };

@@ -18,6 +18,7 @@ import * as m0015 from './0015-api-tokens-audit.js';
 import * as m0016 from './0016-browser-sessions.js';
 import * as m0017 from './0017-gateway.js';
 import * as m0018 from './0018-scorers.js';
+import * as m0021 from './0021-online-scoring.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -44,4 +45,5 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0016-browser-sessions': m0016,
   '0017-gateway': m0017,
   '0018-scorers': m0018,
+  '0021-online-scoring': m0021,
 };
