@@ -18,5 +18,12 @@ export interface OnlineScoringStore {
    * Moves the cursor from `expected` (undefined: no cursor yet) to `next` and enqueues `jobs`, in one
    * transaction. False, with nothing written, when the cursor no longer holds `expected`.
    */
-  advance(scorerId: string, lane: OnlineScoringLane, expected: ScanPosition | undefined, next: ScanPosition, jobs: readonly NewJob[], now: number): Promise<boolean>;
+  advance(
+    scorerId: string,
+    lane: OnlineScoringLane,
+    expected: ScanPosition | undefined,
+    next: ScanPosition,
+    jobs: readonly NewJob[],
+    now: number,
+  ): Promise<boolean>;
 }

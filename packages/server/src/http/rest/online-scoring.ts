@@ -11,7 +11,10 @@ const STATUSES_OF: Partial<Record<JobStatusName, JobRecord['status']>> = { PENDI
 
 /** A job as MLflow's jobs router answers it: the kind as `job_name`, the payload as `params`, the error as `result`. */
 function jobJson(job: JobRecord) {
-  const params = typeof job.payload === 'object' && job.payload !== null && !Array.isArray(job.payload) ? (job.payload as Record<string, unknown>) : { payload: job.payload };
+  const params =
+    typeof job.payload === 'object' && job.payload !== null && !Array.isArray(job.payload)
+      ? (job.payload as Record<string, unknown>)
+      : { payload: job.payload };
   return {
     job_id: job.id,
     creation_time: job.createdAt,

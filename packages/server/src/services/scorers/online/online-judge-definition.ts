@@ -97,7 +97,11 @@ function verdictTypeOf(schema: unknown): VerdictType {
       return { kind: 'boolean' };
     case 'number':
     case 'integer':
-      return { kind: 'number', ...(typeof schema.minimum === 'number' ? { min: schema.minimum } : {}), ...(typeof schema.maximum === 'number' ? { max: schema.maximum } : {}) };
+      return {
+        kind: 'number',
+        ...(typeof schema.minimum === 'number' ? { min: schema.minimum } : {}),
+        ...(typeof schema.maximum === 'number' ? { max: schema.maximum } : {}),
+      };
     case 'string':
       if (values && values.length === 2 && values.includes('yes') && values.includes('no')) return { kind: 'yes_no' };
       return values?.length ? { kind: 'string', options: values } : { kind: 'string' };
@@ -125,7 +129,8 @@ function instructionsJudge(name: string, model: string, endpointName: string, da
   for (const m of instructions.matchAll(VARIABLE)) {
     const v = m[1]!;
     if (v === 'expectations') throw new UnsupportedOnlineJudge(`Scorer '${name}' needs expectations, which online traces do not have.`);
-    if (!(ONLINE_VARIABLES as readonly string[]).includes(v)) throw new UnsupportedOnlineJudge(`Scorer '${name}' uses an unknown template variable {{ ${v} }}.`);
+    if (!(ONLINE_VARIABLES as readonly string[]).includes(v))
+      throw new UnsupportedOnlineJudge(`Scorer '${name}' uses an unknown template variable {{ ${v} }}.`);
     if (!used.includes(v as OnlineVariable)) used.push(v as OnlineVariable);
   }
   if (used.length === 0) throw new UnsupportedOnlineJudge(`Scorer '${name}' has instructions without a template variable.`);

@@ -89,4 +89,3 @@ for (const backend of await testBackends()) {
     });
   });
 }
-

@@ -85,10 +85,13 @@ export class OnlineScoringScheduler {
   start(): void {
     if (this.timer || this.options.intervalMs <= 0) return;
     this.timer = this.clock.setInterval(() => {
-      if (!this.pass) this.pass = this.runOnce().then(
-          () => undefined,
-          (err: unknown) => this.onError(err),
-        ).finally(() => (this.pass = undefined));
+      if (!this.pass)
+        this.pass = this.runOnce()
+          .then(
+            () => undefined,
+            (err: unknown) => this.onError(err),
+          )
+          .finally(() => (this.pass = undefined));
     }, this.options.intervalMs);
   }
 
@@ -159,7 +162,13 @@ export class OnlineScoringScheduler {
   }
 
   private payload(scorer: ActiveOnlineScorer, traceId: string, sessionId?: string): OnlineScoringJobPayload {
-    const p: OnlineScoringJobPayload = { experimentId: scorer.experimentId, traceId, scorerId: scorer.scorerId, scorerName: scorer.scorerName, version: scorer.version };
+    const p: OnlineScoringJobPayload = {
+      experimentId: scorer.experimentId,
+      traceId,
+      scorerId: scorer.scorerId,
+      scorerName: scorer.scorerName,
+      version: scorer.version,
+    };
     if (sessionId !== undefined) p.sessionId = sessionId;
     return p;
   }

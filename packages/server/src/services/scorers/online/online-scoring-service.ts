@@ -11,7 +11,6 @@ import {
   judgementJob,
   NOT_EVALUATION,
   numberClause,
-  ONLINE_SCORING_JOB,
   scorerFilter,
   type OnlineScoringJobPayload,
 } from './online-scoring-jobs.js';
@@ -155,4 +154,3 @@ export class OnlineScoringService {
     return this.deps.jobStore.search(query);
   }
 }
-

@@ -105,7 +105,11 @@ for (const backend of await testBackends()) {
     it('reads number, boolean and option verdicts as make_judge declares them', async () => {
       await w.registerScorer('stars', instructionsJudge('stars', 'Rate {{ outputs }} from 1 to 5.', { feedback_value_type: { type: 'integer' } }), 1);
       await w.registerScorer('ok', instructionsJudge('ok', 'Is {{ outputs }} fine?', { feedback_value_type: { type: 'boolean' } }), 1);
-      await w.registerScorer('tone', instructionsJudge('tone', 'The tone of {{ outputs }}?', { feedback_value_type: { type: 'string', enum: ['warm', 'cold'] } }), 1);
+      await w.registerScorer(
+        'tone',
+        instructionsJudge('tone', 'The tone of {{ outputs }}?', { feedback_value_type: { type: 'string', enum: ['warm', 'cold'] } }),
+        1,
+      );
       await w.pass();
       w.clock.advance(1000);
       const id = await w.addTrace({ startMs: w.clock.now() - 500 });
@@ -135,7 +139,12 @@ for (const backend of await testBackends()) {
         name: 'correct',
         serialized_scorer: instructionsJudge('correct', 'Does {{ outputs }} match {{ expectations }}?'),
       });
-      const refused = await w.loupe.call('POST', '/api/2.0/loupe/scorers/backfill', { experiment_id: w.experimentId, name: 'correct', start_time_ms: 0, end_time_ms: T0 });
+      const refused = await w.loupe.call('POST', '/api/2.0/loupe/scorers/backfill', {
+        experiment_id: w.experimentId,
+        name: 'correct',
+        start_time_ms: 0,
+        end_time_ms: T0,
+      });
       expect(refused.status).toBe(400);
       expect(refused.body.message).toMatch(/expectations/);
     });

@@ -17,7 +17,14 @@ export const T0 = 1_700_000_000_000;
 
 /** The settings of a world's servers: the judge on the fake provider (loopback), scheduling by hand. */
 export function worldSettings(uri: string): ServerOptions {
-  return { backendStoreUri: uri, secretKey: SECRET_KEY, judgeAllowPrivateIps: true, onlineScoringIntervalMs: 0, onlineScoringSettleMs: 5_000, onlineScoringSessionIdleMs: 300_000 };
+  return {
+    backendStoreUri: uri,
+    secretKey: SECRET_KEY,
+    judgeAllowPrivateIps: true,
+    onlineScoringIntervalMs: 0,
+    onlineScoringSettleMs: 5_000,
+    onlineScoringSessionIdleMs: 300_000,
+  };
 }
 
 /** A `make_judge` judge as MLflow serializes it. */
@@ -55,6 +62,8 @@ export interface OnlineScoringWorld {
   fake: FakeProvider;
   judge: FakeJudge;
   experimentId: string;
+  /** The database's URI (for other servers on it). */
+  databaseUri: string;
   /** Registers a scorer and sets its sampling; returns its scorer id. */
   registerScorer(name: string, serializedScorer: string, sampleRate: number, filterString?: string): Promise<string>;
   /** Adds a finished trace through span ingest; returns its id. */
@@ -107,9 +116,17 @@ export async function openOnlineScoringWorld(database: TestDatabase, judgeOption
     fake,
     judge,
     experimentId,
+    databaseUri: database.uri,
     async registerScorer(name, serializedScorer, sampleRate, filterString) {
-      const v = (await ok('POST', '/api/3.0/mlflow/scorers/register', { experiment_id: experimentId, name, serialized_scorer: serializedScorer })) as { scorer_id: string };
-      await ok('PUT', '/api/3.0/mlflow/scorers/online-config', { experiment_id: experimentId, name, sample_rate: sampleRate, ...(filterString ? { filter_string: filterString } : {}) });
+      const v = (await ok('POST', '/api/3.0/mlflow/scorers/register', { experiment_id: experimentId, name, serialized_scorer: serializedScorer })) as {
+        scorer_id: string;
+      };
+      await ok('PUT', '/api/3.0/mlflow/scorers/online-config', {
+        experiment_id: experimentId,
+        name,
+        sample_rate: sampleRate,
+        ...(filterString ? { filter_string: filterString } : {}),
+      });
       return v.scorer_id;
     },
     async addTrace(spec) {
