@@ -31,7 +31,8 @@ function errorText(err: unknown): string {
  * after a crash (or a second enqueue of the same judgement) never writes it twice. Transient model
  * failures are retried by the runner; when the last attempt fails, or the failure cannot pass
  * (a client error, a scorer the server cannot run), an error assessment is written and the job is
- * failed, which keeps its row as the dead letter.
+ * failed, which keeps its row as the dead letter. A session judged again drops its earlier online
+ * verdicts on the session's other traces.
  *
  * @example
  * runner.register(new OnlineScoringHandler({ traces, assessments, scorers, judgeModel, clock }));
@@ -65,9 +66,12 @@ export class OnlineScoringHandler implements JobHandler<OnlineScoringJobPayload>
       await this.write(p, assessmentId, undefined, { error: { code: 'SCORER_ERROR', message: err.message } });
       return { outcome: 'fail', error: err.message };
     }
+    const session = p.sessionId === undefined ? undefined : { ...p, sessionId: p.sessionId };
+    const sessionTraces = session ? await this.sessionTraces(session, trace) : undefined;
+    const material = sessionTraces ? await sessionMaterial(this.deps.traces, sessionTraces) : await traceMaterial(this.deps.traces, trace);
     let judgement: Judgement;
     try {
-      judgement = await this.judge(judge, await this.material(p, trace), signal);
+      judgement = await this.judge(judge, material, signal);
     } catch (err) {
       const permanent = err instanceof LlmError && !err.retryable;
       if (!permanent && job.attempt < job.maxAttempts) throw err; // the runner retries with backoff
@@ -76,17 +80,33 @@ export class OnlineScoringHandler implements JobHandler<OnlineScoringJobPayload>
       return { outcome: 'fail', error: errorText(err) };
     }
     await this.write(p, assessmentId, judge, judgement);
+    if (session && sessionTraces) await this.removeEarlierSessionVerdicts(session, sessionTraces);
   }
 
-  private async material(p: OnlineScoringJobPayload, trace: TraceRecord): Promise<JudgeMaterial> {
-    if (p.sessionId === undefined) return traceMaterial(this.deps.traces, trace);
+  /** The session's finished traces, oldest first, the judged one included. */
+  private async sessionTraces(p: OnlineScoringJobPayload & { sessionId: string }, trace: TraceRecord): Promise<TraceRecord[]> {
     const { items } = await this.deps.traces.searchTraces({
       experimentIds: [p.experimentId],
       filter: [metadataEquals(TraceMetadataKey.SESSION, p.sessionId), FINISHED],
       orderBy: [{ entity: 'attribute', key: 'timestamp_ms', ascending: true }],
       page: { limit: MAX_SESSION_TRACES },
     });
-    return sessionMaterial(this.deps.traces, items.some((t) => t.traceId === trace.traceId) ? items : [...items, trace]);
+    return items.some((t) => t.traceId === trace.traceId) ? items : [...items, trace];
+  }
+
+  /**
+   * A session judged again (it went on after an earlier verdict): the earlier online verdicts of this
+   * scorer on the session's other traces go, as MLflow's session processor removes them.
+   */
+  private async removeEarlierSessionVerdicts(p: OnlineScoringJobPayload & { sessionId: string }, traces: readonly TraceRecord[]): Promise<void> {
+    for (const t of traces) {
+      if (t.traceId === p.traceId) continue;
+      for (const a of t.assessments ?? []) {
+        if (a.name === p.scorerName && a.sourceType === 'LLM_JUDGE' && a.metadata[AssessmentMetadataKey.ONLINE_SCORING_SESSION_ID] === p.sessionId) {
+          await this.deps.assessments.deleteAssessment(t.traceId, a.assessmentId);
+        }
+      }
+    }
   }
 
   private async judge(judge: OnlineJudgeDefinition, material: JudgeMaterial, signal: AbortSignal): Promise<Judgement> {

@@ -171,6 +171,15 @@ for (const backend of await testBackends()) {
       expect(verdict?.metadata[AssessmentMetadataKey.ONLINE_SCORING_SESSION_ID]).toBe('chat-1');
       expect(w.judge.requests).toHaveLength(1);
       for (let i = 0; i < 3; i++) expect(w.judge.requests[0]!.prompt).toContain(`turn ${i} answer`);
+
+      // The session goes on: judged again once idle, on its new last trace; the earlier verdict goes.
+      w.clock.advance(60_000);
+      const more = await w.addTrace({ startMs: w.clock.now() - 1000, session: 'chat-1', inputs: 'turn 3 question', outputs: 'turn 3 answer' });
+      w.clock.advance(5 * 60_000);
+      expect(await w.pass()).toBe(1);
+      expect(await w.assessments(turns[2]!, 'coherent')).toHaveLength(0);
+      expect(await w.assessments(more, 'coherent')).toMatchObject([{ metadata: { [AssessmentMetadataKey.ONLINE_SCORING_SESSION_ID]: 'chat-1' } }]);
+      expect(w.judge.requests[1]!.prompt).toContain('turn 3 answer');
     });
   });
 }
