@@ -53,3 +53,4 @@ export {
   type StreamInvocation,
   type StreamSummary,
 } from './engine/llm-engine.js';
+export { parseVerdict, verdictInstructions, verdictSchema, type Verdict, type VerdictJsonSchema, type VerdictType, type VerdictValue } from './verdict.js';

@@ -57,6 +57,12 @@ import { LabelSchemaService } from './services/review/label-schema-service.js';
 import { ReviewQueueService } from './services/review/review-queue-service.js';
 import { SqlScorerStore } from './store/sql/sql-scorer-store.js';
 import { ScorerService } from './services/scorers/scorer-service.js';
+import { GatewayJudgeModelClient, type JudgeModelClient } from './services/scorers/online/judge-model-client.js';
+import { OnlineScoringHandler } from './services/scorers/online/online-scoring-handler.js';
+import { OnlineScoringScheduler } from './services/scorers/online/online-scoring-scheduler.js';
+import { OnlineScoringService } from './services/scorers/online/online-scoring-service.js';
+import { SqlOnlineScoringStore } from './store/sql/sql-online-scoring-store.js';
+import { createLlmEngine } from '@loupe/llm';
 import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
 import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
 import { SecretCipher } from './services/webhooks/secret-cipher.js';
@@ -125,6 +131,8 @@ export interface Dependencies {
   random?: () => number;
   /** scrypt cost for passwords (tests use a cheap one). */
   scryptCost?: ScryptCost;
+  /** How online judges reach their models (default: the gateway's endpoints through the provider engine). */
+  judgeModel?: JudgeModelClient;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -136,8 +144,10 @@ export interface Loupe {
   retention: TraceRetention;
   /** Fills the span text index behind ingest; `startServer` runs it in the background. */
   textIndexing: SpanTextIndexing;
-  /** Runs background jobs (webhook deliveries, ...); `startServer` starts it. */
+  /** Runs background jobs (webhook deliveries, online judgements, ...); `startServer` starts it. */
   jobs: JobRunner;
+  /** Finds new traces for online scorers and enqueues their judgements; `startServer` starts it. */
+  onlineScoring: OnlineScoringScheduler;
   /**
    * Turns registry events into webhook deliveries; `startServer` starts it. The registry calls
    * `webhookDispatcher.wake()` after committing events, so they go out at once.
@@ -240,11 +250,13 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     ids,
     onBudgetEvents: () => webhookDispatcher.wake(),
   });
-  const scorers = new ScorerService(new SqlScorerStore(db, dialect), experiments, gateway, clock, {
+  const scorerStore = new SqlScorerStore(db, dialect);
+  const scorers = new ScorerService(scorerStore, experiments, gateway, clock, {
     scorerId: () => uuidOf(ids.hex32()),
     configId: () => ids.hex32(),
   });
   const { monitors, monitorScheduler } = createMonitors(db, dialect, clock, { experiments, traces, jobs, webhookDispatcher, deps });
+  const { onlineScoring, onlineScheduler } = createOnlineScoring(config, db, dialect, clock, ids, deps, { jobs, gateway, scorers, scorerStore, traceStore });
   const services: Services = {
     experiments,
     runs,
@@ -264,6 +276,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     datasets,
     scorers,
     monitors,
+    onlineScoring,
   };
   let auth: AppAuth | undefined;
   try {
@@ -296,11 +309,13 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     retention,
     textIndexing,
     jobs,
+    onlineScoring: onlineScheduler,
     webhookDispatcher,
     monitorScheduler,
     notices,
     close: async () => {
       await monitorScheduler.stop();
+      await onlineScheduler.stop();
       await webhookDispatcher.stop();
       await jobs.stop();
       await retention.stop();
@@ -532,6 +547,49 @@ function createMonitors(
 }
 
 /**
+ * Online scoring (spec §11.1): the judge's model client (gateway endpoints through the provider
+ * engine on an SSRF-guarded transport), the judgement job handler on the shared runner, the
+ * scheduler, and the service behind the backfill, run and jobs routes.
+ */
+function createOnlineScoring(
+  config: ServerConfig,
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  clock: Clock,
+  ids: IdGenerator,
+  deps: Dependencies,
+  parts: { jobs: JobRunner; gateway: GatewayService; scorers: ScorerService; scorerStore: SqlScorerStore; traceStore: SqlTraceStore },
+) {
+  const maxAttempts = 4;
+  let judgeModel = deps.judgeModel;
+  if (!judgeModel) {
+    const transport = new GuardedHttpTransport({ allowPrivateIps: config.judgeAllowPrivateIps, resolve: deps.resolveHost ?? systemResolver, clock });
+    const engine = createLlmEngine({ fetch: (url, init) => transport.fetch(url, init), clock, ...(deps.random ? { random: deps.random } : {}) });
+    judgeModel = new GatewayJudgeModelClient(parts.gateway, engine);
+  }
+  parts.jobs.register(
+    new OnlineScoringHandler({ traces: parts.traceStore, assessments: new SqlAssessmentStore(db), scorers: parts.scorerStore, judgeModel, clock }),
+  );
+  const onlineScoring = new OnlineScoringService({
+    scorers: parts.scorers,
+    traces: parts.traceStore,
+    queue: parts.jobs,
+    jobStore: new SqlJobStore(db, dialect),
+    newRequestId: () => ids.hex32(),
+    maxAttempts,
+  });
+  const onlineScheduler = new OnlineScoringScheduler(parts.scorers, parts.traceStore, new SqlOnlineScoringStore(db), () => parts.jobs.wake(), clock, {
+    intervalMs: config.onlineScoringIntervalMs,
+    settleMs: config.onlineScoringSettleMs,
+    sessionIdleMs: config.onlineScoringSessionIdleMs,
+    batchSize: 500,
+    maxPagesPerPass: 20,
+    maxAttempts,
+  });
+  return { onlineScoring, onlineScheduler };
+}
+
+/**
  * Applies migrations and exits (`loupe db upgrade`).
  *
  * @example
@@ -609,6 +667,7 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
   loupe.retention.start(config.traceRetentionIntervalMs);
   loupe.textIndexing.start();
   loupe.jobs.start();
+  loupe.onlineScoring.start();
   loupe.webhookDispatcher.start();
   loupe.monitorScheduler.start();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -181,3 +181,19 @@ export const LoggedModelTagKey = {
   /** JSON list of `{name, version}`: the registered model versions made from the logged model. */
   MODEL_VERSIONS: 'mlflow.modelVersions',
 } as const;
+
+/**
+ * Assessment metadata keys written by judges (MLflow's `AssessmentMetadataKey` and the keys of
+ * `mlflow.genai.evaluate`): the judge call's USD cost and tokens, and the session an online session
+ * judge scored (MLflow replaces an earlier verdict on the same session by it).
+ *
+ * @example
+ * assessment.metadata?.[AssessmentMetadataKey.JUDGE_COST]; // '0.00012'
+ */
+export const AssessmentMetadataKey = {
+  SOURCE_RUN_ID: ASSESSMENT_SOURCE_RUN_METADATA,
+  JUDGE_COST: 'mlflow.assessment.judgeCost',
+  JUDGE_INPUT_TOKENS: 'mlflow.assessment.judgeInputTokens',
+  JUDGE_OUTPUT_TOKENS: 'mlflow.assessment.judgeOutputTokens',
+  ONLINE_SCORING_SESSION_ID: 'mlflow.assessment.onlineScoringSessionId',
+} as const;

@@ -103,3 +103,29 @@ export const UpsertOnlineScoringConfig = z.object({
 
 /** GET /scorers/online-configs: the configs of these scorers (repeated `scorer_ids`). */
 export const GetOnlineScoringConfigs = z.object({ scorer_ids: requiredList(str()) });
+
+/** POST /loupe/scorers/backfill (Loupe): judge the traces that started in a window with the scorer's sampling. */
+export const BackfillScorer = z.object({
+  ...experimentAndName,
+  start_time_ms: required(int64()),
+  end_time_ms: required(int64()),
+});
+
+/** POST /loupe/scorers/run (Loupe): judge these traces now with the scorer's latest version. */
+export const RunScorer = z.object({
+  ...experimentAndName,
+  trace_ids: requiredList(str()),
+});
+
+/** MLflow's job statuses (`mlflow.entities._job_status.JobStatus`). */
+export const JobStatusName = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMEOUT', 'CANCELED']);
+
+/** GET /ajax-api/3.0/jobs/{job_id} (MLflow's FastAPI jobs router). */
+export const GetJob = z.object({ job_id: requiredStr() });
+
+/** POST /ajax-api/3.0/jobs/search: by job name and statuses (`params` is accepted and matched on the payload's top-level keys). */
+export const SearchJobs = z.object({
+  job_name: z.string().nullish(),
+  statuses: z.array(JobStatusName).nullish(),
+  params: z.record(z.string(), z.unknown()).nullish(),
+});

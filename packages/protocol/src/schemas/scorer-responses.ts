@@ -42,3 +42,23 @@ export type OnlineScoringConfig = z.infer<typeof OnlineScoringConfigJson>;
 export const UpsertOnlineScoringConfig = z.strictObject({ config: OnlineScoringConfigJson });
 /** GET /scorers/online-configs: plain JSON, so an empty list is sent as `[]`. */
 export const GetOnlineScoringConfigs = z.strictObject({ configs: z.array(OnlineScoringConfigJson) });
+
+/** POST /loupe/scorers/backfill: traces in the window and judgement jobs added. */
+export const BackfillScorer = z.strictObject({ trace_count: z.number(), job_count: z.number() });
+/** POST /loupe/scorers/run: jobs added, under one request id. */
+export const RunScorer = z.strictObject({ job_count: z.number(), request_id: z.string() });
+
+/** A job as MLflow's jobs API answers it (`mlflow/server/job_api.py`'s `Job`). */
+export const JobJson = z.strictObject({
+  job_id: z.string(),
+  creation_time: z.number(),
+  job_name: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  timeout: z.number().nullable(),
+  status: z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMEOUT', 'CANCELED']),
+  result: z.unknown(),
+  retry_count: z.number(),
+  last_update_time: z.number(),
+});
+export const GetJob = JobJson;
+export const SearchJobs = z.strictObject({ jobs: z.array(JobJson) });

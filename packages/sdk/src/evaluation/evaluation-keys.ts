@@ -1,4 +1,4 @@
-import { ASSESSMENT_SOURCE_RUN_METADATA } from '@loupe/protocol/attributes';
+import { AssessmentMetadataKey } from '@loupe/protocol/attributes';
 
 /**
  * The keys `evaluate()` writes, spelled as MLflow's `mlflow.genai.evaluate` spells them (spec §10.4;
@@ -15,11 +15,11 @@ export const EvaluationKey = {
   /** Trace tag: the evaluation row a trace was made for (MLflow's cleanup keeps only traces that have it). */
   EVAL_REQUEST_ID_TAG: 'mlflow.eval.requestId',
   /** Assessment metadata: the run that produced the assessment. */
-  SOURCE_RUN_ID: ASSESSMENT_SOURCE_RUN_METADATA,
+  SOURCE_RUN_ID: AssessmentMetadataKey.SOURCE_RUN_ID,
   /** Assessment metadata of LLM judges: USD cost and token counts of the judge call. */
-  JUDGE_COST: 'mlflow.assessment.judgeCost',
-  JUDGE_INPUT_TOKENS: 'mlflow.assessment.judgeInputTokens',
-  JUDGE_OUTPUT_TOKENS: 'mlflow.assessment.judgeOutputTokens',
+  JUDGE_COST: AssessmentMetadataKey.JUDGE_COST,
+  JUDGE_INPUT_TOKENS: AssessmentMetadataKey.JUDGE_INPUT_TOKENS,
+  JUDGE_OUTPUT_TOKENS: AssessmentMetadataKey.JUDGE_OUTPUT_TOKENS,
   /** The error code of feedback from a scorer that threw. */
   SCORER_ERROR: 'SCORER_ERROR',
 } as const;

@@ -58,6 +58,14 @@ export interface ServerConfig {
   jobConcurrency: number;
   /** Milliseconds between looks at the job queue and the registry event log for work other servers queued. */
   jobPollIntervalMs: number;
+  /** Milliseconds between online scoring passes (0: off on this server). */
+  onlineScoringIntervalMs: number;
+  /** Milliseconds after a trace ends before online scoring looks at it. */
+  onlineScoringSettleMs: number;
+  /** Milliseconds without a new trace before a session is scored by session judges. */
+  onlineScoringSessionIdleMs: number;
+  /** Online judges may call gateway models at private addresses. */
+  judgeAllowPrivateIps: boolean;
   /** `basic-auth`: users, passwords and permissions (docs/adr/0013-auth.md); undefined: no auth (one user, loopback). */
   appName?: 'basic-auth';
   /** The first admin's username, created at the first start with auth on. */

@@ -20,6 +20,7 @@ import { labelSchemaRoutes, reviewQueueRoutes } from './rest/review.js';
 import { monitorRoutes } from './rest/monitors.js';
 import { datasetRoutes } from './rest/datasets.js';
 import { scorerRoutes } from './rest/scorers.js';
+import { onlineScoringRoutes } from './rest/online-scoring.js';
 import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 import { userRoutes } from './rest/users.js';
@@ -98,6 +99,7 @@ export const ALL_RPC_ROUTES: readonly RpcRoute[] = [
   ...monitorRoutes,
   ...datasetRoutes,
   ...scorerRoutes,
+  ...onlineScoringRoutes,
 ] as readonly RpcRoute[];
 
 /** The routes mounted only when auth is on: MLflow's user and permission API, Loupe's tokens, audit log and listings. */

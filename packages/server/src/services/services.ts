@@ -16,6 +16,7 @@ import type { LabelSchemaService } from './review/label-schema-service.js';
 import type { ReviewQueueService } from './review/review-queue-service.js';
 import type { ScorerService } from './scorers/scorer-service.js';
 import type { MonitorService } from './monitors/monitor-service.js';
+import type { OnlineScoringService } from './scorers/online/online-scoring-service.js';
 import type { ApiTokenService } from '../auth/api-token-service.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import type { UserService } from '../auth/user-service.js';
@@ -52,6 +53,8 @@ export interface Services {
   scorers: ScorerService;
   /** Production monitors: threshold rules on trace metrics, evaluated in the background. */
   monitors: MonitorService;
+  /** Backfills, runs on chosen traces, and the jobs API (online scoring, spec §11.1). */
+  onlineScoring: OnlineScoringService;
   /** Users and permissions (`--app-name basic-auth`); absent when auth is off. */
   users?: UserService;
   /** API tokens (`--app-name basic-auth`); absent when auth is off. */

@@ -69,4 +69,6 @@ export interface JobStore {
   get(id: string): Promise<JobRecord | undefined>;
   /** Jobs of a kind, oldest first (tests and operators). */
   list(kind: string, limit: number): Promise<JobRecord[]>;
+  /** Jobs of these kinds and statuses (all when a list is empty), oldest first (the jobs API). */
+  search(query: { kinds: readonly string[]; statuses: readonly JobRecord['status'][]; limit: number }): Promise<JobRecord[]>;
 }

@@ -138,6 +138,8 @@ function sampleInput(route: RpcRoute): Record<string, unknown> {
     'GET /mlflow/scorers/online-configs': { scorer_ids: [w.scorerId] },
     'POST /loupe/monitors': { name: 'errors2', metric: 'error_rate', comparator: '>', threshold: 0.1, window_ms: 300_000 },
     'PATCH /loupe/monitors/:monitor_id': { threshold: 0.2 },
+    'POST /loupe/scorers/backfill': { name: 'judge', start_time_ms: 0, end_time_ms: 1 },
+    'POST /loupe/scorers/run': { name: 'judge', trace_ids: [w.traceId] },
   };
   const key = `${route.method} ${route.path}`;
   return { ...common, ...(special[`${key}@${route.versions[0]}`] ?? special[key] ?? {}) };

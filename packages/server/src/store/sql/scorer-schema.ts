@@ -21,9 +21,20 @@ export interface OnlineScoringConfigsTable {
   filter_string: string | null;
 }
 
+/** Online scoring cursors (migrations/0021). */
+export interface OnlineScoringCursorsTable {
+  scorer_id: string;
+  /** `trace` or `session`. */
+  lane: string;
+  /** JSON of the cursor: the sort position after the last trace handed to the job queue. */
+  position: string;
+  updated_at: number;
+}
+
 /** The scorer tables as Kysely sees them. */
 export interface ScorerTables {
   scorers: ScorersTable;
   scorer_versions: ScorerVersionsTable;
   online_scoring_configs: OnlineScoringConfigsTable;
+  online_scoring_cursors: OnlineScoringCursorsTable;
 }

@@ -114,6 +114,14 @@ export class SqlJobStore implements JobStore {
     return rows.map(toJobRecord);
   }
 
+  async search(query: { kinds: readonly string[]; statuses: readonly JobRecord['status'][]; limit: number }): Promise<JobRecord[]> {
+    let q = this.db.selectFrom('jobs').selectAll();
+    if (query.kinds.length > 0) q = q.where('kind', 'in', [...query.kinds]);
+    if (query.statuses.length > 0) q = q.where('status', 'in', [...query.statuses]);
+    const rows = await q.orderBy('id').limit(query.limit).execute();
+    return rows.map(toJobRecord);
+  }
+
   private async updateHeld(id: string, worker: string, set: Updateable<JobsTable>): Promise<boolean> {
     const result = await this.db
       .updateTable('jobs')

@@ -20,6 +20,7 @@ import * as m0017 from './0017-gateway.js';
 import * as m0018 from './0018-scorers.js';
 import * as m0019 from './0019-monitors.js';
 import * as m0020 from './0020-gateway-usage.js';
+import * as m0021 from './0021-online-scoring.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -48,4 +49,5 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0018-scorers': m0018,
   '0019-monitors': m0019,
   '0020-gateway-usage': m0020,
+  '0021-online-scoring': m0021,
 };
