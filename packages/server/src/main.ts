@@ -57,12 +57,11 @@ import { LabelSchemaService } from './services/review/label-schema-service.js';
 import { ReviewQueueService } from './services/review/review-queue-service.js';
 import { SqlScorerStore } from './store/sql/sql-scorer-store.js';
 import { ScorerService } from './services/scorers/scorer-service.js';
-import { GatewayJudgeModelClient, type JudgeModelClient } from './services/scorers/online/judge-model-client.js';
+import type { JudgeModelClient } from './services/scorers/online/judge-model-client.js';
 import { OnlineScoringHandler } from './services/scorers/online/online-scoring-handler.js';
 import { OnlineScoringScheduler } from './services/scorers/online/online-scoring-scheduler.js';
 import { OnlineScoringService } from './services/scorers/online/online-scoring-service.js';
 import { SqlOnlineScoringStore } from './store/sql/sql-online-scoring-store.js';
-import { createLlmEngine } from '@loupe/llm';
 import { sqliteFilePath } from './store/sql/dialects/sqlite/sqlite-dialect.js';
 import { backoffDelay, JobRunner } from './services/jobs/job-runner.js';
 import { SecretCipher } from './services/webhooks/secret-cipher.js';
@@ -256,7 +255,13 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     configId: () => ids.hex32(),
   });
   const { monitors, monitorScheduler } = createMonitors(db, dialect, clock, { experiments, traces, jobs, webhookDispatcher, deps });
-  const { onlineScoring, onlineScheduler } = createOnlineScoring(config, db, dialect, clock, ids, deps, { jobs, gateway, scorers, scorerStore, traceStore });
+  const { onlineScoring, onlineScheduler } = createOnlineScoring(config, db, dialect, clock, ids, deps, {
+    jobs,
+    gatewayInvoker,
+    scorers,
+    scorerStore,
+    traceStore,
+  });
   const services: Services = {
     experiments,
     runs,
@@ -558,15 +563,13 @@ function createOnlineScoring(
   clock: Clock,
   ids: IdGenerator,
   deps: Dependencies,
-  parts: { jobs: JobRunner; gateway: GatewayService; scorers: ScorerService; scorerStore: SqlScorerStore; traceStore: SqlTraceStore },
+  parts: { jobs: JobRunner; gatewayInvoker: GatewayInvoker; scorers: ScorerService; scorerStore: SqlScorerStore; traceStore: SqlTraceStore },
 ) {
   const maxAttempts = 4;
-  let judgeModel = deps.judgeModel;
-  if (!judgeModel) {
-    const transport = new GuardedHttpTransport({ allowPrivateIps: config.judgeAllowPrivateIps, resolve: deps.resolveHost ?? systemResolver, clock });
-    const engine = createLlmEngine({ fetch: (url, init) => transport.fetch(url, init), clock, ...(deps.random ? { random: deps.random } : {}) });
-    judgeModel = new GatewayJudgeModelClient(parts.gateway, engine);
-  }
+  // Judges call their endpoint through the gateway's invoker: routing, fallbacks, budgets and usage traces apply.
+  const judgeModel: JudgeModelClient = deps.judgeModel ?? {
+    chat: (endpointName, request, signal) => parts.gatewayInvoker.chat(endpointName, request, { ...(signal ? { signal } : {}), caller: 'online-scoring' }),
+  };
   parts.jobs.register(
     new OnlineScoringHandler({ traces: parts.traceStore, assessments: new SqlAssessmentStore(db), scorers: parts.scorerStore, judgeModel, clock }),
   );

@@ -64,8 +64,6 @@ export interface ServerConfig {
   onlineScoringSettleMs: number;
   /** Milliseconds without a new trace before a session is scored by session judges. */
   onlineScoringSessionIdleMs: number;
-  /** Online judges may call gateway models at private addresses. */
-  judgeAllowPrivateIps: boolean;
   /** `basic-auth`: users, passwords and permissions (docs/adr/0013-auth.md); undefined: no auth (one user, loopback). */
   appName?: 'basic-auth';
   /** The first admin's username, created at the first start with auth on. */

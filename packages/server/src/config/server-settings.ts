@@ -554,14 +554,6 @@ addresses, such as a local Ollama or vLLM server (env LOUPE_GATEWAY_ALLOW_PRIVAT
     default: () => 300_000,
     description: 'Milliseconds a session must go without a new trace before session judges score it (default 300000, 5 minutes).',
   },
-  judgeAllowPrivateIps: {
-    name: 'judge-allow-private-ips',
-    flag: false,
-    env: ['LOUPE_JUDGE_ALLOW_PRIVATE_IPS'],
-    codec: onOff,
-    default: () => false,
-    description: 'Let online judges call gateway models at private, loopback and link-local addresses (a local model server; default off).',
-  },
   jobPollIntervalMs: {
     name: 'job-poll-interval-ms',
     flag: false,

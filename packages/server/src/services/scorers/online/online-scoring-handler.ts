@@ -1,4 +1,5 @@
 import { LlmError, parseVerdict } from '@loupe/llm';
+import { ApiError } from '@loupe/protocol';
 import { AssessmentMetadataKey, TraceMetadataKey } from '@loupe/protocol/attributes';
 import type { Clock } from '../../../clock.js';
 import type { AssessmentRecord, AssessmentStore } from '../../../store/assessment-store.js';
@@ -12,6 +13,8 @@ import { sessionMaterial, traceMaterial } from './trace-material.js';
 
 /** Most traces of a session a session judge reads. */
 const MAX_SESSION_TRACES = 200;
+/** Gateway answers that retrying cannot change: the provider refused the request, the endpoint is gone, the budget is spent. */
+const PERMANENT_GATEWAY_ERRORS = new Set<string>(['BAD_REQUEST', 'INVALID_PARAMETER_VALUE', 'RESOURCE_DOES_NOT_EXIST', 'RESOURCE_EXHAUSTED']);
 
 /** The judge's answer could not be read; the attempt is retried. */
 class UnreadableVerdict extends Error {}
@@ -73,7 +76,8 @@ export class OnlineScoringHandler implements JobHandler<OnlineScoringJobPayload>
     try {
       judgement = await this.judge(judge, material, signal);
     } catch (err) {
-      const permanent = err instanceof LlmError && !err.retryable;
+      // A refused request, a missing endpoint or a spent budget will not get better by retrying.
+      const permanent = (err instanceof LlmError && !err.retryable) || (ApiError.is(err) && PERMANENT_GATEWAY_ERRORS.has(err.code));
       if (!permanent && job.attempt < job.maxAttempts) throw err; // the runner retries with backoff
       const code = err instanceof UnreadableVerdict ? 'INVALID_JUDGE_RESPONSE' : 'JUDGE_ERROR';
       await this.write(p, assessmentId, judge, { error: { code, message: errorText(err) } });

@@ -20,7 +20,7 @@ export function worldSettings(uri: string): ServerOptions {
   return {
     backendStoreUri: uri,
     secretKey: SECRET_KEY,
-    judgeAllowPrivateIps: true,
+    gatewayAllowPrivateIps: true,
     onlineScoringIntervalMs: 0,
     onlineScoringSettleMs: 5_000,
     onlineScoringSessionIdleMs: 300_000,
@@ -130,7 +130,8 @@ export async function openOnlineScoringWorld(database: TestDatabase, judgeOption
       return v.scorer_id;
     },
     async addTrace(spec) {
-      const hex = (++traceCounter).toString(16).padStart(32, '0');
+      // Apart from the server's sequential ids (the gateway's usage traces take those).
+      const hex = `feed${(++traceCounter).toString(16).padStart(28, '0')}`;
       const attributes: Record<string, unknown> = {
         [SpanAttributeKey.INPUTS]: spec.inputs ?? { question: `question ${hex}` },
         [SpanAttributeKey.OUTPUTS]: spec.outputs ?? `answer ${hex}`,
