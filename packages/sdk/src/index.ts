@@ -76,6 +76,8 @@ export type { CreateLoggedModelOptions } from './client/logged-models.js';
 export type { SearchTracesOptions } from './client/traces.js';
 export type { DatasetMethods, EvaluationDataset, DatasetRecord, DatasetRecordInput, DatasetRecordSourceType, CreateDatasetOptions } from './client/datasets.js';
 export { traceToDatasetRecord } from './client/datasets.js';
+export type { ScorerMethods, RegisteredScorer, OnlineScoringConfig, JudgeRegistration } from './client/scorers.js';
+export { serializeJudge } from './client/scorers.js';
 export type { FeedbackInput, ExpectationInput, AssessmentUpdate, AssessmentSource } from './client/assessments.js';
 export type {
   Experiment,

@@ -6,6 +6,7 @@ import { loggedModelMethods, type LoggedModelMethods } from './logged-models.js'
 import { promptMethods, type PromptMethods } from './prompts.js';
 import { RestClient } from './rest-client.js';
 import { runMethods, type RunMethods } from './runs.js';
+import { scorerMethods, type ScorerMethods } from './scorers.js';
 import { traceMethods, type TraceMethods } from './traces.js';
 import { authHeaders, createHttpTransport, withHeaders, type Transport } from './transport.js';
 
@@ -49,7 +50,7 @@ export class LoupeClient {
 // declaration merge is what gives the class those methods' types.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface LoupeClient
-  extends ExperimentMethods, RunMethods, ArtifactMethods, LoggedModelMethods, TraceMethods, AssessmentMethods, PromptMethods, DatasetMethods {}
+  extends ExperimentMethods, RunMethods, ArtifactMethods, LoggedModelMethods, TraceMethods, AssessmentMethods, PromptMethods, DatasetMethods, ScorerMethods {}
 Object.assign(
   LoupeClient.prototype,
   experimentMethods,
@@ -60,6 +61,7 @@ Object.assign(
   assessmentMethods,
   promptMethods,
   datasetMethods,
+  scorerMethods,
 );
 
 /**
