@@ -40,11 +40,13 @@ describe('nodeFetch (fetch on node:http with keep-alive)', () => {
           res.writeHead(201, { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] });
           res.end(JSON.stringify({ echo: body, method: req.method }));
         } else if (path === '/chunked') {
-          // No Content-Length: streamed in three writes.
+          // No Content-Length: streamed in three writes, each on a later turn of the event loop.
           res.writeHead(200);
           res.write('one,');
-          setTimeout(() => res.write('two,'), 5);
-          setTimeout(() => res.end('three'), 10);
+          setImmediate(() => {
+            res.write('two,');
+            setImmediate(() => res.end('three'));
+          });
         } else if (path === '/large') {
           const big = 'x'.repeat(3 << 20);
           res.writeHead(200, { 'content-length': String(big.length) });
@@ -53,7 +55,7 @@ describe('nodeFetch (fetch on node:http with keep-alive)', () => {
           res.writeHead(204);
           res.end();
         } else if (path === '/slow') {
-          setTimeout(() => res.end('late'), 2_000);
+          // Never answers: the caller's signal ends the request (the connection is closed at teardown).
         } else if (path === '/see-other') {
           res.writeHead(303, { location: '/json' });
           res.end();
