@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
+import { sqliteBackend } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
 
@@ -8,7 +8,7 @@ import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser }
 // page (a browser session with its CSRF token). What the UI does is checked through the API as the user
 // it was done to.
 
-const SQLITE = { name: 'sqlite' as const, unavailable: null, create: createSqliteDatabase };
+const SQLITE = sqliteBackend;
 const ADMIN = { username: 'root', password: 'root-password-for-ui-tests' };
 const USER = { username: 'bo', password: 'bo-password-1234' };
 const basic = (who: { username: string; password: string }) => ({

@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
+import { sqliteBackend } from '@loupe/server/testing';
 import { startOidcTestProvider, type OidcTestProvider } from '@loupe/server/testing/oidc';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, launchTestBrowser, screenshot, type TestBrowser } from './chromium.js';
@@ -44,7 +44,7 @@ describeWithChromium('UI sign-in: SSO through an OpenID Provider, password, sign
     const port = await freePort();
     const redirect = `http://127.0.0.1:${port}/auth/callback`;
     idp = await startOidcTestProvider({ redirectUri: redirect, accounts: { 'carol-sub': { preferred_username: 'carol', groups: ['loupe-admins'] } } });
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-login-', {
+    server = await startCliServer(sqliteBackend, 'loupe-ui-login-', {
       args: [
         '--port',
         String(port),

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { createSqliteDatabase } from '@loupe/server/testing';
+import { sqliteBackend } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { launchTestBrowser, type TestBrowser } from './chromium.js';
 import { createSeeder, type Seeder } from './seed.js';
@@ -23,7 +23,7 @@ export interface UiSession {
  * ({ server, seed } = await startUiServer('loupe-ui-datasets-'));
  */
 export async function startUiServer(prefix: string): Promise<Pick<UiSession, 'server' | 'seed'>> {
-  const server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, prefix);
+  const server = await startCliServer(sqliteBackend, prefix);
   return { server, seed: createSeeder(server.url) };
 }
 

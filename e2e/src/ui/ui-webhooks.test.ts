@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSqliteDatabase } from '@loupe/server/testing';
+import { sqliteBackend } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
 import { createSeeder, type Seeder } from './seed.js';
@@ -34,7 +34,7 @@ describeWithChromium('UI: webhooks (built CLI, Chromium, a real receiver on loop
     process.env.MLFLOW_WEBHOOK_ALLOWED_SCHEMES = 'http,https';
     process.env.MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS = 'true';
     try {
-      server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-webhooks-');
+      server = await startCliServer(sqliteBackend, 'loupe-ui-webhooks-');
     } finally {
       if (saved.schemes === undefined) delete process.env.MLFLOW_WEBHOOK_ALLOWED_SCHEMES;
       else process.env.MLFLOW_WEBHOOK_ALLOWED_SCHEMES = saved.schemes;

@@ -15,7 +15,7 @@ for (const backend of await testBackends()) {
     let dialect: SqlDialect;
     let drop: () => Promise<void>;
     beforeEach(async () => {
-      const database = await backend.create();
+      const database = await backend.createEmpty();
       dialect = createDialect(database.uri);
       db = dialect.createKysely();
       drop = async () => {

@@ -177,7 +177,7 @@ for (const backend of (await testBackends()).filter((b) => b.name === 'postgresq
     });
 
     it('queues every span already stored when migration 0008 creates the index', async () => {
-      const database = await backend.create();
+      const database = await backend.createEmpty();
       const old = createDialect(database.uri).createKysely();
       try {
         await migrateThrough(old, dialect, '0007-trace-keys');
