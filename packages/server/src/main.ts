@@ -495,6 +495,7 @@ function createWebhooks(config: ServerConfig, db: Kysely<Database>, dialect: Sql
     concurrency: config.jobConcurrency,
     pollIntervalMs: config.jobPollIntervalMs,
     leaseMs: 60_000,
+    retentionMs: config.jobRetentionDays * 86_400_000,
     random,
     ...backoff,
   });

@@ -54,8 +54,10 @@ export interface ServerConfig {
   webhookRequestTimeout: number;
   /** Retries of a delivery after its first attempt (`MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES`). */
   webhookMaxRetries: number;
-  /** Background jobs (webhook deliveries, ...) one server runs at once. */
+  /** Background jobs (webhook deliveries, online judgements, ...) one server runs at once. */
   jobConcurrency: number;
+  /** Days finished jobs stay visible in the jobs API before the runner removes them. */
+  jobRetentionDays: number;
   /** Milliseconds between looks at the job queue and the registry event log for work other servers queued. */
   jobPollIntervalMs: number;
   /** Milliseconds between online scoring passes (0: off on this server). */

@@ -527,8 +527,18 @@ addresses, such as a local Ollama or vLLM server (env LOUPE_GATEWAY_ALLOW_PRIVAT
     flag: false,
     env: ['LOUPE_JOB_CONCURRENCY'],
     codec: integer(1, 256),
-    default: () => 10,
-    description: 'Background jobs (webhook deliveries, ...) one server runs at once (default 10).',
+    default: () => 32,
+    description:
+      'Background jobs (webhook deliveries, online judgements, ...) one server runs at once (default 32; they mostly wait on the network, so 32 judges answering in 200 ms keep up with 100 traces/s).',
+  },
+  jobRetentionDays: {
+    name: 'job-retention-days',
+    flag: false,
+    env: ['LOUPE_JOB_RETENTION_DAYS'],
+    codec: integer(1, 3650),
+    default: () => 7,
+    description:
+      'Days finished background jobs (failed ones, and the succeeded jobs of judge runs and backfills) stay visible in the jobs API before removal (default 7).',
   },
   onlineScoringIntervalMs: {
     name: 'online-scoring-interval-ms',

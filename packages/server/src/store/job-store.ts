@@ -10,6 +10,12 @@ export interface NewJob {
   maxAttempts?: number;
   /** While a job with this key is queued or failed, enqueuing the key again adds nothing. */
   dedupeKey?: string;
+  /**
+   * Kept, as `succeeded`, when it succeeds (until the retention purge), so it can be looked up
+   * afterwards: jobs someone asked for (a judge run on chosen traces, a backfill). Others are
+   * removed the moment they succeed.
+   */
+  keep?: boolean;
 }
 
 /** A job as stored. Times are epoch milliseconds. */
@@ -17,7 +23,7 @@ export interface JobRecord {
   id: string;
   kind: string;
   payload: unknown;
-  status: 'pending' | 'running' | 'failed';
+  status: 'pending' | 'running' | 'succeeded' | 'failed';
   /** Pending: when it is due. Running: when the lease of {@link lockedBy} runs out. */
   runAt: number;
   /** Attempts started so far, this one included while running. */
@@ -26,6 +32,7 @@ export interface JobRecord {
   lockedBy: string | null;
   lastError: string | null;
   dedupeKey: string | null;
+  keep: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -56,8 +63,8 @@ export interface JobStore {
   enqueue(jobs: readonly NewJob[], now: number): Promise<number>;
   /** Leases up to `limit` due jobs to `worker`, oldest due first, counting an attempt on each. */
   claim(request: ClaimRequest): Promise<JobRecord[]>;
-  /** The attempt succeeded: the job is removed. */
-  complete(id: string, worker: string): Promise<boolean>;
+  /** The attempt succeeded: the job is removed, or kept as `succeeded` (its dedupe key freed) when it was enqueued with `keep`. */
+  complete(job: Pick<JobRecord, 'id' | 'keep'>, worker: string, now: number): Promise<boolean>;
   /** The attempt failed and the job runs again at `runAt`. */
   retry(id: string, worker: string, runAt: number, error: string, now: number): Promise<boolean>;
   /** The job failed for good; it stays, with its error. */
@@ -71,4 +78,6 @@ export interface JobStore {
   list(kind: string, limit: number): Promise<JobRecord[]>;
   /** Jobs of these kinds and statuses (all when a list is empty), oldest first (the jobs API). */
   search(query: { kinds: readonly string[]; statuses: readonly JobRecord['status'][]; limit: number }): Promise<JobRecord[]>;
+  /** Removes up to `limit` finished jobs (succeeded or failed) last changed before `before`, oldest first; returns how many. */
+  purgeFinished(before: number, limit: number): Promise<number>;
 }

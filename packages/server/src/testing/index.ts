@@ -11,4 +11,12 @@
 export { startTestServer, type TestServer } from './start-test-server.js';
 export { createTestLoupe, SequentialIds, type TestLoupe } from './test-loupe.js';
 export { TestClock } from './test-clock.js';
-export { createSqliteDatabase, createPostgresDatabase, sqliteBackend, testBackends, describeOnBackend, type TestDatabase, type TestBackend } from './backends.js';
+export {
+  createSqliteDatabase,
+  createPostgresDatabase,
+  sqliteBackend,
+  testBackends,
+  describeOnBackend,
+  type TestDatabase,
+  type TestBackend,
+} from './backends.js';

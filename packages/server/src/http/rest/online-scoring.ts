@@ -6,8 +6,8 @@ import { rpc } from '../rpc.js';
 
 type JobStatusName = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT' | 'CANCELED';
 
-const STATUS_NAMES: Record<JobRecord['status'], JobStatusName> = { pending: 'PENDING', running: 'RUNNING', failed: 'FAILED' };
-const STATUSES_OF: Partial<Record<JobStatusName, JobRecord['status']>> = { PENDING: 'pending', RUNNING: 'running', FAILED: 'failed' };
+const STATUS_NAMES: Record<JobRecord['status'], JobStatusName> = { pending: 'PENDING', running: 'RUNNING', succeeded: 'SUCCEEDED', failed: 'FAILED' };
+const STATUSES_OF: Partial<Record<JobStatusName, JobRecord['status']>> = { PENDING: 'pending', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed' };
 
 /** A job as MLflow's jobs router answers it: the kind as `job_name`, the payload as `params`, the error as `result`. */
 function jobJson(job: JobRecord) {
@@ -39,8 +39,10 @@ function hasParams(job: JobRecord, params: Record<string, unknown> | null | unde
  * Online scoring's Loupe routes (docs/api.md): a backfill of past traces and a run on chosen traces
  * (EDIT on the experiment, as setting a scorer's sampling), and the read side of MLflow's jobs API
  * that its UI polls (`/ajax-api/3.0/jobs/{job_id}`, `/ajax-api/3.0/jobs/search`; admins, since jobs
- * span experiments). Done jobs are removed from Loupe's queue, so a job is never `SUCCEEDED` here:
- * it is found while pending, running or failed (the dead letter, with its error as `result`).
+ * span experiments). The jobs of a run or a backfill are kept when they succeed (`SUCCEEDED`) and
+ * failed ones stay as the dead letter (`FAILED`, the error as `result`), both until the retention
+ * purge; the scheduler's own jobs are removed when they succeed, so those are found only while
+ * pending, running or failed.
  */
 export const onlineScoringRoutes = [
   rpc({
@@ -82,7 +84,7 @@ export const onlineScoringRoutes = [
     access: { kind: 'admin' },
     handle: async (req, { services }) => {
       const statuses = (req.statuses ?? []).map((s) => STATUSES_OF[s]).filter((s): s is JobRecord['status'] => s !== undefined);
-      // Asked only for statuses Loupe never keeps (SUCCEEDED, ...): none.
+      // Asked only for statuses Loupe never records (TIMEOUT, CANCELED): none.
       if (req.statuses?.length && statuses.length === 0) return new RawJson(JSON.stringify({ jobs: [] }));
       const jobs = await services.onlineScoring.searchJobs({ kinds: req.job_name ? [req.job_name] : [], statuses, limit: 1000 });
       return new RawJson(JSON.stringify({ jobs: jobs.filter((j) => hasParams(j, req.params)).map(jobJson) }));

@@ -79,6 +79,29 @@ for (const backend of await testBackends()) {
       expect(calls).toBe(3);
     });
 
+    it('keeps the jobs enqueued with keep as succeeded, and removes finished jobs once the retention has passed, on its purge timer', async () => {
+      const r = runner({ retentionMs: 10_000, purgeIntervalMs: 60_000 }).register({
+        kind: 'asked',
+        run: async (job) => (job.payload === 'bad' ? { outcome: 'fail', error: 'no' } : undefined),
+      });
+      await r.enqueue([
+        { kind: 'asked', payload: 'good', keep: true },
+        { kind: 'asked', payload: 'bad' },
+        { kind: 'asked', payload: 'quiet' },
+      ]);
+      await r.runDue();
+      expect((await t.jobs.list('asked', 10)).map((j) => [j.payload, j.status])).toEqual([
+        ['good', 'succeeded'],
+        ['bad', 'failed'],
+      ]);
+      r.start();
+      // Not yet purged: the timer has not fired, and when it does the jobs are younger than 10 s.
+      clock.advance(9_000);
+      expect(await r.purgeFinished()).toBe(0);
+      clock.advance(51_000);
+      await expect.poll(async () => (await t.jobs.list('asked', 10)).length).toBe(0);
+    });
+
     it('retries at the time the handler chose, and fails at once when it says so', async () => {
       const r = runner().register({
         kind: 'choosy',

@@ -22,6 +22,13 @@ export interface JobRunnerOptions {
   random?: () => number;
   /** This runner's id, recorded on the jobs it holds (default: host, pid and a random suffix). */
   workerId?: string;
+  /**
+   * Finished jobs (kept successes, failures) are removed this long after they finished, checked
+   * every `purgeIntervalMs` while the runner runs (default: never removed).
+   */
+  retentionMs?: number;
+  /** How often the runner removes jobs past {@link retentionMs} (default: hourly). */
+  purgeIntervalMs?: number;
   /** Where failures of the runner itself (not of jobs) are reported. */
   onError?: (err: unknown) => void;
 }
@@ -37,6 +44,9 @@ export function backoffDelay(attempt: number, options: Pick<JobRunnerOptions, 'b
   return Math.min(options.backoffMaxMs, exponential) + Math.floor(random() * options.jitterMs);
 }
 
+/** Finished jobs removed per statement by the purge. */
+const PURGE_BATCH = 1000;
+
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
@@ -44,7 +54,7 @@ function errorText(err: unknown): string {
 
 /**
  * Runs durable jobs (ADR 0012): claims due jobs of the kinds it has handlers for, runs up to
- * `concurrency` at once, renews their leases while they run, and records each outcome (done: removed;
+ * `concurrency` at once, renews their leases while they run, and records each outcome (done: removed, or kept as succeeded;
  * retry: due again after exponential backoff with jitter, or at the time the handler asked for;
  * attempts used up: failed with the last error). Several runners, in one process or on many servers,
  * share one queue; a job is held by one runner at a time. Time comes from the injected clock.
@@ -65,6 +75,7 @@ export class JobRunner {
   /** Aborts the current wait of the loop (wake, a free slot, stop). */
   private nudge = new AbortController();
   private readonly retryTimers = new Set<Timer>();
+  private purgeTimer: Timer | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -98,6 +109,26 @@ export class JobRunner {
     if (this.loop) return;
     if (this.halt.signal.aborted) this.halt = new AbortController();
     this.loop = this.run();
+    if (this.options.retentionMs !== undefined) {
+      this.purgeTimer = this.clock.setInterval(() => {
+        this.purgeFinished().catch((err: unknown) => this.reportError(err));
+      }, this.options.purgeIntervalMs ?? 3_600_000);
+    }
+  }
+
+  /**
+   * Removes finished jobs older than the retention, in batches, until none is left; returns how
+   * many. Safe on several servers at once (each batch deletes only what is still there).
+   */
+  async purgeFinished(): Promise<number> {
+    if (this.options.retentionMs === undefined) return 0;
+    const before = this.clock.now() - this.options.retentionMs;
+    let removed = 0;
+    for (;;) {
+      const n = await this.store.purgeFinished(before, PURGE_BATCH);
+      removed += n;
+      if (n < PURGE_BATCH || this.halt.signal.aborted) return removed;
+    }
   }
 
   /**
@@ -107,6 +138,8 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.halt.abort();
     this.nudge.abort();
+    this.purgeTimer?.cancel();
+    this.purgeTimer = undefined;
     for (const timer of this.retryTimers) timer.cancel();
     this.retryTimers.clear();
     await this.loop;
@@ -235,7 +268,7 @@ export class JobRunner {
   private async record(job: JobRecord, result: JobResult, stopped: boolean): Promise<void> {
     const now = this.clock.now();
     if (result.outcome === 'done') {
-      await this.store.complete(job.id, this.workerId);
+      await this.store.complete(job, this.workerId, now);
       return;
     }
     if (stopped && result.outcome === 'retry') {

@@ -53,10 +53,10 @@ export function jobStoreContract(factory: () => Promise<JobStores>): void {
       expect(await claimAs(s.jobs, 'w2', T0 + LEASE - 1)).toEqual([]);
       const [taken] = await claimAs(s.jobs, 'w2', T0 + LEASE);
       expect(taken).toMatchObject({ id: first?.id, attempts: 2, lockedBy: 'w2' });
-      expect(await s.jobs.complete(first!.id, 'w1')).toBe(false);
+      expect(await s.jobs.complete(first!, 'w1', T0)).toBe(false);
       expect(await s.jobs.retry(first!.id, 'w1', T0, 'late', T0)).toBe(false);
       expect(await s.jobs.extendLease(first!.id, 'w1', T0 + 10 * LEASE)).toBe(false);
-      expect(await s.jobs.complete(first!.id, 'w2')).toBe(true);
+      expect(await s.jobs.complete(first!, 'w2', T0)).toBe(true);
       expect(await s.jobs.get(first!.id)).toBeUndefined();
     });
 
@@ -113,6 +113,49 @@ export function jobStoreContract(factory: () => Promise<JobStores>): void {
         [{ deep: [1, 'x', null] }, 'd1'],
         ['new', 'd2'],
       ]);
+    });
+
+    it('keeps a job enqueued with keep as succeeded, its dedupe key freed; removes the others when they succeed', async () => {
+      await s.jobs.enqueue(
+        [
+          { kind: 'k', payload: 'kept', dedupeKey: 'dk', keep: true },
+          { kind: 'k', payload: 'gone', dedupeKey: 'dg' },
+        ],
+        T0,
+      );
+      const [kept, gone] = await claimAs(s.jobs, 'w1');
+      expect(kept).toMatchObject({ payload: 'kept', keep: true });
+      expect(gone).toMatchObject({ payload: 'gone', keep: false });
+      expect(await s.jobs.complete(kept!, 'w1', T0 + 5)).toBe(true);
+      expect(await s.jobs.complete(gone!, 'w1', T0 + 5)).toBe(true);
+      expect(await s.jobs.get(kept!.id)).toMatchObject({ status: 'succeeded', lockedBy: null, dedupeKey: null, updatedAt: T0 + 5 });
+      expect(await s.jobs.get(gone!.id)).toBeUndefined();
+      // A succeeded job is never claimed again, nor completed twice; its key may be queued anew.
+      expect(await claimAs(s.jobs, 'w2', T0 + 10 * LEASE)).toEqual([]);
+      expect(await s.jobs.complete(kept!, 'w1', T0 + 6)).toBe(false);
+      expect(await s.jobs.enqueue([{ kind: 'k', payload: 'again', dedupeKey: 'dk' }], T0)).toBe(1);
+      expect((await s.jobs.search({ kinds: ['k'], statuses: ['succeeded'], limit: 10 })).map((j) => j.payload)).toEqual(['kept']);
+    });
+
+    it('purges finished jobs older than the cutoff, oldest first and in batches, never unfinished ones', async () => {
+      await s.jobs.enqueue(
+        ['ok-1', 'ok-2', 'fail-1', 'pending'].map((payload) => ({ kind: 'k', payload, keep: true, maxAttempts: 1 })),
+        T0,
+      );
+      const claimed = await claimAs(s.jobs, 'w1', T0, 3);
+      const byPayload = new Map(claimed.map((j) => [j.payload, j]));
+      await s.jobs.complete(byPayload.get('ok-1')!, 'w1', T0 + 1);
+      await s.jobs.fail(byPayload.get('fail-1')!.id, 'w1', 'boom', T0 + 2);
+      await s.jobs.complete(byPayload.get('ok-2')!, 'w1', T0 + 3);
+      expect(await s.jobs.purgeFinished(T0 + 3, 1)).toBe(1);
+      expect((await s.jobs.list('k', 10)).map((j) => j.payload)).toEqual(['ok-2', 'fail-1', 'pending']);
+      expect(await s.jobs.purgeFinished(T0 + 3, 10)).toBe(1);
+      expect((await s.jobs.list('k', 10)).map((j) => [j.payload, j.status])).toEqual([
+        ['ok-2', 'succeeded'],
+        ['pending', 'pending'],
+      ]);
+      expect(await s.jobs.purgeFinished(T0 + 100 * LEASE, 10)).toBe(1);
+      expect((await s.jobs.list('k', 10)).map((j) => j.payload)).toEqual(['pending']);
     });
 
     it('never hands one job to two workers claiming at the same moment from separate connections', async () => {

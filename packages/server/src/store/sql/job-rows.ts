@@ -20,6 +20,7 @@ export async function insertJobs(db: Kysely<Database>, jobs: readonly NewJob[], 
     run_at: job.runAt ?? now,
     max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     dedupe_key: job.dedupeKey ?? null,
+    keep: job.keep ? 1 : 0,
     created_at: now,
     updated_at: now,
   }));
@@ -54,6 +55,7 @@ export function toJobRecord(row: Selectable<JobsTable>): JobRecord {
     lockedBy: row.locked_by,
     lastError: row.last_error,
     dedupeKey: row.dedupe_key,
+    keep: Number(row.keep) === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -6,7 +6,7 @@ export interface JobsTable {
   kind: string;
   /** JSON text. */
   payload: string;
-  /** `pending`, `running` or `failed` (succeeded jobs are deleted). */
+  /** `pending`, `running`, `succeeded` (kept jobs only; others are deleted when they succeed) or `failed`. */
   status: string;
   /** Pending: when it is due. Running: when its lease runs out. */
   run_at: number;
@@ -16,6 +16,8 @@ export interface JobsTable {
   locked_by: string | null;
   last_error: string | null;
   dedupe_key: string | null;
+  /** 1: kept as `succeeded` when done (migrations/0022). */
+  keep: Generated<number>;
   created_at: number;
   updated_at: number;
 }

@@ -70,14 +70,20 @@ export class SqlJobStore implements JobStore {
     });
   }
 
-  async complete(id: string, worker: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('jobs')
-      .where('id', '=', Number(id))
-      .where('locked_by', '=', worker)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  async complete(job: Pick<JobRecord, 'id' | 'keep'>, worker: string, now: number): Promise<boolean> {
+    const id = Number(job.id);
+    if (job.keep) {
+      const kept = await this.db
+        .updateTable('jobs')
+        .set({ status: 'succeeded', locked_by: null, dedupe_key: null, last_error: null, updated_at: now })
+        .where('id', '=', id)
+        .where('locked_by', '=', worker)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(kept.numUpdatedRows) > 0;
+    }
+    const removed = await this.db.deleteFrom('jobs').where('id', '=', id).where('locked_by', '=', worker).where('status', '=', 'running').executeTakeFirst();
+    return Number(removed.numDeletedRows) > 0;
   }
 
   retry(id: string, worker: string, runAt: number, error: string, now: number): Promise<boolean> {
@@ -120,6 +126,23 @@ export class SqlJobStore implements JobStore {
     if (query.statuses.length > 0) q = q.where('status', 'in', [...query.statuses]);
     const rows = await q.orderBy('id').limit(query.limit).execute();
     return rows.map(toJobRecord);
+  }
+
+  async purgeFinished(before: number, limit: number): Promise<number> {
+    // The jobs_finished index (migrations/0022): finished jobs in the order they finished.
+    const doomed = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', 'in', ['succeeded', 'failed'])
+      .where('updated_at', '<', before)
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+    if (doomed.length === 0) return 0;
+    const ids = doomed.map((r) => Number(r.id));
+    // Only finished jobs: one retried by hand in between is left alone.
+    const result = await this.db.deleteFrom('jobs').where('id', 'in', ids).where('status', 'in', ['succeeded', 'failed']).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   private async updateHeld(id: string, worker: string, set: Updateable<JobsTable>): Promise<boolean> {

@@ -82,7 +82,13 @@ for (const backend of await testBackends()) {
         await survivor.close();
       }
       for (const id of ids) expect(await world.assessments(id, 'polite'), id).toHaveLength(sampled.includes(id) ? 1 : 0);
-      expect((await world.loupe.call('POST', '/ajax-api/3.0/jobs/search', { job_name: 'scorer.online' })).body).toEqual({ jobs: [] });
+      // A backfill's jobs are kept when done: each sampled trace's job succeeded, none is left over.
+      const jobs = (await world.loupe.call('POST', '/ajax-api/3.0/jobs/search', { job_name: 'scorer.online' })).body.jobs as {
+        status: string;
+        params: { traceId: string };
+      }[];
+      expect(jobs.map((j) => j.status)).toEqual(sampled.map(() => 'SUCCEEDED'));
+      expect(jobs.map((j) => j.params.traceId).sort()).toEqual([...sampled].sort());
     });
   });
 }

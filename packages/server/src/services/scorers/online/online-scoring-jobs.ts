@@ -55,9 +55,12 @@ export function judgementAssessmentId(p: OnlineScoringJobPayload): string {
   return `a-${createHash('sha256').update(judgementKey(p)).digest('hex').slice(0, 32)}`;
 }
 
-/** The job of a judgement, deduplicated on its key. */
-export function judgementJob(p: OnlineScoringJobPayload, maxAttempts: number): NewJob {
-  return { kind: ONLINE_SCORING_JOB, payload: p, dedupeKey: judgementKey(p), maxAttempts };
+/**
+ * The job of a judgement, deduplicated on its key. `keep`: a job someone asked for (a run on chosen
+ * traces, a backfill), kept as succeeded for the jobs API; the scheduler's own are not.
+ */
+export function judgementJob(p: OnlineScoringJobPayload, maxAttempts: number, keep = false): NewJob {
+  return { kind: ONLINE_SCORING_JOB, payload: p, dedupeKey: judgementKey(p), maxAttempts, ...(keep ? { keep: true } : {}) };
 }
 
 type TraceComparison = Comparison<TraceFilterEntity>;

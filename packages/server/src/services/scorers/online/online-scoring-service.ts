@@ -117,7 +117,7 @@ export class OnlineScoringService {
     } else {
       for (const t of matched) if (isSampled(t.traceId, scorerId, rate)) payloads.push({ ...base, traceId: t.traceId });
     }
-    const jobs = await this.enqueue(payloads.map((p) => judgementJob(p, this.deps.maxAttempts)));
+    const jobs = await this.enqueue(payloads.map((p) => judgementJob(p, this.deps.maxAttempts, true)));
     return { traces: matched.length, jobs };
   }
 
@@ -137,12 +137,12 @@ export class OnlineScoringService {
       const p: OnlineScoringJobPayload = { experimentId: command.experimentId, traceId: t.traceId, scorerId, scorerName: command.name, version, requestId };
       const session = t.metadata[TraceMetadataKey.SESSION];
       if (judge.sessionLevel && session) p.sessionId = session;
-      return judgementJob(p, this.deps.maxAttempts);
+      return judgementJob(p, this.deps.maxAttempts, true);
     });
     return { jobs: await this.enqueue(jobs), requestId };
   }
 
-  /** A job by id (the jobs API); RESOURCE_DOES_NOT_EXIST when it is not queued or failed (done jobs are removed). */
+  /** A job by id (the jobs API); RESOURCE_DOES_NOT_EXIST when there is none (purged, or a scheduler's job that succeeded). */
   async getJob(id: string): Promise<JobRecord> {
     const job = /^\d{1,15}$/.test(id) ? await this.deps.jobStore.get(id) : undefined;
     if (!job) throw ApiError.notFound(`Job with ID ${id} not found`);

@@ -41,6 +41,8 @@ for (const backend of await testBackends()) {
       }
       expect(judged).toBe(sampled.length);
       expect(w.judge.requests).toHaveLength(sampled.length);
+      // The scheduler's own judgements leave no job behind when done (only runs and backfills are kept).
+      expect((await w.loupe.call('POST', '/ajax-api/3.0/jobs/search', { job_name: 'scorer.online' })).body).toEqual({ jobs: [] });
       const [one] = await w.assessments(sampled[0]!, 'polite');
       expect(one).toMatchObject({ kind: 'feedback', sourceType: 'LLM_JUDGE', sourceId: JUDGE_MODEL, valid: true });
       expect(['"yes"', '"no"']).toContain(one!.value);
@@ -90,7 +92,7 @@ for (const backend of await testBackends()) {
       const first = await w.loupe.call('POST', '/api/2.0/loupe/scorers/backfill', window);
       expect(first.body).toEqual({ trace_count: 2, job_count: 2 });
       await w.loupe.jobs.runDue();
-      // The jobs are done (removed), so the same jobs can be queued again; their assessments are found.
+      // The jobs are done (kept as succeeded, their dedupe keys freed), so the same jobs can be queued again; their assessments are found.
       expect((await w.loupe.call('POST', '/api/2.0/loupe/scorers/backfill', window)).body).toEqual({ trace_count: 2, job_count: 2 });
       await w.loupe.jobs.runDue();
       for (const id of traces) expect(await w.assessments(id, 'polite')).toHaveLength(1);
@@ -100,6 +102,13 @@ for (const backend of await testBackends()) {
       expect(run.body).toMatchObject({ job_count: 1 });
       await w.loupe.jobs.runDue();
       expect(await w.assessments(traces[0]!, 'polite')).toHaveLength(2);
+      // MLflow's UI follows such a job to its end: it stays, SUCCEEDED, found by its request id.
+      const found = await w.loupe.call('POST', '/ajax-api/3.0/jobs/search', { params: { requestId: run.body.request_id } });
+      const jobs = found.body.jobs as { job_id: string; status: string; result: unknown }[];
+      expect(jobs).toEqual([expect.objectContaining({ status: 'SUCCEEDED', result: null })]);
+      expect((await w.loupe.call('GET', `/ajax-api/3.0/jobs/${jobs[0]!.job_id}`)).body).toMatchObject({ status: 'SUCCEEDED' });
+      // The two backfills' four jobs and the run's: all kept.
+      expect((await w.loupe.call('POST', '/ajax-api/3.0/jobs/search', { job_name: 'scorer.online', statuses: ['SUCCEEDED'] })).body.jobs).toHaveLength(5);
     });
 
     it('reads number, boolean and option verdicts as make_judge declares them', async () => {
