@@ -51,6 +51,9 @@ export function Layout() {
           <Link to="/prompts" className="hover:text-zinc-900 dark:hover:text-white">
             Prompts
           </Link>
+          <Link to="/gateway" className="hover:text-zinc-900 dark:hover:text-white">
+            Gateway
+          </Link>
           <Link to="/webhooks" className="hover:text-zinc-900 dark:hover:text-white">
             Webhooks
           </Link>

@@ -14,7 +14,7 @@ import { Layout, NotFoundPage } from './layout';
 
 /**
  * Every page of the UI and its URL. The server answers index.html for `/` and `/experiments/...`
- * (packages/server/src/http/ui/ui-routes.ts), and likewise `/models/...`, `/prompts/...`, `/webhooks/...` and `/settings/...`, so each of these can be opened directly; other paths
+ * (packages/server/src/http/ui/ui-routes.ts), and likewise `/models/...`, `/prompts/...`, `/webhooks/...`, `/gateway/...` and `/settings/...`, so each of these can be opened directly; other paths
  * outside the API get index.html with a 404 status, and the catch-all route shows the not-found page. Opening a
  * trace or an evaluation starts its first reads at once (into the query cache), while the page renders.
  *
@@ -91,6 +91,21 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
         {
           path: '/webhooks/:webhookId',
           lazy: async () => ({ Component: (await import('../features/webhooks/components/webhook-page')).WebhookPage }),
+        },
+        // The AI gateway: endpoints, models, API keys and budgets (tabs), and one endpoint with its usage.
+        {
+          path: '/gateway',
+          lazy: async () => ({ Component: (await import('../features/gateway/components/gateway-layout')).GatewayLayout }),
+          children: [
+            { index: true, lazy: async () => ({ Component: (await import('../features/gateway/components/endpoints-page')).EndpointsPage }) },
+            { path: 'models', lazy: async () => ({ Component: (await import('../features/gateway/components/gateway-models-page')).GatewayModelsPage }) },
+            { path: 'secrets', lazy: async () => ({ Component: (await import('../features/gateway/components/secrets-page')).SecretsPage }) },
+            { path: 'budgets', lazy: async () => ({ Component: (await import('../features/gateway/components/budgets-page')).BudgetsPage }) },
+          ],
+        },
+        {
+          path: '/gateway/endpoints/:name',
+          lazy: async () => ({ Component: (await import('../features/gateway/components/endpoint-page')).EndpointPage }),
         },
         // Users, API tokens and the audit log (auth on); the frame says so when auth is off.
         {

@@ -62,7 +62,16 @@ describe('UI static routes', () => {
   });
 
   it('answers index.html for the UI routes (SPA fallback), deep links included', async () => {
-    for (const p of ['/experiments', '/experiments/1/traces', '/experiments/1/traces/tr-0af3/spans', '/experiments/1/sessions/s.1%2F2']) {
+    for (const p of [
+      '/experiments',
+      '/experiments/1/traces',
+      '/experiments/1/traces/tr-0af3/spans',
+      '/experiments/1/sessions/s.1%2F2',
+      '/gateway',
+      '/gateway/secrets',
+      '/gateway/budgets',
+      '/gateway/endpoints/chat.v2',
+    ]) {
       const res = await loupe.app.request(p);
       expect(res.status, p).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-cache');
@@ -130,6 +139,12 @@ describe('UI static routes', () => {
     }
     const post = await loupe.app.request('/experiments/1', { method: 'POST' });
     expect(post.status).toBe(404);
+  });
+
+  it("leaves the gateway's data plane under /gateway to the API", async () => {
+    const res = await loupe.call('POST', '/gateway/no-such-endpoint/mlflow/invocations', { messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
   });
 
   it('leaves the API as it was', async () => {

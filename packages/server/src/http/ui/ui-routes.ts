@@ -20,7 +20,7 @@ import type { FrameOptions } from '../security/security-middleware.js';
  * @example
  * UI_ROUTE_PREFIXES.includes('experiments'); // true: /experiments/1/traces answers index.html
  */
-export const UI_ROUTE_PREFIXES: readonly string[] = ['experiments', 'models', 'prompts', 'webhooks', 'settings'];
+export const UI_ROUTE_PREFIXES: readonly string[] = ['experiments', 'models', 'prompts', 'webhooks', 'gateway', 'settings'];
 
 /**
  * First path segments the server itself answers (the REST API, OTLP, artifacts, the build's assets,

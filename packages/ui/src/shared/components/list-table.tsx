@@ -2,15 +2,17 @@ import type { PageTokenPaging } from '../hooks/use-page-token';
 import { ErrorBanner, Spinner } from './feedback-states';
 import { Pager } from './pager';
 
-/** A column of a `ListTable`: its header, and whether its cells align right (numbers). */
+/** A column of a `ListTable`: its header, whether its cells align right (numbers), whether the header is for screen readers only (buttons). */
 export interface ListColumn {
   label: string;
   align?: 'right';
+  srOnly?: boolean;
 }
 
 /**
- * A token-paged list as a table: the query's error, a spinner while it loads, `empty` when it found
- * nothing, else the header row, the rows (`children`, one `<tr>` each, styled by `LIST_ROW`) and the Pager.
+ * A list as a table: the query's error, a spinner while it loads, `empty` when it found nothing, else
+ * the header row, the rows (`children`, one `<tr>` each, styled by `LIST_ROW`) and, for a token-paged
+ * list (`paging`), the Pager.
  *
  * @example
  * <ListTable label="Prompts" columns={[{ label: 'Name' }]} query={prompts} loadingLabel="Loading prompts"
@@ -37,8 +39,9 @@ export function ListTable({
   /** True once the list has loaded with nothing in it. */
   isEmpty: boolean;
   empty: React.ReactNode;
-  paging: PageTokenPaging;
-  nextPageToken: string | undefined;
+  /** Omitted for a list read whole. */
+  paging?: PageTokenPaging;
+  nextPageToken?: string | undefined;
   children: React.ReactNode;
 }) {
   return (
@@ -56,7 +59,7 @@ export function ListTable({
                 <tr>
                   {columns.map((c) => (
                     <th key={c.label} className={c.align === 'right' ? 'px-4 py-2 text-right font-medium' : 'px-4 py-2 font-medium'}>
-                      {c.label}
+                      {c.srOnly ? <span className="sr-only">{c.label}</span> : c.label}
                     </th>
                   ))}
                 </tr>
@@ -64,7 +67,7 @@ export function ListTable({
               <tbody>{children}</tbody>
             </table>
           </div>
-          <Pager paging={paging} nextPageToken={nextPageToken} />
+          {paging ? <Pager paging={paging} nextPageToken={nextPageToken} /> : null}
         </>
       )}
     </>

@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTheme } from '../hooks/use-theme';
-import { INTEGER_INCREMENTS, spreadRange } from '../lib/chart-range';
+import { INTEGER_INCREMENTS, spreadRange, yAxisSize } from '../lib/chart-range';
+import { measureText } from '../lib/text-width';
 
 /** One line of a chart. */
 export interface ChartSeries {
@@ -99,7 +100,7 @@ export function TimeSeriesChart({
       ],
       axes: [
         { ...axis, ...(xIntegers ? { incrs: INTEGER_INCREMENTS } : {}) },
-        { ...axis, size: 56, values: (_u, vals) => vals.map((v) => yFormat(v)) },
+        { ...axis, size: (_u, labels) => yAxisSize(labels, measureText), values: (_u, vals) => vals.map((v) => yFormat(v)) },
       ],
     };
     const plot = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTEGER_INCREMENTS, lonePad, spreadRange } from './chart-range';
+import { INTEGER_INCREMENTS, lonePad, spreadRange, yAxisSize } from './chart-range';
 
 describe('spreadRange', () => {
   it('keeps a real range as it is', () => {
@@ -33,5 +33,14 @@ describe('INTEGER_INCREMENTS', () => {
   it('are whole numbers, growing 1-2-5', () => {
     expect(INTEGER_INCREMENTS.slice(0, 7)).toEqual([1, 2, 5, 10, 20, 50, 100]);
     expect(INTEGER_INCREMENTS.every(Number.isInteger)).toBe(true);
+  });
+});
+
+describe('yAxisSize', () => {
+  it('sizes a y axis to its widest label, 56 px at least', () => {
+    const measure = (text: string) => text.length * 7;
+    expect(yAxisSize(['0', '10', '20'], measure)).toBe(56);
+    expect(yAxisSize(['$0', '$0.000005', '$0.00001'], measure)).toBe(9 * 7 + 19);
+    expect(yAxisSize(undefined, measure)).toBe(56);
   });
 });

@@ -41,3 +41,16 @@ export function spreadRange(axis: 'time' | 'number' | 'y', min: number | null, m
  * <TimeSeriesChart xIntegers ... /> // uses INTEGER_INCREMENTS as the x axis' `incrs`
  */
 export const INTEGER_INCREMENTS: number[] = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
+/**
+ * The width of a y axis holding `labels` (uPlot draws them at 12 px), ticks and gap included: as wide as
+ * the widest label needs, never narrower than 56 px, so small costs (`$0.000012`) are not cut off.
+ *
+ * @example
+ * yAxisSize(['$0', '$0.000005', '$0.00001'], measureText); // about 76
+ */
+export function yAxisSize(labels: readonly string[] | null | undefined, measure: (text: string, sizePx: number) => number): number {
+  const widest = Math.max(0, ...(labels ?? []).map((l) => measure(l, 12)));
+  // uPlot's tick length (10) and gap (5), and a little air on the left.
+  return Math.max(56, Math.ceil(widest) + 19);
+}
