@@ -9,9 +9,9 @@
 // CPU time is the SDK's: evaluate(), the judges' HTTP calls, trace export and assessment writes.
 // `--shared-model`: the three judges share one `judgeModel()` instance (and so its concurrency limit).
 //   node bench/evaluate-judges.mjs [--rows 1000] [--concurrency 16] [--latency 50] [--shared-model]
-import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { Correctness, RelevanceToQuery, Safety, createLoupe, judgeModel } from '@loupe/sdk';
+import { judgeCalls, startFakeJudge } from './judge-fixtures.mjs';
 import { cpuSeconds, flags, percentile, postJson, report, startServer } from './lib.mjs';
 
 const opts = flags();
@@ -20,30 +20,6 @@ const CONCURRENCY = Number(opts.concurrency ?? 16);
 const LATENCY_MS = Number(opts.latency ?? 50);
 const SHARED_MODEL = opts['shared-model'] === true;
 const MODEL = 'openai:/gpt-4.1-mini';
-
-// The fake judge's process: prints its URL, answers judge requests after LATENCY_MS, and counts them at GET /count.
-const FAKE_JUDGE = `
-  import { startFakeProvider } from '@loupe/fake-providers/fake-server';
-  import { installFakeJudge } from '@loupe/fake-providers/judge';
-  const fake = await startFakeProvider();
-  const judge = installFakeJudge(fake, { latencyMs: ${LATENCY_MS} });
-  fake.route('GET', '/count', () => ({ json: { requests: judge.requests.length } }));
-  console.log('fake judge on ' + fake.url);
-`;
-
-/** Starts the fake judge in a child process; resolves with its URL, pid and stop(). */
-function startFakeJudge() {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', FAKE_JUDGE], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d.toString();
-      const m = /fake judge on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1], pid: child.pid, stop: () => new Promise((res) => (child.once('exit', res), child.kill('SIGTERM'))) });
-    });
-    child.once('exit', (code) => reject(new Error(`fake judge exited with ${code}: ${out}`)));
-  });
-}
 
 /** Static rows of a support assistant, each answer and ground truth a little different. */
 function rows(n) {
@@ -75,7 +51,7 @@ async function runTraces(url, experimentId, runId) {
 
 export async function run() {
   const server = await startServer();
-  const fake = await startFakeJudge();
+  const fake = await startFakeJudge(LATENCY_MS);
   try {
     const experimentId = (await postJson(`${server.url}/api/2.0/mlflow/experiments/create`, { name: 'evaluate-judges' })).body.experiment_id;
     const loupe = createLoupe({ trackingUri: server.url, experimentId, export: { flushOnExit: false } }, {});
@@ -96,7 +72,7 @@ export async function run() {
     const clientCpu = process.cpuUsage(cpu0.client);
     const serverCpuS = cpuSeconds(server.pid).total - cpu0.server;
     const judgeCpuS = cpuSeconds(fake.pid).total - cpu0.judge;
-    const judgeCalls = (await (await fetch(`${fake.url}/count`)).json()).requests;
+    const calls = await judgeCalls(fake);
 
     const errors = result.rows.flatMap((r) => Object.values(r.feedback).filter((f) => f.error)).length;
     const traces = await runTraces(server.url, experimentId, result.runId);
@@ -110,7 +86,7 @@ export async function run() {
       judge_latency_ms: LATENCY_MS,
       wall_s: wallS,
       rows_per_s: ROWS / wallS,
-      judge_calls: judgeCalls,
+      judge_calls: calls,
       judge_errors: errors,
       traces: traces.length,
       row_p50_ms: percentile(perRow, 50),

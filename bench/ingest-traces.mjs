@@ -3,9 +3,8 @@
 // Usage: node bench/ingest-traces.mjs [--traces 10000] [--spans 10] [--senders 8] [--traces-per-request 10]
 //                                     [--backend-store-uri URI] [--seq-ids true]
 //   --seq-ids true: time-ordered trace ids instead of random ones (what an integer surrogate key would give the indexes).
-import http from 'node:http';
 import { cpuSeconds, flags, peakRssMb, percentile, postJson, report, startServer } from './lib.mjs';
-import { encodeProtobuf, generateTraces } from './otlp-payloads.mjs';
+import { countTraces, otlpBodies, sendAll } from './otlp-send.mjs';
 
 const opts = flags();
 const TRACES = Number(opts.traces ?? 10_000);
@@ -15,63 +14,8 @@ const PER_REQUEST = Number(opts['traces-per-request'] ?? 10);
 const SEQ_IDS = opts['seq-ids'] === 'true';
 const args = opts['backend-store-uri'] ? ['--backend-store-uri', opts['backend-store-uri']] : [];
 
-function payloads(count, startMs) {
-  const bodies = [];
-  let pending = [];
-  generateTraces({
-    seqIds: SEQ_IDS,
-    traces: count,
-    spansPerTrace: SPANS,
-    startMs,
-    onTrace: (spans) => {
-      pending.push(...spans);
-      if (pending.length >= PER_REQUEST * SPANS) {
-        bodies.push(encodeProtobuf(pending));
-        pending = [];
-      }
-    },
-  });
-  if (pending.length) bodies.push(encodeProtobuf(pending));
-  return bodies;
-}
-
-/**
- * POSTs one body with node:http over a keep-alive agent: the senders share the machine with the
- * server, and fetch (undici) costs several times more CPU per request than node:http.
- */
-function post(agent, url, exp, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}/v1/traces`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength, 'x-mlflow-experiment-id': exp } },
-      (res) => {
-        res.on('data', () => {});
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`/v1/traces -> ${res.statusCode}`))));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function send(url, exp, bodies, latencies) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS });
-  let next = 0;
-  const sender = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++];
-      const t0 = performance.now();
-      await post(agent, url, exp, body);
-      latencies.push(performance.now() - t0);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: SENDERS }, sender));
-  } finally {
-    agent.destroy();
-  }
-}
+const payloads = (count, startMs) => otlpBodies(count, startMs, { spans: SPANS, perRequest: PER_REQUEST, seqIds: SEQ_IDS });
+const send = (url, exp, bodies, latencies) => sendAll(url, exp, bodies, latencies, SENDERS);
 
 export async function run() {
   const warm = payloads(200, Date.now() - 3_600_000);
@@ -93,17 +37,7 @@ export async function run() {
     const client = process.cpuUsage(client0);
 
     // Everything sent is stored: count the traces through the search API.
-    let stored = 0;
-    let token;
-    do {
-      const { body: page } = await postJson(`${server.url}/api/3.0/mlflow/traces/search`, {
-        experiment_ids: [exp],
-        max_results: 500,
-        ...(token ? { page_token: token } : {}),
-      });
-      stored += page.traces?.length ?? 0;
-      token = page.next_page_token;
-    } while (token);
+    const stored = await countTraces(postJson, server.url, exp);
     if (stored !== TRACES + 200) throw new Error(`expected ${TRACES + 200} traces stored, found ${stored}`);
 
     return [
