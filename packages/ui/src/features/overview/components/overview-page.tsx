@@ -3,7 +3,9 @@ import { useParams, useSearchParams } from 'react-router';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { CHART_COLORS, TimeSeriesChart } from '../../../shared/components/time-series-chart';
 import { formatCost, formatCount, formatDuration, formatTokens, formatTokenSplit, sumKnown, tokenCounts } from '../../../shared/lib/format';
+import { useJudgeScores } from '../hooks/use-judge-scores';
 import { useTraceMetric, type TraceMetricQuery } from '../hooks/use-trace-metrics';
+import type { JudgeScoreSeries } from '../lib/judge-series';
 import { OVERVIEW_RANGES, bucketStarts, ratioSeries, seriesFor, sumSeries, type OverviewRange } from '../lib/metric-series';
 
 const COUNT: TraceMetricQuery['aggregations'] = [{ aggregation_type: 'COUNT' }];
@@ -27,6 +29,19 @@ const fmtInt = (v: number) => formatCount(v, true);
 const fmtMs = (v: number) => formatDuration(v);
 const fmtPct = (v: number) => `${Number(v.toFixed(1))}%`;
 const fmtUsd = (v: number) => formatCost(v);
+const fmtScore = (v: number) => String(Number(v.toFixed(2)));
+
+/** Judges' line colors: the chart colors from green on, without red (a judge's line is not an alarm). */
+const JUDGE_COLORS = [...CHART_COLORS.slice(2), ...CHART_COLORS.slice(0, 2)].filter((c) => c !== CHART_COLORS[3]);
+
+/** The chart of one kind of judge score: a line per judge (its name in the title when it is the only one). */
+function judgeChart(series: readonly JudgeScoreSeries[], kind: JudgeScoreSeries['kind'], title: string) {
+  const shown = series.filter((s) => s.kind === kind);
+  return {
+    title: shown.length === 1 ? `${title} (${shown[0]!.name})` : title,
+    series: shown.map((s, i) => ({ label: s.name, values: s.values, color: JUDGE_COLORS[i % JUDGE_COLORS.length]! })),
+  };
+}
 
 function useOverviewData(experimentId: string, range: OverviewRange, now: number) {
   const buckets = useMemo(() => bucketStarts(range, now), [range, now]);
@@ -69,12 +84,12 @@ function useOverviewData(experimentId: string, range: OverviewRange, now: number
       }),
     };
   }, [buckets, traces.data, errors.data, latency.data, latencyAll.data, inputTokens.data, outputTokens.data, cost.data]);
-  return { ...data, error, loaded: traces.data !== undefined };
+  return { ...data, buckets, error, loaded: traces.data !== undefined };
 }
 
 /**
  * An experiment's Overview tab: trace volume, latency p50/p95, error rate, tokens and cost over time,
- * from QueryTraceMetrics.
+ * and the judges' scores (pass rates, averages) beside them, from QueryTraceMetrics.
  *
  * @example
  * { path: 'overview', element: <OverviewPage /> }
@@ -113,6 +128,7 @@ function OverviewCharts({ experimentId, range }: { experimentId: string; range: 
   // query keys and charts stay put between renders.
   const [now] = useState(() => Math.ceil(Date.now() / 60_000) * 60_000);
   const d = useOverviewData(experimentId, range, now);
+  const judges = useJudgeScores(experimentId, d.buckets, range.intervalSeconds, now);
   const totalTraces = sumSeries(d.count);
   const totalErrors = sumSeries(d.errorCount);
   const series = useMemo(
@@ -131,12 +147,15 @@ function OverviewCharts({ experimentId, range }: { experimentId: string; range: 
         { label: 'Output tokens', values: d.outputTokens, color: CHART_COLORS[5]!, bars: true },
       ],
       cost: [{ label: 'Cost (USD)', values: d.cost, color: CHART_COLORS[2]! }],
+      passRate: judgeChart(judges.series, 'pass_rate', 'Judge pass rate'),
+      average: judgeChart(judges.series, 'average', 'Judge score (average)'),
     }),
-    [d.count, d.errorCount, d.p50, d.p95, d.errorRate, d.inputTokens, d.outputTokens, d.cost],
+    [d.count, d.errorCount, d.p50, d.p95, d.errorRate, d.inputTokens, d.outputTokens, d.cost, judges.series],
   );
+  const error = d.error ?? judges.error;
   return (
     <>
-      {d.error ? <ErrorBanner error={d.error} title="Metrics could not be loaded" /> : null}
+      {error ? <ErrorBanner error={error} title="Metrics could not be loaded" /> : null}
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Stat label="Traces" value={formatCount(totalTraces)} />
         <Stat label="Error rate" value={totalTraces ? fmtPct((100 * totalErrors) / totalTraces) : '—'} hint={`${formatCount(totalErrors)} errors`} />
@@ -144,6 +163,18 @@ function OverviewCharts({ experimentId, range }: { experimentId: string; range: 
         <Stat label="Tokens" value={formatTokens(d.tokens, true)} hint={formatTokenSplit(d.tokens, true)} />
         <Stat label="Cost" value={formatCost(d.totalCost)} />
       </div>
+      {judges.series.length ? (
+        <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
+          {judges.series.map((j) => (
+            <Stat
+              key={j.name}
+              label={j.kind === 'pass_rate' ? `${j.name} pass rate` : `${j.name} average`}
+              value={j.overall === null ? '—' : j.kind === 'pass_rate' ? fmtPct(j.overall) : fmtScore(j.overall)}
+              hint={`${formatCount(j.count)} verdict${j.count === 1 ? '' : 's'}`}
+            />
+          ))}
+        </div>
+      ) : null}
       {!d.error && d.loaded && totalTraces === 0 ? (
         <p className="rounded-md border border-dashed border-zinc-300 px-3 py-2 text-sm text-zinc-500 dark:border-zinc-700">
           No traces in this time range. Send spans to <code className="font-mono">/v1/traces</code> (OTLP) or trace with MLflow&apos;s clients, or pick a longer
@@ -153,6 +184,9 @@ function OverviewCharts({ experimentId, range }: { experimentId: string; range: 
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
         <TimeSeriesChart title="Trace volume" x={d.x} series={series.volume} yFormat={fmtInt} />
         <TimeSeriesChart title="Latency (p50, p95)" x={d.x} series={series.latency} yFormat={fmtMs} />
+        {/* The judges' scores sit beside latency, the first things to look at when quality moves. */}
+        {series.passRate.series.length ? <TimeSeriesChart title={series.passRate.title} x={d.x} series={series.passRate.series} yFormat={fmtPct} /> : null}
+        {series.average.series.length ? <TimeSeriesChart title={series.average.title} x={d.x} series={series.average.series} yFormat={fmtScore} /> : null}
         <TimeSeriesChart title="Error rate" x={d.x} series={series.errorRate} yFormat={fmtPct} />
         <TimeSeriesChart title="Tokens" x={d.x} series={series.tokens} yFormat={fmtInt} />
         <TimeSeriesChart title="Cost" x={d.x} series={series.cost} yFormat={fmtUsd} />
