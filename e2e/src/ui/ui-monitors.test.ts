@@ -93,7 +93,7 @@ describeWithChromium('UI: monitors (built CLI, Chromium, a real webhook receiver
 
   it('creates a monitor, shows it alerting against its threshold with its history, fires the webhook, and resolves after an edit', async () => {
     await page.goto(`${server.url}/experiments/${experimentId}/traces`);
-    await page.getByRole('link', { name: 'Monitors' }).click();
+    await page.getByRole('link', { name: 'Monitoring' }).click();
     await page.getByText('No monitors yet').waitFor();
 
     // A filter the server refuses: its message, naming the field, stays in the dialog.

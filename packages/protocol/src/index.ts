@@ -59,7 +59,7 @@ export { LABEL_SCHEMA_LIMITS, REVIEW_QUEUE_LIMITS } from './schemas/review-reque
 export * as ScorerRequests from './schemas/scorer-requests.js';
 export * as ScorerResponses from './schemas/scorer-responses.js';
 export { scorerKey } from './schemas/scorer-requests.js';
-export type { Scorer, OnlineScoringConfig } from './schemas/scorer-responses.js';
+export type { Scorer, OnlineScoringConfig, ScorerOnlineStatus } from './schemas/scorer-responses.js';
 export * as MonitorRequests from './schemas/monitor-requests.js';
 export * as MonitorResponses from './schemas/monitor-responses.js';
 export { assessmentNameProblem } from './schemas/monitor-requests.js';

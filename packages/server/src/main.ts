@@ -574,15 +574,17 @@ function createOnlineScoring(
   parts.jobs.register(
     new OnlineScoringHandler({ traces: parts.traceStore, assessments: new SqlAssessmentStore(db), scorers: parts.scorerStore, judgeModel, clock }),
   );
+  const onlineStore = new SqlOnlineScoringStore(db);
   const onlineScoring = new OnlineScoringService({
     scorers: parts.scorers,
     traces: parts.traceStore,
     queue: parts.jobs,
     jobStore: new SqlJobStore(db, dialect),
+    progress: onlineStore,
     newRequestId: () => ids.hex32(),
     maxAttempts,
   });
-  const onlineScheduler = new OnlineScoringScheduler(parts.scorers, parts.traceStore, new SqlOnlineScoringStore(db), () => parts.jobs.wake(), clock, {
+  const onlineScheduler = new OnlineScoringScheduler(parts.scorers, parts.traceStore, onlineStore, () => parts.jobs.wake(), clock, {
     intervalMs: config.onlineScoringIntervalMs,
     settleMs: config.onlineScoringSettleMs,
     sessionIdleMs: config.onlineScoringSessionIdleMs,

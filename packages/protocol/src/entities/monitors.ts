@@ -8,9 +8,11 @@ export {
   MONITOR_LIMITS,
   MONITOR_METRICS,
   MONITOR_STATES,
+  readVerdict,
   type MonitorComparator,
   type MonitorMetric,
   type MonitorState,
+  type Verdict,
 } from '../monitors/monitor-enums.js';
 
 /**

@@ -75,3 +75,28 @@ export function breaches(value: number, comparator: MonitorComparator, threshold
       return value <= threshold;
   }
 }
+
+/** A judge's verdict as charts and monitors read it. */
+export type Verdict = { kind: 'pass' } | { kind: 'fail' } | { kind: 'number'; value: number };
+
+// Online judges write "yes"/"no" (yes/no judges) or true/false (boolean judges); option judges may say pass/fail.
+const PASS = new Set(['yes', 'true', 'pass', 'passed']);
+const FAIL = new Set(['no', 'false', 'fail', 'failed']);
+
+/**
+ * Reads an assessment's value text (the `assessment_value` dimension: a string value itself, anything
+ * else its JSON): pass, fail, a number, or undefined for anything else (other options, no value).
+ *
+ * @example
+ * readVerdict('yes'); // { kind: 'pass' }
+ * readVerdict('4'); // { kind: 'number', value: 4 }
+ * readVerdict('warm'); // undefined
+ */
+export function readVerdict(text: string | null | undefined): Verdict | undefined {
+  if (text === null || text === undefined) return undefined;
+  const t = text.trim().toLowerCase();
+  if (PASS.has(t)) return { kind: 'pass' };
+  if (FAIL.has(t)) return { kind: 'fail' };
+  const n = t === '' ? NaN : Number(t);
+  return Number.isFinite(n) ? { kind: 'number', value: n } : undefined;
+}

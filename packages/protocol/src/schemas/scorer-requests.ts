@@ -117,6 +117,9 @@ export const RunScorer = z.object({
   trace_ids: requiredList(str()),
 });
 
+/** GET /loupe/scorers/status (Loupe): how far online scoring has come for each scorer of the experiment. */
+export const ScorerStatus = z.object({ experiment_id: requiredStr() });
+
 /** MLflow's job statuses (`mlflow.entities._job_status.JobStatus`). */
 export const JobStatusName = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMEOUT', 'CANCELED']);
 

@@ -48,6 +48,39 @@ export const BackfillScorer = z.strictObject({ trace_count: z.number(), job_coun
 /** POST /loupe/scorers/run: jobs added, under one request id. */
 export const RunScorer = z.strictObject({ job_count: z.number(), request_id: z.string() });
 
+/** One scorer's online-scoring progress (GET /loupe/scorers/status). Times are epoch milliseconds. */
+export const ScorerStatusJson = z.strictObject({
+  scorer_id: z.string(),
+  name: z.string(),
+  /** The latest version, the one online scoring runs. */
+  version: z.number().int(),
+  /** Whether the scorer judges sessions (on their last trace) rather than single traces. */
+  session_level: z.boolean(),
+  /** Why the latest version cannot run on the server (not a gateway judge, needs expectations, ...). */
+  online_error: z.string().optional(),
+  /** When its newest judgement was written (an LLM_JUDGE assessment named after it, on the experiment's traces). */
+  last_judgement_time_ms: z.number().optional(),
+  /** The scheduler's cursor: traces that ended up to this time have been examined. */
+  examined_through_ms: z.number().optional(),
+  /** When the scheduler last moved the cursor (it moves when it finds traces to examine). */
+  cursor_update_time_ms: z.number().optional(),
+  /** Judgement jobs queued and not started. */
+  pending_jobs: z.number().int(),
+  /** Judgement jobs being run now. */
+  running_jobs: z.number().int(),
+  /** Judgement jobs that failed for good (kept with their error). */
+  failed_jobs: z.number().int(),
+  /**
+   * While sampling above zero: finished traces matching its filter that ended after the cursor (those
+   * started in the last day), which the scheduler has yet to examine (and will sample).
+   */
+  unexamined_traces: z.number().int().optional(),
+});
+/** One scorer's online-scoring progress. */
+export type ScorerOnlineStatus = z.infer<typeof ScorerStatusJson>;
+/** GET /loupe/scorers/status: every scorer of the experiment, by name. */
+export const ScorerStatus = z.strictObject({ scorers: z.array(ScorerStatusJson) });
+
 /** A job as MLflow's jobs API answers it (`mlflow/server/job_api.py`'s `Job`). */
 export const JobJson = z.strictObject({
   job_id: z.string(),

@@ -1,5 +1,6 @@
 import { ScorerRequests as R, ScorerResponses as W } from '@loupe/protocol';
 import { ref } from '../../auth/access.js';
+import type { OnlineScorerStatus } from '../../services/scorers/online/online-scoring-service.js';
 import type { JobRecord } from '../../store/job-store.js';
 import { RawJson } from '../json-response.js';
 import { rpc } from '../rpc.js';
@@ -28,6 +29,24 @@ function jobJson(job: JobRecord) {
   };
 }
 
+/** A scorer's progress on the wire (snake_case, optional fields only when known). */
+function scorerStatusJson(s: OnlineScorerStatus) {
+  return {
+    scorer_id: s.scorerId,
+    name: s.name,
+    version: s.version,
+    session_level: s.sessionLevel,
+    ...(s.onlineError !== undefined ? { online_error: s.onlineError } : {}),
+    ...(s.lastJudgementMs !== undefined ? { last_judgement_time_ms: s.lastJudgementMs } : {}),
+    ...(s.examinedThroughMs !== undefined ? { examined_through_ms: s.examinedThroughMs } : {}),
+    ...(s.cursorUpdatedMs !== undefined ? { cursor_update_time_ms: s.cursorUpdatedMs } : {}),
+    pending_jobs: s.jobs.pending,
+    running_jobs: s.jobs.running,
+    failed_jobs: s.jobs.failed,
+    ...(s.unexaminedTraces !== undefined ? { unexamined_traces: s.unexaminedTraces } : {}),
+  };
+}
+
 /** Whether a job's payload holds every `params` entry (MLflow matches jobs by their parameters). */
 function hasParams(job: JobRecord, params: Record<string, unknown> | null | undefined): boolean {
   if (!params) return true;
@@ -37,7 +56,8 @@ function hasParams(job: JobRecord, params: Record<string, unknown> | null | unde
 
 /**
  * Online scoring's Loupe routes (docs/api.md): a backfill of past traces and a run on chosen traces
- * (EDIT on the experiment, as setting a scorer's sampling), and the read side of MLflow's jobs API
+ * (EDIT on the experiment, as setting a scorer's sampling), each scorer's progress (READ, as listing
+ * the scorers: what the monitoring page shows), and the read side of MLflow's jobs API
  * that its UI polls (`/ajax-api/3.0/jobs/{job_id}`, `/ajax-api/3.0/jobs/search`; admins, since jobs
  * span experiments). The jobs of a run or a backfill are kept when they succeed (`SUCCEEDED`) and
  * failed ones stay as the dead letter (`FAILED`, the error as `result`), both until the retention
@@ -73,6 +93,17 @@ export const onlineScoringRoutes = [
       const { jobs, requestId } = await services.onlineScoring.runOnTraces({ experimentId: req.experiment_id, name: req.name, traceIds: req.trace_ids });
       return new RawJson(JSON.stringify({ job_count: jobs, request_id: requestId }));
     },
+  }),
+  rpc({
+    method: 'GET',
+    path: '/loupe/scorers/status',
+    versions: [2],
+    request: R.ScorerStatus,
+    response: W.ScorerStatus,
+    access: { read: (req) => ref.experiment(req.experiment_id) },
+    // Plain JSON, so no scorers is `[]`.
+    handle: async (req, { services }) =>
+      new RawJson(JSON.stringify({ scorers: (await services.onlineScoring.status(req.experiment_id)).map(scorerStatusJson) })),
   }),
   rpc({
     method: 'POST',

@@ -1,4 +1,4 @@
-import { parseTraceFilter, type MonitorMetric } from '@loupe/protocol';
+import { parseTraceFilter, readVerdict, type MonitorMetric } from '@loupe/protocol';
 import type { MonitorRule } from '../../store/monitor-store.js';
 import type { TraceMetricsPage, TraceMetricsRequest } from '../traces/trace-metrics.js';
 
@@ -24,10 +24,10 @@ const VALUE_QUERIES: Partial<Record<MonitorMetric, Query>> = {
   avg_tokens: { view: 'TRACES', metric: 'total_tokens', aggregations: [{ type: 'COUNT' }, { type: 'AVG' }], dimensions: [], filters: [] },
 };
 
-/** A judge's value counts as a pass when it reads as 1 the way `assessment_value` reads booleans: true, "yes", or the number 1. */
+/** A judge's value counts as a pass when it reads as one (yes, true, pass, passed: as the UI's charts read it) or is the number 1. */
 function passes(valueText: string): boolean {
-  const text = valueText.trim().toLowerCase();
-  return text === 'true' || text === 'yes' || Number(text) === 1;
+  const verdict = readVerdict(valueText);
+  return verdict?.kind === 'pass' || (verdict?.kind === 'number' && verdict.value === 1);
 }
 
 /**

@@ -1,8 +1,14 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { NewJob } from '../job-store.js';
-import type { OnlineScoringLane, OnlineScoringStore, ScanPosition } from '../online-scoring-store.js';
+import type { OnlineScorerProgress, OnlineScoringLane, OnlineScoringStore, ProgressQuery, ScanPosition } from '../online-scoring-store.js';
 import { insertJobs } from './job-rows.js';
 import type { Database } from './schema.js';
+import { toDbId } from './sql-ids.js';
+
+/** `text` as a LIKE pattern matching itself only (backslash escapes, as `escape '\\'` declares). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
 
 /** Thrown inside the transaction to roll it back when the cursor moved under us. */
 class CursorMoved extends Error {}
@@ -10,7 +16,8 @@ class CursorMoved extends Error {}
 /**
  * Online scoring cursors on SQLite or PostgreSQL (migration 0021). The move is a compare-and-set on
  * the stored JSON (an insert that must not collide for a first cursor), in the transaction that
- * inserts the jobs: a server that lost the race writes nothing.
+ * inserts the jobs: a server that lost the race writes nothing. Progress reads the cursors, counts the
+ * scorer's jobs and finds its newest assessment.
  *
  * @example
  * const store = new SqlOnlineScoringStore(db);
@@ -64,5 +71,44 @@ export class SqlOnlineScoringStore implements OnlineScoringStore {
       if (err instanceof CursorMoved) return false;
       throw err;
     }
+  }
+
+  async progress(query: ProgressQuery): Promise<OnlineScorerProgress> {
+    const cursors = await this.db
+      .selectFrom('online_scoring_cursors')
+      .select(['lane', 'position', 'updated_at'])
+      .where('scorer_id', '=', query.scorerId)
+      .orderBy('lane')
+      .execute();
+    // The payload is the job's JSON text (JSON.stringify: no spaces). Scorer ids are generated
+    // lower-case UUIDs, so SQLite's case-folding LIKE cannot confuse two of them.
+    const payload = `%${likeLiteral(`"scorerId":${JSON.stringify(query.scorerId)}`)}%`;
+    const counts = await this.db
+      .selectFrom('jobs')
+      .select(['status', (eb) => eb.fn.countAll().as('n')])
+      .where('kind', '=', query.jobKind)
+      .where(sql<boolean>`payload like ${payload} escape '\\'`)
+      .groupBy('status')
+      .execute();
+    const jobs = { pending: 0, running: 0, failed: 0 };
+    for (const c of counts) if (c.status === 'pending' || c.status === 'running' || c.status === 'failed') jobs[c.status] = Number(c.n);
+    const experimentId = toDbId(query.experimentId);
+    const newest =
+      experimentId === undefined
+        ? undefined
+        : await this.db
+            .selectFrom('assessments as a')
+            .innerJoin('traces as t', 't.trace_id', 'a.trace_id')
+            .select((eb) => eb.fn.max('a.create_time_ms').as('at'))
+            .where('t.experiment_id', '=', experimentId)
+            .where('a.name', '=', query.name)
+            .where('a.source_type', '=', 'LLM_JUDGE')
+            .executeTakeFirst();
+    const progress: OnlineScorerProgress = {
+      cursors: cursors.map((c) => ({ lane: c.lane as OnlineScoringLane, position: JSON.parse(c.position) as ScanPosition, updatedAt: Number(c.updated_at) })),
+      jobs,
+    };
+    if (newest?.at !== null && newest?.at !== undefined) progress.lastJudgementMs = Number(newest.at);
+    return progress;
   }
 }

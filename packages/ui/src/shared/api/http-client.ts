@@ -84,7 +84,7 @@ async function errorOf(res: Response): Promise<ApiRequestError> {
  * @example
  * const { experiments } = await apiRequest<{ experiments?: Experiment[] }>('POST', '2.0/mlflow/experiments/search', { body: { max_results: 100 } });
  */
-export async function apiRequest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+export async function apiRequest<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
   const init: RequestInit = { method, headers: sessionHeaders(method), ...(options.signal ? { signal: options.signal } : {}) };
   if (options.body !== undefined) {
     init.body = JSON.stringify(options.body);

@@ -1,6 +1,7 @@
 import { ApiError } from '@loupe/protocol';
 import { TraceMetadataKey } from '@loupe/protocol/attributes';
 import type { JobRecord, JobStore, NewJob } from '../../../store/job-store.js';
+import type { OnlineScoringLane, OnlineScoringStore } from '../../../store/online-scoring-store.js';
 import type { TraceRecord, TraceStore } from '../../../store/trace-store.js';
 import type { ScorerService } from '../scorer-service.js';
 import { onlineJudgeDefinition, UnsupportedOnlineJudge, type OnlineJudgeDefinition } from './online-judge-definition.js';
@@ -11,6 +12,7 @@ import {
   judgementJob,
   NOT_EVALUATION,
   numberClause,
+  ONLINE_SCORING_JOB,
   scorerFilter,
   type OnlineScoringJobPayload,
 } from './online-scoring-jobs.js';
@@ -31,6 +33,23 @@ export interface RunOnTracesCommand {
   traceIds: readonly string[];
 }
 
+/** How far online scoring has come for one scorer (latest version). Times are epoch milliseconds. */
+export interface OnlineScorerStatus {
+  scorerId: string;
+  name: string;
+  version: number;
+  sessionLevel: boolean;
+  /** Why the latest version cannot run on the server. */
+  onlineError?: string;
+  lastJudgementMs?: number;
+  /** The cursor of the scorer's lane: traces that ended up to this time have been examined. */
+  examinedThroughMs?: number;
+  cursorUpdatedMs?: number;
+  jobs: { pending: number; running: number; failed: number };
+  /** While sampling: traces after the cursor still to examine (those started in the last day). */
+  unexaminedTraces?: number;
+}
+
 /** Where jobs go (the job runner: it wakes on new work). */
 export interface JobQueue {
   enqueue(jobs: readonly NewJob[]): Promise<number>;
@@ -39,13 +58,16 @@ export interface JobQueue {
 /** Most traces a backfill reads (and most trace ids of a run). */
 const MAX_BACKFILL_TRACES = 100_000;
 const PAGE = 1000;
+/** How far back the unexamined-trace count looks for trace starts (bounds the count by the time index). */
+const UNEXAMINED_LOOKBACK_MS = 86_400_000;
 
 /**
  * Judgements asked for by people (docs/api.md, Loupe's scorer routes): a backfill of a window of
  * past traces with the scorer's sampling (its online config's rate and filter; every trace when it
  * has none), and a run on chosen traces. Both enqueue the jobs the online scheduler enqueues, so the
  * same handler, retries and idempotency apply; a backfill repeated (or overlapping the online
- * scorer) judges no trace twice for one scorer version. Also the read side of the jobs.
+ * scorer) judges no trace twice for one scorer version. Also the read side of the jobs, and each
+ * scorer's progress (the monitoring page's status).
  *
  * @example
  * const { jobs } = await onlineScoring.backfill({ experimentId: '1', name: 'judge', startTimeMs: 0, endTimeMs: Date.now() });
@@ -57,6 +79,7 @@ export class OnlineScoringService {
       traces: TraceStore;
       queue: JobQueue;
       jobStore: JobStore;
+      progress: Pick<OnlineScoringStore, 'progress'>;
       newRequestId: () => string;
       maxAttempts: number;
     },
@@ -140,6 +163,61 @@ export class OnlineScoringService {
       return judgementJob(p, this.deps.maxAttempts, true);
     });
     return { jobs: await this.enqueue(jobs), requestId };
+  }
+
+  /**
+   * Every scorer of the experiment with its progress: newest judgement, the scheduler's cursor, its
+   * queued and failed jobs, and (while it samples) how many traces the scheduler has yet to examine.
+   */
+  async status(experimentId: string): Promise<OnlineScorerStatus[]> {
+    const scorers = await this.deps.scorers.list({ experimentId, experimentIds: [], keys: [] });
+    const configs = new Map((await this.deps.scorers.onlineConfigs(scorers.map((s) => s.scorerId))).map((c) => [c.scorerId, c]));
+    const out: OnlineScorerStatus[] = [];
+    for (const scorer of scorers) {
+      let sessionLevel = false;
+      let onlineError: string | undefined;
+      try {
+        sessionLevel = onlineJudgeDefinition(scorer.name, scorer.serializedScorer).sessionLevel;
+      } catch (err) {
+        if (!(err instanceof UnsupportedOnlineJudge)) throw err;
+        onlineError = err.message;
+      }
+      const lane: OnlineScoringLane = sessionLevel ? 'session' : 'trace';
+      const progress = await this.deps.progress.progress({ scorerId: scorer.scorerId, experimentId, name: scorer.name, jobKind: ONLINE_SCORING_JOB });
+      const cursor = progress.cursors.find((c) => c.lane === lane);
+      const status: OnlineScorerStatus = { scorerId: scorer.scorerId, name: scorer.name, version: scorer.version, sessionLevel, jobs: progress.jobs };
+      if (onlineError !== undefined) status.onlineError = onlineError;
+      if (progress.lastJudgementMs !== undefined) status.lastJudgementMs = progress.lastJudgementMs;
+      const through = typeof cursor?.position[0] === 'number' ? cursor.position[0] : undefined;
+      if (cursor && through !== undefined) {
+        status.examinedThroughMs = through;
+        status.cursorUpdatedMs = cursor.updatedAt;
+        const config = configs.get(scorer.scorerId);
+        if (config && config.sampleRate > 0 && onlineError === undefined) {
+          status.unexaminedTraces = await this.countAfter(experimentId, through, config.filterString, sessionLevel);
+        }
+      }
+      out.push(status);
+    }
+    return out;
+  }
+
+  /** Finished traces the scheduler would look at that ended after `endMs` (started within a day of it). */
+  private async countAfter(experimentId: string, endMs: number, filterString: string | undefined, sessionLevel: boolean): Promise<number> {
+    const filter = [...scorerFilter(filterString), NOT_EVALUATION, FINISHED, numberClause('end_time_ms', '>', endMs)];
+    if (sessionLevel) filter.push({ entity: 'metadata', key: TraceMetadataKey.SESSION, op: 'IS NOT NULL', value: { kind: 'none' } });
+    const { points } = await this.deps.traces.queryTraceMetrics({
+      experimentIds: [experimentId],
+      view: 'TRACES',
+      metric: 'trace_count',
+      aggregations: [{ type: 'COUNT', label: 'COUNT' }],
+      dimensions: [],
+      filters: [],
+      traceFilter: filter,
+      range: { startMs: endMs - UNEXAMINED_LOOKBACK_MS },
+      page: { offset: 0, limit: 1 },
+    });
+    return Number(points[0]?.values.COUNT ?? 0);
   }
 
   /** A job by id (the jobs API); RESOURCE_DOES_NOT_EXIST when there is none (purged, or a scheduler's job that succeeded). */

@@ -43,7 +43,7 @@ export function ExperimentPage() {
             { label: 'Runs', to: `${base}/runs` },
             { label: 'Review', to: `${base}/review` },
             { label: 'Datasets', to: `${base}/datasets` },
-            { label: 'Monitors', to: `${base}/monitors` },
+            { label: 'Monitoring', to: `${base}/monitors` },
           ]}
         />
       </div>

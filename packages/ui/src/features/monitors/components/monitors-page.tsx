@@ -8,6 +8,7 @@ import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/fee
 import { Badge } from '../../../shared/components/status-badge';
 import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
 import { formatRelative, formatTimestamp } from '../../../shared/lib/format';
+import { JudgesSection } from '../../judges/components/judges-section';
 import { useCreateMonitor, useDeleteMonitor, useEvaluateMonitor, useMonitors, useUpdateMonitor } from '../hooks/use-monitors';
 import { conditionText, formatMonitorValue, formatSpan, formValuesOf, metricLabel, monitorBody, stateTone } from '../lib/monitor-form-values';
 import { MonitorForm } from './monitor-form';
@@ -114,8 +115,9 @@ function EditMonitorDialog({ monitor, onClose }: { monitor: Monitor; onClose: ()
 }
 
 /**
- * An experiment's production monitors: each with its state, current value against the threshold and
- * last evaluation, buttons to evaluate now, edit or delete it, and the history of the one selected
+ * An experiment's Monitoring tab: its judges (online scoring: sampling, last run, backlog, scores) and
+ * its production monitors, each with its state, current value against the threshold and last
+ * evaluation, buttons to evaluate now, edit or delete it, and the history of the one selected
  * (`?monitor=` in the URL).
  *
  * @example
@@ -135,6 +137,7 @@ export function MonitorsPage() {
   const alerting = monitors.data?.filter((m) => m.state === 'ALERT').length ?? 0;
   return (
     <div className="mx-auto max-w-7xl p-6">
+      <JudgesSection experimentId={experimentId} />
       <div className="mb-4 flex items-center gap-3">
         <h2 className="text-base font-semibold">Monitors</h2>
         {alerting > 0 ? <Badge tone="red">{alerting} alerting</Badge> : null}

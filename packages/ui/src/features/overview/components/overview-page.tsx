@@ -4,7 +4,7 @@ import { TimeRangeSelect, TraceMetricsPanel } from './trace-metrics-panel';
 
 /**
  * An experiment's Overview tab: trace volume, latency p50/p95, error rate, tokens and cost over time,
- * from QueryTraceMetrics.
+ * and the judges' scores (pass rates, averages) beside them, from QueryTraceMetrics.
  *
  * @example
  * { path: 'overview', element: <OverviewPage /> }
@@ -25,6 +25,7 @@ export function OverviewPage() {
         key={range.id}
         experimentId={experimentId}
         range={range}
+        judges
         empty={
           <p className="rounded-md border border-dashed border-zinc-300 px-3 py-2 text-sm text-zinc-500 dark:border-zinc-700">
             No traces in this time range. Send spans to <code className="font-mono">/v1/traces</code> (OTLP) or trace with MLflow&apos;s clients, or pick a

@@ -2,7 +2,9 @@ import { useMemo, useState } from 'react';
 import { ErrorBanner } from '../../../shared/components/feedback-states';
 import { CHART_COLORS, TimeSeriesChart } from '../../../shared/components/time-series-chart';
 import { formatCost, formatCount, formatDuration, formatTokens, formatTokenSplit, sumKnown, tokenCounts } from '../../../shared/lib/format';
+import { useJudgeScores } from '../hooks/use-judge-scores';
 import { useTraceMetric, type TraceMetricQuery } from '../hooks/use-trace-metrics';
+import type { JudgeScoreSeries } from '../lib/judge-series';
 import { OVERVIEW_RANGES, bucketStarts, ratioSeries, seriesFor, sumSeries, type OverviewRange } from '../lib/metric-series';
 
 const COUNT: TraceMetricQuery['aggregations'] = [{ aggregation_type: 'COUNT' }];
@@ -26,6 +28,48 @@ const fmtInt = (v: number) => formatCount(v, true);
 const fmtMs = (v: number) => formatDuration(v);
 const fmtPct = (v: number) => `${Number(v.toFixed(1))}%`;
 const fmtUsd = (v: number) => formatCost(v);
+const fmtScore = (v: number) => String(Number(v.toFixed(2)));
+
+/** Judges' line colors: the chart colors from green on, without red (a judge's line is not an alarm). */
+const JUDGE_COLORS = [...CHART_COLORS.slice(2), ...CHART_COLORS.slice(0, 2)].filter((c) => c !== CHART_COLORS[3]);
+
+/** The chart of one kind of judge score: a line per judge (its name in the title when it is the only one). */
+function judgeChart(series: readonly JudgeScoreSeries[], kind: JudgeScoreSeries['kind'], title: string) {
+  const shown = series.filter((s) => s.kind === kind);
+  return {
+    title: shown.length === 1 ? `${title} (${shown[0]!.name})` : title,
+    series: shown.map((s, i) => ({ label: s.name, values: s.values, color: JUDGE_COLORS[i % JUDGE_COLORS.length]! })),
+  };
+}
+
+/** A tile per judge: its pass rate or average score over the range, and how many verdicts. */
+function JudgeTiles({ series }: { series: readonly JudgeScoreSeries[] }) {
+  if (series.length === 0) return null;
+  return (
+    <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
+      {series.map((j) => (
+        <Stat
+          key={j.name}
+          label={j.kind === 'pass_rate' ? `${j.name} pass rate` : `${j.name} average`}
+          value={j.overall === null ? '—' : j.kind === 'pass_rate' ? fmtPct(j.overall) : fmtScore(j.overall)}
+          hint={`${formatCount(j.count)} verdict${j.count === 1 ? '' : 's'}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** The judges' charts (pass rates, averages), as grid items of the panel's chart grid. */
+function JudgeCharts({ series, x }: { series: readonly JudgeScoreSeries[]; x: number[] }) {
+  const charts = useMemo(() => [judgeChart(series, 'pass_rate', 'Judge pass rate'), judgeChart(series, 'average', 'Judge score (average)')], [series]);
+  const [passRate, average] = charts;
+  return (
+    <>
+      {passRate!.series.length ? <TimeSeriesChart title={passRate!.title} x={x} series={passRate!.series} yFormat={fmtPct} /> : null}
+      {average!.series.length ? <TimeSeriesChart title={average!.title} x={x} series={average!.series} yFormat={fmtScore} /> : null}
+    </>
+  );
+}
 
 function useTraceMetricsData(experimentId: string, range: OverviewRange, now: number) {
   const buckets = useMemo(() => bucketStarts(range, now), [range, now]);
@@ -68,7 +112,7 @@ function useTraceMetricsData(experimentId: string, range: OverviewRange, now: nu
       }),
     };
   }, [buckets, traces.data, errors.data, latency.data, latencyAll.data, inputTokens.data, outputTokens.data, cost.data]);
-  return { ...data, error, loaded: traces.data !== undefined };
+  return { ...data, buckets, error, loaded: traces.data !== undefined };
 }
 
 /**
@@ -112,17 +156,22 @@ export function TraceMetricsPanel({
   countLabel = 'Traces',
   volumeTitle = 'Trace volume',
   empty,
+  judges = false,
 }: {
   experimentId: string;
   range: OverviewRange;
   countLabel?: string;
   volumeTitle?: string;
   empty: React.ReactNode;
+  /** Also the judges' scores (feedback by name: pass rates, averages), tiles and charts beside latency. */
+  judges?: boolean;
 }) {
   // Taken once per chosen range (the parent keys this component by it), rounded to the minute, so
   // query keys and charts stay put between renders.
   const [now] = useState(() => Math.ceil(Date.now() / 60_000) * 60_000);
   const d = useTraceMetricsData(experimentId, range, now);
+  const judgeScores = useJudgeScores(experimentId, d.buckets, range.intervalSeconds, now, { enabled: judges });
+  const judgeSeries = judges ? judgeScores.series : [];
   const total = sumSeries(d.count);
   const totalErrors = sumSeries(d.errorCount);
   const series = useMemo(
@@ -146,7 +195,7 @@ export function TraceMetricsPanel({
   );
   return (
     <>
-      {d.error ? <ErrorBanner error={d.error} title="Metrics could not be loaded" /> : null}
+      {(d.error ?? judgeScores.error) ? <ErrorBanner error={d.error ?? judgeScores.error} title="Metrics could not be loaded" /> : null}
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Stat label={countLabel} value={formatCount(total)} />
         <Stat label="Error rate" value={total ? fmtPct((100 * totalErrors) / total) : '—'} hint={`${formatCount(totalErrors)} errors`} />
@@ -154,10 +203,13 @@ export function TraceMetricsPanel({
         <Stat label="Tokens" value={formatTokens(d.tokens, true)} hint={formatTokenSplit(d.tokens, true)} />
         <Stat label="Cost" value={formatCost(d.totalCost)} />
       </div>
+      <JudgeTiles series={judgeSeries} />
       {!d.error && d.loaded && total === 0 ? empty : null}
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
         <TimeSeriesChart title={volumeTitle} x={d.x} series={series.volume} yFormat={fmtInt} />
         <TimeSeriesChart title="Latency (p50, p95)" x={d.x} series={series.latency} yFormat={fmtMs} />
+        {/* The judges' scores sit beside latency, the first things to look at when quality moves. */}
+        <JudgeCharts series={judgeSeries} x={d.x} />
         <TimeSeriesChart title="Error rate" x={d.x} series={series.errorRate} yFormat={fmtPct} />
         <TimeSeriesChart title="Tokens" x={d.x} series={series.tokens} yFormat={fmtInt} />
         <TimeSeriesChart title="Cost" x={d.x} series={series.cost} yFormat={fmtUsd} />

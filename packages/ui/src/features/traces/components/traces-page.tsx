@@ -6,6 +6,7 @@ import { Button } from '../../../shared/components/button';
 import { EmptyState, ErrorBanner, Spinner } from '../../../shared/components/feedback-states';
 import { TextInput } from '../../../shared/components/text-input';
 import { useSearchParamsPatch } from '../../../shared/hooks/use-search-params-patch';
+import { JudgeRunStatus, RunJudgeButton, type QueuedJudgeRun } from '../../judges/components/run-judge-button';
 import { AddToReviewQueueButton } from '../../review/components/add-to-review-queue-button';
 import { FilterInput } from '../../search/components/filter-input';
 import type { FilterField } from '../../search/lib/filter-autocomplete';
@@ -101,7 +102,7 @@ export function QuickFilters({
 /**
  * An experiment's Traces tab: the search grammar with autocompletion, quick filters (status, time
  * range, tag, full text) and the virtualized table. Every filter lives in the URL. Traces selected in
- * the table can be added to an evaluation dataset.
+ * the table can be judged now by a registered judge, or added to a review queue or an evaluation dataset.
  *
  * @example
  * { path: 'traces', element: <TracesPage /> }
@@ -153,6 +154,7 @@ export function TracesPage() {
   const [selection, setSelection] = useState<RowSelectionState>({});
   const selectedIds = useMemo(() => Object.keys(selection).filter((id) => selection[id]), [selection]);
   const [adding, setAdding] = useState(false);
+  const [judgeRun, setJudgeRun] = useState<QueuedJudgeRun>();
 
   return (
     <div className="flex h-full min-h-0 flex-col gap-3 p-4">
@@ -203,6 +205,7 @@ export function TracesPage() {
       {selectedIds.length ? (
         <div role="toolbar" aria-label="Selected traces" className="flex items-center gap-2 text-sm">
           <span className="text-xs text-zinc-600 dark:text-zinc-300">{selectedIds.length} selected</span>
+          <RunJudgeButton experimentId={experimentId} traceIds={selectedIds} onQueued={setJudgeRun} onClosed={() => setSelection({})} />
           <AddToReviewQueueButton experimentId={experimentId} traceIds={selectedIds} onAdded={() => setSelection({})} />
           <Button size="sm" onClick={() => setAdding(true)}>
             Add to dataset
@@ -212,6 +215,7 @@ export function TracesPage() {
           </Button>
         </div>
       ) : null}
+      {judgeRun ? <JudgeRunStatus key={judgeRun.queuedAt} experimentId={experimentId} run={judgeRun} onDismiss={() => setJudgeRun(undefined)} /> : null}
       {search.error ? <ErrorBanner error={search.error} title="Search failed" /> : null}
       {search.isPending ? (
         <Spinner label="Loading traces" />
