@@ -46,6 +46,7 @@ import { SqlDatasetStore } from './store/sql/sql-dataset-store.js';
 import { DatasetService } from './services/datasets/dataset-service.js';
 import { randomUUID } from 'node:crypto';
 import { SqlJobStore } from './store/sql/sql-job-store.js';
+import { SqlExclusiveWork } from './store/sql/sql-exclusive-work.js';
 import { SqlWebhookStore } from './store/sql/sql-webhook-store.js';
 import { SqlGatewayStore } from './store/sql/sql-gateway-store.js';
 import { GatewayService } from './services/gateway/gateway-service.js';
@@ -199,6 +200,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     ...(config.traceRetentionDays !== undefined ? { defaultDays: config.traceRetentionDays } : {}),
     batchSize: 500,
     pauseMs: 5,
+    exclusive: new SqlExclusiveWork(db, dialect),
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
   const { webhooks, jobs, webhookDispatcher, notices, secretKey } = createWebhooks(config, db, dialect, clock, deps);
@@ -591,6 +593,7 @@ function createOnlineScoring(
     batchSize: 500,
     maxPagesPerPass: 20,
     maxAttempts,
+    exclusive: new SqlExclusiveWork(db, dialect),
   });
   return { onlineScoring, onlineScheduler };
 }

@@ -4,6 +4,8 @@ import { describeOnBackend, testBackends } from '../../testing/backends.js';
 import { openSqlStores, type SqlTestStores } from '../../testing/sql-stores.js';
 import { TestClock } from '../../testing/test-clock.js';
 import { createTestLoupe } from '../../testing/test-loupe.js';
+import { createDialect } from '../../store/sql/dialects/create-dialect.js';
+import { SqlTraceStore } from '../../store/sql/sql-trace-store.js';
 import { retentionDays, TraceRetention } from './trace-retention.js';
 
 const DAY = 86_400_000;
@@ -123,6 +125,34 @@ for (const backend of await testBackends()) {
       expect(clock.pendingTimers).toBe(0);
       const [a, b] = await Promise.all([r.runOnce(), r.runOnce()]);
       expect(a).toBe(b);
+    });
+
+    it.skipIf(backend.name !== 'postgresql')('runs one pass at a time on two servers sharing the database: the other skips while one deletes', async () => {
+      const database = await backend.create();
+      const clockA = new TestClock(NOW);
+      const a = await createTestLoupe({ database, clock: clockA, traceRetentionDays: 1 });
+      const b = await createTestLoupe({ database, clock: new TestClock(NOW), traceRetentionDays: 1 });
+      try {
+        const exp = (await a.call('POST', '/api/2.0/mlflow/experiments/create', { name: 'shared' })).body.experiment_id as string;
+        const store = new SqlTraceStore(a.db, createDialect(database.uri));
+        // One more than a batch (500 in main.ts), so server a pauses between two batches.
+        for (let i = 0; i < 501; i++) {
+          await store.upsertTraceInfo({ traceId: `tr-shared${i}`, experimentId: exp, requestTimeMs: NOW - 2 * DAY, state: 'OK', tags: {}, metadata: {} });
+        }
+        const pause = clockA.nextTimer();
+        const passA = a.retention.runOnce();
+        expect(await pause).toBe(5);
+        expect(await b.retention.runOnce()).toEqual({ tracesDeleted: 0, experiments: 0, skipped: true });
+        clockA.advance(5);
+        expect((await passA).tracesDeleted).toBe(501);
+        // Once a's pass is over, b's next one runs (and finds nothing left).
+        const after = await b.retention.runOnce();
+        expect(after.skipped).toBeUndefined();
+        expect(after.tracesDeleted).toBe(0);
+      } finally {
+        await b.close();
+        await a.dispose();
+      }
     });
   });
 }

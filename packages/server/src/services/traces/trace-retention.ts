@@ -2,6 +2,7 @@ import { parseRetentionDays, TRACE_RETENTION_TAG } from '@loupe/protocol';
 import type { TraceStore } from '../../store/trace-store.js';
 import type { ExperimentRecord, ExperimentStore } from '../../store/tracking-store.js';
 import { sleep, type Clock, type Timer } from '../../clock.js';
+import { alwaysRun, type ExclusiveWork } from '../../store/exclusive-work.js';
 
 const DAY_MS = 86_400_000;
 
@@ -15,6 +16,8 @@ export interface TraceRetentionOptions {
   pauseMs: number;
   /** Where failures of a background pass are reported. */
   onError?: (err: unknown) => void;
+  /** Keeps passes to one server at a time on a shared database (default: every pass runs). */
+  exclusive?: ExclusiveWork;
 }
 
 /** What one retention pass did. */
@@ -22,6 +25,8 @@ export interface RetentionReport {
   tracesDeleted: number;
   /** Experiments whose traces had a retention period. */
   experiments: number;
+  /** Present when the pass did not run because another server was running one. */
+  skipped?: true;
 }
 
 /**
@@ -43,8 +48,9 @@ export function retentionDays(experiment: Pick<ExperimentRecord, 'tags'>, defaul
 /**
  * Deletes traces older than their experiment's retention period (the experiment tag
  * `loupe.trace.retentionDays`, else the server's `--trace-retention-days`), oldest first, in bounded
- * batches with a pause between them, so ingest keeps flowing while a large backlog is removed. Safe to
- * run on several servers at once: deletes are idempotent.
+ * batches with a pause between them, so ingest keeps flowing while a large backlog is removed. On a
+ * shared database one server at a time runs a pass (`exclusive`); the others skip theirs. Deletes are
+ * idempotent, so a pass that outlives its lock (a lost connection) repeats work, never harms.
  *
  * @example
  * const retention = new TraceRetention(traceStore, experimentStore, systemClock, { defaultDays: 30, batchSize: 500, pauseMs: 5 });
@@ -65,7 +71,7 @@ export class TraceRetention {
 
   /** One pass over every experiment (a pass already under way is joined, not doubled). */
   runOnce(): Promise<RetentionReport> {
-    this.running ??= this.pass().finally(() => {
+    this.running ??= this.exclusivePass().finally(() => {
       this.running = undefined;
     });
     return this.running;
@@ -90,6 +96,11 @@ export class TraceRetention {
     this.halt.abort();
     this.timer?.cancel();
     await this.running?.catch(() => undefined);
+  }
+
+  private async exclusivePass(): Promise<RetentionReport> {
+    const outcome = await (this.options.exclusive ?? alwaysRun).tryRun('trace-retention', () => this.pass());
+    return outcome.ran ? outcome.value : { tracesDeleted: 0, experiments: 0, skipped: true };
   }
 
   private async pass(): Promise<RetentionReport> {

@@ -2,6 +2,8 @@ import { afterEach, expect, it } from 'vitest';
 import { createLoupe } from '../../../main.js';
 import { resolveServerConfig } from '../../../config/config.js';
 import { describeOnBackend, testBackends, type TestDatabase } from '../../../testing/backends.js';
+import { createDialect } from '../../../store/sql/dialects/create-dialect.js';
+import { SqlExclusiveWork } from '../../../store/sql/sql-exclusive-work.js';
 import { isSampled } from './online-scoring-jobs.js';
 import { instructionsJudge, openOnlineScoringWorld, T0, worldSettings, type OnlineScoringWorld } from './testing/online-scoring-world.js';
 
@@ -87,5 +89,41 @@ for (const backend of await testBackends()) {
         await other.close();
       }
     });
+
+    it.skipIf(backend.name === 'sqlite')(
+      'leaves the scan to the server running one: a pass meanwhile enqueues nothing, the next one after it does',
+      async () => {
+        const database: TestDatabase = await backend.create();
+        w = await openOnlineScoringWorld(database);
+        const world = w;
+        await world.registerScorer('polite', POLITE, 1);
+        expect(await world.pass()).toBe(0); // the first pass starts the cursor
+        world.clock.advance(1000);
+        const id = await world.addTrace({ startMs: world.clock.now() - 400, durationMs: 100 });
+        world.clock.advance(60_000);
+        // Another server (its own pool) is in the middle of a scan.
+        const dialect = createDialect(database.uri);
+        const otherDb = dialect.createKysely();
+        let release!: () => void;
+        let entered!: () => void;
+        const inside = new Promise<void>((resolve) => (entered = resolve));
+        const held = new SqlExclusiveWork(otherDb, dialect).tryRun('online-scoring-scan', async () => {
+          entered();
+          await new Promise<void>((resolve) => (release = resolve));
+        });
+        try {
+          await inside;
+          expect(await world.pass()).toBe(0);
+          expect(world.judge.requests).toHaveLength(0);
+          release();
+          await held;
+          expect(await world.pass()).toBe(1);
+          expect(await world.assessments(id, 'polite')).toHaveLength(1);
+        } finally {
+          release?.();
+          await otherDb.destroy();
+        }
+      },
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { TraceMetadataKey } from '@loupe/protocol/attributes';
 import type { Clock, Timer } from '../../../clock.js';
 import type { NewJob } from '../../../store/job-store.js';
+import { alwaysRun, type ExclusiveWork } from '../../../store/exclusive-work.js';
 import type { OnlineScoringLane, OnlineScoringStore, ScanPosition } from '../../../store/online-scoring-store.js';
 import type { TraceRecord, TraceSearch, TraceStore } from '../../../store/trace-store.js';
 import type { ActiveOnlineScorer } from '../scorer-service.js';
@@ -34,6 +35,8 @@ export interface OnlineScoringSchedulerOptions {
   maxPagesPerPass: number;
   /** Attempts of each judgement job. */
   maxAttempts: number;
+  /** Keeps passes to one server at a time on a shared database (default: every pass runs). */
+  exclusive?: ExclusiveWork;
 }
 
 /** The scheduler's view of the registry: which scorers run online now. */
@@ -58,8 +61,9 @@ const positionOf = (t: TraceRecord): ScanPosition => [endTimeOf(t), t.requestTim
  * (trace, scorer, version), moving the cursor in the same transaction. Session judges wait until a
  * session has been idle for `sessionIdleMs` and judge it once, on its last trace. A scorer's first
  * pass starts its cursor at that moment (older traces are for a backfill). Several servers may run
- * it: the cursor moves only from the value a server read, so one of them enqueues each stretch, and
- * job dedupe keys cover the rest.
+ * it: one at a time scans (`exclusive`, the others skip their pass), and should two passes overlap
+ * anyway (a lock lost with its connection) the cursor moves only from the value a server read, so one
+ * of them enqueues each stretch, and job dedupe keys cover the rest.
  *
  * @example
  * const scheduler = new OnlineScoringScheduler(scorers, traceStore, onlineStore, (jobs) => jobs.wake(), clock, options);
@@ -101,8 +105,16 @@ export class OnlineScoringScheduler {
     await this.pass;
   }
 
-  /** One pass over every active scorer; returns how many jobs it enqueued. Errors of one scorer are reported, not thrown. */
+  /**
+   * One pass over every active scorer; returns how many jobs it enqueued (0 when another server was
+   * running a pass). Errors of one scorer are reported, not thrown.
+   */
   async runOnce(): Promise<number> {
+    const outcome = await (this.options.exclusive ?? alwaysRun).tryRun('online-scoring-scan', () => this.scanAll());
+    return outcome.ran ? outcome.value : 0;
+  }
+
+  private async scanAll(): Promise<number> {
     let enqueued = 0;
     for (const scorer of await this.scorers.listActiveOnlineScorers()) {
       try {

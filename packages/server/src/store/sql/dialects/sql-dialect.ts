@@ -1,6 +1,7 @@
 import type { ColumnDefinitionBuilder, CreateTableBuilder, Expression, Kysely, QueryExecutorProvider, RawBuilder, SqlBool } from 'kysely';
 import type { ApiError } from '@loupe/protocol';
 import type { Database } from '../schema.js';
+import type { ExclusiveOutcome } from '../../exclusive-work.js';
 
 /** Column types a bulk insert binds. */
 export type BulkColumnType = 'text' | 'double' | 'bigint' | 'integer';
@@ -163,4 +164,11 @@ export interface RowLocking {
   readonly forUpdate: RawBuilder<unknown>;
   /** Appended to a SELECT: lock the rows read, skipping rows another transaction holds. */
   readonly forUpdateSkipLocked: RawBuilder<unknown>;
+  /**
+   * Runs `fn` unless another server holds the lock `name` now. PostgreSQL: a session advisory lock
+   * (`pg_try_advisory_lock`) held on one pooled connection while `fn` runs on the others, so a server
+   * that dies lets go with its connection. SQLite: `fn` runs (one server per database file; its
+   * writes take turns anyway).
+   */
+  tryExclusive<T>(db: Kysely<Database>, name: string, fn: () => Promise<T>): Promise<ExclusiveOutcome<T>>;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect as KyselyPostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { ApiError } from '@loupe/protocol';
@@ -10,6 +11,17 @@ const INT8_OID = 20;
 const ARRAY_TYPES: Record<BulkColumnType, string> = { text: 'text[]', double: 'float8[]', bigint: 'int8[]', integer: 'int4[]' };
 const NUMERIC_OID = 1700;
 const SCALAR_TYPES: Record<BulkColumnType, string> = { text: 'text', double: 'double precision', bigint: 'bigint', integer: 'integer' };
+
+/**
+ * The 64-bit advisory lock key of a name: the first 8 bytes of its SHA-256, prefixed so Loupe's keys
+ * stay clear of other applications' on a shared database.
+ *
+ * @example
+ * advisoryLockKey('trace-retention'); // '-4411...' (a signed 64-bit integer, as text)
+ */
+export function advisoryLockKey(name: string): string {
+  return createHash('sha256').update(`loupe:${name}`).digest().readBigInt64BE(0).toString();
+}
 
 const POSTGRES_FORM = 'postgresql://user:password@host:5432/database';
 
@@ -64,6 +76,10 @@ export class PostgresDialect implements SqlDialect {
     });
     // An idle client's connection error must not crash the process; the pool replaces the client.
     pool.on('error', () => {});
+    // Nor may a checked-out client's (pg-pool listens only while a client is idle): a connection that
+    // dies between two statements of a transaction, or while it holds an advisory lock, emits 'error'
+    // with no query to fail. Its next statement fails instead, and the pool drops it when released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     return new Kysely<Database>({ dialect: new KyselyPostgresDialect({ pool }) });
   }
 
@@ -124,5 +140,16 @@ export class PostgresDialect implements SqlDialect {
     writeTransaction: (db, fn) => db.transaction().execute(fn),
     forUpdate: sql`for update`,
     forUpdateSkipLocked: sql`for update skip locked`,
+    tryExclusive: (db, name, fn) =>
+      db.connection().execute(async (conn) => {
+        const key = advisoryLockKey(name);
+        const { rows } = await sql<{ got: boolean }>`select pg_try_advisory_lock(cast(${key} as bigint)) as got`.execute(conn);
+        if (rows[0]?.got !== true) return { ran: false };
+        try {
+          return { ran: true, value: await fn() };
+        } finally {
+          await sql`select pg_advisory_unlock(cast(${key} as bigint))`.execute(conn);
+        }
+      }),
   };
 }

@@ -251,5 +251,6 @@ export class SqliteDialect implements SqlDialect {
       }),
     forUpdate: sql``,
     forUpdateSkipLocked: sql``,
+    tryExclusive: async (_db, _name, fn) => ({ ran: true, value: await fn() }),
   };
 }
