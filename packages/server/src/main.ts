@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './http/app.js';
 import { createNodeServer } from './http/node-server.js';
 import { describeCause, StartupError } from './startup-error.js';
+import { prepareSchema } from './prepare-schema.js';
 import { loadUiAssets, mountUiRoutes } from './http/ui/ui-routes.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.js';
 import { ArtifactService } from './services/artifact-service.js';
@@ -162,7 +163,7 @@ export interface Loupe {
 }
 
 /**
- * Opens the database (migrating it), builds stores, services and the HTTP app. The composition root:
+ * Opens the database (migrating it, unless `--no-migrate`: then checking it is up to date), builds stores, services and the HTTP app. The composition root:
  * the only place that picks implementations.
  *
  * @example
@@ -176,8 +177,9 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const { destination, localRoots } = createLocalArtifactRoots(config);
   if (config.serveArtifacts) checkArtifactFolder(destination);
   const db = await openDatabase(dialect);
+  let schemaNotices: string[];
   try {
-    await migrateToLatest(db, dialect);
+    schemaNotices = await prepareSchema(db, dialect, { migrate: config.migrateOnStart });
   } catch (err) {
     await db.destroy();
     throw err;
@@ -204,6 +206,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   });
   const assessments = new AssessmentService(new SqlAssessmentStore(db), clock, ids);
   const { webhooks, jobs, webhookDispatcher, notices, secretKey } = createWebhooks(config, db, dialect, clock, deps);
+  notices.unshift(...schemaNotices);
   // Seam 1 of issue 16: registry writes store their webhook events in `registry_events` with the change;
   // after each commit that stored some, the webhook dispatcher wakes at once (other servers poll).
   const registry = new RegistryService(new SqlRegistryStore(db, dialect), clock, {

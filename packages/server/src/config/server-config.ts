@@ -4,6 +4,8 @@ export interface ServerConfig {
   port: number;
   /** `sqlite:///relative.db`, `sqlite:////abs/path.db`, `sqlite://:memory:`, or `postgresql://...`. */
   backendStoreUri: string;
+  /** Apply pending migrations at start (default); off, the server refuses to start while one is pending (`loupe db upgrade` runs them). */
+  migrateOnStart: boolean;
   /** Root URI new experiments get their artifact location under. */
   defaultArtifactRoot: string;
   /** Local folder behind the proxied artifact service (`mlflow-artifacts:/`). */

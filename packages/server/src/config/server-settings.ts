@@ -196,6 +196,15 @@ export const SERVER_SETTINGS: { readonly [K in SettingKey]-?: Setting<NonNullabl
 (env LOUPE_BACKEND_STORE_URI / MLFLOW_BACKEND_STORE_URI;
 default sqlite:///./loupe-data/loupe.db)`,
   },
+  migrateOnStart: {
+    name: 'migrate',
+    flag: {},
+    env: ['LOUPE_MIGRATE_ON_START'],
+    codec: onOff,
+    default: () => true,
+    description: `Apply pending database migrations at start (env LOUPE_MIGRATE_ON_START;
+default on; off: refuse to start until 'loupe db upgrade' has run them)`,
+  },
   defaultArtifactRoot: {
     name: 'default-artifact-root',
     flag: { metavar: 'URI' },

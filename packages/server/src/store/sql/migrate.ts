@@ -1,17 +1,52 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { SqlDialect } from './dialects/sql-dialect.js';
 import { MIGRATIONS, type SqlMigration } from './migrations/index.js';
 import type { Database } from './schema.js';
 
+/** Where the migrations are recorded (Kysely's migrator table). */
+const MIGRATION_TABLE = 'loupe_migrations';
+
 /**
  * Brings the schema up to date (runs on start and with `loupe db upgrade`). Concurrent servers are
- * safe: Kysely's migrator takes a lock table row before applying anything.
+ * safe: on PostgreSQL Kysely's migrator holds a session advisory lock while it reads what has run and
+ * applies the rest, in one transaction (tested with three servers starting at once on a new
+ * database); on SQLite the migration transaction itself serializes them.
  *
  * @example
  * const applied = await migrateToLatest(db, dialect); // ['0001-tracking'] on a new database
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect): Promise<string[]> {
   return migrateThrough(db, dialect);
+}
+
+/** Where a database's schema stands against this server's migrations. */
+export interface SchemaStatus {
+  /** This server's migrations the database has not run, in name order. */
+  pending: string[];
+  /** Migrations the database has run that this server does not have (a newer release ran them). */
+  unknown: string[];
+}
+
+/**
+ * Compares the migrations the database has run with this server's, without changing anything (a
+ * new database has run none).
+ *
+ * @example
+ * const { pending } = await schemaStatus(db); // [] when up to date
+ */
+export async function schemaStatus(db: Kysely<Database>): Promise<SchemaStatus> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  const applied = new Set<string>();
+  if (tables.some((t) => t.name === MIGRATION_TABLE)) {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+    for (const row of rows) applied.add(row.name);
+  }
+  return {
+    pending: Object.keys(MIGRATIONS)
+      .filter((name) => !applied.has(name))
+      .sort(),
+    unknown: [...applied].filter((name) => !(name in MIGRATIONS)).sort(),
+  };
 }
 
 /**
@@ -44,7 +79,7 @@ export async function runMigrations(db: Kysely<Database>, dialect: SqlDialect, c
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    migrationTableName: 'loupe_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'loupe_migrations_lock',
     allowUnorderedMigrations: true,
   });
