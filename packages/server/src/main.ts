@@ -9,8 +9,9 @@ import { createApp } from './http/app.js';
 import { createNodeServer } from './http/node-server.js';
 import { describeCause, StartupError } from './startup-error.js';
 import { prepareSchema } from './prepare-schema.js';
+import { Readiness } from './readiness.js';
 import { loadUiAssets, mountUiRoutes } from './http/ui/ui-routes.js';
-import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.js';
+import { randomIds, sleep, systemClock, type Clock, type IdGenerator } from './clock.js';
 import { ArtifactService } from './services/artifact-service.js';
 import { ExperimentService } from './services/experiment-service.js';
 import { LoggedModelService } from './services/logged-model-service.js';
@@ -107,6 +108,9 @@ import { SqlMonitorStore } from './store/sql/sql-monitor-store.js';
 import { MonitorService } from './services/monitors/monitor-service.js';
 import { MonitorEvaluationHandler, MonitorScheduler } from './services/monitors/monitor-scheduler.js';
 
+/** How long `/ready` waits for the database's `select 1` before answering 503. */
+const READY_PING_TIMEOUT_MS = 2_000;
+
 /** Loupe's own version (from package.json). */
 export function loupeVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -156,8 +160,15 @@ export interface Loupe {
   webhookDispatcher: WebhookDispatcher;
   /** Queues the evaluations of due monitors as jobs; `startServer` starts it. */
   monitorScheduler: MonitorScheduler;
+  /** What `GET /ready` reports: the database answers and the server is not stopping. */
+  readiness: Readiness;
   /** Lines for the start-up output (where the webhook secret key came from). */
   notices: string[];
+  /**
+   * Stops the background work (a graceful stop's first step): the schedulers at once, the job runner
+   * claiming nothing more and giving its jobs under way up to `graceMs` before handing the rest back.
+   */
+  stopBackground(graceMs?: number): Promise<void>;
   /** Stops the background work and closes the database. */
   close(): Promise<void>;
 }
@@ -297,6 +308,10 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     await db.destroy();
     throw err;
   }
+  const readiness = new Readiness({ ping: () => sql`select 1`.execute(db), clock, timeoutMs: READY_PING_TIMEOUT_MS });
+  const stopBackground = async (graceMs = 0) => {
+    await Promise.all([monitorScheduler.stop(), onlineScheduler.stop(), webhookDispatcher.stop(), retention.stop(), textIndexing.stop(), jobs.drain(graceMs)]);
+  };
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
   const ui = uiRoot === null ? null : loadUiAssets(uiRoot);
   const security = config.disableSecurityMiddleware
@@ -310,6 +325,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     checkResponses: deps.checkResponses ?? false,
     extraRoutes: ui ? [(a) => mountUiRoutes(a, ui, { frameOptions: security?.frameOptions ?? 'NONE' })] : [],
     decodeOtlp: decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : inlineOtlpDecoder(pricing),
+    readiness,
     ...(auth ? { auth } : {}),
   });
   return {
@@ -322,14 +338,11 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     onlineScoring: onlineScheduler,
     webhookDispatcher,
     monitorScheduler,
+    readiness,
     notices,
+    stopBackground,
     close: async () => {
-      await monitorScheduler.stop();
-      await onlineScheduler.stop();
-      await webhookDispatcher.stop();
-      await jobs.stop();
-      await retention.stop();
-      await textIndexing.stop();
+      await stopBackground();
       await decodePool?.close();
       await db.destroy();
     },
@@ -651,8 +664,11 @@ export interface RunningServer {
   url: string;
   loupe: Loupe;
   /**
-   * Stops accepting work and lets in-flight requests finish (up to the grace period), answering
-   * requests that arrive meanwhile with a 503 (`http/node-server.ts`), then closes the database.
+   * The graceful stop (SIGTERM; docs/deploy.md "Draining"): `/ready` answers 503 from the first moment
+   * and the background work stops claiming; for `shutdownDelayMs` requests are still served (load
+   * balancers notice and move traffic away); then in-flight requests and jobs finish, for up to
+   * `shutdownGraceMs`, while requests that still arrive get a 503 with `Retry-After`
+   * (`http/node-server.ts`); jobs still running then are given back to the queue; the database closes.
    */
   close(): Promise<void>;
 }
@@ -683,8 +699,17 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
   loupe.webhookDispatcher.start();
   loupe.monitorScheduler.start();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const clock = deps.clock ?? systemClock;
+  const drain = async () => {
+    loupe.readiness.drain();
+    const background = loupe.stopBackground(config.shutdownDelayMs + config.shutdownGraceMs);
+    if (config.shutdownDelayMs > 0) await sleep(clock, config.shutdownDelayMs);
+    await server.close(config.shutdownGraceMs);
+    await background;
+    await loupe.close();
+  };
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= server.close(config.shutdownGraceMs).then(() => loupe.close()));
+  const close = () => (closing ??= drain());
   return { url: `http://${host}:${address.port}`, loupe, close };
 }
 

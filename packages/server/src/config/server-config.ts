@@ -15,6 +15,8 @@ export interface ServerConfig {
   maxJsonBodyBytes: number;
   /** Milliseconds SIGTERM waits for in-flight requests before closing. */
   shutdownGraceMs: number;
+  /** Milliseconds a SIGTERM keeps serving with `/ready` answering 503, before the grace period starts. */
+  shutdownDelayMs: number;
   /** Days traces are kept when their experiment does not say (`loupe.trace.retentionDays`); undefined: forever. */
   traceRetentionDays?: number;
   /** Milliseconds between trace retention passes. */

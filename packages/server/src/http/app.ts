@@ -32,6 +32,7 @@ import type { AuthFreshness } from '../auth/auth-freshness.js';
 import type { Authorizer } from '../auth/authorizer.js';
 import { mountBrowserAuthRoutes, type BrowserAuth } from './auth/browser-auth-routes.js';
 import { isUiShellRequest } from './ui/ui-routes.js';
+import type { ReadinessProbe } from '../readiness.js';
 
 /** The MLflow API version Loupe speaks, as `GET /version` reports it (clients need >= 3.4). */
 export const MLFLOW_API_VERSION = '3.5.0';
@@ -57,6 +58,8 @@ export interface AppOptions {
   decodeOtlp?: OtlpDecoder;
   /** Authentication and authorization (`--app-name basic-auth`); unset: off, every request is the local operator. */
   auth?: AppAuth;
+  /** What `GET /ready` reports (the database answers, the server is not stopping); unset: always ready. */
+  readiness?: ReadinessProbe;
 }
 
 /** The pieces of auth the app is built with (docs/adr/0013-auth.md). */
@@ -69,7 +72,10 @@ export interface AppAuth {
 }
 
 /** Paths answered without credentials: load-balancer probes. */
-const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/version']);
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/version']);
+
+/** What `/ready` says when the server should get no traffic (no detail: probes are public). */
+const NOT_READY: Readonly<Record<'draining' | 'database', string>> = { draining: 'draining', database: 'database not answering' };
 
 /**
  * Requests that need no principal (docs/adr/0013-auth.md §1): the probes, the sign-in routes under
@@ -107,7 +113,7 @@ export const AUTH_RPC_ROUTES: readonly RpcRoute[] = [...userRoutes, ...loupeAuth
 
 /**
  * Builds the HTTP application: the security checks before any route, RPCs under `/api` and
- * `/ajax-api`, `/health`, `/version`, one error writer (`{error_code, message}` with the status of the
+ * `/ajax-api`, `/health`, `/ready`, `/version`, one error writer (`{error_code, message}` with the status of the
  * code), and a bare 404 for unknown routes.
  *
  * @example
@@ -127,7 +133,13 @@ export function createApp(options: AppOptions): Hono {
   // Then who is asking: a principal for every request but the probes, or 401 (docs/adr/0013-auth.md §1).
   const auth = options.auth;
   app.use('*', authentication(auth ? { authenticator: auth.authenticator, freshness: auth.freshness, isPublic: isPublicRequest } : null));
+  // Liveness (MLflow's route): the process answers. Readiness (Loupe's): it should be sent traffic.
   app.get('/health', (c) => c.text('OK'));
+  app.get('/ready', async (c) => {
+    const state = options.readiness ? await options.readiness.check() : { ready: true as const };
+    c.header('Cache-Control', 'no-store');
+    return state.ready ? c.text('OK') : c.text(NOT_READY[state.reason], 503);
+  });
   app.get('/version', (c) => c.text(MLFLOW_API_VERSION));
   // Without auth the UI is told so (`{auth: "none"}`); with it, the sign-in routes.
   if (!auth) mountBrowserAuthRoutes(app, null);

@@ -38,6 +38,7 @@ const some = (value: string | undefined, make: (v: string) => ResourceRef): Reso
  */
 export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
   { method: 'GET', path: '/health', access: { kind: 'public' } },
+  { method: 'GET', path: '/ready', access: { kind: 'public' } },
   { method: 'GET', path: '/version', access: { kind: 'public' } },
   // The UI's sign-in (docs/adr/0013-auth.md §7): public, since they are how one gets a session; each
   // checks what it needs itself (the logout its session's CSRF token, the password form its origin).

@@ -18,7 +18,7 @@ export interface SecurityOptions {
 /** Methods that change data: a browser page may send them only from an allowed origin. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 /** Paths a load balancer probes by address: exempt from the Host check, as in MLflow. */
-const PROBES = new Set(['/health', '/version']);
+const PROBES = new Set(['/health', '/ready', '/version']);
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS';
 /** How long a browser may cache a preflight answer, in seconds. */
 const PREFLIGHT_MAX_AGE = '600';

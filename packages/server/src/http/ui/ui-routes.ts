@@ -39,6 +39,7 @@ export const SERVER_PATH_PREFIXES: readonly string[] = [
   'get-artifact',
   'model-versions',
   'health',
+  'ready',
   'version',
   'auth',
 ];

@@ -258,5 +258,43 @@ for (const backend of await testBackends()) {
       await r.stop();
       expect(await t.jobs.list('abortable', 10)).toEqual([expect.objectContaining({ status: 'pending', attempts: 0, lockedBy: null, runAt: clock.now() })]);
     });
+
+    it('drains (SIGTERM): claims nothing more, lets the jobs under way finish within the grace period, then gives the rest back', async () => {
+      const started: unknown[] = [];
+      let bothStarted: () => void = () => {};
+      const both = new Promise<void>((resolve) => (bothStarted = resolve));
+      let finishFirst: () => void = () => {};
+      const firstMayFinish = new Promise<void>((resolve) => (finishFirst = resolve));
+      const r = runner().register({
+        kind: 'slow',
+        run: (job, signal) =>
+          new Promise<void>((resolve, reject) => {
+            started.push(job.payload);
+            if (started.length === 2) bothStarted();
+            if (job.payload === 1) void firstMayFinish.then(resolve);
+            signal.addEventListener('abort', () => reject(new Error('aborted')));
+          }),
+      });
+      await r.enqueue([
+        { kind: 'slow', payload: 1 },
+        { kind: 'slow', payload: 2 },
+      ]);
+      r.start();
+      await both;
+      const grace = clock.nextTimer();
+      const drained = r.drain(20_000);
+      expect(await grace).toBe(20_000);
+      // Work queued meanwhile (here or by another server) is left for the servers that keep running.
+      await t.jobs.enqueue([{ kind: 'slow', payload: 3 }], clock.now());
+      finishFirst();
+      clock.advance(20_000);
+      await drained;
+      expect(started).toEqual([1, 2]);
+      const left = await t.jobs.list('slow', 10);
+      expect(left.map((j) => [j.payload, j.status, j.attempts, j.lockedBy])).toEqual([
+        [2, 'pending', 0, null],
+        [3, 'pending', 0, null],
+      ]);
+    });
   });
 }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Clock, Timer } from '../../clock.js';
+import { sleep, type Clock, type Timer } from '../../clock.js';
 import type { JobRecord, JobStore, NewJob } from '../../store/job-store.js';
 import type { JobHandler, JobResult, RunningJob } from './job-handler.js';
 
@@ -76,6 +76,8 @@ export class JobRunner {
   private nudge = new AbortController();
   private readonly retryTimers = new Set<Timer>();
   private purgeTimer: Timer | undefined;
+  /** Set by {@link drain}: the loop claims nothing more. */
+  private draining = false;
 
   constructor(
     private readonly store: JobStore,
@@ -108,6 +110,7 @@ export class JobRunner {
   start(): void {
     if (this.loop) return;
     if (this.halt.signal.aborted) this.halt = new AbortController();
+    this.draining = false;
     this.loop = this.run();
     if (this.options.retentionMs !== undefined) {
       this.purgeTimer = this.clock.setInterval(() => {
@@ -129,6 +132,23 @@ export class JobRunner {
       removed += n;
       if (n < PURGE_BATCH || this.halt.signal.aborted) return removed;
     }
+  }
+
+  /**
+   * A graceful stop (SIGTERM, docs/deploy.md): claims nothing more, gives the jobs under way up to
+   * `graceMs` to finish, then {@link stop}s (the rest are aborted and given back to the queue, due at
+   * once, for another server to take).
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    this.nudge.abort();
+    await this.loop;
+    if (this.inFlight.size > 0 && graceMs > 0) {
+      const finished = new AbortController();
+      void Promise.all(this.inFlight.values()).then(() => finished.abort());
+      await sleep(this.clock, graceMs, finished.signal);
+    }
+    await this.stop();
   }
 
   /**
@@ -168,7 +188,7 @@ export class JobRunner {
 
   private async run(): Promise<void> {
     const halt = this.halt.signal;
-    while (!halt.aborted) {
+    while (!halt.aborted && !this.draining) {
       // A fresh nudge before claiming: a wake() during the claim must not be lost.
       this.nudge = new AbortController();
       const free = this.options.concurrency - this.inFlight.size;
