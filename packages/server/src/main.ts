@@ -184,7 +184,7 @@ export interface Loupe {
 export async function createLoupe(config: ServerConfig, deps: Dependencies = {}): Promise<Loupe> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
-  const dialect = chooseDialect(config.backendStoreUri, clock);
+  const dialect = chooseDialect(config.backendStoreUri, clock, config.databasePoolSize);
   const { destination, localRoots } = createLocalArtifactRoots(config);
   if (config.serveArtifacts) checkArtifactFolder(destination);
   const db = await openDatabase(dialect);
@@ -714,9 +714,9 @@ export async function startServer(config: ServerConfig, deps: Dependencies = {})
 }
 
 /** The dialect of a backend store URI; a URI Loupe cannot use is a usage error naming the flag. */
-function chooseDialect(uri: string, clock?: Clock): SqlDialect {
+function chooseDialect(uri: string, clock?: Clock, poolSize?: number): SqlDialect {
   try {
-    return createDialect(uri, clock ? { clock } : {});
+    return createDialect(uri, { ...(clock ? { clock } : {}), ...(poolSize !== undefined ? { poolSize } : {}) });
   } catch (err) {
     if (err instanceof BackendStoreUriError) throw new StartupError(`${err.message} (--backend-store-uri)`, 2, { cause: err });
     throw err;

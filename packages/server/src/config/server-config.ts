@@ -4,6 +4,8 @@ export interface ServerConfig {
   port: number;
   /** `sqlite:///relative.db`, `sqlite:////abs/path.db`, `sqlite://:memory:`, or `postgresql://...`. */
   backendStoreUri: string;
+  /** Connections a server opens to PostgreSQL at most (its pool); SQLite has one. */
+  databasePoolSize: number;
   /** Apply pending migrations at start (default); off, the server refuses to start while one is pending (`loupe db upgrade` runs them). */
   migrateOnStart: boolean;
   /** Root URI new experiments get their artifact location under. */

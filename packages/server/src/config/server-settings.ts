@@ -196,6 +196,14 @@ export const SERVER_SETTINGS: { readonly [K in SettingKey]-?: Setting<NonNullabl
 (env LOUPE_BACKEND_STORE_URI / MLFLOW_BACKEND_STORE_URI;
 default sqlite:///./loupe-data/loupe.db)`,
   },
+  databasePoolSize: {
+    name: 'database-pool-size',
+    flag: false,
+    env: ['LOUPE_DATABASE_POOL_SIZE'],
+    codec: integer(2, 1000),
+    default: () => 10,
+    description: 'Connections each server opens to PostgreSQL at most (default 10; servers x this must stay under max_connections).',
+  },
   migrateOnStart: {
     name: 'migrate',
     flag: {},

@@ -17,6 +17,21 @@ for (const backend of (await testBackends()).filter((b) => b.name === 'postgresq
       }
     });
 
+    it('open at most the pool size of connections (LOUPE_DATABASE_POOL_SIZE): more queries wait their turn', async () => {
+      const database = await backend.create();
+      const db = createDialect(database.uri, { poolSize: 2 }).createKysely();
+      const name = new URL(database.uri).pathname.slice(1);
+      try {
+        // Six at once: without the limit the pool would open six connections (they stay open, idle, after).
+        await Promise.all(Array.from({ length: 6 }, () => sql`select pg_sleep(0.05)`.execute(db)));
+        const { rows } = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where datname = ${name}`.execute(db);
+        expect(Number(rows[0]!.n)).toBe(2);
+      } finally {
+        await db.destroy();
+        await database.drop();
+      }
+    });
+
     it('tell the client errors a filter pattern causes from every other error', async () => {
       const database = await backend.create();
       const dialect = createDialect(database.uri);
