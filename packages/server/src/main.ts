@@ -84,6 +84,7 @@ import { PermissionAuthorizer } from './auth/authorizer.js';
 import { ServiceParents } from './auth/service-parents.js';
 import { AuthenticatorChain, BasicAuthenticator, dummyPassword } from './auth/authenticator.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { SqlLoginFailureStore } from './store/sql/sql-login-failure-store.js';
 import { hashPassword, type ScryptCost } from './auth/password.js';
 import { ensureAdmin } from './auth/admin-bootstrap.js';
 import { UserService } from './auth/user-service.js';
@@ -378,7 +379,7 @@ async function createAuth(
   services.users = new UserService(store, freshness, audit, deps.scryptCost);
   services.apiTokens = new ApiTokenService(tokenStore, store, freshness, audit, clock, deps.ids ?? randomIds);
   services.audit = audit;
-  const throttle = new LoginThrottle(clock);
+  const throttle = new LoginThrottle(new SqlLoginFailureStore(db), clock);
   const dummyHash = await hashPassword(dummyPassword(), deps.scryptCost);
   const basic = new BasicAuthenticator(store, freshness, throttle, dummyHash);
   const bearer = new BearerAuthenticator(tokenStore, freshness, clock, audit);

@@ -106,16 +106,16 @@ export class BasicAuthenticator implements Authenticator {
     const cached = this.verified.get(key);
     if (cached) return { outcome: 'proven', principal: cached };
 
-    const wait = this.throttle.retryAfterMs(username, request.clientAddress);
+    const wait = await this.throttle.retryAfterMs(username, request.clientAddress);
     if (wait > 0) return { outcome: 'throttled', retryAfterMs: wait };
     const epoch = this.freshness.epoch;
     const user = await this.store.getUser(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? this.dummyHash);
     if (!user || !ok) {
-      this.throttle.failed(username, request.clientAddress);
+      await this.throttle.failed(username, request.clientAddress);
       return { outcome: 'refused' };
     }
-    this.throttle.succeeded(username);
+    await this.throttle.succeeded(username);
     const principal: Principal = Object.freeze({ userId: user.id, username: user.username, isAdmin: user.isAdmin, via: 'basic' as const });
     if (this.freshness.isCurrent(epoch)) {
       if (this.verified.size >= MAX_VERIFIED) this.verified.clear();

@@ -53,15 +53,15 @@ export class BrowserLogin {
 
   async password(username: string, password: string, clientAddress: string): Promise<PasswordLoginResult> {
     const { store, throttle, dummyHash } = this.options;
-    const wait = throttle.retryAfterMs(username, clientAddress);
+    const wait = await throttle.retryAfterMs(username, clientAddress);
     if (wait > 0) return { outcome: 'throttled', retryAfterMs: wait };
     const user = await store.getUser(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? dummyHash);
     if (!user || !ok) {
-      throttle.failed(username, clientAddress);
+      await throttle.failed(username, clientAddress);
       throw new ApiError('UNAUTHENTICATED', 'Invalid username or password.');
     }
-    throttle.succeeded(username);
+    await throttle.succeeded(username);
     return { outcome: 'signed-in', principal: principalOf(user, 'password') };
   }
 

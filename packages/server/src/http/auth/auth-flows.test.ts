@@ -167,6 +167,19 @@ for (const backend of await testBackends()) {
       expect((await call(alice, 'GET', `${API}/experiments/get?experiment_id=0`)).status).toBe(200);
     });
 
+    it('counts failed logins across servers: ten on one server hold the username back on another', async () => {
+      const other = await createAuthLoupe({ database: { uri: database.uri, drop: async () => {} } });
+      try {
+        for (let i = 0; i < 10; i++) expect((await call(basic('alice', `wrong-${i}`), 'GET', `${API}/experiments/get?experiment_id=0`)).status).toBe(401);
+        const elsewhere = await other.call('GET', `${API}/experiments/get?experiment_id=0`, undefined, alice);
+        expect(elsewhere.status).toBe(429);
+        expect(Number(elsewhere.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect((await other.call('GET', `${API}/experiments/get?experiment_id=0`, undefined, bob)).status).toBe(200);
+      } finally {
+        await other.dispose();
+      }
+    });
+
     it('a second server on the same database sees a revoked permission within the cache TTL', async () => {
       const other = await createAuthLoupe({ database: { uri: database.uri, drop: async () => {} } });
       try {

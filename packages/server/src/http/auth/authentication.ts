@@ -26,7 +26,7 @@ const CHALLENGE = 'Basic realm="loupe", charset="UTF-8"';
  * The peer address of a request served by Node (`local` for in-process `app.request` calls).
  *
  * @example
- * throttle.retryAfterMs(username, clientAddress(c));
+ * await throttle.retryAfterMs(username, clientAddress(c));
  */
 export function clientAddress(c: Context): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;

@@ -53,7 +53,15 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+/** Failed logins (migrations/0023-login-failures): the throttle key's SHA-256 and when, in epoch ms. */
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  key_hash: string;
+  at: number;
+}
+
 export interface AuthTables {
+  login_failures: LoginFailuresTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
