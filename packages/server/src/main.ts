@@ -10,6 +10,7 @@ import { createNodeServer } from './http/node-server.js';
 import { describeCause, StartupError } from './startup-error.js';
 import { prepareSchema } from './prepare-schema.js';
 import { Readiness } from './readiness.js';
+import { TrustedProxies } from './http/client-address.js';
 import { loadUiAssets, mountUiRoutes } from './http/ui/ui-routes.js';
 import { randomIds, sleep, systemClock, type Clock, type IdGenerator } from './clock.js';
 import { ArtifactService } from './services/artifact-service.js';
@@ -327,6 +328,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
     extraRoutes: ui ? [(a) => mountUiRoutes(a, ui, { frameOptions: security?.frameOptions ?? 'NONE' })] : [],
     decodeOtlp: decodePool ? (body, contentType, encoding) => decodePool.decode(body, contentType, encoding) : inlineOtlpDecoder(pricing),
     readiness,
+    trustedProxies: new TrustedProxies(config.trustedProxies),
     ...(auth ? { auth } : {}),
   });
   return {

@@ -102,6 +102,10 @@ describe('resolveServerConfig', () => {
         ['none', 'none'],
         ['Client_Secret_Post', 'client_secret_post'],
       ],
+      trustedProxies: [
+        ['10.0.0.0/8', ['10.0.0.0/8']],
+        ['127.0.0.1, fd00::/8', ['127.0.0.1', 'fd00::/8']],
+      ],
     };
     /** Two valid texts of a setting and the values they read as. */
     const samples = (key: SettingKey): [[string, unknown], [string, unknown]] => {

@@ -4,6 +4,8 @@ export interface ServerConfig {
   port: number;
   /** `sqlite:///relative.db`, `sqlite:////abs/path.db`, `sqlite://:memory:`, or `postgresql://...`. */
   backendStoreUri: string;
+  /** Load balancers and proxies (addresses, CIDR ranges) whose `X-Forwarded-For` names the client. */
+  trustedProxies: string[];
   /** Connections a server opens to PostgreSQL at most (its pool); SQLite has one. */
   databasePoolSize: number;
   /** Apply pending migrations at start (default); off, the server refuses to start while one is pending (`loupe db upgrade` runs them). */

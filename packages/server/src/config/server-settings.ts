@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaultAllowedHosts, parseHostPattern } from '../http/security/host-allowlist.js';
 import { parseOriginPattern } from '../http/security/origin-allowlist.js';
+import { trustedProxyProblem } from '../http/client-address.js';
 import type { ServerConfig } from './server-config.js';
 
 /** How a setting's text (a flag's or an environment variable's value) becomes its value. */
@@ -195,6 +196,14 @@ export const SERVER_SETTINGS: { readonly [K in SettingKey]-?: Setting<NonNullabl
     description: `sqlite:///path.db or postgresql://user@host/db
 (env LOUPE_BACKEND_STORE_URI / MLFLOW_BACKEND_STORE_URI;
 default sqlite:///./loupe-data/loupe.db)`,
+  },
+  trustedProxies: {
+    name: 'trusted-proxies',
+    flag: false,
+    env: ['LOUPE_TRUSTED_PROXIES'],
+    codec: commaList('a comma-separated list of IP addresses or CIDR ranges', trustedProxyProblem),
+    default: () => [],
+    description: "Load balancers whose X-Forwarded-For names the client, for the login throttle's per-address count (default none).",
   },
   databasePoolSize: {
     name: 'database-pool-size',

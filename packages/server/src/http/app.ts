@@ -25,7 +25,8 @@ import { mountRpcs, type RpcRoute } from './rpc.js';
 import { securityHeaders, securityMiddleware, type SecurityOptions } from './security/security-middleware.js';
 import { userRoutes } from './rest/users.js';
 import { loupeAuthRoutes } from './rest/loupe-auth.js';
-import { authentication } from './auth/authentication.js';
+import { authentication, clientAddresses } from './auth/authentication.js';
+import type { TrustedProxies } from './client-address.js';
 import { guardNonRpcRoutes } from './auth/non-rpc-routes.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { AuthFreshness } from '../auth/auth-freshness.js';
@@ -60,6 +61,8 @@ export interface AppOptions {
   auth?: AppAuth;
   /** What `GET /ready` reports (the database answers, the server is not stopping); unset: always ready. */
   readiness?: ReadinessProbe;
+  /** Proxies whose `X-Forwarded-For` names the client (`LOUPE_TRUSTED_PROXIES`); unset: none. */
+  trustedProxies?: TrustedProxies;
 }
 
 /** The pieces of auth the app is built with (docs/adr/0013-auth.md). */
@@ -128,6 +131,7 @@ export function createApp(options: AppOptions): Hono {
     c.header('X-Loupe-Version', options.loupeVersion);
   });
   app.use('*', securityHeaders(options.security?.frameOptions ?? 'NONE'));
+  if (options.trustedProxies) app.use('*', clientAddresses(options.trustedProxies));
   // First, so a refused Host or cross-site write reaches no route.
   if (options.security) app.use('*', securityMiddleware(options.security));
   // Then who is asking: a principal for every request but the probes, or 401 (docs/adr/0013-auth.md §1).

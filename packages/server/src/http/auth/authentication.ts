@@ -3,11 +3,14 @@ import { ApiError } from '@loupe/protocol';
 import type { AuthFreshness } from '../../auth/auth-freshness.js';
 import type { Authenticator } from '../../auth/authenticator.js';
 import { LOCAL_OPERATOR, type Principal } from '../../auth/principal.js';
+import type { TrustedProxies } from '../client-address.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
     /** Who sent the request, set by {@link authentication} before any route runs. */
     principal: Principal;
+    /** The client's address behind trusted proxies, set by {@link clientAddresses} when any are configured. */
+    clientAddress: string;
   }
 }
 
@@ -22,15 +25,34 @@ export interface AuthenticationOptions {
 /** The realm browsers show when they ask for credentials. */
 const CHALLENGE = 'Basic realm="loupe", charset="UTF-8"';
 
+/** The peer address of a request served by Node (`local` for in-process `app.request` calls). */
+function peerAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'local';
+}
+
 /**
- * The peer address of a request served by Node (`local` for in-process `app.request` calls).
+ * The client's address: the peer's, or behind a trusted proxy the one it forwarded ({@link clientAddresses}).
  *
  * @example
  * await throttle.retryAfterMs(username, clientAddress(c));
  */
 export function clientAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'local';
+  return c.get('clientAddress') ?? peerAddress(c);
+}
+
+/**
+ * Reads the client's address from `X-Forwarded-For` when the peer is a trusted proxy
+ * (`LOUPE_TRUSTED_PROXIES`); first, so everything after sees the same address.
+ *
+ * @example
+ * app.use('*', clientAddresses(new TrustedProxies(['10.0.0.0/8'])));
+ */
+export function clientAddresses(proxies: TrustedProxies): MiddlewareHandler {
+  return async (c, next) => {
+    if (!proxies.empty) c.set('clientAddress', proxies.clientAddress(peerAddress(c), c.req.header('x-forwarded-for')));
+    await next();
+  };
 }
 
 /**
