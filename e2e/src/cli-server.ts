@@ -10,6 +10,8 @@ export const CLI = fileURLToPath(new URL('../../packages/server/dist/loupe.js', 
 /** A `loupe server` child process of the built CLI, on a fresh database of one backend. */
 export interface CliServer {
   url: string;
+  /** The server process's id (to signal it). */
+  pid: number;
   /** The database the server runs on (for CLI commands beside it, such as `db index-text`). */
   databaseUri: string;
   /** `fetch` a path of the server, JSON in and out; `headers` adds to the request's (credentials). */
@@ -75,6 +77,7 @@ export async function startCliServer(
   }
   return {
     url,
+    pid: child.pid as number,
     databaseUri: database.uri,
     async call(method, p, body, headers = {}) {
       const res = await fetch(
