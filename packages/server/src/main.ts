@@ -515,7 +515,7 @@ function createWebhooks(config: ServerConfig, db: Kysely<Database>, dialect: Sql
   const jobs = new JobRunner(new SqlJobStore(db, dialect), clock, {
     concurrency: config.jobConcurrency,
     pollIntervalMs: config.jobPollIntervalMs,
-    leaseMs: 60_000,
+    leaseMs: config.jobLeaseMs,
     retentionMs: config.jobRetentionDays * 86_400_000,
     random,
     ...backoff,

@@ -68,6 +68,8 @@ export interface ServerConfig {
   jobRetentionDays: number;
   /** Milliseconds between looks at the job queue and the registry event log for work other servers queued. */
   jobPollIntervalMs: number;
+  /** How long a job's lease lasts; a dead server's jobs are taken by another once it has run out. */
+  jobLeaseMs: number;
   /** Milliseconds between online scoring passes (0: off on this server). */
   onlineScoringIntervalMs: number;
   /** Milliseconds after a trace ends before online scoring looks at it. */

@@ -606,6 +606,15 @@ addresses, such as a local Ollama or vLLM server (env LOUPE_GATEWAY_ALLOW_PRIVAT
     default: () => 1000,
     description: 'Milliseconds between looks for background work queued by other servers (default 1000).',
   },
+  jobLeaseMs: {
+    name: 'job-lease-ms',
+    flag: false,
+    env: ['LOUPE_JOB_LEASE_MS'],
+    codec: integer(3000, 3_600_000),
+    default: () => 60_000,
+    description:
+      "Milliseconds a job's lease lasts (renewed every third while it runs): how long the jobs of a server that died wait for another (default 60000).",
+  },
 };
 
 /** The settings' keys, in table order. */
