@@ -4,12 +4,13 @@
 // endpoint whose model, the fake judge, answers after --latency ms (200), plus an error-rate monitor),
 // alternating off/on for --rounds (3) so both see the same machine. The server looks for new traces
 // every second and waits 1 s after a trace ends, so the judge works while the ingest runs. Reports
-// spans/s of each round, the medians and their ratio (target: on within 5% of off), and how many
-// judgements the "on" rounds made while the ingest ran.
+// spans/s of each round, the medians and their ratio (target: on within 5% of off), the server's CPU
+// per 1,000 spans (steadier when other processes share the cores), and how many judgements the "on"
+// rounds made while the ingest ran.
 //   node bench/ingest-monitoring.mjs [--traces 30000] [--traces-per-request 10] [--sample-rate 0.1]
 //                                    [--latency 200] [--rounds 3] [--backend-store-uri URI]
 import { assessmentCount, ONLINE_SCORING_SERVER, registerOnlineJudge, startFakeJudge } from './judge-fixtures.mjs';
-import { flags, percentile, postJson, report, startServer } from './lib.mjs';
+import { cpuSeconds, flags, percentile, postJson, report, startServer } from './lib.mjs';
 import { countTraces, otlpBodies, sendAll } from './otlp-send.mjs';
 
 const opts = flags();
@@ -41,13 +42,15 @@ async function round(fake, monitoring) {
     await sendAll(server.url, experimentId, otlpBodies(200, Date.now() - 3_600_000, { perRequest: PER_REQUEST }), [], SENDERS);
     // Trace times are now, so the scheduler finds them while the ingest runs.
     const bodies = otlpBodies(TRACES, Date.now(), { perRequest: PER_REQUEST });
+    const cpu0 = cpuSeconds(server.pid).total;
     const t0 = performance.now();
     await sendAll(server.url, experimentId, bodies, [], SENDERS);
     const seconds = (performance.now() - t0) / 1000;
+    const cpuMsPer1kSpans = ((cpuSeconds(server.pid).total - cpu0) * 1000) / ((TRACES * 10) / 1000);
     const judged = monitoring ? await assessmentCount(server.url, experimentId, 'polite') : 0;
     const stored = await countTraces(postJson, server.url, experimentId);
     if (stored !== TRACES + 200) throw new Error(`expected ${TRACES + 200} traces stored, found ${stored}`);
-    return { spansPerS: (TRACES * 10) / seconds, judged, seconds };
+    return { spansPerS: (TRACES * 10) / seconds, cpuMsPer1kSpans, judged, seconds };
   } finally {
     await server.stop();
   }
@@ -65,14 +68,22 @@ export async function run() {
     }
     const offMedian = median(off.map((x) => x.spansPerS));
     const onMedian = median(on.map((x) => x.spansPerS));
+    const offCpu = median(off.map((x) => x.cpuMsPer1kSpans));
+    const onCpu = median(on.map((x) => x.cpuMsPer1kSpans));
     return report(`ingest with monitoring off vs on (${TRACES} traces x 10 spans, ${PER_REQUEST}/request, judge sampling ${SAMPLE_RATE} at ${LATENCY_MS} ms)`, {
       off_spans_per_s: off.map((x) => Math.round(x.spansPerS)).join('/'),
       on_spans_per_s: on.map((x) => Math.round(x.spansPerS)).join('/'),
       off_median: offMedian,
       on_median: onMedian,
       on_over_off: onMedian / offMedian,
+      // Server CPU per 1,000 spans while the ingest ran (judges included): steadier than spans/s when
+      // other work shares the cores.
+      off_cpu_ms_per_1k_spans: off.map((x) => Math.round(x.cpuMsPer1kSpans)).join('/'),
+      on_cpu_ms_per_1k_spans: on.map((x) => Math.round(x.cpuMsPer1kSpans)).join('/'),
+      cpu_on_over_off: onCpu / offCpu,
       judged_during_ingest: on.map((x) => x.judged).join('/'),
       target: onMedian >= offMedian * 0.95 ? 'met (within 5%)' : 'MISSED (more than 5% slower)',
+      cpu_target: onCpu <= offCpu * 1.05 ? 'met (within 5%)' : 'MISSED (more than 5% more CPU)',
     });
   } finally {
     await fake.stop();
