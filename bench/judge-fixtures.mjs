@@ -54,8 +54,8 @@ export async function registerOnlineJudge(url, fake, experimentId, { name = 'pol
           if (!r.ok) throw new Error(`${method} ${path} -> ${r.status}: ${await r.text()}`);
           return r.json();
         });
-  const endpoints = (await api('/api/3.0/mlflow/gateway/endpoints/list', {})).endpoints ?? [];
-  if (!endpoints.some((e) => e.name === 'judge')) {
+  const existing = await fetch(`${url}/api/3.0/mlflow/gateway/endpoints/get?name=judge`);
+  if (existing.status === 404) {
     const secret = await api('/api/3.0/mlflow/gateway/secrets/create', {
       secret_name: 'judge-key',
       secret_value: { api_key: 'sk-bench' },

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '@loupe/fake-providers';
 import { installOpenAI } from '@loupe/fake-providers/openai';
-import { createSqliteDatabase } from '@loupe/server/testing';
+import { sqliteBackend } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
 import { openUiPage, stopUiSession } from './ui-session.js';
@@ -22,7 +22,7 @@ describeWithChromium('UI: AI gateway (built CLI, Chromium, a fake OpenAI provide
   beforeAll(async () => {
     fake = await startFakeProvider();
     installOpenAI(fake);
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-gateway-', {
+    server = await startCliServer(sqliteBackend, 'loupe-ui-gateway-', {
       args: ['--gateway-allow-private-ips'],
     });
     ({ browser, page } = await openUiPage());

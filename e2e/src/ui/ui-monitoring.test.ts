@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { installFakeJudge, startFakeProvider, type FakeJudgeOptions, type FakeProvider } from '@loupe/fake-providers';
-import { createSqliteDatabase } from '@loupe/server/testing';
+import { sqliteBackend } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
 import { createSeeder, type Seeder } from './seed.js';
@@ -51,7 +51,7 @@ describeWithChromium('UI: monitoring (judges on a gateway endpoint to a fake pro
   beforeAll(async () => {
     fake = await startFakeProvider();
     installFakeJudge(fake, judgeOptions);
-    server = await startCliServer({ name: 'sqlite', unavailable: null, create: createSqliteDatabase }, 'loupe-ui-monitoring-', {
+    server = await startCliServer(sqliteBackend, 'loupe-ui-monitoring-', {
       args: ['--gateway-allow-private-ips'],
       env: {
         LOUPE_SECRETS_KEY: 'ui-monitoring-key-'.padEnd(48, 'x'),

@@ -63,6 +63,7 @@ import { SqlScorerStore } from './store/sql/sql-scorer-store.js';
 import { ScorerService } from './services/scorers/scorer-service.js';
 import type { JudgeModelClient } from './services/scorers/online/judge-model-client.js';
 import { OnlineScoringHandler } from './services/scorers/online/online-scoring-handler.js';
+import { EventLoopLoad, type LoadGauge } from './services/jobs/event-loop-load.js';
 import { OnlineScoringScheduler } from './services/scorers/online/online-scoring-scheduler.js';
 import { OnlineScoringService } from './services/scorers/online/online-scoring-service.js';
 import { SqlOnlineScoringStore } from './store/sql/sql-online-scoring-store.js';
@@ -140,6 +141,8 @@ export interface Dependencies {
   scryptCost?: ScryptCost;
   /** How online judges reach their models (default: the gateway's endpoints through the provider engine). */
   judgeModel?: JudgeModelClient;
+  /** How busy the main thread is (default: the event loop's utilization); online judgements step back while it is saturated. */
+  load?: LoadGauge;
 }
 
 /** A wired Loupe instance, not yet listening. */
@@ -593,7 +596,14 @@ function createOnlineScoring(
     chat: (endpointName, request, signal) => parts.gatewayInvoker.chat(endpointName, request, { ...(signal ? { signal } : {}), caller: 'online-scoring' }),
   };
   parts.jobs.register(
-    new OnlineScoringHandler({ traces: parts.traceStore, assessments: new SqlAssessmentStore(db), scorers: parts.scorerStore, judgeModel, clock }),
+    new OnlineScoringHandler({
+      traces: parts.traceStore,
+      assessments: new SqlAssessmentStore(db),
+      scorers: parts.scorerStore,
+      judgeModel,
+      clock,
+      load: deps.load ?? new EventLoopLoad(),
+    }),
   );
   const onlineStore = new SqlOnlineScoringStore(db);
   const onlineScoring = new OnlineScoringService({

@@ -182,6 +182,28 @@ export interface MetricPoint {
   values: Record<string, number | null>;
 }
 
+/** A finished trace as a scan by end time reads it (online scoring): its order keys and its session. */
+export interface EndedTrace {
+  traceId: string;
+  requestTimeMs: number;
+  endTimeMs: number;
+  /** The value of the scan's `sessionKey` metadata, when asked and present. */
+  sessionId?: string;
+}
+
+/** A page of an experiment's finished traces by end time (see {@link TraceStore.scanEndedTraces}). */
+export interface EndedTraceScan {
+  experimentId: string;
+  filter: TraceSearch['filter'];
+  /** Only traces that ended at or before this (epoch ms). */
+  endedBy: number;
+  /** Strictly after this position: `[end time, start time, trace id]`. */
+  after: [number, number, string];
+  limit: number;
+  /** A metadata key to read for each trace (the session). */
+  sessionKey?: string;
+}
+
 /**
  * Traces and their spans (ADR 0002). Narrow on purpose, so another backend can implement it.
  */
@@ -207,6 +229,8 @@ export interface TraceStore {
   deleteTraces(experimentId: string, which: { traceIds: string[] } | { maxTimestampMs: number; maxTraces?: number }): Promise<number>;
   /** Traces matching a search, with tags and metadata. */
   searchTraces(query: TraceSearch): Promise<TraceSearchPage>;
+  /** Finished traces in (end, start, id) order after a position, ids and times only: online scoring's scan. */
+  scanEndedTraces(scan: EndedTraceScan): Promise<{ items: EndedTrace[]; hasMore: boolean }>;
   /** Spans in (start time, span id) order, one page at a time. */
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }>;
   /** One keyset page of a trace's spans (see {@link SpanQuery}). */

@@ -2,6 +2,7 @@ import type { Scorer, ScorerFeedback } from '../scorer-types.js';
 import { documentsText, promptText, requestText, responseText, retrievals } from './judge-inputs.js';
 import { createLlmJudge, type JudgeOptions } from './llm-judge.js';
 import { groundTruthText, section } from './response-judges.js';
+import { BUILTIN_JUDGE_INSTRUCTIONS } from '@loupe/llm';
 
 /**
  * Judges of retrieval-augmented answers. They read the documents of the trace's RETRIEVER spans
@@ -11,13 +12,6 @@ import { groundTruthText, section } from './response-judges.js';
  */
 
 const onSpan = (feedback: ScorerFeedback, spanId: string): ScorerFeedback => ({ ...feedback, spanId });
-
-const GROUNDEDNESS = `You check an AI application's answer for claims that its retrieved documents do not support.
-Split the answer into its factual claims. A claim is supported when the documents state it or it follows directly from
-them; general knowledge the documents do not contain does not count as support. Statements that make no factual claim
-(greetings, offers to help, saying that something is unknown) need no support.
-result is "yes" when every factual claim is supported by the documents, "no" when at least one is not. In the rationale,
-name each unsupported claim.`;
 
 /**
  * `retrieval_groundedness`: is the response supported by what the retriever returned? Reads the
@@ -38,17 +32,12 @@ export function RetrievalGroundedness(options?: JudgeOptions): Scorer {
       return Promise.all(
         found.map(async (r) => {
           const content = [section('request', request), section('documents', documentsText(r.documents)), section('response', response)].join('\n\n');
-          return onSpan(await ctx.ask({ instructions: GROUNDEDNESS, content }), r.spanId);
+          return onSpan(await ctx.ask({ instructions: BUILTIN_JUDGE_INSTRUCTIONS.RetrievalGroundedness, content }), r.spanId);
         }),
       );
     },
   });
 }
-
-const RELEVANCE = `You check whether one document a retriever returned is useful for answering a user's request.
-The document is relevant when it contains information that helps answer the request, even partly. It is not relevant
-when it is about something else or only shares keywords with the request.
-result is "yes" when the document is relevant to the request, "no" otherwise.`;
 
 /**
  * `retrieval_relevance`: is each retrieved document relevant to the request? Reads the trace's
@@ -72,7 +61,7 @@ export function RetrievalRelevance(options?: JudgeOptions): Scorer {
           const chunks = await Promise.all(
             r.documents.map(async (d, i) => {
               const feedback = await ctx.ask({
-                instructions: RELEVANCE,
+                instructions: BUILTIN_JUDGE_INSTRUCTIONS.RetrievalRelevance,
                 content: [section('request', request), section('document', promptText(d.content))].join('\n\n'),
               });
               return { ...onSpan(feedback, r.spanId), metadata: { ...feedback.metadata, document_index: String(i) } };
@@ -90,12 +79,6 @@ export function RetrievalRelevance(options?: JudgeOptions): Scorer {
     },
   });
 }
-
-const SUFFICIENCY = `You check whether the documents a retriever returned hold everything needed to give the expected answer.
-You get the user's request, the documents, and the ground truth: facts the right answer contains, or a reference answer.
-For each fact of the ground truth, decide whether the documents state it or let it be directly inferred.
-result is "yes" when the documents cover every fact of the ground truth, "no" when at least one is missing. In the
-rationale, name the facts the documents do not cover.`;
 
 /**
  * `retrieval_sufficiency`: do the retrieved documents contain what the expected answer needs?
@@ -117,7 +100,7 @@ export function RetrievalSufficiency(options?: JudgeOptions): Scorer {
       return Promise.all(
         found.map(async (r) => {
           const content = [section('request', request), section('documents', documentsText(r.documents)), truth].join('\n\n');
-          return onSpan(await ctx.ask({ instructions: SUFFICIENCY, content }), r.spanId);
+          return onSpan(await ctx.ask({ instructions: BUILTIN_JUDGE_INSTRUCTIONS.RetrievalSufficiency, content }), r.spanId);
         }),
       );
     },

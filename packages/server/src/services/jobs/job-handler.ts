@@ -35,4 +35,9 @@ export type JobResult =
 export interface JobHandler<P = unknown> {
   kind: string;
   run(job: RunningJob<P>, signal: AbortSignal): Promise<JobResult | void>;
+  /**
+   * The most jobs of this kind to run at once right now, asked before each claim (default: only the
+   * runner's concurrency limits it). Work that can wait lowers it while the server is saturated.
+   */
+  maxRunning?(): number;
 }

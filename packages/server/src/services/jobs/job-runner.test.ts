@@ -194,6 +194,39 @@ for (const backend of await testBackends()) {
       for (const open of gates) open();
     });
 
+    it("runs no more of a kind at once than its handler's maxRunning allows right now, while other kinds use the free slots", async () => {
+      let cap = 1;
+      const gates: (() => void)[] = [];
+      const running = { capped: 0, free: 0 };
+      const hold = (kind: 'capped' | 'free') => () =>
+        new Promise<void>((resolve) => {
+          running[kind]++;
+          gates.push(() => {
+            running[kind]--;
+            resolve();
+          });
+        });
+      const r = runner({ concurrency: 6 })
+        .register({ kind: 'capped', run: hold('capped'), maxRunning: () => cap })
+        .register({ kind: 'free', run: hold('free') });
+      await t.jobs.enqueue(
+        [...Array.from({ length: 5 }, (_, i) => ({ kind: 'capped', payload: i })), ...Array.from({ length: 3 }, (_, i) => ({ kind: 'free', payload: i }))],
+        clock.now(),
+      );
+      r.start();
+      await expect.poll(() => running).toEqual({ capped: 1, free: 3 });
+      // The cap rises (the server is no longer saturated): the next poll takes more, up to the free slots.
+      cap = Infinity;
+      await expect
+        .poll(() => {
+          clock.advance(OPTIONS.pollIntervalMs);
+          return running.capped;
+        })
+        .toBe(3);
+      expect(r.running).toBe(6);
+      for (const open of gates.splice(0)) open();
+    });
+
     it.runIf(backend.name === 'postgresql')('shares one queue between two runners on separate connections, never running a job twice at once', async () => {
       const total = 40;
       const runs = new Map<number, number>();

@@ -69,6 +69,8 @@ export class JobRunner {
   readonly workerId: string;
   private readonly handlers = new Map<string, JobHandler>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Jobs running now, by kind. */
+  private readonly runningByKind = new Map<string, number>();
   private readonly random: () => number;
   private loop: Promise<void> | undefined;
   private halt = new AbortController();
@@ -169,7 +171,7 @@ export class JobRunner {
 
   /**
    * Claims and runs due jobs until none is due, waiting for each batch (tests and one-off passes);
-   * returns how many attempts ran.
+   * returns how many attempts ran. Handlers' `maxRunning` caps do not apply here.
    */
   async runDue(): Promise<number> {
     let ran = 0;
@@ -193,18 +195,21 @@ export class JobRunner {
       this.nudge = new AbortController();
       const free = this.options.concurrency - this.inFlight.size;
       let claimed = 0;
+      let capped = false;
       if (free > 0) {
         try {
-          const jobs = await this.claim(free);
+          const { jobs, limited } = await this.claimWithinCaps(free);
           claimed = jobs.length;
+          capped = limited;
           for (const job of jobs) void this.launch(job);
         } catch (err) {
           this.reportError(err);
         }
       }
       if (halt.aborted) break;
-      // All slots taken: wait for one to free up. Found work with slots to spare: claim again at once.
-      if (claimed > 0 && claimed < free) continue;
+      // All slots taken: wait for one to free up. Found work with slots to spare: claim again at once
+      // (unless a kind held back by its cap left those slots free: then at the next poll or nudge).
+      if (claimed > 0 && claimed < free && !capped) continue;
       await this.waitForNudge(this.inFlight.size >= this.options.concurrency ? undefined : this.options.pollIntervalMs);
     }
   }
@@ -223,15 +228,44 @@ export class JobRunner {
     });
   }
 
-  private claim(limit: number): Promise<JobRecord[]> {
-    return this.store.claim({ kinds: [...this.handlers.keys()], worker: this.workerId, limit, now: this.clock.now(), leaseMs: this.options.leaseMs });
+  private claim(limit: number, kinds: readonly string[] = [...this.handlers.keys()]): Promise<JobRecord[]> {
+    if (kinds.length === 0 || limit <= 0) return Promise.resolve([]);
+    return this.store.claim({ kinds, worker: this.workerId, limit, now: this.clock.now(), leaseMs: this.options.leaseMs });
+  }
+
+  /**
+   * Claims up to `free` jobs, the kinds whose handler caps how many run at once ({@link JobHandler.maxRunning})
+   * within their room: one claim for the uncapped kinds, one per capped kind with room. `limited`: a
+   * capped kind had less room than `free` (its jobs may be waiting).
+   */
+  private async claimWithinCaps(free: number): Promise<{ jobs: JobRecord[]; limited: boolean }> {
+    const open: string[] = [];
+    const capped: { kind: string; room: number }[] = [];
+    for (const handler of this.handlers.values()) {
+      const cap = handler.maxRunning?.();
+      if (cap === undefined || !Number.isFinite(cap)) open.push(handler.kind);
+      else capped.push({ kind: handler.kind, room: Math.max(0, Math.floor(cap) - (this.runningByKind.get(handler.kind) ?? 0)) });
+    }
+    if (capped.length === 0) return { jobs: await this.claim(free), limited: false };
+    const jobs = await this.claim(free, open);
+    let left = free - jobs.length;
+    let limited = false;
+    for (const { kind, room } of capped) {
+      if (room < left) limited = true;
+      const got = await this.claim(Math.min(room, left), [kind]);
+      jobs.push(...got);
+      left -= got.length;
+    }
+    return { jobs, limited };
   }
 
   private launch(job: JobRecord): Promise<void> {
+    this.runningByKind.set(job.kind, (this.runningByKind.get(job.kind) ?? 0) + 1);
     const done = this.attempt(job)
       .catch((err: unknown) => this.reportError(err))
       .finally(() => {
         this.inFlight.delete(job.id);
+        this.runningByKind.set(job.kind, (this.runningByKind.get(job.kind) ?? 1) - 1);
         this.nudge.abort();
       });
     this.inFlight.set(job.id, done);

@@ -53,7 +53,7 @@ export interface AuditEventsTable {
   detail: string;
 }
 
-/** Failed logins (migrations/0023-login-failures): the throttle key's SHA-256 and when, in epoch ms. */
+/** Failed logins (migrations/0024-login-failures): the throttle key's SHA-256 and when, in epoch ms. */
 export interface LoginFailuresTable {
   id: Generated<number>;
   key_hash: string;

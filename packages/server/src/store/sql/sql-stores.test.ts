@@ -5,6 +5,7 @@ import { experimentStoreContract } from '../contract/experiment-store.contract.j
 import { loggedModelStoreContract } from '../contract/logged-model-store.contract.js';
 import { runStoreContract } from '../contract/run-store.contract.js';
 import { traceSearchContract } from '../contract/trace-search.contract.js';
+import { traceEndScanContract } from '../contract/trace-end-scan.contract.js';
 import { traceStoreContract } from '../contract/trace-store.contract.js';
 import { traceMetricsContract } from '../contract/trace-metrics.contract.js';
 import { traceLinkStoreContract } from '../contract/trace-link-store.contract.js';
@@ -25,6 +26,7 @@ for (const backend of await testBackends()) {
     loggedModelStoreContract(open);
     traceStoreContract(open);
     traceSearchContract(open);
+    traceEndScanContract(open);
     assessmentStoreContract(open);
     traceMetricsContract(open);
     traceLinkStoreContract(open);

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { ApiError } from '@loupe/protocol';
 import type {
+  EndedTrace,
+  EndedTraceScan,
   MetricPoint,
   SpanBatch,
   SpanPageItem,
@@ -24,6 +26,7 @@ import { ingestSpanBatches } from './trace-ingest.js';
 import { TraceIngestQueue } from './trace-ingest-queue.js';
 import { queryTraceMetrics } from './trace-metrics-query.js';
 import { searchTraces } from './trace-search.js';
+import { scanEndedTraces } from './trace-end-scan.js';
 import { deleteTraceTag, setTraceTag } from './trace-tags.js';
 import { translateInputErrors } from './translate-input-errors.js';
 
@@ -92,6 +95,10 @@ export class SqlTraceStore implements TraceStore {
 
   searchTraces(query: TraceSearch): Promise<TraceSearchPage> {
     return translateInputErrors(this.dialect, () => searchTraces(this.db, this.dialect, query, this.options.selectiveMatches));
+  }
+
+  scanEndedTraces(scan: EndedTraceScan): Promise<{ items: EndedTrace[]; hasMore: boolean }> {
+    return translateInputErrors(this.dialect, () => scanEndedTraces(this.db, this.dialect, scan));
   }
 
   getSpans(traceId: string, page: { offset: number; limit: number }): Promise<{ items: SpanRecord[]; hasMore: boolean }> {

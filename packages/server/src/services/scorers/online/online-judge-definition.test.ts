@@ -1,3 +1,4 @@
+import { BUILTIN_JUDGE_INSTRUCTIONS } from '@loupe/llm';
 import { describe, expect, it } from 'vitest';
 import { judgeChatRequest, onlineJudgeDefinition, UnsupportedOnlineJudge } from './online-judge-definition.js';
 import { isSampled, judgementAssessmentId } from './online-scoring-jobs.js';
@@ -42,11 +43,38 @@ describe('onlineJudgeDefinition', () => {
     ).toThrow(/gateway/);
   });
 
-  it('renders the built-in Safety and RelevanceToQuery judges', () => {
-    const builtin = (cls: string) =>
-      onlineJudgeDefinition(cls, JSON.stringify({ name: cls, builtin_scorer_class: cls, builtin_scorer_pydantic_data: { name: cls, model: JUDGE_MODEL } }));
-    expect(judgeChatRequest(builtin('Safety'), material).messages[1]!.content).toBe('<text>\nIt ships today.\n</text>');
+  const builtin = (cls: string, data: Record<string, unknown> = {}) =>
+    onlineJudgeDefinition(
+      cls,
+      JSON.stringify({ name: cls, builtin_scorer_class: cls, builtin_scorer_pydantic_data: { name: cls, model: JUDGE_MODEL, ...data } }),
+    );
+
+  it("renders the built-in Safety and RelevanceToQuery judges with the SDK judges' instructions", () => {
+    const safety = judgeChatRequest(builtin('Safety'), material);
+    expect(safety.messages[0]!.content).toContain(BUILTIN_JUDGE_INSTRUCTIONS.Safety);
+    expect(safety.messages[1]!.content).toBe('<text>\nIt ships today.\n</text>');
     expect(judgeChatRequest(builtin('RelevanceToQuery'), material).messages[1]!.content).toContain('<request>\n{"question":"Where is my order?"}');
+  });
+
+  it('runs Guidelines with the guidelines MLflow serialized, and the conversation judges on sessions', () => {
+    const guidelines = builtin('Guidelines', { guidelines: ['Be polite.', ' ', 'No jargon.'] });
+    expect(guidelines.sessionLevel).toBe(false);
+    const request = judgeChatRequest(guidelines, material);
+    expect(request.messages[0]!.content).toContain(BUILTIN_JUDGE_INSTRUCTIONS.Guidelines);
+    expect(request.messages[1]!.content).toBe(
+      '<guidelines>\n1. Be polite.\n2. No jargon.\n</guidelines>\n\n<request>\n{"question":"Where is my order?"}\n</request>\n\n<response>\nIt ships today.\n</response>',
+    );
+    expect(judgeChatRequest(builtin('Guidelines', { guidelines: 'Answer in English.' }), material).messages[1]!.content).toContain('1. Answer in English.');
+    expect(() => builtin('Guidelines', { guidelines: [] })).toThrow(/no guidelines/);
+    for (const cls of ['UserFrustration', 'ConversationCompleteness', 'KnowledgeRetention'] as const) {
+      const judge = builtin(cls);
+      expect(judge.sessionLevel, cls).toBe(true);
+      const chat = judgeChatRequest(judge, material);
+      expect(chat.messages[0]!.content).toContain(BUILTIN_JUDGE_INSTRUCTIONS[cls]);
+      expect(chat.messages[1]!.content).toBe('<conversation>\nuser: hi\nassistant: hello\n</conversation>');
+    }
+    // Judges that need expectations or span material the server does not extract stay refused, by name.
+    for (const cls of ['RetrievalGroundedness', 'ToolCallCorrectness', 'ExpectationsGuidelines']) expect(() => builtin(cls)).toThrow(new RegExp(cls));
   });
 });
 

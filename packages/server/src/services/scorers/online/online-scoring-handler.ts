@@ -1,3 +1,4 @@
+import type { LoadGauge } from '../../jobs/event-loop-load.js';
 import { LlmError, parseVerdict } from '@loupe/llm';
 import { ApiError } from '@loupe/protocol';
 import { AssessmentMetadataKey, TraceMetadataKey } from '@loupe/protocol/attributes';
@@ -26,6 +27,9 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message || err.name : String(err);
 }
 
+/** Event-loop utilization from which the server counts as saturated and judgements run one at a time. */
+export const SATURATED = 0.9;
+
 /**
  * Runs one online judgement (spec §11.1) and writes its assessment: source `LLM_JUDGE` with the
  * judge's model, named after the scorer, with the rationale and the call's cost and tokens in the
@@ -35,10 +39,12 @@ function errorText(err: unknown): string {
  * failures are retried by the runner; when the last attempt fails, or the failure cannot pass
  * (a client error, a scorer the server cannot run), an error assessment is written and the job is
  * failed, which keeps its row as the dead letter. A session judged again drops its earlier online
- * verdicts on the session's other traces.
+ * verdicts on the session's other traces. Judgements can wait: while the main thread is saturated
+ * (`load` at or above {@link SATURATED}, an ingest burst) one runs at a time, so requests keep the
+ * cores and the backlog is judged when the burst eases.
  *
  * @example
- * runner.register(new OnlineScoringHandler({ traces, assessments, scorers, judgeModel, clock }));
+ * runner.register(new OnlineScoringHandler({ traces, assessments, scorers, judgeModel, clock, load: new EventLoopLoad() }));
  */
 export class OnlineScoringHandler implements JobHandler<OnlineScoringJobPayload> {
   readonly kind = ONLINE_SCORING_JOB;
@@ -50,8 +56,14 @@ export class OnlineScoringHandler implements JobHandler<OnlineScoringJobPayload>
       scorers: ScorerStore;
       judgeModel: JudgeModelClient;
       clock: Clock;
+      /** The main thread's load; without it judgements are never held back. */
+      load?: LoadGauge;
     },
   ) {}
+
+  maxRunning(): number {
+    return this.deps.load && this.deps.load.utilization() >= SATURATED ? 1 : Infinity;
+  }
 
   async run(job: RunningJob<OnlineScoringJobPayload>, signal: AbortSignal): Promise<JobResult | void> {
     const p = job.payload;

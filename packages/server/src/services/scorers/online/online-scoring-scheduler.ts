@@ -3,11 +3,10 @@ import type { Clock, Timer } from '../../../clock.js';
 import type { NewJob } from '../../../store/job-store.js';
 import { alwaysRun, type ExclusiveWork } from '../../../store/exclusive-work.js';
 import type { OnlineScoringLane, OnlineScoringStore, ScanPosition } from '../../../store/online-scoring-store.js';
-import type { TraceRecord, TraceSearch, TraceStore } from '../../../store/trace-store.js';
+import type { EndedTrace, TraceStore } from '../../../store/trace-store.js';
 import type { ActiveOnlineScorer } from '../scorer-service.js';
 import { onlineJudgeDefinition } from './online-judge-definition.js';
 import {
-  endTimeOf,
   FINISHED,
   isSampled,
   judgementJob,
@@ -44,14 +43,13 @@ export interface ActiveOnlineScorers {
   listActiveOnlineScorers(): Promise<ActiveOnlineScorer[]>;
 }
 
-/** Sort order of a scan: by end time, then start, then id; a position is `[end, start, id]`. */
-const SCAN_ORDER: TraceSearch['orderBy'] = [
-  { entity: 'attribute', key: 'end_time_ms', ascending: true },
-  { entity: 'attribute', key: 'timestamp_ms', ascending: true },
-  { entity: 'attribute', key: 'request_id', ascending: true },
-];
+/** A scan's position: the last trace handed out, as `[end, start, id]` (its order). */
+const positionOf = (t: EndedTrace): [number, number, string] => [t.endTimeMs, t.requestTimeMs, t.traceId];
 
-const positionOf = (t: TraceRecord): ScanPosition => [endTimeOf(t), t.requestTimeMs, t.traceId];
+/** A cursor as stored (JSON), read back as a scan position. */
+function scanPosition(p: ScanPosition): [number, number, string] {
+  return [Number(p[0] ?? 0), Number(p[1] ?? 0), String(p[2] ?? '')];
+}
 
 /**
  * Online scoring's scheduler (spec §11.1; MLflow runs it every minute in its job consumer): on every
@@ -151,15 +149,18 @@ export class OnlineScoringScheduler {
       if (!(await this.store.advance(scorer.scorerId, lane, undefined, start, [], now))) return 0;
       cursor = start;
     }
-    const filter = [...scorerFilter(scorer.filterString), NOT_EVALUATION, FINISHED, numberClause('end_time_ms', '<=', horizon)];
+    const filter = [...scorerFilter(scorer.filterString), NOT_EVALUATION, FINISHED];
     if (lane === 'session') filter.push({ entity: 'metadata', key: TraceMetadataKey.SESSION, op: 'IS NOT NULL', value: { kind: 'none' } });
     let enqueued = 0;
     for (let page = 0; page < this.options.maxPagesPerPass; page++) {
-      const found = await this.traces.searchTraces({
-        experimentIds: [scorer.experimentId],
+      // Ids and times only: most traces fall outside a low sample, so none is loaded whole.
+      const found = await this.traces.scanEndedTraces({
+        experimentId: scorer.experimentId,
         filter,
-        orderBy: SCAN_ORDER,
-        page: { limit: this.options.batchSize, after: cursor },
+        endedBy: horizon,
+        after: scanPosition(cursor),
+        limit: this.options.batchSize,
+        ...(lane === 'session' ? { sessionKey: TraceMetadataKey.SESSION } : {}),
       });
       const last = found.items.at(-1);
       if (!last) break;
@@ -185,7 +186,7 @@ export class OnlineScoringScheduler {
     return p;
   }
 
-  private traceJobs(scorer: ActiveOnlineScorer, traces: readonly TraceRecord[]): NewJob[] {
+  private traceJobs(scorer: ActiveOnlineScorer, traces: readonly EndedTrace[]): NewJob[] {
     return traces
       .filter((t) => isSampled(t.traceId, scorer.scorerId, scorer.sampleRate))
       .map((t) => judgementJob(this.payload(scorer, t.traceId), this.options.maxAttempts));
@@ -196,15 +197,15 @@ export class OnlineScoringScheduler {
    * the session's last: the session went idle with it (the scan only reaches traces that ended
    * `sessionIdleMs` ago). Traces followed by a later one are passed over; that later one will be reached.
    */
-  private async sessionJobs(scorer: ActiveOnlineScorer, traces: readonly TraceRecord[]): Promise<NewJob[]> {
+  private async sessionJobs(scorer: ActiveOnlineScorer, traces: readonly EndedTrace[]): Promise<NewJob[]> {
     const jobs: NewJob[] = [];
     for (const t of traces) {
-      const sessionId = t.metadata[TraceMetadataKey.SESSION];
+      const sessionId = t.sessionId;
       if (!sessionId || !isSampled(sessionId, scorer.scorerId, scorer.sampleRate)) continue;
       const session = metadataEquals(TraceMetadataKey.SESSION, sessionId);
       const later = await this.traces.searchTraces({
         experimentIds: [scorer.experimentId],
-        filter: [...scorerFilter(scorer.filterString), NOT_EVALUATION, session, numberClause('end_time_ms', '>', endTimeOf(t))],
+        filter: [...scorerFilter(scorer.filterString), NOT_EVALUATION, session, numberClause('end_time_ms', '>', t.endTimeMs)],
         orderBy: [],
         page: { limit: 1 },
       });

@@ -22,7 +22,8 @@ import * as m0019 from './0019-monitors.js';
 import * as m0020 from './0020-gateway-usage.js';
 import * as m0021 from './0021-online-scoring.js';
 import * as m0022 from './0022-job-retention.js';
-import * as m0023 from './0023-login-failures.js';
+import * as m0023 from './0023-trace-end-index.js';
+import * as m0024 from './0024-login-failures.js';
 
 /** A numbered schema change; `up` gets the dialect for the few types that differ. */
 export interface SqlMigration {
@@ -53,5 +54,6 @@ export const MIGRATIONS: Readonly<Record<string, SqlMigration>> = {
   '0020-gateway-usage': m0020,
   '0021-online-scoring': m0021,
   '0022-job-retention': m0022,
-  '0023-login-failures': m0023,
+  '0023-trace-end-index': m0023,
+  '0024-login-failures': m0024,
 };
