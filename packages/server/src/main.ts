@@ -27,8 +27,8 @@ import { PriceCatalog } from '@loupe/protocol/pricing';
 import { pricingFromSetting } from './config/price-file.js';
 import { SpanTextIndexing } from './services/traces/span-text-indexing.js';
 import type { Services } from './services/services.js';
-import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
-import type { LocalArtifactStore } from './store/artifacts/local/local-artifact-store.js';
+import { ArtifactLocationError, createArtifactRoots, type ArtifactRoots } from './store/artifacts/artifact-roots.js';
+import { quietAwsSdkNodeWarning } from './config/aws-sdk-env.js';
 import { BackendStoreUriError } from './store/sql/dialects/backend-store-uri-error.js';
 import { createDialect } from './store/sql/dialects/create-dialect.js';
 import type { SqlDialect } from './store/sql/dialects/sql-dialect.js';
@@ -175,20 +175,34 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const dialect = chooseDialect(config.backendStoreUri, clock);
-  const { destination, localRoots } = createLocalArtifactRoots(config);
-  if (config.serveArtifacts) checkArtifactFolder(destination);
-  const db = await openDatabase(dialect);
+  const artifactRoots = openArtifactRoots(config);
+  let db: Kysely<Database>;
+  try {
+    if (config.serveArtifacts) await checkArtifactDestination(artifactRoots);
+    db = await openDatabase(dialect);
+  } catch (err) {
+    artifactRoots.close();
+    throw err;
+  }
   try {
     await migrateToLatest(db, dialect);
   } catch (err) {
     await db.destroy();
+    artifactRoots.close();
     throw err;
   }
   const experimentStore = new SqlExperimentStore(db, dialect);
   const experiments = new ExperimentService(experimentStore, clock, config.defaultArtifactRoot);
   const loggedModels = new LoggedModelService(new SqlLoggedModelStore(db, dialect), experiments, clock, ids);
   const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids, (run, metrics) => loggedModels.logRunMetrics(run, metrics));
-  const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
+  const artifacts = new ArtifactService({
+    runs,
+    proxied: config.serveArtifacts ? artifactRoots.destination.store : null,
+    proxiedTransfers: config.serveArtifacts ? artifactRoots.destinationTransfers : null,
+    localRoots: artifactRoots.localRoots,
+    s3Roots: artifactRoots.s3Roots,
+    presignedDownloadTtlSeconds: config.presignedDownloadUrlTtlSeconds,
+  });
   const traceStore = new SqlTraceStore(db, dialect);
   const textIndexing = new SpanTextIndexing(traceStore, clock, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
   // Spans that report a model and tokens but no cost are priced at ingest (OTLP on the decode threads, traces.json on import).
@@ -293,6 +307,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   } catch (err) {
     await decodePool?.close();
     await db.destroy();
+    artifactRoots.close();
     throw err;
   }
   const uiRoot = config.uiRoot === undefined ? defaultUiRoot() : config.uiRoot;
@@ -330,6 +345,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       await textIndexing.stop();
       await decodePool?.close();
       await db.destroy();
+      artifactRoots.close();
     },
   };
 }
@@ -728,17 +744,69 @@ async function openDatabase(dialect: SqlDialect): Promise<Kysely<Database>> {
   }
 }
 
-/** Fails start-up when the proxied artifact folder cannot be written (else the first upload would fail, as a 500). */
-function checkArtifactFolder(destination: LocalArtifactStore): void {
+/** The artifact stores of the configuration; a destination Loupe cannot store in is a usage error naming the flag. */
+function openArtifactRoots(config: ServerConfig): ArtifactRoots {
+  quietAwsSdkNodeWarning();
   try {
-    destination.ensureWritable();
+    return createArtifactRoots({
+      artifactsDestination: config.artifactsDestination,
+      defaultArtifactRoot: config.defaultArtifactRoot,
+      s3: {
+        endpointUrl: config.s3EndpointUrl,
+        accessKeyId: config.s3AccessKeyId,
+        secretAccessKey: config.s3SecretAccessKey,
+        sessionToken: config.s3SessionToken,
+        region: config.s3Region,
+        ignoreTls: config.s3IgnoreTls,
+        addressingStyle: config.s3AddressingStyle,
+        partSizeBytes: config.s3UploadPartSizeMb * 1024 * 1024,
+        queueSize: config.s3UploadConcurrency,
+      },
+    });
   } catch (err) {
+    if (err instanceof ArtifactLocationError) throw new StartupError(err.message, 2, { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * Fails start-up when the proxied artifact destination cannot be used (else the first upload would
+ * fail, as a 500): a folder that cannot be written, a bucket that is missing or refuses the credentials.
+ */
+async function checkArtifactDestination(roots: ArtifactRoots): Promise<void> {
+  const destination = roots.destination;
+  if (destination.kind === 'local') {
+    try {
+      destination.store.ensureWritable();
+    } catch (err) {
+      throw new StartupError(
+        `cannot write to the artifact folder ${destination.dir}: ${describeCause(err)}; choose a writable folder with --artifacts-destination PATH`,
+        1,
+        { cause: err },
+      );
+    }
+    return;
+  }
+  try {
+    await destination.store.checkReachable();
+  } catch (err) {
+    const { bucket } = destination.location;
     throw new StartupError(
-      `cannot write to the artifact folder ${destination.rootDir}: ${describeCause(err)}; choose a writable folder with --artifacts-destination PATH`,
+      `cannot use the S3 bucket '${bucket}' of --artifacts-destination ${destination.store.uri}: ${describeS3Cause(err)}; check the bucket, MLFLOW_S3_ENDPOINT_URL and the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY credentials`,
       1,
       { cause: err },
     );
   }
+}
+
+/** A short reason for an S3 failure: S3's error code and HTTP status, or the connection error. */
+function describeS3Cause(err: unknown): string {
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const name = (err as Error | null)?.name;
+  if (status === 404) return 'the bucket does not exist (404 NotFound)';
+  if (status === 403) return 'access denied (403 Forbidden)';
+  if (status !== undefined) return `S3 answered ${status} ${name ?? ''}`.trim();
+  return describeCause(err);
 }
 
 /** A listen error as a {@link StartupError} naming the port or host and the flag that changes it; other errors as they are. */
