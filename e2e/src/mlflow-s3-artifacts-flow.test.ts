@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnS3, sqliteBackend, testS3Targets } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from './cli-server.js';
@@ -52,6 +53,16 @@ for (const target of await testS3Targets()) {
         body: 'hello',
       });
       expect(put.status).toBe(200);
+
+      // A client that goes away in the middle of a large upload (a part already sent to S3): nothing is
+      // stored, and the server goes on serving.
+      await new Promise<void>((resolve) => {
+        const req = http.request(`${proxied}/artifacts/${root}/partial.bin`, { method: 'PUT', headers: { 'content-length': String(40 * MiB) } });
+        req.on('error', () => resolve());
+        req.on('close', () => resolve());
+        req.write(Buffer.alloc(20 * MiB, 9), () => req.destroy());
+      });
+      expect((await fetch(`${proxied}/artifacts/${root}/partial.bin`, { headers: CLIENT })).status).toBe(404);
 
       // mlflow.log_artifact("/tmp/job/weights.bin") with MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true and
       // MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE=5 MiB: create, PUT each part to its URL, complete.

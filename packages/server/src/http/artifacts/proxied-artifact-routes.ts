@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { ArtifactService } from '../../services/artifact-service.js';
 import { toProtoJson } from '../json-response.js';
+import { streamedRequestBody } from '../request-decoding.js';
 import { fileInfoJson } from '../wire/tracking-json.js';
 import { mountDirectTransferRoutes } from './direct-transfer-routes.js';
 import { fileResponse } from './file-response.js';
@@ -70,7 +71,7 @@ export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService
     app.put(
       file,
       route('/artifacts/<path>', async (c) => {
-        await artifacts.putProxied(c.req.param('path'), c.req.raw.body ?? NO_BODY);
+        await artifacts.putProxied(c.req.param('path'), streamedRequestBody(c) ?? NO_BODY);
         await onUploaded(c.req.param('path') ?? '');
         return jsonReply(c, {});
       }),
