@@ -175,7 +175,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const dialect = chooseDialect(config.backendStoreUri, clock);
-  const artifactRoots = openArtifactRoots(config);
+  const artifactRoots = await openArtifactRoots(config);
   let db: Kysely<Database>;
   try {
     if (config.serveArtifacts) await checkArtifactDestination(artifactRoots);
@@ -745,10 +745,10 @@ async function openDatabase(dialect: SqlDialect): Promise<Kysely<Database>> {
 }
 
 /** The artifact stores of the configuration; a destination Loupe cannot store in is a usage error naming the flag. */
-function openArtifactRoots(config: ServerConfig): ArtifactRoots {
+async function openArtifactRoots(config: ServerConfig): Promise<ArtifactRoots> {
   quietAwsSdkNodeWarning();
   try {
-    return createArtifactRoots({
+    return await createArtifactRoots({
       artifactsDestination: config.artifactsDestination,
       defaultArtifactRoot: config.defaultArtifactRoot,
       s3: {

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe } from 'vitest';
-import { createS3Client } from '../store/artifacts/s3/s3-client.js';
+import type { S3ConnectionSettings } from '../store/artifacts/s3/s3-client.js';
 
 /** An S3 server the artifact tests run against: s3rver in-process always, a Ceph radosgw when one is given. */
 export interface S3Target {
@@ -153,8 +153,20 @@ function prefixes(): { fresh(): string; made: string[] } {
   };
 }
 
+/**
+ * The AWS SDK and the server's S3 client factory, loaded when an S3 target is made: the SDK takes half
+ * a second to load, which the other users of `@loupe/server/testing` need not pay.
+ */
+async function s3Sdk() {
+  const [sdk, { createS3Client }] = await Promise.all([import('@aws-sdk/client-s3'), import('../store/artifacts/s3/s3-client.js')]);
+  return { ...sdk, createS3Client: (settings: S3ConnectionSettings) => createS3Client(settings) };
+}
+
+type Sdk = Awaited<ReturnType<typeof s3Sdk>>;
+
 /** s3rver on a random loopback port, storing in a temporary folder, with one bucket. */
-async function startS3rver(): Promise<S3Target> {
+async function startS3rver(sdk: Sdk): Promise<S3Target> {
+  const { createS3Client, ListObjectsV2Command } = sdk;
   const { default: S3rver } = (await import('s3rver' as string)) as { default: new (options: object) => S3rverServer };
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-s3rver-'));
   const bucket = 'loupe-test';
@@ -181,7 +193,7 @@ async function startS3rver(): Promise<S3Target> {
     bucket,
     freshPrefix: fresh,
     client,
-    keysUnder: (p) => listKeys((lister ??= client()), bucket, p),
+    keysUnder: (p) => listKeys(ListObjectsV2Command, (lister ??= client()), bucket, p),
     async close() {
       for (const c of clients) c.destroy();
       await server.close();
@@ -206,7 +218,7 @@ function cephSettings(): { endpoint: string; accessKeyId: string; secretAccessKe
   };
 }
 
-async function listKeys(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
+async function listKeys(ListObjectsV2Command: Sdk['ListObjectsV2Command'], client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
@@ -217,7 +229,8 @@ async function listKeys(client: S3Client, bucket: string, prefix: string): Promi
   return keys.sort();
 }
 
-async function emptyPrefix(client: S3Client, bucket: string, prefix: string): Promise<void> {
+async function emptyPrefix(sdk: Sdk, client: S3Client, bucket: string, prefix: string): Promise<void> {
+  const { ListObjectsV2Command, DeleteObjectsCommand } = sdk;
   for (;;) {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, MaxKeys: 1000 }));
     const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
@@ -227,7 +240,8 @@ async function emptyPrefix(client: S3Client, bucket: string, prefix: string): Pr
 }
 
 /** The Ceph target from the environment, its bucket created when missing; unavailable with the reason otherwise. */
-async function connectCeph(): Promise<S3Target> {
+async function connectCeph(sdk: Sdk): Promise<S3Target> {
+  const { createS3Client, CreateBucketCommand, ListObjectsV2Command } = sdk;
   const settings = cephSettings();
   const clients: S3Client[] = [];
   const { fresh, made } = prefixes();
@@ -254,7 +268,9 @@ async function connectCeph(): Promise<S3Target> {
       secretAccessKey: '',
       region: '',
       bucket: '',
-      client: () => new S3Client({}),
+      client: () => {
+        throw new Error(settings);
+      },
       keysUnder: none,
       close: async () => {},
     };
@@ -273,9 +289,9 @@ async function connectCeph(): Promise<S3Target> {
     ...settings,
     unavailable,
     client: () => make(settings),
-    keysUnder: (p) => listKeys(clients[0] ?? make(settings), settings.bucket, p),
+    keysUnder: (p) => listKeys(ListObjectsV2Command, clients[0] ?? make(settings), settings.bucket, p),
     async close() {
-      if (!unavailable) for (const prefix of made) await emptyPrefix(clients[0] as S3Client, settings.bucket, prefix).catch(() => {});
+      if (!unavailable) for (const prefix of made) await emptyPrefix(sdk, clients[0] as S3Client, settings.bucket, prefix).catch(() => {});
       for (const c of clients) c.destroy();
     },
   };
@@ -293,11 +309,12 @@ async function connectCeph(): Promise<S3Target> {
  * for (const target of await testS3Targets()) describeOnS3(target, 'S3ArtifactStore', () => { ... });
  */
 export async function testS3Targets(): Promise<S3Target[]> {
-  const ceph = await connectCeph();
+  const sdk = await s3Sdk();
+  const ceph = await connectCeph(sdk);
   if (ceph.unavailable && process.env.CI === 'true' && process.env.LOUPE_TEST_S3_REQUIRE_CEPH === 'true') {
     throw new Error(`${ceph.unavailable}. Ceph is required under CI=true with LOUPE_TEST_S3_REQUIRE_CEPH=true.`);
   }
-  return [await startS3rver(), ceph];
+  return [await startS3rver(sdk), ceph];
 }
 
 /**

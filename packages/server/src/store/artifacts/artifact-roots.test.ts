@@ -8,14 +8,14 @@ const roots = (artifactsDestination: string, defaultArtifactRoot = 'mlflow-artif
   createArtifactRoots({ artifactsDestination, defaultArtifactRoot, s3, ...config });
 
 describe('createArtifactRoots', () => {
-  it('stores in a folder, a file: URI or an s3:// location, and serves a local or s3:// default root too', () => {
-    const local = roots('/data/artifacts', '/srv/mlruns');
+  it('stores in a folder, a file: URI or an s3:// location, and serves a local or s3:// default root too', async () => {
+    const local = await roots('/data/artifacts', '/srv/mlruns');
     expect(local.destination).toMatchObject({ kind: 'local', dir: '/data/artifacts' });
     expect(local.destinationTransfers).toBeNull();
     expect(local.localRoots.map((r) => r.dir)).toEqual(['/data/artifacts', '/srv/mlruns']);
-    expect(roots('file:///data/artifacts').destination).toMatchObject({ kind: 'local', dir: '/data/artifacts' });
+    expect((await roots('file:///data/artifacts')).destination).toMatchObject({ kind: 'local', dir: '/data/artifacts' });
 
-    const remote = roots('s3://artifacts/loupe/', 's3://artifacts/direct');
+    const remote = await roots('s3://artifacts/loupe/', 's3://artifacts/direct');
     expect(remote.destination).toMatchObject({ kind: 's3', location: { bucket: 'artifacts', prefix: 'loupe' } });
     expect(remote.destinationTransfers).toBe(remote.destination.store);
     expect(remote.s3Roots.map((r) => [r.bucket, r.prefix])).toEqual([
@@ -23,13 +23,15 @@ describe('createArtifactRoots', () => {
       ['artifacts', 'direct'],
     ]);
     expect(remote.localRoots).toEqual([]);
-    // The same location twice is one store.
-    expect(roots('s3://artifacts/loupe', 's3://artifacts/loupe/').s3Roots).toHaveLength(1);
     remote.close();
+    // The same location twice is one store.
+    const twice = await roots('s3://artifacts/loupe', 's3://artifacts/loupe/');
+    expect(twice.s3Roots).toHaveLength(1);
+    twice.close();
   });
 
-  it('does not serve a default root of another scheme: clients use it directly, as with MLflow', () => {
-    const r = roots('/data/artifacts', 'gs://bucket/mlruns');
+  it('does not serve a default root of another scheme: clients use it directly, as with MLflow', async () => {
+    const r = await roots('/data/artifacts', 'gs://bucket/mlruns');
     expect(r.localRoots.map((x) => x.dir)).toEqual(['/data/artifacts']);
     expect(r.s3Roots).toEqual([]);
   });
@@ -45,10 +47,10 @@ describe('createArtifactRoots', () => {
     ['s3://bucket/a/../b', "has an empty, '.' or '..' segment"],
     ['s3://bucket/x?versionId=1', 'query string'],
     ['file://otherhost/x', 'not a usable local path'],
-  ])('refuses the destination %s naming the flag', (uri, reason) => {
-    expect(() => roots(uri)).toThrow(ArtifactLocationError);
-    expect(() => roots(uri)).toThrow(reason);
-    expect(() => roots(uri)).toThrow('--artifacts-destination');
+  ])('refuses the destination %s naming the flag', async (uri, reason) => {
+    await expect(roots(uri)).rejects.toThrow(ArtifactLocationError);
+    await expect(roots(uri)).rejects.toThrow(reason);
+    await expect(roots(uri)).rejects.toThrow('--artifacts-destination');
   });
 });
 

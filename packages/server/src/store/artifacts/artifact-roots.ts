@@ -3,8 +3,8 @@ import type { ArtifactStore } from './artifact-store.js';
 import { localPathOfUri } from './artifact-uri.js';
 import { LocalArtifactStore } from './local/local-artifact-store.js';
 import type { PresignedTransfers } from './presigned-transfers.js';
-import { S3ArtifactStore } from './s3/s3-artifact-store.js';
-import { createS3Client, type S3ConnectionSettings } from './s3/s3-client.js';
+import type { S3ArtifactStore } from './s3/s3-artifact-store.js';
+import type { S3ConnectionSettings } from './s3/s3-client.js';
 import { isS3Uri, parseS3Uri, type S3Location } from './s3/s3-location.js';
 
 /** An artifacts destination Loupe cannot store in (an unknown scheme, a malformed `s3://` URI). */
@@ -51,6 +51,25 @@ function s3LocationOf(uri: string): S3Location {
   return location;
 }
 
+/** Makes the S3 store of a location; every store of one server shares one client. */
+type S3StoreFactory = (location: S3Location) => S3ArtifactStore;
+
+/**
+ * The S3 store factory, its code (the AWS SDK, half a second to load) loaded only when a location
+ * is on S3, so a server with local artifacts starts without it.
+ */
+async function s3Stores(settings: ArtifactRootsConfig['s3']): Promise<{ make: S3StoreFactory; close(): void }> {
+  const [{ S3ArtifactStore }, { createS3Client }] = await Promise.all([import('./s3/s3-artifact-store.js'), import('./s3/s3-client.js')]);
+  let client: S3Client | undefined;
+  return {
+    make: (location) => {
+      client ??= createS3Client(settings);
+      return new S3ArtifactStore({ client, ...location, partSizeBytes: settings.partSizeBytes, queueSize: settings.queueSize });
+    },
+    close: () => client?.destroy(),
+  };
+}
+
 /**
  * Builds the artifact stores a configuration names. The destination must be a local folder, a
  * `file:` URI or `s3://bucket/prefix`; anything else (`gs://`, `hdfs://`, a malformed URI) throws
@@ -59,14 +78,14 @@ function s3LocationOf(uri: string): S3Location {
  * default roots are only handed to clients, as MLflow does. One S3 client serves every S3 store.
  *
  * @example
- * const roots = createArtifactRoots({ artifactsDestination: 's3://artifacts/loupe', defaultArtifactRoot: 'mlflow-artifacts:/', s3 });
+ * const roots = await createArtifactRoots({ artifactsDestination: 's3://artifacts/loupe', defaultArtifactRoot: 'mlflow-artifacts:/', s3 });
  * roots.destination.kind; // 's3'
  */
-export function createArtifactRoots(config: ArtifactRootsConfig): ArtifactRoots {
-  let client: S3Client | undefined;
-  const s3Store = (location: S3Location) => {
-    client ??= createS3Client(config.s3);
-    return new S3ArtifactStore({ client, ...location, partSizeBytes: config.s3.partSizeBytes, queueSize: config.s3.queueSize });
+export async function createArtifactRoots(config: ArtifactRootsConfig): Promise<ArtifactRoots> {
+  const s3 = isS3Uri(config.artifactsDestination) || isS3Uri(config.defaultArtifactRoot) ? await s3Stores(config.s3) : undefined;
+  const s3Store: S3StoreFactory = (location) => {
+    if (!s3) throw new Error('unreachable: no S3 location was configured');
+    return s3.make(location);
   };
   const destination = createDestination(config.artifactsDestination, s3Store);
   const localRoots: ArtifactRoots['localRoots'] = [];
@@ -85,11 +104,11 @@ export function createArtifactRoots(config: ArtifactRootsConfig): ArtifactRoots 
     destinationTransfers: destination.kind === 's3' ? destination.store : null,
     localRoots,
     s3Roots,
-    close: () => client?.destroy(),
+    close: () => s3?.close(),
   };
 }
 
-function createDestination(uri: string, s3Store: (location: S3Location) => S3ArtifactStore): ArtifactDestination {
+function createDestination(uri: string, s3Store: S3StoreFactory): ArtifactDestination {
   if (isS3Uri(uri)) {
     const location = s3LocationOf(uri);
     return { kind: 's3', location, store: s3Store(location) };
