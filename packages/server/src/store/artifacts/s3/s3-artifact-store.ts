@@ -111,6 +111,8 @@ export class S3ArtifactStore implements ArtifactStore, PresignedTransfers {
           throw error;
         }
       })(),
+      // Bytes, not objects: the stream reads ahead 16 KiB, not 16 chunks, of the request.
+      { objectMode: false },
     );
     const upload = new Upload({
       client: this.client,
