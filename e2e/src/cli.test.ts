@@ -168,9 +168,18 @@ describe('loupe CLI (built), over real HTTP', () => {
  * Runs the built CLI until it exits, or until it says it listens (then it is killed: the case failed).
  * `out` holds stdout and stderr; `listened` says whether it got as far as listening.
  */
-function runToFailure(args: string[], cwd: string, ms = 20_000): Promise<{ code: number | null; out: string; listened: boolean }> {
+function runToFailure(
+  args: string[],
+  cwd: string,
+  ms = 20_000,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; listened: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, LOUPE_PORT: '', MLFLOW_PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, LOUPE_PORT: '', MLFLOW_PORT: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let listened = false;
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
@@ -229,10 +238,17 @@ describe('loupe CLI (built): start-up errors name the fix, in one line, and noth
    * Runs `loupe server --port 0 <args>` in a fresh folder; expects the exit code and one line of output
    * matching every pattern, and no database left in the folder (the embedded default was not opened).
    */
-  async function expectRefusal(args: string[], code: number, ...patterns: (string | RegExp)[]): Promise<string> {
+  async function expectRefusal(
+    args: string[] | { args: string[]; env: Record<string, string> },
+    code: number,
+    ...patterns: (string | RegExp)[]
+  ): Promise<string> {
     const cwd = fs.mkdtempSync(path.join(dir, 'cwd-'));
-    const res = await runToFailure(['server', '--port', '0', ...args], cwd);
+    const { args: flags, env } = Array.isArray(args) ? { args, env: {} } : args;
+    const res = await runToFailure(['server', '--port', '0', ...flags], cwd, 20_000, env);
     expect(fs.existsSync(path.join(cwd, 'loupe-data', 'loupe.db'))).toBe(false);
+    // No folder named after a URI's scheme (`s3:`, `gs:`): a URI is never taken for a relative path.
+    expect(fs.readdirSync(cwd).filter((name) => name.endsWith(':'))).toEqual([]);
     expect(res.listened, res.out).toBe(false);
     expect(res.code, res.out).toBe(code);
     const lines = res.out.trim().split('\n');
@@ -285,6 +301,36 @@ describe('loupe CLI (built): start-up errors name the fix, in one line, and noth
       `cannot write to the artifact folder ${readOnly}: permission denied`,
       '--artifacts-destination',
     );
+  });
+
+  it('an --artifacts-destination Loupe cannot store in: exit 2, naming the forms it takes', async () => {
+    await expectRefusal(
+      ['--artifacts-destination', 'gs://bucket/artifacts'],
+      2,
+      "loupe: the artifacts destination 'gs://bucket/artifacts' has the scheme 'gs', which Loupe cannot store artifacts in",
+      's3://bucket/prefix',
+      '(--artifacts-destination)',
+    );
+    await expectRefusal({ args: [], env: { MLFLOW_ARTIFACTS_DESTINATION: 'hdfs://namenode/mlflow' } }, 2, "the scheme 'hdfs'");
+    await expectRefusal(['--artifacts-destination', 's3://b/x'], 2, "'b' is not a bucket name", '(--artifacts-destination)');
+  });
+
+  it('an S3 destination that cannot be reached: exit 1, naming the bucket and the settings to check', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const line = await expectRefusal(
+      {
+        args: ['--artifacts-destination', 's3://artifacts/loupe'],
+        env: { MLFLOW_S3_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 'hunter2' },
+      },
+      1,
+      "loupe: cannot use the S3 bucket 'artifacts' of --artifacts-destination s3://artifacts/loupe",
+      'ECONNREFUSED',
+      'MLFLOW_S3_ENDPOINT_URL',
+    );
+    expect(line).not.toContain('hunter2');
   });
 
   it('an unreachable PostgreSQL: a connection failure naming where, not a failed migration', async () => {

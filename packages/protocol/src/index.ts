@@ -28,6 +28,8 @@ export * from './schemas/registry-fields.js';
 export * as TrackingRequests from './schemas/tracking-requests.js';
 export * as TrackingResponses from './schemas/tracking-responses.js';
 export type { RequestOf } from './schemas/tracking-requests.js';
+export * as ArtifactRequests from './schemas/artifact-requests.js';
+export * as ArtifactResponses from './schemas/artifact-responses.js';
 export * as LoggedModelRequests from './schemas/logged-model-requests.js';
 export * as LoggedModelResponses from './schemas/logged-model-responses.js';
 export * as TraceRequests from './schemas/trace-requests.js';

@@ -30,8 +30,8 @@ import { PriceCatalog } from '@loupe/protocol/pricing';
 import { pricingFromSetting } from './config/price-file.js';
 import { SpanTextIndexing } from './services/traces/span-text-indexing.js';
 import type { Services } from './services/services.js';
-import { createLocalArtifactRoots } from './store/artifacts/local/local-artifact-roots.js';
-import type { LocalArtifactStore } from './store/artifacts/local/local-artifact-store.js';
+import { ArtifactLocationError, createArtifactRoots, type ArtifactRoots } from './store/artifacts/artifact-roots.js';
+import { quietAwsSdkNodeWarning } from './config/aws-sdk-env.js';
 import { BackendStoreUriError } from './store/sql/dialects/backend-store-uri-error.js';
 import { createDialect } from './store/sql/dialects/create-dialect.js';
 import type { SqlDialect } from './store/sql/dialects/sql-dialect.js';
@@ -190,21 +190,35 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const dialect = chooseDialect(config.backendStoreUri, clock, config.databasePoolSize);
-  const { destination, localRoots } = createLocalArtifactRoots(config);
-  if (config.serveArtifacts) checkArtifactFolder(destination);
-  const db = await openDatabase(dialect);
+  const artifactRoots = await openArtifactRoots(config);
+  let db: Kysely<Database>;
+  try {
+    if (config.serveArtifacts) await checkArtifactDestination(artifactRoots);
+    db = await openDatabase(dialect);
+  } catch (err) {
+    artifactRoots.close();
+    throw err;
+  }
   let schemaNotices: string[];
   try {
     schemaNotices = await prepareSchema(db, dialect, { migrate: config.migrateOnStart });
   } catch (err) {
     await db.destroy();
+    artifactRoots.close();
     throw err;
   }
   const experimentStore = new SqlExperimentStore(db, dialect);
   const experiments = new ExperimentService(experimentStore, clock, config.defaultArtifactRoot);
   const loggedModels = new LoggedModelService(new SqlLoggedModelStore(db, dialect), experiments, clock, ids);
   const runs = new RunService(new SqlRunStore(db, dialect), experiments, clock, ids, (run, metrics) => loggedModels.logRunMetrics(run, metrics));
-  const artifacts = new ArtifactService({ runs, proxied: config.serveArtifacts ? destination : null, localRoots });
+  const artifacts = new ArtifactService({
+    runs,
+    proxied: config.serveArtifacts ? artifactRoots.destination.store : null,
+    proxiedTransfers: config.serveArtifacts ? artifactRoots.destinationTransfers : null,
+    localRoots: artifactRoots.localRoots,
+    s3Roots: artifactRoots.s3Roots,
+    presignedDownloadTtlSeconds: config.presignedDownloadUrlTtlSeconds,
+  });
   const traceStore = new SqlTraceStore(db, dialect);
   const textIndexing = new SpanTextIndexing(traceStore, clock, { batchSize: 500, pauseMs: 2, idleMs: 500, busyIntervalMs: 250, busyShare: 0.05 });
   // Spans that report a model and tokens but no cost are priced at ingest (OTLP on the decode threads, traces.json on import).
@@ -311,6 +325,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
   } catch (err) {
     await decodePool?.close();
     await db.destroy();
+    artifactRoots.close();
     throw err;
   }
   const readiness = new Readiness({ ping: () => sql`select 1`.execute(db), clock, timeoutMs: READY_PING_TIMEOUT_MS });
@@ -351,6 +366,7 @@ export async function createLoupe(config: ServerConfig, deps: Dependencies = {})
       await stopBackground();
       await decodePool?.close();
       await db.destroy();
+      artifactRoots.close();
     },
   };
 }
@@ -762,17 +778,69 @@ async function openDatabase(dialect: SqlDialect): Promise<Kysely<Database>> {
   }
 }
 
-/** Fails start-up when the proxied artifact folder cannot be written (else the first upload would fail, as a 500). */
-function checkArtifactFolder(destination: LocalArtifactStore): void {
+/** The artifact stores of the configuration; a destination Loupe cannot store in is a usage error naming the flag. */
+async function openArtifactRoots(config: ServerConfig): Promise<ArtifactRoots> {
+  quietAwsSdkNodeWarning();
   try {
-    destination.ensureWritable();
+    return await createArtifactRoots({
+      artifactsDestination: config.artifactsDestination,
+      defaultArtifactRoot: config.defaultArtifactRoot,
+      s3: {
+        endpointUrl: config.s3EndpointUrl,
+        accessKeyId: config.s3AccessKeyId,
+        secretAccessKey: config.s3SecretAccessKey,
+        sessionToken: config.s3SessionToken,
+        region: config.s3Region,
+        ignoreTls: config.s3IgnoreTls,
+        addressingStyle: config.s3AddressingStyle,
+        partSizeBytes: config.s3UploadPartSizeMb * 1024 * 1024,
+        queueSize: config.s3UploadConcurrency,
+      },
+    });
   } catch (err) {
+    if (err instanceof ArtifactLocationError) throw new StartupError(err.message, 2, { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * Fails start-up when the proxied artifact destination cannot be used (else the first upload would
+ * fail, as a 500): a folder that cannot be written, a bucket that is missing or refuses the credentials.
+ */
+async function checkArtifactDestination(roots: ArtifactRoots): Promise<void> {
+  const destination = roots.destination;
+  if (destination.kind === 'local') {
+    try {
+      destination.store.ensureWritable();
+    } catch (err) {
+      throw new StartupError(
+        `cannot write to the artifact folder ${destination.dir}: ${describeCause(err)}; choose a writable folder with --artifacts-destination PATH`,
+        1,
+        { cause: err },
+      );
+    }
+    return;
+  }
+  try {
+    await destination.store.checkReachable();
+  } catch (err) {
+    const { bucket } = destination.location;
     throw new StartupError(
-      `cannot write to the artifact folder ${destination.rootDir}: ${describeCause(err)}; choose a writable folder with --artifacts-destination PATH`,
+      `cannot use the S3 bucket '${bucket}' of --artifacts-destination ${destination.store.uri}: ${describeS3Cause(err)}; check the bucket, MLFLOW_S3_ENDPOINT_URL and the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY credentials`,
       1,
       { cause: err },
     );
   }
+}
+
+/** A short reason for an S3 failure: S3's error code and HTTP status, or the connection error. */
+function describeS3Cause(err: unknown): string {
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const name = (err as Error | null)?.name;
+  if (status === 404) return 'the bucket does not exist (404 NotFound)';
+  if (status === 403) return 'access denied (403 Forbidden)';
+  if (status !== undefined) return `S3 answered ${status} ${name ?? ''}`.trim();
+  return describeCause(err);
 }
 
 /** A listen error as a {@link StartupError} naming the port or host and the flag that changes it; other errors as they are. */

@@ -106,6 +106,14 @@ describe('resolveServerConfig', () => {
         ['10.0.0.0/8', ['10.0.0.0/8']],
         ['127.0.0.1, fd00::/8', ['127.0.0.1', 'fd00::/8']],
       ],
+      s3EndpointUrl: [
+        ['http://127.0.0.1:7480', 'http://127.0.0.1:7480'],
+        ['https://s3.internal.example', 'https://s3.internal.example'],
+      ],
+      s3AddressingStyle: [
+        ['path', 'path'],
+        ['Virtual', 'virtual'],
+      ],
     };
     /** Two valid texts of a setting and the values they read as. */
     const samples = (key: SettingKey): [[string, unknown], [string, unknown]] => {
@@ -143,13 +151,14 @@ describe('resolveServerConfig', () => {
       const [[firstText, first], [secondText, second]] = samples(key);
       const loupe = env[0] as string;
       const resolve = (options: ServerOptions, e: NodeJS.ProcessEnv) => resolveServerConfig(options, e, (m) => expect.fail(m))[key];
-      expect(loupe, key).toMatch(/^LOUPE_/);
+      // S3 credentials and region are read from the AWS SDK's own names, as MLflow (boto3) reads them.
+      expect(loupe, key).toMatch(key.startsWith('s3') ? /^(LOUPE|AWS)_/ : /^LOUPE_/);
       expect(resolve({}, { [loupe]: firstText }), key).toEqual(first);
       expect(resolve({ [key]: second }, { [loupe]: firstText }), key).toEqual(second);
       expect(resolve({}, { [loupe]: '' }), key).toEqual(resolve({}, {}));
       // After the first: MLflow's names, or a Loupe alias (LOUPE_SECRETS_KEY), both below the first.
       for (const mlflow of env.slice(1)) {
-        expect(mlflow, key).toMatch(/^(MLFLOW|LOUPE)_/);
+        expect(mlflow, key).toMatch(/^(MLFLOW|LOUPE|AWS)_/);
         expect(resolve({}, { [mlflow]: secondText }), key).toEqual(second);
         expect(resolve({}, { [loupe]: firstText, [mlflow]: secondText }), key).toEqual(first);
       }
@@ -318,7 +327,7 @@ describe('the settings table', () => {
     const section = readme.slice(readme.indexOf('## Server options'), readme.indexOf('\n## ', readme.indexOf('## Server options') + 1));
     const rows = section
       .split('\n')
-      .filter((line) => /^\| .*`(LOUPE|MLFLOW)_/.test(line))
+      .filter((line) => /^\| .*`(LOUPE|MLFLOW|AWS)_/.test(line))
       .map((line) => {
         const [flags = '', env = ''] = line.split('|').slice(1);
         const names = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);

@@ -12,7 +12,10 @@ export interface ServerConfig {
   migrateOnStart: boolean;
   /** Root URI new experiments get their artifact location under. */
   defaultArtifactRoot: string;
-  /** Local folder behind the proxied artifact service (`mlflow-artifacts:/`). */
+  /**
+   * Where the proxied artifact service (`mlflow-artifacts:/`) stores files: an absolute folder, a
+   * `file:` URI or `s3://bucket/prefix`; any other scheme stops the server at start-up.
+   */
   artifactsDestination: string;
   serveArtifacts: boolean;
   /** Largest JSON request body, in bytes. */
@@ -108,6 +111,24 @@ export interface ServerConfig {
   oidcUserinfo: boolean;
   /** Session cookies are `Secure` and `__Host-` (Loupe is reached over HTTPS). Default: the OIDC redirect URL is https. */
   sessionCookieSecure: boolean;
+  /** S3-compatible server for `s3://` locations (`MLFLOW_S3_ENDPOINT_URL`); undefined: AWS S3. */
+  s3EndpointUrl?: string;
+  /** S3 credentials; undefined: the AWS SDK's default chain (shared files, instance and container roles). */
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
+  s3SessionToken?: string;
+  /** Region S3 requests are signed for. */
+  s3Region: string;
+  /** Skip TLS certificate checks towards S3 (`MLFLOW_S3_IGNORE_TLS`). */
+  s3IgnoreTls: boolean;
+  /** Bucket addressing: `auto` is path-style with an endpoint URL, virtual-hosted on AWS. */
+  s3AddressingStyle: 'auto' | 'path' | 'virtual';
+  /** MiB per part of an upload streamed to S3 (at least 5, S3's minimum). */
+  s3UploadPartSizeMb: number;
+  /** Parts of one streamed upload in flight at once. */
+  s3UploadConcurrency: number;
+  /** Seconds a presigned download URL stays valid (`MLFLOW_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS`). */
+  presignedDownloadUrlTtlSeconds: number;
   /**
    * Folder of the built web UI served at `/` (a code option, for tests); unset: the `ui` folder beside
    * the server's entry point, where the build puts it; null: serve no UI.

@@ -119,6 +119,28 @@ const permission: Codec<ServerConfig['authDefaultPermission']> = {
   expected: 'READ, EDIT, MANAGE or NO_PERMISSIONS',
 };
 
+/** An `http(s)://` URL with a host. */
+const httpUrl: Codec<string> = {
+  schema: z.string().refine((raw) => {
+    try {
+      const url = new URL(raw);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }),
+  expected: 'an http:// or https:// URL',
+};
+
+/** `auto`, `path` or `virtual`, any case (boto's addressing styles). */
+const addressingStyle: Codec<ServerConfig['s3AddressingStyle']> = {
+  schema: z
+    .string()
+    .transform((raw) => raw.trim().toLowerCase())
+    .pipe(z.enum(['auto', 'path', 'virtual'])),
+  expected: 'auto, path or virtual',
+};
+
 /** Any non-empty text (a password: never logged). */
 const secretText: Codec<string> = { schema: z.string().min(1), expected: 'a non-empty string' };
 
@@ -161,6 +183,9 @@ export interface Setting<T> {
 }
 
 const DATA_DIR = './loupe-data';
+
+/** A URI's scheme (two letters or more: `C:` is a Windows drive, not a scheme). */
+const URI_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]+:/;
 
 /**
  * Every server setting, in the order `loupe --help` lists the flags. The one table flags, the
@@ -237,8 +262,10 @@ MLFLOW_DEFAULT_ARTIFACT_ROOT; default mlflow-artifacts:/ when serving artifacts)
     env: ['LOUPE_ARTIFACTS_DESTINATION', 'MLFLOW_ARTIFACTS_DESTINATION'],
     codec: text,
     default: () => path.join(DATA_DIR, 'artifacts'),
-    normalize: (folder) => path.resolve(folder),
-    description: `Folder behind the proxied artifact service (env LOUPE_ARTIFACTS_DESTINATION /
+    // A folder is made absolute; a URI (s3://bucket/prefix, file:///abs) is kept as given and checked at start-up.
+    normalize: (destination) => (URI_SCHEME.test(destination) ? destination : path.resolve(destination)),
+    description: `Where the proxied artifact service stores files: a folder, or
+s3://bucket/prefix (env LOUPE_ARTIFACTS_DESTINATION /
 MLFLOW_ARTIFACTS_DESTINATION; default ./loupe-data/artifacts)`,
   },
   serveArtifacts: {
@@ -462,6 +489,86 @@ default on)`,
     codec: onOff,
     default: (get) => get('oidcRedirectUrl')?.startsWith('https:') ?? false,
     description: 'Browser session cookies are Secure and __Host- named (default: on when the OIDC redirect URL is https).',
+  },
+  s3EndpointUrl: {
+    name: 's3-endpoint-url',
+    flag: false,
+    env: ['LOUPE_S3_ENDPOINT_URL', 'MLFLOW_S3_ENDPOINT_URL'],
+    codec: httpUrl,
+    default: () => undefined,
+    description: 'S3-compatible server for s3:// artifact locations (Ceph, MinIO, ...); unset: AWS S3. Set, buckets are addressed path-style.',
+  },
+  s3AccessKeyId: {
+    name: 's3-access-key-id',
+    flag: false,
+    env: ['AWS_ACCESS_KEY_ID'],
+    codec: secretText,
+    default: () => undefined,
+    description: "Access key for S3 (unset: the AWS SDK's default chain: shared config files, instance or container roles).",
+  },
+  s3SecretAccessKey: {
+    name: 's3-secret-access-key',
+    flag: false,
+    env: ['AWS_SECRET_ACCESS_KEY'],
+    codec: secretText,
+    default: () => undefined,
+    description: 'Secret key for S3, with AWS_ACCESS_KEY_ID.',
+  },
+  s3SessionToken: {
+    name: 's3-session-token',
+    flag: false,
+    env: ['AWS_SESSION_TOKEN'],
+    codec: secretText,
+    default: () => undefined,
+    description: 'Session token of temporary S3 credentials.',
+  },
+  s3Region: {
+    name: 's3-region',
+    flag: false,
+    env: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
+    codec: text,
+    default: () => 'us-east-1',
+    description: 'Region S3 requests are signed for (default us-east-1; AWS S3 redirects to the bucket region).',
+  },
+  s3IgnoreTls: {
+    name: 's3-ignore-tls',
+    flag: false,
+    env: ['LOUPE_S3_IGNORE_TLS', 'MLFLOW_S3_IGNORE_TLS'],
+    codec: onOff,
+    default: () => false,
+    description: "Do not verify the S3 server's TLS certificate (a self-signed test server; default off).",
+  },
+  s3AddressingStyle: {
+    name: 's3-addressing-style',
+    flag: false,
+    env: ['LOUPE_S3_ADDRESSING_STYLE', 'MLFLOW_BOTO_CLIENT_ADDRESSING_STYLE'],
+    codec: addressingStyle,
+    default: () => 'auto',
+    description: 'path (https://host/bucket/key), virtual (https://bucket.host/key) or auto: path with an endpoint URL, virtual on AWS.',
+  },
+  s3UploadPartSizeMb: {
+    name: 's3-upload-part-size-mb',
+    flag: false,
+    env: ['LOUPE_S3_UPLOAD_PART_SIZE_MB'],
+    codec: integer(5, 5120),
+    default: () => 8,
+    description: 'MiB per part of an upload streamed to S3; the largest object is 10,000 parts (default 8: 80 GiB).',
+  },
+  s3UploadConcurrency: {
+    name: 's3-upload-concurrency',
+    flag: false,
+    env: ['LOUPE_S3_UPLOAD_CONCURRENCY'],
+    codec: integer(1, 64),
+    default: () => 4,
+    description: 'Parts of one upload sent to S3 at once; an upload holds at most this many parts plus one in memory (default 4).',
+  },
+  presignedDownloadUrlTtlSeconds: {
+    name: 'presigned-download-url-ttl-seconds',
+    flag: false,
+    env: ['LOUPE_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS', 'MLFLOW_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS'],
+    codec: integer(1, 604_800),
+    default: () => 300,
+    description: 'Seconds a presigned S3 download URL (mlflow-artifacts/presigned) stays valid (default 300).',
   },
   maxJsonBodyBytes: {
     name: 'max-json-body-bytes',

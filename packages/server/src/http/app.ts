@@ -158,7 +158,7 @@ export function createApp(options: AppOptions): Hono {
   if (auth) guardNonRpcRoutes(app, auth.authorizer);
   mountOtlpRoutes(app, options.services, { maxBodyBytes: options.maxJsonBodyBytes, decode: options.decodeOtlp ?? decodeOtlpInline });
   mountGatewayInvocationRoutes(app, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
-  mountArtifactRoutes(app, options.services);
+  mountArtifactRoutes(app, options.services, { maxJsonBodyBytes: options.maxJsonBodyBytes });
   mountTraceArtifactRoute(app, options.services);
   for (const add of options.extraRoutes ?? []) add(app);
 

@@ -104,6 +104,19 @@ export function readRequestBody(c: Context, maxBytes: number): Promise<Uint8Arra
   return incoming ? readNodeBodyLimited(incoming, maxBytes) : readBodyLimited(c.req.raw, maxBytes);
 }
 
+/**
+ * The request's body as a stream, never buffered: Node's own request stream when Node serves the
+ * request (no web-stream layer in between: a third less CPU per streamed gigabyte), else the web
+ * Request's body (`app.request()` in tests); null when there is none.
+ *
+ * @example
+ * await artifacts.putProxied(path, streamedRequestBody(c) ?? NO_BODY);
+ */
+export function streamedRequestBody(c: Context): AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming ?? c.req.raw.body;
+}
+
 function bodyTooLarge(maxBytes: number): ApiError {
   return new ApiError('RESOURCE_LIMIT_EXCEEDED', `Request body is too large: the limit is ${maxBytes} bytes.`);
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestLoupe, type TestLoupe } from '../testing/test-loupe.js';
-import type { ArtifactDownload, ArtifactService } from './artifact-service.js';
+import { LocalArtifactStore } from '../store/artifacts/local/local-artifact-store.js';
+import type { PresignedTransfers } from '../store/artifacts/presigned-transfers.js';
+import { ArtifactService, MULTIPART_UNSUPPORTED, PRESIGNED_DOWNLOAD_UNSUPPORTED, type ArtifactDownload } from './artifact-service.js';
 
 const text = (s: string) => Readable.from([Buffer.from(s)]);
 
@@ -93,8 +95,44 @@ describe('ArtifactService', () => {
     expect(await artifacts.listProxied('x')).toEqual([]);
   });
 
-  it('validates multipart requests, then answers NOT_IMPLEMENTED', async () => {
-    await expect(artifacts.multipartUpload('../x')).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
-    await expect(artifacts.multipartUpload('ok/file.bin')).rejects.toMatchObject({ code: 'NOT_IMPLEMENTED' });
+  it('validates multipart and presigned requests, then answers NOT_IMPLEMENTED on a folder', async () => {
+    await expect(artifacts.createMultipartUpload('../x', { path: 'f.bin', numParts: 1 })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    await expect(artifacts.createMultipartUpload('ok', { path: '/home/ann/..', numParts: 1 })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    await expect(artifacts.createMultipartUpload('ok', { path: '/home/ann/file.bin', numParts: 1 })).rejects.toMatchObject({
+      code: 'NOT_IMPLEMENTED',
+      message: MULTIPART_UNSUPPORTED,
+    });
+    await expect(artifacts.completeMultipartUpload('ok', { path: 'f.bin', uploadId: 'u', parts: [] })).rejects.toMatchObject({ code: 'NOT_IMPLEMENTED' });
+    await expect(artifacts.abortMultipartUpload('ok', { path: 'f.bin', uploadId: 'u' })).rejects.toMatchObject({ code: 'NOT_IMPLEMENTED' });
+    await expect(artifacts.presignProxiedDownload('%2e%2e/x', () => ({}))).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    await expect(artifacts.presignProxiedDownload('ok/file.bin', () => ({}))).rejects.toMatchObject({
+      code: 'NOT_IMPLEMENTED',
+      message: PRESIGNED_DOWNLOAD_UNSUPPORTED,
+    });
+  });
+
+  it('names a multipart file after the base name of the client path, POSIX or Windows, in the URL folder', async () => {
+    const calls: string[] = [];
+    const transfers: PresignedTransfers = {
+      createMultipartUpload: async (p, n) => (calls.push(`create ${p} ${n}`), { uploadId: 'u1', parts: [] }),
+      completeMultipartUpload: async (p, id, parts) => void calls.push(`complete ${p} ${id} ${parts.length}`),
+      abortMultipartUpload: async (p, id) => void calls.push(`abort ${p} ${id}`),
+      presignDownload: async (p, ttl, headers) => (calls.push(`presign ${p} ${ttl} ${headers?.contentDisposition}`), null),
+    };
+    const runs = { getInfo: () => Promise.reject(new Error('no runs here')) };
+    const store = new LocalArtifactStore(loupe.artifactsDir);
+    const direct = new ArtifactService({ runs, proxied: store, localRoots: [], proxiedTransfers: transfers, presignedDownloadTtlSeconds: 60 });
+    await direct.createMultipartUpload('1/r/artifacts/model', { path: '/tmp/job/weights.bin', numParts: 3 });
+    await direct.completeMultipartUpload('1/r/artifacts', { path: 'C:\\Users\\ann\\w.bin', uploadId: 'u1', parts: [{ partNumber: 1, etag: 'e' }] });
+    await direct.abortMultipartUpload('1/r/artifacts', { path: 'w.bin', uploadId: 'u1' });
+    await expect(direct.presignProxiedDownload('1/r/artifacts/none.bin', (name) => ({ contentDisposition: name }))).rejects.toMatchObject({
+      code: 'RESOURCE_DOES_NOT_EXIST',
+    });
+    expect(calls).toEqual([
+      'create 1/r/artifacts/model/weights.bin 3',
+      'complete 1/r/artifacts/w.bin u1 1',
+      'abort 1/r/artifacts/w.bin u1',
+      'presign 1/r/artifacts/none.bin 60 none.bin',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { bodyChunks } from '../store/artifacts/artifact-body.js';
 import { checkArtifactPath, joinArtifactPath } from '../store/artifacts/artifact-path.js';
 import type { ArtifactBody, ArtifactEntry, ArtifactReadable, ArtifactStore } from '../store/artifacts/artifact-store.js';
 import { mapArtifactUri, type ServedArtifactRoots } from '../store/artifacts/artifact-uri.js';
+import type { DownloadResponseHeaders, PartUploadTarget, PresignedDownload, PresignedTransfers, UploadedPart } from '../store/artifacts/presigned-transfers.js';
 import type { RunInfoRecord } from '../store/tracking-store.js';
 
 /** A listed file or folder; its path is relative to the root the listing is under (`dir/file.txt`). */
@@ -26,6 +27,23 @@ export interface ArtifactServiceOptions {
   proxied: ArtifactStore | null;
   /** Local folders (absolute) that `file:` URIs and plain paths may point into, each with its store. */
   localRoots: readonly { dir: string; store: ArtifactStore }[];
+  /** S3 locations that `s3://` URIs may point into, each with its store. */
+  s3Roots?: readonly { bucket: string; prefix: string; store: ArtifactStore }[];
+  /** Direct client transfers of the proxied store (S3); null or absent: the mpu and presigned routes answer 501. */
+  proxiedTransfers?: PresignedTransfers | null;
+  /** Seconds a presigned download URL stays valid (`MLFLOW_PRESIGNED_DOWNLOAD_URL_TTL_SECONDS`, 300). */
+  presignedDownloadTtlSeconds?: number;
+}
+
+/** MLflow's words when the store has no multipart upload; its clients fall back to a plain PUT on them. */
+export const MULTIPART_UNSUPPORTED = 'Multipart upload is not supported for the current artifact repository';
+/** MLflow's words when the store cannot sign downloads. */
+export const PRESIGNED_DOWNLOAD_UNSUPPORTED = 'Multipart download is not supported for the current artifact repository';
+
+/** A multipart upload request, decoded (`POST mlflow-artifacts/mpu/create/<dir>` and friends). */
+export interface MultipartRequest {
+  /** The client's local file path (MLflow sends it); its base name is the file's name in `<dir>`. */
+  path: string;
 }
 
 /** The UI's `upload-artifact` takes at most 10 MiB (spec §1.8). */
@@ -76,7 +94,11 @@ export class ArtifactService {
   private readonly roots: ServedArtifactRoots<ArtifactStore>;
 
   constructor(private readonly options: ArtifactServiceOptions) {
-    this.roots = { proxied: options.proxied ?? undefined, local: options.localRoots.map((r) => ({ dir: r.dir, target: r.store })) };
+    this.roots = {
+      proxied: options.proxied ?? undefined,
+      local: options.localRoots.map((r) => ({ dir: r.dir, target: r.store })),
+      s3: (options.s3Roots ?? []).map((r) => ({ bucket: r.bucket, prefix: r.prefix, target: r.store })),
+    };
   }
 
   /** False when the server runs with `--no-serve-artifacts`: the proxied routes answer 503. */
@@ -108,10 +130,43 @@ export class ArtifactService {
     await this.proxied().delete(path);
   }
 
-  /** `POST mlflow-artifacts/mpu/{create,complete,abort}/<path>`: the stores here have no multipart upload. */
-  async multipartUpload(rawPath: string | undefined): Promise<never> {
-    checkArtifactPath(rawPath, 'path');
-    throw new ApiError('NOT_IMPLEMENTED', 'Multipart upload is not supported for the current artifact repository');
+  /**
+   * `POST mlflow-artifacts/mpu/create/<dir>` (spec §2.6): starts a multipart upload of the file named
+   * like the base name of the request's `path` in `<dir>` (MLflow's rule: clients send their local
+   * file's path), and signs one upload URL per part. 501 when the store has no multipart upload.
+   */
+  async createMultipartUpload(
+    rawDir: string | undefined,
+    request: MultipartRequest & { numParts: number },
+  ): Promise<{ uploadId: string; parts: PartUploadTarget[] }> {
+    const target = this.multipartTarget(rawDir, request.path);
+    return this.transfers().createMultipartUpload(target, request.numParts);
+  }
+
+  /** `POST mlflow-artifacts/mpu/complete/<dir>`: assembles the uploaded parts into the file. */
+  async completeMultipartUpload(rawDir: string | undefined, request: MultipartRequest & { uploadId: string; parts: UploadedPart[] }): Promise<void> {
+    const target = this.multipartTarget(rawDir, request.path);
+    await this.transfers().completeMultipartUpload(target, request.uploadId, request.parts);
+  }
+
+  /** `POST mlflow-artifacts/mpu/abort/<dir>`: drops an unfinished multipart upload. */
+  async abortMultipartUpload(rawDir: string | undefined, request: MultipartRequest & { uploadId: string }): Promise<void> {
+    const target = this.multipartTarget(rawDir, request.path);
+    await this.transfers().abortMultipartUpload(target, request.uploadId);
+  }
+
+  /**
+   * `GET mlflow-artifacts/presigned/<path>`: a URL the client downloads the file from straight out of
+   * the store, with its size (MLflow's multipart download, spec §2.6). `headersFor` gives the headers
+   * the store is to answer with (an attachment, named after the file). 501 for a store that cannot
+   * sign; 404 for a missing file.
+   */
+  async presignProxiedDownload(rawPath: string | undefined, headersFor: (fileName: string) => DownloadResponseHeaders): Promise<PresignedDownload> {
+    const path = checkArtifactPath(rawPath, 'path');
+    const transfers = this.proxyTransfers(PRESIGNED_DOWNLOAD_UNSUPPORTED);
+    const signed = await transfers.presignDownload(path, this.options.presignedDownloadTtlSeconds ?? 300, headersFor(baseName(path)));
+    if (signed) return signed;
+    throw ApiError.notFound(`No such file or directory: '${path}'.`);
   }
 
   /** `GET mlflow/artifacts/list`: files relative to the run's artifact root (no paging: one page holds all). */
@@ -182,6 +237,24 @@ export class ArtifactService {
     const path = checkArtifactPath(relPath, 'path');
     const { store, base } = this.locate(rootUri);
     return this.open(store, joinArtifactPath(base, path), path);
+  }
+
+  /** The file a multipart request names: `<dir>/<base name of the client's path>`, both checked. */
+  private multipartTarget(rawDir: string | undefined, clientPath: string): string {
+    const dir = checkArtifactPath(rawDir, 'path');
+    // Clients send their local path: '/tmp/model.bin' on POSIX, 'C:\\models\\model.bin' on Windows.
+    const name = checkArtifactPath(clientPath.split(/[/\\]/).pop(), 'path');
+    return joinArtifactPath(dir, name);
+  }
+
+  private transfers(): PresignedTransfers {
+    return this.proxyTransfers(MULTIPART_UNSUPPORTED);
+  }
+
+  private proxyTransfers(unsupported: string): PresignedTransfers {
+    this.proxied();
+    if (!this.options.proxiedTransfers) throw new ApiError('NOT_IMPLEMENTED', unsupported);
+    return this.options.proxiedTransfers;
   }
 
   private proxied(): ArtifactStore {

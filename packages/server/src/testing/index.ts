@@ -20,3 +20,4 @@ export {
   type TestDatabase,
   type TestBackend,
 } from './backends.js';
+export { testS3Targets, describeOnS3, type S3Target } from './s3.js';

@@ -13,11 +13,14 @@ export { loggedModelArtifactRpcRoutes } from './logged-model-artifact-routes.js'
  * download/upload routes, the logged-model file download and the model-version file download. (`ListArtifacts` is an RPC: see `artifactRpcRoutes`.)
  *
  * @example
- * mountArtifactRoutes(app, services);
+ * mountArtifactRoutes(app, services, { maxJsonBodyBytes: 16 << 20 });
  */
-export function mountArtifactRoutes(app: Hono, services: Services): void {
-  // A `traces.json` of an older client's trace is imported as it lands, so its spans are searchable at once.
-  mountProxiedArtifactRoutes(app, services.artifacts, (path) => services.traces.spansUploaded(path));
+export function mountArtifactRoutes(app: Hono, services: Services, options: { maxJsonBodyBytes: number }): void {
+  mountProxiedArtifactRoutes(app, services.artifacts, {
+    maxJsonBodyBytes: options.maxJsonBodyBytes,
+    // A `traces.json` of an older client's trace is imported as it lands, so its spans are searchable at once.
+    onUploaded: (path) => services.traces.spansUploaded(path),
+  });
   mountRunArtifactRoutes(app, services.artifacts);
   mountLoggedModelArtifactRoutes(app, services);
   mountModelVersionArtifactRoutes(app, services);

@@ -154,11 +154,23 @@ describe('proxied artifact routes (mlflow-artifacts)', () => {
     expect(await loupe.call('PUT', `${API}/artifacts/folder/x.txt/child`, 'x')).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
   });
 
-  it.each(['create', 'complete', 'abort'])('answers 501 NOT_IMPLEMENTED to mpu/%s', async (step) => {
+  it.each(['create', 'complete', 'abort'])('answers 501 NOT_IMPLEMENTED to mpu/%s, after checking the request as MLflow does', async (step) => {
     for (const prefix of [API, AJAX]) {
-      const res = await loupe.call('POST', `${prefix}/mpu/${step}/big/model.bin`, { path: 'model.bin', num_parts: 3, upload_id: 'u', parts: [] });
+      const res = await loupe.call('POST', `${prefix}/mpu/${step}/big`, { path: '/tmp/model.bin', num_parts: 3, upload_id: 'u', parts: [] });
       expect(res.status).toBe(501);
       expect(res.body).toEqual({ error_code: 'NOT_IMPLEMENTED', message: 'Multipart upload is not supported for the current artifact repository' });
+      expect(await loupe.call('POST', `${prefix}/mpu/${step}/big`, {})).toMatchObject({ status: 400, body: { message: expect.stringContaining("'path'") } });
+    }
+    expect(fs.readdirSync(loupe.artifactsDir)).toEqual([]);
+  });
+
+  it('answers 501 NOT_IMPLEMENTED to presigned/<path>: a folder signs no download URL', async () => {
+    await put(`${API}/artifacts/a.txt`, 'a');
+    for (const prefix of [API, AJAX]) {
+      expect(await loupe.call('GET', `${prefix}/presigned/a.txt`)).toMatchObject({
+        status: 501,
+        body: { error_code: 'NOT_IMPLEMENTED', message: 'Multipart download is not supported for the current artifact repository' },
+      });
     }
   });
 });
@@ -181,6 +193,7 @@ describe('proxied artifact routes with --no-serve-artifacts', () => {
     ['POST', `${API}/mpu/create/a.bin`],
     ['POST', `${AJAX}/mpu/complete/a.bin`],
     ['POST', `${API}/mpu/abort/a.bin`],
+    ['GET', `${AJAX}/presigned/a.bin`],
     ['GET', `${API}/artifacts/..%2f..%2fetc/passwd`],
   ])('%s %s answers 503 in plain text', async (method, url) => {
     const res = await loupe.app.request(url, { method, body: method === 'PUT' ? 'data' : undefined });

@@ -1,7 +1,9 @@
 import type { Context, Hono } from 'hono';
 import type { ArtifactService } from '../../services/artifact-service.js';
 import { toProtoJson } from '../json-response.js';
+import { streamedRequestBody } from '../request-decoding.js';
 import { fileInfoJson } from '../wire/tracking-json.js';
+import { mountDirectTransferRoutes } from './direct-transfer-routes.js';
 import { fileResponse } from './file-response.js';
 
 /** Where the proxied artifact service lives (spec §2.6). */
@@ -36,15 +38,24 @@ function unlessDisabled(artifacts: ArtifactService, endpoint: string, handler: H
   };
 }
 
+/** Options of {@link mountProxiedArtifactRoutes}. */
+export interface ProxiedArtifactRouteOptions {
+  /** Largest JSON body of the multipart upload requests. */
+  maxJsonBodyBytes: number;
+  /** Called after each upload with its path (an older client's `traces.json` is imported as it lands). */
+  onUploaded?: (path: string) => Promise<void>;
+}
+
 /**
  * Mounts the proxied artifact service under `/api/2.0/mlflow-artifacts` and `/ajax-api/2.0/mlflow-artifacts`:
- * download, streamed upload, listing, delete, and multipart-upload endpoints that answer 501 because
- * the local store has no multipart upload. `<path>` may contain `/`.
+ * download, streamed upload, listing, delete, and the direct transfers (multipart upload, presigned
+ * download; `direct-transfer-routes.ts`), which answer 501 on a local store. `<path>` may contain `/`.
  *
  * @example
- * mountProxiedArtifactRoutes(app, services.artifacts, (path) => services.traces.spansUploaded(path));
+ * mountProxiedArtifactRoutes(app, services.artifacts, { maxJsonBodyBytes: 16 << 20, onUploaded: (path) => services.traces.spansUploaded(path) });
  */
-export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService, onUploaded: (path: string) => Promise<void> = async () => {}): void {
+export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService, options: ProxiedArtifactRouteOptions): void {
+  const onUploaded = options.onUploaded ?? (async () => {});
   for (const prefix of PROXIED_ARTIFACT_PREFIXES) {
     const route = (path: string, handler: Handler) => unlessDisabled(artifacts, `${prefix}${path}`, handler);
     const file = `${prefix}/artifacts/:path{.+}`;
@@ -60,7 +71,7 @@ export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService
     app.put(
       file,
       route('/artifacts/<path>', async (c) => {
-        await artifacts.putProxied(c.req.param('path'), c.req.raw.body ?? NO_BODY);
+        await artifacts.putProxied(c.req.param('path'), streamedRequestBody(c) ?? NO_BODY);
         await onUploaded(c.req.param('path') ?? '');
         return jsonReply(c, {});
       }),
@@ -72,11 +83,6 @@ export function mountProxiedArtifactRoutes(app: Hono, artifacts: ArtifactService
         return jsonReply(c, {});
       }),
     );
-    for (const step of ['create', 'complete', 'abort']) {
-      app.post(
-        `${prefix}/mpu/${step}/:path{.+}`,
-        route(`/mpu/${step}/<path>`, (c) => artifacts.multipartUpload(c.req.param('path'))),
-      );
-    }
+    mountDirectTransferRoutes(app, artifacts, prefix, route, options.maxJsonBodyBytes);
   }
 }

@@ -241,6 +241,7 @@ function nonRpcRequest(method: string, path: string): { url: string; init: Reque
     table[`PUT ${prefix}/artifacts/:path{.+}`] = { url: `${prefix}/artifacts/${file}`, init: { body: 'x' } };
     table[`DELETE ${prefix}/artifacts/:path{.+}`] = { url: `${prefix}/artifacts/${file}` };
     for (const step of ['create', 'complete', 'abort']) table[`POST ${prefix}/mpu/${step}/:path{.+}`] = { url: `${prefix}/mpu/${step}/${file}` };
+    table[`GET ${prefix}/presigned/:path{.+}`] = { url: `${prefix}/presigned/${file}` };
   }
   const entry = table[`${method} ${path}`];
   return entry && { url: entry.url, init: { method, ...entry.init } };

@@ -87,6 +87,8 @@ export const NON_RPC_ROUTES: readonly NonRpcRoute[] = [
       path: `${prefix}/mpu/${step}/:path{.+}`,
       access: { edit: (c) => proxiedArtifactOwner(c.req.param('path')) },
     })),
+    // A presigned URL reads the file: READ on the experiment, as a download.
+    { method: 'GET', path: `${prefix}/presigned/:path{.+}`, access: { read: (c) => proxiedArtifactOwner(c.req.param('path')) } },
   ]),
   // The UI shell and its assets: anyone, so its login page can show (no data in it; the API it calls is checked).
   { method: 'GET', path: '*', access: { kind: 'public' } },

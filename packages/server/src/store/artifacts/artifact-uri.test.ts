@@ -8,6 +8,11 @@ const roots: ServedArtifactRoots<string> = {
     { dir: '/data/artifacts/legacy', target: 'LEGACY' },
     { dir: '/srv/mlruns', target: 'DEFAULT_ROOT' },
   ],
+  s3: [
+    { bucket: 'artifacts', prefix: 'loupe', target: 'S3_DEST' },
+    { bucket: 'artifacts', prefix: 'loupe/legacy', target: 'S3_LEGACY' },
+    { bucket: 'whole-bucket', prefix: '', target: 'S3_BUCKET' },
+  ],
 };
 
 describe('mapArtifactUri', () => {
@@ -26,12 +31,22 @@ describe('mapArtifactUri', () => {
     ['/data/artifacts', 'DEST', ''],
     ['/data/artifacts/legacy/7/r/artifacts', 'LEGACY', '7/r/artifacts'],
     ['/srv/mlruns/0/r/artifacts', 'DEFAULT_ROOT', '0/r/artifacts'],
+    ['s3://artifacts/loupe/1/abc/artifacts', 'S3_DEST', '1/abc/artifacts'],
+    ['s3://artifacts/loupe/', 'S3_DEST', ''],
+    ['s3://artifacts/loupe/legacy/7/r', 'S3_LEGACY', '7/r'],
+    ['s3://whole-bucket/0/r/artifacts', 'S3_BUCKET', '0/r/artifacts'],
+    ['s3://whole-bucket', 'S3_BUCKET', ''],
   ])('serves %s from %s as %j', (uri, target, path) => {
     expect(mapArtifactUri(uri, roots)).toEqual({ served: true, target, path });
   });
 
   it.each([
-    ['s3://bucket/1/abc/artifacts', "'s3' scheme"],
+    ['s3://bucket/1/abc/artifacts', 'outside the S3 locations'],
+    ['s3://artifacts/loupe-other/1', 'outside the S3 locations'],
+    ['s3://artifacts/other/1', 'outside the S3 locations'],
+    ['s3://artifacts/loupe/../secret', "'..' segment"],
+    ['s3://artifacts/loupe/a?versionId=1', 'query string'],
+    ['s3://x/loupe', 'not a bucket name'],
     ['gs://bucket/x', "'gs' scheme"],
     ['runs:/abc/model', "'runs' scheme"],
     ['/etc', 'outside'],

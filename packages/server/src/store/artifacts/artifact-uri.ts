@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ApiError } from '@loupe/protocol';
 import { checkArtifactPath, percentDecodeOnce } from './artifact-path.js';
+import { parseS3Uri } from './s3/s3-location.js';
 
 /** The route prefix an `http(s)` artifact root must contain to be one of ours (spec §2.6). */
 const PROXY_ANCHOR = '/api/2.0/mlflow-artifacts/artifacts';
@@ -11,6 +12,8 @@ export interface ServedArtifactRoots<T> {
   proxied?: T | undefined;
   /** Local folders (absolute paths) runs may point into with `file:` URIs or plain paths. */
   local: readonly { dir: string; target: T }[];
+  /** S3 locations (`s3://bucket/prefix`) runs may point into; none when absent. */
+  s3?: readonly { bucket: string; prefix: string; target: T }[];
 }
 
 /** Where an artifact URI lives: a served root and a canonical path inside it, or why it is not served. */
@@ -76,6 +79,24 @@ function mapLocal<T>(uri: string, roots: ServedArtifactRoots<T>): ArtifactUriMap
   return rel.ok ? { served: true, target: best.target, path: rel.path } : notServed(rel.reason);
 }
 
+/** True when `key` is `prefix` or below it, segment-wise (`a/b` is under `a`, `ab` is not). */
+function underPrefix(prefix: string, key: string): boolean {
+  return prefix === '' || key === prefix || key.startsWith(`${prefix}/`);
+}
+
+function mapS3<T>(uri: string, roots: ServedArtifactRoots<T>): ArtifactUriMapping<T> {
+  const location = parseS3Uri(uri);
+  if (typeof location === 'string') return notServed(location);
+  let best: { bucket: string; prefix: string; target: T } | undefined;
+  for (const root of roots.s3 ?? []) {
+    const inside = root.bucket === location.bucket && underPrefix(root.prefix, location.prefix);
+    if (inside && (!best || root.prefix.length > best.prefix.length)) best = root;
+  }
+  if (!best) return notServed(`'${uri}' is outside the S3 locations this server serves artifacts from`);
+  const rel = safeRelative(best.prefix === '' ? location.prefix : location.prefix.slice(best.prefix.length).replace(/^\//, ''));
+  return rel.ok ? { served: true, target: best.target, path: rel.path } : notServed(rel.reason);
+}
+
 function mapProxied<T>(relative: string, roots: ServedArtifactRoots<T>): ArtifactUriMapping<T> {
   if (roots.proxied === undefined) return notServed('proxied artifact serving is disabled on this server (--no-serve-artifacts)');
   if (/[?#]/.test(relative)) return notServed('it has a query string or fragment');
@@ -87,8 +108,9 @@ function mapProxied<T>(relative: string, roots: ServedArtifactRoots<T>): Artifac
  * Maps an artifact root URI to a served root and a store-relative path (spec §2.6):
  * `mlflow-artifacts:/A/B`, `mlflow-artifacts://host:port/A/B` and `http(s)://.../api/2.0/mlflow-artifacts/artifacts/A/B`
  * give `A/B` under the proxied root; `file:///abs` and `/abs` give the path relative to the innermost
- * served local folder holding them. Anything else (`s3://` with no such store, a local path elsewhere,
- * unsafe paths) is "not served", with the reason; nothing is read to decide.
+ * served local folder holding them, `s3://bucket/key` the key relative to the innermost served S3
+ * location holding it. Anything else (another scheme, a location outside the served ones, unsafe
+ * paths) is "not served", with the reason; nothing is read to decide.
  *
  * @example
  * mapArtifactUri('mlflow-artifacts:/1/abc/artifacts', { proxied: store, local: [] });
@@ -109,5 +131,6 @@ export function mapArtifactUri<T>(uri: string, roots: ServedArtifactRoots<T>): A
     // URL paths arrive percent-encoded; the proxy route would decode them once.
     return mapProxied(percentDecodeOnce(after), roots);
   }
+  if (parts.scheme === 's3') return mapS3(uri, roots);
   return notServed(`the '${parts.scheme}' scheme is not served by this server (no artifact store is configured for it)`);
 }
