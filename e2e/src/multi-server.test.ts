@@ -177,8 +177,12 @@ describe.skipIf(postgres.unavailable !== null || !haproxyInstalled)('three serve
       let sent = 0;
       let killedAt = Number.POSITIVE_INFINITY;
       const victim = servers[1] as CliServer;
+      let requests = 0;
       const sender = async (s: number) => {
-        for (let r = 0; r < REQUESTS_PER_SENDER; r++) {
+        // At least REQUESTS_PER_SENDER each, and on until 4 s after the kill, so recovery is measured
+        // however fast the machine gets through the first part.
+        for (let r = 0; r < REQUESTS_PER_SENDER || (Date.now() < killedAt + 4000 && r < 20 * REQUESTS_PER_SENDER); r++) {
+          requests++;
           const { body, traceIds } = otlpRequest(s, r);
           for (let attempt = 0; attempt < 6; attempt++) {
             const started = Date.now();
@@ -230,7 +234,8 @@ describe.skipIf(postgres.unavailable !== null || !haproxyInstalled)('three serve
       expect(Number.isFinite(killedAt)).toBe(true);
 
       // --- nothing acknowledged is lost -----------------------------------------------------------------
-      expect(acknowledgedTraces.length).toBe(SENDERS * REQUESTS_PER_SENDER * TRACES_PER_REQUEST);
+      expect(requests).toBeGreaterThanOrEqual(SENDERS * REQUESTS_PER_SENDER);
+      expect(acknowledgedTraces.length).toBe(requests * TRACES_PER_REQUEST);
       for (let i = 0; i < acknowledgedTraces.length; i += 100) {
         const ids = acknowledgedTraces.slice(i, i + 100);
         const got = await call('GET', `/api/3.0/mlflow/traces/batchGet?${ids.map((id) => `trace_ids=${id}`).join('&')}`);

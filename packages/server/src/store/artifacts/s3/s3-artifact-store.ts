@@ -8,6 +8,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
@@ -19,7 +20,7 @@ import { bodyChunks } from '../artifact-body.js';
 import { checkArtifactPath } from '../artifact-path.js';
 import type { ArtifactBody, ArtifactEntry, ArtifactReadable, ArtifactStore } from '../artifact-store.js';
 import type { DownloadResponseHeaders, PartUploadTarget, PresignedDownload, PresignedTransfers, UploadedPart } from '../presigned-transfers.js';
-import { isMissingObject, multipartClientError } from './s3-errors.js';
+import { isMissingObject, multipartClientError, s3ErrorCode } from './s3-errors.js';
 import type { S3Location } from './s3-location.js';
 
 /** What an {@link S3ArtifactStore} works with. */
@@ -211,7 +212,22 @@ export class S3ArtifactStore implements ArtifactStore, PresignedTransfers {
       const ordered = [...parts].sort((a, b) => a.partNumber - b.partNumber).map((p) => ({ PartNumber: p.partNumber, ETag: p.etag }));
       await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: ordered } }));
     } catch (err) {
-      throw multipartClientError(err);
+      const mapped = multipartClientError(err);
+      if (mapped !== err) throw mapped;
+      // Ceph's radosgw (16.2) answers the completion of an aborted upload with a 500 InternalError
+      // ("completion is already in progress") instead of NoSuchUpload: ask after the upload itself.
+      if (await this.uploadGone(key, uploadId)) throw ApiError.notFound(`No such multipart upload: ${uploadId}`);
+      throw err;
+    }
+  }
+
+  /** Whether S3 no longer knows the upload (aborted, completed, or never made): NoSuchUpload, or a bare 404 (radosgw). */
+  private async uploadGone(key: string, uploadId: string): Promise<boolean> {
+    try {
+      await this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, MaxParts: 1 }));
+      return false;
+    } catch (err) {
+      return s3ErrorCode(err) === 'NoSuchUpload' || isMissingObject(err);
     }
   }
 
