@@ -1,24 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeOnBackend, testBackends } from '@loupe/server/testing';
+import { describeOnBackend, testBackends, makeJudgeJson } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from './cli-server.js';
 
 /** `make_judge(name, instructions, model).model_dump()` as MLflow 3.11's client serializes it (json.dumps). */
-function judgeJson(name: string, model: string): string {
-  return JSON.stringify({
-    name,
-    description: null,
-    aggregations: [],
-    is_session_level_scorer: false,
-    mlflow_version: '3.11.0',
-    serialization_version: 1,
-    builtin_scorer_class: null,
-    builtin_scorer_pydantic_data: null,
-    call_source: null,
-    call_signature: null,
-    original_func_name: null,
-    instructions_judge_pydantic_data: { instructions: 'Is the answer in {{ outputs }} helpful for {{ inputs }}?', model },
-  });
-}
+const judgeJson = (name: string, model: string) => makeJudgeJson(name, 'Is the answer in {{ outputs }} helpful for {{ inputs }}?', model);
 
 // The requests MLflow 3.11's Python client sends to monitor with a gateway judge (spec §8.2, §11.1,
 // §11.2): create_gateway_secret -> create_gateway_model_definition -> create_gateway_endpoint ->

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { installFakeJudge, startFakeProvider, type FakeJudgeOptions, type FakeProvider } from '@loupe/fake-providers';
-import { sqliteBackend } from '@loupe/server/testing';
+import { sqliteBackend, makeJudgeJson } from '@loupe/server/testing';
 import { startCliServer, type CliServer } from '../cli-server.js';
 import { describeWithChromium, screenshot, type TestBrowser } from './chromium.js';
 import { createSeeder, type Seeder } from './seed.js';
@@ -10,22 +10,7 @@ import { openUiPage, stopUiSession } from './ui-session.js';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** `make_judge(name, instructions, model="gateway:/judge-ep")` as MLflow 3.11's client serializes it. */
-function judgeJson(name: string, instructions: string): string {
-  return JSON.stringify({
-    name,
-    description: null,
-    aggregations: [],
-    is_session_level_scorer: false,
-    mlflow_version: '3.11.0',
-    serialization_version: 1,
-    builtin_scorer_class: null,
-    builtin_scorer_pydantic_data: null,
-    call_source: null,
-    call_signature: null,
-    original_func_name: null,
-    instructions_judge_pydantic_data: { instructions, model: 'gateway:/judge-ep' },
-  });
-}
+const judgeJson = (name: string, instructions: string) => makeJudgeJson(name, instructions, 'gateway:/judge-ep');
 
 describeWithChromium('UI: monitoring (judges on a gateway endpoint to a fake provider, built CLI, Chromium)', () => {
   let fake: FakeProvider;

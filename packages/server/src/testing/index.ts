@@ -21,3 +21,4 @@ export {
   type TestBackend,
 } from './backends.js';
 export { testS3Targets, describeOnS3, type S3Target } from './s3.js';
+export { makeJudgeJson } from './make-judge-json.js';

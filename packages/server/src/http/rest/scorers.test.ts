@@ -1,27 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestLoupe, type TestLoupe } from '../../testing/test-loupe.js';
+import { makeJudgeJson } from '../../testing/make-judge-json.js';
 
 const API = '/api/3.0/mlflow/scorers';
 const missing = (field: string) => `Missing value for required parameter '${field}'. See the API docs for more information about request parameters.`;
 const AJAX = '/ajax-api/3.0/mlflow/scorers';
 
 /** What MLflow 3.11's `make_judge(...).model_dump()` sends, as JSON text. */
-function judge(name: string, model: string, instructions = 'Is {{ outputs }} helpful for {{ inputs }}?'): string {
-  return JSON.stringify({
-    name,
-    description: null,
-    aggregations: [],
-    is_session_level_scorer: false,
-    mlflow_version: '3.11.0',
-    serialization_version: 1,
-    builtin_scorer_class: null,
-    builtin_scorer_pydantic_data: null,
-    call_source: null,
-    call_signature: null,
-    original_func_name: null,
-    instructions_judge_pydantic_data: { instructions, model },
-  });
-}
+const judge = (name: string, model: string, instructions = 'Is {{ outputs }} helpful for {{ inputs }}?') => makeJudgeJson(name, instructions, model);
 
 /** A built-in judge (`Safety(model=...)`): the model sits in `builtin_scorer_pydantic_data`. */
 function safety(model: string): string {

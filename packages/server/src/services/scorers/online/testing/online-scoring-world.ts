@@ -1,3 +1,4 @@
+import { makeJudgeJson } from '../../../../testing/make-judge-json.js';
 import { installFakeJudge, startFakeProvider, type FakeJudge, type FakeJudgeOptions, type FakeProvider } from '@loupe/fake-providers';
 import { SpanAttributeKey } from '@loupe/protocol/attributes';
 import { ingestSpan } from '../../../../ingest/testing/ingest-spans.js';
@@ -29,22 +30,9 @@ export function worldSettings(uri: string): ServerOptions {
   };
 }
 
-/** A `make_judge` judge as MLflow serializes it. */
+/** A `make_judge` judge on the world's judge endpoint, as MLflow serializes it. */
 export function instructionsJudge(name: string, instructions: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    name,
-    aggregations: null,
-    description: null,
-    is_session_level_scorer: false,
-    mlflow_version: '3.11.0',
-    serialization_version: 1,
-    instructions_judge_pydantic_data: { instructions, model: JUDGE_MODEL, ...extra },
-    builtin_scorer_class: null,
-    builtin_scorer_pydantic_data: null,
-    call_source: null,
-    call_signature: null,
-    original_func_name: null,
-  });
+  return makeJudgeJson(name, instructions, JUDGE_MODEL, extra);
 }
 
 /** A trace to add: when it ran, and what its root span says. */
