@@ -54,4 +54,4 @@ export {
   type StreamSummary,
 } from './engine/llm-engine.js';
 export { parseVerdict, verdictInstructions, verdictSchema, type Verdict, type VerdictJsonSchema, type VerdictType, type VerdictValue } from './verdict.js';
-export { BUILTIN_JUDGE_INSTRUCTIONS, judgeSection, type BuiltinJudgeClass } from './judges/builtin-judge-instructions.js';
+export { BUILTIN_JUDGE_INSTRUCTIONS, guidelinesSection, judgeGuidelines, judgeSection, type BuiltinJudgeClass } from './judges/builtin-judge-instructions.js';

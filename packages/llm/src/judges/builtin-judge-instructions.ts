@@ -84,3 +84,24 @@ export type BuiltinJudgeClass = keyof typeof BUILTIN_JUDGE_INSTRUCTIONS;
 export function judgeSection(tag: string, body: string): string {
   return `<${tag}>\n${body}\n</${tag}>`;
 }
+
+/**
+ * Guidelines as a judge reads them: one guideline (a string) or a list, trimmed, empty ones dropped.
+ *
+ * @example
+ * judgeGuidelines(['Be polite.', ' ']); // ['Be polite.']
+ */
+export function judgeGuidelines(value: unknown): string[] {
+  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((g): g is string => typeof g === 'string') : [];
+  return list.map((g) => g.trim()).filter((g) => g !== '');
+}
+
+/**
+ * The Guidelines judges' numbered list, as its prompt section.
+ *
+ * @example
+ * guidelinesSection(['Be polite.']); // '<guidelines>\n1. Be polite.\n</guidelines>'
+ */
+export function guidelinesSection(guidelines: readonly string[]): string {
+  return judgeSection('guidelines', guidelines.map((g, i) => `${i + 1}. ${g}`).join('\n'));
+}

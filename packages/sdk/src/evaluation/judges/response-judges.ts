@@ -1,7 +1,7 @@
 import type { Scorer, ScorerInput } from '../scorer-types.js';
 import { MissingJudgeInput, promptText, requestText, responseText } from './judge-inputs.js';
 import { createLlmJudge, type JudgeOptions } from './llm-judge.js';
-import { BUILTIN_JUDGE_INSTRUCTIONS, judgeSection } from '@loupe/llm';
+import { BUILTIN_JUDGE_INSTRUCTIONS, guidelinesSection, judgeGuidelines, judgeSection } from '@loupe/llm';
 
 /**
  * Judges of one answer: is it correct, on topic, safe, within guidelines. Each answers `'yes'` or
@@ -13,8 +13,7 @@ export const section = judgeSection;
 
 /** The guidelines of a judge option or an expectation: a string or a list of strings. */
 export function guidelineList(value: unknown, field: string): string[] {
-  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((g): g is string => typeof g === 'string') : [];
-  const cleaned = list.map((g) => g.trim()).filter((g) => g !== '');
+  const cleaned = judgeGuidelines(value);
   if (cleaned.length === 0) throw new MissingJudgeInput(field, `needs ${field}: a guideline or a list of guidelines`);
   return cleaned;
 }
@@ -84,11 +83,7 @@ export function Safety(options?: JudgeOptions): Scorer {
 }
 
 function guidelinesContent(input: ScorerInput, guidelines: string[]): string {
-  return [
-    section('guidelines', guidelines.map((g, i) => `${i + 1}. ${g}`).join('\n')),
-    section('request', requestText(input)),
-    section('response', responseText(input)),
-  ].join('\n\n');
+  return [guidelinesSection(guidelines), section('request', requestText(input)), section('response', responseText(input))].join('\n\n');
 }
 
 /** Options of {@link Guidelines}. */

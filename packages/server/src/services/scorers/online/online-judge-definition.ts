@@ -1,4 +1,13 @@
-import { BUILTIN_JUDGE_INSTRUCTIONS, judgeSection, verdictInstructions, verdictSchema, type ChatRequest, type VerdictType } from '@loupe/llm';
+import {
+  BUILTIN_JUDGE_INSTRUCTIONS,
+  guidelinesSection,
+  judgeGuidelines,
+  judgeSection,
+  verdictInstructions,
+  verdictSchema,
+  type ChatRequest,
+  type VerdictType,
+} from '@loupe/llm';
 import { scorerTraits } from '../serialized-scorer.js';
 
 /**
@@ -87,9 +96,9 @@ function builtinJudge(className: string, data: Json): BuiltinJudge | undefined {
     case 'RelevanceToQuery':
       return { system: I.RelevanceToQuery, sessionLevel: false, content: requestAndResponse };
     case 'Guidelines': {
-      const guidelines = guidelineList(data.guidelines);
+      const guidelines = judgeGuidelines(data.guidelines);
       if (guidelines.length === 0) return undefined;
-      const listed = section('guidelines', guidelines.map((g, i) => `${i + 1}. ${g}`).join('\n'));
+      const listed = guidelinesSection(guidelines);
       return { system: I.Guidelines, sessionLevel: false, content: (m) => [listed, requestAndResponse(m)].join('\n\n') };
     }
     case 'UserFrustration':
@@ -101,12 +110,6 @@ function builtinJudge(className: string, data: Json): BuiltinJudge | undefined {
     default:
       return undefined;
   }
-}
-
-/** MLflow's `guidelines` (a string or a list), trimmed, empty ones dropped. */
-function guidelineList(value: unknown): string[] {
-  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((g): g is string => typeof g === 'string') : [];
-  return list.map((g) => g.trim()).filter((g) => g !== '');
 }
 
 const VARIABLE = /\{\{\s*([^}]*?)\s*\}\}/g;
